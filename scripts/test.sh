@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test.
+#   scripts/test.sh              # release-ish build in build/
+#   scripts/test.sh --werror     # warnings are errors
+#   scripts/test.sh --sanitize   # ASan + UBSan build in build-asan/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+werror=OFF
+sanitize=OFF
+for arg in "$@"; do
+  case "$arg" in
+    --werror) werror=ON ;;
+    --sanitize) sanitize=ON ;;
+    *) echo "usage: scripts/test.sh [--werror] [--sanitize]" >&2; exit 2 ;;
+  esac
+done
+
+scripts/install-deps.sh
+
+build_dir=build
+build_type=RelWithDebInfo
+if [ "$sanitize" = ON ]; then build_dir=build-asan; build_type=Debug; fi
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
+  -DYKIEN_WERROR="$werror" -DYKIEN_SANITIZE="$sanitize" >/dev/null
+cmake --build "$build_dir" --parallel "$(nproc)"
+ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 600
