@@ -1,0 +1,36 @@
+// Wall-clock source, injectable so tests can make the clock jump.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace ykien {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Milliseconds since the Unix epoch (UTC).
+  virtual int64_t now_ms() const = 0;
+};
+
+// The machine's real-time clock.
+class SystemClock final : public Clock {
+ public:
+  int64_t now_ms() const override;
+  // A process-wide instance, the default of every Database.
+  static SystemClock &instance();
+};
+
+// A clock tests set by hand. Thread-safe.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(int64_t start_ms) : ms_(start_ms) {}
+  int64_t now_ms() const override { return ms_.load(); }
+  void set_ms(int64_t ms) { ms_.store(ms); }
+  void advance_ms(int64_t delta) { ms_.fetch_add(delta); }
+
+ private:
+  std::atomic<int64_t> ms_;
+};
+
+}  // namespace ykien

@@ -1,0 +1,143 @@
+// A replica's database: the domain records, their change log, merge and queries.
+// Thread-safe: calls on one Database are serialized by an internal mutex.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/clock.h"
+#include "ykien/hlc.h"
+#include "ykien/query.h"
+#include "ykien/records.h"
+#include "ykien/status.h"
+
+namespace ykien {
+
+struct OpenOptions {
+  const Clock *clock = nullptr;  // borrowed, must outlive the Database; null = system clock
+  int busy_timeout_ms = 5000;
+  // Tests only: stop migrating at this schema version (0 = latest).
+  int target_schema_version = 0;
+};
+
+// Fields of a meeting to change; unset fields stay as they are.
+struct MeetingPatch {
+  std::optional<std::string> kind, title, held_at, place, chair, secretary, notes, conclusion;
+  std::optional<int64_t> attendance;
+  std::optional<std::vector<std::string>> departments;
+};
+
+// Fields of an opinion to change; unset fields stay as they are. The status
+// changes only through change_status (or a response), so it has its history.
+struct OpinionPatch {
+  std::optional<std::string> kind, category, content, citizen_name, citizen_contact,
+      jurisdiction, escalated_to, assigned_department, due_date, satisfaction, raised_at;
+  std::optional<bool> anonymous;
+};
+
+struct StatusUpdate {
+  std::string to;      // the new status
+  std::string note;
+  std::string by;      // who made the change
+  std::string at;      // "YYYY-MM-DD HH:MM"; empty = now
+  bool reopen = false; // required to go back to received from resolved/closed/withdrawn
+};
+
+class Database {
+ public:
+  // Opens or creates the database file (SQLite, WAL) and migrates it forward.
+  // Errors: storage (cannot open/create), unsupported_version (made by a newer app).
+  static Result<std::unique_ptr<Database>> open(const std::string &path, OpenOptions options = {});
+  ~Database();
+  Database(const Database &) = delete;
+  Database &operator=(const Database &) = delete;
+
+  SiteId site_id() const;
+  int schema_version() const;
+  static int latest_schema_version();
+  // The stamp of the last change made or seen here.
+  Hlc last_hlc() const;
+
+  // ---- Units ----
+  // Creates a unit under unit.parent_id (or a root); fills id and scope.
+  Result<Unit> create_unit(Unit unit);
+  Result<Unit> get_unit(const std::string &id) const;
+  Result<Unit> find_unit_by_scope(const std::string &scope) const;
+  // Direct children of a unit ("" = the roots), by name.
+  Result<std::vector<Unit>> list_units(const std::string &parent_id) const;
+
+  // ---- Meetings ----
+  Result<Meeting> create_meeting(Meeting meeting);
+  Result<Meeting> get_meeting(const std::string &id) const;
+  Result<Meeting> update_meeting(const std::string &id, const MeetingPatch &patch);
+  // Records the final attendance and conclusion, and marks the meeting closed.
+  Result<Meeting> close_meeting(const std::string &id, int64_t attendance,
+                                const std::string &conclusion, const std::string &closed_at = {});
+  Result<std::vector<Meeting>> list_meetings(const std::string &scope, const std::string &from = {},
+                                             const std::string &to = {}) const;
+  Status delete_meeting(const std::string &id);
+
+  // ---- Opinions ----
+  Result<Opinion> record_opinion(Opinion opinion);
+  Result<Opinion> get_opinion(const std::string &id) const;
+  Result<Opinion> update_opinion(const std::string &id, const OpinionPatch &patch);
+  // Appends to the status history; refuses transitions that make no sense.
+  Result<Opinion> change_status(const std::string &opinion_id, const StatusUpdate &update);
+  // Assigns to a department with a due date; status becomes assigned.
+  Result<Opinion> assign_opinion(const std::string &opinion_id, const std::string &department,
+                                 const std::string &due_date, const std::string &by = {});
+  Status delete_opinion(const std::string &id);
+  Result<std::vector<Opinion>> list_opinions(const OpinionFilter &filter) const;
+  Result<std::vector<StatusChange>> status_history(const std::string &opinion_id) const;
+
+  // ---- Responses (append-only) ----
+  // An answer at the meeting makes a received opinion answered; an appointment
+  // makes it scheduled; a written reply makes it answered.
+  Result<Response> add_response(Response response);
+  Result<std::vector<Response>> list_responses(const std::string &opinion_id) const;
+
+  // ---- Support visits ----
+  Result<SupportVisit> record_support_visit(SupportVisit visit);
+
+  // ---- Reports ----
+  Result<Report> report(const ReportRequest &request) const;
+
+  // ---- Conflicts ----
+  Result<std::vector<Conflict>> list_conflicts(bool open_only = true) const;
+  // Writes `value_json` (a JSON value; the winner's or the loser's or another)
+  // into the cell and marks the conflict resolved.
+  Status resolve_conflict(const std::string &conflict_id, const std::string &value_json,
+                          const std::string &by);
+
+  // ---- Replication ----
+  // Cells changed here after `cursor` (0 = from the start), oldest first, compacted.
+  Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {}) const;
+  // Merges remote changes in one transaction: all or nothing. Deterministic,
+  // commutative, associative and idempotent (field-level last-writer-wins by
+  // (hlc, site)). Tables and columns this version does not know are kept and relayed.
+  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {});
+  // The greatest cursor export_changes can return now.
+  int64_t current_cursor() const;
+  // A hash of the replicated state (every cell's value and stamp), equal on
+  // replicas that hold the same changes.
+  Result<std::string> state_hash() const;
+
+  // Key/value settings kept with the data (sync cursors, tokens...), not replicated.
+  Status set_setting(const std::string &key, const std::string &value);
+  Result<std::string> get_setting(const std::string &key) const;  // "" when unset
+
+  // Runs `PRAGMA integrity_check`: OK or corrupt with SQLite's report.
+  Status check_integrity() const;
+
+  struct Impl;
+
+ private:
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ykien
