@@ -126,6 +126,17 @@ class Database {
   // replicas that hold the same changes.
   Result<std::string> state_hash() const;
 
+  // Clock skew (DESIGN.md, Time): the offset to add to this device's wall clock,
+  // learned from the server's time. Persisted; applies to stamps made from now on.
+  Status set_clock_offset_ms(int64_t offset_ms);
+  int64_t clock_offset_ms() const;
+  // Gives new stamps (from the corrected clock) to the changes written here after
+  // `cursor` that no peer has yet. Returns how many cells were re-stamped.
+  Result<int64_t> restamp_local_changes(int64_t cursor);
+  // Physically removes deleted rows whose tombstone is at or below `acknowledged`
+  // (the stamp every replica that needs them has acknowledged). Returns rows purged.
+  Result<int64_t> purge_tombstones(Hlc acknowledged);
+
   // Key/value settings kept with the data (sync cursors, tokens...), not replicated.
   Status set_setting(const std::string &key, const std::string &value);
   Result<std::string> get_setting(const std::string &key) const;  // "" when unset

@@ -55,6 +55,9 @@ class HlcGenerator {
   void observe(Hlc remote);
   // Restores the last stamp after reopening a database.
   void restore(Hlc last);
+  // Forgets stamps above `floor`: used once the device learns that its clock ran
+  // ahead, so that its next stamps follow the corrected clock (DESIGN.md, Time).
+  void reset(Hlc floor);
   Hlc last() const;
 
  private:

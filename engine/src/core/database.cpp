@@ -1,0 +1,252 @@
+// Opening a database, and the local write path every domain call goes through.
+#include <cstdio>
+#include <ctime>
+#include <algorithm>
+#include <random>
+
+#include "core/database_impl.h"
+
+namespace ykien {
+
+namespace {
+
+SiteId random_site() {
+  std::random_device rd;
+  SiteId s = 0;
+  while (s == 0) s = (uint64_t{rd()} << 32) ^ rd();
+  return s & 0x7FFFFFFFFFFFFFFFull;  // fits SQLite's signed INTEGER
+}
+
+constexpr int64_t kVietnamOffsetMs = 7 * 3600 * 1000;
+
+std::string format_local(int64_t utc_ms, bool with_time) {
+  std::time_t secs = static_cast<std::time_t>((utc_ms + kVietnamOffsetMs) / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace
+
+int col(const schema::TableDef &t, std::string_view name) {
+  int i = t.column_index(name);
+  assert(i >= 0);
+  return i;
+}
+
+std::string text_of(const Row &row, std::string_view column) {
+  const auto &v = row.values[col(*row.table, column)];
+  if (const auto *s = std::get_if<std::string>(&v)) return *s;
+  return {};
+}
+
+int64_t int_of(const Row &row, std::string_view column) {
+  const auto &v = row.values[col(*row.table, column)];
+  if (const auto *i = std::get_if<int64_t>(&v)) return *i;
+  return 0;
+}
+
+void put(Row &row, std::string_view column, Value v, uint64_t &mask) {
+  int i = col(*row.table, column);
+  if (row.values[i] != v) {
+    row.values[i] = std::move(v);
+    mask |= uint64_t{1} << i;
+  }
+}
+
+Status Database::Impl::write_local(Row &row, uint64_t mask) {
+  if (mask == 0) return Status::Ok();
+  const Hlc now = hlc.now();
+  const int64_t seq = next_seq++;
+  std::vector<int64_t> old_seqs;
+  for (const auto &g : row.clock.groups()) old_seqs.push_back(g.stamp.seq);
+  // Each cell's base: what this writer had seen of it. Overwriting our own
+  // unacknowledged write keeps that write's base (docs/changelog-format.md).
+  std::vector<std::pair<Hlc, uint64_t>> by_base;
+  for (int c = 0; c < static_cast<int>(row.values.size()); ++c) {
+    uint64_t bit = uint64_t{1} << c;
+    if (!(mask & bit)) continue;
+    CellStamp cur = row.clock.get(c);
+    Hlc base = (cur.site == site && !cur.is_zero()) ? cur.base : cur.hlc;
+    auto it = std::find_if(by_base.begin(), by_base.end(), [&](auto &p) { return p.first == base; });
+    if (it == by_base.end()) by_base.push_back({base, bit});
+    else it->second |= bit;
+  }
+  for (const auto &[base, bits] : by_base) row.clock.set(bits, {now, site, seq, base});
+  YKIEN_TRY(rows.save(row));
+  YKIEN_TRY(rows.log_change(seq, row.table->number, row.rid, 0));
+  for (int64_t old : old_seqs)
+    if (!row.clock.has_seq(old)) YKIEN_TRY(rows.drop_change(old));
+  return Status::Ok();
+}
+
+Result<Row> Database::Impl::load_live(const schema::TableDef &table, const std::string &id,
+                                      const std::string &field) const {
+  auto row = rows.load(table, id);
+  if (!row) return row.status();
+  if (!row->has_value() || (*row)->deleted())
+    return Status(ErrorCode::not_found, field + ": no " + std::string(table.name) + " with id '" + id + "'", field);
+  return std::move(**row);
+}
+
+Result<Row> Database::Impl::create_row(const schema::TableDef &table, std::string id, std::string scope,
+                                       std::vector<Value> values) {
+  Row row = RowStore::blank(table, std::move(id), std::move(scope));
+  for (size_t i = 1; i < values.size() && i < row.values.size(); ++i) row.values[i] = std::move(values[i]);
+  uint64_t all = table.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << table.columns.size()) - 1;
+  YKIEN_TRY(write_local(row, all));
+  return row;
+}
+
+Status Database::Impl::restore_hlc() {
+  hlc.restore(max_remote_hlc);
+  auto stamped = meta_get("last_hlc");
+  if (!stamped) return stamped.status();
+  if (auto h = Hlc::parse(*stamped)) hlc.restore(*h);
+  // The newest local write holds the greatest stamp this replica made.
+  auto s = conn.prepare("SELECT seq, tbl, row FROM _changes WHERE origin = 0 ORDER BY seq DESC LIMIT 1");
+  if (!s) return s.status();
+  Status st;
+  if (!s->step(st)) return st;
+  const auto *table = schema::find_table(static_cast<int>(s->int64(1)));
+  if (!table) return Status::Ok();
+  auto row = rows.load_rid(*table, s->int64(2));
+  if (!row) return row.status();
+  if (row->has_value())
+    for (const auto &g : (*row)->clock.groups()) hlc.restore(g.stamp.hlc);
+  return Status::Ok();
+}
+
+Result<int64_t> Database::Impl::peer_number(const std::string &name) {
+  if (name.empty()) return int64_t{0};
+  auto ins = conn.cached("INSERT INTO _peers(name) VALUES(?) ON CONFLICT(name) DO NOTHING");
+  if (!ins) return ins.status();
+  YKIEN_TRY((*ins)->bind(1, name).exec());
+  auto sel = conn.cached("SELECT num FROM _peers WHERE name = ?");
+  if (!sel) return sel.status();
+  Status st;
+  if (!(*sel)->bind(1, name).step(st)) return st.ok() ? Status(ErrorCode::internal, "peer vanished") : st;
+  int64_t num = (*sel)->int64(0);
+  (*sel)->reset();
+  return num;
+}
+
+Status Database::Impl::meta_set(const std::string &key, const std::string &value) {
+  auto s = conn.cached("INSERT INTO _meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!s) return s.status();
+  return (*s)->bind(1, key).bind(2, value).exec();
+}
+
+Result<std::string> Database::Impl::meta_get(const std::string &key) const {
+  auto s = conn.cached("SELECT value FROM _meta WHERE key = ?");
+  if (!s) return s.status();
+  Status st;
+  std::string v;
+  if ((*s)->bind(1, key).step(st)) v = (*s)->text(0);
+  (*s)->reset();
+  if (!st.ok()) return st;
+  return v;
+}
+
+std::string Database::Impl::now_local() const { return format_local(clock.now_ms(), true); }
+std::string Database::Impl::today() const { return format_local(clock.now_ms(), false); }
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOptions options) {
+  const Clock &wall = options.clock ? *options.clock : SystemClock::instance();
+  auto impl = std::make_unique<Impl>(wall);
+  auto &conn = impl->conn;
+  YKIEN_TRY(conn.open(path, options.busy_timeout_ms));
+  YKIEN_TRY(conn.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"));
+  // A file that is not a database fails here, before anything is written.
+  YKIEN_TRY(conn.exec("SELECT count(*) FROM sqlite_schema"));
+  YKIEN_TRY(schema::migrate(conn, options.target_schema_version));
+  {
+    auto v = conn.prepare("PRAGMA user_version");
+    if (!v) return v.status();
+    Status st;
+    v->step(st);
+    YKIEN_TRY(st);
+    impl->schema_version = static_cast<int>(v->int64(0));
+  }
+  auto site = impl->meta_get("site_id");
+  if (!site) return site.status();
+  if (site->empty()) {
+    impl->site = random_site();
+    YKIEN_TRY(impl->meta_set("site_id", site_to_string(impl->site)));
+  } else {
+    auto parsed = parse_site(*site);
+    if (!parsed) return Status(ErrorCode::corrupt, "stored site id is malformed: " + *site);
+    impl->site = *parsed;
+  }
+  auto offset = impl->meta_get("clock_offset_ms");
+  if (!offset) return offset.status();
+  if (!offset->empty()) impl->clock.offset_ms = std::stoll(*offset);
+  auto remote = impl->meta_get("max_remote_hlc");
+  if (!remote) return remote.status();
+  if (auto h = Hlc::parse(*remote)) impl->max_remote_hlc = *h;
+  auto last_seq = impl->meta_get("last_seq");
+  if (!last_seq) return last_seq.status();
+  {
+    auto s = conn.prepare("SELECT coalesce(max(seq), 0) FROM _changes");
+    if (!s) return s.status();
+    Status st;
+    s->step(st);
+    YKIEN_TRY(st);
+    int64_t max_seq = s->int64(0);
+    if (!last_seq->empty()) max_seq = std::max<int64_t>(max_seq, std::stoll(*last_seq));
+    impl->next_seq = max_seq + 1;
+  }
+  YKIEN_TRY(impl->restore_hlc());
+  {
+    sqlite::Transaction txn(conn);
+    YKIEN_TRY(txn.begin());
+    YKIEN_TRY(impl->adopt_foreign_cells());
+    YKIEN_TRY(txn.commit());
+  }
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+SiteId Database::site_id() const { return impl_->site; }
+int Database::schema_version() const { return impl_->schema_version; }
+int Database::latest_schema_version() { return schema::latest_version(); }
+Hlc Database::last_hlc() const { return impl_->hlc.last(); }
+
+Status Database::set_setting(const std::string &key, const std::string &value) {
+  return impl_->write_txn([&]() -> Status {
+    auto s = impl_->conn.cached(
+        "INSERT INTO _settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!s) return s.status();
+    return (*s)->bind(1, key).bind(2, value).exec();
+  });
+}
+
+Result<std::string> Database::get_setting(const std::string &key) const {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->conn.cached("SELECT value FROM _settings WHERE key = ?");
+  if (!s) return s.status();
+  Status st;
+  std::string v;
+  if ((*s)->bind(1, key).step(st)) v = (*s)->text(0);
+  (*s)->reset();
+  if (!st.ok()) return st;
+  return v;
+}
+
+Status Database::check_integrity() const {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->conn.prepare("PRAGMA integrity_check");
+  if (!s) return s.status();
+  Status st;
+  std::string report;
+  while (s->step(st)) report += s->text(0) + "\n";
+  YKIEN_TRY(st);
+  if (report != "ok\n") return {ErrorCode::corrupt, "integrity check failed: " + report};
+  return Status::Ok();
+}
+
+}  // namespace ykien

@@ -1,0 +1,92 @@
+// Database's private state, shared by the .cpp files that implement its parts
+// (database.cpp, domain/*.cpp, replication/*.cpp, query/*.cpp).
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "store/row_store.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
+#include "ykien/database.h"
+#include "ykien/hlc.h"
+
+namespace ykien {
+
+// The device's wall clock corrected by the offset learned from the server.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(const Clock &wall) : wall_(wall) {}
+  int64_t now_ms() const override { return wall_.now_ms() + offset_ms; }
+  std::atomic<int64_t> offset_ms{0};
+
+ private:
+  const Clock &wall_;
+};
+
+struct Database::Impl {
+  explicit Impl(const Clock &wall) : clock(wall), hlc(clock) {}
+
+  // Everything below is guarded by `mutex`: one call at a time per Database.
+  mutable std::mutex mutex;
+  mutable sqlite::Connection conn;
+  mutable RowStore rows{conn};
+  OffsetClock clock;
+  HlcGenerator hlc;
+  SiteId site = 0;
+  int64_t next_seq = 1;
+  int schema_version = 0;
+  Hlc max_remote_hlc;  // greatest stamp received from a peer (persisted in _meta)
+
+  // Stamps the cells of `mask` as written here now, saves the row and logs it.
+  Status write_local(Row &row, uint64_t mask);
+  // Loads a row that exists and is not deleted; not_found names `field`.
+  Result<Row> load_live(const schema::TableDef &table, const std::string &id, const std::string &field) const;
+  // Creates a row from `values` (every column written).
+  Result<Row> create_row(const schema::TableDef &table, std::string id, std::string scope,
+                         std::vector<Value> values);
+
+  // Merges remote changes (replication/apply.cpp); the caller holds the transaction.
+  Result<ApplyReport> apply(const std::vector<Change> &changes, const ApplyOptions &options);
+  // After an upgrade, moves cells kept for then-unknown tables/columns into the
+  // tables that now know them.
+  Status adopt_foreign_cells();
+  // Sets the HLC above every stamp this replica made or saw before closing.
+  Status restore_hlc();
+
+  Result<int64_t> peer_number(const std::string &name);
+  Status meta_set(const std::string &key, const std::string &value);
+  Result<std::string> meta_get(const std::string &key) const;
+
+  // "YYYY-MM-DD HH:MM" / "YYYY-MM-DD" in Vietnam time (UTC+7) from the clock.
+  std::string now_local() const;
+  std::string today() const;
+
+  // Runs `body` in one IMMEDIATE transaction under the mutex: all or nothing.
+  template <typename F>
+  auto write_txn(F &&body) -> decltype(body()) {
+    std::lock_guard lock(mutex);
+    sqlite::Transaction txn(conn);
+    if (Status st = txn.begin(); !st.ok()) return st;
+    int64_t seq_before = next_seq;
+    auto result = body();
+    if (result.ok()) {
+      if (Status st = txn.commit(); !st.ok()) {
+        next_seq = seq_before;
+        return st;
+      }
+    } else {
+      next_seq = seq_before;  // rolled back: reuse the numbers
+    }
+    return result;
+  }
+};
+
+// Column helpers for the domain code.
+int col(const schema::TableDef &t, std::string_view name);
+std::string text_of(const Row &row, std::string_view column);
+int64_t int_of(const Row &row, std::string_view column);
+void put(Row &row, std::string_view column, Value v, uint64_t &mask);
+
+}  // namespace ykien

@@ -1,0 +1,105 @@
+// "All changes since cursor C": the primitive sync and bundles are built on.
+#include "core/database_impl.h"
+
+namespace ykien {
+
+namespace {
+
+bool in_scopes(const std::string &scope, const std::vector<std::string> &scopes) {
+  if (scopes.empty()) return true;
+  for (const auto &s : scopes) {
+    if (scope == s) return true;
+    if (scope.size() > s.size() && scope.compare(0, s.size(), s) == 0 && scope[s.size()] == '/') return true;
+  }
+  return false;
+}
+
+int64_t value_bytes(const Value &v) {
+  if (const auto *s = std::get_if<std::string>(&v)) return static_cast<int64_t>(s->size());
+  return 8;
+}
+
+}  // namespace
+
+Result<ChangeSet> Database::export_changes(int64_t cursor, const ExportOptions &options) const {
+  std::lock_guard lock(impl_->mutex);
+  auto &conn = impl_->conn;
+  ChangeSet out;
+  out.next_cursor = cursor;
+
+  int64_t exclude = -1;
+  if (!options.exclude_origin.empty()) {
+    auto s = conn.cached("SELECT num FROM _peers WHERE name = ?");
+    if (!s) return s.status();
+    Status st;
+    if ((*s)->bind(1, options.exclude_origin).step(st)) exclude = (*s)->int64(0);
+    (*s)->reset();
+    YKIEN_TRY(st);
+  }
+  // A read transaction: one consistent snapshot for the whole batch.
+  YKIEN_TRY(conn.exec("BEGIN"));
+  struct EndRead {
+    sqlite::Connection &c;
+    ~EndRead() { (void)c.exec("COMMIT"); }
+  } end_read{conn};
+
+  auto s = conn.prepare("SELECT seq, tbl, row, origin FROM _changes WHERE seq > ? ORDER BY seq");
+  if (!s) return s.status();
+  s->bind(1, cursor);
+  const int64_t max_scanned = std::max<int64_t>(options.limit_changes, 1) * 8;
+  int64_t scanned = 0, bytes = 0;
+  Status st;
+  while (s->step(st)) {
+    const int64_t seq = s->int64(0);
+    const int table_number = static_cast<int>(s->int64(1));
+    const int64_t rid = s->int64(2);
+    const bool skip_origin = s->int64(3) == exclude;
+    if (static_cast<int64_t>(out.changes.size()) >= options.limit_changes || bytes >= options.limit_bytes ||
+        scanned >= max_scanned) {
+      out.more = true;
+      break;
+    }
+    ++scanned;
+    out.next_cursor = seq;
+    if (skip_origin) continue;
+
+    if (table_number == kForeignTable) {
+      auto cell = impl_->rows.load_foreign_rid(rid);
+      if (!cell) return cell.status();
+      if (!cell->has_value() || !in_scopes((*cell)->scope, options.scopes)) continue;
+      const auto &fc = **cell;
+      bytes += value_bytes(fc.value) + 48;
+      out.changes.push_back({fc.table, fc.id, fc.scope, fc.column, fc.value, fc.stamp.hlc, fc.stamp.site, fc.stamp.base});
+      continue;
+    }
+    const auto *table = schema::find_table(table_number);
+    if (!table) return Status(ErrorCode::corrupt, "change log names unknown table " + std::to_string(table_number));
+    auto row = impl_->rows.load_rid(*table, rid);
+    if (!row) return row.status();
+    if (!row->has_value() || !in_scopes((*row)->scope, options.scopes)) continue;
+    const Row &r = **row;
+    int confidential_col = table->column_index("confidential");
+    bool hide_confidential = !options.include_confidential && confidential_col >= 0 &&
+                             std::get_if<int64_t>(&r.values[confidential_col]) &&
+                             std::get<int64_t>(r.values[confidential_col]) != 0;
+    for (const auto &g : r.clock.groups()) {
+      if (g.stamp.seq != seq) continue;
+      for (int c = 0; c < static_cast<int>(table->columns.size()); ++c) {
+        if (!(g.mask & (uint64_t{1} << c))) continue;
+        if (hide_confidential && table->columns[c].confidential) continue;
+        bytes += value_bytes(r.values[c]) + 48;
+        out.changes.push_back({std::string(table->name), r.id, r.scope, std::string(table->columns[c].name),
+                               r.values[c], g.stamp.hlc, g.stamp.site, g.stamp.base});
+      }
+    }
+  }
+  YKIEN_TRY(st);
+  return out;
+}
+
+int64_t Database::current_cursor() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->next_seq - 1;
+}
+
+}  // namespace ykien

@@ -1,0 +1,173 @@
+#include "store/row_store.h"
+
+#include <functional>
+
+namespace ykien {
+
+namespace {
+
+std::string column_list(const schema::TableDef &t) {
+  std::string cols;
+  for (const auto &c : t.columns) {
+    cols += ", ";
+    cols += c.name;
+  }
+  return cols;
+}
+
+std::string select_sql(const schema::TableDef &t, const char *where) {
+  return "SELECT rid, id, scope" + column_list(t) + ", _clock FROM " + std::string(t.name) + " WHERE " + where;
+}
+
+std::string upsert_sql(const schema::TableDef &t) {
+  std::string sql = "INSERT INTO " + std::string(t.name) + "(id, scope" + column_list(t) + ", _clock) VALUES(?, ?";
+  for (size_t i = 0; i < t.columns.size(); ++i) sql += ", ?";
+  sql += ", ?) ON CONFLICT(id) DO UPDATE SET ";
+  for (const auto &c : t.columns) sql += std::string(c.name) + " = excluded." + std::string(c.name) + ", ";
+  sql += "_clock = excluded._clock RETURNING rid";
+  return sql;
+}
+
+}  // namespace
+
+Row RowStore::blank(const schema::TableDef &table, std::string id, std::string scope) {
+  Row row;
+  row.table = &table;
+  row.id = std::move(id);
+  row.scope = std::move(scope);
+  row.values.assign(table.columns.size(), Value{});
+  row.values[schema::kDeletedColumn] = int64_t{0};
+  return row;
+}
+
+Result<std::optional<Row>> RowStore::read_one(const schema::TableDef &table, const std::string &sql,
+                                              const std::function<void(sqlite::Stmt &)> &bind) {
+  auto stmt = conn_.cached(sql);
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  bind(s);
+  Status st;
+  if (!s.step(st)) {
+    if (!st.ok()) return st;
+    return std::optional<Row>{};
+  }
+  Row row;
+  row.table = &table;
+  row.rid = s.int64(0);
+  row.id = s.text(1);
+  row.scope = s.text(2);
+  int n = static_cast<int>(table.columns.size());
+  row.values.reserve(n);
+  for (int i = 0; i < n; ++i) row.values.push_back(s.value(3 + i));
+  auto clock = RowClock::decode(s.blob(3 + n));
+  s.reset();
+  if (!clock) return Status(ErrorCode::corrupt, std::string(table.name) + " " + row.id + ": " + clock.status().message());
+  row.clock = std::move(clock.value());
+  return std::optional<Row>(std::move(row));
+}
+
+Result<std::optional<Row>> RowStore::load(const schema::TableDef &table, const std::string &id) {
+  return read_one(table, select_sql(table, "id = ?"), [&](sqlite::Stmt &s) { s.bind(1, id); });
+}
+
+Result<std::optional<Row>> RowStore::load_rid(const schema::TableDef &table, int64_t rid) {
+  return read_one(table, select_sql(table, "rid = ?"), [&](sqlite::Stmt &s) { s.bind(1, rid); });
+}
+
+Status RowStore::save(Row &row) {
+  const auto &t = *row.table;
+  auto stmt = conn_.cached(upsert_sql(t));
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  s.bind(1, row.id).bind(2, row.scope);
+  int n = static_cast<int>(t.columns.size());
+  for (int i = 0; i < n; ++i) s.bind_value(3 + i, row.values[i]);
+  std::string clock = row.clock.encode();
+  s.bind_blob(3 + n, clock);
+  Status st;
+  if (!s.step(st)) return st.ok() ? Status(ErrorCode::internal, "upsert returned no rid") : st;
+  row.rid = s.int64(0);
+  s.reset();
+  return Status::Ok();
+}
+
+Status RowStore::erase(const Row &row) {
+  auto stmt = conn_.cached("DELETE FROM " + std::string(row.table->name) + " WHERE rid = ?");
+  if (!stmt) return stmt.status();
+  return (*stmt)->bind(1, row.rid).exec();
+}
+
+namespace {
+const char *kForeignCols = "SELECT rid, tbl, id, col, scope, value, hlc, site, base, seq FROM _foreign_cells WHERE ";
+
+ForeignCell read_foreign(const sqlite::Stmt &s) {
+  ForeignCell c;
+  c.rid = s.int64(0);
+  c.table = s.text(1);
+  c.id = s.text(2);
+  c.column = s.text(3);
+  c.scope = s.text(4);
+  c.value = s.value(5);
+  c.stamp.hlc = Hlc(static_cast<uint64_t>(s.int64(6)));
+  c.stamp.site = static_cast<SiteId>(s.int64(7));
+  c.stamp.base = Hlc(static_cast<uint64_t>(s.int64(8)));
+  c.stamp.seq = s.int64(9);
+  return c;
+}
+}  // namespace
+
+Result<std::optional<ForeignCell>> RowStore::load_foreign(const std::string &table, const std::string &id,
+                                                          const std::string &column) {
+  auto stmt = conn_.cached(std::string(kForeignCols) + "tbl = ? AND id = ? AND col = ?");
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  s.bind(1, table).bind(2, id).bind(3, column);
+  Status st;
+  if (!s.step(st)) return st.ok() ? Result<std::optional<ForeignCell>>(std::optional<ForeignCell>{}) : st;
+  auto c = read_foreign(s);
+  s.reset();
+  return std::optional<ForeignCell>(std::move(c));
+}
+
+Result<std::optional<ForeignCell>> RowStore::load_foreign_rid(int64_t rid) {
+  auto stmt = conn_.cached(std::string(kForeignCols) + "rid = ?");
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  s.bind(1, rid);
+  Status st;
+  if (!s.step(st)) return st.ok() ? Result<std::optional<ForeignCell>>(std::optional<ForeignCell>{}) : st;
+  auto c = read_foreign(s);
+  s.reset();
+  return std::optional<ForeignCell>(std::move(c));
+}
+
+Status RowStore::save_foreign(ForeignCell &c) {
+  auto stmt = conn_.cached(
+      "INSERT INTO _foreign_cells(tbl, id, col, scope, value, hlc, site, base, seq) "
+      "VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(tbl, id, col) DO UPDATE SET value = excluded.value, "
+      "hlc = excluded.hlc, site = excluded.site, base = excluded.base, seq = excluded.seq RETURNING rid");
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  s.bind(1, c.table).bind(2, c.id).bind(3, c.column).bind(4, c.scope).bind_value(5, c.value);
+  s.bind(6, static_cast<int64_t>(c.stamp.hlc.raw())).bind(7, static_cast<int64_t>(c.stamp.site));
+  s.bind(8, static_cast<int64_t>(c.stamp.base.raw())).bind(9, c.stamp.seq);
+  Status st;
+  if (!s.step(st)) return st.ok() ? Status(ErrorCode::internal, "upsert returned no rid") : st;
+  c.rid = s.int64(0);
+  s.reset();
+  return Status::Ok();
+}
+
+Status RowStore::log_change(int64_t seq, int table_number, int64_t rid, int64_t origin) {
+  auto stmt = conn_.cached("INSERT INTO _changes(seq, tbl, row, origin) VALUES(?, ?, ?, ?)");
+  if (!stmt) return stmt.status();
+  return (*stmt)->bind(1, seq).bind(2, table_number).bind(3, rid).bind(4, origin).exec();
+}
+
+Status RowStore::drop_change(int64_t seq) {
+  auto stmt = conn_.cached("DELETE FROM _changes WHERE seq = ?");
+  if (!stmt) return stmt.status();
+  return (*stmt)->bind(1, seq).exec();
+}
+
+}  // namespace ykien

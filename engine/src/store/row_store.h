@@ -1,0 +1,68 @@
+// Reading and writing one replicated row (values + row clock) and its change-log
+// entries. Knows SQL; knows nothing of merge rules or the domain.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/row_clock.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
+#include "ykien/value.h"
+
+namespace ykien {
+
+struct Row {
+  const schema::TableDef *table = nullptr;
+  int64_t rid = 0;  // 0 until saved
+  std::string id;
+  std::string scope;
+  std::vector<Value> values;  // by column index
+  RowClock clock;
+
+  bool deleted() const {
+    const auto *v = std::get_if<int64_t>(&values[schema::kDeletedColumn]);
+    return v && *v != 0;
+  }
+};
+
+// A cell kept for a table or column this version does not know.
+struct ForeignCell {
+  int64_t rid = 0;
+  std::string table, id, column, scope;
+  Value value;
+  CellStamp stamp;
+};
+
+class RowStore {
+ public:
+  explicit RowStore(sqlite::Connection &conn) : conn_(conn) {}
+
+  static Row blank(const schema::TableDef &table, std::string id, std::string scope);
+  Result<std::optional<Row>> load(const schema::TableDef &table, const std::string &id);
+  Result<std::optional<Row>> load_rid(const schema::TableDef &table, int64_t rid);
+  // Inserts or updates by id; sets row.rid.
+  Status save(Row &row);
+  Status erase(const Row &row);
+
+  Result<std::optional<ForeignCell>> load_foreign(const std::string &table, const std::string &id,
+                                                  const std::string &column);
+  Result<std::optional<ForeignCell>> load_foreign_rid(int64_t rid);
+  Status save_foreign(ForeignCell &cell);
+
+  Status log_change(int64_t seq, int table_number, int64_t rid, int64_t origin);
+  Status drop_change(int64_t seq);
+
+ private:
+  Result<std::optional<Row>> read_one(const schema::TableDef &table, const std::string &sql,
+                                      const std::function<void(sqlite::Stmt &)> &bind);
+  sqlite::Connection &conn_;
+};
+
+// Table number 0 in the change log marks a foreign cell.
+constexpr int kForeignTable = 0;
+
+}  // namespace ykien

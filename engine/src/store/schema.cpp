@@ -1,0 +1,149 @@
+#include "store/schema.h"
+
+#include <string>
+
+namespace ykien::schema {
+
+namespace {
+
+using enum ColumnType;
+
+const std::vector<TableDef> kTables = {
+    {"units", 1, {{"_deleted", integer}, {"code"}, {"name"}, {"kind"}, {"parent_id"}}},
+    {"meetings",
+     2,
+     {{"_deleted", integer}, {"unit_id"}, {"kind"}, {"title"}, {"held_at"}, {"place"}, {"chair"},
+      {"secretary"}, {"attendance", integer}, {"departments"}, {"notes"}, {"conclusion"}, {"closed_at"}}},
+    {"opinions",
+     3,
+     {{"_deleted", integer}, {"meeting_id"}, {"unit_id"}, {"kind"}, {"category"}, {"content"},
+      {"citizen_name", text, true}, {"citizen_contact", text, true}, {"anonymous", integer},
+      {"confidential", integer}, {"jurisdiction"}, {"escalated_to"}, {"assigned_department"},
+      {"status"}, {"due_date"}, {"satisfaction"}, {"raised_at"}, {"recorded_by"}}},
+    {"responses",
+     4,
+     {{"_deleted", integer}, {"opinion_id"}, {"kind"}, {"content"}, {"responder"}, {"appointment_at"},
+      {"appointment_place"}, {"created_at"}},
+     true},
+    {"status_history",
+     5,
+     {{"_deleted", integer}, {"opinion_id"}, {"from_status"}, {"to_status"}, {"note"}, {"changed_by"},
+      {"changed_at"}},
+     true},
+    {"conflicts",
+     6,
+     {{"_deleted", integer}, {"tbl"}, {"row_id"}, {"col"}, {"winner_value"}, {"loser_value"},
+      {"winner_hlc"}, {"loser_hlc"}, {"winner_site"}, {"loser_site"}, {"status"}, {"resolution"},
+      {"resolved_by"}}},
+    {"support_visits",
+     7,
+     {{"_deleted", integer}, {"unit_id"}, {"meeting_id"}, {"household"}, {"kind"},
+      {"gift_value_vnd", integer}, {"notes"}, {"visited_at"}}},
+};
+
+// Frozen migration steps: step i brings user_version from i to i + 1. Never edit
+// a released step; add a new one. Replicated tables have no NOT NULL or foreign
+// key constraints on their cells: remote cells arrive in any order and rules are
+// checked by the API that writes them (docs/storage.md).
+const char *const kSteps[] = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE _meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE _settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE _peers(num INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE _changes(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, row INTEGER NOT NULL,
+                      origin INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE _foreign_cells(rid INTEGER PRIMARY KEY, tbl TEXT NOT NULL, id TEXT NOT NULL,
+                            col TEXT NOT NULL, scope TEXT NOT NULL, value, hlc INTEGER NOT NULL,
+                            site INTEGER NOT NULL, base INTEGER NOT NULL, seq INTEGER NOT NULL,
+                            UNIQUE(tbl, id, col));
+CREATE TABLE units(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL,
+  _deleted INTEGER NOT NULL DEFAULT 0, code TEXT, name TEXT, kind TEXT, parent_id TEXT,
+  _clock BLOB NOT NULL);
+CREATE TABLE meetings(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL,
+  _deleted INTEGER NOT NULL DEFAULT 0, unit_id TEXT, kind TEXT, title TEXT, held_at TEXT,
+  place TEXT, chair TEXT, secretary TEXT, attendance INTEGER, departments TEXT, notes TEXT,
+  conclusion TEXT, closed_at TEXT, _clock BLOB NOT NULL);
+CREATE TABLE opinions(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL,
+  _deleted INTEGER NOT NULL DEFAULT 0, meeting_id TEXT, unit_id TEXT, kind TEXT, category TEXT,
+  content TEXT, citizen_name TEXT, citizen_contact TEXT, anonymous INTEGER, confidential INTEGER,
+  jurisdiction TEXT, escalated_to TEXT, assigned_department TEXT, status TEXT, due_date TEXT,
+  satisfaction TEXT, raised_at TEXT, recorded_by TEXT, _clock BLOB NOT NULL);
+CREATE TABLE responses(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL,
+  _deleted INTEGER NOT NULL DEFAULT 0, opinion_id TEXT, kind TEXT, content TEXT, responder TEXT,
+  appointment_at TEXT, appointment_place TEXT, created_at TEXT, _clock BLOB NOT NULL);
+CREATE TABLE status_history(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+  scope TEXT NOT NULL, _deleted INTEGER NOT NULL DEFAULT 0, opinion_id TEXT, from_status TEXT,
+  to_status TEXT, note TEXT, changed_by TEXT, changed_at TEXT, _clock BLOB NOT NULL);
+CREATE TABLE conflicts(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL,
+  _deleted INTEGER NOT NULL DEFAULT 0, tbl TEXT, row_id TEXT, col TEXT, winner_value TEXT,
+  loser_value TEXT, winner_hlc TEXT, loser_hlc TEXT, winner_site TEXT, loser_site TEXT,
+  status TEXT, resolution TEXT, resolved_by TEXT, _clock BLOB NOT NULL);
+CREATE INDEX units_parent ON units(parent_id);
+CREATE INDEX meetings_scope ON meetings(scope, held_at);
+CREATE INDEX opinions_meeting ON opinions(meeting_id);
+CREATE INDEX responses_opinion ON responses(opinion_id);
+CREATE INDEX status_history_opinion ON status_history(opinion_id);
+)sql",
+    // 2: support visits (gifts, household visits), the search index, and the
+    // opinions' scope index for subtree queries and reports.
+    R"sql(
+CREATE TABLE support_visits(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+  scope TEXT NOT NULL, _deleted INTEGER NOT NULL DEFAULT 0, unit_id TEXT, meeting_id TEXT,
+  household TEXT, kind TEXT, gift_value_vnd INTEGER, notes TEXT, visited_at TEXT,
+  _clock BLOB NOT NULL);
+CREATE INDEX support_visits_scope ON support_visits(scope, visited_at);
+CREATE INDEX opinions_scope ON opinions(scope, raised_at);
+CREATE VIRTUAL TABLE opinion_search USING fts5(body, tokenize = 'unicode61');
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);
+
+}  // namespace
+
+int TableDef::column_index(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == column) return static_cast<int>(i);
+  return -1;
+}
+
+const std::vector<TableDef> &tables() { return kTables; }
+
+const TableDef *find_table(std::string_view name) {
+  for (const auto &t : kTables)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+const TableDef *find_table(int number) {
+  for (const auto &t : kTables)
+    if (t.number == number) return &t;
+  return nullptr;
+}
+
+int latest_version() { return kLatest; }
+
+Status migrate(sqlite::Connection &conn, int target) {
+  if (target <= 0 || target > kLatest) target = kLatest;
+  auto stmt = conn.prepare("PRAGMA user_version");
+  if (!stmt) return stmt.status();
+  Status st;
+  if (!stmt->step(st)) return st.ok() ? Status(ErrorCode::storage, "cannot read schema version") : st;
+  int version = static_cast<int>(stmt->int64(0));
+  if (version > kLatest) {
+    return {ErrorCode::unsupported_version,
+            "the database was written by a newer ykien (schema " + std::to_string(version) +
+                ", this app knows up to " + std::to_string(kLatest) + "): update the app"};
+  }
+  for (int v = version; v < target; ++v) {
+    sqlite::Transaction txn(conn);
+    YKIEN_TRY(txn.begin());
+    YKIEN_TRY(conn.exec(kSteps[v]));
+    YKIEN_TRY(conn.exec("PRAGMA user_version = " + std::to_string(v + 1)));
+    YKIEN_TRY(txn.commit());
+  }
+  return Status::Ok();
+}
+
+}  // namespace ykien::schema

@@ -1,0 +1,93 @@
+// Thin RAII wrappers over the SQLite C API that report failures as Status.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "ykien/status.h"
+#include "ykien/value.h"
+
+namespace ykien::sqlite {
+
+Status error(sqlite3 *db, int rc, std::string_view what);
+
+// A prepared statement. Reset on reuse; bind indexes are 1-based.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3 *db, sqlite3_stmt *stmt) : db_(db), stmt_(stmt) {}
+  Stmt(Stmt &&o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt &operator=(Stmt &&o) noexcept;
+  ~Stmt();
+
+  Stmt &bind(int i, std::nullptr_t);
+  Stmt &bind(int i, int64_t v);
+  Stmt &bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+  Stmt &bind(int i, double v);
+  Stmt &bind(int i, std::string_view v);
+  Stmt &bind(int i, const char *v) { return bind(i, std::string_view(v)); }
+  Stmt &bind(int i, const std::string &v) { return bind(i, std::string_view(v)); }
+  Stmt &bind_blob(int i, std::string_view bytes);
+  Stmt &bind_value(int i, const Value &v);
+
+  // Steps once: true while a row is available; `status` is set on error.
+  bool step(Status &status);
+  // Steps to completion (for statements that return no rows).
+  Status exec();
+  void reset();
+
+  int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string text(int col) const;
+  std::string_view blob(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  Value value(int col) const;
+
+  sqlite3_stmt *raw() const { return stmt_; }
+
+ private:
+  sqlite3 *db_ = nullptr;
+  sqlite3_stmt *stmt_ = nullptr;
+};
+
+// One connection with a cache of prepared statements keyed by their SQL.
+class Connection {
+ public:
+  Connection() = default;
+  ~Connection();
+  Connection(const Connection &) = delete;
+  Connection &operator=(const Connection &) = delete;
+
+  Status open(const std::string &path, int busy_timeout_ms);
+  Status exec(std::string_view sql);
+  // A statement from the cache (prepared on first use), already reset.
+  Result<Stmt *> cached(const std::string &sql);
+  // A one-off statement.
+  Result<Stmt> prepare(std::string_view sql);
+  int64_t changes() const { return sqlite3_changes64(db_); }
+  sqlite3 *raw() const { return db_; }
+
+ private:
+  sqlite3 *db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeds.
+class Transaction {
+ public:
+  explicit Transaction(Connection &conn) : conn_(conn) {}
+  ~Transaction();
+  Status begin();
+  Status commit();
+
+ private:
+  Connection &conn_;
+  bool open_ = false;
+};
+
+}  // namespace ykien::sqlite

@@ -1,0 +1,104 @@
+#include <string>
+#include <unordered_map>
+
+#include "ykien/text.h"
+
+namespace ykien {
+
+namespace {
+
+// Decodes one code point at `i`, advancing it; returns U+FFFD on malformed input.
+char32_t decode(std::string_view s, size_t &i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (int k = 1; k < len; ++k) {
+    unsigned char cc = byte(i + k);
+    if ((cc & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  i += len;
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+  return cp;
+}
+
+void encode(char32_t cp, std::string &out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Every accented Vietnamese letter (both cases) mapped to its plain lowercase base.
+const std::unordered_map<char32_t, char> &fold_table() {
+  static const std::unordered_map<char32_t, char> table = [] {
+    const std::pair<char, std::string_view> groups[] = {
+        {'a', "àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ"},
+        {'e', "èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ"},
+        {'i', "ìíỉĩịÌÍỈĨỊ"},
+        {'o', "òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"},
+        {'u', "ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ"},
+        {'y', "ỳýỷỹỵỲÝỶỸỴ"},
+        {'d', "đĐ"},
+    };
+    std::unordered_map<char32_t, char> t;
+    for (const auto &[base, letters] : groups) {
+      for (size_t i = 0; i < letters.size();) t[decode(letters, i)] = base;
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    size_t start = i;
+    char32_t cp = decode(text, i);
+    // U+FFFD is only valid when spelled out as its own 3-byte sequence.
+    if (cp == 0xFFFD && !(i - start == 3 && text.substr(start, 3) == "\xEF\xBF\xBD")) return false;
+  }
+  return true;
+}
+
+std::string fold_for_search(std::string_view utf8) {
+  const auto &table = fold_table();
+  std::string out;
+  out.reserve(utf8.size());
+  for (size_t i = 0; i < utf8.size();) {
+    char32_t cp = decode(utf8, i);
+    if (cp < 0x80) {
+      out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+    } else if (cp >= 0x0300 && cp <= 0x036F) {
+      continue;  // combining marks of decomposed (NFD) text
+    } else if (auto it = table.find(cp); it != table.end()) {
+      out += it->second;
+    } else {
+      encode(cp, out);
+    }
+  }
+  return out;
+}
+
+}  // namespace ykien
