@@ -15,35 +15,35 @@ namespace ykien {
 // base its writer had seen and the scope of its row. `column` "_deleted" is the
 // row's tombstone cell (1 = deleted).
 struct Change {
-  std::string table;
-  std::string id;
-  std::string scope;
-  std::string column;
-  Value value;
-  Hlc hlc;
+  std::string table{};
+  std::string id{};
+  std::string scope{};
+  std::string column{};
+  Value value{};
+  Hlc hlc{};
   SiteId site = 0;
-  Hlc base;  // hlc of the value the writer last saw for this cell; zero if none
+  Hlc base{};  // hlc of the value the writer last saw for this cell; zero if none
 
   friend bool operator==(const Change &, const Change &) = default;
 };
 
 // Which changes export_changes returns.
 struct ExportOptions {
-  int64_t limit_changes = 5000;       // at most this many changes...
-  int64_t limit_bytes = 4 << 20;      // ...and about this many bytes of values
+  int64_t limit_changes = 5000;   // at most this many changes...
+  int64_t limit_bytes = 4 << 20;  // ...and about this many bytes of values
   // Only rows whose scope is one of these or lies below one ("vn/79" covers
   // "vn/79/26734"); empty = every scope.
-  std::vector<std::string> scopes;
+  std::vector<std::string> scopes{};
   // Skip the changes that arrived from this peer (see ApplyOptions::origin), so a
   // device does not send back what it pulled. Empty = skip nothing.
-  std::string exclude_origin;
+  std::string exclude_origin{};
   // Leave out confidential cells (a denunciation's complainant).
   bool include_confidential = true;
 };
 
 // A batch of compacted changes: at most one per cell, the latest.
 struct ChangeSet {
-  std::vector<Change> changes;
+  std::vector<Change> changes{};
   int64_t next_cursor = 0;  // pass to the next export_changes call
   bool more = false;        // true if changes beyond next_cursor remain
 };
@@ -51,7 +51,7 @@ struct ChangeSet {
 struct ApplyOptions {
   // The peer these changes came from ("server", a device id...). Recorded so that
   // ExportOptions::exclude_origin can skip them. Empty = unnamed peer.
-  std::string origin;
+  std::string origin{};
   // Record a conflict when a change's base is older than the cell here and the
   // values differ. On for whoever receives a push; off when applying a pull.
   bool detect_conflicts = false;
@@ -61,7 +61,7 @@ struct ApplyReport {
   int64_t applied = 0;    // cells that won and were written
   int64_t ignored = 0;    // older or identical to what is here
   int64_t conflicts = 0;  // conflict records created
-  Hlc max_hlc;            // the greatest stamp seen in the batch
+  Hlc max_hlc{};          // the greatest stamp seen in the batch
 };
 
 }  // namespace ykien

@@ -26,25 +26,25 @@ struct OpenOptions {
 
 // Fields of a meeting to change; unset fields stay as they are.
 struct MeetingPatch {
-  std::optional<std::string> kind, title, held_at, place, chair, secretary, notes, conclusion;
-  std::optional<int64_t> attendance;
-  std::optional<std::vector<std::string>> departments;
+  std::optional<std::string> kind{}, title{}, held_at{}, place{}, chair{}, secretary{}, notes{}, conclusion{};
+  std::optional<int64_t> attendance{};
+  std::optional<std::vector<std::string>> departments{};
 };
 
 // Fields of an opinion to change; unset fields stay as they are. The status
 // changes only through change_status (or a response), so it has its history.
 struct OpinionPatch {
-  std::optional<std::string> kind, category, content, citizen_name, citizen_contact,
-      jurisdiction, escalated_to, assigned_department, due_date, satisfaction, raised_at;
-  std::optional<bool> anonymous;
+  std::optional<std::string> kind{}, category{}, content{}, citizen_name{}, citizen_contact{}, jurisdiction{},
+      escalated_to{}, assigned_department{}, due_date{}, satisfaction{}, raised_at{};
+  std::optional<bool> anonymous{};
 };
 
 struct StatusUpdate {
-  std::string to;      // the new status
-  std::string note;
-  std::string by;      // who made the change
-  std::string at;      // "YYYY-MM-DD HH:MM"; empty = now
-  bool reopen = false; // required to go back to received from resolved/closed/withdrawn
+  std::string to{};  // the new status
+  std::string note{};
+  std::string by{};     // who made the change
+  std::string at{};     // "YYYY-MM-DD HH:MM"; empty = now
+  bool reopen = false;  // required to go back to received from resolved/closed/withdrawn
 };
 
 class Database {
@@ -75,8 +75,8 @@ class Database {
   Result<Meeting> get_meeting(const std::string &id) const;
   Result<Meeting> update_meeting(const std::string &id, const MeetingPatch &patch);
   // Records the final attendance and conclusion, and marks the meeting closed.
-  Result<Meeting> close_meeting(const std::string &id, int64_t attendance,
-                                const std::string &conclusion, const std::string &closed_at = {});
+  Result<Meeting> close_meeting(const std::string &id, int64_t attendance, const std::string &conclusion,
+                                const std::string &closed_at = {});
   Result<std::vector<Meeting>> list_meetings(const std::string &scope, const std::string &from = {},
                                              const std::string &to = {}) const;
   Status delete_meeting(const std::string &id);
@@ -110,8 +110,7 @@ class Database {
   Result<std::vector<Conflict>> list_conflicts(bool open_only = true) const;
   // Writes `value_json` (a JSON value; the winner's or the loser's or another)
   // into the cell and marks the conflict resolved.
-  Status resolve_conflict(const std::string &conflict_id, const std::string &value_json,
-                          const std::string &by);
+  Status resolve_conflict(const std::string &conflict_id, const std::string &value_json, const std::string &by);
 
   // ---- Replication ----
   // Cells changed here after `cursor` (0 = from the start), oldest first, compacted.

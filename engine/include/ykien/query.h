@@ -9,49 +9,49 @@
 namespace ykien {
 
 struct OpinionFilter {
-  std::string scope;       // unit subtree: this scope and below; empty = all
-  std::string meeting_id;  // empty = any
-  std::string category;    // empty = any
-  std::string status;      // empty = any
-  std::string from;        // raised_at >= from ("YYYY-MM-DD"), empty = open
-  std::string to;          // raised_at on or before this day, empty = open
+  std::string scope{};        // unit subtree: this scope and below; empty = all
+  std::string meeting_id{};   // empty = any
+  std::string category{};     // empty = any
+  std::string status{};       // empty = any
+  std::string from{};         // raised_at >= from ("YYYY-MM-DD"), empty = open
+  std::string to{};           // raised_at on or before this day, empty = open
   bool overdue_only = false;  // due date passed and not yet answered/resolved
-  std::string today;       // "YYYY-MM-DD" for overdue; empty = the database clock's day
+  std::string today{};        // "YYYY-MM-DD" for overdue; empty = the database clock's day
   // Words to find in content, citizen name, department, ignoring case and
   // Vietnamese diacritics ("dat dai" finds "Đất đai"). Empty = no text filter.
-  std::string text;
+  std::string text{};
   int64_t limit = 1000;
 };
 
 struct ReportRequest {
-  std::string scope;  // unit subtree; empty = everything here
-  std::string from;   // "YYYY-MM-DD", inclusive; empty = open
-  std::string to;     // "YYYY-MM-DD", inclusive; empty = open
-  std::string today;  // for overdue; empty = the database clock's day
+  std::string scope{};  // unit subtree; empty = everything here
+  std::string from{};   // "YYYY-MM-DD", inclusive; empty = open
+  std::string to{};     // "YYYY-MM-DD", inclusive; empty = open
+  std::string today{};  // for overdue; empty = the database clock's day
 };
 
 // Figures for one unit subtree and period (docs/reports.md defines each).
 struct Report {
-  std::string scope, from, to;
+  std::string scope{}, from{}, to{};
   int64_t meetings = 0;
-  std::map<std::string, int64_t> meetings_by_kind;
+  std::map<std::string, int64_t> meetings_by_kind{};
   int64_t attendance = 0;
   int64_t opinions = 0;
-  std::map<std::string, int64_t> opinions_by_category;
-  std::map<std::string, int64_t> opinions_by_status;
+  std::map<std::string, int64_t> opinions_by_category{};
+  std::map<std::string, int64_t> opinions_by_status{};
   int64_t resolved = 0;         // answered, resolved or closed
   double resolved_share = 0.0;  // resolved / (opinions - withdrawn); 0 when none
   int64_t overdue = 0;
-  std::map<std::string, int64_t> satisfaction;
+  std::map<std::string, int64_t> satisfaction{};
   int64_t escalated = 0;
   int64_t support_visits = 0;
   int64_t gift_value_vnd = 0;
   // The same figures for each direct child unit that has data (e.g. per commune).
   struct Part {
-    std::string unit_id, name, scope;
+    std::string unit_id{}, name{}, scope{};
     int64_t meetings = 0, attendance = 0, opinions = 0, resolved = 0;
   };
-  std::vector<Part> parts;
+  std::vector<Part> parts{};
 };
 
 }  // namespace ykien

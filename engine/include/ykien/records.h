@@ -12,108 +12,108 @@ namespace ykien {
 
 // An administrative unit: province, (district,) commune/ward, hamlet... any depth.
 struct Unit {
-  std::string id;
-  std::string code;       // unique among siblings; becomes one segment of the scope
-  std::string name;       // "Phường Tân Phú"
-  std::string kind;       // province, district, commune, ward, town, hamlet
-  std::string parent_id;  // empty for a root
-  std::string scope;      // path of codes from the root: "vn/79/26734/ap-3"
+  std::string id{};
+  std::string code{};       // unique among siblings; becomes one segment of the scope
+  std::string name{};       // "Phường Tân Phú"
+  std::string kind{};       // province, district, commune, ward, town, hamlet
+  std::string parent_id{};  // empty for a root
+  std::string scope{};      // path of codes from the root: "vn/79/26734/ap-3"
 };
 
 struct Meeting {
-  std::string id;
-  std::string unit_id;
-  std::string scope;
-  std::string kind;  // residential_saturday, listen_monthly, leader_dialogue,
-                     // voter_contact, citizen_reception, business_dialogue
-  std::string title;
-  std::string held_at;  // "YYYY-MM-DD HH:MM"
-  std::string place;
-  std::string chair;
-  std::string secretary;
+  std::string id{};
+  std::string unit_id{};
+  std::string scope{};
+  std::string kind{};  // residential_saturday, listen_monthly, leader_dialogue,
+                       // voter_contact, citizen_reception, business_dialogue
+  std::string title{};
+  std::string held_at{};  // "YYYY-MM-DD HH:MM"
+  std::string place{};
+  std::string chair{};
+  std::string secretary{};
   int64_t attendance = 0;
-  std::vector<std::string> departments;  // participating departments
-  std::string notes;
-  std::string conclusion;  // conclusion notice, e.g. "Thông báo kết luận 80-TB/ĐU"
-  std::string closed_at;   // empty while the meeting is open
+  std::vector<std::string> departments{};  // participating departments
+  std::string notes{};
+  std::string conclusion{};  // conclusion notice, e.g. "Thông báo kết luận 80-TB/ĐU"
+  std::string closed_at{};   // empty while the meeting is open
 };
 
 struct Opinion {
-  std::string id;
-  std::string meeting_id;  // empty for an opinion received outside a meeting
-  std::string unit_id;
-  std::string scope;
-  std::string kind;      // opinion, petition, report, complaint, denunciation
-  std::string category;  // security_order, traffic_safety, land, ...
-  std::string content;
-  std::string citizen_name;     // empty when not given
-  std::string citizen_contact;
+  std::string id{};
+  std::string meeting_id{};  // empty for an opinion received outside a meeting
+  std::string unit_id{};
+  std::string scope{};
+  std::string kind{};      // opinion, petition, report, complaint, denunciation
+  std::string category{};  // security_order, traffic_safety, land, ...
+  std::string content{};
+  std::string citizen_name{};  // empty when not given
+  std::string citizen_contact{};
   bool anonymous = false;
-  bool confidential = false;    // always true for a denunciation
+  bool confidential = false;           // always true for a denunciation
   std::string jurisdiction = "local";  // local or escalated
-  std::string escalated_to;     // unit or department, when escalated
-  std::string assigned_department;
-  std::string status = "received";  // received, answered, scheduled, assigned,
-                                    // resolved, closed, withdrawn
-  std::string due_date;             // "YYYY-MM-DD" or empty
+  std::string escalated_to{};          // unit or department, when escalated
+  std::string assigned_department{};
+  std::string status = "received";       // received, answered, scheduled, assigned,
+                                         // resolved, closed, withdrawn
+  std::string due_date{};                // "YYYY-MM-DD" or empty
   std::string satisfaction = "unknown";  // satisfied, unsatisfied, unknown
-  std::string raised_at;            // "YYYY-MM-DD HH:MM"
-  std::string recorded_by;
+  std::string raised_at{};               // "YYYY-MM-DD HH:MM"
+  std::string recorded_by{};
 };
 
 struct Response {
-  std::string id;
-  std::string opinion_id;
-  std::string scope;
-  std::string kind;  // answered_at_meeting, appointment, written_reply
-  std::string content;
-  std::string responder;
-  std::string appointment_at;     // for an appointment: "YYYY-MM-DD HH:MM"
-  std::string appointment_place;  // for an appointment
-  std::string created_at;         // "YYYY-MM-DD HH:MM"
+  std::string id{};
+  std::string opinion_id{};
+  std::string scope{};
+  std::string kind{};  // answered_at_meeting, appointment, written_reply
+  std::string content{};
+  std::string responder{};
+  std::string appointment_at{};     // for an appointment: "YYYY-MM-DD HH:MM"
+  std::string appointment_place{};  // for an appointment
+  std::string created_at{};         // "YYYY-MM-DD HH:MM"
 };
 
 // One entry of an opinion's append-only status history.
 struct StatusChange {
-  std::string id;
-  std::string opinion_id;
-  std::string scope;
-  std::string from_status;
-  std::string to_status;
-  std::string note;
-  std::string changed_by;
-  std::string changed_at;  // "YYYY-MM-DD HH:MM"
+  std::string id{};
+  std::string opinion_id{};
+  std::string scope{};
+  std::string from_status{};
+  std::string to_status{};
+  std::string note{};
+  std::string changed_by{};
+  std::string changed_at{};  // "YYYY-MM-DD HH:MM"
 };
 
 // Visits to households in difficulty, gifts, volunteer work.
 struct SupportVisit {
-  std::string id;
-  std::string unit_id;
-  std::string scope;
-  std::string meeting_id;  // optional
-  std::string household;
-  std::string kind;  // gift, visit, volunteer_work
+  std::string id{};
+  std::string unit_id{};
+  std::string scope{};
+  std::string meeting_id{};  // optional
+  std::string household{};
+  std::string kind{};  // gift, visit, volunteer_work
   int64_t gift_value_vnd = 0;
-  std::string notes;
-  std::string visited_at;  // "YYYY-MM-DD HH:MM"
+  std::string notes{};
+  std::string visited_at{};  // "YYYY-MM-DD HH:MM"
 };
 
 // Two concurrent edits of one cell: the winner stands, the loser is kept here.
 struct Conflict {
-  std::string id;
-  std::string scope;
-  std::string table;
-  std::string row_id;
-  std::string column;
-  std::string winner_value;  // JSON text of the value
-  std::string loser_value;   // JSON text of the value
-  std::string winner_hlc;
-  std::string loser_hlc;
-  std::string winner_site;
-  std::string loser_site;
+  std::string id{};
+  std::string scope{};
+  std::string table{};
+  std::string row_id{};
+  std::string column{};
+  std::string winner_value{};  // JSON text of the value
+  std::string loser_value{};   // JSON text of the value
+  std::string winner_hlc{};
+  std::string loser_hlc{};
+  std::string winner_site{};
+  std::string loser_site{};
   std::string status = "open";  // open, resolved
-  std::string resolution;       // JSON text of the value chosen
-  std::string resolved_by;
+  std::string resolution{};     // JSON text of the value chosen
+  std::string resolved_by{};
 };
 
 }  // namespace ykien

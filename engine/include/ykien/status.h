@@ -11,20 +11,20 @@ namespace ykien {
 // Stable error codes: their numbers are part of the C API and the sync protocol.
 enum class ErrorCode : int {
   ok = 0,
-  invalid_argument = 1,    // bad input; Status::field() names the field
-  not_found = 2,           // the record does not exist (or was deleted)
-  invalid_state = 3,       // e.g. a status transition that makes no sense
-  storage = 4,             // SQLite failed (disk full, locked too long, I/O)
-  corrupt = 5,             // stored or received data cannot be decoded
-  unsupported_version = 6, // database or message from a newer version
+  invalid_argument = 1,     // bad input; Status::field() names the field
+  not_found = 2,            // the record does not exist (or was deleted)
+  invalid_state = 3,        // e.g. a status transition that makes no sense
+  storage = 4,              // SQLite failed (disk full, locked too long, I/O)
+  corrupt = 5,              // stored or received data cannot be decoded
+  unsupported_version = 6,  // database or message from a newer version
   cancelled = 7,
-  network = 8,             // could not reach the peer; retrying may help
-  unauthorized = 9,        // token missing, wrong, or device revoked
-  forbidden = 10,          // outside the device's scopes
-  clock_drift = 11,        // a timestamp beyond the allowed drift
+  network = 8,       // could not reach the peer; retrying may help
+  unauthorized = 9,  // token missing, wrong, or device revoked
+  forbidden = 10,    // outside the device's scopes
+  clock_drift = 11,  // a timestamp beyond the allowed drift
   too_large = 12,
-  internal = 13,           // a bug: please report it
-  server = 14,             // the server failed; retrying later may help
+  internal = 13,  // a bug: please report it
+  server = 14,    // the server failed; retrying later may help
 };
 
 // Stable lowercase name of a code ("invalid_argument"), used in JSON errors.
@@ -86,8 +86,8 @@ class Result {
 }  // namespace ykien
 
 // Early return of a failed Status (or of a failed Result's status).
-#define YKIEN_TRY(expr)                            \
-  do {                                             \
-    ::ykien::Status ykien_try_status_ = (expr);    \
+#define YKIEN_TRY(expr)                                    \
+  do {                                                     \
+    ::ykien::Status ykien_try_status_ = (expr);            \
     if (!ykien_try_status_.ok()) return ykien_try_status_; \
   } while (0)

@@ -1,0 +1,21 @@
+// Conversions between opinion records and rows, shared by the opinion files.
+#pragma once
+
+#include "core/database_impl.h"
+
+namespace ykien {
+
+const schema::TableDef &opinions_table();
+Opinion opinion_from(const Row &r);
+// Writes every field of `o` into `row`, adding the changed columns to `mask`.
+void fill_opinion(Row &row, const Opinion &o, uint64_t &mask);
+// Field rules of an opinion on its own (not its status transitions).
+Status check_opinion(const Opinion &o);
+// The day an opinion's due date and answers may not precede: its meeting's day,
+// else the day it was raised.
+Result<std::string> opinion_start_day(Database::Impl &impl, const Opinion &o);
+// Moves the opinion to `to`, appending to its history; refuses senseless moves.
+Status transition(Database::Impl &impl, Row &row, const std::string &to, const std::string &note,
+                  const std::string &by, const std::string &at, bool reopen);
+
+}  // namespace ykien

@@ -1,0 +1,99 @@
+// Responses: answers at the meeting, appointments, written replies (append-only).
+#include "domain/opinion_rows.h"
+#include "domain/validate.h"
+#include "ykien/uuid.h"
+
+namespace ykien {
+
+namespace {
+
+const schema::TableDef &responses_table() { return *schema::find_table("responses"); }
+
+Response response_from(const Row &r) {
+  return {r.id,
+          text_of(r, "opinion_id"),
+          r.scope,
+          text_of(r, "kind"),
+          text_of(r, "content"),
+          text_of(r, "responder"),
+          text_of(r, "appointment_at"),
+          text_of(r, "appointment_place"),
+          text_of(r, "created_at")};
+}
+
+Status check_response(const Response &r) {
+  YKIEN_TRY(validate::one_of("kind", r.kind, domain::kResponseKinds));
+  YKIEN_TRY(validate::optional_text("responder", r.responder, 200));
+  if (r.kind == "appointment") {
+    YKIEN_TRY(validate::date_time("appointment_at", r.appointment_at));
+    YKIEN_TRY(validate::required_text("appointment_place", r.appointment_place, 500));
+    YKIEN_TRY(validate::optional_text("content", r.content, 20000));
+  } else {
+    YKIEN_TRY(validate::required_text("content", r.content, 20000));
+    if (!r.appointment_at.empty() || !r.appointment_place.empty())
+      return Status::Invalid("appointment_at", "is only for an appointment");
+  }
+  if (!r.created_at.empty()) YKIEN_TRY(validate::date_time("created_at", r.created_at));
+  return Status::Ok();
+}
+
+// The status a response moves a still-open opinion to, or "" to leave it.
+std::string status_after(const std::string &kind, const std::string &current) {
+  const bool open = current == "received" || current == "scheduled" || current == "assigned";
+  if (!open) return {};
+  if (kind == "appointment") return current == "received" ? "scheduled" : "";
+  return "answered";
+}
+
+}  // namespace
+
+Result<Response> Database::add_response(Response r) {
+  YKIEN_TRY(check_response(r));
+  return impl_->write_txn([&]() -> Result<Response> {
+    auto row = impl_->load_live(opinions_table(), r.opinion_id, "opinion_id");
+    if (!row) return row.status();
+    Opinion o = opinion_from(*row);
+    if (r.kind == "appointment") {
+      auto start = opinion_start_day(*impl_, o);
+      if (!start) return start.status();
+      if (r.appointment_at.substr(0, 10) < *start)
+        return Status::Invalid("appointment_at", "'" + r.appointment_at + "' is before the opinion was raised (" + *start + ")");
+    }
+    if (r.created_at.empty()) r.created_at = impl_->now_local();
+    const auto &t = responses_table();
+    std::vector<Value> v(t.columns.size());
+    v[col(t, "opinion_id")] = r.opinion_id;
+    v[col(t, "kind")] = r.kind;
+    v[col(t, "content")] = r.content;
+    v[col(t, "responder")] = r.responder;
+    v[col(t, "appointment_at")] = r.appointment_at;
+    v[col(t, "appointment_place")] = r.appointment_place;
+    v[col(t, "created_at")] = r.created_at;
+    auto created = impl_->create_row(t, new_uuid_v7(impl_->clock), row->scope, std::move(v));
+    if (!created) return created.status();
+    if (std::string next = status_after(r.kind, o.status); !next.empty())
+      YKIEN_TRY(transition(*impl_, *row, next, r.kind, r.responder, r.created_at, false));
+    return response_from(*created);
+  });
+}
+
+Result<std::vector<Response>> Database::list_responses(const std::string &opinion_id) const {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->conn.cached("SELECT id FROM responses WHERE opinion_id = ? AND _deleted = 0 ORDER BY created_at, id");
+  if (!s) return s.status();
+  (*s)->bind(1, opinion_id);
+  std::vector<std::string> ids;
+  Status st;
+  while ((*s)->step(st)) ids.push_back((*s)->text(0));
+  (*s)->reset();
+  YKIEN_TRY(st);
+  std::vector<Response> out;
+  for (const auto &id : ids) {
+    auto row = impl_->rows.load(responses_table(), id);
+    if (!row) return row.status();
+    if (row->has_value()) out.push_back(response_from(**row));
+  }
+  return out;
+}
+
+}  // namespace ykien

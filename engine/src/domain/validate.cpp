@@ -1,0 +1,72 @@
+#include "domain/validate.h"
+
+#include "ykien/text.h"
+
+namespace ykien::validate {
+
+namespace {
+
+Status invalid(std::string_view field, const std::string &reason) { return Status::Invalid(std::string(field), reason); }
+
+bool digits(std::string_view s, size_t from, size_t n, int &out) {
+  out = 0;
+  for (size_t i = from; i < from + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+bool valid_date_prefix(std::string_view s) {
+  int y, m, d;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+  if (!digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d)) return false;
+  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  int max = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+  return d <= max;
+}
+
+}  // namespace
+
+Status required_text(std::string_view field, const std::string &value, size_t max_bytes) {
+  if (value.find_first_not_of(" \t\r\n") == std::string::npos) return invalid(field, "is required");
+  return optional_text(field, value, max_bytes);
+}
+
+Status optional_text(std::string_view field, const std::string &value, size_t max_bytes) {
+  if (!is_valid_utf8(value)) return invalid(field, "is not valid UTF-8 text");
+  if (value.size() > max_bytes) return invalid(field, "is longer than " + std::to_string(max_bytes) + " bytes");
+  return Status::Ok();
+}
+
+Status one_of(std::string_view field, const std::string &value, std::span<const std::string_view> allowed) {
+  for (auto a : allowed)
+    if (value == a) return Status::Ok();
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return invalid(field, "'" + value + "' is not one of: " + list);
+}
+
+Status date_time(std::string_view field, const std::string &value) {
+  int hh, mm;
+  if (value.size() != 16 || !valid_date_prefix(value) || value[10] != ' ' || value[13] != ':' ||
+      !digits(value, 11, 2, hh) || !digits(value, 14, 2, mm) || hh > 23 || mm > 59)
+    return invalid(field, "'" + value + "' is not a time of the form YYYY-MM-DD HH:MM");
+  return Status::Ok();
+}
+
+Status date(std::string_view field, const std::string &value) {
+  if (value.size() != 10 || !valid_date_prefix(value))
+    return invalid(field, "'" + value + "' is not a date of the form YYYY-MM-DD");
+  return Status::Ok();
+}
+
+Status non_negative(std::string_view field, int64_t value, int64_t max) {
+  if (value < 0) return invalid(field, "must not be negative");
+  if (value > max) return invalid(field, "must be at most " + std::to_string(max));
+  return Status::Ok();
+}
+
+}  // namespace ykien::validate
