@@ -18,7 +18,8 @@ struct OpinionFilter {
   bool overdue_only = false;  // due date passed and not yet answered/resolved
   std::string today{};        // "YYYY-MM-DD" for overdue; empty = the database clock's day
   // Words to find in content, citizen name, department, ignoring case and
-  // Vietnamese diacritics ("dat dai" finds "Đất đai"). Empty = no text filter.
+  // Vietnamese diacritics ("dat dai" finds "Đất đai"). Empty, or no words at all
+  // (only spaces and punctuation) = no text filter.
   std::string text{};
   int64_t limit = 1000;
 };

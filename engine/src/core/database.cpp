@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <ctime>
 #include <algorithm>
+#include <charconv>
 #include <random>
 
 #include "core/database_impl.h"
@@ -150,6 +151,17 @@ Result<std::string> Database::Impl::meta_get(const std::string &key) const {
   return v;
 }
 
+Result<int64_t> Database::Impl::meta_int(const std::string &key) const {
+  auto text = meta_get(key);
+  if (!text) return text.status();
+  if (text->empty()) return int64_t{0};
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size())
+    return Status(ErrorCode::corrupt, "stored " + key + " is not a number: " + *text);
+  return v;
+}
+
 std::string Database::Impl::now_local() const { return format_local(clock.now_ms(), true); }
 std::string Database::Impl::today() const { return format_local(clock.now_ms(), false); }
 
@@ -183,13 +195,13 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
     if (!parsed) return Status(ErrorCode::corrupt, "stored site id is malformed: " + *site);
     impl->site = *parsed;
   }
-  auto offset = impl->meta_get("clock_offset_ms");
+  auto offset = impl->meta_int("clock_offset_ms");
   if (!offset) return offset.status();
-  if (!offset->empty()) impl->clock.offset_ms = std::stoll(*offset);
+  impl->clock.offset_ms = *offset;
   auto remote = impl->meta_get("max_remote_hlc");
   if (!remote) return remote.status();
   if (auto h = Hlc::parse(*remote)) impl->max_remote_hlc = *h;
-  auto last_seq = impl->meta_get("last_seq");
+  auto last_seq = impl->meta_int("last_seq");
   if (!last_seq) return last_seq.status();
   {
     auto s = conn.prepare("SELECT coalesce(max(seq), 0) FROM _changes");
@@ -198,7 +210,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
     s->step(st);
     YKIEN_TRY(st);
     int64_t max_seq = s->int64(0);
-    if (!last_seq->empty()) max_seq = std::max<int64_t>(max_seq, std::stoll(*last_seq));
+    max_seq = std::max<int64_t>(max_seq, *last_seq);
     impl->next_seq = max_seq + 1;
   }
   YKIEN_TRY(impl->restore_hlc());
@@ -215,6 +227,10 @@ SiteId Database::site_id() const { return impl_->site; }
 int Database::schema_version() const { return impl_->schema_version; }
 int Database::latest_schema_version() { return schema::latest_version(); }
 Hlc Database::last_hlc() const { return impl_->hlc.last(); }
+
+Status Database::batch(const std::function<Status()> &body) {
+  return impl_->write_txn([&]() -> Status { return body(); });
+}
 
 Status Database::set_setting(const std::string &key, const std::string &value) {
   return impl_->write_txn([&]() -> Status {

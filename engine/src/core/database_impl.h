@@ -29,7 +29,9 @@ struct Database::Impl {
   explicit Impl(const Clock &wall) : clock(wall), hlc(clock) {}
 
   // Everything below is guarded by `mutex`: one call at a time per Database.
-  mutable std::mutex mutex;
+  // Recursive so that the calls made inside Database::batch (on the thread that
+  // holds it) can take it again.
+  mutable std::recursive_mutex mutex;
   mutable sqlite::Connection conn;
   mutable RowStore rows{conn};
   OffsetClock clock;
@@ -58,29 +60,50 @@ struct Database::Impl {
   Result<int64_t> peer_number(const std::string &name);
   Status meta_set(const std::string &key, const std::string &value);
   Result<std::string> meta_get(const std::string &key) const;
+  // An integer kept in _meta (0 when unset); corrupt if it is not a number.
+  Result<int64_t> meta_int(const std::string &key) const;
 
   // "YYYY-MM-DD HH:MM" / "YYYY-MM-DD" in Vietnam time (UTC+7) from the clock.
   std::string now_local() const;
   std::string today() const;
 
+  // Write transactions open on the calling thread: more than one inside a batch.
+  int txn_depth = 0;
+
   // Runs `body` in one IMMEDIATE transaction under the mutex: all or nothing.
+  // Inside a batch (txn_depth > 0) it is a savepoint of the batch's transaction:
+  // still all or nothing on its own, committed with the batch.
   template <typename F>
   auto write_txn(F &&body) -> decltype(body()) {
     std::lock_guard lock(mutex);
+    if (txn_depth > 0 && !conn.in_transaction())
+      return Status(ErrorCode::storage, "the batch was rolled back by a storage error; nothing of it was written");
     sqlite::Transaction txn(conn);
     if (Status st = txn.begin(); !st.ok()) return st;
-    int64_t seq_before = next_seq;
+    WriteScope scope(*this);
     auto result = body();
     if (result.ok()) {
-      if (Status st = txn.commit(); !st.ok()) {
-        next_seq = seq_before;
-        return st;
-      }
-    } else {
-      next_seq = seq_before;  // rolled back: reuse the numbers
+      if (Status st = txn.commit(); !st.ok()) return st;
+      scope.committed = true;
     }
     return result;
   }
+
+ private:
+  // Counts the open write transactions; unless committed, gives back the change-log
+  // numbers taken inside (they were rolled back), also when `body` throws.
+  struct WriteScope {
+    explicit WriteScope(Impl &i) : impl(i), seq_before(i.next_seq) { ++impl.txn_depth; }
+    ~WriteScope() {
+      --impl.txn_depth;
+      if (!committed) impl.next_seq = seq_before;
+    }
+    WriteScope(const WriteScope &) = delete;
+    WriteScope &operator=(const WriteScope &) = delete;
+    Impl &impl;
+    int64_t seq_before;
+    bool committed = false;
+  };
 };
 
 // Column helpers for the domain code.

@@ -47,7 +47,11 @@ Result<Value> value_from_json(const std::string &text, schema::ColumnType type) 
 
 Result<std::vector<Conflict>> Database::list_conflicts(bool open_only) const {
   std::lock_guard lock(impl_->mutex);
-  auto s = impl_->conn.cached("SELECT id FROM conflicts WHERE _deleted = 0 AND (? = 0 OR status = 'open') ORDER BY id");
+  // A record whose cells have not all arrived yet (they travel one by one) names
+  // no cell to review: it is listed once it is whole.
+  auto s = impl_->conn.cached(
+      "SELECT id FROM conflicts WHERE _deleted = 0 AND (? = 0 OR status = 'open') AND tbl IS NOT NULL AND "
+      "row_id IS NOT NULL AND col IS NOT NULL ORDER BY id");
   if (!s) return s.status();
   (*s)->bind(1, int64_t{open_only});
   std::vector<std::string> ids;
@@ -73,6 +77,9 @@ Status Database::resolve_conflict(const std::string &conflict_id, const std::str
     Conflict c = conflict_from(*crow);
     if (c.status == "resolved")
       return {ErrorCode::invalid_state, "conflict_id: the conflict was already resolved", "conflict_id"};
+    if (c.table.empty() || c.row_id.empty() || c.column.empty())
+      return {ErrorCode::invalid_state,
+              "conflict_id: only part of the conflict record has arrived; sync and try again", "conflict_id"};
     const auto *table = schema::find_table(c.table);
     int column = table ? table->column_index(c.column) : -1;
     if (column < 0) return {ErrorCode::unsupported_version, "conflict_id: the conflict is about " + c.table + "." + c.column + ", unknown to this app version"};

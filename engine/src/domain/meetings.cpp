@@ -78,6 +78,25 @@ void fill(Row &row, const Meeting &m, uint64_t &mask) {
   put(row, "closed_at", m.closed_at, mask);
 }
 
+// The opinions' due dates and appointments may not precede their meeting's day
+// (domain/opinions.cpp, responses.cpp), so the meeting may not move after them.
+Status check_not_after_follow_up(Database::Impl &impl, const std::string &meeting_id, const std::string &held_at) {
+  auto s = impl.conn.cached(
+      "SELECT min(day) FROM (SELECT due_date AS day FROM opinions WHERE meeting_id = ?1 AND _deleted = 0 AND "
+      "due_date != '' UNION ALL SELECT substr(appointment_at, 1, 10) FROM responses WHERE _deleted = 0 AND "
+      "appointment_at != '' AND opinion_id IN (SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0))");
+  if (!s) return s.status();
+  Status st;
+  std::string first;
+  if ((*s)->bind(1, meeting_id).step(st)) first = (*s)->text(0);
+  (*s)->reset();
+  YKIEN_TRY(st);
+  if (!first.empty() && held_at.substr(0, 10) > first)
+    return Status::Invalid("held_at", "'" + held_at + "' is after " + first +
+                                          ", a due date or appointment of one of the meeting's opinions");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Meeting> Database::create_meeting(Meeting m) {
@@ -118,6 +137,7 @@ Result<Meeting> Database::update_meeting(const std::string &id, const MeetingPat
     if (p.attendance) m.attendance = *p.attendance;
     if (p.departments) m.departments = *p.departments;
     YKIEN_TRY(check_meeting(m));
+    if (p.held_at) YKIEN_TRY(check_not_after_follow_up(*impl_, id, m.held_at));
     uint64_t mask = 0;
     fill(*row, m, mask);
     YKIEN_TRY(impl_->write_local(*row, mask));

@@ -1,4 +1,7 @@
 // Opinions: what citizens raise, recorded field by field.
+#include <array>
+#include <iterator>
+
 #include "domain/opinion_rows.h"
 #include "domain/validate.h"
 #include "ykien/uuid.h"
@@ -32,23 +35,42 @@ Opinion opinion_from(const Row &r) {
 }
 
 void fill_opinion(Row &row, const Opinion &o, uint64_t &mask) {
-  put(row, "meeting_id", o.meeting_id, mask);
-  put(row, "unit_id", o.unit_id, mask);
-  put(row, "kind", o.kind, mask);
-  put(row, "category", o.category, mask);
-  put(row, "content", o.content, mask);
-  put(row, "citizen_name", o.citizen_name, mask);
-  put(row, "citizen_contact", o.citizen_contact, mask);
-  put(row, "anonymous", int64_t{o.anonymous}, mask);
-  put(row, "confidential", int64_t{o.confidential}, mask);
-  put(row, "jurisdiction", o.jurisdiction, mask);
-  put(row, "escalated_to", o.escalated_to, mask);
-  put(row, "assigned_department", o.assigned_department, mask);
-  put(row, "status", o.status, mask);
-  put(row, "due_date", o.due_date, mask);
-  put(row, "satisfaction", o.satisfaction, mask);
-  put(row, "raised_at", o.raised_at, mask);
-  put(row, "recorded_by", o.recorded_by, mask);
+  // The columns' indexes, looked up once: this runs for every opinion written.
+  enum : size_t { meeting_id, unit_id, kind, category, content, citizen_name, citizen_contact, anonymous, confidential,
+                  jurisdiction, escalated_to, assigned_department, status, due_date, satisfaction, raised_at, recorded_by };
+  static const auto index = [] {
+    const char *const names[] = {"meeting_id",   "unit_id",      "kind",        "category",     "content",
+                                 "citizen_name", "citizen_contact", "anonymous", "confidential", "jurisdiction",
+                                 "escalated_to", "assigned_department", "status", "due_date",   "satisfaction",
+                                 "raised_at",    "recorded_by"};
+    std::array<int, std::size(names)> out{};
+    for (size_t i = 0; i < out.size(); ++i) out[i] = col(opinions_table(), names[i]);
+    return out;
+  }();
+  auto put_at = [&](size_t field, Value v) {
+    const int i = index[field];
+    if (row.values[i] != v) {
+      row.values[i] = std::move(v);
+      mask |= uint64_t{1} << i;
+    }
+  };
+  put_at(meeting_id, o.meeting_id);
+  put_at(unit_id, o.unit_id);
+  put_at(kind, o.kind);
+  put_at(category, o.category);
+  put_at(content, o.content);
+  put_at(citizen_name, o.citizen_name);
+  put_at(citizen_contact, o.citizen_contact);
+  put_at(anonymous, int64_t{o.anonymous});
+  put_at(confidential, int64_t{o.confidential});
+  put_at(jurisdiction, o.jurisdiction);
+  put_at(escalated_to, o.escalated_to);
+  put_at(assigned_department, o.assigned_department);
+  put_at(status, o.status);
+  put_at(due_date, o.due_date);
+  put_at(satisfaction, o.satisfaction);
+  put_at(raised_at, o.raised_at);
+  put_at(recorded_by, o.recorded_by);
 }
 
 Status check_opinion(const Opinion &o) {
@@ -57,8 +79,10 @@ Status check_opinion(const Opinion &o) {
   YKIEN_TRY(validate::required_text("content", o.content, 20000));
   YKIEN_TRY(validate::optional_text("citizen_name", o.citizen_name, 200));
   YKIEN_TRY(validate::optional_text("citizen_contact", o.citizen_contact, 200));
-  if (o.anonymous && !(o.citizen_name.empty() && o.citizen_contact.empty()))
+  if (o.anonymous && !o.citizen_name.empty())
     return Status::Invalid("citizen_name", "must be empty for an anonymous opinion");
+  if (o.anonymous && !o.citizen_contact.empty())
+    return Status::Invalid("citizen_contact", "must be empty for an anonymous opinion");
   YKIEN_TRY(validate::one_of("jurisdiction", o.jurisdiction, domain::kJurisdictions));
   YKIEN_TRY(validate::optional_text("escalated_to", o.escalated_to, 200));
   if (o.jurisdiction == "escalated" && o.escalated_to.empty())
@@ -85,14 +109,72 @@ Result<std::string> opinion_start_day(Database::Impl &impl, const Opinion &o) {
 
 namespace {
 
+// `start` is opinion_start_day's answer.
+Status check_due_date_from(const Opinion &o, const std::string &start) {
+  if (!o.due_date.empty() && o.due_date < start)
+    return Status::Invalid("due_date", "'" + o.due_date + "' is before the " +
+                                           (o.meeting_id.empty() ? "day it was raised" : "meeting") + " (" + start + ")");
+  return Status::Ok();
+}
+
 Status check_due_date(Database::Impl &impl, const Opinion &o) {
   if (o.due_date.empty()) return Status::Ok();
   auto start = opinion_start_day(impl, o);
   if (!start) return start.status();
-  if (o.due_date < *start)
-    return Status::Invalid("due_date", "'" + o.due_date + "' is before the " +
-                                           (o.meeting_id.empty() ? "day it was raised" : "meeting") + " (" + *start + ")");
-  return Status::Ok();
+  return check_due_date_from(o, *start);
+}
+
+// Recording checks an opinion's meeting and unit and copies a few of their
+// cells, for every opinion: those cells are read alone, not as whole rows
+// (load_live), the meeting's and its unit's in one statement, with the same
+// answers and errors.
+struct LiveCells {
+  bool meeting = false, unit = false;  // found and not deleted
+  std::string unit_id, held_at, scope;
+};
+
+// A row's tombstone cell as RowStore reads it: deleted when a nonzero integer.
+bool live_row(const sqlite::Stmt &s, int rid_col, int deleted_col) {
+  return !s.is_null(rid_col) &&
+         !(sqlite3_column_type(s.raw(), deleted_col) == SQLITE_INTEGER && s.int64(deleted_col) != 0);
+}
+
+std::string text_cell(const sqlite::Stmt &s, int col) {
+  return sqlite3_column_type(s.raw(), col) == SQLITE_TEXT ? s.text(col) : std::string();
+}
+
+const std::string kMeetingAndUnit =
+    "SELECT m.rid, m._deleted, m.unit_id, m.held_at, u.rid, u._deleted, u.scope "
+    "FROM meetings m LEFT JOIN units u ON u.id = m.unit_id WHERE m.id = ?";
+const std::string kUnit = "SELECT rid, _deleted, scope FROM units WHERE id = ?";
+
+// The cells of the meeting `meeting_id` and of its unit, or (no meeting) of the unit `unit_id`.
+Result<LiveCells> read_live_cells(Database::Impl &impl, const std::string &meeting_id, const std::string &unit_id) {
+  auto stmt = impl.conn.cached(meeting_id.empty() ? kUnit : kMeetingAndUnit);
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  s.bind(1, meeting_id.empty() ? unit_id : meeting_id);
+  Status st;
+  LiveCells cells;
+  if (s.step(st)) {
+    const int u = meeting_id.empty() ? 0 : 4;  // where the unit's columns start
+    if (!meeting_id.empty() && live_row(s, 0, 1)) {
+      cells.meeting = true;
+      cells.unit_id = text_cell(s, 2);
+      cells.held_at = text_cell(s, 3);
+    }
+    if (live_row(s, u, u + 1)) {
+      cells.unit = true;
+      cells.scope = s.text(u + 2);
+    }
+  }
+  s.reset();
+  YKIEN_TRY(st);
+  return cells;
+}
+
+Status not_found(const char *table, const std::string &field, const std::string &id) {
+  return Status(ErrorCode::not_found, field + ": no " + table + " with id '" + id + "'", field);
 }
 
 }  // namespace
@@ -103,26 +185,31 @@ Result<Opinion> Database::record_opinion(Opinion o) {
   if (o.status != "received")
     return Status::Invalid("status", "a new opinion starts as received; add a response or change its status afterwards");
   return impl_->write_txn([&]() -> Result<Opinion> {
+    if (o.meeting_id.empty() && o.unit_id.empty())
+      return Status::Invalid("unit_id", "is required when the opinion has no meeting");
+    auto cells = read_live_cells(*impl_, o.meeting_id, o.unit_id);
+    if (!cells) return cells.status();
     if (!o.meeting_id.empty()) {
-      auto m = impl_->load_live(*schema::find_table("meetings"), o.meeting_id, "meeting_id");
-      if (!m) return m.status();
-      std::string meeting_unit = text_of(*m, "unit_id");
-      if (o.unit_id.empty()) o.unit_id = meeting_unit;
-      if (o.unit_id != meeting_unit) return Status::Invalid("unit_id", "differs from the unit of the meeting");
-      if (o.raised_at.empty()) o.raised_at = text_of(*m, "held_at");
+      if (!cells->meeting) return not_found("meetings", "meeting_id", o.meeting_id);
+      if (o.unit_id.empty()) o.unit_id = cells->unit_id;
+      if (o.unit_id != cells->unit_id) return Status::Invalid("unit_id", "differs from the unit of the meeting");
+      if (o.raised_at.empty()) o.raised_at = cells->held_at;
     }
     if (o.unit_id.empty()) return Status::Invalid("unit_id", "is required when the opinion has no meeting");
     if (o.raised_at.empty()) o.raised_at = impl_->now_local();
     YKIEN_TRY(check_opinion(o));
-    auto unit = impl_->load_live(*schema::find_table("units"), o.unit_id, "unit_id");
-    if (!unit) return unit.status();
-    YKIEN_TRY(check_due_date(*impl_, o));
+    if (!cells->unit) return not_found("units", "unit_id", o.unit_id);
+    // As check_due_date, with the meeting already read (opinion_start_day).
+    YKIEN_TRY(check_due_date_from(o, (o.meeting_id.empty() ? o.raised_at : cells->held_at).substr(0, 10)));
     const auto &t = opinions_table();
-    Row row = RowStore::blank(t, new_uuid_v7(impl_->clock), unit->scope);
+    Row row = RowStore::blank(t, new_uuid_v7(impl_->clock), std::move(cells->scope));
     uint64_t mask = 0;
     fill_opinion(row, o, mask);
     YKIEN_TRY(impl_->write_local(row, (uint64_t{1} << t.columns.size()) - 1));
-    return opinion_from(row);
+    // What opinion_from(row) would read back: the fields just written.
+    o.id = row.id;
+    o.scope = row.scope;
+    return std::move(o);
   });
 }
 

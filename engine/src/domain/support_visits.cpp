@@ -16,7 +16,9 @@ Result<SupportVisit> Database::record_support_visit(SupportVisit v) {
     if (!v.meeting_id.empty()) {
       auto m = impl_->load_live(*schema::find_table("meetings"), v.meeting_id, "meeting_id");
       if (!m) return m.status();
-      if (v.unit_id.empty()) v.unit_id = text_of(*m, "unit_id");
+      const std::string meeting_unit = text_of(*m, "unit_id");
+      if (v.unit_id.empty()) v.unit_id = meeting_unit;
+      if (v.unit_id != meeting_unit) return Status::Invalid("unit_id", "differs from the unit of the meeting");
     }
     auto unit = impl_->load_live(*schema::find_table("units"), v.unit_id, "unit_id");
     if (!unit) return unit.status();

@@ -17,9 +17,8 @@ Result<std::vector<Opinion>> Database::list_opinions(const OpinionFilter &f) con
   std::lock_guard lock(impl_->mutex);
   std::string match;
   if (!f.text.empty()) {
-    match = search_query(f.text);
-    if (match.empty()) return std::vector<Opinion>{};
-    YKIEN_TRY(refresh_search_index(*impl_));
+    match = search_query(f.text);  // "" when the text has no words: no text filter
+    if (!match.empty()) YKIEN_TRY(refresh_search_index(*impl_));
   }
   std::string sql =
       "SELECT rid FROM opinions WHERE _deleted = 0 AND " YKIEN_SUBTREE(1)

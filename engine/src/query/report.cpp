@@ -15,8 +15,8 @@ Status for_each(sqlite::Connection &conn, const std::string &sql, const std::str
   auto s = conn.cached(sql);
   if (!s) return s.status();
   sqlite::Stmt &q = **s;
-  q.bind(1, scope).bind(2, from).bind(3, to);
-  if (sqlite3_bind_parameter_count(q.raw()) >= 4) q.bind(4, today);
+  // Parameters a statement does not use are skipped by SQLite (SQLITE_RANGE).
+  q.bind(1, scope).bind(2, from).bind(3, to).bind(4, today);
   Status st;
   while (q.step(st)) each(q);
   q.reset();
@@ -82,11 +82,12 @@ Result<Report> Database::report(const ReportRequest &req) const {
     r.gift_value_vnd = q.int64(1);
   }));
 
-  // Per direct child unit of the scope's unit (or per root unit).
+  // Per direct child unit of the scope's unit, or per root unit when the scope is
+  // empty; none when no unit has the scope (not the roots' figures).
   std::vector<std::tuple<std::string, std::string, std::string>> children;
   YKIEN_TRY(for_each(conn,
                      "SELECT id, name, scope FROM units WHERE _deleted = 0 AND coalesce(parent_id, '') = "
-                     "coalesce((SELECT id FROM units WHERE scope = ?1 AND _deleted = 0 AND ?2 = ?2 AND ?3 = ?3), '') "
+                     "coalesce((SELECT id FROM units WHERE scope = ?1 AND _deleted = 0), CASE WHEN ?1 = '' THEN '' END) "
                      "ORDER BY name",
                      req.scope, req.from, req.to, today,
                      [&](sqlite::Stmt &q) { children.emplace_back(q.text(0), q.text(1), q.text(2)); }));

@@ -20,9 +20,9 @@ std::string folded_body(const Row &r) {
 }  // namespace
 
 Status refresh_search_index(Database::Impl &impl) {
-  auto cursor_text = impl.meta_get("search_cursor");
-  if (!cursor_text) return cursor_text.status();
-  int64_t cursor = cursor_text->empty() ? 0 : std::stoll(*cursor_text);
+  auto stored = impl.meta_int("search_cursor");
+  if (!stored) return stored.status();
+  const int64_t cursor = *stored;
   if (cursor >= impl.next_seq - 1) return Status::Ok();
   const auto &t = *schema::find_table("opinions");
   sqlite::Transaction txn(impl.conn);
@@ -49,8 +49,25 @@ Status refresh_search_index(Database::Impl &impl) {
   return txn.commit();
 }
 
+namespace {
+
+// Whether a code point separates words: ASCII other than letters and digits, and
+// the spaces, punctuation and symbols of Vietnamese text (no-break space, dashes,
+// curly quotes, ellipsis, ₫, emoji...). The index's tokenizer splits on these too:
+// kept as a word of their own, they would make a phrase with no token, which
+// matches nothing ("Nghe dân nói – Làm dân tin" would find nothing).
+bool separates_words(char32_t c) {
+  if (c < 0x80) return !std::isalnum(static_cast<int>(c));
+  return c <= 0xBF || c == 0xD7 || c == 0xF7 || (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x2E00 && c <= 0x2E7F) ||
+         (c >= 0x3000 && c <= 0x303F) || (c >= 0xFE10 && c <= 0xFE1F) || (c >= 0xFE30 && c <= 0xFE6F) ||
+         (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+         (c >= 0xFF5B && c <= 0xFF65) || (c >= 0x1F000 && c <= 0x1FAFF);
+}
+
+}  // namespace
+
 std::string search_query(const std::string &text) {
-  std::string folded = fold_for_search(text);
+  const std::string folded = fold_for_search(text);  // well-formed UTF-8, even from bad input
   std::string query, word;
   auto flush = [&] {
     if (word.empty()) return;
@@ -58,10 +75,15 @@ std::string search_query(const std::string &text) {
     query += "\"" + word + "\"*";
     word.clear();
   };
-  for (char c : folded) {
-    // Words are runs of letters/digits (any non-ASCII byte counts as a letter).
-    if (std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80)) word += c;
-    else flush();
+  for (size_t i = 0; i < folded.size();) {
+    const auto lead = static_cast<unsigned char>(folded[i]);
+    const size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    char32_t c = len == 1 ? lead : len == 2 ? (lead & 0x1Fu) : len == 3 ? (lead & 0x0Fu) : (lead & 0x07u);
+    for (size_t k = 1; k < len && i + k < folded.size(); ++k)
+      c = (c << 6) | (static_cast<unsigned char>(folded[i + k]) & 0x3Fu);
+    if (separates_words(c)) flush();
+    else word.append(folded, i, len);
+    i += len;
   }
   flush();
   return query;

@@ -14,6 +14,24 @@ bool in_scopes(const std::string &scope, const std::vector<std::string> &scopes)
   return false;
 }
 
+// A conflict record about a confidential cell (two edits of a complainant's name)
+// carries that cell's values in these columns: they are as confidential as the cell.
+bool holds_conflict_value(std::string_view column) {
+  return column == "winner_value" || column == "loser_value" || column == "resolution";
+}
+
+Result<bool> conflict_values_confidential(RowStore &rows, const Row &conflict) {
+  const auto *target = schema::find_table(text_of(conflict, "tbl"));
+  const int column = target ? target->column_index(text_of(conflict, "col")) : -1;
+  if (column < 0 || !target->columns[column].confidential) return false;
+  auto row = rows.load(*target, text_of(conflict, "row_id"));
+  if (!row) return row.status();
+  if (!row->has_value()) return true;  // its row is not here: keep the values back
+  const int flag = target->column_index("confidential");
+  const auto *v = flag >= 0 ? std::get_if<int64_t>(&(**row).values[flag]) : nullptr;
+  return v && *v != 0;
+}
+
 int64_t value_bytes(const Value &v) {
   if (const auto *s = std::get_if<std::string>(&v)) return static_cast<int64_t>(s->size());
   return 8;
@@ -36,12 +54,17 @@ Result<ChangeSet> Database::export_changes(int64_t cursor, const ExportOptions &
     (*s)->reset();
     YKIEN_TRY(st);
   }
-  // A read transaction: one consistent snapshot for the whole batch.
-  YKIEN_TRY(conn.exec("BEGIN"));
+  // A read transaction: one consistent snapshot for the whole batch (inside a
+  // batch, the batch's own transaction is that snapshot).
+  const bool own_read = !conn.in_transaction();
+  if (own_read) YKIEN_TRY(conn.exec("BEGIN"));
   struct EndRead {
     sqlite::Connection &c;
-    ~EndRead() { (void)c.exec("COMMIT"); }
-  } end_read{conn};
+    bool active;
+    ~EndRead() {
+      if (active) (void)c.exec("COMMIT");
+    }
+  } end_read{conn, own_read};
 
   auto s = conn.prepare("SELECT seq, tbl, row, origin FROM _changes WHERE seq > ? ORDER BY seq");
   if (!s) return s.status();
@@ -82,11 +105,18 @@ Result<ChangeSet> Database::export_changes(int64_t cursor, const ExportOptions &
     bool hide_confidential = !options.include_confidential && confidential_col >= 0 &&
                              std::get_if<int64_t>(&r.values[confidential_col]) &&
                              std::get<int64_t>(r.values[confidential_col]) != 0;
+    bool hide_conflict_values = false;
+    if (!options.include_confidential && table->name == "conflicts") {
+      auto hide = conflict_values_confidential(impl_->rows, r);
+      if (!hide) return hide.status();
+      hide_conflict_values = *hide;
+    }
     for (const auto &g : r.clock.groups()) {
       if (g.stamp.seq != seq) continue;
       for (int c = 0; c < static_cast<int>(table->columns.size()); ++c) {
         if (!(g.mask & (uint64_t{1} << c))) continue;
         if (hide_confidential && table->columns[c].confidential) continue;
+        if (hide_conflict_values && holds_conflict_value(table->columns[c].name)) continue;
         bytes += value_bytes(r.values[c]) + 48;
         out.changes.push_back({std::string(table->name), r.id, r.scope, std::string(table->columns[c].name),
                                r.values[c], g.stamp.hlc, g.stamp.site, g.stamp.base});

@@ -59,6 +59,12 @@ uint64_t RowClock::mask_at(int64_t seq) const {
 
 std::string RowClock::encode() const {
   std::string out;
+  encode_into(out);
+  return out;
+}
+
+void RowClock::encode_into(std::string &out) const {
+  out.clear();
   out.reserve(2 + groups_.size() * 24);
   put_varint(out, groups_.size());
   for (const auto &g : groups_) {
@@ -68,7 +74,6 @@ std::string RowClock::encode() const {
     put_varint(out, static_cast<uint64_t>(g.stamp.seq));
     put_varint(out, g.stamp.base.raw());
   }
-  return out;
 }
 
 Result<RowClock> RowClock::decode(std::string_view bytes) {

@@ -47,6 +47,8 @@ class RowClock {
   uint64_t mask_at(int64_t seq) const;
 
   std::string encode() const;
+  // encode() into `out` (replacing its contents), reusing its storage.
+  void encode_into(std::string &out) const;
   static Result<RowClock> decode(std::string_view bytes);
 
  private:

@@ -19,13 +19,49 @@ std::string select_sql(const schema::TableDef &t, const char *where) {
   return "SELECT rid, id, scope" + column_list(t) + ", _clock FROM " + std::string(t.name) + " WHERE " + where;
 }
 
-std::string upsert_sql(const schema::TableDef &t) {
+std::string insert_sql(const schema::TableDef &t) {
   std::string sql = "INSERT INTO " + std::string(t.name) + "(id, scope" + column_list(t) + ", _clock) VALUES(?, ?";
   for (size_t i = 0; i < t.columns.size(); ++i) sql += ", ?";
-  sql += ", ?) ON CONFLICT(id) DO UPDATE SET ";
+  return sql + ", ?)";
+}
+
+std::string upsert_sql(const schema::TableDef &t) {
+  std::string sql = insert_sql(t) + " ON CONFLICT(id) DO UPDATE SET ";
   for (const auto &c : t.columns) sql += std::string(c.name) + " = excluded." + std::string(c.name) + ", ";
   sql += "_clock = excluded._clock RETURNING rid";
   return sql;
+}
+
+// A table's statements. Built once per table: every row read or written runs
+// one, and building its text each time cost more than running the cached statement.
+struct TableSql {
+  std::string select_by_id, select_by_rid, insert, upsert;
+};
+
+TableSql make_sql(const schema::TableDef &t) {
+  return {select_sql(t, "id = ?"), select_sql(t, "rid = ?"), insert_sql(t), upsert_sql(t)};
+}
+
+const TableSql &sql_of(const schema::TableDef &t) {
+  static const std::vector<TableSql> known = [] {
+    std::vector<TableSql> v;
+    for (const auto &table : schema::tables()) v.push_back(make_sql(table));
+    return v;
+  }();
+  const auto &tables = schema::tables();
+  if (&t >= tables.data() && &t < tables.data() + tables.size()) return known[static_cast<size_t>(&t - tables.data())];
+  thread_local TableSql other;  // a table definition not from schema::tables()
+  other = make_sql(t);
+  return other;
+}
+
+// Binds id, scope, the values and the clock in the order of insert_sql/upsert_sql.
+// The text is bound without a copy: `row` and `clock` outlive the step.
+void bind_row(sqlite::Stmt &s, const Row &row, const std::string &clock) {
+  s.bind_ref(1, row.id).bind_ref(2, row.scope);
+  const int n = static_cast<int>(row.values.size());
+  for (int i = 0; i < n; ++i) s.bind_value_ref(3 + i, row.values[i]);
+  s.bind_blob(3 + n, clock);
 }
 
 }  // namespace
@@ -67,23 +103,34 @@ Result<std::optional<Row>> RowStore::read_one(const schema::TableDef &table, con
 }
 
 Result<std::optional<Row>> RowStore::load(const schema::TableDef &table, const std::string &id) {
-  return read_one(table, select_sql(table, "id = ?"), [&](sqlite::Stmt &s) { s.bind(1, id); });
+  return read_one(table, sql_of(table).select_by_id, [&](sqlite::Stmt &s) { s.bind(1, id); });
 }
 
 Result<std::optional<Row>> RowStore::load_rid(const schema::TableDef &table, int64_t rid) {
-  return read_one(table, select_sql(table, "rid = ?"), [&](sqlite::Stmt &s) { s.bind(1, rid); });
+  return read_one(table, sql_of(table).select_by_rid, [&](sqlite::Stmt &s) { s.bind(1, rid); });
 }
 
 Status RowStore::save(Row &row) {
-  const auto &t = *row.table;
-  auto stmt = conn_.cached(upsert_sql(t));
+  const TableSql &sql = sql_of(*row.table);
+  row.clock.encode_into(clock_buffer_);
+  // A row never saved (rid 0) is new: a plain INSERT costs less than the upsert
+  // and its RETURNING. Should its id be stored after all, the upsert follows.
+  if (row.rid == 0) {
+    auto stmt = conn_.cached(sql.insert);
+    if (!stmt) return stmt.status();
+    bind_row(**stmt, row, clock_buffer_);
+    Status st = (*stmt)->exec();
+    (*stmt)->reset();
+    if (st.ok()) {
+      row.rid = sqlite3_last_insert_rowid(conn_.raw());
+      return Status::Ok();
+    }
+    if (sqlite3_extended_errcode(conn_.raw()) != SQLITE_CONSTRAINT_UNIQUE) return st;
+  }
+  auto stmt = conn_.cached(sql.upsert);
   if (!stmt) return stmt.status();
   sqlite::Stmt &s = **stmt;
-  s.bind(1, row.id).bind(2, row.scope);
-  int n = static_cast<int>(t.columns.size());
-  for (int i = 0; i < n; ++i) s.bind_value(3 + i, row.values[i]);
-  std::string clock = row.clock.encode();
-  s.bind_blob(3 + n, clock);
+  bind_row(s, row, clock_buffer_);
   Status st;
   if (!s.step(st)) return st.ok() ? Status(ErrorCode::internal, "upsert returned no rid") : st;
   row.rid = s.int64(0);

@@ -60,6 +60,7 @@ class RowStore {
   Result<std::optional<Row>> read_one(const schema::TableDef &table, const std::string &sql,
                                       const std::function<void(sqlite::Stmt &)> &bind);
   sqlite::Connection &conn_;
+  std::string clock_buffer_;  // the encoded row clock of the row being saved, reused
 };
 
 // Table number 0 in the change log marks a foreign cell.

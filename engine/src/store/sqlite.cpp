@@ -18,6 +18,7 @@ Stmt &Stmt::operator=(Stmt &&o) noexcept {
     sqlite3_finalize(stmt_);
     db_ = o.db_;
     stmt_ = o.stmt_;
+    used_ = o.used_;
     o.stmt_ = nullptr;
   }
   return *this;
@@ -26,22 +27,27 @@ Stmt &Stmt::operator=(Stmt &&o) noexcept {
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
 Stmt &Stmt::bind(int i, std::nullptr_t) {
+  used_ = true;
   sqlite3_bind_null(stmt_, i);
   return *this;
 }
 Stmt &Stmt::bind(int i, int64_t v) {
+  used_ = true;
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
 }
 Stmt &Stmt::bind(int i, double v) {
+  used_ = true;
   sqlite3_bind_double(stmt_, i, v);
   return *this;
 }
 Stmt &Stmt::bind(int i, std::string_view v) {
+  used_ = true;
   sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 Stmt &Stmt::bind_blob(int i, std::string_view bytes) {
+  used_ = true;
   sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
   return *this;
 }
@@ -54,7 +60,18 @@ Stmt &Stmt::bind_value(int i, const Value &v) {
   }
 }
 
+Stmt &Stmt::bind_ref(int i, std::string_view v) {
+  used_ = true;
+  sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+  return *this;
+}
+Stmt &Stmt::bind_value_ref(int i, const Value &v) {
+  if (const auto *s = std::get_if<std::string>(&v)) return bind_ref(i, *s);
+  return bind_value(i, v);
+}
+
 bool Stmt::step(Status &status) {
+  used_ = true;
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc != SQLITE_DONE) status = error(db_, rc, "query failed");
@@ -69,8 +86,10 @@ Status Stmt::exec() {
 }
 
 void Stmt::reset() {
+  if (!used_) return;
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  used_ = false;
 }
 
 std::string Stmt::text(int col) const {
@@ -136,18 +155,37 @@ Result<Stmt> Connection::prepare(std::string_view sql) {
   return Stmt(db_, stmt);
 }
 
+namespace {
+
+// Begin and commit run for every write (a savepoint per call inside a batch):
+// prepared once, not parsed each time.
+const std::string kBegin = "BEGIN IMMEDIATE";
+const std::string kCommit = "COMMIT";
+const std::string kSavepoint = "SAVEPOINT ykien_nested";
+const std::string kRelease = "RELEASE ykien_nested";
+
+Status run_cached(Connection &conn, const std::string &sql) {
+  auto stmt = conn.cached(sql);
+  if (!stmt) return stmt.status();
+  return (*stmt)->exec();
+}
+
+}  // namespace
+
+// Savepoints nest by name: RELEASE and ROLLBACK TO act on the innermost one open.
 Transaction::~Transaction() {
-  if (open_) (void)conn_.exec("ROLLBACK");
+  if (open_) (void)conn_.exec(nested_ ? "ROLLBACK TO ykien_nested; RELEASE ykien_nested" : "ROLLBACK");
 }
 
 Status Transaction::begin() {
-  YKIEN_TRY(conn_.exec("BEGIN IMMEDIATE"));
+  nested_ = conn_.in_transaction();
+  YKIEN_TRY(run_cached(conn_, nested_ ? kSavepoint : kBegin));
   open_ = true;
   return Status::Ok();
 }
 
 Status Transaction::commit() {
-  YKIEN_TRY(conn_.exec("COMMIT"));
+  YKIEN_TRY(run_cached(conn_, nested_ ? kRelease : kCommit));
   open_ = false;
   return Status::Ok();
 }

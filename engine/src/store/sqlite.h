@@ -21,7 +21,7 @@ class Stmt {
  public:
   Stmt() = default;
   Stmt(sqlite3 *db, sqlite3_stmt *stmt) : db_(db), stmt_(stmt) {}
-  Stmt(Stmt &&o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt(Stmt &&o) noexcept : db_(o.db_), stmt_(o.stmt_), used_(o.used_) { o.stmt_ = nullptr; }
   Stmt &operator=(Stmt &&o) noexcept;
   ~Stmt();
 
@@ -34,11 +34,16 @@ class Stmt {
   Stmt &bind(int i, const std::string &v) { return bind(i, std::string_view(v)); }
   Stmt &bind_blob(int i, std::string_view bytes);
   Stmt &bind_value(int i, const Value &v);
+  // As bind and bind_value, without copying text: `v` must stay valid until the
+  // statement is reset (for rows written in one step, their values).
+  Stmt &bind_ref(int i, std::string_view v);
+  Stmt &bind_value_ref(int i, const Value &v);
 
   // Steps once: true while a row is available; `status` is set on error.
   bool step(Status &status);
   // Steps to completion (for statements that return no rows).
   Status exec();
+  // Resets and clears the bindings; nothing to do when neither stepped nor bound since.
   void reset();
 
   int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
@@ -53,6 +58,9 @@ class Stmt {
  private:
   sqlite3 *db_ = nullptr;
   sqlite3_stmt *stmt_ = nullptr;
+  // Stepped or bound since the last reset. Statements are reset before and
+  // after each use; this makes the second reset free.
+  bool used_ = false;
 };
 
 // One connection with a cache of prepared statements keyed by their SQL.
@@ -70,6 +78,8 @@ class Connection {
   // A one-off statement.
   Result<Stmt> prepare(std::string_view sql);
   int64_t changes() const { return sqlite3_changes64(db_); }
+  // True while a transaction is open (BEGIN not yet committed or rolled back).
+  bool in_transaction() const { return db_ && !sqlite3_get_autocommit(db_); }
   sqlite3 *raw() const { return db_; }
 
  private:
@@ -77,7 +87,9 @@ class Connection {
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeds.
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeds. Begun while
+// a transaction is already open, it is a savepoint of it instead: all or nothing
+// on its own, and committed only when the outer transaction commits.
 class Transaction {
  public:
   explicit Transaction(Connection &conn) : conn_(conn) {}
@@ -88,6 +100,7 @@ class Transaction {
  private:
   Connection &conn_;
   bool open_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace ykien::sqlite

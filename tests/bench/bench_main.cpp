@@ -1,0 +1,54 @@
+// ykien-bench <suite> [options]: runs one benchmark suite and prints its figures.
+#include <cstdio>
+#include <cstring>
+
+#include "bench.h"
+
+namespace ykien::bench {
+
+void figure(std::string_view name, double value, std::string_view unit, int decimals) {
+  std::printf("BENCH %.*s %.*f %.*s\n", static_cast<int>(name.size()), name.data(), decimals, value,
+              static_cast<int>(unit.size()), unit.data());
+  std::fflush(stdout);
+}
+
+}  // namespace ykien::bench
+
+namespace {
+
+int usage(std::FILE *to) {
+  std::fputs(
+      "usage: ykien-bench <suite> [options]\n"
+      "suites:\n"
+      "  record   record opinions through the engine vs plain SQLite inserts\n"
+      "           (options: --n N, --batch N, --rounds N, --dir DIR, --quick; see record --help)\n"
+      "  sync     sync between tablets and a server"
+#ifndef YKIEN_BENCH_HAS_SYNC
+      " (not built here: needs tests/bench/sync_bench.cpp and -DYKIEN_WITH_SYNC=ON)"
+#endif
+      "\n"
+      "Prints one line per figure: BENCH <name> <value> <unit> (docs/benchmarks.md).\n",
+      to);
+  return to == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) return usage(stderr);
+  const char *suite = argv[1];
+  if (std::strcmp(suite, "-h") == 0 || std::strcmp(suite, "--help") == 0) return usage(stdout);
+  if (std::strcmp(suite, "record") == 0) return bench_record(argc - 1, argv + 1);
+  if (std::strcmp(suite, "sync") == 0) {
+#ifdef YKIEN_BENCH_HAS_SYNC
+    return bench_sync(argc - 1, argv + 1);
+#else
+    std::fputs("ykien-bench: the sync suite is not built here (it needs tests/bench/sync_bench.cpp and a build "
+               "with -DYKIEN_WITH_SYNC=ON)\n",
+               stderr);
+    return 2;
+#endif
+  }
+  std::fprintf(stderr, "ykien-bench: unknown suite '%s'\n", suite);
+  return usage(stderr);
+}
