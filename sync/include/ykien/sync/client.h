@@ -1,0 +1,106 @@
+// SyncClient: one call brings a device and the server to the same state.
+// Protocol: docs/protocol.md. Not thread-safe: one sync at a time per client
+// (cancel() may be called from any thread).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/clock.h"
+#include "ykien/database.h"
+#include "ykien/status.h"
+#include "ykien/sync/protocol.h"
+#include "ykien/sync/transport.h"
+#include "ykien/sync/tuning.h"
+
+namespace ykien::sync {
+
+// Where a sync stands; passed to the progress callback after every exchange.
+struct SyncProgress {
+  std::string phase;           // "push" or "pull"
+  int64_t pushed = 0;          // changes the server accepted (applied or already had)
+  int64_t pulled = 0;          // changes received
+  int64_t refused = 0;         // changes the server refused (recorded, skipped)
+  int64_t bytes_sent = 0;      // request bodies, as sent (gzip)
+  int64_t bytes_received = 0;  // response bodies, as received when known
+  int64_t round_trips = 0;
+};
+
+struct SyncReport : SyncProgress {
+  int64_t retries = 0;         // exchanges repeated after a network error or 5xx
+  int64_t conflicts = 0;       // conflict records the server made from our push
+  int64_t restamped = 0;       // local changes given new stamps after a clock fix
+  int64_t clock_offset_ms = 0; // the device clock's correction after this sync
+  bool caught_up = false;      // false only when kMaxRoundTrips ran out
+};
+
+// A change the server refused; kept on the device for the user to see.
+struct RefusedChange {
+  Change change;
+  std::string code;     // stable error code ("forbidden", "invalid_argument")
+  std::string message;  // the server's explanation
+};
+
+struct SyncOptions {
+  std::string server_url;        // "https://hub.example" or "http://127.0.0.1:8080"
+  const Clock *clock = nullptr;  // the clock the Database uses; null = the system clock
+  // Called on the syncing thread after each exchange; must not call back into the client.
+  std::function<void(const SyncProgress &)> on_progress;
+  int max_attempts = tuning::kMaxAttempts;
+  int64_t backoff_base_ms = tuning::kBackoffBaseMs;
+  int64_t backoff_max_ms = tuning::kBackoffMaxMs;
+  int64_t push_batch_changes = tuning::kPushBatchChanges;
+  int64_t push_batch_bytes = tuning::kPushBatchBytes;
+  int64_t pull_batch_changes = tuning::kPullBatchChanges;
+  int max_round_trips = tuning::kMaxRoundTrips;
+};
+
+class SyncClient {
+ public:
+  // Both borrowed; they must outlive the client.
+  SyncClient(Database &db, Transport &transport, SyncOptions options);
+
+  // Trades a one-time enrollment code for this device's id, token and scopes,
+  // kept in the database's settings. Errors: unauthorized (unknown, used or expired
+  // code), network, server, and the protocol errors.
+  Result<EnrollReply> enroll(const std::string &code, const std::string &device_name);
+  bool enrolled() const;
+  std::string device_id() const;
+
+  // Pushes every pending local change, then pulls until caught up. Safe to cut at
+  // any point: the next call resumes without loss or duplicates. Errors: cancelled,
+  // network (after retries), unauthorized (wrong or revoked token), forbidden,
+  // unsupported_version, server, storage (local database).
+  Result<SyncReport> sync();
+
+  // Asks a running sync to stop at its next exchange or backoff wait. Thread-safe.
+  void cancel() { cancelled_.store(true); }
+
+  // Changes the server refused so far, oldest first.
+  Result<std::vector<RefusedChange>> refused_changes() const;
+
+ private:
+  Result<std::string> post(const char *path, const std::string &json, bool auth, SyncReport *report);
+  Status observe_server_time(int64_t server_time_ms, int64_t sent_ms, int64_t received_ms,
+                             SyncReport *report);
+  Status push_all(SyncReport *report);
+  Status push_batch(std::vector<Change> changes, SyncReport *report, bool *restart);
+  Status pull_all(SyncReport *report);
+  Status record_refused(const std::vector<Change> &changes, const Status &why);
+  int64_t corrected_now() const;
+  void report_progress(const std::string &phase, SyncReport *report);
+  bool sleep_backoff(int attempt);
+
+  Database &db_;
+  Transport &transport_;
+  SyncOptions options_;
+  const Clock &clock_;
+  std::atomic<bool> cancelled_{false};
+  ErrorReply last_error_;  // details of the last refused exchange
+};
+
+}  // namespace ykien::sync

@@ -1,0 +1,112 @@
+// The sync protocol's messages and their JSON codec. Prose: docs/protocol.md.
+// Every decode validates fully and returns a Status naming the bad field; nothing
+// here throws. HLCs and site ids travel as 16-digit hex strings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/status.h"
+
+namespace ykien::sync {
+
+// The protocol version this build speaks (docs/protocol.md, "Versions").
+inline constexpr int kProtocolVersion = 1;
+
+// Endpoint paths.
+inline constexpr const char *kPathHealth = "/v1/health";
+inline constexpr const char *kPathEnroll = "/v1/enroll";
+inline constexpr const char *kPathPush = "/v1/push";
+inline constexpr const char *kPathPull = "/v1/pull";
+
+// Body of every error reply: {"code": "...", "message": "...", "field": "..."}.
+// A refused push also lists the indexes of the refused changes.
+struct ErrorReply {
+  ErrorCode code = ErrorCode::internal;
+  std::string message;
+  std::string field;             // empty when no single field is at fault
+  std::vector<int64_t> refused;  // indexes into PushRequest::changes
+  int64_t server_time_ms = 0;
+};
+
+struct HealthReply {
+  std::string status = "ok";
+  int protocol = kProtocolVersion;
+  int64_t server_time_ms = 0;
+};
+
+struct EnrollRequest {
+  int protocol = kProtocolVersion;
+  std::string code;         // the one-time enrollment code
+  std::string device_name;  // shown to the operator ("Tablet of Ấp 3 secretary")
+  std::string site;         // the device database's site id (hex)
+};
+
+struct EnrollReply {
+  std::string device_id;
+  std::string token;  // secret: sent as "Authorization: Bearer <token>"
+  std::vector<std::string> scopes;
+  int64_t server_time_ms = 0;
+};
+
+struct PushRequest {
+  int protocol = kProtocolVersion;
+  int64_t client_time_ms = 0;  // the device's corrected clock when sending
+  std::vector<Change> changes;
+};
+
+struct PushReply {
+  int64_t applied = 0;
+  int64_t ignored = 0;
+  int64_t conflicts = 0;
+  int64_t server_time_ms = 0;
+};
+
+struct PullRequest {
+  int protocol = kProtocolVersion;
+  int64_t client_time_ms = 0;
+  std::string cursor;  // opaque, from the previous PullReply; empty = from the start
+  int64_t limit = 0;   // most changes wanted; 0 = the server's choice
+};
+
+struct PullReply {
+  std::vector<Change> changes;
+  std::string cursor;  // pass back on the next pull
+  bool more = false;   // true: pull again now
+  int64_t server_time_ms = 0;
+};
+
+// ---- Codec ----
+std::string encode(const ErrorReply &m);
+std::string encode(const HealthReply &m);
+std::string encode(const EnrollRequest &m);
+std::string encode(const EnrollReply &m);
+std::string encode(const PushRequest &m);
+std::string encode(const PushReply &m);
+std::string encode(const PullRequest &m);
+std::string encode(const PullReply &m);
+
+// Errors: corrupt (not JSON, invalid UTF-8), invalid_argument (a field missing or
+// of the wrong type; Status::field() names it), unsupported_version (requests whose
+// "protocol" this build does not speak).
+Status decode(std::string_view json, ErrorReply *out);
+Status decode(std::string_view json, HealthReply *out);
+Status decode(std::string_view json, EnrollRequest *out);
+Status decode(std::string_view json, EnrollReply *out);
+Status decode(std::string_view json, PushRequest *out);
+Status decode(std::string_view json, PushReply *out);
+Status decode(std::string_view json, PullRequest *out);
+Status decode(std::string_view json, PullReply *out);
+
+// ---- Errors and HTTP ----
+// The HTTP status that carries an error code (400, 401, 403, 409, 413, 426, 5xx...).
+int http_status_for(ErrorCode code);
+// The code for a stable name ("invalid_argument"); internal for unknown names.
+ErrorCode error_code_from_name(std::string_view name);
+// True if a request that failed this way may succeed when retried unchanged.
+bool is_retryable(ErrorCode code);
+
+}  // namespace ykien::sync

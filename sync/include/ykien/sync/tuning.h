@@ -1,0 +1,55 @@
+// Sync tuning constants, all in one place (why each value is what it is).
+// Changing one changes behaviour, not the protocol: peers never assume them.
+#pragma once
+
+#include <cstdint>
+
+namespace ykien::sync::tuning {
+
+// ---- Client ----
+// Changes per push batch: large enough to amortize a round trip, small enough that
+// a batch cut mid-way costs little to resend on a slow rural 3G link.
+inline constexpr int64_t kPushBatchChanges = 2000;
+// Bytes of values per push batch (before gzip).
+inline constexpr int64_t kPushBatchBytes = 2 << 20;
+// Changes the client asks for per pull batch (the server may send fewer).
+inline constexpr int64_t kPullBatchChanges = 5000;
+// Attempts per request on network errors and 5xx (the first try included).
+inline constexpr int kMaxAttempts = 6;
+// Exponential backoff: base * 2^attempt, capped, with full jitter in [delay/2, delay].
+inline constexpr int64_t kBackoffBaseMs = 200;
+inline constexpr int64_t kBackoffMaxMs = 30000;
+// Round trips one sync() may use before it stops and reports "not caught up":
+// bounds a sync against a server that keeps receiving changes.
+inline constexpr int kMaxRoundTrips = 10000;
+// Below this difference between device and server clocks the device keeps its
+// offset: RTT and clock jitter are not skew.
+inline constexpr int64_t kClockToleranceMs = 2000;
+
+// ---- Server ----
+// Maximum allowed difference between a device's clock (or a stamp it pushes)
+// and the server's clock. Beyond it a push is refused with 409 clock_drift and the
+// device re-stamps. Must exceed kClockToleranceMs plus a slow request's duration.
+inline constexpr int64_t kMaxClockDriftMs = 5 * 60 * 1000;
+// Largest request body accepted, after gzip decompression (a zip bomb stops here).
+inline constexpr int64_t kMaxBodyBytes = 16 << 20;
+// Most changes accepted in one push.
+inline constexpr int64_t kMaxPushChanges = 10000;
+// Most changes returned by one pull, and bytes of values (about).
+inline constexpr int64_t kMaxPullChanges = 10000;
+inline constexpr int64_t kMaxPullBytes = 4 << 20;
+// Requests one device may have in flight at once; more get 503 and retry later.
+inline constexpr int kMaxRequestsPerDevice = 2;
+// HTTP worker threads of the server.
+inline constexpr int kServerThreads = 8;
+// Seconds a request may take to arrive / a reply to leave.
+inline constexpr int kServerReadTimeoutS = 30;
+inline constexpr int kServerWriteTimeoutS = 30;
+// How long an enrollment code stays valid.
+inline constexpr int64_t kEnrollCodeTtlMs = 7LL * 24 * 3600 * 1000;
+
+// How often a running server purges the tombstones every device acknowledged.
+// The trigger is periodic; what gets purged depends only on acknowledgements.
+inline constexpr int64_t kPurgeIntervalMs = 60LL * 60 * 1000;
+
+}  // namespace ykien::sync::tuning

@@ -1,0 +1,31 @@
+// What the operator does besides serving (docs/server.md, "Admin commands").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage.h"
+#include "ykien/clock.h"
+#include "ykien/status.h"
+
+namespace ykien::server {
+
+struct UnitImport {
+  int64_t created = 0;
+  int64_t existing = 0;  // already there (same scope): left as they are
+};
+
+// Imports units from a JSON file (an array of {"code","name","kind","parent"}) or a
+// CSV file with the header "code,name,kind,parent"; "parent" is the parent's scope
+// ("" for a root). Parents must come before their children. All or nothing is not
+// promised: units created before an error stay (re-running skips them).
+// Errors: invalid_argument (with the line or index), not_found (unknown parent), storage.
+Result<UnitImport> import_units(Storage &storage, const std::string &path);
+
+// Makes a one-time code that enrolls one device into the units `scopes`.
+// Errors: not_found (no such unit), invalid_argument (no scope given).
+Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,
+                                           bool confidential, int64_t ttl_ms, const Clock &clock);
+
+}  // namespace ykien::server

@@ -1,0 +1,165 @@
+// ykien-server: the sync server and its admin commands (docs/server.md).
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+
+#include "admin.h"
+#include "log.h"
+#include "purge.h"
+#include "server.h"
+#include "storage.h"
+
+namespace {
+
+using namespace ykien;
+using namespace ykien::server;
+
+int fail(const Status &st) {
+  std::cerr << "ykien-server: " << st.to_string() << "\n";
+  return 1;
+}
+
+std::string format_time(int64_t ms) {
+  if (ms == 0) return "-";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int serve(const std::string &data_dir, const std::string &host, int port, const std::string &port_file) {
+  // SIGTERM/SIGINT are taken by one thread with sigwait, so no handler runs at a
+  // random point: it calls stop(), which lets in-flight requests finish.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the server
+
+  auto storage = open_sqlite_storage(data_dir);
+  if (!storage.ok()) return fail(storage.status());
+  ServerOptions options;
+  options.host = host;
+  options.port = port;
+  SyncServer server(**storage, options);
+  Status st = server.bind();
+  if (!st.ok()) return fail(st);
+  if (!port_file.empty()) {
+    std::ofstream out(port_file + ".tmp");
+    out << server.port() << "\n";
+    out.close();
+    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  }
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log_line("info", "signal", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server.stop();
+  });
+  server.run();
+  server.stop();
+  pthread_kill(watcher.native_handle(), SIGTERM);  // wakes the watcher if no signal came
+  watcher.join();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"ykien-server: sync server for ykien tablets (docs/server.md)"};
+  app.require_subcommand(1);
+  std::string data_dir;
+
+  auto *serve_cmd = app.add_subcommand("serve", "serve the sync protocol over HTTP");
+  std::string host = "0.0.0.0";
+  int port = 8080;
+  std::string port_file;
+  serve_cmd->add_option("--data", data_dir, "data directory (created if missing)")->required();
+  serve_cmd->add_option("--host", host, "address to listen on")->capture_default_str();
+  serve_cmd->add_option("--port", port, "port to listen on (0 = any free port)")->capture_default_str();
+  serve_cmd->add_option("--port-file", port_file, "write the port listened on to this file");
+
+  auto *admin = app.add_subcommand("admin", "operator commands on a data directory");
+  admin->require_subcommand(1);
+  admin->add_option("--data", data_dir, "data directory")->required();
+
+  std::string units_file;
+  auto *import_cmd = admin->add_subcommand("import-units", "import units from a JSON or CSV file");
+  import_cmd->add_option("file", units_file, "units file")->required();
+
+  std::vector<std::string> scopes;
+  bool confidential = false;
+  double ttl_hours = 24.0 * 7;
+  auto *code_cmd = admin->add_subcommand("create-code", "create a one-time enrollment code");
+  code_cmd->add_option("--unit", scopes, "unit scope the device may sync (repeatable)")->required();
+  code_cmd->add_flag("--confidential", confidential, "the device may receive confidential fields");
+  code_cmd->add_option("--ttl-hours", ttl_hours, "hours the code stays valid")->capture_default_str();
+
+  bool as_json = false;
+  auto *list_cmd = admin->add_subcommand("list-devices", "list enrolled devices");
+  list_cmd->add_flag("--json", as_json, "one JSON object per line");
+
+  std::string device_id;
+  auto *revoke_cmd = admin->add_subcommand("revoke", "revoke a device: its token stops working");
+  revoke_cmd->add_option("device", device_id, "device id")->required();
+
+  auto *scopes_cmd = admin->add_subcommand("set-scopes", "replace the units a device may sync");
+  scopes_cmd->add_option("device", device_id, "device id")->required();
+  scopes_cmd->add_option("--unit", scopes, "unit scope (repeatable)")->required();
+
+  admin->add_subcommand("purge", "purge tombstones every device acknowledged (server stopped)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve_cmd->parsed()) return serve(data_dir, host, port, port_file);
+
+  auto storage = open_sqlite_storage(data_dir);
+  if (!storage.ok()) return fail(storage.status());
+  Storage &s = **storage;
+  const Clock &clock = SystemClock::instance();
+  if (import_cmd->parsed()) {
+    auto r = import_units(s, units_file);
+    if (!r.ok()) return fail(r.status());
+    std::cout << "units created: " << r->created << ", already present: " << r->existing << "\n";
+  } else if (code_cmd->parsed()) {
+    auto code = create_enrollment_code(s, scopes, confidential, static_cast<int64_t>(ttl_hours * 3600 * 1000), clock);
+    if (!code.ok()) return fail(code.status());
+    std::cout << *code << "\n";
+  } else if (list_cmd->parsed()) {
+    auto devices = s.list_devices();
+    if (!devices.ok()) return fail(devices.status());
+    for (const auto &d : *devices) {
+      std::string scope_list;
+      for (const auto &sc : d.scopes) scope_list += (scope_list.empty() ? "" : ",") + sc;
+      if (as_json) {
+        std::cout << "{\"id\":\"" << d.id << "\",\"site\":\"" << d.site << "\",\"revoked\":"
+                  << (d.revoked_at_ms != 0 ? "true" : "false") << ",\"acked_cursor\":" << d.acked_cursor << "}\n";
+      } else {
+        std::cout << d.id << "  " << (d.revoked_at_ms != 0 ? "revoked" : "active ") << "  site=" << d.site
+                  << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
+                  << d.name << "\"\n";
+      }
+    }
+  } else if (revoke_cmd->parsed()) {
+    Status st = s.revoke_device(device_id, clock.now_ms());
+    if (!st.ok()) return fail(st);
+    std::cout << "revoked " << device_id << "\n";
+  } else if (scopes_cmd->parsed()) {
+    Status st = s.set_device_scopes(device_id, scopes);
+    if (!st.ok()) return fail(st);
+    std::cout << "scopes of " << device_id << " set\n";
+  } else {
+    auto purged = purge_acknowledged_tombstones(s);
+    if (!purged.ok()) return fail(purged.status());
+    std::cout << "rows purged: " << *purged << "\n";
+  }
+  return 0;
+}

@@ -1,0 +1,56 @@
+// The sync server: HTTP endpoints of docs/protocol.md over a Storage.
+// Thread-safe: requests run on a pool of worker threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "storage.h"
+#include "ykien/clock.h"
+#include "ykien/status.h"
+#include "ykien/sync/tuning.h"
+
+namespace ykien::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 = any free port (see SyncServer::port)
+  int threads = sync::tuning::kServerThreads;
+  int64_t max_body_bytes = sync::tuning::kMaxBodyBytes;
+  int64_t max_push_changes = sync::tuning::kMaxPushChanges;
+  int64_t max_pull_changes = sync::tuning::kMaxPullChanges;
+  int64_t max_pull_bytes = sync::tuning::kMaxPullBytes;
+  int max_requests_per_device = sync::tuning::kMaxRequestsPerDevice;
+  int64_t max_clock_drift_ms = sync::tuning::kMaxClockDriftMs;
+  // How often the server purges tombstones every replica acknowledged; 0 = never.
+  int64_t purge_interval_ms = sync::tuning::kPurgeIntervalMs;
+  const Clock *clock = nullptr;  // borrowed; null = the system clock
+};
+
+class SyncServer {
+ public:
+  // `storage` is borrowed and must outlive the server.
+  SyncServer(Storage &storage, ServerOptions options);
+  ~SyncServer();  // stops the server if it runs
+  SyncServer(const SyncServer &) = delete;
+  SyncServer &operator=(const SyncServer &) = delete;
+
+  // Binds the listening socket. Errors: network (address in use...).
+  Status bind();
+  // The bound port (after bind()).
+  int port() const;
+  // Serves until stop(); in-flight requests finish before it returns.
+  void run();
+  // bind() + run() on a background thread.
+  Status start();
+  // Stops accepting, lets in-flight requests finish, joins the background thread.
+  // Callable from any thread (a signal-watching one included), more than once.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ykien::server

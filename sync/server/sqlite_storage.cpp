@@ -1,0 +1,268 @@
+// The SQLite backend: data.db (engine) + server.db (devices, codes). One connection to
+// server.db, serialized by a mutex: these are small, rare writes next to the data.
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "storage.h"
+
+namespace ykien::server {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char *kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS devices(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  site TEXT NOT NULL,
+  scopes TEXT NOT NULL,              -- JSON array of unit scopes
+  confidential INTEGER NOT NULL DEFAULT 0,
+  token_hash TEXT NOT NULL UNIQUE,   -- SHA-256 of the token; the token is never stored
+  created_at INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL DEFAULT 0,
+  revoked_at INTEGER NOT NULL DEFAULT 0,
+  acked_cursor INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS enrollment_codes(
+  code_hash TEXT PRIMARY KEY,        -- SHA-256 of the normalized code
+  scopes TEXT NOT NULL,
+  confidential INTEGER NOT NULL DEFAULT 0,
+  expires_at INTEGER NOT NULL,
+  used_by TEXT);
+)sql";
+
+std::string scopes_to_json(const std::vector<std::string> &scopes) {
+  try {
+    return json(scopes).dump(-1, ' ', false, json::error_handler_t::replace);
+  } catch (const std::exception &) {
+    return "[]";
+  }
+}
+
+std::vector<std::string> scopes_from_json(const std::string &text) {
+  std::vector<std::string> out;
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto &e : j) {
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+// A prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3 *db, const char *sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt &) = delete;
+  Stmt &operator=(const Stmt &) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  Stmt &bind(int i, const std::string &v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt &bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  int step() { return sqlite3_step(stmt_); }
+  std::string text(int i) const {
+    const auto *p = sqlite3_column_text(stmt_, i);
+    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char *>(p));
+  }
+  int64_t integer(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3_stmt *stmt_ = nullptr;
+  int rc_ = SQLITE_ERROR;
+};
+
+constexpr const char *kDeviceColumns =
+    "id, name, site, scopes, confidential, created_at, last_seen, revoked_at, acked_cursor";
+
+DeviceRecord read_device(const Stmt &s) {
+  DeviceRecord d;
+  d.id = s.text(0);
+  d.name = s.text(1);
+  d.site = s.text(2);
+  d.scopes = scopes_from_json(s.text(3));
+  d.confidential = s.integer(4) != 0;
+  d.created_at_ms = s.integer(5);
+  d.last_seen_ms = s.integer(6);
+  d.revoked_at_ms = s.integer(7);
+  d.acked_cursor = s.integer(8);
+  return d;
+}
+
+class SqliteStorage final : public Storage {
+ public:
+  SqliteStorage(std::unique_ptr<Database> data, sqlite3 *db) : data_(std::move(data)), db_(db) {}
+  ~SqliteStorage() override { sqlite3_close(db_); }
+  SqliteStorage(const SqliteStorage &) = delete;
+  SqliteStorage &operator=(const SqliteStorage &) = delete;
+
+  Database &data() override { return *data_; }
+
+  Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
+                             bool confidential, int64_t expires_at_ms) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at) VALUES(?,?,?,?)");
+    if (!s.ok()) return error("prepare");
+    s.bind(1, code_hash).bind(2, scopes_to_json(scopes)).bind(3, int64_t{confidential ? 1 : 0}).bind(4, expires_at_ms);
+    if (s.step() != SQLITE_DONE) return error("cannot store the enrollment code");
+    return {};
+  }
+
+  Result<DeviceRecord> enroll(const std::string &code_hash, const std::string &device_id,
+                              const std::string &device_name, const std::string &site,
+                              const std::string &token_hash, int64_t now_ms) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("begin");
+    auto result = enroll_locked(code_hash, device_id, device_name, site, token_hash, now_ms);
+    sqlite3_exec(db_, result.ok() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
+    return result;
+  }
+
+  Result<DeviceRecord> device_by_token(const std::string &token_hash) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE token_hash = ?";
+    Stmt s(db_, sql.c_str());
+    if (!s.ok()) return error("prepare");
+    s.bind(1, token_hash);
+    int rc = s.step();
+    if (rc == SQLITE_ROW) return read_device(s);
+    if (rc == SQLITE_DONE) return Status(ErrorCode::unauthorized, "unknown device token");
+    return error("cannot read devices");
+  }
+
+  Result<std::vector<DeviceRecord>> list_devices() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY created_at, id";
+    Stmt s(db_, sql.c_str());
+    if (!s.ok()) return error("prepare");
+    std::vector<DeviceRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_device(s));
+    if (rc != SQLITE_DONE) return error("cannot read devices");
+    return out;
+  }
+
+  Status revoke_device(const std::string &device_id, int64_t now_ms) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Stmt s(db_, "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
+    if (!s.ok()) return error("prepare");
+    s.bind(1, now_ms).bind(2, device_id);
+    if (s.step() != SQLITE_DONE) return error("cannot revoke");
+    if (sqlite3_changes(db_) == 0) {
+      return {ErrorCode::not_found, "no active device with id " + device_id};
+    }
+    return {};
+  }
+
+  Status set_device_scopes(const std::string &device_id, const std::vector<std::string> &scopes) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Stmt s(db_, "UPDATE devices SET scopes = ? WHERE id = ?");
+    if (!s.ok()) return error("prepare");
+    s.bind(1, scopes_to_json(scopes)).bind(2, device_id);
+    if (s.step() != SQLITE_DONE) return error("cannot set scopes");
+    if (sqlite3_changes(db_) == 0) return {ErrorCode::not_found, "no device with id " + device_id};
+    return {};
+  }
+
+  Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Stmt s(db_, "UPDATE devices SET acked_cursor = ?, last_seen = ? WHERE id = ?");
+    if (!s.ok()) return error("prepare");
+    s.bind(1, cursor).bind(2, now_ms).bind(3, device_id);
+    if (s.step() != SQLITE_DONE) return error("cannot record the acknowledgement");
+    return {};
+  }
+
+ private:
+  Status error(const std::string &what) const {
+    return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db_)};
+  }
+
+  Result<DeviceRecord> enroll_locked(const std::string &code_hash, const std::string &device_id,
+                                     const std::string &device_name, const std::string &site,
+                                     const std::string &token_hash, int64_t now_ms) {
+    Stmt find(db_, "SELECT scopes, confidential, expires_at, used_by FROM enrollment_codes WHERE code_hash = ?");
+    if (!find.ok()) return error("prepare");
+    find.bind(1, code_hash);
+    int rc = find.step();
+    if (rc == SQLITE_DONE) return Status(ErrorCode::unauthorized, "unknown enrollment code");
+    if (rc != SQLITE_ROW) return error("cannot read enrollment codes");
+    if (!find.text(3).empty()) return Status(ErrorCode::unauthorized, "this enrollment code was already used");
+    if (find.integer(2) < now_ms) return Status(ErrorCode::unauthorized, "this enrollment code has expired");
+    DeviceRecord d;
+    d.id = device_id;
+    d.name = device_name;
+    d.site = site;
+    d.scopes = scopes_from_json(find.text(0));
+    d.confidential = find.integer(1) != 0;
+    d.created_at_ms = now_ms;
+    d.last_seen_ms = now_ms;
+    Stmt use(db_, "UPDATE enrollment_codes SET used_by = ? WHERE code_hash = ?");
+    if (!use.ok()) return error("prepare");
+    use.bind(1, device_id).bind(2, code_hash);
+    if (use.step() != SQLITE_DONE) return error("cannot use the code");
+    Stmt add(db_, "INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen) "
+                  "VALUES(?,?,?,?,?,?,?,?)");
+    if (!add.ok()) return error("prepare");
+    add.bind(1, d.id).bind(2, d.name).bind(3, d.site).bind(4, scopes_to_json(d.scopes))
+        .bind(5, int64_t{d.confidential ? 1 : 0}).bind(6, token_hash).bind(7, now_ms).bind(8, now_ms);
+    if (add.step() != SQLITE_DONE) return error("cannot add the device");
+    return d;
+  }
+
+  std::unique_ptr<Database> data_;
+  std::mutex mutex_;
+  sqlite3 *db_;  // guarded by mutex_
+};
+
+}  // namespace
+
+bool scope_covers(const std::vector<std::string> &scopes, const std::string &row_scope) {
+  for (const auto &s : scopes) {
+    if (s.empty()) continue;
+    if (row_scope == s) return true;
+    if (row_scope.size() > s.size() && row_scope.compare(0, s.size(), s) == 0 && row_scope[s.size()] == '/') {
+      return true;
+    }
+  }
+  return false;
+}
+
+Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, const Clock *clock) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status(ErrorCode::storage, "cannot create " + dir + ": " + ec.message());
+  OpenOptions options;
+  options.clock = clock;
+  auto data = Database::open((std::filesystem::path(dir) / "data.db").string(), options);
+  if (!data.ok()) return data.status();
+  sqlite3 *db = nullptr;
+  std::string path = (std::filesystem::path(dir) / "server.db").string();
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status(ErrorCode::storage, "cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  char *err = nullptr;
+  rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, kSchema, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : "unknown error";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return Status(ErrorCode::storage, "cannot prepare " + path + ": " + msg);
+  }
+  return std::unique_ptr<Storage>(std::make_unique<SqliteStorage>(std::move(*data), db));
+}
+
+}  // namespace ykien::server

@@ -1,0 +1,62 @@
+// Where the server keeps its state, behind an interface so that a PostgreSQL backend
+// can follow the SQLite one. The replicated data is always a ykien::Database (the
+// engine's own merge code); a backend adds devices, enrollment codes and tokens.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ykien/clock.h"
+#include "ykien/database.h"
+#include "ykien/status.h"
+
+namespace ykien::server {
+
+struct DeviceRecord {
+  std::string id;    // UUIDv7, made at enrollment
+  std::string name;  // given by the device at enrollment
+  std::string site;  // the device database's site id (hex)
+  std::vector<std::string> scopes;  // unit subtrees it may read and write
+  bool confidential = false;        // may receive confidential cells
+  int64_t created_at_ms = 0;
+  int64_t last_seen_ms = 0;
+  int64_t revoked_at_ms = 0;        // 0 = active
+  int64_t acked_cursor = 0;         // server cursor the device confirmed it holds
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // The replicated data. Borrowed, valid while the storage is open.
+  virtual Database &data() = 0;
+
+  // Stores an enrollment code (hashed) that enrolls one device into `scopes`.
+  virtual Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
+                                     bool confidential, int64_t expires_at_ms) = 0;
+  // Consumes the code and registers the device in one transaction.
+  // Errors: unauthorized (unknown, used or expired code), storage.
+  virtual Result<DeviceRecord> enroll(const std::string &code_hash, const std::string &device_id,
+                                      const std::string &device_name, const std::string &site,
+                                      const std::string &token_hash, int64_t now_ms) = 0;
+  // Errors: unauthorized (no device has this token), storage. Revoked devices are
+  // returned with revoked_at_ms set: the caller decides.
+  virtual Result<DeviceRecord> device_by_token(const std::string &token_hash) = 0;
+  virtual Result<std::vector<DeviceRecord>> list_devices() = 0;
+  // Errors: not_found.
+  virtual Status revoke_device(const std::string &device_id, int64_t now_ms) = 0;
+  virtual Status set_device_scopes(const std::string &device_id, const std::vector<std::string> &scopes) = 0;
+  // Remembers that the device holds everything up to `cursor` and was seen now.
+  virtual Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) = 0;
+};
+
+// Opens (creating if needed) the SQLite backend in directory `dir`: data.db for the
+// replicated data, server.db for devices and codes. `clock` is borrowed (null = system).
+Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, const Clock *clock = nullptr);
+
+// True when `row_scope` is one of `scopes` or lies below one of them.
+bool scope_covers(const std::vector<std::string> &scopes, const std::string &row_scope);
+
+}  // namespace ykien::server

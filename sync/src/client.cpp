@@ -1,0 +1,334 @@
+// The sync session: push pending changes, then pull until caught up (docs/protocol.md).
+#include "ykien/sync/client.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "gzip.h"
+#include "settings_keys.h"
+
+namespace ykien::sync {
+namespace {
+
+using json = nlohmann::json;
+
+int64_t parse_int(const std::string &text) {
+  try {
+    return text.empty() ? 0 : std::stoll(text);
+  } catch (const std::exception &) {
+    return 0;
+  }
+}
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// An exchange's failure as the server described it.
+Status status_from_reply(int http_status, const std::string &body, ErrorReply *reply) {
+  if (decode(body, reply).ok()) return {reply->code, reply->message, reply->field};
+  ErrorCode code = http_status >= 500 ? ErrorCode::server
+                   : http_status == 401 ? ErrorCode::unauthorized
+                   : http_status == 403 ? ErrorCode::forbidden
+                   : http_status == 413 ? ErrorCode::too_large
+                   : http_status == 426 ? ErrorCode::unsupported_version
+                                        : ErrorCode::invalid_argument;
+  *reply = ErrorReply{code, "HTTP " + std::to_string(http_status), {}, {}, 0};
+  return {code, "the server answered HTTP " + std::to_string(http_status)};
+}
+
+}  // namespace
+
+SyncClient::SyncClient(Database &db, Transport &transport, SyncOptions options)
+    : db_(db),
+      transport_(transport),
+      options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : SystemClock::instance()) {
+  while (!options_.server_url.empty() && options_.server_url.back() == '/') options_.server_url.pop_back();
+}
+
+bool SyncClient::enrolled() const {
+  auto token = db_.get_setting(keys::kToken);
+  return token.ok() && !token->empty();
+}
+
+std::string SyncClient::device_id() const {
+  auto id = db_.get_setting(keys::kDeviceId);
+  return id.ok() ? *id : std::string();
+}
+
+int64_t SyncClient::corrected_now() const { return clock_.now_ms() + db_.clock_offset_ms(); }
+
+void SyncClient::report_progress(const std::string &phase, SyncReport *report) {
+  report->phase = phase;
+  if (options_.on_progress) options_.on_progress(*report);
+}
+
+bool SyncClient::sleep_backoff(int attempt) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  int64_t cap = options_.backoff_base_ms << std::min(attempt, 20);
+  cap = std::min(cap, options_.backoff_max_ms);
+  std::uniform_int_distribution<int64_t> dist(cap / 2, std::max<int64_t>(cap, 1));
+  int64_t deadline = steady_ms() + dist(rng);
+  while (steady_ms() < deadline) {
+    if (cancelled_.load()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(20, deadline - steady_ms() + 1)));
+  }
+  return !cancelled_.load();
+}
+
+Result<std::string> SyncClient::post(const char *path, const std::string &body, bool auth,
+                                     SyncReport *report) {
+  auto gz = gzip_compress(body);
+  if (!gz.ok()) return gz.status();
+  HttpRequest request;
+  request.method = "POST";
+  request.url = options_.server_url + path;
+  request.headers = {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}};
+  if (auth) {
+    auto token = db_.get_setting(keys::kToken);
+    if (!token.ok()) return token.status();
+    if (token->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
+    request.headers.emplace_back("Authorization", "Bearer " + *token);
+  }
+  request.body = std::move(*gz);
+  for (int attempt = 0;; ++attempt) {
+    if (cancelled_.load()) return Status(ErrorCode::cancelled, "sync cancelled");
+    int64_t sent = corrected_now();
+    auto response = transport_.send(request);
+    int64_t received = corrected_now();
+    report->round_trips++;
+    report->bytes_sent += static_cast<int64_t>(request.body.size());
+    Status failure;
+    if (!response.ok()) {
+      failure = response.status();
+    } else {
+      report->bytes_received += response->wire_bytes > 0 ? response->wire_bytes
+                                                         : static_cast<int64_t>(response->body.size());
+      if (response->status >= 200 && response->status < 300) {
+        return std::move(response->body);
+      }
+      last_error_ = ErrorReply{};
+      failure = status_from_reply(response->status, response->body, &last_error_);
+      if (last_error_.server_time_ms > 0) {
+        YKIEN_TRY(observe_server_time(last_error_.server_time_ms, sent, received, report));
+      }
+      if (response->status < 500) return failure;  // 4xx: retrying cannot help
+    }
+    if (failure.code() == ErrorCode::cancelled) return failure;
+    if (attempt + 1 >= options_.max_attempts) return failure;
+    report->retries++;
+    if (!sleep_backoff(attempt)) return Status(ErrorCode::cancelled, "sync cancelled");
+  }
+}
+
+Status SyncClient::observe_server_time(int64_t server_time_ms, int64_t sent_ms, int64_t received_ms,
+                                       SyncReport *report) {
+  int64_t skew = server_time_ms - (sent_ms + (received_ms - sent_ms) / 2);
+  if (std::abs(skew) <= tuning::kClockToleranceMs) return {};
+  int64_t offset = db_.clock_offset_ms() + skew;
+  YKIEN_TRY(db_.set_clock_offset_ms(offset));
+  auto push_cursor = db_.get_setting(keys::kPushCursor);
+  if (!push_cursor.ok()) return push_cursor.status();
+  auto restamped = db_.restamp_local_changes(parse_int(*push_cursor));
+  if (!restamped.ok()) return restamped.status();
+  report->restamped += *restamped;
+  report->clock_offset_ms = offset;
+  return {};
+}
+
+Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::string &device_name) {
+  cancelled_.store(false);
+  EnrollRequest request;
+  request.code = code;
+  request.device_name = device_name;
+  request.site = site_to_string(db_.site_id());
+  SyncReport report;
+  auto body = post(kPathEnroll, encode(request), /*auth=*/false, &report);
+  if (!body.ok()) return body.status();
+  EnrollReply reply;
+  YKIEN_TRY(decode(*body, &reply));
+  std::string scopes;
+  try {
+    scopes = json(reply.scopes).dump();
+  } catch (const std::exception &e) {
+    return Status(ErrorCode::internal, e.what());
+  }
+  YKIEN_TRY(db_.set_setting(keys::kDeviceId, reply.device_id));
+  YKIEN_TRY(db_.set_setting(keys::kToken, reply.token));
+  YKIEN_TRY(db_.set_setting(keys::kScopes, scopes));
+  // A fresh enrollment starts both directions from the beginning.
+  YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
+  return reply;
+}
+
+Result<SyncReport> SyncClient::sync() {
+  cancelled_.store(false);
+  SyncReport report;
+  YKIEN_TRY(push_all(&report));
+  YKIEN_TRY(pull_all(&report));
+  report.clock_offset_ms = db_.clock_offset_ms();
+  return report;
+}
+
+Status SyncClient::push_all(SyncReport *report) {
+  int restarts = 0;
+  while (report->round_trips < options_.max_round_trips) {
+    auto cursor_text = db_.get_setting(keys::kPushCursor);
+    if (!cursor_text.ok()) return cursor_text.status();
+    int64_t cursor = parse_int(*cursor_text);
+    ExportOptions eo;
+    eo.limit_changes = options_.push_batch_changes;
+    eo.limit_bytes = options_.push_batch_bytes;
+    eo.exclude_origin = kServerOrigin;
+    auto batch = db_.export_changes(cursor, eo);
+    if (!batch.ok()) return batch.status();
+    bool restart = false;
+    if (!batch->changes.empty()) {
+      YKIEN_TRY(push_batch(std::move(batch->changes), report, &restart));
+    }
+    if (restart) {
+      // The clock was corrected and pending changes re-stamped: export them again.
+      if (++restarts > 2) return Status(ErrorCode::clock_drift, "the server keeps refusing this device's clock");
+      continue;
+    }
+    YKIEN_TRY(db_.set_setting(keys::kPushCursor, std::to_string(batch->next_cursor)));
+    report_progress("push", report);
+    if (!batch->more) return {};
+  }
+  report->caught_up = false;
+  return {};
+}
+
+Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, bool *restart) {
+  PushRequest request;
+  request.client_time_ms = corrected_now();
+  request.changes = std::move(changes);
+  auto body = post(kPathPush, encode(request), /*auth=*/true, report);
+  if (body.ok()) {
+    PushReply reply;
+    YKIEN_TRY(decode(*body, &reply));
+    report->pushed += static_cast<int64_t>(request.changes.size());
+    report->conflicts += reply.conflicts;
+    return {};
+  }
+  const Status &why = body.status();
+  if (why.code() == ErrorCode::clock_drift) {
+    *restart = true;  // observe_server_time has corrected the clock and re-stamped
+    return {};
+  }
+  bool refusable = why.code() == ErrorCode::forbidden || why.code() == ErrorCode::invalid_argument;
+  if (!refusable) return why;
+  // One change the server will not take must not wedge the queue: record the
+  // refused ones on the device and push the rest.
+  std::vector<int64_t> refused = last_error_.refused;
+  if (!refused.empty()) {
+    std::vector<Change> bad, good;
+    for (size_t i = 0; i < request.changes.size(); ++i) {
+      bool is_bad = std::find(refused.begin(), refused.end(), static_cast<int64_t>(i)) != refused.end();
+      (is_bad ? bad : good).push_back(std::move(request.changes[i]));
+    }
+    if (!bad.empty()) {
+      YKIEN_TRY(record_refused(bad, why));
+      report->refused += static_cast<int64_t>(bad.size());
+      if (good.empty()) return {};
+      return push_batch(std::move(good), report, restart);
+    }
+  }
+  if (request.changes.size() == 1) {
+    YKIEN_TRY(record_refused(request.changes, why));
+    report->refused += 1;
+    return {};
+  }
+  // The server did not say which: halve until the culprit is alone.
+  auto mid = request.changes.begin() + static_cast<std::ptrdiff_t>(request.changes.size() / 2);
+  std::vector<Change> first(std::make_move_iterator(request.changes.begin()), std::make_move_iterator(mid));
+  std::vector<Change> second(std::make_move_iterator(mid), std::make_move_iterator(request.changes.end()));
+  YKIEN_TRY(push_batch(std::move(first), report, restart));
+  if (*restart) return {};
+  return push_batch(std::move(second), report, restart);
+}
+
+Status SyncClient::record_refused(const std::vector<Change> &changes, const Status &why) {
+  try {
+    auto existing = db_.get_setting(keys::kRefused);
+    if (!existing.ok()) return existing.status();
+    json list = existing->empty() ? json::array() : json::parse(*existing, nullptr, false);
+    if (!list.is_array()) list = json::array();
+    for (const auto &c : changes) {
+      PushRequest one;
+      one.changes = {c};
+      json change = json::parse(encode(one), nullptr, false);
+      list.push_back({{"change", change.is_object() ? change["changes"][0] : json()},
+                      {"code", error_code_name(why.code())},
+                      {"message", why.message()}});
+    }
+    return db_.set_setting(keys::kRefused, list.dump(-1, ' ', false, json::error_handler_t::replace));
+  } catch (const std::exception &e) {
+    return {ErrorCode::internal, std::string("cannot record a refused change: ") + e.what()};
+  }
+}
+
+Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
+  std::vector<RefusedChange> out;
+  auto existing = db_.get_setting(keys::kRefused);
+  if (!existing.ok()) return existing.status();
+  if (existing->empty()) return out;
+  try {
+    json list = json::parse(*existing, nullptr, false);
+    if (!list.is_array()) return Status(ErrorCode::corrupt, "the list of refused changes is damaged");
+    for (const auto &e : list) {
+      PullReply wrapper;
+      json doc = {{"changes", json::array({e.value("change", json())})},
+                  {"cursor", ""}, {"more", false}, {"server_time", 0}};
+      if (!decode(doc.dump(), &wrapper).ok() || wrapper.changes.empty()) continue;
+      out.push_back({wrapper.changes[0], e.value("code", ""), e.value("message", "")});
+    }
+  } catch (const std::exception &e) {
+    return Status(ErrorCode::corrupt, std::string("the list of refused changes is damaged: ") + e.what());
+  }
+  return out;
+}
+
+Status SyncClient::pull_all(SyncReport *report) {
+  while (report->round_trips < options_.max_round_trips) {
+    auto cursor = db_.get_setting(keys::kPullCursor);
+    if (!cursor.ok()) return cursor.status();
+    PullRequest request;
+    request.cursor = *cursor;
+    request.limit = options_.pull_batch_changes;
+    request.client_time_ms = corrected_now();
+    int64_t sent = corrected_now();
+    auto body = post(kPathPull, encode(request), /*auth=*/true, report);
+    if (!body.ok()) return body.status();
+    int64_t received = corrected_now();
+    PullReply reply;
+    YKIEN_TRY(decode(*body, &reply));
+    if (!reply.changes.empty()) {
+      ApplyOptions ao;
+      ao.origin = kServerOrigin;
+      ao.detect_conflicts = false;  // a compacted pull never invents conflicts
+      auto applied = db_.apply_changes(reply.changes, ao);
+      if (!applied.ok()) return applied.status();
+    }
+    // Saved after the changes: a cut in between re-pulls them, and applying is idempotent.
+    YKIEN_TRY(db_.set_setting(keys::kPullCursor, reply.cursor));
+    report->pulled += static_cast<int64_t>(reply.changes.size());
+    YKIEN_TRY(observe_server_time(reply.server_time_ms, sent, received, report));
+    report_progress("pull", report);
+    if (!reply.more) {
+      report->caught_up = true;
+      return {};
+    }
+  }
+  report->caught_up = false;
+  return {};
+}
+
+}  // namespace ykien::sync

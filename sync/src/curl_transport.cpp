@@ -1,0 +1,116 @@
+// Transport over libcurl: one easy handle per transport, so keep-alive connections
+// are reused between the requests of a sync.
+#include "ykien/sync/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <mutex>
+
+namespace ykien::sync {
+namespace {
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t on_body(char *data, size_t size, size_t count, void *user) {
+  static_cast<std::string *>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t on_header(char *data, size_t size, size_t count, void *user) {
+  auto *headers = static_cast<HttpHeaders *>(user);
+  std::string line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new response (after a 100 Continue or a redirect)
+    return size * count;
+  }
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::string value = line.substr(colon + 1);
+    auto first = value.find_first_not_of(" \t");
+    auto last = value.find_last_not_of(" \t\r\n");
+    value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
+    headers->emplace_back(std::move(name), std::move(value));
+  }
+  return size * count;
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+    global_init_once();
+    curl_ = curl_easy_init();
+  }
+  ~CurlTransport() override {
+    if (curl_ != nullptr) curl_easy_cleanup(curl_);
+  }
+  CurlTransport(const CurlTransport &) = delete;
+  CurlTransport &operator=(const CurlTransport &) = delete;
+
+  Result<HttpResponse> send(const HttpRequest &request) override {
+    if (curl_ == nullptr) return Status(ErrorCode::internal, "libcurl: cannot create a handle");
+    CURL *c = curl_;
+    curl_easy_reset(c);
+    HttpResponse response;
+    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options_.low_speed_time_s);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.pinned_public_key.empty()) {
+      curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, options_.pinned_public_key.c_str());
+    }
+    // "" = every encoding libcurl supports; it decodes the body for us.
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+    if (request.method == "POST") {
+      curl_easy_setopt(c, CURLOPT_POST, 1L);
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    } else if (request.method != "GET") {
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    curl_slist *list = nullptr;
+    for (const auto &[k, v] : request.headers) {
+      std::string line = k + ": " + v;
+      list = curl_slist_append(list, line.c_str());
+    }
+    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(list);
+    if (rc != CURLE_OK) {
+      return Status(ErrorCode::network, std::string("cannot reach the server: ") + curl_easy_strerror(rc));
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
+    curl_off_t wire = 0;
+    if (curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &wire) == CURLE_OK) {
+      response.wire_bytes = static_cast<int64_t>(wire);
+    }
+    return response;
+  }
+
+ private:
+  CurlTransportOptions options_;
+  CURL *curl_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_curl_transport(const CurlTransportOptions &options) {
+  return std::make_unique<CurlTransport>(options);
+}
+
+}  // namespace ykien::sync

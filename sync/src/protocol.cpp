@@ -1,0 +1,414 @@
+// JSON codec of the sync messages (docs/protocol.md). nlohmann/json is used with
+// exceptions off for parsing; dumping uses the "replace" handler so it cannot throw.
+#include "ykien/sync/protocol.h"
+
+#include <cmath>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+namespace ykien::sync {
+namespace {
+
+using json = nlohmann::json;
+
+std::string dump(const json &j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Parses text into an object; corrupt on anything else.
+Status parse_object(std::string_view text, json *out) {
+  *out = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (out->is_discarded()) {
+    return {ErrorCode::corrupt, "body is not valid JSON (or not valid UTF-8)"};
+  }
+  if (!out->is_object()) return {ErrorCode::corrupt, "body is not a JSON object"};
+  return {};
+}
+
+const json *member(const json &obj, const char *name) {
+  auto it = obj.find(name);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+Status get_string(const json &obj, const char *name, std::string *out, bool required = true,
+                  const std::string &prefix = {}) {
+  const json *v = member(obj, name);
+  if (v == nullptr || v->is_null()) {
+    if (required) return Status::Invalid(prefix + name, "is missing");
+    return {};
+  }
+  if (!v->is_string()) return Status::Invalid(prefix + name, "must be a string");
+  *out = v->get_ref<const std::string &>();
+  return {};
+}
+
+Status get_int(const json &obj, const char *name, int64_t *out, bool required = true,
+               const std::string &prefix = {}) {
+  const json *v = member(obj, name);
+  if (v == nullptr || v->is_null()) {
+    if (required) return Status::Invalid(prefix + name, "is missing");
+    return {};
+  }
+  if (v->is_number_unsigned()) {
+    auto u = v->get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Status::Invalid(prefix + name, "is out of range");
+    }
+    *out = static_cast<int64_t>(u);
+    return {};
+  }
+  if (!v->is_number_integer()) return Status::Invalid(prefix + name, "must be an integer");
+  *out = v->get<int64_t>();
+  return {};
+}
+
+Status get_bool(const json &obj, const char *name, bool *out) {
+  const json *v = member(obj, name);
+  if (v == nullptr) return Status::Invalid(name, "is missing");
+  if (!v->is_boolean()) return Status::Invalid(name, "must be true or false");
+  *out = v->get<bool>();
+  return {};
+}
+
+Status get_strings(const json &obj, const char *name, std::vector<std::string> *out) {
+  const json *v = member(obj, name);
+  if (v == nullptr) return Status::Invalid(name, "is missing");
+  if (!v->is_array()) return Status::Invalid(name, "must be an array of strings");
+  out->clear();
+  for (const auto &e : *v) {
+    if (!e.is_string()) return Status::Invalid(name, "must be an array of strings");
+    out->push_back(e.get<std::string>());
+  }
+  return {};
+}
+
+// Requests carry "protocol": missing or wrong type is bad input, another number
+// is a version this build does not speak.
+Status check_protocol(const json &obj, int *out) {
+  int64_t v = 0;
+  YKIEN_TRY(get_int(obj, "protocol", &v));
+  if (v != kProtocolVersion) {
+    return {ErrorCode::unsupported_version,
+            "protocol version " + std::to_string(v) + " is not supported; this server speaks " +
+                std::to_string(kProtocolVersion),
+            "protocol"};
+  }
+  *out = static_cast<int>(v);
+  return {};
+}
+
+json value_to_json(const Value &v) {
+  if (const auto *i = std::get_if<int64_t>(&v)) return *i;
+  if (const auto *d = std::get_if<double>(&v)) {
+    if (!std::isfinite(*d)) return nullptr;  // JSON has no NaN/Inf; never stored anyway
+    return *d;
+  }
+  if (const auto *s = std::get_if<std::string>(&v)) return *s;
+  return nullptr;
+}
+
+Status value_from_json(const json &j, Value *out, const std::string &field) {
+  if (j.is_null()) {
+    *out = std::monostate{};
+  } else if (j.is_string()) {
+    *out = j.get<std::string>();
+  } else if (j.is_number_unsigned()) {
+    auto u = j.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Status::Invalid(field, "integer out of range");
+    }
+    *out = static_cast<int64_t>(u);
+  } else if (j.is_number_integer()) {
+    *out = j.get<int64_t>();
+  } else if (j.is_number_float()) {
+    *out = j.get<double>();
+  } else {
+    return Status::Invalid(field, "must be null, a number or a string");
+  }
+  return {};
+}
+
+json change_to_json(const Change &c) {
+  json j = json::object();
+  j["table"] = c.table;
+  j["id"] = c.id;
+  j["scope"] = c.scope;
+  j["col"] = c.column;
+  j["value"] = value_to_json(c.value);
+  j["hlc"] = c.hlc.to_string();
+  j["site"] = site_to_string(c.site);
+  if (!c.base.is_zero()) j["base"] = c.base.to_string();
+  return j;
+}
+
+Status change_from_json(const json &j, size_t index, Change *out) {
+  std::string prefix = "changes[" + std::to_string(index) + "].";
+  if (!j.is_object()) return Status::Invalid("changes[" + std::to_string(index) + "]", "must be an object");
+  YKIEN_TRY(get_string(j, "table", &out->table, true, prefix));
+  YKIEN_TRY(get_string(j, "id", &out->id, true, prefix));
+  YKIEN_TRY(get_string(j, "scope", &out->scope, true, prefix));
+  YKIEN_TRY(get_string(j, "col", &out->column, true, prefix));
+  if (out->table.empty()) return Status::Invalid(prefix + "table", "is empty");
+  if (out->id.empty()) return Status::Invalid(prefix + "id", "is empty");
+  if (out->column.empty()) return Status::Invalid(prefix + "col", "is empty");
+  const json *v = member(j, "value");
+  if (v == nullptr) return Status::Invalid(prefix + "value", "is missing");
+  YKIEN_TRY(value_from_json(*v, &out->value, prefix + "value"));
+  std::string text;
+  YKIEN_TRY(get_string(j, "hlc", &text, true, prefix));
+  auto hlc = Hlc::parse(text);
+  if (!hlc || hlc->is_zero()) return Status::Invalid(prefix + "hlc", "must be 16 hex digits, not zero");
+  out->hlc = *hlc;
+  YKIEN_TRY(get_string(j, "site", &text, true, prefix));
+  auto site = parse_site(text);
+  if (!site || *site == 0) return Status::Invalid(prefix + "site", "must be 16 hex digits, not zero");
+  out->site = *site;
+  text.clear();
+  YKIEN_TRY(get_string(j, "base", &text, false, prefix));
+  out->base = Hlc();
+  if (!text.empty()) {
+    auto base = Hlc::parse(text);
+    if (!base) return Status::Invalid(prefix + "base", "must be 16 hex digits");
+    out->base = *base;
+  }
+  return {};
+}
+
+Status changes_from_json(const json &obj, std::vector<Change> *out) {
+  const json *arr = member(obj, "changes");
+  if (arr == nullptr) return Status::Invalid("changes", "is missing");
+  if (!arr->is_array()) return Status::Invalid("changes", "must be an array");
+  out->clear();
+  out->reserve(arr->size());
+  for (size_t i = 0; i < arr->size(); ++i) {
+    Change c;
+    YKIEN_TRY(change_from_json((*arr)[i], i, &c));
+    out->push_back(std::move(c));
+  }
+  return {};
+}
+
+json changes_to_json(const std::vector<Change> &changes) {
+  json arr = json::array();
+  for (const auto &c : changes) arr.push_back(change_to_json(c));
+  return arr;
+}
+
+// Runs a decoder; a throw from the library (never expected) becomes corrupt.
+template <typename Fn>
+Status guarded(Fn &&fn) {
+  try {
+    return fn();
+  } catch (const std::exception &e) {
+    return {ErrorCode::corrupt, std::string("cannot decode message: ") + e.what()};
+  }
+}
+
+template <typename Fn>
+std::string guarded_encode(Fn &&fn) {
+  try {
+    return fn();
+  } catch (const std::exception &e) {
+    // Only allocation failure can get here; an error body is the best we can do.
+    return R"({"code":"internal","message":"cannot encode message"})";
+  }
+}
+
+}  // namespace
+
+std::string encode(const ErrorReply &m) {
+  return guarded_encode([&] {
+    json j = {{"code", error_code_name(m.code)}, {"message", m.message}};
+    if (!m.field.empty()) j["field"] = m.field;
+    if (!m.refused.empty()) j["refused"] = m.refused;
+    j["server_time"] = m.server_time_ms;
+    return dump(j);
+  });
+}
+
+std::string encode(const HealthReply &m) {
+  return guarded_encode([&] {
+    return dump({{"status", m.status}, {"protocol", m.protocol}, {"server_time", m.server_time_ms}});
+  });
+}
+
+std::string encode(const EnrollRequest &m) {
+  return guarded_encode([&] {
+    return dump({{"protocol", m.protocol}, {"code", m.code}, {"device_name", m.device_name},
+                 {"site", m.site}});
+  });
+}
+
+std::string encode(const EnrollReply &m) {
+  return guarded_encode([&] {
+    return dump({{"device_id", m.device_id}, {"token", m.token}, {"scopes", m.scopes},
+                 {"server_time", m.server_time_ms}});
+  });
+}
+
+std::string encode(const PushRequest &m) {
+  return guarded_encode([&] {
+    return dump({{"protocol", m.protocol}, {"client_time", m.client_time_ms},
+                 {"changes", changes_to_json(m.changes)}});
+  });
+}
+
+std::string encode(const PushReply &m) {
+  return guarded_encode([&] {
+    return dump({{"applied", m.applied}, {"ignored", m.ignored}, {"conflicts", m.conflicts},
+                 {"server_time", m.server_time_ms}});
+  });
+}
+
+std::string encode(const PullRequest &m) {
+  return guarded_encode([&] {
+    json j = {{"protocol", m.protocol}, {"client_time", m.client_time_ms}, {"cursor", m.cursor}};
+    if (m.limit > 0) j["limit"] = m.limit;
+    return dump(j);
+  });
+}
+
+std::string encode(const PullReply &m) {
+  return guarded_encode([&] {
+    return dump({{"changes", changes_to_json(m.changes)}, {"cursor", m.cursor}, {"more", m.more},
+                 {"server_time", m.server_time_ms}});
+  });
+}
+
+Status decode(std::string_view text, ErrorReply *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    std::string code;
+    YKIEN_TRY(get_string(j, "code", &code));
+    out->code = error_code_from_name(code);
+    YKIEN_TRY(get_string(j, "message", &out->message));
+    YKIEN_TRY(get_string(j, "field", &out->field, false));
+    out->refused.clear();
+    if (const json *r = member(j, "refused"); r != nullptr && r->is_array()) {
+      for (const auto &e : *r) {
+        if (e.is_number_integer()) out->refused.push_back(e.get<int64_t>());
+      }
+    }
+    return get_int(j, "server_time", &out->server_time_ms, false);
+  });
+}
+
+Status decode(std::string_view text, HealthReply *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(get_string(j, "status", &out->status));
+    int64_t p = 0;
+    YKIEN_TRY(get_int(j, "protocol", &p));
+    out->protocol = static_cast<int>(p);
+    return get_int(j, "server_time", &out->server_time_ms);
+  });
+}
+
+Status decode(std::string_view text, EnrollRequest *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(check_protocol(j, &out->protocol));
+    YKIEN_TRY(get_string(j, "code", &out->code));
+    YKIEN_TRY(get_string(j, "device_name", &out->device_name, false));
+    YKIEN_TRY(get_string(j, "site", &out->site));
+    auto site = parse_site(out->site);
+    if (!site || *site == 0) return Status::Invalid("site", "must be 16 hex digits, not zero");
+    return {};
+  });
+}
+
+Status decode(std::string_view text, EnrollReply *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(get_string(j, "device_id", &out->device_id));
+    YKIEN_TRY(get_string(j, "token", &out->token));
+    YKIEN_TRY(get_strings(j, "scopes", &out->scopes));
+    return get_int(j, "server_time", &out->server_time_ms);
+  });
+}
+
+Status decode(std::string_view text, PushRequest *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(check_protocol(j, &out->protocol));
+    YKIEN_TRY(get_int(j, "client_time", &out->client_time_ms));
+    return changes_from_json(j, &out->changes);
+  });
+}
+
+Status decode(std::string_view text, PushReply *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(get_int(j, "applied", &out->applied));
+    YKIEN_TRY(get_int(j, "ignored", &out->ignored));
+    YKIEN_TRY(get_int(j, "conflicts", &out->conflicts));
+    return get_int(j, "server_time", &out->server_time_ms);
+  });
+}
+
+Status decode(std::string_view text, PullRequest *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(check_protocol(j, &out->protocol));
+    YKIEN_TRY(get_int(j, "client_time", &out->client_time_ms));
+    YKIEN_TRY(get_string(j, "cursor", &out->cursor));
+    out->limit = 0;
+    YKIEN_TRY(get_int(j, "limit", &out->limit, false));
+    if (out->limit < 0) return Status::Invalid("limit", "must not be negative");
+    return {};
+  });
+}
+
+Status decode(std::string_view text, PullReply *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(changes_from_json(j, &out->changes));
+    YKIEN_TRY(get_string(j, "cursor", &out->cursor));
+    YKIEN_TRY(get_bool(j, "more", &out->more));
+    return get_int(j, "server_time", &out->server_time_ms);
+  });
+}
+
+int http_status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::ok: return 200;
+    case ErrorCode::invalid_argument:
+    case ErrorCode::corrupt: return 400;
+    case ErrorCode::unauthorized: return 401;
+    case ErrorCode::forbidden: return 403;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::invalid_state:
+    case ErrorCode::clock_drift: return 409;
+    case ErrorCode::too_large: return 413;
+    case ErrorCode::unsupported_version: return 426;
+    case ErrorCode::server:
+    case ErrorCode::storage: return 503;
+    case ErrorCode::cancelled:
+    case ErrorCode::network:
+    case ErrorCode::internal: return 500;
+  }
+  return 500;
+}
+
+ErrorCode error_code_from_name(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::server); ++i) {
+    auto code = static_cast<ErrorCode>(i);
+    if (name == error_code_name(code)) return code;
+  }
+  return ErrorCode::internal;
+}
+
+bool is_retryable(ErrorCode code) {
+  return code == ErrorCode::network || code == ErrorCode::server || code == ErrorCode::storage;
+}
+
+}  // namespace ykien::sync

@@ -1,0 +1,255 @@
+#include "fixture.h"
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "admin.h"
+#include "log.h"
+
+namespace ykien::test {
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "ykien-sync-XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+void seed_units(server::Storage &storage) {
+  Database &db = storage.data();
+  auto make = [&](const std::string &code, const std::string &name, const std::string &kind,
+                  const std::string &parent_id) {
+    Unit u;
+    u.code = code;
+    u.name = name;
+    u.kind = kind;
+    u.parent_id = parent_id;
+    auto r = db.create_unit(u);
+    INFO(r.status().to_string());
+    REQUIRE(r.ok());
+    return *r;
+  };
+  Unit vn = make("vn", "Việt Nam", "country", "");
+  Unit p = make("79", "Thành phố Hồ Chí Minh", "province", vn.id);
+  Unit c = make("26734", "Phường Tân Phú", "ward", p.id);
+  make("ap-1", "Khu phố 1", "hamlet", c.id);
+  make("ap-2", "Khu phố 2", "hamlet", c.id);
+  Unit o = make("26735", "Xã Tiến Hưng", "commune", p.id);
+  make("ap-9", "Ấp 9", "hamlet", o.id);
+}
+
+// ---- TestServer ----
+TestServer::TestServer(server::ServerOptions options) {
+  std::signal(SIGPIPE, SIG_IGN);
+  server::set_log_enabled(std::getenv("YKIEN_TEST_LOG") != nullptr);
+  auto storage = server::open_sqlite_storage(dir_.path());
+  INFO(storage.status().to_string());
+  REQUIRE(storage.ok());
+  storage_ = std::move(*storage);
+  seed_units(*storage_);
+  options.host = "127.0.0.1";
+  options.port = 0;
+  server_ = std::make_unique<server::SyncServer>(*storage_, options);
+  Status st = server_->start();
+  INFO(st.to_string());
+  REQUIRE(st.ok());
+}
+
+TestServer::~TestServer() { server_->stop(); }
+
+std::string TestServer::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+std::string TestServer::code(const std::vector<std::string> &scopes) {
+  auto code = server::create_enrollment_code(*storage_, scopes, true, 3600 * 1000, SystemClock::instance());
+  REQUIRE(code.ok());
+  return *code;
+}
+
+// ---- ChildServer ----
+ChildServer::ChildServer() {
+  server::set_log_enabled(false);
+  auto storage = server::open_sqlite_storage(dir_.path());
+  REQUIRE(storage.ok());
+  seed_units(**storage);
+}
+
+ChildServer::~ChildServer() {
+  if (pid_ > 0) kill9();
+}
+
+std::string ChildServer::code(const std::vector<std::string> &scopes) {
+  auto storage = server::open_sqlite_storage(dir_.path());
+  REQUIRE(storage.ok());
+  auto code = server::create_enrollment_code(**storage, scopes, true, 3600 * 1000, SystemClock::instance());
+  REQUIRE(code.ok());
+  return *code;
+}
+
+void ChildServer::start() {
+  std::string port_file = dir_.file("port");
+  std::filesystem::remove(port_file);
+  std::string port_arg = std::to_string(port_);  // 0 the first time; the same port afterwards
+  pid_ = fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    std::string log = dir_.file("server.log");
+    FILE *f = std::freopen(log.c_str(), "a", stderr);
+    (void)f;
+    execl(YKIEN_SERVER_BIN, "ykien-server", "serve", "--data", dir_.path().c_str(), "--host", "127.0.0.1",
+          "--port", port_arg.c_str(), "--port-file", port_file.c_str(), static_cast<char *>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 1000; ++i) {  // up to 10 s
+    std::ifstream in(port_file);
+    int port = 0;
+    if (in >> port && port > 0) {
+      port_ = port;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(port_ > 0);
+  auto transport = sync::make_curl_transport();
+  for (int i = 0; i < 500; ++i) {
+    auto r = transport->send({"GET", "http://127.0.0.1:" + std::to_string(port_) + "/v1/health", {}, {}});
+    if (r.ok() && r->status == 200) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("ykien-server did not answer");
+}
+
+void ChildServer::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void ChildServer::terminate() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill9();
+  FAIL("ykien-server did not stop on SIGTERM");
+}
+
+// ---- Tablet ----
+Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clock) : name_(name) {
+  OpenOptions oo;
+  oo.clock = clock;
+  auto db = Database::open(dir_.file("tablet.db"), oo);
+  INFO(db.status().to_string());
+  REQUIRE(db.ok());
+  db_ = std::move(*db);
+  sync::CurlTransportOptions co;
+  co.timeout_ms = 20000;
+  transport_ = sync::make_curl_transport(co);
+  sync::SyncOptions so;
+  so.server_url = url;
+  so.clock = clock;
+  so.backoff_base_ms = 20;
+  so.backoff_max_ms = 200;
+  client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);
+}
+
+void Tablet::enroll(const std::string &code) {
+  auto r = client_->enroll(code, name_);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+}
+
+sync::SyncReport Tablet::sync_ok() {
+  auto r = client_->sync();
+  INFO(name_ << ": " << r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+Opinion Tablet::record(const std::string &unit_scope, const std::string &content) {
+  auto unit = db_->find_unit_by_scope(unit_scope);
+  INFO(unit_scope << ": " << unit.status().to_string());
+  REQUIRE(unit.ok());
+  Opinion o;
+  o.unit_id = unit->id;
+  o.kind = "opinion";
+  o.category = "traffic_safety";
+  o.content = content;
+  o.raised_at = "2024-07-03 09:30";
+  o.recorded_by = name_;
+  auto r = db_->record_opinion(o);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+std::string Tablet::hash() { return hash_of(*db_); }
+
+std::string hash_of(Database &db) {
+  auto h = db.state_hash();
+  REQUIRE(h.ok());
+  return *h;
+}
+
+size_t count_opinions(Database &db, const std::string &scope) {
+  OpinionFilter f;
+  f.scope = scope;
+  f.limit = 1000000;
+  auto list = db.list_opinions(f);
+  REQUIRE(list.ok());
+  return list->size();
+}
+
+sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token) {
+  auto transport = sync::make_curl_transport();
+  sync::HttpRequest req{"POST", url, {{"Content-Type", "application/json"}}, body};
+  if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+  auto r = transport->send(req);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+}  // namespace ykien::test
+
+namespace ykien::test {
+std::string opinions_digest(Database &db, const std::string &scope) {
+  OpinionFilter f;
+  f.scope = scope;
+  f.limit = 1000000;
+  auto list = db.list_opinions(f);
+  REQUIRE(list.ok());
+  std::vector<std::string> lines;
+  for (const auto &o : *list) {
+    lines.push_back(o.id + "|" + o.scope + "|" + o.content + "|" + o.status + "|" + o.category + "|" +
+                    o.satisfaction + "|" + o.citizen_name);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto &l : lines) out += l + "\n";
+  return out;
+}
+}  // namespace ykien::test

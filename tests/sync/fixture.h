@@ -1,0 +1,111 @@
+// Test fixtures: a temp dir, a server (in-process or a child process) with a commune
+// and its hamlets, and tablets that enroll and sync through it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server.h"
+#include "storage.h"
+#include "ykien/database.h"
+#include "ykien/sync/client.h"
+#include "ykien/sync/curl_transport.h"
+
+namespace ykien::test {
+
+inline constexpr const char *kCommune = "vn/79/26734";
+inline constexpr const char *kHamlet1 = "vn/79/26734/ap-1";
+inline constexpr const char *kHamlet2 = "vn/79/26734/ap-2";
+inline constexpr const char *kOtherCommune = "vn/79/26735";
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir &) = delete;
+  TempDir &operator=(const TempDir &) = delete;
+  const std::string &path() const { return path_; }
+  std::string file(const std::string &name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Creates vn > 79 > 26734 (ap-1, ap-2) and 26735 (ap-9) in a server data dir.
+void seed_units(server::Storage &storage);
+
+// A server running in this process on 127.0.0.1 and a free port.
+class TestServer {
+ public:
+  explicit TestServer(server::ServerOptions options = {});
+  ~TestServer();
+  std::string url() const;
+  server::Storage &storage() { return *storage_; }
+  Database &data() { return storage_->data(); }
+  // A one-time code for these scopes.
+  std::string code(const std::vector<std::string> &scopes);
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<server::Storage> storage_;
+  std::unique_ptr<server::SyncServer> server_;
+};
+
+// ykien-server as a child process (so that tests can SIGKILL it).
+class ChildServer {
+ public:
+  ChildServer();  // prepares the data dir (units); not started
+  ~ChildServer();
+  std::string code(const std::vector<std::string> &scopes);
+  void start();        // waits until it answers
+  void kill9();        // SIGKILL and reap
+  void terminate();    // SIGTERM and reap; returns when it exited
+  int port() const { return port_; }
+  int exit_status() const { return exit_status_; }
+  std::string data_dir() const { return dir_.path(); }
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int exit_status_ = -1;
+};
+
+// A tablet: its own database, a curl transport and a sync client.
+class Tablet {
+ public:
+  Tablet(const std::string &url, const std::string &name, const Clock *clock = nullptr);
+  Database &db() { return *db_; }
+  sync::SyncClient &client() { return *client_; }
+  void enroll(const std::string &code);
+  // sync() that must succeed.
+  sync::SyncReport sync_ok();
+  // Records an opinion in the first unit with this scope (units come from a sync).
+  Opinion record(const std::string &unit_scope, const std::string &content);
+  std::string hash();
+
+ private:
+  TempDir dir_;
+  std::string name_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<sync::Transport> transport_;
+  std::unique_ptr<sync::SyncClient> client_;
+};
+
+std::string hash_of(Database &db);
+// Opinions under a scope.
+size_t count_opinions(Database &db, const std::string &scope);
+
+// One raw HTTP exchange (uncompressed body) against a server.
+sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token = {});
+
+}  // namespace ykien::test
+
+namespace ykien::test {
+// Every opinion under `scope` with the fields sync carries, sorted by id: equal on
+// replicas that hold the same opinions (for server vs tablet, whose scopes differ).
+std::string opinions_digest(Database &db, const std::string &scope);
+}  // namespace ykien::test

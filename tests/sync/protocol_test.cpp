@@ -1,0 +1,78 @@
+#include <catch2/catch.hpp>
+
+#include "ykien/sync/protocol.h"
+
+using namespace ykien;
+using namespace ykien::sync;
+
+TEST_CASE("push request round-trips through JSON", "[sync][protocol]") {
+  PushRequest p;
+  p.client_time_ms = 1720000000000;
+  Change c;
+  c.table = "opinions";
+  c.id = "0190a1b2-0000-7000-8000-000000000001";
+  c.scope = "vn/79/26734/ap-1";
+  c.column = "content";
+  c.value = std::string("Đường ấp 3 xuống cấp");
+  c.hlc = Hlc::from_parts(1720000000000, 3);
+  c.site = 0x0123456789abcdefULL;
+  c.base = Hlc::from_parts(1710000000000, 0);
+  p.changes = {c, c, c, c};
+  p.changes[1].value = int64_t{-42};
+  p.changes[2].value = 2.5;
+  p.changes[3].value = std::monostate{};
+  p.changes[3].base = Hlc();
+  PushRequest back;
+  REQUIRE(decode(encode(p), &back).ok());
+  CHECK(back.client_time_ms == p.client_time_ms);
+  CHECK(back.changes == p.changes);
+}
+
+TEST_CASE("pull reply, enroll and error messages round-trip", "[sync][protocol]") {
+  PullReply r;
+  r.cursor = "[[\"vn/79\",12]]";
+  r.more = true;
+  r.server_time_ms = 5;
+  PullReply back;
+  REQUIRE(decode(encode(r), &back).ok());
+  CHECK(back.cursor == r.cursor);
+  CHECK(back.more);
+  EnrollReply e{"dev", "tok", {"vn/79/26734"}, 7};
+  EnrollReply eb;
+  REQUIRE(decode(encode(e), &eb).ok());
+  CHECK(eb.scopes == e.scopes);
+  ErrorReply err{ErrorCode::forbidden, "outside", "changes[1].scope", {1, 3}, 9};
+  ErrorReply errb;
+  REQUIRE(decode(encode(err), &errb).ok());
+  CHECK(errb.code == ErrorCode::forbidden);
+  CHECK(errb.refused == std::vector<int64_t>{1, 3});
+  CHECK(http_status_for(ErrorCode::forbidden) == 403);
+  CHECK(http_status_for(ErrorCode::clock_drift) == 409);
+  CHECK(http_status_for(ErrorCode::unsupported_version) == 426);
+  CHECK(http_status_for(ErrorCode::too_large) == 413);
+}
+
+TEST_CASE("bad messages are refused with the right code and field", "[sync][protocol]") {
+  PushRequest p;
+  CHECK(decode("{not json", &p).code() == ErrorCode::corrupt);
+  CHECK(decode("[1,2]", &p).code() == ErrorCode::corrupt);
+  CHECK(decode("{\"protocol\":1,\"client_time\":1,\"changes\":[{\"table\":\"t\",\"id\":\"i\",\"scope\":\"s\","
+               "\"col\":\"c\",\"value\":\"\xff\xfe\",\"hlc\":\"0000000000000001\",\"site\":\"0000000000000001\"}]}",
+               &p)
+            .code() == ErrorCode::corrupt);  // invalid UTF-8
+  CHECK(decode(R"({"protocol":2,"client_time":1,"changes":[]})", &p).code() == ErrorCode::unsupported_version);
+  auto st = decode(R"({"protocol":1,"client_time":"soon","changes":[]})", &p);
+  CHECK(st.code() == ErrorCode::invalid_argument);
+  CHECK(st.field() == "client_time");
+  st = decode(R"({"protocol":1,"client_time":1,"changes":[{"table":"t","id":"i","scope":"s","col":"c",
+              "value":[1],"hlc":"0000000000000001","site":"0000000000000001"}]})", &p);
+  CHECK(st.field() == "changes[0].value");
+  st = decode(R"({"protocol":1,"client_time":1,"changes":[{"table":"t","id":"i","scope":"s","col":"c",
+              "value":1,"hlc":12,"site":"0000000000000001"}]})", &p);
+  CHECK(st.field() == "changes[0].hlc");
+  st = decode(R"({"protocol":1,"client_time":1,"changes":[{"table":"t","id":"i","scope":"s","col":"c",
+              "value":1,"hlc":"zz","site":"0000000000000001"}]})", &p);
+  CHECK(st.field() == "changes[0].hlc");
+  PullRequest q;
+  CHECK(decode(R"({"protocol":1,"client_time":1,"cursor":5})", &q).field() == "cursor");
+}
