@@ -1,0 +1,96 @@
+// conflicts list | resolve: concurrent edits kept for an office to review.
+#include <memory>
+#include <ostream>
+
+#include "commands.h"
+#include "errors.h"
+#include "i18n.h"
+#include "records_json.h"
+#include "resolve.h"
+#include "table.h"
+#include "text.h"
+
+namespace ykien::cli {
+namespace {
+
+struct ResolveArgs {
+  std::string ref, keep, value;
+};
+
+Conflict find_conflict(const Database &db, const std::string &ref) {
+  std::vector<Conflict> found;
+  for (auto &c : take(db.list_conflicts(false))) {
+    if (c.id == ref || (ref.size() >= 6 && c.id.ends_with(ref))) found.push_back(std::move(c));
+  }
+  if (found.size() != 1) {
+    throw CliError(found.empty() ? kExitNotFound : kExitInvalidInput, trf("error.conflict_not_found", {ref}),
+                   tr("hint.conflict_ref"), "CONFLICT");
+  }
+  return found.front();
+}
+
+void list(Context &ctx, bool all) {
+  const auto conflicts = take(ctx.db().list_conflicts(!all));
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto &c : conflicts) arr.push_back(to_json(c));
+  ctx.emit({{"ok", true}, {"conflicts", arr}}, [&](std::ostream &out) {
+    if (conflicts.empty()) {
+      out << tr("conflict.none") << '\n';
+      return;
+    }
+    Table t({tr("col.ref"), tr("col.record"), tr("col.field"), tr("col.winner"), tr("col.loser"), tr("col.state")});
+    t.set_max_width(3, 30);
+    t.set_max_width(4, 30);
+    for (const auto &c : conflicts) {
+      t.add_row({short_id(c.id), c.table + " " + short_id(c.row_id), c.column, c.winner_value, c.loser_value,
+                 c.status == "open" ? tr("conflict.open") : tr("conflict.resolved")});
+    }
+    t.print(out);
+    out << tr("conflict.how") << '\n';
+  });
+}
+
+void resolve(Context &ctx, const ResolveArgs &a) {
+  require_option(a.ref, "CONFLICT");
+  Database &db = ctx.db();
+  const Conflict c = find_conflict(db, trim(a.ref));
+  std::string value;
+  const std::string keep = fold(a.keep);
+  if (!a.value.empty()) {
+    if (!keep.empty()) throw CliError(kExitUsage, tr("error.keep_or_value"), tr("hint.keep_or_value"), "--keep");
+    // Free text becomes a JSON string; valid JSON is taken as it is.
+    const auto parsed = nlohmann::json::parse(a.value, nullptr, false);
+    value = parsed.is_discarded() ? nlohmann::json(a.value).dump() : parsed.dump();
+  } else if (keep == "winner" || keep == "thang") {
+    value = c.winner_value;
+  } else if (keep == "loser" || keep == "thua") {
+    value = c.loser_value;
+  } else {
+    throw invalid_input("--keep", trf("error.unknown_choice", {a.keep}), tr("hint.keep_or_value"));
+  }
+  check(db.resolve_conflict(c.id, value, ctx.user));
+  ctx.emit({{"ok", true}, {"conflict_id", c.id}, {"value", value}}, [&](std::ostream &out) {
+    out << trf("conflict.resolved_now", {short_id(c.id), value}) << '\n';
+  });
+}
+
+}  // namespace
+
+void add_conflict_commands(CLI::App &app, Context &ctx) {
+  CLI::App *conflicts = add_command(app, "conflicts", "cmd.conflicts");
+  conflicts->require_subcommand(1);
+
+  auto all = std::make_shared<bool>(false);
+  CLI::App *lst = add_command(*conflicts, "list", "cmd.conflicts.list");
+  lst->add_flag("--all", *all, tr("opt.conflicts.all"));
+  lst->callback([&ctx, all] { ctx.action = [&ctx, all] { list(ctx, *all); }; });
+
+  auto r = std::make_shared<ResolveArgs>();
+  CLI::App *res = add_command(*conflicts, "resolve", "cmd.conflicts.resolve");
+  res->add_option("CONFLICT", r->ref, tr("opt.conflicts.ref"));
+  res->add_option("--keep", r->keep, tr("opt.conflicts.keep"));
+  res->add_option("--value", r->value, tr("opt.conflicts.value"));
+  res->callback([&ctx, r] { ctx.action = [&ctx, r] { resolve(ctx, *r); }; });
+}
+
+}  // namespace ykien::cli

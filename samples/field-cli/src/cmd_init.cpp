@@ -1,0 +1,75 @@
+// init: create the device database; status: what this device holds.
+#include <ostream>
+
+#include "commands.h"
+#include "errors.h"
+#include "i18n.h"
+#include "resolve.h"
+#include "ykien/hlc.h"
+
+namespace ykien::cli {
+
+void add_init_commands(CLI::App &app, Context &ctx) {
+  CLI::App *init = add_command(app, "init", "cmd.init");
+  init->callback([&ctx] {
+    ctx.action = [&ctx] {
+      const bool created = ctx.create_db();
+      Database &db = ctx.db();
+      const std::string site = site_to_string(db.site_id());
+      nlohmann::json j = {{"ok", true},
+                          {"created", created},
+                          {"db", ctx.db_path},
+                          {"site_id", site},
+                          {"schema_version", db.schema_version()}};
+      ctx.emit(j, [&](std::ostream &out) {
+        out << trf(created ? "init.created" : "init.exists", {ctx.db_path}) << '\n';
+        out << trf("init.site", {site}) << '\n';
+        out << tr("init.next") << '\n';
+      });
+    };
+  });
+
+  CLI::App *status = add_command(app, "status", "cmd.status");
+  status->callback([&ctx] {
+    ctx.action = [&ctx] {
+      Database &db = ctx.db();
+      const std::string site = site_to_string(db.site_id());
+      const auto units = all_units(db);
+      const auto meetings = take(db.list_meetings(""));
+      OpinionFilter all;
+      all.limit = 10'000'000;
+      const auto opinions = take(db.list_opinions(all));
+      const auto conflicts = take(db.list_conflicts(true));
+      const std::string server = take(db.get_setting("cli.sync.server"));
+      const std::string last_sync = take(db.get_setting("cli.sync.last_at"));
+      const std::string current = current_meeting_id(db);
+      nlohmann::json j = {{"ok", true},
+                          {"db", ctx.db_path},
+                          {"site_id", site},
+                          {"schema_version", db.schema_version()},
+                          {"units", units.size()},
+                          {"meetings", meetings.size()},
+                          {"opinions", opinions.size()},
+                          {"open_conflicts", conflicts.size()},
+                          {"current_meeting", current},
+                          {"last_change", db.last_hlc().to_string()},
+                          {"sync", {{"server", server}, {"enrolled", !server.empty()}, {"last_sync", last_sync}}}};
+      ctx.emit(j, [&](std::ostream &out) {
+        out << trf("status.db", {ctx.db_path}) << '\n'
+            << trf("status.site", {site}) << '\n'
+            << trf("status.counts", {std::to_string(units.size()), std::to_string(meetings.size()),
+                                     std::to_string(opinions.size())})
+            << '\n'
+            << trf("status.conflicts", {std::to_string(conflicts.size())}) << '\n';
+        if (!current.empty()) out << trf("status.current_meeting", {short_id(current)}) << '\n';
+        if (server.empty()) {
+          out << tr("status.not_enrolled") << '\n';
+        } else {
+          out << trf("status.enrolled", {server, last_sync.empty() ? tr("status.never") : last_sync}) << '\n';
+        }
+      });
+    };
+  });
+}
+
+}  // namespace ykien::cli

@@ -1,0 +1,66 @@
+// report: figures for a unit subtree and a period, as table, CSV or JSON.
+#include <memory>
+#include <ostream>
+
+#include "commands.h"
+#include "dates.h"
+#include "errors.h"
+#include "i18n.h"
+#include "records_json.h"
+#include "report_format.h"
+#include "resolve.h"
+#include "text.h"
+
+namespace ykien::cli {
+namespace {
+
+struct ReportArgs {
+  std::string unit, from, to, today, format;
+};
+
+void report(Context &ctx, const ReportArgs &a) {
+  Database &db = ctx.db();
+  std::string format = fold(a.format.empty() ? (ctx.json ? "json" : "table") : a.format);
+  if (format != "table" && format != "csv" && format != "json") {
+    throw invalid_input("--format", trf("error.unknown_choice", {a.format}), tr("hint.format"));
+  }
+  ReportRequest req;
+  std::string title = tr("report.everything");
+  if (!a.unit.empty()) {
+    const Unit u = resolve_unit(db, a.unit, "--unit");
+    req.scope = u.scope;
+    title = u.name;
+  }
+  if (!a.from.empty()) req.from = require_date(a.from, "--from");
+  if (!a.to.empty()) req.to = require_date(a.to, "--to");
+  if (!req.from.empty() && !req.to.empty() && req.to < req.from) {
+    throw invalid_input("--to", trf("error.to_before_from", {req.to, req.from}), tr("hint.period"));
+  }
+  req.today = a.today.empty() ? today_local() : require_date(a.today, "--today");
+  const Report r = take(db.report(req));
+  if (format == "json") {
+    nlohmann::json j = to_json(r);
+    j["ok"] = true;
+    j["title"] = title;
+    ctx.out() << dump_json(j) << '\n';
+  } else if (format == "csv") {
+    print_report_csv(ctx.out(), r);
+  } else {
+    print_report_table(ctx.out(), r, title);
+  }
+}
+
+}  // namespace
+
+void add_report_command(CLI::App &app, Context &ctx) {
+  auto a = std::make_shared<ReportArgs>();
+  CLI::App *cmd = add_command(app, "report", "cmd.report");
+  cmd->add_option("--unit,--scope", a->unit, tr("opt.report.unit"));
+  cmd->add_option("--from", a->from, tr("opt.filter.from"));
+  cmd->add_option("--to", a->to, tr("opt.filter.to"));
+  cmd->add_option("--today", a->today, tr("opt.filter.today"));
+  cmd->add_option("--format", a->format, tr("opt.report.format"));
+  cmd->callback([&ctx, a] { ctx.action = [&ctx, a] { report(ctx, *a); }; });
+}
+
+}  // namespace ykien::cli

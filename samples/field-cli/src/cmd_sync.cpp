@@ -1,0 +1,146 @@
+// enroll: trade an enrollment code for a device token; sync: push then pull,
+// with a progress line. Built only when the sync client library is present.
+#include <memory>
+#include <ostream>
+
+#include "commands.h"
+#include "dates.h"
+#include "errors.h"
+#include "i18n.h"
+#include "text.h"
+
+#if YKIEN_CLI_HAVE_SYNC
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "ykien/sync/client.h"
+#include "ykien/sync/curl_transport.h"
+#endif
+
+namespace ykien::cli {
+namespace {
+
+struct SyncArgs {
+  std::string server, code, name, ca_file;
+  bool insecure = false;
+};
+
+#if YKIEN_CLI_HAVE_SYNC
+
+// Settings of this tool (the sync client keeps its own under "sync.").
+constexpr const char *kServerKey = "cli.sync.server";
+constexpr const char *kLastSyncKey = "cli.sync.last_at";
+
+std::string bytes_text(int64_t n) {
+  char buf[32];
+  if (n < 1024) {
+    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(n));
+  } else if (n < 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(n) / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(n) / (1024.0 * 1024.0));
+  }
+  return buf;
+}
+
+std::unique_ptr<sync::Transport> transport_for(const SyncArgs &a) {
+  sync::CurlTransportOptions o;
+  o.verify_tls = !a.insecure;
+  o.ca_file = a.ca_file;
+  return sync::make_curl_transport(o);
+}
+
+void enroll(Context &ctx, const SyncArgs &a) {
+  require_option(a.server, "--server");
+  require_option(a.code, "--code");
+  Database &db = ctx.db();
+  auto transport = transport_for(a);
+  sync::SyncOptions opts;
+  opts.server_url = trim(a.server);
+  sync::SyncClient client(db, *transport, opts);
+  const std::string name = a.name.empty() ? (ctx.user.empty() ? std::string("ykien-cli") : ctx.user) : a.name;
+  const sync::EnrollReply reply = take(client.enroll(trim(a.code), name));
+  check(db.set_setting(kServerKey, opts.server_url));
+  ctx.emit({{"ok", true}, {"server", opts.server_url}, {"device_id", reply.device_id}, {"scopes", reply.scopes}},
+           [&](std::ostream &out) {
+             std::string scopes;
+             for (const auto &s : reply.scopes) scopes += (scopes.empty() ? "" : ", ") + s;
+             out << trf("sync.enrolled", {opts.server_url, reply.device_id, scopes}) << '\n';
+             out << tr("sync.enrolled_next") << '\n';
+           });
+}
+
+void run_sync(Context &ctx, const SyncArgs &a) {
+  Database &db = ctx.db();
+  std::string server = trim(a.server);
+  if (server.empty()) server = take(db.get_setting(kServerKey));
+  if (server.empty()) {
+    throw CliError(kExitInvalidState, tr("error.not_enrolled"), tr("hint.not_enrolled"), "--server");
+  }
+  auto transport = transport_for(a);
+  sync::SyncOptions opts;
+  opts.server_url = server;
+  const bool tty = !ctx.json && isatty(2);
+  opts.on_progress = [&ctx, tty](const sync::SyncProgress &p) {
+    if (ctx.json) return;
+    std::cerr << (tty ? "\r" : "") << trf("sync.progress", {p.phase, std::to_string(p.pushed), std::to_string(p.pulled),
+                                                            bytes_text(p.bytes_sent), bytes_text(p.bytes_received)})
+              << (tty ? "   " : "\n") << std::flush;
+  };
+  sync::SyncClient client(db, *transport, opts);
+  if (!client.enrolled()) {
+    throw CliError(kExitInvalidState, tr("error.not_enrolled"), tr("hint.not_enrolled"), "--server");
+  }
+  auto result = client.sync();
+  if (tty) std::cerr << '\n';
+  const sync::SyncReport r = take(std::move(result));
+  check(db.set_setting(kLastSyncKey, now_local()));
+  nlohmann::json j = {{"ok", true},        {"server", server},         {"pushed", r.pushed},
+                      {"pulled", r.pulled}, {"refused", r.refused},     {"conflicts", r.conflicts},
+                      {"bytes_sent", r.bytes_sent}, {"bytes_received", r.bytes_received},
+                      {"retries", r.retries}, {"restamped", r.restamped}, {"clock_offset_ms", r.clock_offset_ms},
+                      {"caught_up", r.caught_up}};
+  ctx.emit(j, [&](std::ostream &out) {
+    out << trf("sync.done", {std::to_string(r.pushed), std::to_string(r.pulled), bytes_text(r.bytes_sent),
+                             bytes_text(r.bytes_received)})
+        << '\n';
+    if (r.refused > 0) out << trf("sync.refused", {std::to_string(r.refused)}) << '\n';
+    if (r.conflicts > 0) out << trf("sync.conflicts", {std::to_string(r.conflicts)}) << '\n';
+    if (r.restamped > 0) out << trf("sync.restamped", {std::to_string(r.restamped)}) << '\n';
+    if (!r.caught_up) out << tr("sync.not_caught_up") << '\n';
+  });
+}
+
+#else
+
+[[noreturn]] void unavailable() {
+  throw CliError(kExitUnavailable, tr("error.sync_unavailable"), tr("hint.sync_unavailable"));
+}
+void enroll(Context &, const SyncArgs &) { unavailable(); }
+void run_sync(Context &, const SyncArgs &) { unavailable(); }
+
+#endif
+
+}  // namespace
+
+void add_sync_commands(CLI::App &app, Context &ctx) {
+  auto e = std::make_shared<SyncArgs>();
+  CLI::App *en = add_command(app, "enroll", "cmd.enroll");
+  en->add_option("--server", e->server, tr("opt.sync.server"));
+  en->add_option("--code", e->code, tr("opt.sync.code"));
+  en->add_option("--name", e->name, tr("opt.sync.name"));
+  en->add_option("--ca-file", e->ca_file, tr("opt.sync.ca_file"));
+  en->add_flag("--insecure", e->insecure, tr("opt.sync.insecure"));
+  en->callback([&ctx, e] { ctx.action = [&ctx, e] { enroll(ctx, *e); }; });
+
+  auto s = std::make_shared<SyncArgs>();
+  CLI::App *sy = add_command(app, "sync", "cmd.sync");
+  sy->add_option("--server", s->server, tr("opt.sync.server_override"));
+  sy->add_option("--ca-file", s->ca_file, tr("opt.sync.ca_file"));
+  sy->add_flag("--insecure", s->insecure, tr("opt.sync.insecure"));
+  sy->callback([&ctx, s] { ctx.action = [&ctx, s] { run_sync(ctx, *s); }; });
+}
+
+}  // namespace ykien::cli

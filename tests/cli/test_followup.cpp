@@ -1,0 +1,63 @@
+// Follow-up at the office: answers, appointments, assignment, status, satisfaction.
+#include <catch2/catch.hpp>
+
+#include "cli_runner.h"
+
+using ykien::cli_test::Workspace;
+
+TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followup]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  const auto added = ws.ok_json({"opinion", "add", "--content", "Tranh chấp ranh giới đất giữa hai hộ", "--category",
+                                 "land", "--citizen", "Phạm Văn Nam"});
+  const std::string id = added["opinion"]["id"];
+  const std::string ref = added["opinion"]["ref"];
+  CHECK(ref.size() == 8);
+
+  auto appointed = ws.ok_json({"opinion", "appoint", ref, "--at", "2024-07-05 09:00", "--place", "Trụ sở UBND phường"});
+  CHECK(appointed["opinion"]["status"] == "scheduled");
+
+  auto answered = ws.ok_json({"opinion", "answer", ref, "--written", "--content", "Đã hòa giải thành tại cơ sở",
+                              "--by", "Cán bộ địa chính"});
+  CHECK(answered["response"]["kind"] == "written_reply");
+  CHECK(answered["opinion"]["status"] == "answered");
+
+  auto resolved = ws.ok_json({"opinion", "status", ref, "--to", "đã giải quyết", "--note", "Hai hộ đã ký biên bản"});
+  CHECK(resolved["opinion"]["status"] == "resolved");
+
+  auto sat = ws.ok_json({"opinion", "satisfaction", ref, "hài lòng"});
+  CHECK(sat["opinion"]["satisfaction"] == "satisfied");
+
+  // Going back to received needs --reopen.
+  const auto refused = ws.run({"opinion", "status", ref, "--to", "received"});
+  CHECK(refused.code == 4);
+  CHECK(refused.err.find("--reopen") != std::string::npos);
+  auto reopened = ws.ok_json({"opinion", "status", ref, "--to", "received", "--reopen", "--note", "Phát sinh lại"});
+  CHECK(reopened["opinion"]["status"] == "received");
+
+  const auto shown = ws.ok_json({"opinion", "show", id});
+  REQUIRE(shown["responses"].size() == 2);
+  CHECK(shown["responses"][1]["content"] == "Đã hòa giải thành tại cơ sở");
+  const auto &history = shown["history"];
+  REQUIRE(history.size() >= 4);
+  bool saw_note = false;
+  for (const auto &h : history) saw_note = saw_note || h["note"] == "Hai hộ đã ký biên bản";
+  CHECK(saw_note);
+
+  const auto text = ws.run({"opinion", "show", ref});
+  REQUIRE(text.code == 0);
+  CHECK(text.out.find("Lịch sử trạng thái") != std::string::npos);
+  CHECK(text.out.find("Phạm Văn Nam") != std::string::npos);
+}
+
+TEST_CASE("assign sets department and due date, overdue lists it", "[cli][followup]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  const auto added = ws.ok_json({"opinion", "add", "--content", "Xe tải chạy qua đường nội bộ", "--category", "2"});
+  const std::string ref = added["opinion"]["ref"];
+  const auto assigned = ws.ok_json({"opinion", "assign", ref, "--department", "Công an phường", "--due", "10/7/2024"});
+  CHECK(assigned["opinion"]["assigned_department"] == "Công an phường");
+  CHECK(assigned["opinion"]["due_date"] == "2024-07-10");
+  CHECK(ws.ok_json({"opinion", "list", "--overdue", "--today", "2024-07-11"})["count"] == 1);
+  CHECK(ws.ok_json({"opinion", "list", "--overdue", "--today", "2024-07-09"})["count"] == 0);
+}
