@@ -1,0 +1,326 @@
+// The C API's sync calls: a SyncClient over libcurl or the host app's transport.
+#include <atomic>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "capi_internal.h"
+#include "json_codec.h"
+#include "ykien/sync/client.h"
+#if YKIEN_C_HAVE_CURL
+#include "ykien/sync/curl_transport.h"
+#endif
+
+using namespace ykien;
+using namespace ykien::capi;
+
+// Filled by the host transport through the setters.
+struct ykien_http_response {
+  sync::HttpResponse response;
+  std::string error;
+};
+
+namespace {
+
+// The host app's HTTP callback as a Transport.
+class HostTransport final : public sync::Transport {
+ public:
+  HostTransport(ykien_http_fn fn, ykien_release_fn release, void *ctx) : fn_(fn), release_(release), ctx_(ctx) {}
+  ~HostTransport() override {
+    if (release_ != nullptr) release_(ctx_);
+  }
+  HostTransport(const HostTransport &) = delete;
+  HostTransport &operator=(const HostTransport &) = delete;
+
+  Result<sync::HttpResponse> send(const sync::HttpRequest &request) override {
+    try {
+      std::vector<const char *> names, values;
+      for (const auto &[name, value] : request.headers) {
+        names.push_back(name.c_str());
+        values.push_back(value.c_str());
+      }
+      ykien_http_request r{request.method.c_str(), request.url.c_str(), names.data(),       values.data(),
+                           names.size(),           request.body.data(), request.body.size()};
+      ykien_http_response out;
+      int rc = fn_(&r, &out, ctx_);
+      if (rc != 0) {
+        return Status(ErrorCode::network, out.error.empty() ? "the host transport got no response" : out.error);
+      }
+      if (out.response.status < 100 || out.response.status > 599) {
+        return Status(ErrorCode::network, "the host transport gave no valid HTTP status");
+      }
+      if (out.response.wire_bytes == 0) out.response.wire_bytes = static_cast<int64_t>(out.response.body.size());
+      return std::move(out.response);
+    } catch (const std::exception &e) {
+      return Status(ErrorCode::network, std::string("host transport: ") + e.what());
+    }
+  }
+
+ private:
+  ykien_http_fn fn_;
+  ykien_release_fn release_;
+  void *ctx_;
+};
+
+struct SyncState {
+  std::shared_ptr<DbState> db;
+  std::unique_ptr<sync::Transport> transport;
+  std::unique_ptr<sync::SyncClient> client;
+  std::mutex run_mu;  // one enroll/run at a time (SyncClient is not thread-safe)
+  // The progress callback of the run in progress; set and called under run_mu.
+  std::function<void(const sync::SyncProgress &)> on_progress;
+  ~SyncState() {
+    client.reset();  // before the transport it borrows
+    transport.reset();
+  }
+};
+
+struct SyncRegistry {
+  std::mutex mu;
+  std::unordered_map<const ykien_sync *, std::shared_ptr<SyncState>> open;  // guarded by mu
+};
+SyncRegistry &sync_registry() {
+  static auto *r = new SyncRegistry;  // never destroyed: no release at static destruction
+  return *r;
+}
+
+Status lookup_sync(ykien_sync *s, std::shared_ptr<SyncState> *out) {
+  if (s == nullptr) return Status::Invalid("sync", "is NULL");
+  std::lock_guard<std::mutex> lock(sync_registry().mu);
+  auto it = sync_registry().open.find(s);
+  if (it == sync_registry().open.end()) return {ErrorCode::invalid_state, "the sync handle is freed or not valid"};
+  *out = it->second;
+  return {};
+}
+
+nlohmann::json progress_json(const sync::SyncProgress &p) {
+  return {{"phase", p.phase},
+          {"pushed", p.pushed},
+          {"pulled", p.pulled},
+          {"refused", p.refused},
+          {"bytes_sent", p.bytes_sent},
+          {"bytes_received", p.bytes_received},
+          {"round_trips", p.round_trips}};
+}
+
+}  // namespace
+
+struct ykien_sync {
+  char unused;
+};
+
+extern "C" {
+
+YKIEN_API int ykien_http_response_set_status(ykien_http_response *response, int status) {
+  return guard("ykien_http_response_set_status", nullptr, [&]() -> Status {
+    YKIEN_TRY(need(response, "response"));
+    response->response.status = status;
+    return {};
+  });
+}
+
+YKIEN_API int ykien_http_response_add_header(ykien_http_response *response, const char *name, const char *value) {
+  return guard("ykien_http_response_add_header", nullptr, [&]() -> Status {
+    YKIEN_TRY(need(response, "response"));
+    YKIEN_TRY(need(name, "name"));
+    YKIEN_TRY(need(value, "value"));
+    response->response.headers.emplace_back(name, value);
+    return {};
+  });
+}
+
+YKIEN_API int ykien_http_response_set_body(ykien_http_response *response, const char *body, size_t size) {
+  return guard("ykien_http_response_set_body", nullptr, [&]() -> Status {
+    YKIEN_TRY(need(response, "response"));
+    if (body == nullptr && size > 0) return Status::Invalid("body", "is NULL");
+    response->response.body.assign(body == nullptr ? "" : body, size);
+    return {};
+  });
+}
+
+YKIEN_API int ykien_http_response_set_error(ykien_http_response *response, const char *message) {
+  return guard("ykien_http_response_set_error", nullptr, [&]() -> Status {
+    YKIEN_TRY(need(response, "response"));
+    response->error = opt(message);
+    return {};
+  });
+}
+
+}  // extern "C"
+
+namespace {
+
+Status sync_open_db(const SyncState &state) {
+  if (state.db->closed.load()) return {ErrorCode::invalid_state, "the database of this sync handle was closed"};
+  return {};
+}
+
+// Rows changed since `cursor` (pulled by the sync), for the observers.
+void collect_changed_rows(Database &db, int64_t cursor, Touched *touched) {
+  ExportOptions eo;
+  for (int guard_rounds = 0; guard_rounds < 10000; ++guard_rounds) {
+    auto batch = db.export_changes(cursor, eo);
+    if (!batch.ok()) return;
+    for (const auto &c : batch->changes) touched->add(c.table, c.id);
+    if (!batch->more || batch->next_cursor <= cursor) return;
+    cursor = batch->next_cursor;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_options *options, ykien_error *err) {
+  if (out != nullptr) *out = nullptr;
+  bool taken = false;  // the transport now owns http_ctx
+  int code = guard("ykien_sync_new", err, [&]() -> Status {
+    YKIEN_TRY(need(out, "out"));
+    YKIEN_TRY(need(options, "options"));
+    YKIEN_TRY(check_version(options->version, YKIEN_SYNC_OPTIONS_VERSION, "options.version"));
+    if (options->server_url == nullptr || options->server_url[0] == '\0') {
+      return Status::Invalid("options.server_url", "is required");
+    }
+    auto state = std::make_shared<SyncState>();
+    YKIEN_TRY(lookup_db(db, &state->db));
+    if (options->http != nullptr) {
+      state->transport = std::make_unique<HostTransport>(options->http, options->http_release, options->http_ctx);
+      taken = true;
+    } else {
+#if YKIEN_C_HAVE_CURL
+      sync::CurlTransportOptions co;
+      co.verify_tls = options->verify_tls != 0;
+      co.ca_file = opt(options->ca_file);
+      state->transport = sync::make_curl_transport(co);
+#else
+      return Status::Invalid("options.http", "is required: this library was built without libcurl");
+#endif
+    }
+    sync::SyncOptions so;
+    so.server_url = options->server_url;
+    while (!so.server_url.empty() && so.server_url.back() == '/') so.server_url.pop_back();
+    if (options->max_attempts > 0) so.max_attempts = options->max_attempts;
+    // The client lives inside the state, so the state outlives this callback.
+    SyncState *raw = state.get();
+    so.on_progress = [raw](const sync::SyncProgress &p) {
+      if (raw->on_progress) raw->on_progress(p);
+    };
+    state->client = std::make_unique<sync::SyncClient>(*state->db->db, *state->transport, so);
+    auto handle = std::make_unique<ykien_sync>();
+    std::lock_guard<std::mutex> lock(sync_registry().mu);
+    sync_registry().open.emplace(handle.get(), std::move(state));
+    *out = handle.release();
+    return {};
+  });
+  if (code != YKIEN_OK && !taken && options != nullptr && options->http != nullptr &&
+      options->http_release != nullptr) {
+    options->http_release(options->http_ctx);
+  }
+  return code;
+}
+
+YKIEN_API void ykien_sync_free(ykien_sync *s) {
+  if (s == nullptr) return;
+  try {
+    std::shared_ptr<SyncState> state;
+    {
+      std::lock_guard<std::mutex> lock(sync_registry().mu);
+      auto it = sync_registry().open.find(s);
+      if (it == sync_registry().open.end()) return;
+      state = std::move(it->second);
+      sync_registry().open.erase(it);
+      delete s;
+    }
+    state.reset();  // a run in progress elsewhere keeps it until it returns
+  } catch (...) {
+    log(YKIEN_LOG_ERROR, "ykien_sync_free: unexpected exception");
+  }
+}
+
+YKIEN_API int ykien_sync_enroll(char **out_json, ykien_sync *s, const char *code, const char *device_name,
+                                ykien_error *err) {
+  return guard_out("ykien_sync_enroll", out_json, err, [&]() -> Status {
+    YKIEN_TRY(need(code, "code"));
+    YKIEN_TRY(need(device_name, "device_name"));
+    std::shared_ptr<SyncState> state;
+    YKIEN_TRY(lookup_sync(s, &state));
+    YKIEN_TRY(sync_open_db(*state));
+    std::unique_lock<std::mutex> lock(state->run_mu, std::try_to_lock);
+    if (!lock.owns_lock()) return {ErrorCode::invalid_state, "a sync is already running on this handle"};
+    auto reply = state->client->enroll(code, device_name);
+    if (!reply) return reply.status();
+    nlohmann::json j = {
+        {"device_id", reply->device_id}, {"scopes", reply->scopes}, {"server_time_ms", reply->server_time_ms}};
+    return put(out_json, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  });
+}
+
+YKIEN_API int ykien_sync_run(char **out_json, ykien_sync *s, ykien_progress_fn progress, void *ctx, ykien_error *err) {
+  return guard_out("ykien_sync_run", out_json, err, [&]() -> Status {
+    std::shared_ptr<SyncState> state;
+    YKIEN_TRY(lookup_sync(s, &state));
+    YKIEN_TRY(sync_open_db(*state));
+    std::unique_lock<std::mutex> lock(state->run_mu, std::try_to_lock);
+    if (!lock.owns_lock()) return {ErrorCode::invalid_state, "a sync is already running on this handle"};
+    Database &db = *state->db->db;
+    int64_t cursor_before = db.current_cursor();
+    int64_t pulled = 0;
+    // The client's options hold the progress callback for this run only.
+    state->on_progress = [&](const sync::SyncProgress &p) {
+      pulled = p.pulled;
+      if (log_enabled(YKIEN_LOG_DEBUG)) log(YKIEN_LOG_DEBUG, "sync progress: " + progress_json(p).dump());
+      if (progress == nullptr) return;
+      ykien_sync_progress cp{p.phase.c_str(), p.pushed,         p.pulled,     p.refused,
+                             p.bytes_sent,    p.bytes_received, p.round_trips};
+      progress(&cp, ctx);
+    };
+    auto report = state->client->sync();
+    state->on_progress = nullptr;
+    if (report.ok()) pulled = report->pulled;
+    if (pulled > 0) {
+      // Tell observers about what the pull brought, even when the sync failed later.
+      Touched touched;
+      collect_changed_rows(db, cursor_before, &touched);
+      if (!touched.empty()) state->db->notify(touched);
+    }
+    if (!report) return report.status();
+    nlohmann::json j = progress_json(*report);
+    j["retries"] = report->retries;
+    j["conflicts"] = report->conflicts;
+    j["restamped"] = report->restamped;
+    j["clock_offset_ms"] = report->clock_offset_ms;
+    j["caught_up"] = report->caught_up;
+    if (log_enabled(YKIEN_LOG_INFO)) log(YKIEN_LOG_INFO, "sync done: " + j.dump());
+    return put(out_json, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  });
+}
+
+YKIEN_API int ykien_sync_cancel(ykien_sync *s, ykien_error *err) {
+  return guard("ykien_sync_cancel", err, [&]() -> Status {
+    std::shared_ptr<SyncState> state;
+    YKIEN_TRY(lookup_sync(s, &state));
+    state->client->cancel();
+    return {};
+  });
+}
+
+YKIEN_API int ykien_sync_refused(char **out_json, ykien_sync *s, ykien_error *err) {
+  return guard_out("ykien_sync_refused", out_json, err, [&]() -> Status {
+    YKIEN_TRY(need(out_json, "out_json"));
+    std::shared_ptr<SyncState> state;
+    YKIEN_TRY(lookup_sync(s, &state));
+    YKIEN_TRY(sync_open_db(*state));
+    auto refused = state->client->refused_changes();
+    if (!refused) return refused.status();
+    std::vector<Change> changes;
+    for (const auto &r : *refused) changes.push_back(r.change);
+    auto encoded = nlohmann::json::parse(encode(ChangeSet{changes, 0, false}))["changes"];
+    nlohmann::json a = nlohmann::json::array();
+    for (size_t i = 0; i < refused->size(); ++i) {
+      a.push_back({{"change", encoded[i]}, {"code", (*refused)[i].code}, {"message", (*refused)[i].message}});
+    }
+    return put(out_json, a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  });
+}
+
+}  // extern "C"
