@@ -80,7 +80,8 @@ class Database {
   Result<Unit> create_unit(Unit unit);
   Result<Unit> get_unit(const std::string &id) const;
   Result<Unit> find_unit_by_scope(const std::string &scope) const;
-  // Direct children of a unit ("" = the roots), by name.
+  // Direct children of a unit, by name. "" = the top units held here: the roots,
+  // and units whose parent this replica does not hold (a device holds its subtree).
   Result<std::vector<Unit>> list_units(const std::string &parent_id) const;
 
   // ---- Meetings ----

@@ -77,7 +77,11 @@ Result<Unit> Database::find_unit_by_scope(const std::string &scope) const {
 
 Result<std::vector<Unit>> Database::list_units(const std::string &parent_id) const {
   std::lock_guard lock(impl_->mutex);
-  auto s = impl_->conn.cached("SELECT id FROM units WHERE coalesce(parent_id, '') = ? AND _deleted = 0 ORDER BY name");
+  // A device holds only its own subtree: a unit whose parent it does not hold is a
+  // top unit there, listed with the roots.
+  auto s = impl_->conn.cached(
+      "SELECT id FROM units u WHERE u._deleted = 0 AND (coalesce(u.parent_id, '') = ?1 OR (?1 = '' AND NOT EXISTS "
+      "(SELECT 1 FROM units p WHERE p.id = u.parent_id AND p._deleted = 0))) ORDER BY name");
   if (!s) return s.status();
   std::vector<std::string> ids;
   Status st;
