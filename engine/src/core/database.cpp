@@ -173,9 +173,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   auto impl = std::make_unique<Impl>(wall);
   auto &conn = impl->conn;
   YKIEN_TRY(conn.open(path, options.busy_timeout_ms));
-  YKIEN_TRY(conn.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"));
-  // A file that is not a database fails here, before anything is written.
+  // A file that is not a database, or one a newer app wrote, is refused here,
+  // before anything (even the journal mode) is changed in it.
   YKIEN_TRY(conn.exec("SELECT count(*) FROM sqlite_schema"));
+  if (auto v = schema::stored_version(conn); !v) return v.status();
+  YKIEN_TRY(conn.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"));
   YKIEN_TRY(schema::migrate(conn, options.target_schema_version));
   {
     auto v = conn.prepare("PRAGMA user_version");

@@ -124,19 +124,25 @@ const TableDef *find_table(int number) {
 
 int latest_version() { return kLatest; }
 
-Status migrate(sqlite::Connection &conn, int target) {
-  if (target <= 0 || target > kLatest) target = kLatest;
+Result<int> stored_version(sqlite::Connection &conn) {
   auto stmt = conn.prepare("PRAGMA user_version");
   if (!stmt) return stmt.status();
   Status st;
   if (!stmt->step(st)) return st.ok() ? Status(ErrorCode::storage, "cannot read schema version") : st;
   int version = static_cast<int>(stmt->int64(0));
   if (version > kLatest) {
-    return {ErrorCode::unsupported_version,
-            "the database was written by a newer ykien (schema " + std::to_string(version) +
-                ", this app knows up to " + std::to_string(kLatest) + "): update the app"};
+    return Status{ErrorCode::unsupported_version,
+                  "the database was written by a newer ykien (schema " + std::to_string(version) +
+                      ", this app knows up to " + std::to_string(kLatest) + "): update the app"};
   }
-  for (int v = version; v < target; ++v) {
+  return version;
+}
+
+Status migrate(sqlite::Connection &conn, int target) {
+  if (target <= 0 || target > kLatest) target = kLatest;
+  auto version = stored_version(conn);
+  if (!version) return version.status();
+  for (int v = *version; v < target; ++v) {
     sqlite::Transaction txn(conn);
     YKIEN_TRY(txn.begin());
     YKIEN_TRY(conn.exec(kSteps[v]));

@@ -38,6 +38,8 @@ const TableDef *find_table(std::string_view name);
 const TableDef *find_table(int number);
 
 int latest_version();
+// The database's schema version; unsupported_version if a newer app wrote it.
+Result<int> stored_version(sqlite::Connection &conn);
 // Migrates from the database's PRAGMA user_version up to `target` (0 = latest),
 // each step in its own transaction.
 Status migrate(sqlite::Connection &conn, int target);

@@ -63,7 +63,8 @@ class Stmt {
   bool used_ = false;
 };
 
-// One connection with a cache of prepared statements keyed by their SQL.
+// One connection with a cache of prepared statements keyed by their SQL. Not
+// thread-safe: its owner serializes every call.
 class Connection {
  public:
   Connection() = default;

@@ -59,7 +59,7 @@ const std::unordered_map<char32_t, char> &fold_table() {
         {'o', "òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"},
         {'u', "ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ"},
         {'y', "ỳýỷỹỵỲÝỶỸỴ"},
-        {'d', "đĐ"},
+        {'d', "đĐÐ"},  // Ð (U+00D0): legacy converters write it for Đ
     };
     std::unordered_map<char32_t, char> t;
     for (const auto &[base, letters] : groups) {
