@@ -310,15 +310,18 @@ Status SyncClient::pull_all(SyncReport *report) {
     int64_t received = corrected_now();
     PullReply reply;
     YKIEN_TRY(decode(*body, &reply));
-    if (!reply.changes.empty()) {
-      ApplyOptions ao;
-      ao.origin = kServerOrigin;
-      ao.detect_conflicts = false;  // a compacted pull never invents conflicts
-      auto applied = db_.apply_changes(reply.changes, ao);
-      if (!applied.ok()) return applied.status();
-    }
-    // Saved after the changes: a cut in between re-pulls them, and applying is idempotent.
-    YKIEN_TRY(db_.set_setting(keys::kPullCursor, reply.cursor));
+    // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
+    // resumes without loss or duplicates).
+    YKIEN_TRY(db_.batch([&]() -> Status {
+      if (!reply.changes.empty()) {
+        ApplyOptions ao;
+        ao.origin = kServerOrigin;
+        ao.detect_conflicts = false;  // a compacted pull never invents conflicts
+        auto applied = db_.apply_changes(reply.changes, ao);
+        if (!applied.ok()) return applied.status();
+      }
+      return db_.set_setting(keys::kPullCursor, reply.cursor);
+    }));
     report->pulled += static_cast<int64_t>(reply.changes.size());
     YKIEN_TRY(observe_server_time(reply.server_time_ms, sent, received, report));
     report_progress("pull", report);
