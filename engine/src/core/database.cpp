@@ -101,22 +101,53 @@ Result<Row> Database::Impl::create_row(const schema::TableDef &table, std::strin
   return row;
 }
 
-Status Database::Impl::restore_hlc() {
+Status Database::Impl::load_positions() {
+  auto remote = meta_get("max_remote_hlc");
+  if (!remote) return remote.status();
+  if (auto h = Hlc::parse(*remote); h && *h > max_remote_hlc) max_remote_hlc = *h;
+  auto last_seq = meta_int("last_seq");
+  if (!last_seq) return last_seq.status();
+  auto s = conn.cached("SELECT coalesce(max(seq), 0) FROM _changes");
+  if (!s) return s.status();
+  Status st;
+  (*s)->step(st);
+  YKIEN_TRY(st);
+  next_seq = std::max({next_seq, (*s)->int64(0) + 1, *last_seq + 1});
+  (*s)->reset();
   hlc.restore(max_remote_hlc);
   auto stamped = meta_get("last_hlc");
   if (!stamped) return stamped.status();
   if (auto h = Hlc::parse(*stamped)) hlc.restore(*h);
-  // The newest local write holds the greatest stamp this replica made.
-  auto s = conn.prepare("SELECT seq, tbl, row FROM _changes WHERE origin = 0 ORDER BY seq DESC LIMIT 1");
-  if (!s) return s.status();
-  Status st;
-  if (!s->step(st)) return st;
-  const auto *table = schema::find_table(static_cast<int>(s->int64(1)));
+  // The newest local write holds the greatest stamp this replica made: every write
+  // (of any process) was stamped after its writer looked at the newest before it.
+  auto newest = conn.cached("SELECT tbl, row FROM _changes WHERE origin = 0 ORDER BY seq DESC LIMIT 1");
+  if (!newest) return newest.status();
+  bool found = (*newest)->step(st);
+  YKIEN_TRY(st);
+  int table_number = found ? static_cast<int>((*newest)->int64(0)) : 0;
+  int64_t rid = found ? (*newest)->int64(1) : 0;
+  (*newest)->reset();
+  const auto *table = schema::find_table(table_number);
   if (!table) return Status::Ok();
-  auto row = rows.load_rid(*table, s->int64(2));
+  auto row = rows.load_rid(*table, rid);
   if (!row) return row.status();
   if (row->has_value())
     for (const auto &g : (*row)->clock.groups()) hlc.restore(g.stamp.hlc);
+  return Status::Ok();
+}
+
+Status Database::Impl::catch_up_other_writers() {
+  auto s = conn.cached("PRAGMA data_version");
+  if (!s) return s.status();
+  Status st;
+  (*s)->step(st);
+  YKIEN_TRY(st);
+  const int64_t version = (*s)->int64(0);
+  (*s)->reset();
+  if (version == data_version_seen) return Status::Ok();
+  // Our own commits do not change data_version: a change means another connection.
+  if (data_version_seen >= 0) YKIEN_TRY(load_positions());
+  data_version_seen = version;
   return Status::Ok();
 }
 
@@ -200,22 +231,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   auto offset = impl->meta_int("clock_offset_ms");
   if (!offset) return offset.status();
   impl->clock.offset_ms = *offset;
-  auto remote = impl->meta_get("max_remote_hlc");
-  if (!remote) return remote.status();
-  if (auto h = Hlc::parse(*remote)) impl->max_remote_hlc = *h;
-  auto last_seq = impl->meta_int("last_seq");
-  if (!last_seq) return last_seq.status();
-  {
-    auto s = conn.prepare("SELECT coalesce(max(seq), 0) FROM _changes");
-    if (!s) return s.status();
-    Status st;
-    s->step(st);
-    YKIEN_TRY(st);
-    int64_t max_seq = s->int64(0);
-    max_seq = std::max<int64_t>(max_seq, *last_seq);
-    impl->next_seq = max_seq + 1;
-  }
-  YKIEN_TRY(impl->restore_hlc());
+  YKIEN_TRY(impl->load_positions());
+  YKIEN_TRY(impl->catch_up_other_writers());  // records the file's data version
   {
     sqlite::Transaction txn(conn);
     YKIEN_TRY(txn.begin());

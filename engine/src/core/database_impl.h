@@ -54,8 +54,14 @@ struct Database::Impl {
   // After an upgrade, moves cells kept for then-unknown tables/columns into the
   // tables that now know them.
   Status adopt_foreign_cells();
-  // Sets the HLC above every stamp this replica made or saw before closing.
-  Status restore_hlc();
+  // Reads the change-log position, the greatest remote stamp and the HLC floor from
+  // the file (at open, and when another process wrote to it).
+  Status load_positions();
+  // Inside a write transaction: if another connection (an admin command beside the
+  // server) committed since our last look, take its positions in, so that change-log
+  // numbers and stamps stay unique and increasing across processes.
+  Status catch_up_other_writers();
+  int64_t data_version_seen = -1;
 
   Result<int64_t> peer_number(const std::string &name);
   Status meta_set(const std::string &key, const std::string &value);
@@ -80,6 +86,9 @@ struct Database::Impl {
       return Status(ErrorCode::storage, "the batch was rolled back by a storage error; nothing of it was written");
     sqlite::Transaction txn(conn);
     if (Status st = txn.begin(); !st.ok()) return st;
+    if (txn_depth == 0) {
+      if (Status st = catch_up_other_writers(); !st.ok()) return st;
+    }
     WriteScope scope(*this);
     auto result = body();
     if (result.ok()) {

@@ -129,6 +129,9 @@ Result<ChangeSet> Database::export_changes(int64_t cursor, const ExportOptions &
 
 int64_t Database::current_cursor() const {
   std::lock_guard lock(impl_->mutex);
+  // Another connection may have written since: its positions count too. On a
+  // storage error the last known position is still a valid (older) cursor.
+  (void)impl_->catch_up_other_writers();
   return impl_->next_seq - 1;
 }
 
