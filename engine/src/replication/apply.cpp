@@ -6,6 +6,7 @@
 #include "core/database_impl.h"
 #include "replication/change_checks.h"
 #include "replication/conflict_id.h"
+#include "ykien/merge.h"
 
 namespace ykien {
 
@@ -24,10 +25,7 @@ struct PendingConflict {
   CellStamp winner, loser;
 };
 
-// The writer of `a` had not seen `b`: its base is older than b's stamp.
-bool concurrent(const CellStamp &winner, const CellStamp &loser) {
-  return winner.site != loser.site && winner.base < loser.hlc;
-}
+merge::Stamp stamp_of(const CellStamp &s) { return {s.hlc, s.site, s.base}; }
 
 }  // namespace
 
@@ -60,11 +58,10 @@ Result<ApplyReport> Database::Impl::apply(const std::vector<Change> &changes, co
       auto found = rows.load_foreign(c.table, c.id, c.column);
       if (!found) return found.status();
       ForeignCell cell = found->value_or(ForeignCell{0, c.table, c.id, c.column, c.scope, {}, {}});
-      if (found->has_value() && cell.stamp.same_write(incoming)) {
-        ++report.ignored;
-        continue;
-      }
-      if (found->has_value() && !incoming.wins_over(cell.stamp)) {
+      // Unknown cells follow the same order; they are never conflicts.
+      if (found->has_value() &&
+          merge::decide(cell.value, stamp_of(cell.stamp), c.value, stamp_of(incoming), false).outcome !=
+              merge::Outcome::applied) {
         ++report.ignored;
         continue;
       }
@@ -96,20 +93,21 @@ Result<ApplyReport> Database::Impl::apply(const std::vector<Change> &changes, co
     for (const auto &[col_won, stamp] : it->second.won)
       if (col_won == column) current = stamp;
 
-    if (current.same_write(incoming)) {
+    const merge::Decision d =
+        merge::decide(row.values[column], stamp_of(current), c.value, stamp_of(incoming), options.detect_conflicts);
+    if (d.outcome == merge::Outcome::duplicate) {
       ++report.ignored;
       continue;
     }
-    const bool differ = row.values[column] != c.value;
-    if (incoming.wins_over(current)) {
-      if (options.detect_conflicts && !current.is_zero() && differ && concurrent(incoming, current))
+    if (d.outcome == merge::Outcome::applied) {
+      if (d.conflict)
         conflicts.push_back({table, c.id, row.scope, c.column, c.value, row.values[column], incoming, current});
       row.values[column] = c.value;
       std::erase_if(it->second.won, [&](const auto &w) { return w.first == column; });
       it->second.won.push_back({column, incoming});
       ++report.applied;
     } else {
-      if (options.detect_conflicts && differ && concurrent(current, incoming))
+      if (d.conflict)
         conflicts.push_back({table, c.id, row.scope, c.column, row.values[column], c.value, current, incoming});
       ++report.ignored;
     }
@@ -142,21 +140,14 @@ Result<ApplyReport> Database::Impl::apply(const std::vector<Change> &changes, co
   // so detecting the same conflict twice (a replayed push) records it once.
   const auto &ct = *schema::find_table("conflicts");
   for (const auto &pc : conflicts) {
-    std::string id = conflict_id(pc.table->name, pc.row_id, pc.column, pc.loser.hlc, pc.loser.site);
+    const merge::ConflictRecord record{std::string(pc.table->name), pc.row_id, pc.column, pc.winner_value,
+                                       pc.loser_value, stamp_of(pc.winner), stamp_of(pc.loser)};
+    std::string id = merge::conflict_id(record);
     auto exists = rows.load(ct, id);
     if (!exists) return exists.status();
     if (exists->has_value()) continue;
     std::vector<Value> v(ct.columns.size());
-    v[col(ct, "tbl")] = std::string(pc.table->name);
-    v[col(ct, "row_id")] = pc.row_id;
-    v[col(ct, "col")] = pc.column;
-    v[col(ct, "winner_value")] = value_to_json(pc.winner_value);
-    v[col(ct, "loser_value")] = value_to_json(pc.loser_value);
-    v[col(ct, "winner_hlc")] = pc.winner.hlc.to_string();
-    v[col(ct, "loser_hlc")] = pc.loser.hlc.to_string();
-    v[col(ct, "winner_site")] = site_to_string(pc.winner.site);
-    v[col(ct, "loser_site")] = site_to_string(pc.loser.site);
-    v[col(ct, "status")] = std::string("open");
+    for (auto &[name, value] : merge::conflict_cells(record)) v[col(ct, name)] = std::move(value);
     auto created = create_row(ct, id, pc.scope, std::move(v));
     if (!created) return created.status();
     ++report.conflicts;
