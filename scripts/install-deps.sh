@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev catch2
   libcpp-httplib-dev libssl-dev zlib1g-dev libcli11-dev
+  postgresql libpq-dev
   default-jdk-headless
 )
 

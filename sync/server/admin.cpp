@@ -1,11 +1,13 @@
 #include "admin.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "tokens.h"
+#include "upstream.h"
 
 namespace ykien::server {
 namespace {
@@ -84,16 +86,7 @@ Status read_rows(const std::string &path, std::vector<UnitRow> *rows) {
   return {};
 }
 
-}  // namespace
-
-Result<UnitImport> import_units(Storage &storage, const std::string &path) {
-  std::vector<UnitRow> rows;
-  try {
-    YKIEN_TRY(read_rows(path, &rows));
-  } catch (const std::exception &e) {
-    return Status(ErrorCode::invalid_argument, path + ": " + e.what());
-  }
-  Database &db = storage.data();
+Result<UnitImport> import_rows(Database &db, const std::vector<UnitRow> &rows) {
   UnitImport result;
   for (const auto &row : rows) {
     std::string scope = row.parent.empty() ? row.code : row.parent + "/" + row.code;
@@ -119,12 +112,81 @@ Result<UnitImport> import_units(Storage &storage, const std::string &path) {
   return result;
 }
 
+// Where the units are not in an engine database (PostgreSQL): a scratch engine
+// database receives the units there are, the domain code creates the new ones in it,
+// and its own changes are merged back. Units stay the engine's business.
+Result<UnitImport> import_through_scratch(Storage &storage, const std::vector<UnitRow> &rows) {
+  std::error_code ec;
+  auto dir = std::filesystem::temp_directory_path(ec) / ("ykien-units-" + new_enrollment_code());
+  if (ec || !std::filesystem::create_directories(dir, ec)) {
+    return Status(ErrorCode::storage, "cannot make a scratch directory: " + ec.message());
+  }
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() {
+      std::error_code e;
+      std::filesystem::remove_all(p, e);
+    }
+  } cleanup{dir};
+  auto scratch = Database::open((dir / "units.db").string());
+  if (!scratch.ok()) return scratch.status();
+  Database &db = **scratch;
+  constexpr const char *kFromStorage = "storage";
+  ExportOptions eo;
+  int64_t cursor = 0;
+  for (;;) {
+    auto batch = storage.export_changes(cursor, eo);
+    if (!batch.ok()) return batch.status();
+    std::vector<Change> units;
+    for (auto &c : batch->changes)
+      if (c.table == "units") units.push_back(std::move(c));
+    ApplyOptions ao;
+    ao.origin = kFromStorage;
+    if (!units.empty()) {
+      auto applied = db.apply_changes(units, ao);
+      if (!applied.ok()) return applied.status();
+    }
+    if (!batch->more || batch->next_cursor <= cursor) break;
+    cursor = batch->next_cursor;
+  }
+  const int64_t before = db.current_cursor();
+  auto result = import_rows(db, rows);
+  if (!result.ok() && db.current_cursor() == before) return result;
+  // Units made before an error are kept, as on the SQLite backend.
+  ExportOptions mine;
+  mine.limit_changes = 1 << 30;
+  mine.limit_bytes = int64_t{1} << 40;
+  mine.exclude_origin = kFromStorage;
+  auto made = db.export_changes(before, mine);
+  if (!made.ok()) return made.status();
+  if (!made->changes.empty()) {
+    auto applied = storage.apply_changes(made->changes, {});
+    if (!applied.ok()) return applied.status();
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<UnitImport> import_units(Storage &storage, const std::string &path) {
+  std::vector<UnitRow> rows;
+  try {
+    YKIEN_TRY(read_rows(path, &rows));
+  } catch (const std::exception &e) {
+    return Status(ErrorCode::invalid_argument, path + ": " + e.what());
+  }
+  if (Database *db = storage.engine_database()) return import_rows(*db, rows);
+  return import_through_scratch(storage, rows);
+}
+
 Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,
                                            bool confidential, int64_t ttl_ms, const Clock &clock) {
   if (scopes.empty()) return Status::Invalid("unit", "give at least one unit scope");
+  YKIEN_TRY(check_hub_scopes(storage, scopes));  // a hub enrolls devices inside its own units only
   for (const auto &s : scopes) {
-    auto unit = storage.data().find_unit_by_scope(s);
-    if (!unit.ok()) return Status(ErrorCode::not_found, "no unit with scope " + s + " (import units first)");
+    auto unit = storage.has_unit(s);
+    if (!unit.ok()) return unit.status();
+    if (!*unit) return Status(ErrorCode::not_found, "no unit with scope " + s + " (import units first)");
   }
   std::string code = new_enrollment_code();
   YKIEN_TRY(storage.add_enrollment_code(sha256_hex(normalize_code(code)), scopes, confidential, clock.now_ms() + ttl_ms));

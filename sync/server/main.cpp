@@ -9,10 +9,12 @@
 #include <thread>
 
 #include "admin.h"
+#include "bundle_command.h"
 #include "log.h"
 #include "purge.h"
 #include "server.h"
 #include "storage.h"
+#include "upstream.h"
 
 namespace {
 
@@ -34,18 +36,30 @@ std::string format_time(int64_t ms) {
   return buf;
 }
 
-int serve(const std::string &data_dir, const std::string &host, int port, const std::string &port_file) {
+// The SQLite data directory, or PostgreSQL when a conninfo is given.
+Result<std::unique_ptr<Storage>> open_storage(const std::string &data_dir, const std::string &postgres) {
+  if (!postgres.empty()) return open_postgres_storage(postgres);
+  if (data_dir.empty()) return Status(ErrorCode::invalid_argument, "give --data DIR or --postgres CONNINFO");
+  return open_sqlite_storage(data_dir);
+}
+
+int serve(const std::string &data_dir, const std::string &postgres, const std::string &host, int port,
+          const std::string &port_file, UpstreamOptions hub_options) {
   // SIGTERM/SIGINT are taken by one thread with sigwait, so no handler runs at a
-  // random point: it calls stop(), which lets in-flight requests finish.
+  // random point: it calls stop(), which lets in-flight requests finish. SIGUSR1
+  // asks a hub for an upstream sync now.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the server
 
-  auto storage = open_sqlite_storage(data_dir);
+  auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
+  auto hub = Upstream::open(**storage, std::move(hub_options));  // null unless this server is a hub
+  if (!hub.ok()) return fail(hub.status());
   ServerOptions options;
   options.host = host;
   options.port = port;
@@ -58,14 +72,19 @@ int serve(const std::string &data_dir, const std::string &host, int port, const 
     out.close();
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
   }
+  if (*hub) (*hub)->start(&server);
   std::thread watcher([&] {
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGUSR1) {
+      log_line("info", "signal", {{"signal", "SIGUSR1"}});
+      if (*hub) (*hub)->request_sync();
+    }
     log_line("info", "signal", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     server.stop();
   });
   server.run();
   server.stop();
+  if (*hub) (*hub)->stop();  // lets a running upstream sync finish
   pthread_kill(watcher.native_handle(), SIGTERM);  // wakes the watcher if no signal came
   watcher.join();
   return 0;
@@ -82,14 +101,25 @@ int main(int argc, char **argv) {
   std::string host = "0.0.0.0";
   int port = 8080;
   std::string port_file;
-  serve_cmd->add_option("--data", data_dir, "data directory (created if missing)")->required();
+  std::string postgres;
+  auto *serve_data = serve_cmd->add_option("--data", data_dir, "data directory (created if missing)");
+  serve_cmd->add_option("--postgres", postgres, "PostgreSQL connection string (libpq) instead of --data")
+      ->excludes(serve_data);
   serve_cmd->add_option("--host", host, "address to listen on")->capture_default_str();
   serve_cmd->add_option("--port", port, "port to listen on (0 = any free port)")->capture_default_str();
   serve_cmd->add_option("--port-file", port_file, "write the port listened on to this file");
+  UpstreamOptions hub_options;
+  double upstream_interval_s = static_cast<double>(hub_options.interval_ms) / 1000.0;
+  serve_cmd->add_option("--upstream", hub_options.url, "hub: the server to sync with as a client (kept for later starts)");
+  serve_cmd->add_option("--enroll-code", hub_options.enroll_code, "hub: one-time code from the upstream server");
+  serve_cmd->add_option("--upstream-interval", upstream_interval_s, "hub: seconds between upstream syncs")
+      ->capture_default_str();
 
   auto *admin = app.add_subcommand("admin", "operator commands on a data directory");
   admin->require_subcommand(1);
-  admin->add_option("--data", data_dir, "data directory")->required();
+  auto *admin_data = admin->add_option("--data", data_dir, "data directory");
+  admin->add_option("--postgres", postgres, "PostgreSQL connection string (libpq) instead of --data")
+      ->excludes(admin_data);
 
   std::string units_file;
   auto *import_cmd = admin->add_subcommand("import-units", "import units from a JSON or CSV file");
@@ -116,16 +146,26 @@ int main(int argc, char **argv) {
   scopes_cmd->add_option("--unit", scopes, "unit scope (repeatable)")->required();
 
   admin->add_subcommand("purge", "purge tombstones every device acknowledged (server stopped)");
+  auto *hub_cmd = admin->add_subcommand("upstream-status", "a hub's upstream enrollment and last sync");
+  auto bundle_cmd = add_bundle_commands(*admin);
 
   CLI11_PARSE(app, argc, argv);
 
-  if (serve_cmd->parsed()) return serve(data_dir, host, port, port_file);
+  if (serve_cmd->parsed()) {
+    hub_options.interval_ms = static_cast<int64_t>(upstream_interval_s * 1000);
+    return serve(data_dir, postgres, host, port, port_file, std::move(hub_options));
+  }
 
-  auto storage = open_sqlite_storage(data_dir);
+  auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
   Storage &s = **storage;
   const Clock &clock = SystemClock::instance();
   if (import_cmd->parsed()) {
+    auto hub = read_upstream_state(s);
+    if (hub.ok() && !hub->url.empty()) {
+      return fail({ErrorCode::invalid_state, "this server is a hub: its units come from " + hub->url +
+                                                 " (import them there; the next upstream sync brings them)"});
+    }
     auto r = import_units(s, units_file);
     if (!r.ok()) return fail(r.status());
     std::cout << "units created: " << r->created << ", already present: " << r->existing << "\n";
@@ -153,11 +193,32 @@ int main(int argc, char **argv) {
     if (!st.ok()) return fail(st);
     std::cout << "revoked " << device_id << "\n";
   } else if (scopes_cmd->parsed()) {
-    Status st = s.set_device_scopes(device_id, scopes);
+    Status st = check_hub_scopes(s, scopes);
+    if (st.ok()) st = s.set_device_scopes(device_id, scopes);
     if (!st.ok()) return fail(st);
     std::cout << "scopes of " << device_id << " set\n";
+  } else if (hub_cmd->parsed()) {
+    auto hub = read_upstream_state(s);
+    if (!hub.ok()) return fail(hub.status());
+    if (hub->url.empty()) {
+      std::cout << "not a hub (no upstream server)\n";
+    } else {
+      std::string scope_list;
+      for (const auto &sc : hub->scopes) scope_list += (scope_list.empty() ? "" : ",") + sc;
+      std::cout << "upstream=" << hub->url << "  enrolled=" << (hub->enrolled ? "yes" : "no")
+                << "  device=" << (hub->device_id.empty() ? "-" : hub->device_id) << "  scopes=" << scope_list
+                << "\nlast_ok=" << format_time(hub->last_ok_ms) << "  last_attempt=" << format_time(hub->last_attempt_ms)
+                << "  last_error=" << (hub->last_error.empty() ? "-" : hub->last_error) << "\n";
+    }
+  } else if (bundle_cmd->parsed()) {
+    return run_bundle_command(*bundle_cmd, s);
   } else {
-    auto purged = purge_acknowledged_tombstones(s);
+    Result<int64_t> purged = int64_t{0};
+    Status st = s.exclusive([&] {
+      purged = purge_acknowledged_tombstones(s);
+      return Status::Ok();
+    });
+    if (!st.ok()) return fail(st);
     if (!purged.ok()) return fail(purged.status());
     std::cout << "rows purged: " << *purged << "\n";
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "upstream.h"
+
 namespace ykien::server {
 
 Result<int64_t> purge_acknowledged_tombstones(Storage &storage) {
@@ -12,16 +14,20 @@ Result<int64_t> purge_acknowledged_tombstones(Storage &storage) {
     if (d.revoked_at_ms != 0) continue;  // a revoked device will never pull again
     min_ack = min_ack < 0 ? d.acked_cursor : std::min(min_ack, d.acked_cursor);
   }
+  // A hub also keeps every tombstone it has not pushed upstream yet.
+  int64_t pushed = hub_pushed_cursor(storage);
+  if (pushed >= 0) min_ack = std::min(min_ack, pushed);
   if (min_ack <= 0) return int64_t{0};  // no device, or one that has not pulled yet
-  Database &data = storage.data();
   // Every tombstone at or below the horizon is purged. Start from the newest stamp
   // and lower it below every tombstone some device has not acknowledged yet (those
   // changed after min_ack, whatever their stamp: an offline device's stamps are old).
-  Hlc horizon = data.last_hlc();
+  auto last = storage.last_hlc();
+  if (!last.ok()) return last.status();
+  Hlc horizon = *last;
   int64_t cursor = min_ack;
   for (;;) {
     ExportOptions eo;
-    auto batch = data.export_changes(cursor, eo);
+    auto batch = storage.export_changes(cursor, eo);
     if (!batch.ok()) return batch.status();
     for (const auto &c : batch->changes) {
       if (c.column == "_deleted" && c.hlc <= horizon) {
@@ -32,7 +38,7 @@ Result<int64_t> purge_acknowledged_tombstones(Storage &storage) {
     cursor = batch->next_cursor;
   }
   if (horizon.is_zero()) return int64_t{0};
-  return data.purge_tombstones(horizon);
+  return storage.purge_tombstones(horizon);
 }
 
 }  // namespace ykien::server

@@ -10,9 +10,9 @@
 
 namespace ykien::server {
 
-// Returns the rows purged. Not safe against concurrent pushes in another process:
-// the server calls it under its own lock; the admin command runs it while the
-// server is stopped.
+// Returns the rows purged. Not safe against concurrent pushes: the server calls it
+// inside Storage::exclusive and under its own lock (PostgreSQL: an advisory lock that
+// every process's pushes take too); the admin command runs it the same way.
 Result<int64_t> purge_acknowledged_tombstones(Storage &storage);
 
 }  // namespace ykien::server

@@ -56,6 +56,9 @@ struct SyncServer::Impl {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
   bool stopping = false;  // guarded by stop_mutex
+  // stop() may run on two threads at once (the signal watcher, and main once run()
+  // returns): joining one std::thread from both never returns. Held while joining.
+  std::mutex join_mutex;
 
   int64_t now() const { return clock.now_ms(); }
 
@@ -216,7 +219,7 @@ struct SyncServer::Impl {
     ao.detect_conflicts = true;
     Result<ApplyReport> applied = [&] {
       std::shared_lock<std::shared_mutex> lock(apply_lock);
-      return storage.data().apply_changes(request.changes, ao);
+      return storage.apply_changes(request.changes, ao);
     }();
     if (!applied.ok()) return fail(req, res, "push", device->id, applied.status(), t0);
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now()};
@@ -263,10 +266,10 @@ struct SyncServer::Impl {
       eo.scopes = group;
       eo.exclude_origin = device->id;
       eo.include_confidential = device->confidential;
-      int64_t before = storage.data().current_cursor();
-      auto batch = storage.data().export_changes(acked, eo);
+      // When no more is left, the storage's next_cursor covers every committed change.
+      auto batch = storage.export_changes(acked, eo);
       if (!batch.ok()) return fail(req, res, "pull", device->id, batch.status(), t0);
-      int64_t reached = batch->more ? batch->next_cursor : std::max(batch->next_cursor, before);
+      int64_t reached = batch->next_cursor;
       for (const auto &scope : group) positions[scope] = reached;
       bool equal = std::all_of(positions.begin(), positions.end(),
                                [&](const auto &p) { return p.second == positions.begin()->second; });
@@ -291,7 +294,12 @@ struct SyncServer::Impl {
       lock.unlock();
       {
         std::unique_lock<std::shared_mutex> exclusive(apply_lock);
-        auto purged = purge_acknowledged_tombstones(storage);
+        Result<int64_t> purged = int64_t{0};
+        Status st = storage.exclusive([&] {
+          purged = purge_acknowledged_tombstones(storage);
+          return Status::Ok();
+        });
+        if (!st.ok()) purged = st;
         if (purged.ok()) {
           log_line("info", "purge", {{"rows", std::to_string(*purged)}});
         } else {
@@ -307,6 +315,9 @@ struct SyncServer::Impl {
     http.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
     http.set_read_timeout(sync::tuning::kServerReadTimeoutS, 0);
     http.set_write_timeout(sync::tuning::kServerWriteTimeoutS, 0);
+    // A reply leaves in two writes (headers, body): without TCP_NODELAY the body waits
+    // for the client's delayed ACK, about 40 ms per exchange.
+    http.set_tcp_nodelay(true);
     http.Get(kPathHealth, [this](const httplib::Request &q, httplib::Response &r) { handle_health(q, r); });
     http.Post(kPathEnroll, [this](const httplib::Request &q, httplib::Response &r, const httplib::ContentReader &c) {
       handle_enroll(q, r, c);
@@ -396,8 +407,14 @@ void SyncServer::stop() {
   }
   impl_->stop_cv.notify_all();
   impl_->http.stop();
+  std::lock_guard<std::mutex> joining(impl_->join_mutex);
   if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) impl_->thread.join();
   if (impl_->purger.joinable()) impl_->purger.join();
+}
+
+Status SyncServer::run_outside_purge(const std::function<Status()> &fn) {
+  std::shared_lock<std::shared_mutex> lock(impl_->apply_lock);
+  return fn();
 }
 
 }  // namespace ykien::server

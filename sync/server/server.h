@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -47,6 +48,10 @@ class SyncServer {
   // Stops accepting, lets in-flight requests finish, joins the background thread.
   // Callable from any thread (a signal-watching one included), more than once.
   void stop();
+
+  // Runs `fn` as a writer of the replicated data alongside the pushes: never while
+  // the tombstone purge runs. For writers outside a request (a hub's upstream sync).
+  Status run_outside_purge(const std::function<Status()> &fn);
 
  private:
   struct Impl;

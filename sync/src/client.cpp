@@ -112,14 +112,18 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
       report->bytes_received += response->wire_bytes > 0 ? response->wire_bytes
                                                          : static_cast<int64_t>(response->body.size());
       if (response->status >= 200 && response->status < 300) {
-        return std::move(response->body);
+        // A connection cut mid-reply can reach us as a short but "complete" body:
+        // that is a network fault, retried like one, not a corrupt server.
+        if (nlohmann::json::accept(response->body)) return std::move(response->body);
+        failure = Status(ErrorCode::network, "the reply was cut in transit");
+      } else {
+        last_error_ = ErrorReply{};
+        failure = status_from_reply(response->status, response->body, &last_error_);
+        if (last_error_.server_time_ms > 0) {
+          YKIEN_TRY(observe_server_time(last_error_.server_time_ms, sent, received, report));
+        }
+        if (response->status < 500) return failure;  // 4xx: retrying cannot help
       }
-      last_error_ = ErrorReply{};
-      failure = status_from_reply(response->status, response->body, &last_error_);
-      if (last_error_.server_time_ms > 0) {
-        YKIEN_TRY(observe_server_time(last_error_.server_time_ms, sent, received, report));
-      }
-      if (response->status < 500) return failure;  // 4xx: retrying cannot help
     }
     if (failure.code() == ErrorCode::cancelled) return failure;
     if (attempt + 1 >= options_.max_attempts) return failure;

@@ -67,8 +67,10 @@ class CurlTransport final : public Transport {
     if (!options_.pinned_public_key.empty()) {
       curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, options_.pinned_public_key.c_str());
     }
-    // "" = every encoding libcurl supports; it decodes the body for us.
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    // gzip only (docs/protocol.md), decoded by libcurl. Not "" (every encoding libcurl
+    // has): a server built with brotli then compresses at brotli's slowest level,
+    // about a second per large pull reply.
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

@@ -14,6 +14,13 @@
 #include <fstream>
 #include <thread>
 
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <functional>
+#include <iostream>
+#include <random>
+
 #include "admin.h"
 #include "log.h"
 
@@ -30,8 +37,9 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-void seed_units(server::Storage &storage) {
-  Database &db = storage.data();
+namespace {
+
+void seed_units_into(Database &db) {
   auto make = [&](const std::string &code, const std::string &name, const std::string &kind,
                   const std::string &parent_id) {
     Unit u;
@@ -53,11 +61,109 @@ void seed_units(server::Storage &storage) {
   make("ap-9", "Ấp 9", "hamlet", o.id);
 }
 
+// All of `storage`'s cells, in batches.
+void for_each_batch(server::Storage &storage, const std::function<void(std::vector<Change> &)> &fn) {
+  ExportOptions eo;
+  eo.limit_changes = 100000;
+  eo.limit_bytes = int64_t{1} << 40;
+  int64_t cursor = 0;
+  for (;;) {
+    auto batch = storage.export_changes(cursor, eo);
+    INFO(batch.status().to_string());
+    REQUIRE(batch.ok());
+    fn(batch->changes);
+    if (!batch->more || batch->next_cursor <= cursor) break;
+    cursor = batch->next_cursor;
+  }
+}
+
+std::string pg_conninfo_or_skip() {
+  if (const char *c = std::getenv("YKIEN_TEST_PG_CONNINFO"); c != nullptr && *c != '\0') return c;
+  const char *dir = std::getenv("YKIEN_TEST_PG_DIR");
+  std::string why = "YKIEN_TEST_PG_DIR is not set";
+  if (dir != nullptr) {
+    std::ifstream conninfo(std::string(dir) + "/conninfo"), skip(std::string(dir) + "/skip");
+    std::string line;
+    if (std::getline(conninfo, line) && !line.empty()) return line;
+    why = std::getline(skip, line) ? line
+                                   : std::string("no PostgreSQL was started in ") + dir +
+                                         " (run the sync-pg/setup test, scripts/pg-test-cluster.sh)";
+  }
+  std::cout << "YKIEN-SKIP: PostgreSQL not available: " << why << std::endl;
+  FAIL("PostgreSQL not available: " << why);
+  return {};
+}
+
+// One statement on a fresh connection; empty = ok, else the error.
+std::string pg_command(const std::string &conninfo, const std::string &sql) {
+  PGconn *c = PQconnectdb(conninfo.c_str());
+  std::string error;
+  if (PQstatus(c) != CONNECTION_OK) {
+    error = PQerrorMessage(c);
+  } else {
+    PGresult *r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) error = PQresultErrorMessage(r);
+    PQclear(r);
+  }
+  PQfinish(c);
+  return error;
+}
+
+}  // namespace
+
+void seed_units(server::Storage &storage) {
+  if (Database *db = storage.engine_database()) return seed_units_into(*db);
+  // No engine database (PostgreSQL): make the units in a scratch one and merge them in.
+  TempDir scratch_dir;
+  auto scratch = Database::open(scratch_dir.file("units.db"));
+  REQUIRE(scratch.ok());
+  seed_units_into(**scratch);
+  ExportOptions eo;
+  eo.limit_changes = 100000;
+  auto units = (*scratch)->export_changes(0, eo);
+  REQUIRE(units.ok());
+  auto applied = storage.apply_changes(units->changes, {});
+  INFO(applied.status().to_string());
+  REQUIRE(applied.ok());
+}
+
+bool on_postgres() {
+  const char *dir = std::getenv("YKIEN_TEST_PG_DIR");
+  const char *conninfo = std::getenv("YKIEN_TEST_PG_CONNINFO");
+  return (dir != nullptr && *dir != '\0') || (conninfo != nullptr && *conninfo != '\0');
+}
+
+PgTestDatabase::PgTestDatabase() {
+  admin_ = pg_conninfo_or_skip();
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  name_ = "ykien_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
+  std::string error = pg_command(admin_, "CREATE DATABASE " + name_);
+  INFO(error);
+  REQUIRE(error.empty());
+  conninfo_ = admin_ + " dbname=" + name_;  // the last dbname wins
+}
+
+PgTestDatabase::~PgTestDatabase() { (void)pg_command(admin_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
+
+std::unique_ptr<Database> snapshot_of(server::Storage &storage, const std::string &path) {
+  std::filesystem::remove(path);
+  auto db = Database::open(path);
+  REQUIRE(db.ok());
+  for_each_batch(storage, [&](std::vector<Change> &changes) {
+    auto applied = (*db)->apply_changes(changes, {});
+    INFO(applied.status().to_string());
+    REQUIRE(applied.ok());
+  });
+  return std::move(*db);
+}
+
 // ---- TestServer ----
 TestServer::TestServer(server::ServerOptions options) {
   std::signal(SIGPIPE, SIG_IGN);
   server::set_log_enabled(std::getenv("YKIEN_TEST_LOG") != nullptr);
-  auto storage = server::open_sqlite_storage(dir_.path());
+  if (on_postgres()) pg_ = std::make_unique<PgTestDatabase>();
+  auto storage = pg_ ? server::open_postgres_storage(pg_->conninfo()) : server::open_sqlite_storage(dir_.path());
   INFO(storage.status().to_string());
   REQUIRE(storage.ok());
   storage_ = std::move(*storage);
@@ -72,6 +178,13 @@ TestServer::TestServer(server::ServerOptions options) {
 
 TestServer::~TestServer() { server_->stop(); }
 
+Database &TestServer::data() {
+  if (Database *db = storage_->engine_database()) return *db;
+  snapshot_.reset();
+  snapshot_ = snapshot_of(*storage_, dir_.file("snapshot-" + std::to_string(snapshots_++) + ".db"));
+  return *snapshot_;
+}
+
 std::string TestServer::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
 
 std::string TestServer::code(const std::vector<std::string> &scopes) {
@@ -81,11 +194,18 @@ std::string TestServer::code(const std::vector<std::string> &scopes) {
 }
 
 // ---- ChildServer ----
-ChildServer::ChildServer() {
+ChildServer::ChildServer(const ChildServer *share) {
   server::set_log_enabled(false);
-  auto storage = server::open_sqlite_storage(dir_.path());
+  if (on_postgres()) pg_ = share != nullptr && share->pg_ ? share->pg_ : std::make_shared<PgTestDatabase>();
+  if (share != nullptr && pg_) return;  // the database is ready
+  seed_units(*open_storage());
+}
+
+std::unique_ptr<server::Storage> ChildServer::open_storage() {
+  auto storage = pg_ ? server::open_postgres_storage(pg_->conninfo()) : server::open_sqlite_storage(dir_.path());
+  INFO(storage.status().to_string());
   REQUIRE(storage.ok());
-  seed_units(**storage);
+  return std::move(*storage);
 }
 
 ChildServer::~ChildServer() {
@@ -93,9 +213,8 @@ ChildServer::~ChildServer() {
 }
 
 std::string ChildServer::code(const std::vector<std::string> &scopes) {
-  auto storage = server::open_sqlite_storage(dir_.path());
-  REQUIRE(storage.ok());
-  auto code = server::create_enrollment_code(**storage, scopes, true, 3600 * 1000, SystemClock::instance());
+  auto storage = open_storage();
+  auto code = server::create_enrollment_code(*storage, scopes, true, 3600 * 1000, SystemClock::instance());
   REQUIRE(code.ok());
   return *code;
 }
@@ -110,7 +229,9 @@ void ChildServer::start() {
     std::string log = dir_.file("server.log");
     FILE *f = std::freopen(log.c_str(), "a", stderr);
     (void)f;
-    execl(YKIEN_SERVER_BIN, "ykien-server", "serve", "--data", dir_.path().c_str(), "--host", "127.0.0.1",
+    const char *where = pg_ ? "--postgres" : "--data";
+    std::string what = pg_ ? pg_->conninfo() : dir_.path();
+    execl(YKIEN_SERVER_BIN, "ykien-server", "serve", where, what.c_str(), "--host", "127.0.0.1",
           "--port", port_arg.c_str(), "--port-file", port_file.c_str(), static_cast<char *>(nullptr));
     _exit(127);
   }

@@ -37,6 +37,30 @@ class TempDir {
 // Creates vn > 79 > 26734 (ap-1, ap-2) and 26735 (ap-9) in a server data dir.
 void seed_units(server::Storage &storage);
 
+// The storage backend server tests run on: PostgreSQL when YKIEN_TEST_PG_DIR (a dir
+// made by scripts/pg-test-cluster.sh; the suite registered as sync-pg/) or
+// YKIEN_TEST_PG_CONNINFO is set, else SQLite.
+bool on_postgres();
+
+// A throwaway PostgreSQL database for one test, dropped on destruction. When no
+// PostgreSQL can be reached it prints "YKIEN-SKIP: <why>" and fails the test (CTest
+// reports it as skipped).
+class PgTestDatabase {
+ public:
+  PgTestDatabase();
+  ~PgTestDatabase();
+  PgTestDatabase(const PgTestDatabase &) = delete;
+  PgTestDatabase &operator=(const PgTestDatabase &) = delete;
+  const std::string &conninfo() const { return conninfo_; }
+
+ private:
+  std::string admin_, name_, conninfo_;
+};
+
+// An engine database holding a replica of everything the storage holds (all
+// scopes, confidential cells included), in `path`: for hashes, counts, conflicts.
+std::unique_ptr<Database> snapshot_of(server::Storage &storage, const std::string &path);
+
 // A server running in this process on 127.0.0.1 and a free port.
 class TestServer {
  public:
@@ -44,20 +68,26 @@ class TestServer {
   ~TestServer();
   std::string url() const;
   server::Storage &storage() { return *storage_; }
-  Database &data() { return storage_->data(); }
+  // The server's data: its engine database (SQLite), or a fresh snapshot (PostgreSQL).
+  Database &data();
   // A one-time code for these scopes.
   std::string code(const std::vector<std::string> &scopes);
 
  private:
   TempDir dir_;
+  std::unique_ptr<PgTestDatabase> pg_;  // on PostgreSQL; outlives the storage
   std::unique_ptr<server::Storage> storage_;
   std::unique_ptr<server::SyncServer> server_;
+  std::unique_ptr<Database> snapshot_;
+  int snapshots_ = 0;
 };
 
 // ykien-server as a child process (so that tests can SIGKILL it).
 class ChildServer {
  public:
-  ChildServer();  // prepares the data dir (units); not started
+  // Prepares the data dir or database (units); not started. On PostgreSQL, with
+  // `share`, serves the same database as that server (several processes, one database).
+  explicit ChildServer(const ChildServer *share = nullptr);
   ~ChildServer();
   std::string code(const std::vector<std::string> &scopes);
   void start();        // waits until it answers
@@ -66,9 +96,12 @@ class ChildServer {
   int port() const { return port_; }
   int exit_status() const { return exit_status_; }
   std::string data_dir() const { return dir_.path(); }
+  // Opens its storage (SQLite data dir or PostgreSQL database) in this process.
+  std::unique_ptr<server::Storage> open_storage();
 
  private:
   TempDir dir_;
+  std::shared_ptr<PgTestDatabase> pg_;  // on PostgreSQL
   pid_t pid_ = -1;
   int port_ = 0;
   int exit_status_ = -1;

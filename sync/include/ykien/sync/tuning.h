@@ -42,6 +42,10 @@ inline constexpr int64_t kMaxPullBytes = 4 << 20;
 inline constexpr int kMaxRequestsPerDevice = 2;
 // HTTP worker threads of the server.
 inline constexpr int kServerThreads = 8;
+// Connections each server process keeps to PostgreSQL (the pool grows to this as
+// requests need them; a request waits when all are busy). Several processes share
+// one database: processes x this must stay under PostgreSQL's max_connections.
+inline constexpr int kPostgresConnections = 4;
 // Seconds a request may take to arrive / a reply to leave.
 inline constexpr int kServerReadTimeoutS = 30;
 inline constexpr int kServerWriteTimeoutS = 30;
@@ -51,5 +55,32 @@ inline constexpr int64_t kEnrollCodeTtlMs = 7LL * 24 * 3600 * 1000;
 // How often a running server purges the tombstones every device acknowledged.
 // The trigger is periodic; what gets purged depends only on acknowledgements.
 inline constexpr int64_t kPurgeIntervalMs = 60LL * 60 * 1000;
+
+// ---- Bundles (docs/bundle-format.md) ----
+// Changes read from the change log per export step (one progress report each).
+inline constexpr int64_t kBundleExportBatchChanges = 5000;
+// Changes merged per step of an import. All steps share one transaction: the
+// step size only sets how often progress is reported.
+inline constexpr int64_t kBundleApplyBatchChanges = 2000;
+// Largest bundle accepted: file size, and the changes' JSON after gzip
+// decompression (a small gzip bomb stops here). About 1.5 million changes.
+inline constexpr int64_t kMaxBundleBytes = int64_t{512} << 20;
+
+// ---- Hub: a server that syncs upstream as a client (docs/server.md, "Hub") ----
+// How often a hub syncs with its upstream server when the last sync worked. A
+// no-op sync is one small round trip, so a minute keeps the province close behind
+// the commune without weighing on a rural link.
+inline constexpr int64_t kUpstreamIntervalMs = 60 * 1000;
+// After a failed upstream sync the hub waits base * 2^(failures-1), capped, with
+// jitter, before trying again: a link down for a day is not hammered. SIGUSR1 (or
+// a restart) skips the wait.
+inline constexpr int64_t kUpstreamRetryBaseMs = 5 * 1000;
+inline constexpr int64_t kUpstreamRetryMaxMs = 15 * 60 * 1000;
+// Attempts per exchange inside one upstream sync (the client's own retries); the
+// hub's loop above does the long waits.
+inline constexpr int kUpstreamMaxAttempts = 3;
+// On shutdown, how long a running upstream sync may go on before it is cancelled
+// at its next exchange (every batch is applied with its cursor: nothing is lost).
+inline constexpr int64_t kUpstreamStopGraceMs = 10 * 1000;
 
 }  // namespace ykien::sync::tuning

@@ -1,0 +1,140 @@
+#include "pg_pool.h"
+
+namespace ykien::server::pg {
+
+namespace {
+
+void quiet_notices(void *, const char *) {}  // "relation exists, skipping" and the like
+
+}  // namespace
+
+std::string array_literal(const std::vector<Param> &elements) {
+  std::string out = "{";
+  for (size_t i = 0; i < elements.size(); ++i) {
+    if (i > 0) out += ',';
+    if (!elements[i]) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (char c : *elements[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+Lease::~Lease() {
+  if (conn_ != nullptr && owned_) pool_->give_back(conn_);
+}
+
+Lease::Lease(Lease &&o) noexcept : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_) { o.conn_ = nullptr; }
+
+Result<ResultPtr> Lease::exec(const std::string &sql, const std::vector<Param> &params, const char *what) {
+  std::vector<const char *> values;
+  values.reserve(params.size());
+  for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
+  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                           nullptr, 0));
+  ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+  std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return Status(ErrorCode::storage,
+                std::string("postgresql: ") + (what != nullptr ? what : "query") + ": " + message);
+}
+
+Status Lease::run_script(const std::string &sql, const char *what) {
+  ResultPtr r(PQexec(conn_, sql.c_str()));
+  if (r && PQresultStatus(r.get()) == PGRES_COMMAND_OK) return Status::Ok();
+  std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return Status(ErrorCode::storage, std::string("postgresql: ") + what + ": " + message);
+}
+
+Status Lease::run(const std::string &sql, const std::vector<Param> &params, const char *what) {
+  auto r = exec(sql, params, what);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<std::unique_ptr<Pool>> Pool::open(const std::string &conninfo, int max_connections) {
+  std::unique_ptr<Pool> pool(new Pool(conninfo, max_connections < 1 ? 1 : max_connections));
+  auto first = pool->connect();
+  if (!first.ok()) return first.status();
+  pool->give_back(*first);
+  std::lock_guard<std::mutex> lock(pool->mutex_);
+  pool->open_ = 1;
+  return pool;
+}
+
+Pool::~Pool() {
+  for (PGconn *c : idle_) PQfinish(c);
+}
+
+Result<PGconn *> Pool::connect() {
+  PGconn *c = PQconnectdb(conninfo_.c_str());
+  if (c == nullptr) return Status(ErrorCode::storage, "postgresql: out of memory");
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(c);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    PQfinish(c);
+    return Status(ErrorCode::storage, "postgresql: cannot connect: " + message);
+  }
+  PQsetNoticeProcessor(c, quiet_notices, nullptr);
+  return c;
+}
+
+Result<Lease> Pool::acquire() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (pinned_ != nullptr && pinned_thread_ == std::this_thread::get_id()) return Lease(this, pinned_, false);
+  cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+  if (!idle_.empty()) {
+    PGconn *c = idle_.back();
+    idle_.pop_back();
+    return Lease(this, c, true);
+  }
+  ++open_;
+  lock.unlock();
+  auto c = connect();
+  if (!c.ok()) {
+    lock.lock();
+    --open_;
+    cv_.notify_one();
+    return c.status();
+  }
+  return Lease(this, *c, true);
+}
+
+void Pool::give_back(PGconn *conn) {
+  // A connection left in a transaction (an error path) or broken is not reused as is.
+  if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+    PGresult *r = PQexec(conn, "ROLLBACK");
+    PQclear(r);
+  }
+  if (PQstatus(conn) != CONNECTION_OK) PQreset(conn);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    PQfinish(conn);
+    --open_;
+  } else {
+    idle_.push_back(conn);
+  }
+  cv_.notify_one();
+}
+
+void Pool::pin(PGconn *conn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pinned_ = conn;
+  pinned_thread_ = std::this_thread::get_id();
+}
+
+void Pool::unpin() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pinned_ = nullptr;
+  pinned_thread_ = {};
+}
+
+}  // namespace ykien::server::pg

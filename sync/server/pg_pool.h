@@ -1,0 +1,94 @@
+// A small pool of libpq connections for the PostgreSQL backend, and the little SQL
+// helpers it needs (text parameters, array literals). Thread-safe: each connection
+// is used by one thread at a time, through a Lease.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ykien/status.h"
+
+namespace ykien::server::pg {
+
+// An owned PGresult.
+struct ResultDeleter {
+  void operator()(PGresult *r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// A parameter in text form; nullopt = SQL NULL.
+using Param = std::optional<std::string>;
+
+// A PostgreSQL array literal ("{\"a\",NULL}") of these elements.
+std::string array_literal(const std::vector<Param> &elements);
+
+class Pool;
+
+// One connection borrowed from the pool, given back on destruction (reset first if
+// it broke). Move-only.
+class Lease {
+ public:
+  Lease() = default;
+  Lease(Pool *pool, PGconn *conn, bool owned) : pool_(pool), conn_(conn), owned_(owned) {}
+  ~Lease();
+  Lease(Lease &&o) noexcept;
+  Lease &operator=(Lease &&o) = delete;
+  Lease(const Lease &) = delete;
+  Lease &operator=(const Lease &) = delete;
+
+  PGconn *get() const { return conn_; }
+  // Runs one statement. Errors: storage, with PostgreSQL's message and `what`.
+  Result<ResultPtr> exec(const std::string &sql, const std::vector<Param> &params = {}, const char *what = nullptr);
+  // Several statements without parameters (a migration step).
+  Status run_script(const std::string &sql, const char *what);
+  // exec() for statements without rows.
+  Status run(const std::string &sql, const std::vector<Param> &params = {}, const char *what = nullptr);
+
+ private:
+  Pool *pool_ = nullptr;
+  PGconn *conn_ = nullptr;
+  bool owned_ = false;  // false: the exclusive section's connection, not ours to return
+};
+
+class Pool {
+ public:
+  // Connects once to check the conninfo. Errors: storage.
+  static Result<std::unique_ptr<Pool>> open(const std::string &conninfo, int max_connections);
+  ~Pool();
+  Pool(const Pool &) = delete;
+  Pool &operator=(const Pool &) = delete;
+
+  // Waits for a free connection (or opens one, up to the maximum). On the thread
+  // inside pin(), returns the pinned connection. Errors: storage (cannot connect).
+  Result<Lease> acquire();
+
+  // While pinned, every acquire() on this thread gets `conn` (the connection that
+  // holds a session lock): so a section run under that lock never waits for itself.
+  void pin(PGconn *conn);
+  void unpin();
+
+ private:
+  friend class Lease;
+  Pool(std::string conninfo, int max) : conninfo_(std::move(conninfo)), max_(max) {}
+  Result<PGconn *> connect();
+  void give_back(PGconn *conn);
+
+  std::string conninfo_;
+  int max_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<PGconn *> idle_;  // guarded by mutex_
+  int open_ = 0;                // guarded by mutex_
+  std::thread::id pinned_thread_;  // guarded by mutex_
+  PGconn *pinned_ = nullptr;       // guarded by mutex_
+};
+
+}  // namespace ykien::server::pg

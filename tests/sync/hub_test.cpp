@@ -1,0 +1,468 @@
+// Tablets ⇄ commune hub ⇄ province (DESIGN.md, Topology): a hub is a server to its
+// tablets and a client of the province. The upstream link goes down and comes back
+// at random moments while both sides edit; everything converges, nothing is lost or
+// doubled, and the hub never sees or enrolls outside its own units.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "admin.h"
+#include "fixture.h"
+#include "tcp_proxy.h"
+#include "upstream.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+int port_of(const std::string &url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
+
+// A port nothing listens on: the proxy's target while the link is "down".
+int dead_port() {
+  TcpProxy probe(0);
+  return probe.port();  // closed again when probe goes
+}
+
+// A hub in this process: its own data dir (no units of its own: they come from
+// upstream), an Upstream client and a SyncServer for its tablets.
+class Hub {
+ public:
+  Hub(const std::string &upstream_url, const std::string &code, int64_t interval_ms) {
+    auto storage = server::open_sqlite_storage(dir_.path());
+    INFO(storage.status().to_string());
+    REQUIRE(storage.ok());
+    storage_ = std::move(*storage);
+    server::UpstreamOptions uo;
+    uo.url = upstream_url;
+    uo.enroll_code = code;
+    uo.device_name = "hub of 26734";
+    uo.interval_ms = interval_ms;
+    uo.retry_base_ms = 20;
+    uo.retry_max_ms = 200;
+    uo.stop_grace_ms = 5000;
+    uo.client.max_attempts = 2;
+    uo.client.backoff_base_ms = 10;
+    uo.client.backoff_max_ms = 50;
+    // Small batches, so that cuts land between batches as well as inside them.
+    uo.client.push_batch_changes = 60;
+    uo.client.pull_batch_changes = 60;
+    uo.transport.connect_timeout_ms = 2000;
+    uo.transport.timeout_ms = 5000;
+    auto up = server::Upstream::open(*storage_, uo);
+    INFO(up.status().to_string());
+    REQUIRE(up.ok());
+    REQUIRE(*up != nullptr);
+    upstream_ = std::move(*up);
+    server::ServerOptions so;
+    so.host = "127.0.0.1";
+    so.port = 0;
+    server_ = std::make_unique<server::SyncServer>(*storage_, so);
+    Status st = server_->start();
+    INFO(st.to_string());
+    REQUIRE(st.ok());
+  }
+  ~Hub() {
+    upstream_->stop();
+    server_->stop();
+  }
+  void start_upstream_thread() { upstream_->start(server_.get()); }
+  server::Upstream &upstream() { return *upstream_; }
+  server::Storage &storage() { return *storage_; }
+  Database &data() { return storage_->data(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  Result<std::string> code(const std::vector<std::string> &scopes) {
+    return server::create_enrollment_code(*storage_, scopes, true, 3600 * 1000, SystemClock::instance());
+  }
+  // An upstream sync that must work (the link is up); retries a connection an
+  // earlier cut left half-dead.
+  sync::SyncReport sync_ok() {
+    Status last;
+    for (int i = 0; i < 20; ++i) {
+      auto r = upstream_->sync_now();
+      if (r.ok()) return *r;
+      last = r.status();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    INFO(last.to_string());
+    FAIL("the hub's upstream sync keeps failing with the link up");
+    return {};
+  }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<server::Storage> storage_;
+  std::unique_ptr<server::Upstream> upstream_;
+  std::unique_ptr<server::SyncServer> server_;
+};
+
+std::set<std::string> opinion_ids(Database &db, const std::string &scope) {
+  OpinionFilter f;
+  f.scope = scope;
+  f.limit = 1000000;
+  auto list = db.list_opinions(f);
+  REQUIRE(list.ok());
+  std::set<std::string> ids;
+  for (const auto &o : *list) ids.insert(o.id);
+  return ids;
+}
+
+std::vector<std::string> conflict_ids(Database &db) {
+  auto list = db.list_conflicts(false);
+  REQUIRE(list.ok());
+  std::vector<std::string> ids;
+  for (const auto &c : *list) ids.push_back(c.id + "|" + c.status);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a hub enrolls devices only inside its upstream units", "[sync][hub]") {
+  TestServer province;
+  Hub hub(province.url(), province.code({kCommune}), 3600 * 1000);
+  auto before = hub.code({kHamlet1});  // units come with the first upstream sync
+  CHECK(before.status().code() == ErrorCode::not_found);
+  auto report = hub.sync_ok();
+  CHECK(report.pulled > 0);
+  auto state = hub.upstream().state();
+  CHECK(state.enrolled);
+  CHECK(state.scopes == std::vector<std::string>{kCommune});
+  CHECK(hub.code({kHamlet1}).ok());
+  CHECK(hub.code({kCommune}).ok());
+  auto outside = hub.code({kOtherCommune});
+  CHECK(outside.status().code() == ErrorCode::forbidden);
+  CHECK(outside.status().message().find("outside this hub's units") != std::string::npos);
+  CHECK(hub.code({kHamlet1, "vn/79"}).status().code() == ErrorCode::forbidden);
+  CHECK(server::check_hub_scopes(hub.storage(), {kOtherCommune}).code() == ErrorCode::forbidden);
+  // Nothing of the other commune came down.
+  CHECK_FALSE(hub.data().find_unit_by_scope(kOtherCommune).ok());
+  // A plain server is no hub: no restriction.
+  CHECK(server::check_hub_scopes(province.storage(), {kOtherCommune}).ok());
+}
+
+TEST_CASE("a hub refuses a bad enrollment code and keeps its enrollment across restarts", "[sync][hub]") {
+  TestServer province;
+  TempDir dir;
+  auto storage = server::open_sqlite_storage(dir.path());
+  REQUIRE(storage.ok());
+  server::UpstreamOptions uo;
+  uo.url = province.url();
+  uo.enroll_code = "AAAA-BBBB-CCCC";
+  auto bad = server::Upstream::open(**storage, uo);
+  CHECK(bad.status().code() == ErrorCode::unauthorized);
+  CHECK(bad.status().message().find("refused the enrollment code") != std::string::npos);
+  // Known as a hub (the URL is kept) but not enrolled: no device may enroll here yet.
+  CHECK(server::check_hub_scopes(**storage, {kCommune}).code() == ErrorCode::invalid_state);
+
+  uo.enroll_code = province.code({kCommune});
+  {
+    auto up = server::Upstream::open(**storage, uo);
+    INFO(up.status().to_string());
+    REQUIRE(up.ok());
+    REQUIRE((*up)->sync_now().ok());
+  }
+  // A later start needs no flags: URL, token and cursors are in the data database.
+  server::UpstreamOptions none;
+  auto again = server::Upstream::open(**storage, none);
+  REQUIRE(again.ok());
+  REQUIRE(*again != nullptr);
+  CHECK((*again)->state().enrolled);
+  CHECK((*again)->state().url == province.url());
+  auto r = (*again)->sync_now();
+  REQUIRE(r.ok());
+  CHECK(r->pulled == 0);
+  CHECK(r->round_trips == 1);
+  auto stored = server::read_upstream_state(**storage);
+  REQUIRE(stored.ok());
+  CHECK(stored->last_ok_ms > 0);
+  CHECK(stored->last_error.empty());
+  // A server that was never given an upstream is no hub.
+  TempDir plain_dir;
+  auto plain = server::open_sqlite_storage(plain_dir.path());
+  REQUIRE(plain.ok());
+  auto none_up = server::Upstream::open(**plain, none);
+  REQUIRE(none_up.ok());
+  CHECK(*none_up == nullptr);
+}
+
+TEST_CASE("tablets, hub and province converge while the upstream link comes and goes", "[sync][hub][cut]") {
+  TestServer province;
+  const int province_port = port_of(province.url());
+  const int down_port = dead_port();
+  TcpProxy link(province_port);
+  const std::string via = "http://127.0.0.1:" + std::to_string(link.port());
+  Hub hub(via, province.code({kCommune}), /*interval_ms=*/25);
+  hub.sync_ok();  // the commune's units come down
+  hub.start_upstream_thread();
+
+  auto hub_code = [&](const std::vector<std::string> &scopes) {
+    auto c = hub.code(scopes);
+    INFO(c.status().to_string());
+    REQUIRE(c.ok());
+    return *c;
+  };
+  Tablet h1(hub.url(), "h1");  // at the hub, one hamlet
+  Tablet h2(hub.url(), "h2");  // at the hub, the whole commune
+  Tablet p(province.url(), "p");  // at the province, the same commune
+  Tablet q(province.url(), "q");  // at the province, another commune
+  h1.enroll(hub_code({kHamlet1}));
+  h2.enroll(hub_code({kCommune}));
+  p.enroll(province.code({kCommune}));
+  q.enroll(province.code({kOtherCommune}));
+  for (Tablet *t : {&h1, &h2, &p, &q}) t->sync_ok();
+
+  struct Side {
+    Tablet *tablet;
+    std::string scope;  // where it records
+    const char *name;
+  };
+  std::vector<Side> sides = {{&h1, kHamlet1, "h1"}, {&h2, kHamlet2, "h2"}, {&p, kHamlet1, "p"}};
+  std::set<std::string> recorded;  // commune opinions, every side
+  std::set<std::string> deleted;
+  size_t other_commune = 0;
+  std::mt19937 rng(20240703);
+  auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+
+  for (int round = 0; round < 30; ++round) {
+    switch (pick(4)) {  // the upstream link, at a random moment
+      case 0:
+        link.set_target(province_port);
+        link.set_cut(0, 0);
+        break;
+      case 1:
+        link.set_target(province_port);
+        link.set_cut(0.5, 6000);  // flaky: connections die mid-exchange
+        break;
+      case 2:
+        link.set_target(down_port);  // down: nothing gets through
+        break;
+      default:
+        break;
+    }
+    for (auto &side : sides) {
+      for (int i = pick(3); i > 0; --i) {
+        recorded.insert(side.tablet->record(side.scope, std::string(side.name) + " r" + std::to_string(round)).id);
+      }
+      // Edits on both sides of the link, often of the same opinions.
+      auto mine = opinion_ids(side.tablet->db(), kCommune);
+      std::vector<std::string> list(mine.begin(), mine.end());
+      if (!list.empty()) {
+        for (int i = pick(3); i > 0; --i) {
+          OpinionPatch patch;
+          patch.content = std::string(side.name) + " edit " + std::to_string(round) + "." + std::to_string(i);
+          (void)side.tablet->db().update_opinion(list[static_cast<size_t>(pick(static_cast<int>(list.size())))], patch);
+        }
+        if (pick(10) == 0) {
+          const std::string &victim = list[static_cast<size_t>(pick(static_cast<int>(list.size())))];
+          if (side.tablet->db().delete_opinion(victim).ok()) deleted.insert(victim);
+        }
+      }
+      if (pick(3) != 0) side.tablet->sync_ok();  // tablets reach their own server directly
+    }
+    if (pick(4) == 0) {
+      q.record("vn/79/26735/ap-9", "q r" + std::to_string(round));
+      ++other_commune;
+      q.sync_ok();
+    }
+    if (pick(3) == 0) hub.upstream().request_sync();
+    if (pick(5) == 0) (void)hub.upstream().sync_now();  // on demand, whatever the link
+    std::this_thread::sleep_for(std::chrono::milliseconds(pick(30)));
+  }
+
+  // The link comes back for good; everyone catches up.
+  link.set_target(province_port);
+  link.set_cut(0, 0);
+  for (int i = 0; i < 2; ++i) {
+    h1.sync_ok();
+    h2.sync_ok();
+    hub.sync_ok();
+    p.sync_ok();
+    q.sync_ok();
+    hub.sync_ok();
+  }
+  h1.sync_ok();
+  h2.sync_ok();
+
+  // Concurrent edits of one opinion across the link are not hidden: a conflict, at
+  // the hub or the province, replicated everywhere.
+  std::string shared = *opinion_ids(h2.db(), kHamlet1).begin();
+  REQUIRE(opinion_ids(p.db(), kHamlet1).count(shared) == 1);
+  OpinionPatch at_hub, at_province;
+  at_hub.content = "sửa ở xã";
+  at_province.content = "sửa ở tỉnh";
+  (void)h2.db().update_opinion(shared, at_hub);
+  (void)p.db().update_opinion(shared, at_province);
+  p.sync_ok();
+  h2.sync_ok();
+  hub.sync_ok();
+  p.sync_ok();
+  hub.sync_ok();
+  h1.sync_ok();
+  h2.sync_ok();
+  hub.upstream().stop();
+
+  CHECK(link.cuts() > 0);
+  // Nothing lost, nothing doubled: exactly the opinions recorded, less the deleted.
+  std::set<std::string> expected;
+  std::set_difference(recorded.begin(), recorded.end(), deleted.begin(), deleted.end(),
+                      std::inserter(expected, expected.end()));
+  CHECK(opinion_ids(province.data(), kCommune) == expected);
+  CHECK(count_opinions(province.data(), kCommune) == expected.size());
+  CHECK(count_opinions(province.data(), kOtherCommune) == other_commune);
+  // Identical opinions everywhere, and identical replicated state where the scopes match.
+  const std::string digest = opinions_digest(province.data(), kCommune);
+  CHECK(opinions_digest(hub.data(), kCommune) == digest);
+  CHECK(opinions_digest(h2.db(), kCommune) == digest);
+  CHECK(opinions_digest(p.db(), kCommune) == digest);
+  CHECK(opinions_digest(h1.db(), kHamlet1) == opinions_digest(province.data(), kHamlet1));
+  CHECK(hash_of(hub.data()) == p.hash());
+  CHECK(h2.hash() == p.hash());
+  // The hub holds nothing of the other commune.
+  CHECK(count_opinions(hub.data(), kOtherCommune) == 0);
+  CHECK_FALSE(hub.data().find_unit_by_scope(kOtherCommune).ok());
+  // Conflicts, wherever detected, are everywhere.
+  auto conflicts = conflict_ids(province.data());
+  CHECK_FALSE(conflicts.empty());
+  CHECK(conflict_ids(hub.data()) == conflicts);
+  CHECK(conflict_ids(p.db()) == conflicts);
+  CHECK(conflict_ids(h2.db()) == conflicts);
+  CHECK(hub.data().check_integrity().ok());
+}
+
+namespace {
+
+// ykien-server as a hub in a child process: --upstream and --enroll-code.
+class HubProcess {
+ public:
+  explicit HubProcess(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+  ~HubProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  void start(const std::vector<std::string> &extra) {
+    std::string port_file = data_dir_ + "/port";
+    std::filesystem::remove(port_file);
+    // The same port on a restart, so that its tablets find it again.
+    std::vector<std::string> args = {"ykien-server", "serve",     "--data", data_dir_, "--host",
+                                     "127.0.0.1",    "--port",    std::to_string(port_), "--port-file",
+                                     port_file};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      std::string log = data_dir_ + "/server.log";
+      FILE *f = std::freopen(log.c_str(), "a", stderr);
+      (void)f;
+      std::vector<char *> argv;
+      for (auto &a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(YKIEN_SERVER_BIN, argv.data());
+      _exit(127);
+    }
+    int port = 0;
+    for (int i = 0; i < 1000 && port == 0; ++i) {  // up to 10 s
+      std::ifstream in(port_file);
+      if (!(in >> port)) port = 0;
+      if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(port > 0);
+    port_ = port;
+  }
+  void signal(int sig) { ::kill(pid_, sig); }
+  int terminate() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 1500; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::string data_dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Polls `ready` every 100 ms for up to `ms`.
+template <typename F>
+bool eventually(F ready, int ms = 15000) {
+  for (int waited = 0; waited < ms; waited += 100) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return ready();
+}
+
+}  // namespace
+
+TEST_CASE("ykien-server serve --upstream --enroll-code: a hub process, SIGUSR1 and SIGTERM", "[sync][hub]") {
+  TestServer province;
+  TempDir dir;
+  HubProcess hub(dir.path());
+  // A long interval: after its first sync, the hub syncs again only when asked.
+  hub.start({"--upstream", province.url(), "--enroll-code", province.code({kCommune}), "--upstream-interval", "3600"});
+  auto hub_state = [&] {
+    auto storage = server::open_sqlite_storage(dir.path());
+    REQUIRE(storage.ok());
+    auto s = server::read_upstream_state(**storage);
+    REQUIRE(s.ok());
+    return *s;
+  };
+  REQUIRE(eventually([&] { return hub_state().last_ok_ms > 0; }));
+  CHECK(hub_state().enrolled);
+  std::string code;
+  {
+    auto storage = server::open_sqlite_storage(dir.path());
+    REQUIRE(storage.ok());
+    auto c = server::create_enrollment_code(**storage, {kHamlet1}, false, 3600 * 1000, SystemClock::instance());
+    INFO(c.status().to_string());
+    REQUIRE(c.ok());
+    code = *c;
+  }
+  Tablet t(hub.url(), "t");
+  t.enroll(code);
+  t.sync_ok();
+  Opinion o = t.record(kHamlet1, "đèn đường hỏng");
+  t.sync_ok();
+  hub.signal(SIGUSR1);  // on demand
+  CHECK(eventually([&] { return province.data().get_opinion(o.id).ok(); }));
+  CHECK(hub.terminate() == 0);
+
+  // A restart needs no upstream flags; the province's edits come down on SIGUSR1.
+  hub.start({"--upstream-interval", "3600"});
+  Tablet p(province.url(), "p");
+  p.enroll(province.code({kCommune}));
+  p.sync_ok();
+  OpinionPatch patch;
+  patch.content = "đã sửa đèn";
+  REQUIRE(p.db().update_opinion(o.id, patch).ok());
+  p.sync_ok();
+  bool came_down = eventually([&] {
+    hub.signal(SIGUSR1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    t.sync_ok();
+    auto mine = t.db().get_opinion(o.id);
+    return mine.ok() && mine->content == "đã sửa đèn";
+  });
+  CHECK(came_down);
+  CHECK(hub.terminate() == 0);
+}
