@@ -457,6 +457,50 @@ YKIEN_API int ykien_sync_cancel(ykien_sync *sync, ykien_error *err);
  * {"change":{...},"code","message"}. Caller owns `*out_json`. Errors: EINVALID, ESTATE, ESTORAGE. */
 YKIEN_API int ykien_sync_refused(char **out_json, ykien_sync *sync, ykien_error *err);
 
+/* ---- Bundles: sync by file where there is no network (docs/bundle-format.md) --
+ * A bundle is one file (USB stick, SD card) holding the changes a named peer lacks,
+ * with a manifest and a SHA-256 checksum. Each database goes by a name in bundles
+ * (ykien_bundle_set_name; by default its sync device id, else its site id) and keeps
+ * per-peer cursors, so a bundle in return does not resend what arrived. Libraries
+ * built without sync say so with YKIEN_ESTATE. */
+
+/* Where an export or import stands; borrowed for the callback's duration. */
+typedef struct ykien_bundle_progress {
+  const char *phase; /* "export", "write" (export); "read", "apply" (import) */
+  int64_t done;      /* changes handled so far */
+  int64_t total;     /* changes in all; 0 while unknown */
+} ykien_bundle_progress;
+
+/* Called on the calling thread during ykien_bundle_export / ykien_bundle_import.
+ * It must not call back into the same database. */
+typedef void (*ykien_bundle_progress_fn)(const ykien_bundle_progress *progress, void *ctx);
+
+/* Sets the name this database goes by in bundles (1 to 128 bytes of UTF-8).
+ * Errors: EINVALID, ESTATE, ESTORAGE. */
+YKIEN_API int ykien_bundle_set_name(ykien_db *db, const char *name, ykien_error *err);
+
+/* Writes to `path` a bundle for `peer` with every change here that `peer` has not
+ * acknowledged, except those that came from it. The file appears whole or not at
+ * all (an existing file is replaced). `progress` may be NULL. `*out_json` (may be
+ * NULL): {"id","for","from","changes","bytes","from_cursor","to_cursor",
+ * "received_cursor"}. Caller owns it: free with ykien_free.
+ * Errors: EINVALID (NULL or unusable peer or path), ESTORAGE (cannot write the file),
+ * ETOOLARGE, ESTATE (closed db; built without sync). */
+YKIEN_API int ykien_bundle_export(char **out_json, ykien_db *db, const char *peer, const char *path,
+                                  ykien_bundle_progress_fn progress, void *ctx, ykien_error *err);
+
+/* Verifies the bundle at `path` (format version, checksum, content) and applies all
+ * its changes in one transaction, with the peer's cursors; nothing is applied when
+ * it fails. Importing a bundle again, or an older one, changes nothing. Observers
+ * hear of the rows it brought. `progress` may be NULL. `*out_json` (may be NULL):
+ * {"from","for","changes","applied","ignored","conflicts","in_sequence"}. Caller
+ * owns it: free with ykien_free.
+ * Errors: ENOTFOUND (no such file), ECORRUPT (not a bundle, truncated, checksum
+ * mismatch), EVERSION (a newer bundle format), EINVALID (NULL path; err->field "for":
+ * made for another peer), ETOOLARGE, ESTATE, ESTORAGE. */
+YKIEN_API int ykien_bundle_import(char **out_json, ykien_db *db, const char *path, ykien_bundle_progress_fn progress,
+                                  void *ctx, ykien_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -82,4 +82,32 @@ YKIEN_API int ykien_sync_refused(char **out_json, ykien_sync *sync, ykien_error 
   });
 }
 
+YKIEN_API int ykien_bundle_set_name(ykien_db *db, const char *name, ykien_error *err) {
+  return guard("ykien_bundle_set_name", err, [&]() -> Status {
+    YKIEN_TRY(need(name, "name"));
+    std::shared_ptr<DbState> state;
+    YKIEN_TRY(lookup_db(db, &state));
+    return no_sync();
+  });
+}
+YKIEN_API int ykien_bundle_export(char **out_json, ykien_db *db, const char *peer, const char *path,
+                                  ykien_bundle_progress_fn, void *, ykien_error *err) {
+  return guard_out("ykien_bundle_export", out_json, err, [&]() -> Status {
+    YKIEN_TRY(need(peer, "peer"));
+    YKIEN_TRY(need(path, "path"));
+    std::shared_ptr<DbState> state;
+    YKIEN_TRY(lookup_db(db, &state));
+    return no_sync();
+  });
+}
+YKIEN_API int ykien_bundle_import(char **out_json, ykien_db *db, const char *path, ykien_bundle_progress_fn, void *,
+                                  ykien_error *err) {
+  return guard_out("ykien_bundle_import", out_json, err, [&]() -> Status {
+    YKIEN_TRY(need(path, "path"));
+    std::shared_ptr<DbState> state;
+    YKIEN_TRY(lookup_db(db, &state));
+    return no_sync();
+  });
+}
+
 }  // extern "C"

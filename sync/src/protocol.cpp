@@ -378,6 +378,18 @@ Status decode(std::string_view text, PullReply *out) {
   });
 }
 
+std::string encode_changes(const std::vector<Change> &changes) {
+  return guarded_encode([&] { return dump({{"changes", changes_to_json(changes)}}); });
+}
+
+Status decode_changes(std::string_view text, std::vector<Change> *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    return changes_from_json(j, out);
+  });
+}
+
 int http_status_for(ErrorCode code) {
   switch (code) {
     case ErrorCode::ok: return 200;

@@ -97,6 +97,10 @@ static void on_progress(const ykien_sync_progress *p, void *ctx) {
   if (seen->cancel_me != NULL) ykien_sync_cancel(seen->cancel_me, NULL);
 }
 
+static void on_bundle_progress(const ykien_bundle_progress *p, void *ctx) {
+  if (p->phase != NULL && p->done >= 0) ((progress_seen *)ctx)->calls++;
+}
+
 int main(void) {
   ykien_error err;
   ykien_db *db = NULL, *other = NULL;
@@ -360,6 +364,62 @@ int main(void) {
     free(changes);
   }
 after_sync:
+
+  /* ---- Bundles: the same two replicas exchange a file (docs/bundle-format.md). ---- */
+  {
+    char bundle[512], cut[512];
+    progress_seen seen;
+    FILE *in, *out;
+    char buf[256];
+    size_t n;
+    int rc;
+
+    memset(&seen, 0, sizeof seen);
+    temp_file(bundle, sizeof bundle, "t.ykb");
+    temp_file(cut, sizeof cut, "cut.ykb");
+    rc = ykien_bundle_set_name(db, "tablet", &err);
+    if (rc == YKIEN_ESTATE) goto after_bundles; /* built without sync */
+    CHECK_OK(rc, &err);
+    CHECK_OK(ykien_bundle_set_name(other, "office", &err), &err);
+    CHECK_CODE(ykien_bundle_set_name(other, "", &err), YKIEN_EINVALID, &err);
+    CHECK_OK(ykien_opinion_record(NULL, db, opinion_json, &err), &err);
+    CHECK_OK(ykien_bundle_export(&json, db, "office", bundle, on_bundle_progress, &seen, &err), &err);
+    CHECK(contains(json, "\"for\":\"office\"") && contains(json, "\"from\":\"tablet\""));
+    CHECK(seen.calls >= 2);
+    ykien_free(json);
+    h2.calls = 0;
+    CHECK_OK(ykien_bundle_import(&json, other, bundle, NULL, NULL, &err), &err);
+    CHECK(contains(json, "\"from\":\"tablet\"") && !contains(json, "\"applied\":0"));
+    CHECK(h2.calls >= 1);
+    ykien_free(json);
+    CHECK_OK(ykien_bundle_import(&json, other, bundle, NULL, NULL, &err), &err);
+    CHECK(contains(json, "\"applied\":0"));
+    ykien_free(json);
+    CHECK_OK(ykien_db_state_hash(&json, db, &err), &err);
+    CHECK_OK(ykien_db_state_hash(&json2, other, &err), &err);
+    CHECK(json != NULL && json2 != NULL && strcmp(json, json2) == 0);
+    ykien_free(json);
+    ykien_free(json2);
+    /* A bundle cut short is refused with a clear error. */
+    in = fopen(bundle, "rb");
+    out = fopen(cut, "wb");
+    CHECK(in != NULL && out != NULL);
+    if (in != NULL && out != NULL) {
+      n = fread(buf, 1, sizeof buf, in);
+      fwrite(buf, 1, n, out);
+    }
+    if (in != NULL) fclose(in);
+    if (out != NULL) fclose(out);
+    CHECK_CODE(ykien_bundle_import(&json, other, cut, NULL, NULL, &err), YKIEN_ECORRUPT, &err);
+    CHECK(json == NULL && contains(err.message, "truncated"));
+    CHECK_CODE(ykien_bundle_import(&json, other, "/no/such/bundle.ykb", NULL, NULL, &err), YKIEN_ENOTFOUND, &err);
+    /* Not for this database. */
+    CHECK_OK(ykien_bundle_export(NULL, db, "someone-else", bundle, NULL, NULL, &err), &err);
+    CHECK_CODE(ykien_bundle_import(NULL, other, bundle, NULL, NULL, &err), YKIEN_EINVALID, &err);
+    CHECK(strcmp(err.field, "for") == 0);
+    CHECK_CODE(ykien_bundle_export(NULL, db, NULL, bundle, NULL, NULL, &err), YKIEN_EINVALID, &err);
+  }
+after_bundles:
 
   /* Close: observers released; the handle is dead; double close is harmless. */
   ykien_db_close(db);

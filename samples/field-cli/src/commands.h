@@ -21,6 +21,7 @@ void add_report_command(CLI::App &app, Context &ctx);
 void add_conflict_commands(CLI::App &app, Context &ctx);
 void add_demo_data_command(CLI::App &app, Context &ctx);
 void add_sync_commands(CLI::App &app, Context &ctx);      // enroll, sync
+void add_bundle_commands(CLI::App &app, Context &ctx);    // bundle export|import
 
 // A subcommand with its description and help in the user's language.
 CLI::App *add_command(CLI::App &parent, const std::string &name, const std::string &description_key);

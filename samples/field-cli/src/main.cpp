@@ -97,6 +97,7 @@ int run(int argc, char **argv) {
   add_conflict_commands(app, ctx);
   add_demo_data_command(app, ctx);
   add_sync_commands(app, ctx);
+  add_bundle_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

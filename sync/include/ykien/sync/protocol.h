@@ -101,6 +101,12 @@ Status decode(std::string_view json, PushReply *out);
 Status decode(std::string_view json, PullRequest *out);
 Status decode(std::string_view json, PullReply *out);
 
+// A bare list of changes, {"changes": [Change, ...]}: the payload of a bundle
+// (docs/bundle-format.md). The same Change JSON as in push and pull.
+std::string encode_changes(const std::vector<Change> &changes);
+// Errors: corrupt (not JSON), invalid_argument (field "changes[i].<name>").
+Status decode_changes(std::string_view json, std::vector<Change> *out);
+
 // ---- Errors and HTTP ----
 // The HTTP status that carries an error code (400, 401, 403, 409, 413, 426, 5xx...).
 int http_status_for(ErrorCode code);

@@ -1,0 +1,140 @@
+// Sync by file where there is no network: a bundle carries the changes a peer
+// lacks, with a manifest and a checksum, on a USB stick or an SD card.
+// Format in prose: docs/bundle-format.md.
+//
+// Peers are named: a database goes by its bundle name (bundle_name()) and keeps,
+// per peer name, three cursors in its settings (not replicated):
+//   sent      - its own log position the last bundle for that peer reached;
+//   acked     - its own log position the peer confirmed holding (the "received"
+//               cursor of the peer's bundles); the next bundle starts here, so a
+//               lost bundle costs nothing but a resend;
+//   received  - the peer's log position up to which this database holds all the
+//               peer's changes; sent back as the acknowledgement.
+// Thread-safety: as Database (calls are serialized by it); the functions keep no state.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/clock.h"
+#include "ykien/database.h"
+#include "ykien/status.h"
+
+namespace ykien::sync {
+
+// The bundle format this build writes and reads (docs/bundle-format.md, "Versions").
+inline constexpr int kBundleFormatVersion = 1;
+
+// What a bundle's header says about it.
+struct BundleManifest {
+  int format = kBundleFormatVersion;
+  std::string id;             // UUIDv7 of this bundle
+  std::string exporter;       // the exporter's bundle name (the origin at the importer)
+  std::string exporter_site;  // the exporter database's site id (16 hex digits)
+  std::string for_peer;       // the name of the peer it was made for
+  int64_t created_ms = 0;     // exporter's clock, ms since the Unix epoch (UTC)
+  int64_t from_cursor = 0;    // the exporter's changes after this position...
+  int64_t to_cursor = 0;      // ...up to this one (the exporter's "sent" cursor)
+  int64_t received_cursor = 0;  // the peer's position up to which the exporter holds all its changes
+  int64_t changes = 0;          // number of changes in the payload
+  std::vector<std::string> scopes;  // only rows in these scopes; empty = all
+  bool confidential = true;         // false: confidential cells were left out
+  int64_t payload_bytes = 0;        // size of the gzip payload in the file
+};
+
+struct BundleProgress {
+  std::string phase;  // "export", "write" / "read", "apply"
+  int64_t done = 0;   // changes handled so far
+  int64_t total = 0;  // changes in all; 0 while unknown
+};
+using BundleProgressFn = std::function<void(const BundleProgress &)>;
+
+struct BundleExportOptions {
+  // The name this database goes by for the peer; empty = bundle_name(db).
+  std::string self;
+  // Only rows in (or below) these scopes, e.g. an enrolled device's; empty = all.
+  std::vector<std::string> scopes;
+  bool include_confidential = true;
+  BundleProgressFn on_progress;  // called on the calling thread; may be empty
+  const Clock *clock = nullptr;  // borrowed; null = system clock (the "created" time)
+};
+
+struct BundleExportReport {
+  BundleManifest manifest;
+  int64_t file_bytes = 0;
+};
+
+// Writes to `path` a bundle for `peer` holding every change here that `peer` has
+// not acknowledged, leaving out those that came from `peer` (their origin), and
+// records the "sent" cursor. The file appears whole or not at all (temporary file,
+// fsync, rename); an existing file at `path` is replaced.
+// Errors: invalid_argument (empty or unusable peer name), storage (cannot write the
+// file or read the database), too_large (beyond tuning::kMaxBundleBytes).
+Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
+                                         const BundleExportOptions &options = {});
+
+struct BundleImportOptions {
+  // Names this database answers to (the bundle's "for" must be one of them);
+  // empty = bundle_names(db).
+  std::vector<std::string> self_names;
+  // Called after the file is verified and decoded, before anything is applied. May
+  // refuse the bundle (its Status is returned, nothing applied) and may change
+  // `*peer`, the name the exporter's cursors are kept under and the origin recorded
+  // on its changes (default: manifest.exporter). The server uses it for scopes.
+  std::function<Status(const BundleManifest &manifest, const std::vector<Change> &changes, std::string *peer)>
+      check;
+  // Called after the commit with the changes of the bundle (for observers).
+  std::function<void(const std::vector<Change> &changes)> on_applied;
+  BundleProgressFn on_progress;
+};
+
+struct BundleImportReport {
+  BundleManifest manifest;
+  std::string peer;        // the origin the changes were recorded with
+  int64_t applied = 0;     // cells that won and were written
+  int64_t ignored = 0;     // older than or identical to what is here (e.g. imported before)
+  int64_t conflicts = 0;   // conflict records created
+  bool in_sequence = true; // false: an earlier bundle from this peer is missing; its changes
+                           // were applied, but "received" did not move (the next bundle repairs it)
+  bool acknowledged = false;  // the peer's acknowledgement moved this database's "acked" cursor
+};
+
+// Verifies the file at `path` (format version, then checksum, then manifest and
+// changes) before touching the database, then applies all its changes and the
+// updated cursors in one transaction (origin = the exporter, conflict detection
+// on). Importing the same bundle again, or an older one after a newer one, changes
+// nothing but what merging does anyway (nothing).
+// Errors: not_found (no such file), storage (unreadable file, database),
+// corrupt (not a bundle, truncated, checksum mismatch, malformed content),
+// unsupported_version (a newer bundle format), invalid_argument (field "for": the
+// bundle is for another peer), and whatever `check` returns.
+Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
+                                         const BundleImportOptions &options = {});
+
+// Reads and verifies the file at `path` without touching any database: the manifest
+// and, if `changes` is not null, the changes. Errors: as import_bundle's file errors.
+Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> *changes = nullptr);
+
+// This database's bundle name: the setting "bundle.name" if set, else its sync
+// device id if it is enrolled with a server, else its site id (16 hex digits).
+Result<std::string> bundle_name(const Database &db);
+// Every name a bundle may be addressed to here: bundle_name(), the device id, the site id.
+Result<std::vector<std::string>> bundle_names(const Database &db);
+// Sets the name this database goes by in bundles. Errors: invalid_argument, storage.
+Status set_bundle_name(Database &db, const std::string &name);
+
+// The cursors kept for `peer` (all 0 for a peer never seen).
+struct BundlePeerState {
+  int64_t sent = 0;
+  int64_t acked = 0;
+  int64_t received = 0;
+};
+Result<BundlePeerState> bundle_peer_state(const Database &db, const std::string &peer);
+
+// Checks a peer name: 1 to 128 bytes of UTF-8 without control characters.
+Status check_peer_name(const std::string &name, const std::string &field);
+
+}  // namespace ykien::sync

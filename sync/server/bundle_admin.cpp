@@ -1,0 +1,110 @@
+#include "bundle_admin.h"
+
+#include <optional>
+
+#include "ykien/hlc.h"
+
+namespace ykien::server {
+namespace {
+
+Result<Database *> engine_data(Storage &storage) {
+  Database *db = storage.engine_database();
+  if (db == nullptr) {
+    return Status(ErrorCode::invalid_state, "bundles need the SQLite backend (--data DIR) for now");
+  }
+  return db;
+}
+
+std::vector<std::string> server_names(const Database &db) {
+  std::vector<std::string> names{kServerBundleName};
+  if (auto own = sync::bundle_names(db); own.ok()) names.insert(names.end(), own->begin(), own->end());
+  return names;
+}
+
+// The enrolled device a bundle or a name stands for; null when none.
+Result<std::optional<DeviceRecord>> find_device(Storage &storage, const std::string &id, const std::string &site) {
+  auto devices = storage.list_devices();
+  if (!devices) return devices.status();
+  std::optional<DeviceRecord> found;
+  for (const auto &d : *devices) {
+    if (d.id == id || (!site.empty() && d.site == site)) {
+      // An active enrollment of the same tablet wins over a revoked one.
+      if (!found || (found->revoked_at_ms != 0 && d.revoked_at_ms == 0)) found = d;
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const std::string &peer,
+                                                      const std::string &path, const ServerBundleExport &options) {
+  auto db = engine_data(storage);
+  if (!db) return db.status();
+  YKIEN_TRY(sync::check_peer_name(peer, "for"));
+  sync::BundleExportOptions eo;
+  eo.self = kServerBundleName;
+  eo.on_progress = options.on_progress;
+  eo.clock = options.clock;
+  auto device = find_device(storage, peer, {});
+  if (!device) return device.status();
+  if (device->has_value()) {
+    const DeviceRecord &d = **device;
+    if (d.revoked_at_ms != 0) return Status(ErrorCode::unauthorized, "device " + d.id + " is revoked");
+    eo.scopes = d.scopes;
+    eo.include_confidential = d.confidential;
+  } else {
+    eo.scopes = options.scopes;
+    eo.include_confidential = options.confidential;
+  }
+  return sync::export_bundle(**db, peer, path, eo);
+}
+
+Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
+                                                      const sync::BundleProgressFn &on_progress, const Clock *clock) {
+  auto db = engine_data(storage);
+  if (!db) return db.status();
+  std::optional<DeviceRecord> device;
+  sync::BundleImportOptions io;
+  io.self_names = server_names(**db);
+  io.on_progress = on_progress;
+  io.check = [&](const sync::BundleManifest &m, const std::vector<Change> &changes, std::string *peer) -> Status {
+    auto found = find_device(storage, m.exporter, m.exporter_site);
+    if (!found) return found.status();
+    device = *found;
+    if (!device) return {};  // another peer: its name is its origin
+    if (device->revoked_at_ms != 0) {
+      return {ErrorCode::unauthorized, "the bundle comes from device " + device->id + ", which is revoked"};
+    }
+    int64_t outside = 0;
+    size_t first = 0;
+    for (size_t i = 0; i < changes.size(); ++i) {
+      if (!scope_covers(device->scopes, changes[i].scope)) {
+        if (outside++ == 0) first = i;
+      }
+    }
+    if (outside > 0) {
+      return {ErrorCode::forbidden,
+              std::to_string(outside) + " change(s) lie outside the units of device " + device->id + " (first: " +
+                  changes[first].table + " " + changes[first].id + " in " + changes[first].scope +
+                  "); nothing was applied",
+              "changes[" + std::to_string(first) + "].scope"};
+    }
+    *peer = device->id;  // as its pushes: pulls then leave these changes out
+    return {};
+  };
+  auto r = sync::import_bundle(**db, path, io);
+  if (!r) return r;
+  // The device holds the server's changes up to the cursor it acknowledged: the
+  // same acknowledgement as a pull's, which lets tombstones be purged.
+  if (device && r->acknowledged) {
+    auto state = sync::bundle_peer_state(**db, device->id);
+    if (state.ok() && state->acked > device->acked_cursor) {
+      const Clock &c = clock != nullptr ? *clock : SystemClock::instance();
+      YKIEN_TRY(storage.record_pull_ack(device->id, state->acked, c.now_ms()));
+    }
+  }
+  return r;
+}
+
+}  // namespace ykien::server

@@ -1,0 +1,43 @@
+// Bundles on the server's data (docs/server.md, "Bundles"; docs/bundle-format.md):
+// the operator carries changes to and from a device, or another server, where no
+// network reaches. Run with the server stopped, like purge.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "storage.h"
+#include "ykien/clock.h"
+#include "ykien/sync/bundle.h"
+
+namespace ykien::server {
+
+// The name the server goes by in bundles: what devices call it in their sync state.
+inline constexpr const char *kServerBundleName = "server";
+
+struct ServerBundleExport {
+  // For a name that is not an enrolled device: only these scopes (empty = all), and
+  // confidential cells only when `confidential`. An enrolled device always gets its
+  // own scopes and its own confidential permission.
+  std::vector<std::string> scopes;
+  bool confidential = false;
+  sync::BundleProgressFn on_progress;
+  const Clock *clock = nullptr;
+};
+
+// Writes a bundle for `peer` (a device id, or another peer's name) at `path`.
+// Errors: unauthorized (revoked device), invalid_state (a backend without an engine
+// database), and export_bundle's.
+Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const std::string &peer,
+                                                      const std::string &path, const ServerBundleExport &options);
+
+// Imports a bundle into the server's data. A bundle from an enrolled device (known by
+// its site id, or its device id as the exporter's name) is applied as that device's
+// push: origin = its id, refused whole (forbidden) if a change lies outside its
+// scopes, refused if the device is revoked; its acknowledgement counts as a pull ack.
+// Errors: unauthorized, forbidden, invalid_state, and import_bundle's.
+Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
+                                                      const sync::BundleProgressFn &on_progress = {},
+                                                      const Clock *clock = nullptr);
+
+}  // namespace ykien::server

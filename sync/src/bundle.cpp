@@ -1,0 +1,231 @@
+// Export and import of bundles with their per-peer cursors (docs/bundle-format.md,
+// "Cursors"). The file layout is in bundle_file.cpp.
+#include "ykien/sync/bundle.h"
+
+#include <algorithm>
+
+#include "bundle_file.h"
+#include "settings_keys.h"
+#include "ykien/hlc.h"
+#include "ykien/uuid.h"
+#include "ykien/sync/tuning.h"
+
+namespace ykien::sync {
+namespace {
+
+constexpr const char *kNameKey = "bundle.name";
+
+std::string peer_key(const std::string &peer, const char *which) { return "bundle.peer." + peer + "." + which; }
+
+Result<int64_t> get_cursor(const Database &db, const std::string &peer, const char *which) {
+  auto text = db.get_setting(peer_key(peer, which));
+  if (!text) return text.status();
+  if (text->empty()) return int64_t{0};
+  try {
+    size_t used = 0;
+    const int64_t v = std::stoll(*text, &used);
+    if (used != text->size() || v < 0) throw std::invalid_argument("cursor");
+    return v;
+  } catch (const std::exception &) {
+    return Status(ErrorCode::corrupt, "setting " + peer_key(peer, which) + " is not a cursor: " + *text);
+  }
+}
+
+Status set_cursor(Database &db, const std::string &peer, const char *which, int64_t value) {
+  return db.set_setting(peer_key(peer, which), std::to_string(value));
+}
+
+void report(const BundleProgressFn &fn, const char *phase, int64_t done, int64_t total) {
+  if (fn) fn(BundleProgress{phase, done, total});
+}
+
+}  // namespace
+
+Status check_peer_name(const std::string &name, const std::string &field) {
+  if (name.empty()) return Status::Invalid(field, "is empty");
+  if (name.size() > 128) return Status::Invalid(field, "is longer than 128 bytes");
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return Status::Invalid(field, "holds a control character");
+  }
+  return {};
+}
+
+Result<std::string> bundle_name(const Database &db) {
+  auto name = db.get_setting(kNameKey);
+  if (!name) return name.status();
+  if (!name->empty()) return *name;
+  auto device = db.get_setting(keys::kDeviceId);
+  if (!device) return device.status();
+  if (!device->empty()) return *device;
+  return site_to_string(db.site_id());
+}
+
+Result<std::vector<std::string>> bundle_names(const Database &db) {
+  std::vector<std::string> names;
+  auto name = db.get_setting(kNameKey);
+  if (!name) return name.status();
+  if (!name->empty()) names.push_back(*name);
+  auto device = db.get_setting(keys::kDeviceId);
+  if (!device) return device.status();
+  if (!device->empty()) names.push_back(*device);
+  names.push_back(site_to_string(db.site_id()));
+  return names;
+}
+
+Status set_bundle_name(Database &db, const std::string &name) {
+  YKIEN_TRY(check_peer_name(name, "name"));
+  return db.set_setting(kNameKey, name);
+}
+
+Result<BundlePeerState> bundle_peer_state(const Database &db, const std::string &peer) {
+  BundlePeerState s;
+  auto sent = get_cursor(db, peer, "sent");
+  if (!sent) return sent.status();
+  auto acked = get_cursor(db, peer, "acked");
+  if (!acked) return acked.status();
+  auto received = get_cursor(db, peer, "received");
+  if (!received) return received.status();
+  s.sent = *sent;
+  s.acked = *acked;
+  s.received = *received;
+  return s;
+}
+
+Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
+                                         const BundleExportOptions &options) {
+  YKIEN_TRY(check_peer_name(peer, "for"));
+  if (path.empty()) return Status::Invalid("path", "is empty");
+  BundleManifest m;
+  if (options.self.empty()) {
+    auto self = bundle_name(db);
+    if (!self) return self.status();
+    m.exporter = *self;
+  } else {
+    YKIEN_TRY(check_peer_name(options.self, "self"));
+    m.exporter = options.self;
+  }
+  if (m.exporter == peer) return Status::Invalid("for", "names this database itself (" + peer + ")");
+  const Clock &clock = options.clock != nullptr ? *options.clock : SystemClock::instance();
+  auto state = bundle_peer_state(db, peer);
+  if (!state) return state.status();
+  m.id = new_uuid_v7(clock);
+  m.exporter_site = site_to_string(db.site_id());
+  m.for_peer = peer;
+  m.created_ms = clock.now_ms() + db.clock_offset_ms();
+  m.from_cursor = std::min(state->acked, db.current_cursor());
+  m.received_cursor = state->received;
+  m.scopes = options.scopes;
+  m.confidential = options.include_confidential;
+
+  // Everything the peer has not acknowledged, except what came from it.
+  ExportOptions eo;
+  eo.limit_changes = tuning::kBundleExportBatchChanges;
+  eo.limit_bytes = tuning::kMaxBundleBytes;
+  eo.scopes = options.scopes;
+  eo.exclude_origin = peer;
+  eo.include_confidential = options.include_confidential;
+  std::vector<Change> changes;
+  int64_t cursor = m.from_cursor;
+  report(options.on_progress, "export", 0, 0);
+  for (;;) {
+    auto batch = db.export_changes(cursor, eo);
+    if (!batch) return batch.status();
+    changes.insert(changes.end(), std::make_move_iterator(batch->changes.begin()),
+                   std::make_move_iterator(batch->changes.end()));
+    cursor = batch->next_cursor;
+    report(options.on_progress, "export", static_cast<int64_t>(changes.size()), 0);
+    if (!batch->more) break;
+  }
+  m.to_cursor = cursor;
+  report(options.on_progress, "write", 0, static_cast<int64_t>(changes.size()));
+  auto bytes = write_bundle_file(path, &m, changes);
+  if (!bytes) return bytes.status();
+  report(options.on_progress, "write", static_cast<int64_t>(changes.size()), static_cast<int64_t>(changes.size()));
+  // Only informative (the next bundle starts at "acked"): never moves back.
+  if (cursor > state->sent) YKIEN_TRY(set_cursor(db, peer, "sent", cursor));
+  return BundleExportReport{std::move(m), *bytes};
+}
+
+Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> *changes) {
+  return read_bundle_file(path, changes);
+}
+
+Result<BundleImportReport> import_bundle(Database &db, const std::string &path, const BundleImportOptions &options) {
+  report(options.on_progress, "read", 0, 0);
+  std::vector<Change> changes;
+  auto manifest = read_bundle_file(path, &changes);
+  if (!manifest) return manifest.status();
+  BundleImportReport r;
+  r.manifest = std::move(*manifest);
+  const BundleManifest &m = r.manifest;
+  const auto total = static_cast<int64_t>(changes.size());
+  report(options.on_progress, "read", total, total);
+
+  // Addressed here?
+  std::vector<std::string> names = options.self_names;
+  if (names.empty()) {
+    auto own = bundle_names(db);
+    if (!own) return own.status();
+    names = std::move(*own);
+  }
+  if (std::find(names.begin(), names.end(), m.for_peer) == names.end()) {
+    return Status(ErrorCode::invalid_argument,
+                  "this bundle was made by \"" + m.exporter + "\" for \"" + m.for_peer +
+                      "\", not for this database (\"" + names.front() + "\"); import it where it belongs",
+                  "for");
+  }
+  if (m.exporter_site == site_to_string(db.site_id())) {
+    return Status(ErrorCode::invalid_argument, "this bundle was exported from this very database", "for");
+  }
+  r.peer = m.exporter;
+  if (options.check) YKIEN_TRY(options.check(m, changes, &r.peer));
+  YKIEN_TRY(check_peer_name(r.peer, "exporter"));
+
+  auto state = bundle_peer_state(db, r.peer);
+  if (!state) return state.status();
+  // The peer's changes are all here up to `to` only if nothing between what we had
+  // and this bundle's start is missing.
+  r.in_sequence = m.from_cursor <= state->received;
+  const int64_t received = r.in_sequence ? std::max(state->received, m.to_cursor) : state->received;
+  // An acknowledgement beyond our own log is not ours to believe (a database
+  // restored from an older copy): ignore it, so nothing goes unsent.
+  const int64_t acked = m.received_cursor <= db.current_cursor() ? std::max(state->acked, m.received_cursor)
+                                                                 : state->acked;
+  r.acknowledged = acked > state->acked;
+
+  ApplyOptions ao;
+  ao.origin = r.peer;
+  ao.detect_conflicts = true;
+  Status st = db.batch([&]() -> Status {
+    for (int64_t done = 0; done < total;) {
+      const int64_t n = std::min(tuning::kBundleApplyBatchChanges, total - done);
+      std::vector<Change> step(changes.begin() + done, changes.begin() + done + n);
+      auto applied = db.apply_changes(step, ao);
+      if (!applied) {
+        Status s = applied.status();
+        if (!s.field().empty() && s.field().starts_with("changes[")) {
+          // Name the change by its index in the whole bundle.
+          const size_t close = s.field().find(']');
+          const int64_t i = std::stoll(s.field().substr(8, close - 8)) + done;
+          const std::string field = "changes[" + std::to_string(i) + s.field().substr(close);
+          return {s.code(), "the bundle holds a change this database refuses: " + field + ": " + s.message(), field};
+        }
+        return s;
+      }
+      r.applied += applied->applied;
+      r.ignored += applied->ignored;
+      r.conflicts += applied->conflicts;
+      done += n;
+      report(options.on_progress, "apply", done, total);
+    }
+    if (received != state->received) YKIEN_TRY(set_cursor(db, r.peer, "received", received));
+    if (acked != state->acked) YKIEN_TRY(set_cursor(db, r.peer, "acked", acked));
+    return {};
+  });
+  if (!st.ok()) return st;
+  if (total == 0) report(options.on_progress, "apply", 0, 0);
+  if (options.on_applied && r.applied + r.conflicts > 0) options.on_applied(changes);
+  return r;
+}
+
+}  // namespace ykien::sync

@@ -1,0 +1,24 @@
+// The bundle file's layout: header line, manifest, gzip payload, checksum trailer
+// (docs/bundle-format.md). Reading verifies everything before returning. Internal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/status.h"
+#include "ykien/sync/bundle.h"
+
+namespace ykien::sync {
+
+// Writes `changes` under `manifest` (whose `changes` and `payload_bytes` are filled
+// here) to `path` atomically. Returns the file's size.
+// Errors: storage (cannot write), too_large.
+Result<int64_t> write_bundle_file(const std::string &path, BundleManifest *manifest,
+                                  const std::vector<Change> &changes);
+
+// Reads and verifies the file; fills `changes` unless it is null.
+// Errors: not_found, storage, too_large, corrupt, unsupported_version.
+Result<BundleManifest> read_bundle_file(const std::string &path, std::vector<Change> *changes);
+
+}  // namespace ykien::sync

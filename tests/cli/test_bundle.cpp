@@ -1,0 +1,96 @@
+// ykien bundle export|import: two databases exchange files, in Vietnamese and
+// English, with --json, and damaged files refused with exit 2.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+
+#include "cli_runner.h"
+
+using ykien::cli_test::Workspace;
+
+namespace {
+bool has(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+
+std::string read_all(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+}  // namespace
+
+TEST_CASE("bundle export and import between a tablet and the office", "[cli][bundle]") {
+  Workspace tablet, office;
+  ykien::cli_test::setup_meeting(tablet);
+  tablet.ok_json({"opinion", "add", "--content", "Đề nghị lắp đèn hẻm 12", "--category", "3"});
+  REQUIRE(office.run({"init"}).code == 0);
+  const std::string file = tablet.dir() + "/ap3.ykb";
+
+  const auto ex = tablet.run({"bundle", "export", "--for", "van-phong", "--as", "ap-3", file});
+  INFO(ex.err);
+  REQUIRE(ex.code == 0);
+  CHECK(has(ex.out, "Đã ghi gói đồng bộ cho van-phong"));
+  CHECK(has(ex.out, "ykien bundle import"));
+
+  // Not named van-phong yet: refused, and told how.
+  const auto wrong = office.run({"--lang", "en", "bundle", "import", file});
+  CHECK(wrong.code == 2);
+  CHECK(has(wrong.err, "not for this database"));
+  CHECK(has(wrong.err, "--as"));
+  CHECK(office.ok_json({"opinion", "list"})["count"] == 0);
+
+  const auto im = office.ok_json({"bundle", "import", "--as", "van-phong", file});
+  CHECK(im["from"] == "ap-3");
+  CHECK(im["applied"].get<int64_t>() > 0);
+  CHECK(office.ok_json({"opinion", "list"})["count"] == 1);
+  // Again: nothing new.
+  const auto again = office.ok_json({"bundle", "import", file});
+  CHECK(again["applied"] == 0);
+
+  // The office answers; the return bundle carries only what the tablet lacks.
+  const std::string back = office.dir() + "/tra-loi.ykb";
+  const auto en = office.run({"--lang", "en", "bundle", "export", "--for", "ap-3", back});
+  REQUIRE(en.code == 0);
+  CHECK(has(en.out, "Bundle for ap-3 written: 0 changes"));
+  const auto ti = tablet.ok_json({"bundle", "import", back});
+  CHECK(ti["from"] == "van-phong");
+}
+
+TEST_CASE("a damaged or missing bundle file: exit 2 or 3, nothing applied", "[cli][bundle]") {
+  Workspace tablet, office;
+  ykien::cli_test::setup_meeting(tablet);
+  REQUIRE(office.run({"init"}).code == 0);
+  const std::string file = tablet.dir() + "/t.ykb";
+  REQUIRE(tablet.run({"bundle", "export", "--for", "office", file}).code == 0);
+  const std::string whole = read_all(file);
+
+  const std::string cut = office.dir() + "/cut.ykb";
+  {
+    std::ofstream out(cut, std::ios::binary);
+    out << whole.substr(0, whole.size() / 2);
+  }
+  const auto r = office.run({"bundle", "import", "--as", "office", cut});
+  CHECK(r.code == 2);
+  CHECK(has(r.err, "Tệp gói bị hỏng hoặc không đầy đủ"));
+  CHECK(has(r.err, "truncated"));
+  CHECK(has(r.err, "Chép lại tệp"));
+
+  const std::string bad = office.dir() + "/bad.ykb";
+  {
+    std::string changed = whole;
+    changed[whole.size() / 2] = static_cast<char>(changed[whole.size() / 2] ^ 1);
+    std::ofstream out(bad, std::ios::binary);
+    out << changed;
+  }
+  const auto j = office.run({"--json", "--lang", "en", "bundle", "import", bad});
+  CHECK(j.code == 2);
+  const auto e = j.json();
+  CHECK(e["error"]["code"] == "invalid_input");
+  CHECK(has(e["error"]["message"].get<std::string>(), "checksum mismatch"));
+  CHECK(office.ok_json({"unit", "list"})["units"].empty());
+
+  const auto missing = office.run({"bundle", "import", office.dir() + "/none.ykb"});
+  CHECK(missing.code == 3);
+  const auto usage = office.run({"bundle", "export", file});
+  CHECK(usage.code == 1);
+  CHECK(has(usage.err, "--for"));
+}

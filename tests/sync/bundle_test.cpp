@@ -1,0 +1,441 @@
+// Bundles: sync by file (docs/bundle-format.md). Tablet and office exchange files;
+// damaged files are refused whole; cursors keep bundles from resending.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "bundle_admin.h"
+#include "fixture.h"
+#include "tokens.h"
+#include "ykien/sync/bundle.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+std::unique_ptr<Database> open_db(const TempDir &dir, const std::string &file, const std::string &name) {
+  auto db = Database::open(dir.file(file));
+  INFO(db.status().to_string());
+  REQUIRE(db.ok());
+  if (!name.empty()) REQUIRE(sync::set_bundle_name(**db, name).ok());
+  return std::move(*db);
+}
+
+std::string read_all(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_all(const std::string &path, const std::string &data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+Unit make_unit(Database &db, const std::string &code, const std::string &kind, const std::string &parent_id) {
+  Unit u;
+  u.code = code;
+  u.name = "Đơn vị " + code;
+  u.kind = kind;
+  u.parent_id = parent_id;
+  auto r = db.create_unit(u);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+// vn > 79 > 26734 > ap-1, ap-2
+void make_units(Database &db) {
+  Unit vn = make_unit(db, "vn", "country", "");
+  Unit p = make_unit(db, "79", "province", vn.id);
+  Unit c = make_unit(db, "26734", "ward", p.id);
+  make_unit(db, "ap-1", "hamlet", c.id);
+  make_unit(db, "ap-2", "hamlet", c.id);
+}
+
+Opinion record(Database &db, const std::string &scope, const std::string &content) {
+  auto unit = db.find_unit_by_scope(scope);
+  INFO(scope << ": " << unit.status().to_string());
+  REQUIRE(unit.ok());
+  Opinion o;
+  o.unit_id = unit->id;
+  o.kind = "opinion";
+  o.category = "traffic_safety";
+  o.content = content;
+  o.raised_at = "2024-07-03 09:30";
+  auto r = db.record_opinion(o);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+void edit(Database &db, const std::string &id, const std::string &content) {
+  OpinionPatch p;
+  p.content = content;
+  auto r = db.update_opinion(id, p);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+}
+
+sync::BundleExportReport export_ok(Database &db, const std::string &peer, const std::string &path) {
+  auto r = sync::export_bundle(db, peer, path);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+sync::BundleImportReport import_ok(Database &db, const std::string &path) {
+  auto r = sync::import_bundle(db, path);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+// Everything an import could change: the data and the bundle cursors.
+std::string fingerprint(Database &db, const std::string &peer) {
+  auto s = sync::bundle_peer_state(db, peer);
+  REQUIRE(s.ok());
+  return hash_of(db) + "/" + std::to_string(s->acked) + "/" + std::to_string(s->received) + "/" +
+         std::to_string(db.current_cursor());
+}
+
+// A tablet and an office that already exchanged the units.
+struct Pair {
+  TempDir dir;
+  std::unique_ptr<Database> tablet = open_db(dir, "tablet.db", "tablet");
+  std::unique_ptr<Database> office = open_db(dir, "office.db", "office");
+  Pair() {
+    make_units(*office);
+    export_ok(*office, "tablet", dir.file("units.ykb"));
+    import_ok(*tablet, dir.file("units.ykb"));
+  }
+  std::string file(const std::string &name) const { return dir.file(name); }
+};
+
+}  // namespace
+
+TEST_CASE("tablet -> office -> tablet round trips converge", "[sync][bundle]") {
+  Pair p;
+  Opinion o1 = record(*p.office, "vn/79/26734/ap-1", "Đèn đường hẻm 12 hỏng");
+  auto b0 = export_ok(*p.office, "tablet", p.file("o0.ykb"));
+  import_ok(*p.tablet, p.file("o0.ykb"));
+
+  record(*p.tablet, "vn/79/26734/ap-1", "Đường ngập khi mưa");
+  record(*p.tablet, "vn/79/26734/ap-2", "Thiếu biển báo trường học");
+  edit(*p.tablet, o1.id, "Đèn đường hẻm 12 và 14 hỏng");
+  auto t1 = export_ok(*p.tablet, "office", p.file("t1.ykb"));
+  CHECK(t1.manifest.exporter == "tablet");
+  CHECK(t1.manifest.for_peer == "office");
+  // Only what the tablet wrote: what came from the office stays behind.
+  std::vector<Change> sent;
+  REQUIRE(sync::read_bundle(p.file("t1.ykb"), &sent).ok());
+  REQUIRE(!sent.empty());
+  for (const auto &c : sent) CHECK(c.site == p.tablet->site_id());
+
+  auto i1 = import_ok(*p.office, p.file("t1.ykb"));
+  CHECK(i1.peer == "tablet");
+  CHECK(i1.applied == t1.manifest.changes);
+  CHECK(i1.in_sequence);
+
+  record(*p.office, "vn/79/26734/ap-2", "Xin hỗ trợ hộ nghèo");
+  auto o2 = export_ok(*p.office, "tablet", p.file("o2.ykb"));
+  // The return bundle does not resend what arrived from the tablet, nor what the
+  // tablet acknowledged (the units, o1).
+  std::vector<Change> back;
+  REQUIRE(sync::read_bundle(p.file("o2.ykb"), &back).ok());
+  REQUIRE(!back.empty());
+  for (const auto &c : back) {
+    CHECK(c.site == p.office->site_id());
+    CHECK(c.id != o1.id);
+  }
+  CHECK(o2.manifest.received_cursor == t1.manifest.to_cursor);
+  import_ok(*p.tablet, p.file("o2.ykb"));
+
+  CHECK(hash_of(*p.tablet) == hash_of(*p.office));
+  CHECK(count_opinions(*p.tablet, "vn") == 4);
+
+  // Both sides acknowledged everything: the next bundles carry nothing.
+  CHECK(export_ok(*p.tablet, "office", p.file("t3.ykb")).manifest.changes == 0);
+  import_ok(*p.office, p.file("t3.ykb"));
+  CHECK(export_ok(*p.office, "tablet", p.file("o3.ykb")).manifest.changes == 0);
+  (void)b0;
+}
+
+TEST_CASE("a lost bundle costs nothing: the next one carries its changes", "[sync][bundle]") {
+  Pair p;
+  record(*p.tablet, "vn/79/26734/ap-1", "Một");
+  auto lost = export_ok(*p.tablet, "office", p.file("lost.ykb"));
+  record(*p.tablet, "vn/79/26734/ap-1", "Hai");
+  auto next = export_ok(*p.tablet, "office", p.file("next.ykb"));
+  CHECK(next.manifest.changes > lost.manifest.changes);
+  CHECK(next.manifest.from_cursor == lost.manifest.from_cursor);
+  import_ok(*p.office, p.file("next.ykb"));
+  CHECK(hash_of(*p.office) == hash_of(*p.tablet));
+}
+
+TEST_CASE("importing twice changes nothing", "[sync][bundle]") {
+  Pair p;
+  record(*p.tablet, "vn/79/26734/ap-1", "Đường ngập khi mưa");
+  export_ok(*p.tablet, "office", p.file("t.ykb"));
+  auto first = import_ok(*p.office, p.file("t.ykb"));
+  CHECK(first.applied > 0);
+  const std::string before = fingerprint(*p.office, "tablet");
+  auto again = import_ok(*p.office, p.file("t.ykb"));
+  CHECK(again.applied == 0);
+  CHECK(again.conflicts == 0);
+  CHECK(again.ignored == first.applied);
+  CHECK(fingerprint(*p.office, "tablet") == before);
+}
+
+TEST_CASE("bundles imported out of order converge; an older one after a newer one changes nothing",
+          "[sync][bundle]") {
+  Pair p;
+  Opinion o = record(*p.tablet, "vn/79/26734/ap-1", "v1");
+  export_ok(*p.tablet, "office", p.file("a.ykb"));
+  edit(*p.tablet, o.id, "v2");
+  record(*p.tablet, "vn/79/26734/ap-2", "khác");
+  export_ok(*p.tablet, "office", p.file("b.ykb"));
+  edit(*p.tablet, o.id, "v3");
+  export_ok(*p.tablet, "office", p.file("c.ykb"));
+
+  import_ok(*p.office, p.file("c.ykb"));
+  const std::string after_newest = fingerprint(*p.office, "tablet");
+  CHECK(hash_of(*p.office) == hash_of(*p.tablet));
+  auto older = import_ok(*p.office, p.file("a.ykb"));
+  CHECK(older.applied == 0);
+  import_ok(*p.office, p.file("b.ykb"));
+  CHECK(fingerprint(*p.office, "tablet") == after_newest);
+  auto got = p.office->get_opinion(o.id);
+  REQUIRE(got.ok());
+  CHECK(got->content == "v3");
+
+  // Another office receiving them in yet another order ends the same.
+  auto other = open_db(p.dir, "other.db", "office");
+  sync::BundleImportOptions as_office;
+  as_office.self_names = {"office", "tablet"};
+  for (const char *f : {"units.ykb", "b.ykb", "a.ykb", "c.ykb"}) {
+    auto r = sync::import_bundle(*other, p.file(f), as_office);
+    INFO(f << ": " << r.status().to_string());
+    REQUIRE(r.ok());
+  }
+  CHECK(hash_of(*other) == hash_of(*p.tablet));
+}
+
+TEST_CASE("a truncated bundle is refused at every length, nothing applied", "[sync][bundle]") {
+  Pair p;
+  for (int i = 0; i < 30; ++i) record(*p.tablet, "vn/79/26734/ap-1", "Ý kiến số " + std::to_string(i));
+  export_ok(*p.tablet, "office", p.file("t.ykb"));
+  const std::string whole = read_all(p.file("t.ykb"));
+  const std::string before = fingerprint(*p.office, "tablet");
+  std::vector<size_t> lengths;
+  for (size_t n = 0; n < 64; ++n) lengths.push_back(n);
+  for (size_t n = 64; n < whole.size(); n += 37) lengths.push_back(n);
+  for (size_t n = whole.size() - 80; n < whole.size(); ++n) lengths.push_back(n);
+  for (size_t n : lengths) {
+    write_all(p.file("cut.ykb"), whole.substr(0, n));
+    auto r = sync::import_bundle(*p.office, p.file("cut.ykb"));
+    INFO("length " << n << ": " << r.status().to_string());
+    REQUIRE(!r.ok());
+    CHECK(r.status().code() == ErrorCode::corrupt);
+    if (n > 20) CHECK(r.status().message().find("truncated") != std::string::npos);
+  }
+  CHECK(fingerprint(*p.office, "tablet") == before);
+  import_ok(*p.office, p.file("t.ykb"));  // the whole file still works
+  CHECK(hash_of(*p.office) == hash_of(*p.tablet));
+}
+
+TEST_CASE("a bundle with changed bytes is refused, nothing applied", "[sync][bundle]") {
+  Pair p;
+  for (int i = 0; i < 10; ++i) record(*p.tablet, "vn/79/26734/ap-1", "Ý kiến số " + std::to_string(i));
+  export_ok(*p.tablet, "office", p.file("t.ykb"));
+  const std::string whole = read_all(p.file("t.ykb"));
+  const std::string before = fingerprint(*p.office, "tablet");
+  const size_t payload_start = whole.find('\n', whole.find('\n') + 1) + 1;
+  for (size_t at = 0; at < whole.size(); at += (at < 64 ? 1 : 13)) {
+    std::string bad = whole;
+    bad[at] = static_cast<char>(bad[at] ^ 0x5a);
+    write_all(p.file("bad.ykb"), bad);
+    auto r = sync::import_bundle(*p.office, p.file("bad.ykb"));
+    INFO("byte " << at << ": " << r.status().to_string());
+    REQUIRE(!r.ok());
+    CHECK((r.status().code() == ErrorCode::corrupt || r.status().code() == ErrorCode::unsupported_version));
+    if (at >= payload_start && at < whole.size() - 73) {
+      CHECK(r.status().message().find("checksum mismatch") != std::string::npos);
+    }
+  }
+  // Appended bytes are damage too.
+  write_all(p.file("bad.ykb"), whole + "x");
+  CHECK(sync::import_bundle(*p.office, p.file("bad.ykb")).status().code() == ErrorCode::corrupt);
+  CHECK(fingerprint(*p.office, "tablet") == before);
+}
+
+TEST_CASE("the checksum is SHA-256 of everything before the trailer", "[sync][bundle]") {
+  Pair p;
+  record(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
+  export_ok(*p.tablet, "office", p.file("t.ykb"));
+  const std::string whole = read_all(p.file("t.ykb"));
+  REQUIRE(whole.size() > 73);
+  const std::string body = whole.substr(0, whole.size() - 73);
+  CHECK(whole.substr(whole.size() - 73, 8) == "\nsha256 ");
+  CHECK(whole.substr(whole.size() - 65, 64) == server::sha256_hex(body));  // OpenSSL's
+  CHECK(whole.starts_with("ykien-bundle 1\n"));
+}
+
+TEST_CASE("a bundle of another format version is refused with a clear error", "[sync][bundle]") {
+  Pair p;
+  record(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
+  export_ok(*p.tablet, "office", p.file("t.ykb"));
+  std::string data = read_all(p.file("t.ykb"));
+  data.replace(0, 15, "ykien-bundle 2\n");
+  write_all(p.file("v2.ykb"), data);
+  const std::string before = fingerprint(*p.office, "tablet");
+  auto r = sync::import_bundle(*p.office, p.file("v2.ykb"));
+  REQUIRE(!r.ok());
+  CHECK(r.status().code() == ErrorCode::unsupported_version);
+  CHECK(r.status().message().find("update") != std::string::npos);
+  write_all(p.file("junk.ykb"), "PK\x03\x04 not a bundle at all, just some zip file or other");
+  auto junk = sync::import_bundle(*p.office, p.file("junk.ykb"));
+  CHECK(junk.status().code() == ErrorCode::corrupt);
+  CHECK(junk.status().message().find("not a ykien bundle") != std::string::npos);
+  CHECK(sync::import_bundle(*p.office, p.file("missing.ykb")).status().code() == ErrorCode::not_found);
+  CHECK(fingerprint(*p.office, "tablet") == before);
+}
+
+TEST_CASE("a bundle for another peer is refused, nothing applied", "[sync][bundle]") {
+  Pair p;
+  record(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
+  export_ok(*p.tablet, "office-2", p.file("t.ykb"));
+  const std::string before = fingerprint(*p.office, "tablet");
+  auto r = sync::import_bundle(*p.office, p.file("t.ykb"));
+  REQUIRE(!r.ok());
+  CHECK(r.status().code() == ErrorCode::invalid_argument);
+  CHECK(r.status().field() == "for");
+  CHECK(r.status().message().find("office-2") != std::string::npos);
+  CHECK(fingerprint(*p.office, "tablet") == before);
+  // A database importing its own bundle is refused too.
+  export_ok(*p.tablet, "office", p.file("own.ykb"));
+  sync::BundleImportOptions as_office;
+  as_office.self_names = {"office"};
+  CHECK(sync::import_bundle(*p.tablet, p.file("own.ykb"), as_office).status().field() == "for");
+  // And a peer name must be usable.
+  CHECK(sync::export_bundle(*p.tablet, "", p.file("x.ykb")).status().code() == ErrorCode::invalid_argument);
+  CHECK(sync::export_bundle(*p.tablet, "tablet", p.file("x.ykb")).status().code() == ErrorCode::invalid_argument);
+}
+
+TEST_CASE("a big bundle (10k changes) goes through with progress", "[sync][bundle]") {
+  Pair p;
+  auto unit = p.tablet->find_unit_by_scope("vn/79/26734/ap-1");
+  REQUIRE(unit.ok());
+  REQUIRE(p.tablet->batch([&]() -> Status {
+    for (int i = 0; p.tablet->current_cursor() < 1200; ++i) {
+      Opinion o;
+      o.unit_id = unit->id;
+      o.kind = "opinion";
+      o.category = "land";
+      o.content = "Kiến nghị về đất đai số " + std::to_string(i) + std::string(200, 'x');
+      o.raised_at = "2024-07-03 09:30";
+      auto r = p.tablet->record_opinion(o);
+      if (!r.ok()) return r.status();
+    }
+    return {};
+  }).ok());
+  sync::BundleExportOptions eo;
+  int64_t export_reports = 0;
+  eo.on_progress = [&](const sync::BundleProgress &) { ++export_reports; };
+  auto ex = sync::export_bundle(*p.tablet, "office", p.file("big.ykb"), eo);
+  REQUIRE(ex.ok());
+  CHECK(ex->manifest.changes >= 10000);
+  CHECK(export_reports >= 3);
+  int64_t last_done = -1, applies = 0;
+  sync::BundleImportOptions io;
+  io.on_progress = [&](const sync::BundleProgress &pr) {
+    if (pr.phase != "apply") return;
+    ++applies;
+    CHECK(pr.done > last_done);
+    CHECK(pr.total == ex->manifest.changes);
+    last_done = pr.done;
+  };
+  auto im = sync::import_bundle(*p.office, p.file("big.ykb"), io);
+  INFO(im.status().to_string());
+  REQUIRE(im.ok());
+  CHECK(im->applied == ex->manifest.changes);
+  CHECK(applies >= 5);
+  CHECK(last_done == ex->manifest.changes);
+  CHECK(hash_of(*p.office) == hash_of(*p.tablet));
+}
+
+TEST_CASE("concurrent edits carried by bundles become conflicts at the importer", "[sync][bundle]") {
+  Pair p;
+  Opinion o = record(*p.office, "vn/79/26734/ap-1", "gốc");
+  export_ok(*p.office, "tablet", p.file("o.ykb"));
+  import_ok(*p.tablet, p.file("o.ykb"));
+  edit(*p.office, o.id, "văn phòng sửa");
+  edit(*p.tablet, o.id, "máy tính bảng sửa");
+  export_ok(*p.tablet, "office", p.file("t.ykb"));
+  auto r = import_ok(*p.office, p.file("t.ykb"));
+  CHECK(r.conflicts == 1);
+  CHECK(import_ok(*p.office, p.file("t.ykb")).conflicts == 0);  // recorded once
+  export_ok(*p.office, "tablet", p.file("o2.ykb"));
+  import_ok(*p.tablet, p.file("o2.ykb"));
+  CHECK(hash_of(*p.office) == hash_of(*p.tablet));
+}
+
+TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is applied as its push", "[sync][bundle]") {
+  TempDir dir;
+  auto storage = server::open_sqlite_storage(dir.path());
+  REQUIRE(storage.ok());
+  server::Storage &s = **storage;
+  seed_units(s);
+  auto tablet = open_db(dir, "tablet.db", "");
+  REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
+  auto device = s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1);
+  REQUIRE(device.ok());
+  REQUIRE(tablet->set_setting("sync.device_id", "dev-1").ok());  // as an enrolled tablet
+
+  server::ServerBundleExport so;
+  auto ex = server::export_server_bundle(s, "dev-1", dir.file("s.ykb"), so);
+  INFO(ex.status().to_string());
+  REQUIRE(ex.ok());
+  CHECK(ex->manifest.exporter == "server");
+  CHECK(ex->manifest.scopes == std::vector<std::string>{kHamlet1});
+  import_ok(*tablet, dir.file("s.ykb"));
+  REQUIRE(tablet->find_unit_by_scope(kHamlet1).ok());
+  CHECK(!tablet->find_unit_by_scope(kHamlet2).ok());  // outside its scopes
+
+  record(*tablet, kHamlet1, "Đường ngập");
+  export_ok(*tablet, "server", dir.file("t.ykb"));
+  auto im = server::import_server_bundle(s, dir.file("t.ykb"));
+  INFO(im.status().to_string());
+  REQUIRE(im.ok());
+  CHECK(im->peer == "dev-1");
+  CHECK(im->applied > 0);
+  CHECK(count_opinions(s.data(), kHamlet1) == 1);
+  CHECK(opinions_digest(s.data(), kHamlet1) == opinions_digest(*tablet, kHamlet1));
+  // The server's next bundle for the device leaves out what the device sent.
+  auto back = server::export_server_bundle(s, "dev-1", dir.file("s2.ykb"), so);
+  REQUIRE(back.ok());
+  CHECK(back->manifest.changes == 0);
+
+  // A change outside the device's units: the whole bundle is refused.
+  Unit stray;
+  stray.code = "zz";
+  stray.name = "Ngoài phạm vi";
+  stray.kind = "country";
+  REQUIRE(tablet->create_unit(stray).ok());
+  record(*tablet, kHamlet1, "Hợp lệ");
+  export_ok(*tablet, "server", dir.file("t2.ykb"));
+  const std::string before = hash_of(s.data());
+  auto refused = server::import_server_bundle(s, dir.file("t2.ykb"));
+  REQUIRE(!refused.ok());
+  CHECK(refused.status().code() == ErrorCode::forbidden);
+  CHECK(hash_of(s.data()) == before);
+
+  // A revoked device gets no bundle and its bundles are refused.
+  REQUIRE(s.revoke_device("dev-1", 2).ok());
+  CHECK(server::export_server_bundle(s, "dev-1", dir.file("s3.ykb"), so).status().code() ==
+        ErrorCode::unauthorized);
+  CHECK(server::import_server_bundle(s, dir.file("t.ykb")).status().code() == ErrorCode::unauthorized);
+}
