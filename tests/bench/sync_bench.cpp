@@ -1,19 +1,28 @@
-// ykien-bench sync: tablet -> server -> second tablet over loopback (issue "Sync").
-// Prints "BENCH <name> <value> <unit>" lines. Options: --changes N (default 100000),
-// --small-cells N (10000), --large-cells N (1000000).
-#include <sys/resource.h>
+// ykien-bench sync: tablet -> server -> second tablet over loopback (issue "Sync",
+// docs/benchmarks.md "sync"). Prints "BENCH <name> <value> <unit>" lines.
+//
+// The server is ykien-server itself, started as a child process (fork + exec), so
+// that its memory is measured apart from the clients' and no server state is shared
+// with the bench process. Both tablets run in this process, one after the other.
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "admin.h"
+#include "bench.h"
 #include "log.h"
 #include "server.h"
 #include "storage.h"
@@ -21,22 +30,25 @@
 #include "ykien/sync/client.h"
 #include "ykien/sync/curl_transport.h"
 
+namespace ykien::bench {
 namespace {
 
-using namespace ykien;
-using Clock_ = std::chrono::steady_clock;
+struct Options {
+  int64_t changes = 100000;       // cells pushed and pulled in the throughput run
+  int64_t small_cells = 10000;    // database size of the small incremental run
+  int64_t large_cells = 1000000;  // ... and of the large one
+  int rounds = 5;                 // 10-change syncs per size; the median counts
+  std::string dir;                // where databases go; empty = a new temporary dir
+};
 
-double seconds_since(Clock_::time_point t0) {
-  return std::chrono::duration<double>(Clock_::now() - t0).count();
+constexpr const char *kHamlet = "vn/79/26734/ap-1";
+
+[[noreturn]] void die(const std::string &what, const Status &st = {}) {
+  std::fprintf(stderr, "ykien-bench sync: %s%s%s\n", what.c_str(), st.ok() ? "" : ": ", st.to_string().c_str());
+  std::exit(1);
 }
 
-std::string make_temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ykien-bench-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) std::abort();
-  return pattern;
-}
-
-// Peak resident set of a process in MB, from /proc (VmHWM).
+// Peak resident set of a process in MB (VmHWM of /proc/PID/status); 0 if unknown.
 double peak_rss_mb(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string key;
@@ -52,166 +64,358 @@ double peak_rss_mb(pid_t pid) {
   return 0;
 }
 
-// A server in a forked child (forked before this process starts threads), so that
-// its memory is measured apart from the clients'.
-struct ChildServer {
-  pid_t pid = -1;
-  int port = 0;
-  std::string dir = make_temp_dir();
-  std::string code_a, code_b;
+// Starts a new peak for this process (Linux: writing 5 to clear_refs resets VmHWM).
+void reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+}
 
-  ChildServer() {
+std::string new_dir(const std::string &parent, const std::string &name) {
+  std::string path = (std::filesystem::path(parent) / name).string();
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  std::filesystem::create_directories(path, ec);
+  if (ec) die("cannot create " + path + ": " + ec.message());
+  return path;
+}
+
+// A ykien-server data dir with the commune's units, and its server: a child process
+// running the ykien-server binary (or, in a build without it, a server on a thread of
+// this process, whose memory then cannot be told apart).
+class BenchServer {
+ public:
+  explicit BenchServer(std::string dir) : dir_(std::move(dir)) {
     server::set_log_enabled(false);
-    {
-      auto storage = server::open_sqlite_storage(dir);
-      if (!storage.ok()) std::abort();
-      Database &db = (*storage)->data();
-      Unit vn{"", "vn", "Việt Nam", "country", "", ""};
-      auto a = db.create_unit(vn);
-      Unit c{"", "26734", "Phường Tân Phú", "ward", a->id, ""};
-      auto b = db.create_unit(c);
-      Unit h{"", "ap-1", "Khu phố 1", "hamlet", b->id, ""};
-      if (!db.create_unit(h).ok()) std::abort();
-      code_a = *server::create_enrollment_code(**storage, {"vn/26734"}, true, 3600000, SystemClock::instance());
-      code_b = *server::create_enrollment_code(**storage, {"vn/26734"}, true, 3600000, SystemClock::instance());
+    auto storage = server::open_sqlite_storage(dir_);
+    if (!storage.ok()) die("cannot open the server data", storage.status());
+    Database &db = (*storage)->data();
+    std::string parent;
+    const char *const kinds[][2] = {{"vn", "country"}, {"79", "province"}, {"26734", "ward"}, {"ap-1", "hamlet"}};
+    for (const auto &[code, kind] : kinds) {
+      Unit u;
+      u.code = code;
+      u.name = std::string("Unit ") + code;
+      u.kind = kind;
+      u.parent_id = parent;
+      auto made = db.create_unit(u);
+      if (!made.ok()) die("cannot create units", made.status());
+      parent = made->id;
     }
-    int fds[2];
-    if (pipe(fds) != 0) std::abort();
-    pid = fork();
-    if (pid == 0) {
-      close(fds[0]);
-      auto storage = server::open_sqlite_storage(dir);
-      server::ServerOptions options;
-      options.port = 0;
-      server::SyncServer srv(**storage, options);
-      if (!srv.bind().ok()) _exit(1);
-      int p = srv.port();
-      if (write(fds[1], &p, sizeof p) != sizeof p) _exit(1);
-      close(fds[1]);
-      srv.run();
-      _exit(0);
+    for (int i = 0; i < 2; ++i) {
+      auto code = server::create_enrollment_code(**storage, {"vn/79/26734"}, true, 3600 * 1000, SystemClock::instance());
+      if (!code.ok()) die("cannot create a code", code.status());
+      codes_.push_back(*code);
     }
-    close(fds[1]);
-    if (read(fds[0], &port, sizeof port) != sizeof port) std::abort();
-    close(fds[0]);
   }
-  ~ChildServer() {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
+  ~BenchServer() { stop(); }
+  BenchServer(const BenchServer &) = delete;
+  BenchServer &operator=(const BenchServer &) = delete;
+
+  void start() {
+#ifdef YKIEN_SERVER_BIN
+    std::string port_file = dir_ + "/port";
+    std::string log_file = dir_ + "/server.log";
+    std::filesystem::remove(port_file);
+    // Everything the child needs is made before fork: between fork and exec it only
+    // calls async-signal-safe functions (this process has threads: libcurl's, SQLite's).
+    std::vector<std::string> args = {"ykien-server", "serve", "--data", dir_, "--host", "127.0.0.1",
+                                     "--port",       "0",     "--port-file", port_file};
+    std::vector<char *> argv;
+    for (auto &a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    pid_ = fork();
+    if (pid_ < 0) die("fork failed");
+    if (pid_ == 0) {
+      if (log_fd >= 0) dup2(log_fd, 2);
+      execv(YKIEN_SERVER_BIN, argv.data());
+      _exit(127);
+    }
+    if (log_fd >= 0) ::close(log_fd);
+    for (int i = 0; i < 3000 && port_ == 0; ++i) {  // up to 30 s
+      std::ifstream in(port_file);
+      if (!(in >> port_)) port_ = 0;
+      if (port_ == 0) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+          pid_ = -1;
+          die("ykien-server exited at start (see " + log_file + ")");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    if (port_ == 0) die("ykien-server did not start listening (see " + log_file + ")");
+#else
+    auto storage = server::open_sqlite_storage(dir_);
+    if (!storage.ok()) die("cannot open the server data", storage.status());
+    storage_ = std::move(*storage);
+    server_ = std::make_unique<server::SyncServer>(*storage_, server::ServerOptions{});
+    Status st = server_->start();
+    if (!st.ok()) die("cannot start the server", st);
+    port_ = server_->port();
+#endif
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+  // The server's peak RSS so far, in MB; 0 when it runs in this process.
+  double peak_rss() const { return pid_ > 0 ? peak_rss_mb(pid_) : 0; }
+  bool separate_process() const { return pid_ > 0; }
+
+  void stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+    if (server_) server_->stop();
+    server_.reset();
+    storage_.reset();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::string &code(size_t i) const { return codes_.at(i); }
+
+ private:
+  std::string dir_;
+  std::vector<std::string> codes_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::unique_ptr<server::Storage> storage_;       // in-process fallback only
+  std::unique_ptr<server::SyncServer> server_;  // in-process fallback only
 };
 
-struct Tablet {
-  std::string dir = make_temp_dir();
-  std::unique_ptr<Database> db;
-  std::unique_ptr<sync::Transport> transport = sync::make_curl_transport();
-  std::unique_ptr<sync::SyncClient> client;
-  Tablet(const std::string &url, const std::string &code) {
-    auto opened = Database::open(dir + "/t.db");
-    if (!opened.ok()) std::abort();
-    db = std::move(opened.value());
+class Tablet {
+ public:
+  Tablet(const std::string &dir, const std::string &url, const std::string &code) {
+    auto opened = Database::open(dir + "/tablet.db");
+    if (!opened.ok()) die("cannot open a tablet database", opened.status());
+    db_ = std::move(*opened);
+    transport_ = sync::make_curl_transport();
     sync::SyncOptions so;
     so.server_url = url;
-    client = std::make_unique<sync::SyncClient>(*db, *transport, so);
-    if (!client->enroll(code, "bench").ok()) std::abort();
-    if (!client->sync().ok()) std::abort();
+    client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);
+    auto enrolled = client_->enroll(code, "bench");
+    if (!enrolled.ok()) die("cannot enroll", enrolled.status());
+    sync_ok();  // the units
   }
-  ~Tablet() {
-    client.reset();
-    db.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  // Records opinions until about `cells` changes are pending; returns the opinion ids.
-  std::vector<std::string> fill(int64_t cells) {
-    auto unit = db->find_unit_by_scope("vn/26734/ap-1");
-    std::vector<std::string> ids;
-    int64_t before = db->current_cursor();
-    for (int64_t i = 0; db->current_cursor() - before < cells; ++i) {
-      Opinion o;
-      o.unit_id = unit->id;
-      o.kind = "opinion";
-      o.category = "land";
-      o.content = "Ý kiến số " + std::to_string(i) + ": đề nghị nâng cấp đường liên ấp, lắp đèn chiếu sáng";
-      o.raised_at = "2024-07-03 09:30";
-      auto r = db->record_opinion(o);
-      if (!r.ok()) std::abort();
-      ids.push_back(r->id);
-    }
-    return ids;
-  }
+  Database &db() { return *db_; }
+
   sync::SyncReport sync_ok() {
-    auto r = client->sync();
-    if (!r.ok()) {
-      std::fprintf(stderr, "sync failed: %s\n", r.status().to_string().c_str());
-      std::abort();
-    }
+    auto r = client_->sync();
+    if (!r.ok()) die("sync failed", r.status());
     return *r;
   }
+
+  // Records whole opinions (batches of 1,000 per transaction) until at least `cells`
+  // cells are pending; returns their ids.
+  std::vector<std::string> fill(int64_t cells, int64_t *cells_made) {
+    auto unit = db_->find_unit_by_scope(kHamlet);
+    if (!unit.ok()) die("the tablet has no units", unit.status());
+    std::vector<std::string> ids;
+    int64_t made = 0;
+    int64_t per_opinion = 0;
+    while (made < cells) {
+      int64_t before = db_->current_cursor();
+      int64_t want = per_opinion == 0 ? 1 : std::min<int64_t>(1000, (cells - made + per_opinion - 1) / per_opinion);
+      Status st = db_->batch([&]() -> Status {
+        for (int64_t i = 0; i < want; ++i) {
+          Opinion o;
+          o.unit_id = unit->id;
+          o.kind = "opinion";
+          o.category = "rural_infrastructure";
+          o.content = "Ý kiến số " + std::to_string(ids.size()) +
+                      ": tuyến đường liên ấp xuống cấp, mùa mưa lầy lội, đề nghị nâng cấp và lắp đèn chiếu sáng";
+          o.citizen_name = "Nguyễn Văn " + std::to_string(ids.size() % 97);
+          o.raised_at = "2024-07-03 09:30";
+          o.recorded_by = "thư ký ấp";
+          auto r = db_->record_opinion(o);
+          if (!r.ok()) return r.status();
+          ids.push_back(r->id);
+        }
+        return Status::Ok();
+      });
+      if (!st.ok()) die("cannot record", st);
+      ExportOptions eo;
+      eo.limit_changes = int64_t{1} << 40;
+      eo.limit_bytes = int64_t{1} << 40;
+      auto batch = db_->export_changes(before, eo);
+      if (!batch.ok()) die("cannot export", batch.status());
+      int64_t got = static_cast<int64_t>(batch->changes.size());
+      if (per_opinion == 0) per_opinion = std::max<int64_t>(1, got);
+      made += got;
+    }
+    *cells_made = made;
+    return ids;
+  }
+
+ private:
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<sync::Transport> transport_;
+  std::unique_ptr<sync::SyncClient> client_;
 };
 
-void bench(const char *name, double value, const char *unit) { std::printf("BENCH %s %.3f %s\n", name, value, unit); }
+double seconds(const Stopwatch &w) { return std::max(w.seconds(), 1e-9); }
 
-// Time of a 10-change sync on a database of `cells` cells; also the no-op round trips.
-double ten_change_sync_ms(int64_t cells, int64_t *noop_round_trips) {
-  ChildServer server;
-  Tablet t(server.url(), server.code_a);
-  auto ids = t.fill(cells);
-  t.sync_ok();
-  *noop_round_trips = t.sync_ok().round_trips;
-  for (size_t i = 0; i < 10 && i < ids.size(); ++i) {
-    OpinionPatch p;
-    p.content = "Sửa " + std::to_string(i);
-    (void)t.db->update_opinion(ids[i], p);
+// Throughput: one tablet pushes `changes` cells, a second pulls them.
+void throughput(const Options &opt) {
+  std::string root = new_dir(opt.dir, "throughput");
+  BenchServer server(new_dir(root, "server"));
+  server.start();
+  Tablet a(new_dir(root, "a"), server.url(), server.code(0));
+  Tablet b(new_dir(root, "b"), server.url(), server.code(1));
+  int64_t cells = 0;
+  std::fprintf(stderr, "sync: recording %lld cells on tablet a...\n", static_cast<long long>(opt.changes));
+  auto ids = a.fill(opt.changes, &cells);
+
+  reset_peak_rss();  // the client figure covers the syncs, not the recording
+  std::fprintf(stderr, "sync: pushing %lld changes (%zu opinions)...\n", static_cast<long long>(cells), ids.size());
+  Stopwatch push_watch;
+  auto pushed = a.sync_ok();
+  double push_s = seconds(push_watch);
+  double push_cpu = push_watch.cpu_seconds();
+  std::fprintf(stderr, "sync: pulling on tablet b...\n");
+  Stopwatch pull_watch;
+  auto pulled = b.sync_ok();
+  double pull_s = seconds(pull_watch);
+  double pull_cpu = pull_watch.cpu_seconds();
+  double client_rss = peak_rss_mb(getpid());
+  double server_rss = server.peak_rss();
+  if (pulled.pulled < pushed.pushed) {
+    std::fprintf(stderr, "sync: warning: pulled %lld < pushed %lld\n", static_cast<long long>(pulled.pulled),
+                 static_cast<long long>(pushed.pushed));
   }
-  auto t0 = Clock_::now();
+
+  figure("sync_changes", static_cast<double>(pushed.pushed), "changes");
+  figure("sync_push_changes_per_s", static_cast<double>(pushed.pushed) / push_s, "changes/s");
+  figure("sync_push_opinions_per_s", static_cast<double>(ids.size()) / push_s, "opinions/s");
+  figure("sync_pull_changes_per_s", static_cast<double>(pulled.pulled) / pull_s, "changes/s");
+  figure("sync_push_client_cpu_share", push_cpu / push_s, "ratio", 2);
+  figure("sync_pull_client_cpu_share", pull_cpu / pull_s, "ratio", 2);
+  figure("sync_push_bytes_per_change",
+         static_cast<double>(pushed.bytes_sent) / static_cast<double>(std::max<int64_t>(1, pushed.pushed)), "bytes", 1);
+  figure("sync_pull_bytes_per_change",
+         static_cast<double>(pulled.bytes_received) / static_cast<double>(std::max<int64_t>(1, pulled.pulled)),
+         "bytes", 1);
+  figure("sync_bytes_per_change",
+         static_cast<double>(pushed.bytes_sent + pulled.bytes_received) /
+             static_cast<double>(std::max<int64_t>(1, pushed.pushed + pulled.pulled)),
+         "bytes", 1);
+  figure("sync_push_round_trips", static_cast<double>(pushed.round_trips), "round_trips");
+  figure("sync_pull_round_trips", static_cast<double>(pulled.round_trips), "round_trips");
+  figure("sync_client_peak_rss_mb", client_rss, "MB", 1);
+  if (server.separate_process()) figure("sync_server_peak_rss_mb", server_rss, "MB", 1);
+}
+
+// The median time of a 10-change sync against a database of `cells` cells (on the
+// tablet and on the server), and the round trips of a no-op sync there.
+double ten_change_sync_ms(const Options &opt, const std::string &name, int64_t cells, int64_t *noop_round_trips) {
+  std::string root = new_dir(opt.dir, name);
+  BenchServer server(new_dir(root, "server"));
+  server.start();
+  Tablet t(new_dir(root, "t"), server.url(), server.code(0));
+  int64_t made = 0;
+  std::fprintf(stderr, "sync: %s: recording %lld cells...\n", name.c_str(), static_cast<long long>(cells));
+  auto ids = t.fill(cells, &made);
+  std::fprintf(stderr, "sync: %s: first sync of %lld changes...\n", name.c_str(), static_cast<long long>(made));
+  Stopwatch first;
   t.sync_ok();
-  return seconds_since(t0) * 1000.0;
+  std::fprintf(stderr, "sync: %s: took %.1f s\n", name.c_str(), first.seconds());
+  *noop_round_trips = t.sync_ok().round_trips;
+  std::vector<double> times;
+  for (int round = 0; round < opt.rounds; ++round) {
+    Status st = t.db().batch([&]() -> Status {
+      for (size_t i = 0; i < 10 && i < ids.size(); ++i) {
+        OpinionPatch p;
+        p.content = "Sửa lần " + std::to_string(round) + " ý kiến " + std::to_string(i);
+        // Spread over the database: old rows as well as new.
+        auto r = t.db().update_opinion(ids[(i * ids.size()) / 10], p);
+        if (!r.ok()) return r.status();
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) die("cannot edit", st);
+    Stopwatch w;
+    auto r = t.sync_ok();
+    times.push_back(w.seconds() * 1000.0);
+    if (r.pushed != 10) std::fprintf(stderr, "sync: %s: pushed %lld, not 10\n", name.c_str(), static_cast<long long>(r.pushed));
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+int usage(std::FILE *to) {
+  std::fputs(
+      "usage: ykien-bench sync [--changes N] [--small-cells N] [--large-cells N] [--rounds N] [--dir DIR] [--quick]\n"
+      "  --changes N      cells pushed by one tablet and pulled by another (default 100000)\n"
+      "  --small-cells N  database size of the small incremental run (default 10000)\n"
+      "  --large-cells N  database size of the large incremental run (default 1000000)\n"
+      "  --rounds N       10-change syncs per size, the median counts (default 5)\n"
+      "  --dir DIR        where the databases go (default: a new temporary directory, removed)\n"
+      "  --quick          a small run that checks the benchmark works (2000 / 500 / 5000, 2 rounds)\n",
+      to);
+  return to == stdout ? 0 : 2;
+}
+
+bool parse(int argc, char **argv, Options &opt, int &exit_code) {
+  auto number = [&](int &i, auto &out) {
+    if (i + 1 >= argc) return false;
+    char *end = nullptr;
+    long long v = std::strtoll(argv[++i], &end, 10);
+    if (end == argv[i] || *end != '\0' || v <= 0) return false;
+    out = static_cast<std::remove_reference_t<decltype(out)>>(v);
+    return true;
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    bool ok = true;
+    if (a == "--changes") ok = number(i, opt.changes);
+    else if (a == "--small-cells") ok = number(i, opt.small_cells);
+    else if (a == "--large-cells") ok = number(i, opt.large_cells);
+    else if (a == "--rounds") ok = number(i, opt.rounds);
+    else if (a == "--dir" && i + 1 < argc) opt.dir = argv[++i];
+    else if (a == "--quick") opt.changes = 2000, opt.small_cells = 500, opt.large_cells = 5000, opt.rounds = 2;
+    else if (a == "-h" || a == "--help") {
+      exit_code = usage(stdout);
+      return false;
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      std::fprintf(stderr, "ykien-bench sync: bad option '%s'\n", a.c_str());
+      exit_code = usage(stderr);
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
+}  // namespace ykien::bench
 
 int bench_sync(int argc, char **argv) {
-  int64_t changes = 100000, small_cells = 10000, large_cells = 1000000;
-  for (int i = 0; i + 1 < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--changes") changes = std::atoll(argv[i + 1]);
-    if (a == "--small-cells") small_cells = std::atoll(argv[i + 1]);
-    if (a == "--large-cells") large_cells = std::atoll(argv[i + 1]);
+  using namespace ykien::bench;
+  Options opt;
+  int exit_code = 0;
+  if (!parse(argc, argv, opt, exit_code)) return exit_code;
+  std::signal(SIGPIPE, SIG_IGN);
+  bool own_dir = opt.dir.empty();
+  if (own_dir) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "ykien-bench-sync-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) die("cannot make a temporary directory");
+    opt.dir = pattern;
   }
-  {
-    ChildServer server;
-    Tablet a(server.url(), server.code_a);
-    auto ids = a.fill(changes);
-    int64_t pending = static_cast<int64_t>(a.db->current_cursor());
-    (void)pending;
-    auto t0 = Clock_::now();
-    auto pushed = a.sync_ok();
-    double push_s = seconds_since(t0);
-    Tablet b(server.url(), server.code_b);
-    // b's first sync above pulled the units only; the opinions come now.
-    auto t1 = Clock_::now();
-    auto pulled = b.sync_ok();
-    double pull_s = seconds_since(t1);
-    bench("sync_push_changes_per_s", static_cast<double>(pushed.pushed) / push_s, "changes/s");
-    bench("sync_push_opinions_per_s", static_cast<double>(ids.size()) / push_s, "opinions/s");
-    bench("sync_pull_changes_per_s", static_cast<double>(pulled.pulled) / pull_s, "changes/s");
-    bench("sync_bytes_per_change",
-          static_cast<double>(pushed.bytes_sent + pulled.bytes_received) /
-              static_cast<double>(std::max<int64_t>(1, pushed.pushed + pulled.pulled)),
-          "bytes");
-    bench("sync_client_peak_rss_mb", peak_rss_mb(getpid()), "MB");
-    bench("sync_server_peak_rss_mb", peak_rss_mb(server.pid), "MB");
-  }
+  throughput(opt);
   int64_t noop_small = 0, noop_large = 0;
-  double small_ms = ten_change_sync_ms(small_cells, &noop_small);
-  double large_ms = ten_change_sync_ms(large_cells, &noop_large);
-  bench("sync_noop_round_trips", static_cast<double>(std::max(noop_small, noop_large)), "round_trips");
-  bench("sync_incremental_small_ms", small_ms, "ms");
-  bench("sync_incremental_large_ms", large_ms, "ms");
-  bench("sync_incremental_size_ratio", large_ms / std::max(small_ms, 0.001), "ratio");
+  double small_ms = ten_change_sync_ms(opt, "small", opt.small_cells, &noop_small);
+  double large_ms = ten_change_sync_ms(opt, "large", opt.large_cells, &noop_large);
+  figure("sync_noop_round_trips", static_cast<double>(std::max(noop_small, noop_large)), "round_trips");
+  figure("sync_incremental_small_cells", static_cast<double>(opt.small_cells), "cells");
+  figure("sync_incremental_large_cells", static_cast<double>(opt.large_cells), "cells");
+  figure("sync_incremental_small_ms", small_ms, "ms", 2);
+  figure("sync_incremental_large_ms", large_ms, "ms", 2);
+  figure("sync_incremental_size_ratio", large_ms / std::max(small_ms, 0.001), "ratio", 2);
+  if (own_dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(opt.dir, ec);
+  }
   return 0;
 }
