@@ -74,6 +74,10 @@ const std::unordered_map<char32_t, char> &fold_table() {
 
 bool is_valid_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // ASCII: the common case
+      ++i;
+      continue;
+    }
     size_t start = i;
     char32_t cp = decode(text, i);
     // U+FFFD is only valid when spelled out as its own 3-byte sequence.
