@@ -1,5 +1,6 @@
 // ykien-server: the sync server and its admin commands (docs/server.md).
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -176,18 +177,25 @@ int main(int argc, char **argv) {
   } else if (list_cmd->parsed()) {
     auto devices = s.list_devices();
     if (!devices.ok()) return fail(devices.status());
+    nlohmann::json list = nlohmann::json::array();
     for (const auto &d : *devices) {
       std::string scope_list;
       for (const auto &sc : d.scopes) scope_list += (scope_list.empty() ? "" : ",") + sc;
       if (as_json) {
-        std::cout << "{\"id\":\"" << d.id << "\",\"site\":\"" << d.site << "\",\"revoked\":"
-                  << (d.revoked_at_ms != 0 ? "true" : "false") << ",\"acked_cursor\":" << d.acked_cursor << "}\n";
+        list.push_back({{"id", d.id},
+                        {"name", d.name},
+                        {"site", d.site},
+                        {"scopes", d.scopes},
+                        {"revoked", d.revoked_at_ms != 0},
+                        {"last_seen", format_time(d.last_seen_ms)},
+                        {"acked_cursor", d.acked_cursor}});
       } else {
         std::cout << d.id << "  " << (d.revoked_at_ms != 0 ? "revoked" : "active ") << "  site=" << d.site
                   << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
                   << d.name << "\"\n";
       }
     }
+    if (as_json) std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (revoke_cmd->parsed()) {
     Status st = s.revoke_device(device_id, clock.now_ms());
     if (!st.ok()) return fail(st);

@@ -1,0 +1,127 @@
+// enroll and sync against a real ykien-server: two tablets share a meeting's
+// opinions; a revoked device and an unreachable server get clear errors (exit 6).
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "cli_runner.h"
+
+using namespace ykien::cli_test;
+
+namespace {
+
+// Runs a command and returns its stdout (the admin commands print one value).
+std::string capture(const std::string &command) {
+  std::string out;
+  FILE *pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[512];
+  while (fgets(buf, sizeof buf, pipe)) out += buf;
+  REQUIRE(pclose(pipe) == 0);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+// ykien-server on 127.0.0.1 and a free port, with Tân Phú ward's units.
+class Server {
+ public:
+  explicit Server(const std::string &dir) : dir_(dir) {
+    std::ofstream(dir_ + "/units.csv") << "code,name,kind,parent\n70,Tỉnh Bình Phước,province,\n"
+                                          "tan-phu,Phường Tân Phú,ward,70\nkp-3,Khu phố 3,hamlet,70/tan-phu\n";
+    capture(admin() + " import-units " + dir_ + "/units.csv");
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      std::string data = dir_ + "/server", port_file = dir_ + "/port";
+      execl(YKIEN_SERVER_PATH, YKIEN_SERVER_PATH, "serve", "--data", data.c_str(), "--host", "127.0.0.1", "--port",
+            "0", "--port-file", port_file.c_str(), static_cast<char *>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && port_.empty(); ++i) {
+      std::ifstream in(dir_ + "/port");
+      std::getline(in, port_);
+      if (port_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE_FALSE(port_.empty());
+  }
+  ~Server() { stop(); }
+  void stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  std::string url() const { return "http://127.0.0.1:" + port_; }
+  std::string admin() const { return std::string(YKIEN_SERVER_PATH) + " admin --data " + dir_ + "/server"; }
+  std::string code() const { return capture(admin() + " create-code --unit 70/tan-phu"); }
+
+ private:
+  std::string dir_, port_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][sync]") {
+  Workspace a, b;
+  Server server(a.dir());
+  for (const Workspace *ws : {&a, &b}) {
+    REQUIRE(ws->run({"init"}).code == 0);
+    auto enrolled = ws->run({"enroll", "--server", server.url(), "--code", server.code()});
+    INFO(enrolled.out << enrolled.err);
+    REQUIRE(enrolled.code == 0);
+    auto synced = ws->run({"sync"});
+    INFO(synced.out << synced.err);
+    REQUIRE(synced.code == 0);
+  }
+  // Offline at the meeting: tablet A records.
+  REQUIRE(a.run({"meeting", "open", "--kind", "1", "--hamlet", "kp-3", "--at", "29/6/2024 7:30"}).code == 0);
+  auto added = a.ok_json({"opinion", "add", "--category", "land", "--content", "Đề nghị cấp sổ đỏ cho hộ ông Tư"});
+  auto synced = a.ok_json({"sync"});
+  CHECK(synced.dump().find("pushed") != std::string::npos);
+
+  // Tablet B receives it, Vietnamese intact, found without diacritics.
+  REQUIRE(b.run({"sync"}).code == 0);
+  auto found = b.run({"search", "so do", "--json"});
+  INFO(found.out << found.err);
+  REQUIRE(found.code == 0);
+  CHECK(found.out.find("Đề nghị cấp sổ đỏ cho hộ ông Tư") != std::string::npos);
+
+  // A revoked tablet is told so, in Vietnamese by default and in English on request.
+  auto devices = capture(server.admin() + " list-devices --json");
+  auto list = nlohmann::json::parse(devices, nullptr, false);
+  INFO(devices);
+  REQUIRE(list.is_array());
+  REQUIRE(list.size() == 2);
+  const std::string revoked_id = list[0].value("id", "");
+  REQUIRE_FALSE(revoked_id.empty());
+  capture(server.admin() + " revoke " + revoked_id);
+  auto refused_vi = a.run({"sync"});
+  auto refused_b = b.run({"sync"});
+  // One of the two tablets is the revoked one: exit 6 and the message says revoked.
+  const RunResult &refused = refused_vi.code != 0 ? refused_vi : refused_b;
+  CHECK(refused.code == 6);
+  CHECK(refused.err.find("thu hồi") != std::string::npos);
+  const Workspace &revoked_ws = refused_vi.code != 0 ? a : b;
+  auto refused_en = revoked_ws.run({"sync", "--lang", "en"});
+  CHECK(refused_en.code == 6);
+  CHECK(refused_en.err.find("revoked") != std::string::npos);
+
+  // With the server gone, the other tablet is told it is offline: exit 6, nothing lost.
+  server.stop();
+  const Workspace &active_ws = refused_vi.code != 0 ? b : a;
+  auto offline = active_ws.run({"sync"});
+  CHECK(offline.code == 6);
+  CHECK(offline.err.find("Không kết nối được máy chủ") != std::string::npos);
+  auto still = active_ws.run({"search", "so do", "--json"});
+  CHECK(still.out.find("sổ đỏ") != std::string::npos);
+  (void)added;
+}
