@@ -115,3 +115,19 @@ TEST_CASE("status and conflicts on a fresh device", "[cli][status]") {
   const auto nf = ws.run({"conflicts", "resolve", "abcdef12", "--keep", "winner"});
   CHECK(nf.code == 3);
 }
+
+TEST_CASE("the engine's reasons are told in the user's language", "[cli][errors]") {
+  Workspace ws;
+  setup_meeting(ws);
+  auto vi = ws.run({"opinion", "add", "--category", "land", "--content", "x", "--assign", "Phòng TNMT", "--due",
+                    "1/6/2024"});
+  CHECK(vi.code == 2);
+  CHECK(vi.err.find("trước ngày hội nghị (2024-06-29)") != std::string::npos);
+  CHECK(vi.err.find("is before") == std::string::npos);
+  auto en = ws.run({"--lang", "en", "opinion", "add", "--category", "land", "--content", "x", "--anonymous",
+                    "--citizen", "Ông Tư"});
+  CHECK(en.code == 2);
+  CHECK(en.err.find("must be empty for an anonymous opinion") != std::string::npos);
+  auto vi2 = ws.run({"opinion", "add", "--category", "land", "--content", "x", "--anonymous", "--citizen", "Ông Tư"});
+  CHECK(vi2.err.find("phải để trống khi ý kiến ẩn danh") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 #include "errors.h"
 
+#include "engine_reasons.h"
 #include "i18n.h"
 
 namespace ykien::cli {
@@ -31,7 +32,7 @@ std::string field_display(const std::string &engine_field) {
 }
 
 CliError from_status(const Status &status) {
-  const std::string detail = status.message();
+  const std::string detail = localized_reason(status.message());
   switch (status.code()) {
     case ErrorCode::invalid_argument: {
       const std::string field = status.field().empty() ? std::string("?") : status.field();

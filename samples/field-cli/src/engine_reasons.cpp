@@ -1,0 +1,66 @@
+#include "engine_reasons.h"
+
+#include <regex>
+#include <utility>
+#include <vector>
+
+#include "i18n.h"
+
+namespace ykien::cli {
+
+namespace {
+
+// English reason (a regex over the whole reason) → Vietnamese ($1... are its groups).
+const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
+  static const std::vector<std::pair<std::regex, std::string>> table = [] {
+    const std::pair<const char *, const char *> rules[] = {
+        {"is required", "không được để trống"},
+        {"is not valid UTF-8 text", "không phải văn bản UTF-8 hợp lệ"},
+        {"is longer than (\\d+) bytes", "dài quá $1 byte"},
+        {"'(.*)' is not one of: (.*)", "\"$1\" không thuộc các giá trị: $2"},
+        {"'(.*)' is not a time of the form YYYY-MM-DD HH:MM", "\"$1\" không phải thời gian dạng YYYY-MM-DD HH:MM"},
+        {"'(.*)' is not a date of the form YYYY-MM-DD", "\"$1\" không phải ngày dạng YYYY-MM-DD"},
+        {"must not be negative", "không được là số âm"},
+        {"must be at most (\\d+)", "không được lớn hơn $1"},
+        {"'(.*)' is before the meeting \\((.*)\\)", "ngày $1 trước ngày hội nghị ($2)"},
+        {"'(.*)' is before the day it was raised \\((.*)\\)", "ngày $1 trước ngày nêu ý kiến ($2)"},
+        {"'(.*)' is before the opinion was raised \\((.*)\\)", "thời gian $1 trước ngày nêu ý kiến ($2)"},
+        {"must be empty for an anonymous opinion", "phải để trống khi ý kiến ẩn danh"},
+        {"is required when the opinion is escalated.*",
+         "bắt buộc khi ý kiến vượt thẩm quyền (ghi đơn vị hoặc phòng ban nhận)"},
+        {"must be empty unless jurisdiction is escalated", "chỉ ghi khi ý kiến vượt thẩm quyền"},
+        {"differs from the unit of the meeting", "khác đơn vị của hội nghị"},
+        {"is only for an appointment", "chỉ dùng cho lịch hẹn trả lời"},
+        {"the opinion is already (\\w+)", "ý kiến đã ở trạng thái này ($1)"},
+        {"going back from (\\w+) to received needs reopen",
+         "muốn đưa ý kiến từ \"$1\" về \"đã tiếp nhận\" phải mở lại (--reopen)"},
+        {"cannot go from (\\w+) to (\\w+)", "không thể chuyển trạng thái từ \"$1\" sang \"$2\""},
+        {"a unit with scope '(.*)' already exists", "đã có đơn vị với phạm vi \"$1\""},
+        {"no (\\w+) with id '(.*)'", "không có bản ghi ($1) mã \"$2\""},
+        {"the meeting was closed at (.*)", "hội nghị đã kết thúc lúc $1"},
+        {"is before the meeting was held \\((.*)\\)", "trước giờ họp ($1)"},
+        {"the meeting has (\\d+) opinions; delete or move them first",
+         "hội nghị còn $1 ý kiến; hãy xóa hoặc chuyển chúng trước"},
+    };
+    std::vector<std::pair<std::regex, std::string>> out;
+    for (const auto &[en, vi] : rules) out.emplace_back(std::regex(en), vi);
+    return out;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::string localized_reason(const std::string &detail) {
+  // "due_date: reason" → "reason" (only a leading identifier, not a time like "08:30").
+  static const std::regex field_prefix("^[a-z_\\[\\]0-9.]+: (.*)$");
+  std::smatch m;
+  std::string reason = std::regex_match(detail, m, field_prefix) ? m[1].str() : detail;
+  if (current_lang() != Lang::vi) return reason;
+  for (const auto &[pattern, vietnamese] : vietnamese_reasons()) {
+    if (std::regex_match(reason, m, pattern)) return m.format(vietnamese);
+  }
+  return reason;
+}
+
+}  // namespace ykien::cli
