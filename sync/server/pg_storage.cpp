@@ -423,7 +423,7 @@ class PgStorage final : public Storage {
         if (!exists.insert(id).second) continue;
         Cell cell;
         cell.scope = scope;
-        cell.stamp = {hlc_.now(), site_, Hlc()};
+        cell.stamp = merge::conflict_record_stamp(record);
         ++seq;
         for (auto &[column, value] : merge::conflict_cells(record)) {
           cell.value = std::move(value);

@@ -74,6 +74,10 @@ std::string conflict_id(const ConflictRecord &conflict);
 // The cells of the new `conflicts` row that records it: every column of the table, as
 // a locally created row holds them ("_deleted" = 0, status "open").
 std::vector<std::pair<std::string, Value>> conflict_cells(const ConflictRecord &conflict);
+// The stamp of those cells: the winning write's, not the detector's clock. Every
+// replica that detects the conflict then writes the very same cells (one write, not
+// competing ones), and a resolution, stamped later, wins over every detection of it.
+Stamp conflict_record_stamp(const ConflictRecord &conflict);
 
 // JSON text of a value (conflict records, state hashes).
 std::string value_to_json(const Value &value);

@@ -151,6 +151,18 @@ Status Database::Impl::catch_up_other_writers() {
   return Status::Ok();
 }
 
+Result<Row> Database::Impl::create_row_stamped(const schema::TableDef &table, std::string id, std::string scope,
+                                               std::vector<Value> values, Hlc stamp_hlc, SiteId writer) {
+  Row row = RowStore::blank(table, std::move(id), std::move(scope));
+  for (size_t i = 1; i < values.size() && i < row.values.size(); ++i) row.values[i] = std::move(values[i]);
+  uint64_t all = table.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << table.columns.size()) - 1;
+  const int64_t seq = next_seq++;
+  row.clock.set(all, {stamp_hlc, writer, seq, Hlc()});
+  YKIEN_TRY(rows.save(row));
+  YKIEN_TRY(rows.log_change(seq, table.number, row.rid, 0));
+  return row;
+}
+
 Result<int64_t> Database::Impl::peer_number(const std::string &name) {
   if (name.empty()) return int64_t{0};
   auto ins = conn.cached("INSERT INTO _peers(name) VALUES(?) ON CONFLICT(name) DO NOTHING");

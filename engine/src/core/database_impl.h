@@ -48,6 +48,10 @@ struct Database::Impl {
   // Creates a row from `values` (every column written).
   Result<Row> create_row(const schema::TableDef &table, std::string id, std::string scope,
                          std::vector<Value> values);
+  // The same with a given stamp instead of a new one (conflict records, whose
+  // stamp is derived from the conflict: merge::conflict_record_stamp).
+  Result<Row> create_row_stamped(const schema::TableDef &table, std::string id, std::string scope,
+                                 std::vector<Value> values, Hlc hlc, SiteId writer);
 
   // Merges remote changes (replication/apply.cpp); the caller holds the transaction.
   Result<ApplyReport> apply(const std::vector<Change> &changes, const ApplyOptions &options);

@@ -148,7 +148,8 @@ Result<ApplyReport> Database::Impl::apply(const std::vector<Change> &changes, co
     if (exists->has_value()) continue;
     std::vector<Value> v(ct.columns.size());
     for (auto &[name, value] : merge::conflict_cells(record)) v[col(ct, name)] = std::move(value);
-    auto created = create_row(ct, id, pc.scope, std::move(v));
+    const merge::Stamp stamp = merge::conflict_record_stamp(record);
+    auto created = create_row_stamped(ct, id, pc.scope, std::move(v), stamp.hlc, stamp.site);
     if (!created) return created.status();
     ++report.conflicts;
   }

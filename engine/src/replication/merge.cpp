@@ -40,6 +40,8 @@ std::string conflict_id(const ConflictRecord &c) {
   return ykien::conflict_id(c.table, c.row_id, c.column, c.loser.hlc, c.loser.site);
 }
 
+Stamp conflict_record_stamp(const ConflictRecord &c) { return {c.winner.hlc, c.winner.site, Hlc()}; }
+
 std::vector<std::pair<std::string, Value>> conflict_cells(const ConflictRecord &c) {
   std::vector<std::pair<std::string, Value>> cells;
   const auto *table = schema::find_table("conflicts");
