@@ -151,6 +151,26 @@ Status Database::Impl::catch_up_other_writers() {
   return Status::Ok();
 }
 
+Result<std::vector<Row>> Database::Impl::select_rows(const schema::TableDef &table, const std::string &sql,
+                                                    const std::vector<Value> &params) const {
+  auto s = conn.cached(sql);
+  if (!s) return s.status();
+  for (size_t i = 0; i < params.size(); ++i) (*s)->bind_value(static_cast<int>(i + 1), params[i]);
+  std::vector<std::string> ids;
+  Status st;
+  while ((*s)->step(st)) ids.push_back((*s)->text(0));
+  (*s)->reset();
+  YKIEN_TRY(st);
+  std::vector<Row> out;
+  out.reserve(ids.size());
+  for (const auto &id : ids) {
+    auto row = rows.load(table, id);
+    if (!row) return row.status();
+    if (row->has_value()) out.push_back(std::move(**row));
+  }
+  return out;
+}
+
 Result<Row> Database::Impl::create_row_stamped(const schema::TableDef &table, std::string id, std::string scope,
                                                std::vector<Value> values, Hlc stamp_hlc, SiteId writer) {
   Row row = RowStore::blank(table, std::move(id), std::move(scope));

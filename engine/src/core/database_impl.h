@@ -45,6 +45,10 @@ struct Database::Impl {
   Status write_local(Row &row, uint64_t mask);
   // Loads a row that exists and is not deleted; not_found names `field`.
   Result<Row> load_live(const schema::TableDef &table, const std::string &id, const std::string &field) const;
+  // The rows of `table` whose ids `sql` selects (with `params` bound as ?1, ?2...),
+  // in the query's order. The caller holds the mutex.
+  Result<std::vector<Row>> select_rows(const schema::TableDef &table, const std::string &sql,
+                                       const std::vector<Value> &params) const;
   // Creates a row from `values` (every column written).
   Result<Row> create_row(const schema::TableDef &table, std::string id, std::string scope,
                          std::vector<Value> values);

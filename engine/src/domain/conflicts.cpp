@@ -49,22 +49,14 @@ Result<std::vector<Conflict>> Database::list_conflicts(bool open_only) const {
   std::lock_guard lock(impl_->mutex);
   // A record whose cells have not all arrived yet (they travel one by one) names
   // no cell to review: it is listed once it is whole.
-  auto s = impl_->conn.cached(
-      "SELECT id FROM conflicts WHERE _deleted = 0 AND (? = 0 OR status = 'open') AND tbl IS NOT NULL AND "
-      "row_id IS NOT NULL AND col IS NOT NULL ORDER BY id");
-  if (!s) return s.status();
-  (*s)->bind(1, int64_t{open_only});
-  std::vector<std::string> ids;
-  Status st;
-  while ((*s)->step(st)) ids.push_back((*s)->text(0));
-  (*s)->reset();
-  YKIEN_TRY(st);
+  auto rows = impl_->select_rows(
+      conflicts_table(),
+      "SELECT id FROM conflicts WHERE _deleted = 0 AND (?1 = 0 OR status = 'open') AND tbl IS NOT NULL AND "
+      "row_id IS NOT NULL AND col IS NOT NULL ORDER BY id",
+      {int64_t{open_only}});
+  if (!rows) return rows.status();
   std::vector<Conflict> out;
-  for (const auto &id : ids) {
-    auto row = impl_->rows.load(conflicts_table(), id);
-    if (!row) return row.status();
-    if (row->has_value()) out.push_back(conflict_from(**row));
-  }
+  for (const auto &row : *rows) out.push_back(conflict_from(row));
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/database_impl.h"
 #include "domain/validate.h"
+#include "query/subtree.h"
 #include "ykien/uuid.h"
 
 namespace ykien {
@@ -172,22 +173,14 @@ Result<std::vector<Meeting>> Database::list_meetings(const std::string &scope, c
   if (!from.empty()) YKIEN_TRY(validate::date("from", from));
   if (!to.empty()) YKIEN_TRY(validate::date("to", to));
   std::lock_guard lock(impl_->mutex);
-  auto s = impl_->conn.cached(
-      "SELECT id FROM meetings WHERE _deleted = 0 AND (?1 = '' OR scope = ?1 OR (scope >= ?1 || '/' AND scope < ?1 || '0')) "
-      "AND (?2 = '' OR held_at >= ?2) AND (?3 = '' OR substr(held_at, 1, 10) <= ?3) ORDER BY held_at, id");
-  if (!s) return s.status();
-  (*s)->bind(1, scope).bind(2, from).bind(3, to);
-  std::vector<std::string> ids;
-  Status st;
-  while ((*s)->step(st)) ids.push_back((*s)->text(0));
-  (*s)->reset();
-  YKIEN_TRY(st);
+  auto rows = impl_->select_rows(
+      meetings(),
+      "SELECT id FROM meetings WHERE _deleted = 0 AND " YKIEN_SUBTREE(1)
+      " AND (?2 = '' OR held_at >= ?2) AND (?3 = '' OR substr(held_at, 1, 10) <= ?3) ORDER BY held_at, id",
+      {scope, from, to});
+  if (!rows) return rows.status();
   std::vector<Meeting> out;
-  for (const auto &id : ids) {
-    auto row = impl_->load_live(meetings(), id, "meeting_id");
-    if (!row) return row.status();
-    out.push_back(meeting_from(*row));
-  }
+  for (const auto &row : *rows) out.push_back(meeting_from(row));
   return out;
 }
 

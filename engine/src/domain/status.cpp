@@ -77,21 +77,12 @@ Result<Opinion> Database::change_status(const std::string &opinion_id, const Sta
 
 Result<std::vector<StatusChange>> Database::status_history(const std::string &opinion_id) const {
   std::lock_guard lock(impl_->mutex);
-  auto s = impl_->conn.cached(
-      "SELECT id FROM status_history WHERE opinion_id = ? AND _deleted = 0 ORDER BY changed_at, id");
-  if (!s) return s.status();
-  (*s)->bind(1, opinion_id);
-  std::vector<std::string> ids;
-  Status st;
-  while ((*s)->step(st)) ids.push_back((*s)->text(0));
-  (*s)->reset();
-  YKIEN_TRY(st);
+  auto rows = impl_->select_rows(
+      history_table(), "SELECT id FROM status_history WHERE opinion_id = ?1 AND _deleted = 0 ORDER BY changed_at, id",
+      {opinion_id});
+  if (!rows) return rows.status();
   std::vector<StatusChange> out;
-  for (const auto &id : ids) {
-    auto row = impl_->rows.load(history_table(), id);
-    if (!row) return row.status();
-    if (row->has_value()) out.push_back(change_from(**row));
-  }
+  for (const auto &row : *rows) out.push_back(change_from(row));
   return out;
 }
 

@@ -81,22 +81,14 @@ Result<std::vector<Unit>> Database::list_units(const std::string &parent_id) con
   std::lock_guard lock(impl_->mutex);
   // A device holds only its own subtree: a unit whose parent it does not hold is a
   // top unit there, listed with the roots.
-  auto s = impl_->conn.cached(
+  auto rows = impl_->select_rows(
+      units(),
       "SELECT id FROM units u WHERE u._deleted = 0 AND (coalesce(u.parent_id, '') = ?1 OR (?1 = '' AND NOT EXISTS "
-      "(SELECT 1 FROM units p WHERE p.id = u.parent_id AND p._deleted = 0))) ORDER BY name");
-  if (!s) return s.status();
-  std::vector<std::string> ids;
-  Status st;
-  (*s)->bind(1, parent_id);
-  while ((*s)->step(st)) ids.push_back((*s)->text(0));
-  (*s)->reset();
-  YKIEN_TRY(st);
+      "(SELECT 1 FROM units p WHERE p.id = u.parent_id AND p._deleted = 0))) ORDER BY name",
+      {parent_id});
+  if (!rows) return rows.status();
   std::vector<Unit> out;
-  for (const auto &id : ids) {
-    auto row = impl_->load_live(units(), id, "parent_id");
-    if (!row) return row.status();
-    out.push_back(unit_from(*row));
-  }
+  for (const auto &row : *rows) out.push_back(unit_from(row));
   return out;
 }
 
