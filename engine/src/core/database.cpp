@@ -83,6 +83,16 @@ Status Database::Impl::write_local(Row &row, uint64_t mask) {
   return Status::Ok();
 }
 
+void Database::Impl::roll_back_batch() {
+  (void)conn.exec("ROLLBACK");  // if it fails, SQLite has rolled back already
+  rows.discard();
+  live_cells.clear();
+}
+
+Status Database::Impl::batch_rolled_back() {
+  return Status(ErrorCode::storage, "the batch was rolled back by a storage error; nothing of it was written");
+}
+
 Result<Row> Database::Impl::load_live(const schema::TableDef &table, const std::string &id,
                                       const std::string &field) const {
   auto row = rows.load(table, id);
@@ -107,6 +117,7 @@ Status Database::Impl::load_positions() {
   if (auto h = Hlc::parse(*remote); h && *h > max_remote_hlc) max_remote_hlc = *h;
   auto last_seq = meta_int("last_seq");
   if (!last_seq) return last_seq.status();
+  YKIEN_TRY(rows.flush_changes());
   auto s = conn.cached("SELECT coalesce(max(seq), 0) FROM _changes");
   if (!s) return s.status();
   Status st;

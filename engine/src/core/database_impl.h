@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "domain/live_cells.h"
 #include "store/row_store.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -83,15 +84,28 @@ struct Database::Impl {
 
   // Write transactions open on the calling thread: more than one inside a batch.
   int txn_depth = 0;
+  // Meetings' and units' cells read while recording opinions in a batch; forgotten
+  // when a write transaction starts afresh or rolls back (WriteScope).
+  LiveCellsCache live_cells;
+
+  // How a call made inside a batch stays all or nothing on its own.
+  enum class InBatch {
+    // In a savepoint of the batch: a failure undoes just this call.
+    savepoint,
+    // The call checks every rule before its first write, so once it has written
+    // only a storage error can stop it: then the whole batch is rolled back
+    // (roll_back_batch) instead of paying a savepoint for every call.
+    checks_first,
+  };
 
   // Runs `body` in one IMMEDIATE transaction under the mutex: all or nothing.
-  // Inside a batch (txn_depth > 0) it is a savepoint of the batch's transaction:
-  // still all or nothing on its own, committed with the batch.
+  // Inside a batch (txn_depth > 0) it is part of the batch's transaction, kept
+  // all or nothing on its own as `in_batch` says, and committed with the batch.
   template <typename F>
-  auto write_txn(F &&body) -> decltype(body()) {
+  auto write_txn(F &&body, InBatch in_batch = InBatch::savepoint) -> decltype(body()) {
     std::lock_guard lock(mutex);
-    if (txn_depth > 0 && !conn.in_transaction())
-      return Status(ErrorCode::storage, "the batch was rolled back by a storage error; nothing of it was written");
+    if (txn_depth > 0 && !conn.in_transaction()) return batch_rolled_back();
+    if (txn_depth > 0 && in_batch == InBatch::checks_first) return write_in_batch(body);
     sqlite::Transaction txn(conn);
     if (Status st = txn.begin(); !st.ok()) return st;
     if (txn_depth == 0) {
@@ -100,6 +114,7 @@ struct Database::Impl {
     WriteScope scope(*this);
     auto result = body();
     if (result.ok()) {
+      if (!conn.in_transaction()) return batch_rolled_back();
       if (Status st = txn.commit(); !st.ok()) return st;
       scope.committed = true;
     }
@@ -107,13 +122,45 @@ struct Database::Impl {
   }
 
  private:
+  // A checks_first call inside a batch: no savepoint of its own.
+  template <typename F>
+  auto write_in_batch(F &&body) -> decltype(body()) {
+    const int64_t written_before = rows_written();
+    WriteScope scope(*this);
+    try {
+      auto result = body();
+      if (result.ok()) scope.committed = true;
+      else if (rows_written() != written_before) roll_back_batch();
+      return result;
+    } catch (...) {
+      if (rows_written() != written_before) roll_back_batch();
+      throw;
+    }
+  }
+  // Rows changed on this connection so far, change-log entries still waiting
+  // included. A statement that fails leaves nothing of itself (SQLite rolls it
+  // back), so an unchanged count means nothing written.
+  int64_t rows_written() const {
+    return sqlite3_total_changes64(conn.raw()) + static_cast<int64_t>(rows.changes_logged());
+  }
+  // Rolls back the batch's whole transaction: a call failed after writing part of
+  // itself. Its later calls and its commit then give batch_rolled_back().
+  void roll_back_batch();
+  static Status batch_rolled_back();
+
   // Counts the open write transactions; unless committed, gives back the change-log
-  // numbers taken inside (they were rolled back), also when `body` throws.
+  // numbers taken inside (they were rolled back) and forgets remembered cells, also
+  // when `body` throws.
   struct WriteScope {
-    explicit WriteScope(Impl &i) : impl(i), seq_before(i.next_seq) { ++impl.txn_depth; }
+    explicit WriteScope(Impl &i) : impl(i), seq_before(i.next_seq) {
+      if (impl.txn_depth++ == 0) impl.live_cells.clear();  // another connection may have written since
+    }
     ~WriteScope() {
       --impl.txn_depth;
-      if (!committed) impl.next_seq = seq_before;
+      if (!committed) {
+        impl.next_seq = seq_before;
+        impl.live_cells.clear();  // it may hold cells the rollback undid
+      }
     }
     WriteScope(const WriteScope &) = delete;
     WriteScope &operator=(const WriteScope &) = delete;

@@ -10,68 +10,94 @@ namespace ykien {
 
 const schema::TableDef &opinions_table() { return *schema::find_table("opinions"); }
 
+namespace {
+
+// An opinion's fields and the columns that hold them, listed once for reading,
+// writing and moving.
+struct TextField {
+  std::string_view column;
+  std::string Opinion::*member;
+};
+struct FlagField {
+  std::string_view column;
+  bool Opinion::*member;
+};
+
+constexpr TextField kTextFields[] = {
+    {"meeting_id", &Opinion::meeting_id},     {"unit_id", &Opinion::unit_id},
+    {"kind", &Opinion::kind},                 {"category", &Opinion::category},
+    {"content", &Opinion::content},           {"citizen_name", &Opinion::citizen_name},
+    {"citizen_contact", &Opinion::citizen_contact}, {"jurisdiction", &Opinion::jurisdiction},
+    {"escalated_to", &Opinion::escalated_to}, {"assigned_department", &Opinion::assigned_department},
+    {"status", &Opinion::status},             {"due_date", &Opinion::due_date},
+    {"satisfaction", &Opinion::satisfaction}, {"raised_at", &Opinion::raised_at},
+    {"recorded_by", &Opinion::recorded_by},
+};
+constexpr FlagField kFlagFields[] = {{"anonymous", &Opinion::anonymous}, {"confidential", &Opinion::confidential}};
+
+// The column indexes of kTextFields and kFlagFields, looked up once: this runs for
+// every opinion read or written.
+template <size_t N, typename Field>
+std::array<int, N> columns_of(const Field (&fields)[N]) {
+  std::array<int, N> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = col(opinions_table(), fields[i].column);
+  return out;
+}
+const auto &text_columns() {
+  static const auto columns = columns_of(kTextFields);
+  return columns;
+}
+const auto &flag_columns() {
+  static const auto columns = columns_of(kFlagFields);
+  return columns;
+}
+
+}  // namespace
+
 Opinion opinion_from(const Row &r) {
   Opinion o;
   o.id = r.id;
   o.scope = r.scope;
-  o.meeting_id = text_of(r, "meeting_id");
-  o.unit_id = text_of(r, "unit_id");
-  o.kind = text_of(r, "kind");
-  o.category = text_of(r, "category");
-  o.content = text_of(r, "content");
-  o.citizen_name = text_of(r, "citizen_name");
-  o.citizen_contact = text_of(r, "citizen_contact");
-  o.anonymous = int_of(r, "anonymous") != 0;
-  o.confidential = int_of(r, "confidential") != 0;
-  o.jurisdiction = text_of(r, "jurisdiction");
-  o.escalated_to = text_of(r, "escalated_to");
-  o.assigned_department = text_of(r, "assigned_department");
-  o.status = text_of(r, "status");
-  o.due_date = text_of(r, "due_date");
-  o.satisfaction = text_of(r, "satisfaction");
-  o.raised_at = text_of(r, "raised_at");
-  o.recorded_by = text_of(r, "recorded_by");
+  for (size_t i = 0; i < std::size(kTextFields); ++i) {
+    const auto *v = std::get_if<std::string>(&r.values[text_columns()[i]]);
+    o.*kTextFields[i].member = v ? *v : std::string();  // as text_of: not text reads as empty
+  }
+  for (size_t i = 0; i < std::size(kFlagFields); ++i) {
+    const auto *v = std::get_if<int64_t>(&r.values[flag_columns()[i]]);
+    o.*kFlagFields[i].member = v && *v != 0;
+  }
   return o;
 }
 
 void fill_opinion(Row &row, const Opinion &o, uint64_t &mask) {
-  // The columns' indexes, looked up once: this runs for every opinion written.
-  enum : size_t { meeting_id, unit_id, kind, category, content, citizen_name, citizen_contact, anonymous, confidential,
-                  jurisdiction, escalated_to, assigned_department, status, due_date, satisfaction, raised_at, recorded_by };
-  static const auto index = [] {
-    const char *const names[] = {"meeting_id",   "unit_id",      "kind",        "category",     "content",
-                                 "citizen_name", "citizen_contact", "anonymous", "confidential", "jurisdiction",
-                                 "escalated_to", "assigned_department", "status", "due_date",   "satisfaction",
-                                 "raised_at",    "recorded_by"};
-    std::array<int, std::size(names)> out{};
-    for (size_t i = 0; i < out.size(); ++i) out[i] = col(opinions_table(), names[i]);
-    return out;
-  }();
-  auto put_at = [&](size_t field, Value v) {
-    const int i = index[field];
+  auto put_at = [&](int i, Value v) {
     if (row.values[i] != v) {
       row.values[i] = std::move(v);
       mask |= uint64_t{1} << i;
     }
   };
-  put_at(meeting_id, o.meeting_id);
-  put_at(unit_id, o.unit_id);
-  put_at(kind, o.kind);
-  put_at(category, o.category);
-  put_at(content, o.content);
-  put_at(citizen_name, o.citizen_name);
-  put_at(citizen_contact, o.citizen_contact);
-  put_at(anonymous, int64_t{o.anonymous});
-  put_at(confidential, int64_t{o.confidential});
-  put_at(jurisdiction, o.jurisdiction);
-  put_at(escalated_to, o.escalated_to);
-  put_at(assigned_department, o.assigned_department);
-  put_at(status, o.status);
-  put_at(due_date, o.due_date);
-  put_at(satisfaction, o.satisfaction);
-  put_at(raised_at, o.raised_at);
-  put_at(recorded_by, o.recorded_by);
+  for (size_t i = 0; i < std::size(kTextFields); ++i) put_at(text_columns()[i], o.*kTextFields[i].member);
+  for (size_t i = 0; i < std::size(kFlagFields); ++i)
+    put_at(flag_columns()[i], int64_t{o.*kFlagFields[i].member});
 }
+
+namespace {
+
+// Recording hands the opinion's text to a new row and takes it back once written,
+// rather than copying every field (docs/benchmarks.md).
+void move_into_row(Row &row, Opinion &o) {
+  for (size_t i = 0; i < std::size(kTextFields); ++i)
+    row.values[text_columns()[i]] = std::move(o.*kTextFields[i].member);
+  for (size_t i = 0; i < std::size(kFlagFields); ++i)
+    row.values[flag_columns()[i]] = int64_t{o.*kFlagFields[i].member};
+}
+
+void take_back_from_row(Row &row, Opinion &o) {
+  for (size_t i = 0; i < std::size(kTextFields); ++i)
+    o.*kTextFields[i].member = std::move(std::get<std::string>(row.values[text_columns()[i]]));
+}
+
+}  // namespace
 
 Status check_opinion(const Opinion &o) {
   YKIEN_TRY(validate::one_of("kind", o.kind, domain::kOpinionKinds));
@@ -127,11 +153,7 @@ Status check_due_date(Database::Impl &impl, const Opinion &o) {
 // Recording checks an opinion's meeting and unit and copies a few of their
 // cells, for every opinion: those cells are read alone, not as whole rows
 // (load_live), the meeting's and its unit's in one statement, with the same
-// answers and errors.
-struct LiveCells {
-  bool meeting = false, unit = false;  // found and not deleted
-  std::string unit_id, held_at, scope;
-};
+// answers and errors (LiveCells, domain/live_cells.h).
 
 // A row's tombstone cell as RowStore reads it: deleted when a nonzero integer.
 bool live_row(const sqlite::Stmt &s, int rid_col, int deleted_col) {
@@ -148,17 +170,26 @@ const std::string kMeetingAndUnit =
     "FROM meetings m LEFT JOIN units u ON u.id = m.unit_id WHERE m.id = ?";
 const std::string kUnit = "SELECT rid, _deleted, scope FROM units WHERE id = ?";
 
-// The cells of the meeting `meeting_id` and of its unit, or (no meeting) of the unit `unit_id`.
-Result<LiveCells> read_live_cells(Database::Impl &impl, const std::string &meeting_id, const std::string &unit_id) {
-  auto stmt = impl.conn.cached(meeting_id.empty() ? kUnit : kMeetingAndUnit);
+// The cells of the meeting `meeting_id` and of its unit, or (no meeting) of the unit
+// `unit_id`. Remembered (impl.live_cells) until a meeting or unit is written or the
+// transaction ends, so that a batch reads each meeting once.
+Result<const LiveCells *> read_live_cells(Database::Impl &impl, const std::string &meeting_id,
+                                          const std::string &unit_id) {
+  static const int meetings = schema::find_table("meetings")->number, units = schema::find_table("units")->number;
+  const uint64_t parent_writes = impl.rows.writes_to(meetings) + impl.rows.writes_to(units);
+  const bool by_meeting = !meeting_id.empty();
+  const std::string &id = by_meeting ? meeting_id : unit_id;
+  if (const LiveCells *known = impl.live_cells.find(id, by_meeting, parent_writes)) return known;
+  auto stmt = impl.conn.cached(by_meeting ? kMeetingAndUnit : kUnit);
   if (!stmt) return stmt.status();
   sqlite::Stmt &s = **stmt;
-  s.bind(1, meeting_id.empty() ? unit_id : meeting_id);
+  s.bind(1, id);
   Status st;
   LiveCells cells;
+  cells.by_meeting = by_meeting;
   if (s.step(st)) {
-    const int u = meeting_id.empty() ? 0 : 4;  // where the unit's columns start
-    if (!meeting_id.empty() && live_row(s, 0, 1)) {
+    const int u = by_meeting ? 4 : 0;  // where the unit's columns start
+    if (by_meeting && live_row(s, 0, 1)) {
       cells.meeting = true;
       cells.unit_id = text_cell(s, 2);
       cells.held_at = text_cell(s, 3);
@@ -170,7 +201,7 @@ Result<LiveCells> read_live_cells(Database::Impl &impl, const std::string &meeti
   }
   s.reset();
   YKIEN_TRY(st);
-  return cells;
+  return &impl.live_cells.remember(id, std::move(cells), parent_writes);
 }
 
 Status not_found(const char *table, const std::string &field, const std::string &id) {
@@ -187,8 +218,9 @@ Result<Opinion> Database::record_opinion(Opinion o) {
   return impl_->write_txn([&]() -> Result<Opinion> {
     if (o.meeting_id.empty() && o.unit_id.empty())
       return Status::Invalid("unit_id", "is required when the opinion has no meeting");
-    auto cells = read_live_cells(*impl_, o.meeting_id, o.unit_id);
-    if (!cells) return cells.status();
+    auto read = read_live_cells(*impl_, o.meeting_id, o.unit_id);
+    if (!read) return read.status();
+    const LiveCells *cells = *read;
     if (!o.meeting_id.empty()) {
       if (!cells->meeting) return not_found("meetings", "meeting_id", o.meeting_id);
       if (o.unit_id.empty()) o.unit_id = cells->unit_id;
@@ -202,15 +234,16 @@ Result<Opinion> Database::record_opinion(Opinion o) {
     // As check_due_date, with the meeting already read (opinion_start_day).
     YKIEN_TRY(check_due_date_from(o, (o.meeting_id.empty() ? o.raised_at : cells->held_at).substr(0, 10)));
     const auto &t = opinions_table();
-    Row row = RowStore::blank(t, new_uuid_v7(impl_->clock), std::move(cells->scope));
-    uint64_t mask = 0;
-    fill_opinion(row, o, mask);
-    YKIEN_TRY(impl_->write_local(row, (uint64_t{1} << t.columns.size()) - 1));
+    Row row = RowStore::blank(t, new_uuid_v7(impl_->clock), cells->scope);
+    move_into_row(row, o);
+    const Status written = impl_->write_local(row, (uint64_t{1} << t.columns.size()) - 1);
+    take_back_from_row(row, o);
+    YKIEN_TRY(written);
     // What opinion_from(row) would read back: the fields just written.
-    o.id = row.id;
-    o.scope = row.scope;
+    o.id = std::move(row.id);
+    o.scope = std::move(row.scope);
     return std::move(o);
-  });
+  }, Impl::InBatch::checks_first);  // all checks above come before the first write
 }
 
 Result<Opinion> Database::get_opinion(const std::string &id) const {

@@ -25,6 +25,7 @@ Status refresh_search_index(Database::Impl &impl) {
   const int64_t cursor = *stored;
   if (cursor >= impl.next_seq - 1) return Status::Ok();
   const auto &t = *schema::find_table("opinions");
+  YKIEN_TRY(impl.rows.flush_changes());
   sqlite::Transaction txn(impl.conn);
   YKIEN_TRY(txn.begin());
   auto s = impl.conn.prepare("SELECT DISTINCT row FROM _changes WHERE seq > ? AND tbl = ?");

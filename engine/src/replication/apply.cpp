@@ -178,6 +178,7 @@ Status Database::Impl::adopt_foreign_cells() {
     if (adopt.empty()) continue;
     auto applied = apply(adopt, {});
     if (!applied) return applied.status();
+    YKIEN_TRY(rows.flush_changes());
     for (int64_t rid : adopted) {
       auto del = conn.cached("DELETE FROM _changes WHERE tbl = 0 AND row = ?");
       if (!del) return del.status();

@@ -66,6 +66,7 @@ Result<ChangeSet> Database::export_changes(int64_t cursor, const ExportOptions &
     }
   } end_read{conn, own_read};
 
+  YKIEN_TRY(impl_->rows.flush_changes());  // a batch's waiting entries (inside a batch)
   auto s = conn.prepare("SELECT seq, tbl, row, origin FROM _changes WHERE seq > ? ORDER BY seq");
   if (!s) return s.status();
   s->bind(1, cursor);

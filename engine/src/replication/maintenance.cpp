@@ -24,6 +24,7 @@ Result<int64_t> Database::restamp_local_changes(int64_t cursor) {
     // Forget stamps from a clock that ran ahead: only what peers sent us bounds
     // the next stamps from below (and each row's older cells, below).
     impl.hlc.reset(impl.max_remote_hlc);
+    YKIEN_TRY(impl.rows.flush_changes());
     auto s = impl.conn.prepare("SELECT seq, tbl, row FROM _changes WHERE seq > ? AND origin = 0 AND tbl != 0 ORDER BY seq");
     if (!s) return s.status();
     s->bind(1, cursor);

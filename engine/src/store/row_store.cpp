@@ -1,6 +1,8 @@
 #include "store/row_store.h"
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 
 namespace ykien {
 
@@ -110,7 +112,14 @@ Result<std::optional<Row>> RowStore::load_rid(const schema::TableDef &table, int
   return read_one(table, sql_of(table).select_by_rid, [&](sqlite::Stmt &s) { s.bind(1, rid); });
 }
 
+void RowStore::count_write(const schema::TableDef &table) {
+  const auto n = static_cast<size_t>(table.number);
+  if (n >= writes_.size()) writes_.resize(n + 1);
+  ++writes_[n];
+}
+
 Status RowStore::save(Row &row) {
+  count_write(*row.table);  // before writing: a failed write may still have changed the row
   const TableSql &sql = sql_of(*row.table);
   row.clock.encode_into(clock_buffer_);
   // A row never saved (rid 0) is new: a plain INSERT costs less than the upsert
@@ -139,6 +148,7 @@ Status RowStore::save(Row &row) {
 }
 
 Status RowStore::erase(const Row &row) {
+  count_write(*row.table);
   auto stmt = conn_.cached("DELETE FROM " + std::string(row.table->name) + " WHERE rid = ?");
   if (!stmt) return stmt.status();
   return (*stmt)->bind(1, row.rid).exec();
@@ -205,13 +215,61 @@ Status RowStore::save_foreign(ForeignCell &c) {
   return Status::Ok();
 }
 
+namespace {
+
+constexpr size_t kChangeGroup = 32;  // entries per INSERT when flushing a full group
+
+// "INSERT INTO _changes ... VALUES (?,?,?,?), ..." for `n` entries.
+std::string insert_changes_sql(size_t n) {
+  std::string sql = "INSERT INTO _changes(seq, tbl, row, origin) VALUES (?, ?, ?, ?)";
+  for (size_t i = 1; i < n; ++i) sql += ", (?, ?, ?, ?)";
+  return sql;
+}
+
+}  // namespace
+
 Status RowStore::log_change(int64_t seq, int table_number, int64_t rid, int64_t origin) {
-  auto stmt = conn_.cached("INSERT INTO _changes(seq, tbl, row, origin) VALUES(?, ?, ?, ?)");
-  if (!stmt) return stmt.status();
-  return (*stmt)->bind(1, seq).bind(2, table_number).bind(3, rid).bind(4, origin).exec();
+  pending_.push_back({seq, table_number, rid, origin});
+  ++changes_logged_;
+  return pending_.size() >= kChangeGroup ? flush_changes() : Status::Ok();
+}
+
+Status RowStore::flush_changes() {
+  if (pending_.empty()) return Status::Ok();
+  // One statement per size: a full group's is reused; a remainder's once per commit.
+  static const std::vector<std::string> sql_by_size = [] {
+    std::vector<std::string> v(kChangeGroup + 1);
+    for (size_t n = 1; n <= kChangeGroup; ++n) v[n] = insert_changes_sql(n);
+    return v;
+  }();
+  size_t done = 0;
+  while (done < pending_.size()) {
+    const size_t n = std::min(kChangeGroup, pending_.size() - done);
+    auto stmt = conn_.cached(sql_by_size[n]);
+    if (!stmt) return stmt.status();
+    sqlite::Stmt &s = **stmt;
+    for (size_t i = 0; i < n; ++i) {
+      const ChangeEntry &e = pending_[done + i];
+      const int at = static_cast<int>(4 * i);
+      s.bind(at + 1, e.seq).bind(at + 2, e.table).bind(at + 3, e.rid).bind(at + 4, e.origin);
+    }
+    if (Status st = s.exec(); !st.ok()) {
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));  // those are written
+      return st;
+    }
+    done += n;
+  }
+  pending_.clear();
+  return Status::Ok();
 }
 
 Status RowStore::drop_change(int64_t seq) {
+  // Usually the entry of a write made earlier in the same group.
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it)
+    if (it->seq == seq) {
+      pending_.erase(std::next(it).base());
+      return Status::Ok();
+    }
   auto stmt = conn_.cached("DELETE FROM _changes WHERE seq = ?");
   if (!stmt) return stmt.status();
   return (*stmt)->bind(1, seq).exec();

@@ -37,9 +37,16 @@ struct ForeignCell {
   CellStamp stamp;
 };
 
-class RowStore {
+// Change-log entries are written in groups: one statement for many entries costs
+// far less than one each, and a batch writes thousands. They wait in memory until
+// the group is full, a savepoint begins, the transaction commits or something
+// reads _changes (flush_changes, which every reader of _changes calls first).
+class RowStore final : public sqlite::DeferredWrites {
  public:
-  explicit RowStore(sqlite::Connection &conn) : conn_(conn) {}
+  explicit RowStore(sqlite::Connection &conn) : conn_(conn) { conn_.set_deferred_writes(this); }
+  ~RowStore() override { conn_.set_deferred_writes(nullptr); }
+  RowStore(const RowStore &) = delete;
+  RowStore &operator=(const RowStore &) = delete;
 
   static Row blank(const schema::TableDef &table, std::string id, std::string scope);
   Result<std::optional<Row>> load(const schema::TableDef &table, const std::string &id);
@@ -53,13 +60,34 @@ class RowStore {
   Result<std::optional<ForeignCell>> load_foreign_rid(int64_t rid);
   Status save_foreign(ForeignCell &cell);
 
+  // How many rows of the table numbered `table_number` this store saved or erased:
+  // whoever remembers cells read from that table compares it (domain/live_cells.h).
+  uint64_t writes_to(int table_number) const {
+    return static_cast<size_t>(table_number) < writes_.size() ? writes_[static_cast<size_t>(table_number)] : 0;
+  }
+
   Status log_change(int64_t seq, int table_number, int64_t rid, int64_t origin);
   Status drop_change(int64_t seq);
+  // Writes the waiting change-log entries: call before reading _changes.
+  Status flush_changes();
+  // Change-log entries made so far, written or waiting.
+  uint64_t changes_logged() const { return changes_logged_; }
+
+  // sqlite::DeferredWrites
+  Status flush() override { return flush_changes(); }
+  void discard() override { pending_.clear(); }
 
  private:
   Result<std::optional<Row>> read_one(const schema::TableDef &table, const std::string &sql,
                                       const std::function<void(sqlite::Stmt &)> &bind);
+  void count_write(const schema::TableDef &table);
   sqlite::Connection &conn_;
+  std::vector<uint64_t> writes_;  // by table number
+  struct ChangeEntry {
+    int64_t seq, table, rid, origin;
+  };
+  std::vector<ChangeEntry> pending_;  // change-log entries not yet written
+  uint64_t changes_logged_ = 0;
   std::string clock_buffer_;  // the encoded row clock of the row being saved, reused
 };
 

@@ -44,7 +44,9 @@ const std::vector<TableDef> kTables = {
 // Frozen migration steps: step i brings user_version from i to i + 1. Never edit
 // a released step; add a new one. Replicated tables have no NOT NULL or foreign
 // key constraints on their cells: remote cells arrive in any order and rules are
-// checked by the API that writes them (docs/storage.md).
+// checked by the API that writes them (docs/storage.md). _changes entries are
+// written in groups (RowStore::log_change): code that reads _changes calls
+// RowStore::flush_changes first.
 const char *const kSteps[] = {
     // 1: the first schema.
     R"sql(

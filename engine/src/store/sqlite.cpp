@@ -136,7 +136,7 @@ Status Connection::exec(std::string_view sql) {
   return {st.code(), "statement failed: " + msg};
 }
 
-Result<Stmt *> Connection::cached(const std::string &sql) {
+Result<Stmt *> Connection::cached(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->reset();
@@ -176,17 +176,23 @@ Status run_cached(Connection &conn, const std::string &sql) {
 
 // Savepoints nest by name: RELEASE and ROLLBACK TO act on the innermost one open.
 Transaction::~Transaction() {
-  if (open_) (void)conn_.exec(nested_ ? "ROLLBACK TO ykien_nested; RELEASE ykien_nested" : "ROLLBACK");
+  if (!open_) return;
+  if (auto *d = conn_.deferred_writes()) d->discard();
+  (void)conn_.exec(nested_ ? "ROLLBACK TO ykien_nested; RELEASE ykien_nested" : "ROLLBACK");
 }
 
 Status Transaction::begin() {
   nested_ = conn_.in_transaction();
+  // Deferred writes made before the savepoint belong to the enclosing transaction:
+  // written now, a rollback of the savepoint cannot take them along.
+  if (auto *d = conn_.deferred_writes(); d && nested_) YKIEN_TRY(d->flush());
   YKIEN_TRY(run_cached(conn_, nested_ ? kSavepoint : kBegin));
   open_ = true;
   return Status::Ok();
 }
 
 Status Transaction::commit() {
+  if (auto *d = conn_.deferred_writes(); d && !nested_) YKIEN_TRY(d->flush());
   YKIEN_TRY(run_cached(conn_, nested_ ? kRelease : kCommit));
   open_ = false;
   return Status::Ok();

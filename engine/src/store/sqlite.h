@@ -63,6 +63,16 @@ class Stmt {
   bool used_ = false;
 };
 
+// Writes a layer above holds in memory until its transaction needs them (the
+// row store's grouped change-log entries): flushed before a savepoint begins and
+// before the outermost commit, dropped when a transaction or savepoint rolls back.
+class DeferredWrites {
+ public:
+  virtual ~DeferredWrites() = default;
+  virtual Status flush() = 0;
+  virtual void discard() = 0;
+};
+
 // One connection with a cache of prepared statements keyed by their SQL. Not
 // thread-safe: its owner serializes every call.
 class Connection {
@@ -75,17 +85,26 @@ class Connection {
   Status open(const std::string &path, int busy_timeout_ms);
   Status exec(std::string_view sql);
   // A statement from the cache (prepared on first use), already reset.
-  Result<Stmt *> cached(const std::string &sql);
+  Result<Stmt *> cached(std::string_view sql);
   // A one-off statement.
   Result<Stmt> prepare(std::string_view sql);
   int64_t changes() const { return sqlite3_changes64(db_); }
   // True while a transaction is open (BEGIN not yet committed or rolled back).
   bool in_transaction() const { return db_ && !sqlite3_get_autocommit(db_); }
   sqlite3 *raw() const { return db_; }
+  // At most one; Transaction calls it (see DeferredWrites).
+  void set_deferred_writes(DeferredWrites *deferred) { deferred_ = deferred; }
+  DeferredWrites *deferred_writes() const { return deferred_; }
 
  private:
+  DeferredWrites *deferred_ = nullptr;
+  // Looked up by string_view: a hot path's SQL literal makes no std::string.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3 *db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>, SqlHash, std::equal_to<>> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeds. Begun while

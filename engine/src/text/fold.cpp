@@ -1,3 +1,4 @@
+#include <array>
 #include <string>
 #include <unordered_map>
 
@@ -72,16 +73,46 @@ const std::unordered_map<char32_t, char> &fold_table() {
 
 }  // namespace
 
+namespace {
+
+// What a lead byte allows (Unicode 15, table 3-7): the sequence's length (0: not a
+// lead byte) and the range of its second byte, which rules out overlong forms,
+// surrogates and code points past U+10FFFF.
+struct LeadByte {
+  unsigned char len = 0, lo = 0x80, hi = 0xBF;
+};
+
+constexpr std::array<LeadByte, 256> make_lead_bytes() {
+  std::array<LeadByte, 256> t{};
+  for (int c = 0; c < 0x80; ++c) t[c].len = 1;
+  for (int c = 0xC2; c <= 0xDF; ++c) t[c].len = 2;
+  for (int c = 0xE0; c <= 0xEF; ++c) t[c].len = 3;
+  for (int c = 0xF0; c <= 0xF4; ++c) t[c].len = 4;
+  t[0xE0].lo = 0xA0;  // not overlong
+  t[0xED].hi = 0x9F;  // not U+D800..U+DFFF
+  t[0xF0].lo = 0x90;  // not overlong
+  t[0xF4].hi = 0x8F;  // not past U+10FFFF
+  return t;
+}
+
+constexpr auto kLeadBytes = make_lead_bytes();
+
+}  // namespace
+
+// Runs on every text field written, so it is a table walk, not a decode.
 bool is_valid_utf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {  // ASCII: the common case
-      ++i;
+  const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+  const auto *end = p + text.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
       continue;
     }
-    size_t start = i;
-    char32_t cp = decode(text, i);
-    // U+FFFD is only valid when spelled out as its own 3-byte sequence.
-    if (cp == 0xFFFD && !(i - start == 3 && text.substr(start, 3) == "\xEF\xBF\xBD")) return false;
+    const LeadByte lead = kLeadBytes[*p];
+    if (lead.len == 0 || end - p < lead.len || p[1] < lead.lo || p[1] > lead.hi) return false;
+    if (lead.len > 2 && (p[2] & 0xC0) != 0x80) return false;
+    if (lead.len > 3 && (p[3] & 0xC0) != 0x80) return false;
+    p += lead.len;
   }
   return true;
 }
