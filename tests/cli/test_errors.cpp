@@ -124,6 +124,8 @@ TEST_CASE("the engine's reasons are told in the user's language", "[cli][errors]
   CHECK(vi.code == 2);
   CHECK(vi.err.find("trước ngày hội nghị (2024-06-29)") != std::string::npos);
   CHECK(vi.err.find("is before") == std::string::npos);
+  // The opinion and its refused assignment are one write: neither is kept.
+  CHECK(ws.ok_json({"opinion", "list"})["count"] == 0);
   auto en = ws.run({"--lang", "en", "opinion", "add", "--category", "land", "--content", "x", "--anonymous",
                     "--citizen", "Ông Tư"});
   CHECK(en.code == 2);

@@ -63,34 +63,38 @@ RecordedOpinion record_opinion_input(Context &ctx, const OpinionInput &in) {
   if (!in.satisfaction.empty()) satisfaction = require_choice(ChoiceSet::satisfaction, in.satisfaction, "--satisfaction");
   const std::string by = ctx.user.empty() ? meeting.secretary : ctx.user;
 
-  // 2. Write.
+  // 2. Write, in one transaction: an opinion is never kept without the outcome
+  // given with it (a refused outcome throws, and the batch keeps nothing).
   RecordedOpinion r;
-  r.opinion = take(db.record_opinion(o));
-  const std::string id = r.opinion.id;
-  if (!in.answer.empty()) {
-    Response resp;
-    resp.opinion_id = id;
-    resp.kind = "answered_at_meeting";
-    resp.content = trim(in.answer);
-    resp.responder = trim(in.responder.empty() ? meeting.chair : in.responder);
-    r.responses.push_back(take(db.add_response(resp)));
-  } else if (!appoint_at.empty()) {
-    Response resp;
-    resp.opinion_id = id;
-    resp.kind = "appointment";
-    resp.appointment_at = appoint_at;
-    resp.appointment_place = trim(in.appoint_place);
-    resp.responder = trim(in.responder.empty() ? meeting.chair : in.responder);
-    r.responses.push_back(take(db.add_response(resp)));
-  } else if (!due.empty()) {
-    take(db.assign_opinion(id, trim(in.assign_department), due, by));
-  }
-  if (!satisfaction.empty()) {
-    OpinionPatch p;
-    p.satisfaction = satisfaction;
-    take(db.update_opinion(id, p));
-  }
-  r.opinion = take(db.get_opinion(id));
+  check(db.batch([&]() -> Status {
+    r.opinion = take(db.record_opinion(o));
+    const std::string id = r.opinion.id;
+    if (!in.answer.empty()) {
+      Response resp;
+      resp.opinion_id = id;
+      resp.kind = "answered_at_meeting";
+      resp.content = trim(in.answer);
+      resp.responder = trim(in.responder.empty() ? meeting.chair : in.responder);
+      r.responses.push_back(take(db.add_response(resp)));
+    } else if (!appoint_at.empty()) {
+      Response resp;
+      resp.opinion_id = id;
+      resp.kind = "appointment";
+      resp.appointment_at = appoint_at;
+      resp.appointment_place = trim(in.appoint_place);
+      resp.responder = trim(in.responder.empty() ? meeting.chair : in.responder);
+      r.responses.push_back(take(db.add_response(resp)));
+    } else if (!due.empty()) {
+      take(db.assign_opinion(id, trim(in.assign_department), due, by));
+    }
+    if (!satisfaction.empty()) {
+      OpinionPatch p;
+      p.satisfaction = satisfaction;
+      take(db.update_opinion(id, p));
+    }
+    return Status::Ok();
+  }));
+  r.opinion = take(db.get_opinion(r.opinion.id));
   return r;
 }
 
