@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,6 +46,7 @@ struct SyncServer::Impl {
   std::thread purger;
   int port = 0;
   bool bound = false;
+  socket_t listen_socket = INVALID_SOCKET;  // set by the socket-options hook, before bind
 
   std::mutex inflight_mutex;
   std::map<std::string, int> inflight;  // device id -> requests running; guarded by inflight_mutex
@@ -318,6 +320,18 @@ struct SyncServer::Impl {
     // A reply leaves in two writes (headers, body): without TCP_NODELAY the body waits
     // for the client's delayed ACK, about 40 ms per exchange.
     http.set_tcp_nodelay(true);
+    // cpp-httplib 0.11 listens with a backlog of 5: more new connections at once than
+    // that overflow the accept queue, the kernel drops their SYNs, and the clients
+    // resend them only after a second (then 3 s...). The hook sees the listening
+    // socket before bind; bind() raises its backlog once it listens.
+    // Not httplib's default options: they set SO_REUSEPORT, with which a second
+    // server started on the same port binds silently and takes half the devices.
+    // SO_REUSEADDR alone lets a restart bind while old connections linger.
+    http.set_socket_options([this](socket_t sock) {
+      int yes = 1;
+      (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_socket = sock;
+    });
     http.Get(kPathHealth, [this](const httplib::Request &q, httplib::Response &r) { handle_health(q, r); });
     http.Post(kPathEnroll, [this](const httplib::Request &q, httplib::Response &r, const httplib::ContentReader &c) {
       handle_enroll(q, r, c);
@@ -376,6 +390,9 @@ Status SyncServer::bind() {
   if (port == 0) {
     return {ErrorCode::network, "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port)};
   }
+  // listen() again on a listening socket only changes its backlog (capped by the
+  // kernel's net.core.somaxconn).
+  if (impl_->listen_socket != INVALID_SOCKET) (void)::listen(impl_->listen_socket, SOMAXCONN);
   impl_->port = port;
   impl_->bound = true;
   return {};

@@ -43,3 +43,4 @@ class Stopwatch {
 // process exit code (0 = figures printed, 2 = bad options).
 int bench_record(int argc, char **argv);
 int bench_sync(int argc, char **argv);
+int bench_province(int argc, char **argv);

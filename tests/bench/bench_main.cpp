@@ -27,6 +27,12 @@ int usage(std::FILE *to) {
       " (not built here: needs tests/bench/sync_bench.cpp and -DYKIEN_WITH_SYNC=ON)"
 #endif
       "\n"
+      "  province 1,000 tablets against a province server, and a hub's first sync of a\n"
+      "           1,000,000-cell history, on SQLite and PostgreSQL (see province --help)"
+#ifndef YKIEN_BENCH_HAS_PROVINCE
+      " (not built here: needs the server, -DYKIEN_WITH_SERVER=ON)"
+#endif
+      "\n"
       "Prints one line per figure: BENCH <name> <value> <unit> (docs/benchmarks.md).\n",
       to);
   return to == stdout ? 0 : 2;
@@ -45,6 +51,15 @@ int main(int argc, char **argv) {
 #else
     std::fputs("ykien-bench: the sync suite is not built here (it needs tests/bench/sync_bench.cpp and a build "
                "with -DYKIEN_WITH_SYNC=ON)\n",
+               stderr);
+    return 2;
+#endif
+  }
+  if (std::strcmp(suite, "province") == 0) {
+#ifdef YKIEN_BENCH_HAS_PROVINCE
+    return bench_province(argc - 1, argv + 1);
+#else
+    std::fputs("ykien-bench: the province suite is not built here (it needs the server: -DYKIEN_WITH_SERVER=ON)\n",
                stderr);
     return 2;
 #endif

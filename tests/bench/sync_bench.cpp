@@ -4,13 +4,9 @@
 // The server is ykien-server itself, started as a child process (fork + exec), so
 // that its memory is measured apart from the clients' and no server state is shared
 // with the bench process. Both tablets run in this process, one after the other.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +14,6 @@
 #include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "admin.h"
@@ -26,6 +21,7 @@
 #include "log.h"
 #include "server.h"
 #include "storage.h"
+#include "support/server_process.h"
 #include "ykien/database.h"
 #include "ykien/sync/client.h"
 #include "ykien/sync/curl_transport.h"
@@ -113,38 +109,10 @@ class BenchServer {
 
   void start() {
 #ifdef YKIEN_SERVER_BIN
-    std::string port_file = dir_ + "/port";
-    std::string log_file = dir_ + "/server.log";
-    std::filesystem::remove(port_file);
-    // Everything the child needs is made before fork: between fork and exec it only
-    // calls async-signal-safe functions (this process has threads: libcurl's, SQLite's).
-    std::vector<std::string> args = {"ykien-server", "serve", "--data", dir_, "--host", "127.0.0.1",
-                                     "--port",       "0",     "--port-file", port_file};
-    std::vector<char *> argv;
-    for (auto &a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    pid_ = fork();
-    if (pid_ < 0) die("fork failed");
-    if (pid_ == 0) {
-      if (log_fd >= 0) dup2(log_fd, 2);
-      execv(YKIEN_SERVER_BIN, argv.data());
-      _exit(127);
-    }
-    if (log_fd >= 0) ::close(log_fd);
-    for (int i = 0; i < 3000 && port_ == 0; ++i) {  // up to 30 s
-      std::ifstream in(port_file);
-      if (!(in >> port_)) port_ = 0;
-      if (port_ == 0) {
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-          pid_ = -1;
-          die("ykien-server exited at start (see " + log_file + ")");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    }
-    if (port_ == 0) die("ykien-server did not start listening (see " + log_file + ")");
+    process_ = std::make_unique<test::ServerProcess>(YKIEN_SERVER_BIN, std::vector<std::string>{"--data", dir_}, dir_);
+    Status st = process_->start();
+    if (!st.ok()) die("cannot start ykien-server", st);
+    port_ = process_->port();
 #else
     auto storage = server::open_sqlite_storage(dir_);
     if (!storage.ok()) die("cannot open the server data", storage.status());
@@ -157,16 +125,11 @@ class BenchServer {
   }
 
   // The server's peak RSS so far, in MB; 0 when it runs in this process.
-  double peak_rss() const { return pid_ > 0 ? peak_rss_mb(pid_) : 0; }
-  bool separate_process() const { return pid_ > 0; }
+  double peak_rss() const { return process_ ? process_->peak_rss_mb() : 0; }
+  bool separate_process() const { return process_ != nullptr; }
 
   void stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
+    process_.reset();  // SIGTERM, and waits for it to exit
     if (server_) server_->stop();
     server_.reset();
     storage_.reset();
@@ -177,7 +140,7 @@ class BenchServer {
  private:
   std::string dir_;
   std::vector<std::string> codes_;
-  pid_t pid_ = -1;
+  std::unique_ptr<test::ServerProcess> process_;  // the ykien-server child
   int port_ = 0;
   std::unique_ptr<server::Storage> storage_;       // in-process fallback only
   std::unique_ptr<server::SyncServer> server_;  // in-process fallback only

@@ -14,15 +14,12 @@
 #include <fstream>
 #include <thread>
 
-#include <libpq-fe.h>
-
-#include <atomic>
 #include <functional>
 #include <iostream>
-#include <random>
 
 #include "admin.h"
 #include "log.h"
+#include "support/pg_database.h"
 
 namespace ykien::test {
 
@@ -94,21 +91,6 @@ std::string pg_conninfo_or_skip() {
   return {};
 }
 
-// One statement on a fresh connection; empty = ok, else the error.
-std::string pg_command(const std::string &conninfo, const std::string &sql) {
-  PGconn *c = PQconnectdb(conninfo.c_str());
-  std::string error;
-  if (PQstatus(c) != CONNECTION_OK) {
-    error = PQerrorMessage(c);
-  } else {
-    PGresult *r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) error = PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return error;
-}
-
 }  // namespace
 
 void seed_units(server::Storage &storage) {
@@ -134,17 +116,15 @@ bool on_postgres() {
 }
 
 PgTestDatabase::PgTestDatabase() {
-  admin_ = pg_conninfo_or_skip();
-  static std::atomic<int> counter{0};
-  std::random_device rd;
-  name_ = "ykien_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
-  std::string error = pg_command(admin_, "CREATE DATABASE " + name_);
-  INFO(error);
-  REQUIRE(error.empty());
-  conninfo_ = admin_ + " dbname=" + name_;  // the last dbname wins
+  auto db = ScratchPgDatabase::create(pg_conninfo_or_skip(), "ykien_test");
+  INFO(db.status().to_string());
+  REQUIRE(db.ok());
+  db_ = std::move(*db);
 }
 
-PgTestDatabase::~PgTestDatabase() { (void)pg_command(admin_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
+PgTestDatabase::~PgTestDatabase() = default;
+
+const std::string &PgTestDatabase::conninfo() const { return db_->conninfo(); }
 
 std::unique_ptr<Database> snapshot_of(server::Storage &storage, const std::string &path) {
   std::filesystem::remove(path);

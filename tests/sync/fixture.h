@@ -16,6 +16,8 @@
 
 namespace ykien::test {
 
+class ScratchPgDatabase;
+
 inline constexpr const char *kCommune = "vn/79/26734";
 inline constexpr const char *kHamlet1 = "vn/79/26734/ap-1";
 inline constexpr const char *kHamlet2 = "vn/79/26734/ap-2";
@@ -51,10 +53,10 @@ class PgTestDatabase {
   ~PgTestDatabase();
   PgTestDatabase(const PgTestDatabase &) = delete;
   PgTestDatabase &operator=(const PgTestDatabase &) = delete;
-  const std::string &conninfo() const { return conninfo_; }
+  const std::string &conninfo() const;
 
  private:
-  std::string admin_, name_, conninfo_;
+  std::unique_ptr<ScratchPgDatabase> db_;  // support/pg_database.h
 };
 
 // An engine database holding a replica of everything the storage holds (all

@@ -1,0 +1,35 @@
+// One simulated tablet of `ykien-bench province`: its own engine database, enrolled at
+// the server with a one-time code as a real tablet is, syncing with the real
+// SyncClient over the libcurl transport.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "province_exchanges.h"
+#include "ykien/database.h"
+#include "ykien/sync/client.h"
+
+namespace ykien::bench {
+
+class SimulatedDevice {
+ public:
+  // Creates the device's database at `db_path`; `hamlet_scope` is the unit it serves.
+  // Every call throws std::runtime_error with the engine's or the server's message.
+  SimulatedDevice(const std::string &db_path, std::string server_url, std::string hamlet_scope);
+
+  // Enrolls with a one-time code and syncs once, bringing the hamlet's units.
+  void enroll(const std::string &code);
+  // Records meeting number `n` of its hamlet, on the device only.
+  void record_meeting(int64_t n);
+  // One sync (push, then pull until caught up), its exchanges timed into `times`.
+  sync::SyncReport sync(ExchangeTimes &times);
+
+ private:
+  std::unique_ptr<Database> db_;
+  std::string server_url_;
+  std::string hamlet_scope_;
+};
+
+}  // namespace ykien::bench

@@ -1,0 +1,43 @@
+// How long each push and pull exchange took, as the devices saw it: a Transport that
+// times the one it wraps, and a thread-safe record of the times.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ykien/sync/transport.h"
+
+namespace ykien::bench {
+
+// Durations of HTTP exchanges in ms, by endpoint. Thread-safe.
+class ExchangeTimes {
+ public:
+  void add(const std::string &url, double ms);
+  std::vector<double> push_ms() const;
+  std::vector<double> pull_ms() const;
+  int64_t count() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<double> push_ms_, pull_ms_;  // guarded by mutex_
+  int64_t others_ = 0;                     // guarded by mutex_ (enroll, health)
+};
+
+// The value below which `fraction` (0..1) of `values` lie (nearest rank); 0 when empty.
+double percentile(std::vector<double> values, double fraction);
+
+// Times every exchange of `inner` (borrowed) into `times` (borrowed), failed ones too:
+// a device waits for those as well.
+class TimedTransport final : public sync::Transport {
+ public:
+  TimedTransport(sync::Transport &inner, ExchangeTimes &times) : inner_(inner), times_(times) {}
+  Result<sync::HttpResponse> send(const sync::HttpRequest &request) override;
+
+ private:
+  sync::Transport &inner_;
+  ExchangeTimes &times_;
+};
+
+}  // namespace ykien::bench

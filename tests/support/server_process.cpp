@@ -1,0 +1,133 @@
+#include "support/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace ykien::test {
+namespace {
+
+// Waits up to `ms` for the child to exit; true when it did (and was reaped).
+bool reaped_within(pid_t pid, int ms) {
+  for (int waited = 0; waited <= ms; waited += 10) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::string binary, std::vector<std::string> storage_args, std::string work_dir)
+    : binary_(std::move(binary)),
+      storage_args_(std::move(storage_args)),
+      port_file_((std::filesystem::path(work_dir) / "port").string()),
+      log_path_((std::filesystem::path(work_dir) / "server.log").string()) {}
+
+ServerProcess::~ServerProcess() { stop(); }
+
+std::string ServerProcess::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+Status ServerProcess::start() {
+  if (running()) return {};
+  std::error_code ec;
+  std::filesystem::remove(port_file_, ec);
+  // Everything the child needs is made before fork: between fork and exec it only
+  // makes async-signal-safe calls (the caller has threads: libcurl's, SQLite's).
+  std::vector<std::string> args = {"ykien-server", "serve"};
+  args.insert(args.end(), storage_args_.begin(), storage_args_.end());
+  for (const char *a : {"--host", "127.0.0.1", "--port", "0", "--port-file"}) args.emplace_back(a);
+  args.push_back(port_file_);
+  std::vector<char *> argv;
+  for (auto &a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t parent = getpid();
+  int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  pid_t pid = fork();
+  if (pid < 0) {
+    if (log_fd >= 0) ::close(log_fd);
+    return {ErrorCode::internal, "cannot fork ykien-server"};
+  }
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);  // the parent is already gone
+    if (log_fd >= 0) dup2(log_fd, 2);
+    execv(binary_.c_str(), argv.data());
+    _exit(127);
+  }
+  if (log_fd >= 0) ::close(log_fd);
+  pid_ = pid;
+  for (int waited = 0; waited < 30000; waited += 10) {
+    std::ifstream in(port_file_);
+    int port = 0;
+    if (in >> port && port > 0) {
+      port_ = port;
+      return {};
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return {ErrorCode::server, "ykien-server exited at start (see " + log_path_ + ")"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stop();
+  return {ErrorCode::server, "ykien-server did not listen within 30 s (see " + log_path_ + ")"};
+}
+
+void ServerProcess::stop() {
+  if (!running()) return;
+  ::kill(pid_, SIGTERM);
+  if (!reaped_within(pid_, 10000)) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  pid_ = -1;
+  port_ = 0;
+}
+
+double ServerProcess::cpu_seconds() const {
+  if (!running()) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  // Fields after the command name, which is in parentheses and may hold spaces:
+  // state is field 3, utime and stime are fields 14 and 15.
+  auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(line.substr(close + 1));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double ServerProcess::peak_rss_mb() const {
+  if (!running()) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string key;
+  while (in >> key) {
+    if (key == "VmHWM:") {
+      double kb = 0;
+      in >> kb;
+      return kb / 1024.0;
+    }
+    std::string rest;
+    std::getline(in, rest);
+  }
+  return 0;
+}
+
+}  // namespace ykien::test
