@@ -98,6 +98,13 @@ Result<ChangeSet> Database::export_changes(int64_t cursor, const ExportOptions &
     }
     const auto *table = schema::find_table(table_number);
     if (!table) return Status(ErrorCode::corrupt, "change log names unknown table " + std::to_string(table_number));
+    if (!options.scopes.empty()) {
+      // A device's pull passes over the rest of the province's changes: read just
+      // their scope (a pull of 300 changes could load 200,000 rows otherwise).
+      auto scope = impl_->rows.scope_of(*table, rid);
+      if (!scope) return scope.status();
+      if (!scope->has_value() || !in_scopes(**scope, options.scopes)) continue;
+    }
     auto row = impl_->rows.load_rid(*table, rid);
     if (!row) return row.status();
     if (!row->has_value() || !in_scopes((*row)->scope, options.scopes)) continue;

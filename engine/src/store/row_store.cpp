@@ -37,11 +37,12 @@ std::string upsert_sql(const schema::TableDef &t) {
 // A table's statements. Built once per table: every row read or written runs
 // one, and building its text each time cost more than running the cached statement.
 struct TableSql {
-  std::string select_by_id, select_by_rid, insert, upsert;
+  std::string select_by_id, select_by_rid, insert, upsert, scope_by_rid;
 };
 
 TableSql make_sql(const schema::TableDef &t) {
-  return {select_sql(t, "id = ?"), select_sql(t, "rid = ?"), insert_sql(t), upsert_sql(t)};
+  return {select_sql(t, "id = ?"), select_sql(t, "rid = ?"), insert_sql(t), upsert_sql(t),
+          "SELECT scope FROM " + std::string(t.name) + " WHERE rid = ?"};
 }
 
 const TableSql &sql_of(const schema::TableDef &t) {
@@ -116,6 +117,19 @@ void RowStore::count_write(const schema::TableDef &table) {
   const auto n = static_cast<size_t>(table.number);
   if (n >= writes_.size()) writes_.resize(n + 1);
   ++writes_[n];
+}
+
+Result<std::optional<std::string>> RowStore::scope_of(const schema::TableDef &table, int64_t rid) {
+  auto stmt = conn_.cached(sql_of(table).scope_by_rid);
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  s.bind(1, rid);
+  Status st;
+  std::optional<std::string> scope;
+  if (s.step(st)) scope = s.text(0);
+  s.reset();
+  if (!st.ok()) return st;
+  return scope;
 }
 
 Status RowStore::save(Row &row) {

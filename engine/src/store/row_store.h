@@ -51,6 +51,9 @@ class RowStore final : public sqlite::DeferredWrites {
   static Row blank(const schema::TableDef &table, std::string id, std::string scope);
   Result<std::optional<Row>> load(const schema::TableDef &table, const std::string &id);
   Result<std::optional<Row>> load_rid(const schema::TableDef &table, int64_t rid);
+  // The row's scope alone (none when no such row): cheaper than loading it, for
+  // exports that leave most rows out.
+  Result<std::optional<std::string>> scope_of(const schema::TableDef &table, int64_t rid);
   // Inserts or updates by id; sets row.rid.
   Status save(Row &row);
   Status erase(const Row &row);
