@@ -8,6 +8,7 @@ packages=(
   libcpp-httplib-dev libssl-dev zlib1g-dev libcli11-dev
   postgresql libpq-dev
   default-jdk-headless
+  tcl xz-utils  # scripts/sqlite-amalgamation.sh: the bundled SQLite's test
 )
 
 missing=()

@@ -13,6 +13,7 @@ let package = Package(
     .target(
       name: "Ykien",
       dependencies: ["CYkien"],
-      linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("z"), .linkedLibrary("c++")]),
+      // SQLite is inside libykien.a (YKIEN_SQLITE_AMALGAMATION); zlib and libc++ come from the SDK.
+      linkerSettings: [.linkedLibrary("z"), .linkedLibrary("c++")]),
   ]
 )

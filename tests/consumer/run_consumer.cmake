@@ -1,7 +1,8 @@
 # Installs ykien (component "ykien") into a prefix under WORK_DIR, then configures,
-# builds and runs this consumer project against it — with CMake's find_package and
-# with pkg-config. Variables: BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR C_COMPILER
-# CXX_COMPILER EXTRA_FLAGS (sanitizer flags when the library was built with them).
+# builds and runs this consumer project against it — the C API and the C++ API, with
+# CMake's find_package and with pkg-config. Variables: BUILD_DIR SOURCE_DIR WORK_DIR
+# GENERATOR C_COMPILER CXX_COMPILER EXTRA_FLAGS (sanitizer flags when the library was
+# built with them) EXPECT_SYNC (the library has sync: its headers are installed).
 cmake_minimum_required(VERSION 3.16)
 
 function(run)
@@ -16,7 +17,11 @@ set(prefix ${WORK_DIR}/prefix)
 file(REMOVE_RECURSE ${WORK_DIR})
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} --component ykien)
 
-foreach(f include/ykien.h)
+set(headers include/ykien.h include/ykien/database.h include/ykien/export.h)
+if(EXPECT_SYNC)
+  list(APPEND headers include/ykien/sync/client.h include/ykien/sync/protocol.h)
+endif()
+foreach(f ${headers})
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")
   endif()
@@ -29,8 +34,10 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G ${GENERATOR}
     "-DCMAKE_EXE_LINKER_FLAGS=${EXTRA_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer ${WORK_DIR}/shared.db)
+run(${WORK_DIR}/build/consumer_cxx ${WORK_DIR}/shared_cxx.db)
 if(EXISTS ${WORK_DIR}/build/consumer_static)
   run(${WORK_DIR}/build/consumer_static ${WORK_DIR}/static.db)
+  run(${WORK_DIR}/build/consumer_cxx_static ${WORK_DIR}/static_cxx.db)
 else()
   message(FATAL_ERROR "ykien::ykien_static was not found in the installed package")
 endif()
@@ -52,4 +59,7 @@ if(PKG_CONFIG)
   get_filename_component(libdir ${pc_dir} DIRECTORY)
   run(${C_COMPILER} ${extra} ${SOURCE_DIR}/main.c ${flags} -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pc)
   run(${WORK_DIR}/consumer_pc ${WORK_DIR}/pc.db)
+  run(${CXX_COMPILER} -std=c++20 ${extra} ${SOURCE_DIR}/main.cpp ${flags} -Wl,-rpath,${libdir}
+      -o ${WORK_DIR}/consumer_cxx_pc)
+  run(${WORK_DIR}/consumer_cxx_pc ${WORK_DIR}/pc_cxx.db)
 endif()

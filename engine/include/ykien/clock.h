@@ -4,9 +4,11 @@
 #include <atomic>
 #include <cstdint>
 
+#include "ykien/export.h"
+
 namespace ykien {
 
-class Clock {
+class YKIEN_CXX_API Clock {
  public:
   virtual ~Clock() = default;
   // Milliseconds since the Unix epoch (UTC).
@@ -14,7 +16,7 @@ class Clock {
 };
 
 // The machine's real-time clock.
-class SystemClock final : public Clock {
+class YKIEN_CXX_API SystemClock final : public Clock {
  public:
   int64_t now_ms() const override;
   // A process-wide instance, the default of every Database.
@@ -22,7 +24,7 @@ class SystemClock final : public Clock {
 };
 
 // A clock tests set by hand. Thread-safe.
-class ManualClock final : public Clock {
+class YKIEN_CXX_API ManualClock final : public Clock {
  public:
   explicit ManualClock(int64_t start_ms) : ms_(start_ms) {}
   int64_t now_ms() const override { return ms_.load(); }

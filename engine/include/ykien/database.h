@@ -11,6 +11,7 @@
 
 #include "ykien/changes.h"
 #include "ykien/clock.h"
+#include "ykien/export.h"
 #include "ykien/hlc.h"
 #include "ykien/query.h"
 #include "ykien/records.h"
@@ -48,7 +49,7 @@ struct StatusUpdate {
   bool reopen = false;  // required to go back to received from resolved/closed/withdrawn
 };
 
-class Database {
+class YKIEN_CXX_API Database {
  public:
   // Opens or creates the database file (SQLite, WAL) and migrates it forward.
   // Errors: storage (cannot open/create), unsupported_version (made by a newer app).
@@ -68,7 +69,9 @@ class Database {
   // Database commit together when it returns Ok, and none of them are kept when
   // it returns an error (that error is returned) or throws (the exception goes
   // on). Each call inside stays all or nothing on its own, so `body` may go on
-  // after a refused call. Batches nest: an inner one is all or nothing within the
+  // after a refused call. A storage error (disk full, I/O) that strikes a call
+  // after it has written rolls the whole batch back: that call and every later
+  // one return storage, and so does batch. Batches nest: an inner one is all or nothing within the
   // outer one. Much faster than one transaction per write for bulk recording.
   // The calling thread holds this Database until `body` returns: calls from
   // other threads wait, so `body` must not wait for them.
@@ -157,7 +160,7 @@ class Database {
   // Runs `PRAGMA integrity_check`: OK or corrupt with SQLite's report.
   Status check_integrity() const;
 
-  struct Impl;
+  struct YKIEN_CXX_INTERNAL Impl;
 
  private:
   explicit Database(std::unique_ptr<Impl> impl);

@@ -11,11 +11,12 @@
 #include <string_view>
 
 #include "ykien/clock.h"
+#include "ykien/export.h"
 #include "ykien/status.h"
 
 namespace ykien {
 
-class Hlc {
+class YKIEN_CXX_API Hlc {
  public:
   static constexpr int kCounterBits = 16;
   static constexpr uint64_t kMaxMillis = (uint64_t{1} << 48) - 1;
@@ -44,7 +45,7 @@ class Hlc {
 };
 
 // Makes HLC stamps for one site. Thread-safe.
-class HlcGenerator {
+class YKIEN_CXX_API HlcGenerator {
  public:
   explicit HlcGenerator(const Clock &clock) : clock_(clock) {}
 
@@ -68,7 +69,7 @@ class HlcGenerator {
 
 // A replica's identity: 64 random bits made once per database, never 0.
 using SiteId = uint64_t;
-std::string site_to_string(SiteId site);  // 16 lowercase hex digits
-std::optional<SiteId> parse_site(std::string_view text);
+YKIEN_CXX_API std::string site_to_string(SiteId site);  // 16 lowercase hex digits
+YKIEN_CXX_API std::optional<SiteId> parse_site(std::string_view text);
 
 }  // namespace ykien

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ykien/changes.h"
+#include "ykien/export.h"
 #include "ykien/hlc.h"
 #include "ykien/status.h"
 #include "ykien/value.h"
@@ -29,12 +30,12 @@ struct Stamp {
 };
 
 // The merge order: `a` wins over `b` iff (a.hlc, a.site) > (b.hlc, b.site).
-bool wins(const Stamp &a, const Stamp &b);
+YKIEN_CXX_API bool wins(const Stamp &a, const Stamp &b);
 // The same write (a replay): same hlc and site.
-bool same_write(const Stamp &a, const Stamp &b);
+YKIEN_CXX_API bool same_write(const Stamp &a, const Stamp &b);
 // The writer of `winner` had not seen `loser`: different sites and the winner's base
 // is older than the loser's hlc.
-bool concurrent(const Stamp &winner, const Stamp &loser);
+YKIEN_CXX_API bool concurrent(const Stamp &winner, const Stamp &loser);
 
 // What merging one incoming cell into the current one does.
 enum class Outcome {
@@ -53,13 +54,13 @@ struct Decision {
 // `current` is the cell here (a zero stamp when never written: `current_value` is
 // then ignored). Conflicts are only looked for when `detect_conflicts` is set (the
 // receiver of a push) and only between cells of known tables (the caller decides).
-Decision decide(const Value &current_value, const Stamp &current, const Value &incoming_value,
+YKIEN_CXX_API Decision decide(const Value &current_value, const Stamp &current, const Value &incoming_value,
                 const Stamp &incoming, bool detect_conflicts);
 
 // Checks one change received from a peer before anything is applied: names, stamps,
 // UTF-8, and the value's type for columns this version knows. Errors:
 // invalid_argument naming "changes[index].<field>".
-Status check_change(const Change &change, size_t index);
+YKIEN_CXX_API Status check_change(const Change &change, size_t index);
 
 // A concurrent pair: the winner stands, the loser is recorded.
 struct ConflictRecord {
@@ -70,27 +71,27 @@ struct ConflictRecord {
 
 // The id of the conflict record (UUID-shaped, derived from the losing write), so every
 // replica that detects the same conflict records the same row.
-std::string conflict_id(const ConflictRecord &conflict);
+YKIEN_CXX_API std::string conflict_id(const ConflictRecord &conflict);
 // The cells of the new `conflicts` row that records it: every column of the table, as
 // a locally created row holds them ("_deleted" = 0, status "open").
-std::vector<std::pair<std::string, Value>> conflict_cells(const ConflictRecord &conflict);
+YKIEN_CXX_API std::vector<std::pair<std::string, Value>> conflict_cells(const ConflictRecord &conflict);
 // The stamp of those cells: the winning write's, not the detector's clock. Every
 // replica that detects the conflict then writes the very same cells (one write, not
 // competing ones), and a resolution, stamped later, wins over every detection of it.
-Stamp conflict_record_stamp(const ConflictRecord &conflict);
+YKIEN_CXX_API Stamp conflict_record_stamp(const ConflictRecord &conflict);
 
 // JSON text of a value (conflict records, state hashes).
-std::string value_to_json(const Value &value);
+YKIEN_CXX_API std::string value_to_json(const Value &value);
 
 // Schema facts a store of cells needs.
 // True when this version knows the table and the column (then values are typed and
 // conflicts are detected); unknown ones are kept and relayed.
-bool known_column(std::string_view table, std::string_view column);
+YKIEN_CXX_API bool known_column(std::string_view table, std::string_view column);
 // A cell left out of exports without confidential access when its row's
 // "confidential" cell is not 0 (a denunciation's complainant).
-bool confidential_column(std::string_view table, std::string_view column);
+YKIEN_CXX_API bool confidential_column(std::string_view table, std::string_view column);
 // Columns of a conflict record that carry the conflicting values: as confidential as
 // the cell the conflict is about.
-bool holds_conflict_value(std::string_view column);
+YKIEN_CXX_API bool holds_conflict_value(std::string_view column);
 
 }  // namespace ykien::merge

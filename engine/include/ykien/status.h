@@ -6,6 +6,8 @@
 #include <utility>
 #include <variant>
 
+#include "ykien/export.h"
+
 namespace ykien {
 
 // Stable error codes: their numbers are part of the C API and the sync protocol.
@@ -28,9 +30,9 @@ enum class ErrorCode : int {
 };
 
 // Stable lowercase name of a code ("invalid_argument"), used in JSON errors.
-const char *error_code_name(ErrorCode code);
+YKIEN_CXX_API const char *error_code_name(ErrorCode code);
 
-class Status {
+class YKIEN_CXX_API Status {
  public:
   Status() = default;  // OK: costs nothing.
   Status(ErrorCode code, std::string message, std::string field = {})

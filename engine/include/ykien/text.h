@@ -4,14 +4,16 @@
 #include <string>
 #include <string_view>
 
+#include "ykien/export.h"
+
 namespace ykien {
 
 // True if `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool is_valid_utf8(std::string_view text);
+YKIEN_CXX_API bool is_valid_utf8(std::string_view text);
 
 // Lowercases and strips Vietnamese diacritics, đ/Đ included, so that "ĐẤT ĐAI",
 // "đất đai" and "dat dai" fold alike. Composed (NFC) and decomposed (NFD) input
 // fold alike too. Other characters pass through; ASCII is lowercased.
-std::string fold_for_search(std::string_view utf8);
+YKIEN_CXX_API std::string fold_for_search(std::string_view utf8);
 
 }  // namespace ykien

@@ -12,6 +12,7 @@
 #include "ykien/changes.h"
 #include "ykien/clock.h"
 #include "ykien/database.h"
+#include "ykien/export.h"
 #include "ykien/status.h"
 #include "ykien/sync/protocol.h"
 #include "ykien/sync/transport.h"
@@ -59,7 +60,7 @@ struct SyncOptions {
   int max_round_trips = tuning::kMaxRoundTrips;
 };
 
-class SyncClient {
+class YKIEN_CXX_API SyncClient {
  public:
   // Both borrowed; they must outlive the client.
   SyncClient(Database &db, Transport &transport, SyncOptions options);

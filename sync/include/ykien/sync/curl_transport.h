@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "ykien/export.h"
 #include "ykien/sync/transport.h"
 
 namespace ykien::sync {
@@ -23,6 +24,6 @@ struct CurlTransportOptions {
 };
 
 // A new transport; each owns its curl handle (connections are reused across calls).
-std::unique_ptr<Transport> make_curl_transport(const CurlTransportOptions &options = {});
+YKIEN_CXX_API std::unique_ptr<Transport> make_curl_transport(const CurlTransportOptions &options = {});
 
 }  // namespace ykien::sync

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ykien/changes.h"
+#include "ykien/export.h"
 #include "ykien/status.h"
 
 namespace ykien::sync {
@@ -80,39 +81,39 @@ struct PullReply {
 };
 
 // ---- Codec ----
-std::string encode(const ErrorReply &m);
-std::string encode(const HealthReply &m);
-std::string encode(const EnrollRequest &m);
-std::string encode(const EnrollReply &m);
-std::string encode(const PushRequest &m);
-std::string encode(const PushReply &m);
-std::string encode(const PullRequest &m);
-std::string encode(const PullReply &m);
+YKIEN_CXX_API std::string encode(const ErrorReply &m);
+YKIEN_CXX_API std::string encode(const HealthReply &m);
+YKIEN_CXX_API std::string encode(const EnrollRequest &m);
+YKIEN_CXX_API std::string encode(const EnrollReply &m);
+YKIEN_CXX_API std::string encode(const PushRequest &m);
+YKIEN_CXX_API std::string encode(const PushReply &m);
+YKIEN_CXX_API std::string encode(const PullRequest &m);
+YKIEN_CXX_API std::string encode(const PullReply &m);
 
 // Errors: corrupt (not JSON, invalid UTF-8), invalid_argument (a field missing or
 // of the wrong type; Status::field() names it), unsupported_version (requests whose
 // "protocol" this build does not speak).
-Status decode(std::string_view json, ErrorReply *out);
-Status decode(std::string_view json, HealthReply *out);
-Status decode(std::string_view json, EnrollRequest *out);
-Status decode(std::string_view json, EnrollReply *out);
-Status decode(std::string_view json, PushRequest *out);
-Status decode(std::string_view json, PushReply *out);
-Status decode(std::string_view json, PullRequest *out);
-Status decode(std::string_view json, PullReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, ErrorReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, HealthReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, EnrollRequest *out);
+YKIEN_CXX_API Status decode(std::string_view json, EnrollReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, PushRequest *out);
+YKIEN_CXX_API Status decode(std::string_view json, PushReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, PullRequest *out);
+YKIEN_CXX_API Status decode(std::string_view json, PullReply *out);
 
 // A bare list of changes, {"changes": [Change, ...]}: the payload of a bundle
 // (docs/bundle-format.md). The same Change JSON as in push and pull.
-std::string encode_changes(const std::vector<Change> &changes);
+YKIEN_CXX_API std::string encode_changes(const std::vector<Change> &changes);
 // Errors: corrupt (not JSON), invalid_argument (field "changes[i].<name>").
-Status decode_changes(std::string_view json, std::vector<Change> *out);
+YKIEN_CXX_API Status decode_changes(std::string_view json, std::vector<Change> *out);
 
 // ---- Errors and HTTP ----
 // The HTTP status that carries an error code (400, 401, 403, 409, 413, 426, 5xx...).
-int http_status_for(ErrorCode code);
+YKIEN_CXX_API int http_status_for(ErrorCode code);
 // The code for a stable name ("invalid_argument"); internal for unknown names.
-ErrorCode error_code_from_name(std::string_view name);
+YKIEN_CXX_API ErrorCode error_code_from_name(std::string_view name);
 // True if a request that failed this way may succeed when retried unchanged.
-bool is_retryable(ErrorCode code);
+YKIEN_CXX_API bool is_retryable(ErrorCode code);
 
 }  // namespace ykien::sync

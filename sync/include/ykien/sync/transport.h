@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "ykien/export.h"
 #include "ykien/status.h"
 
 namespace ykien::sync {
@@ -33,13 +34,13 @@ struct HttpResponse {
 // its status. It returns Status network when no response came (DNS, connect, TLS,
 // timeout, connection dropped). It must not throw. Called from the thread that runs
 // the sync; one call at a time per Transport.
-class Transport {
+class YKIEN_CXX_API Transport {
  public:
   virtual ~Transport() = default;
   virtual Result<HttpResponse> send(const HttpRequest &request) = 0;
 };
 
 // Case-insensitive header lookup; empty when absent.
-std::string find_header(const HttpHeaders &headers, const std::string &name);
+YKIEN_CXX_API std::string find_header(const HttpHeaders &headers, const std::string &name);
 
 }  // namespace ykien::sync
