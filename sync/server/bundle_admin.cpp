@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "ykien/hlc.h"
+#include "ykien/sync/tuning.h"
 
 namespace ykien::server {
 namespace {
@@ -46,6 +47,9 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
   eo.self = kServerBundleName;
   eo.on_progress = options.on_progress;
   eo.clock = options.clock;
+  // Devices pull the server's changes without acknowledging each: no cursor tells
+  // which of them no peer holds yet, so none may get new stamps.
+  eo.restamp_ahead = false;
   auto device = find_device(storage, peer, {});
   if (!device) return device.status();
   if (device->has_value()) {
@@ -68,6 +72,10 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
   sync::BundleImportOptions io;
   io.self_names = server_names(**db);
   io.on_progress = on_progress;
+  io.clock = clock;
+  // The limit a push meets (ServerOptions::max_clock_drift_ms): a USB stick is no
+  // way around it.
+  io.max_clock_drift_ms = sync::tuning::kMaxClockDriftMs;
   io.check = [&](const sync::BundleManifest &m, const std::vector<Change> &changes, std::string *peer) -> Status {
     auto found = find_device(storage, m.exporter, m.exporter_site);
     if (!found) return found.status();

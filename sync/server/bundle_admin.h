@@ -25,7 +25,8 @@ struct ServerBundleExport {
   const Clock *clock = nullptr;
 };
 
-// Writes a bundle for `peer` (a device id, or another peer's name) at `path`.
+// Writes a bundle for `peer` (a device id, or another peer's name) at `path`. The
+// server's own changes keep their stamps (devices may have pulled them).
 // Errors: unauthorized (revoked device), invalid_state (a backend without an engine
 // database), and export_bundle's.
 Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const std::string &peer,
@@ -35,7 +36,9 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
 // its site id, or its device id as the exporter's name) is applied as that device's
 // push: origin = its id, refused whole (forbidden) if a change lies outside its
 // scopes, refused if the device is revoked; its acknowledgement counts as a pull ack.
-// Errors: unauthorized, forbidden, invalid_state, and import_bundle's.
+// A change stamped further ahead of `clock` than a push may be is refused whole
+// (clock_drift), as a push is.
+// Errors: unauthorized, forbidden, clock_drift, invalid_state, and import_bundle's.
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
                                                       const sync::BundleProgressFn &on_progress = {},
                                                       const Clock *clock = nullptr);

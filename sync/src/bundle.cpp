@@ -3,6 +3,9 @@
 #include "ykien/sync/bundle.h"
 
 #include <algorithm>
+#include <exception>
+#include <optional>
+#include <string>
 
 #include "bundle_file.h"
 #include "settings_keys.h"
@@ -17,8 +20,9 @@ constexpr const char *kNameKey = "bundle.name";
 
 std::string peer_key(const std::string &peer, const char *which) { return "bundle.peer." + peer + "." + which; }
 
-Result<int64_t> get_cursor(const Database &db, const std::string &peer, const char *which) {
-  auto text = db.get_setting(peer_key(peer, which));
+// A change-log position kept in a setting; 0 when unset.
+Result<int64_t> get_cursor_setting(const Database &db, const std::string &key) {
+  auto text = db.get_setting(key);
   if (!text) return text.status();
   if (text->empty()) return int64_t{0};
   try {
@@ -27,8 +31,12 @@ Result<int64_t> get_cursor(const Database &db, const std::string &peer, const ch
     if (used != text->size() || v < 0) throw std::invalid_argument("cursor");
     return v;
   } catch (const std::exception &) {
-    return Status(ErrorCode::corrupt, "setting " + peer_key(peer, which) + " is not a cursor: " + *text);
+    return Status(ErrorCode::corrupt, "setting " + key + " is not a cursor: " + *text);
   }
+}
+
+Result<int64_t> get_cursor(const Database &db, const std::string &peer, const char *which) {
+  return get_cursor_setting(db, peer_key(peer, which));
 }
 
 Status set_cursor(Database &db, const std::string &peer, const char *which, int64_t value) {
@@ -37,6 +45,108 @@ Status set_cursor(Database &db, const std::string &peer, const char *which, int6
 
 void report(const BundleProgressFn &fn, const char *phase, int64_t done, int64_t total) {
   if (fn) fn(BundleProgress{phase, done, total});
+}
+
+// Now by the clock stamps are made with: the wall clock plus the learned offset.
+int64_t corrected_now(const Database &db, const Clock *clock) {
+  const Clock &c = clock != nullptr ? *clock : SystemClock::instance();
+  return c.now_ms() + db.clock_offset_ms();
+}
+
+int64_t stamp_ms(const Change &c) { return static_cast<int64_t>(c.hlc.millis()); }
+
+std::string count_of(int64_t n, const char *unit) {
+  return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+}
+
+// "3 days", "5 hours", "12 minutes": rounded, in the largest unit that keeps the
+// number at 2 or more (so "36 hours", not "1 day").
+std::string describe_duration(int64_t ms) {
+  constexpr int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
+  const auto in = [ms](int64_t unit) { return (ms + unit / 2) / unit; };
+  if (in(kDay) >= 2) return count_of(in(kDay), "day");
+  if (in(kHour) >= 2) return count_of(in(kHour), "hour");
+  if (in(kMinute) >= 2) return count_of(in(kMinute), "minute");
+  return count_of(in(kSecond), "second");
+}
+
+// Every change after `from` that the export options select; `*to` gets the last
+// log position read.
+Result<std::vector<Change>> collect_changes(const Database &db, int64_t from, const ExportOptions &eo,
+                                            const BundleProgressFn &on_progress, int64_t *to) {
+  std::vector<Change> changes;
+  int64_t cursor = from;
+  report(on_progress, "export", 0, 0);
+  for (;;) {
+    auto batch = db.export_changes(cursor, eo);
+    if (!batch) return batch.status();
+    changes.insert(changes.end(), std::make_move_iterator(batch->changes.begin()),
+                   std::make_move_iterator(batch->changes.end()));
+    cursor = batch->next_cursor;
+    report(on_progress, "export", static_cast<int64_t>(changes.size()), 0);
+    if (!batch->more) break;
+  }
+  *to = cursor;
+  return changes;
+}
+
+bool has_own_stamp_after(const std::vector<Change> &changes, SiteId site, int64_t limit_ms) {
+  return std::any_of(changes.begin(), changes.end(),
+                     [&](const Change &c) { return c.site == site && stamp_ms(c) > limit_ms; });
+}
+
+// Reading one log entry after `cursor` at a time (only after a clock fix): the
+// position just before the first entry holding this site's change stamped after
+// `limit_ms`; none if no entry does.
+Result<std::optional<int64_t>> before_first_own_stamp_after(const Database &db, int64_t cursor, SiteId site,
+                                                            int64_t limit_ms) {
+  ExportOptions one;
+  one.limit_changes = 1;
+  for (;;) {
+    auto entry = db.export_changes(cursor, one);
+    if (!entry) return entry.status();
+    if (has_own_stamp_after(entry->changes, site, limit_ms)) return std::optional<int64_t>(cursor);
+    if (!entry->more) return std::optional<int64_t>();
+    cursor = entry->next_cursor;
+  }
+}
+
+// Gives new stamps (from the corrected clock) to this database's changes from the
+// first one stamped after `limit_ms` on; returns the cells re-stamped. Only from
+// there: no peer that obeys the drift limit took such stamps, while an earlier
+// change may sit at a peer whose cursor has passed it (another bundle peer, a sync
+// server), which would never get its new stamp. The clock is monotonic, so every
+// own change after that first one is as far ahead. Never before what `acked` or the
+// push cursor says a peer holds.
+Result<int64_t> restamp_ahead(Database &db, int64_t acked, int64_t limit_ms) {
+  auto pushed = get_cursor_setting(db, keys::kPushCursor);
+  if (!pushed) return pushed.status();
+  auto from = before_first_own_stamp_after(db, std::max(acked, *pushed), db.site_id(), limit_ms);
+  if (!from) return from.status();
+  if (!from->has_value()) return int64_t{0};
+  return db.restamp_local_changes(**from);
+}
+
+// DESIGN.md, "Time": a stamp far ahead of the importer's clock would win every
+// later edit. Refuses the bundle when a change is stamped more than `max_drift_ms`
+// after `now_ms`.
+Status check_stamps(const BundleManifest &m, const std::vector<Change> &changes, int64_t now_ms,
+                    int64_t max_drift_ms) {
+  const int64_t limit_ms = now_ms + max_drift_ms;
+  int64_t ahead = 0, latest_ms = 0;
+  size_t first = 0;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (stamp_ms(changes[i]) <= limit_ms) continue;
+    if (ahead++ == 0) first = i;
+    latest_ms = std::max(latest_ms, stamp_ms(changes[i]));
+  }
+  if (ahead == 0) return {};
+  return {ErrorCode::clock_drift,
+          "the bundle from \"" + m.exporter + "\" holds " + std::to_string(ahead) + " change(s) stamped up to " +
+              describe_duration(latest_ms - now_ms) + " ahead of this database's clock (at most " +
+              describe_duration(max_drift_ms) + " allowed); nothing was applied. Set the clock of \"" + m.exporter +
+              "\" right (or this computer's, if it is the wrong one), then export a new bundle there and import that one",
+          "changes[" + std::to_string(first) + "].hlc"};
 }
 
 }  // namespace
@@ -111,7 +221,7 @@ Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, 
   m.id = new_uuid_v7(clock);
   m.exporter_site = site_to_string(db.site_id());
   m.for_peer = peer;
-  m.created_ms = clock.now_ms() + db.clock_offset_ms();
+  m.created_ms = corrected_now(db, &clock);
   m.from_cursor = std::min(state->acked, db.current_cursor());
   m.received_cursor = state->received;
   m.scopes = options.scopes;
@@ -124,26 +234,31 @@ Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, 
   eo.scopes = options.scopes;
   eo.exclude_origin = peer;
   eo.include_confidential = options.include_confidential;
-  std::vector<Change> changes;
-  int64_t cursor = m.from_cursor;
-  report(options.on_progress, "export", 0, 0);
-  for (;;) {
-    auto batch = db.export_changes(cursor, eo);
-    if (!batch) return batch.status();
-    changes.insert(changes.end(), std::make_move_iterator(batch->changes.begin()),
-                   std::make_move_iterator(batch->changes.end()));
-    cursor = batch->next_cursor;
-    report(options.on_progress, "export", static_cast<int64_t>(changes.size()), 0);
-    if (!batch->more) break;
+  auto changes = collect_changes(db, m.from_cursor, eo, options.on_progress, &m.to_cursor);
+  if (!changes) return changes.status();
+  BundleExportReport r;
+  // Made while the clock ran ahead, since corrected: the importer would refuse
+  // these stamps, so give them new ones and read the changes again.
+  const int64_t limit_ms = m.created_ms + tuning::kMaxClockDriftMs;
+  if (options.restamp_ahead && has_own_stamp_after(*changes, db.site_id(), limit_ms)) {
+    auto restamped = restamp_ahead(db, state->acked, limit_ms);
+    if (!restamped) return restamped.status();
+    r.restamped = *restamped;
+    if (r.restamped > 0) {
+      changes = collect_changes(db, m.from_cursor, eo, options.on_progress, &m.to_cursor);
+      if (!changes) return changes.status();
+    }
   }
-  m.to_cursor = cursor;
-  report(options.on_progress, "write", 0, static_cast<int64_t>(changes.size()));
-  auto bytes = write_bundle_file(path, &m, changes);
+  const auto total = static_cast<int64_t>(changes->size());
+  report(options.on_progress, "write", 0, total);
+  auto bytes = write_bundle_file(path, &m, *changes);
   if (!bytes) return bytes.status();
-  report(options.on_progress, "write", static_cast<int64_t>(changes.size()), static_cast<int64_t>(changes.size()));
+  report(options.on_progress, "write", total, total);
   // Only informative (the next bundle starts at "acked"): never moves back.
-  if (cursor > state->sent) YKIEN_TRY(set_cursor(db, peer, "sent", cursor));
-  return BundleExportReport{std::move(m), *bytes};
+  if (m.to_cursor > state->sent) YKIEN_TRY(set_cursor(db, peer, "sent", m.to_cursor));
+  r.manifest = std::move(m);
+  r.file_bytes = *bytes;
+  return r;
 }
 
 Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> *changes) {
@@ -180,6 +295,8 @@ Result<BundleImportReport> import_bundle(Database &db, const std::string &path, 
   r.peer = m.exporter;
   if (options.check) YKIEN_TRY(options.check(m, changes, &r.peer));
   YKIEN_TRY(check_peer_name(r.peer, "exporter"));
+  const int64_t max_drift_ms = options.max_clock_drift_ms > 0 ? options.max_clock_drift_ms : tuning::kMaxClockDriftMs;
+  YKIEN_TRY(check_stamps(m, changes, corrected_now(db, options.clock), max_drift_ms));
 
   auto state = bundle_peer_state(db, r.peer);
   if (!state) return state.status();

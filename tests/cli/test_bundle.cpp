@@ -1,5 +1,5 @@
 // ykien bundle export|import: two databases exchange files, in Vietnamese and
-// English, with --json, and damaged files refused with exit 2.
+// English, with --json, and damaged files or stamps far ahead refused with exit 2.
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -16,6 +16,21 @@ std::string read_all(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+// A bundle from "ap-3" for "office" whose one change is stamped 2100-01-01 00:00 UTC
+// (hlc 03bb2cc3d8000000): a tablet clock far ahead. The payload is gzip without
+// compression (stored blocks), so the change reads in clear; checksum included.
+const char kFutureBundle[] =
+    "ykien-bundle 1\n"
+    "{\"format\":1,\"id\":\"0190a0b0-0000-7000-8000-0000000000b1\",\"exporter\":\"ap-3\",\"exporter_site\":"
+    "\"00000000000000a3\",\"for\":\"office\",\"created\":4102444800000,\"cursors\":{\"from\":0,\"to\":1,"
+    "\"received\":0},\"changes\":1,\"scopes\":[],\"confidential\":true,\"payload\":{\"encoding\":\"gzip\","
+    "\"content\":\"changes\",\"bytes\":194}}\n"
+    "\037\213\010\000\000\000\000\000\004\003\001\253\000T\377"
+    "{\"changes\":[{\"table\":\"units\",\"id\":\"0190a0b0-0000-7000-8000-000000000001\",\"scope\":\"vn\","
+    "\"col\":\"name\",\"value\":\"Viet Nam\",\"hlc\":\"03bb2cc3d8000000\",\"site\":\"00000000000000a3\"}]}"
+    "'\251\2053\253\000\000\000"
+    "\nsha256 d7a62cabff696b9e263ecaa454f36ce719e00e6e7b86a3593b749aab498a27ba\n";
 }  // namespace
 
 TEST_CASE("bundle export and import between a tablet and the office", "[cli][bundle]") {
@@ -93,4 +108,39 @@ TEST_CASE("a damaged or missing bundle file: exit 2 or 3, nothing applied", "[cl
   const auto usage = office.run({"bundle", "export", file});
   CHECK(usage.code == 1);
   CHECK(has(usage.err, "--for"));
+}
+
+TEST_CASE("a bundle stamped far ahead of this clock: exit 2, what to do, nothing applied", "[cli][bundle]") {
+  Workspace office;
+  REQUIRE(office.run({"init"}).code == 0);
+  const std::string file = office.dir() + "/ap3.ykb";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out.write(kFutureBundle, sizeof kFutureBundle - 1);
+  }
+
+  const auto vi = office.run({"bundle", "import", "--as", "office", file});
+  INFO(vi.err);
+  CHECK(vi.code == 2);
+  CHECK(has(vi.err, "Gói bị từ chối vì giờ ghi của thay đổi: gói từ \"ap-3\" có 1 thay đổi mang giờ ghi vượt trước "
+                    "đồng hồ máy này tới "));
+  CHECK(has(vi.err, " ngày (chỉ cho phép 5 phút); chưa áp dụng gì."));
+  CHECK(has(vi.err, "Hãy chỉnh ngày giờ của máy \"ap-3\" cho đúng"));
+  CHECK(has(vi.err, "xuất gói mới"));
+  CHECK(has(vi.err, "Không mất dữ liệu"));
+  CHECK_FALSE(has(vi.err, "máy chủ"));  // not the sync message: no server is involved
+
+  const auto en = office.run({"--json", "--lang", "en", "bundle", "import", file});
+  CHECK(en.code == 2);
+  const auto e = en.json()["error"];
+  CHECK(e["code"] == "invalid_input");
+  CHECK(e["field"] == "FILE");
+  const std::string message = e["message"].get<std::string>();
+  INFO(message);
+  CHECK(has(message, "The bundle was refused for the time its changes carry: the bundle from \"ap-3\" holds 1 "
+                     "change(s) stamped up to "));
+  CHECK(has(message, " days ahead of this database's clock (at most 5 minutes allowed); nothing was applied."));
+  CHECK(has(message, "Set the clock of \"ap-3\" right"));
+  CHECK(has(e["hint"].get<std::string>(), "Nothing is lost"));
+  CHECK(office.ok_json({"unit", "list"})["units"].empty());
 }

@@ -1,5 +1,6 @@
 // Bundles: sync by file (docs/bundle-format.md). Tablet and office exchange files;
-// damaged files are refused whole; cursors keep bundles from resending.
+// damaged files are refused whole; cursors keep bundles from resending; stamps from
+// a clock far ahead are refused, and re-stamped once the clock is right.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -17,8 +18,9 @@ using namespace ykien::test;
 
 namespace {
 
-std::unique_ptr<Database> open_db(const TempDir &dir, const std::string &file, const std::string &name) {
-  auto db = Database::open(dir.file(file));
+std::unique_ptr<Database> open_db(const TempDir &dir, const std::string &file, const std::string &name,
+                                  const Clock *clock = nullptr) {
+  auto db = Database::open(dir.file(file), OpenOptions{.clock = clock});
   INFO(db.status().to_string());
   REQUIRE(db.ok());
   if (!name.empty()) REQUIRE(sync::set_bundle_name(**db, name).ok());
@@ -438,4 +440,202 @@ TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is app
   CHECK(server::export_server_bundle(s, "dev-1", dir.file("s3.ykb"), so).status().code() ==
         ErrorCode::unauthorized);
   CHECK(server::import_server_bundle(s, dir.file("t.ykb")).status().code() == ErrorCode::unauthorized);
+}
+
+namespace {
+
+constexpr int64_t kMinute = 60 * 1000;
+constexpr int64_t kYear = 365LL * 24 * 60 * kMinute;
+
+// A tablet whose clock the test sets, and an office on the system clock, that
+// already exchanged the units.
+struct ClockPair {
+  TempDir dir;
+  ManualClock clock{SystemClock::instance().now_ms()};
+  std::unique_ptr<Database> tablet = open_db(dir, "tablet.db", "tablet", &clock);
+  std::unique_ptr<Database> office = open_db(dir, "office.db", "office");
+  ClockPair() {
+    make_units(*office);
+    export_ok(*office, "tablet", dir.file("units.ykb"));
+    import_ok(*tablet, dir.file("units.ykb"));
+  }
+  std::string file(const std::string &name) const { return dir.file(name); }
+  // The tablet's export, by its own clock.
+  sync::BundleExportReport export_tablet(const std::string &name, const std::string &peer = "office") {
+    sync::BundleExportOptions o;
+    o.clock = &clock;
+    auto r = sync::export_bundle(*tablet, peer, file(name), o);
+    INFO(r.status().to_string());
+    REQUIRE(r.ok());
+    return *r;
+  }
+};
+
+int64_t latest_stamp_ms(const std::string &path) {
+  std::vector<Change> changes;
+  REQUIRE(sync::read_bundle(path, &changes).ok());
+  int64_t latest = 0;
+  for (const auto &c : changes) latest = std::max(latest, static_cast<int64_t>(c.hlc.millis()));
+  return latest;
+}
+
+bool has(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("a tablet clock years ahead: its bundle is refused, then re-stamped once the clock is right",
+          "[sync][bundle][clock]") {
+  ClockPair p;
+  const int64_t now = p.clock.now_ms();
+  // What the office already acknowledged keeps its stamps.
+  Opinion o1 = record(*p.tablet, kHamlet1, "ghi khi đồng hồ đúng");
+  p.export_tablet("t0.ykb");
+  import_ok(*p.office, p.file("t0.ykb"));
+  export_ok(*p.office, "tablet", p.file("o0.ykb"));
+  import_ok(*p.tablet, p.file("o0.ykb"));
+
+  p.clock.set_ms(now + 3 * kYear);
+  Opinion o2 = record(*p.tablet, kHamlet2, "ghi khi đồng hồ nhanh 3 năm");
+  edit(*p.tablet, o1.id, "sửa khi đồng hồ nhanh 3 năm");
+  auto ahead = p.export_tablet("ahead.ykb");
+  CHECK(ahead.restamped == 0);  // by its own clock nothing is ahead
+
+  const std::string before = fingerprint(*p.office, "tablet");
+  auto refused = sync::import_bundle(*p.office, p.file("ahead.ykb"));
+  REQUIRE(!refused.ok());
+  const Status &why = refused.status();
+  CHECK(why.code() == ErrorCode::clock_drift);
+  CHECK(why.field().starts_with("changes["));
+  INFO(why.message());
+  CHECK(has(why.message(), "from \"tablet\" holds " + std::to_string(ahead.manifest.changes) + " change(s)"));
+  CHECK(has(why.message(), "up to 1095 days ahead of this database's clock"));
+  CHECK(has(why.message(), "at most 5 minutes allowed"));
+  CHECK(has(why.message(), "nothing was applied"));
+  CHECK(has(why.message(), "Set the clock of \"tablet\" right"));
+  CHECK(has(why.message(), "export a new bundle"));
+  CHECK(fingerprint(*p.office, "tablet") == before);
+  CHECK(p.office->last_hlc().millis() < static_cast<uint64_t>(now + kYear));
+
+  // The clock is set right: the next export re-stamps exactly what the office lacks.
+  p.clock.set_ms(SystemClock::instance().now_ms());
+  auto fixed = p.export_tablet("fixed.ykb");
+  CHECK(fixed.restamped == ahead.manifest.changes);
+  CHECK(fixed.manifest.changes == ahead.manifest.changes);
+  CHECK(latest_stamp_ms(p.file("fixed.ykb")) <= p.clock.now_ms());
+  CHECK(p.tablet->last_hlc().millis() <= static_cast<uint64_t>(p.clock.now_ms()));
+  auto in = import_ok(*p.office, p.file("fixed.ykb"));
+  CHECK(in.applied == fixed.manifest.changes);
+  CHECK(p.office->get_opinion(o1.id)->content == "sửa khi đồng hồ nhanh 3 năm");
+  CHECK(p.office->last_hlc().millis() < static_cast<uint64_t>(SystemClock::instance().now_ms() + kMinute));
+
+  // A later edit at the office wins on the tablet: the tablet holds no stamp from
+  // three years ahead any more.
+  edit(*p.office, o1.id, "văn phòng sửa sau");
+  edit(*p.office, o2.id, "văn phòng sửa sau");
+  export_ok(*p.office, "tablet", p.file("o1.ykb"));
+  auto back = import_ok(*p.tablet, p.file("o1.ykb"));
+  CHECK(back.conflicts == 0);
+  CHECK(p.tablet->get_opinion(o1.id)->content == "văn phòng sửa sau");
+  CHECK(p.tablet->get_opinion(o2.id)->content == "văn phòng sửa sau");
+  CHECK(hash_of(*p.tablet) == hash_of(*p.office));
+}
+
+TEST_CASE("re-stamping spares what another peer holds: three databases still converge", "[sync][bundle][clock]") {
+  ClockPair p;
+  auto commune = open_db(p.dir, "commune.db", "commune");
+  export_ok(*p.office, "commune", p.file("units-c.ykb"));
+  import_ok(*commune, p.file("units-c.ykb"));
+  // The commune holds (and acknowledged) A, stamped by a right clock.
+  record(*p.tablet, kHamlet1, "A: đồng hồ đúng");
+  p.export_tablet("a.ykb", "commune");
+  import_ok(*commune, p.file("a.ykb"));
+  export_ok(*commune, "tablet", p.file("ack.ykb"));
+  import_ok(*p.tablet, p.file("ack.ykb"));
+
+  p.clock.advance_ms(3 * kYear);
+  record(*p.tablet, kHamlet2, "B: đồng hồ nhanh 3 năm");
+  auto only_b = p.export_tablet("b.ykb", "commune");
+  CHECK(sync::import_bundle(*commune, p.file("b.ykb")).status().code() == ErrorCode::clock_drift);
+
+  // Set right, the tablet exports for the office, which lacks A and B: only B
+  // gets new stamps, since the commune would never be sent A's.
+  p.clock.set_ms(SystemClock::instance().now_ms());
+  auto to_office = p.export_tablet("ab.ykb");
+  CHECK(to_office.restamped == only_b.manifest.changes);
+  CHECK(to_office.manifest.changes > only_b.manifest.changes);
+  import_ok(*p.office, p.file("ab.ykb"));
+  CHECK(p.export_tablet("b2.ykb", "commune").restamped == 0);
+  import_ok(*commune, p.file("b2.ykb"));
+  CHECK(hash_of(*commune) == hash_of(*p.office));
+  CHECK(hash_of(*p.tablet) == hash_of(*p.office));
+}
+
+TEST_CASE("a bundle within the drift limit is accepted, one beyond it refused unless the limit allows",
+          "[sync][bundle][clock]") {
+  ClockPair p;
+  const int64_t now = p.clock.now_ms();
+  p.clock.set_ms(now + 2 * kMinute);
+  record(*p.tablet, kHamlet1, "đồng hồ nhanh 2 phút");
+  p.export_tablet("near.ykb");
+  CHECK(import_ok(*p.office, p.file("near.ykb")).applied > 0);
+
+  p.clock.set_ms(now + 3 * 60 * kMinute);
+  record(*p.tablet, kHamlet1, "đồng hồ nhanh 3 giờ");
+  auto far = p.export_tablet("far.ykb");
+  const std::string before = fingerprint(*p.office, "tablet");
+  auto refused = sync::import_bundle(*p.office, p.file("far.ykb"));
+  REQUIRE(!refused.ok());
+  CHECK(refused.status().code() == ErrorCode::clock_drift);
+  INFO(refused.status().message());
+  CHECK(has(refused.status().message(), "change(s) stamped up to 3 hours ahead"));
+  CHECK(fingerprint(*p.office, "tablet") == before);
+
+  // The importer may allow more (BundleImportOptions::max_clock_drift_ms).
+  sync::BundleImportOptions lenient;
+  lenient.max_clock_drift_ms = 4 * 60 * kMinute;
+  auto allowed = sync::import_bundle(*p.office, p.file("far.ykb"), lenient);
+  INFO(allowed.status().to_string());
+  REQUIRE(allowed.ok());
+  CHECK(allowed->applied + allowed->ignored == far.manifest.changes);
+  CHECK(hash_of(*p.office) == hash_of(*p.tablet));
+}
+
+TEST_CASE("server admin import refuses a device's bundle stamped years ahead, like a push",
+          "[sync][bundle][clock]") {
+  TempDir dir;
+  auto storage = server::open_sqlite_storage(dir.path());
+  REQUIRE(storage.ok());
+  server::Storage &s = **storage;
+  seed_units(s);
+  ManualClock clock(SystemClock::instance().now_ms());
+  auto tablet = open_db(dir, "tablet.db", "", &clock);
+  REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
+  auto device = s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1);
+  REQUIRE(device.ok());
+  REQUIRE(tablet->set_setting("sync.device_id", "dev-1").ok());
+  REQUIRE(server::export_server_bundle(s, "dev-1", dir.file("s.ykb"), {}).ok());
+  import_ok(*tablet, dir.file("s.ykb"));
+
+  sync::BundleExportOptions eo;
+  eo.clock = &clock;
+  clock.advance_ms(2 * kYear);
+  record(*tablet, kHamlet1, "đồng hồ nhanh 2 năm");
+  REQUIRE(sync::export_bundle(*tablet, "server", dir.file("t.ykb"), eo).ok());
+  const std::string before = hash_of(s.data());
+  auto refused = server::import_server_bundle(s, dir.file("t.ykb"));
+  REQUIRE(!refused.ok());
+  CHECK(refused.status().code() == ErrorCode::clock_drift);
+  CHECK(has(refused.status().message(), "from \"dev-1\""));
+  CHECK(hash_of(s.data()) == before);
+
+  clock.set_ms(SystemClock::instance().now_ms());
+  auto fixed = sync::export_bundle(*tablet, "server", dir.file("t2.ykb"), eo);
+  REQUIRE(fixed.ok());
+  CHECK(fixed->restamped > 0);
+  auto in = server::import_server_bundle(s, dir.file("t2.ykb"));
+  INFO(in.status().to_string());
+  REQUIRE(in.ok());
+  CHECK(in->peer == "dev-1");
+  CHECK(count_opinions(s.data(), kHamlet1) == 1);
+  CHECK(opinions_digest(s.data(), kHamlet1) == opinions_digest(*tablet, kHamlet1));
 }

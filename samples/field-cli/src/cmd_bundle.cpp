@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "commands.h"
+#include "engine_reasons.h"
 #include "errors.h"
 #include "i18n.h"
 #include "text.h"
@@ -39,6 +40,9 @@ CliError bundle_error(const Status &s, const std::string &file) {
     case ErrorCode::unsupported_version:
       return CliError(kExitInvalidInput, trf("bundle.error.version", {s.message()}), tr("hint.unsupported_version"),
                       "FILE");
+    case ErrorCode::clock_drift:  // the file's stamps, not a sync: not error.clock_drift
+      return CliError(kExitInvalidInput, trf("bundle.error.clock_drift", {localized_reason(s.message())}),
+                      tr("bundle.hint.clock_drift"), "FILE");
     case ErrorCode::invalid_argument:
       if (s.field() == "for") {
         return CliError(kExitInvalidInput, trf("bundle.error.not_for_us", {s.message()}), tr("bundle.hint.not_for_us"),
@@ -93,8 +97,10 @@ void run_export(Context &ctx, const BundleArgs &a) {
             {"from", m.exporter},
             {"changes", m.changes},
             {"bytes", r->file_bytes},
+            {"restamped", r->restamped},
             {"cursors", {{"from", m.from_cursor}, {"to", m.to_cursor}, {"received", m.received_cursor}}}},
            [&](std::ostream &out) {
+             if (r->restamped > 0) out << trf("bundle.restamped", {std::to_string(r->restamped)}) << '\n';
              out << trf("bundle.exported", {m.for_peer, std::to_string(m.changes), std::to_string(r->file_bytes),
                                             a.file})
                  << '\n';

@@ -1,6 +1,7 @@
 #include "engine_reasons.h"
 
 #include <regex>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,32 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
   return table;
 }
 
+// "3 days" → "3 ngày" (the engine's durations: sync/src/bundle.cpp).
+std::string vietnamese_duration(const std::string &count, const std::string &unit) {
+  static const std::pair<const char *, const char *> units[] = {
+      {"day", "ngày"}, {"hour", "giờ"}, {"minute", "phút"}, {"second", "giây"}};
+  for (const auto &[en, vi] : units) {
+    if (unit == en) return count + " " + vi;
+  }
+  return count + " " + unit;
+}
+
+// A bundle refused for stamps ahead of the clock: its durations need their units
+// translated, which a table rule cannot do. Empty when `reason` is another one.
+std::string vietnamese_clock_drift(const std::string &reason) {
+  static const std::regex pattern(
+      "the bundle from \"(.*)\" holds (\\d+) change\\(s\\) stamped up to (\\d+) (day|hour|minute|second)s? "
+      "ahead of this database's clock \\(at most (\\d+) (day|hour|minute|second)s? allowed\\); nothing was "
+      "applied\\..*");
+  std::smatch m;
+  if (!std::regex_match(reason, m, pattern)) return {};
+  const std::string exporter = m[1].str();
+  return "gói từ \"" + exporter + "\" có " + m[2].str() + " thay đổi mang giờ ghi vượt trước đồng hồ máy này tới " +
+         vietnamese_duration(m[3].str(), m[4].str()) + " (chỉ cho phép " + vietnamese_duration(m[5].str(), m[6].str()) +
+         "); chưa áp dụng gì. Hãy chỉnh ngày giờ của máy \"" + exporter +
+         "\" cho đúng (hoặc của máy này, nếu máy này sai), rồi xuất gói mới trên máy đó và nhập gói ấy";
+}
+
 }  // namespace
 
 std::string localized_reason(const std::string &detail) {
@@ -57,6 +84,7 @@ std::string localized_reason(const std::string &detail) {
   std::smatch m;
   std::string reason = std::regex_match(detail, m, field_prefix) ? m[1].str() : detail;
   if (current_lang() != Lang::vi) return reason;
+  if (std::string vi = vietnamese_clock_drift(reason); !vi.empty()) return vi;
   for (const auto &[pattern, vietnamese] : vietnamese_reasons()) {
     if (std::regex_match(reason, m, pattern)) return m.format(vietnamese);
   }

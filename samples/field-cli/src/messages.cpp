@@ -408,6 +408,11 @@ constexpr Message kMessages[] = {
     {"bundle.hint.damaged", "Chép lại tệp, hoặc xuất lại gói trên máy đã tạo ra nó.", "Copy the file again, or export the bundle again on the device that made it."},
     {"bundle.error.version", "Gói do phiên bản ykien khác tạo ra, chưa áp dụng gì: {0}", "The bundle was made by another version of ykien; nothing was applied: {0}"},
     {"bundle.error.not_for_us", "Gói này không dành cho máy này, chưa áp dụng gì: {0}", "This bundle is not for this database; nothing was applied: {0}"},
+    {"bundle.error.clock_drift", "Gói bị từ chối vì giờ ghi của thay đổi: {0}", "The bundle was refused for the time its changes carry: {0}"},
+    {"bundle.hint.clock_drift", "Không mất dữ liệu: khi đồng hồ đã đúng, gói xuất mới mang các thay đổi đó với giờ ghi đã sửa.",
+     "Nothing is lost: once the clock is right, a new bundle carries those changes with corrected times."},
+    {"bundle.restamped", "Đồng hồ máy này từng chạy nhanh: {0} thay đổi chưa gửi được ghi lại giờ theo đồng hồ đã chỉnh.",
+     "This device's clock ran ahead: {0} unsent changes were given the corrected time."},
     {"bundle.hint.not_for_us", "Nhập gói ở đúng máy; nếu máy này chính là máy nhận, thêm --as TÊN (tên ghi trong gói).", "Import it on the right machine; if this is the receiving side, add --as NAME (the name in the bundle)."},
     {"sync.not_caught_up", "Còn dữ liệu chưa đồng bộ hết: chạy lại ykien sync.", "Not fully caught up: run ykien sync again."},
 

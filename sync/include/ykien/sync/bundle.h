@@ -21,6 +21,7 @@
 #include "ykien/changes.h"
 #include "ykien/clock.h"
 #include "ykien/database.h"
+#include "ykien/export.h"
 #include "ykien/status.h"
 
 namespace ykien::sync {
@@ -59,21 +60,32 @@ struct BundleExportOptions {
   std::vector<std::string> scopes;
   bool include_confidential = true;
   BundleProgressFn on_progress;  // called on the calling thread; may be empty
-  const Clock *clock = nullptr;  // borrowed; null = system clock (the "created" time)
+  // Borrowed: the clock the Database uses; null = the system clock. Gives the
+  // "created" time and the "now" that stamps are checked against (with the
+  // database's clock offset).
+  const Clock *clock = nullptr;
+  // Before writing, when an own change the peer did not acknowledge is stamped more
+  // than tuning::kMaxClockDriftMs ahead of now (made while the clock ran ahead; the
+  // importer would refuse it, DESIGN.md "Time"), give new stamps
+  // (Database::restamp_local_changes) to the own changes from the first such one on.
+  // Off where peers may hold such changes unrecorded (a server: devices pull its changes).
+  bool restamp_ahead = true;
 };
 
 struct BundleExportReport {
   BundleManifest manifest;
   int64_t file_bytes = 0;
+  int64_t restamped = 0;  // own cells given new stamps first (restamp_ahead); 0 = none
 };
 
 // Writes to `path` a bundle for `peer` holding every change here that `peer` has
 // not acknowledged, leaving out those that came from `peer` (their origin), and
 // records the "sent" cursor. The file appears whole or not at all (temporary file,
 // fsync, rename); an existing file at `path` is replaced.
+// Own changes stamped ahead of the clock are re-stamped first (restamp_ahead).
 // Errors: invalid_argument (empty or unusable peer name), storage (cannot write the
 // file or read the database), too_large (beyond tuning::kMaxBundleBytes).
-Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
+YKIEN_CXX_API Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
                                          const BundleExportOptions &options = {});
 
 struct BundleImportOptions {
@@ -89,6 +101,13 @@ struct BundleImportOptions {
   // Called after the commit with the changes of the bundle (for observers).
   std::function<void(const std::vector<Change> &changes)> on_applied;
   BundleProgressFn on_progress;
+  // Borrowed: the clock the Database uses; null = the system clock.
+  const Clock *clock = nullptr;
+  // A bundle holding a change stamped more than this ahead of now (this clock plus
+  // the database's clock offset) is refused whole with clock_drift: such a stamp
+  // would win every later edit (DESIGN.md, "Time"). 0 = tuning::kMaxClockDriftMs,
+  // the limit a sync server puts on pushes.
+  int64_t max_clock_drift_ms = 0;
 };
 
 struct BundleImportReport {
@@ -110,21 +129,23 @@ struct BundleImportReport {
 // Errors: not_found (no such file), storage (unreadable file, database),
 // corrupt (not a bundle, truncated, checksum mismatch, malformed content),
 // unsupported_version (a newer bundle format), invalid_argument (field "for": the
-// bundle is for another peer), and whatever `check` returns.
-Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
+// bundle is for another peer), whatever `check` returns, then clock_drift (field
+// "changes[i].hlc": a change stamped beyond max_clock_drift_ms; the message names the
+// exporter, how far ahead, and what to do).
+YKIEN_CXX_API Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
                                          const BundleImportOptions &options = {});
 
 // Reads and verifies the file at `path` without touching any database: the manifest
 // and, if `changes` is not null, the changes. Errors: as import_bundle's file errors.
-Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> *changes = nullptr);
+YKIEN_CXX_API Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> *changes = nullptr);
 
 // This database's bundle name: the setting "bundle.name" if set, else its sync
 // device id if it is enrolled with a server, else its site id (16 hex digits).
-Result<std::string> bundle_name(const Database &db);
+YKIEN_CXX_API Result<std::string> bundle_name(const Database &db);
 // Every name a bundle may be addressed to here: bundle_name(), the device id, the site id.
-Result<std::vector<std::string>> bundle_names(const Database &db);
+YKIEN_CXX_API Result<std::vector<std::string>> bundle_names(const Database &db);
 // Sets the name this database goes by in bundles. Errors: invalid_argument, storage.
-Status set_bundle_name(Database &db, const std::string &name);
+YKIEN_CXX_API Status set_bundle_name(Database &db, const std::string &name);
 
 // The cursors kept for `peer` (all 0 for a peer never seen).
 struct BundlePeerState {
@@ -132,9 +153,9 @@ struct BundlePeerState {
   int64_t acked = 0;
   int64_t received = 0;
 };
-Result<BundlePeerState> bundle_peer_state(const Database &db, const std::string &peer);
+YKIEN_CXX_API Result<BundlePeerState> bundle_peer_state(const Database &db, const std::string &peer);
 
 // Checks a peer name: 1 to 128 bytes of UTF-8 without control characters.
-Status check_peer_name(const std::string &name, const std::string &field);
+YKIEN_CXX_API Status check_peer_name(const std::string &name, const std::string &field);
 
 }  // namespace ykien::sync
