@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bundle_file.h"
+#include "restamp.h"
 #include "settings_keys.h"
 #include "ykien/hlc.h"
 #include "ykien/uuid.h"
@@ -90,41 +91,12 @@ Result<std::vector<Change>> collect_changes(const Database &db, int64_t from, co
   return changes;
 }
 
-bool has_own_stamp_after(const std::vector<Change> &changes, SiteId site, int64_t limit_ms) {
-  return std::any_of(changes.begin(), changes.end(),
-                     [&](const Change &c) { return c.site == site && stamp_ms(c) > limit_ms; });
-}
-
-// Reading one log entry after `cursor` at a time (only after a clock fix): the
-// position just before the first entry holding this site's change stamped after
-// `limit_ms`; none if no entry does.
-Result<std::optional<int64_t>> before_first_own_stamp_after(const Database &db, int64_t cursor, SiteId site,
-                                                            int64_t limit_ms) {
-  ExportOptions one;
-  one.limit_changes = 1;
-  for (;;) {
-    auto entry = db.export_changes(cursor, one);
-    if (!entry) return entry.status();
-    if (has_own_stamp_after(entry->changes, site, limit_ms)) return std::optional<int64_t>(cursor);
-    if (!entry->more) return std::optional<int64_t>();
-    cursor = entry->next_cursor;
-  }
-}
-
-// Gives new stamps (from the corrected clock) to this database's changes from the
-// first one stamped after `limit_ms` on; returns the cells re-stamped. Only from
-// there: no peer that obeys the drift limit took such stamps, while an earlier
-// change may sit at a peer whose cursor has passed it (another bundle peer, a sync
-// server), which would never get its new stamp. The clock is monotonic, so every
-// own change after that first one is as far ahead. Never before what `acked` or the
-// push cursor says a peer holds.
+// Re-stamps own changes made while the clock ran ahead (restamp.h), never before
+// what `acked` or the push cursor says a peer holds.
 Result<int64_t> restamp_ahead(Database &db, int64_t acked, int64_t limit_ms) {
   auto pushed = get_cursor_setting(db, keys::kPushCursor);
   if (!pushed) return pushed.status();
-  auto from = before_first_own_stamp_after(db, std::max(acked, *pushed), db.site_id(), limit_ms);
-  if (!from) return from.status();
-  if (!from->has_value()) return int64_t{0};
-  return db.restamp_local_changes(**from);
+  return restamp_from_first_ahead(db, std::max(acked, *pushed), limit_ms);
 }
 
 // DESIGN.md, "Time": a stamp far ahead of the importer's clock would win every

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gzip.h"
+#include "restamp.h"
 #include "settings_keys.h"
 
 namespace ykien::sync {
@@ -140,7 +141,12 @@ Status SyncClient::observe_server_time(int64_t server_time_ms, int64_t sent_ms, 
   YKIEN_TRY(db_.set_clock_offset_ms(offset));
   auto push_cursor = db_.get_setting(keys::kPushCursor);
   if (!push_cursor.ok()) return push_cursor.status();
-  auto restamped = db_.restamp_local_changes(parse_int(*push_cursor));
+  const int64_t pushed = parse_int(*push_cursor);
+  // A clock that ran ahead: only the changes it stamped ahead take new stamps; a
+  // bundle peer may hold earlier ones (restamp.h). A clock behind: every change the
+  // server lacks, so that the device's edits do not lose to older ones.
+  auto restamped = skew < 0 ? restamp_from_first_ahead(db_, pushed, corrected_now() + tuning::kClockToleranceMs)
+                            : db_.restamp_local_changes(pushed);
   if (!restamped.ok()) return restamped.status();
   report->restamped += *restamped;
   report->clock_offset_ms = offset;

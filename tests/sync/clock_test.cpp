@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
+#include "ykien/sync/bundle.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -80,4 +81,53 @@ TEST_CASE("a tablet clock years behind does not lose its edits", "[sync][clock]"
   slow.sync_ok();
   normal.sync_ok();
   CHECK(normal.db().get_opinion(op.id)->content == "sửa bởi máy chậm");
+}
+
+namespace {
+// The stamp of an opinion's content cell as `db` holds it.
+Hlc content_stamp(const Database &db, const std::string &opinion_id) {
+  auto all = db.export_changes(0, {.limit_changes = 1'000'000});
+  REQUIRE(all.ok());
+  for (const auto &c : all->changes)
+    if (c.id == opinion_id && c.column == "content") return c.hlc;
+  FAIL("no content cell for " << opinion_id);
+  return {};
+}
+}  // namespace
+
+TEST_CASE("after a clock fix, sync re-stamps only what the clock stamped ahead: a bundle peer keeps agreeing",
+          "[sync][clock][bundle]") {
+  TestServer server;
+  ManualClock clock(SystemClock::instance().now_ms());
+  Tablet tablet(server.url(), "tablet", &clock);
+  tablet.enroll(server.code({kCommune}));
+  tablet.sync_ok();
+  TempDir dir;
+  auto office = Database::open(dir.file("office.db"));
+  REQUIRE(office.ok());
+  REQUIRE(sync::set_bundle_name(tablet.db(), "tablet").ok());
+  REQUIRE(sync::set_bundle_name(**office, "office").ok());
+  // The office holds A (and said so), stamped by a right clock and not yet pushed.
+  const Opinion a = tablet.record(kHamlet1, "A: ghi khi đồng hồ đúng");
+  sync::BundleExportOptions by_tablet_clock;
+  by_tablet_clock.clock = &clock;
+  REQUIRE(sync::export_bundle(tablet.db(), "office", dir.file("a.ykb"), by_tablet_clock).ok());
+  REQUIRE(sync::import_bundle(**office, dir.file("a.ykb")).ok());
+  REQUIRE(sync::export_bundle(**office, "tablet", dir.file("ack.ykb")).ok());
+  sync::BundleImportOptions at_tablet_clock;
+  at_tablet_clock.clock = &clock;
+  REQUIRE(sync::import_bundle(tablet.db(), dir.file("ack.ykb"), at_tablet_clock).ok());
+
+  // The clock jumps three years ahead; B is recorded; the server refuses the push.
+  clock.advance_ms(3 * kYear);
+  const Opinion b = tablet.record(kHamlet1, "B: ghi khi đồng hồ nhanh 3 năm");
+  auto report = tablet.sync_ok();  // re-stamped, pushed again
+  CHECK(report.restamped >= 1);
+  CHECK(count_opinions(server.data(), kCommune) == 2);
+
+  // A kept the stamp the office holds; B took one of the corrected clock.
+  CHECK(content_stamp(tablet.db(), a.id) == content_stamp(**office, a.id));
+  CHECK(content_stamp(server.data(), a.id) == content_stamp(**office, a.id));
+  CHECK(static_cast<int64_t>(content_stamp(tablet.db(), b.id).millis()) <
+        SystemClock::instance().now_ms() + 60'000);
 }
