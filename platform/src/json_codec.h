@@ -1,5 +1,6 @@
-// JSON codec for the records, filters and changes that cross the C API
-// (key names: docs/c-api.md). Nothing here throws: nlohmann/json's exceptions are
+// The C API's JSON: records, filters and changes that cross it (key names:
+// docs/c-api.md), thin over the shared codec in engine/json/.
+// Nothing here throws: nlohmann/json's exceptions are
 // caught where it is called and become a Status naming the field at fault.
 #pragma once
 

@@ -1,20 +1,17 @@
 // JSON codec of the sync messages (docs/protocol.md). nlohmann/json is used with
 // exceptions off for parsing; dumping uses the "replace" handler so it cannot throw.
+// The changes inside are the shared codec's (engine/json/, as the C API's).
 #include "ykien/sync/protocol.h"
 
-#include <cmath>
-#include <limits>
-
 #include <nlohmann/json.hpp>
+
+#include "ykien/json/changes.h"
 
 namespace ykien::sync {
 namespace {
 
 using json = nlohmann::json;
-
-std::string dump(const json &j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+using codec::dump;
 
 // Parses text into an object; corrupt on anything else.
 Status parse_object(std::string_view text, json *out) {
@@ -31,35 +28,27 @@ const json *member(const json &obj, const char *name) {
   return it == obj.end() ? nullptr : &*it;
 }
 
-Status get_string(const json &obj, const char *name, std::string *out, bool required = true,
-                  const std::string &prefix = {}) {
+Status get_string(const json &obj, const char *name, std::string *out, bool required = true) {
   const json *v = member(obj, name);
   if (v == nullptr || v->is_null()) {
-    if (required) return Status::Invalid(prefix + name, "is missing");
+    if (required) return Status::Invalid(name, "is missing");
     return {};
   }
-  if (!v->is_string()) return Status::Invalid(prefix + name, "must be a string");
+  if (!v->is_string()) return Status::Invalid(name, "must be a string");
   *out = v->get_ref<const std::string &>();
   return {};
 }
 
-Status get_int(const json &obj, const char *name, int64_t *out, bool required = true,
-               const std::string &prefix = {}) {
+Status get_int(const json &obj, const char *name, int64_t *out, bool required = true) {
   const json *v = member(obj, name);
   if (v == nullptr || v->is_null()) {
-    if (required) return Status::Invalid(prefix + name, "is missing");
+    if (required) return Status::Invalid(name, "is missing");
     return {};
   }
-  if (v->is_number_unsigned()) {
-    auto u = v->get<uint64_t>();
-    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return Status::Invalid(prefix + name, "is out of range");
-    }
-    *out = static_cast<int64_t>(u);
-    return {};
-  }
-  if (!v->is_number_integer()) return Status::Invalid(prefix + name, "must be an integer");
-  *out = v->get<int64_t>();
+  if (!v->is_number_integer()) return Status::Invalid(name, "must be an integer");
+  auto n = codec::fit_int64(*v);
+  if (!n) return Status::Invalid(name, "is out of range");
+  *out = *n;
   return {};
 }
 
@@ -98,101 +87,13 @@ Status check_protocol(const json &obj, int *out) {
   return {};
 }
 
-json value_to_json(const Value &v) {
-  if (const auto *i = std::get_if<int64_t>(&v)) return *i;
-  if (const auto *d = std::get_if<double>(&v)) {
-    if (!std::isfinite(*d)) return nullptr;  // JSON has no NaN/Inf; never stored anyway
-    return *d;
-  }
-  if (const auto *s = std::get_if<std::string>(&v)) return *s;
-  return nullptr;
-}
-
-Status value_from_json(const json &j, Value *out, const std::string &field) {
-  if (j.is_null()) {
-    *out = std::monostate{};
-  } else if (j.is_string()) {
-    *out = j.get<std::string>();
-  } else if (j.is_number_unsigned()) {
-    auto u = j.get<uint64_t>();
-    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return Status::Invalid(field, "integer out of range");
-    }
-    *out = static_cast<int64_t>(u);
-  } else if (j.is_number_integer()) {
-    *out = j.get<int64_t>();
-  } else if (j.is_number_float()) {
-    *out = j.get<double>();
-  } else {
-    return Status::Invalid(field, "must be null, a number or a string");
-  }
-  return {};
-}
-
-json change_to_json(const Change &c) {
-  json j = json::object();
-  j["table"] = c.table;
-  j["id"] = c.id;
-  j["scope"] = c.scope;
-  j["col"] = c.column;
-  j["value"] = value_to_json(c.value);
-  j["hlc"] = c.hlc.to_string();
-  j["site"] = site_to_string(c.site);
-  if (!c.base.is_zero()) j["base"] = c.base.to_string();
-  return j;
-}
-
-Status change_from_json(const json &j, size_t index, Change *out) {
-  std::string prefix = "changes[" + std::to_string(index) + "].";
-  if (!j.is_object()) return Status::Invalid("changes[" + std::to_string(index) + "]", "must be an object");
-  YKIEN_TRY(get_string(j, "table", &out->table, true, prefix));
-  YKIEN_TRY(get_string(j, "id", &out->id, true, prefix));
-  YKIEN_TRY(get_string(j, "scope", &out->scope, true, prefix));
-  YKIEN_TRY(get_string(j, "col", &out->column, true, prefix));
-  if (out->table.empty()) return Status::Invalid(prefix + "table", "is empty");
-  if (out->id.empty()) return Status::Invalid(prefix + "id", "is empty");
-  if (out->column.empty()) return Status::Invalid(prefix + "col", "is empty");
-  const json *v = member(j, "value");
-  if (v == nullptr) return Status::Invalid(prefix + "value", "is missing");
-  YKIEN_TRY(value_from_json(*v, &out->value, prefix + "value"));
-  std::string text;
-  YKIEN_TRY(get_string(j, "hlc", &text, true, prefix));
-  auto hlc = Hlc::parse(text);
-  if (!hlc || hlc->is_zero()) return Status::Invalid(prefix + "hlc", "must be 16 hex digits, not zero");
-  out->hlc = *hlc;
-  YKIEN_TRY(get_string(j, "site", &text, true, prefix));
-  auto site = parse_site(text);
-  if (!site || *site == 0) return Status::Invalid(prefix + "site", "must be 16 hex digits, not zero");
-  out->site = *site;
-  text.clear();
-  YKIEN_TRY(get_string(j, "base", &text, false, prefix));
-  out->base = Hlc();
-  if (!text.empty()) {
-    auto base = Hlc::parse(text);
-    if (!base) return Status::Invalid(prefix + "base", "must be 16 hex digits");
-    out->base = *base;
-  }
-  return {};
-}
-
+// The envelope of a list of changes; each change is the shared codec's
+// (engine/json/, the same JSON as the C API's), read leniently as the protocol is.
 Status changes_from_json(const json &obj, std::vector<Change> *out) {
   const json *arr = member(obj, "changes");
   if (arr == nullptr) return Status::Invalid("changes", "is missing");
   if (!arr->is_array()) return Status::Invalid("changes", "must be an array");
-  out->clear();
-  out->reserve(arr->size());
-  for (size_t i = 0; i < arr->size(); ++i) {
-    Change c;
-    YKIEN_TRY(change_from_json((*arr)[i], i, &c));
-    out->push_back(std::move(c));
-  }
-  return {};
-}
-
-json changes_to_json(const std::vector<Change> &changes) {
-  json arr = json::array();
-  for (const auto &c : changes) arr.push_back(change_to_json(c));
-  return arr;
+  return codec::from_json(*arr, codec::Strictness::lenient, out);
 }
 
 // Runs a decoder; a throw from the library (never expected) becomes corrupt.
@@ -250,7 +151,7 @@ std::string encode(const EnrollReply &m) {
 std::string encode(const PushRequest &m) {
   return guarded_encode([&] {
     return dump({{"protocol", m.protocol}, {"client_time", m.client_time_ms},
-                 {"changes", changes_to_json(m.changes)}});
+                 {"changes", codec::to_json(m.changes)}});
   });
 }
 
@@ -271,7 +172,7 @@ std::string encode(const PullRequest &m) {
 
 std::string encode(const PullReply &m) {
   return guarded_encode([&] {
-    return dump({{"changes", changes_to_json(m.changes)}, {"cursor", m.cursor}, {"more", m.more},
+    return dump({{"changes", codec::to_json(m.changes)}, {"cursor", m.cursor}, {"more", m.more},
                  {"server_time", m.server_time_ms}});
   });
 }
@@ -379,7 +280,7 @@ Status decode(std::string_view text, PullReply *out) {
 }
 
 std::string encode_changes(const std::vector<Change> &changes) {
-  return guarded_encode([&] { return dump({{"changes", changes_to_json(changes)}}); });
+  return guarded_encode([&] { return dump({{"changes", codec::to_json(changes)}}); });
 }
 
 Status decode_changes(std::string_view text, std::vector<Change> *out) {
