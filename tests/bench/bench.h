@@ -6,6 +6,8 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <limits>
 #include <string_view>
 
 namespace ykien::bench {
@@ -36,6 +38,19 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_;
   double cpu_start_ = 0;
 };
+
+// Reads the value after option argv[i] as a positive integer into `out`, advancing
+// i; false when it is missing, not a number, not positive or too large for `out`.
+template <typename Int>
+bool positive_option(int argc, char **argv, int &i, Int &out) {
+  if (i + 1 >= argc) return false;
+  char *end = nullptr;
+  const long long v = std::strtoll(argv[++i], &end, 10);
+  if (end == argv[i] || *end != '\0' || v <= 0) return false;
+  if (static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<Int>::max())) return false;
+  out = static_cast<Int>(v);
+  return true;
+}
 
 }  // namespace ykien::bench
 

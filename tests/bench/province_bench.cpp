@@ -52,23 +52,15 @@ int usage(std::FILE *to) {
 }
 
 bool parse(int argc, char **argv, Choice &c, int &exit_code) {
-  auto number = [&](int &i, auto &out) {
-    if (i + 1 >= argc) return false;
-    char *end = nullptr;
-    long long v = std::strtoll(argv[++i], &end, 10);
-    if (end == argv[i] || *end != '\0' || v <= 0) return false;
-    out = static_cast<std::remove_reference_t<decltype(out)>>(v);
-    return true;
-  };
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     bool ok = true;
     if (a == "--devices") {
-      ok = number(i, c.run.devices);
+      ok = positive_option(argc, argv, i, c.run.devices);
     } else if (a == "--cells") {
-      ok = number(i, c.run.cells);
+      ok = positive_option(argc, argv, i, c.run.cells);
     } else if (a == "--concurrency") {
-      ok = number(i, c.run.concurrency);
+      ok = positive_option(argc, argv, i, c.run.concurrency);
     } else if (a == "--backend" && i + 1 < argc) {
       const std::string b = argv[++i];
       ok = b == "sqlite" || b == "postgres" || b == "both";

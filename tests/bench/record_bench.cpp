@@ -327,20 +327,12 @@ int usage(std::FILE *to) {
 }
 
 bool parse(int argc, char **argv, Options &opt, int &exit_code) {
-  auto number = [&](int &i, int &out) {
-    if (i + 1 >= argc) return false;
-    char *end = nullptr;
-    long v = std::strtol(argv[++i], &end, 10);
-    if (*end != '\0' || v < 1 || v > 100'000'000) return false;
-    out = static_cast<int>(v);
-    return true;
-  };
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     bool ok = true;
-    if (a == "--n") ok = number(i, opt.n);
-    else if (a == "--batch") ok = number(i, opt.batch);
-    else if (a == "--rounds") ok = number(i, opt.rounds);
+    if (a == "--n") ok = positive_option(argc, argv, i, opt.n);
+    else if (a == "--batch") ok = positive_option(argc, argv, i, opt.batch);
+    else if (a == "--rounds") ok = positive_option(argc, argv, i, opt.rounds);
     else if (a == "--dir" && i + 1 < argc) opt.dir = argv[++i];
     else if (a == "--only" && i + 1 < argc) opt.only = argv[++i];
     else if (a == "--quick") opt.n = 300, opt.batch = 100, opt.rounds = 1;

@@ -44,22 +44,6 @@ constexpr const char *kHamlet = "vn/79/26734/ap-1";
   std::exit(1);
 }
 
-// Peak resident set of a process in MB (VmHWM of /proc/PID/status); 0 if unknown.
-double peak_rss_mb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string key;
-  while (in >> key) {
-    if (key == "VmHWM:") {
-      double kb = 0;
-      in >> kb;
-      return kb / 1024.0;
-    }
-    std::string rest;
-    std::getline(in, rest);
-  }
-  return 0;
-}
-
 // Starts a new peak for this process (Linux: writing 5 to clear_refs resets VmHWM).
 void reset_peak_rss() {
   std::ofstream out("/proc/self/clear_refs");
@@ -240,7 +224,7 @@ void throughput(const Options &opt) {
   auto pulled = b.sync_ok();
   double pull_s = seconds(pull_watch);
   double pull_cpu = pull_watch.cpu_seconds();
-  double client_rss = peak_rss_mb(getpid());
+  double client_rss = test::peak_rss_mb(getpid());
   double server_rss = server.peak_rss();
   if (pulled.pulled < pushed.pushed) {
     std::fprintf(stderr, "sync: warning: pulled %lld < pushed %lld\n", static_cast<long long>(pulled.pulled),
@@ -319,21 +303,13 @@ int usage(std::FILE *to) {
 }
 
 bool parse(int argc, char **argv, Options &opt, int &exit_code) {
-  auto number = [&](int &i, auto &out) {
-    if (i + 1 >= argc) return false;
-    char *end = nullptr;
-    long long v = std::strtoll(argv[++i], &end, 10);
-    if (end == argv[i] || *end != '\0' || v <= 0) return false;
-    out = static_cast<std::remove_reference_t<decltype(out)>>(v);
-    return true;
-  };
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     bool ok = true;
-    if (a == "--changes") ok = number(i, opt.changes);
-    else if (a == "--small-cells") ok = number(i, opt.small_cells);
-    else if (a == "--large-cells") ok = number(i, opt.large_cells);
-    else if (a == "--rounds") ok = number(i, opt.rounds);
+    if (a == "--changes") ok = positive_option(argc, argv, i, opt.changes);
+    else if (a == "--small-cells") ok = positive_option(argc, argv, i, opt.small_cells);
+    else if (a == "--large-cells") ok = positive_option(argc, argv, i, opt.large_cells);
+    else if (a == "--rounds") ok = positive_option(argc, argv, i, opt.rounds);
     else if (a == "--dir" && i + 1 < argc) opt.dir = argv[++i];
     else if (a == "--quick") opt.changes = 2000, opt.small_cells = 500, opt.large_cells = 5000, opt.rounds = 2;
     else if (a == "-h" || a == "--help") {

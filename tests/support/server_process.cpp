@@ -114,9 +114,8 @@ double ServerProcess::cpu_seconds() const {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double ServerProcess::peak_rss_mb() const {
-  if (!running()) return 0;
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+double peak_rss_mb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string key;
   while (in >> key) {
     if (key == "VmHWM:") {
@@ -129,5 +128,7 @@ double ServerProcess::peak_rss_mb() const {
   }
   return 0;
 }
+
+double ServerProcess::peak_rss_mb() const { return running() ? test::peak_rss_mb(pid_) : 0; }
 
 }  // namespace ykien::test

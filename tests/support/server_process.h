@@ -12,6 +12,9 @@
 
 namespace ykien::test {
 
+// Peak resident set of a process in MB (VmHWM of /proc/PID/status); 0 if unknown.
+double peak_rss_mb(pid_t pid);
+
 class ServerProcess {
  public:
   // `binary`: the ykien-server executable. `storage_args`: {"--data", DIR} or
