@@ -1,0 +1,83 @@
+// A scoped pull from the storage: which units a scope covers (the '/' boundary),
+// several scopes at once, and batches that never split a write, on both backends.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "fixture.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+// One cell of a table the server does not know (relayed as is) in `scope`.
+Change note(const std::string &id, const std::string &scope, uint64_t stamp) {
+  Change c;
+  c.table = "x_notes";
+  c.id = id;
+  c.scope = scope;
+  c.column = "body";
+  c.value = std::string("ghi chú ") + id;
+  c.hlc = Hlc(stamp << 16);
+  c.site = 7;
+  return c;
+}
+
+// Every change `scopes` pulls from the start, in batches of `batch`: the row ids.
+std::multiset<std::string> pull_all(server::Storage &storage, const std::vector<std::string> &scopes, int64_t batch) {
+  std::multiset<std::string> ids;
+  ExportOptions eo;
+  eo.scopes = scopes;
+  eo.limit_changes = batch;
+  int64_t cursor = 0;
+  for (int round = 0; round < 1000; ++round) {
+    auto out = storage.export_changes(cursor, eo);
+    INFO(out.status().to_string());
+    REQUIRE(out.ok());
+    for (const auto &c : out->changes)
+      if (c.table == "x_notes") ids.insert(c.id);
+    REQUIRE(out->next_cursor >= cursor);
+    cursor = out->next_cursor;
+    if (!out->more) return ids;
+  }
+  FAIL("the pull did not end");
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a scope covers its unit and the units below it, not a sibling that shares its prefix",
+          "[sync][scope][storage]") {
+  TestServer server;
+  const std::string ap1 = std::string(kCommune) + "/ap-1";
+  // Interleaved, so that each scope's cells are spread over the positions.
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"a1", ap1},           {"a10", ap1 + "0"},      {"a1-to", ap1 + "/to-3"}, {"a1x", ap1 + "x"},
+      {"a1dot", ap1 + ".5"}, {"a1-deep", ap1 + "/to-3/nha-2"}, {"a10-to", ap1 + "0/to-1"},
+      {"a2", std::string(kCommune) + "/ap-2"}, {"c", kCommune},  {"a1b", ap1}};
+  uint64_t stamp = 1000;
+  for (const auto &[id, scope] : rows) {  // one write each: one position each
+    auto r = server.storage().apply_changes({note(id, scope, ++stamp)}, {});
+    INFO(r.status().to_string());
+    REQUIRE(r.ok());
+  }
+  // Two cells in one write, to check that a batch of one still takes it whole.
+  REQUIRE(server.storage().apply_changes({note("p1", ap1, ++stamp), note("p2", ap1, ++stamp)}, {}).ok());
+
+  using Ids = std::multiset<std::string>;
+  for (int64_t batch : {1, 2, 100}) {
+    INFO("batch " << batch);
+    CHECK(pull_all(server.storage(), {ap1}, batch) == Ids{"a1", "a1-to", "a1-deep", "a1b", "p1", "p2"});
+    CHECK(pull_all(server.storage(), {ap1 + "0"}, batch) == Ids{"a10", "a10-to"});
+    CHECK(pull_all(server.storage(), {ap1, ap1 + "0"}, batch) ==
+          Ids{"a1", "a1-to", "a1-deep", "a1b", "p1", "p2", "a10", "a10-to"});
+    // Overlapping scopes bring each cell once.
+    CHECK(pull_all(server.storage(), {ap1, ap1 + "/to-3"}, batch) ==
+          Ids{"a1", "a1-to", "a1-deep", "a1b", "p1", "p2"});
+    CHECK(pull_all(server.storage(), {ap1 + "/to-3"}, batch) == Ids{"a1-to", "a1-deep"});
+    CHECK(pull_all(server.storage(), {kCommune}, batch).size() == rows.size() + 2);
+    CHECK(pull_all(server.storage(), {}, batch).size() == rows.size() + 2);
+    CHECK(pull_all(server.storage(), {std::string(kCommune) + "/ap"}, batch).empty());
+  }
+}
