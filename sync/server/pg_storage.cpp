@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 
@@ -158,7 +159,8 @@ ScopeRanges scope_ranges(const std::vector<std::string> &scopes, std::vector<Par
   for (const auto &s : scopes) {
     const auto next = [&](std::string value) {
       params.emplace_back(std::move(value));
-      return "$" + std::to_string(params.size());
+      std::string ref(1, '$');  // built by append: GCC 12 warns falsely on "$" + string
+      return ref.append(std::to_string(params.size()));
     };
     const std::string unit = next(s), lo = next(s + "/"), hi = next(s + "0");
     r.arms.push_back("c.scope COLLATE \"C\" = " + unit);
@@ -487,24 +489,42 @@ class PgStorage final : public Storage {
     std::string filter = "c.seq > $1 AND c.seq <= $2 AND ($3 = '' OR c.origin <> $3)";
     if (!options.scopes.empty()) {
       const ScopeRanges ranges = scope_ranges(options.scopes, params);
-      // Which way to read: by unit (cells_scope_seq, then a sort) when the units
-      // changed little since the cursor (a hamlet), else in position order along
-      // cells_seq, stopping at the batch end (a hub's commune). Counted here, up to
-      // a bound, rather than left to the planner: its statistics lag a bulk load
-      // (a commune's history), and reading a million cells by unit to sort them
-      // for each batch of 5,000 is what it would then choose.
-      const int64_t bound = 2 * limit;
-      std::string count = "SELECT count(*) FROM (";
-      for (size_t i = 0; i < ranges.arms.size(); ++i)
-        count += std::string(i > 0 ? " UNION ALL " : "") + "(SELECT 1 FROM cells c WHERE " + filter + " AND " +
-                 ranges.arms[i] + " LIMIT " + i64(bound) + ")";
-      count += ") AS x";
-      // Plain index scans stop at the bound; a bitmap scan would read the whole range.
-      YKIEN_TRY(lease->run("SET LOCAL enable_bitmapscan = off", {}, "plan"));
-      auto counted = lease->exec(count, params, "count the unit's changes");
-      if (!counted.ok()) return counted.status();
-      YKIEN_TRY(lease->run("SET LOCAL enable_bitmapscan = on", {}, "plan"));
-      if (int_at(counted->get(), 0, 0) < bound) {
+      // Which way to read: by unit (cells_scope_seq, then a sort) when the units'
+      // whole history is small (a hamlet): walking it costs little wherever the
+      // cursor is. Else in position order along cells_seq, stopping at the batch end
+      // (a hub's commune): on cells_scope_seq, `seq > cursor` bounds the walk only
+      // within one scope value, so a commune's long history would be walked whole at
+      // every exchange. Counted, up to a bound, rather than left to the planner: its
+      // statistics lag a bulk load (a commune's history stored at once). Small means
+      // under ten batches (50,000 cells at the default batch of 5,000).
+      const int64_t bound = 10 * limit;
+      std::string key = i64(bound);  // the scopes and the bound they were counted against
+      for (const auto &scope : options.scopes) key.append(1, '\n').append(scope);
+      bool long_history;
+      {
+        std::lock_guard lock(long_histories_mutex_);
+        long_history = long_histories_.count(key) > 0;
+      }
+      if (!long_history) {
+        std::vector<Param> count_params;
+        const ScopeRanges count_ranges = scope_ranges(options.scopes, count_params);
+        std::string count = "SELECT count(*) FROM (";
+        for (size_t i = 0; i < count_ranges.arms.size(); ++i)
+          count += std::string(i > 0 ? " UNION ALL " : "") + "(SELECT 1 FROM cells c WHERE " +
+                   count_ranges.arms[i] + " LIMIT " + i64(bound) + ")";
+        count += ") AS x";
+        // Plain index scans stop at the bound; a bitmap scan would read the whole range.
+        YKIEN_TRY(lease->run("SET LOCAL enable_bitmapscan = off", {}, "plan"));
+        auto counted = lease->exec(count, count_params, "count the units' history");
+        if (!counted.ok()) return counted.status();
+        YKIEN_TRY(lease->run("SET LOCAL enable_bitmapscan = on", {}, "plan"));
+        long_history = int_at(counted->get(), 0, 0) >= bound;
+        if (long_history) {
+          std::lock_guard lock(long_histories_mutex_);
+          long_histories_.insert(key);
+        }
+      }
+      if (!long_history) {
         filter += ranges.sql();
       } else {
         // Opaque to the planner on purpose: only cells_seq serves the query. (The
@@ -726,6 +746,12 @@ class PgStorage final : public Storage {
   SiteId site_;       // this process's replica id (conflict records)
   std::mutex exclusive_mutex_;
   std::thread::id exclusive_thread_;  // guarded by exclusive_mutex_
+  // Scope sets whose history reached a pull's bound (export_changes): their pulls
+  // read in position order. A history only grows, so the answer is kept and a hub's
+  // chain of exchanges counts once, not at each exchange (the count walks up to ten
+  // batches of index entries and their rows). A hint this process keeps for itself.
+  std::mutex long_histories_mutex_;
+  std::set<std::string> long_histories_;  // guarded by long_histories_mutex_
 };
 
 }  // namespace
