@@ -58,30 +58,6 @@ void make_units(Database &db) {
   make_unit(db, "ap-2", "hamlet", c.id);
 }
 
-Opinion record(Database &db, const std::string &scope, const std::string &content) {
-  auto unit = db.find_unit_by_scope(scope);
-  INFO(scope << ": " << unit.status().to_string());
-  REQUIRE(unit.ok());
-  Opinion o;
-  o.unit_id = unit->id;
-  o.kind = "opinion";
-  o.category = "traffic_safety";
-  o.content = content;
-  o.raised_at = "2024-07-03 09:30";
-  auto r = db.record_opinion(o);
-  INFO(r.status().to_string());
-  REQUIRE(r.ok());
-  return *r;
-}
-
-void edit(Database &db, const std::string &id, const std::string &content) {
-  OpinionPatch p;
-  p.content = content;
-  auto r = db.update_opinion(id, p);
-  INFO(r.status().to_string());
-  REQUIRE(r.ok());
-}
-
 sync::BundleExportReport export_ok(Database &db, const std::string &peer, const std::string &path) {
   auto r = sync::export_bundle(db, peer, path);
   INFO(r.status().to_string());
@@ -121,13 +97,13 @@ struct Pair {
 
 TEST_CASE("tablet -> office -> tablet round trips converge", "[sync][bundle]") {
   Pair p;
-  Opinion o1 = record(*p.office, "vn/79/26734/ap-1", "Đèn đường hẻm 12 hỏng");
+  Opinion o1 = record_in(*p.office, "vn/79/26734/ap-1", "Đèn đường hẻm 12 hỏng");
   auto b0 = export_ok(*p.office, "tablet", p.file("o0.ykb"));
   import_ok(*p.tablet, p.file("o0.ykb"));
 
-  record(*p.tablet, "vn/79/26734/ap-1", "Đường ngập khi mưa");
-  record(*p.tablet, "vn/79/26734/ap-2", "Thiếu biển báo trường học");
-  edit(*p.tablet, o1.id, "Đèn đường hẻm 12 và 14 hỏng");
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Đường ngập khi mưa");
+  record_in(*p.tablet, "vn/79/26734/ap-2", "Thiếu biển báo trường học");
+  edit_content(*p.tablet, o1.id, "Đèn đường hẻm 12 và 14 hỏng");
   auto t1 = export_ok(*p.tablet, "office", p.file("t1.ykb"));
   CHECK(t1.manifest.exporter == "tablet");
   CHECK(t1.manifest.for_peer == "office");
@@ -142,7 +118,7 @@ TEST_CASE("tablet -> office -> tablet round trips converge", "[sync][bundle]") {
   CHECK(i1.applied == t1.manifest.changes);
   CHECK(i1.in_sequence);
 
-  record(*p.office, "vn/79/26734/ap-2", "Xin hỗ trợ hộ nghèo");
+  record_in(*p.office, "vn/79/26734/ap-2", "Xin hỗ trợ hộ nghèo");
   auto o2 = export_ok(*p.office, "tablet", p.file("o2.ykb"));
   // The return bundle does not resend what arrived from the tablet, nor what the
   // tablet acknowledged (the units, o1).
@@ -168,9 +144,9 @@ TEST_CASE("tablet -> office -> tablet round trips converge", "[sync][bundle]") {
 
 TEST_CASE("a lost bundle costs nothing: the next one carries its changes", "[sync][bundle]") {
   Pair p;
-  record(*p.tablet, "vn/79/26734/ap-1", "Một");
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Một");
   auto lost = export_ok(*p.tablet, "office", p.file("lost.ykb"));
-  record(*p.tablet, "vn/79/26734/ap-1", "Hai");
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Hai");
   auto next = export_ok(*p.tablet, "office", p.file("next.ykb"));
   CHECK(next.manifest.changes > lost.manifest.changes);
   CHECK(next.manifest.from_cursor == lost.manifest.from_cursor);
@@ -180,7 +156,7 @@ TEST_CASE("a lost bundle costs nothing: the next one carries its changes", "[syn
 
 TEST_CASE("importing twice changes nothing", "[sync][bundle]") {
   Pair p;
-  record(*p.tablet, "vn/79/26734/ap-1", "Đường ngập khi mưa");
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Đường ngập khi mưa");
   export_ok(*p.tablet, "office", p.file("t.ykb"));
   auto first = import_ok(*p.office, p.file("t.ykb"));
   CHECK(first.applied > 0);
@@ -195,12 +171,12 @@ TEST_CASE("importing twice changes nothing", "[sync][bundle]") {
 TEST_CASE("bundles imported out of order converge; an older one after a newer one changes nothing",
           "[sync][bundle]") {
   Pair p;
-  Opinion o = record(*p.tablet, "vn/79/26734/ap-1", "v1");
+  Opinion o = record_in(*p.tablet, "vn/79/26734/ap-1", "v1");
   export_ok(*p.tablet, "office", p.file("a.ykb"));
-  edit(*p.tablet, o.id, "v2");
-  record(*p.tablet, "vn/79/26734/ap-2", "khác");
+  edit_content(*p.tablet, o.id, "v2");
+  record_in(*p.tablet, "vn/79/26734/ap-2", "khác");
   export_ok(*p.tablet, "office", p.file("b.ykb"));
-  edit(*p.tablet, o.id, "v3");
+  edit_content(*p.tablet, o.id, "v3");
   export_ok(*p.tablet, "office", p.file("c.ykb"));
 
   import_ok(*p.office, p.file("c.ykb"));
@@ -228,7 +204,7 @@ TEST_CASE("bundles imported out of order converge; an older one after a newer on
 
 TEST_CASE("a truncated bundle is refused at every length, nothing applied", "[sync][bundle]") {
   Pair p;
-  for (int i = 0; i < 30; ++i) record(*p.tablet, "vn/79/26734/ap-1", "Ý kiến số " + std::to_string(i));
+  for (int i = 0; i < 30; ++i) record_in(*p.tablet, "vn/79/26734/ap-1", "Ý kiến số " + std::to_string(i));
   export_ok(*p.tablet, "office", p.file("t.ykb"));
   const std::string whole = read_all(p.file("t.ykb"));
   const std::string before = fingerprint(*p.office, "tablet");
@@ -251,7 +227,7 @@ TEST_CASE("a truncated bundle is refused at every length, nothing applied", "[sy
 
 TEST_CASE("a bundle with changed bytes is refused, nothing applied", "[sync][bundle]") {
   Pair p;
-  for (int i = 0; i < 10; ++i) record(*p.tablet, "vn/79/26734/ap-1", "Ý kiến số " + std::to_string(i));
+  for (int i = 0; i < 10; ++i) record_in(*p.tablet, "vn/79/26734/ap-1", "Ý kiến số " + std::to_string(i));
   export_ok(*p.tablet, "office", p.file("t.ykb"));
   const std::string whole = read_all(p.file("t.ykb"));
   const std::string before = fingerprint(*p.office, "tablet");
@@ -276,7 +252,7 @@ TEST_CASE("a bundle with changed bytes is refused, nothing applied", "[sync][bun
 
 TEST_CASE("the checksum is SHA-256 of everything before the trailer", "[sync][bundle]") {
   Pair p;
-  record(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
   export_ok(*p.tablet, "office", p.file("t.ykb"));
   const std::string whole = read_all(p.file("t.ykb"));
   REQUIRE(whole.size() > 73);
@@ -288,7 +264,7 @@ TEST_CASE("the checksum is SHA-256 of everything before the trailer", "[sync][bu
 
 TEST_CASE("a bundle of another format version is refused with a clear error", "[sync][bundle]") {
   Pair p;
-  record(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
   export_ok(*p.tablet, "office", p.file("t.ykb"));
   std::string data = read_all(p.file("t.ykb"));
   data.replace(0, 15, "ykien-bundle 2\n");
@@ -308,7 +284,7 @@ TEST_CASE("a bundle of another format version is refused with a clear error", "[
 
 TEST_CASE("a bundle for another peer is refused, nothing applied", "[sync][bundle]") {
   Pair p;
-  record(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
   export_ok(*p.tablet, "office-2", p.file("t.ykb"));
   const std::string before = fingerprint(*p.office, "tablet");
   auto r = sync::import_bundle(*p.office, p.file("t.ykb"));
@@ -371,11 +347,11 @@ TEST_CASE("a big bundle (10k changes) goes through with progress", "[sync][bundl
 
 TEST_CASE("concurrent edits carried by bundles become conflicts at the importer", "[sync][bundle]") {
   Pair p;
-  Opinion o = record(*p.office, "vn/79/26734/ap-1", "gốc");
+  Opinion o = record_in(*p.office, "vn/79/26734/ap-1", "gốc");
   export_ok(*p.office, "tablet", p.file("o.ykb"));
   import_ok(*p.tablet, p.file("o.ykb"));
-  edit(*p.office, o.id, "văn phòng sửa");
-  edit(*p.tablet, o.id, "máy tính bảng sửa");
+  edit_content(*p.office, o.id, "văn phòng sửa");
+  edit_content(*p.tablet, o.id, "máy tính bảng sửa");
   export_ok(*p.tablet, "office", p.file("t.ykb"));
   auto r = import_ok(*p.office, p.file("t.ykb"));
   CHECK(r.conflicts == 1);
@@ -407,7 +383,7 @@ TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is app
   REQUIRE(tablet->find_unit_by_scope(kHamlet1).ok());
   CHECK(!tablet->find_unit_by_scope(kHamlet2).ok());  // outside its scopes
 
-  record(*tablet, kHamlet1, "Đường ngập");
+  record_in(*tablet, kHamlet1, "Đường ngập");
   export_ok(*tablet, "server", dir.file("t.ykb"));
   auto im = server::import_server_bundle(s, dir.file("t.ykb"));
   INFO(im.status().to_string());
@@ -427,7 +403,7 @@ TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is app
   stray.name = "Ngoài phạm vi";
   stray.kind = "country";
   REQUIRE(tablet->create_unit(stray).ok());
-  record(*tablet, kHamlet1, "Hợp lệ");
+  record_in(*tablet, kHamlet1, "Hợp lệ");
   export_ok(*tablet, "server", dir.file("t2.ykb"));
   const std::string before = hash_of(s.data());
   auto refused = server::import_server_bundle(s, dir.file("t2.ykb"));
@@ -488,15 +464,15 @@ TEST_CASE("a tablet clock years ahead: its bundle is refused, then re-stamped on
   ClockPair p;
   const int64_t now = p.clock.now_ms();
   // What the office already acknowledged keeps its stamps.
-  Opinion o1 = record(*p.tablet, kHamlet1, "ghi khi đồng hồ đúng");
+  Opinion o1 = record_in(*p.tablet, kHamlet1, "ghi khi đồng hồ đúng");
   p.export_tablet("t0.ykb");
   import_ok(*p.office, p.file("t0.ykb"));
   export_ok(*p.office, "tablet", p.file("o0.ykb"));
   import_ok(*p.tablet, p.file("o0.ykb"));
 
   p.clock.set_ms(now + 3 * kYear);
-  Opinion o2 = record(*p.tablet, kHamlet2, "ghi khi đồng hồ nhanh 3 năm");
-  edit(*p.tablet, o1.id, "sửa khi đồng hồ nhanh 3 năm");
+  Opinion o2 = record_in(*p.tablet, kHamlet2, "ghi khi đồng hồ nhanh 3 năm");
+  edit_content(*p.tablet, o1.id, "sửa khi đồng hồ nhanh 3 năm");
   auto ahead = p.export_tablet("ahead.ykb");
   CHECK(ahead.restamped == 0);  // by its own clock nothing is ahead
 
@@ -530,8 +506,8 @@ TEST_CASE("a tablet clock years ahead: its bundle is refused, then re-stamped on
 
   // A later edit at the office wins on the tablet: the tablet holds no stamp from
   // three years ahead any more.
-  edit(*p.office, o1.id, "văn phòng sửa sau");
-  edit(*p.office, o2.id, "văn phòng sửa sau");
+  edit_content(*p.office, o1.id, "văn phòng sửa sau");
+  edit_content(*p.office, o2.id, "văn phòng sửa sau");
   export_ok(*p.office, "tablet", p.file("o1.ykb"));
   auto back = import_ok(*p.tablet, p.file("o1.ykb"));
   CHECK(back.conflicts == 0);
@@ -546,14 +522,14 @@ TEST_CASE("re-stamping spares what another peer holds: three databases still con
   export_ok(*p.office, "commune", p.file("units-c.ykb"));
   import_ok(*commune, p.file("units-c.ykb"));
   // The commune holds (and acknowledged) A, stamped by a right clock.
-  record(*p.tablet, kHamlet1, "A: đồng hồ đúng");
+  record_in(*p.tablet, kHamlet1, "A: đồng hồ đúng");
   p.export_tablet("a.ykb", "commune");
   import_ok(*commune, p.file("a.ykb"));
   export_ok(*commune, "tablet", p.file("ack.ykb"));
   import_ok(*p.tablet, p.file("ack.ykb"));
 
   p.clock.advance_ms(3 * kYear);
-  record(*p.tablet, kHamlet2, "B: đồng hồ nhanh 3 năm");
+  record_in(*p.tablet, kHamlet2, "B: đồng hồ nhanh 3 năm");
   auto only_b = p.export_tablet("b.ykb", "commune");
   CHECK(sync::import_bundle(*commune, p.file("b.ykb")).status().code() == ErrorCode::clock_drift);
 
@@ -575,12 +551,12 @@ TEST_CASE("a bundle within the drift limit is accepted, one beyond it refused un
   ClockPair p;
   const int64_t now = p.clock.now_ms();
   p.clock.set_ms(now + 2 * kMinute);
-  record(*p.tablet, kHamlet1, "đồng hồ nhanh 2 phút");
+  record_in(*p.tablet, kHamlet1, "đồng hồ nhanh 2 phút");
   p.export_tablet("near.ykb");
   CHECK(import_ok(*p.office, p.file("near.ykb")).applied > 0);
 
   p.clock.set_ms(now + 3 * 60 * kMinute);
-  record(*p.tablet, kHamlet1, "đồng hồ nhanh 3 giờ");
+  record_in(*p.tablet, kHamlet1, "đồng hồ nhanh 3 giờ");
   auto far = p.export_tablet("far.ykb");
   const std::string before = fingerprint(*p.office, "tablet");
   auto refused = sync::import_bundle(*p.office, p.file("far.ykb"));
@@ -619,7 +595,7 @@ TEST_CASE("server admin import refuses a device's bundle stamped years ahead, li
   sync::BundleExportOptions eo;
   eo.clock = &clock;
   clock.advance_ms(2 * kYear);
-  record(*tablet, kHamlet1, "đồng hồ nhanh 2 năm");
+  record_in(*tablet, kHamlet1, "đồng hồ nhanh 2 năm");
   REQUIRE(sync::export_bundle(*tablet, "server", dir.file("t.ykb"), eo).ok());
   const std::string before = hash_of(s.data());
   auto refused = server::import_server_bundle(s, dir.file("t.ykb"));

@@ -10,14 +10,6 @@ using namespace ykien::test;
 
 namespace {
 constexpr int64_t kYear = 365LL * 24 * 3600 * 1000;
-
-void edit(Tablet &t, const std::string &id, const std::string &content) {
-  OpinionPatch patch;
-  patch.content = content;
-  auto r = t.db().update_opinion(id, patch);
-  INFO(r.status().to_string());
-  REQUIRE(r.ok());
-}
 }  // namespace
 
 TEST_CASE("a tablet clock years ahead does not win every later edit", "[sync][clock]") {
@@ -33,7 +25,7 @@ TEST_CASE("a tablet clock years ahead does not win every later edit", "[sync][cl
   auto op = fast.record(kHamlet1, "từ máy nhanh");
   fast.sync_ok();
   normal.sync_ok();
-  edit(normal, op.id, "sửa sau bởi máy đúng giờ");
+  edit_content(normal.db(), op.id, "sửa sau bởi máy đúng giờ");
   normal.sync_ok();
   fast.sync_ok();
   auto got = fast.db().get_opinion(op.id);
@@ -58,7 +50,7 @@ TEST_CASE("pending changes stamped by a clock years ahead are re-stamped", "[syn
   CHECK(report.restamped >= 1);
   CHECK(count_opinions(server.data(), kCommune) == 1);
   normal.sync_ok();
-  edit(normal, op.id, "sửa sau");
+  edit_content(normal.db(), op.id, "sửa sau");
   normal.sync_ok();
   fast.sync_ok();
   CHECK(fast.db().get_opinion(op.id)->content == "sửa sau");
@@ -77,7 +69,7 @@ TEST_CASE("a tablet clock years behind does not lose its edits", "[sync][clock]"
   normal.sync_ok();
   slow.sync_ok();
   REQUIRE(slow.db().set_clock_offset_ms(0).ok());  // the clock lost its correction
-  edit(slow, op.id, "sửa bởi máy chậm");
+  edit_content(slow.db(), op.id, "sửa bởi máy chậm");
   slow.sync_ok();
   normal.sync_ok();
   CHECK(normal.db().get_opinion(op.id)->content == "sửa bởi máy chậm");

@@ -8,18 +8,6 @@
 using namespace ykien;
 using namespace ykien::test;
 
-namespace {
-
-void edit(Tablet &t, const std::string &id, const std::string &content) {
-  OpinionPatch patch;
-  patch.content = content;
-  auto r = t.db().update_opinion(id, patch);
-  INFO(r.status().to_string());
-  REQUIRE(r.ok());
-}
-
-}  // namespace
-
 TEST_CASE("three tablets converge through the server in several orders", "[sync][converge]") {
   // Orders in which the tablets sync after their offline work.
   std::vector<std::vector<int>> orders = {{0, 1, 2}, {2, 1, 0}, {1, 0, 2}};
@@ -43,7 +31,7 @@ TEST_CASE("three tablets converge through the server in several orders", "[sync]
           tablets[static_cast<size_t>(i)]->record(i == 1 ? kHamlet2 : kHamlet1,
                                                   "Ý kiến " + std::to_string(i) + "-" + std::to_string(k));
         }
-        for (const auto &id : shared) edit(*tablets[static_cast<size_t>(i)], id, "Sửa bởi tablet " + std::to_string(i));
+        for (const auto &id : shared) edit_content(tablets[static_cast<size_t>(i)]->db(), id, "Sửa bởi tablet " + std::to_string(i));
       }
       for (int i : order) tablets[static_cast<size_t>(i)]->sync_ok();
       for (int i : order) tablets[static_cast<size_t>(i)]->sync_ok();  // second round brings the others' work

@@ -291,7 +291,12 @@ sync::SyncReport Tablet::sync_ok() {
 }
 
 Opinion Tablet::record(const std::string &unit_scope, const std::string &content) {
-  auto unit = db_->find_unit_by_scope(unit_scope);
+  return record_in(*db_, unit_scope, content, name_);
+}
+
+Opinion record_in(Database &db, const std::string &unit_scope, const std::string &content,
+                  const std::string &recorded_by) {
+  auto unit = db.find_unit_by_scope(unit_scope);
   INFO(unit_scope << ": " << unit.status().to_string());
   REQUIRE(unit.ok());
   Opinion o;
@@ -300,11 +305,19 @@ Opinion Tablet::record(const std::string &unit_scope, const std::string &content
   o.category = "traffic_safety";
   o.content = content;
   o.raised_at = "2024-07-03 09:30";
-  o.recorded_by = name_;
-  auto r = db_->record_opinion(o);
+  o.recorded_by = recorded_by;
+  auto r = db.record_opinion(o);
   INFO(r.status().to_string());
   REQUIRE(r.ok());
   return *r;
+}
+
+void edit_content(Database &db, const std::string &opinion_id, const std::string &content) {
+  OpinionPatch patch;
+  patch.content = content;
+  auto r = db.update_opinion(opinion_id, patch);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
 }
 
 std::string Tablet::hash() { return hash_of(*db_); }

@@ -131,6 +131,11 @@ class Tablet {
 };
 
 std::string hash_of(Database &db);
+// Records an opinion in the first unit with this scope (REQUIREs success).
+Opinion record_in(Database &db, const std::string &unit_scope, const std::string &content,
+                  const std::string &recorded_by = {});
+// Changes an opinion's content (REQUIREs success).
+void edit_content(Database &db, const std::string &opinion_id, const std::string &content);
 // Opinions under a scope.
 size_t count_opinions(Database &db, const std::string &scope);
 

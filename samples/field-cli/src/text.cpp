@@ -1,7 +1,8 @@
 #include "text.h"
 
 #include <cstdint>
-#include <unordered_map>
+
+#include "ykien/text.h"
 
 namespace ykien::cli {
 namespace {
@@ -44,40 +45,17 @@ char32_t next_code_point(std::string_view s, std::size_t &i) {
 
 bool is_combining(char32_t cp) { return cp >= 0x300 && cp <= 0x36F; }
 
-// Vietnamese letters with diacritics, grouped by the ASCII letter they fold to.
-const std::unordered_map<char32_t, char> &fold_table() {
-  static const std::unordered_map<char32_t, char> table = [] {
-    std::unordered_map<char32_t, char> t;
-    const std::pair<char, std::string_view> groups[] = {
-        {'a', "àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ"},
-        {'e', "èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ"},
-        {'i', "ìíỉĩịÌÍỈĨỊ"},
-        {'o', "òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"},
-        {'u', "ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ"},
-        {'y', "ỳýỷỹỵỲÝỶỸỴ"},
-        {'d', "đĐ"},
-    };
-    for (const auto &[base, letters] : groups) {
-      std::size_t i = 0;
-      while (i < letters.size()) t[next_code_point(letters, i)] = base;
-    }
-    return t;
-  }();
-  return table;
-}
-
 }  // namespace
 
 std::string fold(std::string_view text) {
+  // The engine's folding, so that the CLI matches what search finds; then spaces
+  // collapsed and trimmed.
+  const std::string folded = fold_for_search(text);
   std::string out;
-  out.reserve(text.size());
+  out.reserve(folded.size());
   bool space = false;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const std::size_t start = i;
-    const char32_t cp = next_code_point(text, i);
-    if (is_combining(cp)) continue;
-    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+  for (const char c : folded) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space = !out.empty();
       continue;
     }
@@ -85,18 +63,7 @@ std::string fold(std::string_view text) {
       out.push_back(' ');
       space = false;
     }
-    if (cp < 0x80) {
-      char c = static_cast<char>(cp);
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      out.push_back(c);
-      continue;
-    }
-    const auto &table = fold_table();
-    if (auto it = table.find(cp); it != table.end()) {
-      out.push_back(it->second);
-    } else {
-      out.append(text.substr(start, i - start));
-    }
+    out.push_back(c);
   }
   return out;
 }
