@@ -18,6 +18,10 @@
 #include "ykien/status.h"
 
 namespace ykien {
+class Replica;
+}
+
+namespace ykien {
 
 struct OpenOptions {
   const Clock *clock = nullptr;  // borrowed, must outlive the Database; null = system clock
@@ -130,6 +134,9 @@ class YKIEN_CXX_API Database {
   Status resolve_conflict(const std::string &conflict_id, const std::string &value_json, const std::string &by);
 
   // ---- Replication ----
+  // The replication core over this database (ykien/replica.h): what a hub, a
+  // server or a bundle uses. The calls below are shorthands for its own.
+  Replica &replica();
   // Cells changed here after `cursor` (0 = from the start), oldest first, compacted.
   Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {}) const;
   // Merges remote changes in one transaction: all or nothing. Deterministic,

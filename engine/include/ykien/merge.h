@@ -37,6 +37,11 @@ YKIEN_CXX_API bool same_write(const Stamp &a, const Stamp &b);
 // is older than the loser's hlc.
 YKIEN_CXX_API bool concurrent(const Stamp &winner, const Stamp &loser);
 
+// The base of a cell written here over `current`: what this writer had seen of it.
+// Overwriting its own write that no peer acknowledged keeps that write's base, so
+// a concurrent edit elsewhere still shows as one (docs/changelog-format.md).
+YKIEN_CXX_API Hlc local_base(const Stamp &current, SiteId writer);
+
 // What merging one incoming cell into the current one does.
 enum class Outcome {
   duplicate,  // the same write is already here (counts as ignored)

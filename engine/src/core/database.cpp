@@ -6,6 +6,8 @@
 #include <random>
 
 #include "core/database_impl.h"
+#include "core/sqlite_replica_store.h"
+#include "ykien/merge.h"
 
 namespace ykien {
 
@@ -69,8 +71,8 @@ Status Database::Impl::write_local(Row &row, uint64_t mask) {
   for (int c = 0; c < static_cast<int>(row.values.size()); ++c) {
     uint64_t bit = uint64_t{1} << c;
     if (!(mask & bit)) continue;
-    CellStamp cur = row.clock.get(c);
-    Hlc base = (cur.site == site && !cur.is_zero()) ? cur.base : cur.hlc;
+    const CellStamp cur = row.clock.get(c);
+    const Hlc base = merge::local_base({cur.hlc, cur.site, cur.base}, site);
     auto it = std::find_if(by_base.begin(), by_base.end(), [&](auto &p) { return p.first == base; });
     if (it == by_base.end()) by_base.push_back({base, bit});
     else it->second |= bit;
@@ -276,6 +278,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   impl->clock.offset_ms = *offset;
   YKIEN_TRY(impl->load_positions());
   YKIEN_TRY(impl->catch_up_other_writers());  // records the file's data version
+  impl->store = std::make_unique<SqliteReplicaStore>(*impl);
+  impl->replica = std::make_unique<Replica>(*impl->store, impl->hlc, impl->site);
   {
     sqlite::Transaction txn(conn);
     YKIEN_TRY(txn.begin());
@@ -292,27 +296,6 @@ Hlc Database::last_hlc() const { return impl_->hlc.last(); }
 
 Status Database::batch(const std::function<Status()> &body) {
   return impl_->write_txn([&]() -> Status { return body(); });
-}
-
-Status Database::set_setting(const std::string &key, const std::string &value) {
-  return impl_->write_txn([&]() -> Status {
-    auto s = impl_->conn.cached(
-        "INSERT INTO _settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    if (!s) return s.status();
-    return (*s)->bind(1, key).bind(2, value).exec();
-  });
-}
-
-Result<std::string> Database::get_setting(const std::string &key) const {
-  std::lock_guard lock(impl_->mutex);
-  auto s = impl_->conn.cached("SELECT value FROM _settings WHERE key = ?");
-  if (!s) return s.status();
-  Status st;
-  std::string v;
-  if ((*s)->bind(1, key).step(st)) v = (*s)->text(0);
-  (*s)->reset();
-  if (!st.ok()) return st;
-  return v;
 }
 
 Status Database::check_integrity() const {

@@ -12,6 +12,8 @@
 #include "store/sqlite.h"
 #include "ykien/database.h"
 #include "ykien/hlc.h"
+#include "ykien/replica.h"
+#include "ykien/sys/replica_store.h"
 
 namespace ykien {
 
@@ -41,6 +43,9 @@ struct Database::Impl {
   int64_t next_seq = 1;
   int schema_version = 0;
   Hlc max_remote_hlc;  // greatest stamp received from a peer (persisted in _meta)
+  // The replication core over this database's tables (made once the site is known).
+  std::unique_ptr<sys::ReplicaStore> store;
+  std::unique_ptr<Replica> replica;
 
   // Stamps the cells of `mask` as written here now, saves the row and logs it.
   Status write_local(Row &row, uint64_t mask);
@@ -58,8 +63,6 @@ struct Database::Impl {
   Result<Row> create_row_stamped(const schema::TableDef &table, std::string id, std::string scope,
                                  std::vector<Value> values, Hlc hlc, SiteId writer);
 
-  // Merges remote changes (replication/apply.cpp); the caller holds the transaction.
-  Result<ApplyReport> apply(const std::vector<Change> &changes, const ApplyOptions &options);
   // After an upgrade, moves cells kept for then-unknown tables/columns into the
   // tables that now know them.
   Status adopt_foreign_cells();

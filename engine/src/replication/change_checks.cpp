@@ -1,5 +1,7 @@
 #include "replication/change_checks.h"
 
+#include <nlohmann/json.hpp>
+
 #include "store/schema.h"
 #include "ykien/text.h"
 
@@ -55,6 +57,15 @@ Status check_change(const Change &c, size_t index) {
     return Status::Invalid(at + "value", "must be text" + where);
   }
   return Status::Ok();
+}
+
+std::string value_to_json(const Value &v) {
+  switch (v.index()) {
+    case 0: return "null";
+    case 1: return std::to_string(std::get<int64_t>(v));
+    case 2: return nlohmann::json(std::get<double>(v)).dump();
+    default: return nlohmann::json(std::get<std::string>(v)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
 }
 
 }  // namespace ykien

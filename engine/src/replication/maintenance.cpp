@@ -1,4 +1,4 @@
-// Clock-skew repair, tombstone purge and the canonical state hash.
+// Clock-skew repair and the canonical state hash.
 #include <bit>
 #include <algorithm>
 #include <cstdio>
@@ -53,34 +53,6 @@ Result<int64_t> Database::restamp_local_changes(int64_t cursor) {
     }
     YKIEN_TRY(impl.meta_set("last_hlc", impl.hlc.last().to_string()));
     return cells;
-  });
-}
-
-Result<int64_t> Database::purge_tombstones(Hlc acknowledged) {
-  return impl_->write_txn([&]() -> Result<int64_t> {
-    auto &impl = *impl_;
-    int64_t purged = 0;
-    for (const auto &table : schema::tables()) {
-      auto s = impl.conn.prepare("SELECT id FROM " + std::string(table.name) + " WHERE _deleted = 1");
-      if (!s) return s.status();
-      std::vector<std::string> ids;
-      Status st;
-      while (s->step(st)) ids.push_back(s->text(0));
-      YKIEN_TRY(st);
-      for (const auto &id : ids) {
-        auto row = impl.rows.load(table, id);
-        if (!row) return row.status();
-        if (!row->has_value()) continue;
-        const Row &r = **row;
-        if (r.clock.get(schema::kDeletedColumn).hlc > acknowledged) continue;
-        for (const auto &g : r.clock.groups()) YKIEN_TRY(impl.rows.drop_change(g.stamp.seq));
-        YKIEN_TRY(impl.rows.erase(r));
-        ++purged;
-      }
-    }
-    // Keep the change-log position even if its newest entries went with the rows.
-    YKIEN_TRY(impl.meta_set("last_seq", std::to_string(impl.next_seq - 1)));
-    return purged;
   });
 }
 

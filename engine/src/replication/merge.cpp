@@ -16,6 +16,10 @@ bool concurrent(const Stamp &winner, const Stamp &loser) {
   return winner.site != loser.site && winner.base < loser.hlc;
 }
 
+Hlc local_base(const Stamp &current, SiteId writer) {
+  return (current.site == writer && !current.is_zero()) ? current.base : current.hlc;
+}
+
 Decision decide(const Value &current_value, const Stamp &current, const Value &incoming_value,
                 const Stamp &incoming, bool detect_conflicts) {
   Decision d;

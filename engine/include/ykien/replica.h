@@ -1,0 +1,125 @@
+// The replication core: every rule of the change log, once, for every replica
+// (tablet, hub, server on SQLite or PostgreSQL, bundle import and export). It runs
+// over a row-granular store (ykien/sys/replica_store.h) that keeps the cells and
+// knows no rule. Rules in prose: docs/changelog-format.md; the parts and who calls
+// them: docs/architecture.md ("One core").
+//
+// What the core decides: which incoming cell wins (merge by (hlc, site)), when two
+// writes were concurrent and the conflict record that keeps the loser, which
+// changes are refused (names, stamps, types, a row claimed by another scope),
+// which cells a peer without confidential access never sees (in rows and in
+// conflict records), how a batch is cut (between writes, by count and bytes), what
+// the next cursor is, which tombstones are purged, and how a conflict is resolved.
+// Thread-safe when its store is (both stores are).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/export.h"
+#include "ykien/hlc.h"
+#include "ykien/records.h"
+#include "ykien/status.h"
+#include "ykien/sys/replica_store.h"
+
+namespace ykien {
+
+// Which conflicts list_conflicts returns.
+struct ConflictFilter {
+  bool open_only = true;
+  // Rows in these unit subtrees only ("vn/79" covers "vn/79/26734"); empty = all.
+  std::vector<std::string> scopes{};
+  std::string table{};  // conflicts about this table only; empty = all
+};
+
+// Told what a write changed, on the thread that committed it, after the commit.
+class YKIEN_CXX_API ChangeObserver {
+ public:
+  virtual ~ChangeObserver() = default;
+  // `rows`: the ids changed in `table` (each once, in no particular order).
+  // `origin`: the peer the changes came from; "" for a write made here.
+  virtual void rows_changed(const std::string &table, const std::vector<std::string> &rows,
+                            const std::string &origin) = 0;
+};
+
+class YKIEN_CXX_API Replica {
+ public:
+  // `store` and `hlc` are borrowed and must outlive the replica. `site` stamps what
+  // the replica writes itself (conflict resolutions, rows made by an admin).
+  Replica(sys::ReplicaStore &store, HlcGenerator &hlc, SiteId site);
+  ~Replica();
+  Replica(const Replica &) = delete;
+  Replica &operator=(const Replica &) = delete;
+
+  SiteId site_id() const { return site_; }
+  HlcGenerator &clock() { return hlc_; }
+
+  // Merges remote changes in one transaction: all or nothing. Deterministic,
+  // commutative, associative and idempotent. Errors: invalid_argument naming
+  // "changes[i].<field>" (nothing applied), storage.
+  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {});
+  // The same, and `settings` written in the same transaction (a pull's cursor).
+  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options,
+                                    const std::vector<std::pair<std::string, std::string>> &settings);
+  // Cells changed after `cursor`, oldest first, one per cell (the latest). When
+  // `more` is false, next_cursor covers every change committed before the call.
+  Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {});
+  // A cursor at or above every committed change.
+  Result<int64_t> current_cursor();
+  // Removes deleted rows (of tables this version knows) whose tombstone is at or
+  // below `acknowledged`. Returns the rows purged.
+  Result<int64_t> purge_tombstones(Hlc acknowledged);
+  // True when a live unit has exactly this scope.
+  Result<bool> has_unit(const std::string &scope);
+
+  // Conflict records that are whole (every cell arrived), by id.
+  Result<std::vector<Conflict>> list_conflicts(const ConflictFilter &filter = {});
+  // Errors: not_found.
+  Result<Conflict> get_conflict(const std::string &conflict_id);
+  // Writes `value_json` (a JSON value: the winner's, the loser's or another) into
+  // the cell, stamped now so that it wins over both edits everywhere, and marks
+  // the conflict resolved: two ordinary replicated writes. Errors: not_found,
+  // invalid_state (already resolved, or not whole yet), invalid_argument (value).
+  Status resolve_conflict(const std::string &conflict_id, const std::string &value_json, const std::string &by);
+
+  // Writes rows made here (an admin's units), every given cell stamped now.
+  Status write_local(const std::vector<sys::StoredRow> &rows);
+
+  // Key/value settings kept with the data (cursors, tokens), not replicated.
+  Result<std::string> setting(const std::string &key);
+  Status set_setting(const std::string &key, const std::string &value);
+
+  // Observers are told of every merge and local write made through this replica.
+  // Borrowed; remove before destroying it.
+  void add_observer(ChangeObserver *observer);
+  void remove_observer(ChangeObserver *observer);
+
+  // For stores' owners: merge inside a transaction already open on `txn`
+  // (a Database's batch, an upgrade adopting cells). Observers are told by
+  // whoever commits (see notify).
+  // `changed` (optional) receives the rows written.
+  Result<ApplyReport> apply_in(sys::StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options,
+                               std::vector<sys::RowKey> *changed = nullptr);
+  // Tells the observers, after a commit, which rows a write changed.
+  void notify(const std::vector<sys::RowKey> &rows, const std::string &origin);
+
+ private:
+  Status write_local_in(sys::StoreTxn &txn, const std::vector<sys::StoredRow> &rows);
+
+  sys::ReplicaStore &store_;
+  HlcGenerator &hlc_;
+  SiteId site_;
+  std::mutex observers_mutex_;
+  std::vector<ChangeObserver *> observers_;  // guarded by observers_mutex_
+};
+
+// True when `scope` is one of `scopes` or lies below one ("vn/79" covers
+// "vn/79/26734", not "vn/790"). Empty `scopes` covers nothing.
+YKIEN_CXX_API bool scope_within(const std::string &scope, const std::vector<std::string> &scopes);
+
+}  // namespace ykien

@@ -1,0 +1,134 @@
+// The row-granular store under the replication core (ykien/replica.h). A store keeps
+// a replica's cells and hands them out fast; it holds no replication rule: which
+// cell wins, what is a conflict, what a peer may see, what is purged — the core
+// decides all of that, once, for every store. Two implementations: SQLite (the
+// engine's Database: tablets, the embedded server, hubs, bundle files) and
+// PostgreSQL (ykien-server for a province). docs/architecture.md, "One core".
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ykien/hlc.h"
+#include "ykien/merge.h"
+#include "ykien/status.h"
+#include "ykien/value.h"
+
+namespace ykien::sys {
+
+// One cell as a store holds it: its value and who wrote it when (merge::Stamp).
+struct StoredCell {
+  std::string column{};
+  Value value{};
+  merge::Stamp stamp{};
+};
+
+// A row of a replicated table, known to this version or not. From load_rows: every
+// cell held. To write_rows: the cells to write (the others stay as they are).
+struct StoredRow {
+  std::string table{}, id{}, scope{};
+  std::vector<StoredCell> cells{};
+
+  // The cell named `column`, or null.
+  const StoredCell *find(std::string_view column) const {
+    for (const auto &c : cells)
+      if (c.column == column) return &c;
+    return nullptr;
+  }
+  StoredCell *find(std::string_view column) {
+    for (auto &c : cells)
+      if (c.column == column) return &c;
+    return nullptr;
+  }
+};
+
+struct RowKey {
+  std::string table{}, id{};
+  friend auto operator<=>(const RowKey &, const RowKey &) = default;
+  friend bool operator==(const RowKey &, const RowKey &) = default;
+};
+
+// What read_since asks for.
+struct ReadRequest {
+  // About this many cells: a batch ends between two writes, never inside one, so
+  // a single write larger than this comes whole, alone.
+  int64_t limit_cells = 5000;
+  // Rows whose scope is one of these or lies below one; empty = every row.
+  std::vector<std::string> scopes{};
+  // Leave out what arrived from this peer (write_rows' origin); empty = nothing.
+  std::string exclude_origin{};
+  // Cells of the row to bring with each write whatever their position (the core's
+  // confidentiality rule reads the row's "confidential" flag).
+  std::vector<std::string> context{};
+};
+
+// The cells one write left at one position that are still the latest of their row.
+struct StoredWrite {
+  int64_t position = 0;
+  StoredRow row{};
+  std::vector<StoredCell> context{};  // ReadRequest::context cells of the row, held ones
+};
+
+struct StoredBatch {
+  std::vector<StoredWrite> writes{};  // by position
+  int64_t next_cursor = 0;            // every position up to here was considered
+  bool more = false;                  // positions after next_cursor remain
+};
+
+// Rows of one table chosen by their scope and cell values.
+struct RowFilter {
+  std::string table{};
+  std::optional<std::string> scope{};                    // exactly this scope
+  std::vector<std::pair<std::string, Value>> equal{};  // cells with these values
+};
+
+// One transaction on the store, from ReplicaStore::write or ::read. Not thread-safe:
+// used by the one thread that runs the transaction, and only during it.
+class YKIEN_CXX_API StoreTxn {
+ public:
+  virtual ~StoreTxn() = default;
+
+  // The rows with these keys, in the keys' order; nullopt where nothing is held.
+  virtual Result<std::vector<std::optional<StoredRow>>> load_rows(const std::vector<RowKey> &keys) = 0;
+  // Whole rows matching the filter, in id order.
+  virtual Result<std::vector<StoredRow>> find_rows(const RowFilter &filter) = 0;
+  // Cells written at positions after `cursor`, by position. Scope and origin are
+  // filters of the store (its indexes serve them); the rest is the core's.
+  virtual Result<StoredBatch> read_since(int64_t cursor, const ReadRequest &request) = 0;
+  // A cursor at or above every committed write: no write committed later gets a
+  // position at or below it.
+  virtual Result<int64_t> end_position() = 0;
+
+  // Write transactions only. Writes the given cells of each row, a row at a new
+  // position (increasing; readers never see a later position before an earlier
+  // one commits), remembering `origin` (the peer they came from; "" = made here).
+  // A row not held yet is created with the row's scope.
+  virtual Status write_rows(const std::vector<StoredRow> &rows, const std::string &origin) = 0;
+  // Removes rows whole, with their positions. A cursor never goes back.
+  virtual Status erase_rows(const std::vector<RowKey> &keys) = 0;
+  // Remembers the greatest stamp received from peers (the clock's floor after a
+  // clock fix, DESIGN.md "Time").
+  virtual Status note_remote_stamp(Hlc stamp) = 0;
+
+  // Key/value settings kept with the replica, not replicated ("" when unset).
+  virtual Result<std::string> setting(const std::string &key) = 0;
+  virtual Status set_setting(const std::string &key, const std::string &value) = 0;
+};
+
+class YKIEN_CXX_API ReplicaStore {
+ public:
+  virtual ~ReplicaStore() = default;
+  // Runs `body` in one write transaction: all or nothing, exclusive of every other
+  // writer of the same data (in this process or another). Errors: those of `body`,
+  // storage.
+  virtual Status write(const std::function<Status(StoreTxn &)> &body) = 0;
+  // Runs `body` on one consistent snapshot; the write calls are refused.
+  virtual Status read(const std::function<Status(StoreTxn &)> &body) = 0;
+};
+
+}  // namespace ykien::sys

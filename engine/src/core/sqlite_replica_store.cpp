@@ -1,0 +1,331 @@
+// The SQLite store: row values and row clocks in the domain tables, cells of
+// unknown tables and columns in _foreign_cells, one _changes entry per write.
+#include "core/sqlite_replica_store.h"
+
+#include "core/database_impl.h"
+#include "ykien/replica.h"
+
+namespace ykien {
+
+using sys::RowKey;
+using sys::StoredCell;
+using sys::StoredRow;
+
+namespace {
+
+merge::Stamp stamp_of(const CellStamp &s) { return {s.hlc, s.site, s.base}; }
+
+StoredCell foreign_cell(const ForeignCell &fc) { return {fc.column, fc.value, stamp_of(fc.stamp)}; }
+
+// A row's cells waiting for adoption (a column this version learned since they
+// arrived, Impl::adopt_foreign_cells) are not the row's cells until adopted.
+Status add_foreign_cells(sqlite::Connection &conn, const schema::TableDef *table, StoredRow &row) {
+  auto s = conn.cached("SELECT col, scope, value, hlc, site, base FROM _foreign_cells WHERE tbl = ? AND id = ?");
+  if (!s) return s.status();
+  sqlite::Stmt &q = **s;
+  q.bind(1, row.table).bind(2, row.id);
+  Status st;
+  while (q.step(st)) {
+    std::string column = q.text(0);
+    if (table && table->column_index(column) >= 0) continue;
+    if (row.scope.empty()) row.scope = q.text(1);
+    row.cells.push_back({std::move(column), q.value(2),
+                         {Hlc(static_cast<uint64_t>(q.int64(3))), static_cast<SiteId>(q.int64(4)),
+                          Hlc(static_cast<uint64_t>(q.int64(5)))}});
+  }
+  q.reset();
+  return st;
+}
+
+Result<int64_t> known_peer(sqlite::Connection &conn, const std::string &name) {
+  if (name.empty()) return int64_t{-1};
+  auto s = conn.cached("SELECT num FROM _peers WHERE name = ?");
+  if (!s) return s.status();
+  Status st;
+  int64_t num = -1;
+  if ((*s)->bind(1, name).step(st)) num = (*s)->int64(0);
+  (*s)->reset();
+  if (!st.ok()) return st;
+  return num;
+}
+
+}  // namespace
+
+StoredRow stored_row(const Row &row) {
+  StoredRow out{std::string(row.table->name), row.id, row.scope, {}};
+  out.cells.reserve(row.table->columns.size());
+  for (const auto &g : row.clock.groups())
+    for (int c = 0; c < static_cast<int>(row.table->columns.size()); ++c)
+      if (g.mask & (uint64_t{1} << c))
+        out.cells.push_back({std::string(row.table->columns[static_cast<size_t>(c)].name),
+                             row.values[static_cast<size_t>(c)], stamp_of(g.stamp)});
+  return out;
+}
+
+Status SqliteStoreTxn::writes_allowed() const {
+  if (writable_) return Status::Ok();
+  return Status(ErrorCode::internal, "a write was attempted in a read transaction");
+}
+
+Result<std::vector<std::optional<StoredRow>>> SqliteStoreTxn::load_rows(const std::vector<RowKey> &keys) {
+  std::vector<std::optional<StoredRow>> out;
+  out.reserve(keys.size());
+  for (const auto &key : keys) {
+    const auto *table = schema::find_table(key.table);
+    StoredRow row{key.table, key.id, {}, {}};
+    bool held = false;
+    if (table) {
+      auto it = rows_.find(key);
+      if (it == rows_.end()) {
+        auto loaded = impl_.rows.load(*table, key.id);
+        if (!loaded) return loaded.status();
+        if (loaded->has_value()) it = rows_.emplace(key, std::move(**loaded)).first;
+      }
+      if (it != rows_.end()) {
+        row = stored_row(it->second);
+        held = true;
+      }
+    }
+    const size_t before = row.cells.size();
+    YKIEN_TRY(add_foreign_cells(impl_.conn, table, row));
+    held = held || row.cells.size() > before;
+    out.push_back(held ? std::optional<StoredRow>(std::move(row)) : std::nullopt);
+  }
+  return out;
+}
+
+Result<std::vector<StoredRow>> SqliteStoreTxn::find_rows(const sys::RowFilter &filter) {
+  std::vector<StoredRow> out;
+  const auto *table = schema::find_table(filter.table);
+  if (!table) return out;  // rows of unknown tables are relayed, never looked for
+  std::string sql = "SELECT rid FROM " + std::string(table->name) + " WHERE 1";
+  std::vector<Value> params;
+  if (filter.scope) {
+    sql += " AND scope = ?";
+    params.emplace_back(*filter.scope);
+  }
+  for (const auto &[column, value] : filter.equal) {
+    if (table->column_index(column) < 0) return out;  // no row has a cell of an unknown column here
+    sql += " AND " + column + " IS ?";
+    params.push_back(value);
+  }
+  sql += " ORDER BY id";
+  auto s = impl_.conn.cached(sql);
+  if (!s) return s.status();
+  for (size_t i = 0; i < params.size(); ++i) (*s)->bind_value(static_cast<int>(i + 1), params[i]);
+  std::vector<int64_t> rids;
+  Status st;
+  while ((*s)->step(st)) rids.push_back((*s)->int64(0));
+  (*s)->reset();
+  YKIEN_TRY(st);
+  for (int64_t rid : rids) {
+    auto row = impl_.rows.load_rid(*table, rid);
+    if (!row) return row.status();
+    if (row->has_value()) out.push_back(stored_row(**row));
+  }
+  return out;
+}
+
+Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::ReadRequest &request) {
+  sys::StoredBatch out;
+  out.next_cursor = cursor;
+  auto exclude = known_peer(impl_.conn, request.exclude_origin);
+  if (!exclude) return exclude.status();
+  YKIEN_TRY(impl_.rows.flush_changes());  // a batch's waiting entries (inside a batch)
+  auto s = impl_.conn.prepare("SELECT seq, tbl, row, origin FROM _changes WHERE seq > ? ORDER BY seq");
+  if (!s) return s.status();
+  s->bind(1, cursor);
+  // Entries passed over (other scopes, the excluded origin) count too, so that a
+  // pull of a small unit does not walk a province's log in one request.
+  const int64_t max_scanned = request.limit_cells * 8;
+  int64_t scanned = 0, cells = 0;
+  const bool all_scopes = request.scopes.empty();
+  Status st;
+  while (s->step(st)) {
+    if (cells >= request.limit_cells || scanned >= max_scanned) {
+      out.more = true;
+      break;
+    }
+    const int64_t seq = s->int64(0);
+    const int table_number = static_cast<int>(s->int64(1));
+    const int64_t rid = s->int64(2);
+    ++scanned;
+    out.next_cursor = seq;
+    if (s->int64(3) == *exclude) continue;
+
+    if (table_number == kForeignTable) {
+      auto cell = impl_.rows.load_foreign_rid(rid);
+      if (!cell) return cell.status();
+      if (!cell->has_value() || (!all_scopes && !scope_within((*cell)->scope, request.scopes))) continue;
+      const ForeignCell &fc = **cell;
+      out.writes.push_back({seq, StoredRow{fc.table, fc.id, fc.scope, {foreign_cell(fc)}}, {}});
+      ++cells;
+      continue;
+    }
+    const auto *table = schema::find_table(table_number);
+    if (!table) return Status(ErrorCode::corrupt, "change log names unknown table " + std::to_string(table_number));
+    if (!all_scopes) {
+      // A device's pull passes over the rest of the province's changes: read just
+      // their scope (a pull of 300 changes could load 200,000 rows otherwise).
+      auto scope = impl_.rows.scope_of(*table, rid);
+      if (!scope) return scope.status();
+      if (!scope->has_value() || !scope_within(**scope, request.scopes)) continue;
+    }
+    auto loaded = impl_.rows.load_rid(*table, rid);
+    if (!loaded) return loaded.status();
+    if (!loaded->has_value()) continue;
+    const Row &r = **loaded;
+    sys::StoredWrite w{seq, StoredRow{std::string(table->name), r.id, r.scope, {}}, {}};
+    for (const auto &g : r.clock.groups()) {
+      if (g.stamp.seq != seq) continue;
+      for (int c = 0; c < static_cast<int>(table->columns.size()); ++c)
+        if (g.mask & (uint64_t{1} << c))
+          w.row.cells.push_back({std::string(table->columns[static_cast<size_t>(c)].name),
+                                 r.values[static_cast<size_t>(c)], stamp_of(g.stamp)});
+    }
+    for (const auto &name : request.context) {
+      const int c = table->column_index(name);
+      if (c < 0) continue;
+      const CellStamp stamp = r.clock.get(c);
+      if (!stamp.is_zero()) w.context.push_back({name, r.values[static_cast<size_t>(c)], stamp_of(stamp)});
+    }
+    cells += static_cast<int64_t>(w.row.cells.size());
+    out.writes.push_back(std::move(w));
+  }
+  YKIEN_TRY(st);
+  return out;
+}
+
+Result<int64_t> SqliteStoreTxn::end_position() {
+  // Another connection may have written since: its positions count too.
+  YKIEN_TRY(impl_.catch_up_other_writers());
+  return impl_.next_seq - 1;
+}
+
+Result<Row *> SqliteStoreTxn::row_for_write(const schema::TableDef &table, const StoredRow &cells) {
+  RowKey key{cells.table, cells.id};
+  auto it = rows_.find(key);
+  if (it == rows_.end()) {
+    auto loaded = impl_.rows.load(table, cells.id);
+    if (!loaded) return loaded.status();
+    Row row = loaded->has_value() ? std::move(**loaded) : RowStore::blank(table, cells.id, cells.scope);
+    it = rows_.emplace(std::move(key), std::move(row)).first;
+  }
+  return &it->second;
+}
+
+Status SqliteStoreTxn::write_foreign(const StoredRow &row, const StoredCell &cell, int64_t origin) {
+  auto found = impl_.rows.load_foreign(row.table, row.id, cell.column);
+  if (!found) return found.status();
+  ForeignCell fc = found->value_or(ForeignCell{0, row.table, row.id, cell.column, row.scope, {}, {}});
+  const int64_t old_seq = found->has_value() ? fc.stamp.seq : 0;
+  fc.value = cell.value;
+  fc.stamp = {cell.stamp.hlc, cell.stamp.site, impl_.next_seq++, cell.stamp.base};
+  YKIEN_TRY(impl_.rows.save_foreign(fc));
+  YKIEN_TRY(impl_.rows.log_change(fc.stamp.seq, kForeignTable, fc.rid, origin));
+  if (old_seq) YKIEN_TRY(impl_.rows.drop_change(old_seq));
+  return Status::Ok();
+}
+
+Status SqliteStoreTxn::write_rows(const std::vector<StoredRow> &rows, const std::string &origin_name) {
+  YKIEN_TRY(writes_allowed());
+  if (rows.empty()) return Status::Ok();
+  auto origin = impl_.peer_number(origin_name);
+  if (!origin) return origin.status();
+  std::vector<int64_t> old_seqs;
+  for (const auto &cells : rows) {
+    const auto *table = schema::find_table(cells.table);
+    Row *row = nullptr;
+    int64_t seq = 0;
+    for (const auto &cell : cells.cells) {
+      const int c = table ? table->column_index(cell.column) : -1;
+      if (c < 0) {
+        YKIEN_TRY(write_foreign(cells, cell, *origin));
+        continue;
+      }
+      if (!row) {
+        auto r = row_for_write(*table, cells);
+        if (!r) return r.status();
+        row = *r;
+        seq = impl_.next_seq++;
+        old_seqs.clear();
+        for (const auto &g : row->clock.groups()) old_seqs.push_back(g.stamp.seq);
+      }
+      row->values[static_cast<size_t>(c)] = cell.value;
+      row->clock.set(uint64_t{1} << c, {cell.stamp.hlc, cell.stamp.site, seq, cell.stamp.base});
+    }
+    if (!row) continue;
+    YKIEN_TRY(impl_.rows.save(*row));
+    YKIEN_TRY(impl_.rows.log_change(seq, table->number, row->rid, *origin));
+    // An entry whose cells were all written over has nothing left to export.
+    for (int64_t old : old_seqs)
+      if (!row->clock.has_seq(old)) YKIEN_TRY(impl_.rows.drop_change(old));
+  }
+  return Status::Ok();
+}
+
+Status SqliteStoreTxn::erase_rows(const std::vector<RowKey> &keys) {
+  YKIEN_TRY(writes_allowed());
+  for (const auto &key : keys) {
+    const auto *table = schema::find_table(key.table);
+    if (!table) continue;
+    auto row = impl_.rows.load(*table, key.id);
+    if (!row) return row.status();
+    rows_.erase(key);
+    if (!row->has_value()) continue;
+    for (const auto &g : (**row).clock.groups()) YKIEN_TRY(impl_.rows.drop_change(g.stamp.seq));
+    YKIEN_TRY(impl_.rows.erase(**row));
+  }
+  // Keep the change-log position even if its newest entries went with the rows.
+  return impl_.meta_set("last_seq", std::to_string(impl_.next_seq - 1));
+}
+
+Status SqliteStoreTxn::note_remote_stamp(Hlc stamp) {
+  YKIEN_TRY(writes_allowed());
+  if (stamp <= impl_.max_remote_hlc) return Status::Ok();
+  impl_.max_remote_hlc = stamp;
+  return impl_.meta_set("max_remote_hlc", stamp.to_string());
+}
+
+Result<std::string> SqliteStoreTxn::setting(const std::string &key) {
+  auto s = impl_.conn.cached("SELECT value FROM _settings WHERE key = ?");
+  if (!s) return s.status();
+  Status st;
+  std::string v;
+  if ((*s)->bind(1, key).step(st)) v = (*s)->text(0);
+  (*s)->reset();
+  if (!st.ok()) return st;
+  return v;
+}
+
+Status SqliteStoreTxn::set_setting(const std::string &key, const std::string &value) {
+  YKIEN_TRY(writes_allowed());
+  auto s = impl_.conn.cached(
+      "INSERT INTO _settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!s) return s.status();
+  return (*s)->bind(1, key).bind(2, value).exec();
+}
+
+Status SqliteReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body) {
+  return impl_.write_txn([&]() -> Status {
+    SqliteStoreTxn txn(impl_, true);
+    return body(txn);
+  });
+}
+
+Status SqliteReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) {
+  std::lock_guard lock(impl_.mutex);
+  auto &conn = impl_.conn;
+  // One consistent snapshot (inside a batch, the batch's own transaction is it).
+  const bool own_read = !conn.in_transaction();
+  if (own_read) YKIEN_TRY(conn.exec("BEGIN"));
+  SqliteStoreTxn txn(impl_, false);
+  Status st = body(txn);
+  if (own_read) {
+    Status ended = conn.exec(st.ok() ? "COMMIT" : "ROLLBACK");
+    if (st.ok()) st = ended;
+  }
+  return st;
+}
+
+}  // namespace ykien

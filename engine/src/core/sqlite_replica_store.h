@@ -1,0 +1,55 @@
+// The SQLite store under the replication core (ykien/sys/replica_store.h): a
+// Database's own tables, row clocks and change log (docs/changelog-format.md).
+// Transactions are the Database's: a core call inside Database::batch is part of
+// the batch.
+#pragma once
+
+#include <map>
+
+#include "store/row_store.h"
+#include "ykien/database.h"
+#include "ykien/sys/replica_store.h"
+
+namespace ykien {
+
+// A transaction on the Database's connection. `writable` false refuses writes.
+class SqliteStoreTxn final : public sys::StoreTxn {
+ public:
+  SqliteStoreTxn(Database::Impl &impl, bool writable) : impl_(impl), writable_(writable) {}
+
+  Result<std::vector<std::optional<sys::StoredRow>>> load_rows(const std::vector<sys::RowKey> &keys) override;
+  Result<std::vector<sys::StoredRow>> find_rows(const sys::RowFilter &filter) override;
+  Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override;
+  Result<int64_t> end_position() override;
+  Status write_rows(const std::vector<sys::StoredRow> &rows, const std::string &origin) override;
+  Status erase_rows(const std::vector<sys::RowKey> &keys) override;
+  Status note_remote_stamp(Hlc stamp) override;
+  Result<std::string> setting(const std::string &key) override;
+  Status set_setting(const std::string &key, const std::string &value) override;
+
+ private:
+  Status writes_allowed() const;
+  // The row as stored (values and clock), from this transaction's reads when it
+  // was read here: the core reads a row, then writes it.
+  Result<Row *> row_for_write(const schema::TableDef &table, const sys::StoredRow &cells);
+  Status write_foreign(const sys::StoredRow &row, const sys::StoredCell &cell, int64_t origin);
+
+  Database::Impl &impl_;
+  bool writable_;
+  std::map<sys::RowKey, Row> rows_;  // rows of known tables read or written in this transaction
+};
+
+class SqliteReplicaStore final : public sys::ReplicaStore {
+ public:
+  explicit SqliteReplicaStore(Database::Impl &impl) : impl_(impl) {}
+  Status write(const std::function<Status(sys::StoreTxn &)> &body) override;
+  Status read(const std::function<Status(sys::StoreTxn &)> &body) override;
+
+ private:
+  Database::Impl &impl_;
+};
+
+// The row's cells as the core sees them: every cell stamped, by name.
+sys::StoredRow stored_row(const Row &row);
+
+}  // namespace ykien

@@ -1,0 +1,81 @@
+// A Database as a replica: its replication calls go through the core
+// (ykien/replica.h) over its SQLite store (core/sqlite_replica_store.h).
+#include "core/database_impl.h"
+#include "core/sqlite_replica_store.h"
+
+namespace ykien {
+
+Replica &Database::replica() { return *impl_->replica; }
+
+Result<ApplyReport> Database::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+  return impl_->replica->apply_changes(changes, options);
+}
+
+Result<ChangeSet> Database::export_changes(int64_t cursor, const ExportOptions &options) const {
+  return impl_->replica->export_changes(cursor, options);
+}
+
+int64_t Database::current_cursor() const {
+  // On a storage error the last known position is still a valid (older) cursor.
+  auto end = impl_->replica->current_cursor();
+  if (end.ok()) return *end;
+  std::lock_guard lock(impl_->mutex);
+  return impl_->next_seq - 1;
+}
+
+Result<int64_t> Database::purge_tombstones(Hlc acknowledged) {
+  return impl_->replica->purge_tombstones(acknowledged);
+}
+
+Result<std::vector<Conflict>> Database::list_conflicts(bool open_only) const {
+  return impl_->replica->list_conflicts({.open_only = open_only});
+}
+
+Status Database::resolve_conflict(const std::string &conflict_id, const std::string &value_json,
+                                  const std::string &by) {
+  return impl_->replica->resolve_conflict(conflict_id, value_json, by);
+}
+
+Status Database::set_setting(const std::string &key, const std::string &value) {
+  return impl_->replica->set_setting(key, value);
+}
+
+Result<std::string> Database::get_setting(const std::string &key) const { return impl_->replica->setting(key); }
+
+Status Database::Impl::adopt_foreign_cells() {
+  SqliteStoreTxn txn(*this, true);
+  for (const auto &table : schema::tables()) {
+    auto s = conn.prepare("SELECT rid FROM _foreign_cells WHERE tbl = ?");
+    if (!s) return s.status();
+    s->bind(1, table.name);
+    Status st;
+    std::vector<int64_t> rids;
+    while (s->step(st)) rids.push_back(s->int64(0));
+    YKIEN_TRY(st);
+    std::vector<Change> adopt;
+    std::vector<int64_t> adopted;
+    for (int64_t rid : rids) {
+      auto cell = rows.load_foreign_rid(rid);
+      if (!cell) return cell.status();
+      if (!cell->has_value() || table.column_index((*cell)->column) < 0) continue;
+      const auto &fc = **cell;
+      adopt.push_back({fc.table, fc.id, fc.scope, fc.column, fc.value, fc.stamp.hlc, fc.stamp.site, fc.stamp.base});
+      adopted.push_back(fc.rid);
+    }
+    if (adopt.empty()) continue;
+    auto applied = replica->apply_in(txn, adopt, {});
+    if (!applied) return applied.status();
+    YKIEN_TRY(rows.flush_changes());
+    for (int64_t rid : adopted) {
+      auto del = conn.cached("DELETE FROM _changes WHERE tbl = 0 AND row = ?");
+      if (!del) return del.status();
+      YKIEN_TRY((*del)->bind(1, rid).exec());
+      auto drop = conn.cached("DELETE FROM _foreign_cells WHERE rid = ?");
+      if (!drop) return drop.status();
+      YKIEN_TRY((*drop)->bind(1, rid).exec());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace ykien

@@ -1,0 +1,498 @@
+// The replication core (ykien/replica.h): merge, export, purge and conflict review,
+// over any row-granular store. Rules in prose: docs/changelog-format.md.
+#include "ykien/replica.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "domain/validate.h"
+#include "store/schema.h"
+#include "ykien/merge.h"
+
+namespace ykien {
+
+using sys::RowKey;
+using sys::StoredCell;
+using sys::StoredRow;
+using sys::StoreTxn;
+
+namespace {
+
+// The cell of a row that says it holds a denunciation's complainant.
+constexpr const char *kConfidentialFlag = "confidential";
+
+int64_t value_bytes(const Value &v) {
+  if (const auto *s = std::get_if<std::string>(&v)) return static_cast<int64_t>(s->size());
+  return 8;
+}
+
+bool flag_set(const StoredCell *cell) {
+  const auto *v = cell ? std::get_if<int64_t>(&cell->value) : nullptr;
+  return v && *v != 0;
+}
+
+std::string text_cell(const StoredRow &row, std::string_view column) {
+  const StoredCell *cell = row.find(column);
+  const auto *s = cell ? std::get_if<std::string>(&cell->value) : nullptr;
+  return s ? *s : std::string();
+}
+
+// A row as it is being merged: its cells here, updated as incoming cells win.
+struct Merging {
+  StoredRow row;
+  std::vector<std::string> won;  // columns that won in this batch
+};
+
+struct PendingConflict {
+  merge::ConflictRecord record;
+  std::string scope;
+};
+
+Conflict conflict_from(const StoredRow &r) {
+  Conflict c;
+  c.id = r.id;
+  c.scope = r.scope;
+  c.table = text_cell(r, "tbl");
+  c.row_id = text_cell(r, "row_id");
+  c.column = text_cell(r, "col");
+  c.winner_value = text_cell(r, "winner_value");
+  c.loser_value = text_cell(r, "loser_value");
+  c.winner_hlc = text_cell(r, "winner_hlc");
+  c.loser_hlc = text_cell(r, "loser_hlc");
+  c.winner_site = text_cell(r, "winner_site");
+  c.loser_site = text_cell(r, "loser_site");
+  c.status = text_cell(r, "status");
+  c.resolution = text_cell(r, "resolution");
+  c.resolved_by = text_cell(r, "resolved_by");
+  return c;
+}
+
+bool whole(const Conflict &c) { return !c.table.empty() && !c.row_id.empty() && !c.column.empty(); }
+
+Result<Value> value_from_json(const std::string &text, schema::ColumnType type) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Status::Invalid("value", "is not valid JSON");
+  if (j.is_null()) return Value{};
+  if (type == schema::ColumnType::integer) {
+    if (j.is_boolean()) return Value{int64_t{j.get<bool>()}};
+    if (j.is_number_integer()) return Value{j.get<int64_t>()};
+    return Status::Invalid("value", "must be an integer");
+  }
+  if (!j.is_string()) return Status::Invalid("value", "must be a JSON string");
+  return Value{j.get<std::string>()};
+}
+
+Result<std::optional<StoredRow>> load_one(StoreTxn &txn, const std::string &table, const std::string &id) {
+  auto rows = txn.load_rows({RowKey{table, id}});
+  if (!rows) return rows.status();
+  return std::move(rows->front());
+}
+
+// A conflict record about a confidential cell (two edits of a complainant's name)
+// carries that cell's values: they are as confidential as the cell, and kept back
+// unless its row is here and not marked confidential.
+Result<bool> conflict_values_confidential(StoreTxn &txn, const std::string &conflict_id) {
+  auto conflict = load_one(txn, "conflicts", conflict_id);
+  if (!conflict) return conflict.status();
+  if (!conflict->has_value()) return true;
+  const std::string table = text_cell(**conflict, "tbl"), column = text_cell(**conflict, "col");
+  if (!merge::confidential_column(table, column)) return false;
+  auto target = load_one(txn, table, text_cell(**conflict, "row_id"));
+  if (!target) return target.status();
+  if (!target->has_value()) return true;
+  return flag_set((*target)->find(kConfidentialFlag));
+}
+
+}  // namespace
+
+bool scope_within(const std::string &scope, const std::vector<std::string> &scopes) {
+  for (const auto &s : scopes) {
+    if (s.empty()) continue;
+    if (scope == s) return true;
+    if (scope.size() > s.size() && scope.compare(0, s.size(), s) == 0 && scope[s.size()] == '/') return true;
+  }
+  return false;
+}
+
+Replica::Replica(sys::ReplicaStore &store, HlcGenerator &hlc, SiteId site) : store_(store), hlc_(hlc), site_(site) {}
+Replica::~Replica() = default;
+
+// ---- Merge ----
+
+Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options,
+                                      std::vector<RowKey> *changed) {
+  ApplyReport report;
+  for (size_t i = 0; i < changes.size(); ++i) YKIEN_TRY(merge::check_change(changes[i], i));
+
+  // The rows the batch touches, read at once.
+  std::map<RowKey, size_t> index;
+  std::vector<RowKey> keys;
+  for (const auto &c : changes) {
+    RowKey key{c.table, c.id};
+    if (index.emplace(key, keys.size()).second) keys.push_back(std::move(key));
+  }
+  auto loaded = txn.load_rows(keys);
+  if (!loaded) return loaded.status();
+  std::vector<Merging> rows(keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if ((*loaded)[k]) rows[k].row = std::move(*(*loaded)[k]);
+    else rows[k].row = StoredRow{keys[k].table, keys[k].id, {}, {}};
+  }
+
+  std::vector<PendingConflict> conflicts;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change &c = changes[i];
+    if (c.hlc > report.max_hlc) report.max_hlc = c.hlc;
+    Merging &m = rows[index.find(RowKey{c.table, c.id})->second];
+    // A row's scope is fixed by its first write: a change cannot move it.
+    if (m.row.scope.empty()) m.row.scope = c.scope;
+    if (m.row.scope != c.scope)
+      return Status::Invalid("changes[" + std::to_string(i) + "].scope", "row " + c.table + "/" + c.id +
+                                                                             " belongs to scope '" + m.row.scope +
+                                                                             "', not '" + c.scope + "'");
+    // Cells of tables and columns this version does not know are kept and relayed
+    // in the same order, never as conflicts (their values are not understood).
+    const bool known = merge::known_column(c.table, c.column);
+    const merge::Stamp incoming{c.hlc, c.site, c.base};
+    StoredCell *cell = m.row.find(c.column);
+    const Value none{};
+    const Value &current_value = cell ? cell->value : none;
+    const merge::Stamp current = cell ? cell->stamp : merge::Stamp{};
+    const merge::Decision d =
+        merge::decide(current_value, current, c.value, incoming, options.detect_conflicts && known);
+    if (d.outcome == merge::Outcome::duplicate) {
+      ++report.ignored;
+      continue;
+    }
+    if (d.outcome == merge::Outcome::ignored) {
+      if (d.conflict)
+        conflicts.push_back({{c.table, c.id, c.column, current_value, c.value, current, incoming}, m.row.scope});
+      ++report.ignored;
+      continue;
+    }
+    if (d.conflict)
+      conflicts.push_back({{c.table, c.id, c.column, c.value, current_value, incoming, current}, m.row.scope});
+    if (cell) {
+      cell->value = c.value;
+      cell->stamp = incoming;
+    } else {
+      m.row.cells.push_back({c.column, c.value, incoming});
+    }
+    if (std::find(m.won.begin(), m.won.end(), c.column) == m.won.end()) m.won.push_back(c.column);
+    ++report.applied;
+  }
+
+  // Each row that changed is written once, with the cells that won.
+  std::vector<StoredRow> writes;
+  for (auto &m : rows) {
+    if (m.won.empty()) continue;
+    StoredRow w{m.row.table, m.row.id, m.row.scope, {}};
+    for (const auto &column : m.won) w.cells.push_back(*m.row.find(column));
+    if (changed) changed->push_back({w.table, w.id});
+    writes.push_back(std::move(w));
+  }
+  YKIEN_TRY(txn.write_rows(writes, options.origin));
+  if (!report.max_hlc.is_zero()) {
+    hlc_.observe(report.max_hlc);
+    YKIEN_TRY(txn.note_remote_stamp(report.max_hlc));
+  }
+
+  // Conflict records are replicated rows with ids derived from the losing write and
+  // the winning write's stamp: every replica that detects the conflict writes the
+  // same row, and a replayed push records nothing new.
+  if (!conflicts.empty()) {
+    std::vector<RowKey> ids;
+    for (const auto &pc : conflicts) ids.push_back({"conflicts", merge::conflict_id(pc.record)});
+    auto held = txn.load_rows(ids);
+    if (!held) return held.status();
+    std::vector<StoredRow> records;
+    for (size_t i = 0; i < conflicts.size(); ++i) {
+      if ((*held)[i].has_value()) continue;
+      if (std::any_of(records.begin(), records.end(), [&](const StoredRow &r) { return r.id == ids[i].id; })) continue;
+      const merge::Stamp stamp = merge::conflict_record_stamp(conflicts[i].record);
+      StoredRow r{"conflicts", ids[i].id, conflicts[i].scope, {}};
+      for (auto &[column, value] : merge::conflict_cells(conflicts[i].record))
+        r.cells.push_back({std::move(column), std::move(value), stamp});
+      if (changed) changed->push_back(ids[i]);
+      records.push_back(std::move(r));
+      ++report.conflicts;
+    }
+    YKIEN_TRY(txn.write_rows(records, ""));
+  }
+  return report;
+}
+
+Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+  return apply_changes(changes, options, {});
+}
+
+Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options,
+                                           const std::vector<std::pair<std::string, std::string>> &settings) {
+  Result<ApplyReport> report = ApplyReport{};
+  std::vector<RowKey> changed;
+  Status st = store_.write([&](StoreTxn &txn) -> Status {
+    changed.clear();
+    report = apply_in(txn, changes, options, &changed);
+    if (!report) return report.status();
+    for (const auto &[key, value] : settings) YKIEN_TRY(txn.set_setting(key, value));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  notify(changed, options.origin);
+  return report;
+}
+
+// ---- Export ----
+
+Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &options) {
+  ChangeSet out;
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
+    out = ChangeSet{};
+    // Read first: every position at or below it is committed (then a batch that
+    // reaches the end can say so, and the cursor skips nothing committed late).
+    auto end = txn.end_position();
+    if (!end) return end.status();
+    sys::ReadRequest request;
+    request.limit_cells = std::max<int64_t>(options.limit_changes, 1);
+    request.scopes = options.scopes;
+    request.exclude_origin = options.exclude_origin;
+    if (!options.include_confidential) request.context.push_back(kConfidentialFlag);
+    auto batch = txn.read_since(cursor, request);
+    if (!batch) return batch.status();
+    out.next_cursor = batch->next_cursor;
+    out.more = batch->more;
+    int64_t bytes = 0;
+    std::map<std::string, bool> conflict_hidden;  // conflict id -> values kept back
+    for (auto &w : batch->writes) {
+      // A batch ends between writes: over budget, the rest waits for the next one.
+      if (!out.changes.empty() &&
+          (bytes >= options.limit_bytes || static_cast<int64_t>(out.changes.size()) >= options.limit_changes)) {
+        out.more = true;
+        out.next_cursor = w.position - 1;
+        break;
+      }
+      StoredRow &row = w.row;
+      bool hide_confidential = false, hide_conflict_values = false;
+      if (!options.include_confidential) {
+        for (const auto &c : w.context)
+          if (c.column == kConfidentialFlag) hide_confidential = flag_set(&c);
+        if (row.table == "conflicts" &&
+            std::any_of(row.cells.begin(), row.cells.end(),
+                        [](const StoredCell &c) { return merge::holds_conflict_value(c.column); })) {
+          auto it = conflict_hidden.find(row.id);
+          if (it == conflict_hidden.end()) {
+            auto hide = conflict_values_confidential(txn, row.id);
+            if (!hide) return hide.status();
+            it = conflict_hidden.emplace(row.id, *hide).first;
+          }
+          hide_conflict_values = it->second;
+        }
+      }
+      for (auto &cell : row.cells) {
+        if (hide_confidential && merge::confidential_column(row.table, cell.column)) continue;
+        if (hide_conflict_values && merge::holds_conflict_value(cell.column)) continue;
+        bytes += value_bytes(cell.value) + 48;
+        out.changes.push_back(Change{row.table, row.id, row.scope, std::move(cell.column), std::move(cell.value),
+                                     cell.stamp.hlc, cell.stamp.site, cell.stamp.base});
+      }
+    }
+    if (!out.more) out.next_cursor = std::max(out.next_cursor, *end);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<int64_t> Replica::current_cursor() {
+  int64_t end = 0;
+  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+    auto e = txn.end_position();
+    if (!e) return e.status();
+    end = *e;
+    return Status::Ok();
+  }); !done.ok()) return done;
+  return end;
+}
+
+// ---- Tombstones ----
+
+Result<int64_t> Replica::purge_tombstones(Hlc acknowledged) {
+  int64_t purged = 0;
+  if (Status done = store_.write([&](StoreTxn &txn) -> Status {
+    std::vector<RowKey> gone;
+    // Only tables this version knows: unknown ones are relayed, not interpreted.
+    for (const auto &table : schema::tables()) {
+      auto deleted = txn.find_rows({std::string(table.name), std::nullopt, {{"_deleted", Value{int64_t{1}}}}});
+      if (!deleted) return deleted.status();
+      for (const auto &row : *deleted) {
+        const StoredCell *tombstone = row.find("_deleted");
+        if (tombstone && tombstone->stamp.hlc <= acknowledged) gone.push_back({row.table, row.id});
+      }
+    }
+    purged = static_cast<int64_t>(gone.size());
+    return txn.erase_rows(gone);
+  }); !done.ok()) return done;
+  return purged;
+}
+
+Result<bool> Replica::has_unit(const std::string &scope) {
+  bool found = false;
+  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+    auto units = txn.find_rows({"units", scope, {{"_deleted", Value{int64_t{0}}}}});
+    if (!units) return units.status();
+    found = !units->empty();
+    return Status::Ok();
+  }); !done.ok()) return done;
+  return found;
+}
+
+// ---- Conflicts ----
+
+Result<std::vector<Conflict>> Replica::list_conflicts(const ConflictFilter &filter) {
+  std::vector<Conflict> out;
+  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+    sys::RowFilter rows{"conflicts", std::nullopt, {{"_deleted", Value{int64_t{0}}}}};
+    if (filter.open_only) rows.equal.push_back({"status", Value{std::string("open")}});
+    auto found = txn.find_rows(rows);
+    if (!found) return found.status();
+    for (const auto &row : *found) {
+      Conflict c = conflict_from(row);
+      // A record whose cells have not all arrived yet names no cell to review.
+      if (!whole(c)) continue;
+      if (!filter.scopes.empty() && !scope_within(c.scope, filter.scopes)) continue;
+      if (!filter.table.empty() && c.table != filter.table) continue;
+      out.push_back(std::move(c));
+    }
+    return Status::Ok();
+  }); !done.ok()) return done;
+  return out;
+}
+
+Result<Conflict> Replica::get_conflict(const std::string &conflict_id) {
+  Result<Conflict> out = Status(ErrorCode::not_found, "conflict_id: no conflict with id '" + conflict_id + "'",
+                                "conflict_id");
+  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+    auto row = load_one(txn, "conflicts", conflict_id);
+    if (!row) return row.status();
+    if (row->has_value() && !flag_set((*row)->find("_deleted"))) out = conflict_from(**row);
+    return Status::Ok();
+  }); !done.ok()) return done;
+  return out;
+}
+
+Status Replica::resolve_conflict(const std::string &conflict_id, const std::string &value_json,
+                                 const std::string &by) {
+  YKIEN_TRY(validate::optional_text("by", by, 200));
+  std::vector<RowKey> changed;
+  if (Status done = store_.write([&](StoreTxn &txn) -> Status {
+    auto crow = load_one(txn, "conflicts", conflict_id);
+    if (!crow) return crow.status();
+    if (!crow->has_value() || flag_set((*crow)->find("_deleted")))
+      return {ErrorCode::not_found, "conflict_id: no conflicts with id '" + conflict_id + "'", "conflict_id"};
+    const Conflict c = conflict_from(**crow);
+    if (c.status == "resolved")
+      return {ErrorCode::invalid_state, "conflict_id: the conflict was already resolved", "conflict_id"};
+    if (!whole(c))
+      return {ErrorCode::invalid_state,
+              "conflict_id: only part of the conflict record has arrived; sync and try again", "conflict_id"};
+    const auto *table = schema::find_table(c.table);
+    const int column = table ? table->column_index(c.column) : -1;
+    if (column < 0)
+      return {ErrorCode::unsupported_version,
+              "conflict_id: the conflict is about " + c.table + "." + c.column + ", unknown to this app version"};
+    auto value = value_from_json(value_json, table->columns[static_cast<size_t>(column)].type);
+    if (!value) return value.status();
+    if (auto *s = std::get_if<std::string>(&*value)) YKIEN_TRY(validate::optional_text("value", *s, 20000));
+    auto target = load_one(txn, c.table, c.row_id);
+    if (!target) return target.status();
+    if (!target->has_value() || flag_set((*target)->find("_deleted")))
+      return {ErrorCode::not_found, "conflict_id: no " + c.table + " with id '" + c.row_id + "'", "conflict_id"};
+    // Written even when unchanged: the resolution must win over both edits everywhere.
+    std::vector<StoredRow> rows{
+        {c.table, c.row_id, (*target)->scope, {{c.column, *value, {}}}},
+        {"conflicts", c.id, c.scope,
+         {{"status", std::string("resolved"), {}},
+          {"resolution", merge::value_to_json(*value), {}},
+          {"resolved_by", by, {}}}}};
+    changed = {{c.table, c.row_id}, {"conflicts", c.id}};
+    return write_local_in(txn, rows);
+  }); !done.ok()) return done;
+  notify(changed, "");
+  return Status::Ok();
+}
+
+// ---- Local writes and settings ----
+
+Status Replica::write_local_in(StoreTxn &txn, const std::vector<StoredRow> &rows) {
+  std::vector<RowKey> keys;
+  for (const auto &r : rows) keys.push_back({r.table, r.id});
+  auto held = txn.load_rows(keys);
+  if (!held) return held.status();
+  std::vector<StoredRow> writes;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    StoredRow w = rows[i];
+    if ((*held)[i] && !(*held)[i]->scope.empty()) w.scope = (*held)[i]->scope;  // a row keeps its scope
+    const Hlc now = hlc_.now();
+    for (auto &cell : w.cells) {
+      const StoredCell *current = (*held)[i] ? (*held)[i]->find(cell.column) : nullptr;
+      cell.stamp = {now, site_, merge::local_base(current ? current->stamp : merge::Stamp{}, site_)};
+    }
+    writes.push_back(std::move(w));
+  }
+  return txn.write_rows(writes, "");
+}
+
+Status Replica::write_local(const std::vector<StoredRow> &rows) {
+  if (Status done = store_.write([&](StoreTxn &txn) { return write_local_in(txn, rows); }); !done.ok()) return done;
+  std::vector<RowKey> changed;
+  for (const auto &r : rows) changed.push_back({r.table, r.id});
+  notify(changed, "");
+  return Status::Ok();
+}
+
+Result<std::string> Replica::setting(const std::string &key) {
+  std::string value;
+  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+    auto v = txn.setting(key);
+    if (!v) return v.status();
+    value = std::move(*v);
+    return Status::Ok();
+  }); !done.ok()) return done;
+  return value;
+}
+
+Status Replica::set_setting(const std::string &key, const std::string &value) {
+  return store_.write([&](StoreTxn &txn) { return txn.set_setting(key, value); });
+}
+
+// ---- Observers ----
+
+void Replica::add_observer(ChangeObserver *observer) {
+  std::lock_guard lock(observers_mutex_);
+  observers_.push_back(observer);
+}
+
+void Replica::remove_observer(ChangeObserver *observer) {
+  std::lock_guard lock(observers_mutex_);
+  std::erase(observers_, observer);
+}
+
+void Replica::notify(const std::vector<RowKey> &rows, const std::string &origin) {
+  if (rows.empty()) return;
+  std::vector<ChangeObserver *> observers;
+  {
+    std::lock_guard lock(observers_mutex_);
+    observers = observers_;
+  }
+  if (observers.empty()) return;
+  std::map<std::string, std::vector<std::string>> by_table;
+  for (const auto &key : rows) {
+    auto &ids = by_table[key.table];
+    if (std::find(ids.begin(), ids.end(), key.id) == ids.end()) ids.push_back(key.id);
+  }
+  for (auto *o : observers)
+    for (const auto &[table, ids] : by_table) o->rows_changed(table, ids, origin);
+}
+
+}  // namespace ykien
