@@ -221,12 +221,7 @@ int main(int argc, char **argv) {
   } else if (bundle_cmd->parsed()) {
     return run_bundle_command(*bundle_cmd, s);
   } else {
-    Result<int64_t> purged = int64_t{0};
-    Status st = s.exclusive([&] {
-      purged = purge_acknowledged_tombstones(s);
-      return Status::Ok();
-    });
-    if (!st.ok()) return fail(st);
+    Result<int64_t> purged = purge_acknowledged_tombstones(s);
     if (!purged.ok()) return fail(purged.status());
     std::cout << "rows purged: " << *purged << "\n";
   }

@@ -1,5 +1,8 @@
 #include "pg_pool.h"
 
+#include <charconv>
+#include <cstring>
+
 namespace ykien::server::pg {
 
 namespace {
@@ -25,6 +28,17 @@ std::string array_literal(const std::vector<Param> &elements) {
   }
   out += '}';
   return out;
+}
+
+int64_t int_at(PGresult *r, int row, int col) {
+  const char *p = PQgetvalue(r, row, col);
+  int64_t v = 0;
+  std::from_chars(p, p + std::strlen(p), v);
+  return v;
+}
+
+std::string text_at(PGresult *r, int row, int col) {
+  return {PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col))};
 }
 
 Lease::~Lease() {

@@ -91,4 +91,32 @@ class Pool {
   PGconn *pinned_ = nullptr;       // guarded by mutex_
 };
 
+// A column of a result row: as an integer (0 when not one), as text.
+int64_t int_at(PGresult *r, int row, int col);
+std::string text_at(PGresult *r, int row, int col);
+
+// One transaction on a leased connection, rolled back unless committed.
+class Txn {
+ public:
+  explicit Txn(Lease &lease) : lease_(lease) {}
+  ~Txn() {
+    if (open_) (void)lease_.run("ROLLBACK");
+  }
+  Txn(const Txn &) = delete;
+  Txn &operator=(const Txn &) = delete;
+  Status begin(const char *sql = "BEGIN") {
+    YKIEN_TRY(lease_.run(sql, {}, "begin"));
+    open_ = true;
+    return Status::Ok();
+  }
+  Status commit() {
+    open_ = false;
+    return lease_.run("COMMIT", {}, "commit");
+  }
+
+ private:
+  Lease &lease_;
+  bool open_ = false;
+};
+
 }  // namespace ykien::server::pg

@@ -10,9 +10,8 @@
 
 namespace ykien::server {
 
-// Returns the rows purged. Not safe against concurrent pushes: the server calls it
-// inside Storage::exclusive and under its own lock (PostgreSQL: an advisory lock that
-// every process's pushes take too); the admin command runs it the same way.
+// Returns the rows purged. Safe beside pushes, in this process or another: the
+// core's purge is one write transaction (Replica::purge_acknowledged).
 Result<int64_t> purge_acknowledged_tombstones(Storage &storage);
 
 }  // namespace ykien::server

@@ -51,10 +51,6 @@ struct SyncServer::Impl {
   std::mutex inflight_mutex;
   std::map<std::string, int> inflight;  // device id -> requests running; guarded by inflight_mutex
 
-  // Pushes take it shared; the tombstone purge takes it exclusive, so no push can
-  // slip a tombstone in between the purge's scan and its delete.
-  std::shared_mutex apply_lock;
-
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
   bool stopping = false;  // guarded by stop_mutex
@@ -219,10 +215,7 @@ struct SyncServer::Impl {
     ApplyOptions ao;
     ao.origin = device->id;
     ao.detect_conflicts = true;
-    Result<ApplyReport> applied = [&] {
-      std::shared_lock<std::shared_mutex> lock(apply_lock);
-      return storage.apply_changes(request.changes, ao);
-    }();
+    Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
     if (!applied.ok()) return fail(req, res, "push", device->id, applied.status(), t0);
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now()};
     reply_json(res, 200, encode(reply));
@@ -294,19 +287,12 @@ struct SyncServer::Impl {
       stop_cv.wait_for(lock, std::chrono::milliseconds(options.purge_interval_ms));
       if (stopping) break;
       lock.unlock();
-      {
-        std::unique_lock<std::shared_mutex> exclusive(apply_lock);
-        Result<int64_t> purged = int64_t{0};
-        Status st = storage.exclusive([&] {
-          purged = purge_acknowledged_tombstones(storage);
-          return Status::Ok();
-        });
-        if (!st.ok()) purged = st;
-        if (purged.ok()) {
-          log_line("info", "purge", {{"rows", std::to_string(*purged)}});
-        } else {
-          log_line("error", "purge", {{"message", purged.status().message()}});
-        }
+      // One write transaction of the core: pushes wait for it, none slips in.
+      Result<int64_t> purged = purge_acknowledged_tombstones(storage);
+      if (purged.ok()) {
+        log_line("info", "purge", {{"rows", std::to_string(*purged)}});
+      } else {
+        log_line("error", "purge", {{"message", purged.status().message()}});
       }
       lock.lock();
     }
@@ -427,11 +413,6 @@ void SyncServer::stop() {
   std::lock_guard<std::mutex> joining(impl_->join_mutex);
   if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) impl_->thread.join();
   if (impl_->purger.joinable()) impl_->purger.join();
-}
-
-Status SyncServer::run_outside_purge(const std::function<Status()> &fn) {
-  std::shared_lock<std::shared_mutex> lock(impl_->apply_lock);
-  return fn();
 }
 
 }  // namespace ykien::server

@@ -49,10 +49,6 @@ class SyncServer {
   // Callable from any thread (a signal-watching one included), more than once.
   void stop();
 
-  // Runs `fn` as a writer of the replicated data alongside the pushes: never while
-  // the tombstone purge runs. For writers outside a request (a hub's upstream sync).
-  Status run_outside_purge(const std::function<Status()> &fn);
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -109,27 +109,7 @@ class SqliteStorage final : public Storage {
 
   Database *engine_database() override { return data_.get(); }
 
-  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) override {
-    return data_->apply_changes(changes, options);
-  }
-  Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options) override {
-    // Read the end first: everything at or below it is committed (one writer).
-    const int64_t end = data_->current_cursor();
-    auto batch = data_->export_changes(cursor, options);
-    if (batch.ok() && !batch->more) batch->next_cursor = std::max(batch->next_cursor, end);
-    return batch;
-  }
-  Result<int64_t> current_cursor() override { return data_->current_cursor(); }
-  Result<int64_t> purge_tombstones(Hlc acknowledged) override { return data_->purge_tombstones(acknowledged); }
-  Result<Hlc> last_hlc() override { return data_->last_hlc(); }
-  Result<bool> has_unit(const std::string &scope) override {
-    auto unit = data_->find_unit_by_scope(scope);
-    if (unit.ok()) return true;
-    if (unit.status().code() == ErrorCode::not_found) return false;
-    return unit.status();
-  }
-  // One process owns the files: the server's own lock keeps pushes out.
-  Status exclusive(const std::function<Status()> &fn) override { return fn(); }
+  Replica &replica() override { return data_->replica(); }
 
   Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
                              bool confidential, int64_t expires_at_ms) override {
@@ -260,14 +240,7 @@ Database &Storage::data() {
 }
 
 bool scope_covers(const std::vector<std::string> &scopes, const std::string &row_scope) {
-  for (const auto &s : scopes) {
-    if (s.empty()) continue;
-    if (row_scope == s) return true;
-    if (row_scope.size() > s.size() && row_scope.compare(0, s.size(), s) == 0 && row_scope[s.size()] == '/') {
-      return true;
-    }
-  }
-  return false;
+  return scope_within(row_scope, scopes);
 }
 
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, const Clock *clock) {

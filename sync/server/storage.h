@@ -1,7 +1,7 @@
 // Where the server keeps its state, behind an interface with two backends: SQLite
-// (the replicated data is a ykien::Database, the engine's own merge code) and
-// PostgreSQL (cells in tables, merged with the engine's rules from ykien/merge.h, for
-// several server processes sharing one database). A backend adds devices, enrollment
+// (one directory, the embedded default) and PostgreSQL (several server processes
+// sharing one database). The replicated data goes through the one replication core
+// (ykien/replica.h) over each backend's store; a backend adds devices, enrollment
 // codes and tokens.
 #pragma once
 
@@ -13,6 +13,7 @@
 
 #include "ykien/clock.h"
 #include "ykien/database.h"
+#include "ykien/replica.h"
 #include "ykien/status.h"
 
 namespace ykien::server {
@@ -33,34 +34,27 @@ class Storage {
  public:
   virtual ~Storage() = default;
 
-  // The replicated data as an engine database (SQLite backend), or null when the
-  // backend keeps cells itself (PostgreSQL): then use the calls below. Borrowed,
-  // valid while the storage is open.
+  // The replicated data: the replication core over this backend's store (SQLite or
+  // PostgreSQL). Every rule lives there; nothing here branches on the backend.
+  // Borrowed, valid while the storage is open.
+  virtual Replica &replica() = 0;
+
+  // The replicated data as an engine database (SQLite backend), or null.
+  // Borrowed, valid while the storage is open.
   virtual Database *engine_database() = 0;
   // *engine_database(), for code that only runs on the SQLite backend. Aborts with a
   // message on a backend without one.
   Database &data();
 
-  // ---- Replicated data, on every backend ----
-  // Merges a batch in one transaction, all or nothing (Database::apply_changes).
-  // Errors: invalid_argument (a change the data refuses), storage.
-  virtual Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) = 0;
-  // The latest cells changed after `cursor` (Database::export_changes). When `more`
-  // is false, next_cursor covers every change committed before the call.
-  virtual Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options) = 0;
-  // A cursor at or above every committed change; no change committed later can get
-  // a position at or below it (docs/server.md, "Sequence numbers").
-  virtual Result<int64_t> current_cursor() = 0;
-  // Removes deleted rows whose tombstone is at or below `acknowledged` (Database::
-  // purge_tombstones); returns the rows purged.
-  virtual Result<int64_t> purge_tombstones(Hlc acknowledged) = 0;
-  // The greatest stamp held (the purge starts its horizon there).
-  virtual Result<Hlc> last_hlc() = 0;
-  // True when a live unit has this scope.
-  virtual Result<bool> has_unit(const std::string &scope) = 0;
-  // Runs `fn` while no push can commit, in this process or any other sharing the
-  // storage (the tombstone purge: no tombstone slips in between its scan and delete).
-  virtual Status exclusive(const std::function<Status()> &fn) = 0;
+  // Shorthands for replica()'s calls.
+  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+    return replica().apply_changes(changes, options);
+  }
+  Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options) {
+    return replica().export_changes(cursor, options);
+  }
+  Result<int64_t> current_cursor() { return replica().current_cursor(); }
+  Result<bool> has_unit(const std::string &scope) { return replica().has_unit(scope); }
 
   // Stores an enrollment code (hashed) that enrolls one device into `scopes`.
   virtual Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,

@@ -179,15 +179,7 @@ Result<sync::SyncReport> Upstream::sync_now() {
     }
   }
   Result<sync::SyncReport> result = Status(ErrorCode::internal, "upstream sync did not run");
-  auto body = [&] {
-    result = client_->sync();
-    return Status::Ok();
-  };
-  if (server_ != nullptr) {
-    (void)server_->run_outside_purge(body);
-  } else {
-    (void)body();
-  }
+  result = client_->sync();
   record(result.ok() ? Status() : result.status(), result.ok() ? &*result : nullptr, steady_ms() - t0);
   return result;
 }

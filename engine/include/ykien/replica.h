@@ -74,6 +74,13 @@ class YKIEN_CXX_API Replica {
   // Removes deleted rows (of tables this version knows) whose tombstone is at or
   // below `acknowledged`. Returns the rows purged.
   Result<int64_t> purge_tombstones(Hlc acknowledged);
+  // The purge by acknowledgement: every replica that needs this one's tombstones
+  // holds its changes up to `acknowledged` (a cursor of export_changes). Removes the
+  // tombstones they all have, in one write transaction: those at or below the
+  // oldest stamp of any tombstone written after the cursor (an offline device's
+  // late delete can carry an old stamp; a peer may still need what it buries).
+  // Returns the rows purged.
+  Result<int64_t> purge_acknowledged(int64_t acknowledged);
   // True when a live unit has exactly this scope.
   Result<bool> has_unit(const std::string &scope);
 

@@ -317,22 +317,57 @@ Result<int64_t> Replica::current_cursor() {
 
 // ---- Tombstones ----
 
-Result<int64_t> Replica::purge_tombstones(Hlc acknowledged) {
-  int64_t purged = 0;
-  if (Status done = store_.write([&](StoreTxn &txn) -> Status {
-    std::vector<RowKey> gone;
-    // Only tables this version knows: unknown ones are relayed, not interpreted.
-    for (const auto &table : schema::tables()) {
-      auto deleted = txn.find_rows({std::string(table.name), std::nullopt, {{"_deleted", Value{int64_t{1}}}}});
-      if (!deleted) return deleted.status();
-      for (const auto &row : *deleted) {
-        const StoredCell *tombstone = row.find("_deleted");
-        if (tombstone && tombstone->stamp.hlc <= acknowledged) gone.push_back({row.table, row.id});
-      }
+namespace {
+
+// Removes the tombstones of known tables stamped at or below `horizon`. Only tables
+// this version knows: unknown ones are relayed, not interpreted.
+Result<int64_t> purge_upto(StoreTxn &txn, Hlc horizon) {
+  std::vector<RowKey> gone;
+  for (const auto &table : schema::tables()) {
+    auto deleted = txn.find_rows({std::string(table.name), std::nullopt, {{"_deleted", Value{int64_t{1}}}}});
+    if (!deleted) return deleted.status();
+    for (const auto &row : *deleted) {
+      const StoredCell *tombstone = row.find("_deleted");
+      if (tombstone && tombstone->stamp.hlc <= horizon) gone.push_back({row.table, row.id});
     }
-    purged = static_cast<int64_t>(gone.size());
-    return txn.erase_rows(gone);
-  }); !done.ok()) return done;
+  }
+  YKIEN_TRY(txn.erase_rows(gone));
+  return static_cast<int64_t>(gone.size());
+}
+
+}  // namespace
+
+Result<int64_t> Replica::purge_tombstones(Hlc acknowledged) {
+  Result<int64_t> purged = int64_t{0};
+  Status st = store_.write([&](StoreTxn &txn) -> Status {
+    purged = purge_upto(txn, acknowledged);
+    return purged.status();
+  });
+  if (!st.ok()) return st;
+  return purged;
+}
+
+Result<int64_t> Replica::purge_acknowledged(int64_t acknowledged) {
+  Result<int64_t> purged = int64_t{0};
+  Status st = store_.write([&](StoreTxn &txn) -> Status {
+    // Lower the horizon below every tombstone written after the cursor, whatever
+    // its stamp. One transaction: no tombstone slips in between scan and purge.
+    Hlc horizon(~uint64_t{0});
+    int64_t cursor = acknowledged;
+    for (;;) {
+      auto batch = txn.read_since(cursor, {});
+      if (!batch) return batch.status();
+      for (const auto &w : batch->writes)
+        if (const StoredCell *t = w.row.find("_deleted"); t && t->stamp.hlc <= horizon)
+          horizon = t->stamp.hlc.is_zero() ? Hlc() : Hlc(t->stamp.hlc.raw() - 1);
+      if (!batch->more || batch->next_cursor <= cursor) break;
+      cursor = batch->next_cursor;
+    }
+    if (horizon.is_zero()) return Status::Ok();
+    purged = purge_upto(txn, horizon);
+    return purged.status();
+  });
+  if (!st.ok()) return st;
   return purged;
 }
 

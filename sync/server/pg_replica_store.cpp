@@ -1,0 +1,408 @@
+// The PostgreSQL store (pg_replica_store.h): cells as rows of `cells`, read and
+// written a batch of rows per statement.
+#include "pg_replica_store.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "ykien/replica.h"
+
+namespace ykien::server {
+namespace {
+
+using pg::int_at;
+using pg::Lease;
+using pg::Param;
+using pg::text_at;
+using sys::RowKey;
+using sys::StoredCell;
+using sys::StoredRow;
+
+// Advisory lock key of writers ("ykien" + purpose).
+constexpr int64_t kWriteLock = 0x796b69656e000001;
+
+std::string i64(int64_t v) { return std::to_string(v); }
+std::string u64(uint64_t v) { return std::to_string(static_cast<int64_t>(v)); }
+Hlc hlc_at(PGresult *r, int row, int col) { return Hlc(static_cast<uint64_t>(int_at(r, row, col))); }
+
+std::string vtype_of(const Value &v) { return std::to_string(v.index()); }  // 0 null, 1 integer, 2 real, 3 text
+
+Param value_text(const Value &v) {
+  switch (v.index()) {
+    case 0: return std::nullopt;
+    case 1: return std::to_string(std::get<int64_t>(v));
+    case 2: {
+      char buf[64];
+      auto res = std::to_chars(buf, buf + sizeof buf, std::get<double>(v));  // shortest exact form
+      return std::string(buf, res.ptr);
+    }
+    default: return std::get<std::string>(v);
+  }
+}
+
+Value value_at(PGresult *r, int row, int type_col, int value_col) {
+  switch (int_at(r, row, type_col)) {
+    case 1: return int_at(r, row, value_col);
+    case 2: {
+      std::string t = text_at(r, row, value_col);
+      double d = 0;
+      std::from_chars(t.data(), t.data() + t.size(), d);
+      return d;
+    }
+    case 3: return text_at(r, row, value_col);
+    default: return Value{};
+  }
+}
+
+// Columns (tbl, id, col, scope, vtype, value, hlc, site, base) from `first` on.
+constexpr const char *kCellColumns = "c.tbl, c.id, c.col, c.scope, c.vtype, c.value, c.hlc, c.site, c.base";
+
+StoredCell cell_at(PGresult *r, int row, int first) {
+  return {text_at(r, row, first + 2), value_at(r, row, first + 4, first + 5),
+          {hlc_at(r, row, first + 6), static_cast<SiteId>(int_at(r, row, first + 7)), hlc_at(r, row, first + 8)}};
+}
+
+// Rows of a result of kCellColumns, ordered so that a row's cells are adjacent.
+std::vector<StoredRow> rows_of(PGresult *r) {
+  std::vector<StoredRow> out;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    std::string table = text_at(r, i, 0), id = text_at(r, i, 1);
+    if (out.empty() || out.back().table != table || out.back().id != id)
+      out.push_back(StoredRow{std::move(table), std::move(id), text_at(r, i, 3), {}});
+    out.back().cells.push_back(cell_at(r, i, 0));
+  }
+  return out;
+}
+
+// The scope test of a pull, as ranges of cells_scope_seq: for each unit s, the unit
+// itself and its subtree [s + "/", s + "0") in byte order ('0' follows '/', so
+// "ap-10" is not under "ap-1"). The bounds are parameters appended to `params`, so
+// the planner sees them (a custom plan).
+std::vector<std::string> scope_ranges(const std::vector<std::string> &scopes, std::vector<Param> &params) {
+  std::vector<std::string> arms;
+  for (const auto &s : scopes) {
+    const auto next = [&](std::string value) {
+      params.emplace_back(std::move(value));
+      std::string ref(1, '$');  // built by append: GCC 12 warns falsely on "$" + string
+      return ref.append(std::to_string(params.size()));
+    };
+    const std::string unit = next(s), lo = next(s + "/"), hi = next(s + "0");
+    arms.push_back("c.scope COLLATE \"C\" = " + unit);
+    arms.push_back("(c.scope COLLATE \"C\" >= " + lo + " AND c.scope COLLATE \"C\" < " + hi + ")");
+  }
+  return arms;
+}
+
+std::string any_of(const std::vector<std::string> &arms) {
+  std::string out = " AND (";
+  for (size_t i = 0; i < arms.size(); ++i) out += (i > 0 ? " OR " : "") + arms[i];
+  return out + ")";
+}
+
+std::string param_ref(size_t n) { return std::string(1, '$').append(std::to_string(n)); }
+
+// Cells to write, column by column (one INSERT ... SELECT FROM unnest).
+struct Columns {
+  std::vector<Param> tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin;
+  void add(const StoredRow &row, const StoredCell &cell, int64_t position, const std::string &from) {
+    tbl.emplace_back(row.table);
+    id.emplace_back(row.id);
+    col.emplace_back(cell.column);
+    scope.emplace_back(row.scope);
+    vtype.emplace_back(vtype_of(cell.value));
+    value.push_back(value_text(cell.value));
+    hlc.emplace_back(u64(cell.stamp.hlc.raw()));
+    site.emplace_back(u64(cell.stamp.site));
+    base.emplace_back(u64(cell.stamp.base.raw()));
+    seq.emplace_back(i64(position));
+    origin.emplace_back(from);
+  }
+};
+
+class PgStoreTxn final : public sys::StoreTxn {
+ public:
+  PgStoreTxn(PgReplicaStore &store, Lease &lease, bool writable) : store_(store), lease_(lease), writable_(writable) {}
+
+  Result<std::vector<std::optional<StoredRow>>> load_rows(const std::vector<RowKey> &keys) override {
+    std::vector<std::optional<StoredRow>> out(keys.size());
+    if (keys.empty()) return out;
+    std::vector<Param> tables, ids;
+    for (const auto &k : keys) {
+      tables.emplace_back(k.table);
+      ids.emplace_back(k.id);
+    }
+    auto r = lease_.exec(std::string("SELECT ") + kCellColumns +
+                             " FROM cells c JOIN unnest($1::text[], $2::text[]) AS k(tbl, id) "
+                             "ON c.tbl = k.tbl AND c.id = k.id ORDER BY c.tbl, c.id",
+                         {pg::array_literal(tables), pg::array_literal(ids)}, "read rows");
+    if (!r.ok()) return r.status();
+    // Cells of unknown tables keep the scope they came with: a row takes its first.
+    std::map<RowKey, StoredRow> found;
+    for (auto &row : rows_of(r->get())) {
+      RowKey key{row.table, row.id};
+      found.emplace(std::move(key), std::move(row));
+    }
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (auto it = found.find(keys[i]); it != found.end()) out[i] = it->second;
+    return out;
+  }
+
+  Result<std::vector<StoredRow>> find_rows(const sys::RowFilter &filter) override {
+    std::vector<Param> params{filter.table};
+    std::string match = "SELECT k.id FROM cells k WHERE k.tbl = $1";
+    if (filter.scope) {
+      params.emplace_back(*filter.scope);
+      match += " AND k.scope = " + param_ref(params.size());
+    }
+    // Each wanted cell: one more condition on the row's id.
+    for (const auto &[column, value] : filter.equal) {
+      params.emplace_back(column);
+      const std::string c = param_ref(params.size());
+      params.emplace_back(vtype_of(value));
+      const std::string t = param_ref(params.size());
+      params.push_back(value_text(value));
+      const std::string v = param_ref(params.size());
+      match += " AND EXISTS (SELECT 1 FROM cells e WHERE e.tbl = k.tbl AND e.id = k.id AND e.col = " + c +
+               " AND e.vtype = " + t + "::smallint AND e.value IS NOT DISTINCT FROM " + v + ")";
+    }
+    auto r = lease_.exec(std::string("SELECT ") + kCellColumns + " FROM cells c WHERE c.tbl = $1 AND c.id IN (" +
+                             match + ") ORDER BY c.id, c.col",
+                         params, "find rows");
+    if (!r.ok()) return r.status();
+    return rows_of(r->get());
+  }
+
+  Result<int64_t> end_position() override {
+    if (seq_ >= 0) return seq_;
+    auto r = lease_.exec("SELECT value FROM counters WHERE name = 'seq'", {}, "read the position");
+    if (!r.ok()) return r.status();
+    return int_at(r->get(), 0, 0);
+  }
+
+  Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override {
+    auto end = end_position();
+    if (!end.ok()) return end.status();
+    const int64_t limit = std::max<int64_t>(request.limit_cells, 1);
+    // $1 cursor, $2 end of the batch, $3 origin left out, then the scopes.
+    std::vector<Param> params{i64(cursor), i64(*end), request.exclude_origin};
+    std::string filter = "c.seq > $1 AND c.seq <= $2 AND ($3 = '' OR c.origin <> $3)";
+    if (!request.scopes.empty()) {
+      auto scoped = scope_filter(request.scopes, limit, params);
+      if (!scoped.ok()) return scoped.status();
+      filter += *scoped;
+    }
+    // A batch ends between two writes, never inside one: the cells of one write
+    // share a position, and the next cursor skips that whole position.
+    int64_t upper = *end;
+    sys::StoredBatch out;
+    {
+      std::vector<Param> probe = params;
+      probe.emplace_back(i64(limit));
+      auto beyond = lease_.exec("SELECT c.seq FROM cells c WHERE " + filter + " ORDER BY c.seq OFFSET " +
+                                    param_ref(probe.size()) + " LIMIT 1",
+                                probe, "find the batch end");
+      if (!beyond.ok()) return beyond.status();
+      if (PQntuples(beyond->get()) == 1) {
+        const int64_t first_left_out = int_at(beyond->get(), 0, 0);
+        auto first = lease_.exec("SELECT min(c.seq) FROM cells c WHERE " + filter, params, "find the batch start");
+        if (!first.ok()) return first.status();
+        // One write larger than the limit goes whole, alone.
+        upper = int_at(first->get(), 0, 0) == first_left_out ? first_left_out : first_left_out - 1;
+        out.more = upper < *end;
+      }
+    }
+    params[1] = i64(upper);
+    std::string joins, context_columns;
+    for (const auto &name : request.context) {
+      params.emplace_back(name);
+      const std::string alias = "x" + std::to_string(params.size());
+      joins += " LEFT JOIN cells " + alias + " ON " + alias + ".tbl = c.tbl AND " + alias + ".id = c.id AND " +
+               alias + ".col = " + param_ref(params.size());
+      for (const char *col : {"vtype", "value", "hlc", "site", "base"})
+        context_columns.append(", ").append(alias).append(".").append(col);
+    }
+    auto r = lease_.exec(std::string("SELECT c.seq, ") + kCellColumns + context_columns + " FROM cells c" + joins +
+                             " WHERE " + filter + " ORDER BY c.seq, c.tbl, c.id",
+                         params, "read changes");
+    if (!r.ok()) return r.status();
+    PGresult *res = r->get();
+    out.next_cursor = upper;
+    for (int i = 0; i < PQntuples(res); ++i) {
+      const int64_t seq = int_at(res, i, 0);
+      std::string table = text_at(res, i, 1), id = text_at(res, i, 2);
+      if (out.writes.empty() || out.writes.back().position != seq || out.writes.back().row.table != table ||
+          out.writes.back().row.id != id) {
+        sys::StoredWrite w{seq, StoredRow{std::move(table), std::move(id), text_at(res, i, 4), {}}, {}};
+        for (size_t k = 0; k < request.context.size(); ++k) {
+          const int at = 10 + static_cast<int>(k) * 5;
+          if (PQgetisnull(res, i, at)) continue;
+          w.context.push_back({request.context[k], value_at(res, i, at, at + 1),
+                               {hlc_at(res, i, at + 2), static_cast<SiteId>(int_at(res, i, at + 3)),
+                                hlc_at(res, i, at + 4)}});
+        }
+        out.writes.push_back(std::move(w));
+      }
+      out.writes.back().row.cells.push_back(cell_at(res, i, 1));
+    }
+    return out;
+  }
+
+  Status write_rows(const std::vector<StoredRow> &rows, const std::string &origin) override {
+    YKIEN_TRY(writes_allowed());
+    if (rows.empty()) return Status::Ok();
+    if (seq_ < 0) {
+      auto counter = lease_.exec("SELECT value FROM counters WHERE name = 'seq'", {}, "read the position");
+      if (!counter.ok()) return counter.status();
+      seq_ = int_at(counter->get(), 0, 0);
+    }
+    Columns c;
+    for (const auto &row : rows) {
+      if (row.cells.empty()) continue;
+      ++seq_;
+      for (const auto &cell : row.cells) c.add(row, cell, seq_, origin);
+    }
+    if (c.tbl.empty()) return Status::Ok();
+    using pg::array_literal;
+    return lease_.run(
+        "INSERT INTO cells(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
+        "$7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[]) "
+        "ON CONFLICT (tbl, id, col) DO UPDATE SET scope = EXCLUDED.scope, vtype = EXCLUDED.vtype, "
+        "value = EXCLUDED.value, hlc = EXCLUDED.hlc, site = EXCLUDED.site, base = EXCLUDED.base, "
+        "seq = EXCLUDED.seq, origin = EXCLUDED.origin",
+        {array_literal(c.tbl), array_literal(c.id), array_literal(c.col), array_literal(c.scope),
+         array_literal(c.vtype), array_literal(c.value), array_literal(c.hlc), array_literal(c.site),
+         array_literal(c.base), array_literal(c.seq), array_literal(c.origin)},
+        "write cells");
+  }
+
+  Status erase_rows(const std::vector<RowKey> &keys) override {
+    YKIEN_TRY(writes_allowed());
+    if (keys.empty()) return Status::Ok();
+    std::vector<Param> tables, ids;
+    for (const auto &k : keys) {
+      tables.emplace_back(k.table);
+      ids.emplace_back(k.id);
+    }
+    return lease_.run("DELETE FROM cells c USING unnest($1::text[], $2::text[]) AS k(tbl, id) "
+                      "WHERE c.tbl = k.tbl AND c.id = k.id",
+                      {pg::array_literal(tables), pg::array_literal(ids)}, "erase rows");
+  }
+
+  Status note_remote_stamp(Hlc stamp) override {
+    YKIEN_TRY(writes_allowed());
+    return lease_.run("INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
+                      "DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)",
+                      {u64(stamp.raw())}, "remember the greatest stamp");
+  }
+
+  Result<std::string> setting(const std::string &key) override {
+    auto r = lease_.exec("SELECT value FROM settings WHERE key = $1", {key}, "read a setting");
+    if (!r.ok()) return r.status();
+    return PQntuples(r->get()) == 0 ? std::string() : text_at(r->get(), 0, 0);
+  }
+
+  Status set_setting(const std::string &key, const std::string &value) override {
+    YKIEN_TRY(writes_allowed());
+    return lease_.run("INSERT INTO settings(key, value) VALUES($1, $2) ON CONFLICT (key) "
+                      "DO UPDATE SET value = EXCLUDED.value",
+                      {key, value}, "write a setting");
+  }
+
+  // Raises the counter to the last position given out; before the commit.
+  Status finish() {
+    if (seq_ < 0) return Status::Ok();
+    return lease_.run("UPDATE counters SET value = $1 WHERE name = 'seq'", {i64(seq_)}, "write the position");
+  }
+
+ private:
+  Status writes_allowed() const {
+    if (writable_) return Status::Ok();
+    return Status(ErrorCode::internal, "a write was attempted in a read transaction");
+  }
+
+  // The scope condition of a pull. Which way to read: by unit (cells_scope_seq,
+  // then a sort) when the units' whole history is small (a hamlet): walking it
+  // costs little wherever the cursor is. Else in position order along cells_seq,
+  // stopping at the batch end (a hub's commune): on cells_scope_seq, `seq > cursor`
+  // bounds the walk only within one scope value, so a commune's long history would
+  // be walked whole at every exchange. Counted, up to a bound, rather than left to
+  // the planner: its statistics lag a bulk load (a commune's history stored at
+  // once). Small means under ten batches.
+  Result<std::string> scope_filter(const std::vector<std::string> &scopes, int64_t limit,
+                                   std::vector<Param> &params) {
+    const int64_t bound = 10 * limit;
+    std::string key = i64(bound);  // the scopes and the bound they were counted against
+    for (const auto &scope : scopes) key.append(1, '\n').append(scope);
+    bool long_history = store_.long_history(key);
+    if (!long_history) {
+      std::vector<Param> count_params;
+      const auto arms = scope_ranges(scopes, count_params);
+      std::string count = "SELECT count(*) FROM (";
+      for (size_t i = 0; i < arms.size(); ++i)
+        count += std::string(i > 0 ? " UNION ALL " : "") + "(SELECT 1 FROM cells c WHERE " + arms[i] + " LIMIT " +
+                 i64(bound) + ")";
+      count += ") AS x";
+      // Plain index scans stop at the bound; a bitmap scan would read the whole range.
+      YKIEN_TRY(lease_.run("SET LOCAL enable_bitmapscan = off", {}, "plan"));
+      auto counted = lease_.exec(count, count_params, "count the units' history");
+      if (!counted.ok()) return counted.status();
+      YKIEN_TRY(lease_.run("SET LOCAL enable_bitmapscan = on", {}, "plan"));
+      long_history = int_at(counted->get(), 0, 0) >= bound;
+      if (long_history) store_.set_long_history(key);
+    }
+    if (!long_history) return any_of(scope_ranges(scopes, params));
+    // Opaque to the planner on purpose: only cells_seq serves the query. (The OR
+    // keeps EXISTS a filter: as a semi-join, min(seq) would read every row.)
+    params.emplace_back(pg::array_literal(std::vector<Param>(scopes.begin(), scopes.end())));
+    const std::string ref = param_ref(params.size());
+    return " AND (" + ref + "::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(" + ref +
+           "::text[]) AS s(scope) WHERE c.scope = s.scope OR left(c.scope, length(s.scope) + 1) = s.scope || '/'))";
+  }
+
+  PgReplicaStore &store_;
+  Lease &lease_;
+  bool writable_;
+  int64_t seq_ = -1;  // the last position given out in this transaction; -1 before the first
+};
+
+}  // namespace
+
+Status PgReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body) {
+  auto lease = pool_.acquire();
+  if (!lease.ok()) return lease.status();
+  pg::Txn txn(*lease);
+  YKIEN_TRY(txn.begin());
+  YKIEN_TRY(lease->run("SELECT pg_advisory_xact_lock(" + i64(kWriteLock) + ")", {}, "lock"));
+  PgStoreTxn t(*this, *lease, true);
+  YKIEN_TRY(body(t));
+  YKIEN_TRY(t.finish());
+  return txn.commit();
+}
+
+Status PgReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) {
+  auto lease = pool_.acquire();
+  if (!lease.ok()) return lease.status();
+  pg::Txn txn(*lease);
+  // One snapshot for the counter and the cells: every position at or below the
+  // counter is committed in it (see pg_replica_store.h).
+  YKIEN_TRY(txn.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  PgStoreTxn t(*this, *lease, false);
+  YKIEN_TRY(body(t));
+  return txn.commit();
+}
+
+bool PgReplicaStore::long_history(const std::string &key) {
+  std::lock_guard lock(long_histories_mutex_);
+  return long_histories_.count(key) > 0;
+}
+
+void PgReplicaStore::set_long_history(const std::string &key) {
+  std::lock_guard lock(long_histories_mutex_);
+  long_histories_.insert(key);
+}
+
+}  // namespace ykien::server
