@@ -158,10 +158,10 @@ YKIEN_API int ykien_db_state_hash(char **out, ykien_db *db, ykien_error *err);
  * "status_history", "conflicts", "support_visits", or a table from a newer
  * version met in ykien_changes_apply) and the ids of its rows that changed.
  * All borrowed for the call. Called AFTER the change is committed, on the thread
- * that made the change (the one that called ykien_*), before that call returns;
+ * that committed it (the one that called ykien_*), before that call returns;
  * once per table touched. The callback may call this API (also on the same
- * database) — no lock is held. After ykien_changes_apply the ids are those of
- * every incoming row, some of which may not have changed. */
+ * database) — no lock is held. The ids are those of the rows the write changed
+ * (as the engine tells: the cells that won in a merge, the conflict records made). */
 typedef void (*ykien_observer_fn)(const char *table, const char *const *ids, size_t count, void *ctx);
 
 /* Registers `fn` for the changes made through this handle. `*out_id` (may be NULL)
@@ -329,7 +329,7 @@ typedef struct ykien_apply_options {
 /* Merges changes in one transaction: all or nothing; replaying changes nothing.
  * `changes_json`: what ykien_changes_export returned, or a bare array of changes.
  * `*out_json` (may be NULL): {"applied","ignored","conflicts","max_hlc"}.
- * Observers hear of every incoming row after the commit.
+ * Observers hear of the rows it changed after the commit.
  * Errors: EINVALID (err->field like "changes[3].hlc"), ECORRUPT (not JSON),
  * ESTATE, ESTORAGE. */
 YKIEN_API int ykien_changes_apply(char **out_json, ykien_db *db, const char *changes_json,

@@ -26,7 +26,7 @@ extern "C" {
 YKIEN_API int ykien_bundle_set_name(ykien_db *db, const char *name, ykien_error *err) {
   return guard("ykien_bundle_set_name", err, [&]() -> Status {
     YKIEN_TRY(need(name, "name"));
-    return with_db(db, [&](Database &d, Touched &) { return sync::set_bundle_name(d, name); });
+    return with_db(db, [&](Database &d) { return sync::set_bundle_name(d, name); });
   });
 }
 
@@ -35,7 +35,7 @@ YKIEN_API int ykien_bundle_export(char **out_json, ykien_db *db, const char *pee
   return guard_out("ykien_bundle_export", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(peer, "peer"));
     YKIEN_TRY(need(path, "path"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       sync::BundleExportOptions o;
       o.on_progress = progress_for(progress, ctx);
       auto r = sync::export_bundle(d, peer, path, o);
@@ -57,21 +57,11 @@ YKIEN_API int ykien_bundle_import(char **out_json, ykien_db *db, const char *pat
                                   void *ctx, ykien_error *err) {
   return guard_out("ykien_bundle_import", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(path, "path"));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       sync::BundleImportOptions o;
       o.on_progress = progress_for(progress, ctx);
-      bool brought = false;
-      o.on_applied = [&](const std::vector<Change> &changes) {
-        for (const auto &c : changes) t.add(c.table, c.id);
-        brought = true;
-      };
       auto r = sync::import_bundle(d, path, o);
       if (!r) return r.status();
-      if (brought && r->conflicts > 0) {
-        if (auto open = d.list_conflicts(true); open.ok()) {
-          for (const auto &c : *open) t.add("conflicts", c.id);
-        }
-      }
       return put(out_json, dump({{"from", r->peer},
                                  {"for", r->manifest.for_peer},
                                  {"changes", r->manifest.changes},

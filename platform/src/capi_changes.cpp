@@ -23,7 +23,7 @@ YKIEN_API int ykien_changes_export(char **out_json, ykien_db *db, int64_t cursor
       o.exclude_origin = opt(options->exclude_origin);
       o.include_confidential = options->include_confidential != 0;
     }
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.export_changes(cursor, o);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -43,18 +43,9 @@ YKIEN_API int ykien_changes_apply(char **out_json, ykien_db *db, const char *cha
     }
     std::vector<Change> changes;
     YKIEN_TRY(decode_changes(changes_json, &changes));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.apply_changes(changes, o);
       if (!r) return r.status();
-      // The engine does not say which cells won: name every incoming row.
-      if (r->applied > 0) {
-        for (const auto &c : changes) t.add(c.table, c.id);
-      }
-      if (r->conflicts > 0) {
-        if (auto open = d.list_conflicts(true); open.ok()) {
-          for (const auto &c : *open) t.add("conflicts", c.id);
-        }
-      }
       return put(out_json, encode(*r));
     });
   });
@@ -64,7 +55,7 @@ YKIEN_API int ykien_changes_cursor(int64_t *out, ykien_db *db, ykien_error *err)
   if (out != nullptr) *out = 0;
   return guard("ykien_changes_cursor", err, [&]() -> Status {
     YKIEN_TRY(need(out, "out"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       *out = d.current_cursor();
       return {};
     });
@@ -74,7 +65,7 @@ YKIEN_API int ykien_changes_cursor(int64_t *out, ykien_db *db, ykien_error *err)
 YKIEN_API int ykien_conflict_list(char **out_json, ykien_db *db, int open_only, ykien_error *err) {
   return guard_out("ykien_conflict_list", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.list_conflicts(open_only != 0);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -88,18 +79,8 @@ YKIEN_API int ykien_conflict_resolve(ykien_db *db, const char *conflict_id, cons
     YKIEN_TRY(need(conflict_id, "conflict_id"));
     YKIEN_TRY(need(value_json, "value_json"));
     YKIEN_TRY(check_json_value(value_json, "value_json"));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
-      return d.batch([&]() -> Status {
-        // Find the cell first, so observers hear of the row the resolution rewrites.
-        if (auto open = d.list_conflicts(true); open.ok()) {
-          for (const auto &c : *open) {
-            if (c.id == conflict_id) t.add(c.table, c.row_id);
-          }
-        }
-        YKIEN_TRY(d.resolve_conflict(conflict_id, value_json, opt(by)));
-        t.add("conflicts", conflict_id);
-        return {};
-      });
+    return with_db(db, [&](Database &d) -> Status {
+      return d.resolve_conflict(conflict_id, value_json, opt(by));
     });
   });
 }

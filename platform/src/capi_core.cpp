@@ -150,16 +150,8 @@ Status check_version(unsigned int version, unsigned int current, const char *fie
   return {};
 }
 
-void Touched::add(const std::string &table, const std::string &id) {
-  auto it = std::find_if(tables_.begin(), tables_.end(), [&](const auto &t) { return t.first == table; });
-  if (it == tables_.end()) {
-    tables_.push_back({table, {id}});
-  } else if (std::find(it->second.begin(), it->second.end(), id) == it->second.end()) {
-    it->second.push_back(id);
-  }
-}
-
-void DbState::notify(const Touched &touched) noexcept {
+void DbState::rows_changed(const std::string &table, const std::vector<std::string> &rows,
+                           const std::string &) noexcept {
   try {
     std::vector<std::shared_ptr<Observer>> snapshot;
     {
@@ -167,21 +159,30 @@ void DbState::notify(const Touched &touched) noexcept {
       for (const auto &[id, o] : observers) snapshot.push_back(o);
     }
     if (snapshot.empty()) return;
-    for (const auto &[table, ids] : touched.tables()) {
-      std::vector<const char *> ptrs;
-      ptrs.reserve(ids.size());
-      for (const auto &id : ids) ptrs.push_back(id.c_str());
-      for (const auto &o : snapshot) {
-        try {
-          o->fn(table.c_str(), ptrs.data(), ptrs.size(), o->ctx);
-        } catch (...) {
-          log(YKIEN_LOG_WARN, "an observer callback threw; ignored");
-        }
+    std::vector<const char *> ptrs;
+    ptrs.reserve(rows.size());
+    for (const auto &id : rows) ptrs.push_back(id.c_str());
+    for (const auto &o : snapshot) {
+      try {
+        o->fn(table.c_str(), ptrs.data(), ptrs.size(), o->ctx);
+      } catch (...) {
+        log(YKIEN_LOG_WARN, "an observer callback threw; ignored");
       }
     }
   } catch (...) {
     log(YKIEN_LOG_ERROR, "observers could not be notified (out of memory)");
   }
+}
+
+void DbState::listen(bool on) {
+  if (on == listening_ || !db) return;
+  if (on) db->replica().add_observer(this);
+  else db->replica().remove_observer(this);
+  listening_ = on;
+}
+
+DbState::~DbState() {
+  if (listening_ && db) db->replica().remove_observer(this);
 }
 
 ykien_db *register_db(std::shared_ptr<DbState> state) {
@@ -296,14 +297,14 @@ YKIEN_API void ykien_db_close(ykien_db *db) {
 YKIEN_API int ykien_db_site_id(char **out, ykien_db *db, ykien_error *err) {
   return guard_out("ykien_db_site_id", out, err, [&]() -> Status {
     YKIEN_TRY(need(out, "out"));
-    return with_db(db, [&](Database &d, Touched &) { return put(out, site_to_string(d.site_id())); });
+    return with_db(db, [&](Database &d) { return put(out, site_to_string(d.site_id())); });
   });
 }
 
 YKIEN_API int ykien_db_state_hash(char **out, ykien_db *db, ykien_error *err) {
   return guard_out("ykien_db_state_hash", out, err, [&]() -> Status {
     YKIEN_TRY(need(out, "out"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto h = d.state_hash();
       if (!h) return h.status();
       return put(out, *h);
@@ -324,6 +325,7 @@ YKIEN_API int ykien_observer_add(uint64_t *out_id, ykien_db *db, ykien_observer_
     std::lock_guard<std::mutex> lock(state->mu);
     uint64_t id = state->next_observer++;
     state->observers.emplace(id, std::move(o));
+    state->listen(true);
     if (out_id != nullptr) *out_id = id;
     return {};
   });
@@ -343,6 +345,7 @@ YKIEN_API int ykien_observer_remove(ykien_db *db, uint64_t id, ykien_error *err)
       if (it == state->observers.end()) return {ErrorCode::not_found, "no observer with this id"};
       removed = std::move(it->second);
       state->observers.erase(it);
+      state->listen(!state->observers.empty());
     }
     return {};
   });

@@ -16,6 +16,7 @@
 
 #include "ykien.h"
 #include "ykien/database.h"
+#include "ykien/replica.h"
 #include "ykien/status.h"
 
 namespace ykien::capi {
@@ -77,16 +78,6 @@ Status check_version(unsigned int version, unsigned int current, const char *fie
 
 // ---- Handles ----
 // Rows a call changed, per table, in order, without duplicates.
-class Touched {
- public:
-  void add(const std::string &table, const std::string &id);
-  bool empty() const { return tables_.empty(); }
-  const std::vector<std::pair<std::string, std::vector<std::string>>> &tables() const { return tables_; }
-
- private:
-  std::vector<std::pair<std::string, std::vector<std::string>>> tables_;
-};
-
 struct Observer {
   ykien_observer_fn fn = nullptr;
   ykien_release_fn release = nullptr;
@@ -102,7 +93,7 @@ struct Observer {
 // What a ykien_db handle stands for. Kept alive by the registry while the handle
 // is open and by every call in progress, so closing never pulls the database out
 // from under another thread.
-struct DbState {
+struct DbState final : ChangeObserver {
   std::unique_ptr<Database> db;
   std::string path;
   std::atomic<bool> closed{false};  // set by ykien_db_close (a sync may outlive the handle)
@@ -111,8 +102,17 @@ struct DbState {
   std::map<uint64_t, std::shared_ptr<Observer>> observers;  // guarded by mu
   uint64_t next_observer = 1;                               // guarded by mu
 
-  // Calls the observers (no lock held while they run).
-  void notify(const Touched &touched) noexcept;
+  // The engine tells which rows each committed write changed (ykien/replica.h);
+  // this listens while the handle has observers and calls them, no lock held.
+  void rows_changed(const std::string &table, const std::vector<std::string> &rows,
+                    const std::string &origin) noexcept override;
+  // Adds or removes this from the engine's observers as the first observer comes
+  // or the last goes.
+  void listen(bool on);
+  ~DbState() override;
+
+ private:
+  bool listening_ = false;  // guarded by mu
 };
 
 // Registers a new handle for `state`.
@@ -123,16 +123,13 @@ std::shared_ptr<DbState> unregister_db(ykien_db *db) noexcept;
 // closed (or never opened).
 Status lookup_db(ykien_db *db, std::shared_ptr<DbState> *out);
 
-// Runs `body(Database&, Touched&)` on an open handle; after it succeeds (its
-// writes committed), tells the observers about the rows it touched.
+// Runs `body(Database&)` on an open handle. Observers hear of its writes from the
+// engine, once they commit.
 template <typename F>
 Status with_db(ykien_db *db, F &&body) {
   std::shared_ptr<DbState> state;
   YKIEN_TRY(lookup_db(db, &state));
-  Touched touched;
-  Status s = body(*state->db, touched);
-  if (s.ok() && !touched.empty()) state->notify(touched);
-  return s;
+  return body(*state->db);
 }
 
 }  // namespace ykien::capi

@@ -1,39 +1,10 @@
 // The C API's domain calls: units, meetings, opinions, responses, visits, reports.
-#include <set>
-
 #include "capi_internal.h"
 #include "json_codec.h"
 
 using namespace ykien;
 using namespace ykien::capi;
 
-namespace {
-
-// Runs `op` (which changes an opinion's status) in one transaction with a look at
-// the status history before and after, so observers learn the new history rows.
-template <typename F>
-Status with_history(Database &d, Touched &t, const std::string &opinion_id, F &&op) {
-  return d.batch([&]() -> Status {
-    std::set<std::string> before;
-    if (auto h = d.status_history(opinion_id); h.ok()) {
-      for (const auto &e : *h) before.insert(e.id);
-    }
-    YKIEN_TRY(op());
-    auto after = d.status_history(opinion_id);
-    if (!after) return after.status();
-    bool moved = false;
-    for (const auto &e : *after) {
-      if (before.count(e.id) == 0) {
-        t.add("status_history", e.id);
-        moved = true;
-      }
-    }
-    if (moved) t.add("opinions", opinion_id);
-    return {};
-  });
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -44,10 +15,9 @@ YKIEN_API int ykien_unit_create(char **out_json, ykien_db *db, const char *unit_
     YKIEN_TRY(need(unit_json, "unit_json"));
     Unit u;
     YKIEN_TRY(decode_unit(unit_json, &u));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.create_unit(std::move(u));
       if (!r) return r.status();
-      t.add("units", r->id);
       return put(out_json, encode(*r));
     });
   });
@@ -57,7 +27,7 @@ YKIEN_API int ykien_unit_get(char **out_json, ykien_db *db, const char *id, ykie
   return guard_out("ykien_unit_get", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
     YKIEN_TRY(need(id, "id"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.get_unit(id);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -68,7 +38,7 @@ YKIEN_API int ykien_unit_get(char **out_json, ykien_db *db, const char *id, ykie
 YKIEN_API int ykien_unit_list(char **out_json, ykien_db *db, const char *parent_id, ykien_error *err) {
   return guard_out("ykien_unit_list", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.list_units(opt(parent_id));
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -83,10 +53,9 @@ YKIEN_API int ykien_meeting_create(char **out_json, ykien_db *db, const char *me
     YKIEN_TRY(need(meeting_json, "meeting_json"));
     Meeting m;
     YKIEN_TRY(decode_meeting(meeting_json, &m));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.create_meeting(std::move(m));
       if (!r) return r.status();
-      t.add("meetings", r->id);
       return put(out_json, encode(*r));
     });
   });
@@ -96,7 +65,7 @@ YKIEN_API int ykien_meeting_get(char **out_json, ykien_db *db, const char *id, y
   return guard_out("ykien_meeting_get", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
     YKIEN_TRY(need(id, "id"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.get_meeting(id);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -111,10 +80,9 @@ YKIEN_API int ykien_meeting_update(char **out_json, ykien_db *db, const char *id
     YKIEN_TRY(need(patch_json, "patch_json"));
     MeetingPatch patch;
     YKIEN_TRY(decode_meeting_patch(patch_json, &patch));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.update_meeting(id, patch);
       if (!r) return r.status();
-      t.add("meetings", r->id);
       return put(out_json, encode(*r));
     });
   });
@@ -124,10 +92,9 @@ YKIEN_API int ykien_meeting_close(char **out_json, ykien_db *db, const char *id,
                                   const char *conclusion, const char *closed_at, ykien_error *err) {
   return guard_out("ykien_meeting_close", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(id, "id"));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.close_meeting(id, attendance, opt(conclusion), opt(closed_at));
       if (!r) return r.status();
-      t.add("meetings", r->id);
       return put(out_json, encode(*r));
     });
   });
@@ -137,7 +104,7 @@ YKIEN_API int ykien_meeting_list(char **out_json, ykien_db *db, const char *scop
                                  ykien_error *err) {
   return guard_out("ykien_meeting_list", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.list_meetings(opt(scope), opt(from), opt(to));
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -148,9 +115,8 @@ YKIEN_API int ykien_meeting_list(char **out_json, ykien_db *db, const char *scop
 YKIEN_API int ykien_meeting_delete(ykien_db *db, const char *id, ykien_error *err) {
   return guard("ykien_meeting_delete", err, [&]() -> Status {
     YKIEN_TRY(need(id, "id"));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       YKIEN_TRY(d.delete_meeting(id));
-      t.add("meetings", id);
       return {};
     });
   });
@@ -163,10 +129,9 @@ YKIEN_API int ykien_opinion_record(char **out_json, ykien_db *db, const char *op
     YKIEN_TRY(need(opinion_json, "opinion_json"));
     Opinion o;
     YKIEN_TRY(decode_opinion(opinion_json, &o));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.record_opinion(std::move(o));
       if (!r) return r.status();
-      t.add("opinions", r->id);
       return put(out_json, encode(*r));
     });
   });
@@ -176,7 +141,7 @@ YKIEN_API int ykien_opinion_get(char **out_json, ykien_db *db, const char *id, y
   return guard_out("ykien_opinion_get", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
     YKIEN_TRY(need(id, "id"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.get_opinion(id);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -191,10 +156,9 @@ YKIEN_API int ykien_opinion_update(char **out_json, ykien_db *db, const char *id
     YKIEN_TRY(need(patch_json, "patch_json"));
     OpinionPatch patch;
     YKIEN_TRY(decode_opinion_patch(patch_json, &patch));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.update_opinion(id, patch);
       if (!r) return r.status();
-      t.add("opinions", r->id);
       return put(out_json, encode(*r));
     });
   });
@@ -207,16 +171,10 @@ YKIEN_API int ykien_opinion_change_status(char **out_json, ykien_db *db, const c
     YKIEN_TRY(need(update_json, "update_json"));
     StatusUpdate update;
     YKIEN_TRY(decode_status_update(update_json, &update));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
-      std::string result;
-      YKIEN_TRY(with_history(d, t, id, [&]() -> Status {
-        auto r = d.change_status(id, update);
-        if (!r) return r.status();
-        t.add("opinions", r->id);
-        result = encode(*r);
-        return {};
-      }));
-      return put(out_json, result);
+    return with_db(db, [&](Database &d) -> Status {
+      auto r = d.change_status(id, update);
+      if (!r) return r.status();
+      return put(out_json, encode(*r));
     });
   });
 }
@@ -227,16 +185,10 @@ YKIEN_API int ykien_opinion_assign(char **out_json, ykien_db *db, const char *id
     YKIEN_TRY(need(id, "id"));
     YKIEN_TRY(need(department, "department"));
     YKIEN_TRY(need(due_date, "due_date"));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
-      std::string result;
-      YKIEN_TRY(with_history(d, t, id, [&]() -> Status {
-        auto r = d.assign_opinion(id, department, due_date, opt(by));
-        if (!r) return r.status();
-        t.add("opinions", r->id);
-        result = encode(*r);
-        return {};
-      }));
-      return put(out_json, result);
+    return with_db(db, [&](Database &d) -> Status {
+      auto r = d.assign_opinion(id, department, due_date, opt(by));
+      if (!r) return r.status();
+      return put(out_json, encode(*r));
     });
   });
 }
@@ -246,7 +198,7 @@ YKIEN_API int ykien_opinion_list(char **out_json, ykien_db *db, const char *filt
     YKIEN_TRY(need(out_json, "out_json"));
     OpinionFilter filter;
     if (filter_json != nullptr) YKIEN_TRY(decode_opinion_filter(filter_json, &filter));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.list_opinions(filter);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -262,7 +214,7 @@ YKIEN_API int ykien_opinion_search(char **out_json, ykien_db *db, const char *te
     OpinionFilter filter;
     if (filter_json != nullptr) YKIEN_TRY(decode_opinion_filter(filter_json, &filter));
     filter.text = text;
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.list_opinions(filter);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -274,7 +226,7 @@ YKIEN_API int ykien_opinion_history(char **out_json, ykien_db *db, const char *i
   return guard_out("ykien_opinion_history", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
     YKIEN_TRY(need(id, "id"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.status_history(id);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -285,9 +237,8 @@ YKIEN_API int ykien_opinion_history(char **out_json, ykien_db *db, const char *i
 YKIEN_API int ykien_opinion_delete(ykien_db *db, const char *id, ykien_error *err) {
   return guard("ykien_opinion_delete", err, [&]() -> Status {
     YKIEN_TRY(need(id, "id"));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       YKIEN_TRY(d.delete_opinion(id));
-      t.add("opinions", id);
       return {};
     });
   });
@@ -301,16 +252,10 @@ YKIEN_API int ykien_response_add(char **out_json, ykien_db *db, const char *resp
     Response resp;
     YKIEN_TRY(decode_response(response_json, &resp));
     std::string opinion_id = resp.opinion_id;
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
-      std::string result;
-      YKIEN_TRY(with_history(d, t, opinion_id, [&]() -> Status {
-        auto r = d.add_response(std::move(resp));
-        if (!r) return r.status();
-        t.add("responses", r->id);
-        result = encode(*r);
-        return {};
-      }));
-      return put(out_json, result);
+    return with_db(db, [&](Database &d) -> Status {
+      auto r = d.add_response(std::move(resp));
+      if (!r) return r.status();
+      return put(out_json, encode(*r));
     });
   });
 }
@@ -319,7 +264,7 @@ YKIEN_API int ykien_response_list(char **out_json, ykien_db *db, const char *opi
   return guard_out("ykien_response_list", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(out_json, "out_json"));
     YKIEN_TRY(need(opinion_id, "opinion_id"));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.list_responses(opinion_id);
       if (!r) return r.status();
       return put(out_json, encode(*r));
@@ -334,10 +279,9 @@ YKIEN_API int ykien_support_visit_record(char **out_json, ykien_db *db, const ch
     YKIEN_TRY(need(visit_json, "visit_json"));
     SupportVisit v;
     YKIEN_TRY(decode_support_visit(visit_json, &v));
-    return with_db(db, [&](Database &d, Touched &t) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.record_support_visit(std::move(v));
       if (!r) return r.status();
-      t.add("support_visits", r->id);
       return put(out_json, encode(*r));
     });
   });
@@ -350,7 +294,7 @@ YKIEN_API int ykien_report_get(char **out_json, ykien_db *db, const char *reques
     YKIEN_TRY(need(out_json, "out_json"));
     ReportRequest request;
     if (request_json != nullptr) YKIEN_TRY(decode_report_request(request_json, &request));
-    return with_db(db, [&](Database &d, Touched &) -> Status {
+    return with_db(db, [&](Database &d) -> Status {
       auto r = d.report(request);
       if (!r) return r.status();
       return put(out_json, encode(*r));

@@ -155,18 +155,6 @@ Status sync_open_db(const SyncState &state) {
   return {};
 }
 
-// Rows changed since `cursor` (pulled by the sync), for the observers.
-void collect_changed_rows(Database &db, int64_t cursor, Touched *touched) {
-  ExportOptions eo;
-  for (int guard_rounds = 0; guard_rounds < 10000; ++guard_rounds) {
-    auto batch = db.export_changes(cursor, eo);
-    if (!batch.ok()) return;
-    for (const auto &c : batch->changes) touched->add(c.table, c.id);
-    if (!batch->more || batch->next_cursor <= cursor) return;
-    cursor = batch->next_cursor;
-  }
-}
-
 }  // namespace
 
 extern "C" {
@@ -262,12 +250,9 @@ YKIEN_API int ykien_sync_run(char **out_json, ykien_sync *s, ykien_progress_fn p
     YKIEN_TRY(sync_open_db(*state));
     std::unique_lock<std::mutex> lock(state->run_mu, std::try_to_lock);
     if (!lock.owns_lock()) return {ErrorCode::invalid_state, "a sync is already running on this handle"};
-    Database &db = *state->db->db;
-    int64_t cursor_before = db.current_cursor();
-    int64_t pulled = 0;
-    // The client's options hold the progress callback for this run only.
+    // The client's options hold the progress callback for this run only. Observers
+    // hear of each pulled batch from the engine as it commits.
     state->on_progress = [&](const sync::SyncProgress &p) {
-      pulled = p.pulled;
       if (log_enabled(YKIEN_LOG_DEBUG)) log(YKIEN_LOG_DEBUG, "sync progress: " + progress_json(p).dump());
       if (progress == nullptr) return;
       ykien_sync_progress cp{p.phase.c_str(), p.pushed,         p.pulled,     p.refused,
@@ -276,13 +261,6 @@ YKIEN_API int ykien_sync_run(char **out_json, ykien_sync *s, ykien_progress_fn p
     };
     auto report = state->client->sync();
     state->on_progress = nullptr;
-    if (report.ok()) pulled = report->pulled;
-    if (pulled > 0) {
-      // Tell observers about what the pull brought, even when the sync failed later.
-      Touched touched;
-      collect_changed_rows(db, cursor_before, &touched);
-      if (!touched.empty()) state->db->notify(touched);
-    }
     if (!report) return report.status();
     nlohmann::json j = progress_json(*report);
     j["retries"] = report->retries;

@@ -1,6 +1,5 @@
 #include "admin.h"
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -86,11 +85,14 @@ Status read_rows(const std::string &path, std::vector<UnitRow> *rows) {
   return {};
 }
 
-Result<UnitImport> import_rows(Database &db, const std::vector<UnitRow> &rows) {
+// Units are made by the replication core on either backend (Replica::create_unit).
+Result<UnitImport> import_rows(Replica &replica, const std::vector<UnitRow> &rows) {
   UnitImport result;
   for (const auto &row : rows) {
     std::string scope = row.parent.empty() ? row.code : row.parent + "/" + row.code;
-    if (db.find_unit_by_scope(scope).ok()) {
+    auto exists = replica.has_unit(scope);
+    if (!exists.ok()) return exists.status();
+    if (*exists) {
       result.existing++;
       continue;
     }
@@ -99,69 +101,16 @@ Result<UnitImport> import_rows(Database &db, const std::vector<UnitRow> &rows) {
     unit.name = row.name;
     unit.kind = row.kind;
     if (!row.parent.empty()) {
-      auto parent = db.find_unit_by_scope(row.parent);
+      auto parent = replica.find_unit_by_scope(row.parent);
       if (!parent.ok()) {
+        if (parent.status().code() != ErrorCode::not_found) return parent.status();
         return Status(ErrorCode::not_found, "unit " + scope + ": no parent unit " + row.parent + " (list parents first)");
       }
       unit.parent_id = parent->id;
     }
-    auto created = db.create_unit(unit);
+    auto created = replica.create_unit(unit);
     if (!created.ok()) return Status(created.status().code(), "unit " + scope + ": " + created.status().message());
     result.created++;
-  }
-  return result;
-}
-
-// Where the units are not in an engine database (PostgreSQL): a scratch engine
-// database receives the units there are, the domain code creates the new ones in it,
-// and its own changes are merged back. Units stay the engine's business.
-Result<UnitImport> import_through_scratch(Storage &storage, const std::vector<UnitRow> &rows) {
-  std::error_code ec;
-  auto dir = std::filesystem::temp_directory_path(ec) / ("ykien-units-" + new_enrollment_code());
-  if (ec || !std::filesystem::create_directories(dir, ec)) {
-    return Status(ErrorCode::storage, "cannot make a scratch directory: " + ec.message());
-  }
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() {
-      std::error_code e;
-      std::filesystem::remove_all(p, e);
-    }
-  } cleanup{dir};
-  auto scratch = Database::open((dir / "units.db").string());
-  if (!scratch.ok()) return scratch.status();
-  Database &db = **scratch;
-  constexpr const char *kFromStorage = "storage";
-  ExportOptions eo;
-  int64_t cursor = 0;
-  for (;;) {
-    auto batch = storage.export_changes(cursor, eo);
-    if (!batch.ok()) return batch.status();
-    std::vector<Change> units;
-    for (auto &c : batch->changes)
-      if (c.table == "units") units.push_back(std::move(c));
-    ApplyOptions ao;
-    ao.origin = kFromStorage;
-    if (!units.empty()) {
-      auto applied = db.apply_changes(units, ao);
-      if (!applied.ok()) return applied.status();
-    }
-    if (!batch->more || batch->next_cursor <= cursor) break;
-    cursor = batch->next_cursor;
-  }
-  const int64_t before = db.current_cursor();
-  auto result = import_rows(db, rows);
-  if (!result.ok() && db.current_cursor() == before) return result;
-  // Units made before an error are kept, as on the SQLite backend.
-  ExportOptions mine;
-  mine.limit_changes = 1 << 30;
-  mine.limit_bytes = int64_t{1} << 40;
-  mine.exclude_origin = kFromStorage;
-  auto made = db.export_changes(before, mine);
-  if (!made.ok()) return made.status();
-  if (!made->changes.empty()) {
-    auto applied = storage.apply_changes(made->changes, {});
-    if (!applied.ok()) return applied.status();
   }
   return result;
 }
@@ -175,8 +124,7 @@ Result<UnitImport> import_units(Storage &storage, const std::string &path) {
   } catch (const std::exception &e) {
     return Status(ErrorCode::invalid_argument, path + ": " + e.what());
   }
-  if (Database *db = storage.engine_database()) return import_rows(*db, rows);
-  return import_through_scratch(storage, rows);
+  return import_rows(storage.replica(), rows);
 }
 
 Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,

@@ -8,17 +8,9 @@
 namespace ykien::server {
 namespace {
 
-Result<Database *> engine_data(Storage &storage) {
-  Database *db = storage.engine_database();
-  if (db == nullptr) {
-    return Status(ErrorCode::invalid_state, "bundles need the SQLite backend (--data DIR) for now");
-  }
-  return db;
-}
-
-std::vector<std::string> server_names(const Database &db) {
+std::vector<std::string> server_names(Replica &replica) {
   std::vector<std::string> names{kServerBundleName};
-  if (auto own = sync::bundle_names(db); own.ok()) names.insert(names.end(), own->begin(), own->end());
+  if (auto own = sync::bundle_names(replica); own.ok()) names.insert(names.end(), own->begin(), own->end());
   return names;
 }
 
@@ -40,8 +32,6 @@ Result<std::optional<DeviceRecord>> find_device(Storage &storage, const std::str
 
 Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const std::string &peer,
                                                       const std::string &path, const ServerBundleExport &options) {
-  auto db = engine_data(storage);
-  if (!db) return db.status();
   YKIEN_TRY(sync::check_peer_name(peer, "for"));
   sync::BundleExportOptions eo;
   eo.self = kServerBundleName;
@@ -61,16 +51,15 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
     eo.scopes = options.scopes;
     eo.include_confidential = options.confidential;
   }
-  return sync::export_bundle(**db, peer, path, eo);
+  return sync::export_bundle(storage.replica(), peer, path, eo);
 }
 
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
                                                       const sync::BundleProgressFn &on_progress, const Clock *clock) {
-  auto db = engine_data(storage);
-  if (!db) return db.status();
+  Replica &replica = storage.replica();
   std::optional<DeviceRecord> device;
   sync::BundleImportOptions io;
-  io.self_names = server_names(**db);
+  io.self_names = server_names(replica);
   io.on_progress = on_progress;
   io.clock = clock;
   // The limit a push meets (ServerOptions::max_clock_drift_ms): a USB stick is no
@@ -101,12 +90,12 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
     *peer = device->id;  // as its pushes: pulls then leave these changes out
     return {};
   };
-  auto r = sync::import_bundle(**db, path, io);
+  auto r = sync::import_bundle(replica, path, io);
   if (!r) return r;
   // The device holds the server's changes up to the cursor it acknowledged: the
   // same acknowledgement as a pull's, which lets tombstones be purged.
   if (device && r->acknowledged) {
-    auto state = sync::bundle_peer_state(**db, device->id);
+    auto state = sync::bundle_peer_state(replica, device->id);
     if (state.ok() && state->acked > device->acked_cursor) {
       const Clock &c = clock != nullptr ? *clock : SystemClock::instance();
       YKIEN_TRY(storage.record_pull_ack(device->id, state->acked, c.now_ms()));

@@ -11,6 +11,7 @@
 
 #include "admin.h"
 #include "bundle_command.h"
+#include "conflicts_command.h"
 #include "log.h"
 #include "purge.h"
 #include "server.h"
@@ -146,9 +147,10 @@ int main(int argc, char **argv) {
   scopes_cmd->add_option("device", device_id, "device id")->required();
   scopes_cmd->add_option("--unit", scopes, "unit scope (repeatable)")->required();
 
-  admin->add_subcommand("purge", "purge tombstones every device acknowledged (server stopped)");
+  admin->add_subcommand("purge", "purge tombstones every device acknowledged");
   auto *hub_cmd = admin->add_subcommand("upstream-status", "a hub's upstream enrollment and last sync");
   auto bundle_cmd = add_bundle_commands(*admin);
+  auto conflicts_cmd = add_conflicts_commands(*admin);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -220,6 +222,8 @@ int main(int argc, char **argv) {
     }
   } else if (bundle_cmd->parsed()) {
     return run_bundle_command(*bundle_cmd, s);
+  } else if (conflicts_cmd->parsed()) {
+    return run_conflicts_command(*conflicts_cmd, s);
   } else {
     Result<int64_t> purged = purge_acknowledged_tombstones(s);
     if (!purged.ok()) return fail(purged.status());

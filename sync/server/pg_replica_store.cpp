@@ -299,18 +299,29 @@ class PgStoreTxn final : public sys::StoreTxn {
                       {u64(stamp.raw())}, "remember the greatest stamp");
   }
 
-  Result<std::string> setting(const std::string &key) override {
-    auto r = lease_.exec("SELECT value FROM settings WHERE key = $1", {key}, "read a setting");
+  Result<Hlc> remote_stamp() override {
+    auto r = lease_.exec("SELECT value FROM counters WHERE name = 'max_remote_hlc'", {}, "read the greatest stamp");
     if (!r.ok()) return r.status();
-    return PQntuples(r->get()) == 0 ? std::string() : text_at(r->get(), 0, 0);
+    return PQntuples(r->get()) == 0 ? Hlc() : hlc_at(r->get(), 0, 0);
   }
+
+  Result<std::string> meta(const std::string &key) override { return read_text("meta", key); }
+
+  Status set_meta(const std::string &key, const std::string &value) override {
+    YKIEN_TRY(writes_allowed());
+    return write_text("meta", key, value);
+  }
+
+  Result<std::string> setting(const std::string &key) override { return read_text("settings", key); }
 
   Status set_setting(const std::string &key, const std::string &value) override {
     YKIEN_TRY(writes_allowed());
-    return lease_.run("INSERT INTO settings(key, value) VALUES($1, $2) ON CONFLICT (key) "
-                      "DO UPDATE SET value = EXCLUDED.value",
-                      {key, value}, "write a setting");
+    return write_text("settings", key, value);
   }
+
+  void after_commit(std::function<void()> fn) override { committed_.push_back(std::move(fn)); }
+  // What after_commit queued: the caller runs it once the transaction committed.
+  std::vector<std::function<void()>> take_after_commit() { return std::move(committed_); }
 
   // Raises the counter to the last position given out; before the commit.
   Status finish() {
@@ -319,6 +330,19 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
  private:
+  // A value of a key/value table (settings, meta); "" when unset.
+  Result<std::string> read_text(const std::string &table, const std::string &key) {
+    auto r = lease_.exec("SELECT value FROM " + table + " WHERE key = $1", {key}, "read a setting");
+    if (!r.ok()) return r.status();
+    return PQntuples(r->get()) == 0 ? std::string() : text_at(r->get(), 0, 0);
+  }
+
+  Status write_text(const std::string &table, const std::string &key, const std::string &value) {
+    return lease_.run("INSERT INTO " + table + "(key, value) VALUES($1, $2) ON CONFLICT (key) "
+                      "DO UPDATE SET value = EXCLUDED.value",
+                      {key, value}, "write a setting");
+  }
+
   Status writes_allowed() const {
     if (writable_) return Status::Ok();
     return Status(ErrorCode::internal, "a write was attempted in a read transaction");
@@ -367,6 +391,7 @@ class PgStoreTxn final : public sys::StoreTxn {
   Lease &lease_;
   bool writable_;
   int64_t seq_ = -1;  // the last position given out in this transaction; -1 before the first
+  std::vector<std::function<void()>> committed_;
 };
 
 }  // namespace
@@ -380,7 +405,9 @@ Status PgReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body)
   PgStoreTxn t(*this, *lease, true);
   YKIEN_TRY(body(t));
   YKIEN_TRY(t.finish());
-  return txn.commit();
+  YKIEN_TRY(txn.commit());
+  for (auto &fn : t.take_after_commit()) fn();
+  return Status::Ok();
 }
 
 Status PgReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) {

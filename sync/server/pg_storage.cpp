@@ -5,7 +5,6 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +12,7 @@
 #include "pg_replica_store.h"
 #include "storage.h"
 #include "ykien/sync/tuning.h"
+#include "ykien/uuid.h"
 
 namespace ykien::server {
 namespace {
@@ -71,9 +71,11 @@ CREATE TABLE enrollment_codes(
     R"sql(
 CREATE INDEX cells_scope_seq ON cells(scope COLLATE "C", seq);
 )sql",
-    // A hub on PostgreSQL keeps its upstream cursors and token here.
+    // A hub on PostgreSQL keeps its upstream cursors and token in settings; the
+    // replica's own bookkeeping (clock offset, last stamp) in meta.
     R"sql(
 CREATE TABLE settings(key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE meta(key text PRIMARY KEY, value text NOT NULL);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kSteps));
@@ -110,20 +112,12 @@ DeviceRecord read_device(PGresult *r, int row) {
   return d;
 }
 
-SiteId random_site() {
-  std::random_device rd;
-  SiteId s = 0;
-  while (s == 0) s = (uint64_t{rd()} << 32) ^ uint64_t{rd()};
-  return s;
-}
-
 class PgStorage final : public Storage {
  public:
   PgStorage(std::unique_ptr<pg::Pool> pool, const Clock &clock)
-      : pool_(std::move(pool)), store_(*pool_), hlc_(clock), replica_(store_, hlc_, random_site()) {}
+      : pool_(std::move(pool)), store_(*pool_), clock_(clock), hlc_(clock_), replica_(store_, clock_, hlc_, new_site_id()) {}
 
   Replica &replica() override { return replica_; }
-  Database *engine_database() override { return nullptr; }
 
   Status migrate() {
     auto lease = pool_->acquire();
@@ -244,6 +238,7 @@ class PgStorage final : public Storage {
  private:
   std::unique_ptr<pg::Pool> pool_;
   PgReplicaStore store_;
+  OffsetClock clock_;
   HlcGenerator hlc_;  // stamps of what this process writes itself (conflict resolutions)
   Replica replica_;
 };
@@ -255,6 +250,7 @@ Result<std::unique_ptr<Storage>> open_postgres_storage(const std::string &connin
   if (!pool.ok()) return pool.status();
   auto storage = std::make_unique<PgStorage>(std::move(*pool), clock != nullptr ? *clock : SystemClock::instance());
   YKIEN_TRY(storage->migrate());
+  YKIEN_TRY(storage->replica().load_clock());
   return std::unique_ptr<Storage>(std::move(storage));
 }
 

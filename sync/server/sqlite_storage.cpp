@@ -107,7 +107,6 @@ class SqliteStorage final : public Storage {
   SqliteStorage(const SqliteStorage &) = delete;
   SqliteStorage &operator=(const SqliteStorage &) = delete;
 
-  Database *engine_database() override { return data_.get(); }
 
   Replica &replica() override { return data_->replica(); }
 
@@ -229,15 +228,6 @@ class SqliteStorage final : public Storage {
 };
 
 }  // namespace
-
-Database &Storage::data() {
-  Database *db = engine_database();
-  if (db == nullptr) {
-    std::fputs("ykien-server: this storage backend has no engine database (a SQLite-only path was taken)\n", stderr);
-    std::abort();
-  }
-  return *db;
-}
 
 bool scope_covers(const std::vector<std::string> &scopes, const std::string &row_scope) {
   return scope_within(row_scope, scopes);

@@ -39,13 +39,6 @@ class Storage {
   // Borrowed, valid while the storage is open.
   virtual Replica &replica() = 0;
 
-  // The replicated data as an engine database (SQLite backend), or null.
-  // Borrowed, valid while the storage is open.
-  virtual Database *engine_database() = 0;
-  // *engine_database(), for code that only runs on the SQLite backend. Aborts with a
-  // message on a backend without one.
-  Database &data();
-
   // Shorthands for replica()'s calls.
   Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
     return replica().apply_changes(changes, options);

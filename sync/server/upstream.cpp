@@ -36,8 +36,8 @@ int64_t to_int(const std::string &text) {
   }
 }
 
-std::string setting(Database &db, const char *key) {
-  auto v = db.get_setting(key);
+std::string setting(Replica &db, const char *key) {
+  auto v = db.setting(key);
   return v.ok() ? *v : std::string();
 }
 
@@ -58,7 +58,7 @@ std::string join(const std::vector<std::string> &v) {
 }
 
 // The stored state of a data database (no network).
-UpstreamState stored_state(Database &db) {
+UpstreamState stored_state(Replica &db) {
   UpstreamState s;
   s.url = setting(db, kUpstreamUrl);
   s.enrolled = !setting(db, sync::keys::kToken).empty();
@@ -78,8 +78,8 @@ std::string default_device_name() {
 
 }  // namespace
 
-Upstream::Upstream(Storage &storage, Database &data, UpstreamOptions options)
-    : storage_(storage), data_(data), options_(std::move(options)) {
+Upstream::Upstream(Storage &storage, UpstreamOptions options)
+    : storage_(storage), data_(storage.replica()), options_(std::move(options)) {
   transport_ = sync::make_curl_transport(options_.transport);
   sync::SyncOptions so = options_.client;
   so.server_url = options_.url;
@@ -90,23 +90,18 @@ Upstream::Upstream(Storage &storage, Database &data, UpstreamOptions options)
 }
 
 Result<std::unique_ptr<Upstream>> Upstream::open(Storage &storage, UpstreamOptions options) {
-  Database *data = storage.engine_database();
+  Replica &data = storage.replica();
   bool asked = !options.url.empty() || !options.enroll_code.empty();
-  if (data == nullptr) {
-    if (!asked) return std::unique_ptr<Upstream>();
-    return Status::Invalid("upstream", "a hub keeps its data in SQLite (--data DIR): --upstream and --enroll-code "
-                                       "cannot be used with this storage backend");
-  }
-  std::string stored = setting(*data, kUpstreamUrl);
+  std::string stored = setting(data, kUpstreamUrl);
   if (options.url.empty()) options.url = stored;
   if (options.url.empty()) {
     if (!asked) return std::unique_ptr<Upstream>();
     return Status::Invalid("upstream", "--enroll-code needs --upstream URL (the server to enroll with)");
   }
   while (options.url.size() > 1 && options.url.back() == '/') options.url.pop_back();
-  if (options.url != stored) YKIEN_TRY(data->set_setting(kUpstreamUrl, options.url));
+  if (options.url != stored) YKIEN_TRY(data.set_setting(kUpstreamUrl, options.url));
   if (options.device_name.empty()) options.device_name = default_device_name();
-  std::unique_ptr<Upstream> up(new Upstream(storage, *data, std::move(options)));
+  std::unique_ptr<Upstream> up(new Upstream(storage, std::move(options)));
   if (up->state_.enrolled) {
     if (!up->options_.enroll_code.empty()) {
       log_line("warn", "upstream", {{"message", "already enrolled upstream as device " + up->state_.device_id +
@@ -282,16 +277,11 @@ UpstreamState Upstream::state() const {
   return s;
 }
 
-Result<UpstreamState> read_upstream_state(Storage &storage) {
-  Database *db = storage.engine_database();
-  if (db == nullptr) return UpstreamState{};
-  return stored_state(*db);
+Result<UpstreamState> read_upstream_state(Storage &storage) { return stored_state(storage.replica());
 }
 
 Status check_hub_scopes(Storage &storage, const std::vector<std::string> &scopes) {
-  Database *db = storage.engine_database();
-  if (db == nullptr) return {};
-  UpstreamState hub = stored_state(*db);
+  UpstreamState hub = stored_state(storage.replica());
   if (hub.url.empty()) return {};
   if (!hub.enrolled) {
     return {ErrorCode::invalid_state, "this server is a hub of " + hub.url +
@@ -310,9 +300,9 @@ Status check_hub_scopes(Storage &storage, const std::vector<std::string> &scopes
 }
 
 int64_t hub_pushed_cursor(Storage &storage) {
-  Database *db = storage.engine_database();
-  if (db == nullptr || setting(*db, kUpstreamUrl).empty()) return -1;
-  return to_int(setting(*db, sync::keys::kPushCursor));
+  Replica &db = storage.replica();
+  if (setting(db, kUpstreamUrl).empty()) return -1;
+  return to_int(setting(db, sync::keys::kPushCursor));
 }
 
 }  // namespace ykien::server

@@ -94,13 +94,13 @@ class Upstream {
   UpstreamState state() const;
 
  private:
-  Upstream(Storage &storage, Database &data, UpstreamOptions options);
+  Upstream(Storage &storage, UpstreamOptions options);
   void loop();
   Status enroll_locked();
   void record(const Status &outcome, const sync::SyncReport *report, int64_t ms);
 
   Storage &storage_;
-  Database &data_;
+  Replica &data_;
   UpstreamOptions options_;
   std::unique_ptr<sync::Transport> transport_;
   std::unique_ptr<sync::SyncClient> client_;

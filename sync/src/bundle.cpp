@@ -22,8 +22,8 @@ constexpr const char *kNameKey = "bundle.name";
 std::string peer_key(const std::string &peer, const char *which) { return "bundle.peer." + peer + "." + which; }
 
 // A change-log position kept in a setting; 0 when unset.
-Result<int64_t> get_cursor_setting(const Database &db, const std::string &key) {
-  auto text = db.get_setting(key);
+Result<int64_t> get_cursor_setting(Replica &db, const std::string &key) {
+  auto text = db.setting(key);
   if (!text) return text.status();
   if (text->empty()) return int64_t{0};
   try {
@@ -36,11 +36,11 @@ Result<int64_t> get_cursor_setting(const Database &db, const std::string &key) {
   }
 }
 
-Result<int64_t> get_cursor(const Database &db, const std::string &peer, const char *which) {
+Result<int64_t> get_cursor(Replica &db, const std::string &peer, const char *which) {
   return get_cursor_setting(db, peer_key(peer, which));
 }
 
-Status set_cursor(Database &db, const std::string &peer, const char *which, int64_t value) {
+Status set_cursor(Replica &db, const std::string &peer, const char *which, int64_t value) {
   return db.set_setting(peer_key(peer, which), std::to_string(value));
 }
 
@@ -49,7 +49,7 @@ void report(const BundleProgressFn &fn, const char *phase, int64_t done, int64_t
 }
 
 // Now by the clock stamps are made with: the wall clock plus the learned offset.
-int64_t corrected_now(const Database &db, const Clock *clock) {
+int64_t corrected_now(Replica &db, const Clock *clock) {
   const Clock &c = clock != nullptr ? *clock : SystemClock::instance();
   return c.now_ms() + db.clock_offset_ms();
 }
@@ -73,7 +73,7 @@ std::string describe_duration(int64_t ms) {
 
 // Every change after `from` that the export options select; `*to` gets the last
 // log position read.
-Result<std::vector<Change>> collect_changes(const Database &db, int64_t from, const ExportOptions &eo,
+Result<std::vector<Change>> collect_changes(Replica &db, int64_t from, const ExportOptions &eo,
                                             const BundleProgressFn &on_progress, int64_t *to) {
   std::vector<Change> changes;
   int64_t cursor = from;
@@ -93,7 +93,7 @@ Result<std::vector<Change>> collect_changes(const Database &db, int64_t from, co
 
 // Re-stamps own changes made while the clock ran ahead (restamp.h), never before
 // what `acked` or the push cursor says a peer holds.
-Result<int64_t> restamp_ahead(Database &db, int64_t acked, int64_t limit_ms) {
+Result<int64_t> restamp_ahead(Replica &db, int64_t acked, int64_t limit_ms) {
   auto pushed = get_cursor_setting(db, keys::kPushCursor);
   if (!pushed) return pushed.status();
   return restamp_from_first_ahead(db, std::max(acked, *pushed), limit_ms);
@@ -132,34 +132,34 @@ Status check_peer_name(const std::string &name, const std::string &field) {
   return {};
 }
 
-Result<std::string> bundle_name(const Database &db) {
-  auto name = db.get_setting(kNameKey);
+Result<std::string> bundle_name(Replica &db) {
+  auto name = db.setting(kNameKey);
   if (!name) return name.status();
   if (!name->empty()) return *name;
-  auto device = db.get_setting(keys::kDeviceId);
+  auto device = db.setting(keys::kDeviceId);
   if (!device) return device.status();
   if (!device->empty()) return *device;
   return site_to_string(db.site_id());
 }
 
-Result<std::vector<std::string>> bundle_names(const Database &db) {
+Result<std::vector<std::string>> bundle_names(Replica &db) {
   std::vector<std::string> names;
-  auto name = db.get_setting(kNameKey);
+  auto name = db.setting(kNameKey);
   if (!name) return name.status();
   if (!name->empty()) names.push_back(*name);
-  auto device = db.get_setting(keys::kDeviceId);
+  auto device = db.setting(keys::kDeviceId);
   if (!device) return device.status();
   if (!device->empty()) names.push_back(*device);
   names.push_back(site_to_string(db.site_id()));
   return names;
 }
 
-Status set_bundle_name(Database &db, const std::string &name) {
+Status set_bundle_name(Replica &db, const std::string &name) {
   YKIEN_TRY(check_peer_name(name, "name"));
   return db.set_setting(kNameKey, name);
 }
 
-Result<BundlePeerState> bundle_peer_state(const Database &db, const std::string &peer) {
+Result<BundlePeerState> bundle_peer_state(Replica &db, const std::string &peer) {
   BundlePeerState s;
   auto sent = get_cursor(db, peer, "sent");
   if (!sent) return sent.status();
@@ -173,7 +173,7 @@ Result<BundlePeerState> bundle_peer_state(const Database &db, const std::string 
   return s;
 }
 
-Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
+Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, const std::string &path,
                                          const BundleExportOptions &options) {
   YKIEN_TRY(check_peer_name(peer, "for"));
   if (path.empty()) return Status::Invalid("path", "is empty");
@@ -194,7 +194,9 @@ Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, 
   m.exporter_site = site_to_string(db.site_id());
   m.for_peer = peer;
   m.created_ms = corrected_now(db, &clock);
-  m.from_cursor = std::min(state->acked, db.current_cursor());
+  auto end = db.current_cursor();
+  if (!end) return end.status();
+  m.from_cursor = std::min(state->acked, *end);
   m.received_cursor = state->received;
   m.scopes = options.scopes;
   m.confidential = options.include_confidential;
@@ -237,7 +239,7 @@ Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> 
   return read_bundle_file(path, changes);
 }
 
-Result<BundleImportReport> import_bundle(Database &db, const std::string &path, const BundleImportOptions &options) {
+Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, const BundleImportOptions &options) {
   report(options.on_progress, "read", 0, 0);
   std::vector<Change> changes;
   auto manifest = read_bundle_file(path, &changes);
@@ -278,18 +280,19 @@ Result<BundleImportReport> import_bundle(Database &db, const std::string &path, 
   const int64_t received = r.in_sequence ? std::max(state->received, m.to_cursor) : state->received;
   // An acknowledgement beyond our own log is not ours to believe (a database
   // restored from an older copy): ignore it, so nothing goes unsent.
-  const int64_t acked = m.received_cursor <= db.current_cursor() ? std::max(state->acked, m.received_cursor)
-                                                                 : state->acked;
+  auto end = db.current_cursor();
+  if (!end) return end.status();
+  const int64_t acked = m.received_cursor <= *end ? std::max(state->acked, m.received_cursor) : state->acked;
   r.acknowledged = acked > state->acked;
 
   ApplyOptions ao;
   ao.origin = r.peer;
   ao.detect_conflicts = true;
-  Status st = db.batch([&]() -> Status {
+  Status st = db.transaction([&](Replica::Txn &txn) -> Status {
     for (int64_t done = 0; done < total;) {
       const int64_t n = std::min(tuning::kBundleApplyBatchChanges, total - done);
       std::vector<Change> step(changes.begin() + done, changes.begin() + done + n);
-      auto applied = db.apply_changes(step, ao);
+      auto applied = txn.apply_changes(step, ao);
       if (!applied) {
         Status s = applied.status();
         if (!s.field().empty() && s.field().starts_with("changes[")) {
@@ -307,8 +310,8 @@ Result<BundleImportReport> import_bundle(Database &db, const std::string &path, 
       done += n;
       report(options.on_progress, "apply", done, total);
     }
-    if (received != state->received) YKIEN_TRY(set_cursor(db, r.peer, "received", received));
-    if (acked != state->acked) YKIEN_TRY(set_cursor(db, r.peer, "acked", acked));
+    if (received != state->received) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "received"), std::to_string(received)));
+    if (acked != state->acked) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "acked"), std::to_string(acked)));
     return {};
   });
   if (!st.ok()) return st;

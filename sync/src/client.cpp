@@ -47,7 +47,10 @@ Status status_from_reply(int http_status, const std::string &body, ErrorReply *r
 }  // namespace
 
 SyncClient::SyncClient(Database &db, Transport &transport, SyncOptions options)
-    : db_(db),
+    : SyncClient(db.replica(), transport, std::move(options)) {}
+
+SyncClient::SyncClient(Replica &replica, Transport &transport, SyncOptions options)
+    : db_(replica),
       transport_(transport),
       options_(std::move(options)),
       clock_(options_.clock != nullptr ? *options_.clock : SystemClock::instance()) {
@@ -55,12 +58,12 @@ SyncClient::SyncClient(Database &db, Transport &transport, SyncOptions options)
 }
 
 bool SyncClient::enrolled() const {
-  auto token = db_.get_setting(keys::kToken);
+  auto token = db_.setting(keys::kToken);
   return token.ok() && !token->empty();
 }
 
 std::string SyncClient::device_id() const {
-  auto id = db_.get_setting(keys::kDeviceId);
+  auto id = db_.setting(keys::kDeviceId);
   return id.ok() ? *id : std::string();
 }
 
@@ -93,7 +96,7 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
   request.url = options_.server_url + path;
   request.headers = {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}};
   if (auth) {
-    auto token = db_.get_setting(keys::kToken);
+    auto token = db_.setting(keys::kToken);
     if (!token.ok()) return token.status();
     if (token->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
     request.headers.emplace_back("Authorization", "Bearer " + *token);
@@ -139,7 +142,7 @@ Status SyncClient::observe_server_time(int64_t server_time_ms, int64_t sent_ms, 
   if (std::abs(skew) <= tuning::kClockToleranceMs) return {};
   int64_t offset = db_.clock_offset_ms() + skew;
   YKIEN_TRY(db_.set_clock_offset_ms(offset));
-  auto push_cursor = db_.get_setting(keys::kPushCursor);
+  auto push_cursor = db_.setting(keys::kPushCursor);
   if (!push_cursor.ok()) return push_cursor.status();
   const int64_t pushed = parse_int(*push_cursor);
   // A clock that ran ahead: only the changes it stamped ahead take new stamps; a
@@ -190,7 +193,7 @@ Result<SyncReport> SyncClient::sync() {
 Status SyncClient::push_all(SyncReport *report) {
   int restarts = 0;
   while (report->round_trips < options_.max_round_trips) {
-    auto cursor_text = db_.get_setting(keys::kPushCursor);
+    auto cursor_text = db_.setting(keys::kPushCursor);
     if (!cursor_text.ok()) return cursor_text.status();
     int64_t cursor = parse_int(*cursor_text);
     ExportOptions eo;
@@ -267,7 +270,7 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
 
 Status SyncClient::record_refused(const std::vector<Change> &changes, const Status &why) {
   try {
-    auto existing = db_.get_setting(keys::kRefused);
+    auto existing = db_.setting(keys::kRefused);
     if (!existing.ok()) return existing.status();
     json list = existing->empty() ? json::array() : json::parse(*existing, nullptr, false);
     if (!list.is_array()) list = json::array();
@@ -287,7 +290,7 @@ Status SyncClient::record_refused(const std::vector<Change> &changes, const Stat
 
 Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
   std::vector<RefusedChange> out;
-  auto existing = db_.get_setting(keys::kRefused);
+  auto existing = db_.setting(keys::kRefused);
   if (!existing.ok()) return existing.status();
   if (existing->empty()) return out;
   try {
@@ -308,7 +311,7 @@ Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
 
 Status SyncClient::pull_all(SyncReport *report) {
   while (report->round_trips < options_.max_round_trips) {
-    auto cursor = db_.get_setting(keys::kPullCursor);
+    auto cursor = db_.setting(keys::kPullCursor);
     if (!cursor.ok()) return cursor.status();
     PullRequest request;
     request.cursor = *cursor;
@@ -322,15 +325,15 @@ Status SyncClient::pull_all(SyncReport *report) {
     YKIEN_TRY(decode(*body, &reply));
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
     // resumes without loss or duplicates).
-    YKIEN_TRY(db_.batch([&]() -> Status {
+    YKIEN_TRY(db_.transaction([&](Replica::Txn &txn) -> Status {
       if (!reply.changes.empty()) {
         ApplyOptions ao;
         ao.origin = kServerOrigin;
         ao.detect_conflicts = false;  // a compacted pull never invents conflicts
-        auto applied = db_.apply_changes(reply.changes, ao);
+        auto applied = txn.apply_changes(reply.changes, ao);
         if (!applied.ok()) return applied.status();
       }
-      return db_.set_setting(keys::kPullCursor, reply.cursor);
+      return txn.set_setting(keys::kPullCursor, reply.cursor);
     }));
     report->pulled += static_cast<int64_t>(reply.changes.size());
     YKIEN_TRY(observe_server_time(reply.server_time_ms, sent, received, report));

@@ -16,7 +16,7 @@ namespace {
 // Reading one log entry after `cursor` at a time (only after a clock fix): the
 // position just before the first entry holding this site's change stamped after
 // `limit_ms`; none if no entry does.
-Result<std::optional<int64_t>> before_first_own_stamp_after(const Database &db, int64_t cursor, SiteId site,
+Result<std::optional<int64_t>> before_first_own_stamp_after(Replica &db, int64_t cursor, SiteId site,
                                                             int64_t limit_ms) {
   ExportOptions one;
   one.limit_changes = 1;
@@ -31,7 +31,7 @@ Result<std::optional<int64_t>> before_first_own_stamp_after(const Database &db, 
 
 }  // namespace
 
-Result<int64_t> restamp_from_first_ahead(Database &db, int64_t held, int64_t limit_ms) {
+Result<int64_t> restamp_from_first_ahead(Replica &db, int64_t held, int64_t limit_ms) {
   auto from = before_first_own_stamp_after(db, held, db.site_id(), limit_ms);
   if (!from) return from.status();
   if (!from->has_value()) return int64_t{0};

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ykien/database.h"
+#include "ykien/replica.h"
 
 namespace ykien::sync {
 
@@ -18,6 +18,6 @@ bool has_own_stamp_after(const std::vector<Change> &changes, SiteId site, int64_
 // earlier change may sit at a peer whose cursor has passed it (a bundle peer, a sync
 // server), which would never be sent its new stamp (re-stamping keeps log positions).
 // The clock is monotonic, so every own change after that first one is as far ahead.
-Result<int64_t> restamp_from_first_ahead(Database &db, int64_t held, int64_t limit_ms);
+Result<int64_t> restamp_from_first_ahead(Replica &db, int64_t held, int64_t limit_ms);
 
 }  // namespace ykien::sync

@@ -68,7 +68,7 @@ class BenchServer {
     server::set_log_enabled(false);
     auto storage = server::open_sqlite_storage(dir_);
     if (!storage.ok()) die("cannot open the server data", storage.status());
-    Database &db = (*storage)->data();
+    Replica &db = (*storage)->replica();
     std::string parent;
     const char *const kinds[][2] = {{"vn", "country"}, {"79", "province"}, {"26734", "ward"}, {"ap-1", "hamlet"}};
     for (const auto &[code, kind] : kinds) {

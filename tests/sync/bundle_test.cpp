@@ -363,10 +363,8 @@ TEST_CASE("concurrent edits carried by bundles become conflicts at the importer"
 
 TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is applied as its push", "[sync][bundle]") {
   TempDir dir;
-  auto storage = server::open_sqlite_storage(dir.path());
-  REQUIRE(storage.ok());
-  server::Storage &s = **storage;
-  seed_units(s);
+  TestStorage store;  // SQLite, or PostgreSQL in sync-pg/: a province takes bundles too
+  server::Storage &s = store.storage();
   auto tablet = open_db(dir, "tablet.db", "");
   REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
   auto device = s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1);
@@ -390,8 +388,8 @@ TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is app
   REQUIRE(im.ok());
   CHECK(im->peer == "dev-1");
   CHECK(im->applied > 0);
-  CHECK(count_opinions(s.data(), kHamlet1) == 1);
-  CHECK(opinions_digest(s.data(), kHamlet1) == opinions_digest(*tablet, kHamlet1));
+  CHECK(count_opinions(store.data(), kHamlet1) == 1);
+  CHECK(opinions_digest(store.data(), kHamlet1) == opinions_digest(*tablet, kHamlet1));
   // The server's next bundle for the device leaves out what the device sent.
   auto back = server::export_server_bundle(s, "dev-1", dir.file("s2.ykb"), so);
   REQUIRE(back.ok());
@@ -405,11 +403,11 @@ TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is app
   REQUIRE(tablet->create_unit(stray).ok());
   record_in(*tablet, kHamlet1, "Hợp lệ");
   export_ok(*tablet, "server", dir.file("t2.ykb"));
-  const std::string before = hash_of(s.data());
+  const std::string before = hash_of(store.data());
   auto refused = server::import_server_bundle(s, dir.file("t2.ykb"));
   REQUIRE(!refused.ok());
   CHECK(refused.status().code() == ErrorCode::forbidden);
-  CHECK(hash_of(s.data()) == before);
+  CHECK(hash_of(store.data()) == before);
 
   // A revoked device gets no bundle and its bundles are refused.
   REQUIRE(s.revoke_device("dev-1", 2).ok());
@@ -579,10 +577,8 @@ TEST_CASE("a bundle within the drift limit is accepted, one beyond it refused un
 TEST_CASE("server admin import refuses a device's bundle stamped years ahead, like a push",
           "[sync][bundle][clock]") {
   TempDir dir;
-  auto storage = server::open_sqlite_storage(dir.path());
-  REQUIRE(storage.ok());
-  server::Storage &s = **storage;
-  seed_units(s);
+  TestStorage store;  // SQLite, or PostgreSQL in sync-pg/: a province takes bundles too
+  server::Storage &s = store.storage();
   ManualClock clock(SystemClock::instance().now_ms());
   auto tablet = open_db(dir, "tablet.db", "", &clock);
   REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
@@ -597,12 +593,12 @@ TEST_CASE("server admin import refuses a device's bundle stamped years ahead, li
   clock.advance_ms(2 * kYear);
   record_in(*tablet, kHamlet1, "đồng hồ nhanh 2 năm");
   REQUIRE(sync::export_bundle(*tablet, "server", dir.file("t.ykb"), eo).ok());
-  const std::string before = hash_of(s.data());
+  const std::string before = hash_of(store.data());
   auto refused = server::import_server_bundle(s, dir.file("t.ykb"));
   REQUIRE(!refused.ok());
   CHECK(refused.status().code() == ErrorCode::clock_drift);
   CHECK(has(refused.status().message(), "from \"dev-1\""));
-  CHECK(hash_of(s.data()) == before);
+  CHECK(hash_of(store.data()) == before);
 
   clock.set_ms(SystemClock::instance().now_ms());
   auto fixed = sync::export_bundle(*tablet, "server", dir.file("t2.ykb"), eo);
@@ -612,6 +608,6 @@ TEST_CASE("server admin import refuses a device's bundle stamped years ahead, li
   INFO(in.status().to_string());
   REQUIRE(in.ok());
   CHECK(in->peer == "dev-1");
-  CHECK(count_opinions(s.data(), kHamlet1) == 1);
-  CHECK(opinions_digest(s.data(), kHamlet1) == opinions_digest(*tablet, kHamlet1));
+  CHECK(count_opinions(store.data(), kHamlet1) == 1);
+  CHECK(opinions_digest(store.data(), kHamlet1) == opinions_digest(*tablet, kHamlet1));
 }

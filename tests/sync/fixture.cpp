@@ -11,7 +11,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <functional>
@@ -36,7 +38,7 @@ TempDir::~TempDir() {
 
 namespace {
 
-void seed_units_into(Database &db) {
+void seed_units_into(Replica &db) {
   auto make = [&](const std::string &code, const std::string &name, const std::string &kind,
                   const std::string &parent_id) {
     Unit u;
@@ -93,21 +95,7 @@ std::string pg_conninfo_or_skip() {
 
 }  // namespace
 
-void seed_units(server::Storage &storage) {
-  if (Database *db = storage.engine_database()) return seed_units_into(*db);
-  // No engine database (PostgreSQL): make the units in a scratch one and merge them in.
-  TempDir scratch_dir;
-  auto scratch = Database::open(scratch_dir.file("units.db"));
-  REQUIRE(scratch.ok());
-  seed_units_into(**scratch);
-  ExportOptions eo;
-  eo.limit_changes = 100000;
-  auto units = (*scratch)->export_changes(0, eo);
-  REQUIRE(units.ok());
-  auto applied = storage.apply_changes(units->changes, {});
-  INFO(applied.status().to_string());
-  REQUIRE(applied.ok());
-}
+void seed_units(server::Storage &storage) { seed_units_into(storage.replica()); }
 
 bool on_postgres() {
   const char *dir = std::getenv("YKIEN_TEST_PG_DIR");
@@ -138,19 +126,36 @@ std::unique_ptr<Database> snapshot_of(server::Storage &storage, const std::strin
   return std::move(*db);
 }
 
-// ---- TestServer ----
-TestServer::TestServer(server::ServerOptions options) {
-  std::signal(SIGPIPE, SIG_IGN);
+// ---- TestStorage, TestServer ----
+TestStorage::TestStorage(const Clock *clock, bool seed) {
   server::set_log_enabled(std::getenv("YKIEN_TEST_LOG") != nullptr);
   if (on_postgres()) pg_ = std::make_unique<PgTestDatabase>();
-  auto storage = pg_ ? server::open_postgres_storage(pg_->conninfo()) : server::open_sqlite_storage(dir_.path());
+  auto storage = pg_ ? server::open_postgres_storage(pg_->conninfo(), clock)
+                     : server::open_sqlite_storage(dir_.path(), clock);
   INFO(storage.status().to_string());
   REQUIRE(storage.ok());
   storage_ = std::move(*storage);
-  seed_units(*storage_);
+  if (seed) seed_units(*storage_);
+}
+
+TestStorage::~TestStorage() = default;
+
+Database &TestStorage::data() {
+  snapshot_.reset();
+  snapshot_ = snapshot_of(*storage_, dir_.file("snapshot-" + std::to_string(snapshots_++) + ".db"));
+  return *snapshot_;
+}
+
+std::vector<std::string> TestStorage::admin_args() const {
+  if (pg_) return {"--postgres", pg_->conninfo()};
+  return {"--data", dir_.path()};
+}
+
+TestServer::TestServer(server::ServerOptions options) {
+  std::signal(SIGPIPE, SIG_IGN);
   options.host = "127.0.0.1";
   options.port = 0;
-  server_ = std::make_unique<server::SyncServer>(*storage_, options);
+  server_ = std::make_unique<server::SyncServer>(store_.storage(), options);
   Status st = server_->start();
   INFO(st.to_string());
   REQUIRE(st.ok());
@@ -158,17 +163,34 @@ TestServer::TestServer(server::ServerOptions options) {
 
 TestServer::~TestServer() { server_->stop(); }
 
-Database &TestServer::data() {
-  if (Database *db = storage_->engine_database()) return *db;
-  snapshot_.reset();
-  snapshot_ = snapshot_of(*storage_, dir_.file("snapshot-" + std::to_string(snapshots_++) + ".db"));
-  return *snapshot_;
+CommandResult run_server_binary(const std::vector<std::string> &args) {
+  TempDir dir;
+  const std::string out = dir.file("out"), err = dir.file("err");
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) _exit(127);
+    std::vector<std::string> all{"ykien-server"};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char *> argv;
+    for (auto &a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(YKIEN_SERVER_BIN, argv.data());
+    _exit(127);
+  }
+  int wstatus = 0;
+  REQUIRE(waitpid(pid, &wstatus, 0) == pid);
+  auto slurp = [](const std::string &path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  return {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out), slurp(err)};
 }
 
 std::string TestServer::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
 
 std::string TestServer::code(const std::vector<std::string> &scopes) {
-  auto code = server::create_enrollment_code(*storage_, scopes, true, 3600 * 1000, SystemClock::instance());
+  auto code = server::create_enrollment_code(storage(), scopes, true, 3600 * 1000, SystemClock::instance());
   REQUIRE(code.ok());
   return *code;
 }

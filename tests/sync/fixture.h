@@ -63,26 +63,53 @@ class PgTestDatabase {
 // scopes, confidential cells included), in `path`: for hashes, counts, conflicts.
 std::unique_ptr<Database> snapshot_of(server::Storage &storage, const std::string &path);
 
+// A server's storage, units seeded, on the backend the suite runs on (on_postgres):
+// SQLite in a temporary directory or a throwaway PostgreSQL database. One fixture
+// for every test of a server's data, so each runs on both backends.
+class TestStorage {
+ public:
+  // `clock`: borrowed, the storage's clock (null = the system clock). Without
+  // `seed_units` it starts empty (a hub, which gets its units from upstream).
+  explicit TestStorage(const Clock *clock = nullptr, bool seed_units = true);
+  ~TestStorage();
+  server::Storage &storage() { return *storage_; }
+  // A fresh snapshot of its data, for reading (valid until the next call).
+  Database &data();
+  // How ykien-server's admin commands name it: {"--data", DIR} or {"--postgres", CONNINFO}.
+  std::vector<std::string> admin_args() const;
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<PgTestDatabase> pg_;  // on PostgreSQL; outlives the storage
+  std::unique_ptr<server::Storage> storage_;
+  std::unique_ptr<Database> snapshot_;
+  int snapshots_ = 0;
+};
+
 // A server running in this process on 127.0.0.1 and a free port.
 class TestServer {
  public:
   explicit TestServer(server::ServerOptions options = {});
   ~TestServer();
   std::string url() const;
-  server::Storage &storage() { return *storage_; }
-  // The server's data: its engine database (SQLite), or a fresh snapshot (PostgreSQL).
-  Database &data();
+  server::Storage &storage() { return store_.storage(); }
+  // A fresh snapshot of the server's data (either backend), for reading.
+  Database &data() { return store_.data(); }
+  std::vector<std::string> admin_args() const { return store_.admin_args(); }
   // A one-time code for these scopes.
   std::string code(const std::vector<std::string> &scopes);
 
  private:
-  TempDir dir_;
-  std::unique_ptr<PgTestDatabase> pg_;  // on PostgreSQL; outlives the storage
-  std::unique_ptr<server::Storage> storage_;
+  TestStorage store_;
   std::unique_ptr<server::SyncServer> server_;
-  std::unique_ptr<Database> snapshot_;
-  int snapshots_ = 0;
 };
+
+// The ykien-server binary run to its end: its exit status and what it printed.
+struct CommandResult {
+  int status = -1;
+  std::string out, err;
+};
+CommandResult run_server_binary(const std::vector<std::string> &args);
 
 // ykien-server as a child process (so that tests can SIGKILL it).
 class ChildServer {

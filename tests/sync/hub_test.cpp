@@ -39,7 +39,9 @@ int dead_port() {
 class Hub {
  public:
   Hub(const std::string &upstream_url, const std::string &code, int64_t interval_ms) {
-    auto storage = server::open_sqlite_storage(dir_.path());
+    // On PostgreSQL the hub keeps its data there too: a hub is any replica.
+    if (on_postgres()) pg_ = std::make_unique<PgTestDatabase>();
+    auto storage = pg_ ? server::open_postgres_storage(pg_->conninfo()) : server::open_sqlite_storage(dir_.path());
     INFO(storage.status().to_string());
     REQUIRE(storage.ok());
     storage_ = std::move(*storage);
@@ -79,7 +81,11 @@ class Hub {
   void start_upstream_thread() { upstream_->start(server_.get()); }
   server::Upstream &upstream() { return *upstream_; }
   server::Storage &storage() { return *storage_; }
-  Database &data() { return storage_->data(); }
+  // A fresh snapshot of the hub's data, for reading.
+  Database &data() {
+    snapshot_ = snapshot_of(*storage_, dir_.file("snapshot-" + std::to_string(snapshots_++) + ".db"));
+    return *snapshot_;
+  }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   Result<std::string> code(const std::vector<std::string> &scopes) {
     return server::create_enrollment_code(*storage_, scopes, true, 3600 * 1000, SystemClock::instance());
@@ -101,7 +107,10 @@ class Hub {
 
  private:
   TempDir dir_;
+  std::unique_ptr<PgTestDatabase> pg_;  // on PostgreSQL; outlives the storage
   std::unique_ptr<server::Storage> storage_;
+  std::unique_ptr<Database> snapshot_;
+  int snapshots_ = 0;
   std::unique_ptr<server::Upstream> upstream_;
   std::unique_ptr<server::SyncServer> server_;
 };
@@ -153,28 +162,27 @@ TEST_CASE("a hub enrolls devices only inside its upstream units", "[sync][hub]")
 
 TEST_CASE("a hub refuses a bad enrollment code and keeps its enrollment across restarts", "[sync][hub]") {
   TestServer province;
-  TempDir dir;
-  auto storage = server::open_sqlite_storage(dir.path());
-  REQUIRE(storage.ok());
+  TestStorage hub_store(nullptr, /*seed_units=*/false);  // SQLite, or PostgreSQL in sync-pg/
+  server::Storage &storage = hub_store.storage();
   server::UpstreamOptions uo;
   uo.url = province.url();
   uo.enroll_code = "AAAA-BBBB-CCCC";
-  auto bad = server::Upstream::open(**storage, uo);
+  auto bad = server::Upstream::open(storage, uo);
   CHECK(bad.status().code() == ErrorCode::unauthorized);
   CHECK(bad.status().message().find("refused the enrollment code") != std::string::npos);
   // Known as a hub (the URL is kept) but not enrolled: no device may enroll here yet.
-  CHECK(server::check_hub_scopes(**storage, {kCommune}).code() == ErrorCode::invalid_state);
+  CHECK(server::check_hub_scopes(storage, {kCommune}).code() == ErrorCode::invalid_state);
 
   uo.enroll_code = province.code({kCommune});
   {
-    auto up = server::Upstream::open(**storage, uo);
+    auto up = server::Upstream::open(storage, uo);
     INFO(up.status().to_string());
     REQUIRE(up.ok());
     REQUIRE((*up)->sync_now().ok());
   }
   // A later start needs no flags: URL, token and cursors are in the data database.
   server::UpstreamOptions none;
-  auto again = server::Upstream::open(**storage, none);
+  auto again = server::Upstream::open(storage, none);
   REQUIRE(again.ok());
   REQUIRE(*again != nullptr);
   CHECK((*again)->state().enrolled);
@@ -183,15 +191,13 @@ TEST_CASE("a hub refuses a bad enrollment code and keeps its enrollment across r
   REQUIRE(r.ok());
   CHECK(r->pulled == 0);
   CHECK(r->round_trips == 1);
-  auto stored = server::read_upstream_state(**storage);
+  auto stored = server::read_upstream_state(storage);
   REQUIRE(stored.ok());
   CHECK(stored->last_ok_ms > 0);
   CHECK(stored->last_error.empty());
   // A server that was never given an upstream is no hub.
-  TempDir plain_dir;
-  auto plain = server::open_sqlite_storage(plain_dir.path());
-  REQUIRE(plain.ok());
-  auto none_up = server::Upstream::open(**plain, none);
+  TestStorage plain(nullptr, false);
+  auto none_up = server::Upstream::open(plain.storage(), none);
   REQUIRE(none_up.ok());
   CHECK(*none_up == nullptr);
 }

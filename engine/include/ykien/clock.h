@@ -23,6 +23,18 @@ class YKIEN_CXX_API SystemClock final : public Clock {
   static SystemClock &instance();
 };
 
+// A replica's wall clock corrected by the offset it learned from a server's time
+// (DESIGN.md, "Time"). Thread-safe. `wall` is borrowed and outlives it.
+class YKIEN_CXX_API OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(const Clock &wall) : wall_(wall) {}
+  int64_t now_ms() const override { return wall_.now_ms() + offset_ms.load(); }
+  std::atomic<int64_t> offset_ms{0};
+
+ private:
+  const Clock &wall_;
+};
+
 // A clock tests set by hand. Thread-safe.
 class YKIEN_CXX_API ManualClock final : public Clock {
  public:

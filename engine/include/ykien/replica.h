@@ -13,6 +13,7 @@
 // Thread-safe when its store is (both stores are).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,23 +50,53 @@ class YKIEN_CXX_API ChangeObserver {
 
 class YKIEN_CXX_API Replica {
  public:
-  // `store` and `hlc` are borrowed and must outlive the replica. `site` stamps what
-  // the replica writes itself (conflict resolutions, rows made by an admin).
-  Replica(sys::ReplicaStore &store, HlcGenerator &hlc, SiteId site);
+  // `store`, `clock` and `hlc` (which reads `clock`) are borrowed and must outlive
+  // the replica. `site` stamps what the replica writes itself (conflict
+  // resolutions, rows made by an admin).
+  Replica(sys::ReplicaStore &store, OffsetClock &clock, HlcGenerator &hlc, SiteId site);
   ~Replica();
   Replica(const Replica &) = delete;
   Replica &operator=(const Replica &) = delete;
 
   SiteId site_id() const { return site_; }
-  HlcGenerator &clock() { return hlc_; }
+  // The stamp of the last change made or seen here.
+  Hlc last_hlc() const { return hlc_.last(); }
+
+  // ---- Time (DESIGN.md, "Time") ----
+  // Reads the offset this replica learned before (at open).
+  Status load_clock();
+  // The offset to add to the wall clock, learned from a server's time. Persisted;
+  // applies to stamps made from now on.
+  int64_t clock_offset_ms() const { return clock_.offset_ms.load(); }
+  Status set_clock_offset_ms(int64_t offset_ms);
+  // The wall clock corrected by that offset (ms since the epoch, UTC).
+  int64_t now_ms() const { return clock_.now_ms(); }
+  // Gives new stamps, from the corrected clock, to the cells this replica wrote
+  // after `cursor` (which no peer has yet), so that a clock that ran ahead does not
+  // win every later edit. Returns how many cells were re-stamped.
+  Result<int64_t> restamp_local_changes(int64_t cursor);
 
   // Merges remote changes in one transaction: all or nothing. Deterministic,
   // commutative, associative and idempotent. Errors: invalid_argument naming
   // "changes[i].<field>" (nothing applied), storage.
   Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {});
-  // The same, and `settings` written in the same transaction (a pull's cursor).
-  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options,
-                                    const std::vector<std::pair<std::string, std::string>> &settings);
+
+  // Several merges and settings as one transaction (a pull's batch with its
+  // cursor; a bundle applied in steps with its peer's cursors).
+  class YKIEN_CXX_API Txn {
+   public:
+    Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {});
+    Result<std::string> setting(const std::string &key);
+    Status set_setting(const std::string &key, const std::string &value);
+
+   private:
+    friend class Replica;
+    Txn(Replica &replica, sys::StoreTxn &txn) : replica_(replica), txn_(txn) {}
+    Replica &replica_;
+    sys::StoreTxn &txn_;
+  };
+  // Runs `body` in one write transaction: all or nothing. Errors: those of `body`.
+  Status transaction(const std::function<Status(Txn &)> &body);
   // Cells changed after `cursor`, oldest first, one per cell (the latest). When
   // `more` is false, next_cursor covers every change committed before the call.
   Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {});
@@ -83,6 +114,13 @@ class YKIEN_CXX_API Replica {
   Result<int64_t> purge_acknowledged(int64_t acknowledged);
   // True when a live unit has exactly this scope.
   Result<bool> has_unit(const std::string &scope);
+  // Units make the scopes every row lives in, on every replica (an admin's import
+  // on the server, whatever its store). Creates a unit under unit.parent_id (or a
+  // root); fills id and scope. Errors: invalid_argument (code, name, kind; a unit
+  // with that scope exists), not_found (parent_id).
+  Result<Unit> create_unit(Unit unit);
+  // The live unit with this scope. Errors: not_found (field "scope").
+  Result<Unit> find_unit_by_scope(const std::string &scope);
 
   // Conflict records that are whole (every cell arrived), by id.
   Result<std::vector<Conflict>> list_conflicts(const ConflictFilter &filter = {});
@@ -97,32 +135,40 @@ class YKIEN_CXX_API Replica {
   // Writes rows made here (an admin's units), every given cell stamped now.
   Status write_local(const std::vector<sys::StoredRow> &rows);
 
+  // A hash of the replicated state (every cell's value and stamp, unknown tables
+  // included), equal on replicas that hold the same changes, whatever the store.
+  Result<std::string> state_hash();
+
   // Key/value settings kept with the data (cursors, tokens), not replicated.
   Result<std::string> setting(const std::string &key);
   Status set_setting(const std::string &key, const std::string &value);
 
-  // Observers are told of every merge and local write made through this replica.
-  // Borrowed; remove before destroying it.
+  // Observers are told of every merge and write made through this replica (and a
+  // Database's own writes), after the commit, on the committing thread. Borrowed;
+  // remove before destroying it. Thread-safe.
   void add_observer(ChangeObserver *observer);
   void remove_observer(ChangeObserver *observer);
+  // True while some observer listens (writers skip collecting rows otherwise).
+  bool observed() const { return observed_.load(std::memory_order_relaxed); }
 
-  // For stores' owners: merge inside a transaction already open on `txn`
-  // (a Database's batch, an upgrade adopting cells). Observers are told by
-  // whoever commits (see notify).
-  // `changed` (optional) receives the rows written.
-  Result<ApplyReport> apply_in(sys::StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options,
-                               std::vector<sys::RowKey> *changed = nullptr);
-  // Tells the observers, after a commit, which rows a write changed.
+  // For stores' owners: merge inside a transaction already open on `txn` (an
+  // upgrade adopting cells). Observers are told once `txn` commits.
+  Result<ApplyReport> apply_in(sys::StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options);
+  // Tells the observers which rows a committed write changed.
   void notify(const std::vector<sys::RowKey> &rows, const std::string &origin);
+  // notify() once `txn` commits.
+  void notify_after_commit(sys::StoreTxn &txn, std::vector<sys::RowKey> rows, const std::string &origin);
 
  private:
   Status write_local_in(sys::StoreTxn &txn, const std::vector<sys::StoredRow> &rows);
 
   sys::ReplicaStore &store_;
+  OffsetClock &clock_;
   HlcGenerator &hlc_;
   SiteId site_;
   std::mutex observers_mutex_;
   std::vector<ChangeObserver *> observers_;  // guarded by observers_mutex_
+  std::atomic<bool> observed_{false};
 };
 
 // True when `scope` is one of `scopes` or lies below one ("vn/79" covers

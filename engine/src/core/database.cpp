@@ -3,22 +3,15 @@
 #include <ctime>
 #include <algorithm>
 #include <charconv>
-#include <random>
 
 #include "core/database_impl.h"
 #include "core/sqlite_replica_store.h"
 #include "ykien/merge.h"
+#include "ykien/uuid.h"
 
 namespace ykien {
 
 namespace {
-
-SiteId random_site() {
-  std::random_device rd;
-  SiteId s = 0;
-  while (s == 0) s = (uint64_t{rd()} << 32) ^ rd();
-  return s & 0x7FFFFFFFFFFFFFFFull;  // fits SQLite's signed INTEGER
-}
 
 constexpr int64_t kVietnamOffsetMs = 7 * 3600 * 1000;
 
@@ -78,6 +71,7 @@ Status Database::Impl::write_local(Row &row, uint64_t mask) {
     else it->second |= bit;
   }
   for (const auto &[base, bits] : by_base) row.clock.set(bits, {now, site, seq, base});
+  if (replica && replica->observed()) changed.push_back({std::string(row.table->name), row.id});
   YKIEN_TRY(rows.save(row));
   YKIEN_TRY(rows.log_change(seq, row.table->number, row.rid, 0));
   for (int64_t old : old_seqs)
@@ -85,10 +79,17 @@ Status Database::Impl::write_local(Row &row, uint64_t mask) {
   return Status::Ok();
 }
 
+void Database::Impl::Committed::tell(Replica *to) const {
+  if (to != nullptr) to->notify(rows, "");
+  for (const auto &notice : notices) notice();
+}
+
 void Database::Impl::roll_back_batch() {
   (void)conn.exec("ROLLBACK");  // if it fails, SQLite has rolled back already
   rows.discard();
   live_cells.clear();
+  changed.clear();
+  after_commit.clear();
 }
 
 Status Database::Impl::batch_rolled_back() {
@@ -266,20 +267,18 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   auto site = impl->meta_get("site_id");
   if (!site) return site.status();
   if (site->empty()) {
-    impl->site = random_site();
+    impl->site = new_site_id();
     YKIEN_TRY(impl->meta_set("site_id", site_to_string(impl->site)));
   } else {
     auto parsed = parse_site(*site);
     if (!parsed) return Status(ErrorCode::corrupt, "stored site id is malformed: " + *site);
     impl->site = *parsed;
   }
-  auto offset = impl->meta_int("clock_offset_ms");
-  if (!offset) return offset.status();
-  impl->clock.offset_ms = *offset;
   YKIEN_TRY(impl->load_positions());
   YKIEN_TRY(impl->catch_up_other_writers());  // records the file's data version
   impl->store = std::make_unique<SqliteReplicaStore>(*impl);
-  impl->replica = std::make_unique<Replica>(*impl->store, impl->hlc, impl->site);
+  impl->replica = std::make_unique<Replica>(*impl->store, impl->clock, impl->hlc, impl->site);
+  YKIEN_TRY(impl->replica->load_clock());
   {
     sqlite::Transaction txn(conn);
     YKIEN_TRY(txn.begin());
@@ -292,7 +291,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
 SiteId Database::site_id() const { return impl_->site; }
 int Database::schema_version() const { return impl_->schema_version; }
 int Database::latest_schema_version() { return schema::latest_version(); }
-Hlc Database::last_hlc() const { return impl_->hlc.last(); }
+Hlc Database::last_hlc() const { return impl_->replica->last_hlc(); }
 
 Status Database::batch(const std::function<Status()> &body) {
   return impl_->write_txn([&]() -> Status { return body(); });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -16,17 +17,6 @@
 #include "ykien/sys/replica_store.h"
 
 namespace ykien {
-
-// The device's wall clock corrected by the offset learned from the server.
-class OffsetClock final : public Clock {
- public:
-  explicit OffsetClock(const Clock &wall) : wall_(wall) {}
-  int64_t now_ms() const override { return wall_.now_ms() + offset_ms; }
-  std::atomic<int64_t> offset_ms{0};
-
- private:
-  const Clock &wall_;
-};
 
 struct Database::Impl {
   explicit Impl(const Clock &wall) : clock(wall), hlc(clock) {}
@@ -87,6 +77,11 @@ struct Database::Impl {
 
   // Write transactions open on the calling thread: more than one inside a batch.
   int txn_depth = 0;
+  // What the open write transaction changed, told once its outermost level commits
+  // (write_txn): rows written here (kept only while someone observes), and the
+  // core's own notices (sys::StoreTxn::after_commit).
+  std::vector<sys::RowKey> changed;
+  std::vector<std::function<void()>> after_commit;
   // Meetings' and units' cells read while recording opinions in a batch; forgotten
   // when a write transaction starts afresh or rolls back (WriteScope).
   LiveCellsCache live_cells;
@@ -104,14 +99,33 @@ struct Database::Impl {
   // Runs `body` in one IMMEDIATE transaction under the mutex: all or nothing.
   // Inside a batch (txn_depth > 0) it is part of the batch's transaction, kept
   // all or nothing on its own as `in_batch` says, and committed with the batch.
+  // Once the outermost transaction has committed and the mutex is released, the
+  // observers are told what it changed.
   template <typename F>
   auto write_txn(F &&body, InBatch in_batch = InBatch::savepoint) -> decltype(body()) {
+    Committed committed;
+    auto result = write_txn_locked(body, in_batch, committed);
+    committed.tell(replica.get());
+    return result;
+  }
+
+  // What a committed transaction changed, taken from `changed` and `after_commit`.
+  struct Committed {
+    std::vector<sys::RowKey> rows;
+    std::vector<std::function<void()>> notices;
+    void tell(Replica *to) const;
+  };
+
+ private:
+  template <typename F>
+  auto write_txn_locked(F &&body, InBatch in_batch, Committed &committed) -> decltype(body()) {
     std::lock_guard lock(mutex);
     if (txn_depth > 0 && !conn.in_transaction()) return batch_rolled_back();
     if (txn_depth > 0 && in_batch == InBatch::checks_first) return write_in_batch(body);
     sqlite::Transaction txn(conn);
     if (Status st = txn.begin(); !st.ok()) return st;
-    if (txn_depth == 0) {
+    const bool outermost = txn_depth == 0;
+    if (outermost) {
       if (Status st = catch_up_other_writers(); !st.ok()) return st;
     }
     WriteScope scope(*this);
@@ -120,11 +134,16 @@ struct Database::Impl {
       if (!conn.in_transaction()) return batch_rolled_back();
       if (Status st = txn.commit(); !st.ok()) return st;
       scope.committed = true;
+      if (outermost) {
+        committed.rows = std::move(changed);
+        committed.notices = std::move(after_commit);
+        changed.clear();
+        after_commit.clear();
+      }
     }
     return result;
   }
 
- private:
   // A checks_first call inside a batch: no savepoint of its own.
   template <typename F>
   auto write_in_batch(F &&body) -> decltype(body()) {
@@ -155,7 +174,8 @@ struct Database::Impl {
   // numbers taken inside (they were rolled back) and forgets remembered cells, also
   // when `body` throws.
   struct WriteScope {
-    explicit WriteScope(Impl &i) : impl(i), seq_before(i.next_seq) {
+    explicit WriteScope(Impl &i)
+        : impl(i), seq_before(i.next_seq), changed_before(i.changed.size()), after_before(i.after_commit.size()) {
       if (impl.txn_depth++ == 0) impl.live_cells.clear();  // another connection may have written since
     }
     ~WriteScope() {
@@ -163,12 +183,15 @@ struct Database::Impl {
       if (!committed) {
         impl.next_seq = seq_before;
         impl.live_cells.clear();  // it may hold cells the rollback undid
+        impl.changed.resize(changed_before);  // nothing to tell of what was undone
+        impl.after_commit.resize(after_before);
       }
     }
     WriteScope(const WriteScope &) = delete;
     WriteScope &operator=(const WriteScope &) = delete;
     Impl &impl;
     int64_t seq_before;
+    size_t changed_before, after_before;
     bool committed = false;
   };
 };

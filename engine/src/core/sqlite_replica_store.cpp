@@ -287,6 +287,17 @@ Status SqliteStoreTxn::note_remote_stamp(Hlc stamp) {
   return impl_.meta_set("max_remote_hlc", stamp.to_string());
 }
 
+void SqliteStoreTxn::after_commit(std::function<void()> fn) { impl_.after_commit.push_back(std::move(fn)); }
+
+Result<Hlc> SqliteStoreTxn::remote_stamp() { return impl_.max_remote_hlc; }
+
+Result<std::string> SqliteStoreTxn::meta(const std::string &key) { return impl_.meta_get(key); }
+
+Status SqliteStoreTxn::set_meta(const std::string &key, const std::string &value) {
+  YKIEN_TRY(writes_allowed());
+  return impl_.meta_set(key, value);
+}
+
 Result<std::string> SqliteStoreTxn::setting(const std::string &key) {
   auto s = impl_.conn.cached("SELECT value FROM _settings WHERE key = ?");
   if (!s) return s.status();

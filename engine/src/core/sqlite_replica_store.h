@@ -24,6 +24,10 @@ class SqliteStoreTxn final : public sys::StoreTxn {
   Status write_rows(const std::vector<sys::StoredRow> &rows, const std::string &origin) override;
   Status erase_rows(const std::vector<sys::RowKey> &keys) override;
   Status note_remote_stamp(Hlc stamp) override;
+  void after_commit(std::function<void()> fn) override;
+  Result<Hlc> remote_stamp() override;
+  Result<std::string> meta(const std::string &key) override;
+  Status set_meta(const std::string &key, const std::string &value) override;
   Result<std::string> setting(const std::string &key) override;
   Status set_setting(const std::string &key, const std::string &value) override;
 

@@ -16,6 +16,18 @@ std::mt19937_64 &rng() {
 std::mutex rng_mutex;
 }  // namespace
 
+uint64_t new_site_id() {
+  std::lock_guard lock(rng_mutex);
+  uint64_t s = 0;
+  while (s == 0) s = rng()() & 0x7FFFFFFFFFFFFFFFull;
+  return s;
+}
+
+void seed_ids(uint64_t seed) {
+  std::lock_guard lock(rng_mutex);
+  rng().seed(seed);
+}
+
 std::string new_uuid_v7(const Clock &clock) {
   uint64_t ms = static_cast<uint64_t>(clock.now_ms()) & 0xFFFFFFFFFFFFull;
   uint64_t r1, r2;

@@ -13,47 +13,10 @@ Unit unit_from(const Row &r) {
   return {r.id, text_of(r, "code"), text_of(r, "name"), text_of(r, "kind"), text_of(r, "parent_id"), r.scope};
 }
 
-Status check_code(const std::string &code) {
-  if (code.empty() || code.size() > 64) return Status::Invalid("code", "must be 1-64 characters");
-  if (code.find_first_not_of('.') == std::string::npos)
-    return Status::Invalid("code", "'" + code + "' is not a name: use letters or digits");
-  for (char c : code)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-      return Status::Invalid("code", "'" + code + "' may only hold letters a-z, digits, '-', '_' and '.'");
-  return Status::Ok();
-}
-
 }  // namespace
 
-Result<Unit> Database::create_unit(Unit unit) {
-  YKIEN_TRY(check_code(unit.code));
-  YKIEN_TRY(validate::required_text("name", unit.name, 200));
-  YKIEN_TRY(validate::one_of("kind", unit.kind, domain::kUnitKinds));
-  return impl_->write_txn([&]() -> Result<Unit> {
-    std::string scope = unit.code;
-    if (!unit.parent_id.empty()) {
-      auto parent = impl_->load_live(units(), unit.parent_id, "parent_id");
-      if (!parent) return parent.status();
-      scope = parent->scope + "/" + unit.code;
-    }
-    auto dup = impl_->conn.cached("SELECT 1 FROM units WHERE scope = ? AND _deleted = 0");
-    if (!dup) return dup.status();
-    Status st;
-    bool exists = (*dup)->bind(1, scope).step(st);
-    (*dup)->reset();
-    YKIEN_TRY(st);
-    if (exists) return Status::Invalid("code", "a unit with scope '" + scope + "' already exists");
-    const auto &t = units();
-    std::vector<Value> v(t.columns.size());
-    v[col(t, "code")] = unit.code;
-    v[col(t, "name")] = unit.name;
-    v[col(t, "kind")] = unit.kind;
-    v[col(t, "parent_id")] = unit.parent_id;
-    auto row = impl_->create_row(t, new_uuid_v7(impl_->clock), scope, std::move(v));
-    if (!row) return row.status();
-    return unit_from(*row);
-  });
-}
+// One way to make a unit on every replica: the core's (units make scopes).
+Result<Unit> Database::create_unit(Unit unit) { return impl_->replica->create_unit(std::move(unit)); }
 
 Result<Unit> Database::get_unit(const std::string &id) const {
   std::lock_guard lock(impl_->mutex);

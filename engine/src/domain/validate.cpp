@@ -69,4 +69,14 @@ Status non_negative(std::string_view field, int64_t value, int64_t max) {
   return Status::Ok();
 }
 
+Status unit_code(const std::string &code) {
+  if (code.empty() || code.size() > 64) return Status::Invalid("code", "must be 1-64 characters");
+  if (code.find_first_not_of('.') == std::string::npos)
+    return Status::Invalid("code", "'" + code + "' is not a name: use letters or digits");
+  for (char c : code)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+      return Status::Invalid("code", "'" + code + "' may only hold letters a-z, digits, '-', '_' and '.'");
+  return Status::Ok();
+}
+
 }  // namespace ykien::validate

@@ -19,6 +19,8 @@ Status one_of(std::string_view field, const std::string &value, std::span<const 
 Status date_time(std::string_view field, const std::string &value);
 // "YYYY-MM-DD", a real calendar date.
 Status date(std::string_view field, const std::string &value);
+// A unit's code: 1-64 letters a-z, digits, '-', '_' or '.', not dots alone (a path part).
+Status unit_code(const std::string &code);
 Status non_negative(std::string_view field, int64_t value, int64_t max);
 
 }  // namespace ykien::validate

@@ -42,6 +42,14 @@ Status Database::set_setting(const std::string &key, const std::string &value) {
 
 Result<std::string> Database::get_setting(const std::string &key) const { return impl_->replica->setting(key); }
 
+Result<std::string> Database::state_hash() const { return impl_->replica->state_hash(); }
+
+Status Database::set_clock_offset_ms(int64_t offset_ms) { return impl_->replica->set_clock_offset_ms(offset_ms); }
+
+int64_t Database::clock_offset_ms() const { return impl_->replica->clock_offset_ms(); }
+
+Result<int64_t> Database::restamp_local_changes(int64_t cursor) { return impl_->replica->restamp_local_changes(cursor); }
+
 Status Database::Impl::adopt_foreign_cells() {
   SqliteStoreTxn txn(*this, true);
   for (const auto &table : schema::tables()) {

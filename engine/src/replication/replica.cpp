@@ -3,7 +3,9 @@
 #include "ykien/replica.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "domain/validate.h"
@@ -115,14 +117,16 @@ bool scope_within(const std::string &scope, const std::vector<std::string> &scop
   return false;
 }
 
-Replica::Replica(sys::ReplicaStore &store, HlcGenerator &hlc, SiteId site) : store_(store), hlc_(hlc), site_(site) {}
+Replica::Replica(sys::ReplicaStore &store, OffsetClock &clock, HlcGenerator &hlc, SiteId site)
+    : store_(store), clock_(clock), hlc_(hlc), site_(site) {}
 Replica::~Replica() = default;
 
 // ---- Merge ----
 
-Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options,
-                                      std::vector<RowKey> *changed) {
+Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
   ApplyReport report;
+  std::vector<RowKey> changed;  // for the observers, while there are any
+  const bool observed_now = observed();
   for (size_t i = 0; i < changes.size(); ++i) YKIEN_TRY(merge::check_change(changes[i], i));
 
   // The rows the batch touches, read at once.
@@ -189,7 +193,7 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
     if (m.won.empty()) continue;
     StoredRow w{m.row.table, m.row.id, m.row.scope, {}};
     for (const auto &column : m.won) w.cells.push_back(*m.row.find(column));
-    if (changed) changed->push_back({w.table, w.id});
+    if (observed_now) changed.push_back({w.table, w.id});
     writes.push_back(std::move(w));
   }
   YKIEN_TRY(txn.write_rows(writes, options.origin));
@@ -214,33 +218,41 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
       StoredRow r{"conflicts", ids[i].id, conflicts[i].scope, {}};
       for (auto &[column, value] : merge::conflict_cells(conflicts[i].record))
         r.cells.push_back({std::move(column), std::move(value), stamp});
-      if (changed) changed->push_back(ids[i]);
+      if (observed_now) changed.push_back(ids[i]);
       records.push_back(std::move(r));
       ++report.conflicts;
     }
     YKIEN_TRY(txn.write_rows(records, ""));
   }
+  notify_after_commit(txn, std::move(changed), options.origin);
   return report;
 }
 
 Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
-  return apply_changes(changes, options, {});
-}
-
-Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options,
-                                           const std::vector<std::pair<std::string, std::string>> &settings) {
   Result<ApplyReport> report = ApplyReport{};
-  std::vector<RowKey> changed;
-  Status st = store_.write([&](StoreTxn &txn) -> Status {
-    changed.clear();
-    report = apply_in(txn, changes, options, &changed);
-    if (!report) return report.status();
-    for (const auto &[key, value] : settings) YKIEN_TRY(txn.set_setting(key, value));
-    return Status::Ok();
+  Status st = transaction([&](Txn &txn) -> Status {
+    report = txn.apply_changes(changes, options);
+    return report.status();
   });
   if (!st.ok()) return st;
-  notify(changed, options.origin);
   return report;
+}
+
+Result<ApplyReport> Replica::Txn::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+  return replica_.apply_in(txn_, changes, options);
+}
+
+Result<std::string> Replica::Txn::setting(const std::string &key) { return txn_.setting(key); }
+
+Status Replica::Txn::set_setting(const std::string &key, const std::string &value) {
+  return txn_.set_setting(key, value);
+}
+
+Status Replica::transaction(const std::function<Status(Txn &)> &body) {
+  return store_.write([&](StoreTxn &store_txn) -> Status {
+    Txn txn(*this, store_txn);
+    return body(txn);
+  });
 }
 
 // ---- Export ----
@@ -306,12 +318,13 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
 
 Result<int64_t> Replica::current_cursor() {
   int64_t end = 0;
-  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
     auto e = txn.end_position();
     if (!e) return e.status();
     end = *e;
     return Status::Ok();
-  }); !done.ok()) return done;
+  });
+  if (!st.ok()) return st;
   return end;
 }
 
@@ -373,12 +386,13 @@ Result<int64_t> Replica::purge_acknowledged(int64_t acknowledged) {
 
 Result<bool> Replica::has_unit(const std::string &scope) {
   bool found = false;
-  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
     auto units = txn.find_rows({"units", scope, {{"_deleted", Value{int64_t{0}}}}});
     if (!units) return units.status();
     found = !units->empty();
     return Status::Ok();
-  }); !done.ok()) return done;
+  });
+  if (!st.ok()) return st;
   return found;
 }
 
@@ -386,7 +400,7 @@ Result<bool> Replica::has_unit(const std::string &scope) {
 
 Result<std::vector<Conflict>> Replica::list_conflicts(const ConflictFilter &filter) {
   std::vector<Conflict> out;
-  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
     sys::RowFilter rows{"conflicts", std::nullopt, {{"_deleted", Value{int64_t{0}}}}};
     if (filter.open_only) rows.equal.push_back({"status", Value{std::string("open")}});
     auto found = txn.find_rows(rows);
@@ -400,27 +414,28 @@ Result<std::vector<Conflict>> Replica::list_conflicts(const ConflictFilter &filt
       out.push_back(std::move(c));
     }
     return Status::Ok();
-  }); !done.ok()) return done;
+  });
+  if (!st.ok()) return st;
   return out;
 }
 
 Result<Conflict> Replica::get_conflict(const std::string &conflict_id) {
   Result<Conflict> out = Status(ErrorCode::not_found, "conflict_id: no conflict with id '" + conflict_id + "'",
                                 "conflict_id");
-  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
     auto row = load_one(txn, "conflicts", conflict_id);
     if (!row) return row.status();
     if (row->has_value() && !flag_set((*row)->find("_deleted"))) out = conflict_from(**row);
     return Status::Ok();
-  }); !done.ok()) return done;
+  });
+  if (!st.ok()) return st;
   return out;
 }
 
 Status Replica::resolve_conflict(const std::string &conflict_id, const std::string &value_json,
                                  const std::string &by) {
   YKIEN_TRY(validate::optional_text("by", by, 200));
-  std::vector<RowKey> changed;
-  if (Status done = store_.write([&](StoreTxn &txn) -> Status {
+  return store_.write([&](StoreTxn &txn) -> Status {
     auto crow = load_one(txn, "conflicts", conflict_id);
     if (!crow) return crow.status();
     if (!crow->has_value() || flag_set((*crow)->find("_deleted")))
@@ -450,11 +465,57 @@ Status Replica::resolve_conflict(const std::string &conflict_id, const std::stri
          {{"status", std::string("resolved"), {}},
           {"resolution", merge::value_to_json(*value), {}},
           {"resolved_by", by, {}}}}};
-    changed = {{c.table, c.row_id}, {"conflicts", c.id}};
     return write_local_in(txn, rows);
-  }); !done.ok()) return done;
-  notify(changed, "");
-  return Status::Ok();
+  });
+}
+
+// ---- State hash ----
+
+Result<std::string> Replica::state_hash() {
+  // Every cell held is the latest of its position: all of them, from the start.
+  std::vector<Change> cells;
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
+    cells.clear();
+    for (int64_t from = 0;;) {
+      sys::ReadRequest request;
+      request.limit_cells = 1 << 20;
+      auto batch = txn.read_since(from, request);
+      if (!batch) return batch.status();
+      for (auto &w : batch->writes)
+        for (auto &c : w.row.cells)
+          cells.push_back({w.row.table, w.row.id, w.row.scope, std::move(c.column), std::move(c.value), c.stamp.hlc,
+                           c.stamp.site, c.stamp.base});
+      if (!batch->more || batch->next_cursor <= from) break;
+      from = batch->next_cursor;
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  std::sort(cells.begin(), cells.end(), [](const Change &a, const Change &b) {
+    return std::tie(a.table, a.id, a.column) < std::tie(b.table, b.id, b.column);
+  });
+  // FNV-1a over every cell in that canonical order.
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](std::string_view data) {
+    for (unsigned char c : data) {
+      h ^= c;
+      h *= 0x100000001b3ull;
+    }
+    h ^= 0xFF;
+    h *= 0x100000001b3ull;
+  };
+  for (const auto &c : cells) {
+    mix(c.table);
+    mix(c.id);
+    mix(c.scope);
+    mix(c.column);
+    mix(merge::value_to_json(c.value));
+    mix(c.hlc.to_string());
+    mix(site_to_string(c.site));
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(buf);
 }
 
 // ---- Local writes and settings ----
@@ -475,25 +536,24 @@ Status Replica::write_local_in(StoreTxn &txn, const std::vector<StoredRow> &rows
     }
     writes.push_back(std::move(w));
   }
-  return txn.write_rows(writes, "");
+  YKIEN_TRY(txn.write_rows(writes, ""));
+  notify_after_commit(txn, std::move(keys), "");
+  return Status::Ok();
 }
 
 Status Replica::write_local(const std::vector<StoredRow> &rows) {
-  if (Status done = store_.write([&](StoreTxn &txn) { return write_local_in(txn, rows); }); !done.ok()) return done;
-  std::vector<RowKey> changed;
-  for (const auto &r : rows) changed.push_back({r.table, r.id});
-  notify(changed, "");
-  return Status::Ok();
+  return store_.write([&](StoreTxn &txn) { return write_local_in(txn, rows); });
 }
 
 Result<std::string> Replica::setting(const std::string &key) {
   std::string value;
-  if (Status done = store_.read([&](StoreTxn &txn) -> Status {
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
     auto v = txn.setting(key);
     if (!v) return v.status();
     value = std::move(*v);
     return Status::Ok();
-  }); !done.ok()) return done;
+  });
+  if (!st.ok()) return st;
   return value;
 }
 
@@ -501,16 +561,107 @@ Status Replica::set_setting(const std::string &key, const std::string &value) {
   return store_.write([&](StoreTxn &txn) { return txn.set_setting(key, value); });
 }
 
+// ---- Time ----
+
+namespace {
+constexpr const char *kClockOffsetKey = "clock_offset_ms";
+constexpr const char *kLastStampKey = "last_hlc";
+}  // namespace
+
+Status Replica::load_clock() {
+  return store_.read([&](StoreTxn &txn) -> Status {
+    auto text = txn.meta(kClockOffsetKey);
+    if (!text) return text.status();
+    int64_t offset = 0;
+    if (!text->empty()) {
+      try {
+        offset = std::stoll(*text);
+      } catch (const std::exception &) {
+        return Status(ErrorCode::corrupt, "the stored clock offset is not a number: " + *text);
+      }
+    }
+    clock_.offset_ms = offset;
+    return Status::Ok();
+  });
+}
+
+Status Replica::set_clock_offset_ms(int64_t offset_ms) {
+  YKIEN_TRY(store_.write([&](StoreTxn &txn) { return txn.set_meta(kClockOffsetKey, std::to_string(offset_ms)); }));
+  clock_.offset_ms = offset_ms;
+  return Status::Ok();
+}
+
+Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {
+  int64_t cells = 0;
+  Status st = store_.write([&](StoreTxn &txn) -> Status {
+    cells = 0;
+    // Forget stamps from a clock that ran ahead: only what peers sent bounds the
+    // next stamps from below (and each row's other cells, below).
+    auto remote = txn.remote_stamp();
+    if (!remote) return remote.status();
+    hlc_.reset(*remote);
+    // This replica's cells written here after the cursor (none a peer sent back),
+    // row by row in position order.
+    std::vector<StoredRow> own;
+    std::map<RowKey, size_t> where;
+    for (int64_t from = cursor;;) {
+      sys::ReadRequest request;
+      request.limit_cells = 1 << 20;
+      auto batch = txn.read_since(from, request);
+      if (!batch) return batch.status();
+      for (auto &w : batch->writes) {
+        for (auto &cell : w.row.cells) {
+          if (cell.stamp.site != site_) continue;
+          RowKey key{w.row.table, w.row.id};
+          auto [it, fresh] = where.emplace(key, own.size());
+          if (fresh) own.push_back(StoredRow{w.row.table, w.row.id, w.row.scope, {}});
+          own[it->second].cells.push_back(std::move(cell));
+        }
+      }
+      if (!batch->more || batch->next_cursor <= from) break;
+      from = batch->next_cursor;
+    }
+    std::vector<RowKey> keys;
+    for (const auto &r : own) keys.push_back({r.table, r.id});
+    auto held = txn.load_rows(keys);
+    if (!held) return held.status();
+    for (size_t i = 0; i < own.size(); ++i) {
+      // The row's other cells (older, or a peer's) still bound this row's new stamp.
+      if ((*held)[i])
+        for (const auto &cell : (*held)[i]->cells)
+          if (own[i].find(cell.column) == nullptr) hlc_.observe(cell.stamp.hlc);
+      const Hlc now = hlc_.now();
+      for (auto &cell : own[i].cells) {
+        cell.stamp.hlc = now;
+        if (cell.stamp.base > now) cell.stamp.base = Hlc();
+      }
+      cells += static_cast<int64_t>(own[i].cells.size());
+    }
+    YKIEN_TRY(txn.write_rows(own, ""));
+    notify_after_commit(txn, std::move(keys), "");
+    return txn.set_meta(kLastStampKey, hlc_.last().to_string());
+  });
+  if (!st.ok()) return st;
+  return cells;
+}
+
 // ---- Observers ----
 
 void Replica::add_observer(ChangeObserver *observer) {
   std::lock_guard lock(observers_mutex_);
   observers_.push_back(observer);
+  observed_ = true;
 }
 
 void Replica::remove_observer(ChangeObserver *observer) {
   std::lock_guard lock(observers_mutex_);
   std::erase(observers_, observer);
+  observed_ = !observers_.empty();
+}
+
+void Replica::notify_after_commit(StoreTxn &txn, std::vector<RowKey> rows, const std::string &origin) {
+  if (rows.empty()) return;
+  txn.after_commit([this, rows = std::move(rows), origin] { notify(rows, origin); });
 }
 
 void Replica::notify(const std::vector<RowKey> &rows, const std::string &origin) {

@@ -115,6 +115,17 @@ class YKIEN_CXX_API StoreTxn {
   // clock fix, DESIGN.md "Time").
   virtual Status note_remote_stamp(Hlc stamp) = 0;
 
+  // The greatest stamp note_remote_stamp was given (zero if none).
+  virtual Result<Hlc> remote_stamp() = 0;
+  // The replica's own bookkeeping (clock offset, last stamp), not replicated, apart
+  // from the settings of its users ("" when unset).
+  virtual Result<std::string> meta(const std::string &key) = 0;
+  virtual Status set_meta(const std::string &key, const std::string &value) = 0;
+
+  // Runs `fn` once the outermost transaction this one belongs to has committed (a
+  // Database's batch may hold it), on the committing thread; never if it rolls back.
+  virtual void after_commit(std::function<void()> fn) = 0;
+
   // Key/value settings kept with the replica, not replicated ("" when unset).
   virtual Result<std::string> setting(const std::string &key) = 0;
   virtual Status set_setting(const std::string &key, const std::string &value) = 0;

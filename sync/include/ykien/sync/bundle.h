@@ -10,7 +10,8 @@
 //               lost bundle costs nothing but a resend;
 //   received  - the peer's log position up to which this database holds all the
 //               peer's changes; sent back as the acknowledgement.
-// Thread-safety: as Database (calls are serialized by it); the functions keep no state.
+// Thread-safety: as the replica (a Database serializes its calls; a server's
+// replica is thread-safe); the functions keep no state.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "ykien/changes.h"
 #include "ykien/clock.h"
 #include "ykien/database.h"
+#include "ykien/replica.h"
 #include "ykien/export.h"
 #include "ykien/status.h"
 
@@ -85,7 +87,7 @@ struct BundleExportReport {
 // Own changes stamped ahead of the clock are re-stamped first (restamp_ahead).
 // Errors: invalid_argument (empty or unusable peer name), storage (cannot write the
 // file or read the database), too_large (beyond tuning::kMaxBundleBytes).
-YKIEN_CXX_API Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
+YKIEN_CXX_API Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, const std::string &path,
                                          const BundleExportOptions &options = {});
 
 struct BundleImportOptions {
@@ -132,7 +134,7 @@ struct BundleImportReport {
 // bundle is for another peer), whatever `check` returns, then clock_drift (field
 // "changes[i].hlc": a change stamped beyond max_clock_drift_ms; the message names the
 // exporter, how far ahead, and what to do).
-YKIEN_CXX_API Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
+YKIEN_CXX_API Result<BundleImportReport> import_bundle(Replica &db, const std::string &path,
                                          const BundleImportOptions &options = {});
 
 // Reads and verifies the file at `path` without touching any database: the manifest
@@ -141,11 +143,11 @@ YKIEN_CXX_API Result<BundleManifest> read_bundle(const std::string &path, std::v
 
 // This database's bundle name: the setting "bundle.name" if set, else its sync
 // device id if it is enrolled with a server, else its site id (16 hex digits).
-YKIEN_CXX_API Result<std::string> bundle_name(const Database &db);
+YKIEN_CXX_API Result<std::string> bundle_name(Replica &db);
 // Every name a bundle may be addressed to here: bundle_name(), the device id, the site id.
-YKIEN_CXX_API Result<std::vector<std::string>> bundle_names(const Database &db);
+YKIEN_CXX_API Result<std::vector<std::string>> bundle_names(Replica &db);
 // Sets the name this database goes by in bundles. Errors: invalid_argument, storage.
-YKIEN_CXX_API Status set_bundle_name(Database &db, const std::string &name);
+YKIEN_CXX_API Status set_bundle_name(Replica &db, const std::string &name);
 
 // The cursors kept for `peer` (all 0 for a peer never seen).
 struct BundlePeerState {
@@ -153,7 +155,23 @@ struct BundlePeerState {
   int64_t acked = 0;
   int64_t received = 0;
 };
-YKIEN_CXX_API Result<BundlePeerState> bundle_peer_state(const Database &db, const std::string &peer);
+YKIEN_CXX_API Result<BundlePeerState> bundle_peer_state(Replica &db, const std::string &peer);
+
+// The same on a Database (its replica).
+inline Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
+                                                const BundleExportOptions &options = {}) {
+  return export_bundle(db.replica(), peer, path, options);
+}
+inline Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
+                                                const BundleImportOptions &options = {}) {
+  return import_bundle(db.replica(), path, options);
+}
+inline Result<std::string> bundle_name(Database &db) { return bundle_name(db.replica()); }
+inline Result<std::vector<std::string>> bundle_names(Database &db) { return bundle_names(db.replica()); }
+inline Status set_bundle_name(Database &db, const std::string &name) { return set_bundle_name(db.replica(), name); }
+inline Result<BundlePeerState> bundle_peer_state(Database &db, const std::string &peer) {
+  return bundle_peer_state(db.replica(), peer);
+}
 
 // Checks a peer name: 1 to 128 bytes of UTF-8 without control characters.
 YKIEN_CXX_API Status check_peer_name(const std::string &name, const std::string &field);

@@ -12,6 +12,7 @@
 #include "ykien/changes.h"
 #include "ykien/clock.h"
 #include "ykien/database.h"
+#include "ykien/replica.h"
 #include "ykien/export.h"
 #include "ykien/status.h"
 #include "ykien/sync/protocol.h"
@@ -62,7 +63,9 @@ struct SyncOptions {
 
 class YKIEN_CXX_API SyncClient {
  public:
-  // Both borrowed; they must outlive the client.
+  // Both borrowed; they must outlive the client. A tablet syncs its Database; a hub
+  // its storage's replica (either backend).
+  SyncClient(Replica &replica, Transport &transport, SyncOptions options);
   SyncClient(Database &db, Transport &transport, SyncOptions options);
 
   // Trades a one-time enrollment code for this device's id, token and scopes,
@@ -96,7 +99,7 @@ class YKIEN_CXX_API SyncClient {
   void report_progress(const std::string &phase, SyncReport *report);
   bool sleep_backoff(int attempt);
 
-  Database &db_;
+  Replica &db_;
   Transport &transport_;
   SyncOptions options_;
   const Clock &clock_;

@@ -1,0 +1,125 @@
+#include "conflicts_command.h"
+
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "ykien/replica.h"
+
+namespace ykien::server {
+namespace {
+
+using json = nlohmann::json;
+
+std::string dump(const json &j, int indent = -1) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
+
+int fail(const Status &st, bool as_json) {
+  if (as_json) {
+    std::cout << dump({{"ok", false},
+                       {"error", {{"code", error_code_name(st.code())}, {"message", st.message()}, {"field", st.field()}}}})
+              << "\n";
+  }
+  std::cerr << "ykien-server: " << st.to_string() << "\n";
+  return 1;
+}
+
+json to_json(const Conflict &c) {
+  return {{"id", c.id},
+          {"scope", c.scope},
+          {"table", c.table},
+          {"row_id", c.row_id},
+          {"column", c.column},
+          {"winner_value", c.winner_value},
+          {"loser_value", c.loser_value},
+          {"winner_hlc", c.winner_hlc},
+          {"loser_hlc", c.loser_hlc},
+          {"winner_site", c.winner_site},
+          {"loser_site", c.loser_site},
+          {"status", c.status},
+          {"resolution", c.resolution},
+          {"resolved_by", c.resolved_by}};
+}
+
+void print_line(const Conflict &c) {
+  std::cout << c.id << "  " << c.status << "  " << c.table << "." << c.column << " of " << c.row_id << "  in "
+            << c.scope << "  kept=" << c.winner_value << "  other=" << c.loser_value << "\n";
+}
+
+void print_whole(const Conflict &c) {
+  std::cout << "conflict " << c.id << " (" << c.status << ")\n"
+            << "  cell:   " << c.table << "." << c.column << " of " << c.row_id << " in " << c.scope << "\n"
+            << "  kept:   " << c.winner_value << "  (written " << c.winner_hlc << " by " << c.winner_site << ")\n"
+            << "  other:  " << c.loser_value << "  (written " << c.loser_hlc << " by " << c.loser_site << ")\n";
+  if (c.status == "resolved") std::cout << "  resolved to " << c.resolution << " by " << c.resolved_by << "\n";
+}
+
+}  // namespace
+
+std::unique_ptr<ConflictsCommand> add_conflicts_commands(CLI::App &admin) {
+  auto c = std::make_unique<ConflictsCommand>();
+  auto *conflicts = admin.add_subcommand("conflicts", "review concurrent edits of one field");
+  conflicts->require_subcommand(1);
+  c->list_cmd = conflicts->add_subcommand("list", "list conflicts (open ones unless --all)");
+  c->list_cmd->add_option("--unit", c->units, "only rows in this unit's subtree (repeatable)");
+  c->list_cmd->add_option("--table", c->table, "only conflicts about this table (opinions, meetings...)");
+  c->list_cmd->add_flag("--all", c->all, "resolved conflicts too");
+  c->list_cmd->add_flag("--json", c->json, "print one JSON array");
+  c->show_cmd = conflicts->add_subcommand("show", "show one conflict");
+  c->show_cmd->add_option("id", c->id, "conflict id")->required();
+  c->show_cmd->add_flag("--json", c->json, "print one JSON object");
+  c->resolve_cmd = conflicts->add_subcommand(
+      "resolve", "settle a conflict: the value chosen is written and reaches every tablet at its next sync");
+  c->resolve_cmd->add_option("id", c->id, "conflict id")->required();
+  auto *keep = c->resolve_cmd->add_option("--keep", c->keep, "keep one side: winner or loser")
+                   ->check(CLI::IsMember({"winner", "loser"}));
+  c->resolve_cmd->add_option("--value", c->value, "write this JSON value instead (\"text\", 42, null)")
+      ->excludes(keep);
+  c->resolve_cmd->add_option("--by", c->by, "who decided (kept with the resolution)")->capture_default_str();
+  c->resolve_cmd->add_flag("--json", c->json, "print the result as one JSON object");
+  return c;
+}
+
+int run_conflicts_command(const ConflictsCommand &command, Storage &storage) {
+  Replica &replica = storage.replica();
+  if (command.list_cmd->parsed()) {
+    ConflictFilter filter;
+    filter.open_only = !command.all;
+    filter.scopes = command.units;
+    filter.table = command.table;
+    auto conflicts = replica.list_conflicts(filter);
+    if (!conflicts.ok()) return fail(conflicts.status(), command.json);
+    if (command.json) {
+      json list = json::array();
+      for (const auto &c : *conflicts) list.push_back(to_json(c));
+      std::cout << dump(list, 2) << "\n";
+    } else if (conflicts->empty()) {
+      std::cout << "no " << (command.all ? "" : "open ") << "conflicts\n";
+    } else {
+      for (const auto &c : *conflicts) print_line(c);
+    }
+    return 0;
+  }
+  auto conflict = replica.get_conflict(command.id);
+  if (!conflict.ok()) return fail(conflict.status(), command.json);
+  if (command.show_cmd->parsed()) {
+    if (command.json) std::cout << dump(to_json(*conflict), 2) << "\n";
+    else print_whole(*conflict);
+    return 0;
+  }
+  if (command.keep.empty() && command.value.empty())
+    return fail(Status::Invalid("value", "say which value stands: --keep winner, --keep loser or --value JSON"),
+                command.json);
+  const std::string value = command.keep == "winner"  ? conflict->winner_value
+                            : command.keep == "loser" ? conflict->loser_value
+                                                      : command.value;
+  Status st = replica.resolve_conflict(command.id, value, command.by);
+  if (!st.ok()) return fail(st, command.json);
+  auto resolved = replica.get_conflict(command.id);
+  if (!resolved.ok()) return fail(resolved.status(), command.json);
+  if (command.json) std::cout << dump({{"ok", true}, {"conflict", to_json(*resolved)}}, 2) << "\n";
+  else std::cout << "resolved " << command.id << ": " << resolved->table << "." << resolved->column << " = "
+                 << resolved->resolution << "\n";
+  return 0;
+}
+
+}  // namespace ykien::server
