@@ -6,24 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "command_output.h"
+
 #include "bundle_admin.h"
 
 namespace ykien::server {
 namespace {
 
 using json = nlohmann::json;
-
-std::string dump(const json &j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-int fail(const Status &st, bool as_json) {
-  if (as_json) {
-    std::cout << dump({{"ok", false},
-                       {"error", {{"code", error_code_name(st.code())}, {"message", st.message()}, {"field", st.field()}}}})
-              << "\n";
-  }
-  std::cerr << "ykien-server: " << st.to_string() << "\n";
-  return 1;
-}
 
 // A progress line on a terminal's stderr, for bundles big enough to wait for.
 sync::BundleProgressFn progress_line(bool as_json) {
@@ -66,10 +56,10 @@ int run_bundle_command(const BundleCommand &c, Storage &storage) {
     o.on_progress = progress_line(c.json);
     auto r = export_server_bundle(storage, c.peer, c.file, o);
     end_progress(c.json);
-    if (!r.ok()) return fail(r.status(), c.json);
+    if (!r.ok()) return fail_command(r.status(), c.json);
     const auto &m = r->manifest;
     if (c.json) {
-      std::cout << dump({{"ok", true},
+      std::cout << dump_json({{"ok", true},
                          {"file", c.file},
                          {"for", m.for_peer},
                          {"changes", m.changes},
@@ -86,9 +76,9 @@ int run_bundle_command(const BundleCommand &c, Storage &storage) {
   }
   auto r = import_server_bundle(storage, c.file, progress_line(c.json));
   end_progress(c.json);
-  if (!r.ok()) return fail(r.status(), c.json);
+  if (!r.ok()) return fail_command(r.status(), c.json);
   if (c.json) {
-    std::cout << dump({{"ok", true},
+    std::cout << dump_json({{"ok", true},
                        {"file", c.file},
                        {"from", r->peer},
                        {"applied", r->applied},

@@ -4,24 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "command_output.h"
 #include "ykien/replica.h"
 
 namespace ykien::server {
 namespace {
 
 using json = nlohmann::json;
-
-std::string dump(const json &j, int indent = -1) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
-
-int fail(const Status &st, bool as_json) {
-  if (as_json) {
-    std::cout << dump({{"ok", false},
-                       {"error", {{"code", error_code_name(st.code())}, {"message", st.message()}, {"field", st.field()}}}})
-              << "\n";
-  }
-  std::cerr << "ykien-server: " << st.to_string() << "\n";
-  return 1;
-}
 
 json to_json(const Conflict &c) {
   return {{"id", c.id},
@@ -87,11 +76,11 @@ int run_conflicts_command(const ConflictsCommand &command, Storage &storage) {
     filter.scopes = command.units;
     filter.table = command.table;
     auto conflicts = replica.list_conflicts(filter);
-    if (!conflicts.ok()) return fail(conflicts.status(), command.json);
+    if (!conflicts.ok()) return fail_command(conflicts.status(), command.json);
     if (command.json) {
       json list = json::array();
       for (const auto &c : *conflicts) list.push_back(to_json(c));
-      std::cout << dump(list, 2) << "\n";
+      std::cout << dump_json(list, 2) << "\n";
     } else if (conflicts->empty()) {
       std::cout << "no " << (command.all ? "" : "open ") << "conflicts\n";
     } else {
@@ -100,23 +89,23 @@ int run_conflicts_command(const ConflictsCommand &command, Storage &storage) {
     return 0;
   }
   auto conflict = replica.get_conflict(command.id);
-  if (!conflict.ok()) return fail(conflict.status(), command.json);
+  if (!conflict.ok()) return fail_command(conflict.status(), command.json);
   if (command.show_cmd->parsed()) {
-    if (command.json) std::cout << dump(to_json(*conflict), 2) << "\n";
+    if (command.json) std::cout << dump_json(to_json(*conflict), 2) << "\n";
     else print_whole(*conflict);
     return 0;
   }
   if (command.keep.empty() && command.value.empty())
-    return fail(Status::Invalid("value", "say which value stands: --keep winner, --keep loser or --value JSON"),
+    return fail_command(Status::Invalid("value", "say which value stands: --keep winner, --keep loser or --value JSON"),
                 command.json);
   const std::string value = command.keep == "winner"  ? conflict->winner_value
                             : command.keep == "loser" ? conflict->loser_value
                                                       : command.value;
   Status st = replica.resolve_conflict(command.id, value, command.by);
-  if (!st.ok()) return fail(st, command.json);
+  if (!st.ok()) return fail_command(st, command.json);
   auto resolved = replica.get_conflict(command.id);
-  if (!resolved.ok()) return fail(resolved.status(), command.json);
-  if (command.json) std::cout << dump({{"ok", true}, {"conflict", to_json(*resolved)}}, 2) << "\n";
+  if (!resolved.ok()) return fail_command(resolved.status(), command.json);
+  if (command.json) std::cout << dump_json({{"ok", true}, {"conflict", to_json(*resolved)}}, 2) << "\n";
   else std::cout << "resolved " << command.id << ": " << resolved->table << "." << resolved->column << " = "
                  << resolved->resolution << "\n";
   return 0;

@@ -189,6 +189,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     // $1 cursor, $2 end of the batch, $3 origin left out, then the scopes.
     std::vector<Param> params{i64(cursor), i64(*end), request.exclude_origin};
     std::string filter = "c.seq > $1 AND c.seq <= $2 AND ($3 = '' OR c.origin <> $3)";
+    if (request.local_only) filter += " AND c.origin = ''";
     if (!request.scopes.empty()) {
       auto scoped = scope_filter(request.scopes, limit, params);
       if (!scoped.ok()) return scoped.status();

@@ -34,17 +34,12 @@ int dead_port() {
   return probe.port();  // closed again when probe goes
 }
 
-// A hub in this process: its own data dir (no units of its own: they come from
-// upstream), an Upstream client and a SyncServer for its tablets.
+// A hub in this process: its own storage on the suite's backend (a hub is any
+// replica; no units of its own: they come from upstream), an Upstream client and a
+// SyncServer for its tablets.
 class Hub {
  public:
   Hub(const std::string &upstream_url, const std::string &code, int64_t interval_ms) {
-    // On PostgreSQL the hub keeps its data there too: a hub is any replica.
-    if (on_postgres()) pg_ = std::make_unique<PgTestDatabase>();
-    auto storage = pg_ ? server::open_postgres_storage(pg_->conninfo()) : server::open_sqlite_storage(dir_.path());
-    INFO(storage.status().to_string());
-    REQUIRE(storage.ok());
-    storage_ = std::move(*storage);
     server::UpstreamOptions uo;
     uo.url = upstream_url;
     uo.enroll_code = code;
@@ -61,7 +56,7 @@ class Hub {
     uo.client.pull_batch_changes = 60;
     uo.transport.connect_timeout_ms = 2000;
     uo.transport.timeout_ms = 5000;
-    auto up = server::Upstream::open(*storage_, uo);
+    auto up = server::Upstream::open(storage(), uo);
     INFO(up.status().to_string());
     REQUIRE(up.ok());
     REQUIRE(*up != nullptr);
@@ -69,7 +64,7 @@ class Hub {
     server::ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;
-    server_ = std::make_unique<server::SyncServer>(*storage_, so);
+    server_ = std::make_unique<server::SyncServer>(storage(), so);
     Status st = server_->start();
     INFO(st.to_string());
     REQUIRE(st.ok());
@@ -80,15 +75,12 @@ class Hub {
   }
   void start_upstream_thread() { upstream_->start(server_.get()); }
   server::Upstream &upstream() { return *upstream_; }
-  server::Storage &storage() { return *storage_; }
+  server::Storage &storage() { return store_.storage(); }
   // A fresh snapshot of the hub's data, for reading.
-  Database &data() {
-    snapshot_ = snapshot_of(*storage_, dir_.file("snapshot-" + std::to_string(snapshots_++) + ".db"));
-    return *snapshot_;
-  }
+  Database &data() { return store_.data(); }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   Result<std::string> code(const std::vector<std::string> &scopes) {
-    return server::create_enrollment_code(*storage_, scopes, true, 3600 * 1000, SystemClock::instance());
+    return server::create_enrollment_code(storage(), scopes, true, 3600 * 1000, SystemClock::instance());
   }
   // An upstream sync that must work (the link is up); retries a connection an
   // earlier cut left half-dead.
@@ -106,11 +98,7 @@ class Hub {
   }
 
  private:
-  TempDir dir_;
-  std::unique_ptr<PgTestDatabase> pg_;  // on PostgreSQL; outlives the storage
-  std::unique_ptr<server::Storage> storage_;
-  std::unique_ptr<Database> snapshot_;
-  int snapshots_ = 0;
+  TestStorage store_{nullptr, /*seed_units=*/false};
   std::unique_ptr<server::Upstream> upstream_;
   std::unique_ptr<server::SyncServer> server_;
 };

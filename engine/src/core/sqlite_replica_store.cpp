@@ -151,7 +151,7 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
     const int64_t rid = s->int64(2);
     ++scanned;
     out.next_cursor = seq;
-    if (s->int64(3) == *exclude) continue;
+    if (s->int64(3) == *exclude || (request.local_only && s->int64(3) != 0)) continue;
 
     if (table_number == kForeignTable) {
       auto cell = impl_.rows.load_foreign_rid(rid);

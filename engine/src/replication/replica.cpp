@@ -607,6 +607,7 @@ Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {
     for (int64_t from = cursor;;) {
       sys::ReadRequest request;
       request.limit_cells = 1 << 20;
+      request.local_only = true;
       auto batch = txn.read_since(from, request);
       if (!batch) return batch.status();
       for (auto &w : batch->writes) {

@@ -62,6 +62,8 @@ struct ReadRequest {
   std::vector<std::string> scopes{};
   // Leave out what arrived from this peer (write_rows' origin); empty = nothing.
   std::string exclude_origin{};
+  // Only what was written here (origin ""): what no peer may hold yet.
+  bool local_only = false;
   // Cells of the row to bring with each write whatever their position (the core's
   // confidentiality rule reads the row's "confidential" flag).
   std::vector<std::string> context{};
