@@ -158,6 +158,13 @@ TestServer::TestServer(server::ServerOptions options) {
 
 TestServer::~TestServer() { server_->stop(); }
 
+server::Storage &TestServer::storage() {
+  Status st = server_->flush_acks();
+  INFO(st.to_string());
+  REQUIRE(st.ok());
+  return *storage_;
+}
+
 Database &TestServer::data() {
   if (Database *db = storage_->engine_database()) return *db;
   snapshot_.reset();

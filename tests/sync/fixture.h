@@ -69,7 +69,9 @@ class TestServer {
   explicit TestServer(server::ServerOptions options = {});
   ~TestServer();
   std::string url() const;
-  server::Storage &storage() { return *storage_; }
+  // The server's storage, with the pull acknowledgements it batches written first.
+  server::Storage &storage();
+  server::SyncServer &server() { return *server_; }
   // The server's data: its engine database (SQLite), or a fresh snapshot (PostgreSQL).
   Database &data();
   // A one-time code for these scopes.
@@ -96,6 +98,7 @@ class ChildServer {
   void kill9();        // SIGKILL and reap
   void terminate();    // SIGTERM and reap; returns when it exited
   int port() const { return port_; }
+  int pid() const { return pid_; }
   int exit_status() const { return exit_status_; }
   std::string data_dir() const { return dir_.path(); }
   // Opens its storage (SQLite data dir or PostgreSQL database) in this process.

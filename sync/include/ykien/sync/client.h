@@ -94,7 +94,9 @@ class YKIEN_CXX_API SyncClient {
   Status record_refused(const std::vector<Change> &changes, const Status &why);
   int64_t corrected_now() const;
   void report_progress(const std::string &phase, SyncReport *report);
-  bool sleep_backoff(int attempt);
+  // Waits before retry `attempt`: the server's Retry-After (seconds) when it gave
+  // one, else exponential backoff; both with jitter. False when cancelled meanwhile.
+  bool sleep_backoff(int attempt, int64_t retry_after_s = 0);
 
   Database &db_;
   Transport &transport_;
