@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <optional>
@@ -85,6 +86,9 @@ struct HttpFront::Impl {
   std::atomic<int64_t> connections{0};
   std::atomic<int64_t> calls{0};  // requests between their headers and their completion
   std::atomic<int64_t> overloaded{0};
+  // Recent time a job takes on a worker (moving average, microseconds): with the
+  // queue's length, the wait a new request would have.
+  std::atomic<int64_t> service_us{10000};
   std::mutex stop_mutex;
 
   // One HTTP request (MHD's per-request context).
@@ -98,7 +102,6 @@ struct HttpFront::Impl {
     bool too_large = false;
     std::optional<ServedReply> reply;  // set: ready to send
     bool close_after = false;          // refused before its body was read
-    int64_t queued_at_ms = 0;
   };
 
   ServedReply refusal(const Status &st, int retry_after_s = 0) {
@@ -203,15 +206,26 @@ struct HttpFront::Impl {
   }
 
   void run_job(Call *call) {
-    if (steady_now_ms() - call->queued_at_ms > options.max_queue_wait_ms) {
-      ++overloaded;
-      call->reply = refusal({ErrorCode::server, "the server is busy; retry shortly"}, options.retry_after_s);
-    } else {
-      ServedReply reply = call->route->handler(call->request);
-      maybe_gzip(call->request, &reply);
-      call->reply = std::move(reply);
-    }
+    const auto t0 = std::chrono::steady_clock::now();
+    ServedReply reply = call->route->handler(call->request);
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+    service_us.store((service_us.load() * 7 + took.count()) / 8);
+    maybe_gzip(call->request, &reply);
+    call->reply = std::move(reply);
     MHD_resume_connection(call->connection);
+  }
+
+  // Whether a new request would wait longer than max_queue_wait_ms for a worker.
+  bool queue_too_long() const {
+    const auto pending = static_cast<int64_t>(pool->pending());
+    const int64_t workers = std::max(options.workers, 1);
+    return pending >= workers && pending * service_us.load() / workers > options.max_queue_wait_ms * 1000;
+  }
+
+  MHD_Result busy(Call *call) {
+    ++overloaded;
+    call->reply = refusal({ErrorCode::server, "the server is busy; retry shortly"}, options.retry_after_s);
+    return send(call);
   }
 
   MHD_Result on_request(MHD_Connection *connection, const char *url, const char *method, const char *upload_data,
@@ -250,9 +264,14 @@ struct HttpFront::Impl {
       call->reply = call->route->handler(call->request);
       return send(call);
     }
+    // Admission by session: a request on a connection that already carried one is
+    // the next exchange of a sync under way, and goes on; a new connection (a new
+    // sync) waits its turn when the queue is long. Syncs under way finish sooner, and
+    // a turned-away tablet has spent one exchange, not half a sync.
+    const bool continuing = call->conn->requests > 0;
+    if (!continuing && queue_too_long()) return busy(call);
     // Storage work leaves the connection thread; the connection waits, suspended.
     watch->set_deadline(call->conn->fd, 0);
-    call->queued_at_ms = steady_now_ms();
     MHD_suspend_connection(connection);
     if (!pool->try_submit([this, call] { run_job(call); })) {
       ++overloaded;

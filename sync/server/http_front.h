@@ -96,7 +96,7 @@ class HttpFront {
   struct Stats {
     int64_t connections = 0;  // open now
     int64_t expired = 0;      // shut at a deadline
-    int64_t overloaded = 0;   // answered 503 because the work queue was full or slow
+    int64_t overloaded = 0;   // answered 503 because the work queue was full or too long
   };
   Stats stats() const;
 

@@ -105,6 +105,7 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
     request.headers.emplace_back("Authorization", "Bearer " + *token);
   }
   request.body = std::move(*gz);
+  int busy = 0;  // replies that said when to come back: they do not use up attempts
   for (int attempt = 0;; ++attempt) {
     if (cancelled_.load()) return Status(ErrorCode::cancelled, "sync cancelled");
     int64_t sent = corrected_now();
@@ -138,9 +139,14 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
       }
     }
     if (failure.code() == ErrorCode::cancelled) return failure;
-    if (attempt + 1 >= options_.max_attempts) return failure;
+    if (retry_after_s > 0 && busy < options_.max_busy_retries) {
+      ++busy;
+      --attempt;  // a busy server is not a failing one: the wait it asked for is the backoff
+    } else if (attempt + 1 >= options_.max_attempts) {
+      return failure;
+    }
     report->retries++;
-    if (!sleep_backoff(attempt, retry_after_s)) return Status(ErrorCode::cancelled, "sync cancelled");
+    if (!sleep_backoff(std::max(attempt, 0), retry_after_s)) return Status(ErrorCode::cancelled, "sync cancelled");
   }
 }
 

@@ -52,6 +52,8 @@ struct SyncOptions {
   // Called on the syncing thread after each exchange; must not call back into the client.
   std::function<void(const SyncProgress &)> on_progress;
   int max_attempts = tuning::kMaxAttempts;
+  // Replies 503/429 with Retry-After waited out per request, on top of max_attempts.
+  int max_busy_retries = tuning::kMaxBusyRetries;
   int64_t backoff_base_ms = tuning::kBackoffBaseMs;
   int64_t backoff_max_ms = tuning::kBackoffMaxMs;
   int64_t push_batch_changes = tuning::kPushBatchChanges;

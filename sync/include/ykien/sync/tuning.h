@@ -16,6 +16,11 @@ inline constexpr int64_t kPushBatchBytes = 2 << 20;
 inline constexpr int64_t kPullBatchChanges = 5000;
 // Attempts per request on network errors and 5xx (the first try included).
 inline constexpr int kMaxAttempts = 6;
+// Replies "busy, come back in N s" (503 or 429 with Retry-After) a request waits out
+// before it fails, apart from kMaxAttempts: an overloaded province server sheds load
+// this way during a morning's burst, and a tablet should get through, not give up.
+// At about 1.25 s each, two minutes.
+inline constexpr int kMaxBusyRetries = 100;
 // Exponential backoff: base * 2^attempt, capped, with full jitter in [delay/2, delay].
 inline constexpr int64_t kBackoffBaseMs = 200;
 inline constexpr int64_t kBackoffMaxMs = 30000;
@@ -47,12 +52,16 @@ inline constexpr int kServerIoThreads = 2;
 // Threads that do requests' storage work. SQLite writes one at a time and PostgreSQL
 // gets kPostgresConnections per process: more threads would only wait on locks.
 inline constexpr int kServerWorkers = 4;
-// Requests that may wait for a worker. Beyond it a request is answered 503 with
-// Retry-After at once: a quick "come back" is better than a silent queue.
+// Requests that may wait for a worker, at most. Beyond it a request is answered 503
+// with Retry-After at once: a quick "come back" is better than a silent queue.
 inline constexpr int kServerMaxQueued = 2048;
-// A request that waited this long for a worker is answered 503 instead of run: its
-// client is about to give up (libcurl transport: 60 s), and the queue is too long.
-inline constexpr int64_t kServerMaxQueueWaitMs = 20 * 1000;
+// Admission by expected wait: when the requests already queued would keep the first
+// request of a new connection waiting longer than this (queued x recent service time
+// / workers), it is answered 503 with Retry-After at once; the next requests of a
+// connection (a sync under way) go on. The queue keeps enough to keep every worker
+// busy, and a burst of a thousand tablets is served in turns, each told when to come
+// back, instead of all waiting tens of seconds.
+inline constexpr int64_t kServerMaxQueueWaitMs = 50;
 // Seconds a 503 (overload) asks the client to wait before it retries.
 inline constexpr int kOverloadRetryAfterS = 1;
 // Whole deadlines, not per read: the request headers must all arrive within
