@@ -9,6 +9,7 @@ packages=(
   postgresql libpq-dev
   default-jdk-headless
   tcl xz-utils  # scripts/sqlite-amalgamation.sh: the bundled SQLite's test
+  nginx-light  # the serve/nginx test runs docs/nginx-province.conf
 )
 
 missing=()

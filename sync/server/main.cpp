@@ -162,6 +162,10 @@ int main(int argc, char **argv) {
                         "connections one client address may hold (0 = no limit)")
       ->capture_default_str();
   serve_cmd->add_option("--workers", flags.http.workers, "threads doing storage work")->capture_default_str();
+  serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
+                        "a new connection whose first request would wait longer for a worker is told 503 "
+                        "with Retry-After")
+      ->capture_default_str();
   UpstreamOptions hub_options;
   double upstream_interval_s = static_cast<double>(hub_options.interval_ms) / 1000.0;
   serve_cmd->add_option("--upstream", hub_options.url, "hub: the server to sync with as a client (kept for later starts)");
@@ -207,8 +211,11 @@ int main(int argc, char **argv) {
 
   if (serve_cmd->parsed()) {
     hub_options.interval_ms = static_cast<int64_t>(upstream_interval_s * 1000);
-    if (flags.http.behind_proxy && !serve_cmd->get_option("--max-connections-per-address")->count()) {
-      flags.http.max_connections_per_address = 0;
+    if (flags.http.behind_proxy) {
+      flags.http.keep_alive_idle_s = sync::tuning::kProxyKeepAliveIdleS;
+      if (serve_cmd->get_option("--max-connections-per-address")->count() == 0) {
+        flags.http.max_connections_per_address = 0;
+      }
     }
     return serve(data_dir, postgres, flags, std::move(hub_options));
   }

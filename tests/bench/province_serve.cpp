@@ -35,6 +35,7 @@ struct ServeOptions {
   int idle = 100;          // idle keep-alive connections held
   int slow = 20;           // slow-header connections held
   int postgres_processes = 2;
+  int64_t queue_wait_ms = 0;  // 0 = the server's default
   std::string postgres;
   std::string dir;
   std::string server_binary;
@@ -51,6 +52,7 @@ int usage(std::FILE *to) {
       "  --idle N         idle keep-alive connections held open meanwhile (default 100)\n"
       "  --slow N         connections sending a header byte a second (default 20)\n"
       "  --processes N    ykien-server processes on PostgreSQL (default 2)\n"
+      "  --queue-wait-ms N  the servers' --max-queue-wait-ms (default: theirs)\n"
       "  --backend B      sqlite, postgres or both (default both)\n"
       "  --postgres C     libpq conninfo of a PostgreSQL server (a database is made there)\n"
       "  --dir DIR        keep the files in DIR/<backend>\n"
@@ -72,6 +74,8 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       ok = positive_option(argc, argv, i, o.idle);
     } else if (a == "--slow") {
       ok = positive_option(argc, argv, i, o.slow);
+    } else if (a == "--queue-wait-ms") {
+      ok = positive_option(argc, argv, i, o.queue_wait_ms);
     } else if (a == "--processes") {
       ok = positive_option(argc, argv, i, o.postgres_processes);
     } else if (a == "--backend" && i + 1 < argc) {
@@ -118,7 +122,12 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
   std::vector<std::unique_ptr<test::ServerProcess>> servers;
   for (int p = 0; p < processes; ++p) {
     const std::string dir = make_dir(std::filesystem::path(work) / ("process-" + std::to_string(p)));
-    servers.push_back(std::make_unique<test::ServerProcess>(o.server_binary, data.serve_args(), dir));
+    std::vector<std::string> args = data.serve_args();
+    if (o.queue_wait_ms > 0) {
+      args.push_back("--max-queue-wait-ms");
+      args.push_back(std::to_string(o.queue_wait_ms));
+    }
+    servers.push_back(std::make_unique<test::ServerProcess>(o.server_binary, args, dir));
     test::must(servers.back()->start(), "start ykien-server");
   }
   const int port = servers.front()->port();

@@ -78,6 +78,10 @@ inline constexpr int kRequestIdleS = 10;
 // Keep-alive: an idle connection is closed after this. Long enough for a sync's next
 // exchange (sent at once), short enough that idle clients hold nothing for long.
 inline constexpr int kKeepAliveIdleS = 1;
+// Behind a reverse proxy (--behind-proxy) the connections are the proxy's, few and
+// reused: kept longer than the proxy keeps them idle (docs/nginx-province.conf: 20 s),
+// so that the server never closes one as the proxy sends a request on it.
+inline constexpr int kProxyKeepAliveIdleS = 30;
 // Requests one connection may carry before the server closes it.
 inline constexpr int kMaxRequestsPerConnection = 100;
 // Request headers: at most this many, and all of them (with the request line and
