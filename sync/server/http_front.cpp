@@ -205,9 +205,22 @@ struct HttpFront::Impl {
     return MHD_YES;
   }
 
+  // The route's reply; an exception (a bug, or memory exhausted) becomes a 500 and a
+  // log line, never the end of the process.
+  ServedReply handle(const Call *call) {
+    try {
+      return call->route->handler(call->request);
+    } catch (const std::exception &e) {
+      log_line("error", "exception", {{"path", call->request.path}, {"message", e.what()}});
+    } catch (...) {
+      log_line("error", "exception", {{"path", call->request.path}, {"message", "unknown"}});
+    }
+    return refusal({ErrorCode::internal, "internal error; please report it"});
+  }
+
   void run_job(Call *call) {
     const auto t0 = std::chrono::steady_clock::now();
-    ServedReply reply = call->route->handler(call->request);
+    ServedReply reply = handle(call);
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     service_us.store((service_us.load() * 7 + took.count()) / 8);
     maybe_gzip(call->request, &reply);
@@ -261,7 +274,7 @@ struct HttpFront::Impl {
       call->request.body = std::move(*body);
     }
     if (call->route->runs_inline) {
-      call->reply = call->route->handler(call->request);
+      call->reply = handle(call);
       return send(call);
     }
     // Admission by session: a request on a connection that already carried one is
