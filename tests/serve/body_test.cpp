@@ -18,6 +18,21 @@ std::string test_gzip(const std::string &data);  // gzip_helper.cpp
 
 namespace {
 
+// Under AddressSanitizer the server keeps freed memory in quarantine (up to 256 MB),
+// so its resident set grows with every request whatever it frees: the memory bound is
+// checked by the ordinary build only.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssMeaningful = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kRssMeaningful = false;
+#else
+constexpr bool kRssMeaningful = true;
+#endif
+#else
+constexpr bool kRssMeaningful = true;
+#endif
+
 // Each from its own address: the enrollment rate limit is not what is tested here.
 std::string post(int port, const std::string &path, const std::string &body, bool chunked, bool gzip) {
   static std::atomic<int> sent{0};
@@ -84,7 +99,7 @@ TEST_CASE("an oversized or deeply nested enroll body is refused without the serv
   CHECK(status_of(post(port, "/v1/push", push_bomb, true, true)) == 413);
   const double growth_mb = test::current_rss_mb(server.pid()) - before;
   INFO("RSS growth " << growth_mb << " MB");
-  CHECK(growth_mb < 8);
+  if (kRssMeaningful) CHECK(growth_mb < 8);
   CHECK(status_of(get_from("127.0.0.1", port, "/v1/health")) == 200);
   server.terminate();
 }
