@@ -5,10 +5,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev catch2
-  libcpp-httplib-dev libssl-dev zlib1g-dev libcli11-dev
+  libmicrohttpd-dev libssl-dev zlib1g-dev libcli11-dev
   postgresql libpq-dev
   default-jdk-headless
   tcl xz-utils  # scripts/sqlite-amalgamation.sh: the bundled SQLite's test
+  nginx-light  # the serve/nginx test runs docs/nginx-province.conf
 )
 
 missing=()

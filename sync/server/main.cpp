@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <thread>
 
 #include "admin.h"
@@ -45,8 +46,38 @@ Result<std::unique_ptr<Storage>> open_storage(const std::string &data_dir, const
   return open_sqlite_storage(data_dir);
 }
 
-int serve(const std::string &data_dir, const std::string &postgres, const std::string &host, int port,
-          const std::string &port_file, UpstreamOptions hub_options) {
+// The whole of a PEM file named on the command line.
+Result<std::string> read_pem(const std::string &path, const char *flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return Status(ErrorCode::invalid_argument, std::string("cannot read ") + path, flag);
+  if (text.find("-----BEGIN") == std::string::npos) {
+    return Status(ErrorCode::invalid_argument, path + " is not a PEM file", flag);
+  }
+  return text;
+}
+
+// Every connection holds a descriptor: raise the soft limit to the hard one, so that
+// kMaxConnections fit (the usual soft limit is 1024).
+void raise_descriptor_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+struct ServeFlags {
+  std::string host = "0.0.0.0";
+  int port = 8080;
+  std::string port_file;
+  std::string tls_cert;
+  std::string tls_key;
+  FrontOptions http;
+};
+
+int serve(const std::string &data_dir, const std::string &postgres, const ServeFlags &flags,
+          UpstreamOptions hub_options) {
   // SIGTERM/SIGINT are taken by one thread with sigwait, so no handler runs at a
   // random point: it calls stop(), which lets in-flight requests finish. SIGUSR1
   // asks a hub for an upstream sync now.
@@ -63,16 +94,31 @@ int serve(const std::string &data_dir, const std::string &postgres, const std::s
   auto hub = Upstream::open(**storage, std::move(hub_options));  // null unless this server is a hub
   if (!hub.ok()) return fail(hub.status());
   ServerOptions options;
-  options.host = host;
-  options.port = port;
+  options.host = flags.host;
+  options.port = flags.port;
+  options.http = flags.http;
+  if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
+    if (flags.tls_cert.empty() || flags.tls_key.empty()) {
+      return fail({ErrorCode::invalid_argument, "give both --tls-cert and --tls-key", "--tls-key"});
+    }
+    auto cert = read_pem(flags.tls_cert, "--tls-cert");
+    if (!cert.ok()) return fail(cert.status());
+    auto key = read_pem(flags.tls_key, "--tls-key");
+    if (!key.ok()) return fail(key.status());
+    options.http.tls_cert_pem = std::move(*cert);
+    options.http.tls_key_pem = std::move(*key);
+  }
+  raise_descriptor_limit();
   SyncServer server(**storage, options);
   Status st = server.bind();
   if (!st.ok()) return fail(st);
-  if (!port_file.empty()) {
-    std::ofstream out(port_file + ".tmp");
+  st = server.start();  // before the port file: whoever reads it can connect
+  if (!st.ok()) return fail(st);
+  if (!flags.port_file.empty()) {
+    std::ofstream out(flags.port_file + ".tmp");
     out << server.port() << "\n";
     out.close();
-    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+    std::rename((flags.port_file + ".tmp").c_str(), flags.port_file.c_str());
   }
   if (*hub) (*hub)->start(&server);
   std::thread watcher([&] {
@@ -100,16 +146,27 @@ int main(int argc, char **argv) {
   std::string data_dir;
 
   auto *serve_cmd = app.add_subcommand("serve", "serve the sync protocol over HTTP");
-  std::string host = "0.0.0.0";
-  int port = 8080;
-  std::string port_file;
+  ServeFlags flags;
   std::string postgres;
   auto *serve_data = serve_cmd->add_option("--data", data_dir, "data directory (created if missing)");
   serve_cmd->add_option("--postgres", postgres, "PostgreSQL connection string (libpq) instead of --data")
       ->excludes(serve_data);
-  serve_cmd->add_option("--host", host, "address to listen on")->capture_default_str();
-  serve_cmd->add_option("--port", port, "port to listen on (0 = any free port)")->capture_default_str();
-  serve_cmd->add_option("--port-file", port_file, "write the port listened on to this file");
+  serve_cmd->add_option("--host", flags.host, "address to listen on")->capture_default_str();
+  serve_cmd->add_option("--port", flags.port, "port to listen on (0 = any free port)")->capture_default_str();
+  serve_cmd->add_option("--port-file", flags.port_file, "write the port listened on to this file");
+  serve_cmd->add_option("--tls-cert", flags.tls_cert, "serve HTTPS with this certificate (PEM; chain after it)");
+  serve_cmd->add_option("--tls-key", flags.tls_key, "the certificate's private key (PEM)");
+  serve_cmd->add_flag("--behind-proxy", flags.http.behind_proxy,
+                      "a reverse proxy on this machine forwards every request: take the client address from its "
+                      "X-Real-IP header and leave the per-address connection limit to it");
+  serve_cmd->add_option("--max-connections-per-address", flags.http.max_connections_per_address,
+                        "connections one client address may hold (0 = no limit)")
+      ->capture_default_str();
+  serve_cmd->add_option("--workers", flags.http.workers, "threads doing storage work")->capture_default_str();
+  serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
+                        "a new connection whose first request would wait longer for a worker is told 503 "
+                        "with Retry-After")
+      ->capture_default_str();
   UpstreamOptions hub_options;
   double upstream_interval_s = static_cast<double>(hub_options.interval_ms) / 1000.0;
   serve_cmd->add_option("--upstream", hub_options.url, "hub: the server to sync with as a client (kept for later starts)");
@@ -156,7 +213,13 @@ int main(int argc, char **argv) {
 
   if (serve_cmd->parsed()) {
     hub_options.interval_ms = static_cast<int64_t>(upstream_interval_s * 1000);
-    return serve(data_dir, postgres, host, port, port_file, std::move(hub_options));
+    if (flags.http.behind_proxy) {
+      flags.http.keep_alive_idle_s = sync::tuning::kProxyKeepAliveIdleS;
+      if (serve_cmd->get_option("--max-connections-per-address")->count() == 0) {
+        flags.http.max_connections_per_address = 0;
+      }
+    }
+    return serve(data_dir, postgres, flags, std::move(hub_options));
   }
 
   auto storage = open_storage(data_dir, postgres);

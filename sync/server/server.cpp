@@ -1,21 +1,19 @@
-// HTTP endpoints of the sync protocol (docs/protocol.md) on cpp-httplib.
+// HTTP endpoints of the sync protocol (docs/protocol.md) on an HttpFront.
 #include "server.h"
-
-#include <httplib.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
 
+#include "ack_book.h"
 #include "cursor.h"
 #include "log.h"
 #include "purge.h"
+#include "rate_limiter.h"
 #include "tokens.h"
 #include "ykien/sync/protocol.h"
 #include "ykien/uuid.h"
@@ -36,17 +34,19 @@ int64_t steady_ms() {
 
 struct SyncServer::Impl {
   Impl(Storage &s, ServerOptions o)
-      : storage(s), options(std::move(o)), clock(options.clock != nullptr ? *options.clock : SystemClock::instance()) {}
+      : storage(s),
+        options(std::move(o)),
+        clock(options.clock != nullptr ? *options.clock : SystemClock::instance()),
+        enroll_limiter(options.enroll_burst, options.enroll_interval_ms),
+        acks(s) {}
 
   Storage &storage;
   ServerOptions options;
   const Clock &clock;
-  httplib::Server http;
-  std::thread thread;
-  std::thread purger;
-  int port = 0;
-  bool bound = false;
-  socket_t listen_socket = INVALID_SOCKET;  // set by the socket-options hook, before bind
+  RateLimiter enroll_limiter;
+  AckBook acks;
+  std::unique_ptr<HttpFront> http;
+  std::thread maintenance;
 
   std::mutex inflight_mutex;
   std::map<std::string, int> inflight;  // device id -> requests running; guarded by inflight_mutex
@@ -54,20 +54,23 @@ struct SyncServer::Impl {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
   bool stopping = false;  // guarded by stop_mutex
+  bool running = false;   // guarded by stop_mutex
   // stop() may run on two threads at once (the signal watcher, and main once run()
-  // returns): joining one std::thread from both never returns. Held while joining.
+  // returns): the second waits for the first. Held while stopping.
   std::mutex join_mutex;
 
   int64_t now() const { return clock.now_ms(); }
 
-  void reply_json(httplib::Response &res, int status, const std::string &body) {
-    res.status = status;
-    res.set_content(body, "application/json");
+  ServedReply reply_json(int status, std::string body) {
+    ServedReply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
   }
 
-  void reply_error(httplib::Response &res, const Status &st, std::vector<int64_t> refused = {}) {
+  ServedReply reply_error(const Status &st, std::vector<int64_t> refused = {}) {
     ErrorReply e{st.code(), st.message(), st.field(), std::move(refused), now()};
-    reply_json(res, http_status_for(st.code()), encode(e));
+    return reply_json(http_status_for(st.code()), encode(e));
   }
 
   // Holds one of a device's request slots for the duration of a request.
@@ -96,8 +99,8 @@ struct SyncServer::Impl {
     bool held_ = false;
   };
 
-  Result<DeviceRecord> authenticate(const httplib::Request &req) {
-    std::string header = req.get_header_value("Authorization");
+  Result<DeviceRecord> authenticate(const ServedRequest &req) {
+    std::string header = req.header("authorization");
     constexpr std::string_view kBearer = "Bearer ";
     if (header.compare(0, kBearer.size(), kBearer) != 0) {
       return Status(ErrorCode::unauthorized, "missing \"Authorization: Bearer <token>\" header");
@@ -112,72 +115,55 @@ struct SyncServer::Impl {
     return device;
   }
 
-  Status read_body(const httplib::Request &req, const httplib::ContentReader &reader, std::string *body) {
-    bool too_big = false;
-    auto limit = static_cast<size_t>(options.max_body_bytes);
-    if (std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit) too_big = true;
-    bool ok = !too_big && reader([&](const char *data, size_t n) {
-      if (body->size() + n > limit) {
-        too_big = true;
-        return false;
-      }
-      body->append(data, n);
-      return true;
-    });
-    if (too_big) {
-      return {ErrorCode::too_large, "request body is larger than " + std::to_string(limit) + " bytes"};
-    }
-    if (!ok) return {ErrorCode::corrupt, "cannot read the request body (truncated or bad gzip)"};
-    return {};
-  }
-
-  void handle_health(const httplib::Request &, httplib::Response &res) {
+  ServedReply handle_health(const ServedRequest &) {
     HealthReply h;
     h.server_time_ms = now();
-    reply_json(res, 200, encode(h));
+    return reply_json(200, encode(h));
   }
 
-  void handle_enroll(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader) {
+  ServedReply handle_enroll(const ServedRequest &req) {
     int64_t t0 = steady_ms();
-    std::string body;
-    Status st = read_body(req, reader, &body);
     EnrollRequest request;
-    if (st.ok()) st = decode(body, &request);
-    if (!st.ok()) return fail(req, res, "enroll", "", st, t0);
+    Status st = decode(req.body, &request);
+    if (!st.ok()) return fail(req, "enroll", "", st, t0);
     std::string device_id = new_uuid_v7(clock);
     std::string token = new_device_token();
     auto device = storage.enroll(sha256_hex(normalize_code(request.code)), device_id, request.device_name,
                                  request.site, sha256_hex(token), now());
-    if (!device.ok()) return fail(req, res, "enroll", "", device.status(), t0);
+    if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
     EnrollReply reply{device->id, token, device->scopes, now()};
-    reply_json(res, 200, encode(reply));
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
-                                {"ms", std::to_string(steady_ms() - t0)}});
+                                {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
+    return reply_json(200, encode(reply));
   }
 
-  void fail(const httplib::Request &req, httplib::Response &res, const char *event, const std::string &device,
-            const Status &st, int64_t t0, std::vector<int64_t> refused = {}) {
-    reply_error(res, st, std::move(refused));
+  ServedReply fail(const ServedRequest &req, const char *event, const std::string &device, const Status &st,
+                   int64_t t0, std::vector<int64_t> refused = {}) {
+    ServedReply res = reply_error(st, std::move(refused));
     log_line(res.status >= 500 ? "error" : "warn", event,
              {{"device", device}, {"status", std::to_string(res.status)}, {"code", error_code_name(st.code())},
-              {"message", st.message()}, {"remote", req.remote_addr}, {"ms", std::to_string(steady_ms() - t0)}});
+              {"message", st.message()}, {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
+    return res;
   }
 
-  void handle_push(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader) {
+  // A device's own retries meet this (docs/protocol.md): busy, come back shortly.
+  ServedReply busy_device(const ServedRequest &req, const char *event, const std::string &device, int64_t t0) {
+    ServedReply res = fail(req, event, device, {ErrorCode::server, "too many requests from this device at once"}, t0);
+    res.headers.emplace_back("Retry-After", std::to_string(options.http.retry_after_s));
+    return res;
+  }
+
+  ServedReply handle_push(const ServedRequest &req) {
     int64_t t0 = steady_ms();
     auto device = authenticate(req);
-    if (!device.ok()) return fail(req, res, "push", "", device.status(), t0);
+    if (!device.ok()) return fail(req, "push", "", device.status(), t0);
     Slot slot(*this, device->id);
-    if (!slot.held()) {
-      return fail(req, res, "push", device->id, {ErrorCode::server, "too many requests from this device at once"}, t0);
-    }
-    std::string body;
-    Status st = read_body(req, reader, &body);
+    if (!slot.held()) return busy_device(req, "push", device->id, t0);
     PushRequest request;
-    if (st.ok()) st = decode(body, &request);
-    if (!st.ok()) return fail(req, res, "push", device->id, st, t0);
+    Status st = decode(req.body, &request);
+    if (!st.ok()) return fail(req, "push", device->id, st, t0);
     if (static_cast<int64_t>(request.changes.size()) > options.max_push_changes) {
-      return fail(req, res, "push", device->id,
+      return fail(req, "push", device->id,
                   {ErrorCode::too_large, "a push holds at most " + std::to_string(options.max_push_changes) + " changes",
                    "changes"},
                   t0);
@@ -185,7 +171,7 @@ struct SyncServer::Impl {
     int64_t server_now = now();
     int64_t drift = request.client_time_ms - server_now;
     if (drift > options.max_clock_drift_ms || -drift > options.max_clock_drift_ms) {
-      return fail(req, res, "push", device->id,
+      return fail(req, "push", device->id,
                   {ErrorCode::clock_drift,
                    "the device clock differs from the server's by " + std::to_string(drift / 1000) +
                        " s; correct it with the server_time of this reply and re-stamp",
@@ -196,7 +182,7 @@ struct SyncServer::Impl {
     for (size_t i = 0; i < request.changes.size(); ++i) {
       const Change &c = request.changes[i];
       if (static_cast<int64_t>(c.hlc.millis()) > server_now + options.max_clock_drift_ms) {
-        return fail(req, res, "push", device->id,
+        return fail(req, "push", device->id,
                     {ErrorCode::clock_drift, "a change is stamped in the future (" + c.hlc.to_string() + ")",
                      "changes[" + std::to_string(i) + "].hlc"},
                     t0);
@@ -205,7 +191,7 @@ struct SyncServer::Impl {
     }
     if (!refused.empty()) {
       const Change &c = request.changes[static_cast<size_t>(refused.front())];
-      return fail(req, res, "push", device->id,
+      return fail(req, "push", device->id,
                   {ErrorCode::forbidden,
                    std::to_string(refused.size()) + " change(s) lie outside this device's units (first: " + c.table +
                        " " + c.id + " in " + c.scope + "); nothing was applied",
@@ -216,31 +202,27 @@ struct SyncServer::Impl {
     ao.origin = device->id;
     ao.detect_conflicts = true;
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
-    if (!applied.ok()) return fail(req, res, "push", device->id, applied.status(), t0);
+    if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0);
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now()};
-    reply_json(res, 200, encode(reply));
     log_line("info", "push",
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
               {"applied", std::to_string(reply.applied)}, {"ignored", std::to_string(reply.ignored)},
-              {"conflicts", std::to_string(reply.conflicts)}, {"bytes", std::to_string(body.size())},
+              {"conflicts", std::to_string(reply.conflicts)}, {"bytes", std::to_string(req.body.size())},
               {"ms", std::to_string(steady_ms() - t0)}});
+    return reply_json(200, encode(reply));
   }
 
-  void handle_pull(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader) {
+  ServedReply handle_pull(const ServedRequest &req) {
     int64_t t0 = steady_ms();
     auto device = authenticate(req);
-    if (!device.ok()) return fail(req, res, "pull", "", device.status(), t0);
+    if (!device.ok()) return fail(req, "pull", "", device.status(), t0);
     Slot slot(*this, device->id);
-    if (!slot.held()) {
-      return fail(req, res, "pull", device->id, {ErrorCode::server, "too many requests from this device at once"}, t0);
-    }
-    std::string body;
-    Status st = read_body(req, reader, &body);
+    if (!slot.held()) return busy_device(req, "pull", device->id, t0);
     PullRequest request;
-    if (st.ok()) st = decode(body, &request);
+    Status st = decode(req.body, &request);
     PullCursor cursor;
     if (st.ok()) st = PullCursor::parse(request.cursor, &cursor);
-    if (!st.ok()) return fail(req, res, "pull", device->id, st, t0);
+    if (!st.ok()) return fail(req, "pull", device->id, st, t0);
     std::map<std::string, int64_t> positions = cursor.for_scopes(device->scopes);
     PullReply reply;
     if (!positions.empty()) {
@@ -248,8 +230,7 @@ struct SyncServer::Impl {
       int64_t acked = std::min_element(positions.begin(), positions.end(), [](const auto &a, const auto &b) {
                         return a.second < b.second;
                       })->second;
-      st = storage.record_pull_ack(device->id, acked, now());
-      if (!st.ok()) return fail(req, res, "pull", device->id, st, t0);
+      acks.note(*device, acked, now());
       // Serve the scopes that are furthest behind (new scopes start at 0).
       std::vector<std::string> group;
       for (const auto &[scope, pos] : positions) {
@@ -263,7 +244,7 @@ struct SyncServer::Impl {
       eo.include_confidential = device->confidential;
       // When no more is left, the storage's next_cursor covers every committed change.
       auto batch = storage.export_changes(acked, eo);
-      if (!batch.ok()) return fail(req, res, "pull", device->id, batch.status(), t0);
+      if (!batch.ok()) return fail(req, "pull", device->id, batch.status(), t0);
       int64_t reached = batch->next_cursor;
       for (const auto &scope : group) positions[scope] = reached;
       bool equal = std::all_of(positions.begin(), positions.end(),
@@ -275,144 +256,106 @@ struct SyncServer::Impl {
     next.positions = std::move(positions);
     reply.cursor = next.to_string();
     reply.server_time_ms = now();
-    reply_json(res, 200, encode(reply));
     log_line("info", "pull",
              {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},
               {"more", reply.more ? "true" : "false"}, {"ms", std::to_string(steady_ms() - t0)}});
+    return reply_json(200, encode(reply));
   }
 
-  void purge_loop() {
+  void flush_acks_logged() {
+    Status st = acks.flush();
+    if (!st.ok()) log_line("error", "acks", {{"message", st.message()}});
+  }
+
+  void purge() {
+    flush_acks_logged();  // the purge goes by the acks: the latest ones
+    // One write transaction of the core: pushes wait for it, none slips in.
+    Result<int64_t> purged = purge_acknowledged_tombstones(storage);
+    if (purged.ok()) {
+      log_line("info", "purge", {{"rows", std::to_string(*purged)}});
+    } else {
+      log_line("error", "purge", {{"message", purged.status().message()}});
+    }
+  }
+
+  // Writes acks every kAckFlushIntervalMs, purges every purge_interval_ms.
+  void maintenance_loop() {
+    int64_t next_purge = options.purge_interval_ms > 0 ? steady_ms() + options.purge_interval_ms : 0;
     std::unique_lock<std::mutex> lock(stop_mutex);
     while (!stopping) {
-      stop_cv.wait_for(lock, std::chrono::milliseconds(options.purge_interval_ms));
+      stop_cv.wait_for(lock, std::chrono::milliseconds(sync::tuning::kAckFlushIntervalMs));
       if (stopping) break;
       lock.unlock();
-      // One write transaction of the core: pushes wait for it, none slips in.
-      Result<int64_t> purged = purge_acknowledged_tombstones(storage);
-      if (purged.ok()) {
-        log_line("info", "purge", {{"rows", std::to_string(*purged)}});
-      } else {
-        log_line("error", "purge", {{"message", purged.status().message()}});
+      flush_acks_logged();
+      if (next_purge != 0 && steady_ms() >= next_purge) {
+        purge();
+        next_purge = steady_ms() + options.purge_interval_ms;
       }
       lock.lock();
     }
   }
 
-  void install_routes() {
-    http.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
-    http.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
-    http.set_read_timeout(sync::tuning::kServerReadTimeoutS, 0);
-    http.set_write_timeout(sync::tuning::kServerWriteTimeoutS, 0);
-    // A reply leaves in two writes (headers, body): without TCP_NODELAY the body waits
-    // for the client's delayed ACK, about 40 ms per exchange.
-    http.set_tcp_nodelay(true);
-    // cpp-httplib 0.11 listens with a backlog of 5: more new connections at once than
-    // that overflow the accept queue, the kernel drops their SYNs, and the clients
-    // resend them only after a second (then 3 s...). The hook sees the listening
-    // socket before bind; bind() raises its backlog once it listens.
-    // Not httplib's default options: they set SO_REUSEPORT, with which a second
-    // server started on the same port binds silently and takes half the devices.
-    // SO_REUSEADDR alone lets a restart bind while old connections linger.
-    http.set_socket_options([this](socket_t sock) {
-      int yes = 1;
-      (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-      listen_socket = sock;
-    });
-    http.Get(kPathHealth, [this](const httplib::Request &q, httplib::Response &r) { handle_health(q, r); });
-    http.Post(kPathEnroll, [this](const httplib::Request &q, httplib::Response &r, const httplib::ContentReader &c) {
-      handle_enroll(q, r, c);
-    });
-    http.Post(kPathPush, [this](const httplib::Request &q, httplib::Response &r, const httplib::ContentReader &c) {
-      handle_push(q, r, c);
-    });
-    http.Post(kPathPull, [this](const httplib::Request &q, httplib::Response &r, const httplib::ContentReader &c) {
-      handle_pull(q, r, c);
-    });
-    // Replies httplib makes itself (404, 413 on Content-Length, 400) get a JSON body too.
-    http.set_error_handler(httplib::Server::HandlerWithResponse(
-        [this](const httplib::Request &, httplib::Response &res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      ErrorCode code = res.status == 404   ? ErrorCode::not_found
-                       : res.status == 413 ? ErrorCode::too_large
-                       : res.status >= 500 ? ErrorCode::internal
-                                           : ErrorCode::corrupt;
-      std::string message = res.status == 404   ? "no such endpoint"
-                            : res.status == 413 ? "request body is too large"
-                                                : "bad request";
-      ErrorReply e{code, message, {}, {}, now()};
-      res.set_content(encode(e), "application/json");
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    http.set_exception_handler([this](const httplib::Request &req, httplib::Response &res, std::exception_ptr ep) {
-      std::string what = "unknown";
-      try {
-        if (ep) std::rethrow_exception(ep);
-      } catch (const std::exception &e) {
-        what = e.what();
-      } catch (...) {
-      }
-      log_line("error", "exception", {{"path", req.path}, {"message", what}});
-      reply_error(res, {ErrorCode::internal, "internal error; please report it"});
-    });
+  void make_front() {
+    FrontOptions fo = options.http;
+    fo.host = options.host;
+    fo.port = options.port;
+    std::vector<Route> routes;
+    routes.push_back({"GET", kPathHealth, 0, true, nullptr, [this](const ServedRequest &q) { return handle_health(q); }});
+    routes.push_back({"POST", kPathEnroll, static_cast<size_t>(options.max_enroll_body_bytes), false, &enroll_limiter,
+                      [this](const ServedRequest &q) { return handle_enroll(q); }});
+    routes.push_back({"POST", kPathPush, static_cast<size_t>(options.max_body_bytes), false, nullptr,
+                      [this](const ServedRequest &q) { return handle_push(q); }});
+    routes.push_back({"POST", kPathPull, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
+                      [this](const ServedRequest &q) { return handle_pull(q); }});
+    http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),
+                                       [this](const Status &st) { return reply_error(st); });
   }
 };
 
 SyncServer::SyncServer(Storage &storage, ServerOptions options)
     : impl_(std::make_unique<Impl>(storage, std::move(options))) {
-  impl_->install_routes();
+  impl_->make_front();
 }
 
 SyncServer::~SyncServer() { stop(); }
 
-Status SyncServer::bind() {
-  if (impl_->bound) return {};
-  int port = impl_->options.port;
-  if (port == 0) {
-    port = impl_->http.bind_to_any_port(impl_->options.host);
-    if (port < 0) port = 0;
-  } else if (!impl_->http.bind_to_port(impl_->options.host, port)) {
-    port = 0;
-  }
-  if (port == 0) {
-    return {ErrorCode::network, "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port)};
-  }
-  // listen() again on a listening socket only changes its backlog (capped by the
-  // kernel's net.core.somaxconn).
-  if (impl_->listen_socket != INVALID_SOCKET) (void)::listen(impl_->listen_socket, SOMAXCONN);
-  impl_->port = port;
-  impl_->bound = true;
-  return {};
-}
+Status SyncServer::bind() { return impl_->http->bind(); }
 
-int SyncServer::port() const { return impl_->port; }
+int SyncServer::port() const { return impl_->http->port(); }
 
 void SyncServer::run() {
-  if (impl_->options.purge_interval_ms > 0) impl_->purger = std::thread([this] { impl_->purge_loop(); });
-  log_line("info", "listening", {{"host", impl_->options.host}, {"port", std::to_string(impl_->port)}});
-  impl_->http.listen_after_bind();
-  log_line("info", "stopped", {});
+  if (!start().ok()) return;
+  std::unique_lock<std::mutex> lock(impl_->stop_mutex);
+  impl_->stop_cv.wait(lock, [this] { return impl_->stopping; });
 }
 
 Status SyncServer::start() {
-  YKIEN_TRY(bind());
-  impl_->thread = std::thread([this] { run(); });
-  // Serve before returning, so a caller can connect at once.
-  for (int i = 0; i < 500 && !impl_->http.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  std::lock_guard<std::mutex> lock(impl_->stop_mutex);
+  if (impl_->running || impl_->stopping) return {};
+  YKIEN_TRY(impl_->http->start());
+  impl_->running = true;
+  impl_->maintenance = std::thread([this] { impl_->maintenance_loop(); });
+  log_line("info", "listening", {{"host", impl_->options.host}, {"port", std::to_string(port())}});
   return {};
 }
 
 void SyncServer::stop() {
+  std::lock_guard<std::mutex> stopping(impl_->join_mutex);
   {
     std::lock_guard<std::mutex> lock(impl_->stop_mutex);
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
-  impl_->http.stop();
-  std::lock_guard<std::mutex> joining(impl_->join_mutex);
-  if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) impl_->thread.join();
-  if (impl_->purger.joinable()) impl_->purger.join();
+  impl_->http->stop();  // in-flight requests finish first
+  if (impl_->maintenance.joinable()) {
+    impl_->maintenance.join();
+    impl_->flush_acks_logged();
+    log_line("info", "stopped", {});
+  }
 }
+
+Status SyncServer::flush_acks() { return impl_->acks.flush(); }
+
+HttpFront::Stats SyncServer::http_stats() const { return impl_->http->stats(); }
 
 }  // namespace ykien::server

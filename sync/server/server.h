@@ -1,5 +1,6 @@
 // The sync server: HTTP endpoints of docs/protocol.md over a Storage.
-// Thread-safe: requests run on a pool of worker threads.
+// Thread-safe: connections are held by an HttpFront (http_front.h); requests' storage
+// work runs on its bounded pool of workers.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "http_front.h"
 #include "storage.h"
 #include "ykien/clock.h"
 #include "ykien/status.h"
@@ -17,8 +19,16 @@ namespace ykien::server {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = any free port (see SyncServer::port)
-  int threads = sync::tuning::kServerThreads;
-  int64_t max_body_bytes = sync::tuning::kMaxBodyBytes;
+  // Connections, deadlines, limits (docs/server.md, "Limits"); its host and port are
+  // the two above.
+  FrontOptions http;
+  // Largest bodies, after gzip, per endpoint.
+  int64_t max_body_bytes = sync::tuning::kMaxBodyBytes;  // push
+  int64_t max_enroll_body_bytes = sync::tuning::kMaxEnrollBodyBytes;
+  int64_t max_pull_body_bytes = sync::tuning::kMaxPullBodyBytes;
+  // Enrollment attempts per client address (429 beyond).
+  int enroll_burst = sync::tuning::kEnrollBurst;
+  int64_t enroll_interval_ms = sync::tuning::kEnrollIntervalMs;
   int64_t max_push_changes = sync::tuning::kMaxPushChanges;
   int64_t max_pull_changes = sync::tuning::kMaxPullChanges;
   int64_t max_pull_bytes = sync::tuning::kMaxPullBytes;
@@ -48,6 +58,12 @@ class SyncServer {
   // Stops accepting, lets in-flight requests finish, joins the background thread.
   // Callable from any thread (a signal-watching one included), more than once.
   void stop();
+
+  // Writes the pull acknowledgements noted so far (the server writes them in
+  // batches, every kAckFlushIntervalMs and on stop).
+  Status flush_acks();
+  // Counters of the HTTP layer (for logs and tests).
+  HttpFront::Stats http_stats() const;
 
  private:
   struct Impl;

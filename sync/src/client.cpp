@@ -74,11 +74,17 @@ void SyncClient::report_progress(const std::string &phase, SyncReport *report) {
   if (options_.on_progress) options_.on_progress(*report);
 }
 
-bool SyncClient::sleep_backoff(int attempt) {
+bool SyncClient::sleep_backoff(int attempt, int64_t retry_after_s) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   int64_t cap = options_.backoff_base_ms << std::min(attempt, 20);
   cap = std::min(cap, options_.backoff_max_ms);
   std::uniform_int_distribution<int64_t> dist(cap / 2, std::max<int64_t>(cap, 1));
+  if (retry_after_s > 0) {
+    // As the server asked, spread by half again: a thousand tablets told "1 s" at
+    // once do not all return in the same millisecond.
+    int64_t asked = std::min(retry_after_s * 1000, options_.backoff_max_ms);
+    dist = std::uniform_int_distribution<int64_t>(asked, asked + asked / 2);
+  }
   int64_t deadline = steady_ms() + dist(rng);
   while (steady_ms() < deadline) {
     if (cancelled_.load()) return false;
@@ -102,6 +108,7 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
     request.headers.emplace_back("Authorization", "Bearer " + *token);
   }
   request.body = std::move(*gz);
+  int busy = 0;  // replies that said when to come back: they do not use up attempts
   for (int attempt = 0;; ++attempt) {
     if (cancelled_.load()) return Status(ErrorCode::cancelled, "sync cancelled");
     int64_t sent = corrected_now();
@@ -110,6 +117,7 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
     report->round_trips++;
     report->bytes_sent += static_cast<int64_t>(request.body.size());
     Status failure;
+    int64_t retry_after_s = 0;
     if (!response.ok()) {
       failure = response.status();
     } else {
@@ -126,13 +134,22 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
         if (last_error_.server_time_ms > 0) {
           YKIEN_TRY(observe_server_time(last_error_.server_time_ms, sent, received, report));
         }
-        if (response->status < 500) return failure;  // 4xx: retrying cannot help
+        // 429 and 503 say when to come back; other 4xx: retrying cannot help.
+        if (response->status == 429 || response->status == 503) {
+          retry_after_s = parse_int(find_header(response->headers, "Retry-After"));
+        }
+        if (response->status < 500 && response->status != 429) return failure;
       }
     }
     if (failure.code() == ErrorCode::cancelled) return failure;
-    if (attempt + 1 >= options_.max_attempts) return failure;
+    if (retry_after_s > 0 && busy < options_.max_busy_retries) {
+      ++busy;
+      --attempt;  // a busy server is not a failing one: the wait it asked for is the backoff
+    } else if (attempt + 1 >= options_.max_attempts) {
+      return failure;
+    }
     report->retries++;
-    if (!sleep_backoff(attempt)) return Status(ErrorCode::cancelled, "sync cancelled");
+    if (!sleep_backoff(std::max(attempt, 0), retry_after_s)) return Status(ErrorCode::cancelled, "sync cancelled");
   }
 }
 
@@ -164,6 +181,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   request.site = site_to_string(db_.site_id());
   SyncReport report;
   auto body = post(kPathEnroll, encode(request), /*auth=*/false, &report);
+  transport_.close_idle();
   if (!body.ok()) return body.status();
   EnrollReply reply;
   YKIEN_TRY(decode(*body, &reply));
@@ -184,8 +202,10 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
 Result<SyncReport> SyncClient::sync() {
   cancelled_.store(false);
   SyncReport report;
-  YKIEN_TRY(push_all(&report));
-  YKIEN_TRY(pull_all(&report));
+  Status st = push_all(&report);
+  if (st.ok()) st = pull_all(&report);
+  transport_.close_idle();  // the next sync is minutes away
+  if (!st.ok()) return st;
   report.clock_offset_ms = db_.clock_offset_ms();
   return report;
 }

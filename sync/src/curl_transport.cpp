@@ -1,5 +1,5 @@
 // Transport over libcurl: one easy handle per transport, so keep-alive connections
-// are reused between the requests of a sync.
+// are reused between the requests of a sync, and closed when it ends (close_idle).
 #include "ykien/sync/curl_transport.h"
 
 #include <curl/curl.h>
@@ -50,6 +50,12 @@ class CurlTransport final : public Transport {
   CurlTransport(const CurlTransport &) = delete;
   CurlTransport &operator=(const CurlTransport &) = delete;
 
+  void close_idle() override {
+    // The easy handle owns the connection cache: a fresh handle starts without one.
+    if (curl_ != nullptr) curl_easy_cleanup(curl_);
+    curl_ = curl_easy_init();
+  }
+
   Result<HttpResponse> send(const HttpRequest &request) override {
     if (curl_ == nullptr) return Status(ErrorCode::internal, "libcurl: cannot create a handle");
     CURL *c = curl_;
@@ -64,6 +70,10 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.local_address.empty()) {
+      const std::string local = "host!" + options_.local_address;
+      curl_easy_setopt(c, CURLOPT_INTERFACE, local.c_str());
+    }
     if (!options_.pinned_public_key.empty()) {
       curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, options_.pinned_public_key.c_str());
     }
@@ -89,11 +99,12 @@ class CurlTransport final : public Transport {
     }
     list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    char detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(list);
-    if (rc != CURLE_OK) {
-      return Status(ErrorCode::network, std::string("cannot reach the server: ") + curl_easy_strerror(rc));
-    }
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+    if (rc != CURLE_OK) return failure(rc, detail);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
@@ -105,6 +116,20 @@ class CurlTransport final : public Transport {
   }
 
  private:
+  // Why no reply came, in words an operator can act on; TLS refusals say so.
+  static Status failure(CURLcode rc, const char *detail) {
+    std::string why = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
+    if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
+      return {ErrorCode::network, "the server's TLS key is not the pinned one (" + why +
+                                      "): a different server, or its certificate was replaced"};
+    }
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+      return {ErrorCode::network, "the server's TLS certificate is not trusted (" + why +
+                                      "): check the server address and the CA file"};
+    }
+    return {ErrorCode::network, "cannot reach the server: " + why};
+  }
+
   CurlTransportOptions options_;
   CURL *curl_ = nullptr;
 };

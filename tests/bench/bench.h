@@ -59,3 +59,4 @@ bool positive_option(int argc, char **argv, int &i, Int &out) {
 int bench_record(int argc, char **argv);
 int bench_sync(int argc, char **argv);
 int bench_province(int argc, char **argv);
+int bench_serve(int argc, char **argv);

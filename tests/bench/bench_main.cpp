@@ -33,6 +33,12 @@ int usage(std::FILE *to) {
       " (not built here: needs the server, -DYKIEN_WITH_SERVER=ON)"
 #endif
       "\n"
+      "  serve    a province server under idle, slow and hostile connections while 1,000\n"
+      "           tablets enroll and sync at once, on SQLite and PostgreSQL (see serve --help)"
+#ifndef YKIEN_BENCH_HAS_PROVINCE
+      " (not built here: needs the server, -DYKIEN_WITH_SERVER=ON)"
+#endif
+      "\n"
       "Prints one line per figure: BENCH <name> <value> <unit> (docs/benchmarks.md).\n",
       to);
   return to == stdout ? 0 : 2;
@@ -61,6 +67,14 @@ int main(int argc, char **argv) {
 #else
     std::fputs("ykien-bench: the province suite is not built here (it needs the server: -DYKIEN_WITH_SERVER=ON)\n",
                stderr);
+    return 2;
+#endif
+  }
+  if (std::strcmp(suite, "serve") == 0) {
+#ifdef YKIEN_BENCH_HAS_PROVINCE
+    return bench_serve(argc - 1, argv + 1);
+#else
+    std::fputs("ykien-bench: the serve suite is not built here (it needs the server: -DYKIEN_WITH_SERVER=ON)\n", stderr);
     return 2;
 #endif
   }

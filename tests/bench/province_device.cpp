@@ -8,13 +8,16 @@ namespace ykien::bench {
 
 using test::must;
 
-SimulatedDevice::SimulatedDevice(const std::string &db_path, std::string server_url, std::string hamlet_scope)
+SimulatedDevice::SimulatedDevice(const std::string &db_path, std::string server_url, std::string hamlet_scope,
+                                 std::string local_address)
     : db_(must(Database::open(db_path), "open " + db_path)),
       server_url_(std::move(server_url)),
-      hamlet_scope_(std::move(hamlet_scope)) {}
+      hamlet_scope_(std::move(hamlet_scope)) {
+  transport_.local_address = std::move(local_address);
+}
 
 void SimulatedDevice::enroll(const std::string &code) {
-  auto curl = sync::make_curl_transport();
+  auto curl = sync::make_curl_transport(transport_);
   sync::SyncOptions options;
   options.server_url = server_url_;
   sync::SyncClient client(*db_, *curl, options);
@@ -27,12 +30,10 @@ void SimulatedDevice::record_meeting(int64_t n) {
   bench::record_meeting(*db_, hamlet, n);
 }
 
-// A tablet opens a connection for a sync and drops it afterwards. Left open, an idle
-// connection would hold one of the server's worker threads (cpp-httplib serves a
-// connection on one thread) until its keep-alive timeout: so each sync gets its own
-// transport, and thus its own connection, closed when the sync ends.
+// A tablet opens a connection for a sync and drops it afterwards (the client closes
+// it when the sync ends: Transport::close_idle), as a real one does.
 sync::SyncReport SimulatedDevice::sync(ExchangeTimes &times) {
-  auto curl = sync::make_curl_transport();
+  auto curl = sync::make_curl_transport(transport_);
   TimedTransport timed(*curl, times);
   sync::SyncOptions options;
   options.server_url = server_url_;

@@ -10,14 +10,17 @@
 #include "province_exchanges.h"
 #include "ykien/database.h"
 #include "ykien/sync/client.h"
+#include "ykien/sync/curl_transport.h"
 
 namespace ykien::bench {
 
 class SimulatedDevice {
  public:
-  // Creates the device's database at `db_path`; `hamlet_scope` is the unit it serves.
+  // Creates the device's database at `db_path`; `hamlet_scope` is the unit it serves;
+  // its connections leave from `local_address` (empty = the system's choice).
   // Every call throws std::runtime_error with the engine's or the server's message.
-  SimulatedDevice(const std::string &db_path, std::string server_url, std::string hamlet_scope);
+  SimulatedDevice(const std::string &db_path, std::string server_url, std::string hamlet_scope,
+                  std::string local_address = {});
 
   // Enrolls with a one-time code and syncs once, bringing the hamlet's units.
   void enroll(const std::string &code);
@@ -30,6 +33,7 @@ class SimulatedDevice {
   std::unique_ptr<Database> db_;
   std::string server_url_;
   std::string hamlet_scope_;
+  sync::CurlTransportOptions transport_;
 };
 
 }  // namespace ykien::bench

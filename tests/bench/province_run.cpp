@@ -14,6 +14,7 @@
 #include "province_history.h"
 #include "province_layout.h"
 #include "province_parallel.h"
+#include "province_setup.h"
 #include "storage.h"
 #include "support/pg_database.h"
 #include "support/seed_data.h"
@@ -25,69 +26,6 @@ namespace ykien::bench {
 namespace {
 
 using test::must;
-
-constexpr int64_t kCodeTtlMs = 24LL * 3600 * 1000;
-
-std::string make_dir(const std::filesystem::path &path) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) throw std::runtime_error("cannot create " + path.string() + ": " + ec.message());
-  return path.string();
-}
-
-// A new empty directory at `path` (what a previous run left there is removed).
-std::string fresh_dir(const std::filesystem::path &path) {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-  return make_dir(path);
-}
-
-// Where the server keeps its data: a data directory, or a database made for this run
-// on the PostgreSQL server given (dropped when the run ends).
-class ServerData {
- public:
-  ServerData(Backend backend, const ProvinceOptions &options, const std::string &work) {
-    if (backend == Backend::sqlite) {
-      dir_ = make_dir(std::filesystem::path(work) / "server");
-    } else {
-      pg_ = must(test::ScratchPgDatabase::create(options.postgres, "ykien_bench"), "create a PostgreSQL database");
-    }
-  }
-  std::unique_ptr<server::Storage> open() const {
-    return pg_ ? must(server::open_postgres_storage(pg_->conninfo()), "open the PostgreSQL storage")
-               : must(server::open_sqlite_storage(dir_), "open the SQLite storage");
-  }
-  std::vector<std::string> serve_args() const {
-    return pg_ ? std::vector<std::string>{"--postgres", pg_->conninfo()} : std::vector<std::string>{"--data", dir_};
-  }
-
- private:
-  std::string dir_;
-  std::unique_ptr<test::ScratchPgDatabase> pg_;
-};
-
-struct Codes {
-  std::vector<std::string> devices;
-  std::string hub;
-};
-
-// The units, and a one-time code for every device and for the hub, made with the
-// admin commands' own functions (ykien-server admin import-units / create-code).
-Codes prepare(server::Storage &storage, const ProvinceLayout &layout, int64_t devices, const std::string &work) {
-  const std::string csv = (std::filesystem::path(work) / "units.csv").string();
-  std::ofstream(csv) << layout.units_csv();
-  must(server::import_units(storage, csv), "import units");
-  Codes codes;
-  const Clock &clock = SystemClock::instance();
-  for (int64_t i = 0; i < devices; ++i) {
-    throw_if_interrupted();
-    codes.devices.push_back(must(
-        server::create_enrollment_code(storage, {layout.device_hamlet(i)}, false, kCodeTtlMs, clock), "create a code"));
-  }
-  codes.hub = must(server::create_enrollment_code(storage, {layout.hub_commune()}, true, kCodeTtlMs, clock),
-                   "create the hub's code");
-  return codes;
-}
 
 // Every device pushes its meeting and pulls, `concurrency` at a time.
 void device_load(const ProvinceOptions &options, std::vector<std::unique_ptr<SimulatedDevice>> &devices,
@@ -162,7 +100,7 @@ std::vector<Figure> run_province(Backend backend, const ProvinceOptions &options
       options.dir.empty() ? temp->path().string() : fresh_dir(std::filesystem::path(options.dir) / name);
   std::fprintf(stderr, "province (%s): files in %s\n", name, work.c_str());
 
-  ServerData data(backend, options, work);
+  ServerData data(backend, options.postgres, work);
   const ProvinceLayout layout(options.devices);
   Stopwatch step;
   Codes codes = prepare(*data.open(), layout, options.devices, work);

@@ -114,11 +114,14 @@ double ServerProcess::cpu_seconds() const {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double peak_rss_mb(pid_t pid) {
+namespace {
+
+// A "Vm...:" line of /proc/PID/status in MB; 0 if unknown.
+double status_mb(pid_t pid, const std::string &wanted) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string key;
   while (in >> key) {
-    if (key == "VmHWM:") {
+    if (key == wanted) {
       double kb = 0;
       in >> kb;
       return kb / 1024.0;
@@ -128,6 +131,12 @@ double peak_rss_mb(pid_t pid) {
   }
   return 0;
 }
+
+}  // namespace
+
+double peak_rss_mb(pid_t pid) { return status_mb(pid, "VmHWM:"); }
+
+double current_rss_mb(pid_t pid) { return status_mb(pid, "VmRSS:"); }
 
 double ServerProcess::peak_rss_mb() const { return running() ? test::peak_rss_mb(pid_) : 0; }
 

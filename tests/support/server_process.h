@@ -14,6 +14,8 @@ namespace ykien::test {
 
 // Peak resident set of a process in MB (VmHWM of /proc/PID/status); 0 if unknown.
 double peak_rss_mb(pid_t pid);
+// Its resident set now in MB (VmRSS); 0 if unknown.
+double current_rss_mb(pid_t pid);
 
 class ServerProcess {
  public:

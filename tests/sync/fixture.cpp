@@ -163,6 +163,13 @@ TestServer::TestServer(server::ServerOptions options) {
 
 TestServer::~TestServer() { server_->stop(); }
 
+server::Storage &TestServer::storage() {
+  Status st = server_->flush_acks();
+  INFO(st.to_string());
+  REQUIRE(st.ok());
+  return store_.storage();
+}
+
 CommandResult run_server_binary(const std::vector<std::string> &args) {
   TempDir dir;
   const std::string out = dir.file("out"), err = dir.file("err");

@@ -92,7 +92,9 @@ class TestServer {
   explicit TestServer(server::ServerOptions options = {});
   ~TestServer();
   std::string url() const;
-  server::Storage &storage() { return store_.storage(); }
+  // The server's storage, with the pull acknowledgements it batches written first.
+  server::Storage &storage();
+  server::SyncServer &server() { return *server_; }
   // A fresh snapshot of the server's data (either backend), for reading.
   Database &data() { return store_.data(); }
   std::vector<std::string> admin_args() const { return store_.admin_args(); }
@@ -123,6 +125,7 @@ class ChildServer {
   void kill9();        // SIGKILL and reap
   void terminate();    // SIGTERM and reap; returns when it exited
   int port() const { return port_; }
+  int pid() const { return pid_; }
   int exit_status() const { return exit_status_; }
   std::string data_dir() const { return dir_.path(); }
   // Opens its storage (SQLite data dir or PostgreSQL database) in this process.

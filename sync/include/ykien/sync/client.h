@@ -53,6 +53,8 @@ struct SyncOptions {
   // Called on the syncing thread after each exchange; must not call back into the client.
   std::function<void(const SyncProgress &)> on_progress;
   int max_attempts = tuning::kMaxAttempts;
+  // Replies 503/429 with Retry-After waited out per request, on top of max_attempts.
+  int max_busy_retries = tuning::kMaxBusyRetries;
   int64_t backoff_base_ms = tuning::kBackoffBaseMs;
   int64_t backoff_max_ms = tuning::kBackoffMaxMs;
   int64_t push_batch_changes = tuning::kPushBatchChanges;
@@ -97,7 +99,9 @@ class YKIEN_CXX_API SyncClient {
   Status record_refused(const std::vector<Change> &changes, const Status &why);
   int64_t corrected_now() const;
   void report_progress(const std::string &phase, SyncReport *report);
-  bool sleep_backoff(int attempt);
+  // Waits before retry `attempt`: the server's Retry-After (seconds) when it gave
+  // one, else exponential backoff; both with jitter. False when cancelled meanwhile.
+  bool sleep_backoff(int attempt, int64_t retry_after_s = 0);
 
   Replica &db_;
   Transport &transport_;

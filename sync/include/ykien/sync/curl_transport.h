@@ -21,9 +21,12 @@ struct CurlTransportOptions {
   // Optional certificate pinning, libcurl syntax: "sha256//<base64 of the SPKI hash>"
   // (several joined by ';'). Empty = no pinning.
   std::string pinned_public_key;
+  // Local address connections leave from; empty = the system's choice. For hosts
+  // with several addresses (ykien-bench spreads its simulated tablets over 127/8).
+  std::string local_address;
 };
 
-// A new transport; each owns its curl handle (connections are reused across calls).
+// A new transport; each owns its curl handle (connections are reused within a sync).
 YKIEN_CXX_API std::unique_ptr<Transport> make_curl_transport(const CurlTransportOptions &options = {});
 
 }  // namespace ykien::sync

@@ -38,6 +38,10 @@ class YKIEN_CXX_API Transport {
  public:
   virtual ~Transport() = default;
   virtual Result<HttpResponse> send(const HttpRequest &request) = 0;
+  // The exchanges of a sync (or an enrollment) are over: close the connections kept
+  // alive for them, so that the server holds nothing for a tablet that went quiet
+  // (and a hub keeps no upstream connection between rounds). Default: nothing.
+  virtual void close_idle() {}
 };
 
 // Case-insensitive header lookup; empty when absent.

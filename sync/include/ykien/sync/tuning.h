@@ -16,6 +16,11 @@ inline constexpr int64_t kPushBatchBytes = 2 << 20;
 inline constexpr int64_t kPullBatchChanges = 5000;
 // Attempts per request on network errors and 5xx (the first try included).
 inline constexpr int kMaxAttempts = 6;
+// Replies "busy, come back in N s" (503 or 429 with Retry-After) a request waits out
+// before it fails, apart from kMaxAttempts: an overloaded province server sheds load
+// this way during a morning's burst, and a tablet should get through, not give up.
+// At about 1.25 s each, two minutes.
+inline constexpr int kMaxBusyRetries = 100;
 // Exponential backoff: base * 2^attempt, capped, with full jitter in [delay/2, delay].
 inline constexpr int64_t kBackoffBaseMs = 200;
 inline constexpr int64_t kBackoffMaxMs = 30000;
@@ -31,7 +36,7 @@ inline constexpr int64_t kClockToleranceMs = 2000;
 // and the server's clock. Beyond it a push is refused with 409 clock_drift and the
 // device re-stamps. Must exceed kClockToleranceMs plus a slow request's duration.
 inline constexpr int64_t kMaxClockDriftMs = 5 * 60 * 1000;
-// Largest request body accepted, after gzip decompression (a zip bomb stops here).
+// Largest push body accepted, after gzip decompression (a zip bomb stops here).
 inline constexpr int64_t kMaxBodyBytes = 16 << 20;
 // Most changes accepted in one push.
 inline constexpr int64_t kMaxPushChanges = 10000;
@@ -40,15 +45,77 @@ inline constexpr int64_t kMaxPullChanges = 10000;
 inline constexpr int64_t kMaxPullBytes = 4 << 20;
 // Requests one device may have in flight at once; more get 503 and retry later.
 inline constexpr int kMaxRequestsPerDevice = 2;
-// HTTP worker threads of the server.
-inline constexpr int kServerThreads = 8;
+// ---- Server: serving many slow clients (docs/server.md, "Serving" and "Limits") ----
+// Threads that hold connections (libmicrohttpd, epoll): each serves thousands of
+// idle or slow connections, so one per core is enough.
+inline constexpr int kServerIoThreads = 2;
+// Threads that do requests' storage work. SQLite writes one at a time and PostgreSQL
+// gets kPostgresConnections per process: more threads would only wait on locks.
+inline constexpr int kServerWorkers = 4;
+// Requests that may wait for a worker, at most. Beyond it a request is answered 503
+// with Retry-After at once: a quick "come back" is better than a silent queue.
+inline constexpr int kServerMaxQueued = 2048;
+// Admission by expected wait: when the requests already queued would keep the first
+// request of a new connection waiting longer than this (queued x recent service time
+// / workers), it is answered 503 with Retry-After at once; the next requests of a
+// connection (a sync under way) go on. The queue keeps enough to keep every worker
+// busy, and a burst of a thousand tablets is served in turns, each told when to come
+// back, instead of all waiting tens of seconds.
+inline constexpr int64_t kServerMaxQueueWaitMs = 50;
+// Seconds a 503 (overload) asks the client to wait before it retries.
+inline constexpr int kOverloadRetryAfterS = 1;
+// Whole deadlines, not per read: the request headers must all arrive within
+// kHeaderDeadlineS of the connection (or of the previous reply), and the body within
+// kBodyDeadlineS of the headers. A client dripping a byte every few seconds is cut
+// at the deadline. The body's: a 2 MiB push batch gzips to about 400 KB, a minute at
+// 64 kbit/s, the slowest link a commune reports.
+inline constexpr int kHeaderDeadlineS = 10;
+inline constexpr int kBodyDeadlineS = 60;
+// A reply must have left within this (a client that stops reading is cut).
+inline constexpr int kReplyDeadlineS = 60;
+// Silence allowed inside a request (between two packets of its body).
+inline constexpr int kRequestIdleS = 10;
+// Keep-alive: an idle connection is closed after this. Long enough for a sync's next
+// exchange (sent at once), short enough that idle clients hold nothing for long.
+inline constexpr int kKeepAliveIdleS = 1;
+// Behind a reverse proxy (--behind-proxy) the connections are the proxy's, few and
+// reused: kept longer than the proxy keeps them idle (docs/nginx-province.conf: 20 s),
+// so that the server never closes one as the proxy sends a request on it.
+inline constexpr int kProxyKeepAliveIdleS = 30;
+// Requests one connection may carry before the server closes it.
+inline constexpr int kMaxRequestsPerConnection = 100;
+// Request headers: at most this many, and all of them (with the request line and
+// the connection's read buffer) within kConnectionMemoryBytes, else 413/431.
+inline constexpr int kMaxHeaderCount = 64;
+inline constexpr int kConnectionMemoryBytes = 32 * 1024;
+// Connections one server process holds (each costs a descriptor and at most
+// kConnectionMemoryBytes); beyond it new ones are closed at once.
+inline constexpr int kMaxConnections = 4000;
+// Connections from one client address; the 101st is refused. A commune's tablets
+// behind one NAT open one connection each while they sync. 0 = no limit (behind a
+// reverse proxy, which limits per real address itself).
+inline constexpr int kMaxConnectionsPerAddress = 100;
+// JSON bodies nest at most this deep (a push nests 4 levels): deeper is refused
+// before parsing.
+inline constexpr int kMaxJsonDepth = 32;
+// Body of an enrollment (after gzip): a code, a name, a site id.
+inline constexpr int64_t kMaxEnrollBodyBytes = 4 * 1024;
+// Body of a pull request: a cursor with a position per unit.
+inline constexpr int64_t kMaxPullBodyBytes = 256 * 1024;
+// Enrollment attempts per client address: kEnrollBurst at once, then one every
+// kEnrollIntervalMs (429 with Retry-After beyond). A code has 60 bits: at this rate
+// guessing one takes longer than the universe is old.
+inline constexpr int kEnrollBurst = 20;
+inline constexpr int64_t kEnrollIntervalMs = 3 * 1000;
+// On SIGTERM, how long requests in progress may take to finish.
+inline constexpr int64_t kServerStopGraceMs = 10 * 1000;
+// Acknowledgements of pulls are written in batches this often (and on stop), and only
+// when they changed: a pull costs no write.
+inline constexpr int64_t kAckFlushIntervalMs = 2 * 1000;
 // Connections each server process keeps to PostgreSQL (the pool grows to this as
 // requests need them; a request waits when all are busy). Several processes share
 // one database: processes x this must stay under PostgreSQL's max_connections.
 inline constexpr int kPostgresConnections = 4;
-// Seconds a request may take to arrive / a reply to leave.
-inline constexpr int kServerReadTimeoutS = 30;
-inline constexpr int kServerWriteTimeoutS = 30;
 // How long an enrollment code stays valid.
 inline constexpr int64_t kEnrollCodeTtlMs = 7LL * 24 * 3600 * 1000;
 

@@ -1,0 +1,34 @@
+#include "ack_book.h"
+
+namespace ykien::server {
+
+void AckBook::note(const DeviceRecord &device, int64_t cursor, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = pending_.find(device.id);
+  if (it != pending_.end()) {
+    it->second = {cursor, now_ms};
+    return;
+  }
+  if (cursor == device.acked_cursor && now_ms - device.last_seen_ms < kLastSeenResolutionMs) return;
+  pending_[device.id] = {cursor, now_ms};
+}
+
+Status AckBook::flush() {
+  std::lock_guard<std::mutex> flushing(flush_mutex_);
+  std::unordered_map<std::string, Pending> batch;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch.swap(pending_);
+  }
+  Status first;
+  for (const auto &[device, p] : batch) {
+    Status st = storage_.record_pull_ack(device, p.cursor, p.seen_ms);
+    if (st.ok()) continue;
+    if (first.ok()) first = st;
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_.emplace(device, p);  // unless a newer one came meanwhile
+  }
+  return first;
+}
+
+}  // namespace ykien::server

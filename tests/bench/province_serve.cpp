@@ -1,0 +1,215 @@
+// ykien-bench serve: a province server kept serving under unkind load (issue "A
+// server that keeps serving a province", docs/benchmarks.md "serve"). While idle
+// keep-alive and slow-header connections are held open and a health check is timed,
+// a burst of tablets each enroll once and sync a meeting, all at once; then gzip
+// bombs hit enrollment. On SQLite (one server process) and PostgreSQL (several).
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bench.h"
+#include "log.h"
+#include "province_device.h"
+#include "province_exchanges.h"
+#include "province_layout.h"
+#include "province_parallel.h"
+#include "province_serve_load.h"
+#include "province_setup.h"
+#include "support/pg_database.h"
+#include "support/seed_data.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+
+namespace ykien::bench {
+namespace {
+
+struct ServeOptions {
+  int64_t tablets = 1000;
+  int concurrency = 1000;  // tablets at once
+  int idle = 100;          // idle keep-alive connections held
+  int slow = 20;           // slow-header connections held
+  int postgres_processes = 2;
+  int64_t queue_wait_ms = 0;  // 0 = the server's default
+  std::string postgres;
+  std::string dir;
+  std::string server_binary;
+  bool sqlite = true;
+  bool use_postgres = true;
+};
+
+int usage(std::FILE *to) {
+  std::fputs(
+      "usage: ykien-bench serve [--tablets N] [--concurrency N] [--idle N] [--slow N] [--processes N]\n"
+      "                         [--backend sqlite|postgres|both] [--postgres CONNINFO] [--dir DIR] [--quick]\n"
+      "  --tablets N      tablets that each enroll and sync a meeting (default 1000)\n"
+      "  --concurrency N  of them at once (default 1000: all)\n"
+      "  --idle N         idle keep-alive connections held open meanwhile (default 100)\n"
+      "  --slow N         connections sending a header byte a second (default 20)\n"
+      "  --processes N    ykien-server processes on PostgreSQL (default 2)\n"
+      "  --queue-wait-ms N  the servers' --max-queue-wait-ms (default: theirs)\n"
+      "  --backend B      sqlite, postgres or both (default both)\n"
+      "  --postgres C     libpq conninfo of a PostgreSQL server (a database is made there)\n"
+      "  --dir DIR        keep the files in DIR/<backend>\n"
+      "  --quick          a small run that checks the benchmark works (50 tablets)\n"
+      "Figures: BENCH serve_<name>_<backend> <value> <unit> (docs/benchmarks.md, \"serve\").\n",
+      to);
+  return to == stdout ? 0 : 2;
+}
+
+bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    bool ok = true;
+    if (a == "--tablets") {
+      ok = positive_option(argc, argv, i, o.tablets);
+    } else if (a == "--concurrency") {
+      ok = positive_option(argc, argv, i, o.concurrency);
+    } else if (a == "--idle") {
+      ok = positive_option(argc, argv, i, o.idle);
+    } else if (a == "--slow") {
+      ok = positive_option(argc, argv, i, o.slow);
+    } else if (a == "--queue-wait-ms") {
+      ok = positive_option(argc, argv, i, o.queue_wait_ms);
+    } else if (a == "--processes") {
+      ok = positive_option(argc, argv, i, o.postgres_processes);
+    } else if (a == "--backend" && i + 1 < argc) {
+      const std::string b = argv[++i];
+      ok = b == "sqlite" || b == "postgres" || b == "both";
+      o.sqlite = b != "postgres";
+      o.use_postgres = b != "sqlite";
+    } else if (a == "--postgres" && i + 1 < argc) {
+      o.postgres = argv[++i];
+    } else if (a == "--dir" && i + 1 < argc) {
+      o.dir = argv[++i];
+    } else if (a == "--quick") {
+      o.tablets = 50;
+      o.concurrency = 50;
+      o.idle = 10;
+      o.slow = 4;
+    } else if (a == "-h" || a == "--help") {
+      exit_code = usage(stdout);
+      return false;
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      std::fprintf(stderr, "ykien-bench serve: bad option '%s'\n", a.c_str());
+      exit_code = usage(stderr);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
+  server::set_log_enabled(false);
+  const char *name = backend_name(backend);
+  std::optional<test::TempDir> temp;
+  if (o.dir.empty()) temp.emplace();
+  const std::string work =
+      o.dir.empty() ? temp->path().string() : fresh_dir(std::filesystem::path(o.dir) / name);
+  ServerData data(backend, o.postgres, work);
+  const ProvinceLayout layout(o.tablets);
+  Codes codes = prepare(*data.open(), layout, o.tablets, work);
+
+  const int processes = backend == Backend::sqlite ? 1 : o.postgres_processes;
+  std::vector<std::unique_ptr<test::ServerProcess>> servers;
+  for (int p = 0; p < processes; ++p) {
+    const std::string dir = make_dir(std::filesystem::path(work) / ("process-" + std::to_string(p)));
+    std::vector<std::string> args = data.serve_args();
+    if (o.queue_wait_ms > 0) {
+      args.push_back("--max-queue-wait-ms");
+      args.push_back(std::to_string(o.queue_wait_ms));
+    }
+    servers.push_back(std::make_unique<test::ServerProcess>(o.server_binary, args, dir));
+    test::must(servers.back()->start(), "start ykien-server");
+  }
+  const int port = servers.front()->port();
+  std::fprintf(stderr, "serve (%s): %d ykien-server process(es), first at %s\n", name, processes,
+               servers.front()->url().c_str());
+
+  std::vector<Figure> figures;
+  HeldConnections held(port, o.idle, o.slow);
+  HealthProbe health(port, 50);
+  ExchangeTimes times;
+  std::atomic<int64_t> failed{0}, retries{0};
+  const std::string devices_dir = make_dir(std::filesystem::path(work) / "devices");
+  Stopwatch burst;
+  run_parallel(o.tablets, o.concurrency, "burst", [&](int64_t i) {
+    try {
+      const std::string source = "127.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+      SimulatedDevice d((std::filesystem::path(devices_dir) / (std::to_string(i) + ".db")).string(),
+                        servers[static_cast<size_t>(i % processes)]->url(), layout.device_hamlet(i), source);
+      d.enroll(codes.devices[static_cast<size_t>(i)]);
+      d.record_meeting(i);
+      retries += d.sync(times).retries;
+    } catch (const std::exception &e) {
+      if (failed.fetch_add(1) < 5) std::fprintf(stderr, "serve (%s): tablet %lld: %s\n", name, static_cast<long long>(i), e.what());
+    }
+  });
+  const double burst_s = burst.seconds();
+  health.stop();
+  std::vector<double> sync_ms = times.push_ms();
+  for (double ms : times.pull_ms()) sync_ms.push_back(ms);
+  figures.push_back({"serve_tablets", static_cast<double>(o.tablets), "tablets"});
+  figures.push_back({"serve_tablets_failed", static_cast<double>(failed.load()), "tablets"});
+  figures.push_back({"serve_burst_seconds", burst_s, "s", 2});
+  figures.push_back({"serve_health_p99_ms", percentile(health.times_ms(), 0.99), "ms", 1});
+  figures.push_back({"serve_health_checks_failed", static_cast<double>(health.failed()), "checks"});
+  figures.push_back({"serve_sync_p50_ms", percentile(sync_ms, 0.50), "ms", 1});
+  figures.push_back({"serve_sync_p99_ms", percentile(sync_ms, 0.99), "ms", 1});
+  figures.push_back({"serve_retries", static_cast<double>(retries.load()), "requests"});
+  figures.push_back({"serve_held_reopened", static_cast<double>(held.reopened()), "connections"});
+
+  const pid_t first = servers.front()->pid();
+  const double before = test::current_rss_mb(first);
+  const int64_t refused = send_enroll_bombs(port, 10, 3);
+  const double growth = std::max(0.0, test::current_rss_mb(first) - before);
+  figures.push_back({"serve_enroll_bombs_refused", static_cast<double>(refused), "requests"});
+  figures.push_back({"serve_enroll_bomb_rss_growth_mb", growth, "MB", 1});
+  double peak = 0;
+  for (const auto &s : servers) peak = std::max(peak, s->peak_rss_mb());
+  figures.push_back({"serve_server_peak_rss_mb", peak, "MB", 1});
+  for (auto &s : servers) s->stop();
+  return figures;
+}
+
+}  // namespace
+}  // namespace ykien::bench
+
+int bench_serve(int argc, char **argv) {
+  using namespace ykien::bench;
+  ServeOptions o;
+  int exit_code = 0;
+  if (!parse(argc, argv, o, exit_code)) return exit_code;
+#ifdef YKIEN_SERVER_BIN
+  o.server_binary = YKIEN_SERVER_BIN;
+#else
+  std::fputs("ykien-bench serve: built without ykien-server (YKIEN_WITH_SERVER=OFF)\n", stderr);
+  return 2;
+#endif
+  if (o.use_postgres && o.postgres.empty()) {
+    std::fputs("ykien-bench serve: no PostgreSQL server given (--postgres CONNINFO): SQLite figures only\n", stderr);
+    o.use_postgres = false;
+    if (!o.sqlite) return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  stop_on_signals();
+  try {
+    auto print = [](const std::vector<Figure> &figures, const std::string &suffix) {
+      for (const auto &f : figures) figure(f.name + suffix, f.value, f.unit, f.decimals);
+    };
+    if (o.sqlite) print(run_serve(Backend::sqlite, o), "_sqlite");
+    if (o.use_postgres) print(run_serve(Backend::postgres, o), "_postgres");
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "ykien-bench serve: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

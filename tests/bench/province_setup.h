@@ -1,0 +1,46 @@
+// What the `ykien-bench province` and `serve` suites set up before a run: working
+// directories, the server's data (a SQLite directory or a PostgreSQL database made
+// for the run), its units and one-time codes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "province_layout.h"
+#include "province_run.h"
+#include "storage.h"
+#include "support/pg_database.h"
+
+namespace ykien::bench {
+
+// Creates `path` (and its parents) if missing; throws std::runtime_error.
+std::string make_dir(const std::filesystem::path &path);
+// A new empty directory at `path` (what a previous run left there is removed).
+std::string fresh_dir(const std::filesystem::path &path);
+
+// Where the server keeps its data: a data directory, or a database made for this run
+// on the PostgreSQL server `postgres` (dropped when this object goes).
+class ServerData {
+ public:
+  ServerData(Backend backend, const std::string &postgres, const std::string &work);
+  std::unique_ptr<server::Storage> open() const;
+  std::vector<std::string> serve_args() const;
+
+ private:
+  std::string dir_;
+  std::unique_ptr<test::ScratchPgDatabase> pg_;
+};
+
+struct Codes {
+  std::vector<std::string> devices;
+  std::string hub;
+};
+
+// The units, and a one-time code for every device and for the hub, made with the
+// admin commands' own functions (ykien-server admin import-units / create-code).
+Codes prepare(server::Storage &storage, const ProvinceLayout &layout, int64_t devices, const std::string &work);
+
+}  // namespace ykien::bench

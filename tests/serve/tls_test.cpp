@@ -1,0 +1,108 @@
+// HTTPS in process (--tls-cert/--tls-key): tablets verify the certificate, may pin
+// its key, and refuse a wrong one with a clear error.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "fixture.h"
+#include "ykien/sync/client.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+std::string run(const std::string &command) {
+  std::string out;
+  FILE *p = popen(command.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  REQUIRE(pclose(p) == 0);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string read_file(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A self-signed certificate for 127.0.0.1 in dir/<name>.pem, its key in
+// dir/<name>.key; returns its public key pin ("sha256//...").
+std::string make_certificate(const TempDir &dir, const std::string &name) {
+  const std::string cert = dir.file(name + ".pem");
+  const std::string key = dir.file(name + ".key");
+  run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=ykien-test "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null");
+  return "sha256//" + run("openssl x509 -in " + cert + " -pubkey -noout | openssl pkey -pubin -outform der | "
+                          "openssl dgst -sha256 -binary | base64");
+}
+
+Result<sync::HttpResponse> health(const std::string &url, sync::CurlTransportOptions options) {
+  options.timeout_ms = 20000;
+  return sync::make_curl_transport(options)->send({"GET", url + "/v1/health", {}, {}});
+}
+
+}  // namespace
+
+TEST_CASE("TLS verification and pinning", "[serve][tls]") {
+  TempDir certs;
+  const std::string pin = make_certificate(certs, "server");
+  const std::string other_pin = make_certificate(certs, "other");
+  server::ServerOptions options;
+  options.http.tls_cert_pem = read_file(certs.file("server.pem"));
+  options.http.tls_key_pem = read_file(certs.file("server.key"));
+  TestServer server(options);
+  const std::string plain = server.url();
+  const std::string url = "https://" + plain.substr(plain.find("://") + 3);
+
+  SECTION("a tablet that trusts the certificate enrolls and syncs over HTTPS") {
+    sync::CurlTransportOptions co;
+    co.ca_file = certs.file("server.pem");
+    co.pinned_public_key = pin;
+    auto transport = sync::make_curl_transport(co);
+    TempDir dir;
+    auto db = Database::open(dir.file("tablet.db"));
+    REQUIRE(db.ok());
+    sync::SyncOptions so;
+    so.server_url = url;
+    sync::SyncClient client(**db, *transport, so);
+    auto enrolled = client.enroll(server.code({kCommune}), "tls");
+    INFO(enrolled.status().to_string());
+    REQUIRE(enrolled.ok());
+    REQUIRE(client.sync().ok());  // brings the units
+    record_in(**db, kHamlet1, "qua TLS");
+    auto synced = client.sync();
+    INFO(synced.status().to_string());
+    REQUIRE(synced.ok());
+    CHECK(count_opinions(server.data(), kCommune) == 1);
+  }
+  SECTION("a certificate nobody vouched for is refused") {
+    auto r = health(url, {});
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status().message());
+    CHECK(r.status().code() == ErrorCode::network);
+    CHECK(r.status().message().find("certificate") != std::string::npos);
+  }
+  SECTION("the wrong certificate is refused, even when pinned alone") {
+    sync::CurlTransportOptions co;
+    co.ca_file = certs.file("other.pem");
+    auto r = health(url, co);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find("certificate") != std::string::npos);
+    co.ca_file = certs.file("server.pem");
+    co.pinned_public_key = other_pin;
+    r = health(url, co);
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status().message());
+    CHECK(r.status().message().find("pinned") != std::string::npos);
+  }
+  SECTION("plain HTTP to the HTTPS port gets no reply") {
+    auto r = health(plain, {});
+    CHECK((!r.ok() || r->status >= 400));
+  }
+}

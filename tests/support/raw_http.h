@@ -1,0 +1,27 @@
+// HTTP by hand over a socket, for tests and benchmarks that must misbehave (drip
+// headers, hold connections, come from a chosen loopback address). Catch-free.
+#pragma once
+
+#include <string>
+
+namespace ykien::test {
+
+// A TCP connection to 127.0.0.1:port from `source` (any address of 127.0.0.0/8).
+// Returns the descriptor, -1 on failure.
+int connect_from(const std::string &source, int port);
+// Sends all of `data`; false when the peer closed.
+bool send_all(int fd, const std::string &data);
+// One reply: headers and a Content-Length body. Empty when the server closed (or
+// reset) the connection without replying. Gives up after `timeout_ms` of silence.
+std::string read_reply(int fd, int timeout_ms = 30000);
+// The status code of a reply ("HTTP/1.1 429 ..." -> 429); 0 when empty.
+int status_of(const std::string &reply);
+// A reply's header value (case-insensitive name); empty when absent.
+std::string header_of(const std::string &reply, const std::string &name);
+// True once the server closed the connection (a read returns end-of-stream or
+// an error); waits at most `timeout_ms`.
+bool closed_by_peer(int fd, int timeout_ms);
+// A GET of `path` from `source` with Connection: close; the reply.
+std::string get_from(const std::string &source, int port, const std::string &path);
+
+}  // namespace ykien::test
