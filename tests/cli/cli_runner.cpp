@@ -67,7 +67,7 @@ RunResult Workspace::run(const std::vector<std::string> &args, const std::string
   for (char **e = environ; *e; ++e) {
     if (std::strncmp(*e, "YKIEN_", 6) != 0) env_s.emplace_back(*e);
   }
-  env_s.emplace_back(kFixedNow);
+  if (!real_clock_) env_s.emplace_back(kFixedNow);
   for (const auto &e : env) env_s.push_back(e);
   std::vector<char *> envp;
   for (auto &e : env_s) envp.push_back(e.data());

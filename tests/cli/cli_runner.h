@@ -28,8 +28,13 @@ class Workspace {
   const std::string &dir() const { return dir_; }
   std::string db() const { return dir_ + "/ykien.db"; }
 
+  // From now on the runs see the real clock (no YKIEN_NOW): for tests of what
+  // "now" and "today" mean.
+  void use_real_clock() { real_clock_ = true; }
+
   // Runs `ykien --db <db> args...`. The environment holds no YKIEN_* variable
-  // except YKIEN_NOW (a fixed "now") and those in `env` ("NAME=value").
+  // except YKIEN_NOW (a fixed "now", unless use_real_clock) and those in `env`
+  // ("NAME=value").
   RunResult run(const std::vector<std::string> &args, const std::string &stdin_text = {},
                 const std::vector<std::string> &env = {}) const;
   // run() that must succeed; returns stdout as JSON (args get --json).
@@ -37,6 +42,7 @@ class Workspace {
 
  private:
   std::string dir_;
+  bool real_clock_ = false;
 };
 
 // Parses RFC 4180 CSV into rows of fields.

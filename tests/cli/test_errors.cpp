@@ -89,7 +89,9 @@ TEST_CASE("help works on every command, in both languages", "[cli][help]") {
       {"meeting", "open"}, {"meeting", "close"}, {"meeting", "list"}, {"meeting", "show"}, {"opinion", "add"},
       {"opinion", "answer"}, {"opinion", "appoint"}, {"opinion", "assign"}, {"opinion", "status"},
       {"opinion", "satisfaction"}, {"opinion", "list"}, {"opinion", "show"}, {"record"}, {"search"},
-      {"report"}, {"conflicts", "list"}, {"conflicts", "resolve"}, {"demo-data"}, {"enroll"}, {"sync"}};
+      {"report"}, {"conflicts", "list"}, {"conflicts", "resolve"}, {"demo-data"}, {"enroll"}, {"sync"},
+      {"opinion", "edit"}, {"opinion", "withdraw"}, {"visit", "add"}, {"visit", "list"}, {"visit", "withdraw"},
+      {"remind"}, {"duplicates"}, {"duplicates", "merge"}, {"duplicates", "distinct"}};
   for (auto args : commands) {
     args.push_back("--help");
     const auto vi = ws.run(args);

@@ -1,29 +1,34 @@
-// The interactive mode, with stdin scripted as an official would type.
+// The compact interactive form, with stdin scripted as an official would type.
+#include <cstdio>
+
 #include <catch2/catch.hpp>
 
 #include "cli_runner.h"
 
 using ykien::cli_test::Workspace;
 
-TEST_CASE("record asks field by field and takes the defaults", "[cli][interactive]") {
+TEST_CASE("record takes a meeting in compact questions, with back, help and details", "[cli][interactive]") {
   Workspace ws;
   ykien::cli_test::setup_meeting(ws);
-  // Opinion 1: land (3), named citizen with contact, petition (2), local, default
-  // time, answered at the meeting (1) by the default responder, satisfied (1).
-  // Opinion 2: environment by label, anonymous, default kind (Enter), escalated (2)
-  // to the city, assigned (3) with the default due date.
-  // Opinion 3: typo in the category first ("99"), then 5; outcome "later" (4).
-  // Then an empty content ends the session.
+  // 1: land by number, citizen with phone, details (*) make it a petition,
+  //    answered at the meeting, satisfied.
+  // 2: anonymous, field by part of its name, details: escalated to the city;
+  //    assigned with the default due date.
+  // 3: a refused field ("99"), then culture; help (?) on the outcome; later (4).
+  // 4: an appointment begun, then back (<) twice to change the field; later.
+  // 5: Enter keeps the previous field; later. Then an empty content ends.
   const std::string script =
-      "Đất nông nghiệp bị lấn chiếm\n3\nLê Thị Hạnh\n0912 345 678\n2\n\n\n1\nSẽ kiểm tra thực địa tuần sau\n\n1\n"
-      "Cống thoát nước bị tắc\nvệ sinh môi trường\n\n\n2\nUBND thành phố\n\n3\nPhòng Quản lý đô thị\n\n"
-      "Thiếu sân chơi cho trẻ em\n99\n8\n\n\n\n\n4\n"
+      "Đất nông nghiệp bị lấn chiếm\nLê Thị Hạnh, 0912 345 678\n*\n2\n\n\n\n\n3\n1\nSẽ kiểm tra thực địa tuần sau\n1\n"
+      "Cống thoát nước bị tắc\n\nve sinh\n*\n\n2\nUBND thành phố\n\n\n3\nPhòng Quản lý đô thị\n\n"
+      "Thiếu sân chơi cho trẻ em\n\n99\n8\n?\n4\n"
+      "Đèn đường hỏng\n\n10\n2\n<\n<\nkinh te\n4\n"
+      "Xin thêm đèn\n\n\n\n"
       "\n";
   const auto r = ws.run({"--json", "record"}, script);
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
   const auto j = r.json();
-  REQUIRE(j["recorded"] == 3);
+  REQUIRE(j["recorded"] == 5);
   const auto &o1 = j["opinions"][0];
   CHECK(o1["opinion"]["content"] == "Đất nông nghiệp bị lấn chiếm");
   CHECK(o1["opinion"]["category"] == "land");
@@ -32,7 +37,7 @@ TEST_CASE("record asks field by field and takes the defaults", "[cli][interactiv
   CHECK(o1["opinion"]["kind"] == "petition");
   CHECK(o1["opinion"]["status"] == "answered");
   CHECK(o1["opinion"]["satisfaction"] == "satisfied");
-  CHECK(o1["opinion"]["raised_at"] == "2024-06-29 08:10");
+  CHECK(o1["opinion"]["raised_at"] == "2024-06-29 08:10");  // during the meeting: now
   CHECK(o1["responses"][0]["content"] == "Sẽ kiểm tra thực địa tuần sau");
   CHECK(o1["responses"][0]["responder"] == "Bí thư Đảng ủy phường");
 
@@ -45,17 +50,21 @@ TEST_CASE("record asks field by field and takes the defaults", "[cli][interactiv
   CHECK(o2["assigned_department"] == "Phòng Quản lý đô thị");
   CHECK(o2["due_date"] == "2024-07-14");  // meeting day + 15
 
-  const auto &o3 = j["opinions"][2]["opinion"];
-  CHECK(o3["category"] == "culture");
-  CHECK(o3["status"] == "received");
-  // The refused answer was explained, in Vietnamese, on the prompt stream.
+  CHECK(j["opinions"][2]["opinion"]["category"] == "culture");
+  CHECK(j["opinions"][2]["opinion"]["status"] == "received");
+  CHECK(j["opinions"][3]["opinion"]["category"] == "economy");
+  CHECK(j["opinions"][3]["opinion"]["status"] == "received");
+  CHECK(j["opinions"][3]["responses"].empty());
+  CHECK(j["opinions"][4]["opinion"]["category"] == "economy");  // remembered
+  // The refused answer was explained, in Vietnamese, on the prompt stream, and help shown.
   CHECK(r.err.find("không hiểu \"99\"") != std::string::npos);
+  CHECK(r.err.find("giao ban ngành xử lý, có hạn") != std::string::npos);
 }
 
 TEST_CASE("opinion add --interactive records one opinion", "[cli][interactive]") {
   Workspace ws;
   ykien::cli_test::setup_meeting(ws);
-  const std::string script = "Đường vào ấp xuống cấp\n10\n\n\n\n30/6/2024 9:15\n2\n6/7/2024 14:00\nNhà văn hóa\n";
+  const std::string script = "Đường vào ấp xuống cấp\n*\n\n\n30/6/2024 9:15\n\n\nha tang\n2\n6/7/2024 14:00\nNhà văn hóa\n";
   const auto r = ws.run({"--json", "opinion", "add", "-i"}, script);
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
@@ -65,18 +74,45 @@ TEST_CASE("opinion add --interactive records one opinion", "[cli][interactive]")
   CHECK(j["opinion"]["status"] == "scheduled");
   CHECK(j["responses"][0]["appointment_at"] == "2024-07-06 14:00");
 
-  // Text mode prints the prompts and the confirmation on stdout.
-  const auto t = ws.run({"opinion", "add", "--interactive"}, "Xin hỗ trợ giống lúa\n7\n\n\n\n\n4\n");
+  // Text mode: the questions and a one-line confirmation on stdout; English on request.
+  const auto t = ws.run({"opinion", "add", "--interactive"}, "Xin hỗ trợ giống lúa\n\n7\n4\n");
   REQUIRE(t.code == 0);
-  CHECK(t.out.find("Lĩnh vực (số)") != std::string::npos);
-  CHECK(t.out.find("Đã ghi ý kiến") != std::string::npos);
+  CHECK(t.out.find("Lĩnh vực (số hoặc tên)") != std::string::npos);
+  CHECK(t.out.find("✓ Đã ghi ") != std::string::npos);
+  CHECK(t.out.find("Kinh tế · Đã tiếp nhận · (ẩn danh)") != std::string::npos);
+  const auto en = ws.run({"--lang", "en", "opinion", "add", "-i"}, "Xin hỗ trợ phân bón\nNam\nland\n4\n");
+  REQUIRE(en.code == 0);
+  CHECK(en.out.find("✓ Recorded ") != std::string::npos);
+  CHECK(en.out.find("Land · Received · Nam") != std::string::npos);
 }
 
 TEST_CASE("interactive input that ends half-way records nothing of it", "[cli][interactive]") {
   Workspace ws;
   ykien::cli_test::setup_meeting(ws);
-  const auto r = ws.run({"opinion", "add", "-i"}, "Nội dung dở dang\n3\n");
+  const auto r = ws.run({"opinion", "add", "-i"}, "Nội dung dở dang\n\n3\n");
   CHECK(r.code == 2);
   CHECK(r.err.find("kết thúc giữa chừng") != std::string::npos);
   CHECK(ws.ok_json({"opinion", "list"})["count"] == 0);
+}
+
+TEST_CASE("an ordinary opinion takes at most 20 keystrokes beyond its text", "[cli][interactive][bench]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  // What the secretary types; the texts (content, name, answer) are not counted.
+  const std::vector<std::pair<std::string, bool>> typed = {
+      {"Đề nghị sửa đường bê tông ấp 3", true}, {"\n", false}, {"Nguyễn Văn Ba", true}, {"\n", false},
+      {"3", false}, {"\n", false}, {"1", false}, {"\n", false},
+      {"Xã sẽ sửa trong quý III", true}, {"\n", false}, {"1", false}, {"\n", false}};
+  std::string script;
+  long keys = 0;
+  for (const auto &[text, is_text] : typed) {
+    script += text;
+    if (!is_text) keys += static_cast<long>(text.size());
+  }
+  const auto r = ws.run({"--json", "opinion", "add", "-i"}, script);
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["opinion"]["status"] == "answered");
+  std::printf("BENCH interactive_keystrokes_per_opinion %ld keys\n", keys);
+  CHECK(keys <= 20);
 }

@@ -13,7 +13,8 @@ TEST_CASE("Cầu Kè preset reproduces the seed's figures", "[cli][report][demo]
   const auto gen = ws.ok_json({"demo-data", "--preset", "cau-ke", "--seed", "7"});
   REQUIRE(gen["generated"].size() == 1);
 
-  const auto r = ws.ok_json({"report", "--unit", "vn/84/cau-ke", "--format", "json", "--today", "2024-12-31"});
+  const auto r = ws.ok_json({"report", "--unit", "vn/84/cau-ke", "--from", "1/1/2024", "--to", "30/6/2024",
+                             "--format", "json", "--today", "2024-12-31"});
   CHECK(r["title"] == "Huyện Cầu Kè");
   CHECK(r["meetings"] == 55);
   CHECK(r["attendance"] == 1146);
@@ -30,13 +31,19 @@ TEST_CASE("Cầu Kè preset reproduces the seed's figures", "[cli][report][demo]
     meetings += p["meetings"].get<int64_t>();
   }
   CHECK(meetings == 55);
+  // The running total the article prints: 288 households helped, 128.5 million VND.
+  const auto total = ws.ok_json({"report", "--unit", "vn/84/cau-ke", "--today", "2024-12-31"});
+  CHECK(total["support_visits"] == 288);
+  CHECK(total["gift_value_vnd"] == 128500000);
   REQUIRE(r["meetings_by_kind"].size() == 1);
   CHECK(r["meetings_by_kind"][0]["key"] == "listen_monthly");
 
   // CSV: section,key,label,value; Vietnamese labels for the fields.
-  const auto csv = ws.run({"report", "--unit", "huyen cau ke", "--format", "csv", "--today", "2024-12-31"});
+  const auto csv = ws.run({"report", "--unit", "huyen cau ke", "--from", "2024-01-01", "--to", "2024-06-30",
+                           "--format", "csv", "--today", "2024-12-31"});
   REQUIRE(csv.code == 0);
-  const auto rows = ykien::cli_test::parse_csv(csv.out);
+  REQUIRE(csv.out.starts_with("\xEF\xBB\xBF"));  // the BOM: Excel reads the Vietnamese right
+  const auto rows = ykien::cli_test::parse_csv(csv.out.substr(3));
   REQUIRE(rows.size() > 10);
   CHECK(rows[0] == std::vector<std::string>{"section", "key", "label", "value"});
   std::map<std::string, std::string> single;
@@ -58,8 +65,10 @@ TEST_CASE("Cầu Kè preset reproduces the seed's figures", "[cli][report][demo]
   CHECK(by_category == 252);
   CHECK(infrastructure_label);
 
-  const auto table = ws.run({"report", "--unit", "vn/84/cau-ke", "--today", "2024-12-31"});
+  const auto table = ws.run({"report", "--unit", "vn/84/cau-ke", "--from", "1/1/2024", "--to", "30/6/2024", "--today",
+                             "2024-12-31"});
   REQUIRE(table.code == 0);
+  CHECK(ws.run({"report", "--unit", "vn/84/cau-ke"}).out.find("128.500.000") != std::string::npos);
   CHECK(table.out.find("Nghe dân nói – Làm dân tin") != std::string::npos);
   CHECK(table.out.find("1.146") != std::string::npos);
   CHECK(table.out.find("26.500.000") != std::string::npos);

@@ -85,8 +85,26 @@ TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][syn
   // Offline at the meeting: tablet A records.
   REQUIRE(a.run({"meeting", "open", "--kind", "1", "--hamlet", "kp-3", "--at", "29/6/2024 7:30"}).code == 0);
   auto added = a.ok_json({"opinion", "add", "--category", "land", "--content", "Đề nghị cấp sổ đỏ cho hộ ông Tư"});
-  auto synced = a.ok_json({"sync"});
-  CHECK(synced.dump().find("pushed") != std::string::npos);
+  const auto before = a.ok_json({"status"});
+  CHECK(before["pending_changes"].get<int64_t>() > 0);
+  CHECK(before["refused_changes"].empty());
+  // On a terminal, a bar with the phase, done/total and bytes; then a summary.
+  auto synced = a.run({"sync"}, "", {"YKIEN_PROGRESS=terminal"});
+  INFO(synced.out << synced.err);
+  REQUIRE(synced.code == 0);
+  CHECK(synced.err.find("Gửi lên [") != std::string::npos);
+  CHECK(synced.err.find("█") != std::string::npos);
+  CHECK(synced.err.find("100% ") != std::string::npos);
+  CHECK(synced.err.find("Nhận về ") != std::string::npos);
+  CHECK(synced.out.find("Đồng bộ xong: gửi ") != std::string::npos);
+  CHECK(a.ok_json({"status"})["pending_changes"] == 0);
+  // Not on a terminal: plain lines, in English on request.
+  REQUIRE(a.run({"opinion", "add", "--category", "2", "--content", "Xe tải chạy quá tốc độ"}).code == 0);
+  auto plain = a.run({"--lang", "en", "sync"});
+  REQUIRE(plain.code == 0);
+  CHECK(plain.err.find("Sending 100% ") != std::string::npos);
+  CHECK(plain.err.find("[") == std::string::npos);
+  CHECK(plain.out.find("Sync done: pushed ") != std::string::npos);
 
   // Tablet B receives it, Vietnamese intact, found without diacritics.
   REQUIRE(b.run({"sync"}).code == 0);

@@ -108,10 +108,32 @@ class YKIEN_CXX_API Database {
   Result<Opinion> update_opinion(const std::string &id, const OpinionPatch &patch);
   // Appends to the status history; refuses transitions that make no sense.
   Result<Opinion> change_status(const std::string &opinion_id, const StatusUpdate &update);
-  // Assigns to a department with a due date; status becomes assigned.
+  // Assigns to a department with a due date; status becomes assigned, changed
+  // `at` ("YYYY-MM-DD HH:MM"; empty = now).
   Result<Opinion> assign_opinion(const std::string &opinion_id, const std::string &department,
-                                 const std::string &due_date, const std::string &by = {});
+                                 const std::string &due_date, const std::string &by = {},
+                                 const std::string &at = {});
   Status delete_opinion(const std::string &id);
+
+  // ---- The opinion's journal (docs/domain.md, "Journal") ----
+  // Entries of the status history whose note is a JSON object; `at` empty = now.
+  // Corrects fields as update_opinion does, and appends
+  // {"edit": {"<field>": [old, new], ...}} (a complainant's name and contact as "").
+  // Errors: those of update_opinion; invalid (field "patch") when nothing changes.
+  Result<Opinion> edit_opinion(const std::string &id, const OpinionPatch &patch, const std::string &by,
+                               const std::string &at = {});
+  // Takes back an opinion recorded by mistake: status withdrawn and a tombstone
+  // (no report counts it again), the reason kept as {"withdraw": reason}.
+  // list_opinions with OpinionFilter::withdrawn still finds it.
+  Status withdraw_opinion(const std::string &id, const std::string &reason, const std::string &by,
+                          const std::string &at = {});
+  // Two records of one opinion (two tablets at one meeting): `drop` becomes a
+  // tombstone, its history gets {"merged_into": keep} and keep's {"merged_from": drop};
+  // both histories and responses stay readable by id.
+  Result<Opinion> merge_opinions(const std::string &keep, const std::string &drop, const std::string &by,
+                                 const std::string &at = {});
+  // Says two opinions are not the same: {"distinct_from": other} in each history.
+  Status mark_distinct(const std::string &a, const std::string &b, const std::string &by, const std::string &at = {});
   Result<std::vector<Opinion>> list_opinions(const OpinionFilter &filter) const;
   Result<std::vector<StatusChange>> status_history(const std::string &opinion_id) const;
 
@@ -123,6 +145,11 @@ class YKIEN_CXX_API Database {
 
   // ---- Support visits ----
   Result<SupportVisit> record_support_visit(SupportVisit visit);
+  // Visits in a unit subtree ("" = all) and period (days, inclusive, "" = open), by time.
+  Result<std::vector<SupportVisit>> list_support_visits(const std::string &scope, const std::string &from = {},
+                                                        const std::string &to = {}) const;
+  // Takes back a visit recorded by mistake: a tombstone, the reason added to its notes.
+  Status withdraw_support_visit(const std::string &id, const std::string &reason);
 
   // ---- Reports ----
   Result<Report> report(const ReportRequest &request) const;

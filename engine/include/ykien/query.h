@@ -22,6 +22,8 @@ struct OpinionFilter {
   // (only spaces and punctuation) = no text filter.
   std::string text{};
   int64_t limit = 1000;
+  // The opinions withdrawn (Database::withdraw_opinion) instead of the live ones.
+  bool withdrawn = false;
 };
 
 struct ReportRequest {

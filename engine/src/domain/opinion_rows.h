@@ -17,5 +17,9 @@ Result<std::string> opinion_start_day(Database::Impl &impl, const Opinion &o);
 // Moves the opinion to `to`, appending to its history; refuses senseless moves.
 Status transition(Database::Impl &impl, Row &row, const std::string &to, const std::string &note,
                   const std::string &by, const std::string &at, bool reopen);
+// Appends one entry to the opinion's history (status moves, and the journal
+// entries of opinion_journal.cpp, whose from and to are equal). `at` empty = now.
+Status append_history(Database::Impl &impl, const Row &row, const std::string &from, const std::string &to,
+                      const std::string &note, const std::string &by, const std::string &at);
 
 }  // namespace ykien

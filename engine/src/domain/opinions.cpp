@@ -281,7 +281,8 @@ Result<Opinion> Database::update_opinion(const std::string &id, const OpinionPat
 }
 
 Result<Opinion> Database::assign_opinion(const std::string &opinion_id, const std::string &department,
-                                         const std::string &due_date, const std::string &by) {
+                                         const std::string &due_date, const std::string &by,
+                                         const std::string &at) {
   YKIEN_TRY(validate::required_text("department", department, 200));
   YKIEN_TRY(validate::date("due_date", due_date));
   return impl_->write_txn([&]() -> Result<Opinion> {
@@ -295,7 +296,7 @@ Result<Opinion> Database::assign_opinion(const std::string &opinion_id, const st
     fill_opinion(*row, o, mask);
     if (o.status != "assigned") {
       YKIEN_TRY(impl_->write_local(*row, mask));
-      YKIEN_TRY(transition(*impl_, *row, "assigned", "giao " + department + " (hạn " + due_date + ")", by, {}, false));
+      YKIEN_TRY(transition(*impl_, *row, "assigned", "giao " + department + " (hạn " + due_date + ")", by, at, false));
     } else {
       YKIEN_TRY(impl_->write_local(*row, mask));
     }

@@ -54,6 +54,11 @@ Status transition(Database::Impl &impl, Row &row, const std::string &to, const s
   uint64_t mask = 0;
   put(row, "status", to, mask);
   YKIEN_TRY(impl.write_local(row, mask));
+  return append_history(impl, row, from, to, note, by, at);
+}
+
+Status append_history(Database::Impl &impl, const Row &row, const std::string &from, const std::string &to,
+                      const std::string &note, const std::string &by, const std::string &at) {
   const auto &t = history_table();
   std::vector<Value> v(t.columns.size());
   v[col(t, "opinion_id")] = row.id;

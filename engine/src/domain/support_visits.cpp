@@ -1,9 +1,30 @@
 // Support visits: households in difficulty visited, gifts given, volunteer work.
 #include "core/database_impl.h"
 #include "domain/validate.h"
+#include "query/subtree.h"
 #include "ykien/uuid.h"
 
 namespace ykien {
+
+namespace {
+
+const schema::TableDef &visits_table() { return *schema::find_table("support_visits"); }
+
+SupportVisit visit_from(const Row &r) {
+  SupportVisit v;
+  v.id = r.id;
+  v.scope = r.scope;
+  v.unit_id = text_of(r, "unit_id");
+  v.meeting_id = text_of(r, "meeting_id");
+  v.household = text_of(r, "household");
+  v.kind = text_of(r, "kind");
+  v.gift_value_vnd = int_of(r, "gift_value_vnd");
+  v.notes = text_of(r, "notes");
+  v.visited_at = text_of(r, "visited_at");
+  return v;
+}
+
+}  // namespace
 
 Result<SupportVisit> Database::record_support_visit(SupportVisit v) {
   YKIEN_TRY(validate::required_text("household", v.household, 300));
@@ -36,6 +57,35 @@ Result<SupportVisit> Database::record_support_visit(SupportVisit v) {
     v.id = row->id;
     v.scope = row->scope;
     return v;
+  });
+}
+
+Result<std::vector<SupportVisit>> Database::list_support_visits(const std::string &scope, const std::string &from,
+                                                               const std::string &to) const {
+  if (!from.empty()) YKIEN_TRY(validate::date("from", from));
+  if (!to.empty()) YKIEN_TRY(validate::date("to", to));
+  std::lock_guard lock(impl_->mutex);
+  auto rows = impl_->select_rows(
+      visits_table(),
+      "SELECT id FROM support_visits WHERE _deleted = 0 AND " YKIEN_SUBTREE(1)
+      " AND (?2 = '' OR visited_at >= ?2) AND (?3 = '' OR substr(visited_at, 1, 10) <= ?3) ORDER BY visited_at, id",
+      {scope, from, to});
+  if (!rows) return rows.status();
+  std::vector<SupportVisit> out;
+  for (const auto &row : *rows) out.push_back(visit_from(row));
+  return out;
+}
+
+Status Database::withdraw_support_visit(const std::string &id, const std::string &reason) {
+  YKIEN_TRY(validate::required_text("reason", reason, 1000));
+  return impl_->write_txn([&]() -> Status {
+    auto row = impl_->load_live(visits_table(), id, "visit_id");
+    if (!row) return row.status();
+    uint64_t mask = 0;
+    const std::string notes = text_of(*row, "notes");
+    put(*row, "notes", (notes.empty() ? std::string() : notes + "\n") + "Rút: " + reason, mask);
+    put(*row, "_deleted", int64_t{1}, mask);
+    return impl_->write_local(*row, mask);
   });
 }
 

@@ -21,7 +21,8 @@ Result<std::vector<Opinion>> Database::list_opinions(const OpinionFilter &f) con
     if (!match.empty()) YKIEN_TRY(refresh_search_index(*impl_));
   }
   std::string sql =
-      "SELECT rid FROM opinions WHERE _deleted = 0 AND " YKIEN_SUBTREE(1)
+      "SELECT rid FROM opinions WHERE (?11 = 0 AND _deleted = 0 OR ?11 = 1 AND _deleted = 1 AND status = 'withdrawn')"
+      " AND " YKIEN_SUBTREE(1)
       " AND (?2 = '' OR meeting_id = ?2) AND (?3 = '' OR category = ?3) AND (?4 = '' OR status = ?4)"
       " AND (?5 = '' OR raised_at >= ?5) AND (?6 = '' OR substr(raised_at, 1, 10) <= ?6)"
       " AND (?7 = 0 OR (due_date != '' AND due_date < ?8 AND status IN ('received', 'scheduled', 'assigned')))";
@@ -33,6 +34,7 @@ Result<std::vector<Opinion>> Database::list_opinions(const OpinionFilter &f) con
   (*s)->bind(7, int64_t{f.overdue_only}).bind(8, f.today.empty() ? impl_->today() : f.today);
   if (!match.empty()) (*s)->bind(9, match);
   (*s)->bind(10, f.limit);
+  (*s)->bind(11, int64_t{f.withdrawn});
   std::vector<int64_t> rids;
   Status st;
   while ((*s)->step(st)) rids.push_back((*s)->int64(0));

@@ -16,6 +16,7 @@ const char *prefix(ChoiceSet set) {
     case ChoiceSet::satisfaction: return "satisfaction.";
     case ChoiceSet::jurisdiction: return "jurisdiction.";
     case ChoiceSet::unit_kind: return "unit_kind.";
+    case ChoiceSet::support_kind: return "support_kind.";
   }
   return "";
 }
@@ -38,6 +39,7 @@ const std::vector<std::string> &choice_ids(ChoiceSet set) {
   static const std::vector<std::string> jurisdiction = {"local", "escalated"};
   static const std::vector<std::string> unit_kinds = {"province", "district", "commune",
                                                       "ward", "town", "hamlet"};
+  static const std::vector<std::string> support_kinds = {"gift", "visit", "volunteer_work"};
   switch (set) {
     case ChoiceSet::category: return categories;
     case ChoiceSet::meeting_kind: return meeting_kinds;
@@ -46,6 +48,7 @@ const std::vector<std::string> &choice_ids(ChoiceSet set) {
     case ChoiceSet::satisfaction: return satisfaction;
     case ChoiceSet::jurisdiction: return jurisdiction;
     case ChoiceSet::unit_kind: return unit_kinds;
+    case ChoiceSet::support_kind: return support_kinds;
   }
   return categories;
 }
@@ -91,11 +94,48 @@ std::optional<std::string> parse_choice(ChoiceSet set, std::string_view input) {
   return found;
 }
 
+std::optional<std::string> parse_choice_part(ChoiceSet set, std::string_view input) {
+  if (auto id = parse_choice(set, input)) return id;
+  const auto query = split_list(fold(input), ' ');
+  if (query.empty()) return std::nullopt;
+  const Lang saved = current_lang();
+  std::vector<std::string> found;
+  for (const auto &id : choice_ids(set)) {
+    bool hit = false;
+    for (Lang l : {Lang::vi, Lang::en}) {
+      set_lang(l);
+      const auto words = split_list(fold(choice_label(set, id)), ' ');
+      bool all = true;
+      for (const auto &q : query) {
+        bool one = false;
+        for (const auto &w : words) one = one || w.starts_with(q);
+        all = all && one;
+      }
+      hit = hit || all;
+    }
+    set_lang(saved);
+    if (hit) found.push_back(id);
+  }
+  if (found.size() == 1) return found.front();
+  return std::nullopt;
+}
+
+std::string compact_choices(ChoiceSet set) {
+  std::string out;
+  const auto &ids = choice_ids(set);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out += (i == 0 ? "" : " · ") + std::to_string(i + 1) + " " + choice_label(set, ids[i]);
+  }
+  return out;
+}
+
 std::string numbered_choices(ChoiceSet set) {
   std::string out;
   const auto &ids = choice_ids(set);
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    out += "  " + std::to_string(i + 1) + ") " + choice_label(set, ids[i]) + "  [" + ids[i] + "]\n";
+    // The identifier is English: shown to English readers only.
+    out += "  " + std::to_string(i + 1) + ") " + choice_label(set, ids[i]) +
+           (current_lang() == Lang::en ? "  [" + ids[i] + "]" : std::string()) + "\n";
   }
   return out;
 }

@@ -20,6 +20,7 @@ enum class ChoiceSet {
   satisfaction,
   jurisdiction,
   unit_kind,
+  support_kind,
 };
 
 const std::vector<std::string> &choice_ids(ChoiceSet set);
@@ -27,6 +28,11 @@ const std::vector<std::string> &choice_ids(ChoiceSet set);
 std::string choice_label(ChoiceSet set, const std::string &id);
 // An id from an id, a 1-based number, or a label (diacritics and case ignored).
 std::optional<std::string> parse_choice(ChoiceSet set, std::string_view input);
+// parse_choice, or the one value whose label (either language) has words that
+// begin with every word typed: "dat" → land, "ha tang" → rural_infrastructure.
+std::optional<std::string> parse_choice_part(ChoiceSet set, std::string_view input);
+// "1 An ninh trật tự · 2 An toàn giao thông · ..." on one line.
+std::string compact_choices(ChoiceSet set);
 // parse_choice or an invalid_input error for `option` listing what is accepted.
 std::string require_choice(ChoiceSet set, std::string_view input, const std::string &option);
 // "1) An ninh trật tự  2) ..." one per line, for prompts and error hints.

@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "records_json.h"
 #include "resolve.h"
+#include "record_names.h"
 #include "table.h"
 #include "text.h"
 
@@ -42,7 +43,8 @@ void list(Context &ctx, bool all) {
     t.set_max_width(3, 30);
     t.set_max_width(4, 30);
     for (const auto &c : conflicts) {
-      t.add_row({short_id(c.id), c.table + " " + short_id(c.row_id), c.column, c.winner_value, c.loser_value,
+      t.add_row({short_id(c.id), record_noun(c.table) + " " + short_id(c.row_id), field_display(c.column),
+                 c.winner_value, c.loser_value,
                  c.status == "open" ? tr("conflict.open") : tr("conflict.resolved")});
     }
     t.print(out);

@@ -137,7 +137,7 @@ void meeting_show(Context &ctx, const std::string &ref) {
       if (!value.empty()) out << pad_right(tr(key), 18) << value << '\n';
     };
     row("label.title", m.title);
-    row("label.ref", short_id(m.id) + "  (" + m.id + ")");
+    row("label.ref", short_id(m.id));
     row("label.kind", choice_label(ChoiceSet::meeting_kind, m.kind));
     row("label.unit", (it == names.end() ? std::string() : it->second + "  ") + m.scope);
     row("label.time", m.held_at);

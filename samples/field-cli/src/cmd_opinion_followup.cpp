@@ -1,4 +1,5 @@
 // Follow-up of one opinion: answer, appoint, assign, status, satisfaction.
+#include <algorithm>
 #include <memory>
 #include <ostream>
 
@@ -7,6 +8,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "i18n.h"
+#include "opinion_write.h"
 #include "records_json.h"
 #include "resolve.h"
 #include "text.h"
@@ -42,7 +44,14 @@ void answer(Context &ctx, const FollowArgs &a) {
   r.kind = a.written ? "written_reply" : "answered_at_meeting";
   r.content = trim(a.content);
   r.responder = who(ctx, a);
-  if (!a.at.empty()) r.created_at = require_datetime(a.at, "--at");
+  if (!a.at.empty()) {
+    r.created_at = require_datetime(a.at, "--at");
+  } else if (!a.written && !o.meeting_id.empty()) {
+    // Answered at the meeting: when it was held (or now, while it goes on), not
+    // when the answer is typed; never before the opinion was raised.
+    const Meeting m = take(db.get_meeting(o.meeting_id));
+    r.created_at = std::max(meeting_time_default(m), o.raised_at);
+  }
   const Response made = take(db.add_response(r));
   const Opinion now = take(db.get_opinion(o.id));
   print_result(ctx, now, {{"response", to_json(made)}}, status_line(now));

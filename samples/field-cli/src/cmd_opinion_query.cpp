@@ -1,4 +1,5 @@
 // opinion list | opinion show | search: finding opinions at the office.
+#include <algorithm>
 #include <memory>
 #include <ostream>
 
@@ -7,6 +8,10 @@
 #include "dates.h"
 #include "errors.h"
 #include "i18n.h"
+#include "due.h"
+#include "journal.h"
+#include "search_rank.h"
+#include "sheet.h"
 #include "records_json.h"
 #include "resolve.h"
 #include "table.h"
@@ -16,7 +21,7 @@ namespace ykien::cli {
 namespace {
 
 struct ListArgs {
-  std::string status, category, unit, meeting, from, to, today, text, limit;
+  std::string status, category, unit, meeting, from, to, today, text, limit, due, format, output;
   std::vector<std::string> words;  // search TEXT may be several words
   bool overdue = false;
 };
@@ -58,29 +63,103 @@ void print_list(Context &ctx, const std::vector<Opinion> &ops) {
   });
 }
 
-void list(Context &ctx, const ListArgs &a) { print_list(ctx, take(ctx.db().list_opinions(make_filter(ctx, a)))); }
+// With a text, ranked (search_rank.h); else in the order raised.
+std::vector<Opinion> find_opinions(Context &ctx, const ListArgs &a) {
+  const OpinionFilter f = make_filter(ctx, a);
+  if (f.text.empty()) return take(ctx.db().list_opinions(f));
+  std::vector<Opinion> out;
+  for (auto &r : ranked_search(ctx.db(), f)) out.push_back(std::move(r.opinion));
+  return out;
+}
+
+// The opinion list for spreadsheets; a denunciation's complainant is left out.
+Sheet opinion_sheet(const std::vector<Opinion> &ops) {
+  Sheet sheet;
+  sheet.name = tr("opinion.sheet");
+  sheet.headers = {tr("col.ref"),    tr("col.raised_at"), tr("col.scope"),      tr("col.category"),
+                   tr("col.status"), tr("col.due"),       tr("col.department"), tr("col.citizen"),
+                   tr("col.content")};
+  for (const auto &o : ops) {
+    sheet.rows.push_back({short_id(o.id), o.raised_at, o.scope, choice_label(ChoiceSet::category, o.category),
+                          choice_label(ChoiceSet::status, o.status), o.due_date, o.assigned_department,
+                          o.confidential ? std::string() : o.citizen_name, o.content});
+  }
+  return sheet;
+}
+
+void list(Context &ctx, const ListArgs &a) {
+  const std::string format = export_format(a.format, ctx.json, a.output);
+  if (format == "csv") {
+    emit_csv(ctx.out(), a.output, opinion_sheet(find_opinions(ctx, a)));
+    return;
+  }
+  if (format == "xlsx") {
+    write_xlsx(a.output, {opinion_sheet(find_opinions(ctx, a))});
+    ctx.err() << trf("export.written", {a.output}) << '\n';
+    return;
+  }
+  if (!a.due.empty()) {
+    print_due(ctx, make_filter(ctx, a), static_cast<int>(parse_count(a.due, "--due", 3650)));
+    return;
+  }
+  print_list(ctx, find_opinions(ctx, a));
+}
 
 void search(Context &ctx, ListArgs a) {
   for (const auto &w : a.words) a.text += (a.text.empty() ? "" : " ") + w;
   require_option(a.text, "TEXT");
-  print_list(ctx, take(ctx.db().list_opinions(make_filter(ctx, a))));
+  print_list(ctx, find_opinions(ctx, a));
+}
+
+// A live opinion, or one withdrawn (shown with its history, not counted anywhere).
+Opinion find_for_show(Database &db, const std::string &ref, bool &withdrawn) {
+  withdrawn = false;
+  try {
+    return resolve_opinion(db, ref, "OPINION");
+  } catch (const CliError &e) {
+    if (e.exit_code != kExitNotFound) throw;
+    OpinionFilter f;
+    f.withdrawn = true;
+    f.limit = 10'000'000;
+    for (auto &o : take(db.list_opinions(f))) {
+      if (o.id == trim(ref) || short_id(o.id) == trim(ref)) {
+        withdrawn = true;
+        return o;
+      }
+    }
+    throw;
+  }
 }
 
 void show(Context &ctx, const std::string &ref) {
   require_option(ref, "OPINION");
   Database &db = ctx.db();
-  const Opinion o = resolve_opinion(db, ref, "OPINION");
-  const auto responses = take(db.list_responses(o.id));
-  const auto history = take(db.status_history(o.id));
+  bool withdrawn = false;
+  const Opinion o = find_for_show(db, ref, withdrawn);
+  auto responses = take(db.list_responses(o.id));
+  auto history = take(db.status_history(o.id));
+  // A merged duplicate's answers and history stay with the opinion kept.
+  const auto merged = journal_ids(history, "merged_from");
+  for (const auto &id : merged) {
+    for (auto &r : take(db.list_responses(id))) responses.push_back(std::move(r));
+    for (auto &h : take(db.status_history(id))) history.push_back(std::move(h));
+  }
+  std::stable_sort(responses.begin(), responses.end(),
+                   [](const Response &a, const Response &b) { return a.created_at < b.created_at; });
+  std::stable_sort(history.begin(), history.end(),
+                   [](const StatusChange &a, const StatusChange &b) { return a.changed_at < b.changed_at; });
   nlohmann::json rj = nlohmann::json::array();
   for (const auto &r : responses) rj.push_back(to_json(r));
   nlohmann::json hj = nlohmann::json::array();
   for (const auto &h : history) hj.push_back(to_json(h));
-  ctx.emit({{"ok", true}, {"opinion", to_json(o)}, {"responses", rj}, {"history", hj}}, [&](std::ostream &out) {
+  ctx.emit({{"ok", true}, {"opinion", to_json(o)}, {"withdrawn", withdrawn}, {"merged_from", merged},
+            {"responses", rj}, {"history", hj}},
+           [&](std::ostream &out) {
     auto row = [&](const std::string &key, const std::string &value) {
       if (!value.empty()) out << pad_right(tr(key), 18) << value << '\n';
     };
-    row("label.ref", short_id(o.id) + "  (" + o.id + ")");
+    if (withdrawn) out << tr("opinion.is_withdrawn") << "\n\n";
+    row("label.ref", short_id(o.id));
     row("label.content", o.content);
     row("label.category", choice_label(ChoiceSet::category, o.category));
     row("label.kind", choice_label(ChoiceSet::opinion_kind, o.kind));
@@ -106,12 +185,9 @@ void show(Context &ctx, const std::string &ref) {
     }
     out << '\n' << tr("opinion.history") << '\n';
     for (const auto &h : history) {
-      out << "  " << h.changed_at << "  "
-          << (h.from_status.empty() ? std::string() : choice_label(ChoiceSet::status, h.from_status) + " → ")
-          << choice_label(ChoiceSet::status, h.to_status);
-      if (!h.changed_by.empty()) out << " (" << h.changed_by << ")";
-      if (!h.note.empty()) out << ": " << h.note;
-      out << '\n';
+      // Entries of a duplicate merged into this one carry its ref.
+      out << "  " << (h.opinion_id == o.id ? std::string() : "[" + short_id(h.opinion_id) + "] ") << history_line(h)
+          << '\n';
     }
   });
 }
@@ -135,6 +211,9 @@ void add_opinion_query_commands(CLI::App &app, CLI::App &opinion, Context &ctx) 
   CLI::App *lst = add_command(opinion, "list", "cmd.opinion.list");
   add_filter_flags(*lst, *l);
   lst->add_option("--text", l->text, tr("opt.filter.text"));
+  lst->add_option("--due", l->due, tr("opt.filter.due"));
+  lst->add_option("--format", l->format, tr("opt.list.format"));
+  lst->add_option("-o,--output", l->output, tr("opt.export.output"));
   lst->callback([&ctx, l] { ctx.action = [&ctx, l] { list(ctx, *l); }; });
 
   auto ref = std::make_shared<std::string>();
@@ -154,6 +233,7 @@ void add_opinion_commands(CLI::App &app, Context &ctx) {
   opinion->require_subcommand(1);
   add_opinion_record_commands(app, *opinion, ctx);
   add_opinion_followup_commands(*opinion, ctx);
+  add_opinion_correct_commands(*opinion, ctx);
   add_opinion_query_commands(app, *opinion, ctx);
 }
 

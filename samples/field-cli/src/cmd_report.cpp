@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "records_json.h"
 #include "report_format.h"
+#include "sheet.h"
 #include "resolve.h"
 #include "text.h"
 
@@ -15,15 +16,12 @@ namespace ykien::cli {
 namespace {
 
 struct ReportArgs {
-  std::string unit, from, to, today, format;
+  std::string unit, from, to, today, format, output;
 };
 
 void report(Context &ctx, const ReportArgs &a) {
   Database &db = ctx.db();
-  std::string format = fold(a.format.empty() ? (ctx.json ? "json" : "table") : a.format);
-  if (format != "table" && format != "csv" && format != "json") {
-    throw invalid_input("--format", trf("error.unknown_choice", {a.format}), tr("hint.format"));
-  }
+  const std::string format = export_format(a.format, ctx.json, a.output);
   ReportRequest req;
   std::string title = tr("report.everything");
   if (!a.unit.empty()) {
@@ -44,7 +42,10 @@ void report(Context &ctx, const ReportArgs &a) {
     j["title"] = title;
     ctx.out() << dump_json(j) << '\n';
   } else if (format == "csv") {
-    print_report_csv(ctx.out(), r);
+    emit_csv(ctx.out(), a.output, report_sheet(r));
+  } else if (format == "xlsx") {
+    write_xlsx(a.output, {report_sheet(r)});
+    ctx.err() << trf("export.written", {a.output}) << '\n';
   } else {
     print_report_table(ctx.out(), r, title);
   }
@@ -60,6 +61,7 @@ void add_report_command(CLI::App &app, Context &ctx) {
   cmd->add_option("--to", a->to, tr("opt.filter.to"));
   cmd->add_option("--today", a->today, tr("opt.filter.today"));
   cmd->add_option("--format", a->format, tr("opt.report.format"));
+  cmd->add_option("-o,--output", a->output, tr("opt.export.output"));
   cmd->callback([&ctx, a] { ctx.action = [&ctx, a] { report(ctx, *a); }; });
 }
 

@@ -1,5 +1,6 @@
 // enroll: trade an enrollment code for a device token; sync: push then pull,
 // with a progress line. Built only when the sync client library is present.
+#include <algorithm>
 #include <memory>
 #include <ostream>
 
@@ -13,8 +14,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
+#include "duplicates.h"
+#include "refused.h"
+#include "sync_pending.h"
+#include "sync_progress.h"
 #include "ykien/sync/client.h"
 #include "ykien/sync/curl_transport.h"
 #endif
@@ -32,18 +38,6 @@ struct SyncArgs {
 // Settings of this tool (the sync client keeps its own under "sync.").
 constexpr const char *kServerKey = "cli.sync.server";
 constexpr const char *kLastSyncKey = "cli.sync.last_at";
-
-std::string bytes_text(int64_t n) {
-  char buf[32];
-  if (n < 1024) {
-    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(n));
-  } else if (n < 1024 * 1024) {
-    std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(n) / 1024.0);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(n) / (1024.0 * 1024.0));
-  }
-  return buf;
-}
 
 std::unique_ptr<sync::Transport> transport_for(const SyncArgs &a) {
   sync::CurlTransportOptions o;
@@ -82,23 +76,40 @@ void run_sync(Context &ctx, const SyncArgs &a) {
   auto transport = transport_for(a);
   sync::SyncOptions opts;
   opts.server_url = server;
-  const bool tty = !ctx.json && isatty(2);
-  opts.on_progress = [&ctx, tty](const sync::SyncProgress &p) {
+  // YKIEN_PROGRESS=terminal draws the bar even when stderr is not a terminal
+  // (tests, screen recordings).
+  const char *forced = std::getenv("YKIEN_PROGRESS");
+  const bool tty = !ctx.json && (isatty(2) || (forced && std::string(forced) == "terminal"));
+  SyncProgressView view(std::cerr, tty, pending_changes(db));
+  opts.on_progress = [&ctx, &view](const sync::SyncProgress &p) {
     if (ctx.json) return;
-    std::cerr << (tty ? "\r" : "") << trf("sync.progress", {p.phase, std::to_string(p.pushed), std::to_string(p.pulled),
-                                                            bytes_text(p.bytes_sent), bytes_text(p.bytes_received)})
-              << (tty ? "   " : "\n") << std::flush;
+    view.update({p.phase, p.pushed, p.refused, p.pulled, p.bytes_sent, p.bytes_received});
   };
   sync::SyncClient client(db, *transport, opts);
   if (!client.enrolled()) {
     throw CliError(kExitInvalidState, tr("error.not_enrolled"), tr("hint.not_enrolled"), "--server");
   }
   auto result = client.sync();
-  if (tty) std::cerr << '\n';
+  view.finish();
   const sync::SyncReport r = take(std::move(result));
   check(db.set_setting(kLastSyncKey, now_local()));
-  nlohmann::json j = {{"ok", true},        {"server", server},         {"pushed", r.pushed},
+  // The changes refused in this sync are the last ones recorded.
+  auto all_refused = take(client.refused_changes());
+  const auto first_new = all_refused.size() - std::min<size_t>(all_refused.size(), static_cast<size_t>(r.refused));
+  nlohmann::json refused = nlohmann::json::array();
+  std::vector<RefusedView> views;
+  for (size_t i = first_new; i < all_refused.size(); ++i) {
+    const auto &rc = all_refused[i];
+    views.push_back(describe_refused(db, rc.change.table, rc.change.id, rc.change.column, value_json(rc.change.value),
+                                     rc.code, rc.message));
+    refused.push_back({{"table", rc.change.table}, {"id", rc.change.id}, {"column", rc.change.column},
+                       {"code", rc.code}, {"reason", views.back().reason}, {"fix", views.back().fix}});
+  }
+  // Opinions of one meeting from several tablets arrive now: say if some look alike.
+  const size_t duplicates = r.pulled > 0 ? likely_duplicates(db, "", "").size() : 0;
+  nlohmann::json j = {{"ok", true},        {"server", server},         {"pushed", r.pushed}, {"duplicates", duplicates},
                       {"pulled", r.pulled}, {"refused", r.refused},     {"conflicts", r.conflicts},
+                      {"refused_changes", refused},
                       {"bytes_sent", r.bytes_sent}, {"bytes_received", r.bytes_received},
                       {"retries", r.retries}, {"restamped", r.restamped}, {"clock_offset_ms", r.clock_offset_ms},
                       {"caught_up", r.caught_up}};
@@ -106,9 +117,13 @@ void run_sync(Context &ctx, const SyncArgs &a) {
     out << trf("sync.done", {std::to_string(r.pushed), std::to_string(r.pulled), bytes_text(r.bytes_sent),
                              bytes_text(r.bytes_received)})
         << '\n';
-    if (r.refused > 0) out << trf("sync.refused", {std::to_string(r.refused)}) << '\n';
     if (r.conflicts > 0) out << trf("sync.conflicts", {std::to_string(r.conflicts)}) << '\n';
+    if (r.refused > 0) {
+      out << trf("sync.refused", {std::to_string(r.refused)}) << '\n';
+      for (const auto &v : views) out << "  - " << v.what << ": " << v.reason << "\n    → " << v.fix << '\n';
+    }
     if (r.restamped > 0) out << trf("sync.restamped", {std::to_string(r.restamped)}) << '\n';
+    if (duplicates > 0) out << trf("sync.duplicates", {std::to_string(duplicates)}) << '\n';
     if (!r.caught_up) out << tr("sync.not_caught_up") << '\n';
   });
 }

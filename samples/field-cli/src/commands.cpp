@@ -16,7 +16,7 @@ CLI::App *add_command(CLI::App &parent, const std::string &name, const std::stri
 
 void require_option(const std::string &value, const std::string &option) {
   if (trim(value).empty()) {
-    throw CliError(kExitUsage, trf("error.missing_option", {option}), tr("hint.usage"), option);
+    throw CliError(kExitUsage, trf("error.missing_option", {arg_name(option)}), tr("hint.usage"), option);
   }
 }
 

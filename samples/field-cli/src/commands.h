@@ -16,12 +16,16 @@ void add_meeting_commands(CLI::App &app, Context &ctx);   // meeting open|close|
 void add_opinion_commands(CLI::App &app, Context &ctx);
 void add_opinion_record_commands(CLI::App &app, CLI::App &opinion, Context &ctx);
 void add_opinion_followup_commands(CLI::App &opinion, Context &ctx);
+void add_opinion_correct_commands(CLI::App &opinion, Context &ctx);  // opinion edit|withdraw
 void add_opinion_query_commands(CLI::App &app, CLI::App &opinion, Context &ctx);
 void add_report_command(CLI::App &app, Context &ctx);
 void add_conflict_commands(CLI::App &app, Context &ctx);
 void add_demo_data_command(CLI::App &app, Context &ctx);
 void add_sync_commands(CLI::App &app, Context &ctx);      // enroll, sync
 void add_bundle_commands(CLI::App &app, Context &ctx);    // bundle export|import
+void add_visit_commands(CLI::App &app, Context &ctx);     // visit add|list|withdraw
+void add_remind_command(CLI::App &app, Context &ctx);     // remind
+void add_duplicates_commands(CLI::App &app, Context &ctx);  // duplicates [merge|distinct]
 
 // A subcommand with its description and help in the user's language.
 CLI::App *add_command(CLI::App &parent, const std::string &name, const std::string &description_key);

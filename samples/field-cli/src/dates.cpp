@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cctype>
 #include <cstdlib>
 #include <vector>
 
@@ -112,9 +113,15 @@ std::string add_days(const std::string &date, int days) {
 }
 
 std::string now_local() {
+  // YKIEN_NOW in absolute forms only ("2024-06-29 08:10"): the relative ones
+  // would need "now" themselves.
   if (const char *fixed = std::getenv("YKIEN_NOW"); fixed && *fixed) {
-    if (auto t = parse_datetime(fixed)) {
-      if (fold(fixed) != "now") return *t;
+    const std::string text = trim(fixed);
+    auto words = split_any(text, " T");
+    if (words.size() == 2) {
+      auto d = parse_date_part(words[0]);
+      auto t = parse_time_part(words[1]);
+      if (d && t) return *d + " " + *t;
     }
   }
   using namespace std::chrono;
@@ -131,44 +138,150 @@ std::string now_local() {
 
 std::string today_local() { return now_local().substr(0, 10); }
 
-std::optional<std::string> parse_datetime(std::string_view text) {
-  const std::string t = trim(text);
-  const std::string f = fold(t);
-  if (f == "now" || f == "bay gio" || f == "ngay bay gio") {
-    if (const char *fixed = std::getenv("YKIEN_NOW"); fixed && *fixed && fold(fixed) != "now") {
-      return parse_datetime(fixed);
-    }
-    return now_local();
-  }
-  std::string s = t;
-  for (char &c : s) {
-    if (c == 'T') c = ' ';
-  }
-  auto parts = split_any(s, " ");
-  std::vector<std::string_view> words;
-  for (auto p : parts) {
-    if (!p.empty()) words.push_back(p);
-  }
-  if (words.size() == 1) {
-    if (auto d = parse_date_part(words[0])) return *d + " 00:00";
+namespace {
+
+// Days named relative to today, as officials say them (folded).
+struct DayWord {
+  std::string_view word;
+  int offset;
+};
+constexpr DayWord kDayWords[] = {
+    {"hom nay", 0}, {"nay", 0},     {"today", 0},     {"this", 0},      {"hom qua", -1}, {"qua", -1},
+    {"yesterday", -1}, {"hom kia", -2}, {"ngay mai", 1}, {"mai", 1}, {"tomorrow", 1},
+};
+
+// Parts of the day and the hour they stand for when no time is given
+// (docs/field-cli.md, "Dates and times").
+struct PartOfDay {
+  std::string_view word;
+  std::string_view time;
+};
+constexpr PartOfDay kPartsOfDay[] = {
+    {"sang", "08:00"},    {"trua", "11:30"},      {"chieu", "14:00"},   {"toi", "19:00"},
+    {"dem", "21:00"},     {"morning", "08:00"},   {"noon", "11:30"},    {"afternoon", "14:00"},
+    {"evening", "19:00"}, {"night", "21:00"},
+};
+
+// "29/6" or "29.6": the day in the year that puts it nearest to today (so a due
+// date typed in December for January is next year's, a meeting typed in January
+// for December last year's).
+std::optional<std::string> parse_day_month(std::string_view s) {
+  auto parts = split_any(s, "/.");
+  if (parts.size() != 2 || !all_digits(parts[0]) || !all_digits(parts[1]) || parts[0].size() > 2 ||
+      parts[1].size() > 2) {
     return std::nullopt;
   }
-  if (words.size() != 2) return std::nullopt;
-  auto d = parse_date_part(words[0]);
-  auto tm = parse_time_part(words[1]);
-  if (!d || !tm) {  // time first: "8:30 3/7/2024"
-    d = parse_date_part(words[1]);
-    tm = parse_time_part(words[0]);
+  const int d = to_int(parts[0]);
+  const int m = to_int(parts[1]);
+  const std::string today = today_local();
+  const int y = to_int(std::string_view(today).substr(0, 4));
+  std::optional<std::string> best;
+  long best_distance = 0;
+  for (int year : {y - 1, y, y + 1}) {
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(year, m)) continue;
+    const std::string candidate = make_date(year, m, d);
+    const long distance = std::labs(days_between(today, candidate));
+    if (!best || distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
   }
-  if (!d || !tm) return std::nullopt;
-  return *d + " " + *tm;
+  return best;
+}
+
+// What one typed time stands for: a day, and a time of day when one was given.
+struct When {
+  std::string day;
+  std::string time;  // "HH:MM" or empty
+};
+
+// Parses a date and an optional time in any order: "29/6/2024 7:30", "7:30 29/6",
+// "hôm qua", "sáng nay", "chiều qua 15:00", "14h" (today).
+std::optional<When> parse_when(std::string_view text) {
+  std::string s = trim(text);
+  for (std::size_t i = 1; i + 1 < s.size(); ++i) {  // ISO "2024-07-03T08:30"
+    if (s[i] == 'T' && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+        std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+      s[i] = ' ';
+    }
+  }
+  const std::string folded = fold(s);  // outlives the views split_any returns
+  std::vector<std::string> words;
+  for (auto w : split_any(folded, " ,")) {
+    if (!w.empty()) words.emplace_back(w);
+  }
+  if (words.empty()) return std::nullopt;
+  When when;
+  std::string part_time;
+  std::vector<std::string> rest;
+  for (const auto &w : words) {
+    if (auto t = parse_time_part(w); t && when.time.empty()) {
+      when.time = *t;
+      continue;
+    }
+    bool part = false;
+    for (const auto &p : kPartsOfDay) {
+      if (w == p.word && part_time.empty()) {
+        part_time = std::string(p.time);
+        part = true;
+      }
+    }
+    if (!part && w != "luc" && w != "at" && w != "ngay" && w != "vao") rest.push_back(w);
+  }
+  std::string phrase;
+  for (const auto &w : rest) phrase += (phrase.empty() ? "" : " ") + w;
+  if (phrase.empty()) {
+    if (when.time.empty() && part_time.empty()) return std::nullopt;
+    when.day = today_local();
+  } else if (auto d = parse_date_part(phrase)) {
+    when.day = *d;
+  } else if (auto dm = parse_day_month(phrase)) {
+    when.day = *dm;
+  } else {
+    bool found = false;
+    for (const auto &dw : kDayWords) {
+      if (phrase == dw.word) {
+        when.day = add_days(today_local(), dw.offset);
+        found = true;
+      }
+    }
+    if (!found) return std::nullopt;
+  }
+  if (when.time.empty()) when.time = part_time;
+  return when;
+}
+
+}  // namespace
+
+long days_between(const std::string &from, const std::string &to) {
+  using namespace std::chrono;
+  auto day = [](const std::string &d) {
+    return sys_days{year{to_int(std::string_view(d).substr(0, 4))} /
+                    month{static_cast<unsigned>(to_int(std::string_view(d).substr(5, 2)))} /
+                    std::chrono::day{static_cast<unsigned>(to_int(std::string_view(d).substr(8, 2)))}};
+  };
+  return static_cast<long>((day(to) - day(from)).count());
+}
+
+long minutes_between(const std::string &from, const std::string &to) {
+  auto minutes_of = [](const std::string &t) {
+    return to_int(std::string_view(t).substr(11, 2)) * 60L + to_int(std::string_view(t).substr(14, 2));
+  };
+  return days_between(from.substr(0, 10), to.substr(0, 10)) * 24L * 60L + minutes_of(to) - minutes_of(from);
+}
+
+std::optional<std::string> parse_datetime(std::string_view text) {
+  const std::string f = fold(trim(text));
+  if (f == "now" || f == "bay gio" || f == "ngay bay gio") return now_local();
+  auto when = parse_when(text);
+  if (!when) return std::nullopt;
+  return when->day + " " + (when->time.empty() ? "00:00" : when->time);
 }
 
 std::optional<std::string> parse_date(std::string_view text) {
-  const std::string t = trim(text);
-  const std::string f = fold(t);
-  if (f == "today" || f == "hom nay") return today_local();
-  return parse_date_part(t);
+  auto when = parse_when(text);
+  if (!when) return std::nullopt;
+  return when->day;
 }
 
 std::string require_datetime(std::string_view text, const std::string &option) {

@@ -9,9 +9,13 @@
 namespace ykien::cli {
 
 // Accepts "2024-07-03 08:30", "2024-07-03T08:30", "2024-07-03" (00:00),
-// "3/7/2024 8:30", "03.7.2024", "8:30 3/7/2024", "now"/"bây giờ".
+// "3/7/2024 8:30", "03.7.2024", "8:30 3/7/2024", "29/6" (the nearest such day),
+// "29/6 7:30", "7:30" (today), "hôm qua", "hôm kia", "ngày mai", "sáng nay"
+// (08:00), "chiều qua" (14:00), "tối nay 19:30", "now"/"bây giờ"
+// (docs/field-cli.md, "Dates and times").
 std::optional<std::string> parse_datetime(std::string_view text);
-// Accepts "2024-07-03", "3/7/2024", "03.7.2024", "today"/"hôm nay".
+// The day of any of those forms: "2024-07-03", "3/7/2024", "29/6", "hôm qua",
+// "today"/"hôm nay".
 std::optional<std::string> parse_date(std::string_view text);
 
 // Now in Vietnam ("YYYY-MM-DD HH:MM"); the environment variable YKIEN_NOW
@@ -28,5 +32,9 @@ int day_of_week(int y, int m, int d);  // 0 = Sunday
 int days_in_month(int y, int m);
 std::string make_date(int y, int m, int d);
 std::string add_days(const std::string &date, int days);
+// Days from `from` to `to` (both "YYYY-MM-DD"), negative when `to` is earlier.
+long days_between(const std::string &from, const std::string &to);
+// Minutes from `from` to `to` (both "YYYY-MM-DD HH:MM").
+long minutes_between(const std::string &from, const std::string &to);
 
 }  // namespace ykien::cli

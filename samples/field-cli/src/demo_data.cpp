@@ -344,6 +344,7 @@ DemoPart Generator::cau_ke() {
   gifts.insert(gifts.end(), 10, 400'000);
   rng_.shuffle(gifts);
   DemoPart part{"cau-ke", district.name, district.scope};
+  std::vector<Unit> all_hamlets;
   std::size_t n = 0;
   for (const auto &[code, name] : communes) {
     const bool town = code == "tt-cau-ke";
@@ -371,6 +372,26 @@ DemoPart Generator::cau_ke() {
       ++n;
       run_meeting(p, Style::cau_ke, categories, part);
     }
+    all_hamlets.insert(all_hamlets.end(), hamlets.begin(), hamlets.end());
+  }
+  // Before 2024 the model had already helped 233 households with 102 million VND:
+  // the article's running total is 288 households and 128.5 million VND.
+  std::vector<int64_t> earlier(100, 500'000);
+  earlier.insert(earlier.end(), 121, 400'000);
+  earlier.insert(earlier.end(), 12, 300'000);
+  rng_.shuffle(earlier);
+  for (std::size_t i = 0; i < earlier.size(); ++i) {
+    const Unit &hamlet = all_hamlets[i % all_hamlets.size()];
+    SupportVisit v;
+    v.unit_id = hamlet.id;
+    v.household = "Hộ " + demo_person_name(rng_) + ", " + hamlet.name;
+    v.kind = "gift";
+    v.gift_value_vnd = earlier[i];
+    v.notes = "Thăm hỏi, tặng quà hộ khó khăn";
+    v.visited_at = make_date(2023, 7 + static_cast<int>(i % 6), 1 + static_cast<int>(i % 28)) + " 14:00";
+    take(db_.record_support_visit(v));
+    ++part.support_visits;
+    part.gift_value_vnd += earlier[i];
   }
   return part;
 }

@@ -19,9 +19,14 @@ const char *exit_code_name(int exit_code) {
   }
 }
 
+std::string arg_name(const std::string &option) {
+  const std::string key = "arg." + option;
+  return has_message(key) ? tr(key) : option;
+}
+
 CliError invalid_input(const std::string &option, const std::string &reason,
                        const std::string &hint) {
-  return CliError(kExitInvalidInput, trf("error.invalid_field", {option, reason}),
+  return CliError(kExitInvalidInput, trf("error.invalid_field", {arg_name(option), reason}),
                   hint.empty() ? tr("hint.fix_value") : hint, option);
 }
 

@@ -46,6 +46,10 @@ CliError invalid_input(const std::string &option, const std::string &reason,
 // named by its command-line option and label, a next step in the user's language.
 CliError from_status(const Status &status);
 
+// How a message names an option: "--due" as typed; a positional argument
+// ("OPINION") by what it stands for in the user's language ("mã ý kiến").
+std::string arg_name(const std::string &option);
+
 // The option and label of an engine field name ("due_date" -> "--due (hạn xử lý)").
 std::string field_display(const std::string &engine_field);
 

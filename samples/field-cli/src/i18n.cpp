@@ -14,6 +14,7 @@ const std::unordered_map<std::string_view, const Message *> &index() {
   static const auto map = [] {
     std::unordered_map<std::string_view, const Message *> m;
     for (const Message &msg : message_catalog()) m.emplace(msg.key, &msg);
+    for (const Message &msg : followup_message_catalog()) m.emplace(msg.key, &msg);
     return m;
   }();
   return map;

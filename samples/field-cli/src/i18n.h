@@ -17,8 +17,11 @@ struct Message {
   std::string_view en;
 };
 
-// Every user-facing string, Vietnamese and English (messages.cpp).
+// Every user-facing string, Vietnamese and English (messages.cpp), and those of
+// the follow-up commands: visits, corrections, duplicates, reminders
+// (messages_followup.cpp).
 std::span<const Message> message_catalog();
+std::span<const Message> followup_message_catalog();
 
 void set_lang(Lang lang);
 Lang current_lang();

@@ -98,6 +98,9 @@ int run(int argc, char **argv) {
   add_demo_data_command(app, ctx);
   add_sync_commands(app, ctx);
   add_bundle_commands(app, ctx);
+  add_visit_commands(app, ctx);
+  add_remind_command(app, ctx);
+  add_duplicates_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

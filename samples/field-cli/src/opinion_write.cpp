@@ -15,6 +15,14 @@ Meeting target_meeting(Context &ctx, const OpinionInput &in) {
   return resolve_meeting(ctx.db(), in.meeting_ref, "--meeting");
 }
 
+std::string meeting_time_default(const Meeting &m) {
+  const std::string now = now_local();
+  if (m.id.empty() || m.held_at.empty()) return now;
+  const long since = minutes_between(m.held_at, now);
+  if (m.closed_at.empty() && since >= 0 && since <= kMeetingHours * 60) return now;
+  return m.held_at;
+}
+
 RecordedOpinion record_opinion_input(Context &ctx, const OpinionInput &in) {
   Database &db = ctx.db();
   // 1. Check everything.
@@ -42,7 +50,7 @@ RecordedOpinion record_opinion_input(Context &ctx, const OpinionInput &in) {
   if (o.jurisdiction == "escalated" && o.escalated_to.empty()) {
     throw invalid_input("--escalated-to", tr("error.empty"), tr("hint.escalated_to"));
   }
-  o.raised_at = in.raised_at.empty() ? now_local() : require_datetime(in.raised_at, "--raised-at");
+  o.raised_at = in.raised_at.empty() ? meeting_time_default(meeting) : require_datetime(in.raised_at, "--raised-at");
   o.recorded_by = ctx.user.empty() ? meeting.secretary : ctx.user;
 
   const int outcomes = (!in.answer.empty() ? 1 : 0) + (!in.appoint_at.empty() || !in.appoint_place.empty() ? 1 : 0) +
@@ -75,6 +83,7 @@ RecordedOpinion record_opinion_input(Context &ctx, const OpinionInput &in) {
       resp.kind = "answered_at_meeting";
       resp.content = trim(in.answer);
       resp.responder = trim(in.responder.empty() ? meeting.chair : in.responder);
+      resp.created_at = o.raised_at;  // answered when it was raised
       r.responses.push_back(take(db.add_response(resp)));
     } else if (!appoint_at.empty()) {
       Response resp;
@@ -83,9 +92,10 @@ RecordedOpinion record_opinion_input(Context &ctx, const OpinionInput &in) {
       resp.appointment_at = appoint_at;
       resp.appointment_place = trim(in.appoint_place);
       resp.responder = trim(in.responder.empty() ? meeting.chair : in.responder);
+      resp.created_at = o.raised_at;
       r.responses.push_back(take(db.add_response(resp)));
     } else if (!due.empty()) {
-      take(db.assign_opinion(id, trim(in.assign_department), due, by));
+      take(db.assign_opinion(id, trim(in.assign_department), due, by, o.raised_at));
     }
     if (!satisfaction.empty()) {
       OpinionPatch p;
@@ -107,6 +117,19 @@ nlohmann::json to_json(const RecordedOpinion &r) {
 std::string recorded_line(const RecordedOpinion &r) {
   return trf("opinion.recorded", {short_id(r.opinion.id), choice_label(ChoiceSet::category, r.opinion.category),
                                   choice_label(ChoiceSet::status, r.opinion.status)});
+}
+
+}  // namespace ykien::cli
+
+namespace ykien::cli {
+
+std::string confirmation_line(const RecordedOpinion &r) {
+  const Opinion &o = r.opinion;
+  std::string line = "✓ " + trf("form.recorded", {short_id(o.id)}) + " · " + choice_label(ChoiceSet::category, o.category) +
+                     " · " + choice_label(ChoiceSet::status, o.status);
+  if (!o.assigned_department.empty()) line += " → " + o.assigned_department + " (" + o.due_date + ")";
+  line += " · " + (o.citizen_name.empty() ? tr("label.anonymous") : o.citizen_name);
+  return line;
 }
 
 }  // namespace ykien::cli

@@ -65,10 +65,13 @@ void print_report_table(std::ostream &out, const Report &r, const std::string &t
   }
 }
 
-void print_report_csv(std::ostream &out, const Report &r) {
-  out << csv_row({"section", "key", "label", "value"}) << "\r\n";
+Sheet report_sheet(const Report &r) {
+  Sheet sheet;
+  sheet.name = tr("report.sheet");
+  sheet.headers = {"section", "key", "label", "value"};
+  sheet.numeric = {false, false, false, true};
   auto row = [&](const std::string &section, const std::string &key, const std::string &label,
-                 const std::string &value) { out << csv_row({section, key, label, value}) << "\r\n"; };
+                 const std::string &value) { sheet.rows.push_back({section, key, label, value}); };
   row("scope", r.scope, tr("report.col.scope"), r.scope);
   row("from", "", tr("report.col.from"), r.from);
   row("to", "", tr("report.col.to"), r.to);
@@ -101,6 +104,7 @@ void print_report_csv(std::ostream &out, const Report &r) {
     row("part.opinions", p.scope, p.name, std::to_string(p.opinions));
     row("part.resolved", p.scope, p.name, std::to_string(p.resolved));
   }
+  return sheet;
 }
 
 }  // namespace ykien::cli

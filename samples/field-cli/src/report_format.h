@@ -4,12 +4,14 @@
 #include <iosfwd>
 #include <string>
 
+#include "sheet.h"
 #include "ykien/query.h"
 
 namespace ykien::cli {
 
 // `title` names the unit ("Huyện Cầu Kè").
 void print_report_table(std::ostream &out, const Report &r, const std::string &title);
-void print_report_csv(std::ostream &out, const Report &r);
+// One row per figure: section, key, label, value (docs/field-cli.md, "Report formats").
+Sheet report_sheet(const Report &r);
 
 }  // namespace ykien::cli

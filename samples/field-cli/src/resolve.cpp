@@ -16,7 +16,7 @@ bool id_matches(const std::string &id, std::string_view ref) {
 }
 
 CliError ambiguous(const std::string &option, std::string_view ref) {
-  return CliError(kExitInvalidInput, trf("error.ambiguous", {option, std::string(ref)}),
+  return CliError(kExitInvalidInput, trf("error.ambiguous", {arg_name(option), std::string(ref)}),
                   tr("hint.ambiguous"), option);
 }
 
@@ -64,7 +64,7 @@ Unit resolve_unit(const Database &db, std::string_view ref_in, const std::string
   if (by_name.size() == 1) return by_name.front();
   if (by_short_name.size() > 1) throw ambiguous(option, ref);
   if (by_short_name.size() == 1) return by_short_name.front();
-  throw CliError(kExitNotFound, trf("error.unit_not_found", {option, ref}), tr("hint.unit_ref"), option);
+  throw CliError(kExitNotFound, trf("error.unit_not_found", {arg_name(option), ref}), tr("hint.unit_ref"), option);
 }
 
 std::string current_meeting_id(const Database &db) {
@@ -81,7 +81,7 @@ Meeting resolve_meeting(Database &db, std::string_view ref_in, const std::string
   if (ref.empty()) {
     ref = current_meeting_id(db);
     if (ref.empty()) {
-      throw CliError(kExitInvalidInput, trf("error.no_current_meeting", {option}),
+      throw CliError(kExitInvalidInput, trf("error.no_current_meeting", {arg_name(option)}),
                      tr("hint.no_current_meeting"), option);
     }
   }
@@ -96,7 +96,7 @@ Meeting resolve_meeting(Database &db, std::string_view ref_in, const std::string
   }
   if (found.size() > 1) throw ambiguous(option, ref);
   if (found.empty()) {
-    throw CliError(kExitNotFound, trf("error.meeting_not_found", {option, ref}), tr("hint.meeting_ref"),
+    throw CliError(kExitNotFound, trf("error.meeting_not_found", {arg_name(option), ref}), tr("hint.meeting_ref"),
                    option);
   }
   return std::move(found.front());
@@ -119,7 +119,7 @@ Opinion resolve_opinion(const Database &db, std::string_view ref_in, const std::
   }
   if (found.size() > 1) throw ambiguous(option, ref);
   if (found.empty()) {
-    throw CliError(kExitNotFound, trf("error.opinion_not_found", {option, ref}), tr("hint.opinion_ref"),
+    throw CliError(kExitNotFound, trf("error.opinion_not_found", {arg_name(option), ref}), tr("hint.opinion_ref"),
                    option);
   }
   return std::move(found.front());

@@ -1,0 +1,116 @@
+// The opinion's journal: corrections, withdrawals, merges of duplicates and pairs
+// marked distinct, each an entry of the append-only status history whose note is
+// a small JSON object (docs/domain.md, "Journal"). They replicate as any history
+// entry does and never conflict.
+#include <nlohmann/json.hpp>
+
+#include "domain/opinion_rows.h"
+#include "domain/validate.h"
+
+namespace ykien {
+
+namespace {
+
+std::string note_of(const nlohmann::json &j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// The fields a patch changes, each as [old, new].
+nlohmann::json changed_fields(const Opinion &before, const Opinion &after) {
+  nlohmann::json edit = nlohmann::json::object();
+  auto text = [&](const char *name, const std::string &a, const std::string &b) {
+    if (a != b) edit[name] = {a, b};
+  };
+  text("kind", before.kind, after.kind);
+  text("category", before.category, after.category);
+  text("content", before.content, after.content);
+  text("citizen_name", before.citizen_name, after.citizen_name);
+  text("citizen_contact", before.citizen_contact, after.citizen_contact);
+  text("jurisdiction", before.jurisdiction, after.jurisdiction);
+  text("escalated_to", before.escalated_to, after.escalated_to);
+  text("assigned_department", before.assigned_department, after.assigned_department);
+  text("due_date", before.due_date, after.due_date);
+  text("satisfaction", before.satisfaction, after.satisfaction);
+  text("raised_at", before.raised_at, after.raised_at);
+  if (before.anonymous != after.anonymous) edit["anonymous"] = {before.anonymous, after.anonymous};
+  return edit;
+}
+
+Status check_entry(const std::string &by, const std::string &at) {
+  YKIEN_TRY(validate::optional_text("by", by, 200));
+  if (!at.empty()) YKIEN_TRY(validate::date_time("at", at));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Opinion> Database::edit_opinion(const std::string &id, const OpinionPatch &p, const std::string &by,
+                                       const std::string &at) {
+  YKIEN_TRY(check_entry(by, at));
+  return impl_->write_txn([&]() -> Result<Opinion> {
+    auto before = get_opinion(id);
+    if (!before) return before.status();
+    auto after = update_opinion(id, p);
+    if (!after) return after.status();
+    nlohmann::json edit = changed_fields(*before, *after);
+    if (edit.empty()) return Status::Invalid("patch", "changes nothing");
+    if (after->confidential) {  // a complainant's identity stays out of the history
+      for (const char *c : {"citizen_name", "citizen_contact"})
+        if (edit.contains(c)) edit[c] = {"", ""};
+    }
+    auto row = impl_->load_live(opinions_table(), id, "opinion_id");
+    if (!row) return row.status();
+    YKIEN_TRY(append_history(*impl_, *row, after->status, after->status, note_of({{"edit", edit}}), by, at));
+    return after;
+  });
+}
+
+Status Database::withdraw_opinion(const std::string &id, const std::string &reason, const std::string &by,
+                                  const std::string &at) {
+  YKIEN_TRY(validate::required_text("reason", reason, 5000));
+  YKIEN_TRY(check_entry(by, at));
+  return impl_->write_txn([&]() -> Status {
+    auto row = impl_->load_live(opinions_table(), id, "opinion_id");
+    if (!row) return row.status();
+    const std::string from = text_of(*row, "status");
+    uint64_t mask = 0;
+    put(*row, "status", std::string("withdrawn"), mask);
+    put(*row, "_deleted", int64_t{1}, mask);
+    YKIEN_TRY(impl_->write_local(*row, mask));
+    return append_history(*impl_, *row, from, "withdrawn", note_of({{"withdraw", reason}}), by, at);
+  });
+}
+
+Result<Opinion> Database::merge_opinions(const std::string &keep, const std::string &drop, const std::string &by,
+                                         const std::string &at) {
+  YKIEN_TRY(check_entry(by, at));
+  if (keep == drop) return Status::Invalid("drop", "is the opinion kept");
+  return impl_->write_txn([&]() -> Result<Opinion> {
+    auto kept = impl_->load_live(opinions_table(), keep, "keep");
+    if (!kept) return kept.status();
+    auto dropped = impl_->load_live(opinions_table(), drop, "drop");
+    if (!dropped) return dropped.status();
+    const std::string kept_status = text_of(*kept, "status"), dropped_status = text_of(*dropped, "status");
+    uint64_t mask = 0;
+    put(*dropped, "_deleted", int64_t{1}, mask);
+    YKIEN_TRY(impl_->write_local(*dropped, mask));
+    YKIEN_TRY(append_history(*impl_, *dropped, dropped_status, dropped_status, note_of({{"merged_into", keep}}), by, at));
+    YKIEN_TRY(append_history(*impl_, *kept, kept_status, kept_status, note_of({{"merged_from", drop}}), by, at));
+    return opinion_from(*kept);
+  });
+}
+
+Status Database::mark_distinct(const std::string &a, const std::string &b, const std::string &by,
+                               const std::string &at) {
+  YKIEN_TRY(check_entry(by, at));
+  if (a == b) return Status::Invalid("b", "is the same opinion");
+  return impl_->write_txn([&]() -> Status {
+    auto first = impl_->load_live(opinions_table(), a, "a");
+    if (!first) return first.status();
+    auto second = impl_->load_live(opinions_table(), b, "b");
+    if (!second) return second.status();
+    const std::string s1 = text_of(*first, "status"), s2 = text_of(*second, "status");
+    YKIEN_TRY(append_history(*impl_, *first, s1, s1, note_of({{"distinct_from", b}}), by, at));
+    return append_history(*impl_, *second, s2, s2, note_of({{"distinct_from", a}}), by, at);
+  });
+}
+
+}  // namespace ykien

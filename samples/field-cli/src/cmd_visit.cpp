@@ -1,0 +1,167 @@
+// visit add | list | withdraw: households in difficulty visited, gifts given,
+// volunteer work (the afternoon of "Nghe dân nói – Làm dân tin", seed 003).
+#include <map>
+#include <memory>
+#include <ostream>
+
+#include "choices.h"
+#include "commands.h"
+#include "dates.h"
+#include "errors.h"
+#include "i18n.h"
+#include "opinion_write.h"
+#include "resolve.h"
+#include "table.h"
+#include "text.h"
+#include "visit_json.h"
+
+namespace ykien::cli {
+namespace {
+
+struct AddArgs {
+  std::string household, kind, value, given, reason, visitors, notes, at, meeting, unit;
+  bool no_meeting = false;
+};
+
+struct ListArgs {
+  std::string unit, from, to;
+};
+
+struct WithdrawArgs {
+  std::string ref, reason;
+};
+
+// Reason, gift and visitors go into the visit's notes, labelled in Vietnamese
+// (the language of the records), until the schema gives them columns.
+std::string compose_notes(const AddArgs &a) {
+  std::string notes;
+  auto add = [&](const char *label, const std::string &value) {
+    if (trim(value).empty()) return;
+    if (!notes.empty()) notes += ". ";
+    notes += std::string(label) + trim(value);
+  };
+  add("Lý do: ", a.reason);
+  add("Quà: ", a.given);
+  add("Người thăm: ", a.visitors);
+  add("", a.notes);
+  return notes;
+}
+
+void visit_add(Context &ctx, const AddArgs &a) {
+  require_option(a.household, "--household");
+  Database &db = ctx.db();
+  SupportVisit v;
+  v.household = trim(a.household);
+  v.gift_value_vnd = a.value.empty() ? 0 : parse_count(a.value, "--value", 1'000'000'000'000);
+  v.kind = a.kind.empty() ? (v.gift_value_vnd > 0 || !a.given.empty() ? "gift" : "visit")
+                          : require_choice(ChoiceSet::support_kind, a.kind, "--kind");
+  v.notes = compose_notes(a);
+  Meeting meeting;
+  if (!a.no_meeting && (!a.meeting.empty() || (a.unit.empty() && !current_meeting_id(db).empty()))) {
+    meeting = resolve_meeting(db, a.meeting, "--meeting");
+    v.meeting_id = meeting.id;
+  }
+  if (!a.unit.empty()) {
+    v.unit_id = resolve_unit(db, a.unit, "--unit").id;
+  } else if (meeting.id.empty()) {
+    throw CliError(kExitUsage, trf("error.missing_option", {"--unit"}), tr("hint.visit_unit"), "--unit");
+  }
+  v.visited_at = a.at.empty() ? meeting_time_default(meeting) : require_datetime(a.at, "--at");
+  const SupportVisit made = take(db.record_support_visit(v));
+  ctx.emit({{"ok", true}, {"visit", to_json(made)}}, [&](std::ostream &out) {
+    out << trf("visit.recorded", {short_id(made.id), made.household, choice_label(ChoiceSet::support_kind, made.kind),
+                                  group_thousands(made.gift_value_vnd, thousands_sep())})
+        << '\n';
+  });
+}
+
+void visit_list(Context &ctx, const ListArgs &a) {
+  Database &db = ctx.db();
+  const std::string scope = a.unit.empty() ? std::string() : resolve_unit(db, a.unit, "--unit").scope;
+  const std::string from = a.from.empty() ? std::string() : require_date(a.from, "--from");
+  const std::string to = a.to.empty() ? std::string() : require_date(a.to, "--to");
+  const auto visits = take(db.list_support_visits(scope, from, to));
+  std::map<std::string, std::string> names;
+  for (const auto &n : all_units(db)) names[n.unit.id] = n.unit.name;
+  int64_t total = 0;
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto &v : visits) {
+    arr.push_back(to_json(v));
+    total += v.gift_value_vnd;
+  }
+  ctx.emit({{"ok", true}, {"visits", arr}, {"count", visits.size()}, {"gift_value_vnd", total}},
+           [&](std::ostream &out) {
+             if (visits.empty()) {
+               out << tr("visit.none") << '\n';
+               return;
+             }
+             Table t({tr("col.ref"), tr("col.time"), tr("col.unit"), tr("col.household"), tr("col.visit_kind"),
+                      tr("col.gifts"), tr("col.notes")});
+             t.set_right(5);
+             t.set_max_width(2, 20);
+             t.set_max_width(6, 40);
+             for (const auto &v : visits) {
+               auto it = names.find(v.unit_id);
+               t.add_row({short_id(v.id), v.visited_at, it == names.end() ? v.scope : it->second, v.household,
+                          choice_label(ChoiceSet::support_kind, v.kind),
+                          group_thousands(v.gift_value_vnd, thousands_sep()), v.notes});
+             }
+             t.print(out);
+             out << trf("visit.total", {std::to_string(visits.size()), group_thousands(total, thousands_sep())})
+                 << '\n';
+           });
+}
+
+void visit_withdraw(Context &ctx, const WithdrawArgs &a) {
+  require_option(a.ref, "VISIT");
+  require_option(a.reason, "--reason");
+  Database &db = ctx.db();
+  std::vector<SupportVisit> found;
+  for (auto &v : take(db.list_support_visits(""))) {
+    if (v.id == trim(a.ref) || short_id(v.id) == trim(a.ref)) found.push_back(std::move(v));
+  }
+  if (found.size() != 1) {
+    throw CliError(kExitNotFound, trf("error.visit_not_found", {arg_name("VISIT"), a.ref}), tr("hint.visit_ref"), "VISIT");
+  }
+  check(db.withdraw_support_visit(found[0].id, trim(a.reason)));
+  ctx.emit({{"ok", true}, {"withdrawn", found[0].id}}, [&](std::ostream &out) {
+    out << trf("visit.withdrawn", {short_id(found[0].id), found[0].household}) << '\n';
+  });
+}
+
+}  // namespace
+
+void add_visit_commands(CLI::App &app, Context &ctx) {
+  CLI::App *visit = add_command(app, "visit", "cmd.visit");
+  visit->require_subcommand(1);
+
+  auto a = std::make_shared<AddArgs>();
+  CLI::App *add = add_command(*visit, "add", "cmd.visit.add");
+  add->add_option("--household", a->household, tr("opt.visit.household"));
+  add->add_option("--kind", a->kind, tr("opt.visit.kind"));
+  add->add_option("--value", a->value, tr("opt.visit.value"));
+  add->add_option("--given", a->given, tr("opt.visit.given"));
+  add->add_option("--reason", a->reason, tr("opt.visit.reason"));
+  add->add_option("--visitors,--by", a->visitors, tr("opt.visit.visitors"));
+  add->add_option("--notes", a->notes, tr("opt.visit.notes"));
+  add->add_option("--at", a->at, tr("opt.visit.at"));
+  add->add_option("--meeting", a->meeting, tr("opt.visit.meeting"));
+  add->add_flag("--no-meeting", a->no_meeting, tr("opt.opinion.no_meeting"));
+  add->add_option("--unit,--hamlet", a->unit, tr("opt.visit.unit"));
+  add->callback([&ctx, a] { ctx.action = [&ctx, a] { visit_add(ctx, *a); }; });
+
+  auto l = std::make_shared<ListArgs>();
+  CLI::App *list = add_command(*visit, "list", "cmd.visit.list");
+  list->add_option("--unit,--hamlet", l->unit, tr("opt.filter.unit"));
+  list->add_option("--from", l->from, tr("opt.filter.from"));
+  list->add_option("--to", l->to, tr("opt.filter.to"));
+  list->callback([&ctx, l] { ctx.action = [&ctx, l] { visit_list(ctx, *l); }; });
+
+  auto w = std::make_shared<WithdrawArgs>();
+  CLI::App *withdraw = add_command(*visit, "withdraw", "cmd.visit.withdraw");
+  withdraw->add_option("VISIT", w->ref, tr("opt.visit.ref"));
+  withdraw->add_option("--reason", w->reason, tr("opt.withdraw.reason"));
+  withdraw->callback([&ctx, w] { ctx.action = [&ctx, w] { visit_withdraw(ctx, *w); }; });
+}
+
+}  // namespace ykien::cli

@@ -1,0 +1,54 @@
+#include "refused.h"
+
+#include <nlohmann/json.hpp>
+
+#include "engine_reasons.h"
+#include "errors.h"
+#include "i18n.h"
+#include "record_names.h"
+#include "records_json.h"
+#include "resolve.h"
+
+namespace ykien::cli {
+namespace {
+
+// The option of `opinion edit` / the command that sets each column.
+std::string fix_for(const std::string &table, const std::string &ref, const std::string &column) {
+  if (table == "opinions") {
+    static const std::pair<const char *, const char *> options[] = {
+        {"content", "--content"},         {"category", "--category"},   {"kind", "--kind"},
+        {"citizen_name", "--citizen"},     {"citizen_contact", "--contact"}, {"jurisdiction", "--jurisdiction"},
+        {"escalated_to", "--escalated-to"}, {"assigned_department", "--department"}, {"due_date", "--due"},
+        {"satisfaction", "--satisfaction"}, {"raised_at", "--at"}};
+    for (const auto &[col, opt] : options) {
+      if (column == col) return "ykien opinion edit " + ref + " " + opt + " …";
+    }
+    return "ykien opinion show " + ref;
+  }
+  if (table == "meetings") return "ykien meeting show " + ref;
+  if (table == "support_visits") return "ykien visit withdraw " + ref + " --reason …";
+  return tr("refused.fix_office");
+}
+
+}  // namespace
+
+RefusedView describe_refused(const Database &db, const std::string &table, const std::string &id,
+                             const std::string &column, const std::string &value_json, const std::string &code,
+                             const std::string &message) {
+  RefusedView v;
+  const std::string ref = short_id(id);
+  v.what = record_subject(table, id, column);
+  const std::string code_key = "refused.code." + code;
+  v.reason = (has_message(code_key) ? tr(code_key) + ": " : std::string()) + localized_reason(message);
+  v.fix = fix_for(table, ref, column);
+  if (table == "opinions") {
+    if (auto o = db.get_opinion(id); o.ok()) {
+      const auto now = to_json(o.value());
+      const auto refused = nlohmann::json::parse(value_json, nullptr, false);
+      v.corrected = now.contains(column) && !refused.is_discarded() && now[column] != refused;
+    }
+  }
+  return v;
+}
+
+}  // namespace ykien::cli

@@ -1,0 +1,62 @@
+// Support visits after a meeting: recorded, listed, counted in the report, withdrawn.
+#include <catch2/catch.hpp>
+
+#include "cli_runner.h"
+
+using ykien::cli_test::Workspace;
+
+TEST_CASE("support visits are recorded, listed and counted in the report", "[cli][visit]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  ws.use_real_clock();  // typed after the meeting: dated at the meeting
+
+  const auto gift = ws.ok_json({"visit", "add", "--household", "Hộ bà Nguyễn Thị Lan", "--value", "500.000", "--given",
+                                "10 kg gạo và tiền mặt", "--reason", "hộ nghèo", "--visitors",
+                                "Bí thư Đảng ủy phường"});
+  CHECK(gift["visit"]["kind"] == "gift");
+  CHECK(gift["visit"]["gift_value_vnd"] == 500000);
+  CHECK(gift["visit"]["visited_at"] == "2024-06-29 07:30");
+  CHECK(gift["visit"]["notes"] == "Lý do: hộ nghèo. Quà: 10 kg gạo và tiền mặt. Người thăm: Bí thư Đảng ủy phường");
+  const auto visit = ws.ok_json({"visit", "add", "--household", "Gia đình ông Trần Văn Bảy", "--kind", "thăm hỏi",
+                                 "--at", "29/6/2024 15:00"});
+  CHECK(visit["visit"]["kind"] == "visit");
+  ws.ok_json({"visit", "add", "--household", "Hộ ông Lê Văn Tư", "--kind", "3", "--unit", "kp-3", "--no-meeting",
+              "--at", "30/6/2024 7:00"});
+
+  const auto list = ws.ok_json({"visit", "list", "--unit", "phuong tan phu"});
+  CHECK(list["count"] == 3);
+  CHECK(list["gift_value_vnd"] == 500000);
+  const auto text = ws.run({"visit", "list"});
+  REQUIRE(text.code == 0);
+  CHECK(text.out.find("Tặng quà") != std::string::npos);
+  CHECK(text.out.find("500.000") != std::string::npos);
+  const auto en = ws.run({"--lang", "en", "visit", "list"});
+  CHECK(en.out.find("Volunteer work") != std::string::npos);
+  CHECK(en.out.find("500,000") != std::string::npos);
+
+  const auto report = ws.ok_json({"report", "--unit", "70"});
+  CHECK(report["support_visits"] == 3);
+  CHECK(report["gift_value_vnd"] == 500000);
+  const auto table = ws.run({"report", "--unit", "70"});
+  CHECK(table.out.find("Thăm hỏi, tặng quà") != std::string::npos);
+
+  // A visit recorded twice by mistake is taken back, with a reason; the report drops it.
+  const auto refused = ws.run({"visit", "withdraw", visit["visit"]["ref"].get<std::string>()});
+  CHECK(refused.code == 1);
+  CHECK(refused.err.find("--reason") != std::string::npos);
+  ws.ok_json({"visit", "withdraw", visit["visit"]["ref"].get<std::string>(), "--reason", "ghi trùng"});
+  CHECK(ws.ok_json({"report", "--unit", "70"})["support_visits"] == 2);
+  CHECK(ws.ok_json({"visit", "list"})["count"] == 2);
+}
+
+TEST_CASE("a visit with a bad value is refused whole", "[cli][visit]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  const auto bad = ws.run({"visit", "add", "--household", "Hộ bà Lan", "--value", "năm trăm"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--value") != std::string::npos);
+  const auto kind = ws.run({"--lang", "en", "visit", "add", "--household", "Hộ bà Lan", "--kind", "party"});
+  CHECK(kind.code == 2);
+  CHECK(kind.err.find("--kind") != std::string::npos);
+  CHECK(ws.ok_json({"visit", "list"})["count"] == 0);
+}
