@@ -117,9 +117,12 @@ std::vector<Figure> run_province(Backend backend, const ProvinceOptions &options
     const std::string devices_dir = make_dir(std::filesystem::path(work) / "devices");
     std::vector<std::unique_ptr<SimulatedDevice>> devices(static_cast<size_t>(options.devices));
     run_parallel(options.devices, options.concurrency, "enroll", [&](int64_t i) {
+      // Each tablet from its own loopback address, as tablets come from their own: the
+      // server limits enrollments per address (docs/server.md, "Limits").
+      const std::string source = "127.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
       auto d =
           std::make_unique<SimulatedDevice>((std::filesystem::path(devices_dir) / (std::to_string(i) + ".db")).string(),
-                                            server.url(), layout.device_hamlet(i));
+                                            server.url(), layout.device_hamlet(i), source);
       d->enroll(codes.devices[static_cast<size_t>(i)]);
       d->record_meeting(i);
       devices[static_cast<size_t>(i)] = std::move(d);
