@@ -125,8 +125,7 @@ class Simulation {
       m.kind = "residential_saturday";
       m.held_at = "2025-06-" + std::to_string(10 + pick(18)) + " 08:00";
       m.attendance = 20 + pick(80);
-      REQUIRE(db.create_meeting(m).ok());
-      ++counts_["create_meeting"];
+      tally("create_meeting", db.create_meeting(m).status());
       return;
     }
     auto opinions = db.list_opinions({.scope = t.scopes.front()});
@@ -137,8 +136,7 @@ class Simulation {
       o.kind = "opinion";
       o.category = pick(2) ? "land" : "rural_infrastructure";
       o.content = "Ý kiến " + std::to_string(pick(1'000'000)) + " về đường ngập";
-      REQUIRE(db.record_opinion(o).ok());
-      ++counts_["record_opinion"];
+      tally("record_opinion", db.record_opinion(o).status());
       return;
     }
     const Opinion &o = (*opinions)[static_cast<size_t>(pick(static_cast<int>(opinions->size())))];
@@ -146,17 +144,28 @@ class Simulation {
       OpinionPatch p;
       p.content = "Sửa " + std::to_string(pick(1'000'000)) + " (" + t.name + ")";
       if (pick(3) == 0) p.category = pick(2) ? "environment" : "land";
-      REQUIRE(db.update_opinion(o.id, p).ok());
-      ++counts_["update_opinion"];
+      tally("update_opinion", db.update_opinion(o.id, p).status());
     } else if (what < 95) {
-      REQUIRE(db.delete_opinion(o.id).ok());
-      ++counts_["delete_opinion"];
+      tally("delete_opinion", db.delete_opinion(o.id));
     } else {
       MeetingPatch p;
       p.attendance = 10 + pick(200);
-      REQUIRE(db.update_meeting((*meetings)[0].id, p).ok());
-      ++counts_["update_meeting"];
+      tally("update_meeting", db.update_meeting((*meetings)[0].id, p).status());
     }
+  }
+
+  // Cells arrive by several paths (network, bundles, the hub's relay), so a row may be
+  // here in part for a while (DESIGN.md: changes arrive in any order): the app then
+  // refuses a write that needs it, naming the field. Counted, as the engine's merge
+  // property test does; a refusal for any other reason fails the run.
+  void tally(const std::string &what, const Status &st) {
+    if (st.ok()) {
+      ++counts_[what];
+      return;
+    }
+    INFO(what << ": " << st.to_string());
+    REQUIRE((st.code() == ErrorCode::invalid_argument || st.code() == ErrorCode::not_found));
+    ++counts_[what + " refused(" + st.field() + ")"];
   }
 
   void resolve_one(Node &t) {

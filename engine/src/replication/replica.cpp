@@ -70,6 +70,11 @@ Conflict conflict_from(const StoredRow &r) {
   return c;
 }
 
+// The one refusal of an unknown or deleted conflict record.
+Status conflict_not_found(const std::string &id) {
+  return {ErrorCode::not_found, "conflict_id: no conflict with id '" + id + "'", "conflict_id"};
+}
+
 bool whole(const Conflict &c) { return !c.table.empty() && !c.row_id.empty() && !c.column.empty(); }
 
 Result<Value> value_from_json(const std::string &text, schema::ColumnType type) {
@@ -420,8 +425,7 @@ Result<std::vector<Conflict>> Replica::list_conflicts(const ConflictFilter &filt
 }
 
 Result<Conflict> Replica::get_conflict(const std::string &conflict_id) {
-  Result<Conflict> out = Status(ErrorCode::not_found, "conflict_id: no conflict with id '" + conflict_id + "'",
-                                "conflict_id");
+  Result<Conflict> out = conflict_not_found(conflict_id);
   Status st = store_.read([&](StoreTxn &txn) -> Status {
     auto row = load_one(txn, "conflicts", conflict_id);
     if (!row) return row.status();
@@ -439,7 +443,7 @@ Status Replica::resolve_conflict(const std::string &conflict_id, const std::stri
     auto crow = load_one(txn, "conflicts", conflict_id);
     if (!crow) return crow.status();
     if (!crow->has_value() || flag_set((*crow)->find("_deleted")))
-      return {ErrorCode::not_found, "conflict_id: no conflicts with id '" + conflict_id + "'", "conflict_id"};
+      return conflict_not_found(conflict_id);
     const Conflict c = conflict_from(**crow);
     if (c.status == "resolved")
       return {ErrorCode::invalid_state, "conflict_id: the conflict was already resolved", "conflict_id"};
