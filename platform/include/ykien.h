@@ -396,12 +396,20 @@ typedef struct ykien_sync_options {
   ykien_release_fn http_release; /* called for http_ctx when the ykien_sync is freed; may be NULL */
   void *http_ctx;
   int max_attempts;            /* tries per exchange (network errors, 5xx); <= 0 = default */
-  int verify_tls;              /* libcurl only: 0 = accept any certificate (tests only) */
+  int skip_tls_verify;         /* libcurl only: 1 = accept any certificate (tests against a
+                                  self-signed server only). 0, as in a zeroed struct,
+                                  verifies. (Version 1 named it verify_tls, meaning the
+                                  opposite; a version 1 struct is still read that way.) */
   const char *ca_file;         /* libcurl only: CA bundle; NULL = the system's */
+  int allow_plain_http;        /* version 2: 1 = an http:// server_url on another machine is
+                                  allowed (a lab network). 0 refuses it: the token and the
+                                  citizens' data would cross the network in clear.
+                                  http:// to this machine (127.0.0.1, ::1, localhost) is
+                                  always allowed. */
 } ykien_sync_options;
 
-#define YKIEN_SYNC_OPTIONS_VERSION 1
-#define YKIEN_SYNC_OPTIONS_INIT {YKIEN_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 1, NULL}
+#define YKIEN_SYNC_OPTIONS_VERSION 2
+#define YKIEN_SYNC_OPTIONS_INIT {YKIEN_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, NULL, 0}
 
 /* Where a sync stands; borrowed for the progress callback's duration. */
 typedef struct ykien_sync_progress {

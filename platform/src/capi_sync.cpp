@@ -177,7 +177,9 @@ YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_op
     } else {
 #if YKIEN_C_HAVE_CURL
       sync::CurlTransportOptions co;
-      co.verify_tls = options->verify_tls != 0;
+      // Version 1 called the field verify_tls (1 = verify); since version 2 a zeroed
+      // struct verifies.
+      co.verify_tls = options->version == 1 ? options->skip_tls_verify != 0 : options->skip_tls_verify == 0;
       co.ca_file = opt(options->ca_file);
       state->transport = sync::make_curl_transport(co);
 #else
@@ -188,6 +190,7 @@ YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_op
     so.server_url = options->server_url;
     while (!so.server_url.empty() && so.server_url.back() == '/') so.server_url.pop_back();
     if (options->max_attempts > 0) so.max_attempts = options->max_attempts;
+    so.allow_plain_http = options->version >= 2 && options->allow_plain_http != 0;
     // The client lives inside the state, so the state outlives this callback.
     SyncState *raw = state.get();
     so.on_progress = [raw](const sync::SyncProgress &p) {

@@ -128,7 +128,7 @@ Result<UnitImport> import_units(Storage &storage, const std::string &path) {
 }
 
 Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,
-                                           bool confidential, int64_t ttl_ms, const Clock &clock) {
+                                           bool confidential, int64_t ttl_ms, const Clock &clock, bool hub) {
   if (scopes.empty()) return Status::Invalid("unit", "give at least one unit scope");
   YKIEN_TRY(check_hub_scopes(storage, scopes));  // a hub enrolls devices inside its own units only
   for (const auto &s : scopes) {
@@ -137,7 +137,8 @@ Result<std::string> create_enrollment_code(Storage &storage, const std::vector<s
     if (!*unit) return Status(ErrorCode::not_found, "no unit with scope " + s + " (import units first)");
   }
   std::string code = new_enrollment_code();
-  YKIEN_TRY(storage.add_enrollment_code(sha256_hex(normalize_code(code)), scopes, confidential, clock.now_ms() + ttl_ms));
+  YKIEN_TRY(storage.add_enrollment_code(sha256_hex(normalize_code(code)), scopes, confidential, clock.now_ms() + ttl_ms,
+                                        hub));
   return code;
 }
 

@@ -23,9 +23,10 @@ struct UnitImport {
 // Errors: invalid_argument (with the line or index), not_found (unknown parent), storage.
 Result<UnitImport> import_units(Storage &storage, const std::string &path);
 
-// Makes a one-time code that enrolls one device into the units `scopes`.
+// Makes a one-time code that enrolls one device into the units `scopes`: a
+// commune hub when `hub` (it relays its tablets' writes), else a tablet.
 // Errors: not_found (no such unit), invalid_argument (no scope given).
 Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,
-                                           bool confidential, int64_t ttl_ms, const Clock &clock);
+                                           bool confidential, int64_t ttl_ms, const Clock &clock, bool hub = false);
 
 }  // namespace ykien::server

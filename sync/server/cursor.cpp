@@ -2,35 +2,61 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tokens.h"
+
 namespace ykien::server {
 
 using json = nlohmann::json;
 
-// Encoded as a compact JSON array of [scope, position] pairs; it travels inside a
-// JSON string and devices never look inside.
-Status PullCursor::parse(std::string_view text, PullCursor *out) {
+namespace {
+
+constexpr size_t kSignatureHex = 64;
+
+Status not_ours() { return Status::Invalid("cursor", "is not a cursor this server gave this device"); }
+
+std::string signature(std::string_view key, const std::string &device, std::string_view body) {
+  return hmac_sha256_hex(key, device + '\n' + std::string(body));
+}
+
+}  // namespace
+
+// A compact JSON array of [scope, position] pairs, then '.' and its HMAC-SHA-256;
+// it travels inside a JSON string and devices never look inside.
+Status PullCursor::parse(std::string_view text, std::string_view key, const std::string &device, int64_t end,
+                         PullCursor *out) {
   out->positions.clear();
   if (text.empty()) return {};
-  try {
-    json j = json::parse(text.begin(), text.end(), nullptr, false);
-    if (!j.is_array()) return Status::Invalid("cursor", "is not a cursor this server made");
-    for (const auto &e : j) {
-      if (!e.is_array() || e.size() != 2 || !e[0].is_string() || !e[1].is_number_integer() ||
-          e[1].get<int64_t>() < 0) {
-        return Status::Invalid("cursor", "is not a cursor this server made");
-      }
-      out->positions[e[0].get<std::string>()] = e[1].get<int64_t>();
-    }
-  } catch (const std::exception &) {
-    return Status::Invalid("cursor", "is not a cursor this server made");
+  const size_t dot = text.rfind('.');
+  if (dot == std::string_view::npos || text.size() - dot - 1 != kSignatureHex) return not_ours();
+  const std::string_view body = text.substr(0, dot);
+  if (!same_secret(text.substr(dot + 1), signature(key, device, body))) return not_ours();
+  json j = json::parse(body.begin(), body.end(), nullptr, false);
+  if (!j.is_array()) return not_ours();
+  for (const auto &e : j) {
+    if (!e.is_array() || e.size() != 2 || !e[0].is_string() || !e[1].is_number_integer()) return not_ours();
+    const int64_t position = e[1].get<int64_t>();
+    if (position < 0) return not_ours();
+    if (position > end)
+      return Status::Invalid("cursor", "is ahead of this server's data (restored from a backup?): pull from the start");
+    out->positions[e[0].get<std::string>()] = position;
   }
   return {};
 }
 
-std::string PullCursor::to_string() const {
+std::string PullCursor::to_string(std::string_view key, const std::string &device) const {
   json j = json::array();
   for (const auto &[scope, pos] : positions) j.push_back(json::array({scope, pos}));
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return body + '.' + signature(key, device, body);
+}
+
+Result<std::string> cursor_key(Replica &replica) {
+  constexpr const char *kKey = "server.cursor_key";
+  auto key = replica.setting(kKey);
+  if (!key) return key.status();
+  if (!key->empty()) return key;
+  YKIEN_TRY(replica.set_setting(kKey, new_device_token()));
+  return replica.setting(kKey);  // another process may have made it first
 }
 
 std::map<std::string, int64_t> PullCursor::for_scopes(const std::vector<std::string> &scopes) const {

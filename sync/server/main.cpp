@@ -171,6 +171,8 @@ int main(int argc, char **argv) {
   double upstream_interval_s = static_cast<double>(hub_options.interval_ms) / 1000.0;
   serve_cmd->add_option("--upstream", hub_options.url, "hub: the server to sync with as a client (kept for later starts)");
   serve_cmd->add_option("--enroll-code", hub_options.enroll_code, "hub: one-time code from the upstream server");
+  serve_cmd->add_flag("--upstream-allow-http", hub_options.client.allow_plain_http,
+                      "hub: allow an http:// upstream on another machine (test networks only: no encryption)");
   serve_cmd->add_option("--upstream-interval", upstream_interval_s, "hub: seconds between upstream syncs")
       ->capture_default_str();
 
@@ -186,10 +188,12 @@ int main(int argc, char **argv) {
 
   std::vector<std::string> scopes;
   bool confidential = false;
+  bool for_hub = false;
   double ttl_hours = 24.0 * 7;
   auto *code_cmd = admin->add_subcommand("create-code", "create a one-time enrollment code");
   code_cmd->add_option("--unit", scopes, "unit scope the device may sync (repeatable)")->required();
   code_cmd->add_flag("--confidential", confidential, "the device may receive confidential fields");
+  code_cmd->add_flag("--hub", for_hub, "the code enrolls a commune hub (it relays its tablets' changes)");
   code_cmd->add_option("--ttl-hours", ttl_hours, "hours the code stays valid")->capture_default_str();
 
   bool as_json = false;
@@ -236,7 +240,8 @@ int main(int argc, char **argv) {
     if (!r.ok()) return fail(r.status());
     std::cout << "units created: " << r->created << ", already present: " << r->existing << "\n";
   } else if (code_cmd->parsed()) {
-    auto code = create_enrollment_code(s, scopes, confidential, static_cast<int64_t>(ttl_hours * 3600 * 1000), clock);
+    auto code = create_enrollment_code(s, scopes, confidential, static_cast<int64_t>(ttl_hours * 3600 * 1000), clock,
+                                       for_hub);
     if (!code.ok()) return fail(code.status());
     std::cout << *code << "\n";
   } else if (list_cmd->parsed()) {
@@ -251,11 +256,13 @@ int main(int argc, char **argv) {
                         {"name", d.name},
                         {"site", d.site},
                         {"scopes", d.scopes},
+                        {"hub", d.hub},
                         {"revoked", d.revoked_at_ms != 0},
                         {"last_seen", format_time(d.last_seen_ms)},
                         {"acked_cursor", d.acked_cursor}});
       } else {
-        std::cout << d.id << "  " << (d.revoked_at_ms != 0 ? "revoked" : "active ") << "  site=" << d.site
+        std::cout << d.id << "  " << (d.revoked_at_ms != 0 ? "revoked" : "active ") << (d.hub ? "  hub" : "")
+                  << "  site=" << d.site
                   << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
                   << d.name << "\"\n";
       }

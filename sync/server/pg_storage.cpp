@@ -77,6 +77,11 @@ CREATE INDEX cells_scope_seq ON cells(scope COLLATE "C", seq);
 CREATE TABLE settings(key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE meta(key text PRIMARY KEY, value text NOT NULL);
 )sql",
+    // Hubs: a device enrolled by a hub's code relays its tablets' writes.
+    R"sql(
+ALTER TABLE devices ADD COLUMN hub boolean NOT NULL DEFAULT false;
+ALTER TABLE enrollment_codes ADD COLUMN hub boolean NOT NULL DEFAULT false;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kSteps));
 
@@ -96,7 +101,7 @@ std::vector<std::string> scopes_from_json(const std::string &text) {
 std::string i64(int64_t v) { return std::to_string(v); }
 
 constexpr const char *kDeviceColumns =
-    "id, name, site, scopes, confidential, created_at, last_seen, revoked_at, acked_cursor";
+    "id, name, site, scopes, confidential, created_at, last_seen, revoked_at, acked_cursor, hub";
 
 DeviceRecord read_device(PGresult *r, int row) {
   DeviceRecord d;
@@ -109,6 +114,7 @@ DeviceRecord read_device(PGresult *r, int row) {
   d.last_seen_ms = int_at(r, row, 6);
   d.revoked_at_ms = int_at(r, row, 7);
   d.acked_cursor = int_at(r, row, 8);
+  d.hub = text_at(r, row, 9) == "t";
   return d;
 }
 
@@ -145,11 +151,12 @@ class PgStorage final : public Storage {
 
   // ---- Devices and codes ----
   Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes, bool confidential,
-                             int64_t expires_at_ms) override {
+                             int64_t expires_at_ms, bool hub) override {
     auto lease = pool_->acquire();
     if (!lease.ok()) return lease.status();
-    return lease->run("INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at) VALUES($1,$2,$3,$4)",
-                      {code_hash, scopes_to_json(scopes), confidential ? "t" : "f", i64(expires_at_ms)},
+    return lease->run("INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at, hub) "
+                      "VALUES($1,$2,$3,$4,$5)",
+                      {code_hash, scopes_to_json(scopes), confidential ? "t" : "f", i64(expires_at_ms), hub ? "t" : "f"},
                       "cannot store the enrollment code");
   }
 
@@ -161,7 +168,7 @@ class PgStorage final : public Storage {
     Txn txn(*lease);
     YKIEN_TRY(txn.begin());
     auto find = lease->exec(
-        "SELECT scopes, confidential, expires_at, used_by FROM enrollment_codes WHERE code_hash = $1 FOR UPDATE",
+        "SELECT scopes, confidential, expires_at, used_by, hub FROM enrollment_codes WHERE code_hash = $1 FOR UPDATE",
         {code_hash}, "cannot read enrollment codes");
     if (!find.ok()) return find.status();
     PGresult *r = find->get();
@@ -174,14 +181,15 @@ class PgStorage final : public Storage {
     d.site = site;
     d.scopes = scopes_from_json(text_at(r, 0, 0));
     d.confidential = text_at(r, 0, 1) == "t";
+    d.hub = text_at(r, 0, 4) == "t";
     d.created_at_ms = now_ms;
     d.last_seen_ms = now_ms;
     YKIEN_TRY(lease->run("UPDATE enrollment_codes SET used_by = $1 WHERE code_hash = $2", {device_id, code_hash},
                          "cannot use the code"));
-    YKIEN_TRY(lease->run("INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen) "
-                         "VALUES($1,$2,$3,$4,$5,$6,$7,$8)",
+    YKIEN_TRY(lease->run("INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen, "
+                         "hub) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                          {d.id, d.name, d.site, scopes_to_json(d.scopes), d.confidential ? "t" : "f", token_hash,
-                          i64(now_ms), i64(now_ms)},
+                          i64(now_ms), i64(now_ms), d.hub ? "t" : "f"},
                          "cannot add the device"));
     YKIEN_TRY(txn.commit());
     return d;

@@ -45,6 +45,7 @@ struct SyncServer::Impl {
   const Clock &clock;
   RateLimiter enroll_limiter;
   AckBook acks;
+  std::string cursor_key;  // signs pull cursors (cursor.h); set by start()
   std::unique_ptr<HttpFront> http;
   std::thread maintenance;
 
@@ -68,8 +69,9 @@ struct SyncServer::Impl {
     return r;
   }
 
-  ServedReply reply_error(const Status &st, std::vector<int64_t> refused = {}) {
-    ErrorReply e{st.code(), st.message(), st.field(), std::move(refused), now()};
+  ServedReply reply_error(const Status &st, std::vector<Refusal> refusals = {}) {
+    ErrorReply e{st.code(), st.message(), st.field(), {}, now(), std::move(refusals)};
+    for (const auto &r : e.refusals) e.refused.push_back(r.index);
     return reply_json(http_status_for(st.code()), encode(e));
   }
 
@@ -138,11 +140,13 @@ struct SyncServer::Impl {
   }
 
   ServedReply fail(const ServedRequest &req, const char *event, const std::string &device, const Status &st,
-                   int64_t t0, std::vector<int64_t> refused = {}) {
-    ServedReply res = reply_error(st, std::move(refused));
+                   int64_t t0, std::vector<Refusal> refusals = {}) {
+    const size_t refused = refusals.size();
+    ServedReply res = reply_error(st, std::move(refusals));
     log_line(res.status >= 500 ? "error" : "warn", event,
              {{"device", device}, {"status", std::to_string(res.status)}, {"code", error_code_name(st.code())},
-              {"message", st.message()}, {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
+              {"message", st.message()}, {"refused", std::to_string(refused)}, {"remote", req.remote},
+              {"ms", std::to_string(steady_ms() - t0)}});
     return res;
   }
 
@@ -178,7 +182,6 @@ struct SyncServer::Impl {
                    "client_time"},
                   t0);
     }
-    std::vector<int64_t> refused;
     for (size_t i = 0; i < request.changes.size(); ++i) {
       const Change &c = request.changes[i];
       if (static_cast<int64_t>(c.hlc.millis()) > server_now + options.max_clock_drift_ms) {
@@ -187,22 +190,18 @@ struct SyncServer::Impl {
                      "changes[" + std::to_string(i) + "].hlc"},
                     t0);
       }
-      if (!scope_covers(device->scopes, c.scope)) refused.push_back(static_cast<int64_t>(i));
     }
-    if (!refused.empty()) {
-      const Change &c = request.changes[static_cast<size_t>(refused.front())];
-      return fail(req, "push", device->id,
-                  {ErrorCode::forbidden,
-                   std::to_string(refused.size()) + " change(s) lie outside this device's units (first: " + c.table +
-                       " " + c.id + " in " + c.scope + "); nothing was applied",
-                   "changes[" + std::to_string(refused.front()) + "].scope"},
-                  t0, refused);
-    }
+    // The core checks every change against what this device may write (the write
+    // policy): a push with a refused change is applied not at all, and the reply
+    // names each refused change so that the device keeps them and pushes the rest.
+    std::vector<Refusal> refusals;
     ApplyOptions ao;
     ao.origin = device->id;
     ao.detect_conflicts = true;
+    ao.writer = writer_of(*device);
+    ao.refusals = &refusals;
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
-    if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0);
+    if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now()};
     log_line("info", "push",
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
@@ -221,7 +220,11 @@ struct SyncServer::Impl {
     PullRequest request;
     Status st = decode(req.body, &request);
     PullCursor cursor;
-    if (st.ok()) st = PullCursor::parse(request.cursor, &cursor);
+    if (st.ok() && !request.cursor.empty()) {
+      auto end = storage.current_cursor();
+      if (!end.ok()) return fail(req, "pull", device->id, end.status(), t0);
+      st = PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor);
+    }
     if (!st.ok()) return fail(req, "pull", device->id, st, t0);
     std::map<std::string, int64_t> positions = cursor.for_scopes(device->scopes);
     PullReply reply;
@@ -254,7 +257,7 @@ struct SyncServer::Impl {
     }
     PullCursor next;
     next.positions = std::move(positions);
-    reply.cursor = next.to_string();
+    reply.cursor = next.to_string(cursor_key, device->id);
     reply.server_time_ms = now();
     log_line("info", "pull",
              {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},
@@ -332,6 +335,9 @@ void SyncServer::run() {
 Status SyncServer::start() {
   std::lock_guard<std::mutex> lock(impl_->stop_mutex);
   if (impl_->running || impl_->stopping) return {};
+  auto key = cursor_key(impl_->storage.replica());
+  if (!key.ok()) return key.status();
+  impl_->cursor_key = std::move(*key);
   YKIEN_TRY(impl_->http->start());
   impl_->running = true;
   impl_->maintenance = std::thread([this] { impl_->maintenance_loop(); });

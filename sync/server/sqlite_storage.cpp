@@ -28,14 +28,22 @@ CREATE TABLE IF NOT EXISTS devices(
   created_at INTEGER NOT NULL,
   last_seen INTEGER NOT NULL DEFAULT 0,
   revoked_at INTEGER NOT NULL DEFAULT 0,
-  acked_cursor INTEGER NOT NULL DEFAULT 0);
+  acked_cursor INTEGER NOT NULL DEFAULT 0,
+  hub INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS enrollment_codes(
   code_hash TEXT PRIMARY KEY,        -- SHA-256 of the normalized code
   scopes TEXT NOT NULL,
   confidential INTEGER NOT NULL DEFAULT 0,
   expires_at INTEGER NOT NULL,
-  used_by TEXT);
+  used_by TEXT,
+  hub INTEGER NOT NULL DEFAULT 0);
 )sql";
+
+// Columns added after the first release, for server.db files made before them.
+const char *const kAddedColumns[][2] = {
+    {"devices", "hub INTEGER NOT NULL DEFAULT 0"},
+    {"enrollment_codes", "hub INTEGER NOT NULL DEFAULT 0"},
+};
 
 std::string scopes_to_json(const std::vector<std::string> &scopes) {
   try {
@@ -84,7 +92,7 @@ class Stmt {
 };
 
 constexpr const char *kDeviceColumns =
-    "id, name, site, scopes, confidential, created_at, last_seen, revoked_at, acked_cursor";
+    "id, name, site, scopes, confidential, created_at, last_seen, revoked_at, acked_cursor, hub";
 
 DeviceRecord read_device(const Stmt &s) {
   DeviceRecord d;
@@ -97,6 +105,7 @@ DeviceRecord read_device(const Stmt &s) {
   d.last_seen_ms = s.integer(6);
   d.revoked_at_ms = s.integer(7);
   d.acked_cursor = s.integer(8);
+  d.hub = s.integer(9) != 0;
   return d;
 }
 
@@ -111,11 +120,12 @@ class SqliteStorage final : public Storage {
   Replica &replica() override { return data_->replica(); }
 
   Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
-                             bool confidential, int64_t expires_at_ms) override {
+                             bool confidential, int64_t expires_at_ms, bool hub) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at) VALUES(?,?,?,?)");
+    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at, hub) VALUES(?,?,?,?,?)");
     if (!s.ok()) return error("prepare");
-    s.bind(1, code_hash).bind(2, scopes_to_json(scopes)).bind(3, int64_t{confidential ? 1 : 0}).bind(4, expires_at_ms);
+    s.bind(1, code_hash).bind(2, scopes_to_json(scopes)).bind(3, int64_t{confidential ? 1 : 0}).bind(4, expires_at_ms)
+        .bind(5, int64_t{hub ? 1 : 0});
     if (s.step() != SQLITE_DONE) return error("cannot store the enrollment code");
     return {};
   }
@@ -193,7 +203,7 @@ class SqliteStorage final : public Storage {
   Result<DeviceRecord> enroll_locked(const std::string &code_hash, const std::string &device_id,
                                      const std::string &device_name, const std::string &site,
                                      const std::string &token_hash, int64_t now_ms) {
-    Stmt find(db_, "SELECT scopes, confidential, expires_at, used_by FROM enrollment_codes WHERE code_hash = ?");
+    Stmt find(db_, "SELECT scopes, confidential, expires_at, used_by, hub FROM enrollment_codes WHERE code_hash = ?");
     if (!find.ok()) return error("prepare");
     find.bind(1, code_hash);
     int rc = find.step();
@@ -207,17 +217,19 @@ class SqliteStorage final : public Storage {
     d.site = site;
     d.scopes = scopes_from_json(find.text(0));
     d.confidential = find.integer(1) != 0;
+    d.hub = find.integer(4) != 0;
     d.created_at_ms = now_ms;
     d.last_seen_ms = now_ms;
     Stmt use(db_, "UPDATE enrollment_codes SET used_by = ? WHERE code_hash = ?");
     if (!use.ok()) return error("prepare");
     use.bind(1, device_id).bind(2, code_hash);
     if (use.step() != SQLITE_DONE) return error("cannot use the code");
-    Stmt add(db_, "INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen) "
-                  "VALUES(?,?,?,?,?,?,?,?)");
+    Stmt add(db_, "INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen, hub) "
+                  "VALUES(?,?,?,?,?,?,?,?,?)");
     if (!add.ok()) return error("prepare");
     add.bind(1, d.id).bind(2, d.name).bind(3, d.site).bind(4, scopes_to_json(d.scopes))
-        .bind(5, int64_t{d.confidential ? 1 : 0}).bind(6, token_hash).bind(7, now_ms).bind(8, now_ms);
+        .bind(5, int64_t{d.confidential ? 1 : 0}).bind(6, token_hash).bind(7, now_ms).bind(8, now_ms)
+        .bind(9, int64_t{d.hub ? 1 : 0});
     if (add.step() != SQLITE_DONE) return error("cannot add the device");
     return d;
   }
@@ -233,12 +245,24 @@ bool scope_covers(const std::vector<std::string> &scopes, const std::string &row
   return scope_within(row_scope, scopes);
 }
 
+Writer writer_of(const DeviceRecord &device) {
+  Writer w;
+  w.role = device.hub ? WriterRole::hub : WriterRole::device;
+  w.scopes = device.scopes;
+  w.confidential = device.confidential;
+  // A tablet sends only its own writes (a site that does not parse: none); a hub
+  // relays its tablets' (any site, for now: docs/server.md, "Provenance").
+  if (!device.hub) w.sites = {parse_site(device.site).value_or(SiteId{0})};
+  return w;
+}
+
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, const Clock *clock) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status(ErrorCode::storage, "cannot create " + dir + ": " + ec.message());
   OpenOptions options;
   options.clock = clock;
+  options.durable_commits = true;  // an acknowledged push survives a power cut
   auto data = Database::open((std::filesystem::path(dir) / "data.db").string(), options);
   if (!data.ok()) return data.status();
   sqlite3 *db = nullptr;
@@ -253,6 +277,16 @@ Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, con
   char *err = nullptr;
   rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &err);
   if (rc == SQLITE_OK) rc = sqlite3_exec(db, kSchema, nullptr, nullptr, &err);
+  for (const auto &[table, column] : kAddedColumns) {
+    if (rc != SQLITE_OK) break;
+    const std::string name = std::string(column).substr(0, std::string(column).find(' '));
+    sqlite3_stmt *probe = nullptr;
+    const std::string select = "SELECT " + name + " FROM " + table + " LIMIT 0";
+    const bool present = sqlite3_prepare_v2(db, select.c_str(), -1, &probe, nullptr) == SQLITE_OK;
+    sqlite3_finalize(probe);
+    if (!present) rc = sqlite3_exec(db, ("ALTER TABLE " + std::string(table) + " ADD COLUMN " + column).c_str(),
+                                    nullptr, nullptr, &err);
+  }
   if (rc != SQLITE_OK) {
     std::string msg = err != nullptr ? err : "unknown error";
     sqlite3_free(err);

@@ -24,6 +24,9 @@ struct DeviceRecord {
   std::string site;  // the device database's site id (hex)
   std::vector<std::string> scopes;  // unit subtrees it may read and write
   bool confidential = false;        // may receive confidential cells
+  // A commune hub relays its tablets' writes (with their sites) and the conflict
+  // records it makes; a tablet sends only its own (docs/server.md, "Write policy").
+  bool hub = false;
   int64_t created_at_ms = 0;
   int64_t last_seen_ms = 0;
   int64_t revoked_at_ms = 0;        // 0 = active
@@ -49,9 +52,10 @@ class Storage {
   Result<int64_t> current_cursor() { return replica().current_cursor(); }
   Result<bool> has_unit(const std::string &scope) { return replica().has_unit(scope); }
 
-  // Stores an enrollment code (hashed) that enrolls one device into `scopes`.
+  // Stores an enrollment code (hashed) that enrolls one device (a hub when `hub`)
+  // into `scopes`.
   virtual Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
-                                     bool confidential, int64_t expires_at_ms) = 0;
+                                     bool confidential, int64_t expires_at_ms, bool hub = false) = 0;
   // Consumes the code and registers the device in one transaction.
   // Errors: unauthorized (unknown, used or expired code), storage.
   virtual Result<DeviceRecord> enroll(const std::string &code_hash, const std::string &device_id,
@@ -79,5 +83,10 @@ Result<std::unique_ptr<Storage>> open_postgres_storage(const std::string &connin
 
 // True when `row_scope` is one of `scopes` or lies below one of them.
 bool scope_covers(const std::vector<std::string> &scopes, const std::string &row_scope);
+
+// What `device` may write, as the core's write policy sees it (its pushes and its
+// bundles alike): its units, its confidential right, its own site (a tablet) or
+// its tablets' (a hub).
+Writer writer_of(const DeviceRecord &device);
 
 }  // namespace ykien::server

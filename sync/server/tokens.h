@@ -15,5 +15,9 @@ std::string new_enrollment_code();
 std::string normalize_code(std::string_view code);
 // SHA-256 as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA-256 of `data` under `key`, as 64 lowercase hex digits.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+// Compares in time that does not depend on where they differ.
+bool same_secret(std::string_view a, std::string_view b);
 
 }  // namespace ykien::server

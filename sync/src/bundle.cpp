@@ -267,7 +267,8 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
     return Status(ErrorCode::invalid_argument, "this bundle was exported from this very database", "for");
   }
   r.peer = m.exporter;
-  if (options.check) YKIEN_TRY(options.check(m, changes, &r.peer));
+  Writer writer;
+  if (options.check) YKIEN_TRY(options.check(m, changes, &r.peer, &writer));
   YKIEN_TRY(check_peer_name(r.peer, "exporter"));
   const int64_t max_drift_ms = options.max_clock_drift_ms > 0 ? options.max_clock_drift_ms : tuning::kMaxClockDriftMs;
   YKIEN_TRY(check_stamps(m, changes, corrected_now(db, options.clock), max_drift_ms));
@@ -288,6 +289,7 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
   ApplyOptions ao;
   ao.origin = r.peer;
   ao.detect_conflicts = true;
+  ao.writer = writer;
   Status st = db.transaction([&](Replica::Txn &txn) -> Status {
     for (int64_t done = 0; done < total;) {
       const int64_t n = std::min(tuning::kBundleApplyBatchChanges, total - done);

@@ -173,8 +173,29 @@ Status SyncClient::observe_server_time(int64_t server_time_ms, int64_t sent_ms, 
   return {};
 }
 
+namespace {
+
+// http:// only to this machine, unless the host opted in.
+Status check_server_url(const SyncOptions &o) {
+  const std::string &url = o.server_url;
+  if (url.rfind("https://", 0) == 0) return {};
+  if (url.rfind("http://", 0) != 0)
+    return Status::Invalid("server_url", "must start with https:// (or http:// for this machine)");
+  if (o.allow_plain_http) return {};
+  std::string host = url.substr(7, url.find('/', 7) == std::string::npos ? std::string::npos : url.find('/', 7) - 7);
+  if (host.rfind("[::1]", 0) == 0) return {};
+  host = host.substr(0, host.find(':'));
+  if (host == "localhost" || host.rfind("127.", 0) == 0) return {};
+  return Status::Invalid("server_url",
+                         "http:// to another machine would send the device token and citizens' data in clear: "
+                         "use https:// (or allow plain HTTP explicitly, on a lab network only)");
+}
+
+}  // namespace
+
 Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::string &device_name) {
   cancelled_.store(false);
+  YKIEN_TRY(check_server_url(options_));
   EnrollRequest request;
   request.code = code;
   request.device_name = device_name;
@@ -201,6 +222,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
 
 Result<SyncReport> SyncClient::sync() {
   cancelled_.store(false);
+  YKIEN_TRY(check_server_url(options_));
   SyncReport report;
   Status st = push_all(&report);
   if (st.ok()) st = pull_all(&report);
@@ -210,7 +232,36 @@ Result<SyncReport> SyncClient::sync() {
   return report;
 }
 
+Status SyncClient::retry_refused(SyncReport *report) {
+  auto refused = refused_changes();
+  if (!refused.ok()) return refused.status();
+  if (refused->empty()) return {};
+  std::vector<sys::RowKey> keys;
+  for (const auto &r : *refused) {
+    sys::RowKey key{r.change.table, r.change.id};
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+  }
+  auto rows = db_.load_rows(keys);
+  if (!rows.ok()) return rows.status();
+  // Each row whole, as it is now: the cells this device wrote (a correction made
+  // since is among them). Refused again, they are listed again.
+  std::vector<Change> again;
+  for (const auto &row : *rows) {
+    if (!row) continue;
+    for (const auto &cell : row->cells)
+      if (cell.stamp.site == db_.site_id())
+        again.push_back(Change{row->table, row->id, row->scope, cell.column, cell.value, cell.stamp.hlc,
+                               cell.stamp.site, cell.stamp.base});
+  }
+  YKIEN_TRY(db_.set_setting(keys::kRefused, ""));
+  if (again.empty()) return {};
+  bool restart = false;  // a clock fix re-stamps, and the rows go with the next export
+  return push_batch(std::move(again), report, &restart);
+}
+
 Status SyncClient::push_all(SyncReport *report) {
+  // What the server refused before goes first: it may take it now.
+  YKIEN_TRY(retry_refused(report));
   int restarts = 0;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor_text = db_.setting(keys::kPushCursor);
@@ -260,22 +311,34 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
   if (!refusable) return why;
   // One change the server will not take must not wedge the queue: record the
   // refused ones on the device and push the rest.
-  std::vector<int64_t> refused = last_error_.refused;
-  if (!refused.empty()) {
+  // Each refused change with its own reason (older servers give indexes only).
+  std::vector<Refusal> refusals = last_error_.refusals;
+  if (refusals.empty())
+    for (int64_t i : last_error_.refused)
+      refusals.push_back({i, error_code_name(why.code()), "", "", "", why.message()});
+  std::erase_if(refusals, [&](const Refusal &r) {
+    return r.index < 0 || r.index >= static_cast<int64_t>(request.changes.size());
+  });
+  if (!refusals.empty()) {
     std::vector<Change> bad, good;
+    std::vector<Refusal> reasons;
     for (size_t i = 0; i < request.changes.size(); ++i) {
-      bool is_bad = std::find(refused.begin(), refused.end(), static_cast<int64_t>(i)) != refused.end();
-      (is_bad ? bad : good).push_back(std::move(request.changes[i]));
+      auto it = std::find_if(refusals.begin(), refusals.end(),
+                             [&](const Refusal &r) { return r.index == static_cast<int64_t>(i); });
+      if (it != refusals.end()) {
+        bad.push_back(std::move(request.changes[i]));
+        reasons.push_back(*it);
+      } else {
+        good.push_back(std::move(request.changes[i]));
+      }
     }
-    if (!bad.empty()) {
-      YKIEN_TRY(record_refused(bad, why));
-      report->refused += static_cast<int64_t>(bad.size());
-      if (good.empty()) return {};
-      return push_batch(std::move(good), report, restart);
-    }
+    YKIEN_TRY(record_refused(bad, reasons));
+    report->refused += static_cast<int64_t>(bad.size());
+    if (good.empty()) return {};
+    return push_batch(std::move(good), report, restart);
   }
   if (request.changes.size() == 1) {
-    YKIEN_TRY(record_refused(request.changes, why));
+    YKIEN_TRY(record_refused(request.changes, {{0, error_code_name(why.code()), "", "", "", why.message()}}));
     report->refused += 1;
     return {};
   }
@@ -288,19 +351,20 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
   return push_batch(std::move(second), report, restart);
 }
 
-Status SyncClient::record_refused(const std::vector<Change> &changes, const Status &why) {
+Status SyncClient::record_refused(const std::vector<Change> &changes, const std::vector<Refusal> &why) {
   try {
     auto existing = db_.setting(keys::kRefused);
     if (!existing.ok()) return existing.status();
     json list = existing->empty() ? json::array() : json::parse(*existing, nullptr, false);
     if (!list.is_array()) list = json::array();
-    for (const auto &c : changes) {
+    for (size_t i = 0; i < changes.size(); ++i) {
       PushRequest one;
-      one.changes = {c};
+      one.changes = {changes[i]};
       json change = json::parse(encode(one), nullptr, false);
+      const Refusal &r = why[std::min(i, why.size() - 1)];
       list.push_back({{"change", change.is_object() ? change["changes"][0] : json()},
-                      {"code", error_code_name(why.code())},
-                      {"message", why.message()}});
+                      {"code", r.code},
+                      {"message", r.reason}});
     }
     return db_.set_setting(keys::kRefused, list.dump(-1, ' ', false, json::error_handler_t::replace));
   } catch (const std::exception &e) {
@@ -330,6 +394,7 @@ Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
 }
 
 Status SyncClient::pull_all(SyncReport *report) {
+  bool restarted = false;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor = db_.setting(keys::kPullCursor);
     if (!cursor.ok()) return cursor.status();
@@ -339,6 +404,13 @@ Status SyncClient::pull_all(SyncReport *report) {
     request.client_time_ms = corrected_now();
     int64_t sent = corrected_now();
     auto body = post(kPathPull, encode(request), /*auth=*/true, report);
+    // A server that no longer knows our cursor (a newer server, or its data restored
+    // from a backup) sends everything again: what is here already is ignored.
+    if (!body.ok() && body.status().field() == "cursor" && !request.cursor.empty() && !restarted) {
+      restarted = true;
+      YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
+      continue;
+    }
     if (!body.ok()) return body.status();
     int64_t received = corrected_now();
     PullReply reply;

@@ -123,6 +123,13 @@ std::string encode(const ErrorReply &m) {
     json j = {{"code", error_code_name(m.code)}, {"message", m.message}};
     if (!m.field.empty()) j["field"] = m.field;
     if (!m.refused.empty()) j["refused"] = m.refused;
+    if (!m.refusals.empty()) {
+      json list = json::array();
+      for (const auto &r : m.refusals)
+        list.push_back({{"index", r.index}, {"code", r.code}, {"table", r.table}, {"id", r.id},
+                        {"column", r.column}, {"reason", r.reason}});
+      j["refusals"] = std::move(list);
+    }
     j["server_time"] = m.server_time_ms;
     return dump(j);
   });
@@ -190,6 +197,20 @@ Status decode(std::string_view text, ErrorReply *out) {
     if (const json *r = member(j, "refused"); r != nullptr && r->is_array()) {
       for (const auto &e : *r) {
         if (e.is_number_integer()) out->refused.push_back(e.get<int64_t>());
+      }
+    }
+    out->refusals.clear();
+    if (const json *r = member(j, "refusals"); r != nullptr && r->is_array()) {
+      for (const auto &e : *r) {
+        if (!e.is_object()) continue;
+        Refusal one;
+        one.index = e.value("index", int64_t{-1});
+        one.code = e.value("code", "");
+        one.table = e.value("table", "");
+        one.id = e.value("id", "");
+        one.column = e.value("column", "");
+        one.reason = e.value("reason", "");
+        if (one.index >= 0) out->refusals.push_back(std::move(one));
       }
     }
     return get_int(j, "server_time", &out->server_time_ms, false);

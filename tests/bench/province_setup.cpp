@@ -56,7 +56,7 @@ Codes prepare(server::Storage &storage, const ProvinceLayout &layout, int64_t de
     codes.devices.push_back(must(
         server::create_enrollment_code(storage, {layout.device_hamlet(i)}, false, kCodeTtlMs, clock), "create a code"));
   }
-  codes.hub = must(server::create_enrollment_code(storage, {layout.hub_commune()}, true, kCodeTtlMs, clock),
+  codes.hub = must(server::create_enrollment_code(storage, {layout.hub_commune()}, true, kCodeTtlMs, clock, true),
                    "create the hub's code");
   return codes;
 }

@@ -106,7 +106,7 @@ TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge t
   REQUIRE_FALSE(refused->empty());
   for (const auto &rc : *refused) {
     CHECK(rc.change.id == in2.id);
-    CHECK(rc.code == "forbidden");
+    CHECK(rc.code == "out_of_scope");
   }
   CHECK(count_opinions(server.data(), kHamlet1) == 1);
   CHECK(count_opinions(server.data(), kHamlet2) == 0);

@@ -202,6 +202,12 @@ std::string TestServer::code(const std::vector<std::string> &scopes) {
   return *code;
 }
 
+std::string TestServer::hub_code(const std::vector<std::string> &scopes) {
+  auto code = server::create_enrollment_code(storage(), scopes, true, 3600 * 1000, SystemClock::instance(), true);
+  REQUIRE(code.ok());
+  return *code;
+}
+
 // ---- ChildServer ----
 ChildServer::ChildServer(const ChildServer *share) {
   server::set_log_enabled(false);

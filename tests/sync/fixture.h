@@ -98,8 +98,10 @@ class TestServer {
   // A fresh snapshot of the server's data (either backend), for reading.
   Database &data() { return store_.data(); }
   std::vector<std::string> admin_args() const { return store_.admin_args(); }
-  // A one-time code for these scopes.
+  // A one-time code for these scopes (a tablet with the confidential right).
   std::string code(const std::vector<std::string> &scopes);
+  // The same for a commune hub (it relays its tablets' changes).
+  std::string hub_code(const std::vector<std::string> &scopes);
 
  private:
   TestStorage store_;

@@ -127,7 +127,7 @@ std::vector<std::string> conflict_ids(Database &db) {
 
 TEST_CASE("a hub enrolls devices only inside its upstream units", "[sync][hub]") {
   TestServer province;
-  Hub hub(province.url(), province.code({kCommune}), 3600 * 1000);
+  Hub hub(province.url(), province.hub_code({kCommune}), 3600 * 1000);
   auto before = hub.code({kHamlet1});  // units come with the first upstream sync
   CHECK(before.status().code() == ErrorCode::not_found);
   auto report = hub.sync_ok();
@@ -161,7 +161,7 @@ TEST_CASE("a hub refuses a bad enrollment code and keeps its enrollment across r
   // Known as a hub (the URL is kept) but not enrolled: no device may enroll here yet.
   CHECK(server::check_hub_scopes(storage, {kCommune}).code() == ErrorCode::invalid_state);
 
-  uo.enroll_code = province.code({kCommune});
+  uo.enroll_code = province.hub_code({kCommune});
   {
     auto up = server::Upstream::open(storage, uo);
     INFO(up.status().to_string());
@@ -196,7 +196,7 @@ TEST_CASE("tablets, hub and province converge while the upstream link comes and 
   const int down_port = dead_port();
   TcpProxy link(province_port);
   const std::string via = "http://127.0.0.1:" + std::to_string(link.port());
-  Hub hub(via, province.code({kCommune}), /*interval_ms=*/25);
+  Hub hub(via, province.hub_code({kCommune}), /*interval_ms=*/25);
   hub.sync_ok();  // the commune's units come down
   hub.start_upstream_thread();
 
@@ -413,7 +413,7 @@ TEST_CASE("ykien-server serve --upstream --enroll-code: a hub process, SIGUSR1 a
   TempDir dir;
   HubProcess hub(dir.path());
   // A long interval: after its first sync, the hub syncs again only when asked.
-  hub.start({"--upstream", province.url(), "--enroll-code", province.code({kCommune}), "--upstream-interval", "3600"});
+  hub.start({"--upstream", province.url(), "--enroll-code", province.hub_code({kCommune}), "--upstream-interval", "3600"});
   auto hub_state = [&] {
     auto storage = server::open_sqlite_storage(dir.path());
     REQUIRE(storage.ok());

@@ -48,6 +48,39 @@ struct ChangeSet {
   bool more = false;        // true if changes beyond next_cursor remain
 };
 
+// Who sent a batch, as the receiver knows it: what the batch may hold (the write
+// policy, docs/server.md "Write policy").
+enum class WriterRole : uint8_t {
+  peer,    // a replica that checked what it sends (the server a tablet pulls from)
+  device,  // a tablet: its own rows in its units, as its app writes them
+  hub,     // a commune hub: its tablets' rows, and the conflict records it made
+  office,  // the office (the server's admin, the office web page): every table
+};
+
+struct Writer {
+  WriterRole role = WriterRole::peer;
+  // Unit subtrees its rows must lie in ("vn/79" covers "vn/79/26734"); for the
+  // office, empty = every unit.
+  std::vector<std::string> scopes{};
+  // Entitled to a complainant's identity (DESIGN.md, "Security").
+  bool confidential = false;
+  // The sites whose writes it may deliver (its own; a hub's tablets'); empty = any.
+  std::vector<SiteId> sites{};
+};
+
+// Why one change of a batch was refused (the batch is then applied not at all).
+// `code` is stable (docs/protocol.md, "Refusals"); `reason` is English for logs and
+// developers, and never tells anything about rows or units outside the writer's
+// scopes.
+struct Refusal {
+  int64_t index = 0;  // into the batch
+  std::string code{};
+  std::string table{}, id{}, column{};
+  std::string reason{};
+
+  friend bool operator==(const Refusal &, const Refusal &) = default;
+};
+
 struct ApplyOptions {
   // The peer these changes came from ("server", a device id...). Recorded so that
   // ExportOptions::exclude_origin can skip them. Empty = unnamed peer.
@@ -55,6 +88,11 @@ struct ApplyOptions {
   // Record a conflict when a change's base is older than the cell here and the
   // values differ. On for whoever receives a push; off when applying a pull.
   bool detect_conflicts = false;
+  // Who sent the batch; a peer's batches get the checks every batch gets (names,
+  // stamps, types), the others the whole write policy.
+  Writer writer{};
+  // When not null, receives every refusal (the returned error names the first).
+  std::vector<Refusal> *refusals = nullptr;
 };
 
 struct ApplyReport {

@@ -26,6 +26,11 @@ namespace ykien {
 struct OpenOptions {
   const Clock *clock = nullptr;  // borrowed, must outlive the Database; null = system clock
   int busy_timeout_ms = 5000;
+  // Every commit reaches the disk before it returns (SQLite synchronous=FULL): a
+  // server that acknowledges a push keeps it through a power cut. Off on tablets,
+  // where WAL with synchronous=NORMAL loses at most the last moments, never the
+  // database.
+  bool durable_commits = false;
   // Tests only: stop migrating at this schema version (0 = latest).
   int target_schema_version = 0;
 };

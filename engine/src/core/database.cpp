@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/database_impl.h"
+#include "replication/value_rules.h"
 #include "core/sqlite_replica_store.h"
 #include "ykien/merge.h"
 #include "ykien/uuid.h"
@@ -54,6 +55,13 @@ void put(Row &row, std::string_view column, Value v, uint64_t &mask) {
 
 Status Database::Impl::write_local(Row &row, uint64_t mask) {
   if (mask == 0) return Status::Ok();
+  // The app's own writes meet the rules every replica checks a received change by.
+  for (size_t c = 0; c < row.values.size(); ++c) {
+    if (!(mask & (uint64_t{1} << c))) continue;
+    const auto &column = row.table->columns[c];
+    if (std::string why = rules::misfit(column, row.values[c]); !why.empty())
+      return Status::Invalid(std::string(column.name), why);
+  }
   const Hlc now = hlc.now();
   const int64_t seq = next_seq++;
   std::vector<int64_t> old_seqs;
@@ -254,7 +262,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   // before anything (even the journal mode) is changed in it.
   YKIEN_TRY(conn.exec("SELECT count(*) FROM sqlite_schema"));
   if (auto v = schema::stored_version(conn); !v) return v.status();
-  YKIEN_TRY(conn.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"));
+  YKIEN_TRY(conn.exec(std::string("PRAGMA journal_mode = WAL; PRAGMA synchronous = ") +
+                      (options.durable_commits ? "FULL" : "NORMAL") + "; PRAGMA foreign_keys = ON;"));
   YKIEN_TRY(schema::migrate(conn, options.target_schema_version));
   {
     auto v = conn.prepare("PRAGMA user_version");

@@ -71,11 +71,12 @@ Status Database::withdraw_opinion(const std::string &id, const std::string &reas
     auto row = impl_->load_live(opinions_table(), id, "opinion_id");
     if (!row) return row.status();
     const std::string from = text_of(*row, "status");
+    // The entry first: a replica accepts a status only with the entry that records it.
+    YKIEN_TRY(append_history(*impl_, *row, from, "withdrawn", note_of({{"withdraw", reason}}), by, at));
     uint64_t mask = 0;
     put(*row, "status", std::string("withdrawn"), mask);
     put(*row, "_deleted", int64_t{1}, mask);
-    YKIEN_TRY(impl_->write_local(*row, mask));
-    return append_history(*impl_, *row, from, "withdrawn", note_of({{"withdraw", reason}}), by, at);
+    return impl_->write_local(*row, mask);
   });
 }
 

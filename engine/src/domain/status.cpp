@@ -51,10 +51,11 @@ Status transition(Database::Impl &impl, Row &row, const std::string &to, const s
     return {ErrorCode::invalid_state, "status: going back from " + from + " to received needs reopen", "status"};
   if (!reopening && !allowed(from, to))
     return {ErrorCode::invalid_state, "status: cannot go from " + from + " to " + to, "status"};
+  // The entry first: a replica accepts a status only with the entry that records it.
+  YKIEN_TRY(append_history(impl, row, from, to, note, by, at));
   uint64_t mask = 0;
   put(row, "status", to, mask);
-  YKIEN_TRY(impl.write_local(row, mask));
-  return append_history(impl, row, from, to, note, by, at);
+  return impl.write_local(row, mask);
 }
 
 Status append_history(Database::Impl &impl, const Row &row, const std::string &from, const std::string &to,

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "replication/value_rules.h"
 #include "store/schema.h"
 #include "ykien/text.h"
 
@@ -21,42 +22,66 @@ bool is_identifier(const std::string &s) {
   return true;
 }
 
+// Text a replica stores as a key: UTF-8, no control character.
+bool key_text(const std::string &s, size_t max) {
+  return !s.empty() && s.size() <= max && is_valid_utf8(s) && rules::control_character(s, false).empty();
+}
+
 }  // namespace
 
-Status check_change(const Change &c, size_t index) {
-  const std::string at = "changes[" + std::to_string(index) + "].";
-  if (!is_identifier(c.table)) return Status::Invalid(at + "table", "must be 1-64 characters a-z, 0-9 or _");
-  if (!is_identifier(c.column)) return Status::Invalid(at + "column", "must be 1-64 characters a-z, 0-9 or _");
-  if (c.id.empty() || c.id.size() > kMaxIdBytes || !is_valid_utf8(c.id))
-    return Status::Invalid(at + "id", "must be 1-128 bytes of UTF-8");
-  if (c.scope.empty() || c.scope.size() > kMaxScopeBytes || !is_valid_utf8(c.scope))
-    return Status::Invalid(at + "scope", "must be 1-512 bytes of UTF-8");
-  if (c.hlc.is_zero()) return Status::Invalid(at + "hlc", "must not be zero");
-  if (c.site == 0) return Status::Invalid(at + "site", "must not be zero");
-  if (c.base > c.hlc) return Status::Invalid(at + "base", "must not be later than hlc");
+std::optional<Refusal> check_change_form(const Change &c, size_t index) {
+  auto refuse = [&](std::string field, std::string reason) {
+    return Refusal{static_cast<int64_t>(index), "invalid_change", c.table, c.id, std::move(field), std::move(reason)};
+  };
+  if (!is_identifier(c.table)) return refuse("table", "must be 1-64 characters a-z, 0-9 or _");
+  if (schema::internal_name(c.table)) return refuse("table", "names a table replicas keep for themselves");
+  if (!is_identifier(c.column)) return refuse("column", "must be 1-64 characters a-z, 0-9 or _");
+  if (c.column.starts_with('_') && c.column != "_deleted")
+    return refuse("column", "names a column replicas keep for themselves");
+  if (c.column == "rid" || c.column == "id" || c.column == "scope")
+    return refuse("column", "names a column replicas keep for themselves");
+  if (!key_text(c.id, kMaxIdBytes)) return refuse("id", "must be 1-128 bytes of UTF-8 with no control character");
+  if (!key_text(c.scope, kMaxScopeBytes))
+    return refuse("scope", "must be 1-512 bytes of UTF-8 with no control character");
+  if (c.hlc.is_zero()) return refuse("hlc", "must not be zero");
+  if (c.site == 0) return refuse("site", "must not be zero");
+  if (c.base > c.hlc) return refuse("base", "must not be later than hlc");
   if (const auto *s = std::get_if<std::string>(&c.value)) {
-    if (s->size() > kMaxValueBytes) return Status::Invalid(at + "value", "is larger than 1 MiB");
-    if (!is_valid_utf8(*s)) return Status::Invalid(at + "value", "is not valid UTF-8");
+    if (s->size() > kMaxValueBytes) return refuse("value", "is larger than 1 MiB");
+    if (!is_valid_utf8(*s)) return refuse("value", "is not valid UTF-8");
+    if (s->find('\0') != std::string::npos) return refuse("value", "holds the control character U+0000");
   }
   const auto *table = schema::find_table(c.table);
-  if (!table) return Status::Ok();
-  int col = table->column_index(c.column);
-  if (col < 0) return Status::Ok();
-  const auto &def = table->columns[col];
+  const auto *def = table ? table->column(c.column) : nullptr;
+  if (!def) return std::nullopt;
   const std::string where = " (" + c.table + "." + c.column + ")";
   if (is_null(c.value)) {
-    if (col == schema::kDeletedColumn) return Status::Invalid(at + "value", "must be 0 or 1" + where);
-    return Status::Ok();
+    if (c.column == "_deleted") return refuse("value", "must be 0 or 1" + where);
+    return std::nullopt;
   }
-  if (def.type == schema::ColumnType::integer) {
+  if (def->type == schema::ColumnType::integer) {
     const auto *i = std::get_if<int64_t>(&c.value);
-    if (!i) return Status::Invalid(at + "value", "must be an integer" + where);
-    if (col == schema::kDeletedColumn && *i != 0 && *i != 1)
-      return Status::Invalid(at + "value", "must be 0 or 1" + where);
+    if (!i) return refuse("value", "must be an integer" + where);
+    if (c.column == "_deleted" && *i != 0 && *i != 1) return refuse("value", "must be 0 or 1" + where);
   } else if (!std::holds_alternative<std::string>(c.value)) {
-    return Status::Invalid(at + "value", "must be text" + where);
+    return refuse("value", "must be text" + where);
   }
-  return Status::Ok();
+  return std::nullopt;
+}
+
+Status check_change(const Change &c, size_t index) {
+  auto refusal = check_change_form(c, index);
+  if (!refusal) return Status::Ok();
+  return Status::Invalid("changes[" + std::to_string(index) + "]." + refusal->column, refusal->reason);
+}
+
+Status refusal_status(const Refusal &r, size_t count) {
+  const bool policy = r.code == "forbidden" || r.code == "out_of_scope" || r.code == "wrong_site";
+  const std::string field = "changes[" + std::to_string(r.index) + "]" + (r.column.empty() ? "" : "." + r.column);
+  std::string message = field + ": " + r.code + ": " + r.reason;
+  if (count > 1) message += " (and " + std::to_string(count - 1) + " more refused)";
+  message += "; nothing was applied";
+  return {policy ? ErrorCode::forbidden : ErrorCode::invalid_argument, message, field};
 }
 
 std::string value_to_json(const Value &v) {

@@ -1,7 +1,10 @@
-// Validation of a change received from a peer, before anything is applied.
+// Validation of a change received from any peer, before anything is applied: the
+// checks every batch gets, whoever sent it (the write policy adds the rest,
+// replication/authority.h).
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "ykien/changes.h"
@@ -9,9 +12,17 @@
 
 namespace ykien {
 
-// Checks one change: names, stamps, UTF-8, and the value's type for columns this
-// version knows. Errors name "changes[i].<field>".
+// Checks one change: names (never a replica's internal table), stamps, UTF-8 with
+// no NUL, sizes, and the value's type for columns this version knows. The
+// refusal's code is "invalid_change", its column the field at fault.
+std::optional<Refusal> check_change_form(const Change &change, size_t index);
+
+// The same, as an error naming "changes[i].<field>".
 Status check_change(const Change &change, size_t index);
+
+// The error that stands for a batch's refusals: the first one's, naming
+// "changes[i].<column>" (forbidden for policy and scope, invalid_argument else).
+Status refusal_status(const Refusal &refusal, size_t count);
 
 // JSON text of a value (for conflict records).
 std::string value_to_json(const Value &v);

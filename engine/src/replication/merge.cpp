@@ -24,7 +24,11 @@ Decision decide(const Value &current_value, const Stamp &current, const Value &i
                 const Stamp &incoming, bool detect_conflicts) {
   Decision d;
   if (same_write(current, incoming)) {
-    d.outcome = Outcome::duplicate;
+    // One stamp, two values: a writer that reused a stamp (refused from devices).
+    // Every replica keeps the same one, so they still converge.
+    d.outcome = incoming_value == current_value ? Outcome::duplicate
+                : current_value < incoming_value ? Outcome::applied
+                                                 : Outcome::duplicate;
     return d;
   }
   const bool differ = current_value != incoming_value;

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/validate.h"
+#include "replication/authority.h"
+#include "replication/change_checks.h"
 #include "store/schema.h"
 #include "ykien/merge.h"
 
@@ -75,6 +77,15 @@ Status conflict_not_found(const std::string &id) {
   return {ErrorCode::not_found, "conflict_id: no conflict with id '" + id + "'", "conflict_id"};
 }
 
+// A batch with refused changes is applied not at all; the caller learns them all
+// (each write refused whole), the error names the first change at fault.
+Status refuse(const std::vector<Change> &changes, std::vector<Refusal> at_fault, const ApplyOptions &options) {
+  std::vector<Refusal> all = authority::spread(changes, at_fault);
+  Status st = refusal_status(at_fault.front(), all.size());
+  if (options.refusals) *options.refusals = std::move(all);
+  return st;
+}
+
 bool whole(const Conflict &c) { return !c.table.empty() && !c.row_id.empty() && !c.column.empty(); }
 
 Result<Value> value_from_json(const std::string &text, schema::ColumnType type) {
@@ -132,7 +143,11 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
   ApplyReport report;
   std::vector<RowKey> changed;  // for the observers, while there are any
   const bool observed_now = observed();
-  for (size_t i = 0; i < changes.size(); ++i) YKIEN_TRY(merge::check_change(changes[i], i));
+  // Every change checked before anything is applied: all of a batch or none of it.
+  std::vector<Refusal> refused;
+  for (size_t i = 0; i < changes.size(); ++i)
+    if (auto r = check_change_form(changes[i], i)) refused.push_back(std::move(*r));
+  if (!refused.empty()) return refuse(changes, std::move(refused), options);
 
   // The rows the batch touches, read at once.
   std::map<RowKey, size_t> index;
@@ -149,6 +164,12 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
     else rows[k].row = StoredRow{keys[k].table, keys[k].id, {}, {}};
   }
 
+  authority::HeldRows held_rows;
+  for (size_t k = 0; k < keys.size(); ++k) held_rows.emplace(keys[k], (*loaded)[k] ? &rows[k].row : nullptr);
+  auto policy = authority::refusals(txn, changes, held_rows, options.writer);
+  if (!policy) return policy.status();
+  if (!policy->empty()) return refuse(changes, std::move(*policy), options);
+
   std::vector<PendingConflict> conflicts;
   for (size_t i = 0; i < changes.size(); ++i) {
     const Change &c = changes[i];
@@ -157,9 +178,8 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
     // A row's scope is fixed by its first write: a change cannot move it.
     if (m.row.scope.empty()) m.row.scope = c.scope;
     if (m.row.scope != c.scope)
-      return Status::Invalid("changes[" + std::to_string(i) + "].scope", "row " + c.table + "/" + c.id +
-                                                                             " belongs to scope '" + m.row.scope +
-                                                                             "', not '" + c.scope + "'");
+      return refuse(changes, {{static_cast<int64_t>(i), "invalid_change", c.table, c.id, "scope", "the row belongs to another unit"}},
+                    options);
     // Cells of tables and columns this version does not know are kept and relayed
     // in the same order, never as conflicts (their values are not understood).
     const bool known = merge::known_column(c.table, c.column);

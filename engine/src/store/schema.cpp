@@ -6,41 +6,6 @@ namespace ykien::schema {
 
 namespace {
 
-using enum ColumnType;
-
-const std::vector<TableDef> kTables = {
-    {"units", 1, {{"_deleted", integer}, {"code"}, {"name"}, {"kind"}, {"parent_id"}}},
-    {"meetings",
-     2,
-     {{"_deleted", integer}, {"unit_id"}, {"kind"}, {"title"}, {"held_at"}, {"place"}, {"chair"},
-      {"secretary"}, {"attendance", integer}, {"departments"}, {"notes"}, {"conclusion"}, {"closed_at"}}},
-    {"opinions",
-     3,
-     {{"_deleted", integer}, {"meeting_id"}, {"unit_id"}, {"kind"}, {"category"}, {"content"},
-      {"citizen_name", text, true}, {"citizen_contact", text, true}, {"anonymous", integer},
-      {"confidential", integer}, {"jurisdiction"}, {"escalated_to"}, {"assigned_department"},
-      {"status"}, {"due_date"}, {"satisfaction"}, {"raised_at"}, {"recorded_by"}}},
-    {"responses",
-     4,
-     {{"_deleted", integer}, {"opinion_id"}, {"kind"}, {"content"}, {"responder"}, {"appointment_at"},
-      {"appointment_place"}, {"created_at"}},
-     true},
-    {"status_history",
-     5,
-     {{"_deleted", integer}, {"opinion_id"}, {"from_status"}, {"to_status"}, {"note"}, {"changed_by"},
-      {"changed_at"}},
-     true},
-    {"conflicts",
-     6,
-     {{"_deleted", integer}, {"tbl"}, {"row_id"}, {"col"}, {"winner_value"}, {"loser_value"},
-      {"winner_hlc"}, {"loser_hlc"}, {"winner_site"}, {"loser_site"}, {"status"}, {"resolution"},
-      {"resolved_by"}}},
-    {"support_visits",
-     7,
-     {{"_deleted", integer}, {"unit_id"}, {"meeting_id"}, {"household"}, {"kind"},
-      {"gift_value_vnd", integer}, {"notes"}, {"visited_at"}}},
-};
-
 // Frozen migration steps: step i brings user_version from i to i + 1. Never edit
 // a released step; add a new one. Replicated tables have no NOT NULL or foreign
 // key constraints on their cells: remote cells arrive in any order and rules are
@@ -103,26 +68,6 @@ CREATE VIRTUAL TABLE opinion_search USING fts5(body, tokenize = 'unicode61');
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);
 
 }  // namespace
-
-int TableDef::column_index(std::string_view column) const {
-  for (size_t i = 0; i < columns.size(); ++i)
-    if (columns[i].name == column) return static_cast<int>(i);
-  return -1;
-}
-
-const std::vector<TableDef> &tables() { return kTables; }
-
-const TableDef *find_table(std::string_view name) {
-  for (const auto &t : kTables)
-    if (t.name == name) return &t;
-  return nullptr;
-}
-
-const TableDef *find_table(int number) {
-  for (const auto &t : kTables)
-    if (t.number == number) return &t;
-  return nullptr;
-}
 
 int latest_version() { return kLatest; }
 

@@ -31,6 +31,7 @@ namespace {
 struct SyncArgs {
   std::string server, code, name, ca_file;
   bool insecure = false;
+  bool allow_http = false;
 };
 
 #if YKIEN_CLI_HAVE_SYNC
@@ -38,6 +39,7 @@ struct SyncArgs {
 // Settings of this tool (the sync client keeps its own under "sync.").
 constexpr const char *kServerKey = "cli.sync.server";
 constexpr const char *kLastSyncKey = "cli.sync.last_at";
+constexpr const char *kAllowHttpKey = "cli.sync.allow_http";  // "1": given --allow-http at enrollment
 
 std::unique_ptr<sync::Transport> transport_for(const SyncArgs &a) {
   sync::CurlTransportOptions o;
@@ -53,10 +55,12 @@ void enroll(Context &ctx, const SyncArgs &a) {
   auto transport = transport_for(a);
   sync::SyncOptions opts;
   opts.server_url = trim(a.server);
+  opts.allow_plain_http = a.allow_http;
   sync::SyncClient client(db, *transport, opts);
   const std::string name = a.name.empty() ? (ctx.user.empty() ? std::string("ykien-cli") : ctx.user) : a.name;
   const sync::EnrollReply reply = take(client.enroll(trim(a.code), name));
   check(db.set_setting(kServerKey, opts.server_url));
+  check(db.set_setting(kAllowHttpKey, a.allow_http ? "1" : ""));
   ctx.emit({{"ok", true}, {"server", opts.server_url}, {"device_id", reply.device_id}, {"scopes", reply.scopes}},
            [&](std::ostream &out) {
              std::string scopes;
@@ -76,6 +80,7 @@ void run_sync(Context &ctx, const SyncArgs &a) {
   auto transport = transport_for(a);
   sync::SyncOptions opts;
   opts.server_url = server;
+  opts.allow_plain_http = a.allow_http || take(db.get_setting(kAllowHttpKey)) == "1";
   // YKIEN_PROGRESS=terminal draws the bar even when stderr is not a terminal
   // (tests, screen recordings).
   const char *forced = std::getenv("YKIEN_PROGRESS");
@@ -148,6 +153,7 @@ void add_sync_commands(CLI::App &app, Context &ctx) {
   en->add_option("--name", e->name, tr("opt.sync.name"));
   en->add_option("--ca-file", e->ca_file, tr("opt.sync.ca_file"));
   en->add_flag("--insecure", e->insecure, tr("opt.sync.insecure"));
+  en->add_flag("--allow-http", e->allow_http, tr("opt.sync.allow_http"));
   en->callback([&ctx, e] { ctx.action = [&ctx, e] { enroll(ctx, *e); }; });
 
   auto s = std::make_shared<SyncArgs>();
@@ -155,6 +161,7 @@ void add_sync_commands(CLI::App &app, Context &ctx) {
   sy->add_option("--server", s->server, tr("opt.sync.server_override"));
   sy->add_option("--ca-file", s->ca_file, tr("opt.sync.ca_file"));
   sy->add_flag("--insecure", s->insecure, tr("opt.sync.insecure"));
+  sy->add_flag("--allow-http", s->allow_http, tr("opt.sync.allow_http"));
   sy->callback([&ctx, s] { ctx.action = [&ctx, s] { run_sync(ctx, *s); }; });
 }
 

@@ -166,6 +166,8 @@ constexpr Message kMessages[] = {
     {"opt.sync.name", "Tên máy (hiện cho quản trị)", "Device name (shown to the administrator)"},
     {"opt.sync.ca_file", "Tệp chứng chỉ CA của máy chủ", "CA certificate file of the server"},
     {"opt.sync.insecure", "Không kiểm tra chứng chỉ TLS (chỉ để thử nghiệm)", "Do not verify TLS certificates (testing only)"},
+    {"opt.sync.allow_http", "Cho phép http:// tới máy khác (chỉ trong mạng thử nghiệm: dữ liệu không được mã hóa)",
+     "Allow http:// to another machine (test networks only: the data travels unencrypted)"},
 
     // ---- Enumerations (DOMAIN.md) ----
     {"category.security_order", "An ninh trật tự", "Security and order"},

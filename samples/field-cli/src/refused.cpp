@@ -1,5 +1,8 @@
 #include "refused.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "engine_reasons.h"
@@ -39,7 +42,13 @@ RefusedView describe_refused(const Database &db, const std::string &table, const
   const std::string ref = short_id(id);
   v.what = record_subject(table, id, column);
   const std::string code_key = "refused.code." + code;
-  v.reason = (has_message(code_key) ? tr(code_key) + ": " : std::string()) + localized_reason(message);
+  // The code says why in the user's language; the server's English detail is
+  // shown only where it adds to that (and translated where the app knows it).
+  static const std::string kSelfExplaining[] = {"invalid_reference", "out_of_scope", "unknown_table",
+                                                 "unknown_column", "wrong_site", "conflicting_duplicate"};
+  const bool explained = std::find(std::begin(kSelfExplaining), std::end(kSelfExplaining), code) != std::end(kSelfExplaining);
+  if (explained && has_message(code_key)) v.reason = tr(code_key);
+  else v.reason = (has_message(code_key) ? tr(code_key) + ": " : std::string()) + localized_reason(message);
   v.fix = fix_for(table, ref, column);
   if (table == "opinions") {
     if (auto o = db.get_opinion(id); o.ok()) {

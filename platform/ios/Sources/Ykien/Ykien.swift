@@ -224,7 +224,7 @@ public final class YkienSync {
     self.database = database
     var options = ykien_sync_options()
     options.version = UInt32(YKIEN_SYNC_OPTIONS_VERSION)
-    options.verify_tls = 1
+    options.skip_tls_verify = 0
     var handle: OpaquePointer? = nil
     if let transport = transport {
       options.http = { req, resp, ctx in

@@ -97,8 +97,11 @@ struct BundleImportOptions {
   // Called after the file is verified and decoded, before anything is applied. May
   // refuse the bundle (its Status is returned, nothing applied) and may change
   // `*peer`, the name the exporter's cursors are kept under and the origin recorded
-  // on its changes (default: manifest.exporter). The server uses it for scopes.
-  std::function<Status(const BundleManifest &manifest, const std::vector<Change> &changes, std::string *peer)>
+  // on its changes (default: manifest.exporter), and `*writer`, what the core's
+  // write policy holds the exporter to (default: a peer that checked what it
+  // sends). The server uses it to check a device's bundle as its pushes.
+  std::function<Status(const BundleManifest &manifest, const std::vector<Change> &changes, std::string *peer,
+                       Writer *writer)>
       check;
   // Called after the commit with the changes of the bundle (for observers).
   std::function<void(const std::vector<Change> &changes)> on_applied;

@@ -43,12 +43,16 @@ struct SyncReport : SyncProgress {
 // A change the server refused; kept on the device for the user to see.
 struct RefusedChange {
   Change change;
-  std::string code;     // stable error code ("forbidden", "invalid_argument")
-  std::string message;  // the server's explanation
+  std::string code;     // stable refusal code ("invalid_value", "out_of_scope", ...;
+                        // docs/protocol.md, "Refusals")
+  std::string message;  // the server's reason, in English (apps translate the code)
 };
 
 struct SyncOptions {
   std::string server_url;        // "https://hub.example" or "http://127.0.0.1:8080"
+  // http:// to another machine: the token and the citizens' data in clear on the
+  // network. Refused unless the host opts in (a lab); this machine is always fine.
+  bool allow_plain_http = false;
   const Clock *clock = nullptr;  // the clock the Database uses; null = the system clock
   // Called on the syncing thread after each exchange; must not call back into the client.
   std::function<void(const SyncProgress &)> on_progress;
@@ -96,7 +100,10 @@ class YKIEN_CXX_API SyncClient {
   Status push_all(SyncReport *report);
   Status push_batch(std::vector<Change> changes, SyncReport *report, bool *restart);
   Status pull_all(SyncReport *report);
-  Status record_refused(const std::vector<Change> &changes, const Status &why);
+  // Pushes again, whole and as they are now, the rows of changes refused before.
+  Status retry_refused(SyncReport *report);
+  // `why` holds one refusal per change (or one for them all).
+  Status record_refused(const std::vector<Change> &changes, const std::vector<Refusal> &why);
   int64_t corrected_now() const;
   void report_progress(const std::string &phase, SyncReport *report);
   // Waits before retry `attempt`: the server's Retry-After (seconds) when it gave

@@ -24,13 +24,16 @@ inline constexpr const char *kPathPush = "/v1/push";
 inline constexpr const char *kPathPull = "/v1/pull";
 
 // Body of every error reply: {"code": "...", "message": "...", "field": "..."}.
-// A refused push also lists the indexes of the refused changes.
+// A refused push also lists the refused changes: their indexes ("refused", read by
+// older clients) and, for each, why ("refusals": a stable code naming table, row
+// and column; docs/protocol.md, "Refusals").
 struct ErrorReply {
   ErrorCode code = ErrorCode::internal;
   std::string message;
   std::string field;             // empty when no single field is at fault
   std::vector<int64_t> refused;  // indexes into PushRequest::changes
   int64_t server_time_ms = 0;
+  std::vector<Refusal> refusals{};  // one per refused change, by index
 };
 
 struct HealthReply {

@@ -1,0 +1,328 @@
+#include "replication/authority.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "replication/value_rules.h"
+#include "store/schema.h"
+#include "ykien/replica.h"
+
+namespace ykien::authority {
+
+using sys::RowKey;
+using sys::StoredCell;
+using sys::StoredRow;
+
+namespace {
+
+const char *const kConfidentialFlag = "confidential";
+
+// The cells of one row written with one stamp: the unit a refusal applies to.
+struct Write {
+  RowKey key;
+  std::string scope;
+  merge::Stamp stamp;
+  std::vector<size_t> members;  // indexes into the batch
+};
+
+const std::string *text_of(const StoredRow *row, std::string_view column) {
+  const StoredCell *c = row ? row->find(column) : nullptr;
+  return c ? std::get_if<std::string>(&c->value) : nullptr;
+}
+
+bool flag_of(const StoredRow *row, std::string_view column) {
+  const StoredCell *c = row ? row->find(column) : nullptr;
+  const auto *v = c ? std::get_if<int64_t>(&c->value) : nullptr;
+  return v && *v != 0;
+}
+
+bool live(const StoredRow *row) { return row && !row->cells.empty() && !flag_of(row, "_deleted"); }
+
+class Checker {
+ public:
+  Checker(sys::StoreTxn &txn, const std::vector<Change> &changes, const HeldRows &held, const Writer &writer)
+      : txn_(txn), changes_(changes), held_(held), writer_(writer) {}
+
+  Result<std::vector<Refusal>> run() {
+    group();
+    for (auto &w : writes_) check_write(w);
+    YKIEN_TRY(check_references());
+    YKIEN_TRY(check_status_history());
+    std::sort(found_.begin(), found_.end(), [](const Refusal &a, const Refusal &b) { return a.index < b.index; });
+    return std::move(found_);
+  }
+
+ private:
+  // ---- The batch as writes ----
+
+  void group() {
+    std::map<std::tuple<std::string, std::string, Hlc, SiteId>, size_t> where;
+    for (size_t i = 0; i < changes_.size(); ++i) {
+      const Change &c = changes_[i];
+      auto [it, fresh] = where.emplace(std::tuple{c.table, c.id, c.hlc, c.site}, writes_.size());
+      if (fresh) writes_.push_back({{c.table, c.id}, c.scope, {c.hlc, c.site, c.base}, {}});
+      writes_[it->second].members.push_back(i);
+    }
+    // In the order they were made: a relay sends a row's cells as it holds them (a
+    // later edit may come first), and the write that makes a row must be met first.
+    std::stable_sort(writes_.begin(), writes_.end(), [](const Write &a, const Write &b) {
+      return std::tie(a.stamp.hlc, a.stamp.site) < std::tie(b.stamp.hlc, b.stamp.site);
+    });
+  }
+
+  // The row as the batch leaves it so far (held, then the writes checked before).
+  const StoredRow *current(const RowKey &key) const {
+    if (auto it = view_.find(key); it != view_.end()) return &it->second;
+    if (auto it = held_.find(key); it != held_.end()) return it->second;
+    return nullptr;
+  }
+
+  void overlay(const Write &w) {
+    const StoredRow *now = current(w.key);
+    StoredRow row = now ? *now : StoredRow{w.key.table, w.key.id, w.scope, {}};
+    for (size_t i : w.members) {
+      const Change &c = changes_[i];
+      StoredCell *cell = row.find(c.column);
+      if (!cell) {
+        row.cells.push_back({c.column, c.value, {c.hlc, c.site, c.base}});
+      } else if (merge::wins({c.hlc, c.site, c.base}, cell->stamp)) {
+        cell->value = c.value;
+        cell->stamp = {c.hlc, c.site, c.base};
+      }
+    }
+    view_[w.key] = std::move(row);
+  }
+
+  void refuse(size_t index, std::string code, std::string column, std::string reason) {
+    const Change &c = changes_[index];
+    found_.push_back({static_cast<int64_t>(index), std::move(code), c.table, c.id, std::move(column), std::move(reason)});
+  }
+
+  // ---- One write ----
+
+  bool is_device() const { return writer_.role == WriterRole::device; }
+
+  // The same write the receiver already holds (a push repeated after a lost reply).
+  bool replayed(const Write &w) const {
+    const StoredRow *row = current(w.key);
+    for (size_t i : w.members) {
+      const StoredCell *cell = row ? row->find(changes_[i].column) : nullptr;
+      if (!cell || !merge::same_write(cell->stamp, w.stamp) || cell->value != changes_[i].value) return false;
+    }
+    return true;
+  }
+
+  bool site_allowed(SiteId site) const {
+    return writer_.sites.empty() || std::find(writer_.sites.begin(), writer_.sites.end(), site) != writer_.sites.end();
+  }
+
+  void check_write(const Write &w) {
+    const size_t before = found_.size();
+    const size_t first = w.members.front();
+    const StoredRow *row = current(w.key);
+    const bool exists = row && !row->cells.empty();
+    const auto *table = schema::find_table(w.key.table);
+    if (replayed(w)) return;  // nothing new: already checked when it first came
+    if (!site_allowed(w.stamp.site))
+      return refuse(first, "wrong_site", "site", "this device may send only the changes it made itself");
+    // Scope: the writer's units, and a row stays in the unit it was made in.
+    if (exists && row->scope != w.scope)
+      return refuse(first, "out_of_scope", "scope", "the row belongs to another unit");
+    if (!(writer_.role == WriterRole::office && writer_.scopes.empty()) && !scope_within(w.scope, writer_.scopes))
+      return refuse(first, "out_of_scope", "scope", "the row lies outside this device's units");
+    if (!table) return refuse(first, "unknown_table", "table", "the server's schema has no table " + w.key.table);
+    if (table->writers == schema::Writers::office && writer_.role != WriterRole::office)
+      return refuse(first, "forbidden", "table", std::string(table->name) + " are made and changed by the office only");
+    if (table->writers == schema::Writers::receivers && !exists && is_device())
+      return refuse(first, "forbidden", "table", std::string(table->name) + " are recorded by the replica that receives a push");
+    if (table->append_only && exists && writer_.role != WriterRole::office)
+      return refuse(first, "forbidden", "table", std::string(table->name) + " are written once and never edited");
+    std::map<std::string_view, const Value *> in_write;
+    for (size_t i : w.members) {
+      const Change &c = changes_[i];
+      auto [seen, fresh] = in_write.emplace(c.column, &c.value);
+      if (!fresh && *seen->second != c.value) {
+        refuse(i, "conflicting_duplicate", c.column, "the batch holds two values with the same stamp");
+        continue;
+      }
+      const schema::ColumnDef *col = table->column(c.column);
+      if (!col) {
+        refuse(i, "unknown_column", c.column, "the server's schema has no column " + c.table + "." + c.column);
+        continue;
+      }
+      const StoredCell *held = exists ? row->find(c.column) : nullptr;
+      if (held && merge::same_write(held->stamp, w.stamp) && held->value != c.value) {
+        refuse(i, "conflicting_duplicate", c.column, "a different value with the same stamp was received before");
+        continue;
+      }
+      if (std::string why = rules::misfit(*col, c.value); !why.empty()) {
+        refuse(i, "invalid_value", c.column, why);
+        continue;
+      }
+      const bool changes_value = !held || held->value != c.value;
+      if (exists && changes_value && col->edit == schema::Edit::at_creation && writer_.role != WriterRole::office)
+        refuse(i, "forbidden", c.column, "is set when the row is made and never changed");
+      else if (exists && changes_value && col->edit == schema::Edit::never)
+        refuse(i, "forbidden", c.column, "is derived, never written by a device");
+      else if (exists && table->writers == schema::Writers::receivers && is_device() && col->edit != schema::Edit::any)
+        refuse(i, "forbidden", c.column, "a device may only review a conflict record");
+    }
+    if (found_.size() == before && !exists) check_creation(w, *table);
+    if (found_.size() == before && table->name == "opinions") check_opinion(w, row);
+    overlay(w);
+  }
+
+  // A new row names what it belongs to; the names are resolved after the batch.
+  void check_creation(const Write &w, const schema::TableDef &table) {
+    for (const auto &col : table.columns) {
+      if (col.form != schema::Form::id || col.references.empty()) continue;
+      const Change *named = nullptr;
+      for (size_t i : w.members)
+        if (changes_[i].column == col.name) named = &changes_[i];
+      const std::string *id = named ? std::get_if<std::string>(&named->value) : nullptr;
+      if (!id || id->empty()) {
+        if (col.required)
+          refuse(w.members.front(), "invalid_reference", std::string(col.name),
+                 "a new row of " + std::string(table.name) + " must name its " + std::string(col.references));
+        continue;
+      }
+      references_.push_back({w.members.front(), std::string(col.name), RowKey{std::string(col.references), *id}, w.scope});
+    }
+  }
+
+  void check_opinion(const Write &w, const StoredRow *before) {
+    const Change *kind = nullptr, *flag = nullptr, *status = nullptr;
+    for (size_t i : w.members) {
+      const Change &c = changes_[i];
+      if (c.column == "kind") kind = &c;
+      if (c.column == kConfidentialFlag) flag = &c;
+      if (c.column == "status") status = &c;
+    }
+    const bool was_confidential = flag_of(before, kConfidentialFlag);
+    const auto *set = flag ? std::get_if<int64_t>(&flag->value) : nullptr;
+    const bool confidential = flag ? (set && *set != 0) : was_confidential;
+    if (was_confidential && !confidential)
+      return refuse(w.members.front(), "forbidden", kConfidentialFlag, "a confidential opinion stays confidential");
+    const std::string *k = kind ? std::get_if<std::string>(&kind->value) : text_of(before, "kind");
+    if (k && *k == "denunciation" && !confidential)
+      return refuse(w.members.front(), "invalid_value", kConfidentialFlag, "a denunciation is confidential from the start");
+    // The status moves with a status-history entry (written before it).
+    const auto *to = status ? std::get_if<std::string>(&status->value) : nullptr;
+    if (!to || writer_.role == WriterRole::office) return;
+    const std::string *from = text_of(before, "status");
+    if (from && *from == *to) return;
+    if (!before && *to == "received") return;
+    moves_.push_back({w.members.front(), w.key.id, *to});
+  }
+
+  // ---- What the batch names ----
+
+  struct Reference {
+    size_t index;
+    std::string column;
+    RowKey target;
+    std::string scope;  // of the row that names it
+  };
+
+  Status check_references() {
+    std::vector<RowKey> missing;
+    for (const auto &r : references_)
+      if (!view_.count(r.target) && !held_.count(r.target)) missing.push_back(r.target);
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    std::map<RowKey, StoredRow> loaded;
+    if (!missing.empty()) {
+      auto rows = txn_.load_rows(missing);
+      if (!rows) return rows.status();
+      for (size_t i = 0; i < missing.size(); ++i)
+        if ((*rows)[i]) loaded.emplace(missing[i], std::move(*(*rows)[i]));
+    }
+    for (const auto &r : references_) {
+      const StoredRow *target = current(r.target);
+      if (!target)
+        if (auto it = loaded.find(r.target); it != loaded.end()) target = &it->second;
+      // A unit's parent lies above it; every other row lies in the unit of what it names.
+      const bool placed = r.target.table == "units" && r.column == "parent_id"
+                              ? target && r.scope.starts_with(target->scope + "/")
+                              : target && target->scope == r.scope;
+      if (!live(target) || !placed)
+        refuse(r.index, "invalid_reference", r.column,
+               "names no " + std::string(r.target.table) + " of this unit that this device may see");
+    }
+    return Status::Ok();
+  }
+
+  struct Move {
+    size_t index;
+    std::string opinion;
+    std::string to;
+  };
+
+  Status check_status_history() {
+    for (const auto &m : moves_) {
+      bool recorded = false;
+      for (const auto &[key, row] : view_)
+        if (key.table == "status_history" && text_of(&row, "opinion_id") && *text_of(&row, "opinion_id") == m.opinion &&
+            text_of(&row, "to_status") && *text_of(&row, "to_status") == m.to)
+          recorded = true;
+      if (!recorded) {
+        auto entries = txn_.find_rows({"status_history", std::nullopt,
+                                       {{"opinion_id", Value{m.opinion}}, {"to_status", Value{m.to}}}});
+        if (!entries) return entries.status();
+        recorded = !entries->empty();
+      }
+      if (!recorded)
+        refuse(m.index, "forbidden", "status", "an opinion's status changes only with a status-history entry");
+    }
+    return Status::Ok();
+  }
+
+  sys::StoreTxn &txn_;
+  const std::vector<Change> &changes_;
+  const HeldRows &held_;
+  const Writer &writer_;
+  std::vector<Write> writes_;
+  std::map<RowKey, StoredRow> view_;
+  std::vector<Refusal> found_;
+  std::vector<Reference> references_;
+  std::vector<Move> moves_;
+};
+
+}  // namespace
+
+std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refusal> found) {
+  if (found.empty()) return found;
+  std::map<size_t, const Refusal *> by_index;
+  for (const auto &r : found) by_index.emplace(static_cast<size_t>(r.index), &r);
+  // The writes of the batch: the cells of one row with one stamp.
+  std::map<std::tuple<std::string, std::string, Hlc, SiteId>, std::vector<size_t>> writes;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change &c = changes[i];
+    writes[{c.table, c.id, c.hlc, c.site}].push_back(i);
+  }
+  std::vector<Refusal> out;
+  for (const auto &[key, members] : writes) {
+    const Refusal *first = nullptr;
+    for (size_t i : members)
+      if (auto it = by_index.find(i); it != by_index.end() && !first) first = it->second;
+    if (!first) continue;
+    for (size_t i : members) {
+      auto it = by_index.find(i);
+      Refusal r = it != by_index.end() ? *it->second : *first;
+      r.index = static_cast<int64_t>(i);
+      if (it == by_index.end()) r.column = changes[i].column;
+      out.push_back(std::move(r));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Refusal &a, const Refusal &b) { return a.index < b.index; });
+  return out;
+}
+
+Result<std::vector<Refusal>> refusals(sys::StoreTxn &txn, const std::vector<Change> &changes, const HeldRows &held,
+                                      const Writer &writer) {
+  if (writer.role == WriterRole::peer) return std::vector<Refusal>{};
+  return Checker(txn, changes, held, writer).run();
+}
+
+}  // namespace ykien::authority

@@ -1,0 +1,29 @@
+// The write policy (docs/server.md, "Write policy"): what a device, a hub or the
+// office may send, checked by every replica that receives its changes, before the
+// merge. The schema declares the rules (store/schema.h); this applies them to a
+// batch against the rows the receiver holds.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/sys/replica_store.h"
+
+namespace ykien::authority {
+
+// The rows a batch touches as the receiver holds them (null: not held).
+using HeldRows = std::map<sys::RowKey, const sys::StoredRow *>;
+
+// The refusals of `changes` (which passed check_change_form) from `writer`, in
+// index order: the changes at fault (spread() refuses their writes whole). Reads the
+// rows the batch names (an answer's opinion, a status change's history) via `txn`.
+Result<std::vector<Refusal>> refusals(sys::StoreTxn &txn, const std::vector<Change> &changes, const HeldRows &held,
+                                      const Writer &writer);
+
+// `found` (refusals of some changes of `changes`) spread to every change of the
+// writes they belong to, in index order: a write is taken or refused whole.
+std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refusal> found);
+
+}  // namespace ykien::authority

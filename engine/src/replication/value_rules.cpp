@@ -1,0 +1,99 @@
+#include "replication/value_rules.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "domain/validate.h"
+
+namespace ykien::rules {
+
+namespace {
+
+using schema::Form;
+
+std::string too_long(int64_t max) { return "is longer than " + std::to_string(max) + " bytes"; }
+
+std::string choices(const schema::ColumnDef &c) {
+  std::string out;
+  for (auto v : c.vocabulary) out += (out.empty() ? "" : ", ") + std::string(v);
+  return "must be one of " + out;
+}
+
+std::string text_misfit(const schema::ColumnDef &c, const std::string &s) {
+  if (static_cast<int64_t>(s.size()) > c.max) return too_long(c.max);
+  switch (c.form) {
+    case Form::text:
+    case Form::line:
+    case Form::recorded: {
+      const std::string bad = control_character(s, c.form != Form::line);
+      return bad.empty() ? "" : "holds the control character " + bad;
+    }
+    case Form::choice:
+      for (auto v : c.vocabulary)
+        if (s == v) return "";
+      return choices(c);
+    case Form::date:
+      return s.empty() || validate::date(c.name, s).ok() ? "" : "is not a date of the form YYYY-MM-DD";
+    case Form::date_time:
+      return s.empty() || validate::date_time(c.name, s).ok() ? "" : "is not a time of the form YYYY-MM-DD HH:MM";
+    case Form::id:
+      return s.empty() || uuid_form(s) ? "" : "is not a row id (a UUID)";
+    case Form::code:
+      return validate::unit_code(s).ok() ? "" : "is not a unit code (a-z, 0-9, '-', '_', '.')";
+    case Form::lines: {
+      auto j = nlohmann::json::parse(s, nullptr, false);
+      if (!j.is_array()) return "is not a JSON list of names";
+      for (const auto &e : j)
+        if (!e.is_string() || e.get_ref<const std::string &>().size() > 200 ||
+            !control_character(e.get_ref<const std::string &>(), false).empty())
+          return "is not a JSON list of names (one line, at most 200 bytes each)";
+      return "";
+    }
+    case Form::flag:
+    case Form::count: return "must be an integer";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string control_character(std::string_view s, bool line_breaks) {
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c != 0x7F) continue;
+    if (line_breaks && (c == '\t' || c == '\n' || c == '\r')) continue;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "U+%04X", c);
+    return buf;
+  }
+  return "";
+}
+
+bool uuid_form(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string misfit(const schema::ColumnDef &c, const Value &value) {
+  if (is_null(value)) return c.form == Form::flag && c.name == "_deleted" ? "must be 0 or 1" : "";
+  if (c.type == schema::ColumnType::integer) {
+    const auto *i = std::get_if<int64_t>(&value);
+    if (!i) return "must be an integer";
+    if (c.form == Form::flag && *i != 0 && *i != 1) return "must be 0 or 1";
+    if (c.form == Form::count && (*i < 0 || *i > c.max))
+      return "must be from 0 to " + std::to_string(c.max);
+    return "";
+  }
+  const auto *s = std::get_if<std::string>(&value);
+  if (!s) return "must be text";
+  return text_misfit(c, *s);
+}
+
+}  // namespace ykien::rules

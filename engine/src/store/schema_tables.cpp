@@ -1,0 +1,148 @@
+// The replicated tables, declared once: columns, types, the form of their values,
+// vocabularies, ranges, references, confidentiality and who may write them. The
+// checks of received changes (replication/value_rules.cpp, replication/authority.cpp),
+// the engine's own writes and docs/server.md ("Write policy") follow this table;
+// the migrations in schema.cpp create the same columns (tests/engine/schema_test.cpp
+// compares them).
+#include <array>
+
+#include "domain/validate.h"
+#include "store/schema.h"
+
+namespace ykien::schema {
+
+namespace {
+
+constexpr ColumnType integer = ColumnType::integer;
+
+constexpr std::array<std::string_view, 2> kConflictStatuses = {"open", "resolved"};
+
+constexpr int64_t kLine = 200;       // names, departments, who did it
+constexpr int64_t kPlace = 500;      // titles, places
+constexpr int64_t kNote = 5000;      // notes on a status, a visit
+constexpr int64_t kBody = 20000;     // what a citizen said, an answer, minutes
+constexpr int64_t kRecorded = 1 << 20;
+
+// One constructor per form keeps the table below one line per column.
+ColumnDef deleted() { return {.name = "_deleted", .type = integer, .form = Form::flag}; }
+ColumnDef line(std::string_view name, int64_t max = kLine) { return {.name = name, .max = max}; }
+ColumnDef text(std::string_view name, int64_t max) { return {.name = name, .form = Form::text, .max = max}; }
+ColumnDef choice(std::string_view name, std::span<const std::string_view> vocabulary) {
+  return {.name = name, .form = Form::choice, .vocabulary = vocabulary};
+}
+ColumnDef date(std::string_view name) { return {.name = name, .form = Form::date}; }
+ColumnDef date_time(std::string_view name) { return {.name = name, .form = Form::date_time}; }
+ColumnDef flag(std::string_view name) { return {.name = name, .type = integer, .form = Form::flag}; }
+ColumnDef count(std::string_view name, int64_t max) {
+  return {.name = name, .type = integer, .form = Form::count, .max = max};
+}
+// The row this one belongs to: set when the row is made, never moved.
+ColumnDef owner(std::string_view name, std::string_view table) {
+  return {.name = name, .form = Form::id, .max = 36, .references = table, .required = true, .edit = Edit::at_creation};
+}
+// A row this one may belong to (an opinion raised outside a meeting has none).
+ColumnDef optional_owner(std::string_view name, std::string_view table) {
+  ColumnDef c = owner(name, table);
+  c.required = false;
+  return c;
+}
+ColumnDef secret(ColumnDef c) {
+  c.confidential = true;
+  return c;
+}
+ColumnDef fixed(ColumnDef c) {
+  c.edit = Edit::at_creation;
+  return c;
+}
+ColumnDef recorded(std::string_view name) {
+  return {.name = name, .form = Form::recorded, .max = kRecorded, .edit = Edit::at_creation};
+}
+
+const std::vector<TableDef> kTables = {
+    {.name = "units",
+     .number = 1,
+     .columns = {deleted(), {.name = "code", .form = Form::code, .max = 64}, line("name"),
+                 choice("kind", domain::kUnitKinds), optional_owner("parent_id", "units")},
+     .writers = Writers::office},
+    {.name = "meetings",
+     .number = 2,
+     .columns = {deleted(), owner("unit_id", "units"), choice("kind", domain::kMeetingKinds), line("title", kPlace),
+                 date_time("held_at"), line("place", kPlace), line("chair"), line("secretary"),
+                 count("attendance", 1'000'000), {.name = "departments", .form = Form::lines, .max = 20000},
+                 text("notes", kBody), text("conclusion", kBody), date_time("closed_at")}},
+    {.name = "opinions",
+     .number = 3,
+     .columns = {deleted(), optional_owner("meeting_id", "meetings"), owner("unit_id", "units"),
+                 choice("kind", domain::kOpinionKinds), choice("category", domain::kCategories),
+                 text("content", kBody), secret(line("citizen_name")), secret(line("citizen_contact")),
+                 flag("anonymous"), flag("confidential"), choice("jurisdiction", domain::kJurisdictions),
+                 line("escalated_to"), line("assigned_department"), choice("status", domain::kStatuses),
+                 date("due_date"), choice("satisfaction", domain::kSatisfaction), date_time("raised_at"),
+                 line("recorded_by")}},
+    {.name = "responses",
+     .number = 4,
+     .columns = {deleted(), owner("opinion_id", "opinions"), choice("kind", domain::kResponseKinds),
+                 text("content", kBody), line("responder"), date_time("appointment_at"),
+                 line("appointment_place", kPlace), date_time("created_at")},
+     .append_only = true},
+    {.name = "status_history",
+     .number = 5,
+     .columns = {deleted(), owner("opinion_id", "opinions"), choice("from_status", domain::kStatuses),
+                 choice("to_status", domain::kStatuses), text("note", kNote), line("changed_by"),
+                 date_time("changed_at")},
+     .append_only = true},
+    {.name = "conflicts",
+     .number = 6,
+     .columns = {deleted(), fixed(line("tbl", 64)), fixed(line("row_id", 128)), fixed(line("col", 64)),
+                 recorded("winner_value"), recorded("loser_value"), fixed(line("winner_hlc", 64)),
+                 fixed(line("loser_hlc", 64)), fixed(line("winner_site", 64)), fixed(line("loser_site", 64)),
+                 choice("status", kConflictStatuses),
+                 {.name = "resolution", .form = Form::recorded, .max = kRecorded}, line("resolved_by")},
+     .writers = Writers::receivers},
+    {.name = "support_visits",
+     .number = 7,
+     .columns = {deleted(), owner("unit_id", "units"), optional_owner("meeting_id", "meetings"), line("household", 300),
+                 choice("kind", domain::kSupportKinds), count("gift_value_vnd", 1'000'000'000'000),
+                 text("notes", kNote), date_time("visited_at")}},
+};
+
+// What a replica keeps for itself, on SQLite (the engine) and PostgreSQL (the server).
+constexpr std::string_view kInternalTables[] = {
+    "opinion_search", "cells", "counters", "devices", "enrollment_codes", "settings", "meta", "ykien"};
+
+}  // namespace
+
+int TableDef::column_index(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == column) return static_cast<int>(i);
+  return -1;
+}
+
+const ColumnDef *TableDef::column(std::string_view column_name) const {
+  const int i = column_index(column_name);
+  return i < 0 ? nullptr : &columns[static_cast<size_t>(i)];
+}
+
+const std::vector<TableDef> &tables() { return kTables; }
+
+const TableDef *find_table(std::string_view name) {
+  for (const auto &t : kTables)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+const TableDef *find_table(int number) {
+  for (const auto &t : kTables)
+    if (t.number == number) return &t;
+  return nullptr;
+}
+
+bool internal_name(std::string_view table) {
+  if (table.starts_with('_') || table.starts_with("sqlite") || table.starts_with("pg_")) return true;
+  for (auto name : kInternalTables)
+    if (table == name || (table.starts_with(name) && table.size() > name.size() && table[name.size()] == '_'))
+      return true;
+  return false;
+}
+
+}  // namespace ykien::schema
