@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -134,6 +135,14 @@ class YKIEN_CXX_API Replica {
 
   // Writes rows made here (an admin's units), every given cell stamped now.
   Status write_local(const std::vector<sys::StoredRow> &rows);
+
+  // Reads for views of the data that no store query serves (the office on the
+  // server, sync/office): whole rows as the store holds them, every cell included
+  // (confidential ones too: the caller decides who sees what). Errors: storage.
+  // Rows of `filter.table` matching the filter, in id order.
+  Result<std::vector<sys::StoredRow>> find_rows(const sys::RowFilter &filter);
+  // The rows with these keys, in the keys' order; nullopt where none is held.
+  Result<std::vector<std::optional<sys::StoredRow>>> load_rows(const std::vector<sys::RowKey> &keys);
 
   // A hash of the replicated state (every cell's value and stamp, unknown tables
   // included), equal on replicas that hold the same changes, whatever the store.
