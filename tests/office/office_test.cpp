@@ -101,7 +101,7 @@ TEST_CASE("office: login attempts are rate-limited per address", "[office]") {
   CHECK(!limited.header("Retry-After").empty());
 }
 
-TEST_CASE("office: a form without the session's CSRF token, or from another site, changes nothing", "[office]") {
+TEST_CASE("office: a form without the session's CSRF token changes nothing", "[office]") {
   OfficeSite site;
   Seeded s = seed(site);
   site.add_user("lan", office::Role::secretary, kCommune);
@@ -115,7 +115,7 @@ TEST_CASE("office: a form without the session's CSRF token, or from another site
   CHECK(site.tablet().get_opinion(s.land)->status == "received");
 }
 
-TEST_CASE("office: a secretary finds, assigns, answers and resolves; the clerk sees only the assigned; the tablet gets it",
+TEST_CASE("office: a secretary finds and follows up an opinion; the clerk sees only the assigned one; the tablet gets it",
           "[office]") {
   OfficeSite site;
   Seeded s = seed(site);
@@ -250,7 +250,7 @@ TEST_CASE("office: a disabled user's session ends at once", "[office]") {
   CHECK(b.login("lan", "a-new-password"));
 }
 
-TEST_CASE("office: the report's figures are the engine's, and export to CSV and .xlsx", "[office]") {
+TEST_CASE("office: the report's figures are the engine's and export to CSV and .xlsx", "[office]") {
   OfficeSite site;
   Seeded s = seed(site);
   REQUIRE(site.tablet().add_response({"", s.land, "", "answered_at_meeting", "Trả lời ngay", "Chủ tịch", "", "", ""}).ok());
@@ -315,7 +315,7 @@ TEST_CASE("office: a conflict is shown side by side and resolved as the admin co
   CHECK(resolved->resolved_by == "lan");
 }
 
-TEST_CASE("office: devices are listed and revoked, and codes made with their QR", "[office]") {
+TEST_CASE("office: enrollment codes are made with their QR for the user's units only", "[office]") {
   OfficeSite site;
   site.add_user("lan", office::Role::secretary, kCommune);
   Browser b(site.port());
