@@ -11,6 +11,8 @@ packages=(
   default-jdk-headless
   tcl xz-utils  # scripts/sqlite-amalgamation.sh: the bundled SQLite's test
   nginx-light  # the serve/nginx test runs docs/nginx-province.conf
+  libsodium-dev libmstch-dev libboost-dev libqrencode-dev  # the office (docs/office.md)
+  chromium chromium-driver python3-selenium python3-openpyxl  # office/browser test
 )
 
 missing=()

@@ -112,9 +112,15 @@ struct HttpFront::Impl {
 
   const Route *find_route(const std::string &method, const std::string &path) const {
     for (const auto &r : routes) {
-      if (r.path == path && r.method == method) return &r;
+      if (!r.prefix && r.path == path && r.method == method) return &r;
     }
-    return nullptr;
+    const Route *best = nullptr;  // the longest prefix
+    for (const auto &r : routes) {
+      if (r.prefix && r.method == method && path.compare(0, r.path.size(), r.path) == 0 &&
+          (best == nullptr || r.path.size() > best->path.size()))
+        best = &r;
+    }
+    return best;
   }
 
   // Compressed replies for clients that accept gzip (docs/protocol.md).
@@ -131,7 +137,7 @@ struct HttpFront::Impl {
     ServedReply &r = *call->reply;
     MHD_Response *resp = MHD_create_response_from_buffer(r.body.size(), r.body.data(), MHD_RESPMEM_MUST_COPY);
     if (resp == nullptr) return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "Content-Type", r.content_type.c_str());
     for (const auto &[k, v] : r.headers) MHD_add_response_header(resp, k.c_str(), v.c_str());
     // The last request a connection may carry, and replies sent before their body was
     // read, close it: the client opens a new one (and meets the per-address limit again).
@@ -156,6 +162,12 @@ struct HttpFront::Impl {
     return MHD_YES;
   }
 
+  static MHD_Result collect_argument(void *cls, MHD_ValueKind, const char *key, const char *value) {
+    auto *query = static_cast<std::map<std::string, std::string> *>(cls);
+    if (key != nullptr) (*query)[key] = value != nullptr ? value : "";
+    return MHD_YES;
+  }
+
   // The headers are in: deadlines for the body, limits that need no body.
   MHD_Result begin(MHD_Connection *connection, const char *url, const char *method, void **con_cls) {
     auto *call = new Call;
@@ -173,6 +185,7 @@ struct HttpFront::Impl {
     req.method = method;
     req.path = url;
     int count = MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &req.headers);
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_argument, &req.query);
     req.remote = call->conn->address;
     if (options.behind_proxy && !req.header("x-real-ip").empty()) req.remote = req.header("x-real-ip");
     if (count > options.max_header_count) {
@@ -264,7 +277,7 @@ struct HttpFront::Impl {
                                "request body is larger than " + std::to_string(call->route->max_body_bytes) + " bytes",
                                "body"});
     }
-    if (call->route->max_body_bytes > 0) {
+    if (call->route->max_body_bytes > 0 && !call->route->raw_body) {
       auto body = prepare_body(std::move(call->request.body), call->request.header("content-encoding"),
                                call->route->max_body_bytes, options.max_json_depth);
       if (!body.ok()) {

@@ -23,15 +23,17 @@ struct ServedRequest {
   std::string path;
   std::string remote;                         // client address (see FrontOptions::behind_proxy)
   std::map<std::string, std::string> headers;  // names lower-cased
-  std::string body;                            // inflated, size- and depth-checked JSON
+  std::map<std::string, std::string> query;    // the URL's arguments, decoded (last of a name wins)
+  std::string body;  // inflated, size- and depth-checked JSON; as sent for a Route::raw_body
 
   std::string header(const std::string &lower_name) const;
 };
 
 struct ServedReply {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;  // JSON unless content_type says otherwise
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type = "application/json";
 };
 
 struct Route {
@@ -43,6 +45,11 @@ struct Route {
   // Attempts per client address, checked as the headers arrive (429); borrowed.
   RateLimiter *rate_limiter = nullptr;
   std::function<ServedReply(const ServedRequest &)> handler;
+  // `path` ends with '/' and names every path below it too ("/office/" serves
+  // "/office/opinions/42"); exact routes are matched first.
+  bool prefix = false;
+  // The body is not JSON (a form): bounded in size only, kept as sent.
+  bool raw_body = false;
 };
 
 // Limits of docs/server.md, "Limits"; defaults from tuning.h.

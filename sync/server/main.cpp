@@ -13,11 +13,13 @@
 #include "admin.h"
 #include "bundle_command.h"
 #include "conflicts_command.h"
+#include "office.h"
 #include "log.h"
 #include "purge.h"
 #include "server.h"
 #include "storage.h"
 #include "upstream.h"
+#include "user_command.h"
 
 namespace {
 
@@ -108,6 +110,11 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
     options.http.tls_cert_pem = std::move(*cert);
     options.http.tls_key_pem = std::move(*key);
   }
+  // The commune office's web application, on the same port (docs/office.md).
+  office::OfficeOptions office_options;
+  office_options.https = !options.http.tls_cert_pem.empty() || flags.http.behind_proxy;
+  auto office = office::office_routes(**storage, office_options);
+  options.extra_routes = std::move(office.routes);
   raise_descriptor_limit();
   SyncServer server(**storage, options);
   Status st = server.bind();
@@ -212,6 +219,7 @@ int main(int argc, char **argv) {
   auto *hub_cmd = admin->add_subcommand("upstream-status", "a hub's upstream enrollment and last sync");
   auto bundle_cmd = add_bundle_commands(*admin);
   auto conflicts_cmd = add_conflicts_commands(*admin);
+  auto user_cmd = add_user_commands(*admin);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -294,6 +302,8 @@ int main(int argc, char **argv) {
     return run_bundle_command(*bundle_cmd, s);
   } else if (conflicts_cmd->parsed()) {
     return run_conflicts_command(*conflicts_cmd, s);
+  } else if (user_cmd->parsed()) {
+    return run_user_command(*user_cmd, s);
   } else {
     Result<int64_t> purged = purge_acknowledged_tombstones(s);
     if (!purged.ok()) return fail(purged.status());

@@ -310,6 +310,8 @@ struct SyncServer::Impl {
                       [this](const ServedRequest &q) { return handle_push(q); }});
     routes.push_back({"POST", kPathPull, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
                       [this](const ServedRequest &q) { return handle_pull(q); }});
+    for (auto &r : options.extra_routes) routes.push_back(std::move(r));
+    options.extra_routes.clear();
     http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),
                                        [this](const Status &st) { return reply_error(st); });
   }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http_front.h"
 #include "storage.h"
@@ -37,6 +38,9 @@ struct ServerOptions {
   // How often the server purges tombstones every replica acknowledged; 0 = never.
   int64_t purge_interval_ms = sync::tuning::kPurgeIntervalMs;
   const Clock *clock = nullptr;  // borrowed; null = the system clock
+  // More endpoints served beside the protocol's (the office web application,
+  // sync/office/office.h), on the same connections, limits and workers.
+  std::vector<Route> extra_routes{};
 };
 
 class SyncServer {

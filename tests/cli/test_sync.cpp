@@ -143,3 +143,36 @@ TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][syn
   CHECK(still.out.find("sổ đỏ") != std::string::npos);
   (void)added;
 }
+
+TEST_CASE("a change the server refuses shows in ykien status and goes again once the server takes it",
+          "[cli][sync]") {
+  Workspace a;
+  Server server(a.dir());
+  std::ofstream(a.dir() + "/more.csv") << "code,name,kind,parent\nkp-4,Khu phố 4,hamlet,70/tan-phu\n";
+  capture(server.admin() + " import-units " + a.dir() + "/more.csv");
+  REQUIRE(a.run({"init"}).code == 0);
+  REQUIRE(a.run({"enroll", "--server", server.url(), "--code", server.code()}).code == 0);
+  REQUIRE(a.run({"sync"}).code == 0);
+  // The office narrows the tablet to Khu phố 3 while it records in Khu phố 4.
+  const auto list = nlohmann::json::parse(capture(server.admin() + " list-devices --json"), nullptr, false);
+  REQUIRE(list.is_array());
+  const std::string device = list[0].value("id", "");
+  capture(server.admin() + " set-scopes " + device + " --unit 70/tan-phu/kp-3");
+  REQUIRE(a.run({"meeting", "open", "--kind", "1", "--hamlet", "kp-4", "--at", "29/6/2024 7:30"}).code == 0);
+  REQUIRE(a.run({"opinion", "add", "--category", "land", "--content", "Đường khu phố 4 ngập"}).code == 0);
+  auto synced = a.run({"sync"});
+  INFO(synced.out << synced.err);
+  REQUIRE(synced.code == 0);
+  CHECK(synced.out.find("Máy chủ từ chối") != std::string::npos);
+  // ykien status lists them, the reason in Vietnamese from the refusal's code.
+  auto status = a.run({"status"});
+  INFO(status.out);
+  CHECK(status.out.find("ngoài địa bàn của máy này") != std::string::npos);
+  const auto refused = a.ok_json({"status"})["refused_changes"];
+  REQUIRE_FALSE(refused.empty());
+  for (const auto &r : refused) CHECK(r.value("code", "") == "out_of_scope");
+  // Given the hamlet back, the next sync pushes the rows again, whole: taken.
+  capture(server.admin() + " set-scopes " + device + " --unit 70/tan-phu");
+  REQUIRE(a.run({"sync"}).code == 0);
+  CHECK(a.ok_json({"status"})["refused_changes"].empty());
+}

@@ -409,3 +409,25 @@ TEST_CASE("make the schema v1 fixture", "[.][make-fixture]") {
   CHECK(raw.one("SELECT value FROM _meta WHERE key = 'max_remote_hlc'") == newest.to_string());
   CHECK(raw.one("PRAGMA user_version") == "1");
 }
+
+TEST_CASE("an upgrade opens a database whose foreign cells the new columns cannot hold", "[engine][migration]") {
+  test::TempDir dir;
+  const std::string path = load_fixture(dir, "schema_v1");
+  {
+    // A newer app elsewhere once wrote text where this version declares an integer:
+    // the v1 app kept it as a foreign cell.
+    RawDb raw(path);
+    raw.exec("UPDATE _foreign_cells SET value = 'nhiều lắm' WHERE tbl = 'support_visits' AND col = 'gift_value_vnd'");
+  }
+  auto db = Database::open(path);
+  INFO(db.status().to_string());
+  REQUIRE(db.ok());
+  // The cells that fit were adopted: the visits are there, without what did not fit.
+  auto visits = (*db)->list_support_visits("bp");
+  REQUIRE(visits.ok());
+  CHECK(visits->size() == 2);
+  for (const auto &v : *visits) CHECK(v.gift_value_vnd == 0);
+  // What did not fit is kept aside, as it was: nothing received is dropped.
+  RawDb raw(path);
+  CHECK(raw.one("SELECT count(*) FROM _foreign_cells WHERE tbl = 'support_visits'") == "2");
+}

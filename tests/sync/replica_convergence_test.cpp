@@ -92,6 +92,7 @@ class Simulation {
     else if (what < 86) pull(hub_, chance(30));
     else if (what < 92 && t.parent == &hub_) by_bundle(t);
     else if (what < 95 && t.scopes.front() != kCommune) grow(t, {kCommune});
+    else if (what < 98) hostile(chance(50) ? server_ : hub_);
     else resolve_one(t);
   }
 
@@ -181,6 +182,45 @@ class Simulation {
   void grow(Node &t, std::vector<std::string> scopes) {
     t.scopes = std::move(scopes);  // new scopes start their pulls at 0
     ++counts_["scope_growth"];
+  }
+
+  // A device that is not the app pushes a batch its app could never write: refused
+  // whole, by every store, with nothing applied; the honest replicas go on.
+  void hostile(Node &target) {
+    const SiteId rogue = 0x0badc0de0badc0deull;
+    auto unit = server_.replica->find_unit_by_scope(kHamlet1);
+    const std::string unit_id = unit.ok() ? unit->id : new_uuid_v7(server_.clock);
+    const Hlc stamp = Hlc::from_parts(static_cast<uint64_t>(target.clock.now_ms()), 1);
+    const std::string id = new_uuid_v7(target.clock);
+    std::vector<std::pair<std::string, Value>> cells = {
+        {"_deleted", int64_t{0}}, {"unit_id", unit_id},          {"kind", std::string("opinion")},
+        {"category", std::string("land")}, {"content", std::string("giả")}, {"status", std::string("received")},
+        {"raised_at", std::string("2025-06-15 08:00")}};
+    std::string table = "opinions", scope = kHamlet1;
+    SiteId site = rogue;
+    switch (pick(6)) {
+      case 0: cells[3].second = std::string("không có"); break;            // a category that does not exist
+      case 1: scope = std::string(kOtherCommune) + "/ap-9"; break;          // another commune
+      case 2: table = "units"; break;                                       // the office's table
+      case 3: site = 0x1234; break;                                         // another device's site
+      case 4: cells[4].second = std::string("a\0b", 3); break;             // NUL
+      default: cells[5].second = std::string("resolved"); break;            // resolved, no history
+    }
+    std::vector<Change> batch;
+    for (const auto &[column, value] : cells) batch.push_back({table, id, scope, column, value, stamp, site, Hlc()});
+    auto before = target.replica->state_hash();
+    REQUIRE(before.ok());
+    std::vector<Refusal> refusals;
+    ApplyOptions ao;
+    ao.origin = "rogue";
+    ao.detect_conflicts = true;
+    ao.writer = {WriterRole::device, {kHamlet1}, false, {rogue}};
+    ao.refusals = &refusals;
+    auto applied = target.replica->apply_changes(batch, ao);
+    CHECK_FALSE(applied.ok());
+    CHECK(refusals.size() == batch.size());
+    CHECK(target.replica->state_hash().value() == *before);
+    ++counts_["hostile_refused"];
   }
 
   // Pushes the child's changes to its parent, batch by batch; `cut` stops after a

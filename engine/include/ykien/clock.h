@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "ykien/export.h"
 
@@ -14,6 +15,11 @@ class YKIEN_CXX_API Clock {
   // Milliseconds since the Unix epoch (UTC).
   virtual int64_t now_ms() const = 0;
 };
+
+// `utc_ms` as the commune's local time (Vietnam, UTC+7, no daylight saving):
+// "YYYY-MM-DD HH:MM", or "YYYY-MM-DD" without `with_time`. The one place that adds
+// the hours (DESIGN.md, "Time").
+YKIEN_CXX_API std::string local_time_text(int64_t utc_ms, bool with_time);
 
 // The machine's real-time clock.
 class YKIEN_CXX_API SystemClock final : public Clock {

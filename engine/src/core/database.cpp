@@ -12,21 +12,6 @@
 
 namespace ykien {
 
-namespace {
-
-constexpr int64_t kVietnamOffsetMs = 7 * 3600 * 1000;
-
-std::string format_local(int64_t utc_ms, bool with_time) {
-  std::time_t secs = static_cast<std::time_t>((utc_ms + kVietnamOffsetMs) / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm);
-  return buf;
-}
-
-}  // namespace
-
 int col(const schema::TableDef &t, std::string_view name) {
   int i = t.column_index(name);
   assert(i >= 0);
@@ -247,8 +232,8 @@ Result<int64_t> Database::Impl::meta_int(const std::string &key) const {
   return v;
 }
 
-std::string Database::Impl::now_local() const { return format_local(clock.now_ms(), true); }
-std::string Database::Impl::today() const { return format_local(clock.now_ms(), false); }
+std::string Database::Impl::now_local() const { return local_time_text(clock.now_ms(), true); }
+std::string Database::Impl::today() const { return local_time_text(clock.now_ms(), false); }
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;

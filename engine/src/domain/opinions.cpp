@@ -4,6 +4,7 @@
 
 #include "domain/opinion_rows.h"
 #include "domain/validate.h"
+#include "ykien/followup.h"
 #include "ykien/uuid.h"
 
 namespace ykien {
@@ -296,7 +297,7 @@ Result<Opinion> Database::assign_opinion(const std::string &opinion_id, const st
     fill_opinion(*row, o, mask);
     if (o.status != "assigned") {
       YKIEN_TRY(impl_->write_local(*row, mask));
-      YKIEN_TRY(transition(*impl_, *row, "assigned", "giao " + department + " (hạn " + due_date + ")", by, at, false));
+      YKIEN_TRY(transition(*impl_, *row, "assigned", followup::assignment_note(department, due_date), by, at, false));
     } else {
       YKIEN_TRY(impl_->write_local(*row, mask));
     }

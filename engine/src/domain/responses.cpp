@@ -1,6 +1,7 @@
 // Responses: answers at the meeting, appointments, written replies (append-only).
 #include "domain/opinion_rows.h"
 #include "domain/validate.h"
+#include "ykien/followup.h"
 #include "ykien/uuid.h"
 
 namespace ykien {
@@ -21,34 +22,10 @@ Response response_from(const Row &r) {
           text_of(r, "created_at")};
 }
 
-Status check_response(const Response &r) {
-  YKIEN_TRY(validate::one_of("kind", r.kind, domain::kResponseKinds));
-  YKIEN_TRY(validate::optional_text("responder", r.responder, 200));
-  if (r.kind == "appointment") {
-    YKIEN_TRY(validate::date_time("appointment_at", r.appointment_at));
-    YKIEN_TRY(validate::required_text("appointment_place", r.appointment_place, 500));
-    YKIEN_TRY(validate::optional_text("content", r.content, 20000));
-  } else {
-    YKIEN_TRY(validate::required_text("content", r.content, 20000));
-    if (!r.appointment_at.empty() || !r.appointment_place.empty())
-      return Status::Invalid("appointment_at", "is only for an appointment");
-  }
-  if (!r.created_at.empty()) YKIEN_TRY(validate::date_time("created_at", r.created_at));
-  return Status::Ok();
-}
-
-// The status a response moves a still-open opinion to, or "" to leave it.
-std::string status_after(const std::string &kind, const std::string &current) {
-  const bool open = current == "received" || current == "scheduled" || current == "assigned";
-  if (!open) return {};
-  if (kind == "appointment") return current == "received" ? "scheduled" : "";
-  return "answered";
-}
-
 }  // namespace
 
 Result<Response> Database::add_response(Response r) {
-  YKIEN_TRY(check_response(r));
+  YKIEN_TRY(followup::check_response(r));
   return impl_->write_txn([&]() -> Result<Response> {
     auto row = impl_->load_live(opinions_table(), r.opinion_id, "opinion_id");
     if (!row) return row.status();
@@ -71,7 +48,7 @@ Result<Response> Database::add_response(Response r) {
     v[col(t, "created_at")] = r.created_at;
     auto created = impl_->create_row(t, new_uuid_v7(impl_->clock), row->scope, std::move(v));
     if (!created) return created.status();
-    if (std::string next = status_after(r.kind, o.status); !next.empty())
+    if (std::string next = followup::status_after_response(r.kind, o.status); !next.empty())
       YKIEN_TRY(transition(*impl_, *row, next, r.kind, r.responder, r.created_at, false));
     return response_from(*created);
   });

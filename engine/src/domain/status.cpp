@@ -1,8 +1,7 @@
 // An opinion's status: the allowed moves and the append-only history.
-#include <map>
-
 #include "domain/opinion_rows.h"
 #include "domain/validate.h"
+#include "ykien/followup.h"
 #include "ykien/uuid.h"
 
 namespace ykien {
@@ -10,25 +9,6 @@ namespace ykien {
 namespace {
 
 const schema::TableDef &history_table() { return *schema::find_table("status_history"); }
-
-// Where each status may go without reopening (docs/domain.md, "Status").
-const std::map<std::string, std::vector<std::string>, std::less<>> kMoves = {
-    {"received", {"answered", "scheduled", "assigned", "resolved", "withdrawn"}},
-    {"answered", {"scheduled", "assigned", "resolved", "closed", "withdrawn"}},
-    {"scheduled", {"answered", "assigned", "resolved", "withdrawn"}},
-    {"assigned", {"answered", "scheduled", "resolved", "withdrawn"}},
-    {"resolved", {"closed"}},
-    {"closed", {}},
-    {"withdrawn", {}},
-};
-
-bool allowed(const std::string &from, const std::string &to) {
-  auto it = kMoves.find(from);
-  if (it == kMoves.end()) return true;  // an unknown status from a newer version: let it move
-  for (const auto &m : it->second)
-    if (m == to) return true;
-  return false;
-}
 
 StatusChange change_from(const Row &r) {
   return {r.id, text_of(r, "opinion_id"), r.scope, text_of(r, "from_status"), text_of(r, "to_status"),
@@ -39,18 +19,11 @@ StatusChange change_from(const Row &r) {
 
 Status transition(Database::Impl &impl, Row &row, const std::string &to, const std::string &note,
                   const std::string &by, const std::string &at, bool reopen) {
-  YKIEN_TRY(validate::one_of("status", to, domain::kStatuses));
   YKIEN_TRY(validate::optional_text("note", note, 5000));
   YKIEN_TRY(validate::optional_text("by", by, 200));
   if (!at.empty()) YKIEN_TRY(validate::date_time("at", at));
   const std::string from = text_of(row, "status");
-  if (from == to) return {ErrorCode::invalid_state, "status: the opinion is already " + to, "status"};
-  const bool reopening = to == "received" && (from == "resolved" || from == "closed" || from == "withdrawn" ||
-                                               from == "answered");
-  if (reopening && !reopen)
-    return {ErrorCode::invalid_state, "status: going back from " + from + " to received needs reopen", "status"};
-  if (!reopening && !allowed(from, to))
-    return {ErrorCode::invalid_state, "status: cannot go from " + from + " to " + to, "status"};
+  YKIEN_TRY(followup::check_move(from, to, reopen));
   // The entry first: a replica accepts a status only with the entry that records it.
   YKIEN_TRY(append_history(impl, row, from, to, note, by, at));
   uint64_t mask = 0;

@@ -1,5 +1,6 @@
 // A Database as a replica: its replication calls go through the core
 // (ykien/replica.h) over its SQLite store (core/sqlite_replica_store.h).
+#include "replication/change_checks.h"
 #include "core/database_impl.h"
 #include "core/sqlite_replica_store.h"
 
@@ -67,7 +68,11 @@ Status Database::Impl::adopt_foreign_cells() {
       if (!cell) return cell.status();
       if (!cell->has_value() || table.column_index((*cell)->column) < 0) continue;
       const auto &fc = **cell;
-      adopt.push_back({fc.table, fc.id, fc.scope, fc.column, fc.value, fc.stamp.hlc, fc.stamp.site, fc.stamp.base});
+      Change c{fc.table, fc.id, fc.scope, fc.column, fc.value, fc.stamp.hlc, fc.stamp.site, fc.stamp.base};
+      // A value the column now declared cannot hold (another type, a NUL) stays
+      // aside as it was, kept and relayed: the upgrade never fails on it.
+      if (check_change_form(c, 0)) continue;
+      adopt.push_back(std::move(c));
       adopted.push_back(fc.rid);
     }
     if (adopt.empty()) continue;

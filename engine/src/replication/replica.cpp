@@ -11,6 +11,7 @@
 #include "domain/validate.h"
 #include "replication/authority.h"
 #include "replication/change_checks.h"
+#include "replication/value_rules.h"
 #include "store/schema.h"
 #include "ykien/merge.h"
 
@@ -545,6 +546,16 @@ Result<std::string> Replica::state_hash() {
 // ---- Local writes and settings ----
 
 Status Replica::write_local_in(StoreTxn &txn, const std::vector<StoredRow> &rows) {
+  // What is written here (the office, an admin) meets the value rules every
+  // replica applies to what it receives.
+  for (const auto &r : rows) {
+    const auto *table = schema::find_table(r.table);
+    for (const auto &cell : r.cells) {
+      const auto *column = table ? table->column(cell.column) : nullptr;
+      if (!column) return Status::Invalid(r.table + "." + cell.column, "is not a column of the schema");
+      if (std::string why = rules::misfit(*column, cell.value); !why.empty()) return Status::Invalid(cell.column, why);
+    }
+  }
   std::vector<RowKey> keys;
   for (const auto &r : rows) keys.push_back({r.table, r.id});
   auto held = txn.load_rows(keys);

@@ -1,0 +1,30 @@
+#include "access.h"
+
+#include "ykien/merge.h"
+#include "ykien/replica.h"
+
+namespace ykien::office {
+
+bool may_see(const OfficeUser &user, const Opinion &o) {
+  if (user.disabled || !scope_within(o.scope, user.units)) return false;
+  return user.role != Role::clerk || o.assigned_department == user.department;
+}
+
+void redact(const OfficeUser &user, Opinion &o) {
+  if (!o.confidential || user.confidential) return;
+  o.citizen_name.clear();
+  o.citizen_contact.clear();
+}
+
+bool may_see_conflict_values(const OfficeUser &user, const std::string &table, const std::string &column,
+                             bool row_confidential) {
+  return user.confidential || !row_confidential || !merge::confidential_column(table, column);
+}
+
+bool may_follow_up(const OfficeUser &user) { return user.role != Role::viewer; }
+bool may_assign(const OfficeUser &user) { return user.role == Role::leader || user.role == Role::secretary; }
+bool may_close(const OfficeUser &user) { return user.role == Role::leader; }
+bool may_administer(const OfficeUser &user) { return user.role == Role::leader || user.role == Role::secretary; }
+bool may_read_reports(const OfficeUser &user) { return user.role != Role::clerk; }
+
+}  // namespace ykien::office

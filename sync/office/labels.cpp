@@ -1,0 +1,180 @@
+#include "labels.h"
+
+#include <vector>
+
+namespace ykien::office {
+
+namespace {
+
+struct Entry {
+  const char *key, *vi, *en;
+};
+
+// Domain identifiers (DOMAIN.md) and the words of the pages.
+const Entry kEntries[] = {
+    {"category.security_order", "An ninh trật tự", "Security and order"},
+    {"category.traffic_safety", "An toàn giao thông", "Traffic safety"},
+    {"category.land", "Đất đai", "Land"},
+    {"category.construction", "Quản lý xây dựng", "Construction"},
+    {"category.environment", "Vệ sinh môi trường", "Environment"},
+    {"category.compensation_clearance", "Bồi thường – giải phóng mặt bằng", "Compensation and clearance"},
+    {"category.economy", "Kinh tế", "Economy"},
+    {"category.culture", "Văn hóa", "Culture"},
+    {"category.social", "Xã hội, chính sách", "Social policy"},
+    {"category.rural_infrastructure", "Hạ tầng nông thôn", "Rural infrastructure"},
+    {"category.administrative_procedure", "Thủ tục hành chính", "Administrative procedure"},
+    {"category.other", "Khác", "Other"},
+    {"status.received", "Mới tiếp nhận", "Received"},
+    {"status.answered", "Đã trả lời", "Answered"},
+    {"status.scheduled", "Hẹn trả lời", "Scheduled"},
+    {"status.assigned", "Đã giao", "Assigned"},
+    {"status.resolved", "Đã giải quyết", "Resolved"},
+    {"status.closed", "Đã kết thúc", "Closed"},
+    {"status.withdrawn", "Đã rút", "Withdrawn"},
+    {"kind.opinion", "Ý kiến", "Opinion"},
+    {"kind.petition", "Kiến nghị", "Petition"},
+    {"kind.report", "Phản ánh", "Report"},
+    {"kind.complaint", "Khiếu nại", "Complaint"},
+    {"kind.denunciation", "Tố cáo", "Denunciation"},
+    {"satisfaction.satisfied", "Hài lòng", "Satisfied"},
+    {"satisfaction.unsatisfied", "Chưa hài lòng", "Unsatisfied"},
+    {"satisfaction.unknown", "Chưa rõ", "Unknown"},
+    {"response.answered_at_meeting", "Trả lời tại hội nghị", "Answered at the meeting"},
+    {"response.appointment", "Hẹn trả lời", "Appointment"},
+    {"response.written_reply", "Trả lời bằng văn bản", "Written reply"},
+    {"meeting.residential_saturday", "Ngày thứ Bảy về với khu dân cư", "Residential Saturday"},
+    {"meeting.listen_monthly", "Nghe dân nói – Làm dân tin", "Monthly listening"},
+    {"meeting.leader_dialogue", "Đối thoại với người đứng đầu", "Leader dialogue"},
+    {"meeting.voter_contact", "Tiếp xúc cử tri", "Voter contact"},
+    {"meeting.citizen_reception", "Tiếp công dân", "Citizen reception"},
+    {"meeting.business_dialogue", "Đối thoại doanh nghiệp", "Business dialogue"},
+    {"role.leader", "Lãnh đạo", "Leader"},
+    {"role.secretary", "Thư ký", "Secretary"},
+    {"role.clerk", "Cán bộ ban ngành", "Department clerk"},
+    {"role.viewer", "Người xem", "Viewer"},
+    // Pages.
+    {"app", "Văn phòng xã — ý kiến người dân", "Commune office — citizens' opinions"},
+    {"login", "Đăng nhập", "Log in"},
+    {"logout", "Đăng xuất", "Log out"},
+    {"user_name", "Tên đăng nhập", "User name"},
+    {"password", "Mật khẩu", "Password"},
+    {"login_failed", "Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},
+    {"opinions", "Ý kiến", "Opinions"},
+    {"meetings", "Hội nghị", "Meetings"},
+    {"conflicts", "Xung đột", "Conflicts"},
+    {"reports", "Báo cáo", "Reports"},
+    {"devices", "Thiết bị", "Devices"},
+    {"search", "Tìm kiếm", "Search"},
+    {"search_hint", "Từ khóa, có dấu hoặc không dấu", "Words, with or without diacritics"},
+    {"filter", "Lọc", "Filter"},
+    {"all", "Tất cả", "All"},
+    {"status", "Trạng thái", "Status"},
+    {"category", "Lĩnh vực", "Field"},
+    {"department", "Ban ngành", "Department"},
+    {"unit", "Đơn vị", "Unit"},
+    {"overdue", "Quá hạn", "Overdue"},
+    {"overdue_only", "Chỉ ý kiến quá hạn", "Overdue only"},
+    {"due_date", "Hạn giải quyết", "Due date"},
+    {"raised_at", "Thời gian nêu", "Raised"},
+    {"content", "Nội dung", "Content"},
+    {"citizen", "Người nêu", "Citizen"},
+    {"contact", "Liên hệ", "Contact"},
+    {"confidential_hidden", "(bảo mật)", "(confidential)"},
+    {"anonymous", "Ẩn danh", "Anonymous"},
+    {"kind", "Loại", "Kind"},
+    {"meeting", "Hội nghị", "Meeting"},
+    {"satisfaction", "Mức độ hài lòng", "Satisfaction"},
+    {"no_opinions", "Không có ý kiến nào.", "No opinions."},
+    {"count", "Số lượng", "Count"},
+    {"history", "Lịch sử", "History"},
+    {"responses", "Trả lời", "Answers"},
+    {"assign", "Giao ban ngành", "Assign to a department"},
+    {"answer", "Ghi trả lời", "Record an answer"},
+    {"written", "Trả lời bằng văn bản", "Written reply"},
+    {"appointment", "Hẹn trả lời", "Schedule an appointment"},
+    {"appointment_at", "Thời gian hẹn (YYYY-MM-DD HH:MM)", "Time (YYYY-MM-DD HH:MM)"},
+    {"appointment_place", "Địa điểm", "Place"},
+    {"set_status", "Chuyển trạng thái", "Set the status"},
+    {"note", "Ghi chú", "Note"},
+    {"save", "Lưu", "Save"},
+    {"from", "Từ ngày", "From"},
+    {"to", "Đến ngày", "To"},
+    {"by", "Người thực hiện", "By"},
+    {"at", "Lúc", "At"},
+    {"done", "Đã lưu.", "Saved."},
+    {"back", "Quay lại", "Back"},
+    {"table", "Bảng", "Table"},
+    {"column", "Trường", "Field"},
+    {"kept", "Giá trị đang giữ", "Value kept"},
+    {"other", "Giá trị kia", "Other value"},
+    {"written_by", "Ghi bởi", "Written by"},
+    {"keep_kept", "Giữ giá trị đang giữ", "Keep the value kept"},
+    {"keep_other", "Chọn giá trị kia", "Take the other value"},
+    {"new_value", "Hoặc giá trị mới", "Or a new value"},
+    {"resolve", "Giải quyết", "Resolve"},
+    {"no_conflicts", "Không có xung đột cần xem xét.", "No conflicts to review."},
+    {"report", "Báo cáo", "Report"},
+    {"show", "Xem", "Show"},
+    {"print", "In", "Print"},
+    {"today", "Ngày tính quá hạn", "Overdue as of"},
+    {"attendance", "Lượt người tham gia", "Attendance"},
+    {"resolved", "Đã giải quyết", "Resolved"},
+    {"resolved_share", "Tỷ lệ đã giải quyết", "Share resolved"},
+    {"answered_on_spot", "Trả lời ngay tại hội nghị", "Answered at the meeting"},
+    {"escalated", "Vượt thẩm quyền", "Escalated"},
+    {"support_visits", "Thăm hỏi, tặng quà", "Support visits"},
+    {"gift_value", "Giá trị quà (đồng)", "Gift value (VND)"},
+    {"by_category", "Ý kiến theo lĩnh vực", "Opinions by field"},
+    {"by_month", "Ý kiến theo tháng", "Opinions by month"},
+    {"by_unit", "Theo đơn vị", "By unit"},
+    {"by_status", "Theo trạng thái", "By status"},
+    {"export_xlsx", "Tải về .xlsx", "Download .xlsx"},
+    {"export_csv", "Tải về .csv", "Download .csv"},
+    {"device", "Thiết bị", "Device"},
+    {"name", "Tên", "Name"},
+    {"units", "Đơn vị", "Units"},
+    {"last_seen", "Lần đồng bộ cuối", "Last seen"},
+    {"state", "Tình trạng", "State"},
+    {"active", "Đang hoạt động", "Active"},
+    {"revoked", "Đã thu hồi", "Revoked"},
+    {"revoke", "Thu hồi", "Revoke"},
+    {"new_code", "Tạo mã đăng ký", "New enrollment code"},
+    {"code_hint", "Nhập mã này (hoặc quét mã QR) trên máy tính bảng; mã dùng một lần, hết hạn sau 7 ngày.",
+     "Type this code (or scan the QR code) on the tablet; it works once and expires in 7 days."},
+    {"with_confidential", "Được nhận thông tin bảo mật", "May receive confidential fields"},
+    {"forbidden", "Vai trò của bạn không được làm việc này.", "Your role may not do this."},
+    {"not_found", "Không tìm thấy.", "Not found."},
+    {"error", "Lỗi", "Error"},
+    {"language", "English", "Tiếng Việt"},
+    {"minutes", "Biên bản", "Minutes"},
+    {"chair", "Chủ trì", "Chair"},
+    {"secretary", "Thư ký", "Secretary"},
+    {"place", "Địa điểm", "Place"},
+    {"conclusion", "Kết luận", "Conclusion"},
+    {"held_at", "Thời gian", "Held at"},
+    {"reopen", "Mở lại (về Mới tiếp nhận)", "Reopen (back to Received)"},
+};
+
+const std::map<std::string, std::string> &table(bool english) {
+  static const auto make = [](bool en) {
+    std::map<std::string, std::string> m;
+    for (const auto &e : kEntries) m[e.key] = en ? e.en : e.vi;
+    return m;
+  };
+  static const std::map<std::string, std::string> vi = make(false), en = make(true);
+  return english ? en : vi;
+}
+
+}  // namespace
+
+std::string language_of(const std::string &requested) { return requested == "en" ? "en" : "vi"; }
+
+std::string label(const std::string &lang, const std::string &key) {
+  const auto &t = table(lang == "en");
+  auto it = t.find(key);
+  return it == t.end() ? key : it->second;
+}
+
+const std::map<std::string, std::string> &page_text(const std::string &lang) { return table(lang == "en"); }
+
+}  // namespace ykien::office

@@ -1,0 +1,309 @@
+#include "office.h"
+
+#include "access.h"
+#include "assets.h"
+#include "forms.h"
+#include "labels.h"
+#include "log.h"
+#include "office_impl.h"
+
+namespace ykien::office {
+
+using server::ServedReply;
+using server::ServedRequest;
+
+namespace {
+
+constexpr const char *kSessionCookie = "ykien_session";
+constexpr const char *kLangCookie = "ykien_lang";
+// Form bodies are small: a few fields of text.
+constexpr size_t kMaxFormBytes = 64 * 1024;
+
+void secure_headers(ServedReply &r) {
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                         "frame-ancestors 'none'; base-uri 'none'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+}
+
+int http_status(const Status &st) {
+  switch (st.code()) {
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::forbidden: return 403;
+    case ErrorCode::unauthorized: return 401;
+    case ErrorCode::invalid_state: return 409;
+    case ErrorCode::invalid_argument: return 400;
+    default: return 500;
+  }
+}
+
+// A browser's POST from another site (a forged form) names that site in Origin.
+bool same_origin(const ServedRequest &req) {
+  const std::string origin = req.header("origin");
+  if (origin.empty() || origin == "null") return origin.empty();
+  const std::string host = req.header("host");
+  return origin == "http://" + host || origin == "https://" + host;
+}
+
+}  // namespace
+
+void log_action(const Visit &v, const std::string &action, const std::string &target, const Status &outcome) {
+  server::log_line(outcome.ok() ? "info" : "warn", "office",
+                   {{"user", v.user ? v.user->name : ""},
+                    {"action", action},
+                    {"target", target},
+                    {"outcome", outcome.ok() ? "ok" : error_code_name(outcome.code())},
+                    {"message", outcome.ok() ? "" : outcome.message()},
+                    {"remote", v.req.remote}});
+}
+
+Office::Office(server::Storage &s, OfficeOptions o)
+    : storage(s),
+      options(o),
+      clock(o.clock != nullptr ? *o.clock : SystemClock::instance()),
+      users(s.replica()),
+      sessions(s.replica()),
+      data(s.replica()),
+      login_limiter(o.login_burst, o.login_interval_ms) {}
+
+Visit Office::visit(const ServedRequest &req) {
+  Visit v(req);
+  const auto cookies = parse_cookies(req.header("cookie"));
+  auto lang = cookies.find(kLangCookie);
+  v.lang = language_of(lang == cookies.end() ? "" : lang->second);
+  if (req.method == "POST") v.form = parse_form(req.body);
+  auto token = cookies.find(kSessionCookie);
+  if (token == cookies.end()) return v;
+  auto session = sessions.find(token->second, clock.now_ms());
+  if (!session) return v;
+  auto user = users.find(session->user);
+  if (!user || user->disabled) return v;
+  v.session = *session;
+  v.user = *user;
+  return v;
+}
+
+std::optional<ServedReply> Office::require_user(Visit &v, bool post) {
+  if (!v.user) {
+    if (post) return failure(v, {ErrorCode::unauthorized, label(v.lang, "login")});
+    return redirect("/login");
+  }
+  if (post) {
+    auto csrf = v.form.find("csrf");
+    if (!same_origin(v.req) || csrf == v.form.end() || !csrf_matches(*v.session, csrf->second)) {
+      Status st(ErrorCode::forbidden, "the form is stale or did not come from this site; reload the page");
+      log_action(v, "csrf", v.req.path, st);
+      return failure(v, st);
+    }
+  }
+  return std::nullopt;
+}
+
+ServedReply Office::page(const Visit &v, const std::string &title_key, const std::string &tmpl, mstch::map values,
+                         int status) {
+  mstch::map t;
+  for (const auto &[k, text] : page_text(v.lang)) t.emplace(k, text);
+  values.emplace("t", t);
+  if (v.session) values.emplace("csrf", v.session->csrf);
+  mstch::map layout{{"t", t},
+                    {"lang", v.lang},
+                    {"other_lang", std::string(v.lang == "en" ? "vi" : "en")},
+                    {"here", url_encode(v.req.path)},
+                    {"title", label(v.lang, title_key)}};
+  if (v.user) {
+    layout.emplace("user", mstch::map{{"display_name", v.user->display_name},
+                                      {"role", label(v.lang, "role." + role_name(v.user->role))}});
+    layout.emplace("csrf", v.session->csrf);
+    layout.emplace("may_administer", may_administer(*v.user));
+    layout.emplace("may_report", may_read_reports(*v.user));
+  }
+  auto q = [&](const char *k) {
+    auto it = v.req.query.find(k);
+    return it == v.req.query.end() ? std::string() : it->second;
+  };
+  if (q("done") == "1") layout.emplace("notice", label(v.lang, "done"));
+  if (!q("error").empty()) layout.emplace("error", q("error").substr(0, 300));
+  layout.emplace("body", mstch::render(std::string(asset(tmpl + ".mustache")), values));
+  ServedReply r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = mstch::render(std::string(asset("layout.mustache")), layout);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  secure_headers(r);
+  return r;
+}
+
+ServedReply Office::redirect(const std::string &location) {
+  ServedReply r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.emplace_back("Location", location);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+ServedReply Office::after(const Visit &v, const std::string &location, const Status &st, const std::string &action,
+                          const std::string &target) {
+  log_action(v, action, target, st);
+  if (st.ok()) return redirect(location + "?done=1");
+  if (st.code() == ErrorCode::not_found || st.code() == ErrorCode::storage || st.code() == ErrorCode::internal)
+    return failure(v, st);
+  return redirect(location + "?error=" + url_encode(label(v.lang, st.code() == ErrorCode::forbidden ? "forbidden" : "error") +
+                                                    " — " + st.message()));
+}
+
+ServedReply Office::failure(const Visit &v, const Status &st) {
+  mstch::map values{{"message", st.code() == ErrorCode::not_found ? label(v.lang, "not_found") : st.message()}};
+  const int status = http_status(st);
+  if (status >= 500) server::log_line("error", "office", {{"path", v.req.path}, {"message", st.message()}});
+  return page(v, "error", "error", values, status);
+}
+
+std::string Office::today() const { return local_time_text(clock.now_ms(), false); }
+
+mstch::array Office::options_of(const std::vector<std::string> &values, const std::string &prefix,
+                                const std::string &lang, const std::string &selected) {
+  mstch::array out;
+  for (const auto &value : values)
+    out.push_back(mstch::map{{"value", value}, {"label", label(lang, prefix + value)}, {"selected", value == selected}});
+  return out;
+}
+
+mstch::array Office::unit_options(const OfficeUser &user, const std::string &selected) {
+  mstch::array out;
+  auto units = data.units_within(user.units);
+  if (!units) return out;
+  for (const auto &u : *units) {
+    const auto depth = std::count(u.scope.begin(), u.scope.end(), '/');
+    std::string indent;
+    for (long i = 0; i < depth; ++i) indent += "· ";
+    out.push_back(mstch::map{{"value", u.scope}, {"label", indent + u.name}, {"selected", u.scope == selected}});
+  }
+  return out;
+}
+
+ServedReply Office::login_page(const ServedRequest &req) {
+  Visit v = visit(req);
+  if (v.user) return redirect("/opinions");
+  return page(v, "login", "login", {});
+}
+
+ServedReply Office::login(const ServedRequest &req) {
+  Visit v = visit(req);
+  if (!same_origin(req)) return failure(v, {ErrorCode::forbidden, "the form did not come from this site"});
+  const std::string name = v.form["name"];
+  auto user = users.verify(name, v.form["password"]);
+  if (!user) {
+    server::log_line("warn", "office", {{"user", name.substr(0, 64)}, {"action", "login"}, {"outcome", "refused"},
+                                        {"remote", req.remote}});
+    return redirect("/login?error=" + url_encode(label(v.lang, "login_failed")));
+  }
+  auto session = sessions.open(user->name, clock.now_ms());
+  if (!session) return failure(v, session.status());
+  v.user = *user;
+  log_action(v, "login", user->name, Status::Ok());
+  ServedReply r = redirect("/opinions");
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + session->token +
+                                           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                           std::to_string(kSessionLifetimeMs / 1000) +
+                                           (options.https ? "; Secure" : ""));
+  return r;
+}
+
+ServedReply Office::logout(const ServedRequest &req) {
+  Visit v = visit(req);
+  if (auto refused = require_user(v, true)) return *refused;
+  const auto cookies = parse_cookies(req.header("cookie"));
+  Status st = sessions.close(cookies.at(kSessionCookie));
+  log_action(v, "logout", v.user->name, st);
+  ServedReply r = redirect("/login");
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  return r;
+}
+
+ServedReply Office::switch_language(const ServedRequest &req) {
+  auto to = req.query.find("to");
+  auto next = req.query.find("next");
+  std::string location = next == req.query.end() ? "/" : next->second;
+  // Only a path of this site: never an open redirect.
+  if (location.empty() || location[0] != '/' || (location.size() > 1 && (location[1] == '/' || location[1] == '\\')))
+    location = "/";
+  ServedReply r = redirect(location);
+  r.headers.emplace_back("Set-Cookie", std::string(kLangCookie) + "=" +
+                                           language_of(to == req.query.end() ? "" : to->second) +
+                                           "; Path=/; SameSite=Lax; Max-Age=31536000");
+  return r;
+}
+
+ServedReply Office::static_file(const ServedRequest &req) {
+  const std::string name = req.path.substr(std::string("/static/").size());
+  ServedReply r;
+  const std::string_view bytes = name.find('/') == std::string::npos ? asset(name) : std::string_view();
+  if (bytes.empty() || name.find(".mustache") != std::string::npos) {
+    r.status = 404;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "not found";
+    return r;
+  }
+  r.body = std::string(bytes);
+  r.content_type = name.ends_with(".css") ? "text/css; charset=utf-8" : "application/javascript; charset=utf-8";
+  r.headers.emplace_back("Cache-Control", "max-age=3600");
+  secure_headers(r);
+  return r;
+}
+
+std::vector<server::Route> Office::routes() {
+  std::vector<server::Route> out;
+  auto add = [&](const char *method, const char *path, bool prefix,
+                 ServedReply (Office::*fn)(const ServedRequest &), server::RateLimiter *limiter = nullptr) {
+    server::Route r;
+    r.method = method;
+    r.path = path;
+    r.max_body_bytes = std::string(method) == "POST" ? kMaxFormBytes : 0;
+    r.rate_limiter = limiter;
+    r.handler = [this, fn](const ServedRequest &q) { return (this->*fn)(q); };
+    r.prefix = prefix;
+    r.raw_body = true;
+    out.push_back(std::move(r));
+  };
+  auto home = [](const ServedRequest &) {
+    ServedReply r;
+    r.status = 303;
+    r.content_type = "text/plain; charset=utf-8";
+    r.headers.emplace_back("Location", "/opinions");
+    return r;
+  };
+  server::Route root;
+  root.method = "GET";
+  root.path = "/";
+  root.handler = home;
+  out.push_back(root);
+  add("GET", "/login", false, &Office::login_page);
+  add("POST", "/login", false, &Office::login, &login_limiter);
+  add("POST", "/logout", false, &Office::logout);
+  add("GET", "/lang", false, &Office::switch_language);
+  add("GET", "/static/", true, &Office::static_file);
+  add("GET", "/opinions", false, &Office::opinion_list);
+  add("GET", "/opinions/", true, &Office::opinion_page);
+  add("POST", "/opinions/", true, &Office::opinion_action);
+  add("GET", "/meetings", false, &Office::meeting_list);
+  add("GET", "/meetings/", true, &Office::meeting_page);
+  add("GET", "/conflicts", false, &Office::conflict_list);
+  add("POST", "/conflicts/", true, &Office::conflict_resolve);
+  add("GET", "/reports", false, &Office::report_page);
+  add("GET", "/reports.csv", false, &Office::report_export);
+  add("GET", "/reports.xlsx", false, &Office::report_export);
+  add("GET", "/devices", false, &Office::device_list);
+  add("POST", "/devices/", true, &Office::device_action);
+  return out;
+}
+
+OfficeRoutes office_routes(server::Storage &storage, OfficeOptions options) {
+  auto office = std::make_shared<Office>(storage, options);
+  auto routes = office->routes();
+  return {office, std::move(routes)};
+}
+
+}  // namespace ykien::office

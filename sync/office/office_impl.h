@@ -1,0 +1,86 @@
+// The office's request handling, shared by its page files (office.cpp: sessions,
+// layout, login; opinion_pages.cpp; admin_pages.cpp: conflicts, reports, devices).
+#pragma once
+
+#include <mstch/mstch.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "data.h"
+#include "office.h"
+#include "rate_limiter.h"
+#include "sessions.h"
+#include "users.h"
+
+namespace ykien::office {
+
+// One request as the office sees it.
+struct Visit {
+  explicit Visit(const server::ServedRequest &r) : req(r) {}
+  const server::ServedRequest &req;
+  std::string lang = "vi";
+  std::optional<Session> session{};
+  std::optional<OfficeUser> user{};
+  std::map<std::string, std::string> form{};  // a POST's fields
+};
+
+class Office {
+ public:
+  Office(server::Storage &storage, OfficeOptions options);
+
+  server::Storage &storage;
+  OfficeOptions options;
+  const Clock &clock;
+  UserBook users;
+  SessionBook sessions;
+  OfficeData data;
+  server::RateLimiter login_limiter;
+
+  std::vector<server::Route> routes();
+
+  // ---- Common (office.cpp) ----
+  Visit visit(const server::ServedRequest &req);
+  // The signed-in user's visit, or a redirect to the login page (GET) / 403 (POST
+  // without a valid CSRF token, or from another origin).
+  std::optional<server::ServedReply> require_user(Visit &v, bool post);
+  server::ServedReply page(const Visit &v, const std::string &title_key, const std::string &tmpl, mstch::map values,
+                           int status = 200);
+  server::ServedReply redirect(const std::string &location);
+  // After an action: back to `location` with a notice, or with the refusal shown.
+  server::ServedReply after(const Visit &v, const std::string &location, const Status &st, const std::string &action,
+                            const std::string &target);
+  server::ServedReply failure(const Visit &v, const Status &st);
+  std::string today() const;
+  // (value, label, selected) options for a select.
+  mstch::array options_of(const std::vector<std::string> &values, const std::string &prefix, const std::string &lang,
+                          const std::string &selected);
+  mstch::array unit_options(const OfficeUser &user, const std::string &selected);
+
+  server::ServedReply login_page(const server::ServedRequest &req);
+  server::ServedReply login(const server::ServedRequest &req);
+  server::ServedReply logout(const server::ServedRequest &req);
+  server::ServedReply switch_language(const server::ServedRequest &req);
+  server::ServedReply static_file(const server::ServedRequest &req);
+
+  // ---- Opinions and meetings (opinion_pages.cpp) ----
+  server::ServedReply opinion_list(const server::ServedRequest &req);
+  server::ServedReply opinion_page(const server::ServedRequest &req);
+  server::ServedReply opinion_action(const server::ServedRequest &req);
+  server::ServedReply meeting_list(const server::ServedRequest &req);
+  server::ServedReply meeting_page(const server::ServedRequest &req);
+
+  // ---- Conflicts, reports, devices (admin_pages.cpp) ----
+  server::ServedReply conflict_list(const server::ServedRequest &req);
+  server::ServedReply conflict_resolve(const server::ServedRequest &req);
+  server::ServedReply report_page(const server::ServedRequest &req);
+  server::ServedReply report_export(const server::ServedRequest &req);
+  server::ServedReply device_list(const server::ServedRequest &req);
+  server::ServedReply device_action(const server::ServedRequest &req);
+};
+
+// Writes one line of the office's action log (docs/office.md, "Action log").
+void log_action(const Visit &v, const std::string &action, const std::string &target, const Status &outcome);
+
+}  // namespace ykien::office

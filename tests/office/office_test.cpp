@@ -1,0 +1,330 @@
+// The office over HTTP: users, sessions, CSRF, roles, every follow-up action, the
+// confidential complainant, conflicts, reports and devices (docs/office.md). Runs
+// on SQLite (office/...) and on PostgreSQL (office-pg/...).
+#include <catch2/catch.hpp>
+
+#include "actions.h"
+#include "office_fixture.h"
+#include "report.h"
+#include "ykien/query.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+struct Seeded {
+  std::string land, environment, denunciation, meeting;
+};
+
+// One meeting in hamlet ap-1 with three opinions, and one opinion in ap-2.
+Seeded seed(OfficeSite &site) {
+  Database &t = site.tablet();
+  auto unit = t.find_unit_by_scope(kHamlet1);
+  REQUIRE(unit.ok());
+  Meeting m;
+  m.unit_id = unit->id;
+  m.kind = "residential_saturday";
+  m.held_at = "2024-07-06 08:00";
+  m.place = "Nhà văn hóa ấp 1";
+  m.attendance = 60;
+  auto meeting = t.create_meeting(m);
+  REQUIRE(meeting.ok());
+  auto opinion = [&](const std::string &category, const std::string &kind, const std::string &content,
+                     const std::string &citizen) {
+    Opinion o;
+    o.meeting_id = meeting->id;
+    o.kind = kind;
+    o.category = category;
+    o.content = content;
+    o.citizen_name = citizen;
+    auto made = t.record_opinion(o);
+    INFO(made.status().to_string());
+    REQUIRE(made.ok());
+    return made->id;
+  };
+  Seeded s;
+  s.meeting = meeting->id;
+  s.land = opinion("land", "opinion", "Đề nghị sớm cấp giấy chứng nhận quyền sử dụng đất cho 12 hộ", "Trần Văn Hùng");
+  s.environment = opinion("environment", "opinion", "Rác thải tồn đọng <script>alert(1)</script> cuối hẻm", "");
+  s.denunciation = opinion("security_order", "denunciation", "Tố cáo cơ sở kinh doanh trái phép", "Lê Thị Kín");
+  site.sync();
+  return s;
+}
+
+bool has(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("office: login sets an HTTP-only SameSite session; wrong passwords and logout", "[office]") {
+  OfficeSite site;
+  site.add_user("lan", office::Role::secretary, kCommune);
+  Browser b(site.port());
+  Page anonymous = b.get("/opinions");
+  CHECK(anonymous.status == 303);
+  CHECK(anonymous.header("Location") == "/login");
+  Page login_page = b.get("/login");
+  CHECK(login_page.status == 200);
+  CHECK(has(login_page.body, "<label for=\"password\">"));
+  CHECK(has(login_page.header("Content-Security-Policy"), "default-src 'none'"));
+
+  Page wrong = b.post("/login", {{"name", "lan"}, {"password", "not-her-password"}}, false);
+  CHECK(wrong.status == 303);
+  CHECK(has(wrong.header("Location"), "/login?error="));
+  CHECK(wrong.header("Set-Cookie").empty());
+
+  Page ok = b.post("/login", {{"name", "lan"}, {"password", "password-lan"}}, false);
+  CHECK(ok.status == 303);
+  const std::string cookie = ok.header("Set-Cookie");
+  CHECK(has(cookie, "HttpOnly"));
+  CHECK(has(cookie, "SameSite=Strict"));
+  Page list = b.get("/opinions");
+  CHECK(list.status == 200);
+  CHECK(has(list.body, "lan"));
+  CHECK(b.csrf().size() == 64);
+
+  Page out = b.post("/logout", {});
+  CHECK(out.status == 303);
+  CHECK(b.get("/opinions").status == 303);  // the old cookie no longer works
+}
+
+TEST_CASE("office: login attempts are rate-limited per address", "[office]") {
+  office::OfficeOptions options;
+  options.login_burst = 3;
+  options.login_interval_ms = 60000;
+  OfficeSite site(options);
+  site.add_user("lan", office::Role::secretary, kCommune);
+  Browser b(site.port());
+  for (int i = 0; i < 3; ++i) CHECK(b.post("/login", {{"name", "lan"}, {"password", "guess-" + std::to_string(i)}}, false).status == 303);
+  Page limited = b.post("/login", {{"name", "lan"}, {"password", "password-lan"}}, false);
+  CHECK(limited.status == 429);
+  CHECK(!limited.header("Retry-After").empty());
+}
+
+TEST_CASE("office: a form without the session's CSRF token changes nothing", "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  site.add_user("lan", office::Role::secretary, kCommune);
+  Browser b(site.port());
+  REQUIRE(b.login("lan", "password-lan"));
+  Page forged = b.post("/opinions/" + s.land + "/status", {{"to", "resolved"}, {"csrf", std::string(64, 'a')}}, false);
+  CHECK(forged.status == 403);
+  Page none = b.post("/opinions/" + s.land + "/status", {{"to", "resolved"}}, false);
+  CHECK(none.status == 403);
+  site.sync();
+  CHECK(site.tablet().get_opinion(s.land)->status == "received");
+}
+
+TEST_CASE("office: a secretary finds and follows up an opinion; the clerk sees only the assigned one; the tablet gets it",
+          "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  site.add_user("lan", office::Role::secretary, kCommune);
+  site.add_user("dia-chinh", office::Role::clerk, kCommune, "Địa chính");
+  site.add_user("xay-dung", office::Role::clerk, kCommune, "Xây dựng");
+  Browser secretary(site.port());
+  REQUIRE(secretary.login("lan", "password-lan"));
+
+  // Diacritics-insensitive search, by the category's label too.
+  Page found = secretary.get("/opinions?q=dat+dai");
+  CHECK(has(found.body, "/opinions/" + s.land));
+  CHECK_FALSE(has(found.body, "/opinions/" + s.environment));
+  Page by_text = secretary.get("/opinions?q=RAC+THAI");
+  CHECK(has(by_text.body, "/opinions/" + s.environment));
+  // Every value escaped by the template engine.
+  CHECK_FALSE(has(by_text.body, "<script>alert(1)</script>"));
+  CHECK(has(by_text.body, "&lt;script&gt;"));
+
+  secretary.get("/opinions/" + s.land);
+  CHECK(secretary.post("/opinions/" + s.land + "/assign", {{"department", "Địa chính"}, {"due_date", "2024-08-01"}})
+            .status == 303);
+  // A due date before the meeting is refused, and shown.
+  Page early = secretary.post("/opinions/" + s.land + "/assign", {{"department", "Địa chính"}, {"due_date", "2024-01-01"}});
+  CHECK(has(early.header("Location"), "error="));
+
+  Browser clerk(site.port());
+  REQUIRE(clerk.login("dia-chinh", "password-dia-chinh"));
+  Page mine = clerk.get("/opinions");
+  CHECK(has(mine.body, "/opinions/" + s.land));
+  CHECK_FALSE(has(mine.body, "/opinions/" + s.environment));
+  CHECK(clerk.get("/opinions/" + s.environment).status == 404);
+  Browser other(site.port());
+  REQUIRE(other.login("xay-dung", "password-xay-dung"));
+  CHECK_FALSE(has(other.get("/opinions").body, "/opinions/" + s.land));
+  CHECK(other.get("/opinions/" + s.land).status == 404);
+  // A clerk may not assign, nor see the conflicts or the devices.
+  other.get("/opinions");
+  CHECK(clerk.get("/conflicts").status == 403);
+  CHECK(clerk.get("/devices").status == 403);
+
+  clerk.get("/opinions/" + s.land);
+  CHECK(clerk.post("/opinions/" + s.land + "/answer", {{"content", "Đã đo đạc, cấp giấy trong tháng 8"}, {"written", "1"}})
+            .status == 303);
+  CHECK(clerk.post("/opinions/" + s.land + "/status", {{"to", "resolved"}, {"note", "xong"}}).status == 303);
+  // Closing is the leader's.
+  Page close = clerk.post("/opinions/" + s.land + "/status", {{"to", "closed"}});
+  CHECK(has(close.header("Location"), "error="));
+
+  Page detail = secretary.get("/opinions/" + s.land);
+  CHECK(has(detail.body, "Đã đo đạc, cấp giấy trong tháng 8"));
+  CHECK(has(detail.body, "Đã giải quyết"));
+
+  // The tablet gets the office's work at its next sync.
+  site.sync();
+  auto o = site.tablet().get_opinion(s.land);
+  REQUIRE(o.ok());
+  CHECK(o->status == "resolved");
+  CHECK(o->assigned_department == "Địa chính");
+  CHECK(o->due_date == "2024-08-01");
+  auto responses = site.tablet().list_responses(s.land);
+  REQUIRE(responses.ok());
+  REQUIRE(responses->size() == 1);
+  CHECK(responses->front().kind == "written_reply");
+  auto history = site.tablet().status_history(s.land);
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 3);  // assigned, answered, resolved
+  CHECK(history->back().to_status == "resolved");
+  CHECK(history->back().changed_by == "dia-chinh");
+}
+
+TEST_CASE("office: appointments and satisfaction are recorded as the tablet records them", "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  site.add_user("chu-tich", office::Role::leader, kCommune);
+  Browser b(site.port());
+  REQUIRE(b.login("chu-tich", "password-chu-tich"));
+  b.get("/opinions/" + s.environment);
+  CHECK(b.post("/opinions/" + s.environment + "/appoint", {{"at", "2024-07-13 08:00"}, {"place", "Trụ sở UBND"}}).status ==
+        303);
+  CHECK(b.post("/opinions/" + s.environment + "/satisfaction", {{"value", "satisfied"}}).status == 303);
+  site.sync();
+  auto o = site.tablet().get_opinion(s.environment);
+  REQUIRE(o.ok());
+  CHECK(o->status == "scheduled");
+  CHECK(o->satisfaction == "satisfied");
+}
+
+TEST_CASE("office: a denunciation's complainant shows only to users with confidential access", "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  site.add_user("chu-tich", office::Role::leader, kCommune, "", true);
+  site.add_user("xem", office::Role::viewer, kCommune);
+  Browser leader(site.port()), viewer(site.port());
+  REQUIRE(leader.login("chu-tich", "password-chu-tich"));
+  REQUIRE(viewer.login("xem", "password-xem"));
+  CHECK(has(leader.get("/opinions/" + s.denunciation).body, "Lê Thị Kín"));
+  Page hidden = viewer.get("/opinions/" + s.denunciation);
+  CHECK(hidden.status == 200);
+  CHECK_FALSE(has(hidden.body, "Lê Thị Kín"));
+  CHECK_FALSE(has(viewer.get("/opinions?q=le+thi+kin").body, "/opinions/" + s.denunciation));
+  // A viewer reads, but changes nothing.
+  Page refused = viewer.post("/opinions/" + s.land + "/status", {{"to", "resolved"}});
+  CHECK(has(refused.header("Location"), "error="));
+  // A clerk or a viewer cannot be given confidential access.
+  office::UserBook book(site.storage().replica());
+  office::OfficeUser u{"x", "", office::Role::viewer, {kCommune}, "", true, false};
+  CHECK(book.add(u, "long-enough-password").code() == ErrorCode::invalid_argument);
+}
+
+TEST_CASE("office: users outside a unit see nothing of it", "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  site.add_user("khac", office::Role::leader, kOtherCommune, "", true);
+  Browser b(site.port());
+  REQUIRE(b.login("khac", "password-khac"));
+  CHECK_FALSE(has(b.get("/opinions").body, "/opinions/"));
+  CHECK(b.get("/opinions/" + s.land).status == 404);
+  CHECK(b.get("/reports?unit=" + std::string(kCommune)).status == 403);
+}
+
+TEST_CASE("office: a disabled user's session ends at once", "[office]") {
+  OfficeSite site;
+  site.add_user("lan", office::Role::secretary, kCommune);
+  Browser b(site.port());
+  REQUIRE(b.login("lan", "password-lan"));
+  office::UserBook book(site.storage().replica());
+  REQUIRE(book.disable("lan").ok());
+  CHECK(b.get("/opinions").status == 303);
+  CHECK_FALSE(b.login("lan", "password-lan"));
+  REQUIRE(book.set_password("lan", "a-new-password").ok());
+  CHECK(b.login("lan", "a-new-password"));
+}
+
+TEST_CASE("office: the report's figures are the engine's and export to CSV and .xlsx", "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  REQUIRE(site.tablet().add_response({"", s.land, "", "answered_at_meeting", "Trả lời ngay", "Chủ tịch", "", "", ""}).ok());
+  site.sync();
+  site.add_user("chu-tich", office::Role::leader, kCommune);
+  office::UserBook book(site.storage().replica());
+  auto user = book.find("chu-tich");
+  REQUIRE(user.ok());
+  office::OfficeData data(site.storage().replica());
+  auto f = office::make_report(data, *user, {kCommune, "2024-01-01", "2024-12-31", "2024-09-01"});
+  REQUIRE(f.ok());
+  auto engine = site.tablet().report({kCommune, "2024-01-01", "2024-12-31", "2024-09-01"});
+  REQUIRE(engine.ok());
+  CHECK(f->meetings == engine->meetings);
+  CHECK(f->attendance == engine->attendance);
+  CHECK(f->opinions == engine->opinions);
+  CHECK(f->resolved == engine->resolved);
+  CHECK(f->resolved_share == Approx(engine->resolved_share));
+  CHECK(f->overdue == engine->overdue);
+  CHECK(f->by_category == engine->opinions_by_category);
+  CHECK(f->by_status == engine->opinions_by_status);
+  CHECK(f->satisfaction == engine->satisfaction);
+  REQUIRE(f->parts.size() == engine->parts.size());
+  CHECK(f->answered_on_spot == 1);
+
+  Browser b(site.port());
+  REQUIRE(b.login("chu-tich", "password-chu-tich"));
+  Page report = b.get("/reports?unit=" + std::string(kCommune) + "&from=2024-01-01&to=2024-12-31");
+  CHECK(report.status == 200);
+  CHECK(has(report.body, "<svg"));
+  Page csv = b.get("/reports.csv?unit=" + std::string(kCommune) + "&from=2024-01-01&to=2024-12-31");
+  CHECK(csv.status == 200);
+  CHECK(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);
+  Page xlsx = b.get("/reports.xlsx?unit=" + std::string(kCommune));
+  CHECK(xlsx.status == 200);
+  CHECK(xlsx.body.rfind("PK", 0) == 0);  // a zip, as .xlsx files are
+}
+
+TEST_CASE("office: a conflict is shown side by side and resolved as the admin command does", "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  site.add_user("lan", office::Role::secretary, kCommune);
+  // Two writers of one cell, neither seeing the other: the tablet and the office.
+  REQUIRE(site.tablet().change_status(s.environment, {"answered", "tại chỗ", "tablet", "", false}).ok());
+  office::UserBook book(site.storage().replica());
+  auto lan = book.find("lan");
+  REQUIRE(lan.ok());
+  REQUIRE(office::FollowUp(site.storage().replica(), *lan).set_status(s.environment, "resolved", "", false).ok());
+  site.sync();
+  auto conflicts = site.storage().replica().list_conflicts();
+  REQUIRE(conflicts.ok());
+  REQUIRE(!conflicts->empty());
+  const std::string id = conflicts->front().id;
+  Browser b(site.port());
+  REQUIRE(b.login("lan", "password-lan"));
+  Page list = b.get("/conflicts");
+  CHECK(has(list.body, "/conflicts/" + id + "/resolve"));
+  CHECK(b.post("/conflicts/" + id + "/resolve", {{"keep", "loser"}}).status == 303);
+  auto resolved = site.storage().replica().get_conflict(id);
+  REQUIRE(resolved.ok());
+  CHECK(resolved->status == "resolved");
+  CHECK(resolved->resolved_by == "lan");
+}
+
+TEST_CASE("office: enrollment codes are made with their QR for the user's units only", "[office]") {
+  OfficeSite site;
+  site.add_user("lan", office::Role::secretary, kCommune);
+  Browser b(site.port());
+  REQUIRE(b.login("lan", "password-lan"));
+  Page made = b.post("/devices/code", {{"unit", kHamlet1}});
+  REQUIRE(made.status == 303);
+  Page shown = b.get(made.header("Location"));
+  CHECK(has(shown.body, "class=\"qr\""));
+  // Units outside the user's are refused.
+  Page outside = b.post("/devices/code", {{"unit", kOtherCommune}});
+  CHECK(has(outside.header("Location"), "error="));
+}
