@@ -241,21 +241,6 @@ class SqliteStorage final : public Storage {
 
 }  // namespace
 
-bool scope_covers(const std::vector<std::string> &scopes, const std::string &row_scope) {
-  return scope_within(row_scope, scopes);
-}
-
-Writer writer_of(const DeviceRecord &device) {
-  Writer w;
-  w.role = device.hub ? WriterRole::hub : WriterRole::device;
-  w.scopes = device.scopes;
-  w.confidential = device.confidential;
-  // A tablet sends only its own writes (a site that does not parse: none); a hub
-  // relays its tablets' (any site, for now: docs/server.md, "Provenance").
-  if (!device.hub) w.sites = {parse_site(device.site).value_or(SiteId{0})};
-  return w;
-}
-
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, const Clock *clock) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

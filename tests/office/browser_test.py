@@ -42,6 +42,12 @@ kp-2,Khu phố 2,hamlet,70/dong-xoai/tan-phu
 """
 
 
+
+def wait_url(driver, good, seconds=15):
+    """Waits for a click's navigation: the URL is read before the next page arrives."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, seconds).until(lambda d: good(d.current_url), "the page did not arrive")
+
 def run(args, stdin=None, env=None):
     p = subprocess.run(args, input=stdin, capture_output=True, text=True, env=env)
     if p.returncode != 0:
@@ -128,7 +134,7 @@ def login(driver, base, name, password):
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert driver.current_url.endswith("/opinions"), driver.current_url
+    wait_url(driver, lambda url: url.endswith("/opinions"))
 
 
 def logout(driver):
@@ -191,13 +197,13 @@ def main():
         links = driver.find_elements(By.CSS_SELECTOR, "table.list a")
         assert len(links) == 1, f"'dat dai' found {len(links)} opinions"
         links[0].click()
-        assert land in driver.current_url
+        wait_url(driver, lambda url: land in url)
         check_labels(driver, "opinion")
         driver.find_element(By.ID, "a-department").clear()
         driver.find_element(By.ID, "a-department").send_keys("Địa chính")
         driver.execute_script("document.getElementById('a-due').value = '2024-08-15'")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/assign'] button").click()
-        assert "done=1" in driver.current_url, driver.current_url
+        wait_url(driver, lambda url: "done=1" in url)
         driver.find_element(By.ID, "r-content").send_keys("Phường đã đo đạc, cấp giấy trong tháng 8")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/answer'] button").click()
         Select(driver.find_element(By.ID, "s-to")).select_by_value("resolved")
@@ -222,7 +228,7 @@ def main():
         buttons = driver.find_elements(By.CSS_SELECTOR, "button[name=keep][value=loser]")
         assert buttons, "no conflict to resolve"
         buttons[0].click()
-        assert "done=1" in driver.current_url, driver.current_url
+        wait_url(driver, lambda url: "done=1" in url)
         visit(driver, base + "/reports?unit=" + COMMUNE + "&from=2024-01-01&to=2024-12-31", "reports")
         assert driver.find_elements(By.CSS_SELECTOR, "svg.chart")
         print(f"BENCH office_report_page_weight {len(driver.page_source.encode('utf-8')) / 1024:.1f} KiB")

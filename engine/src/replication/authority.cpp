@@ -18,6 +18,20 @@ namespace {
 
 const char *const kConfidentialFlag = "confidential";
 
+// The batch's writes (the cells of one row with one stamp) as lists of indexes, in
+// the order they first appear.
+std::vector<std::vector<size_t>> writes_of(const std::vector<Change> &changes) {
+  std::map<std::tuple<std::string, std::string, Hlc, SiteId>, size_t> where;
+  std::vector<std::vector<size_t>> writes;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change &c = changes[i];
+    auto [it, fresh] = where.emplace(std::tuple{c.table, c.id, c.hlc, c.site}, writes.size());
+    if (fresh) writes.emplace_back();
+    writes[it->second].push_back(i);
+  }
+  return writes;
+}
+
 // The cells of one row written with one stamp: the unit a refusal applies to.
 struct Write {
   RowKey key;
@@ -57,12 +71,9 @@ class Checker {
   // ---- The batch as writes ----
 
   void group() {
-    std::map<std::tuple<std::string, std::string, Hlc, SiteId>, size_t> where;
-    for (size_t i = 0; i < changes_.size(); ++i) {
-      const Change &c = changes_[i];
-      auto [it, fresh] = where.emplace(std::tuple{c.table, c.id, c.hlc, c.site}, writes_.size());
-      if (fresh) writes_.push_back({{c.table, c.id}, c.scope, {c.hlc, c.site, c.base}, {}});
-      writes_[it->second].members.push_back(i);
+    for (auto &members : writes_of(changes_)) {
+      const Change &c = changes_[members.front()];
+      writes_.push_back({{c.table, c.id}, c.scope, {c.hlc, c.site, c.base}, std::move(members)});
     }
     // In the order they were made: a relay sends a row's cells as it holds them (a
     // later edit may come first), and the write that makes a row must be met first.
@@ -295,14 +306,8 @@ std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refu
   if (found.empty()) return found;
   std::map<size_t, const Refusal *> by_index;
   for (const auto &r : found) by_index.emplace(static_cast<size_t>(r.index), &r);
-  // The writes of the batch: the cells of one row with one stamp.
-  std::map<std::tuple<std::string, std::string, Hlc, SiteId>, std::vector<size_t>> writes;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const Change &c = changes[i];
-    writes[{c.table, c.id, c.hlc, c.site}].push_back(i);
-  }
   std::vector<Refusal> out;
-  for (const auto &[key, members] : writes) {
+  for (const auto &members : writes_of(changes)) {
     const Refusal *first = nullptr;
     for (size_t i : members)
       if (auto it = by_index.find(i); it != by_index.end() && !first) first = it->second;
