@@ -11,6 +11,7 @@ packages=(
   default-jdk-headless
   tcl xz-utils  # scripts/sqlite-amalgamation.sh: the bundled SQLite's test
   nginx-light  # the serve/nginx test runs docs/nginx-province.conf
+  clang libclang-rt-14-dev ccache  # scripts/fuzz.sh: libFuzzer targets (docs/fuzzing.md)
 )
 
 missing=()
