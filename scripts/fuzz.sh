@@ -6,7 +6,8 @@
 #   scripts/fuzz.sh          # 30 s per target
 #   scripts/fuzz.sh 300      # longer
 # Targets run side by side, one per core. Inputs found are kept in
-# build-fuzz/fuzz-corpus/<target> (not in the tree); crashes in build-fuzz/fuzz-crashes/.
+# build-fuzz/fuzz-corpus/<target> (not in the tree); the last run's crashes in
+# build-fuzz/fuzz-crashes/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +46,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 crashes="$build_dir/fuzz-crashes"
 found="$build_dir/fuzz-corpus"
+rm -rf "$crashes"  # the last run's only
 mkdir -p "$crashes"
 
 run_one() {
@@ -58,9 +60,8 @@ run_one() {
     cp -n "$work/corpus/$t"/* "$found/$t/" 2>/dev/null || true
     echo "fuzz: $t: ok ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | grep -o '[0-9]*$') runs)"
   else
-    echo "fuzz: $t: FAILED" >&2
     tail -n 60 "$work/$t.log" >&2
-    grep -h 'Test unit written to\|^artifact_prefix' "$work/$t.log" >&2 || true
+    echo "fuzz: $t: FAILED; the input: $(sed -n 's/.*Test unit written to //p' "$work/$t.log" | head -n 1)" >&2
     return 1
   fi
 }
@@ -77,7 +78,8 @@ for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 
 echo "fuzz: ${#targets[@]} targets, ${seconds} s each, $(($(date +%s) - start)) s in all"
 if [ "$failed" -ne 0 ]; then
-  echo "fuzz: a target failed: the input is in $crashes/<target>/ (see above);" \
-    "replay it with $build_dir/tests/fuzz/fuzz_<target> <file>" >&2
+  echo "fuzz: a target failed; the inputs that did it (replay one with" \
+    "$build_dir/tests/fuzz/fuzz_<target> <file>):" >&2
+  find "$crashes" -type f >&2
   exit 1
 fi
