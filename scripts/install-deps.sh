@@ -13,6 +13,7 @@ packages=(
   nginx-light  # the serve/nginx test runs docs/nginx-province.conf
   libsodium-dev libmstch-dev libboost-dev libqrencode-dev  # the office (docs/office.md)
   chromium chromium-driver python3-selenium python3-openpyxl  # office/browser test
+  clang libclang-rt-14-dev ccache  # scripts/fuzz.sh: libFuzzer targets (docs/fuzzing.md)
 )
 
 missing=()

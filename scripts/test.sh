@@ -2,7 +2,8 @@
 # Builds everything and runs every test.
 #   scripts/test.sh              # release-ish build in build/
 #   scripts/test.sh --werror     # warnings are errors
-#   scripts/test.sh --sanitize   # ASan + UBSan build in build-asan/
+#   scripts/test.sh --sanitize   # ASan + UBSan build in build-asan/, then the fuzz
+#                                # targets for 30 s each (scripts/fuzz.sh, docs/fuzzing.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,9 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
   -DYKIEN_WERROR="$werror" -DYKIEN_SANITIZE="$sanitize" >/dev/null
 cmake --build "$build_dir" --parallel "$(nproc)"
 ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 600
+
+# The fuzz targets (clang, build-fuzz/): 7 targets x 30 s on 2 cores, about 4 minutes
+# with their build.
+if [ "$sanitize" = ON ]; then
+  scripts/fuzz.sh 30
+fi

@@ -50,15 +50,6 @@ std::string PullCursor::to_string(std::string_view key, const std::string &devic
   return body + '.' + signature(key, device, body);
 }
 
-Result<std::string> cursor_key(Replica &replica) {
-  constexpr const char *kKey = "server.cursor_key";
-  auto key = replica.setting(kKey);
-  if (!key) return key.status();
-  if (!key->empty()) return key;
-  YKIEN_TRY(replica.set_setting(kKey, new_device_token()));
-  return replica.setting(kKey);  // another process may have made it first
-}
-
 std::map<std::string, int64_t> PullCursor::for_scopes(const std::vector<std::string> &scopes) const {
   std::map<std::string, int64_t> out;
   for (const auto &s : scopes) {

@@ -181,8 +181,7 @@ bool is_lower_hex(std::string_view s) {
 
 }  // namespace
 
-Result<int64_t> write_bundle_file(const std::string &path, BundleManifest *manifest,
-                                  const std::vector<Change> &changes) {
+Result<std::string> bundle_bytes(BundleManifest *manifest, const std::vector<Change> &changes) {
   try {
     auto payload = gzip_compress(encode_changes(changes));
     if (!payload) return payload.status();
@@ -201,20 +200,35 @@ Result<int64_t> write_bundle_file(const std::string &path, BundleManifest *manif
     file.append(*payload);
     const std::string sum = sha256_hex(file);
     file.append(kTrailerTag).append(sum).append("\n");
-    YKIEN_TRY(write_atomically(path, file));
-    return static_cast<int64_t>(file.size());
+    return file;
   } catch (const std::bad_alloc &) {
     return Status(ErrorCode::too_large, "not enough memory to write the bundle");
   }
 }
 
+Result<int64_t> write_bundle_file(const std::string &path, BundleManifest *manifest,
+                                  const std::vector<Change> &changes) {
+  auto file = bundle_bytes(manifest, changes);
+  if (!file) return file.status();
+  YKIEN_TRY(write_atomically(path, *file));
+  return static_cast<int64_t>(file->size());
+}
+
 Result<BundleManifest> read_bundle_file(const std::string &path, std::vector<Change> *changes) {
   try {
-    auto data_r = read_file(path);
-    if (!data_r) return data_r.status();
-    const std::string &data = *data_r;
-    const std::string_view all(data);
+    auto data = read_file(path);
+    if (!data) return data.status();
+    return read_bundle_bytes(*data, path, changes);
+  } catch (const std::bad_alloc &) {
+    return Status(ErrorCode::too_large, "not enough memory to read the bundle");
+  } catch (const std::exception &e) {
+    return Status(ErrorCode::corrupt, std::string("cannot read the bundle: ") + e.what());
+  }
+}
 
+Result<BundleManifest> read_bundle_bytes(std::string_view all, const std::string &path,
+                                         std::vector<Change> *changes) {
+  try {
     // 1. Magic and format version.
     if (all.size() < kMagic.size()) {
       if (kMagic.starts_with(all)) return truncated(all.size());

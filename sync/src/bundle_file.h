@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ykien/changes.h"
@@ -20,5 +21,11 @@ Result<int64_t> write_bundle_file(const std::string &path, BundleManifest *manif
 // Reads and verifies the file; fills `changes` unless it is null.
 // Errors: not_found, storage, too_large, corrupt, unsupported_version.
 Result<BundleManifest> read_bundle_file(const std::string &path, std::vector<Change> *changes);
+
+// The same two on bytes in memory (the files' contents; the fuzz target reads with
+// these). `name` stands for the file in messages.
+Result<std::string> bundle_bytes(BundleManifest *manifest, const std::vector<Change> &changes);
+Result<BundleManifest> read_bundle_bytes(std::string_view data, const std::string &name,
+                                         std::vector<Change> *changes);
 
 }  // namespace ykien::sync
