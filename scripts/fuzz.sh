@@ -19,6 +19,7 @@ esac
 scripts/install-deps.sh
 
 build_dir=build-fuzz
+export CCACHE_BASEDIR="$PWD"  # cache hits across checkouts of the tree
 start=$(date +%s)
 CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DYKIEN_FUZZ=ON -DYKIEN_BUILD_TESTS=OFF -DYKIEN_WERROR=ON \
