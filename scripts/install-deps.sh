@@ -11,6 +11,8 @@ packages=(
   default-jdk-headless
   tcl xz-utils  # scripts/sqlite-amalgamation.sh: the bundled SQLite's test
   nginx-light  # the serve/nginx test runs docs/nginx-province.conf
+  libhowardhinnant-date-dev tzdata  # time zones: the tz database (docs/time.md)
+  faketime  # clock/faketime: the field app on a really wrong clock
 )
 
 missing=()

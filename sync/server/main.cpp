@@ -225,7 +225,7 @@ int main(int argc, char **argv) {
   auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
   Storage &s = **storage;
-  const Clock &clock = SystemClock::instance();
+  const Clock &clock = s.replica().clock();  // the server's corrected clock (docs/time.md)
   if (import_cmd->parsed()) {
     auto hub = read_upstream_state(s);
     if (hub.ok() && !hub->url.empty()) {

@@ -242,13 +242,11 @@ class Simulation {
     const std::string up = dir_.file(t.name + "-up.ykb"), down = dir_.file(t.name + "-down.ykb");
     sync::BundleExportOptions to_hub;
     to_hub.self = t.name;
-    to_hub.clock = &t.clock;
     auto out = sync::export_bundle(*t.replica, hub_.name, up, to_hub);
     INFO(out.status().to_string());
     REQUIRE(out.ok());
     sync::BundleImportOptions at_hub;
     at_hub.self_names = {hub_.name};
-    at_hub.clock = &hub_.clock;
     auto in = sync::import_bundle(*hub_.replica, up, at_hub);
     INFO(in.status().to_string());
     REQUIRE(in.ok());
@@ -256,14 +254,12 @@ class Simulation {
 
     sync::BundleExportOptions to_tablet;
     to_tablet.self = hub_.name;
-    to_tablet.clock = &hub_.clock;
     to_tablet.scopes = t.scopes;
     auto back = sync::export_bundle(*hub_.replica, t.name, down, to_tablet);
     INFO(back.status().to_string());
     REQUIRE(back.ok());
     sync::BundleImportOptions at_tablet;
     at_tablet.self_names = {t.name};
-    at_tablet.clock = &t.clock;
     auto got = sync::import_bundle(*t.replica, down, at_tablet);
     INFO(got.status().to_string());
     REQUIRE(got.ok());

@@ -48,8 +48,8 @@ struct RefusedChange {
 };
 
 struct SyncOptions {
-  std::string server_url;        // "https://hub.example" or "http://127.0.0.1:8080"
-  const Clock *clock = nullptr;  // the clock the Database uses; null = the system clock
+  std::string server_url;  // "https://hub.example" or "http://127.0.0.1:8080"
+  // (No clock here: the client reads the database's corrected clock, Replica::now_ms.)
   // Called on the syncing thread after each exchange; must not call back into the client.
   std::function<void(const SyncProgress &)> on_progress;
   int max_attempts = tuning::kMaxAttempts;
@@ -106,7 +106,6 @@ class YKIEN_CXX_API SyncClient {
   Replica &db_;
   Transport &transport_;
   SyncOptions options_;
-  const Clock &clock_;
   std::atomic<bool> cancelled_{false};
   ErrorReply last_error_;  // details of the last refused exchange
 };
