@@ -47,8 +47,11 @@ struct Node {
 
 class Simulation {
  public:
-  Simulation(uint64_t seed, TestStorage &server, TestStorage &hub, const TempDir &dir)
-      : rng_(seed), dir_(dir) {
+  // `server_clock` and `hub_clock` are the storages' clocks (their replicas read
+  // time from them only).
+  Simulation(uint64_t seed, TestStorage &server, TestStorage &hub, const TempDir &dir, ManualClock &server_clock,
+             ManualClock &hub_clock)
+      : rng_(seed), dir_(dir), server_clock_(server_clock), hub_clock_(hub_clock) {
     server_.name = "server";
     server_.replica = &server.storage().replica();
     hub_.name = "hub";
@@ -81,8 +84,8 @@ class Simulation {
 
   void step() {
     for (auto &t : tablets_) t->clock.advance_ms(1 + pick(5000));
-    hub_.clock.advance_ms(1 + pick(5000));
-    server_.clock.advance_ms(1 + pick(5000));
+    hub_clock_.advance_ms(1 + pick(5000));
+    server_clock_.advance_ms(1 + pick(5000));
     Node &t = *tablets_[static_cast<size_t>(pick(4))];
     const int what = pick(100);
     if (what < 40) work(t);
@@ -268,6 +271,7 @@ class Simulation {
 
   std::mt19937_64 rng_;
   const TempDir &dir_;
+  ManualClock &server_clock_, &hub_clock_;
   Node server_, hub_;
   std::vector<std::unique_ptr<Node>> tablets_;
   std::map<std::string, int> counts_;
@@ -288,7 +292,7 @@ std::string run(uint64_t seed, int steps) {
   TempDir dir;
   TestStorage server(&server_clock);
   TestStorage hub(&hub_clock, /*seed_units=*/false);
-  Simulation sim(seed, server, hub, dir);
+  Simulation sim(seed, server, hub, dir, server_clock, hub_clock);
   // The hub and the tablets get their units from the server like everyone else.
   for (int i = 0; i < steps; ++i) sim.step();
   sim.settle();
