@@ -14,6 +14,8 @@ packages=(
   libsodium-dev libmstch-dev libboost-dev libqrencode-dev  # the office (docs/office.md)
   chromium chromium-driver python3-selenium python3-openpyxl  # office/browser test
   clang libclang-rt-14-dev ccache  # scripts/fuzz.sh: libFuzzer targets (docs/fuzzing.md)
+  libhowardhinnant-date-dev tzdata  # time zones: the tz database (docs/time.md)
+  faketime  # clock/faketime: the field app on a really wrong clock
 )
 
 missing=()

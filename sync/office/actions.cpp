@@ -46,7 +46,7 @@ Result<std::string> start_day(Replica &replica, const Opinion &o) {
   return o.raised_at.substr(0, 10);
 }
 
-sys::StoredRow history_row(const Replica &replica, const Opinion &o, const std::string &from, const std::string &to,
+sys::StoredRow history_row(const Replica &replica, const TimeZone &zone, const Opinion &o, const std::string &from, const std::string &to,
                            const std::string &note, const std::string &by) {
   ReplicaClock clock(replica);
   return {"status_history",
@@ -58,11 +58,11 @@ sys::StoredRow history_row(const Replica &replica, const Opinion &o, const std::
            {"to_status", to, {}},
            {"note", note, {}},
            {"changed_by", by, {}},
-           {"changed_at", local_time_text(replica.now_ms(), true), {}}}};
+           {"changed_at", zone.format(replica.now_ms(), true), {}}}};
 }
 
 // A response row (answers and appointments alike), made now by this replica.
-sys::StoredRow response_row(const Replica &replica, const Opinion &o, const Response &r) {
+sys::StoredRow response_row(const Replica &replica, const TimeZone &zone, const Opinion &o, const Response &r) {
   ReplicaClock clock(replica);
   return {"responses",
           new_uuid_v7(clock),
@@ -74,7 +74,7 @@ sys::StoredRow response_row(const Replica &replica, const Opinion &o, const Resp
            {"responder", r.responder, {}},
            {"appointment_at", r.appointment_at, {}},
            {"appointment_place", r.appointment_place, {}},
-           {"created_at", local_time_text(replica.now_ms(), true), {}}}};
+           {"created_at", zone.format(replica.now_ms(), true), {}}}};
 }
 
 sys::StoredRow opinion_cells(const Opinion &o, std::vector<sys::StoredCell> cells) {
@@ -82,11 +82,12 @@ sys::StoredRow opinion_cells(const Opinion &o, std::vector<sys::StoredCell> cell
 }
 
 // The response's row, and the status it moves the opinion to with its history entry.
-std::vector<sys::StoredRow> response_rows(const Replica &replica, const Opinion &o, const Response &r) {
-  std::vector<sys::StoredRow> rows{response_row(replica, o, r)};
+std::vector<sys::StoredRow> response_rows(const Replica &replica, const TimeZone &zone, const Opinion &o,
+                                          const Response &r) {
+  std::vector<sys::StoredRow> rows{response_row(replica, zone, o, r)};
   if (std::string next = followup::status_after_response(r.kind, o.status); !next.empty()) {
     rows.push_back(opinion_cells(o, {{"status", next, {}}}));
-    rows.push_back(history_row(replica, o, o.status, next, r.kind, r.responder));
+    rows.push_back(history_row(replica, zone, o, o.status, next, r.kind, r.responder));
   }
   return rows;
 }
@@ -106,7 +107,7 @@ Status FollowUp::assign(const std::string &opinion_id, const std::string &depart
   if (o.status != "assigned") {
     YKIEN_TRY(followup::check_move(o.status, "assigned", false));
     rows.front().cells.push_back({"status", std::string("assigned"), {}});
-    rows.push_back(history_row(replica_, o, o.status, "assigned", followup::assignment_note(department, due_date),
+    rows.push_back(history_row(replica_, zone_, o, o.status, "assigned", followup::assignment_note(department, due_date),
                                user_.display_name));
   }
   return replica_.write_local(rows);
@@ -120,7 +121,7 @@ Status FollowUp::answer(const std::string &opinion_id, const std::string &conten
   YKIEN_TRY(followup::check_response(r));
   auto l = load(replica_, user_, opinion_id);
   if (!l) return l.status();
-  return replica_.write_local(response_rows(replica_, l->opinion, r));
+  return replica_.write_local(response_rows(replica_, zone_, l->opinion, r));
 }
 
 Status FollowUp::appoint(const std::string &opinion_id, const std::string &at, const std::string &place,
@@ -139,7 +140,7 @@ Status FollowUp::appoint(const std::string &opinion_id, const std::string &at, c
   if (!start) return start.status();
   if (at.substr(0, 10) < *start)
     return Status::Invalid("appointment_at", "'" + at + "' is before the opinion was raised (" + *start + ")");
-  return replica_.write_local(response_rows(replica_, o, r));
+  return replica_.write_local(response_rows(replica_, zone_, o, r));
 }
 
 Status FollowUp::set_status(const std::string &opinion_id, const std::string &to, const std::string &note,
@@ -153,7 +154,7 @@ Status FollowUp::set_status(const std::string &opinion_id, const std::string &to
     return {ErrorCode::forbidden, "a department clerk marks opinions answered or resolved only"};
   YKIEN_TRY(followup::check_move(o.status, to, reopen));
   return replica_.write_local(
-      {opinion_cells(o, {{"status", to, {}}}), history_row(replica_, o, o.status, to, note, user_.display_name)});
+      {opinion_cells(o, {{"status", to, {}}}), history_row(replica_, zone_, o, o.status, to, note, user_.display_name)});
 }
 
 Status FollowUp::set_satisfaction(const std::string &opinion_id, const std::string &value) {
@@ -165,7 +166,7 @@ Status FollowUp::set_satisfaction(const std::string &opinion_id, const std::stri
   // Journaled as the tablet's edit is (docs/domain.md, "Journal").
   const nlohmann::json edit = {{"edit", {{"satisfaction", {o.satisfaction, value}}}}};
   return replica_.write_local({opinion_cells(o, {{"satisfaction", value, {}}}),
-                               history_row(replica_, o, o.status, o.status, edit.dump(), user_.display_name)});
+                               history_row(replica_, zone_, o, o.status, o.status, edit.dump(), user_.display_name)});
 }
 
 }  // namespace ykien::office

@@ -10,13 +10,16 @@
 #include <string>
 
 #include "users.h"
+#include "ykien/local_time.h"
 #include "ykien/replica.h"
 
 namespace ykien::office {
 
 class FollowUp {
  public:
-  FollowUp(Replica &replica, const OfficeUser &user) : replica_(replica), user_(user) {}
+  // `zone`: the commune's, for the times written (changed_at, created_at).
+  FollowUp(Replica &replica, const TimeZone &zone, const OfficeUser &user)
+      : replica_(replica), zone_(zone), user_(user) {}
 
   Status assign(const std::string &opinion_id, const std::string &department, const std::string &due_date);
   // `written`: a written reply, else an answer given at the meeting.
@@ -28,6 +31,7 @@ class FollowUp {
 
  private:
   Replica &replica_;
+  const TimeZone &zone_;
   const OfficeUser &user_;
 };
 

@@ -24,9 +24,9 @@ std::string query_of(const ServedRequest &req, const char *key) {
   return it == req.query.end() ? std::string() : it->second;
 }
 
-std::string when(const std::string &hlc) {
+std::string when(const TimeZone &zone, const std::string &hlc) {
   auto h = Hlc::parse(hlc);
-  return h ? local_time_text(static_cast<int64_t>(h->millis()), true) : hlc;
+  return h ? zone.format(static_cast<int64_t>(h->millis()), true) : hlc;
 }
 
 // A conflict's value as a person reads it: text without its JSON quotes.
@@ -90,8 +90,8 @@ ServedReply Office::conflict_list(const ServedRequest &req) {
                               {"loser", shown ? readable(c.loser_value) : hidden},
                               {"winner_site", device_name(c.winner_site)},
                               {"loser_site", device_name(c.loser_site)},
-                              {"winner_at", when(c.winner_hlc)},
-                              {"loser_at", when(c.loser_hlc)}});
+                              {"winner_at", when(zone, c.winner_hlc)},
+                              {"loser_at", when(zone, c.loser_hlc)}});
   }
   return page(v, "conflicts", "conflicts", {{"conflicts", list}});
 }
@@ -190,7 +190,7 @@ ServedReply Office::report_export(const ServedRequest &req) {
 
 namespace {
 
-std::string format_seen(int64_t ms) { return ms == 0 ? "—" : local_time_text(ms, true); }
+std::string format_seen(const TimeZone &zone, int64_t ms) { return ms == 0 ? "—" : zone.format(ms, true); }
 
 }  // namespace
 
@@ -206,7 +206,7 @@ ServedReply Office::device_list(const ServedRequest &req) {
     list.push_back(mstch::map{{"id", d.id},
                               {"name", d.name},
                               {"scopes", join(d.scopes)},
-                              {"last_seen", format_seen(d.last_seen_ms)},
+                              {"last_seen", format_seen(zone, d.last_seen_ms)},
                               {"state", label(v.lang, d.revoked_at_ms != 0 ? "revoked" : "active")},
                               {"active", d.revoked_at_ms == 0}});
   }

@@ -59,10 +59,11 @@ void log_action(const Visit &v, const std::string &action, const std::string &ta
                     {"remote", v.req.remote}});
 }
 
-Office::Office(server::Storage &s, OfficeOptions o)
+Office::Office(server::Storage &s, OfficeOptions o, TimeZone z)
     : storage(s),
-      options(o),
-      clock(o.clock != nullptr ? *o.clock : SystemClock::instance()),
+      options(std::move(o)),
+      clock(s.replica().clock()),
+      zone(std::move(z)),
       users(s.replica()),
       sessions(s.replica()),
       data(s.replica()),
@@ -161,7 +162,7 @@ ServedReply Office::failure(const Visit &v, const Status &st) {
   return page(v, "error", "error", values, status);
 }
 
-std::string Office::today() const { return local_time_text(clock.now_ms(), false); }
+std::string Office::today() const { return zone.format(clock.now_ms(), false); }
 
 mstch::array Office::options_of(const std::vector<std::string> &values, const std::string &prefix,
                                 const std::string &lang, const std::string &selected) {
@@ -300,10 +301,12 @@ std::vector<server::Route> Office::routes() {
   return out;
 }
 
-OfficeRoutes office_routes(server::Storage &storage, OfficeOptions options) {
-  auto office = std::make_shared<Office>(storage, options);
+Result<OfficeRoutes> office_routes(server::Storage &storage, OfficeOptions options) {
+  auto zone = TimeZone::locate(options.time_zone);
+  if (!zone) return zone.status();
+  auto office = std::make_shared<Office>(storage, std::move(options), std::move(*zone));
   auto routes = office->routes();
-  return {office, std::move(routes)};
+  return OfficeRoutes{office, std::move(routes)};
 }
 
 }  // namespace ykien::office

@@ -9,13 +9,14 @@
 
 #include "http_front.h"
 #include "storage.h"
-#include "ykien/clock.h"
 
 namespace ykien::office {
 
 struct OfficeOptions {
-  const Clock *clock = nullptr;  // borrowed; null = the system clock
-  bool https = false;            // cookies are marked Secure
+  // The commune's time zone (tz database name; "" = Asia/Ho_Chi_Minh, docs/time.md)
+  // for the times shown and written. The clock is the storage's (Replica::clock).
+  std::string time_zone{};
+  bool https = false;  // cookies are marked Secure
   // Login attempts per client address: a burst, then one per interval (429).
   int login_burst = 10;
   int64_t login_interval_ms = 6000;
@@ -29,6 +30,7 @@ struct OfficeRoutes {
   std::shared_ptr<Office> office;
   std::vector<server::Route> routes;
 };
-OfficeRoutes office_routes(server::Storage &storage, OfficeOptions options = {});
+// Errors: invalid_argument (field "time_zone") for a zone the tz database lacks.
+Result<OfficeRoutes> office_routes(server::Storage &storage, OfficeOptions options = {});
 
 }  // namespace ykien::office

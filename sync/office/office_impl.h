@@ -13,6 +13,7 @@
 #include "rate_limiter.h"
 #include "sessions.h"
 #include "users.h"
+#include "ykien/local_time.h"
 
 namespace ykien::office {
 
@@ -28,11 +29,12 @@ struct Visit {
 
 class Office {
  public:
-  Office(server::Storage &storage, OfficeOptions options);
+  Office(server::Storage &storage, OfficeOptions options, TimeZone zone);
 
   server::Storage &storage;
   OfficeOptions options;
-  const Clock &clock;
+  const Clock &clock;  // the storage's corrected clock (docs/time.md)
+  TimeZone zone;
   UserBook users;
   SessionBook sessions;
   OfficeData data;
@@ -53,6 +55,7 @@ class Office {
                             const std::string &target);
   server::ServedReply failure(const Visit &v, const Status &st);
   std::string today() const;
+  std::string local_time(int64_t utc_ms) const { return zone.format(utc_ms, true); }
   // (value, label, selected) options for a select.
   mstch::array options_of(const std::vector<std::string> &values, const std::string &prefix, const std::string &lang,
                           const std::string &selected);

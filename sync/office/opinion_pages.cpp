@@ -136,7 +136,7 @@ ServedReply Office::opinion_action(const ServedRequest &req) {
   Visit v = visit(req);
   if (auto refused = require_user(v, true)) return *refused;
   const auto [id, action] = split_path(req.path, "/opinions/");
-  FollowUp f(storage.replica(), *v.user);
+  FollowUp f(storage.replica(), zone, *v.user);
   auto field = [&](const char *k) { return v.form[k]; };
   Status st;
   if (action == "assign") st = f.assign(id, field("department"), field("due_date"));

@@ -36,7 +36,6 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
   sync::BundleExportOptions eo;
   eo.self = kServerBundleName;
   eo.on_progress = options.on_progress;
-  eo.clock = options.clock;
   // Devices pull the server's changes without acknowledging each: no cursor tells
   // which of them no peer holds yet, so none may get new stamps.
   eo.restamp_ahead = false;
@@ -55,13 +54,12 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
 }
 
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
-                                                      const sync::BundleProgressFn &on_progress, const Clock *clock) {
+                                                      const sync::BundleProgressFn &on_progress) {
   Replica &replica = storage.replica();
   std::optional<DeviceRecord> device;
   sync::BundleImportOptions io;
   io.self_names = server_names(replica);
   io.on_progress = on_progress;
-  io.clock = clock;
   // The limit a push meets (ServerOptions::max_clock_drift_ms): a USB stick is no
   // way around it.
   io.max_clock_drift_ms = sync::tuning::kMaxClockDriftMs;
@@ -90,8 +88,7 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
   if (device && r->acknowledged) {
     auto state = sync::bundle_peer_state(replica, device->id);
     if (state.ok() && state->acked > device->acked_cursor) {
-      const Clock &c = clock != nullptr ? *clock : SystemClock::instance();
-      YKIEN_TRY(storage.record_pull_ack(device->id, state->acked, c.now_ms()));
+      YKIEN_TRY(storage.record_pull_ack(device->id, state->acked, replica.now_ms()));
     }
   }
   return r;

@@ -22,7 +22,6 @@ struct ServerBundleExport {
   std::vector<std::string> scopes;
   bool confidential = false;
   sync::BundleProgressFn on_progress;
-  const Clock *clock = nullptr;
 };
 
 // Writes a bundle for `peer` (a device id, or another peer's name) at `path`. The
@@ -36,11 +35,10 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
 // its site id, or its device id as the exporter's name) is applied as that device's
 // push: origin = its id, refused whole (forbidden) if a change lies outside its
 // scopes, refused if the device is revoked; its acknowledgement counts as a pull ack.
-// A change stamped further ahead of `clock` than a push may be is refused whole
-// (clock_drift), as a push is.
+// A change stamped further ahead of the server's (corrected) clock than a push may
+// be is refused whole (clock_drift), as a push is.
 // Errors: unauthorized, forbidden, clock_drift, invalid_state, and import_bundle's.
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
-                                                      const sync::BundleProgressFn &on_progress = {},
-                                                      const Clock *clock = nullptr);
+                                                      const sync::BundleProgressFn &on_progress = {});
 
 }  // namespace ykien::server

@@ -114,7 +114,8 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   office::OfficeOptions office_options;
   office_options.https = !options.http.tls_cert_pem.empty() || flags.http.behind_proxy;
   auto office = office::office_routes(**storage, office_options);
-  options.extra_routes = std::move(office.routes);
+  if (!office.ok()) return fail(office.status());
+  options.extra_routes = std::move(office->routes);
   raise_descriptor_limit();
   SyncServer server(**storage, options);
   Status st = server.bind();
@@ -237,7 +238,7 @@ int main(int argc, char **argv) {
   auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
   Storage &s = **storage;
-  const Clock &clock = SystemClock::instance();
+  const Clock &clock = s.replica().clock();  // the server's corrected clock (docs/time.md)
   if (import_cmd->parsed()) {
     auto hub = read_upstream_state(s);
     if (hub.ok() && !hub->url.empty()) {

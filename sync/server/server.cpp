@@ -36,13 +36,11 @@ struct SyncServer::Impl {
   Impl(Storage &s, ServerOptions o)
       : storage(s),
         options(std::move(o)),
-        clock(options.clock != nullptr ? *options.clock : SystemClock::instance()),
         enroll_limiter(options.enroll_burst, options.enroll_interval_ms),
         acks(s) {}
 
   Storage &storage;
   ServerOptions options;
-  const Clock &clock;
   RateLimiter enroll_limiter;
   AckBook acks;
   std::string cursor_key;  // signs pull cursors (cursor.h); set by start()
@@ -60,7 +58,7 @@ struct SyncServer::Impl {
   // returns): the second waits for the first. Held while stopping.
   std::mutex join_mutex;
 
-  int64_t now() const { return clock.now_ms(); }
+  int64_t now() const { return storage.replica().now_ms(); }
 
   ServedReply reply_json(int status, std::string body) {
     ServedReply r;
@@ -128,7 +126,7 @@ struct SyncServer::Impl {
     EnrollRequest request;
     Status st = decode(req.body, &request);
     if (!st.ok()) return fail(req, "enroll", "", st, t0);
-    std::string device_id = new_uuid_v7(clock);
+    std::string device_id = new_uuid_v7(storage.replica().clock());
     std::string token = new_device_token();
     auto device = storage.enroll(sha256_hex(normalize_code(request.code)), device_id, request.device_name,
                                  request.site, sha256_hex(token), now());
@@ -173,23 +171,15 @@ struct SyncServer::Impl {
                   t0);
     }
     int64_t server_now = now();
-    int64_t drift = request.client_time_ms - server_now;
-    if (drift > options.max_clock_drift_ms || -drift > options.max_clock_drift_ms) {
-      return fail(req, "push", device->id,
-                  {ErrorCode::clock_drift,
-                   "the device clock differs from the server's by " + std::to_string(drift / 1000) +
-                       " s; correct it with the server_time of this reply and re-stamp",
-                   "client_time"},
-                  t0);
-    }
+    if (Status drift = clock::accept_client_time(request.client_time_ms, server_now, options.max_clock_drift_ms);
+        !drift.ok())
+      return fail(req, "push", device->id, drift, t0);
     for (size_t i = 0; i < request.changes.size(); ++i) {
       const Change &c = request.changes[i];
-      if (static_cast<int64_t>(c.hlc.millis()) > server_now + options.max_clock_drift_ms) {
-        return fail(req, "push", device->id,
-                    {ErrorCode::clock_drift, "a change is stamped in the future (" + c.hlc.to_string() + ")",
-                     "changes[" + std::to_string(i) + "].hlc"},
-                    t0);
-      }
+      if (Status ahead = clock::accept_stamp(static_cast<int64_t>(c.hlc.millis()), server_now,
+                                             "changes[" + std::to_string(i) + "].hlc", options.max_clock_drift_ms);
+          !ahead.ok())
+        return fail(req, "push", device->id, ahead, t0);
     }
     // The core checks every change against what this device may write (the write
     // policy): a push with a refused change is applied not at all, and the reply

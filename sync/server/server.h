@@ -37,7 +37,8 @@ struct ServerOptions {
   int64_t max_clock_drift_ms = sync::tuning::kMaxClockDriftMs;
   // How often the server purges tombstones every replica acknowledged; 0 = never.
   int64_t purge_interval_ms = sync::tuning::kPurgeIntervalMs;
-  const Clock *clock = nullptr;  // borrowed; null = the system clock
+  // (No clock here: the server's time is its storage's corrected clock,
+  // Storage::replica().now_ms(): on a hub, corrected by what the province said.)
   // More endpoints served beside the protocol's (the office web application,
   // sync/office/office.h), on the same connections, limits and workers.
   std::vector<Route> extra_routes{};

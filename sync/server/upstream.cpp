@@ -83,7 +83,6 @@ Upstream::Upstream(Storage &storage, UpstreamOptions options)
   transport_ = sync::make_curl_transport(options_.transport);
   sync::SyncOptions so = options_.client;
   so.server_url = options_.url;
-  so.clock = options_.clock;
   client_ = std::make_unique<sync::SyncClient>(data_, *transport_, so);
   state_ = stored_state(data_);
   pending_code_ = state_.enrolled ? std::string() : options_.enroll_code;
@@ -180,7 +179,7 @@ Result<sync::SyncReport> Upstream::sync_now() {
 }
 
 void Upstream::record(const Status &outcome, const sync::SyncReport *report, int64_t ms) {
-  int64_t now = (options_.clock != nullptr ? *options_.clock : SystemClock::instance()).now_ms();
+  const int64_t now = data_.now_ms();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     state_.last_attempt_ms = now;

@@ -37,11 +37,11 @@ struct UpstreamOptions {
   int64_t retry_base_ms = sync::tuning::kUpstreamRetryBaseMs;
   int64_t retry_max_ms = sync::tuning::kUpstreamRetryMaxMs;
   int64_t stop_grace_ms = sync::tuning::kUpstreamStopGraceMs;
-  // The client's own options (attempts, backoff, batch sizes); server_url and clock
-  // are filled in here. Defaults: kUpstreamMaxAttempts attempts per exchange.
+  // The client's own options (attempts, backoff, batch sizes); server_url is
+  // filled in here. Defaults: kUpstreamMaxAttempts attempts per exchange.
   sync::SyncOptions client = default_client_options();
   sync::CurlTransportOptions transport;
-  const Clock *clock = nullptr;  // borrowed; null = the system clock
+  // (No clock here: the hub's time is its storage's corrected clock.)
 
   static sync::SyncOptions default_client_options() {
     sync::SyncOptions o;

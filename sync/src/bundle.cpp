@@ -8,7 +8,6 @@
 #include <string>
 
 #include "bundle_file.h"
-#include "restamp.h"
 #include "settings_keys.h"
 #include "ykien/hlc.h"
 #include "ykien/uuid.h"
@@ -48,12 +47,6 @@ void report(const BundleProgressFn &fn, const char *phase, int64_t done, int64_t
   if (fn) fn(BundleProgress{phase, done, total});
 }
 
-// Now by the clock stamps are made with: the wall clock plus the learned offset.
-int64_t corrected_now(Replica &db, const Clock *clock) {
-  const Clock &c = clock != nullptr ? *clock : SystemClock::instance();
-  return c.now_ms() + db.clock_offset_ms();
-}
-
 int64_t stamp_ms(const Change &c) { return static_cast<int64_t>(c.hlc.millis()); }
 
 std::string count_of(int64_t n, const char *unit) {
@@ -91,12 +84,19 @@ Result<std::vector<Change>> collect_changes(Replica &db, int64_t from, const Exp
   return changes;
 }
 
-// Re-stamps own changes made while the clock ran ahead (restamp.h), never before
-// what `acked` or the push cursor says a peer holds.
+// Re-stamps own changes made while the clock ran ahead (Replica::restamp_from_first_ahead),
+// never before what `acked` or the push cursor says a peer holds.
 Result<int64_t> restamp_ahead(Replica &db, int64_t acked, int64_t limit_ms) {
   auto pushed = get_cursor_setting(db, keys::kPushCursor);
   if (!pushed) return pushed.status();
-  return restamp_from_first_ahead(db, std::max(acked, *pushed), limit_ms);
+  return db.restamp_from_first_ahead(std::max(acked, *pushed), limit_ms);
+}
+
+// True when one of `changes` is this replica's own and stamped after `limit_ms`.
+bool has_own_stamp_after(const std::vector<Change> &changes, SiteId site, int64_t limit_ms) {
+  return std::any_of(changes.begin(), changes.end(), [&](const Change &c) {
+    return c.site == site && stamp_ms(c) > limit_ms;
+  });
 }
 
 // DESIGN.md, "Time": a stamp far ahead of the importer's clock would win every
@@ -187,13 +187,12 @@ Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, c
     m.exporter = options.self;
   }
   if (m.exporter == peer) return Status::Invalid("for", "names this database itself (" + peer + ")");
-  const Clock &clock = options.clock != nullptr ? *options.clock : SystemClock::instance();
   auto state = bundle_peer_state(db, peer);
   if (!state) return state.status();
-  m.id = new_uuid_v7(clock);
+  m.id = new_uuid_v7(db.clock());
   m.exporter_site = site_to_string(db.site_id());
   m.for_peer = peer;
-  m.created_ms = corrected_now(db, &clock);
+  m.created_ms = db.now_ms();
   auto end = db.current_cursor();
   if (!end) return end.status();
   m.from_cursor = std::min(state->acked, *end);
@@ -271,7 +270,7 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
   if (options.check) YKIEN_TRY(options.check(m, changes, &r.peer, &writer));
   YKIEN_TRY(check_peer_name(r.peer, "exporter"));
   const int64_t max_drift_ms = options.max_clock_drift_ms > 0 ? options.max_clock_drift_ms : tuning::kMaxClockDriftMs;
-  YKIEN_TRY(check_stamps(m, changes, corrected_now(db, options.clock), max_drift_ms));
+  YKIEN_TRY(check_stamps(m, changes, db.now_ms(), max_drift_ms));
 
   auto state = bundle_peer_state(db, r.peer);
   if (!state) return state.status();

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "gzip.h"
-#include "restamp.h"
 #include "settings_keys.h"
 
 namespace ykien::sync {
@@ -52,8 +51,7 @@ SyncClient::SyncClient(Database &db, Transport &transport, SyncOptions options)
 SyncClient::SyncClient(Replica &replica, Transport &transport, SyncOptions options)
     : db_(replica),
       transport_(transport),
-      options_(std::move(options)),
-      clock_(options_.clock != nullptr ? *options_.clock : SystemClock::instance()) {
+      options_(std::move(options)) {
   while (!options_.server_url.empty() && options_.server_url.back() == '/') options_.server_url.pop_back();
 }
 
@@ -67,7 +65,7 @@ std::string SyncClient::device_id() const {
   return id.ok() ? *id : std::string();
 }
 
-int64_t SyncClient::corrected_now() const { return clock_.now_ms() + db_.clock_offset_ms(); }
+int64_t SyncClient::corrected_now() const { return db_.now_ms(); }
 
 void SyncClient::report_progress(const std::string &phase, SyncReport *report) {
   report->phase = phase;
@@ -155,18 +153,16 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
 
 Status SyncClient::observe_server_time(int64_t server_time_ms, int64_t sent_ms, int64_t received_ms,
                                        SyncReport *report) {
-  int64_t skew = server_time_ms - (sent_ms + (received_ms - sent_ms) / 2);
-  if (std::abs(skew) <= tuning::kClockToleranceMs) return {};
+  const int64_t skew = clock::skew_from_reply(server_time_ms, sent_ms, received_ms);
+  if (!clock::needs_correction(skew)) return {};
   int64_t offset = db_.clock_offset_ms() + skew;
   YKIEN_TRY(db_.set_clock_offset_ms(offset));
   auto push_cursor = db_.setting(keys::kPushCursor);
   if (!push_cursor.ok()) return push_cursor.status();
   const int64_t pushed = parse_int(*push_cursor);
-  // A clock that ran ahead: only the changes it stamped ahead take new stamps; a
-  // bundle peer may hold earlier ones (restamp.h). A clock behind: every change the
-  // server lacks, so that the device's edits do not lose to older ones.
-  auto restamped = skew < 0 ? restamp_from_first_ahead(db_, pushed, corrected_now() + tuning::kClockToleranceMs)
-                            : db_.restamp_local_changes(pushed);
+  // Each pending change at the corrected time of its edit; which ones, the core
+  // decides (Replica::restamp_after_correction, docs/time.md).
+  auto restamped = db_.restamp_after_correction(pushed, skew);
   if (!restamped.ok()) return restamped.status();
   report->restamped += *restamped;
   report->clock_offset_ms = offset;

@@ -53,7 +53,9 @@ bool Browser::login(const std::string &name, const std::string &password) {
 }
 
 OfficeSite::OfficeSite(office::OfficeOptions options) {
-  routes_ = office::office_routes(store_.storage(), options);
+  auto routes = office::office_routes(store_.storage(), options);
+  REQUIRE(routes.ok());
+  routes_ = std::move(*routes);
   server::ServerOptions so;
   so.extra_routes = routes_.routes;
   server_ = std::make_unique<server::SyncServer>(store_.storage(), so);

@@ -298,7 +298,9 @@ TEST_CASE("office: a conflict is shown side by side and resolved as the admin co
   office::UserBook book(site.storage().replica());
   auto lan = book.find("lan");
   REQUIRE(lan.ok());
-  REQUIRE(office::FollowUp(site.storage().replica(), *lan).set_status(s.environment, "resolved", "", false).ok());
+  auto zone = TimeZone::locate("");
+  REQUIRE(zone.ok());
+  REQUIRE(office::FollowUp(site.storage().replica(), *zone, *lan).set_status(s.environment, "resolved", "", false).ok());
   site.sync();
   auto conflicts = site.storage().replica().list_conflicts();
   REQUIRE(conflicts.ok());

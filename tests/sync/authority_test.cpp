@@ -546,7 +546,7 @@ TEST_CASE("a device's bundle is checked as its pushes are", "[.][authority-bundl
   auto exported = sync::export_bundle(plain.db(), server::kServerBundleName, path);
   INFO(exported.status().to_string());
   REQUIRE(exported.ok());
-  auto imported = server::import_server_bundle(s.server.storage(), path, {}, nullptr);
+  auto imported = server::import_server_bundle(s.server.storage(), path);
   INFO(imported.status().to_string());
   REQUIRE_FALSE(imported.ok());
   CHECK(imported.status().code() == ErrorCode::forbidden);

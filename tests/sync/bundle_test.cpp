@@ -437,7 +437,6 @@ struct ClockPair {
   // The tablet's export, by its own clock.
   sync::BundleExportReport export_tablet(const std::string &name, const std::string &peer = "office") {
     sync::BundleExportOptions o;
-    o.clock = &clock;
     auto r = sync::export_bundle(*tablet, peer, file(name), o);
     INFO(r.status().to_string());
     REQUIRE(r.ok());
@@ -589,7 +588,6 @@ TEST_CASE("server admin import refuses a device's bundle stamped years ahead, li
   import_ok(*tablet, dir.file("s.ykb"));
 
   sync::BundleExportOptions eo;
-  eo.clock = &clock;
   clock.advance_ms(2 * kYear);
   record_in(*tablet, kHamlet1, "đồng hồ nhanh 2 năm");
   REQUIRE(sync::export_bundle(*tablet, "server", dir.file("t.ykb"), eo).ok());

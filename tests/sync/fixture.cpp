@@ -151,7 +151,7 @@ std::vector<std::string> TestStorage::admin_args() const {
   return {"--data", dir_.path()};
 }
 
-TestServer::TestServer(server::ServerOptions options) {
+TestServer::TestServer(server::ServerOptions options, const Clock *clock) : store_(clock) {
   std::signal(SIGPIPE, SIG_IGN);
   options.host = "127.0.0.1";
   options.port = 0;
@@ -306,7 +306,6 @@ Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clo
   transport_ = sync::make_curl_transport(co);
   sync::SyncOptions so;
   so.server_url = url;
-  so.clock = clock;
   so.backoff_base_ms = 20;
   so.backoff_max_ms = 200;
   client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);

@@ -89,7 +89,8 @@ class TestStorage {
 // A server running in this process on 127.0.0.1 and a free port.
 class TestServer {
  public:
-  explicit TestServer(server::ServerOptions options = {});
+  // `clock`: borrowed, the server's storage's clock (null = the system clock).
+  explicit TestServer(server::ServerOptions options = {}, const Clock *clock = nullptr);
   ~TestServer();
   std::string url() const;
   // The server's storage, with the pull acknowledgements it batches written first.

@@ -47,8 +47,11 @@ struct Node {
 
 class Simulation {
  public:
-  Simulation(uint64_t seed, TestStorage &server, TestStorage &hub, const TempDir &dir)
-      : rng_(seed), dir_(dir) {
+  // `server_clock` and `hub_clock` are the storages' clocks (their replicas read
+  // time from them only).
+  Simulation(uint64_t seed, TestStorage &server, TestStorage &hub, const TempDir &dir, ManualClock &server_clock,
+             ManualClock &hub_clock)
+      : rng_(seed), dir_(dir), server_clock_(server_clock), hub_clock_(hub_clock) {
     server_.name = "server";
     server_.replica = &server.storage().replica();
     hub_.name = "hub";
@@ -81,8 +84,8 @@ class Simulation {
 
   void step() {
     for (auto &t : tablets_) t->clock.advance_ms(1 + pick(5000));
-    hub_.clock.advance_ms(1 + pick(5000));
-    server_.clock.advance_ms(1 + pick(5000));
+    hub_clock_.advance_ms(1 + pick(5000));
+    server_clock_.advance_ms(1 + pick(5000));
     Node &t = *tablets_[static_cast<size_t>(pick(4))];
     const int what = pick(100);
     if (what < 40) work(t);
@@ -282,13 +285,11 @@ class Simulation {
     const std::string up = dir_.file(t.name + "-up.ykb"), down = dir_.file(t.name + "-down.ykb");
     sync::BundleExportOptions to_hub;
     to_hub.self = t.name;
-    to_hub.clock = &t.clock;
     auto out = sync::export_bundle(*t.replica, hub_.name, up, to_hub);
     INFO(out.status().to_string());
     REQUIRE(out.ok());
     sync::BundleImportOptions at_hub;
     at_hub.self_names = {hub_.name};
-    at_hub.clock = &hub_.clock;
     auto in = sync::import_bundle(*hub_.replica, up, at_hub);
     INFO(in.status().to_string());
     REQUIRE(in.ok());
@@ -296,14 +297,12 @@ class Simulation {
 
     sync::BundleExportOptions to_tablet;
     to_tablet.self = hub_.name;
-    to_tablet.clock = &hub_.clock;
     to_tablet.scopes = t.scopes;
     auto back = sync::export_bundle(*hub_.replica, t.name, down, to_tablet);
     INFO(back.status().to_string());
     REQUIRE(back.ok());
     sync::BundleImportOptions at_tablet;
     at_tablet.self_names = {t.name};
-    at_tablet.clock = &t.clock;
     auto got = sync::import_bundle(*t.replica, down, at_tablet);
     INFO(got.status().to_string());
     REQUIRE(got.ok());
@@ -312,6 +311,7 @@ class Simulation {
 
   std::mt19937_64 rng_;
   const TempDir &dir_;
+  ManualClock &server_clock_, &hub_clock_;
   Node server_, hub_;
   std::vector<std::unique_ptr<Node>> tablets_;
   std::map<std::string, int> counts_;
@@ -332,7 +332,7 @@ std::string run(uint64_t seed, int steps) {
   TempDir dir;
   TestStorage server(&server_clock);
   TestStorage hub(&hub_clock, /*seed_units=*/false);
-  Simulation sim(seed, server, hub, dir);
+  Simulation sim(seed, server, hub, dir, server_clock, hub_clock);
   // The hub and the tablets get their units from the server like everyone else.
   for (int i = 0; i < steps; ++i) sim.step();
   sim.settle();

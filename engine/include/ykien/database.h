@@ -13,6 +13,7 @@
 #include "ykien/clock.h"
 #include "ykien/export.h"
 #include "ykien/hlc.h"
+#include "ykien/local_time.h"
 #include "ykien/query.h"
 #include "ykien/records.h"
 #include "ykien/status.h"
@@ -24,7 +25,9 @@ class Replica;
 namespace ykien {
 
 struct OpenOptions {
-  const Clock *clock = nullptr;  // borrowed, must outlive the Database; null = system clock
+  // The wall and monotonic clocks (ykien/clock.h): borrowed, must outlive the
+  // Database; null = the system's. Tests inject a ManualClock.
+  const Clock *clock = nullptr;
   int busy_timeout_ms = 5000;
   // Every commit reaches the disk before it returns (SQLite synchronous=FULL): a
   // server that acknowledges a push keeps it through a power cut. Off on tablets,
@@ -33,6 +36,9 @@ struct OpenOptions {
   bool durable_commits = false;
   // Tests only: stop migrating at this schema version (0 = latest).
   int target_schema_version = 0;
+  // The commune's time zone, a tz database name; "" = Asia/Ho_Chi_Minh. Domain
+  // times ("YYYY-MM-DD HH:MM") are in it. Errors at open: invalid_argument.
+  std::string time_zone{};
 };
 
 // Fields of a meeting to change; unset fields stay as they are.
@@ -69,6 +75,20 @@ class YKIEN_CXX_API Database {
 
   SiteId site_id() const;
   int schema_version() const;
+
+  // ---- Time (ykien/clock.h, docs/time.md): read it here, nowhere else ----
+  // Now on the corrected clock (the wall clock plus the offset learned from a
+  // server), ms since the epoch, UTC.
+  int64_t now_ms() const;
+  // Now in the commune's time zone, "YYYY-MM-DD HH:MM"; and today, "YYYY-MM-DD".
+  std::string local_now() const;
+  std::string today() const;
+  // An instant (UTC ms) in the commune's time zone.
+  std::string local_time(int64_t utc_ms, bool with_time = true) const;
+  const TimeZone &time_zone() const;
+  // The corrected clock itself (for ids made from time: new_uuid_v7). Borrowed,
+  // valid while the Database is open.
+  const Clock &clock() const;
   static int latest_schema_version();
   // The stamp of the last change made or seen here.
   Hlc last_hlc() const;

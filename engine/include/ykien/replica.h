@@ -70,12 +70,28 @@ class YKIEN_CXX_API Replica {
   // applies to stamps made from now on.
   int64_t clock_offset_ms() const { return clock_.offset_ms.load(); }
   Status set_clock_offset_ms(int64_t offset_ms);
-  // The wall clock corrected by that offset (ms since the epoch, UTC).
+  // The wall clock corrected by that offset (ms since the epoch, UTC): the one
+  // "now" of this replica, for everything that needs the time.
   int64_t now_ms() const { return clock_.now_ms(); }
-  // Gives new stamps, from the corrected clock, to the cells this replica wrote
-  // after `cursor` (which no peer has yet), so that a clock that ran ahead does not
-  // win every later edit. Returns how many cells were re-stamped.
+  // That corrected clock (for ids made from time). Borrowed, like the replica.
+  const Clock &clock() const { return clock_; }
+  // Gives new stamps to the cells this replica wrote after `cursor` (which no peer
+  // has yet): each write at the corrected time of its edit, from the device clocks
+  // recorded with it (ykien/clock.h clock::edit_time; docs/time.md), in the order
+  // the writes were made and after the stamps their writers had seen. So a clock
+  // that ran ahead does not win every later edit, one behind does not lose them,
+  // and the edit made last in real time wins. Returns how many cells were re-stamped.
   Result<int64_t> restamp_local_changes(int64_t cursor);
+  // The re-stamp after this replica's clock was found `skew_ms` off (the server's
+  // time minus ours), for its own changes after `held` (which peers may hold): a
+  // clock found behind re-stamps all of them; one found ahead only those from its
+  // first own change stamped ahead of the corrected clock on, since an earlier one
+  // may sit at a peer whose cursor has passed it (a bundle peer), which would never
+  // be sent its new stamp. Returns the cells re-stamped.
+  Result<int64_t> restamp_after_correction(int64_t held, int64_t skew_ms);
+  // Re-stamps from the first own change after `held` stamped after `limit_ms` (a
+  // bundle export: those the importer would refuse). Returns the cells re-stamped.
+  Result<int64_t> restamp_from_first_ahead(int64_t held, int64_t limit_ms);
 
   // Merges remote changes in one transaction: all or nothing. Deterministic,
   // commutative, associative and idempotent. Errors: invalid_argument naming
@@ -170,6 +186,9 @@ class YKIEN_CXX_API Replica {
 
  private:
   Status write_local_in(sys::StoreTxn &txn, const std::vector<sys::StoredRow> &rows);
+  // The position just before the first log entry after `cursor` holding this
+  // site's change stamped after `limit_ms`; none if no entry does.
+  Result<std::optional<int64_t>> before_first_own_stamp_after(int64_t cursor, int64_t limit_ms);
 
   sys::ReplicaStore &store_;
   OffsetClock &clock_;

@@ -12,6 +12,7 @@
 
 namespace ykien {
 
+
 int col(const schema::TableDef &t, std::string_view name) {
   int i = t.column_index(name);
   assert(i >= 0);
@@ -66,7 +67,7 @@ Status Database::Impl::write_local(Row &row, uint64_t mask) {
   for (const auto &[base, bits] : by_base) row.clock.set(bits, {now, site, seq, base});
   if (replica && replica->observed()) changed.push_back({std::string(row.table->name), row.id});
   YKIEN_TRY(rows.save(row));
-  YKIEN_TRY(rows.log_change(seq, row.table->number, row.rid, 0));
+  YKIEN_TRY(rows.log_change(seq, row.table->number, row.rid, 0, edit_clock()));
   for (int64_t old : old_seqs)
     if (!row.clock.has_seq(old)) YKIEN_TRY(rows.drop_change(old));
   return Status::Ok();
@@ -232,15 +233,22 @@ Result<int64_t> Database::Impl::meta_int(const std::string &key) const {
   return v;
 }
 
-std::string Database::Impl::now_local() const { return local_time_text(clock.now_ms(), true); }
-std::string Database::Impl::today() const { return local_time_text(clock.now_ms(), false); }
+std::string Database::Impl::now_local() const { return zone.format(clock.now_ms(), true); }
+std::string Database::Impl::today() const { return zone.format(clock.now_ms(), false); }
+
+EditClock Database::Impl::edit_clock() const {
+  const BootTime boot = clock.since_boot();
+  return {boot.boot, boot.ms, clock.wall().now_ms()};
+}
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;
 
 Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOptions options) {
   const Clock &wall = options.clock ? *options.clock : SystemClock::instance();
-  auto impl = std::make_unique<Impl>(wall);
+  auto zone = TimeZone::locate(options.time_zone);
+  if (!zone) return zone.status();
+  auto impl = std::make_unique<Impl>(wall, std::move(*zone));
   auto &conn = impl->conn;
   YKIEN_TRY(conn.open(path, options.busy_timeout_ms));
   // A file that is not a database, or one a newer app wrote, is refused here,
@@ -283,6 +291,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
 }
 
 SiteId Database::site_id() const { return impl_->site; }
+int64_t Database::now_ms() const { return impl_->clock.now_ms(); }
+std::string Database::local_now() const { return impl_->now_local(); }
+std::string Database::today() const { return impl_->today(); }
+std::string Database::local_time(int64_t utc_ms, bool with_time) const { return impl_->zone.format(utc_ms, with_time); }
+const TimeZone &Database::time_zone() const { return impl_->zone; }
+const Clock &Database::clock() const { return impl_->clock; }
 int Database::schema_version() const { return impl_->schema_version; }
 int Database::latest_schema_version() { return schema::latest_version(); }
 Hlc Database::last_hlc() const { return impl_->replica->last_hlc(); }

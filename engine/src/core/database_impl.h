@@ -13,13 +13,14 @@
 #include "store/sqlite.h"
 #include "ykien/database.h"
 #include "ykien/hlc.h"
+#include "ykien/local_time.h"
 #include "ykien/replica.h"
 #include "ykien/sys/replica_store.h"
 
 namespace ykien {
 
 struct Database::Impl {
-  explicit Impl(const Clock &wall) : clock(wall), hlc(clock) {}
+  Impl(const Clock &wall, TimeZone time_zone) : clock(wall), hlc(clock), zone(std::move(time_zone)) {}
 
   // Everything below is guarded by `mutex`: one call at a time per Database.
   // Recursive so that the calls made inside Database::batch (on the thread that
@@ -29,6 +30,7 @@ struct Database::Impl {
   mutable RowStore rows{conn};
   OffsetClock clock;
   HlcGenerator hlc;
+  TimeZone zone;  // the commune's (OpenOptions::time_zone)
   SiteId site = 0;
   int64_t next_seq = 1;
   int schema_version = 0;
@@ -71,9 +73,12 @@ struct Database::Impl {
   // An integer kept in _meta (0 when unset); corrupt if it is not a number.
   Result<int64_t> meta_int(const std::string &key) const;
 
-  // "YYYY-MM-DD HH:MM" / "YYYY-MM-DD" in Vietnam time (UTC+7) from the clock.
+  // "YYYY-MM-DD HH:MM" / "YYYY-MM-DD" now in the commune's time zone, from the
+  // corrected clock.
   std::string now_local() const;
   std::string today() const;
+  // The device's clocks now, recorded with a local write (docs/time.md).
+  EditClock edit_clock() const;
 
   // Write transactions open on the calling thread: more than one inside a batch.
   int txn_depth = 0;

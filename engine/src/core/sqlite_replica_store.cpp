@@ -132,7 +132,8 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
   auto exclude = known_peer(impl_.conn, request.exclude_origin);
   if (!exclude) return exclude.status();
   YKIEN_TRY(impl_.rows.flush_changes());  // a batch's waiting entries (inside a batch)
-  auto s = impl_.conn.prepare("SELECT seq, tbl, row, origin FROM _changes WHERE seq > ? ORDER BY seq");
+  auto s = impl_.conn.prepare(
+      "SELECT seq, tbl, row, origin, edit_boot, edit_mono, edit_wall FROM _changes WHERE seq > ? ORDER BY seq");
   if (!s) return s.status();
   s->bind(1, cursor);
   // Entries passed over (other scopes, the excluded origin) count too, so that a
@@ -149,6 +150,7 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
     const int64_t seq = s->int64(0);
     const int table_number = static_cast<int>(s->int64(1));
     const int64_t rid = s->int64(2);
+    const EditClock edit{static_cast<uint64_t>(s->int64(4)), s->int64(5), s->int64(6)};
     ++scanned;
     out.next_cursor = seq;
     if (s->int64(3) == *exclude || (request.local_only && s->int64(3) != 0)) continue;
@@ -158,7 +160,7 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
       if (!cell) return cell.status();
       if (!cell->has_value() || (!all_scopes && !scope_within((*cell)->scope, request.scopes))) continue;
       const ForeignCell &fc = **cell;
-      out.writes.push_back({seq, StoredRow{fc.table, fc.id, fc.scope, {foreign_cell(fc)}}, {}});
+      out.writes.push_back({seq, StoredRow{fc.table, fc.id, fc.scope, {foreign_cell(fc)}, edit}, {}});
       ++cells;
       continue;
     }
@@ -175,7 +177,7 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
     if (!loaded) return loaded.status();
     if (!loaded->has_value()) continue;
     const Row &r = **loaded;
-    sys::StoredWrite w{seq, StoredRow{std::string(table->name), r.id, r.scope, {}}, {}};
+    sys::StoredWrite w{seq, StoredRow{std::string(table->name), r.id, r.scope, {}, edit}, {}};
     for (const auto &g : r.clock.groups()) {
       if (g.stamp.seq != seq) continue;
       for (int c = 0; c < static_cast<int>(table->columns.size()); ++c)
@@ -222,7 +224,7 @@ Status SqliteStoreTxn::write_foreign(const StoredRow &row, const StoredCell &cel
   fc.value = cell.value;
   fc.stamp = {cell.stamp.hlc, cell.stamp.site, impl_.next_seq++, cell.stamp.base};
   YKIEN_TRY(impl_.rows.save_foreign(fc));
-  YKIEN_TRY(impl_.rows.log_change(fc.stamp.seq, kForeignTable, fc.rid, origin));
+  YKIEN_TRY(impl_.rows.log_change(fc.stamp.seq, kForeignTable, fc.rid, origin, origin == 0 ? row.edit : EditClock{}));
   if (old_seq) YKIEN_TRY(impl_.rows.drop_change(old_seq));
   return Status::Ok();
 }
@@ -256,7 +258,7 @@ Status SqliteStoreTxn::write_rows(const std::vector<StoredRow> &rows, const std:
     }
     if (!row) continue;
     YKIEN_TRY(impl_.rows.save(*row));
-    YKIEN_TRY(impl_.rows.log_change(seq, table->number, row->rid, *origin));
+    YKIEN_TRY(impl_.rows.log_change(seq, table->number, row->rid, *origin, *origin == 0 ? cells.edit : EditClock{}));
     // An entry whose cells were all written over has nothing left to export.
     for (int64_t old : old_seqs)
       if (!row->clock.has_seq(old)) YKIEN_TRY(impl_.rows.drop_change(old));

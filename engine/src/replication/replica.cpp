@@ -564,6 +564,8 @@ Status Replica::write_local_in(StoreTxn &txn, const std::vector<StoredRow> &rows
   for (size_t i = 0; i < rows.size(); ++i) {
     StoredRow w = rows[i];
     if ((*held)[i] && !(*held)[i]->scope.empty()) w.scope = (*held)[i]->scope;  // a row keeps its scope
+    const BootTime boot = clock_.since_boot();
+    w.edit = {boot.boot, boot.ms, clock_.wall().now_ms()};  // for a later re-stamp (docs/time.md)
     const Hlc now = hlc_.now();
     for (auto &cell : w.cells) {
       const StoredCell *current = (*held)[i] ? (*held)[i]->find(cell.column) : nullptr;
@@ -594,91 +596,6 @@ Result<std::string> Replica::setting(const std::string &key) {
 
 Status Replica::set_setting(const std::string &key, const std::string &value) {
   return store_.write([&](StoreTxn &txn) { return txn.set_setting(key, value); });
-}
-
-// ---- Time ----
-
-namespace {
-constexpr const char *kClockOffsetKey = "clock_offset_ms";
-constexpr const char *kLastStampKey = "last_hlc";
-}  // namespace
-
-Status Replica::load_clock() {
-  return store_.read([&](StoreTxn &txn) -> Status {
-    auto text = txn.meta(kClockOffsetKey);
-    if (!text) return text.status();
-    int64_t offset = 0;
-    if (!text->empty()) {
-      try {
-        offset = std::stoll(*text);
-      } catch (const std::exception &) {
-        return Status(ErrorCode::corrupt, "the stored clock offset is not a number: " + *text);
-      }
-    }
-    clock_.offset_ms = offset;
-    return Status::Ok();
-  });
-}
-
-Status Replica::set_clock_offset_ms(int64_t offset_ms) {
-  YKIEN_TRY(store_.write([&](StoreTxn &txn) { return txn.set_meta(kClockOffsetKey, std::to_string(offset_ms)); }));
-  clock_.offset_ms = offset_ms;
-  return Status::Ok();
-}
-
-Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {
-  int64_t cells = 0;
-  Status st = store_.write([&](StoreTxn &txn) -> Status {
-    cells = 0;
-    // Forget stamps from a clock that ran ahead: only what peers sent bounds the
-    // next stamps from below (and each row's other cells, below).
-    auto remote = txn.remote_stamp();
-    if (!remote) return remote.status();
-    hlc_.reset(*remote);
-    // This replica's cells written here after the cursor (none a peer sent back),
-    // row by row in position order.
-    std::vector<StoredRow> own;
-    std::map<RowKey, size_t> where;
-    for (int64_t from = cursor;;) {
-      sys::ReadRequest request;
-      request.limit_cells = 1 << 20;
-      request.local_only = true;
-      auto batch = txn.read_since(from, request);
-      if (!batch) return batch.status();
-      for (auto &w : batch->writes) {
-        for (auto &cell : w.row.cells) {
-          if (cell.stamp.site != site_) continue;
-          RowKey key{w.row.table, w.row.id};
-          auto [it, fresh] = where.emplace(key, own.size());
-          if (fresh) own.push_back(StoredRow{w.row.table, w.row.id, w.row.scope, {}});
-          own[it->second].cells.push_back(std::move(cell));
-        }
-      }
-      if (!batch->more || batch->next_cursor <= from) break;
-      from = batch->next_cursor;
-    }
-    std::vector<RowKey> keys;
-    for (const auto &r : own) keys.push_back({r.table, r.id});
-    auto held = txn.load_rows(keys);
-    if (!held) return held.status();
-    for (size_t i = 0; i < own.size(); ++i) {
-      // The row's other cells (older, or a peer's) still bound this row's new stamp.
-      if ((*held)[i])
-        for (const auto &cell : (*held)[i]->cells)
-          if (own[i].find(cell.column) == nullptr) hlc_.observe(cell.stamp.hlc);
-      const Hlc now = hlc_.now();
-      for (auto &cell : own[i].cells) {
-        cell.stamp.hlc = now;
-        if (cell.stamp.base > now) cell.stamp.base = Hlc();
-      }
-      cells += static_cast<int64_t>(own[i].cells.size());
-    }
-    YKIEN_TRY(txn.write_rows(own, ""));
-    notify_after_commit(txn, std::move(keys), "");
-    return txn.set_meta(kLastStampKey, hlc_.last().to_string());
-  });
-  if (!st.ok()) return st;
-  return cells;
 }
 
 // ---- Observers ----

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/row_clock.h"
+#include "ykien/clock.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 #include "ykien/value.h"
@@ -69,7 +70,9 @@ class RowStore final : public sqlite::DeferredWrites {
     return static_cast<size_t>(table_number) < writes_.size() ? writes_[static_cast<size_t>(table_number)] : 0;
   }
 
-  Status log_change(int64_t seq, int table_number, int64_t rid, int64_t origin);
+  // `edit`: the device's clocks at a local write (origin 0), kept for re-stamping
+  // (docs/time.md); zero for what came from a peer.
+  Status log_change(int64_t seq, int table_number, int64_t rid, int64_t origin, const EditClock &edit = {});
   Status drop_change(int64_t seq);
   // Writes the waiting change-log entries: call before reading _changes.
   Status flush_changes();
@@ -88,6 +91,7 @@ class RowStore final : public sqlite::DeferredWrites {
   std::vector<uint64_t> writes_;  // by table number
   struct ChangeEntry {
     int64_t seq, table, rid, origin;
+    EditClock edit;
   };
   std::vector<ChangeEntry> pending_;  // change-log entries not yet written
   uint64_t changes_logged_ = 0;

@@ -63,6 +63,15 @@ CREATE INDEX support_visits_scope ON support_visits(scope, visited_at);
 CREATE INDEX opinions_scope ON opinions(scope, raised_at);
 CREATE VIRTUAL TABLE opinion_search USING fts5(body, tokenize = 'unicode61');
 )sql",
+    // ---- issue 15 (time): its own step, so that it can be renumbered at a merge ----
+    // 3: the device's clocks at each local write (boot id, monotonic ms since that
+    // boot, uncorrected wall ms), so that a re-stamp finds each edit's real moment
+    // (docs/time.md). 0 = not known: entries from peers, and writes made before.
+    R"sql(
+ALTER TABLE _changes ADD COLUMN edit_boot INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE _changes ADD COLUMN edit_mono INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE _changes ADD COLUMN edit_wall INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);

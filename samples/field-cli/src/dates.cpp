@@ -4,9 +4,13 @@
 #include <cstdio>
 #include <cctype>
 #include <cstdlib>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "errors.h"
+#include "ykien/clock.h"
+#include "ykien/local_time.h"
 #include "i18n.h"
 #include "text.h"
 
@@ -112,6 +116,15 @@ std::string add_days(const std::string &date, int days) {
   return make_date(y, m, d);
 }
 
+namespace {
+std::function<std::optional<std::string>()> &now_source() {
+  static std::function<std::optional<std::string>()> source;
+  return source;
+}
+}  // namespace
+
+void set_now_source(std::function<std::optional<std::string>()> source) { now_source() = std::move(source); }
+
 std::string now_local() {
   // YKIEN_NOW in absolute forms only ("2024-06-29 08:10"): the relative ones
   // would need "now" themselves.
@@ -124,16 +137,12 @@ std::string now_local() {
       if (d && t) return *d + " " + *t;
     }
   }
-  using namespace std::chrono;
-  const auto vn = floor<minutes>(system_clock::now()) + hours(7);
-  const auto day = floor<days>(vn);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{vn - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
-  return buf;
+  // The database's corrected clock in the commune's time zone (docs/time.md).
+  if (const auto &source = now_source())
+    if (auto now = source()) return *now;
+  // No database yet (before "ykien init"): the machine's clock, in the default zone.
+  auto zone = TimeZone::locate("");
+  return zone ? zone->format(SystemClock::instance().now_ms()) : std::string();
 }
 
 std::string today_local() { return now_local().substr(0, 10); }

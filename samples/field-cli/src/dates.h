@@ -1,7 +1,8 @@
 // Dates and times as officials type them, normalized to the engine's forms:
-// "YYYY-MM-DD HH:MM" and "YYYY-MM-DD" (local Vietnam time, UTC+7).
+// "YYYY-MM-DD HH:MM" and "YYYY-MM-DD" (the commune's local time, Database::time_zone).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,9 +19,14 @@ std::optional<std::string> parse_datetime(std::string_view text);
 // "today"/"hôm nay".
 std::optional<std::string> parse_date(std::string_view text);
 
-// Now in Vietnam ("YYYY-MM-DD HH:MM"); the environment variable YKIEN_NOW
-// overrides it (scripted demos and tests).
+// Now in the commune ("YYYY-MM-DD HH:MM"): the database's corrected clock in its
+// time zone (Database::local_now, through the source main() installs), so a tablet
+// with a wrong clock that has synced once records right times. The environment
+// variable YKIEN_NOW overrides it (scripted demos and tests).
 std::string now_local();
+// Where now_local() reads the time: a function giving Database::local_now(), or
+// nullopt while no database exists.
+void set_now_source(std::function<std::optional<std::string>()> source);
 std::string today_local();
 
 // parse_* or an invalid_input error naming `option`.

@@ -2,6 +2,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 
 #include "commands.h"
 #include "context.h"
+#include "dates.h"
 #include "errors.h"
 #include "i18n.h"
 
@@ -70,6 +73,12 @@ int run(int argc, char **argv) {
   Context ctx;
   if (const char *db = std::getenv("YKIEN_DB"); db && *db) ctx.db_path = db;
   if (const char *user = std::getenv("YKIEN_USER")) ctx.user = user;
+  // "Now" is the database's corrected clock, once there is a database.
+  set_now_source([&ctx]() -> std::optional<std::string> {
+    std::error_code ec;
+    if (!std::filesystem::exists(ctx.db_path, ec)) return std::nullopt;
+    return ctx.db().local_now();
+  });
 
   CLI::App app(tr("app.description"), "ykien");
   translate_help(app);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ykien/clock.h"
 #include "ykien/hlc.h"
 #include "ykien/merge.h"
 #include "ykien/status.h"
@@ -33,6 +34,10 @@ struct StoredCell {
 struct StoredRow {
   std::string table{}, id{}, scope{};
   std::vector<StoredCell> cells{};
+  // The device's clocks when these cells were written here (read_since of a local
+  // write; write_rows with origin ""): what re-stamping needs to find the moment
+  // of an edit (docs/time.md). Zero elsewhere, and in stores that keep none.
+  EditClock edit{};
 
   // The cell named `column`, or null.
   const StoredCell *find(std::string_view column) const {

@@ -62,10 +62,8 @@ struct BundleExportOptions {
   std::vector<std::string> scopes;
   bool include_confidential = true;
   BundleProgressFn on_progress;  // called on the calling thread; may be empty
-  // Borrowed: the clock the Database uses; null = the system clock. Gives the
-  // "created" time and the "now" that stamps are checked against (with the
-  // database's clock offset).
-  const Clock *clock = nullptr;
+  // (No clock here: "created" and the "now" stamps are checked against are the
+  // database's corrected clock, Replica::now_ms.)
   // Before writing, when an own change the peer did not acknowledge is stamped more
   // than tuning::kMaxClockDriftMs ahead of now (made while the clock ran ahead; the
   // importer would refuse it, DESIGN.md "Time"), give new stamps
@@ -106,10 +104,8 @@ struct BundleImportOptions {
   // Called after the commit with the changes of the bundle (for observers).
   std::function<void(const std::vector<Change> &changes)> on_applied;
   BundleProgressFn on_progress;
-  // Borrowed: the clock the Database uses; null = the system clock.
-  const Clock *clock = nullptr;
-  // A bundle holding a change stamped more than this ahead of now (this clock plus
-  // the database's clock offset) is refused whole with clock_drift: such a stamp
+  // A bundle holding a change stamped more than this ahead of now (the database's
+  // corrected clock, Replica::now_ms) is refused whole with clock_drift: such a stamp
   // would win every later edit (DESIGN.md, "Time"). 0 = tuning::kMaxClockDriftMs,
   // the limit a sync server puts on pushes.
   int64_t max_clock_drift_ms = 0;

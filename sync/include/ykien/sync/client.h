@@ -49,11 +49,11 @@ struct RefusedChange {
 };
 
 struct SyncOptions {
-  std::string server_url;        // "https://hub.example" or "http://127.0.0.1:8080"
+  std::string server_url;  // "https://hub.example" or "http://127.0.0.1:8080"
   // http:// to another machine: the token and the citizens' data in clear on the
   // network. Refused unless the host opts in (a lab); this machine is always fine.
   bool allow_plain_http = false;
-  const Clock *clock = nullptr;  // the clock the Database uses; null = the system clock
+  // (No clock here: the client reads the database's corrected clock, Replica::now_ms.)
   // Called on the syncing thread after each exchange; must not call back into the client.
   std::function<void(const SyncProgress &)> on_progress;
   int max_attempts = tuning::kMaxAttempts;
@@ -113,7 +113,6 @@ class YKIEN_CXX_API SyncClient {
   Replica &db_;
   Transport &transport_;
   SyncOptions options_;
-  const Clock &clock_;
   std::atomic<bool> cancelled_{false};
   ErrorReply last_error_;  // details of the last refused exchange
 };

@@ -2,6 +2,8 @@
 // Changing one changes behaviour, not the protocol: peers never assume them.
 #pragma once
 
+#include "ykien/clock.h"
+
 #include <cstdint>
 
 namespace ykien::sync::tuning {
@@ -28,14 +30,14 @@ inline constexpr int64_t kBackoffMaxMs = 30000;
 // bounds a sync against a server that keeps receiving changes.
 inline constexpr int kMaxRoundTrips = 10000;
 // Below this difference between device and server clocks the device keeps its
-// offset: RTT and clock jitter are not skew.
-inline constexpr int64_t kClockToleranceMs = 2000;
+// offset: RTT and clock jitter are not skew. The clock module's (ykien/clock.h).
+inline constexpr int64_t kClockToleranceMs = clock::kToleranceMs;
 
 // ---- Server ----
 // Maximum allowed difference between a device's clock (or a stamp it pushes)
 // and the server's clock. Beyond it a push is refused with 409 clock_drift and the
-// device re-stamps. Must exceed kClockToleranceMs plus a slow request's duration.
-inline constexpr int64_t kMaxClockDriftMs = 5 * 60 * 1000;
+// device re-stamps. The clock module's one drift bound (ykien/clock.h).
+inline constexpr int64_t kMaxClockDriftMs = clock::kMaxDriftMs;
 // Largest push body accepted, after gzip decompression (a zip bomb stops here).
 inline constexpr int64_t kMaxBodyBytes = 16 << 20;
 // Most changes accepted in one push.
