@@ -1,4 +1,6 @@
 // What an enrolled device may read and write, whatever the backend (storage.h).
+#include <algorithm>
+
 #include "storage.h"
 
 namespace ykien::server {
@@ -13,9 +15,28 @@ Writer writer_of(const DeviceRecord &device) {
   w.scopes = device.scopes;
   w.confidential = device.confidential;
   // A tablet sends only its own writes (a site that does not parse: none); a hub
-  // relays its tablets' (any site, for now: docs/server.md, "Write policy").
-  if (!device.hub) w.sites = {parse_site(device.site).value_or(SiteId{0})};
+  // its own and those of the sites it registered (its tablets', docs/server.md "Hub
+  // provenance").
+  w.sites = {parse_site(device.site).value_or(SiteId{0})};
+  if (device.hub)
+    for (const auto &s : device.relayed_sites)
+      if (auto site = parse_site(s)) w.sites.push_back(*site);
   return w;
+}
+
+std::vector<std::string> sites_owned_elsewhere(const std::string &hub_id, const std::vector<RelayedSite> &sites,
+                                               const std::vector<DeviceRecord> &devices,
+                                               const std::vector<std::pair<std::string, RelayedSite>> &registered) {
+  std::vector<std::string> out;
+  for (const auto &s : sites) {
+    const bool device_own = std::any_of(devices.begin(), devices.end(),
+                                        [&](const DeviceRecord &d) { return d.id != hub_id && d.site == s.site; });
+    const bool other_hub = std::any_of(registered.begin(), registered.end(), [&](const auto &r) {
+      return r.first != hub_id && r.second.site == s.site;
+    });
+    if (device_own || other_hub || !parse_site(s.site) || *parse_site(s.site) == 0) out.push_back(s.site);
+  }
+  return out;
 }
 
 }  // namespace ykien::server

@@ -82,6 +82,15 @@ CREATE TABLE meta(key text PRIMARY KEY, value text NOT NULL);
 ALTER TABLE devices ADD COLUMN hub boolean NOT NULL DEFAULT false;
 ALTER TABLE enrollment_codes ADD COLUMN hub boolean NOT NULL DEFAULT false;
 )sql",
+    // The sites each hub relays (docs/server.md, "Hub provenance").
+    R"sql(
+CREATE TABLE hub_sites(
+  site text PRIMARY KEY,
+  hub_id text NOT NULL,
+  device_id text NOT NULL DEFAULT '',  -- the tablet's id at the hub ('' = the hub's replica)
+  name text NOT NULL DEFAULT '',
+  registered_at bigint NOT NULL);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kSteps));
 
@@ -202,7 +211,47 @@ class PgStorage final : public Storage {
                          "cannot read devices");
     if (!r.ok()) return r.status();
     if (PQntuples(r->get()) == 0) return Status(ErrorCode::unauthorized, "unknown device token");
-    return read_device(r->get(), 0);
+    DeviceRecord d = read_device(r->get(), 0);
+    if (!d.hub) return d;
+    auto sites = lease->exec("SELECT site FROM hub_sites WHERE hub_id = $1 ORDER BY site", {d.id}, "cannot read hub sites");
+    if (!sites.ok()) return sites.status();
+    for (int i = 0; i < PQntuples(sites->get()); ++i) d.relayed_sites.push_back(text_at(sites->get(), i, 0));
+    return d;
+  }
+
+  Result<std::vector<std::string>> register_sites(const std::string &hub_id, const std::vector<RelayedSite> &sites,
+                                                  int64_t now_ms) override {
+    auto devices = list_devices();
+    if (!devices.ok()) return devices.status();
+    auto registered = relayed_sites();
+    if (!registered.ok()) return registered.status();
+    std::vector<std::string> refused = sites_owned_elsewhere(hub_id, sites, *devices, *registered);
+    auto lease = pool_->acquire();
+    if (!lease.ok()) return lease.status();
+    for (const auto &site : sites) {
+      if (std::find(refused.begin(), refused.end(), site.site) != refused.end()) continue;
+      // A site another hub registered meanwhile stays that hub's (no row updated).
+      auto r = lease->exec(
+          "INSERT INTO hub_sites(site, hub_id, device_id, name, registered_at) VALUES($1, $2, $3, $4, $5) "
+          "ON CONFLICT (site) DO UPDATE SET device_id = EXCLUDED.device_id, name = EXCLUDED.name "
+          "WHERE hub_sites.hub_id = EXCLUDED.hub_id",
+          {site.site, hub_id, site.device_id, site.name, i64(now_ms)}, "cannot register a hub site");
+      if (!r.ok()) return r.status();
+      if (std::string(PQcmdTuples(r->get())) == "0") refused.push_back(site.site);
+    }
+    return refused;
+  }
+
+  Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites() override {
+    auto lease = pool_->acquire();
+    if (!lease.ok()) return lease.status();
+    auto r = lease->exec("SELECT hub_id, site, device_id, name FROM hub_sites ORDER BY hub_id, registered_at, site", {},
+                         "cannot read hub sites");
+    if (!r.ok()) return r.status();
+    std::vector<std::pair<std::string, RelayedSite>> out;
+    for (int i = 0; i < PQntuples(r->get()); ++i)
+      out.push_back({text_at(r->get(), i, 0), {text_at(r->get(), i, 1), text_at(r->get(), i, 2), text_at(r->get(), i, 3)}});
+    return out;
   }
 
   Result<std::vector<DeviceRecord>> list_devices() override {

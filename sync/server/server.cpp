@@ -255,6 +255,25 @@ struct SyncServer::Impl {
     return reply_json(200, encode(reply));
   }
 
+  // A hub registers the sites it relays (docs/protocol.md, "POST /v1/sites").
+  ServedReply handle_sites(const ServedRequest &req) {
+    int64_t t0 = steady_ms();
+    auto device = authenticate(req);
+    if (!device.ok()) return fail(req, "sites", "", device.status(), t0);
+    if (!device->hub) return fail(req, "sites", device->id, {ErrorCode::forbidden, "only a hub relays other sites"}, t0);
+    SitesRequest request;
+    Status st = decode(req.body, &request);
+    if (!st.ok()) return fail(req, "sites", device->id, st, t0);
+    std::vector<RelayedSite> sites;
+    for (auto &e : request.sites) sites.push_back({std::move(e.site), std::move(e.device_id), std::move(e.name)});
+    auto refused = storage.register_sites(device->id, sites, now());
+    if (!refused.ok()) return fail(req, "sites", device->id, refused.status(), t0);
+    log_line(refused->empty() ? "info" : "warn", "sites",
+             {{"device", device->id}, {"sites", std::to_string(sites.size())},
+              {"refused", std::to_string(refused->size())}, {"ms", std::to_string(steady_ms() - t0)}});
+    return reply_json(200, encode(SitesReply{std::move(*refused), now()}));
+  }
+
   void flush_acks_logged() {
     Status st = acks.flush();
     if (!st.ok()) log_line("error", "acks", {{"message", st.message()}});
@@ -300,6 +319,8 @@ struct SyncServer::Impl {
                       [this](const ServedRequest &q) { return handle_push(q); }});
     routes.push_back({"POST", kPathPull, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
                       [this](const ServedRequest &q) { return handle_pull(q); }});
+    routes.push_back({"POST", kPathSites, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
+                      [this](const ServedRequest &q) { return handle_sites(q); }});
     for (auto &r : options.extra_routes) routes.push_back(std::move(r));
     options.extra_routes.clear();
     http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),

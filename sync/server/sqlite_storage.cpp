@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS enrollment_codes(
   expires_at INTEGER NOT NULL,
   used_by TEXT,
   hub INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS hub_sites(  -- the sites each hub relays (docs/server.md)
+  site TEXT PRIMARY KEY,
+  hub_id TEXT NOT NULL,
+  device_id TEXT NOT NULL DEFAULT '',  -- the tablet's id at the hub ('' = the hub's replica)
+  name TEXT NOT NULL DEFAULT '',
+  registered_at INTEGER NOT NULL);
 )sql";
 
 // Columns added after the first release, for server.db files made before them.
@@ -147,9 +153,16 @@ class SqliteStorage final : public Storage {
     if (!s.ok()) return error("prepare");
     s.bind(1, token_hash);
     int rc = s.step();
-    if (rc == SQLITE_ROW) return read_device(s);
     if (rc == SQLITE_DONE) return Status(ErrorCode::unauthorized, "unknown device token");
-    return error("cannot read devices");
+    if (rc != SQLITE_ROW) return error("cannot read devices");
+    DeviceRecord d = read_device(s);
+    if (!d.hub) return d;
+    Stmt sites(db_, "SELECT site FROM hub_sites WHERE hub_id = ? ORDER BY site");
+    if (!sites.ok()) return error("prepare");
+    sites.bind(1, d.id);
+    while ((rc = sites.step()) == SQLITE_ROW) d.relayed_sites.push_back(sites.text(0));
+    if (rc != SQLITE_DONE) return error("cannot read hub sites");
+    return d;
   }
 
   Result<std::vector<DeviceRecord>> list_devices() override {
@@ -186,6 +199,22 @@ class SqliteStorage final : public Storage {
     return {};
   }
 
+  Result<std::vector<std::string>> register_sites(const std::string &hub_id, const std::vector<RelayedSite> &sites,
+                                                  int64_t now_ms) override {
+    auto devices = list_devices();
+    if (!devices.ok()) return devices.status();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("begin");
+    auto result = register_sites_locked(hub_id, sites, *devices, now_ms);
+    sqlite3_exec(db_, result.ok() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
+    return result;
+  }
+
+  Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return relayed_sites_locked();
+  }
+
   Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Stmt s(db_, "UPDATE devices SET acked_cursor = ?, last_seen = ? WHERE id = ?");
@@ -198,6 +227,33 @@ class SqliteStorage final : public Storage {
  private:
   Status error(const std::string &what) const {
     return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db_)};
+  }
+
+  Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites_locked() {
+    Stmt s(db_, "SELECT hub_id, site, device_id, name FROM hub_sites ORDER BY hub_id, registered_at, site");
+    if (!s.ok()) return error("prepare");
+    std::vector<std::pair<std::string, RelayedSite>> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.text(0), {s.text(1), s.text(2), s.text(3)}});
+    if (rc != SQLITE_DONE) return error("cannot read hub sites");
+    return out;
+  }
+
+  Result<std::vector<std::string>> register_sites_locked(const std::string &hub_id,
+                                                         const std::vector<RelayedSite> &sites,
+                                                         const std::vector<DeviceRecord> &devices, int64_t now_ms) {
+    auto registered = relayed_sites_locked();
+    if (!registered.ok()) return registered.status();
+    std::vector<std::string> refused = sites_owned_elsewhere(hub_id, sites, devices, *registered);
+    for (const auto &site : sites) {
+      if (std::find(refused.begin(), refused.end(), site.site) != refused.end()) continue;
+      Stmt add(db_, "INSERT INTO hub_sites(site, hub_id, device_id, name, registered_at) VALUES(?,?,?,?,?) "
+                    "ON CONFLICT(site) DO UPDATE SET device_id = excluded.device_id, name = excluded.name");
+      if (!add.ok()) return error("prepare");
+      add.bind(1, site.site).bind(2, hub_id).bind(3, site.device_id).bind(4, site.name).bind(5, now_ms);
+      if (add.step() != SQLITE_DONE) return error("cannot register a hub site");
+    }
+    return refused;
   }
 
   Result<DeviceRecord> enroll_locked(const std::string &code_hash, const std::string &device_id,

@@ -31,6 +31,16 @@ struct DeviceRecord {
   int64_t last_seen_ms = 0;
   int64_t revoked_at_ms = 0;        // 0 = active
   int64_t acked_cursor = 0;         // server cursor the device confirmed it holds
+  // A hub's: the sites it registered as its own and its tablets' (register_sites),
+  // whose writes it may relay. Filled by device_by_token.
+  std::vector<std::string> relayed_sites;
+};
+
+// A site a hub relays: one of its tablets (enrolled at the hub) or its own replica.
+struct RelayedSite {
+  std::string site;       // hex, as the device enrolled with it
+  std::string device_id;  // the tablet's id at the hub ("" = the hub's own replica)
+  std::string name;       // the tablet's name at the hub
 };
 
 class Storage {
@@ -70,6 +80,14 @@ class Storage {
   virtual Status set_device_scopes(const std::string &device_id, const std::vector<std::string> &scopes) = 0;
   // Remembers that the device holds everything up to `cursor` and was seen now.
   virtual Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) = 0;
+  // Records `sites` under hub `hub_id` (docs/server.md, "Hub provenance"): a site
+  // belongs to one sender for good, so a site that is another device's own or already
+  // registered under another hub is left out and returned. Registering again is
+  // harmless. Errors: storage.
+  virtual Result<std::vector<std::string>> register_sites(const std::string &hub_id,
+                                                          const std::vector<RelayedSite> &sites, int64_t now_ms) = 0;
+  // The sites registered under each hub, for the admin's eyes: hub id -> sites.
+  virtual Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites() = 0;
 };
 
 // Opens (creating if needed) the SQLite backend in directory `dir`: data.db for the
@@ -88,5 +106,12 @@ bool scope_covers(const std::vector<std::string> &scopes, const std::string &row
 // bundles alike): its units, its confidential right, its own site (a tablet) or
 // its tablets' (a hub).
 Writer writer_of(const DeviceRecord &device);
+
+// The sites among `sites` that belong to a device other than `hub_id`, or are
+// registered under another hub already: what register_sites must leave out.
+// `devices` is every device, `registered` every (hub id, site) pair.
+std::vector<std::string> sites_owned_elsewhere(const std::string &hub_id, const std::vector<RelayedSite> &sites,
+                                               const std::vector<DeviceRecord> &devices,
+                                               const std::vector<std::pair<std::string, RelayedSite>> &registered);
 
 }  // namespace ykien::server

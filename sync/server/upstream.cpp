@@ -21,6 +21,9 @@ constexpr const char *kUpstreamUrl = "hub.upstream_url";
 constexpr const char *kLastOk = "hub.last_ok_ms";
 constexpr const char *kLastAttempt = "hub.last_attempt_ms";
 constexpr const char *kLastError = "hub.last_error";
+// The sites last registered upstream (JSON), so that they are sent again only when
+// they change (a tablet enrolled here, a new replica site).
+constexpr const char *kRegisteredSites = "hub.registered_sites";
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -172,10 +175,39 @@ Result<sync::SyncReport> Upstream::sync_now() {
       return st;
     }
   }
+  Status registered = register_sites_locked();
+  if (!registered.ok()) {
+    record(registered, nullptr, steady_ms() - t0);
+    return registered;
+  }
   Result<sync::SyncReport> result = Status(ErrorCode::internal, "upstream sync did not run");
   result = client_->sync();
   record(result.ok() ? Status() : result.status(), result.ok() ? &*result : nullptr, steady_ms() - t0);
   return result;
+}
+
+Status Upstream::register_sites_locked() {
+  std::vector<sync::RelayedSiteEntry> sites{{site_to_string(data_.site_id()), "", ""}};
+  auto devices = storage_.list_devices();
+  if (!devices.ok()) return devices.status();
+  for (const auto &d : *devices) sites.push_back({d.site, d.id, d.name});
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto &s : sites) list.push_back({s.site, s.device_id, s.name});
+  const std::string text = list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (setting(data_, kRegisteredSites) == text) return {};
+  auto reply = client_->register_sites(sites);
+  if (!reply.ok() && reply.status().code() == ErrorCode::not_found) {
+    // An older upstream server: it takes any site from a hub.
+    log_line("warn", "upstream_sites", {{"message", "the upstream server does not know /v1/sites (older version)"}});
+    return {};
+  }
+  if (!reply.ok()) return reply.status();
+  for (const auto &site : reply->refused) {
+    log_line("error", "upstream_sites", {{"site", site},
+                                         {"message", "the upstream server says this site is another device's: "
+                                                     "its changes will be refused there"}});
+  }
+  return data_.set_setting(kRegisteredSites, text);
 }
 
 void Upstream::record(const Status &outcome, const sync::SyncReport *report, int64_t ms) {

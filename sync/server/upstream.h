@@ -97,6 +97,9 @@ class Upstream {
   Upstream(Storage &storage, UpstreamOptions options);
   void loop();
   Status enroll_locked();
+  // Tells upstream the sites this hub relays (its replica's, its tablets'), when they
+  // changed since the last time (docs/server.md, "Hub provenance").
+  Status register_sites_locked();
   void record(const Status &outcome, const sync::SyncReport *report, int64_t ms);
 
   Storage &storage_;

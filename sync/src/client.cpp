@@ -216,6 +216,19 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   return reply;
 }
 
+Result<SitesReply> SyncClient::register_sites(const std::vector<RelayedSiteEntry> &sites) {
+  cancelled_.store(false);
+  YKIEN_TRY(check_server_url(options_));
+  SitesRequest request;
+  request.sites = sites;
+  SyncReport report;
+  auto body = post(kPathSites, encode(request), /*auth=*/true, &report);
+  if (!body.ok()) return body.status();
+  SitesReply reply;
+  YKIEN_TRY(decode(*body, &reply));
+  return reply;
+}
+
 Result<SyncReport> SyncClient::sync() {
   cancelled_.store(false);
   YKIEN_TRY(check_server_url(options_));

@@ -304,6 +304,51 @@ std::string encode_changes(const std::vector<Change> &changes) {
   return guarded_encode([&] { return dump({{"changes", codec::to_json(changes)}}); });
 }
 
+std::string encode(const SitesRequest &m) {
+  return guarded_encode([&] {
+    json list = json::array();
+    for (const auto &s : m.sites) list.push_back({{"site", s.site}, {"device_id", s.device_id}, {"name", s.name}});
+    return dump({{"protocol", m.protocol}, {"sites", std::move(list)}});
+  });
+}
+
+std::string encode(const SitesReply &m) {
+  return guarded_encode([&] { return dump({{"refused", m.refused}, {"server_time", m.server_time_ms}}); });
+}
+
+Status decode(std::string_view text, SitesRequest *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(check_protocol(j, &out->protocol));
+    const json *list = member(j, "sites");
+    if (list == nullptr || !list->is_array()) return Status::Invalid("sites", "must be an array");
+    out->sites.clear();
+    for (size_t i = 0; i < list->size(); ++i) {
+      const json &e = (*list)[i];
+      const std::string at = "sites[" + std::to_string(i) + "]";
+      if (!e.is_object()) return Status::Invalid(at, "must be an object");
+      RelayedSiteEntry entry;
+      YKIEN_TRY(get_string(e, "site", &entry.site));
+      YKIEN_TRY(get_string(e, "device_id", &entry.device_id, false));
+      YKIEN_TRY(get_string(e, "name", &entry.name, false));
+      auto site = parse_site(entry.site);
+      if (!site || *site == 0) return Status::Invalid(at + ".site", "must be 16 hex digits, not zero");
+      out->sites.push_back(std::move(entry));
+    }
+    return {};
+  });
+}
+
+Status decode(std::string_view text, SitesReply *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(get_strings(j, "refused", &out->refused));
+    return get_int(j, "server_time", &out->server_time_ms);
+  });
+}
+
 Status decode_changes(std::string_view text, std::vector<Change> *out) {
   return guarded([&]() -> Status {
     json j;

@@ -553,3 +553,54 @@ TEST_CASE("a device's bundle is checked as its pushes are", "[.][authority-bundl
   CHECK(s.hash() == before);
 }
 
+
+TEST_CASE("a hub relays only its own site and the sites registered under it", "[.][authority-hub]") {
+  Scene s;
+  Hostile hub(s.server.url(), s.server.hub_code({kHamlet1}), 0x4b0b4b0b4b0b4b0bull);
+  auto register_sites = [&](const Hostile &as, const std::vector<SiteId> &sites) {
+    sync::SitesRequest req;
+    for (SiteId site : sites) req.sites.push_back({site_to_string(site), new_id(), "máy tính bảng"});
+    return raw_post(s.server.url() + sync::kPathSites, sync::encode(req), as.token);
+  };
+  const SiteId tablet = 0x7ab1e77ab1e77ab1ull, stranger = 0x57a9e557a9e557a9ull;
+  const SiteId honest_site = s.honest.db().site_id();
+  // Registered: its tablet's site; a site that is another device's own stays that device's.
+  auto r = register_sites(hub, {tablet, honest_site});
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  sync::SitesReply reply;
+  REQUIRE(sync::decode(r.body, &reply).ok());
+  CHECK(reply.refused == std::vector<std::string>{site_to_string(honest_site)});
+  auto sites = s.server.storage().relayed_sites();
+  REQUIRE(sites.ok());
+  REQUIRE(sites->size() == 1);
+  CHECK(sites->front().first == hub.device_id);
+  CHECK(sites->front().second.site == site_to_string(tablet));
+  // What it may relay: its tablet's writes and its own.
+  auto from_tablet = row("opinions", new_id(), kHamlet1, opinion_cells(s.hamlet1), hub.stamp(), tablet);
+  r = hub.push(from_tablet);
+  INFO(r.body);
+  CHECK(r.status == 200);
+  auto own = row("opinions", new_id(), kHamlet1, opinion_cells(s.hamlet1), hub.stamp(), hub.site);
+  CHECK(hub.push(own).status == 200);
+  // Not a site of its own: another device's or one never registered.
+  std::string before = s.hash();
+  auto cells = opinion_cells(s.hamlet1);
+  s.refused(hub.push(row("opinions", new_id(), kHamlet1, cells, hub.stamp(), stranger)), "wrong_site", "site",
+            cells.size(), before);
+  s.refused(hub.push(row("opinions", new_id(), kHamlet1, cells, hub.stamp(), honest_site)), "wrong_site", "site",
+            cells.size(), before);
+  // A second hub cannot take the first one's tablet; a tablet registers nothing.
+  Hostile other_hub(s.server.url(), s.server.hub_code({kHamlet1}), 0x0ddb0b0ddb0b0ddbull);
+  r = register_sites(other_hub, {tablet});
+  REQUIRE(r.status == 200);
+  REQUIRE(sync::decode(r.body, &reply).ok());
+  CHECK(reply.refused == std::vector<std::string>{site_to_string(tablet)});
+  s.refused(other_hub.push(row("opinions", new_id(), kHamlet1, cells, other_hub.stamp(), tablet)), "wrong_site",
+            "site", cells.size(), before);
+  Hostile plain(s.server.url(), s.code_for_hostile);
+  r = register_sites(plain, {stranger});
+  CHECK(r.status == 403);
+  CHECK(error_of(r).code == ErrorCode::forbidden);
+  CHECK(s.hash() == before);
+}

@@ -460,3 +460,53 @@ TEST_CASE("ykien-server serve --upstream --enroll-code: a hub process, SIGUSR1 a
   CHECK(came_down);
   CHECK(hub.terminate() == 0);
 }
+
+TEST_CASE("a hub registers its tablets' sites upstream and its conflict records carry its own site",
+          "[sync][hub]") {
+  TestServer province;
+  Hub hub(province.url(), province.hub_code({kCommune}), 3600 * 1000);
+  hub.sync_ok();  // the commune's units come down
+  Tablet a(hub.url(), "a"), b(hub.url(), "b");
+  a.enroll(*hub.code({kHamlet1}));
+  b.enroll(*hub.code({kHamlet1}));
+  a.sync_ok();
+  b.sync_ok();
+  const Opinion o = a.record(kHamlet1, "Đường ấp 1 xuống cấp");
+  a.sync_ok();
+  b.sync_ok();
+  edit_content(a.db(), o.id, "sửa ở máy a");
+  edit_content(b.db(), o.id, "sửa ở máy b");
+  a.sync_ok();
+  b.sync_ok();  // the hub detects the concurrent edit
+  auto report = hub.sync_ok();
+  CHECK(report.refused == 0);
+  // The province knows the hub's sites: its replica's and its two tablets'.
+  auto sites = province.storage().relayed_sites();
+  REQUIRE(sites.ok());
+  std::set<std::string> registered;
+  for (const auto &[hub_id, site] : *sites) registered.insert(site.site);
+  CHECK(registered == std::set<std::string>{site_to_string(hub.storage().replica().site_id()),
+                                            site_to_string(a.db().site_id()), site_to_string(b.db().site_id())});
+  // The conflict record the hub made is its own write, and the province took it.
+  ExportOptions all;
+  auto held = hub.storage().export_changes(0, all);
+  REQUIRE(held.ok());
+  size_t conflict_cells = 0;
+  for (const auto &c : held->changes) {
+    if (c.table != "conflicts") continue;
+    ++conflict_cells;
+    CHECK(c.site == hub.storage().replica().site_id());
+  }
+  CHECK(conflict_cells > 0);
+  CHECK(province.data().list_conflicts(false)->size() == 1);
+  CHECK(opinions_digest(province.data(), kCommune) == opinions_digest(hub.data(), kCommune));
+  // A tablet enrolled later is registered at the next upstream sync.
+  Tablet c(hub.url(), "c");
+  c.enroll(*hub.code({kHamlet1}));
+  c.sync_ok();
+  c.record(kHamlet1, "Ý kiến máy c");
+  c.sync_ok();
+  report = hub.sync_ok();
+  CHECK(report.refused == 0);
+  CHECK(opinion_ids(province.data(), kCommune) == opinion_ids(hub.data(), kCommune));
+}

@@ -80,10 +80,12 @@ YKIEN_CXX_API std::string conflict_id(const ConflictRecord &conflict);
 // The cells of the new `conflicts` row that records it: every column of the table, as
 // a locally created row holds them ("_deleted" = 0, status "open").
 YKIEN_CXX_API std::vector<std::pair<std::string, Value>> conflict_cells(const ConflictRecord &conflict);
-// The stamp of those cells: the winning write's, not the detector's clock. Every
-// replica that detects the conflict then writes the very same cells (one write, not
-// competing ones), and a resolution, stamped later, wins over every detection of it.
-YKIEN_CXX_API Stamp conflict_record_stamp(const ConflictRecord &conflict);
+// The stamp of those cells: the winning write's time with the detector's site. The
+// record is the detector's write (a hub relays it upstream as its own, which the
+// provenance check admits: docs/server.md, "Write policy"); replicas that detect the
+// same conflict write the same cells, so whichever stamp wins they hold one record,
+// and a resolution, stamped later, wins over every detection of it.
+YKIEN_CXX_API Stamp conflict_record_stamp(const ConflictRecord &conflict, SiteId detector);
 
 // JSON text of a value (conflict records, state hashes).
 YKIEN_CXX_API std::string value_to_json(const Value &value);

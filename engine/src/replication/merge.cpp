@@ -48,7 +48,7 @@ std::string conflict_id(const ConflictRecord &c) {
   return ykien::conflict_id(c.table, c.row_id, c.column, c.loser.hlc, c.loser.site);
 }
 
-Stamp conflict_record_stamp(const ConflictRecord &c) { return {c.winner.hlc, c.winner.site, Hlc()}; }
+Stamp conflict_record_stamp(const ConflictRecord &c, SiteId detector) { return {c.winner.hlc, detector, Hlc()}; }
 
 std::vector<std::pair<std::string, Value>> conflict_cells(const ConflictRecord &c) {
   std::vector<std::pair<std::string, Value>> cells;

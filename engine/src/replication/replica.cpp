@@ -240,7 +240,7 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
     for (size_t i = 0; i < conflicts.size(); ++i) {
       if ((*held)[i].has_value()) continue;
       if (std::any_of(records.begin(), records.end(), [&](const StoredRow &r) { return r.id == ids[i].id; })) continue;
-      const merge::Stamp stamp = merge::conflict_record_stamp(conflicts[i].record);
+      const merge::Stamp stamp = merge::conflict_record_stamp(conflicts[i].record, site_);
       StoredRow r{"conflicts", ids[i].id, conflicts[i].scope, {}};
       for (auto &[column, value] : merge::conflict_cells(conflicts[i].record))
         r.cells.push_back({std::move(column), std::move(value), stamp});

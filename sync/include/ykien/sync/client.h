@@ -87,6 +87,12 @@ class YKIEN_CXX_API SyncClient {
   // unsupported_version, server, storage (local database).
   Result<SyncReport> sync();
 
+  // A hub's: tells the server the sites whose writes it relays (its own replica's,
+  // its tablets'), so that it takes them (docs/protocol.md, "POST /v1/sites"). The
+  // reply lists the sites the server left out. Errors: as sync(); forbidden when
+  // this client did not enroll as a hub.
+  Result<SitesReply> register_sites(const std::vector<RelayedSiteEntry> &sites);
+
   // Asks a running sync to stop at its next exchange or backoff wait. Thread-safe.
   void cancel() { cancelled_.store(true); }
 

@@ -22,6 +22,7 @@ inline constexpr const char *kPathHealth = "/v1/health";
 inline constexpr const char *kPathEnroll = "/v1/enroll";
 inline constexpr const char *kPathPush = "/v1/push";
 inline constexpr const char *kPathPull = "/v1/pull";
+inline constexpr const char *kPathSites = "/v1/sites";
 
 // Body of every error reply: {"code": "...", "message": "...", "field": "..."}.
 // A refused push also lists the refused changes: their indexes ("refused", read by
@@ -83,6 +84,24 @@ struct PullReply {
   int64_t server_time_ms = 0;
 };
 
+// A hub tells the server the sites whose writes it relays: its own replica's and its
+// tablets' (docs/protocol.md, "POST /v1/sites").
+struct RelayedSiteEntry {
+  std::string site;       // 16 hex digits
+  std::string device_id;  // the tablet's id at the hub; empty for the hub's own replica
+  std::string name;       // the tablet's name at the hub
+};
+
+struct SitesRequest {
+  int protocol = kProtocolVersion;
+  std::vector<RelayedSiteEntry> sites;
+};
+
+struct SitesReply {
+  std::vector<std::string> refused;  // sites that belong to another device or hub
+  int64_t server_time_ms = 0;
+};
+
 // ---- Codec ----
 YKIEN_CXX_API std::string encode(const ErrorReply &m);
 YKIEN_CXX_API std::string encode(const HealthReply &m);
@@ -92,6 +111,8 @@ YKIEN_CXX_API std::string encode(const PushRequest &m);
 YKIEN_CXX_API std::string encode(const PushReply &m);
 YKIEN_CXX_API std::string encode(const PullRequest &m);
 YKIEN_CXX_API std::string encode(const PullReply &m);
+YKIEN_CXX_API std::string encode(const SitesRequest &m);
+YKIEN_CXX_API std::string encode(const SitesReply &m);
 
 // Errors: corrupt (not JSON, invalid UTF-8), invalid_argument (a field missing or
 // of the wrong type; Status::field() names it), unsupported_version (requests whose
@@ -104,6 +125,8 @@ YKIEN_CXX_API Status decode(std::string_view json, PushRequest *out);
 YKIEN_CXX_API Status decode(std::string_view json, PushReply *out);
 YKIEN_CXX_API Status decode(std::string_view json, PullRequest *out);
 YKIEN_CXX_API Status decode(std::string_view json, PullReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, SitesRequest *out);
+YKIEN_CXX_API Status decode(std::string_view json, SitesReply *out);
 
 // A bare list of changes, {"changes": [Change, ...]}: the payload of a bundle
 // (docs/bundle-format.md). The same Change JSON as in push and pull.
