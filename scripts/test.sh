@@ -25,7 +25,7 @@ if [ "$sanitize" = ON ]; then build_dir=build-asan; build_type=Debug; fi
 
 # ccache (installed by install-deps.sh) makes a rebuild of unchanged sources, in any
 # checkout of the tree, a cache hit; paths under the checkout are hashed relative to it.
-export CCACHE_BASEDIR="$PWD"
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1  # debug builds too
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
   -DYKIEN_WERROR="$werror" -DYKIEN_SANITIZE="$sanitize" \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
