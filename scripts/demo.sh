@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # The main job: a village meeting recorded offline on two tablets, synced through a
 # local ykien-server (SQLite, no set-up), and the report printed from a tablet and
-# from the server.    scripts/demo.sh [--lang en]
+# from the server; then the office's address and a login, for the follow-up of the
+# meeting in a browser (the server stays up until Enter when run in a terminal).
+#    scripts/demo.sh [--lang en] [--no-wait]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 lang=vi
+wait_for_enter=1
+[ -t 0 ] || wait_for_enter=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --lang) lang="${2:-vi}"; shift 2 ;;
     --lang=*) lang="${1#--lang=}"; shift ;;
-    *) echo "usage: scripts/demo.sh [--lang vi|en]" >&2; exit 2 ;;
+    --no-wait) wait_for_enter=0; shift ;;
+    *) echo "usage: scripts/demo.sh [--lang vi|en] [--no-wait]" >&2; exit 2 ;;
   esac
 done
 say() { if [ "$lang" = en ]; then echo -e "\n### $2"; else echo -e "\n### $1"; fi; }
+line() { if [ "$lang" = en ]; then echo "$2"; else echo "$1"; fi; }
 
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -41,6 +47,11 @@ kp-2,Khu phố 2,hamlet,70/dong-xoai/tan-phu
 kp-3,Khu phố 3,hamlet,70/dong-xoai/tan-phu
 CSV
 ykien-server admin --data "$work/server" import-units "$work/units.csv"
+# The ward secretary's office login (docs/office.md), a fresh password each run.
+office_user=lan
+office_password=$(tr -dc 'a-km-zA-HJ-NP-Z2-9' < /dev/urandom | head -c 12 || true)
+echo "$office_password" | ykien-server admin --data "$work/server" user add "$office_user" --role secretary \
+  --unit 70/dong-xoai/tan-phu --display-name "Nguyễn Thị Lan" >/dev/null
 ykien-server serve --data "$work/server" --host 127.0.0.1 --port 0 --port-file "$work/port" \
   2> "$work/server.log" &
 server_pid=$!
@@ -98,3 +109,17 @@ say "Báo cáo trên máy tính bảng A" "Report on tablet A"
 ykien --db "$work/tablet-a.db" report --unit 70/dong-xoai/tan-phu --from 2023-03-01 --to 2023-10-31 --today 2023-05-01
 say "Báo cáo trên máy chủ" "Report on the server"
 ykien --db "$work/server/data.db" report --unit 70/dong-xoai/tan-phu --from 2023-03-01 --to 2023-10-31 --today 2023-05-01
+
+say "Văn phòng phường trên trình duyệt: theo dõi, giao việc, trả lời các ý kiến của hội nghị" \
+    "The ward office in a browser: follow up, assign and answer the meetings' opinions"
+line "  Địa chỉ:        $url/" "  Address:   $url/"
+line "  Tên đăng nhập:  $office_user (thư ký phường)" "  User name: $office_user (ward secretary)"
+line "  Mật khẩu:       $office_password" "  Password:  $office_password"
+if [ "$wait_for_enter" = 1 ]; then
+  line "Máy chủ đang chạy. Nhấn Enter để dừng và xóa dữ liệu thử." \
+       "The server is running. Press Enter to stop it and remove the demo's data."
+  read -r _ || true
+else
+  line "(Chạy trong terminal để giữ máy chủ mở: scripts/demo.sh)" \
+       "(Run it in a terminal to keep the server up: scripts/demo.sh)"
+fi

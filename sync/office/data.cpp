@@ -1,5 +1,7 @@
 #include "data.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <sstream>
 
@@ -111,6 +113,11 @@ Meeting meeting_from_row(const sys::StoredRow &r) {
   m.chair = text_cell(r, "chair");
   m.secretary = text_cell(r, "secretary");
   m.attendance = integer_cell(r, "attendance");
+  // A JSON list of names (docs/schema.md); anything else reads as none.
+  const auto deps = nlohmann::json::parse(text_cell(r, "departments"), nullptr, false);
+  if (deps.is_array())
+    for (const auto &d : deps)
+      if (d.is_string()) m.departments.push_back(d.get<std::string>());
   m.notes = text_cell(r, "notes");
   m.conclusion = text_cell(r, "conclusion");
   m.closed_at = text_cell(r, "closed_at");
@@ -138,6 +145,17 @@ SupportVisit visit_from_row(const sys::StoredRow &r) {
 bool is_overdue(const Opinion &o, const std::string &today) {
   const bool open = o.status == "received" || o.status == "scheduled" || o.status == "assigned";
   return open && !o.due_date.empty() && o.due_date < today;
+}
+
+bool in_period(const std::string &at, const std::string &from, const std::string &to) {
+  if (!from.empty() && at < from) return false;
+  if (!to.empty() && at.substr(0, 10) > to) return false;
+  return !at.empty() || (from.empty() && to.empty());
+}
+
+bool valid_day(const std::string &d) {
+  return d.empty() || (d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+                       std::all_of(d.begin(), d.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }));
 }
 
 Result<std::vector<Unit>> OfficeData::units() {
@@ -233,6 +251,9 @@ Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::str
   if (!history) return history.status();
   for (const auto &r : *history)
     if (integer_cell(r, "_deleted") == 0) d.history.push_back(change_from_row(r));
+  auto visits = meeting_visits(user, d.opinion.meeting_id);
+  if (!visits) return visits.status();
+  d.visits = std::move(*visits);
   std::sort(d.responses.begin(), d.responses.end(),
             [](const Response &a, const Response &b) { return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id); });
   std::sort(d.history.begin(), d.history.end(), [](const StatusChange &a, const StatusChange &b) {
@@ -241,12 +262,49 @@ Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::str
   return d;
 }
 
-Result<std::vector<Meeting>> OfficeData::meetings(const OfficeUser &user) {
-  auto rows = rows_within("meetings", user.units);
+Result<std::vector<Meeting>> OfficeData::meetings(const OfficeUser &user, const MeetingQuery &q) {
+  if (!valid_day(q.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
+  if (!valid_day(q.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  std::vector<std::string> scopes = user.units;
+  if (!q.unit.empty()) {
+    if (!scope_within(q.unit, user.units)) return std::vector<Meeting>{};
+    scopes = {q.unit};
+  }
+  auto rows = rows_within("meetings", scopes);
   if (!rows) return rows.status();
   std::vector<Meeting> out;
-  for (const auto &r : *rows) out.push_back(meeting_from_row(r));
-  std::sort(out.begin(), out.end(), [](const Meeting &a, const Meeting &b) { return a.held_at > b.held_at; });
+  for (const auto &r : *rows) {
+    Meeting m = meeting_from_row(r);
+    if (!q.kind.empty() && m.kind != q.kind) continue;
+    if (!in_period(m.held_at, q.from, q.to)) continue;
+    out.push_back(std::move(m));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Meeting &a, const Meeting &b) { return std::tie(a.held_at, a.id) > std::tie(b.held_at, b.id); });
+  return out;
+}
+
+Result<Meeting> OfficeData::meeting(const OfficeUser &user, const std::string &id) {
+  const Status not_found(ErrorCode::not_found, "no such meeting", "meeting_id");
+  auto rows = replica_.load_rows({{"meetings", id}});
+  if (!rows) return rows.status();
+  const auto &row = rows->front();
+  if (!row || integer_cell(*row, "_deleted") != 0) return not_found;
+  Meeting m = meeting_from_row(*row);
+  if (!scope_within(m.scope, user.units)) return not_found;
+  return m;
+}
+
+Result<std::vector<SupportVisit>> OfficeData::meeting_visits(const OfficeUser &user, const std::string &meeting_id) {
+  std::vector<SupportVisit> out;
+  if (meeting_id.empty()) return out;
+  auto rows = replica_.find_rows({"support_visits", std::nullopt, {{"meeting_id", Value{meeting_id}}}});
+  if (!rows) return rows.status();
+  for (const auto &r : *rows)
+    if (integer_cell(r, "_deleted") == 0 && scope_within(r.scope, user.units)) out.push_back(visit_from_row(r));
+  std::sort(out.begin(), out.end(), [](const SupportVisit &a, const SupportVisit &b) {
+    return std::tie(a.visited_at, a.id) < std::tie(b.visited_at, b.id);
+  });
   return out;
 }
 

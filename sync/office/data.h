@@ -23,15 +23,29 @@ struct OpinionQuery {
   std::string today;       // "YYYY-MM-DD": overdue is judged against it
 };
 
+struct MeetingQuery {
+  std::string unit;      // a unit's scope (its subtree), or "" for all the user's units
+  std::string kind;      // one meeting kind, or ""
+  std::string from, to;  // "YYYY-MM-DD", inclusive; "" = open
+};
+
 struct OpinionDetail {
   Opinion opinion;
   std::optional<Meeting> meeting;
   std::vector<Response> responses;    // by time
   std::vector<StatusChange> history;  // by time
+  // The support visits recorded at the opinion's meeting (the schema ties a visit to
+  // a meeting and a unit, not to an opinion), by time; none without a meeting.
+  std::vector<SupportVisit> visits;
 };
 
 // Open (received, scheduled, assigned), with a due date before `today`.
 bool is_overdue(const Opinion &o, const std::string &today);
+// Whether a time "YYYY-MM-DD HH:MM" lies in the period [from, to] of days ("" = open
+// end); an empty time lies only in the open period. The report's rule (docs/reports.md).
+bool in_period(const std::string &at, const std::string &from, const std::string &to);
+// Whether `d` is "" or looks like "YYYY-MM-DD".
+bool valid_day(const std::string &d);
 
 class OfficeData {
  public:
@@ -50,8 +64,13 @@ class OfficeData {
   // One opinion with its meeting, answers and history. Errors: not_found (also for
   // one the user may not see: nothing tells that it exists).
   Result<OpinionDetail> opinion(const OfficeUser &user, const std::string &id);
-  // Live meetings in the user's units, newest first.
-  Result<std::vector<Meeting>> meetings(const OfficeUser &user);
+  // Live meetings in the user's units matching `q`, newest first. Errors:
+  // invalid_argument (a date that is not YYYY-MM-DD).
+  Result<std::vector<Meeting>> meetings(const OfficeUser &user, const MeetingQuery &q = {});
+  // One live meeting in the user's units. Errors: not_found (also outside them).
+  Result<Meeting> meeting(const OfficeUser &user, const std::string &id);
+  // The live support visits recorded at `meeting_id` in the user's units, by time.
+  Result<std::vector<SupportVisit>> meeting_visits(const OfficeUser &user, const std::string &meeting_id);
 
  private:
   Replica &replica_;

@@ -1,4 +1,9 @@
-// Opinion list, one opinion with its follow-up forms, meetings and their minutes.
+// Opinion list, one opinion with its full history and follow-up forms, meetings
+// (filtered list; one meeting's minutes with attendance, opinions and support visits).
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
 #include "access.h"
 #include "actions.h"
 #include "labels.h"
@@ -32,6 +37,66 @@ std::pair<std::string, std::string> split_path(const std::string &path, const st
   const size_t slash = rest.find('/');
   if (slash == std::string::npos) return {rest, ""};
   return {rest.substr(0, slash), rest.substr(slash + 1)};
+}
+
+// A support visit as the pages show it.
+mstch::map visit_map(const std::string &lang, const SupportVisit &sv) {
+  return mstch::map{{"visited_at", sv.visited_at},
+                    {"kind", label(lang, "visit." + sv.kind)},
+                    {"household", sv.household},
+                    {"gift_value", sv.gift_value_vnd > 0 ? std::to_string(sv.gift_value_vnd) : std::string()},
+                    {"notes", sv.notes}};
+}
+
+// One line of an opinion's full history.
+struct Event {
+  std::string when, what, detail, by;
+};
+
+// A status history entry as read: a move (from → to, its note), or an edit the
+// entry journals without a move (the satisfaction: {"edit": {"satisfaction": [old, new]}}).
+Event event_of(const std::string &lang, const StatusChange &h) {
+  Event e{h.changed_at, label(lang, "status." + h.from_status) + " → " + label(lang, "status." + h.to_status), h.note,
+          h.changed_by};
+  if (h.from_status != h.to_status) return e;
+  const auto j = nlohmann::json::parse(h.note, nullptr, false);
+  const nlohmann::json *sat = nullptr;
+  if (j.is_object() && j.contains("edit") && j["edit"].is_object() && j["edit"].contains("satisfaction"))
+    sat = &j["edit"]["satisfaction"];
+  if (sat && sat->is_array() && sat->size() == 2 && (*sat)[0].is_string() && (*sat)[1].is_string()) {
+    auto named = [&](const nlohmann::json &value) {
+      const auto s = value.get<std::string>();
+      return s.empty() ? std::string("—") : label(lang, "satisfaction." + s);
+    };
+    e.what = label(lang, "satisfaction");
+    e.detail = named((*sat)[0]) + " → " + named((*sat)[1]);
+  }
+  return e;
+}
+
+// Everything that happened to an opinion, by time: raised, each answer and
+// appointment, each status change (assignments are ones), satisfaction, and the
+// support visits of its meeting.
+mstch::array timeline(const std::string &lang, const OpinionDetail &d, const std::string &citizen) {
+  std::vector<Event> events;
+  events.push_back({d.opinion.raised_at, label(lang, "raised"), citizen, d.opinion.recorded_by});
+  for (const auto &r : d.responses) {
+    std::string detail = r.content;
+    if (!r.appointment_at.empty()) detail += " · " + r.appointment_at + " · " + r.appointment_place;
+    events.push_back({r.created_at, label(lang, "response." + r.kind), detail, r.responder});
+  }
+  for (const auto &h : d.history) events.push_back(event_of(lang, h));
+  for (const auto &sv : d.visits) {
+    std::string detail = label(lang, "visit." + sv.kind) + " · " + sv.household;
+    if (sv.gift_value_vnd > 0) detail += " · " + std::to_string(sv.gift_value_vnd) + " " + label(lang, "vnd");
+    if (!sv.notes.empty()) detail += " · " + sv.notes;
+    events.push_back({sv.visited_at, label(lang, "support_visit"), detail, ""});
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.when < b.when; });
+  mstch::array out;
+  for (const auto &e : events)
+    out.push_back(mstch::map{{"when", e.when}, {"what", e.what}, {"detail", e.detail}, {"by", e.by}});
+  return out;
 }
 
 }  // namespace
@@ -90,20 +155,6 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
   if (!units) return failure(v, units.status());
   std::string citizen = o.anonymous ? label(v.lang, "anonymous") : o.citizen_name;
   if (o.confidential && !v.user->confidential) citizen = label(v.lang, "confidential_hidden");
-  mstch::array responses, history;
-  for (const auto &r : d->responses)
-    responses.push_back(mstch::map{{"created_at", r.created_at},
-                                   {"kind", label(v.lang, "response." + r.kind)},
-                                   {"content", r.content},
-                                   {"appointment_at", r.appointment_at},
-                                   {"appointment_place", r.appointment_place},
-                                   {"responder", r.responder}});
-  for (const auto &h : d->history)
-    history.push_back(mstch::map{{"changed_at", h.changed_at},
-                                 {"from", label(v.lang, "status." + h.from_status)},
-                                 {"to", label(v.lang, "status." + h.to_status)},
-                                 {"note", h.note},
-                                 {"by", h.changed_by}});
   mstch::map o_map{{"id", o.id},
                    {"content", o.content},
                    {"raised_at", o.raised_at},
@@ -119,8 +170,7 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
       {"unit", unit_name(*units, o.scope)},
       {"satisfaction", label(v.lang, "satisfaction." + o.satisfaction)},
       {"escalated", o.jurisdiction == "escalated" ? o.escalated_to : std::string()},
-      {"responses", responses},
-      {"history", history},
+      {"history", timeline(v.lang, *d, citizen)},
       {"may_follow_up", may_follow_up(*v.user)},
       {"may_assign", may_assign(*v.user)},
       {"statuses", options_of(followup::statuses(), "status.", v.lang, "")},
@@ -151,50 +201,78 @@ ServedReply Office::opinion_action(const ServedRequest &req) {
 ServedReply Office::meeting_list(const ServedRequest &req) {
   Visit v = visit(req);
   if (auto refused = require_user(v, false)) return *refused;
-  auto meetings = data.meetings(*v.user);
+  MeetingQuery q;
+  q.unit = query_of(req, "unit");
+  q.kind = query_of(req, "kind");
+  q.from = query_of(req, "from");
+  q.to = query_of(req, "to");
+  auto meetings = data.meetings(*v.user, q);
   if (!meetings) return failure(v, meetings.status());
   auto units = data.units_within(v.user->units);
   if (!units) return failure(v, units.status());
   mstch::array rows;
-  for (const auto &m : *meetings)
+  for (size_t i = 0; i < meetings->size() && i < kListRows; ++i) {
+    const Meeting &m = (*meetings)[i];
     rows.push_back(mstch::map{{"id", m.id},
                               {"held_at", m.held_at},
                               {"kind", label(v.lang, "meeting." + m.kind)},
                               {"unit", unit_name(*units, m.scope)},
                               {"place", m.place},
                               {"attendance", std::to_string(m.attendance)}});
-  return page(v, "meetings", "meetings", {{"meetings", rows}});
+  }
+  mstch::map page_data{
+      {"kinds", options_of(followup::meeting_kinds(), "meeting.", v.lang, q.kind)},
+      {"units", unit_options(*v.user, q.unit)},
+      {"from", q.from},
+      {"to", q.to},
+      {"count", std::to_string(meetings->size())},
+      {"has_rows", !meetings->empty()},
+      {"meetings", rows},
+      {"more", meetings->size() > kListRows ? std::to_string(meetings->size() - kListRows) : std::string()}};
+  return page(v, "meetings", "meetings", page_data);
 }
 
 ServedReply Office::meeting_page(const ServedRequest &req) {
   Visit v = visit(req);
   if (auto refused = require_user(v, false)) return *refused;
   const auto [id, rest] = split_path(req.path, "/meetings/");
-  auto rows = storage.replica().load_rows({{"meetings", id}});
-  if (!rows) return failure(v, rows.status());
-  const Status not_found(ErrorCode::not_found, "no such meeting");
-  if (!rest.empty() || !rows->front() || integer_cell(*rows->front(), "_deleted") != 0) return failure(v, not_found);
-  const Meeting m = meeting_from_row(*rows->front());
-  if (!scope_within(m.scope, v.user->units)) return failure(v, not_found);
+  if (!rest.empty()) return failure(v, {ErrorCode::not_found, "no such page"});
+  auto m = data.meeting(*v.user, id);
+  if (!m) return failure(v, m.status());
   auto units = data.units_within(v.user->units);
   if (!units) return failure(v, units.status());
   OpinionQuery q;
-  q.unit = m.scope;
+  q.unit = m->scope;
   auto opinions = data.opinions(*v.user, q, *units);
   if (!opinions) return failure(v, opinions.status());
   mstch::array list;
   for (auto it = opinions->rbegin(); it != opinions->rend(); ++it)
-    if (it->meeting_id == m.id)
+    if (it->meeting_id == m->id)
       list.push_back(mstch::map{{"id", it->id},
                                 {"content", it->content},
                                 {"category", label(v.lang, "category." + it->category)},
                                 {"status", label(v.lang, "status." + it->status)}});
-  mstch::map m_map{{"held_at", m.held_at}, {"place", m.place},          {"chair", m.chair},
-                   {"secretary", m.secretary}, {"attendance", std::to_string(m.attendance)},
-                   {"conclusion", m.conclusion}};
+  auto visits = data.meeting_visits(*v.user, m->id);
+  if (!visits) return failure(v, visits.status());
+  mstch::array visit_rows;
+  for (const auto &sv : *visits) visit_rows.push_back(visit_map(v.lang, sv));
+  mstch::array departments;
+  for (const auto &d : m->departments) departments.push_back(d);
+  mstch::map m_map{{"held_at", m->held_at},     {"place", m->place},
+                   {"chair", m->chair},         {"secretary", m->secretary},
+                   {"attendance", std::to_string(m->attendance)},
+                   {"title", m->title},         {"notes", m->notes},
+                   {"conclusion", m->conclusion}, {"closed_at", m->closed_at}};
   return page(v, "minutes", "meeting",
-              {{"m", m_map}, {"kind", label(v.lang, "meeting." + m.kind)}, {"unit", unit_name(*units, m.scope)},
-               {"opinions", list}});
+              {{"m", m_map},
+               {"kind", label(v.lang, "meeting." + m->kind)},
+               {"unit", unit_name(*units, m->scope)},
+               {"departments", departments},
+               {"has_departments", !departments.empty()},
+               {"opinions", list},
+               {"opinion_count", std::to_string(list.size())},
+               {"visits", visit_rows},
+               {"has_visits", !visit_rows.empty()}});
 }
 
 }  // namespace ykien::office

@@ -11,12 +11,6 @@ namespace ykien::office {
 
 namespace {
 
-bool in_period(const std::string &at, const std::string &from, const std::string &to) {
-  if (!from.empty() && at < from) return false;
-  if (!to.empty() && at.substr(0, 10) > to) return false;
-  return !at.empty() || (from.empty() && to.empty());
-}
-
 bool is_resolved(const std::string &status) {
   return status == "answered" || status == "resolved" || status == "closed";
 }
@@ -39,11 +33,6 @@ std::string percent(double share) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.1f %%", share * 100);
   return buf;
-}
-
-bool valid_day(const std::string &d) {
-  return d.empty() || (d.size() == 10 && d[4] == '-' && d[7] == '-' &&
-                       std::all_of(d.begin(), d.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }));
 }
 
 }  // namespace

@@ -60,3 +60,4 @@ int bench_record(int argc, char **argv);
 int bench_sync(int argc, char **argv);
 int bench_province(int argc, char **argv);
 int bench_serve(int argc, char **argv);
+int bench_office(int argc, char **argv);

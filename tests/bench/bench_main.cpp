@@ -39,6 +39,12 @@ int usage(std::FILE *to) {
       " (not built here: needs the server, -DYKIEN_WITH_SERVER=ON)"
 #endif
       "\n"
+      "  office   the office's opinion list and report over a province of 100,000 opinions\n"
+      "           (options: --opinions N, --repeat R, --quick)"
+#ifndef YKIEN_BENCH_HAS_OFFICE
+      " (not built here: needs the server's office)"
+#endif
+      "\n"
       "Prints one line per figure: BENCH <name> <value> <unit> (docs/benchmarks.md).\n",
       to);
   return to == stdout ? 0 : 2;
@@ -67,6 +73,14 @@ int main(int argc, char **argv) {
 #else
     std::fputs("ykien-bench: the province suite is not built here (it needs the server: -DYKIEN_WITH_SERVER=ON)\n",
                stderr);
+    return 2;
+#endif
+  }
+  if (std::strcmp(suite, "office") == 0) {
+#ifdef YKIEN_BENCH_HAS_OFFICE
+    return bench_office(argc - 1, argv + 1);
+#else
+    std::fputs("ykien-bench: the office suite is not built here (it needs the server's office)\n", stderr);
     return 2;
 #endif
   }

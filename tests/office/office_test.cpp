@@ -17,23 +17,30 @@ struct Seeded {
   std::string land, environment, denunciation, meeting;
 };
 
-// One meeting in hamlet ap-1 with three opinions, and one opinion in ap-2.
-Seeded seed(OfficeSite &site) {
-  Database &t = site.tablet();
-  auto unit = t.find_unit_by_scope(kHamlet1);
+// A meeting recorded on the tablet in the unit of `scope`.
+Meeting meeting_in(Database &t, const char *scope, const std::string &kind, const std::string &held_at,
+                   const std::string &place, int64_t attendance) {
+  auto unit = t.find_unit_by_scope(scope);
   REQUIRE(unit.ok());
   Meeting m;
   m.unit_id = unit->id;
-  m.kind = "residential_saturday";
-  m.held_at = "2024-07-06 08:00";
-  m.place = "Nhà văn hóa ấp 1";
-  m.attendance = 60;
-  auto meeting = t.create_meeting(m);
-  REQUIRE(meeting.ok());
+  m.kind = kind;
+  m.held_at = held_at;
+  m.place = place;
+  m.attendance = attendance;
+  auto made = t.create_meeting(m);
+  REQUIRE(made.ok());
+  return *made;
+}
+
+// One meeting in hamlet ap-1 with three opinions, and one opinion in ap-2.
+Seeded seed(OfficeSite &site) {
+  Database &t = site.tablet();
+  auto meeting = meeting_in(t, kHamlet1, "residential_saturday", "2024-07-06 08:00", "Nhà văn hóa ấp 1", 60);
   auto opinion = [&](const std::string &category, const std::string &kind, const std::string &content,
                      const std::string &citizen) {
     Opinion o;
-    o.meeting_id = meeting->id;
+    o.meeting_id = meeting.id;
     o.kind = kind;
     o.category = category;
     o.content = content;
@@ -44,7 +51,7 @@ Seeded seed(OfficeSite &site) {
     return made->id;
   };
   Seeded s;
-  s.meeting = meeting->id;
+  s.meeting = meeting.id;
   s.land = opinion("land", "opinion", "Đề nghị sớm cấp giấy chứng nhận quyền sử dụng đất cho 12 hộ", "Trần Văn Hùng");
   s.environment = opinion("environment", "opinion", "Rác thải tồn đọng <script>alert(1)</script> cuối hẻm", "");
   s.denunciation = opinion("security_order", "denunciation", "Tố cáo cơ sở kinh doanh trái phép", "Lê Thị Kín");
@@ -329,4 +336,74 @@ TEST_CASE("office: enrollment codes are made with their QR for the user's units 
   // Units outside the user's are refused.
   Page outside = b.post("/devices/code", {{"unit", kOtherCommune}});
   CHECK(has(outside.header("Location"), "error="));
+}
+
+TEST_CASE("office: meetings filter by unit, kind and dates; a meeting shows attendance, opinions and visits",
+          "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  Database &t = site.tablet();
+  const Meeting second = meeting_in(t, kHamlet2, "leader_dialogue", "2024-08-10 14:00", "Hội trường ấp 2", 41);
+  auto hamlet1 = t.find_unit_by_scope(kHamlet1);
+  REQUIRE(hamlet1.ok());
+  SupportVisit sv;
+  sv.unit_id = hamlet1->id;
+  sv.meeting_id = s.meeting;
+  sv.household = "Hộ ông Nguyễn Văn Tư";
+  sv.kind = "gift";
+  sv.gift_value_vnd = 500000;
+  sv.visited_at = "2024-07-06 11:00";
+  REQUIRE(t.record_support_visit(sv).ok());
+  site.sync();
+  site.add_user("lan", office::Role::secretary, kCommune);
+  Browser b(site.port());
+  REQUIRE(b.login("lan", "password-lan"));
+
+  auto count = [&](const std::string &query) {
+    const std::string body = b.get("/meetings" + query).body;
+    const auto at = body.find("id=\"count\">");
+    REQUIRE(at != std::string::npos);
+    return std::stoi(body.substr(at + 11));
+  };
+  CHECK(count("") == 2);
+  CHECK(count("?kind=leader_dialogue") == 1);
+  CHECK(count("?unit=" + std::string(kHamlet1)) == 1);
+  CHECK(count("?from=2024-08-01") == 1);
+  CHECK(count("?to=2024-07-06") == 1);
+  CHECK(count("?from=2024-07-07&to=2024-08-09") == 0);
+  CHECK(count("?unit=" + std::string(kOtherCommune)) == 0);
+  CHECK(b.get("/meetings?from=6/7/2024").status == 400);
+
+  Page minutes = b.get("/meetings/" + s.meeting);
+  REQUIRE(minutes.status == 200);
+  CHECK(has(minutes.body, "id=\"attendance\">60<"));
+  CHECK(has(minutes.body, "/opinions/" + s.land));
+  CHECK(has(minutes.body, "Hộ ông Nguyễn Văn Tư"));
+  CHECK(has(minutes.body, "500000"));
+  CHECK_FALSE(has(b.get("/meetings/" + second.id).body, "Hộ ông Nguyễn Văn Tư"));
+  // The opinion's full history: raised, the assignment, an answer, satisfaction, and
+  // the support visit of its meeting, by time.
+  REQUIRE(b.post("/opinions/" + s.land + "/assign", {{"department", "Địa chính"}, {"due_date", "2099-01-31"}}).status ==
+          303);
+  REQUIRE(b.post("/opinions/" + s.land + "/answer", {{"content", "Đã đo đạc xong"}, {"written", "1"}}).status == 303);
+  REQUIRE(b.post("/opinions/" + s.land + "/satisfaction", {{"value", "satisfied"}}).status == 303);
+  const std::string page = b.get("/opinions/" + s.land).body;
+  const auto h = page.find("class=\"list history\"");
+  REQUIRE(h != std::string::npos);
+  const auto raised = page.find("Nêu ý kiến", h), visit = page.find("Hộ ông Nguyễn Văn Tư", h),
+             assigned = page.find("Địa chính", h), answer = page.find("Đã đo đạc xong", h),
+             satisfied = page.find("→ Hài lòng", h);
+  CHECK(raised != std::string::npos);
+  CHECK(visit != std::string::npos);
+  CHECK(answer != std::string::npos);
+  CHECK(satisfied != std::string::npos);
+  CHECK(raised < visit);
+  CHECK(visit < assigned);
+  CHECK_FALSE(has(page, "{&quot;edit&quot;"));
+  // Outside the user's units, a meeting is not found.
+  site.add_user("khac", office::Role::leader, kOtherCommune);
+  Browser o(site.port());
+  REQUIRE(o.login("khac", "password-khac"));
+  CHECK(o.get("/meetings/" + s.meeting).status == 404);
+  CHECK_FALSE(has(o.get("/meetings").body, s.meeting));
 }
