@@ -43,6 +43,18 @@ kp-2,Khu phố 2,hamlet,70/dong-xoai/tan-phu
 
 
 
+def navigate(driver, act, seconds=15):
+    """Does `act` (a click or a submit that loads a page) and waits until the next page
+    has replaced this one: finding elements earlier would find the old page's."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, seconds).until(expected_conditions.staleness_of(old), "the page did not change")
+    WebDriverWait(driver, seconds).until(lambda d: d.execute_script("return document.readyState") == "complete",
+                                         "the page did not finish loading")
+
+
 def wait_url(driver, good, seconds=15):
     """Waits for a click's navigation: the URL is read before the next page arrives."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -133,12 +145,12 @@ def login(driver, base, name, password):
     visit(driver, base + "/login", "login")
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click)
     wait_url(driver, lambda url: url.endswith("/opinions"))
 
 
 def logout(driver):
-    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "header form button").click)
 
 
 def main():
@@ -193,21 +205,21 @@ def main():
         visit(driver, base + "/opinions", "opinions")
         q = driver.find_element(By.ID, "q")
         q.send_keys("dat dai")
-        q.submit()
+        navigate(driver, q.submit)
         links = driver.find_elements(By.CSS_SELECTOR, "table.list a")
         assert len(links) == 1, f"'dat dai' found {len(links)} opinions"
-        links[0].click()
+        navigate(driver, links[0].click)
         wait_url(driver, lambda url: land in url)
         check_labels(driver, "opinion")
         driver.find_element(By.ID, "a-department").clear()
         driver.find_element(By.ID, "a-department").send_keys("Địa chính")
         driver.execute_script("document.getElementById('a-due').value = '2024-08-15'")
-        driver.find_element(By.CSS_SELECTOR, "form[action$='/assign'] button").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/assign'] button").click)
         wait_url(driver, lambda url: "done=1" in url)
         driver.find_element(By.ID, "r-content").send_keys("Phường đã đo đạc, cấp giấy trong tháng 8")
-        driver.find_element(By.CSS_SELECTOR, "form[action$='/answer'] button").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/answer'] button").click)
         Select(driver.find_element(By.ID, "s-to")).select_by_value("resolved")
-        driver.find_element(By.CSS_SELECTOR, "form[action$='/status'] button").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/status'] button").click)
         status = driver.find_element(By.ID, "status").text
         assert status in ("Đã giải quyết", "Resolved"), status
         check_console(driver, "opinion after follow-up")
@@ -227,7 +239,7 @@ def main():
         visit(driver, base + "/conflicts", "conflicts")
         buttons = driver.find_elements(By.CSS_SELECTOR, "button[name=keep][value=loser]")
         assert buttons, "no conflict to resolve"
-        buttons[0].click()
+        navigate(driver, buttons[0].click)
         wait_url(driver, lambda url: "done=1" in url)
         visit(driver, base + "/reports?unit=" + COMMUNE + "&from=2024-01-01&to=2024-12-31", "reports")
         assert driver.find_elements(By.CSS_SELECTOR, "svg.chart")
