@@ -13,6 +13,7 @@
 #include "admin.h"
 #include "bundle_command.h"
 #include "conflicts_command.h"
+#include "provenance_command.h"
 #include "office.h"
 #include "log.h"
 #include "purge.h"
@@ -220,6 +221,7 @@ int main(int argc, char **argv) {
   auto *hub_cmd = admin->add_subcommand("upstream-status", "a hub's upstream enrollment and last sync");
   auto bundle_cmd = add_bundle_commands(*admin);
   auto conflicts_cmd = add_conflicts_commands(*admin);
+  auto provenance_cmd = add_provenance_command(*admin);
   auto user_cmd = add_user_commands(*admin);
 
   CLI11_PARSE(app, argc, argv);
@@ -256,24 +258,38 @@ int main(int argc, char **argv) {
   } else if (list_cmd->parsed()) {
     auto devices = s.list_devices();
     if (!devices.ok()) return fail(devices.status());
+    // A hub's registered sites: its own replica's and its tablets' (docs/server.md, "Hub provenance").
+    auto relayed = s.relayed_sites();
+    if (!relayed.ok()) return fail(relayed.status());
     nlohmann::json list = nlohmann::json::array();
     for (const auto &d : *devices) {
       std::string scope_list;
       for (const auto &sc : d.scopes) scope_list += (scope_list.empty() ? "" : ",") + sc;
+      nlohmann::json sites = nlohmann::json::array();
+      std::string site_list;
+      for (const auto &[hub, r] : *relayed) {
+        if (hub != d.id) continue;
+        sites.push_back({{"site", r.site}, {"device_id", r.device_id}, {"name", r.name}});
+        site_list += (site_list.empty() ? "" : ",") + r.site + (r.name.empty() ? "" : "(" + r.name + ")");
+      }
       if (as_json) {
-        list.push_back({{"id", d.id},
-                        {"name", d.name},
-                        {"site", d.site},
-                        {"scopes", d.scopes},
-                        {"hub", d.hub},
-                        {"revoked", d.revoked_at_ms != 0},
-                        {"last_seen", format_time(d.last_seen_ms)},
-                        {"acked_cursor", d.acked_cursor}});
+        nlohmann::json entry{{"id", d.id},
+                             {"name", d.name},
+                             {"site", d.site},
+                             {"scopes", d.scopes},
+                             {"hub", d.hub},
+                             {"revoked", d.revoked_at_ms != 0},
+                             {"last_seen", format_time(d.last_seen_ms)},
+                             {"acked_cursor", d.acked_cursor}};
+        if (d.hub) entry["relayed_sites"] = std::move(sites);
+        list.push_back(std::move(entry));
       } else {
         std::cout << d.id << "  " << (d.revoked_at_ms != 0 ? "revoked" : "active ") << (d.hub ? "  hub" : "")
                   << "  site=" << d.site
                   << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
-                  << d.name << "\"\n";
+                  << d.name << "\"";
+        if (d.hub) std::cout << "  relays=" << (site_list.empty() ? "-" : site_list);
+        std::cout << "\n";
       }
     }
     if (as_json) std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -303,6 +319,8 @@ int main(int argc, char **argv) {
     return run_bundle_command(*bundle_cmd, s);
   } else if (conflicts_cmd->parsed()) {
     return run_conflicts_command(*conflicts_cmd, s);
+  } else if (provenance_cmd->parsed()) {
+    return run_provenance_command(*provenance_cmd, s);
   } else if (user_cmd->parsed()) {
     return run_user_command(*user_cmd, s);
   } else {

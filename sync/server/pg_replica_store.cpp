@@ -150,6 +150,16 @@ class PgStoreTxn final : public sys::StoreTxn {
     return out;
   }
 
+  Result<std::vector<sys::CellOrigin>> cell_origins(const RowKey &key) override {
+    auto r = lease_.exec(std::string("SELECT ") + kCellColumns +
+                             ", c.origin FROM cells c WHERE c.tbl = $1 AND c.id = $2 ORDER BY c.col COLLATE \"C\"",
+                         {key.table, key.id}, "read a row's origins");
+    if (!r.ok()) return r.status();
+    std::vector<sys::CellOrigin> out;
+    for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back({cell_at(r->get(), i, 0), text_at(r->get(), i, 9)});
+    return out;
+  }
+
   Result<std::vector<StoredRow>> find_rows(const sys::RowFilter &filter) override {
     std::vector<Param> params{filter.table};
     std::string match = "SELECT k.id FROM cells k WHERE k.tbl = $1";

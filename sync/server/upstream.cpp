@@ -86,6 +86,7 @@ Upstream::Upstream(Storage &storage, UpstreamOptions options)
   transport_ = sync::make_curl_transport(options_.transport);
   sync::SyncOptions so = options_.client;
   so.server_url = options_.url;
+  so.push_conflict_records = true;  // a hub relays the conflict records it makes
   client_ = std::make_unique<sync::SyncClient>(data_, *transport_, so);
   state_ = stored_state(data_);
   pending_code_ = state_.enrolled ? std::string() : options_.enroll_code;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -257,8 +258,14 @@ Status SyncClient::retry_refused(SyncReport *report) {
   std::vector<Change> again;
   for (const auto &row : *rows) {
     if (!row) continue;
+    // A conflict record as detected (cells stamped at its winner_hlc) stays here, as
+    // in push_all: that also empties the queues of tablets that pushed one before.
+    std::optional<Hlc> as_detected;
+    if (!options_.push_conflict_records && row->table == "conflicts")
+      if (const auto *w = row->find("winner_hlc"))
+        if (const auto *text = std::get_if<std::string>(&w->value)) as_detected = Hlc::parse(*text);
     for (const auto &cell : row->cells)
-      if (cell.stamp.site == db_.site_id())
+      if (cell.stamp.site == db_.site_id() && !(as_detected && cell.stamp.hlc == *as_detected))
         again.push_back(Change{row->table, row->id, row->scope, cell.column, cell.value, cell.stamp.hlc,
                                cell.stamp.site, cell.stamp.base});
   }
@@ -280,6 +287,7 @@ Status SyncClient::push_all(SyncReport *report) {
     eo.limit_changes = options_.push_batch_changes;
     eo.limit_bytes = options_.push_batch_bytes;
     eo.exclude_origin = kServerOrigin;
+    eo.conflict_records = options_.push_conflict_records;
     auto batch = db_.export_changes(cursor, eo);
     if (!batch.ok()) return batch.status();
     bool restart = false;

@@ -5,6 +5,9 @@
 // data unchanged. Registered once per backend as authority/<case>/{sqlite,postgres}.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
 #include "admin.h"
 #include "bundle_admin.h"
 #include "cursor.h"
@@ -108,6 +111,14 @@ std::vector<std::pair<std::string, Value>> with(std::vector<std::pair<std::strin
     }
   cells.emplace_back(column, std::move(value));
   return cells;
+}
+
+// `ykien-server admin ARGS...` on the server's storage, as a separate process.
+CommandResult admin_run(TestServer &server, const std::vector<std::string> &args) {
+  std::vector<std::string> all{"admin"};
+  for (auto &a : server.admin_args()) all.push_back(a);
+  all.insert(all.end(), args.begin(), args.end());
+  return run_server_binary(all);
 }
 
 sync::ErrorReply error_of(const sync::HttpResponse &r) {
@@ -603,4 +614,107 @@ TEST_CASE("a hub relays only its own site and the sites registered under it", "[
   CHECK(r.status == 403);
   CHECK(error_of(r).code == ErrorCode::forbidden);
   CHECK(s.hash() == before);
+
+  // The admin sees a hub's registered sites, and which tablet a relayed cell is from.
+  CommandResult listed = admin_run(s.server, {"list-devices", "--json"});
+  INFO(listed.out << listed.err);
+  REQUIRE(listed.status == 0);
+  bool shown = false;
+  for (const auto &d : nlohmann::json::parse(listed.out)) {
+    if (d["id"] != hub.device_id) continue;
+    REQUIRE(d["relayed_sites"].size() == 1);
+    CHECK(d["relayed_sites"][0]["site"] == site_to_string(tablet));
+    CHECK(d["relayed_sites"][0]["name"] == "máy tính bảng");
+    shown = true;
+  }
+  CHECK(shown);
+  CommandResult text = admin_run(s.server, {"list-devices"});
+  CHECK(text.out.find("relays=" + site_to_string(tablet) + "(máy tính bảng)") != std::string::npos);
+  CommandResult who = admin_run(s.server, {"provenance", "--table", "opinions", "--row", from_tablet.front().id,
+                                           "--column", "content", "--json"});
+  INFO(who.out << who.err);
+  REQUIRE(who.status == 0);
+  const auto cell = nlohmann::json::parse(who.out)["cells"][0];
+  CHECK(cell["site"] == site_to_string(tablet));
+  CHECK(cell["delivered_by"]["device_id"] == hub.device_id);
+  CHECK(cell["delivered_by"]["hub"] == true);
+  CHECK(cell["delivered_by"]["relayed_for"]["name"] == "máy tính bảng");
+}
+
+TEST_CASE("the admin sees who wrote each cell of a row, and when", "[.][authority-provenance-admin]") {
+  using json = nlohmann::json;
+  TestServer server;
+  Tablet a{server.url(), "may tinh bang A"};
+  Tablet b{server.url(), "may tinh bang B"};
+  a.enroll(server.code({kHamlet1}));
+  b.enroll(server.code({kHamlet1}));
+  a.sync_ok();
+  const Opinion opinion = a.record(kHamlet1, "Đường ấp 1 xuống cấp");
+  a.sync_ok();
+  b.sync_ok();
+  edit_content(b.db(), opinion.id, "Đường ấp 1 xuống cấp, cần sửa trước mùa mưa");
+  b.sync_ok();
+
+  auto devices = server.storage().list_devices();
+  REQUIRE(devices.ok());
+  std::string id_a, id_b;
+  for (const auto &d : *devices) (d.name == "may tinh bang A" ? id_a : id_b) = d.id;
+  REQUIRE(!id_a.empty());
+  REQUIRE(!id_b.empty());
+
+  const auto provenance = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"provenance", "--table", "opinions", "--row", opinion.id};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return admin_run(server, args);
+  };
+  const auto cell = [&](const std::string &column) {
+    CommandResult r = provenance({"--column", column, "--json"});
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    json j = json::parse(r.out, nullptr, false);
+    REQUIRE(!j.is_discarded());
+    REQUIRE(j["cells"].size() == 1);
+    return j["cells"][0];
+  };
+
+  // Written by A, edited by B: the content is B's, the rest A's.
+  json content = cell("content");
+  CHECK(content["value"] == "Đường ấp 1 xuống cấp, cần sửa trước mùa mưa");
+  CHECK(content["delivered_by"]["kind"] == "device");
+  CHECK(content["delivered_by"]["device_id"] == id_b);
+  CHECK(content["delivered_by"]["name"] == "may tinh bang B");
+  CHECK(content["site"] == site_to_string(b.db().site_id()));
+  const std::string stamp = content["stamp"];
+  const auto parsed = Hlc::parse(stamp);
+  REQUIRE(parsed.has_value());
+  const std::string time = content["time"];
+  CHECK(time.size() == 24);  // 2026-12-03T16:50:04.123Z
+  CHECK(time.back() == 'Z');
+  CHECK(std::llabs(static_cast<long long>(parsed->millis()) - now_ms()) < 10 * 60 * 1000);
+  json kind = cell("kind");
+  CHECK(kind["delivered_by"]["device_id"] == id_a);
+  CHECK(kind["site"] == site_to_string(a.db().site_id()));
+
+  // Every cell without --column; text output names the device.
+  CommandResult all = provenance({"--json"});
+  REQUIRE(all.status == 0);
+  CHECK(json::parse(all.out)["cells"].size() > 5);
+  CommandResult text = provenance({"--column", "content"});
+  INFO(text.out);
+  CHECK(text.status == 0);
+  CHECK(text.out.find("may tinh bang B") != std::string::npos);
+  CHECK(text.out.find(stamp) != std::string::npos);
+
+  // The office (a write made on the server) edits it: the server shows as its sender.
+  sys::StoredRow edit{"opinions", opinion.id, kHamlet1, {{"content", std::string("Văn phòng đã ghi nhận"), {}}}};
+  REQUIRE(server.storage().replica().write_local({edit}).ok());
+  json office = cell("content");
+  CHECK(office["value"] == "Văn phòng đã ghi nhận");
+  CHECK(office["delivered_by"]["kind"] == "server");
+
+  // No such row, no such cell: exit status 1 and a JSON error.
+  CommandResult missing = admin_run(server, {"provenance", "--table", "opinions", "--row", new_id(), "--json"});
+  CHECK(missing.status == 1);
+  CHECK(json::parse(missing.out, nullptr, false).value("ok", true) == false);
+  CHECK(provenance({"--column", "no_such_column"}).status == 1);
 }

@@ -6,6 +6,9 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -406,7 +409,83 @@ bool eventually(F ready, int ms = 15000) {
   return ready();
 }
 
+// An IPv4 address of this machine that is not loopback ("" if none): http:// to it
+// counts as another machine for the client's rule (sync/src/client.cpp,
+// check_server_url: only localhost, 127.x and [::1] are this machine).
+std::string outward_address() {
+  ifaddrs *all = nullptr;
+  if (getifaddrs(&all) != 0) return "";
+  std::string found;
+  for (ifaddrs *a = all; a != nullptr && found.empty(); a = a->ifa_next) {
+    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in *>(a->ifa_addr)->sin_addr, text, sizeof text);
+    if (std::string(text).rfind("127.", 0) != 0) found = text;
+  }
+  freeifaddrs(all);
+  return found;
+}
+
 }  // namespace
+
+TEST_CASE("plain http to another machine: refused with a clear error unless allowed", "[sync][hub][http]") {
+  const std::string address = outward_address();
+  if (address.empty()) {
+    WARN("no non-loopback IPv4 address on this machine: nothing to test");
+    return;
+  }
+  TestServer province;
+  TcpProxy outward(port_of(province.url()), address.c_str());
+  const std::string url = "http://" + address + ":" + std::to_string(outward.port());
+
+  SECTION("a tablet (SyncOptions::allow_plain_http, the field app's --allow-http)") {
+    TempDir dir;
+    auto db = Database::open(dir.file("t.db"));
+    REQUIRE(db.ok());
+    auto transport = sync::make_curl_transport();
+    sync::SyncOptions so;
+    so.server_url = url;
+    sync::SyncClient refused(**db, *transport, so);
+    auto r = refused.enroll(province.code({kHamlet1}), "t");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == ErrorCode::invalid_argument);
+    CHECK(r.status().field() == "server_url");
+    CHECK(r.status().message().find("in clear") != std::string::npos);
+    so.allow_plain_http = true;
+    sync::SyncClient allowed(**db, *transport, so);
+    auto ok = allowed.enroll(province.code({kHamlet1}), "t");
+    INFO(ok.status().to_string());
+    REQUIRE(ok.ok());
+    auto synced = allowed.sync();
+    INFO(synced.status().to_string());
+    CHECK(synced.ok());
+  }
+
+  SECTION("a hub (ykien-server serve --upstream-allow-http)") {
+    TempDir dir;
+    HubProcess hub(dir.path());
+    const auto state = [&] {
+      auto storage = server::open_sqlite_storage(dir.path());
+      REQUIRE(storage.ok());
+      auto s = server::read_upstream_state(**storage);
+      REQUIRE(s.ok());
+      return *s;
+    };
+    const std::string code = province.hub_code({kCommune});
+    // Without the flag the hub does not start: the error names the risk.
+    CommandResult refused = run_server_binary({"serve", "--data", dir.path(), "--host", "127.0.0.1", "--port", "0",
+                                               "--upstream", url, "--enroll-code", code});
+    INFO(refused.err);
+    CHECK(refused.status == 1);
+    CHECK(refused.err.find("in clear") != std::string::npos);
+    CHECK(refused.err.find("server_url") != std::string::npos);
+    CHECK_FALSE(state().enrolled);
+    hub.start({"--upstream", url, "--enroll-code", code, "--upstream-allow-http", "--upstream-interval", "3600"});
+    CHECK(eventually([&] { return state().last_ok_ms > 0; }));
+    CHECK(state().enrolled);
+    CHECK(hub.terminate() == 0);
+  }
+}
 
 TEST_CASE("ykien-server serve --upstream --enroll-code: a hub process, SIGUSR1 and SIGTERM", "[sync][hub]") {
   TestServer province;

@@ -26,14 +26,14 @@ int connect_local(int port) {
 
 }  // namespace
 
-TcpProxy::TcpProxy(int target_port) : target_(target_port) {
+TcpProxy::TcpProxy(int target_port, const char *listen_address) : target_(target_port) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = 0;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (inet_pton(AF_INET, listen_address, &addr.sin_addr) != 1) throw std::runtime_error("proxy: bad address");
   if (bind(listen_fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 || listen(listen_fd_, 64) != 0) {
     throw std::runtime_error("proxy: cannot listen");
   }

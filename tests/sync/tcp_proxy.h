@@ -13,7 +13,9 @@ namespace ykien::test {
 
 class TcpProxy {
  public:
-  explicit TcpProxy(int target_port);
+  // Listens on `listen_address` (IPv4; another of this machine's addresses makes the
+  // server look remote to a client).
+  explicit TcpProxy(int target_port, const char *listen_address = "127.0.0.1");
   ~TcpProxy();
   TcpProxy(const TcpProxy &) = delete;
   TcpProxy &operator=(const TcpProxy &) = delete;

@@ -39,6 +39,13 @@ struct ExportOptions {
   std::string exclude_origin{};
   // Leave out confidential cells (a denunciation's complainant).
   bool include_confidential = true;
+  // Include conflict records as their detector made them (cells stamped with the
+  // winning write's time, merge::conflict_record_stamp). A tablet leaves them out of
+  // its pushes, its own and those a bundle brought: devices may not write conflict
+  // records, and the server makes the same record, same id, once both writes reach
+  // it (docs/server.md, "Conflicts"). Reviews of a record (status, resolution,
+  // resolved_by, stamped later) still go.
+  bool conflict_records = true;
 };
 
 // A batch of compacted changes: at most one per cell, the latest.

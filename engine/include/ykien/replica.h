@@ -160,6 +160,10 @@ class YKIEN_CXX_API Replica {
   // The rows with these keys, in the keys' order; nullopt where none is held.
   Result<std::vector<std::optional<sys::StoredRow>>> load_rows(const std::vector<sys::RowKey> &keys);
 
+  // Every cell of one row with the peer that delivered it (provenance, `ykien-server
+  // admin provenance`), by column; empty when the row is not held. Errors: storage.
+  Result<std::vector<sys::CellOrigin>> cell_origins(const sys::RowKey &key);
+
   // A hash of the replicated state (every cell's value and stamp, unknown tables
   // included), equal on replicas that hold the same changes, whatever the store.
   Result<std::string> state_hash();

@@ -8,6 +8,8 @@
 #include "ykien/clock.h"
 #include "ykien/replica.h"
 
+#include "replication/conflict_stamp.h"
+
 namespace ykien {
 
 using sys::RowKey;
@@ -60,10 +62,16 @@ Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {
       sys::ReadRequest request;
       request.limit_cells = 1 << 20;
       request.local_only = true;
+      request.context.push_back(kConflictWinnerHlc);
       auto batch = txn.read_since(from, request);
       if (!batch) return batch.status();
       for (auto &w : batch->writes) {
-        std::erase_if(w.row.cells, [&](const StoredCell &c) { return c.stamp.site != site_; });
+        // A conflict record keeps its stamp (the winning write's time, as every
+        // replica that detects it writes it): it is no edit made at some time here.
+        const std::optional<Hlc> as_detected = conflict_detected_hlc(w);
+        std::erase_if(w.row.cells, [&](const StoredCell &c) {
+          return c.stamp.site != site_ || (as_detected && c.stamp.hlc == *as_detected);
+        });
         if (w.row.cells.empty()) continue;
         keys.push_back({w.row.table, w.row.id});
         own.push_back(std::move(w.row));

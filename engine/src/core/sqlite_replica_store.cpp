@@ -2,6 +2,8 @@
 // unknown tables and columns in _foreign_cells, one _changes entry per write.
 #include "core/sqlite_replica_store.h"
 
+#include <algorithm>
+
 #include "core/database_impl.h"
 #include "ykien/replica.h"
 
@@ -47,6 +49,19 @@ Result<int64_t> known_peer(sqlite::Connection &conn, const std::string &name) {
   (*s)->reset();
   if (!st.ok()) return st;
   return num;
+}
+
+// The peer behind the _changes entry at `seq`: "" = written here, nullopt = no entry.
+Result<std::optional<std::string>> origin_at(sqlite::Connection &conn, int64_t seq) {
+  auto s = conn.cached("SELECT c.origin, coalesce(p.name, '') FROM _changes c LEFT JOIN _peers p ON p.num = c.origin "
+                       "WHERE c.seq = ?");
+  if (!s) return s.status();
+  Status st;
+  std::optional<std::string> out;
+  if ((*s)->bind(1, seq).step(st)) out = (*s)->int64(0) == 0 ? std::string() : (*s)->text(1);
+  (*s)->reset();
+  if (!st.ok()) return st;
+  return out;
 }
 
 }  // namespace
@@ -123,6 +138,51 @@ Result<std::vector<StoredRow>> SqliteStoreTxn::find_rows(const sys::RowFilter &f
     if (!row) return row.status();
     if (row->has_value()) out.push_back(stored_row(**row));
   }
+  return out;
+}
+
+Result<std::vector<sys::CellOrigin>> SqliteStoreTxn::cell_origins(const RowKey &key) {
+  std::vector<sys::CellOrigin> out;
+  YKIEN_TRY(impl_.rows.flush_changes());  // a batch's waiting entries (inside a batch)
+  const auto *table = schema::find_table(key.table);
+  if (table) {
+    auto loaded = impl_.rows.load(*table, key.id);
+    if (!loaded) return loaded.status();
+    if (loaded->has_value()) {
+      const Row &r = **loaded;
+      for (int c = 0; c < static_cast<int>(table->columns.size()); ++c) {
+        const CellStamp stamp = r.clock.get(c);
+        if (stamp.is_zero()) continue;
+        auto origin = origin_at(impl_.conn, stamp.seq);
+        if (!origin) return origin.status();
+        out.push_back({{std::string(table->columns[static_cast<size_t>(c)].name), r.values[static_cast<size_t>(c)],
+                        stamp_of(stamp)},
+                       std::move(*origin)});
+      }
+    }
+  }
+  auto s = impl_.conn.cached("SELECT col, value, hlc, site, base, seq FROM _foreign_cells WHERE tbl = ? AND id = ?");
+  if (!s) return s.status();
+  std::vector<std::pair<sys::StoredCell, int64_t>> foreign;
+  sqlite::Stmt &q = **s;
+  q.bind(1, key.table).bind(2, key.id);
+  Status st;
+  while (q.step(st)) {
+    std::string column = q.text(0);
+    if (table && table->column_index(column) >= 0) continue;  // waiting for adoption
+    foreign.push_back({{std::move(column), q.value(1),
+                        {Hlc(static_cast<uint64_t>(q.int64(2))), static_cast<SiteId>(q.int64(3)),
+                         Hlc(static_cast<uint64_t>(q.int64(4)))}},
+                       q.int64(5)});
+  }
+  q.reset();
+  YKIEN_TRY(st);
+  for (auto &[cell, seq] : foreign) {
+    auto origin = origin_at(impl_.conn, seq);
+    if (!origin) return origin.status();
+    out.push_back({std::move(cell), std::move(*origin)});
+  }
+  std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.cell.column < b.cell.column; });
   return out;
 }
 

@@ -19,6 +19,7 @@ class SqliteStoreTxn final : public sys::StoreTxn {
 
   Result<std::vector<std::optional<sys::StoredRow>>> load_rows(const std::vector<sys::RowKey> &keys) override;
   Result<std::vector<sys::StoredRow>> find_rows(const sys::RowFilter &filter) override;
+  Result<std::vector<sys::CellOrigin>> cell_origins(const sys::RowKey &key) override;
   Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override;
   Result<int64_t> end_position() override;
   Status write_rows(const std::vector<sys::StoredRow> &rows, const std::string &origin) override;

@@ -3,6 +3,9 @@
 #include "replication/change_checks.h"
 #include "core/database_impl.h"
 #include "core/sqlite_replica_store.h"
+#include "domain/opinion_rows.h"
+
+#include <nlohmann/json.hpp>
 
 namespace ykien {
 
@@ -34,7 +37,25 @@ Result<std::vector<Conflict>> Database::list_conflicts(bool open_only) const {
 
 Status Database::resolve_conflict(const std::string &conflict_id, const std::string &value_json,
                                   const std::string &by) {
-  return impl_->replica->resolve_conflict(conflict_id, value_json, by);
+  // An opinion's status changes only with its status-history entry (docs/server.md,
+  // "Write policy"): settling a status conflict to another status than the one shown
+  // records that move too, as change_status does, or the server refuses it.
+  return impl_->write_txn([&]() -> Status {
+    auto c = impl_->replica->get_conflict(conflict_id);
+    if (c.ok() && c->table == "opinions" && c->column == "status" && c->status == "open") {
+      const auto chosen = nlohmann::json::parse(value_json, nullptr, false);
+      if (chosen.is_string()) {
+        const std::string to = chosen.get<std::string>();
+        auto row = impl_->load_live(opinions_table(), c->row_id, "conflict_id");
+        if (row.ok()) {
+          const std::string from = text_of(*row, "status");
+          if (to != from) YKIEN_TRY(append_history(*impl_, *row, from, to, "conflict settled", by, ""));
+        }
+      }
+    }
+    // Every refusal (unknown id, resolved already, a bad value) is the core's.
+    return impl_->replica->resolve_conflict(conflict_id, value_json, by);
+  });
 }
 
 Status Database::set_setting(const std::string &key, const std::string &value) {

@@ -10,6 +10,7 @@
 
 #include "domain/validate.h"
 #include "replication/authority.h"
+#include "replication/conflict_stamp.h"
 #include "replication/change_checks.h"
 #include "replication/value_rules.h"
 #include "store/schema.h"
@@ -296,6 +297,7 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
     request.scopes = options.scopes;
     request.exclude_origin = options.exclude_origin;
     if (!options.include_confidential) request.context.push_back(kConfidentialFlag);
+    if (!options.conflict_records) request.context.push_back(kConflictWinnerHlc);
     auto batch = txn.read_since(cursor, request);
     if (!batch) return batch.status();
     out.next_cursor = batch->next_cursor;
@@ -327,7 +329,10 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
           hide_conflict_values = it->second;
         }
       }
+      // A conflict record as its detector made it: cells stamped at its winner_hlc.
+      const std::optional<Hlc> as_detected = options.conflict_records ? std::nullopt : conflict_detected_hlc(w);
       for (auto &cell : row.cells) {
+        if (as_detected && cell.stamp.hlc == *as_detected) continue;
         if (hide_confidential && merge::confidential_column(row.table, cell.column)) continue;
         if (hide_conflict_values && merge::holds_conflict_value(cell.column)) continue;
         bytes += value_bytes(cell.value) + 48;

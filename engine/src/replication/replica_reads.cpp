@@ -1,4 +1,4 @@
-// Plain reads of a replica's rows (Replica::find_rows, Replica::load_rows): one
+// Plain reads of a replica's rows (Replica::find_rows, load_rows, cell_origins): one
 // consistent snapshot of the store each, no rule applied.
 #include "ykien/replica.h"
 
@@ -22,6 +22,18 @@ Result<std::vector<std::optional<sys::StoredRow>>> Replica::load_rows(const std:
     auto rows = txn.load_rows(keys);
     if (!rows) return rows.status();
     out = std::move(*rows);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<sys::CellOrigin>> Replica::cell_origins(const sys::RowKey &key) {
+  std::vector<sys::CellOrigin> out;
+  Status st = store_.read([&](sys::StoreTxn &txn) -> Status {
+    auto cells = txn.cell_origins(key);
+    if (!cells) return cells.status();
+    out = std::move(*cells);
     return Status::Ok();
   });
   if (!st.ok()) return st;

@@ -52,6 +52,14 @@ struct StoredRow {
   }
 };
 
+// A cell with the peer whose write_rows brought it (provenance: who delivered it).
+struct CellOrigin {
+  StoredCell cell{};
+  // write_rows' origin ("" = written here); nullopt when the store no longer knows
+  // (a log entry purged).
+  std::optional<std::string> origin{};
+};
+
 struct RowKey {
   std::string table{}, id{};
   friend auto operator<=>(const RowKey &, const RowKey &) = default;
@@ -104,6 +112,9 @@ class YKIEN_CXX_API StoreTxn {
   virtual Result<std::vector<std::optional<StoredRow>>> load_rows(const std::vector<RowKey> &keys) = 0;
   // Whole rows matching the filter, in id order.
   virtual Result<std::vector<StoredRow>> find_rows(const RowFilter &filter) = 0;
+  // Every cell of the row held, with the peer that delivered it, by column name;
+  // empty when nothing is held.
+  virtual Result<std::vector<CellOrigin>> cell_origins(const RowKey &key) = 0;
   // Cells written at positions after `cursor`, by position. Scope and origin are
   // filters of the store (its indexes serve them); the rest is the core's.
   virtual Result<StoredBatch> read_since(int64_t cursor, const ReadRequest &request) = 0;

@@ -53,6 +53,11 @@ struct SyncOptions {
   // http:// to another machine: the token and the citizens' data in clear on the
   // network. Refused unless the host opts in (a lab); this machine is always fine.
   bool allow_plain_http = false;
+  // Push conflict records as detected here (ExportOptions::conflict_records): a
+  // hub's (it may write them). A tablet keeps those it holds from bundles to itself;
+  // the server makes the same record, same id, once both writes reach it
+  // (docs/server.md, "Conflicts"). Its reviews of records are pushed either way.
+  bool push_conflict_records = false;
   // (No clock here: the client reads the database's corrected clock, Replica::now_ms.)
   // Called on the syncing thread after each exchange; must not call back into the client.
   std::function<void(const SyncProgress &)> on_progress;
