@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access.h"
+#include "conflict_settlement.h"
 #include "data.h"
 #include "ykien/followup.h"
 #include "ykien/uuid.h"
@@ -10,16 +11,6 @@
 namespace ykien::office {
 
 namespace {
-
-// The replica's corrected clock, for ids made here.
-class ReplicaClock final : public Clock {
- public:
-  explicit ReplicaClock(const Replica &r) : replica_(r) {}
-  int64_t now_ms() const override { return replica_.now_ms(); }
-
- private:
-  const Replica &replica_;
-};
 
 struct Loaded {
   sys::StoredRow row;
@@ -46,26 +37,15 @@ Result<std::string> start_day(Replica &replica, const Opinion &o) {
   return o.raised_at.substr(0, 10);
 }
 
-sys::StoredRow history_row(const Replica &replica, const TimeZone &zone, const Opinion &o, const std::string &from, const std::string &to,
-                           const std::string &note, const std::string &by) {
-  ReplicaClock clock(replica);
-  return {"status_history",
-          new_uuid_v7(clock),
-          o.scope,
-          {{"_deleted", int64_t{0}, {}},
-           {"opinion_id", o.id, {}},
-           {"from_status", from, {}},
-           {"to_status", to, {}},
-           {"note", note, {}},
-           {"changed_by", by, {}},
-           {"changed_at", zone.format(replica.now_ms(), true), {}}}};
+sys::StoredRow history_row(const Replica &replica, const TimeZone &zone, const Opinion &o, const std::string &from,
+                           const std::string &to, const std::string &note, const std::string &by) {
+  return server::status_history_row(replica, zone, o.id, o.scope, from, to, note, by);
 }
 
 // A response row (answers and appointments alike), made now by this replica.
 sys::StoredRow response_row(const Replica &replica, const TimeZone &zone, const Opinion &o, const Response &r) {
-  ReplicaClock clock(replica);
   return {"responses",
-          new_uuid_v7(clock),
+          new_uuid_v7(replica.clock()),
           o.scope,
           {{"_deleted", int64_t{0}, {}},
            {"opinion_id", o.id, {}},

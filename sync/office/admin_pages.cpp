@@ -3,6 +3,7 @@
 
 #include "access.h"
 #include "admin.h"
+#include "conflict_settlement.h"
 #include "forms.h"
 #include "labels.h"
 #include "office_impl.h"
@@ -115,7 +116,7 @@ ServedReply Office::conflict_resolve(const ServedRequest &req) {
       if (keep == "winner") value = c->winner_value;
       else if (keep == "loser") value = c->loser_value;
       else value = nlohmann::json(v.form["value"]).dump();  // a new value, as text
-      st = storage.replica().resolve_conflict(id, value, v.user->display_name);
+      st = server::settle_conflict(storage.replica(), zone, id, value, v.user->display_name);
     }
   }
   return after(v, "/conflicts", st, "conflict.resolve", id);

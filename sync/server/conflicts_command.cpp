@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_output.h"
+#include "conflict_settlement.h"
 #include "ykien/replica.h"
 
 namespace ykien::server {
@@ -101,7 +102,10 @@ int run_conflicts_command(const ConflictsCommand &command, Storage &storage) {
   const std::string value = command.keep == "winner"  ? conflict->winner_value
                             : command.keep == "loser" ? conflict->loser_value
                                                       : command.value;
-  Status st = replica.resolve_conflict(command.id, value, command.by);
+  // The commune's zone for the time of a status-history entry (docs/time.md).
+  auto zone = TimeZone::locate("");
+  if (!zone.ok()) return fail_command(zone.status(), command.json);
+  Status st = settle_conflict(replica, *zone, command.id, value, command.by);
   if (!st.ok()) return fail_command(st, command.json);
   auto resolved = replica.get_conflict(command.id);
   if (!resolved.ok()) return fail_command(resolved.status(), command.json);

@@ -207,6 +207,7 @@ Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, c
   eo.scopes = options.scopes;
   eo.exclude_origin = peer;
   eo.include_confidential = options.include_confidential;
+  eo.conflict_records = options.conflict_records;
   auto changes = collect_changes(db, m.from_cursor, eo, options.on_progress, &m.to_cursor);
   if (!changes) return changes.status();
   BundleExportReport r;

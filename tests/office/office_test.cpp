@@ -2,6 +2,7 @@
 // confidential complainant, conflicts, reports and devices (docs/office.md). Runs
 // on SQLite (office/...) and on PostgreSQL (office-pg/...).
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "actions.h"
 #include "office_fixture.h"
@@ -322,6 +323,19 @@ TEST_CASE("office: a conflict is shown side by side and resolved as the admin co
   REQUIRE(resolved.ok());
   CHECK(resolved->status == "resolved");
   CHECK(resolved->resolved_by == "lan");
+  // The status shown moved to the kept side with its status-history entry, as every
+  // status change has one.
+  auto opinion = site.storage().replica().load_rows({{"opinions", s.environment}});
+  REQUIRE(opinion.ok());
+  REQUIRE(opinion->front());
+  const std::string shown = office::text_cell(*opinion->front(), "status");
+  CHECK(nlohmann::json(shown).dump() == resolved->resolution);
+  auto history = site.storage().replica().find_rows(
+      {"status_history", std::nullopt, {{"opinion_id", Value{s.environment}}, {"note", Value{std::string("conflict settled")}}}});
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 1);
+  CHECK(office::text_cell(history->front(), "to_status") == shown);
+  CHECK(office::text_cell(history->front(), "changed_by") == "lan");
 }
 
 TEST_CASE("office: enrollment codes are made with their QR for the user's units only", "[office]") {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "bundle_admin.h"
 #include "fixture.h"
 #include "ykien/sync/bundle.h"
 
@@ -106,6 +107,35 @@ TEST_CASE("a conflict found importing a bundle stays on the tablet, the server m
   auto settled = t.server.storage().replica().get_conflict(at_b[0].id);
   REQUIRE(settled.ok());
   CHECK(settled->status == "resolved");
+  CHECK(t.a.db().get_opinion(t.opinion.id)->content == "B sửa: cống tắc");
+}
+
+TEST_CASE("a tablet's bundle for the server leaves out the conflict records it made", "[sync][conflicts][bundle]") {
+  TwoTablets t;
+  edit_content(t.a.db(), t.opinion.id, "A sửa: đường ngập");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // B's edit is the later: it wins
+  edit_content(t.b.db(), t.opinion.id, "B sửa: cống tắc");
+  REQUIRE(sync::export_bundle(t.a.db(), "b", t.dir.file("a.ykb")).ok());
+  auto met = sync::import_bundle(t.b.db(), t.dir.file("a.ykb"));
+  REQUIRE(met.ok());
+  REQUIRE(met->conflicts == 1);
+  const std::string record = open_conflicts(t.b.db()).at(0).id;
+
+  // B has no network: its bundle (both edits, A's relayed) is carried to the server.
+  auto exported = sync::export_bundle(t.b.db(), server::kServerBundleName, t.dir.file("b.ykb"));
+  INFO(exported.status().to_string());
+  REQUIRE(exported.ok());
+  auto imported = server::import_server_bundle(t.server.storage(), t.dir.file("b.ykb"));
+  INFO(imported.status().to_string());
+  REQUIRE(imported.ok());
+  // The server met both edits in the bundle and made the record itself, same id.
+  auto at_server = t.server.storage().replica().get_conflict(record);
+  REQUIRE(at_server.ok());
+  CHECK(at_server->status == "open");
+  t.a.sync_ok();
+  t.b.sync_ok();
+  CHECK(refused(t.a) == 0);
+  CHECK(refused(t.b) == 0);
   CHECK(t.a.db().get_opinion(t.opinion.id)->content == "B sửa: cống tắc");
 }
 

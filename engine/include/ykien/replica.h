@@ -147,7 +147,10 @@ class YKIEN_CXX_API Replica {
   // the cell, stamped now so that it wins over both edits everywhere, and marks
   // the conflict resolved: two ordinary replicated writes. Errors: not_found,
   // invalid_state (already resolved, or not whole yet), invalid_argument (value).
-  Status resolve_conflict(const std::string &conflict_id, const std::string &value_json, const std::string &by);
+  // `also`: rows made here to write in the same transaction (the status-history
+  // entry of a status settled, sync/server/conflict_settlement.h).
+  Status resolve_conflict(const std::string &conflict_id, const std::string &value_json, const std::string &by,
+                          const std::vector<sys::StoredRow> &also = {});
 
   // Writes rows made here (an admin's units), every given cell stamped now.
   Status write_local(const std::vector<sys::StoredRow> &rows);

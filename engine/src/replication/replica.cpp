@@ -463,7 +463,7 @@ Result<Conflict> Replica::get_conflict(const std::string &conflict_id) {
 }
 
 Status Replica::resolve_conflict(const std::string &conflict_id, const std::string &value_json,
-                                 const std::string &by) {
+                                 const std::string &by, const std::vector<StoredRow> &also) {
   YKIEN_TRY(validate::optional_text("by", by, 200));
   return store_.write([&](StoreTxn &txn) -> Status {
     auto crow = load_one(txn, "conflicts", conflict_id);
@@ -495,6 +495,7 @@ Status Replica::resolve_conflict(const std::string &conflict_id, const std::stri
          {{"status", std::string("resolved"), {}},
           {"resolution", merge::value_to_json(*value), {}},
           {"resolved_by", by, {}}}}};
+    rows.insert(rows.end(), also.begin(), also.end());
     return write_local_in(txn, rows);
   });
 }

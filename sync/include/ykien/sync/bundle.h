@@ -70,6 +70,11 @@ struct BundleExportOptions {
   // (Database::restamp_local_changes) to the own changes from the first such one on.
   // Off where peers may hold such changes unrecorded (a server: devices pull its changes).
   bool restamp_ahead = true;
+  // Conflict records as their detector made them (ExportOptions::conflict_records). A
+  // tablet's bundles leave them out, as its pushes do: the server refuses a device's
+  // conflict records, and every replica that receives both writes makes the same
+  // record, same id, itself (docs/server.md, "Conflicts").
+  bool conflict_records = true;
 };
 
 struct BundleExportReport {
@@ -156,10 +161,13 @@ struct BundlePeerState {
 };
 YKIEN_CXX_API Result<BundlePeerState> bundle_peer_state(Replica &db, const std::string &peer);
 
-// The same on a Database (its replica).
+// The same on a Database (its replica). A Database is a tablet's: the conflict
+// records it made stay with it (BundleExportOptions::conflict_records).
 inline Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
                                                 const BundleExportOptions &options = {}) {
-  return export_bundle(db.replica(), peer, path, options);
+  BundleExportOptions tablet = options;
+  tablet.conflict_records = false;
+  return export_bundle(db.replica(), peer, path, tablet);
 }
 inline Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
                                                 const BundleImportOptions &options = {}) {
