@@ -13,7 +13,7 @@
 namespace ykien::server {
 
 // The name the server goes by in bundles: what devices call it in their sync state.
-inline constexpr const char *kServerBundleName = "server";
+inline constexpr const char *kServerBundleName = sync::kServerPeerName;
 
 struct ServerBundleExport {
   // For a name that is not an enrolled device: only these scopes (empty = all), and

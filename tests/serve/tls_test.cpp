@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "fixture.h"
+#include "ykien.h"
 #include "ykien/sync/client.h"
 
 using namespace ykien;
@@ -105,4 +106,48 @@ TEST_CASE("TLS verification and pinning", "[serve][tls]") {
     auto r = health(plain, {});
     CHECK((!r.ok() || r->status >= 400));
   }
+}
+
+// The C API's options (platform/include/ykien.h): a zeroed struct verifies the
+// server's certificate; skip_tls_verify opts out; a version-1 struct is read with
+// its old meaning (the field was verify_tls: 1 = verify).
+TEST_CASE("TLS through the C API: a zeroed options struct verifies, version 1 keeps its meaning",
+          "[serve][tls][capi]") {
+  TempDir certs;
+  make_certificate(certs, "server");
+  server::ServerOptions options;
+  options.http.tls_cert_pem = read_file(certs.file("server.pem"));
+  options.http.tls_key_pem = read_file(certs.file("server.key"));
+  TestServer server(options);
+  const std::string plain = server.url();
+  const std::string url = "https://" + plain.substr(plain.find("://") + 3);
+  TempDir dir;
+  int tablets = 0;
+  // Enrolls a new tablet through the C API with these options; its error.
+  const auto enroll = [&](unsigned version, int tls_field) {
+    ykien_error err{};
+    ykien_db *db = nullptr;
+    const std::string path = dir.file("tablet-" + std::to_string(++tablets) + ".db");
+    REQUIRE(ykien_db_open(&db, path.c_str(), nullptr, &err) == YKIEN_OK);
+    ykien_sync_options o{};  // zeroed, as a host that sets only what it knows
+    o.version = version;
+    o.server_url = url.c_str();
+    o.skip_tls_verify = tls_field;
+    ykien_sync *sync = nullptr;
+    REQUIRE(ykien_sync_new(&sync, db, &o, &err) == YKIEN_OK);
+    char *out = nullptr;
+    ykien_sync_enroll(&out, sync, server.code({kCommune}).c_str(), "capi", &err);
+    ykien_free(out);
+    ykien_sync_free(sync);
+    ykien_db_close(db);
+    return err;
+  };
+  const auto refused_for_certificate = [](const ykien_error &e) {
+    INFO(e.message);
+    return e.code == YKIEN_ENETWORK && std::string(e.message).find("certificate") != std::string::npos;
+  };
+  SECTION("version 2, zeroed: the self-signed certificate is refused") { CHECK(refused_for_certificate(enroll(2, 0))); }
+  SECTION("version 2, skip_tls_verify = 1: accepted") { CHECK(enroll(2, 1).code == YKIEN_OK); }
+  SECTION("version 1, verify_tls = 1: refused") { CHECK(refused_for_certificate(enroll(1, 1))); }
+  SECTION("version 1, verify_tls = 0: accepted, as version 1 meant") { CHECK(enroll(1, 0).code == YKIEN_OK); }
 }

@@ -161,12 +161,17 @@ struct BundlePeerState {
 };
 YKIEN_CXX_API Result<BundlePeerState> bundle_peer_state(Replica &db, const std::string &peer);
 
-// The same on a Database (its replica). A Database is a tablet's: the conflict
-// records it made stay with it (BundleExportOptions::conflict_records).
+// The name a server answers to for bundles (ykien-server admin bundle import).
+inline constexpr const char *kServerPeerName = "server";
+
+// The same on a Database (its replica). A Database is a tablet's: in a bundle for the
+// server the conflict records it made stay with it, as in its pushes
+// (BundleExportOptions::conflict_records); a peer tablet gets them, so that the two
+// keep one copy of each record.
 inline Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
                                                 const BundleExportOptions &options = {}) {
   BundleExportOptions tablet = options;
-  tablet.conflict_records = false;
+  if (peer == kServerPeerName) tablet.conflict_records = false;
   return export_bundle(db.replica(), peer, path, tablet);
 }
 inline Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
