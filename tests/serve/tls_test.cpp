@@ -43,6 +43,20 @@ std::string make_certificate(const TempDir &dir, const std::string &name) {
                           "openssl dgst -sha256 -binary | base64");
 }
 
+// The server's options for HTTPS with the certificate made in `certs` as "server".
+server::ServerOptions https_options(const TempDir &certs) {
+  server::ServerOptions options;
+  options.http.tls_cert_pem = read_file(certs.file("server.pem"));
+  options.http.tls_key_pem = read_file(certs.file("server.key"));
+  return options;
+}
+
+// The https:// address of a server started with https_options.
+std::string https_url(const TestServer &server) {
+  const std::string plain = server.url();
+  return "https://" + plain.substr(plain.find("://") + 3);
+}
+
 Result<sync::HttpResponse> health(const std::string &url, sync::CurlTransportOptions options) {
   options.timeout_ms = 20000;
   return sync::make_curl_transport(options)->send({"GET", url + "/v1/health", {}, {}});
@@ -54,12 +68,9 @@ TEST_CASE("TLS verification and pinning", "[serve][tls]") {
   TempDir certs;
   const std::string pin = make_certificate(certs, "server");
   const std::string other_pin = make_certificate(certs, "other");
-  server::ServerOptions options;
-  options.http.tls_cert_pem = read_file(certs.file("server.pem"));
-  options.http.tls_key_pem = read_file(certs.file("server.key"));
-  TestServer server(options);
+  TestServer server(https_options(certs));
   const std::string plain = server.url();
-  const std::string url = "https://" + plain.substr(plain.find("://") + 3);
+  const std::string url = https_url(server);
 
   SECTION("a tablet that trusts the certificate enrolls and syncs over HTTPS") {
     sync::CurlTransportOptions co;
@@ -115,12 +126,8 @@ TEST_CASE("TLS through the C API: a zeroed options struct verifies, version 1 ke
           "[serve][tls][capi]") {
   TempDir certs;
   make_certificate(certs, "server");
-  server::ServerOptions options;
-  options.http.tls_cert_pem = read_file(certs.file("server.pem"));
-  options.http.tls_key_pem = read_file(certs.file("server.key"));
-  TestServer server(options);
-  const std::string plain = server.url();
-  const std::string url = "https://" + plain.substr(plain.find("://") + 3);
+  TestServer server(https_options(certs));
+  const std::string url = https_url(server);
   TempDir dir;
   int tablets = 0;
   // Enrolls a new tablet through the C API with these options; its error.
