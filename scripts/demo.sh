@@ -46,7 +46,7 @@ kp-1,Khu phố 1,hamlet,70/dong-xoai/tan-phu
 kp-2,Khu phố 2,hamlet,70/dong-xoai/tan-phu
 kp-3,Khu phố 3,hamlet,70/dong-xoai/tan-phu
 CSV
-ykien-server admin --data "$work/server" import-units "$work/units.csv"
+ykien-server admin --data "$work/server" import-units "$work/units.csv" >/dev/null  # (the admin speaks English)
 # The ward secretary's office login (docs/office.md), a fresh password each run.
 office_user=lan
 office_password=$(tr -dc 'a-km-zA-HJ-NP-Z2-9' < /dev/urandom | head -c 12 || true)
