@@ -55,7 +55,6 @@ class Office {
                             const std::string &target);
   server::ServedReply failure(const Visit &v, const Status &st);
   std::string today() const;
-  std::string local_time(int64_t utc_ms) const { return zone.format(utc_ms, true); }
   // (value, label, selected) options for a select.
   mstch::array options_of(const std::vector<std::string> &values, const std::string &prefix, const std::string &lang,
                           const std::string &selected);
