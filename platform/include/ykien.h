@@ -286,8 +286,9 @@ YKIEN_API int ykien_support_visit_record(char **out_json, ykien_db *db, const ch
 /* Figures for a unit subtree and period (docs/reports.md). `request_json` (NULL =
  * everything): {"scope","from","to","today"}. `*out_json`: {"scope","from","to",
  * "meetings","meetings_by_kind" (object),"attendance","opinions",
- * "opinions_by_category","opinions_by_status","resolved","resolved_share" (number),
- * "overdue","satisfaction","escalated","support_visits","gift_value_vnd",
+ * "opinions_by_category","opinions_by_status","opinions_by_month","resolved",
+ * "withdrawn","resolved_share" (number),"answered_on_spot","answered_on_spot_share"
+ * (number),"overdue","satisfaction","escalated","support_visits","gift_value_vnd",
  * "parts" (array of {"unit_id","name","scope","meetings","attendance","opinions",
  * "resolved"})}. Caller owns it. Errors: EINVALID, ESTATE, ESTORAGE. */
 YKIEN_API int ykien_report_get(char **out_json, ykien_db *db, const char *request_json, ykien_error *err);

@@ -6,6 +6,7 @@
 #include "conflict_settlement.h"
 #include "forms.h"
 #include "labels.h"
+#include "lists.h"
 #include "office_impl.h"
 #include "qr_svg.h"
 #include "report.h"
@@ -19,11 +20,6 @@ using server::ServedReply;
 using server::ServedRequest;
 
 namespace {
-
-std::string query_of(const ServedRequest &req, const char *key) {
-  auto it = req.query.find(key);
-  return it == req.query.end() ? std::string() : it->second;
-}
 
 std::string when(const TimeZone &zone, const std::string &hlc) {
   auto h = Hlc::parse(hlc);
@@ -143,10 +139,10 @@ ServedReply Office::report_page(const ServedRequest &req) {
   mstch::array rows;
   for (const auto &[k, value] : report_rows(*f, v.lang)) rows.push_back(mstch::map{{"label", k}, {"value", value}});
   std::vector<std::pair<std::string, int64_t>> by_category, by_month, by_unit, by_status;
-  for (const auto &[k, n] : f->by_category) by_category.emplace_back(label(v.lang, "category." + k), n);
-  for (const auto &[k, n] : f->by_month) by_month.emplace_back(k, n);
+  for (const auto &[k, n] : f->opinions_by_category) by_category.emplace_back(label(v.lang, "category." + k), n);
+  for (const auto &[k, n] : f->opinions_by_month) by_month.emplace_back(k, n);
   for (const auto &p : f->parts) by_unit.emplace_back(p.name, p.opinions);
-  for (const auto &[k, n] : f->by_status) by_status.emplace_back(label(v.lang, "status." + k), n);
+  for (const auto &[k, n] : f->opinions_by_status) by_status.emplace_back(label(v.lang, "status." + k), n);
   const std::string query = "unit=" + url_encode(f->scope) + "&from=" + url_encode(f->from) + "&to=" +
                             url_encode(f->to) + "&today=" + url_encode(f->today);
   mstch::map f_map{{"unit_name", f->unit_name}, {"from", f->from}, {"to", f->to}, {"today", f->today}};

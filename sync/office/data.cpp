@@ -4,22 +4,17 @@
 
 #include <algorithm>
 #include <sstream>
+#include <unordered_map>
 
 #include "access.h"
 #include "labels.h"
+#include "ykien/followup.h"
+#include "ykien/report_tally.h"
 #include "ykien/text.h"
 
 namespace ykien::office {
 
 namespace {
-
-// Past this many units in a user's subtree, one read of the whole table filtered
-// here costs less than one read per unit.
-constexpr size_t kPerUnitReadsUpTo = 200;
-
-sys::RowFilter live(const std::string &table, std::optional<std::string> scope = std::nullopt) {
-  return {table, std::move(scope), {{"_deleted", Value{int64_t{0}}}}};
-}
 
 std::vector<std::string> words_of(const std::string &text) {
   std::vector<std::string> out;
@@ -28,17 +23,26 @@ std::vector<std::string> words_of(const std::string &text) {
   return out;
 }
 
-// What a search looks in: the text and the labels a person would type.
-std::string searchable(const Opinion &o, const std::vector<Unit> &units) {
-  std::string s = o.content + " " + o.assigned_department + " " + o.citizen_name + " " + o.escalated_to;
-  for (const char *lang : {"vi", "en"}) {
-    s += " " + label(lang, "category." + o.category);
-    s += " " + label(lang, "status." + o.status);
-  }
-  for (const auto &u : units)
-    if (u.scope == o.scope) s += " " + u.name;
-  return fold_for_search(s);
+// Each category's and status's labels in both languages, folded: a search for
+// "dat dai" finds the opinions filed under Đất đai.
+std::unordered_map<std::string, std::string> folded_labels(const std::vector<std::string> &codes,
+                                                           const std::string &prefix) {
+  std::unordered_map<std::string, std::string> out;
+  for (const auto &code : codes)
+    out[code] = fold_for_search(label("vi", prefix + code) + " " + label("en", prefix + code));
+  return out;
 }
+
+// The user's units, or the one asked for when it is one of them; none otherwise.
+std::vector<std::string> scopes_for(const OfficeUser &user, const std::string &unit) {
+  if (unit.empty()) return user.units;
+  if (!scope_within(unit, user.units)) return {};
+  return {unit};
+}
+
+bool contains(const std::string &hay, const std::string &word) { return hay.find(word) != std::string::npos; }
+
+}  // namespace
 
 Response response_from_row(const sys::StoredRow &r) {
   return {r.id,
@@ -51,6 +55,8 @@ Response response_from_row(const sys::StoredRow &r) {
           text_cell(r, "appointment_place"),
           text_cell(r, "created_at")};
 }
+
+namespace {
 
 StatusChange change_from_row(const sys::StoredRow &r) {
   return {r.id,
@@ -142,90 +148,77 @@ SupportVisit visit_from_row(const sys::StoredRow &r) {
   return v;
 }
 
-bool is_overdue(const Opinion &o, const std::string &today) {
-  const bool open = o.status == "received" || o.status == "scheduled" || o.status == "assigned";
-  return open && !o.due_date.empty() && o.due_date < today;
-}
-
-bool in_period(const std::string &at, const std::string &from, const std::string &to) {
-  if (!from.empty() && at < from) return false;
-  if (!to.empty() && at.substr(0, 10) > to) return false;
-  return !at.empty() || (from.empty() && to.empty());
-}
+bool is_overdue(const Opinion &o, const std::string &today) { return ykien::is_overdue(o.status, o.due_date, today); }
 
 bool valid_day(const std::string &d) {
   return d.empty() || (d.size() == 10 && d[4] == '-' && d[7] == '-' &&
                        std::all_of(d.begin(), d.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }));
 }
 
-Result<std::vector<Unit>> OfficeData::units() {
-  auto rows = replica_.find_rows(live("units"));
-  if (!rows) return rows.status();
-  std::vector<Unit> out;
-  for (const auto &r : *rows) out.push_back(unit_from_row(r));
-  std::sort(out.begin(), out.end(), [](const Unit &a, const Unit &b) { return a.scope < b.scope; });
-  return out;
+Status OfficeData::warm() {
+  return index_.read([](const IndexView &) {});
 }
 
 Result<std::vector<Unit>> OfficeData::units_within(const std::vector<std::string> &scopes) {
-  auto all = units();
-  if (!all) return all.status();
   std::vector<Unit> out;
-  for (auto &u : *all)
-    if (scope_within(u.scope, scopes)) out.push_back(std::move(u));
+  YKIEN_TRY(index_.read([&](const IndexView &view) {
+    for (const auto &u : view.units)
+      if (scope_within(u.scope, scopes)) out.push_back(u);
+  }));
   return out;
 }
 
-Result<std::vector<sys::StoredRow>> OfficeData::rows_within(const std::string &table,
-                                                            const std::vector<std::string> &scopes) {
-  auto units = units_within(scopes);
-  if (!units) return units.status();
-  std::vector<sys::StoredRow> out;
-  if (units->size() > kPerUnitReadsUpTo) {
-    auto rows = replica_.find_rows(live(table));
-    if (!rows) return rows.status();
-    for (auto &r : *rows)
-      if (scope_within(r.scope, scopes)) out.push_back(std::move(r));
-    return out;
-  }
-  for (const auto &u : *units) {
-    auto rows = replica_.find_rows(live(table, u.scope));
-    if (!rows) return rows.status();
-    for (auto &r : *rows) out.push_back(std::move(r));
-  }
-  return out;
-}
-
-Result<std::vector<Opinion>> OfficeData::opinions(const OfficeUser &user, const OpinionQuery &q,
-                                                  const std::vector<Unit> &units) {
-  std::vector<std::string> scopes = user.units;
-  if (!q.unit.empty()) {
-    if (!scope_within(q.unit, user.units)) return std::vector<Opinion>{};
-    scopes = {q.unit};
-  }
-  auto rows = rows_within("opinions", scopes);
-  if (!rows) return rows.status();
+Result<OpinionPage> OfficeData::opinions(const OfficeUser &user, const OpinionQuery &q,
+                                         const std::vector<Unit> &units) {
+  const auto scopes = scopes_for(user, q.unit);
+  static const auto category_words = folded_labels(followup::categories(), "category.");
+  static const auto status_words = folded_labels(followup::statuses(), "status.");
+  std::unordered_map<std::string, std::string> unit_words;
+  for (const auto &u : units) unit_words[u.scope] = fold_for_search(u.name);
+  auto words_in = [](const std::unordered_map<std::string, std::string> &m, const std::string &key) -> const std::string & {
+    static const std::string none;
+    auto it = m.find(key);
+    return it == m.end() ? none : it->second;
+  };
   const auto words = words_of(q.text);
-  std::vector<Opinion> out;
-  for (const auto &r : *rows) {
-    Opinion o = opinion_from_row(r);
-    if (!may_see(user, o)) continue;
-    if (!q.status.empty() && o.status != q.status) continue;
-    if (!q.category.empty() && o.category != q.category) continue;
-    if (!q.department.empty() && o.assigned_department != q.department) continue;
-    if (q.overdue && !is_overdue(o, q.today)) continue;
-    redact(user, o);
-    if (!words.empty()) {
-      const std::string hay = searchable(o, units);
-      if (!std::all_of(words.begin(), words.end(), [&](const auto &w) { return hay.find(w) != std::string::npos; }))
-        continue;
+  // Every match is counted; only the page's ids leave the lock.
+  OpinionPage page;
+  std::vector<sys::RowKey> shown;
+  YKIEN_TRY(index_.read([&](const IndexView &view) {
+    std::vector<const Opinion *> matches;
+    for (const auto &[id, entry] : view.opinions) {
+      const Opinion &o = entry.opinion;
+      if (!scope_within(o.scope, scopes) || !may_see(user, o)) continue;
+      if (!q.status.empty() && o.status != q.status) continue;
+      if (!q.category.empty() && o.category != q.category) continue;
+      if (!q.department.empty() && o.assigned_department != q.department) continue;
+      if (!q.meeting_id.empty() && o.meeting_id != q.meeting_id) continue;
+      if (q.overdue && !is_overdue(o, q.today)) continue;
+      const bool citizen_readable = !o.confidential || user.confidential;
+      const bool found = std::all_of(words.begin(), words.end(), [&](const std::string &w) {
+        return contains(entry.words, w) || (citizen_readable && contains(entry.citizen_words, w)) ||
+               contains(words_in(category_words, o.category), w) || contains(words_in(status_words, o.status), w) ||
+               contains(words_in(unit_words, o.scope), w);
+      });
+      if (found) matches.push_back(&o);
     }
-    out.push_back(std::move(o));
+    page.total = matches.size();
+    const size_t begin = std::min(q.offset, matches.size());
+    const size_t end = std::min(matches.size(), begin + q.limit);
+    auto newer = [](const Opinion *a, const Opinion *b) { return std::tie(a->raised_at, a->id) > std::tie(b->raised_at, b->id); };
+    std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(end), matches.end(), newer);
+    for (size_t i = begin; i < end; ++i) shown.push_back({"opinions", matches[i]->id});
+  }));
+  auto rows = replica_.load_rows(shown);
+  if (!rows) return rows.status();
+  for (const auto &row : *rows) {
+    if (!row || integer_cell(*row, "_deleted") != 0) continue;  // gone since the index was read
+    Opinion o = opinion_from_row(*row);
+    if (!may_see(user, o)) continue;
+    redact(user, o);
+    page.rows.push_back(std::move(o));
   }
-  std::sort(out.begin(), out.end(), [](const Opinion &a, const Opinion &b) {
-    return std::tie(a.raised_at, a.id) > std::tie(b.raised_at, b.id);
-  });
-  return out;
+  return page;
 }
 
 Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::string &id) {
@@ -265,20 +258,13 @@ Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::str
 Result<std::vector<Meeting>> OfficeData::meetings(const OfficeUser &user, const MeetingQuery &q) {
   if (!valid_day(q.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
   if (!valid_day(q.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
-  std::vector<std::string> scopes = user.units;
-  if (!q.unit.empty()) {
-    if (!scope_within(q.unit, user.units)) return std::vector<Meeting>{};
-    scopes = {q.unit};
-  }
-  auto rows = rows_within("meetings", scopes);
-  if (!rows) return rows.status();
+  const auto scopes = scopes_for(user, q.unit);
   std::vector<Meeting> out;
-  for (const auto &r : *rows) {
-    Meeting m = meeting_from_row(r);
-    if (!q.kind.empty() && m.kind != q.kind) continue;
-    if (!in_period(m.held_at, q.from, q.to)) continue;
-    out.push_back(std::move(m));
-  }
+  YKIEN_TRY(index_.read([&](const IndexView &view) {
+    for (const auto &[id, m] : view.meetings)
+      if (scope_within(m.scope, scopes) && (q.kind.empty() || m.kind == q.kind) && in_period(m.held_at, q.from, q.to))
+        out.push_back(m);
+  }));
   std::sort(out.begin(), out.end(),
             [](const Meeting &a, const Meeting &b) { return std::tie(a.held_at, a.id) > std::tie(b.held_at, b.id); });
   return out;
@@ -295,13 +281,59 @@ Result<Meeting> OfficeData::meeting(const OfficeUser &user, const std::string &i
   return m;
 }
 
+Result<std::vector<SupportVisit>> OfficeData::visits(const OfficeUser &user, const VisitQuery &q) {
+  if (!valid_day(q.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
+  if (!valid_day(q.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  const auto scopes = scopes_for(user, q.unit);
+  std::vector<SupportVisit> out;
+  YKIEN_TRY(index_.read([&](const IndexView &view) {
+    for (const auto &[id, v] : view.visits)
+      if (scope_within(v.scope, scopes) && (q.kind.empty() || v.kind == q.kind) && in_period(v.visited_at, q.from, q.to))
+        out.push_back(v);
+  }));
+  std::sort(out.begin(), out.end(), [](const SupportVisit &a, const SupportVisit &b) {
+    return std::tie(a.visited_at, a.id) > std::tie(b.visited_at, b.id);
+  });
+  return out;
+}
+
+Result<std::vector<Appointment>> OfficeData::appointments(const OfficeUser &user, const AppointmentQuery &q) {
+  if (!valid_day(q.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
+  if (!valid_day(q.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  const auto scopes = scopes_for(user, q.unit);
+  std::vector<Appointment> out;
+  YKIEN_TRY(index_.read([&](const IndexView &view) {
+    for (const auto &[id, r] : view.responses) {
+      if (r.kind != "appointment" || !in_period(r.appointment_at, q.from, q.to)) continue;
+      const auto o = view.opinions.find(r.opinion_id);
+      if (o == view.opinions.end()) continue;  // withdrawn, or not arrived yet
+      if (!scope_within(o->second.opinion.scope, scopes) || !may_see(user, o->second.opinion)) continue;
+      Appointment a{r, o->second.opinion};
+      redact(user, a.opinion);
+      out.push_back(std::move(a));
+    }
+  }));
+  std::sort(out.begin(), out.end(), [](const Appointment &a, const Appointment &b) {
+    return std::tie(a.response.appointment_at, a.response.id) < std::tie(b.response.appointment_at, b.response.id);
+  });
+  return out;
+}
+
+Result<std::vector<std::string>> OfficeData::opinion_texts(const std::vector<sys::RowKey> &opinions) {
+  auto rows = replica_.load_rows(opinions);
+  if (!rows) return rows.status();
+  std::vector<std::string> out;
+  for (const auto &row : *rows) out.push_back(row ? text_cell(*row, "content") : std::string());
+  return out;
+}
+
 Result<std::vector<SupportVisit>> OfficeData::meeting_visits(const OfficeUser &user, const std::string &meeting_id) {
   std::vector<SupportVisit> out;
   if (meeting_id.empty()) return out;
-  auto rows = replica_.find_rows({"support_visits", std::nullopt, {{"meeting_id", Value{meeting_id}}}});
-  if (!rows) return rows.status();
-  for (const auto &r : *rows)
-    if (integer_cell(r, "_deleted") == 0 && scope_within(r.scope, user.units)) out.push_back(visit_from_row(r));
+  YKIEN_TRY(index_.read([&](const IndexView &view) {
+    for (const auto &[id, v] : view.visits)
+      if (v.meeting_id == meeting_id && scope_within(v.scope, user.units)) out.push_back(v);
+  }));
   std::sort(out.begin(), out.end(), [](const SupportVisit &a, const SupportVisit &b) {
     return std::tie(a.visited_at, a.id) < std::tie(b.visited_at, b.id);
   });

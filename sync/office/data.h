@@ -1,5 +1,6 @@
-// The office's reads of the replicated data, on either backend: rows come from the
-// replication core (Replica::find_rows / load_rows) and become the domain records,
+// The office's reads of the replicated data, on either backend: lists and counts
+// come from the office's index (office_index.h), the rows a page shows from the
+// replication core (Replica::load_rows / find_rows); all become the domain records,
 // filtered and redacted for one user (access.h). Thread-safe.
 #pragma once
 
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "office_index.h"
 #include "users.h"
 #include "ykien/records.h"
 #include "ykien/replica.h"
@@ -19,14 +21,40 @@ struct OpinionQuery {
   std::string category;    // one field, or ""
   std::string department;  // assigned department, or ""
   std::string unit;        // a unit's scope (its subtree), or "" for all the user's units
+  std::string meeting_id;  // raised at this meeting, or ""
   bool overdue = false;    // only those past their due date and still open
   std::string today;       // "YYYY-MM-DD": overdue is judged against it
+  size_t offset = 0;       // the page: matches skipped, newest first...
+  size_t limit = 50;       // ...and shown
+};
+
+// One page of a list of opinions.
+struct OpinionPage {
+  std::vector<Opinion> rows;  // redacted, newest first
+  size_t total = 0;           // every match
 };
 
 struct MeetingQuery {
   std::string unit;      // a unit's scope (its subtree), or "" for all the user's units
   std::string kind;      // one meeting kind, or ""
   std::string from, to;  // "YYYY-MM-DD", inclusive; "" = open
+};
+
+struct VisitQuery {
+  std::string unit;      // a unit's scope (its subtree), or "" for all the user's units
+  std::string kind;      // gift, visit, volunteer_work, or ""
+  std::string from, to;  // "YYYY-MM-DD", inclusive; "" = open
+};
+
+struct AppointmentQuery {
+  std::string unit;      // a unit's scope (its subtree), or "" for all the user's units
+  std::string from, to;  // "YYYY-MM-DD", inclusive, of the appointment's time; "" = open
+};
+
+// An appointment to answer an opinion, with the opinion it is for (redacted).
+struct Appointment {
+  Response response;  // its text left out
+  Opinion opinion;
 };
 
 struct OpinionDetail {
@@ -39,28 +67,26 @@ struct OpinionDetail {
   std::vector<SupportVisit> visits;
 };
 
-// Open (received, scheduled, assigned), with a due date before `today`.
+// The report's rule (ykien/report_tally.h), for one opinion.
 bool is_overdue(const Opinion &o, const std::string &today);
-// Whether a time "YYYY-MM-DD HH:MM" lies in the period [from, to] of days ("" = open
-// end); an empty time lies only in the open period. The report's rule (docs/reports.md).
-bool in_period(const std::string &at, const std::string &from, const std::string &to);
 // Whether `d` is "" or looks like "YYYY-MM-DD".
 bool valid_day(const std::string &d);
 
 class OfficeData {
  public:
-  explicit OfficeData(Replica &replica) : replica_(replica) {}
+  explicit OfficeData(Replica &replica) : replica_(replica), index_(replica) {}
 
-  // Live units, by scope.
-  Result<std::vector<Unit>> units();
+  // Reads the whole index up to the store's position (the office warms it at
+  // start: the first read of a province takes seconds).
+  Status warm();
+  // Runs `read` over the index up to date (the report counts there).
+  Status read(const std::function<void(const IndexView &)> &read) { return index_.read(read); }
+
   // Live units in `scopes` (their subtrees), by scope.
   Result<std::vector<Unit>> units_within(const std::vector<std::string> &scopes);
-  // Live rows of `table` inside the user's units (an exact-scope read per unit;
-  // one read of the table when the units are many).
-  Result<std::vector<sys::StoredRow>> rows_within(const std::string &table, const std::vector<std::string> &scopes);
-  // The opinions the user may see matching `q`, redacted, newest first.
-  Result<std::vector<Opinion>> opinions(const OfficeUser &user, const OpinionQuery &q,
-                                        const std::vector<Unit> &units);
+  // One page of the opinions the user may see matching `q`, redacted.
+  // `units`: the user's units (search looks in their names).
+  Result<OpinionPage> opinions(const OfficeUser &user, const OpinionQuery &q, const std::vector<Unit> &units);
   // One opinion with its meeting, answers and history. Errors: not_found (also for
   // one the user may not see: nothing tells that it exists).
   Result<OpinionDetail> opinion(const OfficeUser &user, const std::string &id);
@@ -69,11 +95,21 @@ class OfficeData {
   Result<std::vector<Meeting>> meetings(const OfficeUser &user, const MeetingQuery &q = {});
   // One live meeting in the user's units. Errors: not_found (also outside them).
   Result<Meeting> meeting(const OfficeUser &user, const std::string &id);
+  // Live support visits in the user's units matching `q`, newest first. Errors:
+  // invalid_argument (a date that is not YYYY-MM-DD).
+  Result<std::vector<SupportVisit>> visits(const OfficeUser &user, const VisitQuery &q);
+  // Appointments of the opinions the user may see matching `q`, by time. Errors:
+  // invalid_argument (a date).
+  Result<std::vector<Appointment>> appointments(const OfficeUser &user, const AppointmentQuery &q);
+  // The content of these opinions, in their order ("" for one not held): the
+  // index holds no text. Read for the rows a page shows.
+  Result<std::vector<std::string>> opinion_texts(const std::vector<sys::RowKey> &opinions);
   // The live support visits recorded at `meeting_id` in the user's units, by time.
   Result<std::vector<SupportVisit>> meeting_visits(const OfficeUser &user, const std::string &meeting_id);
 
  private:
   Replica &replica_;
+  OfficeIndex index_;
 };
 
 // Conversions from stored rows.
@@ -81,6 +117,7 @@ Opinion opinion_from_row(const sys::StoredRow &row);
 Meeting meeting_from_row(const sys::StoredRow &row);
 Unit unit_from_row(const sys::StoredRow &row);
 SupportVisit visit_from_row(const sys::StoredRow &row);
+Response response_from_row(const sys::StoredRow &row);
 std::string text_cell(const sys::StoredRow &row, std::string_view column);
 int64_t integer_cell(const sys::StoredRow &row, std::string_view column);
 

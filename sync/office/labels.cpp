@@ -86,6 +86,10 @@ const Entry kEntries[] = {
     {"satisfaction", "Mức độ hài lòng", "Satisfaction"},
     {"no_opinions", "Không có ý kiến nào.", "No opinions."},
     {"count", "Số lượng", "Count"},
+    {"page", "Trang", "Page"},
+    {"pages", "Các trang", "Pages"},
+    {"previous", "Trang trước", "Previous"},
+    {"next", "Trang sau", "Next"},
     {"history", "Lịch sử", "History"},
     {"responses", "Trả lời", "Answers"},
     {"assign", "Giao ban ngành", "Assign to a department"},
@@ -165,6 +169,11 @@ const Entry kEntries[] = {
     {"notes", "Ghi chép", "Notes"},
     {"closed_at", "Kết thúc lúc", "Closed at"},
     {"no_meetings", "Không có hội nghị nào.", "No meetings."},
+    {"appointments", "Lịch hẹn trả lời", "Appointments"},
+    {"no_appointments", "Không có lịch hẹn nào.", "No appointments."},
+    {"no_visits", "Không có lượt thăm hỏi nào.", "No support visits."},
+    {"gift_total", "Tổng giá trị quà (đồng)", "Gifts in all (VND)"},
+    {"responder", "Người trả lời", "Who answers"},
     {"reopen", "Mở lại (về Mới tiếp nhận)", "Reopen (back to Received)"},
 };
 

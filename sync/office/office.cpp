@@ -1,5 +1,9 @@
 #include "office.h"
 
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
 #include "access.h"
 #include "assets.h"
 #include "forms.h"
@@ -173,11 +177,19 @@ mstch::array Office::options_of(const std::vector<std::string> &values, const st
 }
 
 mstch::array Office::unit_options(const OfficeUser &user, const std::string &selected) {
+  // Down to two levels below the user's units (a province's communes, a commune's
+  // hamlets), not every hamlet of a province: the page stays light. A deeper unit
+  // is still filtered by its address (links from a meeting's page).
+  constexpr long kLevelsShown = 2;
+  auto depth_of = [](const std::string &scope) { return static_cast<long>(std::count(scope.begin(), scope.end(), '/')); };
+  long top = std::numeric_limits<long>::max();
+  for (const auto &s : user.units) top = std::min(top, depth_of(s));
   mstch::array out;
   auto units = data.units_within(user.units);
   if (!units) return out;
   for (const auto &u : *units) {
-    const auto depth = std::count(u.scope.begin(), u.scope.end(), '/');
+    const auto depth = depth_of(u.scope);
+    if (depth - top > kLevelsShown && u.scope != selected) continue;
     std::string indent;
     for (long i = 0; i < depth; ++i) indent += "· ";
     out.push_back(mstch::map{{"value", u.scope}, {"label", indent + u.name}, {"selected", u.scope == selected}});
@@ -291,6 +303,8 @@ std::vector<server::Route> Office::routes() {
   add("POST", "/opinions/", true, &Office::opinion_action);
   add("GET", "/meetings", false, &Office::meeting_list);
   add("GET", "/meetings/", true, &Office::meeting_page);
+  add("GET", "/visits", false, &Office::visit_list);
+  add("GET", "/appointments", false, &Office::appointment_list);
   add("GET", "/conflicts", false, &Office::conflict_list);
   add("POST", "/conflicts/", true, &Office::conflict_resolve);
   add("GET", "/reports", false, &Office::report_page);
@@ -305,6 +319,13 @@ Result<OfficeRoutes> office_routes(server::Storage &storage, OfficeOptions optio
   auto zone = TimeZone::locate(options.time_zone);
   if (!zone) return zone.status();
   auto office = std::make_shared<Office>(storage, std::move(options), std::move(*zone));
+  // The index is read whole once, at start, not on a leader's first click; a
+  // failure is told and the first request tries again.
+  const auto started = std::chrono::steady_clock::now();
+  const Status warmed = office->data.warm();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  server::log_line(warmed.ok() ? "info" : "warn", "office",
+                   {{"action", "index"}, {"ms", std::to_string(ms.count())}, {"message", warmed.ok() ? "" : warmed.message()}});
   auto routes = office->routes();
   return OfficeRoutes{office, std::move(routes)};
 }

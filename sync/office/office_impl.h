@@ -1,5 +1,6 @@
 // The office's request handling, shared by its page files (office.cpp: sessions,
-// layout, login; opinion_pages.cpp; admin_pages.cpp: conflicts, reports, devices).
+// layout, login; opinion_pages.cpp; followup_pages.cpp; admin_pages.cpp: conflicts,
+// reports, devices).
 #pragma once
 
 #include <mstch/mstch.hpp>
@@ -72,6 +73,10 @@ class Office {
   server::ServedReply opinion_action(const server::ServedRequest &req);
   server::ServedReply meeting_list(const server::ServedRequest &req);
   server::ServedReply meeting_page(const server::ServedRequest &req);
+
+  // ---- Support visits and appointments (followup_pages.cpp) ----
+  server::ServedReply visit_list(const server::ServedRequest &req);
+  server::ServedReply appointment_list(const server::ServedRequest &req);
 
   // ---- Conflicts, reports, devices (admin_pages.cpp) ----
   server::ServedReply conflict_list(const server::ServedRequest &req);

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "actions.h"
+#include "lists.h"
 #include "labels.h"
 #include "office_impl.h"
 #include "ykien/followup.h"
@@ -17,19 +18,8 @@ using server::ServedRequest;
 
 namespace {
 
-// Rows a list page shows at most (the rest is counted): pages stay light.
-constexpr size_t kListRows = 300;
-
-std::string query_of(const ServedRequest &req, const char *key) {
-  auto it = req.query.find(key);
-  return it == req.query.end() ? std::string() : it->second;
-}
-
-std::string unit_name(const std::vector<Unit> &units, const std::string &scope) {
-  for (const auto &u : units)
-    if (u.scope == scope) return u.name;
-  return scope;
-}
+// A meeting's page lists all its opinions, up to this many.
+constexpr size_t kMeetingOpinions = 1000;
 
 // "opinions/<id>" or "opinions/<id>/<action>" -> {id, action}.
 std::pair<std::string, std::string> split_path(const std::string &path, const std::string &prefix) {
@@ -112,13 +102,15 @@ ServedReply Office::opinion_list(const ServedRequest &req) {
   q.unit = query_of(req, "unit");
   q.overdue = query_of(req, "overdue") == "1";
   q.today = today();
+  const size_t page_no = page_number(req);
+  q.offset = (page_no - 1) * kPageRows;
+  q.limit = kPageRows;
   auto units = data.units_within(v.user->units);
   if (!units) return failure(v, units.status());
   auto found = data.opinions(*v.user, q, *units);
   if (!found) return failure(v, found.status());
   mstch::array rows;
-  for (size_t i = 0; i < found->size() && i < kListRows; ++i) {
-    const Opinion &o = (*found)[i];
+  for (const Opinion &o : found->rows) {
     rows.push_back(mstch::map{{"id", o.id},
                               {"raised_at", o.raised_at},
                               {"content", o.content.size() > 300 ? o.content.substr(0, 297) + "…" : o.content},
@@ -136,10 +128,10 @@ ServedReply Office::opinion_list(const ServedRequest &req) {
       {"statuses", options_of(followup::statuses(), "status.", v.lang, q.status)},
       {"categories", options_of(followup::categories(), "category.", v.lang, q.category)},
       {"units", unit_options(*v.user, q.unit)},
-      {"count", std::to_string(found->size())},
-      {"has_rows", !found->empty()},
+      {"count", std::to_string(found->total)},
+      {"has_rows", !found->rows.empty()},
       {"rows", rows},
-      {"more", found->size() > kListRows ? std::to_string(found->size() - kListRows) : std::string()}};
+      {"pager", pager(req, page_no, found->total)}};
   return page(v, "opinions", "opinions", page_data);
 }
 
@@ -210,8 +202,9 @@ ServedReply Office::meeting_list(const ServedRequest &req) {
   if (!meetings) return failure(v, meetings.status());
   auto units = data.units_within(v.user->units);
   if (!units) return failure(v, units.status());
+  const size_t page_no = page_number(req);
   mstch::array rows;
-  for (size_t i = 0; i < meetings->size() && i < kListRows; ++i) {
+  for (size_t i = (page_no - 1) * kPageRows; i < meetings->size() && i < page_no * kPageRows; ++i) {
     const Meeting &m = (*meetings)[i];
     rows.push_back(mstch::map{{"id", m.id},
                               {"held_at", m.held_at},
@@ -228,7 +221,7 @@ ServedReply Office::meeting_list(const ServedRequest &req) {
       {"count", std::to_string(meetings->size())},
       {"has_rows", !meetings->empty()},
       {"meetings", rows},
-      {"more", meetings->size() > kListRows ? std::to_string(meetings->size() - kListRows) : std::string()}};
+      {"pager", pager(req, page_no, meetings->size())}};
   return page(v, "meetings", "meetings", page_data);
 }
 
@@ -243,15 +236,16 @@ ServedReply Office::meeting_page(const ServedRequest &req) {
   if (!units) return failure(v, units.status());
   OpinionQuery q;
   q.unit = m->scope;
+  q.meeting_id = m->id;
+  q.limit = kMeetingOpinions;
   auto opinions = data.opinions(*v.user, q, *units);
   if (!opinions) return failure(v, opinions.status());
   mstch::array list;
-  for (auto it = opinions->rbegin(); it != opinions->rend(); ++it)
-    if (it->meeting_id == m->id)
-      list.push_back(mstch::map{{"id", it->id},
-                                {"content", it->content},
-                                {"category", label(v.lang, "category." + it->category)},
-                                {"status", label(v.lang, "status." + it->status)}});
+  for (auto it = opinions->rows.rbegin(); it != opinions->rows.rend(); ++it)
+    list.push_back(mstch::map{{"id", it->id},
+                              {"content", it->content},
+                              {"category", label(v.lang, "category." + it->category)},
+                              {"status", label(v.lang, "status." + it->status)}});
   auto visits = data.meeting_visits(*v.user, m->id);
   if (!visits) return failure(v, visits.status());
   mstch::array visit_rows;

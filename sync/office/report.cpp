@@ -2,18 +2,16 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "access.h"
 #include "labels.h"
+#include "ykien/report_tally.h"
 
 namespace ykien::office {
 
 namespace {
-
-bool is_resolved(const std::string &status) {
-  return status == "answered" || status == "resolved" || status == "closed";
-}
 
 std::string xml_escape(const std::string &s) {
   std::string out;
@@ -43,77 +41,30 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
   if (!valid_day(request.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
   if (!request.from.empty() && !request.to.empty() && request.to < request.from)
     return Status::Invalid("to", "is before from");
+  const std::string scope = request.scope.empty() ? user.units.front() : request.scope;
+  if (!scope_within(scope, user.units)) return Status(ErrorCode::forbidden, "that unit is not one of yours");
   ReportFigures f;
-  f.scope = request.scope.empty() ? user.units.front() : request.scope;
-  if (!scope_within(f.scope, user.units)) return Status(ErrorCode::forbidden, "that unit is not one of yours");
-  f.from = request.from;
-  f.to = request.to;
+  YKIEN_TRY(data.read([&](const IndexView &view) {
+    std::vector<Unit> children;
+    for (const auto &u : view.units) {
+      if (u.scope == scope) f.unit_name = u.name;
+      else if (u.scope.rfind('/') == scope.size() && u.scope.compare(0, scope.size(), scope) == 0)
+        children.push_back(u);
+    }
+    ReportTally tally({scope, request.from, request.to, request.today}, children);
+    for (const auto &[id, m] : view.meetings) tally.add_meeting(m.scope, m.kind, m.held_at, m.attendance);
+    std::unordered_set<std::string_view> answered_on_spot;
+    for (const auto &[id, r] : view.responses)
+      if (r.kind == "answered_at_meeting") answered_on_spot.insert(r.opinion_id);
+    for (const auto &[id, entry] : view.opinions) {
+      const Opinion &o = entry.opinion;
+      tally.add_opinion({o.scope, o.status, o.category, o.satisfaction, o.jurisdiction, o.due_date, o.raised_at,
+                         answered_on_spot.count(o.id) != 0});
+    }
+    for (const auto &[id, v] : view.visits) tally.add_visit(v.scope, v.visited_at, v.gift_value_vnd);
+    static_cast<Report &>(f) = tally.finish();
+  }));
   f.today = request.today;
-  const std::vector<std::string> scopes{f.scope};
-  auto units = data.units_within(scopes);
-  if (!units) return units.status();
-  for (const auto &u : *units) {
-    if (u.scope == f.scope) f.unit_name = u.name;
-    else if (u.scope.rfind('/') == f.scope.size() && u.scope.compare(0, f.scope.size(), f.scope) == 0)
-      f.parts.push_back({u.name, u.scope});
-  }
-  auto part_of = [&](const std::string &scope) -> ReportPart * {
-    for (auto &p : f.parts)
-      if (scope_within(scope, {p.scope})) return &p;
-    return nullptr;
-  };
-  auto meetings = data.rows_within("meetings", scopes);
-  if (!meetings) return meetings.status();
-  for (const auto &r : *meetings) {
-    Meeting m = meeting_from_row(r);
-    if (!in_period(m.held_at, f.from, f.to)) continue;
-    ++f.meetings;
-    f.attendance += m.attendance;
-    ++f.meetings_by_kind[m.kind];
-    if (auto *p = part_of(m.scope)) {
-      ++p->meetings;
-      p->attendance += m.attendance;
-    }
-  }
-  auto responses = data.rows_within("responses", scopes);
-  if (!responses) return responses.status();
-  std::set<std::string> answered_on_spot;
-  for (const auto &r : *responses)
-    if (text_cell(r, "kind") == "answered_at_meeting") answered_on_spot.insert(text_cell(r, "opinion_id"));
-  auto opinions = data.rows_within("opinions", scopes);
-  if (!opinions) return opinions.status();
-  for (const auto &r : *opinions) {
-    Opinion o = opinion_from_row(r);
-    if (!in_period(o.raised_at, f.from, f.to)) continue;
-    ++f.opinions;
-    ++f.by_category[o.category];
-    ++f.by_status[o.status];
-    ++f.satisfaction[o.satisfaction];
-    if (o.raised_at.size() >= 7) ++f.by_month[o.raised_at.substr(0, 7)];
-    const bool resolved = is_resolved(o.status);
-    if (resolved) ++f.resolved;
-    if (o.status == "withdrawn") ++f.withdrawn;
-    if (is_overdue(o, f.today)) ++f.overdue;
-    if (o.jurisdiction == "escalated") ++f.escalated;
-    if (answered_on_spot.count(o.id) != 0) ++f.answered_on_spot;
-    if (auto *p = part_of(o.scope)) {
-      ++p->opinions;
-      if (resolved) ++p->resolved;
-    }
-  }
-  const int64_t settle = f.opinions - f.withdrawn;
-  f.resolved_share = settle > 0 ? static_cast<double>(f.resolved) / static_cast<double>(settle) : 0;
-  f.answered_on_spot_share = settle > 0 ? static_cast<double>(f.answered_on_spot) / static_cast<double>(settle) : 0;
-  auto visits = data.rows_within("support_visits", scopes);
-  if (!visits) return visits.status();
-  for (const auto &r : *visits) {
-    SupportVisit v = visit_from_row(r);
-    if (!in_period(v.visited_at, f.from, f.to)) continue;
-    ++f.support_visits;
-    f.gift_value_vnd += v.gift_value_vnd;
-  }
-  std::erase_if(f.parts, [](const ReportPart &p) { return p.meetings == 0 && p.opinions == 0; });
-  std::sort(f.parts.begin(), f.parts.end(), [](const ReportPart &a, const ReportPart &b) { return a.name < b.name; });
   return f;
 }
 
@@ -155,8 +106,8 @@ std::vector<std::pair<std::string, std::string>> report_rows(const ReportFigures
       {L("escalated"), std::to_string(f.escalated)},
       {L("support_visits"), std::to_string(f.support_visits)},
       {L("gift_value"), std::to_string(f.gift_value_vnd)}};
-  for (const auto &[k, n] : f.by_category) rows.emplace_back(L("category") + ": " + L("category." + k), std::to_string(n));
-  for (const auto &[k, n] : f.by_status) rows.emplace_back(L("status") + ": " + L("status." + k), std::to_string(n));
+  for (const auto &[k, n] : f.opinions_by_category) rows.emplace_back(L("category") + ": " + L("category." + k), std::to_string(n));
+  for (const auto &[k, n] : f.opinions_by_status) rows.emplace_back(L("status") + ": " + L("status." + k), std::to_string(n));
   for (const auto &[k, n] : f.satisfaction)
     rows.emplace_back(L("satisfaction") + ": " + L("satisfaction." + k), std::to_string(n));
   for (const auto &p : f.parts)

@@ -1,6 +1,6 @@
-// The office's report (docs/reports.md gives each figure's definition; the field
-// app's Database::report prints the same ones, and a test holds them equal on the
-// seed data) over rows read through the replication core, on either backend; its
+// The office's report (docs/reports.md gives each figure's definition; the engine's
+// ReportTally counts them, for the field app's Database::report too) over the
+// office's index, on either backend; its
 // exports (CSV with BOM, .xlsx) and its charts (SVG drawn here, no script).
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "data.h"
+#include "ykien/query.h"
 
 namespace ykien::office {
 
@@ -20,20 +21,10 @@ struct ReportRequest {
   std::string today;     // overdue is judged against it
 };
 
-struct ReportPart {
-  std::string name, scope;
-  int64_t meetings = 0, attendance = 0, opinions = 0, resolved = 0;
-};
-
-struct ReportFigures {
-  std::string scope, unit_name, from, to, today;
-  int64_t meetings = 0, attendance = 0, opinions = 0, resolved = 0, withdrawn = 0, overdue = 0, escalated = 0;
-  int64_t answered_on_spot = 0;  // opinions answered at their meeting
-  int64_t support_visits = 0, gift_value_vnd = 0;
-  double resolved_share = 0, answered_on_spot_share = 0;
-  std::map<std::string, int64_t> meetings_by_kind, by_category, by_status, satisfaction;
-  std::map<std::string, int64_t> by_month;  // "YYYY-MM" -> opinions raised
-  std::vector<ReportPart> parts;            // direct child units, by name
+// The engine's figures (ykien/report_tally.h defines them, for the field app too)
+// and what the office's page names.
+struct ReportFigures : ykien::Report {
+  std::string unit_name, today;
 };
 
 // Errors: forbidden (a scope outside the user's units), invalid_argument (dates).

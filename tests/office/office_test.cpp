@@ -278,8 +278,8 @@ TEST_CASE("office: the report's figures are the engine's and export to CSV and .
   CHECK(f->resolved == engine->resolved);
   CHECK(f->resolved_share == Approx(engine->resolved_share));
   CHECK(f->overdue == engine->overdue);
-  CHECK(f->by_category == engine->opinions_by_category);
-  CHECK(f->by_status == engine->opinions_by_status);
+  CHECK(f->opinions_by_category == engine->opinions_by_category);
+  CHECK(f->opinions_by_status == engine->opinions_by_status);
   CHECK(f->satisfaction == engine->satisfaction);
   REQUIRE(f->parts.size() == engine->parts.size());
   CHECK(f->answered_on_spot == 1);

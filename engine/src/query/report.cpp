@@ -2,6 +2,7 @@
 #include "core/database_impl.h"
 #include "domain/validate.h"
 #include "query/subtree.h"
+#include "ykien/report_tally.h"
 
 namespace ykien {
 
@@ -29,7 +30,6 @@ Status for_each(sqlite::Connection &conn, const std::string &sql, const std::str
   " AND (?2 = '' OR raised_at >= ?2) AND (?3 = '' OR substr(raised_at, 1, 10) <= ?3)"
 #define VISITS_IN " FROM support_visits WHERE _deleted = 0 AND " YKIEN_SUBTREE(1) \
   " AND (?2 = '' OR visited_at >= ?2) AND (?3 = '' OR substr(visited_at, 1, 10) <= ?3)"
-#define RESOLVED "status IN ('answered', 'resolved', 'closed')"
 
 }  // namespace
 
@@ -42,69 +42,42 @@ Result<Report> Database::report(const ReportRequest &req) const {
   std::lock_guard lock(impl_->mutex);
   auto &conn = impl_->conn;
   const std::string today = req.today.empty() ? impl_->today() : req.today;
-  Report r;
-  r.scope = req.scope;
-  r.from = req.from;
-  r.to = req.to;
-  auto run = [&](const std::string &scope, const std::string &sql, auto &&each) {
-    return for_each(conn, sql, scope, req.from, req.to, today, each);
+  const ReportRequest request{req.scope, req.from, req.to, today};
+  auto run = [&](const std::string &sql, auto &&each) {
+    return for_each(conn, sql, req.scope, req.from, req.to, today, each);
   };
 
-  YKIEN_TRY(run(req.scope, "SELECT kind, count(*), coalesce(sum(attendance), 0)" MEETINGS_IN " GROUP BY kind",
+  // The parts: the direct child units of the scope's unit, or the root units when
+  // the scope is empty; none when no unit has the scope (not the roots' figures).
+  std::vector<Unit> children;
+  YKIEN_TRY(run("SELECT id, name, scope FROM units WHERE _deleted = 0 AND coalesce(parent_id, '') = "
+                "coalesce((SELECT id FROM units WHERE scope = ?1 AND _deleted = 0), CASE WHEN ?1 = '' THEN '' END)",
                 [&](sqlite::Stmt &q) {
-                  r.meetings_by_kind[q.text(0)] = q.int64(1);
-                  r.meetings += q.int64(1);
-                  r.attendance += q.int64(2);
+                  Unit u;
+                  u.id = q.text(0);
+                  u.name = q.text(1);
+                  u.scope = q.text(2);
+                  children.push_back(std::move(u));
                 }));
-  int64_t withdrawn = 0;
-  YKIEN_TRY(run(req.scope, "SELECT status, count(*)" OPINIONS_IN " GROUP BY status", [&](sqlite::Stmt &q) {
-    r.opinions_by_status[q.text(0)] = q.int64(1);
-    r.opinions += q.int64(1);
-    if (q.text(0) == "withdrawn") withdrawn = q.int64(1);
+  // The statements choose the scope's rows of the period; the tally counts them
+  // (report_tally.h: every figure's definition, shared with the office).
+  ReportTally tally(request, children);
+  YKIEN_TRY(run("SELECT scope, kind, held_at, attendance" MEETINGS_IN, [&](sqlite::Stmt &q) {
+    tally.add_meeting(q.text(0), q.text(1), q.text(2), q.int64(3));
   }));
-  YKIEN_TRY(run(req.scope, "SELECT category, count(*)" OPINIONS_IN " GROUP BY category",
-                [&](sqlite::Stmt &q) { r.opinions_by_category[q.text(0)] = q.int64(1); }));
-  YKIEN_TRY(run(req.scope, "SELECT satisfaction, count(*)" OPINIONS_IN " GROUP BY satisfaction",
-                [&](sqlite::Stmt &q) { r.satisfaction[q.text(0)] = q.int64(1); }));
-  YKIEN_TRY(run(req.scope,
-                "SELECT coalesce(sum(" RESOLVED "), 0), coalesce(sum(jurisdiction = 'escalated'), 0),"
-                " coalesce(sum(due_date != '' AND due_date < ?4 AND status IN ('received', 'scheduled', 'assigned')), 0)"
-                OPINIONS_IN,
+  YKIEN_TRY(run("SELECT scope, status, category, satisfaction, jurisdiction, due_date, raised_at,"
+                " EXISTS (SELECT 1 FROM responses r WHERE r.opinion_id = opinions.id AND r._deleted = 0"
+                " AND r.kind = 'answered_at_meeting')" OPINIONS_IN,
                 [&](sqlite::Stmt &q) {
-                  r.resolved = q.int64(0);
-                  r.escalated = q.int64(1);
-                  r.overdue = q.int64(2);
+                  const std::string scope = q.text(0), status = q.text(1), category = q.text(2),
+                                    satisfaction = q.text(3), jurisdiction = q.text(4), due = q.text(5),
+                                    raised_at = q.text(6);
+                  tally.add_opinion({scope, status, category, satisfaction, jurisdiction, due, raised_at,
+                                     q.int64(7) != 0});
                 }));
-  const int64_t counted = r.opinions - withdrawn;
-  r.resolved_share = counted > 0 ? static_cast<double>(r.resolved) / static_cast<double>(counted) : 0.0;
-  YKIEN_TRY(run(req.scope, "SELECT count(*), coalesce(sum(gift_value_vnd), 0)" VISITS_IN, [&](sqlite::Stmt &q) {
-    r.support_visits = q.int64(0);
-    r.gift_value_vnd = q.int64(1);
-  }));
-
-  // Per direct child unit of the scope's unit, or per root unit when the scope is
-  // empty; none when no unit has the scope (not the roots' figures).
-  std::vector<std::tuple<std::string, std::string, std::string>> children;
-  YKIEN_TRY(for_each(conn,
-                     "SELECT id, name, scope FROM units WHERE _deleted = 0 AND coalesce(parent_id, '') = "
-                     "coalesce((SELECT id FROM units WHERE scope = ?1 AND _deleted = 0), CASE WHEN ?1 = '' THEN '' END) "
-                     "ORDER BY name",
-                     req.scope, req.from, req.to, today,
-                     [&](sqlite::Stmt &q) { children.emplace_back(q.text(0), q.text(1), q.text(2)); }));
-  for (const auto &[id, name, scope] : children) {
-    if (scope == req.scope) continue;
-    Report::Part part{id, name, scope};
-    YKIEN_TRY(run(scope, "SELECT count(*), coalesce(sum(attendance), 0)" MEETINGS_IN, [&](sqlite::Stmt &q) {
-      part.meetings = q.int64(0);
-      part.attendance = q.int64(1);
-    }));
-    YKIEN_TRY(run(scope, "SELECT count(*), coalesce(sum(" RESOLVED "), 0)" OPINIONS_IN, [&](sqlite::Stmt &q) {
-      part.opinions = q.int64(0);
-      part.resolved = q.int64(1);
-    }));
-    if (part.meetings || part.opinions) r.parts.push_back(part);
-  }
-  return r;
+  YKIEN_TRY(run("SELECT scope, visited_at, gift_value_vnd" VISITS_IN,
+                [&](sqlite::Stmt &q) { tally.add_visit(q.text(0), q.text(1), q.int64(2)); }));
+  return tally.finish();
 }
 
 }  // namespace ykien

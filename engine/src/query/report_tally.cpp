@@ -1,0 +1,104 @@
+#include "ykien/report_tally.h"
+
+#include <algorithm>
+#include <map>
+
+namespace ykien {
+
+namespace {
+
+bool is_resolved(std::string_view status) { return status == "answered" || status == "resolved" || status == "closed"; }
+bool is_open(std::string_view status) { return status == "received" || status == "scheduled" || status == "assigned"; }
+
+void count(std::map<std::string, int64_t> &m, std::string_view key) { ++m[std::string(key)]; }
+
+double share(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+}  // namespace
+
+bool in_period(std::string_view at, std::string_view from, std::string_view to) {
+  if (at.empty()) return from.empty() && to.empty();
+  if (!from.empty() && at < from) return false;
+  return to.empty() || at.substr(0, 10) <= to;
+}
+
+ReportTally::ReportTally(const ReportRequest &request, const std::vector<Unit> &children)
+    : today_(request.today), prefix_(request.scope.empty() ? "" : request.scope + "/") {
+  report_.scope = request.scope;
+  report_.from = request.from;
+  report_.to = request.to;
+  for (const auto &u : children) {
+    if (u.scope == request.scope) continue;
+    part_at_.emplace(u.scope, report_.parts.size());
+    report_.parts.push_back({u.id, u.name, u.scope});
+  }
+}
+
+bool is_overdue(std::string_view status, std::string_view due_date, std::string_view today) {
+  return is_open(status) && !due_date.empty() && due_date < today;
+}
+
+bool ReportTally::counts(std::string_view scope, std::string_view at) const {
+  const std::string_view own = std::string_view(prefix_).substr(0, prefix_.empty() ? 0 : prefix_.size() - 1);
+  const bool inside = prefix_.empty() || scope == own || scope.substr(0, prefix_.size()) == prefix_;
+  return inside && in_period(at, report_.from, report_.to);
+}
+
+// The child a row lies under: its scope cut after one more segment.
+Report::Part *ReportTally::part_of(std::string_view scope) {
+  if (scope.size() <= prefix_.size() || scope.substr(0, prefix_.size()) != prefix_) return nullptr;
+  const auto it = part_at_.find(std::string(scope.substr(0, scope.find('/', prefix_.size()))));
+  return it == part_at_.end() ? nullptr : &report_.parts[it->second];
+}
+
+void ReportTally::add_meeting(std::string_view scope, std::string_view kind, std::string_view held_at,
+                              int64_t attendance) {
+  if (!counts(scope, held_at)) return;
+  ++report_.meetings;
+  report_.attendance += attendance;
+  count(report_.meetings_by_kind, kind);
+  if (auto *p = part_of(scope)) {
+    ++p->meetings;
+    p->attendance += attendance;
+  }
+}
+
+void ReportTally::add_opinion(const OpinionFacts &o) {
+  if (!counts(o.scope, o.raised_at)) return;
+  Report &r = report_;
+  ++r.opinions;
+  count(r.opinions_by_category, o.category);
+  count(r.opinions_by_status, o.status);
+  count(r.satisfaction, o.satisfaction);
+  if (o.raised_at.size() >= 7) count(r.opinions_by_month, o.raised_at.substr(0, 7));
+  const bool resolved = is_resolved(o.status);
+  r.resolved += resolved;
+  r.withdrawn += o.status == "withdrawn";
+  r.answered_on_spot += o.answered_on_spot;
+  r.escalated += o.jurisdiction == "escalated";
+  r.overdue += is_overdue(o.status, o.due_date, today_);
+  if (auto *p = part_of(o.scope)) {
+    ++p->opinions;
+    p->resolved += resolved;
+  }
+}
+
+void ReportTally::add_visit(std::string_view scope, std::string_view visited_at, int64_t gift_value_vnd) {
+  if (!counts(scope, visited_at)) return;
+  ++report_.support_visits;
+  report_.gift_value_vnd += gift_value_vnd;
+}
+
+Report ReportTally::finish() {
+  Report r = std::move(report_);
+  const int64_t to_settle = r.opinions - r.withdrawn;  // withdrawn: nothing to settle
+  r.resolved_share = share(r.resolved, to_settle);
+  r.answered_on_spot_share = share(r.answered_on_spot, to_settle);
+  std::erase_if(r.parts, [](const Report::Part &p) { return p.meetings == 0 && p.opinions == 0; });
+  std::sort(r.parts.begin(), r.parts.end(), [](const Report::Part &a, const Report::Part &b) { return a.name < b.name; });
+  return r;
+}
+
+}  // namespace ykien
