@@ -9,7 +9,7 @@
 #include <random>
 
 #include "fixture.h"
-#include "seed.h"
+#include "support/test_seed.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -156,7 +156,7 @@ void run_all_pairs(uint64_t seed, bool reboot) {
 
 TEST_CASE("real order: the edit made last wins on every replica, whatever the clocks and the syncs",
           "[clock][real-order]") {
-  run_all_pairs(clock_test_seed(20260315), false);
+  run_all_pairs(test_seed(20260315), false);
 }
 
 TEST_CASE("real order: with a reboot between the edits and the sync, the documented fallback holds",
@@ -165,5 +165,5 @@ TEST_CASE("real order: with a reboot between the edits and the sync, the documen
   // wall clock plus the offset learned now (the clock's error assumed unchanged),
   // never after the reboot. With clocks that stayed as wrong as they were, that is
   // the real moment: the later edit still wins.
-  run_all_pairs(clock_test_seed(20260316), true);
+  run_all_pairs(test_seed(20260316), true);
 }

@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "seed.h"
+#include "support/test_seed.h"
 #include "ykien/clock.h"
 #include "ykien/local_time.h"
 
@@ -34,7 +34,7 @@ TEST_CASE("clock: one drift bound for stamps and device clocks", "[clock][rules]
 
 TEST_CASE("clock: an edit's real moment, from the monotonic clock or the documented fallback",
           "[clock][rules]") {
-  const uint64_t seed = test::clock_test_seed(20260317);
+  const uint64_t seed = test::test_seed(20260317);
   WARN("seed " << seed << " (rerun with YKIEN_TEST_SEED=" << seed << ")");
   std::mt19937_64 rng(seed);
   auto draw = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };

@@ -114,7 +114,7 @@ TEST_CASE("a schema v1 database with data is migrated to the latest version", "[
   std::unique_ptr<Database> handle = std::move(opened).value();
   Database &db = *handle;
   CHECK(db.schema_version() == Database::latest_schema_version());
-  CHECK(db.schema_version() == 3);
+  CHECK(db.schema_version() == 4);
   CHECK(site_to_string(db.site_id()) == site_before);
   CHECK(db.check_integrity().ok());
   CHECK(must(db.get_setting("sync.server"), "setting") == "https://ykien.binhphuoc.gov.vn");
@@ -242,6 +242,14 @@ TEST_CASE("a schema v1 database with data is migrated to the latest version", "[
   CHECK(must(again->report({.scope = "bp"}), "report").support_visits == 3);
   CHECK(must(again->get_opinion(added.id), "get").content == "Đất đai: xin chuyển mục đích sử dụng");
   (void)visit;
+  again.reset();
+
+  // Step 4 gave each change-log entry of the v1 rows its row's scope.
+  RawDb raw(path);
+  CHECK(raw.one("SELECT count(*) FROM _changes WHERE scope NOT LIKE 'bp%'") == "0");
+  CHECK(raw.one("SELECT count(*) FROM _changes c JOIN opinions o ON c.tbl = 3 AND o.rid = c.row "
+                "WHERE c.scope IS NOT o.scope") == "0");
+  CHECK(std::stoi(raw.one("SELECT count(*) FROM _changes WHERE tbl = 3")) >= 4);
 }
 
 TEST_CASE("a database from a newer app version is refused, untouched", "[engine][migration]") {

@@ -7,6 +7,7 @@
 #include "core/database_impl.h"
 #include "replication/value_rules.h"
 #include "core/sqlite_replica_store.h"
+#include "store/change_walk.h"
 #include "ykien/merge.h"
 #include "ykien/uuid.h"
 
@@ -67,7 +68,7 @@ Status Database::Impl::write_local(Row &row, uint64_t mask) {
   for (const auto &[base, bits] : by_base) row.clock.set(bits, {now, site, seq, base});
   if (replica && replica->observed()) changed.push_back({std::string(row.table->name), row.id});
   YKIEN_TRY(rows.save(row));
-  YKIEN_TRY(rows.log_change(seq, row.table->number, row.rid, 0, edit_clock()));
+  YKIEN_TRY(rows.log_change(seq, row.table->number, row.rid, 0, row.scope, edit_clock()));
   for (int64_t old : old_seqs)
     if (!row.clock.has_seq(old)) YKIEN_TRY(rows.drop_change(old));
   return Status::Ok();
@@ -115,13 +116,9 @@ Status Database::Impl::load_positions() {
   auto last_seq = meta_int("last_seq");
   if (!last_seq) return last_seq.status();
   YKIEN_TRY(rows.flush_changes());
-  auto s = conn.cached("SELECT coalesce(max(seq), 0) FROM _changes");
-  if (!s) return s.status();
-  Status st;
-  (*s)->step(st);
-  YKIEN_TRY(st);
-  next_seq = std::max({next_seq, (*s)->int64(0) + 1, *last_seq + 1});
-  (*s)->reset();
+  auto logged = last_logged_seq(conn);
+  if (!logged) return logged.status();
+  next_seq = std::max({next_seq, *logged + 1, *last_seq + 1});
   hlc.restore(max_remote_hlc);
   auto stamped = meta_get("last_hlc");
   if (!stamped) return stamped.status();
@@ -130,6 +127,7 @@ Status Database::Impl::load_positions() {
   // (of any process) was stamped after its writer looked at the newest before it.
   auto newest = conn.cached("SELECT tbl, row FROM _changes WHERE origin = 0 ORDER BY seq DESC LIMIT 1");
   if (!newest) return newest.status();
+  Status st;
   bool found = (*newest)->step(st);
   YKIEN_TRY(st);
   int table_number = found ? static_cast<int>((*newest)->int64(0)) : 0;
@@ -187,7 +185,7 @@ Result<Row> Database::Impl::create_row_stamped(const schema::TableDef &table, st
   const int64_t seq = next_seq++;
   row.clock.set(all, {stamp_hlc, writer, seq, Hlc()});
   YKIEN_TRY(rows.save(row));
-  YKIEN_TRY(rows.log_change(seq, table.number, row.rid, 0));
+  YKIEN_TRY(rows.log_change(seq, table.number, row.rid, 0, row.scope));
   return row;
 }
 

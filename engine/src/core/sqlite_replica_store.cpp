@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/database_impl.h"
+#include "store/change_walk.h"
 #include "ykien/replica.h"
 
 namespace ykien {
@@ -192,52 +193,46 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
   auto exclude = known_peer(impl_.conn, request.exclude_origin);
   if (!exclude) return exclude.status();
   YKIEN_TRY(impl_.rows.flush_changes());  // a batch's waiting entries (inside a batch)
-  auto s = impl_.conn.prepare(
-      "SELECT seq, tbl, row, origin, edit_boot, edit_mono, edit_wall FROM _changes WHERE seq > ? ORDER BY seq");
-  if (!s) return s.status();
-  s->bind(1, cursor);
-  // Entries passed over (other scopes, the excluded origin) count too, so that a
-  // pull of a small unit does not walk a province's log in one request.
+  // A scoped pull reads its units' entries alone (the _changes_scope index) unless
+  // its subtrees hold nearly every scope; then the walk covers every entry and the
+  // scope filter below leaves the others.
+  auto walk = ChangeWalk::open(impl_.conn, cursor, request.scopes);
+  if (!walk) return walk.status();
+  const bool filter_scopes = !request.scopes.empty() && !walk->by_scope();
+  // Entries passed over (other scopes on the whole-log walk, the excluded origin)
+  // count too, so that one request never walks a province's log.
   const int64_t max_scanned = request.limit_cells * 8;
   int64_t scanned = 0, cells = 0;
-  const bool all_scopes = request.scopes.empty();
+  LoggedChange e;
   Status st;
-  while (s->step(st)) {
+  while (walk->next(e, st)) {
     if (cells >= request.limit_cells || scanned >= max_scanned) {
       out.more = true;
       break;
     }
-    const int64_t seq = s->int64(0);
-    const int table_number = static_cast<int>(s->int64(1));
-    const int64_t rid = s->int64(2);
-    const EditClock edit{static_cast<uint64_t>(s->int64(4)), s->int64(5), s->int64(6)};
+    const int64_t seq = e.seq;
+    const int64_t rid = e.rid;
     ++scanned;
     out.next_cursor = seq;
-    if (s->int64(3) == *exclude || (request.local_only && s->int64(3) != 0)) continue;
+    if (e.origin == *exclude || (request.local_only && e.origin != 0)) continue;
+    if (filter_scopes && !scope_within(e.scope, request.scopes)) continue;
 
-    if (table_number == kForeignTable) {
+    if (e.table == kForeignTable) {
       auto cell = impl_.rows.load_foreign_rid(rid);
       if (!cell) return cell.status();
-      if (!cell->has_value() || (!all_scopes && !scope_within((*cell)->scope, request.scopes))) continue;
+      if (!cell->has_value()) continue;
       const ForeignCell &fc = **cell;
-      out.writes.push_back({seq, StoredRow{fc.table, fc.id, fc.scope, {foreign_cell(fc)}, edit}, {}});
+      out.writes.push_back({seq, StoredRow{fc.table, fc.id, fc.scope, {foreign_cell(fc)}, e.edit}, {}});
       ++cells;
       continue;
     }
-    const auto *table = schema::find_table(table_number);
-    if (!table) return Status(ErrorCode::corrupt, "change log names unknown table " + std::to_string(table_number));
-    if (!all_scopes) {
-      // A device's pull passes over the rest of the province's changes: read just
-      // their scope (a pull of 300 changes could load 200,000 rows otherwise).
-      auto scope = impl_.rows.scope_of(*table, rid);
-      if (!scope) return scope.status();
-      if (!scope->has_value() || !scope_within(**scope, request.scopes)) continue;
-    }
+    const auto *table = schema::find_table(static_cast<int>(e.table));
+    if (!table) return Status(ErrorCode::corrupt, "change log names unknown table " + std::to_string(e.table));
     auto loaded = impl_.rows.load_rid(*table, rid);
     if (!loaded) return loaded.status();
     if (!loaded->has_value()) continue;
     const Row &r = **loaded;
-    sys::StoredWrite w{seq, StoredRow{std::string(table->name), r.id, r.scope, {}, edit}, {}};
+    sys::StoredWrite w{seq, StoredRow{std::string(table->name), r.id, r.scope, {}, e.edit}, {}};
     for (const auto &g : r.clock.groups()) {
       if (g.stamp.seq != seq) continue;
       for (int c = 0; c < static_cast<int>(table->columns.size()); ++c)
@@ -255,6 +250,12 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
     out.writes.push_back(std::move(w));
   }
   YKIEN_TRY(st);
+  if (!out.more) {
+    // The walk reached the end: every position up to the last entry was considered.
+    auto last = last_logged_seq(impl_.conn);
+    if (!last) return last.status();
+    out.next_cursor = std::max(out.next_cursor, *last);
+  }
   return out;
 }
 
@@ -284,7 +285,8 @@ Status SqliteStoreTxn::write_foreign(const StoredRow &row, const StoredCell &cel
   fc.value = cell.value;
   fc.stamp = {cell.stamp.hlc, cell.stamp.site, impl_.next_seq++, cell.stamp.base};
   YKIEN_TRY(impl_.rows.save_foreign(fc));
-  YKIEN_TRY(impl_.rows.log_change(fc.stamp.seq, kForeignTable, fc.rid, origin, origin == 0 ? row.edit : EditClock{}));
+  YKIEN_TRY(impl_.rows.log_change(fc.stamp.seq, kForeignTable, fc.rid, origin, fc.scope,
+                                         origin == 0 ? row.edit : EditClock{}));
   if (old_seq) YKIEN_TRY(impl_.rows.drop_change(old_seq));
   return Status::Ok();
 }
@@ -318,7 +320,8 @@ Status SqliteStoreTxn::write_rows(const std::vector<StoredRow> &rows, const std:
     }
     if (!row) continue;
     YKIEN_TRY(impl_.rows.save(*row));
-    YKIEN_TRY(impl_.rows.log_change(seq, table->number, row->rid, *origin, *origin == 0 ? cells.edit : EditClock{}));
+    YKIEN_TRY(impl_.rows.log_change(seq, table->number, row->rid, *origin, row->scope,
+                                         *origin == 0 ? cells.edit : EditClock{}));
     // An entry whose cells were all written over has nothing left to export.
     for (int64_t old : old_seqs)
       if (!row->clock.has_seq(old)) YKIEN_TRY(impl_.rows.drop_change(old));

@@ -233,18 +233,22 @@ namespace {
 
 constexpr size_t kChangeGroup = 32;  // entries per INSERT when flushing a full group
 
-// "INSERT INTO _changes ... VALUES (?,?,?,?,?,?,?), ..." for `n` entries.
+constexpr int kChangeColumns = 8;
+
+// "INSERT INTO _changes ... VALUES (?,?,?,?,?,?,?,?), ..." for `n` entries.
 std::string insert_changes_sql(size_t n) {
   std::string sql =
-      "INSERT INTO _changes(seq, tbl, row, origin, edit_boot, edit_mono, edit_wall) VALUES (?, ?, ?, ?, ?, ?, ?)";
-  for (size_t i = 1; i < n; ++i) sql += ", (?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO _changes(seq, tbl, row, origin, scope, edit_boot, edit_mono, edit_wall) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  for (size_t i = 1; i < n; ++i) sql += ", (?, ?, ?, ?, ?, ?, ?, ?)";
   return sql;
 }
 
 }  // namespace
 
-Status RowStore::log_change(int64_t seq, int table_number, int64_t rid, int64_t origin, const EditClock &edit) {
-  pending_.push_back({seq, table_number, rid, origin, edit});
+Status RowStore::log_change(int64_t seq, int table_number, int64_t rid, int64_t origin, const std::string &scope,
+                            const EditClock &edit) {
+  pending_.push_back({seq, table_number, rid, origin, scope, edit});
   ++changes_logged_;
   return pending_.size() >= kChangeGroup ? flush_changes() : Status::Ok();
 }
@@ -265,10 +269,10 @@ Status RowStore::flush_changes() {
     sqlite::Stmt &s = **stmt;
     for (size_t i = 0; i < n; ++i) {
       const ChangeEntry &e = pending_[done + i];
-      const int at = static_cast<int>(7 * i);
-      s.bind(at + 1, e.seq).bind(at + 2, e.table).bind(at + 3, e.rid).bind(at + 4, e.origin);
+      const int at = static_cast<int>(kChangeColumns * i);
+      s.bind(at + 1, e.seq).bind(at + 2, e.table).bind(at + 3, e.rid).bind(at + 4, e.origin).bind_ref(at + 5, e.scope);
       // The boot id is 64 bits: stored as the signed integer with the same bits.
-      s.bind(at + 5, static_cast<int64_t>(e.edit.boot)).bind(at + 6, e.edit.mono_ms).bind(at + 7, e.edit.wall_ms);
+      s.bind(at + 6, static_cast<int64_t>(e.edit.boot)).bind(at + 7, e.edit.mono_ms).bind(at + 8, e.edit.wall_ms);
     }
     if (Status st = s.exec(); !st.ok()) {
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));  // those are written

@@ -72,7 +72,9 @@ class RowStore final : public sqlite::DeferredWrites {
 
   // `edit`: the device's clocks at a local write (origin 0), kept for re-stamping
   // (docs/time.md); zero for what came from a peer.
-  Status log_change(int64_t seq, int table_number, int64_t rid, int64_t origin, const EditClock &edit = {});
+  // `scope`: the row's (or the foreign cell's), which read_since's index selects by.
+  Status log_change(int64_t seq, int table_number, int64_t rid, int64_t origin, const std::string &scope,
+                    const EditClock &edit = {});
   Status drop_change(int64_t seq);
   // Writes the waiting change-log entries: call before reading _changes.
   Status flush_changes();
@@ -91,6 +93,7 @@ class RowStore final : public sqlite::DeferredWrites {
   std::vector<uint64_t> writes_;  // by table number
   struct ChangeEntry {
     int64_t seq, table, rid, origin;
+    std::string scope;
     EditClock edit;
   };
   std::vector<ChangeEntry> pending_;  // change-log entries not yet written

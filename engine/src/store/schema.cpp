@@ -72,6 +72,25 @@ ALTER TABLE _changes ADD COLUMN edit_boot INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE _changes ADD COLUMN edit_mono INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE _changes ADD COLUMN edit_wall INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 4: each entry's row scope, so that a scoped pull reads its units' entries
+    // through an index instead of walking every unit's (read_since). A row's scope
+    // never changes, so the copy stays true. Backfilled from the rows; tbl 0 is a
+    // foreign cell (RowStore's kForeignTable), the others are schema_tables.cpp's numbers.
+    R"sql(
+ALTER TABLE _changes ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+UPDATE _changes SET scope = coalesce(CASE tbl
+  WHEN 0 THEN (SELECT scope FROM _foreign_cells WHERE rid = _changes.row)
+  WHEN 1 THEN (SELECT scope FROM units WHERE rid = _changes.row)
+  WHEN 2 THEN (SELECT scope FROM meetings WHERE rid = _changes.row)
+  WHEN 3 THEN (SELECT scope FROM opinions WHERE rid = _changes.row)
+  WHEN 4 THEN (SELECT scope FROM responses WHERE rid = _changes.row)
+  WHEN 5 THEN (SELECT scope FROM status_history WHERE rid = _changes.row)
+  WHEN 6 THEN (SELECT scope FROM conflicts WHERE rid = _changes.row)
+  WHEN 7 THEN (SELECT scope FROM support_visits WHERE rid = _changes.row)
+  END, '');
+-- seq is the rowid, which ends every index entry: (scope) serves "scope = ? AND seq > ? by seq".
+CREATE INDEX _changes_scope ON _changes(scope);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);
