@@ -125,7 +125,7 @@ void run_sync(Context &ctx, const SyncArgs &a) {
     if (r.conflicts > 0) out << trf("sync.conflicts", {std::to_string(r.conflicts)}) << '\n';
     if (r.refused > 0) {
       out << trf("sync.refused", {std::to_string(r.refused)}) << '\n';
-      for (const auto &v : views) out << "  - " << v.what << ": " << v.reason << "\n    → " << v.fix << '\n';
+      for (const auto &v : distinct(views)) out << "  - " << v.what << ": " << v.reason << "\n    → " << v.fix << '\n';
     }
     if (r.restamped > 0) out << trf("sync.restamped", {std::to_string(r.restamped)}) << '\n';
     if (duplicates > 0) out << trf("sync.duplicates", {std::to_string(duplicates)}) << '\n';

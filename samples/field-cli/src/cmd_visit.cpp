@@ -146,7 +146,7 @@ void add_visit_commands(CLI::App &app, Context &ctx) {
   add->add_option("--notes", a->notes, tr("opt.visit.notes"));
   add->add_option("--at", a->at, tr("opt.visit.at"));
   add->add_option("--meeting", a->meeting, tr("opt.visit.meeting"));
-  add->add_flag("--no-meeting", a->no_meeting, tr("opt.opinion.no_meeting"));
+  add->add_flag("--no-meeting", a->no_meeting, tr("opt.visit.no_meeting"));
   add->add_option("--unit,--hamlet", a->unit, tr("opt.visit.unit"));
   add->callback([&ctx, a] { ctx.action = [&ctx, a] { visit_add(ctx, *a); }; });
 
