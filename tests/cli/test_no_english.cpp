@@ -80,6 +80,8 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
       {"opinion", "appoint", rb, "--at", "10/7/2024 9:00", "--place", "Trụ sở"},
       {"opinion", "withdraw", rb, "--reason", "Ghi nhầm"},
       {"opinion", "show", rb},
+      {"meeting", "edit", rm, "--attendance", "68", "--place", "Hội trường"},
+      {"meeting", "show", rm},
       {"meeting", "close", "--attendance", "70"},
       // Refused input: the errors too.
       {"opinion", "show", "khongco"},
@@ -88,6 +90,8 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
       {"report", "--from", "30/2/2024"},
       {"visit", "add", "--household", "Hộ ông Tư", "--value", "nhiều"},
       {"meeting", "open", "--kind", "9", "--hamlet", "kp-3"},
+      {"meeting", "edit", rm},
+      {"meeting", "withdraw", rm, "--reason", "Ghi nhầm"},
   };
   for (const auto &args : commands) {
     const auto r = ws.run(args);
