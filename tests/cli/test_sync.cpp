@@ -34,7 +34,7 @@ TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][syn
   CHECK(synced.err.find("Gửi lên [") != std::string::npos);
   CHECK(synced.err.find("█") != std::string::npos);
   CHECK(synced.err.find("100% ") != std::string::npos);
-  CHECK(synced.err.find("Nhận về ") != std::string::npos);
+  CHECK(synced.err.find("Nhận về [████████████████████] 100% ") != std::string::npos);
   CHECK(synced.out.find("Đồng bộ xong: gửi ") != std::string::npos);
   CHECK(a.ok_json({"status"})["pending_changes"] == 0);
   // Not on a terminal: plain lines, in English on request.

@@ -88,7 +88,7 @@ void run_sync(Context &ctx, const SyncArgs &a) {
   SyncProgressView view(std::cerr, tty, pending_changes(db));
   opts.on_progress = [&ctx, &view](const sync::SyncProgress &p) {
     if (ctx.json) return;
-    view.update({p.phase, p.pushed, p.refused, p.pulled, p.bytes_sent, p.bytes_received});
+    view.update({p.phase, p.pushed, p.refused, p.pulled, p.bytes_sent, p.bytes_received, p.pull_scanned, p.pull_left});
   };
   sync::SyncClient client(db, *transport, opts);
   if (!client.enrolled()) {
