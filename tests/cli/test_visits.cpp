@@ -16,7 +16,10 @@ TEST_CASE("support visits are recorded, listed and counted in the report", "[cli
   CHECK(gift["visit"]["kind"] == "gift");
   CHECK(gift["visit"]["gift_value_vnd"] == 500000);
   CHECK(gift["visit"]["visited_at"] == "2024-06-29 07:30");
-  CHECK(gift["visit"]["notes"] == "Lý do: hộ nghèo. Quà: 10 kg gạo và tiền mặt. Người thăm: Bí thư Đảng ủy phường");
+  CHECK(gift["visit"]["reason"] == "hộ nghèo");
+  CHECK(gift["visit"]["given"] == "10 kg gạo và tiền mặt");
+  CHECK(gift["visit"]["visitors"] == "Bí thư Đảng ủy phường");
+  CHECK(gift["visit"]["notes"] == "");
   const auto visit = ws.ok_json({"visit", "add", "--household", "Gia đình ông Trần Văn Bảy", "--kind", "thăm hỏi",
                                  "--at", "29/6/2024 15:00"});
   CHECK(visit["visit"]["kind"] == "visit");

@@ -21,6 +21,9 @@ SupportVisit visit_from(const Row &r) {
   v.gift_value_vnd = int_of(r, "gift_value_vnd");
   v.notes = text_of(r, "notes");
   v.visited_at = text_of(r, "visited_at");
+  v.reason = text_of(r, "reason");
+  v.given = text_of(r, "given");
+  v.visitors = text_of(r, "visitors");
   return v;
 }
 
@@ -31,6 +34,9 @@ Result<SupportVisit> Database::record_support_visit(SupportVisit v) {
   YKIEN_TRY(validate::one_of("kind", v.kind, domain::kSupportKinds));
   YKIEN_TRY(validate::non_negative("gift_value_vnd", v.gift_value_vnd, 1'000'000'000'000));
   YKIEN_TRY(validate::optional_text("notes", v.notes, 5000));
+  YKIEN_TRY(validate::optional_text("reason", v.reason, 500));
+  YKIEN_TRY(validate::optional_text("given", v.given, 500));
+  YKIEN_TRY(validate::optional_text("visitors", v.visitors, 500));
   return impl_->write_txn([&]() -> Result<SupportVisit> {
     if (v.visited_at.empty()) v.visited_at = impl_->now_local();
     YKIEN_TRY(validate::date_time("visited_at", v.visited_at));
@@ -52,6 +58,9 @@ Result<SupportVisit> Database::record_support_visit(SupportVisit v) {
     vals[col(t, "gift_value_vnd")] = v.gift_value_vnd;
     vals[col(t, "notes")] = v.notes;
     vals[col(t, "visited_at")] = v.visited_at;
+    vals[col(t, "reason")] = v.reason;
+    vals[col(t, "given")] = v.given;
+    vals[col(t, "visitors")] = v.visitors;
     auto row = impl_->create_row(t, new_uuid_v7(impl_->clock), unit->scope, std::move(vals));
     if (!row) return row.status();
     v.id = row->id;

@@ -72,6 +72,15 @@ ALTER TABLE _changes ADD COLUMN edit_boot INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE _changes ADD COLUMN edit_mono INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE _changes ADD COLUMN edit_wall INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // ---- issue 16 (field app): its own step, so that it can be renumbered at a merge ----
+    // 4: a support visit's reason, what was given and who visited, in columns of
+    // their own (they were kept in its notes). Cells of them received by an older
+    // version wait in _foreign_cells and are adopted on open.
+    R"sql(
+ALTER TABLE support_visits ADD COLUMN reason TEXT;
+ALTER TABLE support_visits ADD COLUMN given TEXT;
+ALTER TABLE support_visits ADD COLUMN visitors TEXT;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);

@@ -31,20 +31,14 @@ struct WithdrawArgs {
   std::string ref, reason;
 };
 
-// Reason, gift and visitors go into the visit's notes, labelled in Vietnamese
-// (the language of the records), until the schema gives them columns.
-std::string compose_notes(const AddArgs &a) {
-  std::string notes;
-  auto add = [&](const char *label, const std::string &value) {
-    if (trim(value).empty()) return;
-    if (!notes.empty()) notes += ". ";
-    notes += std::string(label) + trim(value);
-  };
-  add("Lý do: ", a.reason);
-  add("Quà: ", a.given);
-  add("Người thăm: ", a.visitors);
-  add("", a.notes);
-  return notes;
+// What the list shows of a visit: why, what was given, who visited, the notes
+// (visits recorded before schema step 4 hold the first three in their notes).
+std::string details(const SupportVisit &v) {
+  std::string out;
+  for (const std::string *part : {&v.reason, &v.given, &v.visitors, &v.notes}) {
+    if (!part->empty()) out += (out.empty() ? "" : " · ") + *part;
+  }
+  return out;
 }
 
 void visit_add(Context &ctx, const AddArgs &a) {
@@ -55,7 +49,10 @@ void visit_add(Context &ctx, const AddArgs &a) {
   v.gift_value_vnd = a.value.empty() ? 0 : parse_count(a.value, "--value", 1'000'000'000'000);
   v.kind = a.kind.empty() ? (v.gift_value_vnd > 0 || !a.given.empty() ? "gift" : "visit")
                           : require_choice(ChoiceSet::support_kind, a.kind, "--kind");
-  v.notes = compose_notes(a);
+  v.reason = trim(a.reason);
+  v.given = trim(a.given);
+  v.visitors = trim(a.visitors);
+  v.notes = trim(a.notes);
   Meeting meeting;
   if (!a.no_meeting && (!a.meeting.empty() || (a.unit.empty() && !current_meeting_id(db).empty()))) {
     meeting = resolve_meeting(db, a.meeting, "--meeting");
@@ -104,7 +101,7 @@ void visit_list(Context &ctx, const ListArgs &a) {
                auto it = names.find(v.unit_id);
                t.add_row({short_id(v.id), v.visited_at, it == names.end() ? v.scope : it->second, v.household,
                           choice_label(ChoiceSet::support_kind, v.kind),
-                          group_thousands(v.gift_value_vnd, thousands_sep()), v.notes});
+                          group_thousands(v.gift_value_vnd, thousands_sep()), details(v)});
              }
              t.print(out);
              out << trf("visit.total", {std::to_string(visits.size()), group_thousands(total, thousands_sep())})
