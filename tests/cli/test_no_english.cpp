@@ -56,7 +56,7 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
   const std::string ra = a["opinion"]["ref"], rb = b["opinion"]["ref"];
   const auto m = ws.ok_json({"meeting", "list"});
   const std::string rm = m["meetings"][0]["ref"];
-  ws.ok_json({"visit", "add", "--household", "Hộ bà Lan", "--value", "500.000"});
+  const std::string rv = ws.ok_json({"visit", "add", "--household", "Hộ bà Lan", "--value", "500.000"})["visit"]["ref"];
   ws.ok_json({"opinion", "edit", rb, "--content", "Chậm cấp giấy chứng nhận", "--category", "3"});
 
   const std::vector<std::vector<std::string>> commands = {
@@ -71,6 +71,8 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
       {"opinion", "list", "--format", "csv"},
       {"search", "dat dai"},
       {"remind", "--today", "8/7/2024"},
+      {"visit", "list"},
+      {"visit", "edit", rv, "--value", "600.000"},
       {"visit", "list"},
       {"report"},
       {"conflicts", "list"},

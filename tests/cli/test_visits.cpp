@@ -63,3 +63,29 @@ TEST_CASE("a visit with a bad value is refused whole", "[cli][visit]") {
   CHECK(kind.err.find("--kind") != std::string::npos);
   CHECK(ws.ok_json({"visit", "list"})["count"] == 0);
 }
+
+TEST_CASE("a support visit is corrected and the edit kept in its notes", "[cli][visit][correct]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  const auto gift = ws.ok_json({"visit", "add", "--household", "Hộ bà Nguyễn Thị Lan", "--value", "500.000",
+                                "--reason", "hộ nghèo"});
+  const std::string ref = gift["visit"]["ref"];
+  const auto edited = ws.ok_json({"visit", "edit", ref, "--value", "600.000", "--given", "10 kg gạo"});
+  CHECK(edited["visit"]["gift_value_vnd"] == 600000);
+  CHECK(edited["visit"]["given"] == "10 kg gạo");
+  CHECK(edited["edit"]["gift_value_vnd"] == nlohmann::json::array({500000, 600000}));
+  CHECK(ws.ok_json({"report"})["gift_value_vnd"] == 600000);
+  const auto text = ws.run({"visit", "edit", ref, "--household", "Hộ bà Nguyễn Thị Lan, khu phố 3"});
+  INFO(text.out << text.err);
+  CHECK(text.out.find("hộ được thăm: Hộ bà Nguyễn Thị Lan → Hộ bà Nguyễn Thị Lan, khu phố 3") != std::string::npos);
+  const auto listed = ws.ok_json({"visit", "list"});
+  const std::string notes = listed["visits"][0]["notes"];
+  CHECK(notes.find("Sửa") != std::string::npos);
+  CHECK(notes.find("trị giá quà: 500000 → 600000") != std::string::npos);
+  // Nothing to change, a bad value, an unknown visit: refused, the field named.
+  CHECK(ws.run({"visit", "edit", ref, "--value", "600.000"}).code == 1);
+  const auto bad = ws.run({"visit", "edit", ref, "--value", "nhiều"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--value") != std::string::npos);
+  CHECK(ws.run({"visit", "edit", "khongco", "--value", "1"}).code == 3);
+}

@@ -49,26 +49,12 @@ MeetingPatch make_patch(const EditArgs &a) {
 void edit(Context &ctx, const EditArgs &a) {
   Database &db = ctx.db();
   const Meeting before = resolve_meeting(db, a.ref, "MEETING");
-  const MeetingPatch p = make_patch(a);
-  Meeting after;
-  nlohmann::json changes;
-  // One write: the new values and the journal line that says what they were.
-  const Status written = db.batch([&]() -> Status {
-    auto r = db.update_meeting(before.id, p);
-    if (!r.ok()) return r.status();
-    changes = meeting_changes(before, *r);
-    if (changes.empty()) return Status::Invalid("patch", "changes nothing");
-    MeetingPatch journal;
-    journal.notes = with_journal_line(before.notes, {{"edit", changes}}, who(ctx, a.by), now_local());
-    auto j = db.update_meeting(before.id, journal);
-    if (!j.ok()) return j.status();
-    after = *j;
-    return Status::Ok();
-  });
-  if (!written.ok() && written.field() == "patch") {
-    throw CliError(kExitUsage, tr("error.edit_nothing"), tr("hint.meeting_edit_nothing"), "--attendance");
-  }
-  check(written);
+  // (Not a structured binding: the lambda below captures them, which older clang refuses.)
+  const auto written = write_correction(
+      db, before, make_patch(a), [&](const std::string &id, const MeetingPatch &p) { return db.update_meeting(id, p); },
+      meeting_changes, who(ctx, a.by), "hint.meeting_edit_nothing", "--attendance");
+  const Meeting &after = written.first;
+  const nlohmann::json &changes = written.second;
   ctx.emit({{"ok", true}, {"meeting", to_json(after)}, {"edit", changes}}, [&](std::ostream &out) {
     out << trf("meeting.edited", {short_id(after.id)}) << '\n';
     const auto lines = journal_lines(after.notes);

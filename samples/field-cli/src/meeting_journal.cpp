@@ -29,6 +29,21 @@ nlohmann::json meeting_changes(const Meeting &before, const Meeting &after) {
   return edit;
 }
 
+nlohmann::json visit_changes(const SupportVisit &before, const SupportVisit &after) {
+  nlohmann::json edit = nlohmann::json::object();
+  auto text = [&](const char *name, const std::string &a, const std::string &b) {
+    if (a != b) edit[name] = {a, b};
+  };
+  text("household", before.household, after.household);
+  text("kind", choice_label(ChoiceSet::support_kind, before.kind), choice_label(ChoiceSet::support_kind, after.kind));
+  if (before.gift_value_vnd != after.gift_value_vnd) edit["gift_value_vnd"] = {before.gift_value_vnd, after.gift_value_vnd};
+  text("given", before.given, after.given);
+  text("reason", before.reason, after.reason);
+  text("visitors", before.visitors, after.visitors);
+  text("visited_at", before.visited_at, after.visited_at);
+  return edit;
+}
+
 std::string with_journal_line(const std::string &notes, const nlohmann::json &entry, const std::string &by,
                               const std::string &at) {
   // The opinion's journal line, so both read alike; in Vietnamese whatever the UI.
