@@ -276,7 +276,8 @@ YKIEN_API int ykien_response_list(char **out_json, ykien_db *db, const char *opi
 
 /* ---- Support visits ------------------------------------------------------
  * JSON: {"id","unit_id","scope","meeting_id","household","kind" (gift, visit,
- * volunteer_work),"gift_value_vnd" (integer),"notes","visited_at"}. */
+ * volunteer_work),"gift_value_vnd" (integer),"notes","visited_at","reason","given",
+ * "visitors"}. */
 
 /* `*out_json` (may be NULL) receives the visit. Errors: EINVALID, ENOTFOUND, ESTATE, ESTORAGE. */
 YKIEN_API int ykien_support_visit_record(char **out_json, ykien_db *db, const char *visit_json, ykien_error *err);

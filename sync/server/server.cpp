@@ -244,6 +244,14 @@ struct SyncServer::Impl {
                                [&](const auto &p) { return p.second == positions.begin()->second; });
       reply.changes = std::move(batch->changes);
       reply.more = batch->more || !equal;
+      // For the device's progress bar: what is left is the log past its lagging scope.
+      auto end = storage.current_cursor();
+      if (!end.ok()) return fail(req, "pull", device->id, end.status(), t0);
+      const int64_t lowest = std::min_element(positions.begin(), positions.end(), [](const auto &a, const auto &b) {
+                               return a.second < b.second;
+                             })->second;
+      reply.scanned = std::max<int64_t>(0, reached - acked);
+      reply.left = reply.more ? std::max<int64_t>(0, *end - lowest) : 0;
     }
     PullCursor next;
     next.positions = std::move(positions);

@@ -445,6 +445,10 @@ Status SyncClient::pull_all(SyncReport *report) {
       return txn.set_setting(keys::kPullCursor, reply.cursor);
     }));
     report->pulled += static_cast<int64_t>(reply.changes.size());
+    if (reply.left >= 0) {
+      report->pull_scanned += std::max<int64_t>(0, reply.scanned);
+      report->pull_left = reply.more ? reply.left : 0;
+    }
     YKIEN_TRY(observe_server_time(reply.server_time_ms, sent, received, report));
     report_progress("pull", report);
     if (!reply.more) {

@@ -179,8 +179,11 @@ std::string encode(const PullRequest &m) {
 
 std::string encode(const PullReply &m) {
   return guarded_encode([&] {
-    return dump({{"changes", codec::to_json(m.changes)}, {"cursor", m.cursor}, {"more", m.more},
-                 {"server_time", m.server_time_ms}});
+    json j = {{"changes", codec::to_json(m.changes)}, {"cursor", m.cursor}, {"more", m.more},
+              {"server_time", m.server_time_ms}};
+    if (m.scanned >= 0) j["scanned"] = m.scanned;
+    if (m.left >= 0) j["left"] = m.left;
+    return dump(j);
   });
 }
 
@@ -296,6 +299,9 @@ Status decode(std::string_view text, PullReply *out) {
     YKIEN_TRY(changes_from_json(j, &out->changes));
     YKIEN_TRY(get_string(j, "cursor", &out->cursor));
     YKIEN_TRY(get_bool(j, "more", &out->more));
+    out->scanned = out->left = -1;
+    YKIEN_TRY(get_int(j, "scanned", &out->scanned, false));
+    YKIEN_TRY(get_int(j, "left", &out->left, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }

@@ -57,6 +57,7 @@ bool positive_option(int argc, char **argv, int &i, Int &out) {
 // The suites. argv[0] is the suite's name, its options follow; they return the
 // process exit code (0 = figures printed, 2 = bad options).
 int bench_record(int argc, char **argv);
+int bench_keystrokes(int argc, char **argv);
 int bench_sync(int argc, char **argv);
 int bench_province(int argc, char **argv);
 int bench_serve(int argc, char **argv);

@@ -22,6 +22,12 @@ int usage(std::FILE *to) {
       "suites:\n"
       "  record   record opinions through the engine vs plain SQLite inserts\n"
       "           (options: --n N, --batch N, --rounds N, --dir DIR, --quick; see record --help)\n"
+      "  keystrokes  what `ykien record` asks beyond the texts, per kind of opinion, and its\n"
+      "           time per opinion over a typed meeting (options: --opinions N, --quick)"
+#ifndef YKIEN_BENCH_HAS_KEYSTROKES
+      " (not built here: needs the field app, samples/field-cli)"
+#endif
+      "\n"
       "  sync     sync between tablets and a server"
 #ifndef YKIEN_BENCH_HAS_SYNC
       " (not built here: needs tests/bench/sync_bench.cpp and -DYKIEN_WITH_SYNC=ON)"
@@ -57,6 +63,15 @@ int main(int argc, char **argv) {
   const char *suite = argv[1];
   if (std::strcmp(suite, "-h") == 0 || std::strcmp(suite, "--help") == 0) return usage(stdout);
   if (std::strcmp(suite, "record") == 0) return bench_record(argc - 1, argv + 1);
+  if (std::strcmp(suite, "keystrokes") == 0) {
+#ifdef YKIEN_BENCH_HAS_KEYSTROKES
+    return bench_keystrokes(argc - 1, argv + 1);
+#else
+    std::fputs("ykien-bench: the keystrokes suite is not built here (it needs the field app, samples/field-cli)\n",
+               stderr);
+    return 2;
+#endif
+  }
   if (std::strcmp(suite, "sync") == 0) {
 #ifdef YKIEN_BENCH_HAS_SYNC
     return bench_sync(argc - 1, argv + 1);

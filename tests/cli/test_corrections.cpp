@@ -57,3 +57,37 @@ TEST_CASE("a withdrawn opinion leaves the reports and keeps its history", "[cli]
   // Nothing more can be done to it.
   CHECK(ws.run({"opinion", "edit", ref, "--content", "x"}).code == 3);
 }
+
+TEST_CASE("a meeting is corrected with its history and withdrawn with what was said there", "[cli][correct]") {
+  Workspace ws;
+  ws.use_real_clock();
+  ykien::cli_test::setup_meeting(ws);
+  const auto o = ws.ok_json({"opinion", "add", "--content", "Đèn đường hỏng", "--category", "10"});
+  ws.ok_json({"visit", "add", "--household", "Hộ bà Lan", "--value", "500.000"});
+
+  const auto edited = ws.ok_json({"meeting", "edit", "--attendance", "72", "--place", "Hội trường khu phố 3"});
+  CHECK(edited["meeting"]["attendance"] == 72);
+  CHECK(edited["edit"]["attendance"] == nlohmann::json::array({65, 72}));
+  CHECK(ws.run({"meeting", "edit", "--attendance", "72"}).code == 1);  // nothing to change
+  CHECK(ws.run({"meeting", "edit", "--attendance", "nhiều"}).code == 2);
+  const auto shown = ws.run({"meeting", "show"});
+  CHECK(shown.out.find("Lịch sử sửa:") != std::string::npos);
+  CHECK(shown.out.find("số lượt tham gia: 65 → 72; địa điểm: Nhà văn hóa khu phố 3 → Hội trường khu phố 3") !=
+        std::string::npos);
+  CHECK(ws.ok_json({"meeting", "show"})["history"].size() == 1);
+  CHECK(ws.ok_json({"report"})["attendance"] == 72);
+
+  // Recorded in the wrong hamlet: withdrawn whole, nothing of it counted any more.
+  CHECK(ws.run({"meeting", "withdraw"}).code == 1);  // a reason is required
+  const auto w = ws.ok_json({"meeting", "withdraw", "--reason", "Ghi nhầm khu phố"});
+  CHECK(w["opinions"] == 1);
+  CHECK(w["visits"] == 1);
+  const auto report = ws.ok_json({"report"});
+  CHECK(report["meetings"] == 0);
+  CHECK(report["opinions"] == 0);
+  CHECK(report["support_visits"] == 0);
+  CHECK(ws.ok_json({"meeting", "list"})["meetings"].empty());
+  // Its opinion keeps the reason in its history.
+  const auto text = ws.run({"opinion", "show", o["opinion"]["ref"]});
+  CHECK(text.out.find("Ghi nhầm khu phố") != std::string::npos);
+}

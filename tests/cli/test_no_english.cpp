@@ -56,7 +56,7 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
   const std::string ra = a["opinion"]["ref"], rb = b["opinion"]["ref"];
   const auto m = ws.ok_json({"meeting", "list"});
   const std::string rm = m["meetings"][0]["ref"];
-  ws.ok_json({"visit", "add", "--household", "Hộ bà Lan", "--value", "500.000"});
+  const std::string rv = ws.ok_json({"visit", "add", "--household", "Hộ bà Lan", "--value", "500.000"})["visit"]["ref"];
   ws.ok_json({"opinion", "edit", rb, "--content", "Chậm cấp giấy chứng nhận", "--category", "3"});
 
   const std::vector<std::vector<std::string>> commands = {
@@ -72,6 +72,8 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
       {"search", "dat dai"},
       {"remind", "--today", "8/7/2024"},
       {"visit", "list"},
+      {"visit", "edit", rv, "--value", "600.000"},
+      {"visit", "list"},
       {"report"},
       {"conflicts", "list"},
       {"opinion", "answer", ra, "--written", "--content", "Đã nạo vét xong"},
@@ -80,6 +82,8 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
       {"opinion", "appoint", rb, "--at", "10/7/2024 9:00", "--place", "Trụ sở"},
       {"opinion", "withdraw", rb, "--reason", "Ghi nhầm"},
       {"opinion", "show", rb},
+      {"meeting", "edit", rm, "--attendance", "68", "--place", "Hội trường"},
+      {"meeting", "show", rm},
       {"meeting", "close", "--attendance", "70"},
       // Refused input: the errors too.
       {"opinion", "show", "khongco"},
@@ -88,6 +92,8 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
       {"report", "--from", "30/2/2024"},
       {"visit", "add", "--household", "Hộ ông Tư", "--value", "nhiều"},
       {"meeting", "open", "--kind", "9", "--hamlet", "kp-3"},
+      {"meeting", "edit", rm},
+      {"meeting", "withdraw", rm, "--reason", "Ghi nhầm"},
   };
   for (const auto &args : commands) {
     const auto r = ws.run(args);

@@ -16,7 +16,10 @@ TEST_CASE("support visits are recorded, listed and counted in the report", "[cli
   CHECK(gift["visit"]["kind"] == "gift");
   CHECK(gift["visit"]["gift_value_vnd"] == 500000);
   CHECK(gift["visit"]["visited_at"] == "2024-06-29 07:30");
-  CHECK(gift["visit"]["notes"] == "Lý do: hộ nghèo. Quà: 10 kg gạo và tiền mặt. Người thăm: Bí thư Đảng ủy phường");
+  CHECK(gift["visit"]["reason"] == "hộ nghèo");
+  CHECK(gift["visit"]["given"] == "10 kg gạo và tiền mặt");
+  CHECK(gift["visit"]["visitors"] == "Bí thư Đảng ủy phường");
+  CHECK(gift["visit"]["notes"] == "");
   const auto visit = ws.ok_json({"visit", "add", "--household", "Gia đình ông Trần Văn Bảy", "--kind", "thăm hỏi",
                                  "--at", "29/6/2024 15:00"});
   CHECK(visit["visit"]["kind"] == "visit");
@@ -59,4 +62,30 @@ TEST_CASE("a visit with a bad value is refused whole", "[cli][visit]") {
   CHECK(kind.code == 2);
   CHECK(kind.err.find("--kind") != std::string::npos);
   CHECK(ws.ok_json({"visit", "list"})["count"] == 0);
+}
+
+TEST_CASE("a support visit is corrected and the edit kept in its notes", "[cli][visit][correct]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  const auto gift = ws.ok_json({"visit", "add", "--household", "Hộ bà Nguyễn Thị Lan", "--value", "500.000",
+                                "--reason", "hộ nghèo"});
+  const std::string ref = gift["visit"]["ref"];
+  const auto edited = ws.ok_json({"visit", "edit", ref, "--value", "600.000", "--given", "10 kg gạo"});
+  CHECK(edited["visit"]["gift_value_vnd"] == 600000);
+  CHECK(edited["visit"]["given"] == "10 kg gạo");
+  CHECK(edited["edit"]["gift_value_vnd"] == nlohmann::json::array({500000, 600000}));
+  CHECK(ws.ok_json({"report"})["gift_value_vnd"] == 600000);
+  const auto text = ws.run({"visit", "edit", ref, "--household", "Hộ bà Nguyễn Thị Lan, khu phố 3"});
+  INFO(text.out << text.err);
+  CHECK(text.out.find("hộ được thăm: Hộ bà Nguyễn Thị Lan → Hộ bà Nguyễn Thị Lan, khu phố 3") != std::string::npos);
+  const auto listed = ws.ok_json({"visit", "list"});
+  const std::string notes = listed["visits"][0]["notes"];
+  CHECK(notes.find("Sửa") != std::string::npos);
+  CHECK(notes.find("trị giá quà: 500000 → 600000") != std::string::npos);
+  // Nothing to change, a bad value, an unknown visit: refused, the field named.
+  CHECK(ws.run({"visit", "edit", ref, "--value", "600.000"}).code == 1);
+  const auto bad = ws.run({"visit", "edit", ref, "--value", "nhiều"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--value") != std::string::npos);
+  CHECK(ws.run({"visit", "edit", "khongco", "--value", "1"}).code == 3);
 }

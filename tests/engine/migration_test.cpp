@@ -114,7 +114,7 @@ TEST_CASE("a schema v1 database with data is migrated to the latest version", "[
   std::unique_ptr<Database> handle = std::move(opened).value();
   Database &db = *handle;
   CHECK(db.schema_version() == Database::latest_schema_version());
-  CHECK(db.schema_version() == 4);
+  CHECK(db.schema_version() == 5);
   CHECK(site_to_string(db.site_id()) == site_before);
   CHECK(db.check_integrity().ok());
   CHECK(must(db.get_setting("sync.server"), "setting") == "https://ykien.binhphuoc.gov.vn");
@@ -438,4 +438,29 @@ TEST_CASE("an upgrade opens a database whose foreign cells the new columns canno
   // What did not fit is kept aside, as it was: nothing received is dropped.
   RawDb raw(path);
   CHECK(raw.one("SELECT count(*) FROM _foreign_cells WHERE tbl = 'support_visits'") == "2");
+}
+
+TEST_CASE("an upgrade adopts a visit's reason that an older version kept aside", "[engine][migration]") {
+  test::TempDir dir;
+  const std::string path = load_fixture(dir, "schema_v1");
+  {
+    // A newer tablet sent the visits with their reason (schema step 4): the v1 app kept
+    // those cells as foreign, stamped as the rest of each visit.
+    RawDb raw(path);
+    raw.exec("INSERT INTO _foreign_cells(tbl, id, col, scope, value, hlc, site, base, seq) "
+             "SELECT tbl, id, 'reason', scope, 'hộ nghèo', hlc, site, base, seq FROM _foreign_cells "
+             "WHERE tbl = 'support_visits' AND col = 'household'");
+  }
+  auto db = Database::open(path);
+  INFO(db.status().to_string());
+  REQUIRE(db.ok());
+  auto visits = (*db)->list_support_visits("bp");
+  REQUIRE(visits.ok());
+  REQUIRE(visits->size() == 2);
+  for (const auto &v : *visits) {
+    CHECK(v.reason == "hộ nghèo");
+    CHECK(v.given.empty());
+  }
+  RawDb raw(path);
+  CHECK(raw.one("SELECT count(*) FROM _foreign_cells WHERE tbl = 'support_visits'") == "0");
 }

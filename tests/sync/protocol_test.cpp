@@ -37,6 +37,13 @@ TEST_CASE("pull reply, enroll and error messages round-trip", "[sync][protocol]"
   REQUIRE(decode(encode(r), &back).ok());
   CHECK(back.cursor == r.cursor);
   CHECK(back.more);
+  CHECK(back.scanned == -1);  // an older server says nothing of its log
+  CHECK(back.left == -1);
+  r.scanned = 2000;
+  r.left = 350;
+  REQUIRE(decode(encode(r), &back).ok());
+  CHECK(back.scanned == 2000);
+  CHECK(back.left == 350);
   EnrollReply e{"dev", "tok", {"vn/79/26734"}, 7};
   EnrollReply eb;
   REQUIRE(decode(encode(e), &eb).ok());

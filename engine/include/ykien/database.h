@@ -56,6 +56,12 @@ struct OpinionPatch {
   std::optional<bool> anonymous{};
 };
 
+// Fields of a support visit to change; unset fields stay as they are.
+struct SupportVisitPatch {
+  std::optional<std::string> household{}, kind{}, notes{}, visited_at{}, reason{}, given{}, visitors{};
+  std::optional<int64_t> gift_value_vnd{};
+};
+
 struct StatusUpdate {
   std::string to{};  // the new status
   std::string note{};
@@ -173,6 +179,9 @@ class YKIEN_CXX_API Database {
   // Visits in a unit subtree ("" = all) and period (days, inclusive, "" = open), by time.
   Result<std::vector<SupportVisit>> list_support_visits(const std::string &scope, const std::string &from = {},
                                                         const std::string &to = {}) const;
+  // Corrects a visit's fields, checked as record_support_visit checks them.
+  // Errors: invalid_argument (a value), not_found.
+  Result<SupportVisit> update_support_visit(const std::string &id, const SupportVisitPatch &patch);
   // Takes back a visit recorded by mistake: a tombstone, the reason added to its notes.
   Status withdraw_support_visit(const std::string &id, const std::string &reason);
 

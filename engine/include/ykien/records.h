@@ -96,6 +96,9 @@ struct SupportVisit {
   int64_t gift_value_vnd = 0;
   std::string notes{};
   std::string visited_at{};  // "YYYY-MM-DD HH:MM"
+  std::string reason{};      // why: "hộ nghèo", "gia đình chính sách"
+  std::string given{};       // what was given: "10 kg gạo, 500.000 đồng"
+  std::string visitors{};    // who visited
 };
 
 // Two concurrent edits of one cell: the winner stands, the loser is kept here.

@@ -41,7 +41,7 @@ YKIEN_FIELDS(StatusChange, YKIEN_FIELD(id), YKIEN_FIELD(opinion_id), YKIEN_FIELD
 
 YKIEN_FIELDS(SupportVisit, YKIEN_FIELD(id), YKIEN_FIELD(unit_id), YKIEN_FIELD(scope), YKIEN_FIELD(meeting_id),
              YKIEN_FIELD(household), YKIEN_FIELD(kind), YKIEN_FIELD(gift_value_vnd), YKIEN_FIELD(notes),
-             YKIEN_FIELD(visited_at));
+             YKIEN_FIELD(visited_at), YKIEN_FIELD(reason), YKIEN_FIELD(given), YKIEN_FIELD(visitors));
 
 YKIEN_FIELDS(Conflict, YKIEN_FIELD(id), YKIEN_FIELD(scope), YKIEN_FIELD(table), YKIEN_FIELD(row_id),
              YKIEN_FIELD(column), YKIEN_FIELD(winner_value), YKIEN_FIELD(loser_value), YKIEN_FIELD(winner_hlc),

@@ -21,16 +21,28 @@ SupportVisit visit_from(const Row &r) {
   v.gift_value_vnd = int_of(r, "gift_value_vnd");
   v.notes = text_of(r, "notes");
   v.visited_at = text_of(r, "visited_at");
+  v.reason = text_of(r, "reason");
+  v.given = text_of(r, "given");
+  v.visitors = text_of(r, "visitors");
   return v;
+}
+
+// The rules of a visit's own fields (its unit and meeting are checked apart).
+Status check_fields(const SupportVisit &v) {
+  YKIEN_TRY(validate::required_text("household", v.household, 300));
+  YKIEN_TRY(validate::one_of("kind", v.kind, domain::kSupportKinds));
+  YKIEN_TRY(validate::non_negative("gift_value_vnd", v.gift_value_vnd, 1'000'000'000'000));
+  YKIEN_TRY(validate::optional_text("notes", v.notes, 5000));
+  YKIEN_TRY(validate::optional_text("reason", v.reason, 500));
+  YKIEN_TRY(validate::optional_text("given", v.given, 500));
+  YKIEN_TRY(validate::optional_text("visitors", v.visitors, 500));
+  return Status::Ok();
 }
 
 }  // namespace
 
 Result<SupportVisit> Database::record_support_visit(SupportVisit v) {
-  YKIEN_TRY(validate::required_text("household", v.household, 300));
-  YKIEN_TRY(validate::one_of("kind", v.kind, domain::kSupportKinds));
-  YKIEN_TRY(validate::non_negative("gift_value_vnd", v.gift_value_vnd, 1'000'000'000'000));
-  YKIEN_TRY(validate::optional_text("notes", v.notes, 5000));
+  YKIEN_TRY(check_fields(v));
   return impl_->write_txn([&]() -> Result<SupportVisit> {
     if (v.visited_at.empty()) v.visited_at = impl_->now_local();
     YKIEN_TRY(validate::date_time("visited_at", v.visited_at));
@@ -52,6 +64,9 @@ Result<SupportVisit> Database::record_support_visit(SupportVisit v) {
     vals[col(t, "gift_value_vnd")] = v.gift_value_vnd;
     vals[col(t, "notes")] = v.notes;
     vals[col(t, "visited_at")] = v.visited_at;
+    vals[col(t, "reason")] = v.reason;
+    vals[col(t, "given")] = v.given;
+    vals[col(t, "visitors")] = v.visitors;
     auto row = impl_->create_row(t, new_uuid_v7(impl_->clock), unit->scope, std::move(vals));
     if (!row) return row.status();
     v.id = row->id;
@@ -74,6 +89,36 @@ Result<std::vector<SupportVisit>> Database::list_support_visits(const std::strin
   std::vector<SupportVisit> out;
   for (const auto &row : *rows) out.push_back(visit_from(row));
   return out;
+}
+
+Result<SupportVisit> Database::update_support_visit(const std::string &id, const SupportVisitPatch &p) {
+  return impl_->write_txn([&]() -> Result<SupportVisit> {
+    auto row = impl_->load_live(visits_table(), id, "visit_id");
+    if (!row) return row.status();
+    SupportVisit v = visit_from(*row);
+    uint64_t mask = 0;
+    auto set = [&](const char *column, const std::optional<std::string> &value, std::string &field) {
+      if (value && *value != field) {
+        field = *value;
+        put(*row, column, field, mask);
+      }
+    };
+    set("household", p.household, v.household);
+    set("kind", p.kind, v.kind);
+    set("notes", p.notes, v.notes);
+    set("visited_at", p.visited_at, v.visited_at);
+    set("reason", p.reason, v.reason);
+    set("given", p.given, v.given);
+    set("visitors", p.visitors, v.visitors);
+    if (p.gift_value_vnd && *p.gift_value_vnd != v.gift_value_vnd) {
+      v.gift_value_vnd = *p.gift_value_vnd;
+      put(*row, "gift_value_vnd", v.gift_value_vnd, mask);
+    }
+    YKIEN_TRY(check_fields(v));
+    YKIEN_TRY(validate::date_time("visited_at", v.visited_at));
+    if (mask != 0) YKIEN_TRY(impl_->write_local(*row, mask));
+    return v;
+  });
 }
 
 Status Database::withdraw_support_visit(const std::string &id, const std::string &reason) {

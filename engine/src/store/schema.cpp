@@ -91,6 +91,14 @@ UPDATE _changes SET scope = coalesce(CASE tbl
 -- seq is the rowid, which ends every index entry: (scope) serves "scope = ? AND seq > ? by seq".
 CREATE INDEX _changes_scope ON _changes(scope);
 )sql",
+    // 5: a support visit's reason, what was given and who visited, in columns of
+    // their own (they were kept in its notes). Cells of them received by an older
+    // version wait in _foreign_cells and are adopted on open.
+    R"sql(
+ALTER TABLE support_visits ADD COLUMN reason TEXT;
+ALTER TABLE support_visits ADD COLUMN given TEXT;
+ALTER TABLE support_visits ADD COLUMN visitors TEXT;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);

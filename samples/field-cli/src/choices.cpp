@@ -141,7 +141,8 @@ std::string numbered_choices(ChoiceSet set) {
 }
 
 std::string require_choice(ChoiceSet set, std::string_view input, const std::string &option) {
-  if (auto id = parse_choice(set, input)) return *id;
+  // As in the interactive form: "xa hoi" is Xã hội, chính sách (refused if ambiguous).
+  if (auto id = parse_choice_part(set, input)) return *id;
   throw invalid_input(option, trf("error.unknown_choice", {std::string(input)}),
                       tr("hint.choose_one") + "\n" + numbered_choices(set));
 }

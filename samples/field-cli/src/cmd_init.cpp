@@ -85,9 +85,11 @@ void add_init_commands(CLI::App &app, Context &ctx) {
         }
         out << trf("status.pending", {std::to_string(pending)}) << '\n';
         out << trf("status.refused", {std::to_string(refused.size())}) << '\n';
-        for (const auto &e : refused) {
-          out << "  - " << e.view.what << ": " << e.view.reason << '\n';
-          out << "    → " << (e.view.corrected ? tr("status.refused_corrected") : e.view.fix) << '\n';
+        std::vector<RefusedView> views;
+        for (const auto &e : refused) views.push_back(e.view);
+        for (const auto &v : distinct(views)) {
+          out << "  - " << v.what << ": " << v.reason << '\n';
+          out << "    → " << (v.corrected ? tr("status.refused_corrected") : v.fix) << '\n';
         }
         out << trf("status.conflicts", {std::to_string(conflicts.size())}) << '\n';
         for (const auto &c : conflicts) {

@@ -1,4 +1,4 @@
-// meeting open | close | list | show.
+// meeting open | close | list | show (edit and withdraw: cmd_meeting_correct.cpp).
 #include <map>
 #include <memory>
 #include <ostream>
@@ -8,6 +8,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "i18n.h"
+#include "meeting_journal.h"
 #include "records_json.h"
 #include "resolve.h"
 #include "table.h"
@@ -131,7 +132,8 @@ void meeting_show(Context &ctx, const std::string &ref) {
   const auto names = unit_names(db);
   nlohmann::json arr = nlohmann::json::array();
   for (const auto &o : ops) arr.push_back(to_json(o));
-  ctx.emit({{"ok", true}, {"meeting", to_json(m)}, {"opinions", arr}}, [&](std::ostream &out) {
+  const auto history = journal_lines(m.notes);
+  ctx.emit({{"ok", true}, {"meeting", to_json(m)}, {"opinions", arr}, {"history", history}}, [&](std::ostream &out) {
     auto it = names.find(m.unit_id);
     auto row = [&](const std::string &key, const std::string &value) {
       if (!value.empty()) out << pad_right(tr(key), 18) << value << '\n';
@@ -150,6 +152,10 @@ void meeting_show(Context &ctx, const std::string &ref) {
     row("label.departments", deps);
     row("label.conclusion", m.conclusion);
     row("label.state", m.closed_at.empty() ? tr("meeting.state.open") : tr("meeting.state.closed") + " " + m.closed_at);
+    if (!history.empty()) {
+      out << '\n' << tr("label.history") << '\n';
+      for (const auto &line : history) out << "  " << line << '\n';
+    }
     out << '\n' << trf("meeting.opinion_count", {std::to_string(ops.size())}) << '\n';
     if (!ops.empty()) {
       Table t({tr("col.ref"), tr("col.category"), tr("col.status"), tr("col.content")});
@@ -203,6 +209,7 @@ void add_meeting_commands(CLI::App &app, Context &ctx) {
   CLI::App *show = add_command(*meeting, "show", "cmd.meeting.show");
   show->add_option("MEETING", *ref, tr("opt.meeting.ref"));
   show->callback([&ctx, ref] { ctx.action = [&ctx, ref] { meeting_show(ctx, *ref); }; });
+  add_meeting_correct_commands(*meeting, ctx);
 }
 
 }  // namespace ykien::cli

@@ -88,7 +88,7 @@ void run_sync(Context &ctx, const SyncArgs &a) {
   SyncProgressView view(std::cerr, tty, pending_changes(db));
   opts.on_progress = [&ctx, &view](const sync::SyncProgress &p) {
     if (ctx.json) return;
-    view.update({p.phase, p.pushed, p.refused, p.pulled, p.bytes_sent, p.bytes_received});
+    view.update({p.phase, p.pushed, p.refused, p.pulled, p.bytes_sent, p.bytes_received, p.pull_scanned, p.pull_left});
   };
   sync::SyncClient client(db, *transport, opts);
   if (!client.enrolled()) {
@@ -125,7 +125,7 @@ void run_sync(Context &ctx, const SyncArgs &a) {
     if (r.conflicts > 0) out << trf("sync.conflicts", {std::to_string(r.conflicts)}) << '\n';
     if (r.refused > 0) {
       out << trf("sync.refused", {std::to_string(r.refused)}) << '\n';
-      for (const auto &v : views) out << "  - " << v.what << ": " << v.reason << "\n    → " << v.fix << '\n';
+      for (const auto &v : distinct(views)) out << "  - " << v.what << ": " << v.reason << "\n    → " << v.fix << '\n';
     }
     if (r.restamped > 0) out << trf("sync.restamped", {std::to_string(r.restamped)}) << '\n';
     if (duplicates > 0) out << trf("sync.duplicates", {std::to_string(duplicates)}) << '\n';

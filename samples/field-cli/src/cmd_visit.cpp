@@ -1,7 +1,8 @@
-// visit add | list | withdraw: households in difficulty visited, gifts given,
+// visit add | list | edit | withdraw: households in difficulty visited, gifts given,
 // volunteer work (the afternoon of "Nghe dân nói – Làm dân tin", seed 003).
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "choices.h"
@@ -9,6 +10,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "i18n.h"
+#include "meeting_journal.h"
 #include "opinion_write.h"
 #include "resolve.h"
 #include "table.h"
@@ -31,20 +33,32 @@ struct WithdrawArgs {
   std::string ref, reason;
 };
 
-// Reason, gift and visitors go into the visit's notes, labelled in Vietnamese
-// (the language of the records), until the schema gives them columns.
-std::string compose_notes(const AddArgs &a) {
-  std::string notes;
-  auto add = [&](const char *label, const std::string &value) {
-    if (trim(value).empty()) return;
-    if (!notes.empty()) notes += ". ";
-    notes += std::string(label) + trim(value);
-  };
-  add("Lý do: ", a.reason);
-  add("Quà: ", a.given);
-  add("Người thăm: ", a.visitors);
-  add("", a.notes);
-  return notes;
+struct EditArgs {
+  std::string ref, by;
+  std::optional<std::string> household, kind, value, given, reason, visitors, at;
+};
+
+// The visit a ref (or id) names, among the live ones.
+SupportVisit find_visit(Database &db, const std::string &ref) {
+  require_option(ref, "VISIT");
+  std::vector<SupportVisit> found;
+  for (auto &v : take(db.list_support_visits(""))) {
+    if (v.id == trim(ref) || short_id(v.id) == trim(ref)) found.push_back(std::move(v));
+  }
+  if (found.size() != 1) {
+    throw CliError(kExitNotFound, trf("error.visit_not_found", {arg_name("VISIT"), ref}), tr("hint.visit_ref"), "VISIT");
+  }
+  return found[0];
+}
+
+// What the list shows of a visit: why, what was given, who visited, the notes
+// (visits recorded before schema step 4 hold the first three in their notes).
+std::string details(const SupportVisit &v) {
+  std::string out;
+  for (const std::string *part : {&v.reason, &v.given, &v.visitors, &v.notes}) {
+    if (!part->empty()) out += (out.empty() ? "" : " · ") + *part;
+  }
+  return out;
 }
 
 void visit_add(Context &ctx, const AddArgs &a) {
@@ -55,7 +69,10 @@ void visit_add(Context &ctx, const AddArgs &a) {
   v.gift_value_vnd = a.value.empty() ? 0 : parse_count(a.value, "--value", 1'000'000'000'000);
   v.kind = a.kind.empty() ? (v.gift_value_vnd > 0 || !a.given.empty() ? "gift" : "visit")
                           : require_choice(ChoiceSet::support_kind, a.kind, "--kind");
-  v.notes = compose_notes(a);
+  v.reason = trim(a.reason);
+  v.given = trim(a.given);
+  v.visitors = trim(a.visitors);
+  v.notes = trim(a.notes);
   Meeting meeting;
   if (!a.no_meeting && (!a.meeting.empty() || (a.unit.empty() && !current_meeting_id(db).empty()))) {
     meeting = resolve_meeting(db, a.meeting, "--meeting");
@@ -104,7 +121,7 @@ void visit_list(Context &ctx, const ListArgs &a) {
                auto it = names.find(v.unit_id);
                t.add_row({short_id(v.id), v.visited_at, it == names.end() ? v.scope : it->second, v.household,
                           choice_label(ChoiceSet::support_kind, v.kind),
-                          group_thousands(v.gift_value_vnd, thousands_sep()), v.notes});
+                          group_thousands(v.gift_value_vnd, thousands_sep()), details(v)});
              }
              t.print(out);
              out << trf("visit.total", {std::to_string(visits.size()), group_thousands(total, thousands_sep())})
@@ -113,19 +130,37 @@ void visit_list(Context &ctx, const ListArgs &a) {
 }
 
 void visit_withdraw(Context &ctx, const WithdrawArgs &a) {
-  require_option(a.ref, "VISIT");
-  require_option(a.reason, "--reason");
   Database &db = ctx.db();
-  std::vector<SupportVisit> found;
-  for (auto &v : take(db.list_support_visits(""))) {
-    if (v.id == trim(a.ref) || short_id(v.id) == trim(a.ref)) found.push_back(std::move(v));
-  }
-  if (found.size() != 1) {
-    throw CliError(kExitNotFound, trf("error.visit_not_found", {arg_name("VISIT"), a.ref}), tr("hint.visit_ref"), "VISIT");
-  }
-  check(db.withdraw_support_visit(found[0].id, trim(a.reason)));
-  ctx.emit({{"ok", true}, {"withdrawn", found[0].id}}, [&](std::ostream &out) {
-    out << trf("visit.withdrawn", {short_id(found[0].id), found[0].household}) << '\n';
+  const SupportVisit v = find_visit(db, a.ref);
+  require_option(a.reason, "--reason");
+  check(db.withdraw_support_visit(v.id, trim(a.reason)));
+  ctx.emit({{"ok", true}, {"withdrawn", v.id}}, [&](std::ostream &out) {
+    out << trf("visit.withdrawn", {short_id(v.id), v.household}) << '\n';
+  });
+}
+
+// As meeting edit: the new values and a journal line in the notes, in one write.
+void visit_edit(Context &ctx, const EditArgs &a) {
+  Database &db = ctx.db();
+  const SupportVisit before = find_visit(db, a.ref);
+  SupportVisitPatch p;
+  if (a.household) p.household = trim(*a.household);
+  if (a.kind) p.kind = require_choice(ChoiceSet::support_kind, *a.kind, "--kind");
+  if (a.value) p.gift_value_vnd = parse_count(*a.value, "--value", 1'000'000'000'000);
+  if (a.given) p.given = trim(*a.given);
+  if (a.reason) p.reason = trim(*a.reason);
+  if (a.visitors) p.visitors = trim(*a.visitors);
+  if (a.at) p.visited_at = require_datetime(*a.at, "--at");
+  // (Not a structured binding: the lambda below captures them, which older clang refuses.)
+  const auto written = write_correction(
+      db, before, p, [&](const std::string &id, const SupportVisitPatch &q) { return db.update_support_visit(id, q); },
+      visit_changes, trim(a.by.empty() ? ctx.user : a.by), "hint.visit_edit_nothing", "--value");
+  const SupportVisit &after = written.first;
+  const nlohmann::json &changes = written.second;
+  ctx.emit({{"ok", true}, {"visit", to_json(after)}, {"edit", changes}}, [&](std::ostream &out) {
+    out << trf("visit.edited", {short_id(after.id)}) << '\n';
+    const auto lines = journal_lines(after.notes);
+    if (!lines.empty()) out << "  " << lines.back() << '\n';
   });
 }
 
@@ -146,7 +181,7 @@ void add_visit_commands(CLI::App &app, Context &ctx) {
   add->add_option("--notes", a->notes, tr("opt.visit.notes"));
   add->add_option("--at", a->at, tr("opt.visit.at"));
   add->add_option("--meeting", a->meeting, tr("opt.visit.meeting"));
-  add->add_flag("--no-meeting", a->no_meeting, tr("opt.opinion.no_meeting"));
+  add->add_flag("--no-meeting", a->no_meeting, tr("opt.visit.no_meeting"));
   add->add_option("--unit,--hamlet", a->unit, tr("opt.visit.unit"));
   add->callback([&ctx, a] { ctx.action = [&ctx, a] { visit_add(ctx, *a); }; });
 
@@ -162,6 +197,19 @@ void add_visit_commands(CLI::App &app, Context &ctx) {
   withdraw->add_option("VISIT", w->ref, tr("opt.visit.ref"));
   withdraw->add_option("--reason", w->reason, tr("opt.withdraw.reason"));
   withdraw->callback([&ctx, w] { ctx.action = [&ctx, w] { visit_withdraw(ctx, *w); }; });
+
+  auto e = std::make_shared<EditArgs>();
+  CLI::App *ed = add_command(*visit, "edit", "cmd.visit.edit");
+  ed->add_option("VISIT", e->ref, tr("opt.visit.ref"));
+  ed->add_option("--household", e->household, tr("opt.visit.household"));
+  ed->add_option("--kind", e->kind, tr("opt.visit.kind"));
+  ed->add_option("--value", e->value, tr("opt.visit.value"));
+  ed->add_option("--given", e->given, tr("opt.visit.given"));
+  ed->add_option("--reason", e->reason, tr("opt.visit.reason"));
+  ed->add_option("--visitors", e->visitors, tr("opt.visit.visitors"));
+  ed->add_option("--at", e->at, tr("opt.visit.at"));
+  ed->add_option("--by", e->by, tr("opt.follow.by"));
+  ed->callback([&ctx, e] { ctx.action = [&ctx, e] { visit_edit(ctx, *e); }; });
 }
 
 }  // namespace ykien::cli

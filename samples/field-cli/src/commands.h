@@ -12,6 +12,7 @@ namespace ykien::cli {
 void add_init_commands(CLI::App &app, Context &ctx);      // init, status
 void add_unit_commands(CLI::App &app, Context &ctx);      // unit add|list
 void add_meeting_commands(CLI::App &app, Context &ctx);   // meeting open|close|list|show
+void add_meeting_correct_commands(CLI::App &meeting, Context &ctx);  // meeting edit|withdraw
 // opinion add|answer|appoint|assign|status|satisfaction|list|show, record, search
 void add_opinion_commands(CLI::App &app, Context &ctx);
 void add_opinion_record_commands(CLI::App &app, CLI::App &opinion, Context &ctx);

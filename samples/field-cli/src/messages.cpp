@@ -245,6 +245,10 @@ constexpr Message kMessages[] = {
     {"field.title", "tiêu đề (--title)", "title (--title)"},
     {"field.place", "địa điểm (--place)", "place (--place)"},
     {"field.conclusion", "kết luận (--conclusion)", "conclusion (--conclusion)"},
+    {"field.household", "hộ được thăm (--household)", "household (--household)"},
+    {"field.gift_value_vnd", "trị giá quà (--value)", "gift value (--value)"},
+    {"field.notes", "ghi chú (--notes)", "notes (--notes)"},
+    {"field.visited_at", "thời điểm thăm (--at)", "visit time (--at)"},
 
     // ---- Errors and what to do next ----
     {"error.prefix", "Lỗi: ", "Error: "},

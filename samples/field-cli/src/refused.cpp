@@ -40,7 +40,10 @@ RefusedView describe_refused(const Database &db, const std::string &table, const
                              const std::string &message) {
   RefusedView v;
   const std::string ref = short_id(id);
-  v.what = record_subject(table, id, column);
+  // These refuse the whole row: one line says it, and no edit of a field fixes it.
+  static const std::string kWholeRow[] = {"out_of_scope", "wrong_site", "unknown_table"};
+  const bool whole_row = std::find(std::begin(kWholeRow), std::end(kWholeRow), code) != std::end(kWholeRow);
+  v.what = record_subject(table, id, whole_row ? std::string() : column);
   const std::string code_key = "refused.code." + code;
   // The code says why in the user's language; the server's English detail is
   // shown only where it adds to that (and translated where the app knows it).
@@ -49,7 +52,7 @@ RefusedView describe_refused(const Database &db, const std::string &table, const
   const bool explained = std::find(std::begin(kSelfExplaining), std::end(kSelfExplaining), code) != std::end(kSelfExplaining);
   if (explained && has_message(code_key)) v.reason = tr(code_key);
   else v.reason = (has_message(code_key) ? tr(code_key) + ": " : std::string()) + localized_reason(message);
-  v.fix = fix_for(table, ref, column);
+  v.fix = code == "out_of_scope" ? tr("refused.fix_scope") : whole_row ? tr("refused.fix_office") : fix_for(table, ref, column);
   if (table == "opinions") {
     if (auto o = db.get_opinion(id); o.ok()) {
       const auto now = to_json(o.value());
@@ -58,6 +61,17 @@ RefusedView describe_refused(const Database &db, const std::string &table, const
     }
   }
   return v;
+}
+
+std::vector<RefusedView> distinct(const std::vector<RefusedView> &views) {
+  std::vector<RefusedView> out;
+  for (const auto &v : views) {
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const RefusedView &o) {
+      return o.what == v.what && o.reason == v.reason && o.fix == v.fix && o.corrected == v.corrected;
+    });
+    if (!seen) out.push_back(v);
+  }
+  return out;
 }
 
 }  // namespace ykien::cli

@@ -23,6 +23,10 @@ RefusedView describe_refused(const Database &db, const std::string &table, const
                              const std::string &column, const std::string &value_json, const std::string &code,
                              const std::string &message);
 
+// The views without repeats (a row refused whole is refused once per cell): what
+// `status` and `sync` print, one line each.
+std::vector<RefusedView> distinct(const std::vector<RefusedView> &views);
+
 }  // namespace ykien::cli
 
 namespace ykien::cli {

@@ -40,28 +40,45 @@ std::string bytes_text(int64_t n) {
   return decimal(static_cast<double>(n) / (1024.0 * 1024.0)) + " MB";
 }
 
+namespace {
+
+// "Phase [████░░░░] 40% done/total …, bytes, time left": the bar on a terminal only.
+std::string bar_line(const std::string &phase, double share, const std::string &counts, int64_t bytes,
+                     double seconds, bool terminal) {
+  std::string line = phase + " ";
+  if (terminal) {
+    const int filled = static_cast<int>(share * kBarCells + 0.5);
+    line += "[";
+    for (int i = 0; i < kBarCells; ++i) line += i < filled ? "█" : "░";
+    line += "] ";
+  }
+  line += std::to_string(static_cast<int>(share * 100 + 0.5)) + "% " + counts + ", " + bytes_text(bytes);
+  if (share > 0 && share < 1 && seconds > 0) line += ", " + time_left(seconds / share * (1 - share));
+  return line;
+}
+
+}  // namespace
+
 std::string SyncProgressView::render(const SyncCounts &c, int64_t to_push, double seconds, bool terminal) {
-  const bool push = c.phase == "push";
-  const std::string phase = tr(push ? "sync.phase.push" : "sync.phase.pull");
-  if (push) {
+  if (c.phase == "push") {
     const int64_t done = c.pushed + c.refused;
     const int64_t total = std::max(to_push, done);
     const double share = total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
-    std::string line = phase + " ";
-    if (terminal) {
-      const int filled = static_cast<int>(share * kBarCells + 0.5);
-      line += "[";
-      for (int i = 0; i < kBarCells; ++i) line += i < filled ? "█" : "░";
-      line += "] ";
-    }
-    line += std::to_string(static_cast<int>(share * 100 + 0.5)) + "% " +
-            trf("sync.count_of", {num(done), num(total)}) + ", " + bytes_text(c.bytes_sent);
-    if (done > 0 && done < total && seconds > 0) {
-      line += ", " + time_left(seconds / static_cast<double>(done) * static_cast<double>(total - done));
-    }
-    return line;
+    return bar_line(tr("sync.phase.push"), share, trf("sync.count_of", {num(done), num(total)}), c.bytes_sent,
+                    seconds, terminal);
   }
-  return phase + " " + trf("sync.count", {num(c.pulled)}) + ", " + bytes_text(c.bytes_received);
+  const std::string phase = tr("sync.phase.pull");
+  if (c.pull_left < 0) return phase + " " + trf("sync.count", {num(c.pulled)}) + ", " + bytes_text(c.bytes_received);
+  // The share of the server's log gone through; the total of changes is what came
+  // so far scaled by it — an estimate (≈) until the last batch.
+  const int64_t span = c.pull_scanned + c.pull_left;
+  const double share = span == 0 ? 1.0 : static_cast<double>(c.pull_scanned) / static_cast<double>(span);
+  const bool exact = c.pull_left == 0;
+  const int64_t total =
+      exact || share <= 0 ? c.pulled + (exact ? 0 : c.pull_left)
+                          : std::max(c.pulled, static_cast<int64_t>(static_cast<double>(c.pulled) / share + 0.5));
+  return bar_line(phase, share, trf("sync.count_of", {num(c.pulled), (exact ? "" : "≈") + num(total)}),
+                  c.bytes_received, seconds, terminal);
 }
 
 SyncProgressView::SyncProgressView(std::ostream &out, bool terminal, int64_t to_push)

@@ -13,6 +13,9 @@ namespace ykien::cli {
 struct SyncCounts {
   std::string phase;  // "push" or "pull"
   int64_t pushed = 0, refused = 0, pulled = 0, bytes_sent = 0, bytes_received = 0;
+  // The pull's way through the server's log (positions covered, still ahead; -1:
+  // the server does not say): the share done, and from it the estimated total.
+  int64_t pull_scanned = 0, pull_left = -1;
 };
 
 class SyncProgressView {

@@ -15,6 +15,9 @@ nlohmann::json to_json(const SupportVisit &v) {
           {"kind", v.kind},
           {"kind_label", choice_label(ChoiceSet::support_kind, v.kind)},
           {"gift_value_vnd", v.gift_value_vnd},
+          {"reason", v.reason},
+          {"given", v.given},
+          {"visitors", v.visitors},
           {"notes", v.notes},
           {"visited_at", v.visited_at}};
 }

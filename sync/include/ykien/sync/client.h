@@ -30,6 +30,10 @@ struct SyncProgress {
   int64_t bytes_sent = 0;      // request bodies, as sent (gzip)
   int64_t bytes_received = 0;  // response bodies, as received when known
   int64_t round_trips = 0;
+  // The pull's way through the server's change log (PullReply::scanned, left):
+  // positions covered so far and still ahead; left is -1 when the server does not say.
+  int64_t pull_scanned = 0;
+  int64_t pull_left = -1;
 };
 
 struct SyncReport : SyncProgress {

@@ -82,6 +82,11 @@ struct PullReply {
   std::string cursor;  // pass back on the next pull
   bool more = false;   // true: pull again now
   int64_t server_time_ms = 0;
+  // How far the pull has gone, in positions of the server's change log (cheap to
+  // know, unlike a count of the changes left): the positions this batch covered and
+  // those still ahead of the device's cursor. -1: the server did not say (older).
+  int64_t scanned = -1;
+  int64_t left = -1;
 };
 
 // A hub tells the server the sites whose writes it relays: its own replica's and its
