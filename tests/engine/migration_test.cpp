@@ -444,7 +444,7 @@ TEST_CASE("an upgrade adopts a visit's reason that an older version kept aside",
   test::TempDir dir;
   const std::string path = load_fixture(dir, "schema_v1");
   {
-    // A newer tablet sent the visits with their reason (schema step 4): the v1 app kept
+    // A newer tablet sent the visits with their reason (schema step 5): the v1 app kept
     // those cells as foreign, stamped as the rest of each visit.
     RawDb raw(path);
     raw.exec("INSERT INTO _foreign_cells(tbl, id, col, scope, value, hlc, site, base, seq) "

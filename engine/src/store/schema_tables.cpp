@@ -104,7 +104,7 @@ const std::vector<TableDef> kTables = {
      .columns = {deleted(), owner("unit_id", "units"), optional_owner("meeting_id", "meetings"), line("household", 300),
                  choice("kind", domain::kSupportKinds), count("gift_value_vnd", 1'000'000'000'000),
                  text("notes", kNote), date_time("visited_at"),
-                 // Schema step 4 (issue 16): appended, so older rows' clocks stay valid.
+                 // Schema step 5 (issue 16): appended, so older rows' clocks stay valid.
                  line("reason", kPlace), line("given", kPlace), line("visitors", kPlace)}},
 };
 
