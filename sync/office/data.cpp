@@ -145,6 +145,9 @@ SupportVisit visit_from_row(const sys::StoredRow &r) {
   v.gift_value_vnd = integer_cell(r, "gift_value_vnd");
   v.notes = text_cell(r, "notes");
   v.visited_at = text_cell(r, "visited_at");
+  v.reason = text_cell(r, "reason");
+  v.given = text_cell(r, "given");
+  v.visitors = text_cell(r, "visitors");
   return v;
 }
 

@@ -28,6 +28,9 @@ ServedReply Office::visit_list(const ServedRequest &req) {
                               {"household", sv.household},
                               {"unit", unit_name(*units, sv.scope)},
                               {"gift_value", sv.gift_value_vnd > 0 ? std::to_string(sv.gift_value_vnd) : std::string()},
+                              {"reason", sv.reason},
+                              {"given", sv.given},
+                              {"visitors", sv.visitors},
                               {"notes", sv.notes},
                               {"meeting_id", sv.meeting_id}});
   }

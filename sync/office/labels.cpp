@@ -174,6 +174,9 @@ const Entry kEntries[] = {
     {"no_visits", "Không có lượt thăm hỏi nào.", "No support visits."},
     {"gift_total", "Tổng giá trị quà (đồng)", "Gifts in all (VND)"},
     {"responder", "Người trả lời", "Who answers"},
+    {"visit_reason", "Lý do", "Reason"},
+    {"visit_given", "Quà tặng", "Given"},
+    {"visitors", "Người thăm", "Visitors"},
     {"reopen", "Mở lại (về Mới tiếp nhận)", "Reopen (back to Received)"},
 };
 

@@ -29,13 +29,21 @@ std::pair<std::string, std::string> split_path(const std::string &path, const st
   return {rest.substr(0, slash), rest.substr(slash + 1)};
 }
 
+// A visit's reason, what was given, who visited and its notes, in one cell.
+std::string visit_details(const SupportVisit &sv) {
+  std::string out;
+  for (const auto *part : {&sv.reason, &sv.given, &sv.visitors, &sv.notes})
+    if (!part->empty()) out += (out.empty() ? "" : " · ") + *part;
+  return out;
+}
+
 // A support visit as the pages show it.
 mstch::map visit_map(const std::string &lang, const SupportVisit &sv) {
   return mstch::map{{"visited_at", sv.visited_at},
                     {"kind", label(lang, "visit." + sv.kind)},
                     {"household", sv.household},
                     {"gift_value", sv.gift_value_vnd > 0 ? std::to_string(sv.gift_value_vnd) : std::string()},
-                    {"notes", sv.notes}};
+                    {"notes", visit_details(sv)}};
 }
 
 // One line of an opinion's full history.

@@ -25,6 +25,9 @@ TEST_CASE("office: support visits are listed with their gifts, filtered by kind 
     v.kind = kind;
     v.gift_value_vnd = gift;
     v.visited_at = at;
+    v.reason = "gia đình chính sách";
+    v.given = "10 kg gạo";
+    v.visitors = "Chủ tịch xã";
     REQUIRE(t.record_support_visit(v).ok());
   };
   visit("Hộ ông Điểu Lanh", "gift", 500000, "2024-07-06 10:00");
@@ -40,6 +43,8 @@ TEST_CASE("office: support visits are listed with their gifts, filtered by kind 
   CHECK(has(all.body, "<span id=\"gifts\">800000</span>"));
   CHECK(has(all.body, "Hộ ông Điểu Lanh"));
   CHECK(has(all.body, "Tặng quà"));
+  CHECK(has(all.body, "gia đình chính sách"));
+  CHECK(has(all.body, "10 kg gạo"));
   Page gifts_in_august = b.get("/visits?kind=gift&from=2024-08-01&to=2024-08-31");
   CHECK(has(gifts_in_august.body, "<span id=\"count\">1</span>"));
   CHECK(has(gifts_in_august.body, "Hộ bà Thị Nở"));
