@@ -40,6 +40,13 @@ std::vector<std::string> scopes_for(const OfficeUser &user, const std::string &u
   return {unit};
 }
 
+// A list's dates: "" or YYYY-MM-DD each.
+Status check_period(const std::string &from, const std::string &to) {
+  if (!valid_day(from)) return Status::Invalid("from", "must be YYYY-MM-DD");
+  if (!valid_day(to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  return Status::Ok();
+}
+
 bool contains(const std::string &hay, const std::string &word) { return hay.find(word) != std::string::npos; }
 
 }  // namespace
@@ -259,8 +266,7 @@ Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::str
 }
 
 Result<std::vector<Meeting>> OfficeData::meetings(const OfficeUser &user, const MeetingQuery &q) {
-  if (!valid_day(q.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
-  if (!valid_day(q.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  YKIEN_TRY(check_period(q.from, q.to));
   const auto scopes = scopes_for(user, q.unit);
   std::vector<Meeting> out;
   YKIEN_TRY(index_.read([&](const IndexView &view) {
@@ -285,8 +291,7 @@ Result<Meeting> OfficeData::meeting(const OfficeUser &user, const std::string &i
 }
 
 Result<std::vector<SupportVisit>> OfficeData::visits(const OfficeUser &user, const VisitQuery &q) {
-  if (!valid_day(q.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
-  if (!valid_day(q.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  YKIEN_TRY(check_period(q.from, q.to));
   const auto scopes = scopes_for(user, q.unit);
   std::vector<SupportVisit> out;
   YKIEN_TRY(index_.read([&](const IndexView &view) {
@@ -301,8 +306,7 @@ Result<std::vector<SupportVisit>> OfficeData::visits(const OfficeUser &user, con
 }
 
 Result<std::vector<Appointment>> OfficeData::appointments(const OfficeUser &user, const AppointmentQuery &q) {
-  if (!valid_day(q.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
-  if (!valid_day(q.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  YKIEN_TRY(check_period(q.from, q.to));
   const auto scopes = scopes_for(user, q.unit);
   std::vector<Appointment> out;
   YKIEN_TRY(index_.read([&](const IndexView &view) {
