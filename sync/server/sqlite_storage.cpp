@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage.h"
+#include "ykien/sync/tuning.h"
 
 namespace ykien::server {
 namespace {
@@ -304,6 +305,8 @@ Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, con
   OpenOptions options;
   options.clock = clock;
   options.durable_commits = true;  // an acknowledged push survives a power cut
+  // Pulls read beside the pushes: one read connection per storage worker.
+  options.read_connections = sync::tuning::kServerWorkers;
   auto data = Database::open((std::filesystem::path(dir) / "data.db").string(), options);
   if (!data.ok()) return data.status();
   sqlite3 *db = nullptr;

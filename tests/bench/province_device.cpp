@@ -25,9 +25,9 @@ void SimulatedDevice::enroll(const std::string &code) {
   (void)must(client.sync(), "first sync");
 }
 
-void SimulatedDevice::record_meeting(int64_t n) {
+void SimulatedDevice::record_meeting(int64_t n, int opinions) {
   Unit hamlet = must(db_->find_unit_by_scope(hamlet_scope_), "find unit " + hamlet_scope_);
-  bench::record_meeting(*db_, hamlet, n);
+  bench::record_meeting(*db_, hamlet, n, opinions);
 }
 
 // A tablet opens a connection for a sync and drops it afterwards (the client closes

@@ -24,8 +24,9 @@ class SimulatedDevice {
 
   // Enrolls with a one-time code and syncs once, bringing the hamlet's units.
   void enroll(const std::string &code);
-  // Records meeting number `n` of its hamlet, on the device only.
-  void record_meeting(int64_t n);
+  // Records meeting number `n` of its hamlet, on the device only (`opinions`: as
+  // bench::record_meeting).
+  void record_meeting(int64_t n, int opinions = 0);
   // One sync (push, then pull until caught up), its exchanges timed into `times`.
   sync::SyncReport sync(ExchangeTimes &times);
 

@@ -68,10 +68,10 @@ MeetingDate date_of(int64_t n) {
 
 }  // namespace
 
-void record_meeting(Database &db, const Unit &hamlet, int64_t n) {
+void record_meeting(Database &db, const Unit &hamlet, int64_t n, int opinions) {
   test::SeedBuilder b(db);
   const MeetingDate date = date_of(n);
-  const int opinions = 8 + static_cast<int>(n % 5);
+  if (opinions <= 0) opinions = 8 + static_cast<int>(n % 5);
   must(db.batch([&]() -> Status {
     Meeting m = b.meeting(hamlet, "residential_saturday", date.at("07:30"), 40 + n % 60,
                           "Sinh hoạt khu dân cư – lắng nghe dân nói, " + hamlet.name);

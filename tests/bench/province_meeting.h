@@ -11,8 +11,9 @@
 namespace ykien::bench {
 
 // Records meeting number `n` of `hamlet` (its date, opinions and answers follow from
-// n) in `db`, in one transaction. Throws std::runtime_error naming the call the
-// engine refused (support/seed_data.h, must()).
-void record_meeting(Database &db, const Unit &hamlet, int64_t n);
+// n) in `db`, in one transaction, with `opinions` opinions (0 = 8 to 12, by n).
+// Throws std::runtime_error naming the call the engine refused (support/seed_data.h,
+// must()).
+void record_meeting(Database &db, const Unit &hamlet, int64_t n, int opinions = 0);
 
 }  // namespace ykien::bench

@@ -34,6 +34,7 @@ struct ServeOptions {
   int concurrency = 1000;  // tablets at once
   int idle = 100;          // idle keep-alive connections held
   int slow = 20;           // slow-header connections held
+  int opinions = 50;       // in each tablet's meeting
   int postgres_processes = 2;
   int64_t queue_wait_ms = 0;  // 0 = the server's default
   std::string postgres;
@@ -45,12 +46,14 @@ struct ServeOptions {
 
 int usage(std::FILE *to) {
   std::fputs(
-      "usage: ykien-bench serve [--tablets N] [--concurrency N] [--idle N] [--slow N] [--processes N]\n"
-      "                         [--backend sqlite|postgres|both] [--postgres CONNINFO] [--dir DIR] [--quick]\n"
+      "usage: ykien-bench serve [--tablets N] [--concurrency N] [--idle N] [--slow N] [--opinions N]\n"
+      "                         [--processes N] [--backend sqlite|postgres|both] [--postgres CONNINFO]\n"
+      "                         [--dir DIR] [--quick]\n"
       "  --tablets N      tablets that each enroll and sync a meeting (default 1000)\n"
       "  --concurrency N  of them at once (default 1000: all)\n"
       "  --idle N         idle keep-alive connections held open meanwhile (default 100)\n"
       "  --slow N         connections sending a header byte a second (default 20)\n"
+      "  --opinions N     opinions in each tablet's meeting (default 50)\n"
       "  --processes N    ykien-server processes on PostgreSQL (default 2)\n"
       "  --queue-wait-ms N  the servers' --max-queue-wait-ms (default: theirs)\n"
       "  --backend B      sqlite, postgres or both (default both)\n"
@@ -74,6 +77,8 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       ok = positive_option(argc, argv, i, o.idle);
     } else if (a == "--slow") {
       ok = positive_option(argc, argv, i, o.slow);
+    } else if (a == "--opinions") {
+      ok = positive_option(argc, argv, i, o.opinions);
     } else if (a == "--queue-wait-ms") {
       ok = positive_option(argc, argv, i, o.queue_wait_ms);
     } else if (a == "--processes") {
@@ -140,14 +145,21 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
   ExchangeTimes times;
   std::atomic<int64_t> failed{0}, retries{0};
   const std::string devices_dir = make_dir(std::filesystem::path(work) / "devices");
+  // A tablet's database exists before it comes to the office (made when the app
+  // was first opened) and stays open, as the app keeps it: made before the burst.
+  std::vector<std::unique_ptr<SimulatedDevice>> devices(static_cast<size_t>(o.tablets));
+  run_parallel(o.tablets, 2, "tablets", [&](int64_t i) {
+    const std::string source = "127.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    devices[static_cast<size_t>(i)] = std::make_unique<SimulatedDevice>(
+        (std::filesystem::path(devices_dir) / (std::to_string(i) + ".db")).string(),
+        servers[static_cast<size_t>(i % processes)]->url(), layout.device_hamlet(i), source);
+  });
   Stopwatch burst;
   run_parallel(o.tablets, o.concurrency, "burst", [&](int64_t i) {
     try {
-      const std::string source = "127.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
-      SimulatedDevice d((std::filesystem::path(devices_dir) / (std::to_string(i) + ".db")).string(),
-                        servers[static_cast<size_t>(i % processes)]->url(), layout.device_hamlet(i), source);
+      SimulatedDevice &d = *devices[static_cast<size_t>(i)];
       d.enroll(codes.devices[static_cast<size_t>(i)]);
-      d.record_meeting(i);
+      d.record_meeting(i, o.opinions);
       retries += d.sync(times).retries;
     } catch (const std::exception &e) {
       if (failed.fetch_add(1) < 5) std::fprintf(stderr, "serve (%s): tablet %lld: %s\n", name, static_cast<long long>(i), e.what());
@@ -155,6 +167,7 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
   });
   const double burst_s = burst.seconds();
   health.stop();
+  devices.clear();
   std::vector<double> sync_ms = times.push_ms();
   for (double ms : times.pull_ms()) sync_ms.push_back(ms);
   figures.push_back({"serve_tablets", static_cast<double>(o.tablets), "tablets"});

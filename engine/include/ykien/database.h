@@ -34,6 +34,10 @@ struct OpenOptions {
   // where WAL with synchronous=NORMAL loses at most the last moments, never the
   // database.
   bool durable_commits = false;
+  // Connections that serve the replication core's reads (a server's pulls) beside
+  // the one that writes: with WAL, reads then go on while a write commits. 0 = reads
+  // share the writer's connection (a tablet). Needs a database file.
+  int read_connections = 0;
   // Tests only: stop migrating at this schema version (0 = latest).
   int target_schema_version = 0;
   // The commune's time zone, a tz database name; "" = Asia/Ho_Chi_Minh. Domain

@@ -142,6 +142,20 @@ Status Database::Impl::load_positions() {
   return Status::Ok();
 }
 
+Result<std::unique_ptr<Database::Impl>> Database::Impl::open_reader(int busy_timeout_ms) const {
+  const char *file = sqlite3_db_filename(conn.raw(), "main");
+  if (file == nullptr || *file == '\0')
+    return Status(ErrorCode::invalid_argument, "read_connections: a database in memory has no file to read", "read_connections");
+  auto reader = std::make_unique<Impl>(clock.wall(), zone);
+  YKIEN_TRY(reader->conn.open(file, busy_timeout_ms));
+  YKIEN_TRY(reader->conn.exec("PRAGMA query_only = ON"));  // a reader never writes, by mistake either
+  reader->schema_version = schema_version;
+  reader->site = site;
+  YKIEN_TRY(reader->load_positions());
+  YKIEN_TRY(reader->catch_up_other_writers());
+  return reader;
+}
+
 Status Database::Impl::catch_up_other_writers() {
   auto s = conn.cached("PRAGMA data_version");
   if (!s) return s.status();
@@ -276,7 +290,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   }
   YKIEN_TRY(impl->load_positions());
   YKIEN_TRY(impl->catch_up_other_writers());  // records the file's data version
-  impl->store = std::make_unique<SqliteReplicaStore>(*impl);
+  auto store = std::make_unique<SqliteReplicaStore>(*impl);
+  SqliteReplicaStore &sqlite_store = *store;
+  impl->store = std::move(store);
   impl->replica = std::make_unique<Replica>(*impl->store, impl->clock, impl->hlc, impl->site);
   YKIEN_TRY(impl->replica->load_clock());
   {
@@ -284,6 +300,15 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
     YKIEN_TRY(txn.begin());
     YKIEN_TRY(impl->adopt_foreign_cells());
     YKIEN_TRY(txn.commit());
+  }
+  if (options.read_connections > 0) {
+    std::vector<std::unique_ptr<Impl>> readers;
+    for (int i = 0; i < options.read_connections; ++i) {
+      auto reader = impl->open_reader(options.busy_timeout_ms);
+      if (!reader) return reader.status();
+      readers.push_back(std::move(*reader));
+    }
+    sqlite_store.set_readers(std::make_unique<ReadConnections>(std::move(readers)));
   }
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }

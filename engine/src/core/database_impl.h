@@ -55,6 +55,11 @@ struct Database::Impl {
   Result<Row> create_row_stamped(const schema::TableDef &table, std::string id, std::string scope,
                                  std::vector<Value> values, Hlc hlc, SiteId writer);
 
+  // Another connection to this database's file that only reads (OpenOptions::
+  // read_connections): the same site, schema and zone, its own statements and
+  // change-log positions (caught up from the file at each read). Errors: storage.
+  Result<std::unique_ptr<Impl>> open_reader(int busy_timeout_ms) const;
+
   // After an upgrade, moves cells kept for then-unknown tables/columns into the
   // tables that now know them.
   Status adopt_foreign_cells();

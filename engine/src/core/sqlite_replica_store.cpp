@@ -383,25 +383,46 @@ Status SqliteStoreTxn::set_setting(const std::string &key, const std::string &va
 }
 
 Status SqliteReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body) {
-  return impl_.write_txn([&]() -> Status {
+  auto in_store_txn = [&]() -> Status {
     SqliteStoreTxn txn(impl_, true);
     return body(txn);
-  });
+  };
+  if (writing_here()) return impl_.write_txn(in_store_txn);
+  return group_.write(
+      in_store_txn, [this](const std::function<Status()> &group) { return impl_.write_txn(group); },
+      [this](const GroupCommit::Body &one) { return impl_.write_txn(one); });
 }
 
-Status SqliteReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) {
-  std::lock_guard lock(impl_.mutex);
-  auto &conn = impl_.conn;
+bool SqliteReplicaStore::writing_here() const {
+  // Held by another thread: not ours. Held by this one (it is recursive): ours
+  // when a write transaction is open.
+  std::unique_lock lock(impl_.mutex, std::try_to_lock);
+  return lock.owns_lock() && impl_.txn_depth > 0;
+}
+
+namespace {
+
+Status read_on(Database::Impl &impl, const std::function<Status(sys::StoreTxn &)> &body) {
+  std::lock_guard lock(impl.mutex);
+  auto &conn = impl.conn;
   // One consistent snapshot (inside a batch, the batch's own transaction is it).
   const bool own_read = !conn.in_transaction();
   if (own_read) YKIEN_TRY(conn.exec("BEGIN"));
-  SqliteStoreTxn txn(impl_, false);
+  SqliteStoreTxn txn(impl, false);
   Status st = body(txn);
   if (own_read) {
     Status ended = conn.exec(st.ok() ? "COMMIT" : "ROLLBACK");
     if (st.ok()) st = ended;
   }
   return st;
+}
+
+}  // namespace
+
+Status SqliteReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) {
+  if (readers_ && !writing_here())
+    return readers_->with_reader([&](Database::Impl &reader) { return read_on(reader, body); });
+  return read_on(impl_, body);
 }
 
 }  // namespace ykien

@@ -5,7 +5,10 @@
 #pragma once
 
 #include <map>
+#include <memory>
 
+#include "core/group_commit.h"
+#include "core/read_connections.h"
 #include "store/row_store.h"
 #include "ykien/database.h"
 #include "ykien/sys/replica_store.h"
@@ -44,14 +47,24 @@ class SqliteStoreTxn final : public sys::StoreTxn {
   std::map<sys::RowKey, Row> rows_;  // rows of known tables read or written in this transaction
 };
 
+// Writes that arrive together commit together (GroupCommit); reads go to a read
+// connection when the database has some and the caller is not inside a write.
 class SqliteReplicaStore final : public sys::ReplicaStore {
  public:
   explicit SqliteReplicaStore(Database::Impl &impl) : impl_(impl) {}
+  // Reads from now on go to `readers` (OpenOptions::read_connections).
+  void set_readers(std::unique_ptr<ReadConnections> readers) { readers_ = std::move(readers); }
   Status write(const std::function<Status(sys::StoreTxn &)> &body) override;
   Status read(const std::function<Status(sys::StoreTxn &)> &body) override;
 
  private:
+  // True when the calling thread has a write transaction open (Database::batch, a
+  // write's body): what it does belongs to that transaction and sees its writes.
+  bool writing_here() const;
+
   Database::Impl &impl_;
+  GroupCommit group_;
+  std::unique_ptr<ReadConnections> readers_;
 };
 
 // The row's cells as the core sees them: every cell stamped, by name.

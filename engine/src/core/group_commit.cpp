@@ -1,0 +1,53 @@
+#include "core/group_commit.h"
+
+namespace ykien {
+
+Status GroupCommit::write(const Body &body, const Transaction &transaction, const Savepoint &savepoint) {
+  Pending me{&body, Status::Ok(), nullptr};
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leading_) {
+      done_.wait(lock);
+      continue;
+    }
+    leading_ = true;
+    lock.unlock();
+    lead(transaction, savepoint);
+    lock.lock();
+    leading_ = false;
+    done_.notify_all();
+  }
+  if (me.error) std::rethrow_exception(me.error);
+  return me.status;
+}
+
+void GroupCommit::lead(const Transaction &transaction, const Savepoint &savepoint) {
+  std::vector<Pending *> group;
+  Status committed = transaction([&]() -> Status {
+    // Taken once the transaction holds the writer: everyone who arrived while it
+    // waited for it joins.
+    {
+      std::lock_guard lock(mutex_);
+      group.swap(queue_);
+    }
+    for (Pending *p : group) {
+      try {
+        p->status = savepoint(*p->body);
+      } catch (...) {
+        p->error = std::current_exception();
+      }
+    }
+    return Status::Ok();
+  });
+  std::lock_guard lock(mutex_);
+  // A transaction that could not begin took no one: the queued writes fail with it
+  // (each would meet the same error), the leader's among them.
+  if (group.empty()) group.swap(queue_);
+  for (Pending *p : group) {
+    if (!committed.ok() && p->status.ok() && !p->error) p->status = committed;
+    p->done = true;
+  }
+}
+
+}  // namespace ykien
