@@ -19,6 +19,7 @@
 #include "admin.h"
 #include "bench.h"
 #include "log.h"
+#include "plain_insert.h"
 #include "server.h"
 #include "storage.h"
 #include "support/server_process.h"
@@ -132,8 +133,8 @@ class BenchServer {
 
 class Tablet {
  public:
-  Tablet(const std::string &dir, const std::string &url, const std::string &code) {
-    auto opened = Database::open(dir + "/tablet.db");
+  Tablet(const std::string &dir, const std::string &url, const std::string &code) : path_(dir + "/tablet.db") {
+    auto opened = Database::open(path_);
     if (!opened.ok()) die("cannot open a tablet database", opened.status());
     db_ = std::move(*opened);
     transport_ = sync::make_curl_transport();
@@ -145,6 +146,7 @@ class Tablet {
     sync_ok();  // the units
   }
   Database &db() { return *db_; }
+  const std::string &path() const { return path_; }
 
   sync::SyncReport sync_ok() {
     auto r = client_->sync();
@@ -195,6 +197,7 @@ class Tablet {
   }
 
  private:
+  std::string path_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<sync::Transport> transport_;
   std::unique_ptr<sync::SyncClient> client_;
@@ -231,10 +234,18 @@ void throughput(const Options &opt) {
                  static_cast<long long>(pushed.pushed));
   }
 
+  // The local limit, in the same run: the same opinion rows inserted plainly.
+  std::fprintf(stderr, "sync: inserting the same opinions into plain SQLite...\n");
+  const PlainInsert plain = plain_insert_opinions(a.path(), new_dir(root, "plain"));
+
+  const double opinions = static_cast<double>(ids.size());
   figure("sync_changes", static_cast<double>(pushed.pushed), "changes");
   figure("sync_push_changes_per_s", static_cast<double>(pushed.pushed) / push_s, "changes/s");
-  figure("sync_push_opinions_per_s", static_cast<double>(ids.size()) / push_s, "opinions/s");
+  figure("sync_push_opinions_per_s", opinions / push_s, "opinions/s");
   figure("sync_pull_changes_per_s", static_cast<double>(pulled.pulled) / pull_s, "changes/s");
+  figure("sync_pull_opinions_per_s", opinions / pull_s, "opinions/s");
+  figure("sync_plain_insert_per_s", static_cast<double>(plain.rows) / plain.seconds, "opinions/s");
+  figure("sync_vs_plain_insert_ratio", push_s / plain.seconds, "ratio", 1);
   figure("sync_push_client_cpu_share", push_cpu / push_s, "ratio", 2);
   figure("sync_pull_client_cpu_share", pull_cpu / pull_s, "ratio", 2);
   figure("sync_push_bytes_per_change",

@@ -88,7 +88,10 @@ Status from_json(const Json &array, Strictness mode, std::vector<Change> *out) {
   out->reserve(array.size());
   for (size_t i = 0; i < array.size(); ++i) {
     Change c;
-    YKIEN_TRY(from_json(array[i], "changes[" + std::to_string(i) + "].", mode, &c));
+    // The field names of an error carry the change's index: made only on an error
+    // (a push holds thousands of changes), by reading that change again.
+    if (!from_json(array[i], "", mode, &c).ok())
+      return from_json(array[i], "changes[" + std::to_string(i) + "].", mode, &c);
     out->push_back(std::move(c));
   }
   return {};

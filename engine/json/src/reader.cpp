@@ -93,8 +93,11 @@ Status Reader::finish() const {
 }
 
 const Json *Reader::find(const char *key) {
-  seen_.insert(key);
-  return present(key) ? &*j_.find(key) : nullptr;
+  if (mode_ == Strictness::strict) seen_.insert(key);
+  if (!j_.is_object()) return nullptr;
+  auto it = j_.find(key);
+  if (it == j_.end() || (mode_ == Strictness::lenient && it->is_null())) return nullptr;
+  return &*it;
 }
 
 void Reader::fail(const std::string &key, const std::string &reason) {

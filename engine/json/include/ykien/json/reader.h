@@ -52,7 +52,9 @@ class Reader {
   }
 
   // A key read by other means (so finish() does not refuse it).
-  void known(const char *key) { seen_.insert(key); }
+  void known(const char *key) {
+    if (mode_ == Strictness::strict) seen_.insert(key);
+  }
   // True when the key is there (and, lenient, not null).
   bool present(const char *key) const;
 
@@ -66,7 +68,7 @@ class Reader {
   const Json &j_;
   std::string prefix_;
   Strictness mode_;
-  std::set<std::string> seen_;
+  std::set<std::string> seen_;  // strict only: lenient never asks which keys were read
   Status status_;
 };
 
