@@ -106,6 +106,18 @@ Status guarded(Fn &&fn) {
   }
 }
 
+// An envelope object with its "changes" written as text directly
+// (codec::dump_changes): the large part of a push or a pull reply.
+std::string with_changes(const json &envelope, const std::vector<Change> &changes) {
+  std::string out = dump(envelope);
+  out.pop_back();  // the envelope's closing brace
+  if (!envelope.empty()) out += ',';
+  out += "\"changes\":";
+  out += codec::dump_changes(changes);
+  out += '}';
+  return out;
+}
+
 template <typename Fn>
 std::string guarded_encode(Fn &&fn) {
   try {
@@ -157,8 +169,7 @@ std::string encode(const EnrollReply &m) {
 
 std::string encode(const PushRequest &m) {
   return guarded_encode([&] {
-    return dump({{"protocol", m.protocol}, {"client_time", m.client_time_ms},
-                 {"changes", codec::to_json(m.changes)}});
+    return with_changes({{"protocol", m.protocol}, {"client_time", m.client_time_ms}}, m.changes);
   });
 }
 
@@ -179,11 +190,10 @@ std::string encode(const PullRequest &m) {
 
 std::string encode(const PullReply &m) {
   return guarded_encode([&] {
-    json j = {{"changes", codec::to_json(m.changes)}, {"cursor", m.cursor}, {"more", m.more},
-              {"server_time", m.server_time_ms}};
+    json j = {{"cursor", m.cursor}, {"more", m.more}, {"server_time", m.server_time_ms}};
     if (m.scanned >= 0) j["scanned"] = m.scanned;
     if (m.left >= 0) j["left"] = m.left;
-    return dump(j);
+    return with_changes(j, m.changes);
   });
 }
 
@@ -307,7 +317,7 @@ Status decode(std::string_view text, PullReply *out) {
 }
 
 std::string encode_changes(const std::vector<Change> &changes) {
-  return guarded_encode([&] { return dump({{"changes", codec::to_json(changes)}}); });
+  return guarded_encode([&] { return with_changes(json::object(), changes); });
 }
 
 std::string encode(const SitesRequest &m) {

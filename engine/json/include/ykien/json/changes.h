@@ -21,6 +21,10 @@ Status from_json(const Json &j, const std::string &field, Value *out);
 // sites as 16 hex digits, "base" only when not zero.
 Json to_json(const Change &c);
 Json to_json(const std::vector<Change> &changes);
+// The same as text, written directly (no nlohmann values): byte for byte
+// dump(to_json(c)) and dump(to_json(changes)), at a fraction of the cost.
+void append_json(std::string &out, const Change &c);
+std::string dump_changes(const std::vector<Change> &changes);
 
 // Errors: invalid_argument naming "<prefix><key>" (table, id, col missing or
 // empty; hlc or site not 16 hex digits or zero; ...). Lenient (the protocol)
