@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ykien/json/changes.h"
+#include "ykien/json/changes_reader.h"
 
 namespace ykien::sync {
 namespace {
@@ -87,13 +88,25 @@ Status check_protocol(const json &obj, int *out) {
   return {};
 }
 
-// The envelope of a list of changes; each change is the shared codec's
-// (engine/json/, the same JSON as the C API's), read leniently as the protocol is.
-Status changes_from_json(const json &obj, std::vector<Change> *out) {
-  const json *arr = member(obj, "changes");
-  if (arr == nullptr) return Status::Invalid("changes", "is missing");
-  if (!arr->is_array()) return Status::Invalid("changes", "must be an array");
-  return codec::from_json(*arr, codec::Strictness::lenient, out);
+// A message with a list of changes, parsed in one pass (codec::parse_with_changes):
+// its other members into `envelope`, the changes (the shared codec's, read
+// leniently as the protocol is) into `changes`.
+Status parse_message(std::string_view text, json *envelope, codec::ChangesMember *changes) {
+  Status st = codec::parse_with_changes(text, envelope, changes);
+  if (!st.ok()) return {ErrorCode::corrupt, "body is " + st.message()};
+  return {};
+}
+
+// The changes of a message parsed by parse_message.
+Status take_changes(const json &envelope, codec::ChangesMember &changes, std::vector<Change> *out) {
+  if (!changes.array) {
+    const json *other = member(envelope, "changes");
+    if (other == nullptr) return Status::Invalid("changes", "is missing");
+    return Status::Invalid("changes", "must be an array");
+  }
+  YKIEN_TRY(changes.error);
+  *out = std::move(changes.changes);
+  return {};
 }
 
 // Runs a decoder; a throw from the library (never expected) becomes corrupt.
@@ -270,10 +283,11 @@ Status decode(std::string_view text, EnrollReply *out) {
 Status decode(std::string_view text, PushRequest *out) {
   return guarded([&]() -> Status {
     json j;
-    YKIEN_TRY(parse_object(text, &j));
+    codec::ChangesMember changes;
+    YKIEN_TRY(parse_message(text, &j, &changes));
     YKIEN_TRY(check_protocol(j, &out->protocol));
     YKIEN_TRY(get_int(j, "client_time", &out->client_time_ms));
-    return changes_from_json(j, &out->changes);
+    return take_changes(j, changes, &out->changes);
   });
 }
 
@@ -305,8 +319,9 @@ Status decode(std::string_view text, PullRequest *out) {
 Status decode(std::string_view text, PullReply *out) {
   return guarded([&]() -> Status {
     json j;
-    YKIEN_TRY(parse_object(text, &j));
-    YKIEN_TRY(changes_from_json(j, &out->changes));
+    codec::ChangesMember changes;
+    YKIEN_TRY(parse_message(text, &j, &changes));
+    YKIEN_TRY(take_changes(j, changes, &out->changes));
     YKIEN_TRY(get_string(j, "cursor", &out->cursor));
     YKIEN_TRY(get_bool(j, "more", &out->more));
     out->scanned = out->left = -1;
@@ -368,8 +383,9 @@ Status decode(std::string_view text, SitesReply *out) {
 Status decode_changes(std::string_view text, std::vector<Change> *out) {
   return guarded([&]() -> Status {
     json j;
-    YKIEN_TRY(parse_object(text, &j));
-    return changes_from_json(j, out);
+    codec::ChangesMember changes;
+    YKIEN_TRY(parse_message(text, &j, &changes));
+    return take_changes(j, changes, out);
   });
 }
 

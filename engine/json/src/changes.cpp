@@ -49,22 +49,35 @@ Json to_json(const std::vector<Change> &changes) {
   return a;
 }
 
-Status from_json(const Json &j, const std::string &prefix, Strictness mode, Change *out) {
-  Reader r(j, prefix, mode);
+namespace {
+
+// What Reader does for one string member: present (lenient: not null) and a string,
+// or the first error.
+void read_string(const Json *v, const std::string &field, Strictness mode, std::string *out, Status *first) {
+  if (v == nullptr || (mode == Strictness::lenient && v->is_null())) return;
+  if (v->is_string()) *out = v->get_ref<const std::string &>();
+  else if (first->ok()) *first = Status::Invalid(field, "must be a string");
+}
+
+}  // namespace
+
+Status from_members(const ChangeMembers &m, const std::string &prefix, Strictness mode, const std::string &unknown,
+                    Change *out) {
+  Status first;
   std::string hlc, site, base;
-  r.read("table", &out->table);
-  r.read("id", &out->id);
-  r.read("scope", &out->scope);
-  r.read("col", &out->column);
-  r.read("hlc", &hlc);
-  r.read("site", &site);
-  r.read("base", &base);
-  r.known("value");
-  YKIEN_TRY(r.finish());
-  if (mode == Strictness::lenient && !r.present("scope")) return Status::Invalid(prefix + "scope", "is missing");
-  auto it = j.find("value");
-  if (it == j.end()) return Status::Invalid(prefix + "value", "is missing");
-  YKIEN_TRY(from_json(*it, prefix + "value", &out->value));
+  read_string(m.table, prefix + "table", mode, &out->table, &first);
+  read_string(m.id, prefix + "id", mode, &out->id, &first);
+  read_string(m.scope, prefix + "scope", mode, &out->scope, &first);
+  read_string(m.col, prefix + "col", mode, &out->column, &first);
+  read_string(m.hlc, prefix + "hlc", mode, &hlc, &first);
+  read_string(m.site, prefix + "site", mode, &site, &first);
+  read_string(m.base, prefix + "base", mode, &base, &first);
+  YKIEN_TRY(first);
+  if (!unknown.empty()) return Status::Invalid(prefix + unknown, "is not a known field");
+  const bool scope_present = m.scope != nullptr && !(mode == Strictness::lenient && m.scope->is_null());
+  if (mode == Strictness::lenient && !scope_present) return Status::Invalid(prefix + "scope", "is missing");
+  if (m.value == nullptr) return Status::Invalid(prefix + "value", "is missing");
+  YKIEN_TRY(from_json(*m.value, prefix + "value", &out->value));
   if (out->table.empty()) return Status::Invalid(prefix + "table", "is missing or empty");
   if (out->id.empty()) return Status::Invalid(prefix + "id", "is missing or empty");
   if (out->column.empty()) return Status::Invalid(prefix + "col", "is missing or empty");
@@ -81,6 +94,18 @@ Status from_json(const Json &j, const std::string &prefix, Strictness mode, Chan
     out->base = *b;
   }
   return {};
+}
+
+Status from_json(const Json &j, const std::string &prefix, Strictness mode, Change *out) {
+  if (!j.is_object())
+    return Status::Invalid(prefix.empty() ? "json" : prefix.substr(0, prefix.size() - 1), "must be a JSON object");
+  ChangeMembers m;
+  std::string unknown;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (const Json **slot = m.slot(it.key())) *slot = &*it;
+    else if (mode == Strictness::strict && unknown.empty()) unknown = it.key();  // keys come sorted
+  }
+  return from_members(m, prefix, mode, unknown, out);
 }
 
 Status from_json(const Json &array, Strictness mode, std::vector<Change> *out) {

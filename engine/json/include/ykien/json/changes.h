@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ykien/changes.h"
@@ -25,6 +26,29 @@ Json to_json(const std::vector<Change> &changes);
 // dump(to_json(c)) and dump(to_json(changes)), at a fraction of the cost.
 void append_json(std::string &out, const Change &c);
 std::string dump_changes(const std::vector<Change> &changes);
+
+// The members of one change object the codec reads, by key (null = absent): from a
+// parsed object, or gathered while parsing (changes_reader.h).
+struct ChangeMembers {
+  const Json *table = nullptr, *id = nullptr, *scope = nullptr, *col = nullptr, *value = nullptr,
+             *hlc = nullptr, *site = nullptr, *base = nullptr;
+  // Where the member called `key` goes; null for a key the codec does not read.
+  const Json **slot(std::string_view key) {
+    if (key == "table") return &table;
+    if (key == "id") return &id;
+    if (key == "scope") return &scope;
+    if (key == "col") return &col;
+    if (key == "value") return &value;
+    if (key == "hlc") return &hlc;
+    if (key == "site") return &site;
+    if (key == "base") return &base;
+    return nullptr;
+  }
+};
+// A change from its members, checked as from_json below checks an object;
+// `unknown` (strict) is the first key that is not a member, "" when none.
+Status from_members(const ChangeMembers &m, const std::string &prefix, Strictness mode, const std::string &unknown,
+                    Change *out);
 
 // Errors: invalid_argument naming "<prefix><key>" (table, id, col missing or
 // empty; hlc or site not 16 hex digits or zero; ...). Lenient (the protocol)

@@ -1,0 +1,28 @@
+// Reads a message whose "changes" member holds thousands of changes (a push, a pull
+// reply, a bundle's payload) in one pass: the changes go straight into Change values
+// as the parser meets them, without a JSON value per change first; the message's
+// other members are parsed as usual. Internal to the libraries.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "ykien/json/changes.h"
+
+namespace ykien::codec {
+
+struct ChangesMember {
+  // "changes" was an array, read into `changes` (lenient, as the protocol reads
+  // them). Otherwise it is in the envelope, as any member (or absent).
+  bool array = false;
+  std::vector<Change> changes;
+  // The first change refused, naming "changes[i].<key>" as from_json(array) would;
+  // then `changes` is incomplete.
+  Status error;
+};
+
+// Parses `text`, which must be one JSON object. Errors: corrupt, with the reason
+// "not valid JSON (or not valid UTF-8)" or "not a JSON object".
+Status parse_with_changes(std::string_view text, Json *envelope, ChangesMember *changes);
+
+}  // namespace ykien::codec

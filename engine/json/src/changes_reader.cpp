@@ -1,0 +1,199 @@
+#include "ykien/json/changes_reader.h"
+
+#include <array>
+#include <string>
+
+namespace ykien::codec {
+namespace {
+
+// nlohmann's SAX events, turned into the envelope's values and the changes. A
+// change's members are kept in eight slots (the keys the codec reads); any other
+// key's value, however nested, is skipped.
+class Sax final : public nlohmann::json_sax<Json> {
+ public:
+  Sax(Json &envelope, ChangesMember &changes) : envelope_(envelope), out_(changes) {}
+
+  bool object_at_top() const { return object_at_top_; }
+
+  bool null() override { return scalar(Json(nullptr)); }
+  bool boolean(bool v) override { return scalar(Json(v)); }
+  bool number_integer(number_integer_t v) override { return scalar(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return scalar(Json(v)); }
+  bool number_float(number_float_t v, const string_t &) override { return scalar(Json(v)); }
+  bool string(string_t &v) override { return scalar(Json(std::move(v))); }
+  bool binary(binary_t &) override { return scalar(Json(nullptr)); }  // never from JSON text
+
+  bool start_object(std::size_t) override { return open(Json::object()); }
+  bool start_array(std::size_t) override { return open(Json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+
+  bool key(string_t &k) override {
+    if (skip_ > 0) return true;
+    if (state_ == State::change) {
+      slot_ = members_.slot(k);
+      return true;
+    }
+    if (stack_.size() == 1 && k == "changes") {
+      // The last "changes" wins, as in a parsed object.
+      envelope_.erase("changes");
+      out_.array = false;
+      out_.changes.clear();
+      out_.error = Status::Ok();
+      next_index_ = 0;
+      awaiting_changes_ = true;
+    }
+    key_ = std::move(k);
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) override { return false; }
+
+ private:
+  enum class State { envelope, changes, change };
+
+  bool scalar(Json v) {
+    if (skip_ > 0) return true;
+    awaiting_changes_ = false;
+    switch (state_) {
+      case State::change:
+        if (slot_ != nullptr) keep(std::move(v));
+        return true;
+      case State::changes:
+        refuse_element();
+        return true;
+      case State::envelope:
+        if (stack_.empty()) envelope_ = std::move(v);  // a document that is one scalar
+        else add(std::move(v));
+        return true;
+    }
+    return true;
+  }
+
+  bool open(Json empty) {
+    if (skip_ > 0) {
+      ++skip_;
+      return true;
+    }
+    switch (state_) {
+      case State::change:
+        // A container where a member wants a scalar: kept as one so the member's
+        // check refuses it; its contents do not matter.
+        if (slot_ != nullptr) keep(Json::array());
+        skip_ = 1;
+        return true;
+      case State::changes:
+        if (empty.is_object()) {
+          state_ = State::change;
+          members_ = {};
+          slot_ = nullptr;
+          used_ = 0;
+        } else {
+          refuse_element();
+          skip_ = 1;
+        }
+        return true;
+      case State::envelope:
+        break;
+    }
+    if (awaiting_changes_ && empty.is_array()) {
+      awaiting_changes_ = false;
+      out_.array = true;
+      state_ = State::changes;
+      return true;
+    }
+    awaiting_changes_ = false;
+    if (stack_.empty()) {
+      object_at_top_ = empty.is_object();
+      envelope_ = std::move(empty);
+      stack_.push_back(&envelope_);
+    } else {
+      stack_.push_back(&add(std::move(empty)));
+    }
+    return true;
+  }
+
+  bool close() {
+    if (skip_ > 0) {
+      --skip_;
+      return true;
+    }
+    switch (state_) {
+      case State::change:
+        finish_change();
+        state_ = State::changes;
+        return true;
+      case State::changes:
+        state_ = State::envelope;
+        return true;
+      case State::envelope:
+        stack_.pop_back();
+        return true;
+    }
+    return true;
+  }
+
+  // Adds a value to the open envelope container; returns where it now lies.
+  Json &add(Json v) {
+    Json &top = *stack_.back();
+    if (top.is_object()) return top[key_] = std::move(v);
+    top.push_back(std::move(v));
+    return top.back();
+  }
+
+  void keep(Json v) {
+    // A key given twice keeps its last value, as in a parsed object.
+    for (size_t i = 0; i < used_; ++i)
+      if (*slot_ == &values_[i]) {
+        values_[i] = std::move(v);
+        return;
+      }
+    values_[used_] = std::move(v);
+    *slot_ = &values_[used_++];
+  }
+
+  void finish_change() {
+    const size_t index = next_index_++;
+    if (!out_.error.ok()) return;
+    Change c;
+    if (from_members(members_, "", Strictness::lenient, "", &c).ok()) {
+      out_.changes.push_back(std::move(c));
+      return;
+    }
+    // The field names of an error carry the change's index: made only on an error.
+    out_.error = from_members(members_, "changes[" + std::to_string(index) + "].", Strictness::lenient, "", &c);
+  }
+
+  void refuse_element() {
+    const size_t index = next_index_++;
+    if (out_.error.ok()) out_.error = Status::Invalid("changes[" + std::to_string(index) + "]", "must be a JSON object");
+  }
+
+  Json &envelope_;
+  ChangesMember &out_;
+  std::vector<Json *> stack_;  // the open envelope containers
+  std::string key_;            // the envelope member whose value comes next
+  bool object_at_top_ = false;
+  bool awaiting_changes_ = false;
+  State state_ = State::envelope;
+  int skip_ = 0;  // depth inside a value being skipped
+  // The change being read: its members point into values_.
+  ChangeMembers members_;
+  const Json **slot_ = nullptr;
+  std::array<Json, 8> values_;
+  size_t used_ = 0;
+  size_t next_index_ = 0;
+};
+
+}  // namespace
+
+Status parse_with_changes(std::string_view text, Json *envelope, ChangesMember *changes) {
+  *envelope = Json();
+  *changes = ChangesMember{};
+  Sax sax(*envelope, *changes);
+  if (!Json::sax_parse(text.begin(), text.end(), &sax)) return {ErrorCode::corrupt, "not valid JSON (or not valid UTF-8)"};
+  if (!sax.object_at_top()) return {ErrorCode::corrupt, "not a JSON object"};
+  return {};
+}
+
+}  // namespace ykien::codec

@@ -1,0 +1,126 @@
+// The one-pass reader of a message's changes (codec::parse_with_changes) decides
+// exactly as parsing the whole message and reading its "changes" with
+// codec::from_json does: for random messages, valid or not — missing, mistyped,
+// repeated and unknown members, nested junk, elements that are not objects, a
+// "changes" that is not an array or comes twice, broken JSON.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "ykien/json/changes_reader.h"
+
+using namespace ykien;
+using codec::Json;
+
+namespace {
+
+template <typename T>
+const T &pick(std::mt19937 &rng, const std::vector<T> &from) {
+  return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng)];
+}
+
+bool chance(std::mt19937 &rng, int percent) { return std::uniform_int_distribution<int>(0, 99)(rng) < percent; }
+
+std::string member_value(std::mt19937 &rng, const std::string &key) {
+  static const std::vector<std::string> good = {"\"opinions\"", "\"0190a1b2c3d4e5f6\"", "\"vn/79/26734\"",
+                                                "\"content\"",  "\"Đường \\u00e1 \\\"x\\\"\"", "\"0000000000000001\""};
+  static const std::vector<std::string> odd = {"null", "1", "-7", "2.5", "true", "\"\"", "\"zz\"", "[]", "[1,[2]]",
+                                               "{}", "{\"a\":[1,{\"b\":null}]}", "18446744073709551615",
+                                               "\"0000000000000000\""};
+  if (key == "value" && chance(rng, 50)) return pick(rng, std::vector<std::string>{"null", "42", "1.5", "\"ý kiến\""});
+  return chance(rng, 75) ? pick(rng, good) : pick(rng, odd);
+}
+
+std::string change_text(std::mt19937 &rng) {
+  static const std::vector<std::string> keys = {"table", "id", "scope", "col", "value", "hlc", "site", "base"};
+  static const std::vector<std::string> extra = {"extra", "x", "tables", "VALUE"};
+  std::string out = "{";
+  bool first = true;
+  auto add = [&](const std::string &key, const std::string &value) {
+    if (!first) out += ',';
+    first = false;
+    out += "\"" + key + "\":" + value;
+  };
+  for (const auto &k : keys)
+    if (chance(rng, 90)) add(k, member_value(rng, k));
+  if (chance(rng, 20)) add(pick(rng, extra), member_value(rng, "x"));
+  if (chance(rng, 15)) add(pick(rng, keys), member_value(rng, "x"));  // a key again: the last counts
+  return out + "}";
+}
+
+std::string element_text(std::mt19937 &rng) {
+  if (chance(rng, 92)) return change_text(rng);
+  return pick(rng, std::vector<std::string>{"1", "null", "\"x\"", "[]", "[{\"table\":1}]"});
+}
+
+std::string changes_text(std::mt19937 &rng) {
+  if (chance(rng, 5)) return pick(rng, std::vector<std::string>{"null", "{}", "\"changes\"", "3"});
+  std::string out = "[";
+  const int n = std::uniform_int_distribution<int>(0, 5)(rng);
+  for (int i = 0; i < n; ++i) out += (i ? "," : "") + element_text(rng);
+  return out + "]";
+}
+
+std::string message_text(std::mt19937 &rng) {
+  std::vector<std::string> members = {"\"protocol\":1", "\"client_time\":1733200000000",
+                                      "\"sites\":[\"a\",{\"b\":[1,2]}]", "\"more\":false"};
+  if (chance(rng, 90)) members.push_back("\"changes\":" + changes_text(rng));
+  if (chance(rng, 10)) members.push_back("\"changes\":" + changes_text(rng));
+  std::shuffle(members.begin(), members.end(), rng);
+  std::string out = "{";
+  for (size_t i = 0; i < members.size(); ++i) out += (i ? "," : "") + members[i];
+  out += "}";
+  if (chance(rng, 5)) out.resize(std::uniform_int_distribution<size_t>(0, out.size() - 1)(rng));  // cut short
+  if (chance(rng, 3)) out = pick(rng, std::vector<std::string>{"[1,2]", "\"x\"", "7", "null", "{\"a\":\"\xff\"}"});
+  return out;
+}
+
+// Parsing the whole message, then reading its changes as a JSON array.
+Status whole(const std::string &text, Json *envelope, std::vector<Change> *changes) {
+  Json j;
+  if (Status st = codec::parse(text, &j); !st.ok()) return st;
+  if (!j.is_object()) return {ErrorCode::corrupt, "not a JSON object"};
+  auto it = j.find("changes");
+  if (it == j.end()) return Status::Invalid("changes", "is missing");
+  if (!it->is_array()) return Status::Invalid("changes", "must be an array");
+  YKIEN_TRY(codec::from_json(*it, codec::Strictness::lenient, changes));
+  j.erase("changes");
+  *envelope = std::move(j);
+  return {};
+}
+
+Status one_pass(const std::string &text, Json *envelope, std::vector<Change> *changes) {
+  codec::ChangesMember m;
+  YKIEN_TRY(codec::parse_with_changes(text, envelope, &m));
+  if (!m.array) {
+    if (envelope->find("changes") == envelope->end()) return Status::Invalid("changes", "is missing");
+    return Status::Invalid("changes", "must be an array");
+  }
+  YKIEN_TRY(m.error);
+  *changes = std::move(m.changes);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a message's changes read in one pass decide as the parsed message does", "[engine][json]") {
+  std::mt19937 rng(Catch::rngSeed());
+  int accepted = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const std::string text = message_text(rng);
+    INFO(text);
+    Json env_whole, env_one;
+    std::vector<Change> ch_whole, ch_one;
+    const Status a = whole(text, &env_whole, &ch_whole);
+    const Status b = one_pass(text, &env_one, &ch_one);
+    REQUIRE(b.code() == a.code());
+    REQUIRE(b.field() == a.field());
+    REQUIRE(b.message() == a.message());
+    if (a.ok()) {
+      ++accepted;
+      REQUIRE(ch_one == ch_whole);
+      REQUIRE(env_one == env_whole);
+    }
+  }
+  CHECK(accepted > 100);  // the valid path is exercised too
+}
