@@ -119,6 +119,7 @@ Status Database::Impl::load_positions() {
   auto logged = last_logged_seq(conn);
   if (!logged) return logged.status();
   next_seq = std::max({next_seq, *logged + 1, *last_seq + 1});
+  if (read_only) return Status::Ok();  // it never stamps: the stamps below are a writer's
   hlc.restore(max_remote_hlc);
   auto stamped = meta_get("last_hlc");
   if (!stamped) return stamped.status();
@@ -147,6 +148,7 @@ Result<std::unique_ptr<Database::Impl>> Database::Impl::open_reader(int busy_tim
   if (file == nullptr || *file == '\0')
     return Status(ErrorCode::invalid_argument, "read_connections: a database in memory has no file to read", "read_connections");
   auto reader = std::make_unique<Impl>(clock.wall(), zone);
+  reader->read_only = true;
   YKIEN_TRY(reader->conn.open(file, busy_timeout_ms));
   YKIEN_TRY(reader->conn.exec("PRAGMA query_only = ON"));  // a reader never writes, by mistake either
   reader->schema_version = schema_version;

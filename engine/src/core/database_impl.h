@@ -59,6 +59,9 @@ struct Database::Impl {
   // read_connections): the same site, schema and zone, its own statements and
   // change-log positions (caught up from the file at each read). Errors: storage.
   Result<std::unique_ptr<Impl>> open_reader(int busy_timeout_ms) const;
+  // Made by open_reader: catching up with the writer then reads positions only
+  // (load_positions), not the stamps a writer continues from.
+  bool read_only = false;
 
   // After an upgrade, moves cells kept for then-unknown tables/columns into the
   // tables that now know them.
