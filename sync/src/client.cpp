@@ -31,6 +31,15 @@ int64_t steady_ms() {
       .count();
 }
 
+// The next batch size after an exchange that took `took_ms` (tuning.h,
+// kBatchGrowBelowMs): doubled on a fast link up to `most`, halved on a slow one down
+// to `least` (the configured size, never grown past when it exceeds `most`).
+int64_t next_batch_size(int64_t current, int64_t least, int64_t most, int64_t took_ms) {
+  if (took_ms < tuning::kBatchGrowBelowMs) return std::max(least, std::min(current * 2, most));
+  if (took_ms > 4 * tuning::kBatchGrowBelowMs) return std::max(least, current / 2);
+  return current;
+}
+
 // An exchange's failure as the server described it.
 Status status_from_reply(int http_status, const std::string &body, ErrorReply *reply) {
   if (decode(body, reply).ok()) return {reply->code, reply->message, reply->field};
@@ -279,20 +288,25 @@ Status SyncClient::push_all(SyncReport *report) {
   // What the server refused before goes first: it may take it now.
   YKIEN_TRY(retry_refused(report));
   int restarts = 0;
+  int64_t changes = options_.push_batch_changes, bytes = options_.push_batch_bytes;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor_text = db_.setting(keys::kPushCursor);
     if (!cursor_text.ok()) return cursor_text.status();
     int64_t cursor = parse_int(*cursor_text);
     ExportOptions eo;
-    eo.limit_changes = options_.push_batch_changes;
-    eo.limit_bytes = options_.push_batch_bytes;
+    eo.limit_changes = changes;
+    eo.limit_bytes = bytes;
     eo.exclude_origin = kServerOrigin;
     eo.conflict_records = options_.push_conflict_records;
     auto batch = db_.export_changes(cursor, eo);
     if (!batch.ok()) return batch.status();
     bool restart = false;
     if (!batch->changes.empty()) {
+      const int64_t started = steady_ms();
       YKIEN_TRY(push_batch(std::move(batch->changes), report, &restart));
+      const int64_t took = steady_ms() - started;
+      changes = next_batch_size(changes, options_.push_batch_changes, tuning::kPushBatchChangesMax, took);
+      bytes = next_batch_size(bytes, options_.push_batch_bytes, tuning::kPushBatchBytesMax, took);
     }
     if (restart) {
       // The clock was corrected and pending changes re-stamped: export them again.
@@ -412,15 +426,18 @@ Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
 
 Status SyncClient::pull_all(SyncReport *report) {
   bool restarted = false;
+  int64_t limit = options_.pull_batch_changes;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor = db_.setting(keys::kPullCursor);
     if (!cursor.ok()) return cursor.status();
     PullRequest request;
     request.cursor = *cursor;
-    request.limit = options_.pull_batch_changes;
+    request.limit = limit;
     request.client_time_ms = corrected_now();
     int64_t sent = corrected_now();
+    const int64_t started = steady_ms();
     auto body = post(kPathPull, encode(request), /*auth=*/true, report);
+    limit = next_batch_size(limit, options_.pull_batch_changes, tuning::kPullBatchChangesMax, steady_ms() - started);
     // A server that no longer knows our cursor (a newer server, or its data restored
     // from a backup) sends everything again: what is here already is ignored.
     if (!body.ok() && body.status().field() == "cursor" && !request.cursor.empty() && !restarted) {

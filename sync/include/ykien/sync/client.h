@@ -70,6 +70,8 @@ struct SyncOptions {
   int max_busy_retries = tuning::kMaxBusyRetries;
   int64_t backoff_base_ms = tuning::kBackoffBaseMs;
   int64_t backoff_max_ms = tuning::kBackoffMaxMs;
+  // Batch sizes to start from; a sync with much to move grows them while the link
+  // is fast (tuning.h, kBatchGrowBelowMs), never below these.
   int64_t push_batch_changes = tuning::kPushBatchChanges;
   int64_t push_batch_bytes = tuning::kPushBatchBytes;
   int64_t pull_batch_changes = tuning::kPullBatchChanges;

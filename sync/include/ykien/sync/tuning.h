@@ -16,6 +16,15 @@ inline constexpr int64_t kPushBatchChanges = 2000;
 inline constexpr int64_t kPushBatchBytes = 2 << 20;
 // Changes the client asks for per pull batch (the server may send fewer).
 inline constexpr int64_t kPullBatchChanges = 5000;
+// A client with much to move grows its batches, doubling them while an exchange
+// takes less than kBatchGrowBelowMs (a fast link: fewer round trips, fewer commits)
+// and halving them, not below the sizes above, when one takes more than four times
+// that (a slow link: less to resend after a cut). Up to these, within the server's
+// bounds (kMaxPushChanges, kMaxBodyBytes, kMaxPullChanges below).
+inline constexpr int64_t kPushBatchChangesMax = 8000;  // a batch is cut between writes: room for the last
+inline constexpr int64_t kPushBatchBytesMax = 4 << 20;
+inline constexpr int64_t kPullBatchChangesMax = 10000;
+inline constexpr int64_t kBatchGrowBelowMs = 1000;
 // Attempts per request on network errors and 5xx (the first try included).
 inline constexpr int kMaxAttempts = 6;
 // Replies "busy, come back in N s" (503 or 429 with Retry-After) a request waits out
@@ -45,6 +54,8 @@ inline constexpr int64_t kMaxPushChanges = 10000;
 // Most changes returned by one pull, and bytes of values (about).
 inline constexpr int64_t kMaxPullChanges = 10000;
 inline constexpr int64_t kMaxPullBytes = 4 << 20;
+static_assert(kPushBatchChangesMax <= kMaxPushChanges && kPushBatchBytesMax < kMaxBodyBytes &&
+              kPullBatchChangesMax <= kMaxPullChanges);
 // Requests one device may have in flight at once; more get 503 and retry later.
 inline constexpr int kMaxRequestsPerDevice = 2;
 // ---- Server: serving many slow clients (docs/server.md, "Serving" and "Limits") ----
