@@ -77,6 +77,7 @@ struct ServeFlags {
   std::string tls_cert;
   std::string tls_key;
   FrontOptions http;
+  bool require_signatures = false;
 };
 
 int serve(const std::string &data_dir, const std::string &postgres, const ServeFlags &flags,
@@ -100,6 +101,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   options.host = flags.host;
   options.port = flags.port;
   options.http = flags.http;
+  options.require_signatures = flags.require_signatures;
   if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
     if (flags.tls_cert.empty() || flags.tls_key.empty()) {
       return fail({ErrorCode::invalid_argument, "give both --tls-cert and --tls-key", "--tls-key"});
@@ -171,6 +173,9 @@ int main(int argc, char **argv) {
   serve_cmd->add_option("--max-connections-per-address", flags.http.max_connections_per_address,
                         "connections one client address may hold (0 = no limit)")
       ->capture_default_str();
+  serve_cmd->add_flag("--require-signatures", flags.require_signatures,
+                      "refuse unsigned pushes from devices that registered no key (apps older than signatures); "
+                      "devices with a key must sign in any case");
   serve_cmd->add_option("--workers", flags.http.workers, "threads doing storage work")->capture_default_str();
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "

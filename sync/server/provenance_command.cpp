@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_output.h"
+#include "evidence.h"
 #include "ykien/merge.h"
 #include "ykien/replica.h"
 
@@ -70,6 +71,8 @@ std::unique_ptr<ProvenanceCommand> add_provenance_command(CLI::App &admin) {
   c->cmd->add_option("--row", c->row, "id of the row")->required();
   c->cmd->add_option("--column", c->column, "only this cell");
   c->cmd->add_flag("--json", c->json, "print one JSON object");
+  c->cmd->add_flag("--verify", c->verify,
+                   "fail (exit 1) unless each cell a device delivered came in a signed batch that verifies");
   return c;
 }
 
@@ -90,23 +93,43 @@ int run_provenance_command(const ProvenanceCommand &command, Storage &storage) {
 
   json list = json::array();
   bool found = false;
+  bool all_verified = true;
   for (const auto &c : *cells) {
     if (!command.column.empty() && c.cell.column != command.column) continue;
     found = true;
     const std::string site = site_to_string(c.cell.stamp.site);
     Sender sender = sender_of(c.origin, site, by_id, relayed);
     const std::string value = merge::value_to_json(c.cell.value);
+    auto evidence = evidence_for_cell(storage, command.table, command.row, c);
+    if (!evidence.ok()) return fail_command(evidence.status(), command.json);
+    const bool from_device = c.origin && !c.origin->empty();
+    if (from_device && !evidence->verified) all_verified = false;
+    json signed_batch = nullptr;
+    std::string signed_text;
+    if (evidence->batch) {
+      const SignedBatch &b = *evidence->batch;
+      const Hlc received = Hlc::from_parts(static_cast<uint64_t>(b.received_ms), 0);
+      signed_batch = {{"id", b.id},           {"kind", b.kind},       {"received", stamp_time(received)},
+                      {"signature", b.signature}, {"public_key", b.public_key}, {"verified", evidence->verified}};
+      if (!evidence->verified) signed_batch["problem"] = evidence->problem;
+      signed_text = "  signed batch " + std::to_string(b.id) + " (" + b.kind + ", received " + stamp_time(received) +
+                    "), signature " + b.signature.substr(0, 16) + "… by key " + b.public_key.substr(0, 16) + "…: " +
+                    (evidence->verified ? "verifies" : "DOES NOT VERIFY: " + evidence->problem) + "\n";
+    } else if (from_device) {
+      signed_text = "  not signed: " + evidence->problem + "\n";
+    }
     if (command.json) {
       list.push_back({{"column", c.cell.column},
                       {"value", json::parse(value, nullptr, false)},
                       {"site", site},
                       {"stamp", c.cell.stamp.hlc.to_string()},
                       {"time", stamp_time(c.cell.stamp.hlc)},
-                      {"delivered_by", std::move(sender.j)}});
+                      {"delivered_by", std::move(sender.j)},
+                      {"signed_batch", std::move(signed_batch)}});
     } else {
       std::cout << command.table << "." << c.cell.column << " of " << command.row << " = " << value << "\n"
                 << "  written " << stamp_time(c.cell.stamp.hlc) << " (stamp " << c.cell.stamp.hlc.to_string()
-                << ") by site " << site << "\n  delivered by " << sender.text << "\n";
+                << ") by site " << site << "\n  delivered by " << sender.text << "\n" << signed_text;
     }
   }
   if (!found)
@@ -114,6 +137,10 @@ int run_provenance_command(const ProvenanceCommand &command, Storage &storage) {
                         command.json);
   if (command.json)
     std::cout << dump_json({{"table", command.table}, {"row_id", command.row}, {"cells", std::move(list)}}, 2) << "\n";
+  if (command.verify && !all_verified) {
+    std::cerr << "not every cell a device delivered came in a signed batch that verifies (see above)\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -15,6 +15,7 @@ struct ProvenanceCommand {
   CLI::App *cmd = nullptr;
   std::string table, row, column;  // column "" = every cell of the row
   bool json = false;
+  bool verify = false;  // exit 1 unless every device-delivered cell's signed batch verifies
   bool parsed() const { return cmd->parsed(); }
 };
 
