@@ -36,11 +36,13 @@ class PgSignatureStore final : public SignatureStore {
   explicit PgSignatureStore(pg::Pool &pool) : pool_(pool) {}
 
   Status set_device_key(const std::string &device_id, const std::string &public_key, int64_t now_ms) override {
-    auto lease = pool_.acquire();
-    if (!lease.ok()) return lease.status();
-    YKIEN_TRY(lease->run("INSERT INTO device_keys(device_id, public_key, registered_at) VALUES($1, $2, $3) "
-                         "ON CONFLICT (device_id) DO NOTHING",
-                         {device_id, public_key, i64(now_ms)}, "cannot record the device's key"));
+    {
+      auto lease = pool_.acquire();  // given back before device_key takes one
+      if (!lease.ok()) return lease.status();
+      YKIEN_TRY(lease->run("INSERT INTO device_keys(device_id, public_key, registered_at) VALUES($1, $2, $3) "
+                           "ON CONFLICT (device_id) DO NOTHING",
+                           {device_id, public_key, i64(now_ms)}, "cannot record the device's key"));
+    }
     auto held = device_key(device_id);
     if (!held.ok()) return held.status();
     if (*held != public_key)
