@@ -46,7 +46,7 @@ struct SyncServer::Impl {
   RateLimiter enroll_limiter;
   AckBook acks;
   std::string cursor_key;  // signs pull cursors (cursor.h); set by start()
-  std::string server_key;  // this server's public key, given to devices; set by start()
+  std::string server_key;  // this server's public key as start() made or found it
   std::unique_ptr<HttpFront> http;
   std::thread maintenance;
 
@@ -62,6 +62,13 @@ struct SyncServer::Impl {
   std::mutex join_mutex;
 
   int64_t now() const { return storage.replica().now_ms(); }
+
+  // Read each time rather than cached: processes of a province starting at once may
+  // each make a key, and the one the settings kept is the one its bundles carry.
+  std::string current_server_key() {
+    auto key = sync::existing_public_key(storage.replica());
+    return key.ok() && !key->empty() ? *key : server_key;
+  }
 
   ServedReply reply_json(int status, std::string body) {
     ServedReply r;
@@ -141,7 +148,7 @@ struct SyncServer::Impl {
     auto device = storage.enroll(sha256_hex(normalize_code(request.code)), device_id, request.device_name,
                                  request.site, sha256_hex(token), now());
     if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
-    EnrollReply reply{device->id, token, device->scopes, now(), server_key, !request.public_key.empty()};
+    EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty()};
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
@@ -318,7 +325,7 @@ struct SyncServer::Impl {
     if (st.ok()) st = storage.signatures().set_device_key(device->id, request.public_key, now());
     if (!st.ok()) return fail(req, "keys", device->id, st, t0);
     log_line("info", "keys", {{"device", device->id}, {"ms", std::to_string(steady_ms() - t0)}});
-    return reply_json(200, encode(KeysReply{server_key, now()}));
+    return reply_json(200, encode(KeysReply{current_server_key(), now()}));
   }
 
   void flush_acks_logged() {
