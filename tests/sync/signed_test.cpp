@@ -217,6 +217,17 @@ TEST_CASE("provenance shows the signed batch of each cell and checks it again", 
   CommandResult text = admin_run(server, {"provenance", "--table", "opinions", "--row", opinion.id, "--column", "content"});
   INFO(text.out);
   CHECK(text.out.find("verifies") != std::string::npos);
+
+  // Saved, the batch can be checked by anyone with the key, with no ykien code.
+  TempDir out;
+  CommandResult saved = admin_run(server, {"provenance", "--table", "opinions", "--row", opinion.id, "--column",
+                                           "content", "--json", "--save-batches", out.path()});
+  INFO(saved.out << saved.err);
+  REQUIRE(saved.status == 0);
+  json cell = json::parse(saved.out)["cells"][0]["signed_batch"];
+  const std::string bytes = read_all(cell["saved"].get<std::string>());
+  CHECK(sync::signature_valid(*key, bytes, cell["signature"].get<std::string>()));
+  CHECK(bytes.find("Cầu khỉ ấp 1 hư hỏng") != std::string::npos);
 }
 
 TEST_CASE("a device enrolled before keys registers one, then syncs signed", "[.][evidence-upgrade]") {
