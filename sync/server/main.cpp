@@ -277,6 +277,10 @@ int main(int argc, char **argv) {
         sites.push_back({{"site", r.site}, {"device_id", r.device_id}, {"name", r.name}});
         site_list += (site_list.empty() ? "" : ",") + r.site + (r.name.empty() ? "" : "(" + r.name + ")");
       }
+      // Its signing key: "" for a device whose app has not registered one yet (what
+      // --require-signatures would refuse: docs/protocol.md, "Signatures").
+      auto key = s.signatures().device_key(d.id);
+      if (!key.ok()) return fail(key.status());
       if (as_json) {
         nlohmann::json entry{{"id", d.id},
                              {"name", d.name},
@@ -285,7 +289,8 @@ int main(int argc, char **argv) {
                              {"hub", d.hub},
                              {"revoked", d.revoked_at_ms != 0},
                              {"last_seen", format_time(d.last_seen_ms)},
-                             {"acked_cursor", d.acked_cursor}};
+                             {"acked_cursor", d.acked_cursor},
+                             {"public_key", *key}};
         if (d.hub) entry["relayed_sites"] = std::move(sites);
         list.push_back(std::move(entry));
       } else {
@@ -294,7 +299,7 @@ int main(int argc, char **argv) {
                   << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
                   << d.name << "\"";
         if (d.hub) std::cout << "  relays=" << (site_list.empty() ? "-" : site_list);
-        std::cout << "\n";
+        std::cout << "  key=" << (key->empty() ? "none" : key->substr(0, 16) + "…") << "\n";
       }
     }
     if (as_json) std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

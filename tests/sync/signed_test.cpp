@@ -245,6 +245,10 @@ TEST_CASE("a device enrolled before keys registers one, then syncs signed", "[.]
   REQUIRE(none.ok());
   CHECK(none->empty());
 
+  // The admin sees which devices still lack a key.
+  CommandResult listed = admin_run(server, {"list-devices"});
+  CHECK(listed.out.find("key=none") != std::string::npos);
+
   // This server takes signed pushes only: the older app's unsigned push is refused.
   const std::string hamlet = unit_id(server.storage(), kHamlet1);
   const std::string body = raw.opinion_push(hamlet, "Ấp 1 cần đèn đường");
@@ -260,6 +264,8 @@ TEST_CASE("a device enrolled before keys registers one, then syncs signed", "[.]
   auto registered = server.storage().signatures().device_key(raw.device_id);
   REQUIRE(registered.ok());
   CHECK(*registered == *key);
+  listed = admin_run(server, {"list-devices", "--json"});
+  CHECK(nlohmann::json::parse(listed.out)[0]["public_key"] == *key);
   CHECK(count_opinions(server.data(), kHamlet1) == 1);
   auto cells = server.storage().replica().cell_origins({"opinions", opinion.id});
   REQUIRE(cells.ok());
