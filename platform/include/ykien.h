@@ -75,6 +75,7 @@ YKIEN_API int ykien_version_numbers(int *major, int *minor, int *patch);
 #define YKIEN_ETOOLARGE 12
 #define YKIEN_EINTERNAL 13    /* a bug (or out of memory): please report it */
 #define YKIEN_ESERVER 14      /* the server failed; retrying later may help */
+#define YKIEN_EBADSIG 15      /* a push or bundle not signed, or not by its sender's key */
 
 /* Filled by a failing call. Caller-provided, fixed size: nothing to free.
  * Messages longer than the buffer are cut at a UTF-8 character boundary. */

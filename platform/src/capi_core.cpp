@@ -24,6 +24,7 @@ static_assert(YKIEN_ECLOCK == static_cast<int>(ErrorCode::clock_drift));
 static_assert(YKIEN_ETOOLARGE == static_cast<int>(ErrorCode::too_large));
 static_assert(YKIEN_EINTERNAL == static_cast<int>(ErrorCode::internal));
 static_assert(YKIEN_ESERVER == static_cast<int>(ErrorCode::server));
+static_assert(YKIEN_EBADSIG == static_cast<int>(ErrorCode::bad_signature));
 
 namespace {
 

@@ -1,5 +1,7 @@
 #include "bundle_admin.h"
 
+#include <fstream>
+#include <iterator>
 #include <optional>
 
 #include "ykien/hlc.h"
@@ -57,13 +59,15 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
                                                       const sync::BundleProgressFn &on_progress) {
   Replica &replica = storage.replica();
   std::optional<DeviceRecord> device;
+  std::string device_key;  // the device's registered key; "" = none
+  std::vector<WriteKey> writes;
   sync::BundleImportOptions io;
   io.self_names = server_names(replica);
   io.on_progress = on_progress;
   // The limit a push meets (ServerOptions::max_clock_drift_ms): a USB stick is no
   // way around it.
   io.max_clock_drift_ms = sync::tuning::kMaxClockDriftMs;
-  io.check = [&](const sync::BundleManifest &m, const std::vector<Change> &, std::string *peer,
+  io.check = [&](const sync::BundleManifest &m, const std::vector<Change> &changes, std::string *peer,
                  Writer *writer) -> Status {
     auto found = find_device(storage, m.exporter, m.exporter_site);
     if (!found) return found.status();
@@ -77,12 +81,33 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
     if (device->revoked_at_ms != 0) {
       return {ErrorCode::unauthorized, "the bundle comes from device " + device->id + ", which is revoked"};
     }
+    // Authenticated by its signature, not by the name or site written inside it.
+    auto key = storage.signatures().device_key(device->id);
+    if (!key) return key.status();
+    device_key = *key;
+    if (!device_key.empty() && m.signer_key != device_key) {
+      return {ErrorCode::bad_signature,
+              m.signer_key.empty()
+                  ? "the bundle names device " + device->id + " but is not signed, and that device has a signing key: "
+                        "it was altered or made by an older app; nothing was applied. Export it again on the device"
+                  : "the bundle names device " + device->id + " but another key signed it: it was forged, or made "
+                        "by another database; nothing was applied. Import only bundles exported by that device",
+              "signer_key"};
+    }
     *writer = writer_of(*device);  // checked change by change, as its pushes are
     *peer = device->id;            // as its pushes: pulls then leave these changes out
+    writes = writes_of(changes);
     return {};
   };
   auto r = sync::import_bundle(replica, path, io);
   if (!r) return r;
+  // A device's signed bundle is kept like its signed pushes: provenance names it.
+  if (device && !device_key.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    SignedBatch batch{0, device->id, "bundle", replica.now_ms(), std::move(bytes), r->manifest.signature, device_key};
+    YKIEN_TRY(storage.signatures().keep_batch(batch, writes));
+  }
   // The device holds the server's changes up to the cursor it acknowledged: the
   // same acknowledgement as a pull's, which lets tombstones be purged.
   if (device && r->acknowledged) {

@@ -77,6 +77,7 @@ struct ServeFlags {
   std::string tls_cert;
   std::string tls_key;
   FrontOptions http;
+  bool require_signatures = false;
 };
 
 int serve(const std::string &data_dir, const std::string &postgres, const ServeFlags &flags,
@@ -100,6 +101,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   options.host = flags.host;
   options.port = flags.port;
   options.http = flags.http;
+  options.require_signatures = flags.require_signatures;
   if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
     if (flags.tls_cert.empty() || flags.tls_key.empty()) {
       return fail({ErrorCode::invalid_argument, "give both --tls-cert and --tls-key", "--tls-key"});
@@ -171,6 +173,9 @@ int main(int argc, char **argv) {
   serve_cmd->add_option("--max-connections-per-address", flags.http.max_connections_per_address,
                         "connections one client address may hold (0 = no limit)")
       ->capture_default_str();
+  serve_cmd->add_flag("--require-signatures", flags.require_signatures,
+                      "refuse unsigned pushes from devices that registered no key (apps older than signatures); "
+                      "devices with a key must sign in any case");
   serve_cmd->add_option("--workers", flags.http.workers, "threads doing storage work")->capture_default_str();
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "
@@ -272,6 +277,10 @@ int main(int argc, char **argv) {
         sites.push_back({{"site", r.site}, {"device_id", r.device_id}, {"name", r.name}});
         site_list += (site_list.empty() ? "" : ",") + r.site + (r.name.empty() ? "" : "(" + r.name + ")");
       }
+      // Its signing key: "" for a device whose app has not registered one yet (what
+      // --require-signatures would refuse: docs/protocol.md, "Signatures").
+      auto key = s.signatures().device_key(d.id);
+      if (!key.ok()) return fail(key.status());
       if (as_json) {
         nlohmann::json entry{{"id", d.id},
                              {"name", d.name},
@@ -280,7 +289,8 @@ int main(int argc, char **argv) {
                              {"hub", d.hub},
                              {"revoked", d.revoked_at_ms != 0},
                              {"last_seen", format_time(d.last_seen_ms)},
-                             {"acked_cursor", d.acked_cursor}};
+                             {"acked_cursor", d.acked_cursor},
+                             {"public_key", *key}};
         if (d.hub) entry["relayed_sites"] = std::move(sites);
         list.push_back(std::move(entry));
       } else {
@@ -289,7 +299,7 @@ int main(int argc, char **argv) {
                   << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
                   << d.name << "\"";
         if (d.hub) std::cout << "  relays=" << (site_list.empty() ? "-" : site_list);
-        std::cout << "\n";
+        std::cout << "  key=" << (key->empty() ? "none" : key->substr(0, 16) + "…") << "\n";
       }
     }
     if (as_json) std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -10,6 +10,7 @@
 
 #include "pg_pool.h"
 #include "pg_replica_store.h"
+#include "pg_signature_store.h"
 #include "storage.h"
 #include "ykien/sync/tuning.h"
 #include "ykien/uuid.h"
@@ -91,6 +92,31 @@ CREATE TABLE hub_sites(
   name text NOT NULL DEFAULT '',
   registered_at bigint NOT NULL);
 )sql",
+    // Signed changes (docs/server.md, "Provenance"): each device's public key, every
+    // signed batch accepted (gzip of the bytes signed) and the writes it carried.
+    R"sql(
+CREATE TABLE device_keys(
+  device_id text PRIMARY KEY,
+  public_key text NOT NULL,
+  registered_at bigint NOT NULL);
+CREATE TABLE signed_batches(
+  id bigserial PRIMARY KEY,
+  device_id text NOT NULL,
+  kind text NOT NULL,
+  received_at bigint NOT NULL,
+  digest text NOT NULL,
+  body bytea NOT NULL,
+  signature text NOT NULL,
+  public_key text NOT NULL,
+  UNIQUE (device_id, digest));
+CREATE TABLE signed_writes(
+  tbl text NOT NULL,
+  row_id text NOT NULL,
+  hlc text NOT NULL,
+  site text NOT NULL,
+  batch bigint NOT NULL,
+  PRIMARY KEY (tbl, row_id, hlc, site, batch));
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kSteps));
 
@@ -133,6 +159,7 @@ class PgStorage final : public Storage {
       : pool_(std::move(pool)), store_(*pool_), clock_(clock), hlc_(clock_), replica_(store_, clock_, hlc_, new_site_id()) {}
 
   Replica &replica() override { return replica_; }
+  pg::Pool &pool() { return *pool_; }
 
   Status migrate() {
     auto lease = pool_->acquire();
@@ -308,6 +335,7 @@ Result<std::unique_ptr<Storage>> open_postgres_storage(const std::string &connin
   auto storage = std::make_unique<PgStorage>(std::move(*pool), clock != nullptr ? *clock : SystemClock::instance());
   YKIEN_TRY(storage->migrate());
   YKIEN_TRY(storage->replica().load_clock());
+  storage->set_signatures(make_pg_signature_store(storage->pool()));
   return std::unique_ptr<Storage>(std::move(storage));
 }
 

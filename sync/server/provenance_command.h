@@ -15,6 +15,8 @@ struct ProvenanceCommand {
   CLI::App *cmd = nullptr;
   std::string table, row, column;  // column "" = every cell of the row
   bool json = false;
+  bool verify = false;  // exit 1 unless every device-delivered cell's signed batch verifies
+  std::string save_batches;  // a directory: each signed batch's bytes and signature written there
   bool parsed() const { return cmd->parsed(); }
 };
 

@@ -11,9 +11,11 @@
 
 #include "ack_book.h"
 #include "cursor.h"
+#include "evidence.h"
 #include "log.h"
 #include "purge.h"
 #include "rate_limiter.h"
+#include "signing.h"
 #include "tokens.h"
 #include "ykien/sync/protocol.h"
 #include "ykien/uuid.h"
@@ -44,6 +46,7 @@ struct SyncServer::Impl {
   RateLimiter enroll_limiter;
   AckBook acks;
   std::string cursor_key;  // signs pull cursors (cursor.h); set by start()
+  std::string server_key;  // this server's public key as start() made or found it
   std::unique_ptr<HttpFront> http;
   std::thread maintenance;
 
@@ -59,6 +62,13 @@ struct SyncServer::Impl {
   std::mutex join_mutex;
 
   int64_t now() const { return storage.replica().now_ms(); }
+
+  // Read each time rather than cached: processes of a province starting at once may
+  // each make a key, and the one the settings kept is the one its bundles carry.
+  std::string current_server_key() {
+    auto key = sync::existing_public_key(storage.replica());
+    return key.ok() && !key->empty() ? *key : server_key;
+  }
 
   ServedReply reply_json(int status, std::string body) {
     ServedReply r;
@@ -126,12 +136,19 @@ struct SyncServer::Impl {
     EnrollRequest request;
     Status st = decode(req.body, &request);
     if (!st.ok()) return fail(req, "enroll", "", st, t0);
+    if (!request.public_key.empty() && !sync::public_key_well_formed(request.public_key))
+      return fail(req, "enroll", "", Status::Invalid("public_key", "is not a usable Ed25519 public key"), t0);
     std::string device_id = new_uuid_v7(storage.replica().clock());
     std::string token = new_device_token();
+    // The key first, under the new id: if the code is refused, the row names no device.
+    if (!request.public_key.empty()) {
+      if (Status key = storage.signatures().set_device_key(device_id, request.public_key, now()); !key.ok())
+        return fail(req, "enroll", "", key, t0);
+    }
     auto device = storage.enroll(sha256_hex(normalize_code(request.code)), device_id, request.device_name,
                                  request.site, sha256_hex(token), now());
     if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
-    EnrollReply reply{device->id, token, device->scopes, now()};
+    EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty()};
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
@@ -161,6 +178,12 @@ struct SyncServer::Impl {
     if (!device.ok()) return fail(req, "push", "", device.status(), t0);
     Slot slot(*this, device->id);
     if (!slot.held()) return busy_device(req, "push", device->id, t0);
+    // The signature first, over the bytes as sent: nothing unproven is even read.
+    auto key = storage.signatures().device_key(device->id);
+    if (!key.ok()) return fail(req, "push", device->id, key.status(), t0);
+    const std::string signature = req.header("x-ykien-signature");
+    if (Status proven = check_push_signature(*key, req.body, signature, options.require_signatures); !proven.ok())
+      return fail(req, "push", device->id, proven, t0);
     PushRequest request;
     Status st = decode(req.body, &request);
     if (!st.ok()) return fail(req, "push", device->id, st, t0);
@@ -192,6 +215,13 @@ struct SyncServer::Impl {
     ao.refusals = &refusals;
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
     if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
+    // Kept once applied: if keeping fails the device is told to retry, and the retry
+    // (its changes now ignored) keeps it. So every acknowledged signed push is kept.
+    if (!signature.empty()) {
+      SignedBatch batch{0, device->id, "push", now(), req.body, signature, *key};
+      if (Status kept = storage.signatures().keep_batch(batch, writes_of(request.changes)); !kept.ok())
+        return fail(req, "push", device->id, kept, t0);
+    }
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now()};
     log_line("info", "push",
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
@@ -282,6 +312,22 @@ struct SyncServer::Impl {
     return reply_json(200, encode(SitesReply{std::move(*refused), now()}));
   }
 
+  // A device enrolled before signatures registers its public key, once
+  // (docs/protocol.md, "POST /v1/keys").
+  ServedReply handle_keys(const ServedRequest &req) {
+    int64_t t0 = steady_ms();
+    auto device = authenticate(req);
+    if (!device.ok()) return fail(req, "keys", "", device.status(), t0);
+    KeysRequest request;
+    Status st = decode(req.body, &request);
+    if (st.ok() && !sync::public_key_well_formed(request.public_key))
+      st = Status::Invalid("public_key", "is not a usable Ed25519 public key");
+    if (st.ok()) st = storage.signatures().set_device_key(device->id, request.public_key, now());
+    if (!st.ok()) return fail(req, "keys", device->id, st, t0);
+    log_line("info", "keys", {{"device", device->id}, {"ms", std::to_string(steady_ms() - t0)}});
+    return reply_json(200, encode(KeysReply{current_server_key(), now()}));
+  }
+
   void flush_acks_logged() {
     Status st = acks.flush();
     if (!st.ok()) log_line("error", "acks", {{"message", st.message()}});
@@ -329,6 +375,8 @@ struct SyncServer::Impl {
                       [this](const ServedRequest &q) { return handle_pull(q); }});
     routes.push_back({"POST", kPathSites, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
                       [this](const ServedRequest &q) { return handle_sites(q); }});
+    routes.push_back({"POST", kPathKeys, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
+                      [this](const ServedRequest &q) { return handle_keys(q); }});
     for (auto &r : options.extra_routes) routes.push_back(std::move(r));
     options.extra_routes.clear();
     http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),
@@ -359,6 +407,9 @@ Status SyncServer::start() {
   auto key = cursor_key(impl_->storage.replica());
   if (!key.ok()) return key.status();
   impl_->cursor_key = std::move(*key);
+  auto signing = sync::signing_key(impl_->storage.replica());
+  if (!signing.ok()) return signing.status();
+  impl_->server_key = signing->public_hex;
   YKIEN_TRY(impl_->http->start());
   impl_->running = true;
   impl_->maintenance = std::thread([this] { impl_->maintenance_loop(); });

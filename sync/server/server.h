@@ -35,6 +35,9 @@ struct ServerOptions {
   int64_t max_pull_bytes = sync::tuning::kMaxPullBytes;
   int max_requests_per_device = sync::tuning::kMaxRequestsPerDevice;
   int64_t max_clock_drift_ms = sync::tuning::kMaxClockDriftMs;
+  // Refuse unsigned pushes from devices that registered no key (older apps) too.
+  // Devices with a key must always sign (docs/protocol.md, "Signatures").
+  bool require_signatures = false;
   // How often the server purges tombstones every replica acknowledged; 0 = never.
   int64_t purge_interval_ms = sync::tuning::kPurgeIntervalMs;
   // (No clock here: the server's time is its storage's corrected clock,

@@ -337,7 +337,12 @@ Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, con
     sqlite3_close(db);
     return Status(ErrorCode::storage, "cannot prepare " + path + ": " + msg);
   }
-  return std::unique_ptr<Storage>(std::make_unique<SqliteStorage>(std::move(*data), db));
+  std::unique_ptr<Storage> storage = std::make_unique<SqliteStorage>(std::move(*data), db);
+  // Keys and signed batches: tables of server.db on their own connection.
+  auto signatures = open_sqlite_signature_store(path);
+  if (!signatures.ok()) return signatures.status();
+  storage->set_signatures(std::move(*signatures));
+  return storage;
 }
 
 }  // namespace ykien::server

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "signature_store.h"
 #include "ykien/clock.h"
 #include "ykien/database.h"
 #include "ykien/replica.h"
@@ -88,6 +89,14 @@ class Storage {
                                                           const std::vector<RelayedSite> &sites, int64_t now_ms) = 0;
   // The sites registered under each hub, for the admin's eyes: hub id -> sites.
   virtual Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites() = 0;
+
+  // Devices' public keys and the signed batches kept as provenance
+  // (signature_store.h). Set by the open functions below; borrowed.
+  SignatureStore &signatures() { return *signatures_; }
+  void set_signatures(std::unique_ptr<SignatureStore> store) { signatures_ = std::move(store); }
+
+ private:
+  std::unique_ptr<SignatureStore> signatures_;
 };
 
 // Opens (creating if needed) the SQLite backend in directory `dir`: data.db for the

@@ -9,6 +9,7 @@
 
 #include "bundle_file.h"
 #include "settings_keys.h"
+#include "signing.h"
 #include "ykien/hlc.h"
 #include "ykien/uuid.h"
 #include "ykien/sync/tuning.h"
@@ -41,6 +42,36 @@ Result<int64_t> get_cursor(Replica &db, const std::string &peer, const char *whi
 
 Status set_cursor(Replica &db, const std::string &peer, const char *which, int64_t value) {
   return db.set_setting(peer_key(peer, which), std::to_string(value));
+}
+
+// The key a bundle from `exporter` (recorded as `peer`) must be signed with: the
+// server's, as learnt at enrollment, for the name "server"; else the key first seen
+// from that peer. "" when none is known yet (docs/bundle-format.md, "Signatures").
+Result<std::string> known_signer(Replica &db, const BundleManifest &m, const std::string &peer) {
+  if (m.exporter == kServerPeerName) {
+    auto server = db.setting(keys::kServerKey);
+    if (!server) return server.status();
+    if (!server->empty()) return server;
+  }
+  return db.setting(peer_key(peer, "key"));
+}
+
+// A bundle is authenticated by its signature, not by the name written inside it.
+Status check_signer(const BundleManifest &m, const std::string &known) {
+  if (known.empty()) return {};
+  if (m.signer_key.empty())
+    return {ErrorCode::bad_signature,
+            "the bundle from \"" + m.exporter + "\" is not signed, but this database knows the key of \"" +
+                m.exporter + "\": it was made by an app older than signatures, or altered; nothing was applied. "
+                "Export it again there with a current app",
+            "signer_key"};
+  if (m.signer_key != known)
+    return {ErrorCode::bad_signature,
+            "the bundle says it comes from \"" + m.exporter + "\" but another key signed it: it was forged, or "
+                "made by another database under that name; nothing was applied. Import only bundles exported by "
+                "that device itself",
+            "signer_key"};
+  return {};
 }
 
 void report(const BundleProgressFn &fn, const char *phase, int64_t done, int64_t total) {
@@ -225,7 +256,9 @@ Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, c
   }
   const auto total = static_cast<int64_t>(changes->size());
   report(options.on_progress, "write", 0, total);
-  auto bytes = write_bundle_file(path, &m, *changes);
+  auto key = signing_key(db);
+  if (!key) return key.status();
+  auto bytes = write_bundle_file(path, &m, *changes, &*key);
   if (!bytes) return bytes.status();
   report(options.on_progress, "write", total, total);
   // Only informative (the next bundle starts at "acked"): never moves back.
@@ -270,6 +303,10 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
   Writer writer;
   if (options.check) YKIEN_TRY(options.check(m, changes, &r.peer, &writer));
   YKIEN_TRY(check_peer_name(r.peer, "exporter"));
+  auto known = known_signer(db, m, r.peer);
+  if (!known) return known.status();
+  YKIEN_TRY(check_signer(m, *known));
+  const bool pin_signer = known->empty() && !m.signer_key.empty();
   const int64_t max_drift_ms = options.max_clock_drift_ms > 0 ? options.max_clock_drift_ms : tuning::kMaxClockDriftMs;
   YKIEN_TRY(check_stamps(m, changes, db.now_ms(), max_drift_ms));
 
@@ -314,6 +351,8 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
     }
     if (received != state->received) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "received"), std::to_string(received)));
     if (acked != state->acked) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "acked"), std::to_string(acked)));
+    // The first key seen from this peer is the one its later bundles must carry.
+    if (pin_signer) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "key"), m.signer_key));
     return {};
   });
   if (!st.ok()) return st;

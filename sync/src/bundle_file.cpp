@@ -1,6 +1,7 @@
 // Bundle file layout (docs/bundle-format.md):
-//   "ykien-bundle 1\n" <manifest JSON> "\n" <gzip payload> "\nsha256 " <64 hex> "\n"
-// The checksum covers every byte before its trailer line. Reading checks, in this
+//   "ykien-bundle 2\n" <manifest JSON> "\n" <gzip payload> "\ned25519 " <128 hex> "\nsha256 " <64 hex> "\n"
+// The signature covers every byte before its line, the checksum every byte before
+// its own; version 1 has no signature line. Reading checks, in this
 // order: the magic and format version, that the trailer is there (else the file is
 // truncated), the checksum, then the manifest and the payload.
 #include "bundle_file.h"
@@ -31,6 +32,9 @@ using json = nlohmann::json;
 constexpr std::string_view kMagic = "ykien-bundle ";
 constexpr std::string_view kTrailerTag = "\nsha256 ";
 constexpr size_t kTrailerBytes = 8 + 64 + 1;  // "\nsha256 " + hex + "\n"
+constexpr std::string_view kSignatureTag = "\ned25519 ";
+constexpr size_t kSignatureBytes = 9 + 128;  // "\ned25519 " + hex
+constexpr int kUnsignedFormat = 1;
 
 const char *const kExportAgain = "export it again on the device that made it";
 
@@ -56,6 +60,7 @@ std::string manifest_to_json(const BundleManifest &m) {
             {"scopes", m.scopes},
             {"confidential", m.confidential},
             {"payload", {{"encoding", "gzip"}, {"content", "changes"}, {"bytes", m.payload_bytes}}}};
+  if (!m.signer_key.empty()) j["signer_key"] = m.signer_key;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -105,6 +110,10 @@ Status manifest_from_json(std::string_view text, BundleManifest *m) {
   auto enc = payload->find("encoding");
   if (enc == payload->end() || *enc != "gzip") return damaged("manifest: the payload encoding is not gzip");
   YKIEN_TRY(get_int(*payload, "bytes", &m->payload_bytes, "payload."));
+  if (m->format >= 2) {
+    YKIEN_TRY(get_text(j, "signer_key", &m->signer_key));
+    if (!public_key_well_formed(m->signer_key)) return damaged("manifest: signer_key is not an Ed25519 public key");
+  }
   if (m->exporter.empty() || m->for_peer.empty()) return damaged("manifest: exporter or for is empty");
   auto site = parse_site(m->exporter_site);
   if (!site || *site == 0) return damaged("manifest: exporter_site is not 16 hex digits");
@@ -181,7 +190,8 @@ bool is_lower_hex(std::string_view s) {
 
 }  // namespace
 
-Result<std::string> bundle_bytes(BundleManifest *manifest, const std::vector<Change> &changes) {
+Result<std::string> bundle_bytes(BundleManifest *manifest, const std::vector<Change> &changes,
+                                 const SigningKey *signer) {
   try {
     auto payload = gzip_compress(encode_changes(changes));
     if (!payload) return payload.status();
@@ -190,14 +200,22 @@ Result<std::string> bundle_bytes(BundleManifest *manifest, const std::vector<Cha
                                               std::to_string(tuning::kMaxBundleBytes) +
                                               " bytes; limit it to fewer units");
     }
-    manifest->format = kBundleFormatVersion;
+    manifest->format = signer != nullptr ? kBundleFormatVersion : kUnsignedFormat;
+    manifest->signer_key = signer != nullptr ? signer->public_hex : std::string();
+    manifest->signature.clear();
     manifest->changes = static_cast<int64_t>(changes.size());
     manifest->payload_bytes = static_cast<int64_t>(payload->size());
     std::string file;
     file.reserve(payload->size() + 1024);
-    file.append(kMagic).append(std::to_string(kBundleFormatVersion)).append("\n");
+    file.append(kMagic).append(std::to_string(manifest->format)).append("\n");
     file.append(manifest_to_json(*manifest)).append("\n");
     file.append(*payload);
+    if (signer != nullptr) {
+      auto signature = sign_bytes(*signer, file);
+      if (!signature) return signature.status();
+      manifest->signature = *signature;
+      file.append(kSignatureTag).append(*signature);
+    }
     const std::string sum = sha256_hex(file);
     file.append(kTrailerTag).append(sum).append("\n");
     return file;
@@ -207,8 +225,8 @@ Result<std::string> bundle_bytes(BundleManifest *manifest, const std::vector<Cha
 }
 
 Result<int64_t> write_bundle_file(const std::string &path, BundleManifest *manifest,
-                                  const std::vector<Change> &changes) {
-  auto file = bundle_bytes(manifest, changes);
+                                  const std::vector<Change> &changes, const SigningKey *signer) {
+  auto file = bundle_bytes(manifest, changes, signer);
   if (!file) return file.status();
   YKIEN_TRY(write_atomically(path, *file));
   return static_cast<int64_t>(file->size());
@@ -246,7 +264,7 @@ Result<BundleManifest> read_bundle_bytes(std::string_view all, const std::string
       return Status(ErrorCode::corrupt, path + " is not a ykien bundle (bad format version)");
     }
     const int version = std::stoi(std::string(version_text));
-    if (version != kBundleFormatVersion) {
+    if (version != kBundleFormatVersion && version != kUnsignedFormat) {
       return Status(ErrorCode::unsupported_version,
                     "the bundle has format version " + std::to_string(version) + "; this app reads version " +
                         std::to_string(kBundleFormatVersion) +
@@ -262,9 +280,18 @@ Result<BundleManifest> read_bundle_bytes(std::string_view all, const std::string
         !is_lower_hex(trailer.substr(kTrailerTag.size(), 64))) {
       return truncated(all.size());
     }
-    const std::string_view body = all.substr(0, all.size() - kTrailerBytes);
+    std::string_view body = all.substr(0, all.size() - kTrailerBytes);
     if (sha256_hex(body) != trailer.substr(kTrailerTag.size(), 64)) {
       return damaged("checksum mismatch: the file is damaged or was changed");
+    }
+    // A signed file: the signature line ends what the checksum covers.
+    std::string_view signature;
+    if (version >= 2) {
+      if (body.size() < header_end + kSignatureBytes) return damaged("the signature is missing");
+      const std::string_view line = body.substr(body.size() - kSignatureBytes);
+      signature = line.substr(kSignatureTag.size());
+      if (!line.starts_with(kSignatureTag) || !is_lower_hex(signature)) return damaged("the signature is missing");
+      body = body.substr(0, body.size() - kSignatureBytes);
     }
 
     // 3. Manifest and payload.
@@ -273,6 +300,14 @@ Result<BundleManifest> read_bundle_bytes(std::string_view all, const std::string
     BundleManifest m;
     YKIEN_TRY(manifest_from_json(body.substr(header_end, manifest_end - header_end), &m));
     if (m.format != version) return damaged("the manifest's format differs from the header's");
+    if (version >= 2) {
+      if (!signature_valid(m.signer_key, body, signature)) {
+        return Status(ErrorCode::bad_signature,
+                      "the bundle's signature does not match its contents: it was changed after it was signed, or "
+                      "forged; nothing was applied. Export it again on the device that made it");
+      }
+      m.signature = std::string(signature);
+    }
     const std::string_view payload = body.substr(manifest_end + 1);
     if (static_cast<int64_t>(payload.size()) != m.payload_bytes) {
       return damaged("the payload has " + std::to_string(payload.size()) + " bytes, the manifest says " +

@@ -11,6 +11,7 @@
 
 #include "gzip.h"
 #include "settings_keys.h"
+#include "signing.h"
 
 namespace ykien::sync {
 namespace {
@@ -102,7 +103,7 @@ bool SyncClient::sleep_backoff(int attempt, int64_t retry_after_s) {
 }
 
 Result<std::string> SyncClient::post(const char *path, const std::string &body, bool auth,
-                                     SyncReport *report) {
+                                     SyncReport *report, const std::string &signature) {
   auto gz = gzip_compress(body);
   if (!gz.ok()) return gz.status();
   HttpRequest request;
@@ -115,6 +116,7 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
     if (token->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
     request.headers.emplace_back("Authorization", "Bearer " + *token);
   }
+  if (!signature.empty()) request.headers.emplace_back(kSignatureHeader, signature);
   request.body = std::move(*gz);
   int busy = 0;  // replies that said when to come back: they do not use up attempts
   for (int attempt = 0;; ++attempt) {
@@ -206,6 +208,9 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   request.code = code;
   request.device_name = device_name;
   request.site = site_to_string(db_.site_id());
+  auto key = signing_key(db_);
+  if (!key.ok()) return key.status();
+  request.public_key = key->public_hex;
   SyncReport report;
   auto body = post(kPathEnroll, encode(request), /*auth=*/false, &report);
   transport_.close_idle();
@@ -221,6 +226,9 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   YKIEN_TRY(db_.set_setting(keys::kDeviceId, reply.device_id));
   YKIEN_TRY(db_.set_setting(keys::kToken, reply.token));
   YKIEN_TRY(db_.set_setting(keys::kScopes, scopes));
+  // An older server ignores the key: the device offers it again at each sync.
+  YKIEN_TRY(db_.set_setting(keys::kKeyRegistered, reply.key_recorded ? "1" : ""));
+  YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
   // A fresh enrollment starts both directions from the beginning.
   YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
   return reply;
@@ -239,11 +247,30 @@ Result<SitesReply> SyncClient::register_sites(const std::vector<RelayedSiteEntry
   return reply;
 }
 
+Status SyncClient::register_key(SyncReport *report) {
+  auto registered = db_.setting(keys::kKeyRegistered);
+  if (!registered.ok()) return registered.status();
+  if (*registered == "1") return {};
+  auto key = signing_key(db_);
+  if (!key.ok()) return key.status();
+  KeysRequest request;
+  request.public_key = key->public_hex;
+  auto body = post(kPathKeys, encode(request), /*auth=*/true, report);
+  // A server older than signatures: it verifies nothing, so pushes go as before.
+  if (!body.ok() && body.status().code() == ErrorCode::not_found) return {};
+  if (!body.ok()) return body.status();
+  KeysReply reply;
+  YKIEN_TRY(decode(*body, &reply));
+  if (!reply.server_key.empty()) YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
+  return db_.set_setting(keys::kKeyRegistered, "1");
+}
+
 Result<SyncReport> SyncClient::sync() {
   cancelled_.store(false);
   YKIEN_TRY(check_server_url(options_));
   SyncReport report;
-  Status st = push_all(&report);
+  Status st = register_key(&report);
+  if (st.ok()) st = push_all(&report);
   if (st.ok()) st = pull_all(&report);
   transport_.close_idle();  // the next sync is minutes away
   if (!st.ok()) return st;
@@ -325,7 +352,13 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
   PushRequest request;
   request.client_time_ms = corrected_now();
   request.changes = std::move(changes);
-  auto body = post(kPathPush, encode(request), /*auth=*/true, report);
+  // The signature covers the body's bytes exactly as sent (before gzip).
+  const std::string text = encode(request);
+  auto key = signing_key(db_);
+  if (!key.ok()) return key.status();
+  auto signature = sign_bytes(*key, text);
+  if (!signature.ok()) return signature.status();
+  auto body = post(kPathPush, text, /*auth=*/true, report, *signature);
   if (body.ok()) {
     PushReply reply;
     YKIEN_TRY(decode(*body, &reply));

@@ -88,6 +88,16 @@ Status check_protocol(const json &obj, int *out) {
   return {};
 }
 
+// "public_key": 64 lowercase hex digits (an Ed25519 public key); optional where
+// older clients leave it out.
+Status check_public_key(const json &obj, std::string *out, bool required) {
+  YKIEN_TRY(get_string(obj, "public_key", out, required));
+  if (out->empty() && !required) return {};
+  if (out->size() != 64 || out->find_first_not_of("0123456789abcdef") != std::string::npos)
+    return Status::Invalid("public_key", "must be an Ed25519 public key in 64 lowercase hex digits");
+  return {};
+}
+
 // A message with a list of changes, parsed in one pass (codec::parse_with_changes):
 // its other members into `envelope`, the changes (the shared codec's, read
 // leniently as the protocol is) into `changes`.
@@ -168,15 +178,18 @@ std::string encode(const HealthReply &m) {
 
 std::string encode(const EnrollRequest &m) {
   return guarded_encode([&] {
-    return dump({{"protocol", m.protocol}, {"code", m.code}, {"device_name", m.device_name},
-                 {"site", m.site}});
+    json j = {{"protocol", m.protocol}, {"code", m.code}, {"device_name", m.device_name}, {"site", m.site}};
+    if (!m.public_key.empty()) j["public_key"] = m.public_key;
+    return dump(j);
   });
 }
 
 std::string encode(const EnrollReply &m) {
   return guarded_encode([&] {
-    return dump({{"device_id", m.device_id}, {"token", m.token}, {"scopes", m.scopes},
-                 {"server_time", m.server_time_ms}});
+    json j = {{"device_id", m.device_id}, {"token", m.token}, {"scopes", m.scopes},
+              {"server_time", m.server_time_ms}, {"key_recorded", m.key_recorded}};
+    if (!m.server_key.empty()) j["server_key"] = m.server_key;
+    return dump(j);
   });
 }
 
@@ -265,7 +278,7 @@ Status decode(std::string_view text, EnrollRequest *out) {
     YKIEN_TRY(get_string(j, "site", &out->site));
     auto site = parse_site(out->site);
     if (!site || *site == 0) return Status::Invalid("site", "must be 16 hex digits, not zero");
-    return {};
+    return check_public_key(j, &out->public_key, false);
   });
 }
 
@@ -276,6 +289,9 @@ Status decode(std::string_view text, EnrollReply *out) {
     YKIEN_TRY(get_string(j, "device_id", &out->device_id));
     YKIEN_TRY(get_string(j, "token", &out->token));
     YKIEN_TRY(get_strings(j, "scopes", &out->scopes));
+    YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
+    out->key_recorded = false;
+    if (const json *k = member(j, "key_recorded"); k != nullptr && !k->is_null()) YKIEN_TRY(get_bool(j, "key_recorded", &out->key_recorded));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }
@@ -389,13 +405,40 @@ Status decode_changes(std::string_view text, std::vector<Change> *out) {
   });
 }
 
+std::string encode(const KeysRequest &m) {
+  return guarded_encode([&] { return dump({{"protocol", m.protocol}, {"public_key", m.public_key}}); });
+}
+
+std::string encode(const KeysReply &m) {
+  return guarded_encode([&] { return dump({{"server_key", m.server_key}, {"server_time", m.server_time_ms}}); });
+}
+
+Status decode(std::string_view text, KeysRequest *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(check_protocol(j, &out->protocol));
+    return check_public_key(j, &out->public_key, true);
+  });
+}
+
+Status decode(std::string_view text, KeysReply *out) {
+  return guarded([&]() -> Status {
+    json j;
+    YKIEN_TRY(parse_object(text, &j));
+    YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
+    return get_int(j, "server_time", &out->server_time_ms);
+  });
+}
+
 int http_status_for(ErrorCode code) {
   switch (code) {
     case ErrorCode::ok: return 200;
     case ErrorCode::invalid_argument:
     case ErrorCode::corrupt: return 400;
     case ErrorCode::unauthorized: return 401;
-    case ErrorCode::forbidden: return 403;
+    case ErrorCode::forbidden:
+    case ErrorCode::bad_signature: return 403;
     case ErrorCode::not_found: return 404;
     case ErrorCode::invalid_state:
     case ErrorCode::clock_drift: return 409;
@@ -411,7 +454,7 @@ int http_status_for(ErrorCode code) {
 }
 
 ErrorCode error_code_from_name(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(ErrorCode::server); ++i) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::bad_signature); ++i) {
     auto code = static_cast<ErrorCode>(i);
     if (name == error_code_name(code)) return code;
   }

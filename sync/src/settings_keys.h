@@ -13,6 +13,14 @@ inline constexpr const char *kScopes = "sync.scopes";          // JSON array
 inline constexpr const char *kPushCursor = "sync.push_cursor";  // local export cursor
 inline constexpr const char *kPullCursor = "sync.pull_cursor";  // opaque server cursor
 inline constexpr const char *kRefused = "sync.refused";         // JSON array
+// This replica's Ed25519 key pair (signing.h), hex; the secret never leaves it.
+inline constexpr const char *kSigningSecret = "sync.signing_secret";
+inline constexpr const char *kSigningPublic = "sync.signing_public";
+// "1" once the server holds this device's public key (at enrollment or /v1/keys);
+inline constexpr const char *kKeyRegistered = "sync.key_registered";
+// The public key of the server this device enrolled with: its bundles are checked
+// against it (docs/bundle-format.md, "Signatures").
+inline constexpr const char *kServerKey = "sync.server_key";
 }  // namespace keys
 
 }  // namespace ykien::sync

@@ -1,13 +1,14 @@
-// SHA-256 (FIPS 180-4), for the checksum of bundle files. Internal.
-// Written here rather than taken from libcrypto so that the C library and the
-// mobile builds, which carry sync/ but not OpenSSL, can verify bundles too
-// (docs/bundle-format.md, "Checksum"). Tests compare it with the FIPS vectors.
+// SHA-256, for the checksum of bundle files and the server's hashes. Internal.
+// libsodium's (crypto_hash_sha256): the library that signs (signing.h) hashes too,
+// and it builds for Android and iOS, where sync/ goes without OpenSSL.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <sodium.h>
 
 namespace ykien::sync {
 
@@ -19,11 +20,7 @@ class Sha256 {
   std::array<uint8_t, 32> finish();
 
  private:
-  void block(const uint8_t *p);
-  std::array<uint32_t, 8> h_;
-  std::array<uint8_t, 64> buf_{};
-  size_t buffered_ = 0;
-  uint64_t total_bytes_ = 0;
+  crypto_hash_sha256_state state_;
 };
 
 // 64 lowercase hex digits of SHA-256(data).

@@ -21,11 +21,13 @@
 #include "log.h"
 #include "plain_insert.h"
 #include "server.h"
+#include "signing.h"
 #include "storage.h"
 #include "support/server_process.h"
 #include "ykien/database.h"
 #include "ykien/sync/client.h"
 #include "ykien/sync/curl_transport.h"
+#include "ykien/sync/protocol.h"
 
 namespace ykien::bench {
 namespace {
@@ -205,6 +207,41 @@ class Tablet {
 
 double seconds(const Stopwatch &w) { return std::max(w.seconds(), 1e-9); }
 
+// What signing costs (docs/protocol.md, "Signatures"): the client signs each push
+// body, the server verifies it. Per change, over a 2,000-change batch as the client
+// sends; the push figures above already include both.
+struct SignCost {
+  double sign_us = 0, verify_us = 0;
+};
+SignCost sign_cost(const std::string &dir) {
+  sync::PushRequest batch;
+  batch.client_time_ms = 1720000000000;
+  for (int i = 0; i < 2000; ++i)
+    batch.changes.push_back({"opinions", "0190a1b2-0000-7000-8000-" + std::to_string(100000000000 + i), kHamlet,
+                             "content", std::string("Đề nghị sửa đường liên ấp số ") + std::to_string(i),
+                             Hlc::from_parts(1720000000000, static_cast<uint64_t>(i)), 0x1234, Hlc()});
+  const std::string body = sync::encode(batch);
+  const sync::SigningKey key = [&] {
+    auto db = Database::open((std::filesystem::path(dir) / "key.db").string());
+    if (!db) die("cannot open a database in memory", db.status());
+    auto k = sync::signing_key((*db)->replica());
+    if (!k) die("cannot make a key", k.status());
+    return *k;
+  }();
+  constexpr int kRounds = 50;
+  std::string signature;
+  Stopwatch sign_watch;
+  for (int i = 0; i < kRounds; ++i) signature = *sync::sign_bytes(key, body);
+  const double sign_s = seconds(sign_watch);
+  Stopwatch verify_watch;
+  bool valid = true;
+  for (int i = 0; i < kRounds; ++i) valid = valid && sync::signature_valid(key.public_hex, body, signature);
+  const double verify_s = seconds(verify_watch);
+  if (!valid) die("a signature made here does not verify");
+  const double changes = static_cast<double>(kRounds) * static_cast<double>(batch.changes.size());
+  return {sign_s * 1e6 / changes, verify_s * 1e6 / changes};
+}
+
 // Throughput: one tablet pushes `changes` cells, a second pulls them.
 void throughput(const Options &opt) {
   std::string root = new_dir(opt.dir, "throughput");
@@ -258,6 +295,12 @@ void throughput(const Options &opt) {
              static_cast<double>(std::max<int64_t>(1, pushed.pushed + pulled.pulled)),
          "bytes", 1);
   figure("sync_push_round_trips", static_cast<double>(pushed.round_trips), "round_trips");
+  const SignCost sign = sign_cost(new_dir(root, "sign"));
+  figure("sync_sign_us_per_change", sign.sign_us, "us", 3);
+  figure("sync_verify_us_per_change", sign.verify_us, "us", 3);
+  // The share of the push time that signing and verifying take (target: under 0.10).
+  figure("sync_push_sign_share", (sign.sign_us + sign.verify_us) * 1e-6 * static_cast<double>(pushed.pushed) / push_s,
+         "ratio", 3);
   figure("sync_pull_round_trips", static_cast<double>(pulled.round_trips), "round_trips");
   figure("sync_client_peak_rss_mb", client_rss, "MB", 1);
   if (server.separate_process()) figure("sync_server_peak_rss_mb", server_rss, "MB", 1);

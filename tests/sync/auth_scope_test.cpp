@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
+#include "signature_helper.h"
 #include "ykien/sync/protocol.h"
 
 using namespace ykien;
@@ -92,7 +93,7 @@ TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge t
     if (ch.id == in1.id || ch.id == in2.id) p.changes.push_back(ch);
   }
   auto before = hash_of(server.data());
-  auto r = raw_post(server.url() + "/v1/push", sync::encode(p), *token);
+  auto r = raw_post(server.url() + "/v1/push", sync::encode(p), *token, signature_of(wide.db(), sync::encode(p)));
   CHECK(r.status == 403);
   auto e = error_of(r);
   CHECK(e.code == ErrorCode::forbidden);
@@ -129,11 +130,12 @@ TEST_CASE("a replayed push batch changes nothing", "[sync][auth]") {
     if (ch.table == "opinions") p.changes.push_back(ch);
   }
   auto token = *t.db().get_setting("sync.token");
-  auto first = raw_post(server.url() + "/v1/push", sync::encode(p), token);
+  const std::string signature = signature_of(t.db(), sync::encode(p));
+  auto first = raw_post(server.url() + "/v1/push", sync::encode(p), token, signature);
   REQUIRE(first.status == 200);
   auto hash = hash_of(server.data());
   for (int i = 0; i < 3; ++i) {
-    auto again = raw_post(server.url() + "/v1/push", sync::encode(p), token);
+    auto again = raw_post(server.url() + "/v1/push", sync::encode(p), token, signature);
     REQUIRE(again.status == 200);
     sync::PushReply reply;
     REQUIRE(sync::decode(again.body, &reply).ok());

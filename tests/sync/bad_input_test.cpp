@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
+#include "signature_helper.h"
 #include "ykien/sync/protocol.h"
 
 using namespace ykien;
@@ -50,7 +51,7 @@ TEST_CASE("bad requests get the right error and change nothing", "[sync][bad-inp
   std::string before = hash_of(server.data());
   for (const auto &c : cases) {
     INFO(c.name);
-    auto r = raw_post(push, c.body, token);
+    auto r = raw_post(push, c.body, token, signature_of(t.db(), c.body));
     CHECK(r.status == c.status);
     sync::ErrorReply e;
     INFO(r.body.substr(0, 300));
@@ -61,7 +62,7 @@ TEST_CASE("bad requests get the right error and change nothing", "[sync][bad-inp
   }
   // A push of a far-future client clock is refused too.
   std::string skewed = R"({"protocol":1,"client_time":)" + std::to_string(now + 3600LL * 1000 * 24 * 365) + R"(,"changes":[]})";
-  CHECK(raw_post(push, skewed, token).status == 409);
+  CHECK(raw_post(push, skewed, token, signature_of(t.db(), skewed)).status == 409);
   // Unknown endpoints answer JSON too.
   auto r404 = raw_post(server.url() + "/v9/push", body(""), token);
   CHECK(r404.status == 404);

@@ -259,7 +259,9 @@ TEST_CASE("the checksum is SHA-256 of everything before the trailer", "[sync][bu
   const std::string body = whole.substr(0, whole.size() - 73);
   CHECK(whole.substr(whole.size() - 73, 8) == "\nsha256 ");
   CHECK(whole.substr(whole.size() - 65, 64) == server::sha256_hex(body));  // OpenSSL's
-  CHECK(whole.starts_with("ykien-bundle 1\n"));
+  CHECK(whole.starts_with("ykien-bundle 2\n"));
+  // The signature line ends what the checksum covers (docs/bundle-format.md).
+  CHECK(body.substr(body.size() - 137, 9) == "\ned25519 ");
 }
 
 TEST_CASE("a bundle of another format version is refused with a clear error", "[sync][bundle]") {
@@ -267,7 +269,7 @@ TEST_CASE("a bundle of another format version is refused with a clear error", "[
   record_in(*p.tablet, "vn/79/26734/ap-1", "Nội dung");
   export_ok(*p.tablet, "office", p.file("t.ykb"));
   std::string data = read_all(p.file("t.ykb"));
-  data.replace(0, 15, "ykien-bundle 2\n");
+  data.replace(0, 15, "ykien-bundle 3\n");
   write_all(p.file("v2.ykb"), data);
   const std::string before = fingerprint(*p.office, "tablet");
   auto r = sync::import_bundle(*p.office, p.file("v2.ykb"));

@@ -371,10 +371,12 @@ size_t count_opinions(Database &db, const std::string &scope) {
   return list->size();
 }
 
-sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token) {
+sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token,
+                            const std::string &signature) {
   auto transport = sync::make_curl_transport();
   sync::HttpRequest req{"POST", url, {{"Content-Type", "application/json"}}, body};
   if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+  if (!signature.empty()) req.headers.emplace_back(sync::kSignatureHeader, signature);
   auto r = transport->send(req);
   INFO(r.status().to_string());
   REQUIRE(r.ok());

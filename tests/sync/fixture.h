@@ -172,8 +172,10 @@ void edit_content(Database &db, const std::string &opinion_id, const std::string
 // Opinions under a scope.
 size_t count_opinions(Database &db, const std::string &scope);
 
-// One raw HTTP exchange (uncompressed body) against a server.
-sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token = {});
+// One raw HTTP exchange (uncompressed body) against a server; `signature`, when not
+// empty, goes in the push signature header (sync::kSignatureHeader).
+sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token = {},
+                            const std::string &signature = {});
 
 }  // namespace ykien::test
 

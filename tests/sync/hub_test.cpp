@@ -20,7 +20,9 @@
 #include <thread>
 
 #include "admin.h"
+#include "evidence.h"
 #include "fixture.h"
+#include "signing.h"
 #include "tcp_proxy.h"
 #include "upstream.h"
 
@@ -588,4 +590,39 @@ TEST_CASE("a hub registers its tablets' sites upstream and its conflict records 
   report = hub.sync_ok();
   CHECK(report.refused == 0);
   CHECK(opinion_ids(province.data(), kCommune) == opinion_ids(hub.data(), kCommune));
+}
+
+TEST_CASE("a hub signs what it pushes upward with its own key, and its tablets' signatures stay at the hub",
+          "[sync][hub]") {
+  TestServer province;
+  Hub hub(province.url(), province.hub_code({kCommune}), 3600 * 1000);
+  hub.sync_ok();
+  Tablet a(hub.url(), "a");
+  a.enroll(*hub.code({kHamlet1}));
+  a.sync_ok();
+  const Opinion o = a.record(kHamlet1, "Cống ấp 1 bị tắc");
+  a.sync_ok();
+  hub.sync_ok();
+  auto hub_key = sync::existing_public_key(hub.storage().replica());
+  auto tablet_key = sync::existing_public_key(a.db().replica());
+  REQUIRE(hub_key.ok());
+  REQUIRE(tablet_key.ok());
+  REQUIRE(!hub_key->empty());
+  // Each replica checks the batch that brought each cell: the province the hub's, the
+  // hub the tablet's (docs/protocol.md, "Signatures", "Hubs").
+  const auto check = [&](server::Storage &storage, const std::string &key) {
+    auto cells = storage.replica().cell_origins({"opinions", o.id});
+    REQUIRE(cells.ok());
+    REQUIRE(!cells->empty());
+    for (const auto &c : *cells) {
+      auto e = server::evidence_for_cell(storage, "opinions", o.id, c);
+      REQUIRE(e.ok());
+      INFO(c.cell.column << ": " << e->problem);
+      CHECK(e->verified);
+      REQUIRE(e->batch.has_value());
+      CHECK(e->batch->public_key == key);
+    }
+  };
+  check(province.storage(), *hub_key);
+  check(hub.storage(), *tablet_key);
 }

@@ -27,6 +27,7 @@ enum class ErrorCode : int {
   too_large = 12,
   internal = 13,  // a bug: please report it
   server = 14,    // the server failed; retrying later may help
+  bad_signature = 15,  // a push or bundle not signed, or not by its sender's key
 };
 
 // Stable lowercase name of a code ("invalid_argument"), used in JSON errors.

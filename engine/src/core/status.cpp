@@ -19,6 +19,7 @@ const char *error_code_name(ErrorCode code) {
     case ErrorCode::too_large: return "too_large";
     case ErrorCode::internal: return "internal";
     case ErrorCode::server: return "server";
+    case ErrorCode::bad_signature: return "bad_signature";
   }
   return "unknown";
 }

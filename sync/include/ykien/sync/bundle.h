@@ -29,7 +29,9 @@
 namespace ykien::sync {
 
 // The bundle format this build writes and reads (docs/bundle-format.md, "Versions").
-inline constexpr int kBundleFormatVersion = 1;
+// Version 2 is signed (Ed25519, its exporter's key); version 1 files, unsigned, are
+// still read, and refused where the exporter's key is known.
+inline constexpr int kBundleFormatVersion = 2;
 
 // What a bundle's header says about it.
 struct BundleManifest {
@@ -46,6 +48,11 @@ struct BundleManifest {
   std::vector<std::string> scopes;  // only rows in these scopes; empty = all
   bool confidential = true;         // false: confidential cells were left out
   int64_t payload_bytes = 0;        // size of the gzip payload in the file
+  // The exporter's Ed25519 public key (64 hex digits) and its signature of the file
+  // (128 hex); both empty in a version 1 file. Reading checks that the signature
+  // matches the key; whether the key is the exporter's is the importer's check.
+  std::string signer_key{};
+  std::string signature{};
 };
 
 struct BundleProgress {
@@ -128,12 +135,16 @@ struct BundleImportReport {
 };
 
 // Verifies the file at `path` (format version, then checksum, then manifest and
-// changes) before touching the database, then applies all its changes and the
+// changes, then its signature; then that the signer is the key known for its
+// exporter: the server's for "server", else the key first seen from that name,
+// pinned in the setting bundle.peer.<name>.key) before touching the database, then applies all its changes and the
 // updated cursors in one transaction (origin = the exporter, conflict detection
 // on). Importing the same bundle again, or an older one after a newer one, changes
 // nothing but what merging does anyway (nothing).
 // Errors: not_found (no such file), storage (unreadable file, database),
 // corrupt (not a bundle, truncated, checksum mismatch, malformed content),
+// bad_signature (the signature does not match the contents, another key than the
+// exporter's signed it, or an unsigned bundle from an exporter whose key is known),
 // unsupported_version (a newer bundle format), invalid_argument (field "for": the
 // bundle is for another peer), whatever `check` returns, then clock_drift (field
 // "changes[i].hlc": a change stamped beyond max_clock_drift_ms; the message names the

@@ -86,7 +86,8 @@ class YKIEN_CXX_API SyncClient {
   SyncClient(Database &db, Transport &transport, SyncOptions options);
 
   // Trades a one-time enrollment code for this device's id, token and scopes,
-  // kept in the database's settings. Errors: unauthorized (unknown, used or expired
+  // kept in the database's settings. Sends the device's public key (the key pair is
+  // made first if the database has none; docs/protocol.md, "Signatures"). Errors: unauthorized (unknown, used or expired
   // code), network, server, and the protocol errors.
   Result<EnrollReply> enroll(const std::string &code, const std::string &device_name);
   bool enrolled() const;
@@ -111,7 +112,12 @@ class YKIEN_CXX_API SyncClient {
   Result<std::vector<RefusedChange>> refused_changes() const;
 
  private:
-  Result<std::string> post(const char *path, const std::string &json, bool auth, SyncReport *report);
+  // `signature`, when not empty, goes in the kSignatureHeader header.
+  Result<std::string> post(const char *path, const std::string &json, bool auth, SyncReport *report,
+                           const std::string &signature = {});
+  // A device enrolled before keys existed registers its public key (POST /v1/keys),
+  // once; an older server without that endpoint is left alone.
+  Status register_key(SyncReport *report);
   Status observe_server_time(int64_t server_time_ms, int64_t sent_ms, int64_t received_ms,
                              SyncReport *report);
   Status push_all(SyncReport *report);

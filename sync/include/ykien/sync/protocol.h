@@ -23,6 +23,11 @@ inline constexpr const char *kPathEnroll = "/v1/enroll";
 inline constexpr const char *kPathPush = "/v1/push";
 inline constexpr const char *kPathPull = "/v1/pull";
 inline constexpr const char *kPathSites = "/v1/sites";
+inline constexpr const char *kPathKeys = "/v1/keys";
+
+// The header that carries a push's Ed25519 signature: 128 hex digits, over the
+// request body's bytes as sent before gzip (docs/protocol.md, "Signatures").
+inline constexpr const char *kSignatureHeader = "X-Ykien-Signature";
 
 // Body of every error reply: {"code": "...", "message": "...", "field": "..."}.
 // A refused push also lists the refused changes: their indexes ("refused", read by
@@ -48,12 +53,30 @@ struct EnrollRequest {
   std::string code;         // the one-time enrollment code
   std::string device_name;  // shown to the operator ("Tablet of Ấp 3 secretary")
   std::string site;         // the device database's site id (hex)
+  // The device's Ed25519 public key (64 hex digits); empty from an older app.
+  std::string public_key{};
 };
 
 struct EnrollReply {
   std::string device_id;
   std::string token;  // secret: sent as "Authorization: Bearer <token>"
   std::vector<std::string> scopes;
+  int64_t server_time_ms = 0;
+  // The server's public key (its bundles are signed with it); empty from an older server.
+  std::string server_key{};
+  // True when the server recorded the device's public key (an older server: false).
+  bool key_recorded = false;
+};
+
+// A device enrolled before keys existed registers its public key once
+// (docs/protocol.md, "POST /v1/keys").
+struct KeysRequest {
+  int protocol = kProtocolVersion;
+  std::string public_key;  // 64 hex digits
+};
+
+struct KeysReply {
+  std::string server_key;  // the server's public key
   int64_t server_time_ms = 0;
 };
 
@@ -118,6 +141,8 @@ YKIEN_CXX_API std::string encode(const PullRequest &m);
 YKIEN_CXX_API std::string encode(const PullReply &m);
 YKIEN_CXX_API std::string encode(const SitesRequest &m);
 YKIEN_CXX_API std::string encode(const SitesReply &m);
+YKIEN_CXX_API std::string encode(const KeysRequest &m);
+YKIEN_CXX_API std::string encode(const KeysReply &m);
 
 // Errors: corrupt (not JSON, invalid UTF-8), invalid_argument (a field missing or
 // of the wrong type; Status::field() names it), unsupported_version (requests whose
@@ -132,6 +157,8 @@ YKIEN_CXX_API Status decode(std::string_view json, PullRequest *out);
 YKIEN_CXX_API Status decode(std::string_view json, PullReply *out);
 YKIEN_CXX_API Status decode(std::string_view json, SitesRequest *out);
 YKIEN_CXX_API Status decode(std::string_view json, SitesReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, KeysRequest *out);
+YKIEN_CXX_API Status decode(std::string_view json, KeysReply *out);
 
 // A bare list of changes, {"changes": [Change, ...]}: the payload of a bundle
 // (docs/bundle-format.md). The same Change JSON as in push and pull.

@@ -18,6 +18,7 @@ public class YkienException extends Exception {
   public static final int TOO_LARGE = 12;
   public static final int INTERNAL = 13;
   public static final int SERVER = 14;
+  public static final int BAD_SIGNATURE = 15;
 
   private final int code;
   private final String field;

@@ -37,6 +37,9 @@ public final class YkienTest {
       String reply;
       if (url.endsWith("/v1/enroll")) {
         reply = "{\"device_id\":\"dev-9\",\"token\":\"t\",\"scopes\":[\"vn\"],\"server_time\":" + now + "}";
+      } else if (url.endsWith("/v1/keys")) {
+        // A device enrolled without a key registers one before its first push.
+        reply = "{\"server_key\":\"\",\"server_time\":" + now + "}";
       } else if (url.endsWith("/v1/push")) {
         reply = "{\"applied\":0,\"ignored\":0,\"conflicts\":0,\"server_time\":" + now + "}";
       } else {

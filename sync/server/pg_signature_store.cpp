@@ -1,0 +1,133 @@
+#include "pg_signature_store.h"
+
+#include <sodium.h>
+
+#include "gzip.h"
+#include "sha256.h"
+
+namespace ykien::server {
+namespace {
+
+using pg::int_at;
+using pg::Param;
+using pg::text_at;
+
+std::string i64(int64_t v) { return std::to_string(v); }
+
+// bytea travels in text form as "\x" and hex digits.
+std::string to_bytea(const std::string &bytes) {
+  std::string hex(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());
+  hex.pop_back();
+  return "\\x" + hex;
+}
+
+bool from_bytea(const std::string &text, std::string *out) {
+  if (text.rfind("\\x", 0) != 0) return false;
+  out->assign((text.size() - 2) / 2, '\0');
+  size_t written = 0;
+  return sodium_hex2bin(reinterpret_cast<unsigned char *>(out->data()), out->size(), text.data() + 2, text.size() - 2,
+                        nullptr, &written, nullptr) == 0 &&
+         written == out->size();
+}
+
+class PgSignatureStore final : public SignatureStore {
+ public:
+  explicit PgSignatureStore(pg::Pool &pool) : pool_(pool) {}
+
+  Status set_device_key(const std::string &device_id, const std::string &public_key, int64_t now_ms) override {
+    {
+      auto lease = pool_.acquire();  // given back before device_key takes one
+      if (!lease.ok()) return lease.status();
+      YKIEN_TRY(lease->run("INSERT INTO device_keys(device_id, public_key, registered_at) VALUES($1, $2, $3) "
+                           "ON CONFLICT (device_id) DO NOTHING",
+                           {device_id, public_key, i64(now_ms)}, "cannot record the device's key"));
+    }
+    auto held = device_key(device_id);
+    if (!held.ok()) return held.status();
+    if (*held != public_key)
+      return {ErrorCode::invalid_state, "device " + device_id + " has another signing key already; enroll it again "
+                                        "with a new code to change its key", "public_key"};
+    return {};
+  }
+
+  Result<std::string> device_key(const std::string &device_id) override {
+    auto lease = pool_.acquire();
+    if (!lease.ok()) return lease.status();
+    auto r = lease->exec("SELECT public_key FROM device_keys WHERE device_id = $1", {device_id},
+                         "cannot read the device keys");
+    if (!r.ok()) return r.status();
+    if (PQntuples(r->get()) == 0) return std::string();
+    return text_at(r->get(), 0, 0);
+  }
+
+  Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
+    auto packed = sync::gzip_compress(b.body);
+    if (!packed.ok()) return packed.status();
+    auto lease = pool_.acquire();
+    if (!lease.ok()) return lease.status();
+    pg::Txn txn(*lease);
+    YKIEN_TRY(txn.begin());
+    auto ins = lease->exec(
+        "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
+        "VALUES($1, $2, $3, $4, $5::bytea, $6, $7) ON CONFLICT (device_id, digest) DO NOTHING RETURNING id",
+        {b.device_id, b.kind, i64(b.received_ms), sync::sha256_hex(b.body), to_bytea(*packed), b.signature,
+         b.public_key},
+        "cannot keep the signed batch");
+    if (!ins.ok()) return ins.status();
+    if (PQntuples(ins->get()) == 0) return txn.commit();  // kept before, with its writes
+    const std::string id = text_at(ins->get(), 0, 0);
+    std::vector<Param> tables, rows, hlcs, sites;
+    for (const auto &w : writes) {
+      tables.push_back(w.table);
+      rows.push_back(w.row_id);
+      hlcs.push_back(w.hlc);
+      sites.push_back(w.site);
+    }
+    YKIEN_TRY(lease->run("INSERT INTO signed_writes(tbl, row_id, hlc, site, batch) "
+                         "SELECT t, r, h, s, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(t, r, h, s) "
+                         "ON CONFLICT DO NOTHING",
+                         {pg::array_literal(tables), pg::array_literal(rows), pg::array_literal(hlcs),
+                          pg::array_literal(sites), id},
+                         "cannot keep the batch's writes"));
+    return txn.commit();
+  }
+
+  Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
+    auto lease = pool_.acquire();
+    if (!lease.ok()) return lease.status();
+    auto r = lease->exec(
+        "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
+        "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = $1 AND w.row_id = $2 AND w.hlc = $3 AND w.site = $4 "
+        "AND b.device_id = $5 ORDER BY b.id LIMIT 1",
+        {k.table, k.row_id, k.hlc, k.site, device_id}, "cannot read the signed batches");
+    if (!r.ok()) return r.status();
+    if (PQntuples(r->get()) == 0) return std::optional<SignedBatch>();
+    SignedBatch b;
+    b.id = int_at(r->get(), 0, 0);
+    b.device_id = device_id;
+    b.kind = text_at(r->get(), 0, 1);
+    b.received_ms = int_at(r->get(), 0, 2);
+    std::string packed;
+    auto body = from_bytea(text_at(r->get(), 0, 3), &packed) ? sync::gzip_decompress(packed, SIZE_MAX)
+                                                            : Result<std::string>(Status(ErrorCode::corrupt, "not bytea"));
+    if (!body.ok())
+      return Status(ErrorCode::corrupt, "signed batch " + std::to_string(b.id) + " is damaged (" +
+                                            body.status().message() + "); restore the database from a backup");
+    b.body = std::move(*body);
+    b.signature = text_at(r->get(), 0, 4);
+    b.public_key = text_at(r->get(), 0, 5);
+    return std::optional<SignedBatch>(std::move(b));
+  }
+
+ private:
+  pg::Pool &pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<SignatureStore> make_pg_signature_store(pg::Pool &pool) {
+  return std::make_unique<PgSignatureStore>(pool);
+}
+
+}  // namespace ykien::server

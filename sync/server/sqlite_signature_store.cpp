@@ -1,0 +1,196 @@
+// SignatureStore on SQLite: tables of server.db, on a connection of their own so the
+// devices' code (sqlite_storage.cpp) stays as it is. Bodies are kept gzip-compressed.
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "gzip.h"
+#include "sha256.h"
+#include "signature_store.h"
+
+namespace ykien::server {
+namespace {
+
+const char *const kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS device_keys(     -- each device's Ed25519 public key (hex)
+  device_id TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  registered_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS signed_batches(  -- every signed push or bundle accepted
+  id INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  kind TEXT NOT NULL,                       -- 'push' or 'bundle'
+  received_at INTEGER NOT NULL,
+  digest TEXT NOT NULL,                     -- SHA-256 of body (hex)
+  body BLOB NOT NULL,                       -- gzip of the bytes signed
+  signature TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  UNIQUE(device_id, digest));
+CREATE TABLE IF NOT EXISTS signed_writes(   -- which batch carried which write
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  site TEXT NOT NULL,
+  batch INTEGER NOT NULL,
+  PRIMARY KEY (tbl, row_id, hlc, site, batch)) WITHOUT ROWID;
+)sql";
+
+class Stmt {
+ public:
+  Stmt(sqlite3 *db, const char *sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt &) = delete;
+  Stmt &operator=(const Stmt &) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  Stmt &text(int i, const std::string &v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt &blob(int i, const std::string &v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt &integer(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  int step() { return sqlite3_step(stmt_); }
+  void reset() { sqlite3_reset(stmt_); }
+  std::string column(int i) const {
+    const void *p = sqlite3_column_blob(stmt_, i);
+    const int n = sqlite3_column_bytes(stmt_, i);
+    return p == nullptr ? std::string() : std::string(static_cast<const char *>(p), static_cast<size_t>(n));
+  }
+  int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3_stmt *stmt_ = nullptr;
+  int rc_ = SQLITE_ERROR;
+};
+
+class SqliteSignatureStore final : public SignatureStore {
+ public:
+  explicit SqliteSignatureStore(sqlite3 *db) : db_(db) {}
+  ~SqliteSignatureStore() override { sqlite3_close(db_); }
+
+  Status set_device_key(const std::string &device_id, const std::string &public_key, int64_t now_ms) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Stmt ins(db_, "INSERT INTO device_keys(device_id, public_key, registered_at) VALUES(?,?,?) "
+                  "ON CONFLICT(device_id) DO NOTHING");
+    if (!ins.ok()) return error("cannot record the device's key");
+    if (ins.text(1, device_id).text(2, public_key).integer(3, now_ms).step() != SQLITE_DONE)
+      return error("cannot record the device's key");
+    auto held = key_locked(device_id);
+    if (!held.ok()) return held.status();
+    if (*held != public_key)
+      return {ErrorCode::invalid_state, "device " + device_id + " has another signing key already; enroll it again "
+                                        "with a new code to change its key", "public_key"};
+    return {};
+  }
+
+  Result<std::string> device_key(const std::string &device_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return key_locked(device_id);
+  }
+
+  Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
+    auto packed = sync::gzip_compress(b.body);
+    if (!packed.ok()) return packed.status();
+    const std::string digest = sync::sha256_hex(b.body);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("cannot begin");
+    Status st = [&]() -> Status {
+      Stmt ins(db_, "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
+                    "VALUES(?,?,?,?,?,?,?) ON CONFLICT(device_id, digest) DO NOTHING");
+      if (!ins.ok() || ins.text(1, b.device_id).text(2, b.kind).integer(3, b.received_ms).text(4, digest)
+                               .blob(5, *packed).text(6, b.signature).text(7, b.public_key).step() != SQLITE_DONE)
+        return error("cannot keep the signed batch");
+      if (sqlite3_changes(db_) == 0) return {};  // kept before, with its writes
+      const int64_t id = sqlite3_last_insert_rowid(db_);
+      Stmt w(db_, "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
+      if (!w.ok()) return error("cannot keep the batch's writes");
+      for (const auto &k : writes) {
+        if (w.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).integer(5, id).step() != SQLITE_DONE)
+          return error("cannot keep the batch's writes");
+        w.reset();
+      }
+      return {};
+    }();
+    if (!st.ok()) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return st;
+    }
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      Status failed = error("cannot commit the signed batch");
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return failed;
+    }
+    return {};
+  }
+
+  Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Stmt q(db_, "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
+                "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = ? AND w.row_id = ? AND w.hlc = ? AND w.site = ? "
+                "AND b.device_id = ? ORDER BY b.id LIMIT 1");
+    if (!q.ok()) return error("cannot read the signed batches");
+    const int rc = q.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).text(5, device_id).step();
+    if (rc == SQLITE_DONE) return std::optional<SignedBatch>();
+    if (rc != SQLITE_ROW) return error("cannot read the signed batches");
+    SignedBatch b;
+    b.id = q.column_int(0);
+    b.device_id = device_id;
+    b.kind = q.column(1);
+    b.received_ms = q.column_int(2);
+    auto body = sync::gzip_decompress(q.column(3), SIZE_MAX);
+    if (!body.ok())
+      return Status(ErrorCode::corrupt, "server.db: signed batch " + std::to_string(b.id) + " is damaged (" +
+                                            body.status().message() + "); restore server.db from a backup");
+    b.body = std::move(*body);
+    b.signature = q.column(4);
+    b.public_key = q.column(5);
+    return std::optional<SignedBatch>(std::move(b));
+  }
+
+ private:
+  Result<std::string> key_locked(const std::string &device_id) {
+    Stmt q(db_, "SELECT public_key FROM device_keys WHERE device_id = ?");
+    if (!q.ok()) return error("cannot read the device keys");
+    const int rc = q.text(1, device_id).step();
+    if (rc == SQLITE_DONE) return std::string();
+    if (rc != SQLITE_ROW) return error("cannot read the device keys");
+    return q.column(0);
+  }
+
+  Status error(const std::string &what) const {
+    return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db_)};
+  }
+
+  std::mutex mutex_;
+  sqlite3 *db_;  // guarded by mutex_
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SignatureStore>> open_sqlite_signature_store(const std::string &path) {
+  sqlite3 *db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status(ErrorCode::storage, "cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  char *err = nullptr;
+  rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, kSchema, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : "unknown error";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return Status(ErrorCode::storage, "cannot prepare the signature tables of " + path + ": " + msg);
+  }
+  return std::unique_ptr<SignatureStore>(std::make_unique<SqliteSignatureStore>(db));
+}
+
+}  // namespace ykien::server
