@@ -25,7 +25,7 @@ std::string random_text(std::mt19937 &rng) {
 Value random_value(std::mt19937 &rng) {
   switch (std::uniform_int_distribution<int>(0, 5)(rng)) {
     case 0: return std::monostate{};
-    case 1: return static_cast<int64_t>(rng()) * static_cast<int64_t>(rng()) * (rng() % 2 ? 1 : -1);
+    case 1: return static_cast<int64_t>((uint64_t{rng()} << 32 | rng()) >> 1) * (rng() % 2 ? 1 : -1);
     case 2: return std::numeric_limits<int64_t>::min();
     case 3: return std::uniform_real_distribution<double>(-1e12, 1e12)(rng);
     case 4: return std::numeric_limits<double>::quiet_NaN();
