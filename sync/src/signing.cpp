@@ -4,15 +4,10 @@
 
 #include <array>
 
+#include "sodium_util.h"
 
 namespace ykien::sync {
 namespace {
-
-Status start_sodium() {
-  // Thread-safe and idempotent; it chooses the CPU's fastest code paths once.
-  if (sodium_init() < 0) return {ErrorCode::internal, "libsodium cannot start"};
-  return {};
-}
 
 template <size_t N>
 bool from_hex(std::string_view hex, std::array<unsigned char, N> *out) {
@@ -21,13 +16,6 @@ bool from_hex(std::string_view hex, std::array<unsigned char, N> *out) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   size_t written = 0;
   return sodium_hex2bin(out->data(), N, hex.data(), hex.size(), nullptr, &written, nullptr) == 0 && written == N;
-}
-
-template <size_t N>
-std::string to_hex(const std::array<unsigned char, N> &bytes) {
-  std::array<char, 2 * N + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), bytes.data(), N);
-  return std::string(hex.data(), 2 * N);
 }
 
 }  // namespace

@@ -6,23 +6,14 @@
 
 #include "settings_keys.h"
 #include "signing.h"
+#include "sodium_util.h"
 
 namespace ykien::sync {
-namespace {
-
-template <size_t N>
-std::string to_hex(const std::array<unsigned char, N> &bytes) {
-  std::array<char, 2 * N + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), bytes.data(), N);
-  return std::string(hex.data(), 2 * N);
-}
-
-}  // namespace
 
 Result<std::string> existing_public_key(Replica &replica) { return replica.setting(keys::kSigningPublic); }
 
 Result<SigningKey> signing_key(Replica &replica) {
-  if (sodium_init() < 0) return Status(ErrorCode::internal, "libsodium cannot start");
+  YKIEN_TRY(start_sodium());
   auto secret = replica.setting(keys::kSigningSecret);
   if (!secret.ok()) return secret.status();
   auto pub = replica.setting(keys::kSigningPublic);

@@ -191,8 +191,6 @@ TEST_CASE("a write that fails or throws in a group takes nothing of the others w
     }
   }
   CHECK(*(*server)->state_hash() == *(*reference)->state_hash());
-  auto cursor = replica.current_cursor();
-  REQUIRE(cursor.ok());
   auto all = replica.export_changes(0, {.limit_changes = 100000});
   REQUIRE(all.ok());
   size_t committed_cells = 0;

@@ -32,11 +32,11 @@ TEST_CASE("a large sync grows its batches within the server's bounds and moves e
   sync::SyncClient pusher(a.db(), *push_transport, options);
   auto pushed = pusher.sync();
   REQUIRE(pushed.ok());
+  INFO("pending " << pending << ", pushes " << pushes);
   CHECK(pushed->pushed >= 18000);
   // Fixed batches would take 16 pushes; growing ones 1,250, 2,500, 5,000, then 8,000
   // while the link stays fast (a slow sanitizer build may grow less, never not at all).
   CHECK(pushes < 16);
-  INFO("pending " << pending << ", pushes " << pushes);
 
   Tablet b(server.url(), "b");
   b.enroll(server.code({kCommune}));
