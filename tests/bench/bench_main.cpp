@@ -33,6 +33,12 @@ int usage(std::FILE *to) {
       " (not built here: needs tests/bench/sync_bench.cpp and -DYKIEN_WITH_SYNC=ON)"
 #endif
       "\n"
+      "  stages   where a sync's time goes: each stage of the push and the pull of whole opinions,\n"
+      "           in time and instructions per opinion (options: --opinions N, --dir DIR, --quick)"
+#ifndef YKIEN_BENCH_HAS_SYNC
+      " (not built here: needs the server, -DYKIEN_WITH_SERVER=ON)"
+#endif
+      "\n"
       "  province 1,000 tablets against a province server, and a hub's first sync of a\n"
       "           1,000,000-cell history, on SQLite and PostgreSQL (see province --help)"
 #ifndef YKIEN_BENCH_HAS_PROVINCE
@@ -78,6 +84,15 @@ int main(int argc, char **argv) {
 #else
     std::fputs("ykien-bench: the sync suite is not built here (it needs tests/bench/sync_bench.cpp and a build "
                "with -DYKIEN_WITH_SYNC=ON)\n",
+               stderr);
+    return 2;
+#endif
+  }
+  if (std::strcmp(suite, "stages") == 0) {
+#ifdef YKIEN_BENCH_HAS_SYNC
+    return bench_stages(argc - 1, argv + 1);
+#else
+    std::fputs("ykien-bench: the stages suite is not built here (it needs the server: -DYKIEN_WITH_SERVER=ON)\n",
                stderr);
     return 2;
 #endif

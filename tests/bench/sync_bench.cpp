@@ -18,6 +18,7 @@
 
 #include "admin.h"
 #include "bench.h"
+#include "commune_rows.h"
 #include "log.h"
 #include "plain_insert.h"
 #include "server.h"
@@ -39,8 +40,6 @@ struct Options {
   int rounds = 5;                 // 10-change syncs per size; the median counts
   std::string dir;                // where databases go; empty = a new temporary dir
 };
-
-constexpr const char *kHamlet = "vn/79/26734/ap-1";
 
 [[noreturn]] void die(const std::string &what, const Status &st = {}) {
   std::fprintf(stderr, "ykien-bench sync: %s%s%s\n", what.c_str(), st.ok() ? "" : ": ", st.to_string().c_str());
@@ -71,21 +70,9 @@ class BenchServer {
     server::set_log_enabled(false);
     auto storage = server::open_sqlite_storage(dir_);
     if (!storage.ok()) die("cannot open the server data", storage.status());
-    Replica &db = (*storage)->replica();
-    std::string parent;
-    const char *const kinds[][2] = {{"vn", "country"}, {"79", "province"}, {"26734", "ward"}, {"ap-1", "hamlet"}};
-    for (const auto &[code, kind] : kinds) {
-      Unit u;
-      u.code = code;
-      u.name = std::string("Unit ") + code;
-      u.kind = kind;
-      u.parent_id = parent;
-      auto made = db.create_unit(u);
-      if (!made.ok()) die("cannot create units", made.status());
-      parent = made->id;
-    }
+    create_commune_units((*storage)->replica());
     for (int i = 0; i < 2; ++i) {
-      auto code = server::create_enrollment_code(**storage, {"vn/79/26734"}, true, 3600 * 1000, SystemClock::instance());
+      auto code = server::create_enrollment_code(**storage, {kBenchWard}, true, 3600 * 1000, SystemClock::instance());
       if (!code.ok()) die("cannot create a code", code.status());
       codes_.push_back(*code);
     }
@@ -159,7 +146,7 @@ class Tablet {
   // Records whole opinions (batches of 1,000 per transaction) until at least `cells`
   // cells are pending; returns their ids.
   std::vector<std::string> fill(int64_t cells, int64_t *cells_made) {
-    auto unit = db_->find_unit_by_scope(kHamlet);
+    auto unit = db_->find_unit_by_scope(kBenchHamlet);
     if (!unit.ok()) die("the tablet has no units", unit.status());
     std::vector<std::string> ids;
     int64_t made = 0;
@@ -169,16 +156,7 @@ class Tablet {
       int64_t want = per_opinion == 0 ? 1 : std::min<int64_t>(1000, (cells - made + per_opinion - 1) / per_opinion);
       Status st = db_->batch([&]() -> Status {
         for (int64_t i = 0; i < want; ++i) {
-          Opinion o;
-          o.unit_id = unit->id;
-          o.kind = "opinion";
-          o.category = "rural_infrastructure";
-          o.content = "Ý kiến số " + std::to_string(ids.size()) +
-                      ": tuyến đường liên ấp xuống cấp, mùa mưa lầy lội, đề nghị nâng cấp và lắp đèn chiếu sáng";
-          o.citizen_name = "Nguyễn Văn " + std::to_string(ids.size() % 97);
-          o.raised_at = "2024-07-03 09:30";
-          o.recorded_by = "thư ký ấp";
-          auto r = db_->record_opinion(o);
+          auto r = db_->record_opinion(sample_opinion(unit->id, ids.size()));
           if (!r.ok()) return r.status();
           ids.push_back(r->id);
         }
@@ -217,7 +195,7 @@ SignCost sign_cost(const std::string &dir) {
   sync::PushRequest batch;
   batch.client_time_ms = 1720000000000;
   for (int i = 0; i < 2000; ++i)
-    batch.changes.push_back({"opinions", "0190a1b2-0000-7000-8000-" + std::to_string(100000000000 + i), kHamlet,
+    batch.changes.push_back({"opinions", "0190a1b2-0000-7000-8000-" + std::to_string(100000000000 + i), kBenchHamlet,
                              "content", std::string("Đề nghị sửa đường liên ấp số ") + std::to_string(i),
                              Hlc::from_parts(1720000000000, static_cast<uint64_t>(i)), 0x1234, Hlc()});
   const std::string body = sync::encode(batch);

@@ -53,10 +53,12 @@ namespace {
 
 // What Reader does for one string member: present (lenient: not null) and a string,
 // or the first error.
-void read_string(const Json *v, const std::string &field, Strictness mode, std::string *out, Status *first) {
+// The field's name (prefix + key) is made only on an error: a push reads thousands.
+void read_string(const Json *v, const std::string &prefix, const char *key, Strictness mode, std::string *out,
+                 Status *first) {
   if (v == nullptr || (mode == Strictness::lenient && v->is_null())) return;
   if (v->is_string()) *out = v->get_ref<const std::string &>();
-  else if (first->ok()) *first = Status::Invalid(field, "must be a string");
+  else if (first->ok()) *first = Status::Invalid(prefix + key, "must be a string");
 }
 
 }  // namespace
@@ -65,13 +67,13 @@ Status from_members(const ChangeMembers &m, const std::string &prefix, Strictnes
                     Change *out) {
   Status first;
   std::string hlc, site, base;
-  read_string(m.table, prefix + "table", mode, &out->table, &first);
-  read_string(m.id, prefix + "id", mode, &out->id, &first);
-  read_string(m.scope, prefix + "scope", mode, &out->scope, &first);
-  read_string(m.col, prefix + "col", mode, &out->column, &first);
-  read_string(m.hlc, prefix + "hlc", mode, &hlc, &first);
-  read_string(m.site, prefix + "site", mode, &site, &first);
-  read_string(m.base, prefix + "base", mode, &base, &first);
+  read_string(m.table, prefix, "table", mode, &out->table, &first);
+  read_string(m.id, prefix, "id", mode, &out->id, &first);
+  read_string(m.scope, prefix, "scope", mode, &out->scope, &first);
+  read_string(m.col, prefix, "col", mode, &out->column, &first);
+  read_string(m.hlc, prefix, "hlc", mode, &hlc, &first);
+  read_string(m.site, prefix, "site", mode, &site, &first);
+  read_string(m.base, prefix, "base", mode, &base, &first);
   YKIEN_TRY(first);
   if (!unknown.empty()) return Status::Invalid(prefix + unknown, "is not a known field");
   const bool scope_present = m.scope != nullptr && !(mode == Strictness::lenient && m.scope->is_null());

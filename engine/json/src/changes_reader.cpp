@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "json_scan.h"
+
 namespace ykien::codec {
 namespace {
 
@@ -188,12 +190,23 @@ class Sax final : public nlohmann::json_sax<Json> {
 }  // namespace
 
 Status parse_with_changes(std::string_view text, Json *envelope, ChangesMember *changes) {
+  const auto outcome = [&](bool parsed, const Sax &sax) -> Status {
+    if (!parsed) return {ErrorCode::corrupt, "not valid JSON (or not valid UTF-8)"};
+    if (!sax.object_at_top()) return {ErrorCode::corrupt, "not a JSON object"};
+    return {};
+  };
+  *envelope = Json();
+  *changes = ChangesMember{};
+  {
+    Sax fast(*envelope, *changes);
+    if (const ScanOutcome scanned = scan_json(text, fast); scanned != ScanOutcome::unsure)
+      return outcome(scanned == ScanOutcome::done, fast);
+  }
+  // What the fast path leaves (json_scan.h) is read again from the start by nlohmann.
   *envelope = Json();
   *changes = ChangesMember{};
   Sax sax(*envelope, *changes);
-  if (!Json::sax_parse(text.begin(), text.end(), &sax)) return {ErrorCode::corrupt, "not valid JSON (or not valid UTF-8)"};
-  if (!sax.object_at_top()) return {ErrorCode::corrupt, "not a JSON object"};
-  return {};
+  return outcome(Json::sax_parse(text.begin(), text.end(), &sax), sax);
 }
 
 }  // namespace ykien::codec

@@ -34,26 +34,31 @@ size_t utf8_length(std::string_view s, size_t i) {
   return n;
 }
 
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t n = utf8_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
 // A JSON string as nlohmann's serializer escapes it (short escapes for \b \f \n \r
-// \t, \u00xx for other control characters, the rest as is). Invalid UTF-8, never
-// stored, goes through the library's own replacement.
+// \t, \u00xx for other control characters, the rest as is), appended a run of plain
+// bytes at a time: a value is mostly Vietnamese text with nothing to escape. Invalid
+// UTF-8, never stored, goes through the library's own replacement.
 void append_string(std::string &out, std::string_view s) {
-  if (!valid_utf8(s)) {
-    out += dump(Json(std::string(s)));
-    return;
-  }
+  const size_t start = out.size();
   out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  size_t plain = 0;  // the first byte not yet appended
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t n = utf8_length(s, i);
+      if (n == 0) {
+        out.resize(start);
+        out += dump(Json(std::string(s)));
+        return;
+      }
+      i += n;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(s.data() + plain, i - plain);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -62,18 +67,26 @@ void append_string(std::string &out, std::string_view s) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(escape, sizeof escape);
+      }
     }
+    plain = ++i;
   }
+  out.append(s.data() + plain, s.size() - plain);
   out += '"';
+}
+
+// A stamp or a site as a JSON string: 16 lowercase hex digits, as Hlc::to_string and
+// site_to_string write them, without the string they return.
+void append_hex16(std::string &out, uint64_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char text[18];
+  text[0] = text[17] = '"';
+  for (int k = 16; k >= 1; --k, v >>= 4) text[k] = kHex[v & 0xF];
+  out.append(text, sizeof text);
 }
 
 void append_value(std::string &out, const Value &v) {
@@ -96,19 +109,19 @@ void append_json(std::string &out, const Change &c) {
   out += '{';
   if (!c.base.is_zero()) {
     out += "\"base\":";
-    append_string(out, c.base.to_string());
+    append_hex16(out, c.base.raw());
     out += ',';
   }
   out += "\"col\":";
   append_string(out, c.column);
   out += ",\"hlc\":";
-  append_string(out, c.hlc.to_string());
+  append_hex16(out, c.hlc.raw());
   out += ",\"id\":";
   append_string(out, c.id);
   out += ",\"scope\":";
   append_string(out, c.scope);
   out += ",\"site\":";
-  append_string(out, site_to_string(c.site));
+  append_hex16(out, c.site);
   out += ",\"table\":";
   append_string(out, c.table);
   out += ",\"value\":";
@@ -118,6 +131,7 @@ void append_json(std::string &out, const Change &c) {
 
 std::string dump_changes(const std::vector<Change> &changes) {
   std::string out = "[";
+  out.reserve(changes.size() * 256);  // a cell of an opinion takes about 250 bytes
   for (size_t i = 0; i < changes.size(); ++i) {
     if (i > 0) out += ',';
     append_json(out, changes[i]);

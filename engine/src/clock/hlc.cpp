@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 
 namespace ykien {
 
 namespace {
+// 16 lowercase hex digits (a sync writes two or three per cell: no snprintf).
 std::string hex16(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int k = 15; k >= 0; --k, v >>= 4) out[static_cast<size_t>(k)] = kHex[v & 0xF];
+  return out;
 }
 
 std::optional<uint64_t> parse_hex16(std::string_view text) {

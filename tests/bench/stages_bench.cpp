@@ -1,0 +1,314 @@
+// ykien-bench stages: where a sync's time goes, stage by stage (issue "Sync near the
+// speed of SQLite", docs/benchmarks.md "stages"). Prints "BENCH <name> <value> <unit>".
+//
+// The whole path of whole opinions, tablet -> server -> second tablet, run in this
+// process on one thread, in batches of the sizes a growing sync reaches (tuning.h),
+// with the server's own storage (its durable SQLite settings) and its push checks
+// (a device writer, conflict detection). No HTTP: the socket and the HTTP parsing
+// are what the `sync` suite's figures have beyond the sum of these stages.
+// Each stage is timed (wall and this thread's CPU) per opinion. Run under callgrind
+// (scripts/bench-stages.sh), each stage's instructions go to a dump of their own
+// named after the stage: instructions do not drift with the machine's load as time
+// does, and this machine's virtual CPU has no hardware counters.
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench.h"
+#include "commune_rows.h"
+#include "gzip.h"
+#include "log.h"
+#include "plain_insert.h"
+#include "signing.h"
+#include "storage.h"
+#include "ykien/database.h"
+#include "ykien/sync/protocol.h"
+#include "ykien/sync/tuning.h"
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else  // without valgrind's headers, no dumps: time only
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(name) static_cast<void>(name)
+#endif
+
+namespace ykien::bench {
+namespace {
+
+namespace tuning = sync::tuning;
+
+struct Options {
+  int64_t opinions = 20000;
+  std::string dir;  // empty = a new temporary dir
+};
+
+[[noreturn]] void die(const std::string &what, const Status &st = {}) {
+  std::fprintf(stderr, "ykien-bench stages: %s%s%s\n", what.c_str(), st.ok() ? "" : ": ", st.to_string().c_str());
+  std::exit(1);
+}
+
+template <typename T>
+T ok_or_die(Result<T> r, const char *what) {
+  if (!r.ok()) die(what, r.status());
+  return std::move(*r);
+}
+
+void ok_or_die(const Status &st, const char *what) {
+  if (!st.ok()) die(what, st);
+}
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// The stages in the order a sync goes through them, each summed over its batches.
+class StageClock {
+ public:
+  template <typename Fn>
+  void run(const std::string &stage, Fn &&fn) {
+    auto it = std::find_if(stages_.begin(), stages_.end(), [&](const Stage &s) { return s.name == stage; });
+    if (it == stages_.end()) it = stages_.insert(stages_.end(), Stage{stage});
+    const Stopwatch wall;
+    const double cpu0 = thread_cpu_seconds();
+    CALLGRIND_ZERO_STATS;
+    fn();
+    CALLGRIND_DUMP_STATS_AT(stage.c_str());
+    it->cpu += thread_cpu_seconds() - cpu0;
+    it->wall += wall.seconds();
+  }
+
+  void print(double opinions) const {
+    double wall = 0, cpu = 0;
+    for (const auto &s : stages_) {
+      figure("stages_" + s.name + "_us_per_opinion", s.wall * 1e6 / opinions, "us", 2);
+      figure("stages_" + s.name + "_cpu_us_per_opinion", s.cpu * 1e6 / opinions, "us", 2);
+      wall += s.wall;
+      cpu += s.cpu;
+    }
+    figure("stages_total_us_per_opinion", wall * 1e6 / opinions, "us", 2);
+    figure("stages_total_cpu_us_per_opinion", cpu * 1e6 / opinions, "us", 2);
+  }
+
+ private:
+  struct Stage {
+    std::string name;
+    double wall = 0, cpu = 0;
+  };
+  std::vector<Stage> stages_;
+};
+
+std::unique_ptr<Database> open_tablet(const std::string &path, Replica &server) {
+  auto db = ok_or_die(Database::open(path), "cannot open a tablet database");
+  // The units, as a first pull brings them.
+  ExportOptions eo;
+  eo.limit_changes = 1000;
+  auto units = ok_or_die(server.export_changes(0, eo), "cannot export the units");
+  ApplyOptions ao;
+  ao.origin = "server";
+  ok_or_die(db->replica().apply_changes(units.changes, ao), "cannot apply the units");
+  return db;
+}
+
+// Records `n` opinions on `db`, 1,000 per transaction as a secretary's meetings add
+// up; returns how many were made.
+int64_t capture(Database &db, int64_t n) {
+  auto unit = ok_or_die(db.find_unit_by_scope(kBenchHamlet), "the tablet has no units");
+  int64_t made = 0;
+  while (made < n) {
+    const int64_t want = std::min<int64_t>(1000, n - made);
+    ok_or_die(db.batch([&]() -> Status {
+      for (int64_t i = 0; i < want; ++i) {
+        auto r = db.record_opinion(sample_opinion(unit.id, static_cast<size_t>(made + i)));
+        if (!r.ok()) return r.status();
+      }
+      return Status::Ok();
+    }),
+              "cannot record");
+    made += want;
+  }
+  return made;
+}
+
+// Tablet a pushes everything it recorded to the server, batch by batch, as the sync
+// client and the server's push handler do.
+// A body's way over the network: gzip'd by its sender, gunzip'd by its receiver.
+std::string travel(StageClock &clock, const std::string &way, const std::string &body, std::string *sent) {
+  clock.run(way + "_gzip", [&] { *sent = ok_or_die(sync::gzip_compress(body), "cannot compress"); });
+  std::string received;
+  clock.run(way + "_gunzip",
+            [&] { received = ok_or_die(sync::gzip_decompress(*sent, tuning::kMaxBodyBytes), "gunzip"); });
+  return received;
+}
+
+// Bytes a push carried, as JSON and as sent (gzip).
+struct Wire {
+  int64_t json = 0, gzip = 0;
+};
+
+int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, const sync::SigningKey &key, Wire &wire) {
+  ApplyOptions ao;
+  ao.origin = "tablet-a";
+  ao.detect_conflicts = true;
+  ao.writer = {WriterRole::device, {kBenchWard}, false, {tablet.site_id()}};
+  int64_t cursor = 0, changes = 0;
+  for (bool more = true; more;) {
+    ChangeSet batch;
+    clock.run("push_export", [&] {
+      ExportOptions eo;
+      eo.limit_changes = tuning::kPushBatchChangesMax;
+      eo.limit_bytes = tuning::kPushBatchBytesMax;
+      eo.exclude_origin = "server";
+      eo.conflict_records = false;
+      batch = ok_or_die(tablet.export_changes(cursor, eo), "cannot export");
+    });
+    changes += static_cast<int64_t>(batch.changes.size());
+    std::string body, signature, gz;
+    clock.run("push_encode", [&] {
+      sync::PushRequest request;
+      request.client_time_ms = 1720000000000;
+      request.changes = std::move(batch.changes);
+      body = sync::encode(request);
+    });
+    clock.run("push_sign", [&] { signature = ok_or_die(sync::sign_bytes(key, body), "cannot sign"); });
+    wire.json += static_cast<int64_t>(body.size());
+    body = travel(clock, "push", body, &gz);
+    wire.gzip += static_cast<int64_t>(gz.size());
+    clock.run("push_verify", [&] {
+      if (!sync::signature_valid(key.public_hex, body, signature)) die("a signature made here does not verify");
+    });
+    sync::PushRequest received;
+    clock.run("push_decode", [&] { ok_or_die(sync::decode(body, &received), "cannot decode a push"); });
+    clock.run("push_merge_store", [&] { ok_or_die(server.apply_changes(received.changes, ao), "push refused"); });
+    clock.run("push_cursor", [&] {
+      ok_or_die(tablet.set_setting("bench.push_cursor", std::to_string(batch.next_cursor)), "cannot keep the cursor");
+    });
+    cursor = batch.next_cursor;
+    more = batch.more;
+  }
+  return changes;
+}
+
+// Tablet b pulls the ward's changes from the server, batch by batch: the server
+// reads and encodes, the reply travels gzip'd, the tablet merges a batch and keeps
+// its cursor in one transaction.
+int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet) {
+  int64_t cursor = 0, changes = 0;
+  for (bool more = true; more;) {
+    ChangeSet batch;
+    clock.run("pull_read", [&] {
+      ExportOptions eo;
+      eo.limit_changes = tuning::kPullBatchChangesMax;
+      eo.limit_bytes = tuning::kMaxPullBytes;
+      eo.scopes = {kBenchWard};
+      eo.exclude_origin = "tablet-b";
+      batch = ok_or_die(server.export_changes(cursor, eo), "cannot read changes");
+    });
+    changes += static_cast<int64_t>(batch.changes.size());
+    std::string body, gz;
+    clock.run("pull_encode", [&] {
+      sync::PullReply reply;
+      reply.changes = std::move(batch.changes);
+      reply.cursor = std::to_string(batch.next_cursor);
+      reply.more = batch.more;
+      body = sync::encode(reply);
+    });
+    body = travel(clock, "pull", body, &gz);
+    sync::PullReply received;
+    clock.run("pull_decode", [&] { ok_or_die(sync::decode(body, &received), "cannot decode a pull"); });
+    clock.run("pull_merge_store", [&] {
+      ok_or_die(tablet.transaction([&](Replica::Txn &txn) -> Status {
+        ApplyOptions ao;
+        ao.origin = "server";
+        auto applied = txn.apply_changes(received.changes, ao);
+        if (!applied.ok()) return applied.status();
+        return txn.set_setting("bench.pull_cursor", received.cursor);
+      }),
+                "cannot apply a pull");
+    });
+    cursor = batch.next_cursor;
+    more = batch.more;
+  }
+  return changes;
+}
+
+int usage(std::FILE *to) {
+  std::fputs(
+      "usage: ykien-bench stages [--opinions N] [--dir DIR] [--quick]\n"
+      "  --opinions N  whole opinions recorded, pushed and pulled (default 20000)\n"
+      "  --dir DIR     keep the databases in DIR\n"
+      "  --quick       500 opinions: checks the suite works\n"
+      "Figures: BENCH stages_<stage>_{us,cpu_us}_per_opinion; instructions per stage with\n"
+      "scripts/bench-stages.sh (callgrind). docs/benchmarks.md, \"stages\".\n",
+      to);
+  return to == stdout ? 0 : 2;
+}
+
+}  // namespace
+}  // namespace ykien::bench
+
+int bench_stages(int argc, char **argv) {
+  using namespace ykien;
+  using namespace ykien::bench;
+  Options opt;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--opinions" && positive_option(argc, argv, i, opt.opinions)) continue;
+    if (a == "--dir" && i + 1 < argc) {
+      opt.dir = argv[++i];
+      continue;
+    }
+    if (a == "--quick") {
+      opt.opinions = 500;
+      continue;
+    }
+    if (a == "-h" || a == "--help") return usage(stdout);
+    std::fprintf(stderr, "ykien-bench stages: bad option '%s'\n", a.c_str());
+    return usage(stderr);
+  }
+  const bool temporary = opt.dir.empty();
+  if (temporary)
+    opt.dir = (std::filesystem::temp_directory_path() / ("ykien-stages-" + std::to_string(getpid()))).string();
+  std::filesystem::remove_all(opt.dir);
+  std::filesystem::create_directories(opt.dir + "/server");
+
+  server::set_log_enabled(false);
+  auto storage = ok_or_die(server::open_sqlite_storage(opt.dir + "/server"), "cannot open the server data");
+  create_commune_units(storage->replica());
+  auto a = open_tablet(opt.dir + "/a.db", storage->replica());
+  auto b = open_tablet(opt.dir + "/b.db", storage->replica());
+  const auto key = ok_or_die(sync::signing_key(a->replica()), "cannot make a key");
+
+  StageClock clock;
+  std::fprintf(stderr, "stages: recording %lld opinions on tablet a...\n", static_cast<long long>(opt.opinions));
+  int64_t opinions = 0;
+  clock.run("capture", [&] { opinions = capture(*a, opt.opinions); });
+  std::fputs("stages: pushing to the server...\n", stderr);
+  Wire wire;
+  const int64_t pushed = push_all(clock, a->replica(), *storage, key, wire);
+  std::fputs("stages: pulling to tablet b...\n", stderr);
+  const int64_t pulled = pull_all(clock, *storage, b->replica());
+  if (pulled < pushed) die("tablet b received fewer changes than tablet a sent");
+  const auto plain = plain_insert_opinions(opt.dir + "/a.db", opt.dir);
+
+  const double n = static_cast<double>(opinions);
+  figure("stages_opinions", n, "opinions");
+  figure("stages_changes_per_opinion", static_cast<double>(pushed) / n, "changes", 1);
+  figure("stages_push_json_bytes_per_opinion", static_cast<double>(wire.json) / n, "bytes");
+  figure("stages_push_gzip_bytes_per_opinion", static_cast<double>(wire.gzip) / n, "bytes");
+  clock.print(n);
+  figure("stages_plain_insert_us_per_opinion", plain.seconds * 1e6 / static_cast<double>(plain.rows), "us", 2);
+  a.reset();
+  b.reset();
+  storage.reset();
+  if (temporary) std::filesystem::remove_all(opt.dir);
+  return 0;
+}
