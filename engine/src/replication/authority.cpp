@@ -23,11 +23,21 @@ const char *const kConfidentialFlag = "confidential";
 std::vector<std::vector<size_t>> writes_of(const std::vector<Change> &changes) {
   std::map<std::tuple<std::string, std::string, Hlc, SiteId>, size_t> where;
   std::vector<std::vector<size_t>> writes;
+  size_t where_of_previous = 0;
   for (size_t i = 0; i < changes.size(); ++i) {
     const Change &c = changes[i];
+    // A write's cells come one after another as replicas export them: no lookup then.
+    if (i > 0) {
+      const Change &p = changes[i - 1];
+      if (c.hlc == p.hlc && c.site == p.site && c.id == p.id && c.table == p.table) {
+        writes[where_of_previous].push_back(i);
+        continue;
+      }
+    }
     auto [it, fresh] = where.emplace(std::tuple{c.table, c.id, c.hlc, c.site}, writes.size());
     if (fresh) writes.emplace_back();
-    writes[it->second].push_back(i);
+    where_of_previous = it->second;
+    writes[where_of_previous].push_back(i);
   }
   return writes;
 }

@@ -54,17 +54,18 @@ std::optional<Refusal> check_change_form(const Change &c, size_t index) {
   const auto *table = schema::find_table(c.table);
   const auto *def = table ? table->column(c.column) : nullptr;
   if (!def) return std::nullopt;
-  const std::string where = " (" + c.table + "." + c.column + ")";
+  // The cell a type error names: made only on an error (a push checks thousands).
+  const auto where = [&] { return " (" + c.table + "." + c.column + ")"; };
   if (is_null(c.value)) {
-    if (c.column == "_deleted") return refuse("value", "must be 0 or 1" + where);
+    if (c.column == "_deleted") return refuse("value", "must be 0 or 1" + where());
     return std::nullopt;
   }
   if (def->type == schema::ColumnType::integer) {
     const auto *i = std::get_if<int64_t>(&c.value);
-    if (!i) return refuse("value", "must be an integer" + where);
-    if (c.column == "_deleted" && *i != 0 && *i != 1) return refuse("value", "must be 0 or 1" + where);
+    if (!i) return refuse("value", "must be an integer" + where());
+    if (c.column == "_deleted" && *i != 0 && *i != 1) return refuse("value", "must be 0 or 1" + where());
   } else if (!std::holds_alternative<std::string>(c.value)) {
-    return refuse("value", "must be text" + where);
+    return refuse("value", "must be text" + where());
   }
   return std::nullopt;
 }
