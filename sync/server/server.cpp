@@ -148,7 +148,8 @@ struct SyncServer::Impl {
     auto device = storage.enroll(sha256_hex(normalize_code(request.code)), device_id, request.device_name,
                                  request.site, sha256_hex(token), now());
     if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
-    EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty()};
+    EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty(),
+                      kDigestFormatName};
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
@@ -222,7 +223,7 @@ struct SyncServer::Impl {
       if (Status kept = storage.signatures().keep_batch(batch, writes_of(request.changes)); !kept.ok())
         return fail(req, "push", device->id, kept, t0);
     }
-    PushReply reply{applied->applied, applied->ignored, applied->conflicts, now()};
+    PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName};
     log_line("info", "push",
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
               {"applied", std::to_string(reply.applied)}, {"ignored", std::to_string(reply.ignored)},
@@ -325,7 +326,7 @@ struct SyncServer::Impl {
     if (st.ok()) st = storage.signatures().set_device_key(device->id, request.public_key, now());
     if (!st.ok()) return fail(req, "keys", device->id, st, t0);
     log_line("info", "keys", {{"device", device->id}, {"ms", std::to_string(steady_ms() - t0)}});
-    return reply_json(200, encode(KeysReply{current_server_key(), now()}));
+    return reply_json(200, encode(KeysReply{current_server_key(), now(), kDigestFormatName}));
   }
 
   void flush_acks_logged() {

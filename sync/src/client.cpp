@@ -229,6 +229,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   // An older server ignores the key: the device offers it again at each sync.
   YKIEN_TRY(db_.set_setting(keys::kKeyRegistered, reply.key_recorded ? "1" : ""));
   YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
+  YKIEN_TRY(note_signature_format(reply.signature_format));
   // A fresh enrollment starts both directions from the beginning.
   YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
   return reply;
@@ -262,6 +263,7 @@ Status SyncClient::register_key(SyncReport *report) {
   KeysReply reply;
   YKIEN_TRY(decode(*body, &reply));
   if (!reply.server_key.empty()) YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
+  YKIEN_TRY(note_signature_format(reply.signature_format));
   return db_.set_setting(keys::kKeyRegistered, "1");
 }
 
@@ -348,6 +350,11 @@ Status SyncClient::push_all(SyncReport *report) {
   return {};
 }
 
+Status SyncClient::note_signature_format(const std::string &server_says) {
+  // Only a format this build signs is kept; anything else means whole bodies.
+  return db_.set_setting(keys::kSignatureFormat, server_says == kDigestFormatName ? server_says : "");
+}
+
 Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, bool *restart) {
   PushRequest request;
   request.client_time_ms = corrected_now();
@@ -356,17 +363,28 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
   const std::string text = encode(request);
   auto key = signing_key(db_);
   if (!key.ok()) return key.status();
-  auto signature = sign_bytes(*key, text);
+  auto format = db_.setting(keys::kSignatureFormat);
+  if (!format.ok()) return format.status();
+  const bool digest = *format == kDigestFormatName;
+  auto signature = sign_bytes(*key, text, digest ? SignatureFormat::body_digest : SignatureFormat::whole_body);
   if (!signature.ok()) return signature.status();
   auto body = post(kPathPush, text, /*auth=*/true, report, *signature);
   if (body.ok()) {
     PushReply reply;
     YKIEN_TRY(decode(*body, &reply));
+    if ((reply.signature_format == kDigestFormatName) != digest)
+      YKIEN_TRY(note_signature_format(reply.signature_format));
     report->pushed += static_cast<int64_t>(request.changes.size());
     report->conflicts += reply.conflicts;
     return {};
   }
   const Status &why = body.status();
+  if (why.code() == ErrorCode::bad_signature && digest) {
+    // A server put back to a version that verifies whole bodies only: sign as it
+    // asks, once; a second refusal is the caller's.
+    YKIEN_TRY(note_signature_format(""));
+    return push_batch(std::move(request.changes), report, restart);
+  }
   if (why.code() == ErrorCode::clock_drift) {
     *restart = true;  // observe_server_time has corrected the clock and re-stamped
     return {};

@@ -189,6 +189,7 @@ std::string encode(const EnrollReply &m) {
     json j = {{"device_id", m.device_id}, {"token", m.token}, {"scopes", m.scopes},
               {"server_time", m.server_time_ms}, {"key_recorded", m.key_recorded}};
     if (!m.server_key.empty()) j["server_key"] = m.server_key;
+    if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
     return dump(j);
   });
 }
@@ -201,8 +202,10 @@ std::string encode(const PushRequest &m) {
 
 std::string encode(const PushReply &m) {
   return guarded_encode([&] {
-    return dump({{"applied", m.applied}, {"ignored", m.ignored}, {"conflicts", m.conflicts},
-                 {"server_time", m.server_time_ms}});
+    json j = {{"applied", m.applied}, {"ignored", m.ignored}, {"conflicts", m.conflicts},
+              {"server_time", m.server_time_ms}};
+    if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
+    return dump(j);
   });
 }
 
@@ -290,6 +293,7 @@ Status decode(std::string_view text, EnrollReply *out) {
     YKIEN_TRY(get_string(j, "token", &out->token));
     YKIEN_TRY(get_strings(j, "scopes", &out->scopes));
     YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
+    YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
     out->key_recorded = false;
     if (const json *k = member(j, "key_recorded"); k != nullptr && !k->is_null()) YKIEN_TRY(get_bool(j, "key_recorded", &out->key_recorded));
     return get_int(j, "server_time", &out->server_time_ms);
@@ -314,6 +318,7 @@ Status decode(std::string_view text, PushReply *out) {
     YKIEN_TRY(get_int(j, "applied", &out->applied));
     YKIEN_TRY(get_int(j, "ignored", &out->ignored));
     YKIEN_TRY(get_int(j, "conflicts", &out->conflicts));
+    YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }
@@ -410,7 +415,11 @@ std::string encode(const KeysRequest &m) {
 }
 
 std::string encode(const KeysReply &m) {
-  return guarded_encode([&] { return dump({{"server_key", m.server_key}, {"server_time", m.server_time_ms}}); });
+  return guarded_encode([&] {
+    json j = {{"server_key", m.server_key}, {"server_time", m.server_time_ms}};
+    if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
+    return dump(j);
+  });
 }
 
 Status decode(std::string_view text, KeysRequest *out) {
@@ -427,6 +436,7 @@ Status decode(std::string_view text, KeysReply *out) {
     json j;
     YKIEN_TRY(parse_object(text, &j));
     YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
+    YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }

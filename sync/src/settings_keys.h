@@ -21,6 +21,9 @@ inline constexpr const char *kKeyRegistered = "sync.key_registered";
 // The public key of the server this device enrolled with: its bundles are checked
 // against it (docs/bundle-format.md, "Signatures").
 inline constexpr const char *kServerKey = "sync.server_key";
+// The signature format the server said it verifies (kDigestFormatName), else "":
+// pushes are then signed over the whole body, which every server verifies.
+inline constexpr const char *kSignatureFormat = "sync.signature_format";
 }  // namespace keys
 
 }  // namespace ykien::sync

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 
 #include "sodium_util.h"
@@ -18,25 +19,51 @@ bool from_hex(std::string_view hex, std::array<unsigned char, N> *out) {
   return sodium_hex2bin(out->data(), N, hex.data(), hex.size(), nullptr, &written, nullptr) == 0 && written == N;
 }
 
+// What a body_digest signature signs: a tag, so that it can never be read as a
+// signature of other bytes (no body or bundle starts with it), then the digest.
+using DigestMessage = std::array<unsigned char, 24 + crypto_generichash_BYTES>;
+constexpr std::string_view kDigestTag = "ykien/signature/blake2b:";
+static_assert(kDigestTag.size() == 24);
+
+DigestMessage digest_message(std::string_view bytes) {
+  DigestMessage message{};
+  std::copy(kDigestTag.begin(), kDigestTag.end(), message.begin());
+  crypto_generichash(message.data() + kDigestTag.size(), crypto_generichash_BYTES,
+                     reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(), nullptr, 0);
+  return message;
+}
+
 }  // namespace
 
-Result<std::string> sign_bytes(const SigningKey &key, std::string_view bytes) {
+Result<std::string> sign_bytes(const SigningKey &key, std::string_view bytes, SignatureFormat format) {
   YKIEN_TRY(start_sodium());
   std::array<unsigned char, crypto_sign_SECRETKEYBYTES> sk{};
   if (!from_hex(key.secret_hex, &sk))
     return Status(ErrorCode::internal, "this database's signing key is damaged (setting sync.signing_secret)");
   std::array<unsigned char, crypto_sign_BYTES> sig{};
-  crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(),
-                       sk.data());
+  if (format == SignatureFormat::body_digest) {
+    const DigestMessage message = digest_message(bytes);
+    crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk.data());
+  } else {
+    crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(),
+                         sk.data());
+  }
   sodium_memzero(sk.data(), sk.size());
+  if (format == SignatureFormat::body_digest) return std::string(kDigestPrefix) + to_hex(sig);
   return to_hex(sig);
 }
 
-bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature_hex) {
+bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature) {
   if (!start_sodium().ok()) return false;
   std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> pk{};
   std::array<unsigned char, crypto_sign_BYTES> sig{};
-  if (!from_hex(public_hex, &pk) || !from_hex(signature_hex, &sig)) return false;
+  const bool digest = signature.starts_with(kDigestPrefix);
+  if (digest) signature.remove_prefix(kDigestPrefix.size());
+  if (!from_hex(public_hex, &pk) || !from_hex(signature, &sig)) return false;
+  if (digest) {
+    const DigestMessage message = digest_message(bytes);
+    return crypto_sign_verify_detached(sig.data(), message.data(), message.size(), pk.data()) == 0;
+  }
   return crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(),
                                      pk.data()) == 0;
 }

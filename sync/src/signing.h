@@ -25,13 +25,28 @@ Result<SigningKey> signing_key(Replica &replica);
 // The public key if the replica has one, else "" (nothing is made).
 Result<std::string> existing_public_key(Replica &replica);
 
-// 128 hex digits: the detached Ed25519 signature of `bytes`. `key` comes from
-// signing_key(); a malformed one is an internal error.
-Result<std::string> sign_bytes(const SigningKey &key, std::string_view bytes);
+// What a signature covers (docs/protocol.md, "Signatures").
+enum class SignatureFormat {
+  // 128 hex digits: Ed25519 over the bytes themselves. Ed25519 hashes them with
+  // SHA-512 twice to sign and once to verify: about a sixth of a push's CPU.
+  whole_body,
+  // kDigestPrefix + 128 hex digits: Ed25519 over a tag and the bytes' BLAKE2b-256
+  // digest, which reads the bytes once, several times faster than SHA-512. Sent only
+  // to a server that says it verifies it (PushReply::signature_format).
+  body_digest,
+};
+inline constexpr std::string_view kDigestPrefix = "b2:";
+// The name servers give the body_digest format in their replies.
+inline constexpr const char *kDigestFormatName = "ed25519-blake2b";
 
-// True when `signature_hex` is a valid signature of `bytes` by `public_hex`. A
-// malformed key or signature is simply not valid.
-bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature_hex);
+// The detached Ed25519 signature of `bytes`, in `format`. `key` comes from
+// signing_key(); a malformed one is an internal error.
+Result<std::string> sign_bytes(const SigningKey &key, std::string_view bytes,
+                               SignatureFormat format = SignatureFormat::whole_body);
+
+// True when `signature` is a valid signature of `bytes` by `public_hex`, in the
+// format its form names. A malformed key or signature is simply not valid.
+bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature);
 
 // True for 64 lowercase hex digits that decode to a usable Ed25519 public key.
 bool public_key_well_formed(std::string_view public_hex);

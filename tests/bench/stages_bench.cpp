@@ -178,7 +178,9 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
       request.changes = std::move(batch.changes);
       body = sync::encode(request);
     });
-    clock.run("push_sign", [&] { signature = ok_or_die(sync::sign_bytes(key, body), "cannot sign"); });
+    clock.run("push_sign", [&] {
+      signature = ok_or_die(sync::sign_bytes(key, body, sync::SignatureFormat::body_digest), "cannot sign");
+    });
     wire.json += static_cast<int64_t>(body.size());
     body = travel(clock, "push", body, &gz);
     wire.gzip += static_cast<int64_t>(gz.size());

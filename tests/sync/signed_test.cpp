@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "bundle_admin.h"
@@ -42,8 +43,9 @@ sync::SigningKey new_key() {
   return {hex(pk, sizeof pk), hex(sk, sizeof sk)};
 }
 
-std::string sign(const sync::SigningKey &key, const std::string &bytes) {
-  auto s = sync::sign_bytes(key, bytes);
+std::string sign(const sync::SigningKey &key, const std::string &bytes,
+                 sync::SignatureFormat format = sync::SignatureFormat::whole_body) {
+  auto s = sync::sign_bytes(key, bytes, format);
   REQUIRE(s.ok());
   return *s;
 }
@@ -65,6 +67,7 @@ struct Device {
     sync::EnrollReply reply;
     REQUIRE(sync::decode(r.body, &reply).ok());
     CHECK(reply.key_recorded == with_key);
+    CHECK(reply.signature_format == sync::kDigestFormatName);
     CHECK(sync::public_key_well_formed(reply.server_key));
     token = reply.token;
     device_id = reply.device_id;
@@ -149,6 +152,14 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
     refused_bad_signature(a.push(altered, sign(a.key, body)));
     // A's signed batch replayed by B, under B's token: B's key did not sign it.
     refused_bad_signature(b.push(body, sign(a.key, body)));
+    // The same over the body's digest: altered, another key, a whole-body signature
+    // passed off as a digest one and the reverse.
+    const auto digest = sync::SignatureFormat::body_digest;
+    refused_bad_signature(a.push(altered, sign(a.key, body, digest)));
+    refused_bad_signature(a.push(body, sign(b.key, body, digest)));
+    refused_bad_signature(a.push(body, "b2:" + sign(a.key, body)));
+    refused_bad_signature(a.push(body, sign(a.key, body, digest).substr(3)));
+    refused_bad_signature(a.push(body, "b2:" + std::string(128, '0')));
     CHECK(state_hash(server.storage()) == before);
     // Nothing half-kept either: no signed batch names these writes.
     sync::PushRequest decoded;
@@ -179,6 +190,26 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
     // Sent again (a lost reply): ignored, kept once.
     r = a.push(body, sign(a.key, body));
     CHECK(r.status == 200);
+  }
+
+  SECTION("taken when signed over the body's digest, and checked again so") {
+    const std::string signature = sign(a.key, body, sync::SignatureFormat::body_digest);
+    CHECK(signature.starts_with("b2:"));
+    CHECK(signature.size() == 3 + 128);
+    auto r = a.push(body, signature);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    sync::PushReply reply;
+    REQUIRE(sync::decode(r.body, &reply).ok());
+    CHECK(reply.signature_format == sync::kDigestFormatName);
+    sync::PushRequest decoded;
+    REQUIRE(sync::decode(body, &decoded).ok());
+    auto kept = server.storage().signatures().batch_for_write(a.device_id, server::writes_of(decoded.changes)[0]);
+    REQUIRE(kept.ok());
+    REQUIRE(kept->has_value());
+    CHECK((*kept)->signature == signature);
+    CHECK(server::check_kept_batch(**kept, a.key.public_hex).valid);
+    CHECK(!server::check_kept_batch(**kept, b.key.public_hex).valid);
   }
 
   SECTION("a device keeps the key it registered") {
@@ -228,6 +259,46 @@ TEST_CASE("provenance shows the signed batch of each cell and checks it again", 
   const std::string bytes = read_all(cell["saved"].get<std::string>());
   CHECK(sync::signature_valid(*key, bytes, cell["signature"].get<std::string>()));
   CHECK(bytes.find("Cầu khỉ ấp 1 hư hỏng") != std::string::npos);
+}
+
+TEST_CASE("a client signs over the body's digest once its server says it verifies it", "[.][evidence-digest]") {
+  using json = nlohmann::json;
+  TestServer server;
+  Tablet a{server.url(), "may tinh bang A"};
+  a.enroll(server.code({kHamlet1}));
+  auto said = a.db().replica().setting("sync.signature_format");
+  REQUIRE(said.ok());
+  CHECK(*said == sync::kDigestFormatName);
+  // As if enrolled with an older server: the next push is signed over the whole body,
+  // and its reply teaches the client the cheaper form for the pushes after it.
+  REQUIRE(a.db().replica().set_setting("sync.signature_format", "").ok());
+  a.sync_ok();
+  const Opinion first = a.record(kHamlet1, "Cầu khỉ ấp 1 hư hỏng");
+  a.sync_ok();
+  said = a.db().replica().setting("sync.signature_format");
+  REQUIRE(said.ok());
+  CHECK(*said == sync::kDigestFormatName);
+  const Opinion second = a.record(kHamlet1, "Đường ấp 1 ngập khi mưa");
+  a.sync_ok();
+
+  auto signatures_of = [&](const Opinion &opinion) {
+    CommandResult r = admin_run(server, {"provenance", "--table", "opinions", "--row", opinion.id, "--json", "--verify"});
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    const json reply = json::parse(r.out);
+    std::set<std::string> found;
+    for (const auto &cell : reply["cells"]) {
+      REQUIRE(cell["signed_batch"].is_object());
+      CHECK(cell["signed_batch"]["verified"] == true);
+      found.insert(cell["signed_batch"]["signature"].get<std::string>());
+    }
+    REQUIRE(found.size() == 1);
+    return *found.begin();
+  };
+  const std::string whole = signatures_of(first), digest = signatures_of(second);
+  CHECK(whole.size() == 128);
+  CHECK(digest.starts_with("b2:"));
+  CHECK(count_opinions(server.data(), kHamlet1) == 2);
 }
 
 TEST_CASE("a device enrolled before keys registers one, then syncs signed", "[.][evidence-upgrade]") {

@@ -122,6 +122,8 @@ class YKIEN_CXX_API SyncClient {
                              SyncReport *report);
   Status push_all(SyncReport *report);
   Status push_batch(std::vector<Change> changes, SyncReport *report, bool *restart);
+  // Keeps the signature format a server's reply names (signing.h), or whole bodies.
+  Status note_signature_format(const std::string &server_says);
   Status pull_all(SyncReport *report);
   // Pushes again, whole and as they are now, the rows of changes refused before.
   Status retry_refused(SyncReport *report);

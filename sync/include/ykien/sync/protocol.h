@@ -25,8 +25,9 @@ inline constexpr const char *kPathPull = "/v1/pull";
 inline constexpr const char *kPathSites = "/v1/sites";
 inline constexpr const char *kPathKeys = "/v1/keys";
 
-// The header that carries a push's Ed25519 signature: 128 hex digits, over the
-// request body's bytes as sent before gzip (docs/protocol.md, "Signatures").
+// The header that carries a push's Ed25519 signature, over the request body's bytes
+// as sent before gzip: 128 hex digits, or "b2:" and 128 hex digits over the body's
+// BLAKE2b digest (docs/protocol.md, "Signatures").
 inline constexpr const char *kSignatureHeader = "X-Ykien-Signature";
 
 // Body of every error reply: {"code": "...", "message": "...", "field": "..."}.
@@ -66,6 +67,9 @@ struct EnrollReply {
   std::string server_key{};
   // True when the server recorded the device's public key (an older server: false).
   bool key_recorded = false;
+  // The cheapest signature format the server verifies beside whole-body signatures
+  // ("ed25519-blake2b"); empty from an older server (docs/protocol.md, "Signatures").
+  std::string signature_format{};
 };
 
 // A device enrolled before keys existed registers its public key once
@@ -78,6 +82,7 @@ struct KeysRequest {
 struct KeysReply {
   std::string server_key;  // the server's public key
   int64_t server_time_ms = 0;
+  std::string signature_format{};  // as in EnrollReply
 };
 
 struct PushRequest {
@@ -91,6 +96,7 @@ struct PushReply {
   int64_t ignored = 0;
   int64_t conflicts = 0;
   int64_t server_time_ms = 0;
+  std::string signature_format{};  // as in EnrollReply
 };
 
 struct PullRequest {
