@@ -10,6 +10,7 @@
 #include "labels.h"
 #include "log.h"
 #include "office_impl.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien::office {
 
@@ -87,6 +88,9 @@ Visit Office::visit(const ServedRequest &req) {
   if (!user || user->disabled) return v;
   v.session = *session;
   v.user = *user;
+  // The units the user works on as they are today (docs/units.md): a merged ward's
+  // old parts too, a unit moved away excluded. As given when the history cannot be read.
+  if (auto scopes = effective_scopes(storage.replica(), v.user->units); scopes.ok()) v.user->units = std::move(*scopes);
   return v;
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "csv.h"
 #include "tokens.h"
 #include "upstream.h"
 
@@ -17,7 +18,8 @@ struct UnitRow {
   std::string code, name, kind, parent;
 };
 
-// One CSV line: fields separated by commas, optionally "quoted" ("" = a quote).
+}  // namespace
+
 std::vector<std::string> split_csv(const std::string &line) {
   std::vector<std::string> out(1);
   bool quoted = false;
@@ -42,6 +44,8 @@ std::vector<std::string> split_csv(const std::string &line) {
   }
   return out;
 }
+
+namespace {
 
 Status read_rows(const std::string &path, std::vector<UnitRow> *rows) {
   std::ifstream in(path, std::ios::binary);

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <optional>
 
+#include "unit_scopes.h"
 #include "ykien/hlc.h"
 #include "ykien/sync/tuning.h"
 
@@ -46,7 +47,9 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
   if (device->has_value()) {
     const DeviceRecord &d = **device;
     if (d.revoked_at_ms != 0) return Status(ErrorCode::unauthorized, "device " + d.id + " is revoked");
-    eo.scopes = d.scopes;
+    auto held_to = with_effective_scopes(storage.replica(), d);  // its units as they are today
+    if (!held_to) return held_to.status();
+    eo.scopes = held_to->scopes;
     eo.include_confidential = d.confidential;
   } else {
     eo.scopes = options.scopes;
@@ -94,7 +97,9 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
                         "by another database; nothing was applied. Import only bundles exported by that device",
               "signer_key"};
     }
-    *writer = writer_of(*device);  // checked change by change, as its pushes are
+    auto held_to = with_effective_scopes(storage.replica(), *device);
+    if (!held_to) return held_to.status();
+    *writer = writer_of(*held_to);  // checked change by change, as its pushes are
     *peer = device->id;            // as its pushes: pulls then leave these changes out
     writes = writes_of(changes);
     return {};

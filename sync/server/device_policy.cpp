@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include "storage.h"
+#include "unit_scopes.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien::server {
 
@@ -22,6 +24,13 @@ Writer writer_of(const DeviceRecord &device) {
     for (const auto &s : device.relayed_sites)
       if (auto site = parse_site(s)) w.sites.push_back(*site);
   return w;
+}
+
+Result<DeviceRecord> with_effective_scopes(Replica &replica, DeviceRecord device) {
+  auto scopes = effective_scopes(replica, device.scopes);
+  if (!scopes) return scopes.status();
+  device.scopes = std::move(*scopes);
+  return device;
 }
 
 std::vector<std::string> sites_owned_elsewhere(const std::string &hub_id, const std::vector<RelayedSite> &sites,

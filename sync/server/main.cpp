@@ -14,6 +14,7 @@
 #include "bundle_command.h"
 #include "conflicts_command.h"
 #include "provenance_command.h"
+#include "units_command.h"
 #include "office.h"
 #include "log.h"
 #include "purge.h"
@@ -227,6 +228,7 @@ int main(int argc, char **argv) {
   auto bundle_cmd = add_bundle_commands(*admin);
   auto conflicts_cmd = add_conflicts_commands(*admin);
   auto provenance_cmd = add_provenance_command(*admin);
+  auto units_cmd = add_units_commands(*admin);
   auto user_cmd = add_user_commands(*admin);
 
   CLI11_PARSE(app, argc, argv);
@@ -331,6 +333,8 @@ int main(int argc, char **argv) {
     return run_conflicts_command(*conflicts_cmd, s);
   } else if (provenance_cmd->parsed()) {
     return run_provenance_command(*provenance_cmd, s);
+  } else if (units_cmd->parsed()) {
+    return run_units_command(*units_cmd, s);
   } else if (user_cmd->parsed()) {
     return run_user_command(*user_cmd, s);
   } else {

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "ykien/replica.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien::server {
 namespace {
@@ -200,8 +201,11 @@ class PgStoreTxn final : public sys::StoreTxn {
     std::vector<Param> params{i64(cursor), i64(*end), request.exclude_origin};
     std::string filter = "c.seq > $1 AND c.seq <= $2 AND ($3 = '' OR c.origin <> $3)";
     if (request.local_only) filter += " AND c.origin = ''";
+    // Exclusions (a unit moved out) are left to scope_within on the rows read.
+    const auto included = included_scopes(request.scopes);
+    const bool excludes = included.size() < request.scopes.size();
     if (!request.scopes.empty()) {
-      auto scoped = scope_filter(request.scopes, limit, params);
+      auto scoped = scope_filter(included, limit, params);
       if (!scoped.ok()) return scoped.status();
       filter += *scoped;
     }
@@ -243,6 +247,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     out.next_cursor = upper;
     for (int i = 0; i < PQntuples(res); ++i) {
       const int64_t seq = int_at(res, i, 0);
+      if (excludes && !scope_within(text_at(res, i, 4), request.scopes)) continue;
       std::string table = text_at(res, i, 1), id = text_at(res, i, 2);
       if (out.writes.empty() || out.writes.back().position != seq || out.writes.back().row.table != table ||
           out.writes.back().row.id != id) {

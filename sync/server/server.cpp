@@ -17,7 +17,9 @@
 #include "rate_limiter.h"
 #include "signing.h"
 #include "tokens.h"
+#include "unit_scopes.h"
 #include "ykien/sync/protocol.h"
+#include "ykien/unit_tree.h"
 #include "ykien/uuid.h"
 
 namespace ykien::server {
@@ -212,7 +214,9 @@ struct SyncServer::Impl {
     ApplyOptions ao;
     ao.origin = device->id;
     ao.detect_conflicts = true;
-    ao.writer = writer_of(*device);
+    auto held_to = with_effective_scopes(storage.replica(), *device);
+    if (!held_to.ok()) return fail(req, "push", device->id, held_to.status(), t0);
+    ao.writer = writer_of(*held_to);
     ao.refusals = &refusals;
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
     if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
@@ -247,7 +251,15 @@ struct SyncServer::Impl {
       st = PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor);
     }
     if (!st.ok()) return fail(req, "pull", device->id, st, t0);
-    std::map<std::string, int64_t> positions = cursor.for_scopes(device->scopes);
+    // The scopes its units make today (a merged ward's old parts too): one
+    // position each, so a scope new to it starts at 0 and its older rows come
+    // (back-filled as for scope growth); exclusions apply to every group.
+    auto held_to = with_effective_scopes(storage.replica(), *device);
+    if (!held_to.ok()) return fail(req, "pull", device->id, held_to.status(), t0);
+    std::vector<std::string> exclusions;
+    for (const auto &scope : held_to->scopes)
+      if (scope.starts_with('!')) exclusions.push_back(scope);
+    std::map<std::string, int64_t> positions = cursor.for_scopes(included_scopes(held_to->scopes));
     PullReply reply;
     if (!positions.empty()) {
       // The device holds everything up to its smallest position: that is its ack.
@@ -264,6 +276,7 @@ struct SyncServer::Impl {
       eo.limit_changes = request.limit > 0 ? std::min(request.limit, options.max_pull_changes) : options.max_pull_changes;
       eo.limit_bytes = options.max_pull_bytes;
       eo.scopes = group;
+      eo.scopes.insert(eo.scopes.end(), exclusions.begin(), exclusions.end());
       eo.exclude_origin = device->id;
       eo.include_confidential = device->confidential;
       // When no more is left, the storage's next_cursor covers every committed change.

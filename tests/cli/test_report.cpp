@@ -98,6 +98,16 @@ TEST_CASE("Đồng Xoài and Núi Hồng presets reproduce their seeds", "[cli][
   CHECK(categories.size() == 6);
   CHECK(categories.count("compensation_clearance") == 1);
 
+  // The preset carries the 2025 successors: by today's units the same figures fall
+  // under Tỉnh Đồng Nai's new wards.
+  const auto now = ws.ok_json({"report", "--unit", "vn/75", "--from", "2023-03-01", "--to", "2023-10-31", "--today",
+                               "2025-12-31", "--tree", "now"});
+  CHECK(now["meetings"] == 11);
+  CHECK(now["opinions"] == 106);
+  std::map<std::string, int64_t> wards;
+  for (const auto &p : now["parts"]) wards[p["name"].get<std::string>()] = p["meetings"].get<int64_t>();
+  CHECK(wards == std::map<std::string, int64_t>{{"Phường Bình Phước", 6}, {"Phường Đồng Xoài", 5}});
+
   const auto n = ws.ok_json({"report", "--unit", "Xã Huy Thượng"});
   CHECK(n["opinions"] == 10);
   CHECK(n["resolved"] == 10);

@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "ykien/replica.h"
 #include "ykien/sync/bundle.h"
+#include "ykien/unit_tree.h"
 #include "ykien/uuid.h"
 
 namespace ykien::test {
@@ -95,6 +96,7 @@ class Simulation {
     else if (what < 86) pull(hub_, chance(30));
     else if (what < 92 && t.parent == &hub_) by_bundle(t);
     else if (what < 95 && t.scopes.front() != kCommune) grow(t, {kCommune});
+    else if (what < 96) reorganise();
     else if (what < 98) hostile(chance(50) ? server_ : hub_);
     else resolve_one(t);
   }
@@ -182,6 +184,34 @@ class Simulation {
     if (st.ok()) ++counts_["resolve_conflict"];
   }
 
+  // The office merges a hamlet into the other, moves one to the other commune or
+  // renames one (issue 18): the devices' scopes follow on their next pulls.
+  void reorganise() {
+    auto unit = [&](const char *scope) { return server_.replica->find_unit_by_scope(scope).value(); };
+    const std::string h1 = unit(kHamlet1).id, h2 = unit(kHamlet2).id, other = unit(kOtherCommune).id;
+    const bool one = chance(50);
+    UnitEvent e{.kind = "", .unit_id = one ? h2 : h1, .effective_on = "2025-06-0" + std::to_string(1 + pick(9))};
+    const int what = pick(3);
+    e.kind = what == 0 ? "merge" : what == 1 ? "move" : "rename";
+    if (what == 0) e.target_id = one ? h1 : h2;
+    if (what == 1) e.target_id = other;
+    if (what == 2) e.name = "Khu phố " + std::to_string(pick(100));
+    auto recorded = record_unit_events(*server_.replica, {e});
+    if (!recorded.ok()) {  // into what already went into it
+      REQUIRE(recorded.status().field() == "events[0].target_id");
+      ++counts_["unit_event refused"];
+      return;
+    }
+    ++counts_["unit_" + e.kind];
+  }
+
+  // The scopes `child` holds today, resolved by its parent through the units' history.
+  std::vector<std::string> held_scopes(Node &child) {
+    auto scopes = effective_scopes(*child.parent->replica, child.scopes);
+    REQUIRE(scopes.ok());
+    return *scopes;
+  }
+
   void grow(Node &t, std::vector<std::string> scopes) {
     t.scopes = std::move(scopes);  // new scopes start their pulls at 0
     ++counts_["scope_growth"];
@@ -257,11 +287,14 @@ class Simulation {
   void pull(Node &child, bool cut) {
     Node &parent = *child.parent;
     const int batches = cut ? 1 + pick(3) : 1 << 20;
-    for (const auto &scope : child.scopes) {
+    const auto held = held_scopes(child);
+    for (const auto &scope : included_scopes(held)) {
       for (int b = 0; b < batches; ++b) {
         ExportOptions eo;
         eo.limit_changes = kBatch;
         eo.scopes = {scope};
+        for (const auto &s : held)
+          if (s.starts_with('!')) eo.scopes.push_back(s);
         eo.exclude_origin = child.name;
         int64_t &cursor = child.pull_cursors[scope];
         auto batch = parent.replica->export_changes(cursor, eo);
@@ -297,7 +330,7 @@ class Simulation {
 
     sync::BundleExportOptions to_tablet;
     to_tablet.self = hub_.name;
-    to_tablet.scopes = t.scopes;
+    to_tablet.scopes = held_scopes(t);
     auto back = sync::export_bundle(*hub_.replica, t.name, down, to_tablet);
     INFO(back.status().to_string());
     REQUIRE(back.ok());

@@ -7,6 +7,7 @@
 #include "core/database_impl.h"
 #include "store/change_walk.h"
 #include "ykien/replica.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien {
 
@@ -196,9 +197,11 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
   // A scoped pull reads its units' entries alone (the _changes_scope index) unless
   // its subtrees hold nearly every scope; then the walk covers every entry and the
   // scope filter below leaves the others.
-  auto walk = ChangeWalk::open(impl_.conn, cursor, request.scopes);
+  // Exclusions (a unit moved out) leave entries of the walk for the filter below.
+  const auto included = included_scopes(request.scopes);
+  auto walk = ChangeWalk::open(impl_.conn, cursor, included);
   if (!walk) return walk.status();
-  const bool filter_scopes = !request.scopes.empty() && !walk->by_scope();
+  const bool filter_scopes = !request.scopes.empty() && (!walk->by_scope() || included.size() < request.scopes.size());
   // Entries passed over (other scopes on the whole-log walk, the excluded origin)
   // count too, so that one request never walks a province's log.
   const int64_t max_scanned = request.limit_cells * 8;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace ykien {
 
@@ -40,6 +41,38 @@ bool is_overdue(std::string_view status, std::string_view due_date, std::string_
   return is_open(status) && !due_date.empty() && due_date < today;
 }
 
+void ReportTally::follow(const UnitTree *tree, bool then) {
+  tree_ = tree && tree->has_history() ? tree : nullptr;
+  then_ = then;
+}
+
+std::string ReportTally::where(std::string_view scope, std::string_view at) const {
+  if (!tree_) return std::string(scope);
+  return tree_->resolve(std::string(scope), then_ ? std::string(at.substr(0, 10)) : today_);
+}
+
+std::string tree_scope(const UnitTree &tree, const ReportRequest &request, bool then) {
+  if (then || request.scope.empty()) return request.scope;
+  return tree.resolve(request.scope, request.today);
+}
+
+std::vector<Unit> tree_parts(const UnitTree &tree, const ReportRequest &request, bool then) {
+  std::vector<Unit> out;
+  if (!request.scope.empty() && !tree.unit_at(request.scope)) return out;  // no unit: no parts
+  const std::string scope = tree_scope(tree, request, then);
+  std::set<std::string> days{then && !request.to.empty() ? request.to : request.today};
+  if (then) {
+    days.insert(request.from.empty() ? "0000-00-00" : request.from);
+    for (const auto &e : tree.all_events())
+      if (in_period(e.effective_on, request.from, request.to)) days.insert(e.effective_on);
+  }
+  std::map<std::string, Unit> parts;  // by scope; a later day's name wins
+  for (const auto &day : days)
+    for (auto &u : tree.children(scope, day)) parts[u.scope] = std::move(u);
+  for (auto &part : parts) out.push_back(std::move(part.second));
+  return out;
+}
+
 bool ReportTally::counts(std::string_view scope, std::string_view at) const {
   const std::string_view own = std::string_view(prefix_).substr(0, prefix_.empty() ? 0 : prefix_.size() - 1);
   const bool inside = prefix_.empty() || scope == own || scope.substr(0, prefix_.size()) == prefix_;
@@ -53,8 +86,9 @@ Report::Part *ReportTally::part_of(std::string_view scope) {
   return it == part_at_.end() ? nullptr : &report_.parts[it->second];
 }
 
-void ReportTally::add_meeting(std::string_view scope, std::string_view kind, std::string_view held_at,
+void ReportTally::add_meeting(std::string_view recorded, std::string_view kind, std::string_view held_at,
                               int64_t attendance) {
+  const std::string scope = where(recorded, held_at);
   if (!counts(scope, held_at)) return;
   ++report_.meetings;
   report_.attendance += attendance;
@@ -66,7 +100,8 @@ void ReportTally::add_meeting(std::string_view scope, std::string_view kind, std
 }
 
 void ReportTally::add_opinion(const OpinionFacts &o) {
-  if (!counts(o.scope, o.raised_at)) return;
+  const std::string scope = where(o.scope, o.raised_at);
+  if (!counts(scope, o.raised_at)) return;
   Report &r = report_;
   ++r.opinions;
   count(r.opinions_by_category, o.category);
@@ -79,14 +114,14 @@ void ReportTally::add_opinion(const OpinionFacts &o) {
   r.answered_on_spot += o.answered_on_spot;
   r.escalated += o.jurisdiction == "escalated";
   r.overdue += is_overdue(o.status, o.due_date, today_);
-  if (auto *p = part_of(o.scope)) {
+  if (auto *p = part_of(scope)) {
     ++p->opinions;
     p->resolved += resolved;
   }
 }
 
-void ReportTally::add_visit(std::string_view scope, std::string_view visited_at, int64_t gift_value_vnd) {
-  if (!counts(scope, visited_at)) return;
+void ReportTally::add_visit(std::string_view recorded, std::string_view visited_at, int64_t gift_value_vnd) {
+  if (!counts(where(recorded, visited_at), visited_at)) return;
   ++report_.support_visits;
   report_.gift_value_vnd += gift_value_vnd;
 }

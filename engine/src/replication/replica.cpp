@@ -15,6 +15,7 @@
 #include "replication/value_rules.h"
 #include "store/schema.h"
 #include "ykien/merge.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien {
 
@@ -127,12 +128,28 @@ Result<bool> conflict_values_confidential(StoreTxn &txn, const std::string &conf
 }  // namespace
 
 bool scope_within(const std::string &scope, const std::vector<std::string> &scopes) {
-  for (const auto &s : scopes) {
+  // The longest entry the scope lies in decides; an exclusion ("!s") over an entry
+  // of the same length.
+  size_t best = 0;
+  bool given = false;
+  for (const auto &entry : scopes) {
+    const bool excluded = entry.starts_with('!');
+    const std::string_view s = excluded ? std::string_view(entry).substr(1) : std::string_view(entry);
     if (s.empty()) continue;
-    if (scope == s) return true;
-    if (scope.size() > s.size() && scope.compare(0, s.size(), s) == 0 && scope[s.size()] == '/') return true;
+    const bool in =
+        scope == s || (scope.size() > s.size() && scope.compare(0, s.size(), s) == 0 && scope[s.size()] == '/');
+    if (!in || s.size() < best || (s.size() == best && !excluded)) continue;
+    best = s.size();
+    given = !excluded;
   }
-  return false;
+  return given;
+}
+
+std::vector<std::string> included_scopes(const std::vector<std::string> &scopes) {
+  std::vector<std::string> out;
+  for (const auto &s : scopes)
+    if (!s.starts_with('!')) out.push_back(s);
+  return out;
 }
 
 Replica::Replica(sys::ReplicaStore &store, OffsetClock &clock, HlcGenerator &hlc, SiteId site)

@@ -99,6 +99,17 @@ ALTER TABLE support_visits ADD COLUMN reason TEXT;
 ALTER TABLE support_visits ADD COLUMN given TEXT;
 ALTER TABLE support_visits ADD COLUMN visitors TEXT;
 )sql",
+    // ---- issue 18 (units that change): its own step, so that it can be renumbered at a merge ----
+    // 6: the units' history (docs/units.md): merges, moves, renames, splits and
+    // dissolutions, each a replicated record with its effective date. Rows keep the
+    // unit and scope they were recorded in; the scope a device or report sees is
+    // resolved through this table, so a merge writes a few cells, never the rows.
+    R"sql(
+CREATE TABLE unit_events(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL,
+  _deleted INTEGER NOT NULL DEFAULT 0, kind TEXT, unit_id TEXT, target_id TEXT, name TEXT,
+  effective_on TEXT, _clock BLOB NOT NULL);
+CREATE INDEX unit_events_unit ON unit_events(unit_id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);

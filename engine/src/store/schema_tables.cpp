@@ -8,6 +8,7 @@
 
 #include "domain/validate.h"
 #include "store/schema.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien::schema {
 
@@ -106,6 +107,16 @@ const std::vector<TableDef> kTables = {
                  text("notes", kNote), date_time("visited_at"),
                  // Schema step 5 (issue 16): appended, so older rows' clocks stay valid.
                  line("reason", kPlace), line("given", kPlace), line("visitors", kPlace)}},
+    // Issue 18: a unit's history (docs/units.md). unit_id is the unit it happened
+    // to; target_id the unit it went into (merge, split, dissolve) or under (move).
+    {.name = "unit_events",
+     .number = 8,
+     .columns = {deleted(), fixed(choice("kind", kUnitEventKinds)), owner("unit_id", "units"),
+                 
+                 // Checked by record_unit_events, not as a reference: the unit gone
+                 // into may lie outside the scopes of a device that holds this one.
+                 fixed(line("target_id", 36)), fixed(line("name")), fixed(date("effective_on"))},
+     .writers = Writers::office},
 };
 
 // What a replica keeps for itself, on SQLite (the engine) and PostgreSQL (the server).

@@ -11,12 +11,13 @@
 #include "sheet.h"
 #include "resolve.h"
 #include "text.h"
+#include "ykien/tree_report.h"
 
 namespace ykien::cli {
 namespace {
 
 struct ReportArgs {
-  std::string unit, from, to, today, format, output;
+  std::string unit, from, to, today, tree, format, output;
 };
 
 void report(Context &ctx, const ReportArgs &a) {
@@ -35,7 +36,12 @@ void report(Context &ctx, const ReportArgs &a) {
     throw invalid_input("--to", trf("error.to_before_from", {req.to, req.from}), tr("hint.period"));
   }
   req.today = a.today.empty() ? today_local() : require_date(a.today, "--today");
-  const Report r = take(db.report(req));
+  // --tree: when units changed, count each record under today's units or those of
+  // its day (docs/units.md); without it, where it was recorded.
+  const std::string tree = fold(a.tree);
+  if (!tree.empty() && tree != "now" && tree != "then")
+    throw invalid_input("--tree", trf("error.unknown_choice", {a.tree}), tr("hint.tree"));
+  const Report r = take(tree.empty() ? db.report(req) : report_by_tree(db, req, tree == "then"));
   if (format == "json") {
     nlohmann::json j = to_json(r);
     j["ok"] = true;
@@ -60,6 +66,7 @@ void add_report_command(CLI::App &app, Context &ctx) {
   cmd->add_option("--from", a->from, tr("opt.filter.from"));
   cmd->add_option("--to", a->to, tr("opt.filter.to"));
   cmd->add_option("--today", a->today, tr("opt.filter.today"));
+  cmd->add_option("--tree", a->tree, tr("opt.report.tree"));
   cmd->add_option("--format", a->format, tr("opt.report.format"));
   cmd->add_option("-o,--output", a->output, tr("opt.export.output"));
   cmd->callback([&ctx, a] { ctx.action = [&ctx, a] { report(ctx, *a); }; });

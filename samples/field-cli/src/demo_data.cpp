@@ -9,6 +9,7 @@
 #include "demo_rng.h"
 #include "errors.h"
 #include "i18n.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien::cli {
 namespace {
@@ -292,6 +293,18 @@ DemoPart Generator::dong_xoai() {
     run_meeting(plan_for(tan_phu, khu_pho[i], tan_phu_months[i], "Bí thư Đảng ủy phường Tân Phú"), Style::dong_xoai,
                 categories, part);
   }
+  // Their successors from 1 July 2025 (docs/units.md): Bình Phước goes into Đồng Nai,
+  // the district level is gone, the ward and the commune go into new wards (the
+  // wards' codes are illustrative). The 2023 rows stay where they were recorded.
+  const Unit dong_nai = ensure_unit(&vn, "75", "Tỉnh Đồng Nai", "province");
+  const Unit new_ward = ensure_unit(&dong_nai, "p-dong-xoai", "Phường Đồng Xoài", "ward");
+  const Unit binh_phuoc = ensure_unit(&dong_nai, "p-binh-phuoc", "Phường Bình Phước", "ward");
+  const std::string day = "2025-07-01";
+  take(record_unit_events(db_.replica(),
+                          {{.kind = "merge", .unit_id = province.id, .target_id = dong_nai.id, .effective_on = day},
+                           {.kind = "merge", .unit_id = tan_phu.id, .target_id = new_ward.id, .effective_on = day},
+                           {.kind = "merge", .unit_id = tien_hung.id, .target_id = binh_phuoc.id, .effective_on = day},
+                           {.kind = "dissolve", .unit_id = city.id, .effective_on = day}}));
   return part;
 }
 

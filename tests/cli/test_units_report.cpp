@@ -1,0 +1,58 @@
+// `ykien report --tree now|then` after units changed (issue 18, docs/units.md): the
+// meeting recorded in Phường Tân Phú in 2024 counts under the ward it merged into
+// by today's tree, under Tân Phú by the tree of then; the totals are the same.
+#include <catch2/catch.hpp>
+
+#include "cli_runner.h"
+#include "ykien/database.h"
+#include "ykien/replica.h"
+#include "ykien/unit_tree.h"
+
+using namespace ykien::cli_test;
+
+namespace {
+
+std::vector<std::string> part_names(const nlohmann::json &report) {
+  std::vector<std::string> out;
+  for (const auto &p : report["parts"]) out.push_back(p["name"].get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("report --tree: by today's units or those of the record's day", "[cli][report][units]") {
+  Workspace ws;
+  setup_meeting(ws);
+  ws.ok_json({"unit", "add", "--name", "Phường Đồng Xoài", "--code", "dong-xoai", "--kind", "ward", "--parent", "70"});
+  {
+    // The office's record of the merge, as a sync would bring it.
+    auto db = ykien::Database::open(ws.db());
+    REQUIRE(db.ok());
+    ykien::Replica &r = (*db)->replica();
+    auto tan_phu = r.find_unit_by_scope("70/tan-phu");
+    auto dong_xoai = r.find_unit_by_scope("70/dong-xoai");
+    REQUIRE((tan_phu.ok() && dong_xoai.ok()));
+    auto merged = ykien::record_unit_events(
+        r, {{.kind = "merge", .unit_id = tan_phu->id, .target_id = dong_xoai->id, .effective_on = "2025-07-01"}});
+    REQUIRE(merged.ok());
+  }
+  const std::vector<std::string> year = {"report", "--unit", "70", "--from", "2024-01-01", "--today", "2025-12-31"};
+  auto with = [&](const std::string &tree) {
+    auto args = year;
+    args.insert(args.end(), {"--tree", tree});
+    return ws.ok_json(args);
+  };
+  const auto now = with("now"), then = with("then"), plain = ws.ok_json(year);
+  CHECK(now["meetings"] == 1);
+  CHECK(then["meetings"] == 1);
+  CHECK(plain["meetings"] == 1);
+  CHECK(part_names(now) == std::vector<std::string>{"Phường Đồng Xoài"});
+  CHECK(part_names(then) == std::vector<std::string>{"Phường Tân Phú"});
+  CHECK(part_names(plain) == std::vector<std::string>{"Phường Tân Phú"});
+
+  auto args = year;
+  args.insert(args.end(), {"--tree", "hom-qua"});
+  const auto wrong = ws.run(args);
+  CHECK(wrong.code != 0);
+  CHECK(wrong.err.find("--tree") != std::string::npos);
+}
