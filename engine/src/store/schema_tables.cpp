@@ -22,6 +22,7 @@ constexpr int64_t kPlace = 500;      // titles, places
 constexpr int64_t kNote = 5000;      // notes on a status, a visit
 constexpr int64_t kBody = 20000;     // what a citizen said, an answer, minutes
 constexpr int64_t kRecorded = 1 << 20;
+constexpr int64_t kMaxBlob = int64_t{4} << 30;  // an attachment's bytes: a long recording fits
 
 // One constructor per form keeps the table below one line per column.
 ColumnDef deleted() { return {.name = "_deleted", .type = integer, .form = Form::flag}; }
@@ -106,6 +107,14 @@ const std::vector<TableDef> kTables = {
                  text("notes", kNote), date_time("visited_at"),
                  // Schema step 5 (issue 16): appended, so older rows' clocks stay valid.
                  line("reason", kPlace), line("given", kPlace), line("visitors", kPlace)}},
+    // Issue 19 (attachments): the record of a blob kept beside the database. It lies in
+    // the unit of what it is attached to; its file is named by sha256 (docs/attachments.md).
+    {.name = "attachments",
+     .number = 8,
+     .columns = {deleted(), optional_owner("meeting_id", "meetings"), optional_owner("opinion_id", "opinions"),
+                 optional_owner("response_id", "responses"), optional_owner("visit_id", "support_visits"),
+                 fixed(line("sha256", 64)), fixed(count("size", kMaxBlob)), fixed(choice("media_type", domain::kMediaTypes)),
+                 line("caption", kPlace), fixed(line("added_by")), fixed(date_time("added_at"))}},
 };
 
 // What a replica keeps for itself, on SQLite (the engine) and PostgreSQL (the server).
