@@ -21,6 +21,9 @@ inline constexpr const char *kKeyRegistered = "sync.key_registered";
 // The public key of the server this device enrolled with: its bundles are checked
 // against it (docs/bundle-format.md, "Signatures").
 inline constexpr const char *kServerKey = "sync.server_key";
+// Prefix of "<prefix><sha256>" = "1": the server holds this blob whole (sent from
+// here, or fetched from it), so the next syncs need not ask.
+inline constexpr const char *kBlobAtServerPrefix = "sync.blob_at_server.";
 }  // namespace keys
 
 }  // namespace ykien::sync
