@@ -283,6 +283,56 @@ YKIEN_API int ykien_response_list(char **out_json, ykien_db *db, const char *opi
 /* `*out_json` (may be NULL) receives the visit. Errors: EINVALID, ENOTFOUND, ESTATE, ESTORAGE. */
 YKIEN_API int ykien_support_visit_record(char **out_json, ykien_db *db, const char *visit_json, ykien_error *err);
 
+/* ---- Attachments (docs/attachments.md) -----------------------------------
+ * Photos (JPEG, PNG, HEIC), scanned documents (PDF) and recordings (MP3, M4A, OGG,
+ * WAV, AMR, FLAC), recognised from their first bytes, attached to one meeting,
+ * opinion, response or support visit. The file is kept in a folder beside the
+ * database ("<db>.blobs/"), named by its SHA-256; the record is replicated.
+ * JSON: {"id","scope","meeting_id","opinion_id","response_id","visit_id" (exactly
+ * one of these four set),"sha256","size" (bytes),"media_type","caption","added_by",
+ * "added_at"}. To add one, give the id of what it is attached to and, if wanted,
+ * "caption", "added_by" and "added_at" (default now). */
+
+/* Called as a file is copied into the blob folder: `done` bytes of `total`. Return
+ * 0 to go on, anything else to cancel (the call then fails with YKIEN_ECANCELLED,
+ * keeping nothing). Called on the calling thread; it must not call into the same
+ * database. */
+typedef int (*ykien_attachment_progress_fn)(int64_t done, int64_t total, void *ctx);
+
+/* Attaches the file at `path`. The same file attached again to the same record gives
+ * the attachment already made; the same bytes are stored once. `progress` may be
+ * NULL. `*out_json` (may be NULL) receives the attachment; caller owns it.
+ * Errors: EINVALID (err->field "file": unreadable or not an accepted kind; "target":
+ * none or several named; another field), ENOTFOUND (what it is attached to),
+ * ECANCELLED, ESTATE (closed db; a database in memory), ESTORAGE. */
+YKIEN_API int ykien_attachment_add_file(char **out_json, ykien_db *db, const char *path, const char *attachment_json,
+                                        ykien_attachment_progress_fn progress, void *ctx, ykien_error *err);
+/* The same from `size` bytes in memory (borrowed for the call).
+ * Errors: as ykien_attachment_add_file, without ECANCELLED. */
+YKIEN_API int ykien_attachment_add_bytes(char **out_json, ykien_db *db, const void *bytes, size_t size,
+                                         const char *attachment_json, ykien_error *err);
+/* Live attachments in the unit subtree `scope` (NULL or "" = all) attached to `of`
+ * (an id of a meeting, opinion, response or visit; NULL or "" = any), as a JSON array
+ * of attachments each with "held_here" (true when its file is on this device).
+ * Caller owns `*out_json`. Errors: EINVALID, ESTATE, ESTORAGE. */
+YKIEN_API int ykien_attachment_list(char **out_json, ykien_db *db, const char *scope, const char *of,
+                                    ykien_error *err);
+
+/* An attachment's file opened for reading, from its first byte. Thread-safe; stays
+ * readable after its database is closed. */
+typedef struct ykien_blob ykien_blob;
+/* Opens the file named `sha256` (64 lowercase hex digits). Caller owns `*out`, close
+ * it with ykien_blob_close. Errors: EINVALID (NULL), ENOTFOUND (not on this device:
+ * not fetched yet), ESTATE, ESTORAGE. */
+YKIEN_API int ykien_blob_open(ykien_blob **out, ykien_db *db, const char *sha256, ykien_error *err);
+/* Reads up to `capacity` bytes into `buffer`; `*out_read` is how many (0 at the end).
+ * Errors: EINVALID (NULL), ESTORAGE. */
+YKIEN_API int ykien_blob_read(ykien_blob *blob, void *buffer, size_t capacity, size_t *out_read, ykien_error *err);
+/* The file's size in bytes; -1 for NULL. */
+YKIEN_API int64_t ykien_blob_size(const ykien_blob *blob);
+/* Closes a blob opened by ykien_blob_open. NULL is fine. */
+YKIEN_API void ykien_blob_close(ykien_blob *blob);
+
 /* ---- Reports -------------------------------------------------------------- */
 
 /* Figures for a unit subtree and period (docs/reports.md). `request_json` (NULL =

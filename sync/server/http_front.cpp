@@ -126,6 +126,7 @@ struct HttpFront::Impl {
   // Compressed replies for clients that accept gzip (docs/protocol.md).
   static void maybe_gzip(const ServedRequest &req, ServedReply *reply) {
     if (reply->body.size() <= kGzipReplyAbove) return;
+    if (reply->content_type == "application/octet-stream") return;  // blobs: photos do not shrink
     if (req.header("accept-encoding").find("gzip") == std::string::npos) return;
     auto gz = sync::gzip_compress(reply->body);
     if (!gz.ok()) return;

@@ -79,6 +79,8 @@ struct ServeFlags {
   std::string tls_key;
   FrontOptions http;
   bool require_signatures = false;
+  std::string blobs_dir;  // "" = <data>/blobs (none on PostgreSQL unless given)
+  int64_t blob_quota_mb = ykien::sync::tuning::kBlobQuotaBytes >> 20;
 };
 
 int serve(const std::string &data_dir, const std::string &postgres, const ServeFlags &flags,
@@ -103,6 +105,9 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   options.port = flags.port;
   options.http = flags.http;
   options.require_signatures = flags.require_signatures;
+  // Attachments' blobs (docs/protocol.md, "Blobs"): in the data directory by default.
+  options.blobs_dir = !flags.blobs_dir.empty() ? flags.blobs_dir : data_dir.empty() ? std::string() : data_dir + "/blobs";
+  options.blob_quota_bytes = flags.blob_quota_mb << 20;
   if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
     if (flags.tls_cert.empty() || flags.tls_key.empty()) {
       return fail({ErrorCode::invalid_argument, "give both --tls-cert and --tls-key", "--tls-key"});
@@ -177,6 +182,11 @@ int main(int argc, char **argv) {
   serve_cmd->add_flag("--require-signatures", flags.require_signatures,
                       "refuse unsigned pushes from devices that registered no key (apps older than signatures); "
                       "devices with a key must sign in any case");
+  serve_cmd->add_option("--blobs", flags.blobs_dir,
+                        "folder of attachments' files (default DIR/blobs with --data; none with --postgres unless given)");
+  serve_cmd->add_option("--blob-quota-mb", flags.blob_quota_mb, "megabytes of attachments each device may store")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   serve_cmd->add_option("--workers", flags.http.workers, "threads doing storage work")->capture_default_str();
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "

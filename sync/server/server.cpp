@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ack_book.h"
+#include "blob_service.h"
 #include "cursor.h"
 #include "evidence.h"
 #include "log.h"
@@ -41,12 +42,14 @@ struct SyncServer::Impl {
       : storage(s),
         options(std::move(o)),
         enroll_limiter(options.enroll_burst, options.enroll_interval_ms),
-        acks(s) {}
+        acks(s),
+        blobs(s, options.blobs_dir, options.blob_quota_bytes) {}
 
   Storage &storage;
   ServerOptions options;
   RateLimiter enroll_limiter;
   AckBook acks;
+  BlobService blobs;
   std::string cursor_key;  // signs pull cursors (cursor.h); set by start()
   std::string server_key;  // this server's public key as start() made or found it
   std::unique_ptr<HttpFront> http;
@@ -307,6 +310,23 @@ struct SyncServer::Impl {
     return reply_json(200, encode(reply));
   }
 
+  // Attachments' blobs (docs/protocol.md, "Blobs"): authenticated, then BlobService.
+  ServedReply handle_blob(const ServedRequest &req) {
+    int64_t t0 = steady_ms();
+    auto device = authenticate(req);
+    if (!device.ok()) return fail(req, "blob", "", device.status(), t0);
+    Slot slot(*this, device->id);
+    if (!slot.held()) return busy_device(req, "blob", device->id, t0);
+    ServedReply reply = req.method == "PUT"    ? blobs.put(req, *device)
+                        : req.method == "HEAD" ? blobs.head(req, *device)
+                                               : blobs.get(req, *device);
+    log_line(reply.status < 400 ? "info" : "warn", "blob",
+             {{"device", device->id}, {"method", req.method}, {"status", std::to_string(reply.status)},
+              {"bytes", std::to_string(req.method == "GET" ? reply.body.size() : req.body.size())},
+              {"ms", std::to_string(steady_ms() - t0)}});
+    return reply;
+  }
+
   // A hub registers the sites it relays (docs/protocol.md, "POST /v1/sites").
   ServedReply handle_sites(const ServedRequest &req) {
     int64_t t0 = steady_ms();
@@ -391,6 +411,14 @@ struct SyncServer::Impl {
                       [this](const ServedRequest &q) { return handle_sites(q); }});
     routes.push_back({"POST", kPathKeys, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
                       [this](const ServedRequest &q) { return handle_keys(q); }});
+    for (const char *method : {"HEAD", "GET", "PUT"}) {
+      Route blob{method, kPathBlobs,
+                 std::string_view(method) == "PUT" ? static_cast<size_t>(sync::tuning::kBlobChunkBytes) : 0, false,
+                 nullptr, [this](const ServedRequest &q) { return handle_blob(q); }};
+      blob.prefix = true;
+      blob.raw_body = true;
+      routes.push_back(std::move(blob));
+    }
     for (auto &r : options.extra_routes) routes.push_back(std::move(r));
     options.extra_routes.clear();
     http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),

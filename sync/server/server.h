@@ -38,6 +38,10 @@ struct ServerOptions {
   // Refuse unsigned pushes from devices that registered no key (older apps) too.
   // Devices with a key must always sign (docs/protocol.md, "Signatures").
   bool require_signatures = false;
+  // Attachments' blobs (docs/protocol.md, "Blobs"): the folder ("" = none kept: the
+  // blob endpoints answer not_found) and the bytes each device may store there.
+  std::string blobs_dir{};
+  int64_t blob_quota_bytes = sync::tuning::kBlobQuotaBytes;
   // How often the server purges tombstones every replica acknowledged; 0 = never.
   int64_t purge_interval_ms = sync::tuning::kPurgeIntervalMs;
   // (No clock here: the server's time is its storage's corrected clock,

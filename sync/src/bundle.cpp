@@ -361,4 +361,53 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
   return r;
 }
 
+// ---- Attachments' blobs beside the bundle ----
+
+namespace {
+
+// The blob names the attachment records in the bundle at `path` carry.
+Result<std::vector<std::string>> carried_blobs(const std::string &path) {
+  std::vector<Change> changes;
+  auto manifest = read_bundle(path, &changes);
+  if (!manifest.ok()) return manifest.status();
+  std::vector<std::string> out;
+  for (const auto &c : changes)
+    if (c.table == "attachments" && c.column == "sha256")
+      if (const auto *sha = std::get_if<std::string>(&c.value); sha && is_sha256_hex(*sha)) out.push_back(*sha);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
+Status export_bundle_blobs(Database &db, const std::string &path) {
+  auto carried = carried_blobs(path);
+  if (!carried.ok()) return carried.status();
+  BlobStore beside(path + ".blobs");
+  for (const auto &sha : *carried) {
+    if (!db.blobs().has(sha) || beside.has(sha)) continue;
+    YKIEN_TRY(beside.put_file(db.blobs().path(sha)).status());
+  }
+  return Status::Ok();
+}
+
+Status import_bundle_blobs(Database &db, const std::string &path) {
+  auto carried = carried_blobs(path);
+  if (!carried.ok()) return carried.status();
+  const BlobStore beside(path + ".blobs");
+  for (const auto &sha : *carried) {
+    if (db.blobs().has(sha) || !beside.has(sha)) continue;
+    auto taken = db.blobs().put_file(beside.path(sha));
+    if (!taken.ok()) return taken.status();
+    // A file changed on the stick does not hash to its name: not kept (a sync fetches it).
+    if (taken->sha256 == sha) continue;
+    auto all = db.list_attachments("");
+    if (!all.ok()) return all.status();
+    const bool named = std::any_of(all->begin(), all->end(), [&](const Attachment &a) { return a.sha256 == taken->sha256; });
+    if (!named) YKIEN_TRY(db.blobs().remove(taken->sha256));
+  }
+  return Status::Ok();
+}
+
 }  // namespace ykien::sync

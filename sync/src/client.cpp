@@ -57,7 +57,9 @@ Status status_from_reply(int http_status, const std::string &body, ErrorReply *r
 }  // namespace
 
 SyncClient::SyncClient(Database &db, Transport &transport, SyncOptions options)
-    : SyncClient(db.replica(), transport, std::move(options)) {}
+    : SyncClient(db.replica(), transport, std::move(options)) {
+  database_ = &db;
+}
 
 SyncClient::SyncClient(Replica &replica, Transport &transport, SyncOptions options)
     : db_(replica),
@@ -118,6 +120,15 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
   }
   if (!signature.empty()) request.headers.emplace_back(kSignatureHeader, signature);
   request.body = std::move(*gz);
+  // A connection cut mid-reply can reach us as a short but "complete" body: that is
+  // a network fault, retried like one, not a corrupt server.
+  auto response = exchange(request, report, [](const HttpResponse &r) { return json::accept(r.body); });
+  if (!response.ok()) return response.status();
+  return std::move(response->body);
+}
+
+Result<HttpResponse> SyncClient::exchange(const HttpRequest &request, SyncReport *report,
+                                          const std::function<bool(const HttpResponse &)> &whole) {
   int busy = 0;  // replies that said when to come back: they do not use up attempts
   for (int attempt = 0;; ++attempt) {
     if (cancelled_.load()) return Status(ErrorCode::cancelled, "sync cancelled");
@@ -134,9 +145,7 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
       report->bytes_received += response->wire_bytes > 0 ? response->wire_bytes
                                                          : static_cast<int64_t>(response->body.size());
       if (response->status >= 200 && response->status < 300) {
-        // A connection cut mid-reply can reach us as a short but "complete" body:
-        // that is a network fault, retried like one, not a corrupt server.
-        if (nlohmann::json::accept(response->body)) return std::move(response->body);
+        if (!whole || whole(*response)) return std::move(*response);
         failure = Status(ErrorCode::network, "the reply was cut in transit");
       } else {
         last_error_ = ErrorReply{};
@@ -274,6 +283,7 @@ Result<SyncReport> SyncClient::sync() {
   Status st = register_key(&report);
   if (st.ok()) st = push_all(&report);
   if (st.ok()) st = pull_all(&report);
+  if (st.ok() && database_ != nullptr && options_.transfer_blobs) st = transfer_blobs(&report);
   transport_.close_idle();  // the next sync is minutes away
   if (!st.ok()) return st;
   report.clock_offset_ms = db_.clock_offset_ms();

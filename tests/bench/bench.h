@@ -63,3 +63,4 @@ int bench_stages(int argc, char **argv);
 int bench_province(int argc, char **argv);
 int bench_serve(int argc, char **argv);
 int bench_office(int argc, char **argv);
+int bench_attach(int argc, char **argv);

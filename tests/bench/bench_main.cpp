@@ -33,6 +33,12 @@ int usage(std::FILE *to) {
       " (not built here: needs tests/bench/sync_bench.cpp and -DYKIEN_WITH_SYNC=ON)"
 #endif
       "\n"
+      "  attach   an attachment's blob tablet -> server -> tablet, and curl uploading the same\n"
+      "           bytes to the same server (options: --mb N, --quick)"
+#ifndef YKIEN_BENCH_HAS_SYNC
+      " (not built here: needs the server)"
+#endif
+      "\n"
       "  stages   where a sync's time goes: each stage of the push and the pull of whole opinions,\n"
       "           in time and instructions per opinion (options: --opinions N, --dir DIR, --quick)"
 #ifndef YKIEN_BENCH_HAS_SYNC
@@ -75,6 +81,14 @@ int main(int argc, char **argv) {
 #else
     std::fputs("ykien-bench: the keystrokes suite is not built here (it needs the field app, samples/field-cli)\n",
                stderr);
+    return 2;
+#endif
+  }
+  if (std::strcmp(suite, "attach") == 0) {
+#ifdef YKIEN_BENCH_HAS_SYNC
+    return bench_attach(argc - 1, argv + 1);
+#else
+    std::fputs("ykien-bench: the attach suite is not built here (it needs the server)\n", stderr);
     return 2;
 #endif
   }

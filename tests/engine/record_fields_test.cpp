@@ -42,4 +42,5 @@ TEST_CASE("each stored record's JSON fields are its table's declared columns", "
   CHECK(encoded<Response>() == declared("responses"));
   CHECK(encoded<StatusChange>() == declared("status_history"));
   CHECK(encoded<SupportVisit>() == declared("support_visits"));
+  CHECK(encoded<Attachment>() == declared("attachments"));
 }

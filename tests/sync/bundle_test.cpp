@@ -611,3 +611,33 @@ TEST_CASE("server admin import refuses a device's bundle stamped years ahead, li
   CHECK(count_opinions(store.data(), kHamlet1) == 1);
   CHECK(opinions_digest(store.data(), kHamlet1) == opinions_digest(*tablet, kHamlet1));
 }
+
+TEST_CASE("a bundle carries the blobs of its attachments, checked on arrival", "[.][evidence-attach-bundle]") {
+  Pair p;
+  Opinion o = record_in(*p.tablet, "vn/79/26734/ap-1", "Ảnh biên bản họp khu phố");
+  std::string photo = "\xFF\xD8\xFF\xE0";
+  for (int i = 0; i < 200'000; ++i) photo.push_back(static_cast<char>((i * 131) & 0xFF));
+  std::string forged = photo;
+  forged[1000] ^= 1;
+  auto kept = p.tablet->add_attachment_bytes(photo, {.opinion_id = o.id, .caption = "Biên bản"});
+  REQUIRE(kept.ok());
+  auto changed = p.tablet->add_attachment_bytes(forged, {.opinion_id = o.id, .caption = "Bản sao"});
+  REQUIRE(changed.ok());
+  export_ok(*p.tablet, "office", p.file("t.ykb"));
+  const std::string beside = p.file("t.ykb") + ".blobs/";
+  REQUIRE(std::filesystem::exists(beside + kept->sha256));
+  REQUIRE(std::filesystem::exists(beside + changed->sha256));
+  // One file altered on the USB stick: it no longer hashes to its name.
+  {
+    std::ofstream out(beside + changed->sha256, std::ios::binary | std::ios::trunc);
+    out << photo.substr(0, 1000) << "altered";
+  }
+  import_ok(*p.office, p.file("t.ykb"));
+  CHECK(p.office->list_attachments("")->size() == 2);
+  CHECK(p.office->blobs().has(kept->sha256));
+  CHECK(!p.office->blobs().has(changed->sha256));
+  CHECK(p.office->blobs().list()->size() == 1);
+  std::ifstream in(p.office->blobs().path(kept->sha256), std::ios::binary);
+  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == photo);
+  CHECK(hash_of(*p.tablet) == hash_of(*p.office));
+}

@@ -7,8 +7,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "ykien/blob_store.h"
 #include "ykien/changes.h"
 #include "ykien/clock.h"
 #include "ykien/export.h"
@@ -189,6 +191,32 @@ class YKIEN_CXX_API Database {
   // Takes back a visit recorded by mistake: a tombstone, the reason added to its notes.
   Status withdraw_support_visit(const std::string &id, const std::string &reason);
 
+  // ---- Attachments (docs/attachments.md) ----
+  // Copies the file at `path` into the blob folder beside the database ("<db>.blobs/")
+  // and records it attached to what `a` names: exactly one of meeting_id, opinion_id,
+  // response_id, visit_id. Its caption, added_by and added_at (empty = now) are taken
+  // from `a`; sha256, size and media_type are the file's. The same file attached again
+  // to the same record gives the attachment already made; to another record, another
+  // attachment of the same blob (stored once). `progress` is called as the file is
+  // copied (on the calling thread).
+  // Errors: invalid_argument (field "file": unreadable, or not a JPEG, PNG, HEIC, PDF
+  // or audio recording; "target": none or several named; another field's value),
+  // not_found (what it is attached to), invalid_state (a database in memory), storage,
+  // cancelled. Nothing is kept of a refused attachment.
+  Result<Attachment> add_attachment_file(const std::string &path, Attachment a, const BlobProgress &progress = {});
+  // The same from bytes in memory.
+  Result<Attachment> add_attachment_bytes(std::string_view bytes, Attachment a);
+  // Live attachments in a unit subtree ("" = all) attached to `of` (an id of a meeting,
+  // opinion, response or visit; "" = any), by time added.
+  Result<std::vector<Attachment>> list_attachments(const std::string &scope, const std::string &of = {}) const;
+  // Errors: not_found.
+  Result<Attachment> get_attachment(const std::string &id) const;
+  // Takes back an attachment made by mistake: a tombstone. Its blob stays while
+  // another attachment names it. Errors: not_found.
+  Status remove_attachment(const std::string &id);
+  // The blobs beside this database. Borrowed, valid while the Database is open.
+  BlobStore &blobs() const;
+
   // ---- Reports ----
   Result<Report> report(const ReportRequest &request) const;
 
@@ -236,6 +264,8 @@ class YKIEN_CXX_API Database {
 
  private:
   explicit Database(std::unique_ptr<Impl> impl);
+  // add_attachment_*: `store` puts the blob in the folder once the checks passed.
+  Result<Attachment> add_attachment_from(Attachment a, const std::function<Result<BlobInfo>()> &store);
   std::unique_ptr<Impl> impl_;
 };
 

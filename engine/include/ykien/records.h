@@ -101,6 +101,25 @@ struct SupportVisit {
   std::string visitors{};    // who visited
 };
 
+// A photo, a scanned document or a recording attached to a meeting, an opinion, a
+// response or a support visit (docs/attachments.md). The row is replicated like any
+// other; the file itself is a blob named by its SHA-256, kept in a folder beside the
+// database ("<db>.blobs/") and moved apart from the cells.
+struct Attachment {
+  std::string id{};
+  std::string scope{};        // the scope of what it is attached to
+  std::string meeting_id{};   // exactly one of these four names what it is attached to
+  std::string opinion_id{};
+  std::string response_id{};
+  std::string visit_id{};
+  std::string sha256{};       // 64 lowercase hex digits: the blob's name
+  int64_t size = 0;           // bytes
+  std::string media_type{};   // image/jpeg, image/png, image/heic, application/pdf, audio/...
+  std::string caption{};      // "Biên bản hội nghị", "Ảnh đường hư hỏng"
+  std::string added_by{};
+  std::string added_at{};     // "YYYY-MM-DD HH:MM"
+};
+
 // Two concurrent edits of one cell: the winner stands, the loser is kept here.
 struct Conflict {
   std::string id{};

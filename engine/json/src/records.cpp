@@ -43,6 +43,10 @@ YKIEN_FIELDS(SupportVisit, YKIEN_FIELD(id), YKIEN_FIELD(unit_id), YKIEN_FIELD(sc
              YKIEN_FIELD(household), YKIEN_FIELD(kind), YKIEN_FIELD(gift_value_vnd), YKIEN_FIELD(notes),
              YKIEN_FIELD(visited_at), YKIEN_FIELD(reason), YKIEN_FIELD(given), YKIEN_FIELD(visitors));
 
+YKIEN_FIELDS(Attachment, YKIEN_FIELD(id), YKIEN_FIELD(scope), YKIEN_FIELD(meeting_id), YKIEN_FIELD(opinion_id),
+             YKIEN_FIELD(response_id), YKIEN_FIELD(visit_id), YKIEN_FIELD(sha256), YKIEN_FIELD(size),
+             YKIEN_FIELD(media_type), YKIEN_FIELD(caption), YKIEN_FIELD(added_by), YKIEN_FIELD(added_at));
+
 YKIEN_FIELDS(Conflict, YKIEN_FIELD(id), YKIEN_FIELD(scope), YKIEN_FIELD(table), YKIEN_FIELD(row_id),
              YKIEN_FIELD(column), YKIEN_FIELD(winner_value), YKIEN_FIELD(loser_value), YKIEN_FIELD(winner_hlc),
              YKIEN_FIELD(loser_hlc), YKIEN_FIELD(winner_site), YKIEN_FIELD(loser_site), YKIEN_FIELD(status),
@@ -70,6 +74,7 @@ Json to_json(const Opinion &v) { return write_fields(v); }
 Json to_json(const Response &v) { return write_fields(v); }
 Json to_json(const StatusChange &v) { return write_fields(v); }
 Json to_json(const SupportVisit &v) { return write_fields(v); }
+Json to_json(const Attachment &v) { return write_fields(v); }
 Json to_json(const Conflict &v) { return write_fields(v); }
 Json to_json(const Report &v) { return write_fields(v); }
 
@@ -81,6 +86,7 @@ Status from_json(const Json &j, OpinionPatch *out) { return read_fields(j, out);
 Status from_json(const Json &j, StatusUpdate *out) { return read_fields(j, out); }
 Status from_json(const Json &j, Response *out) { return read_fields(j, out); }
 Status from_json(const Json &j, SupportVisit *out) { return read_fields(j, out); }
+Status from_json(const Json &j, Attachment *out) { return read_fields(j, out); }
 Status from_json(const Json &j, OpinionFilter *out) { return read_fields(j, out); }
 Status from_json(const Json &j, ReportRequest *out) { return read_fields(j, out); }
 

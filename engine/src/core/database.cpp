@@ -265,6 +265,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   auto impl = std::make_unique<Impl>(wall, std::move(*zone));
   auto &conn = impl->conn;
   YKIEN_TRY(conn.open(path, options.busy_timeout_ms));
+  if (!path.empty() && path != ":memory:" && !path.starts_with("file:"))
+    impl->blobs = std::make_unique<BlobStore>(path + ".blobs");
   // A file that is not a database, or one a newer app wrote, is refused here,
   // before anything (even the journal mode) is changed in it.
   YKIEN_TRY(conn.exec("SELECT count(*) FROM sqlite_schema"));

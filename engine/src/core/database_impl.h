@@ -11,6 +11,7 @@
 #include "store/row_store.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "ykien/blob_store.h"
 #include "ykien/database.h"
 #include "ykien/hlc.h"
 #include "ykien/local_time.h"
@@ -31,6 +32,8 @@ struct Database::Impl {
   OffsetClock clock;
   HlcGenerator hlc;
   TimeZone zone;  // the commune's (OpenOptions::time_zone)
+  // Attachments' files, "<db>.blobs/" (no folder for a database in memory).
+  std::unique_ptr<BlobStore> blobs = std::make_unique<BlobStore>("");
   SiteId site = 0;
   int64_t next_seq = 1;
   int schema_version = 0;

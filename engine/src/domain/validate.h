@@ -46,5 +46,10 @@ inline constexpr std::string_view kSatisfaction[] = {"satisfied", "unsatisfied",
 inline constexpr std::string_view kResponseKinds[] = {
     "answered_at_meeting", "appointment", "written_reply"};
 inline constexpr std::string_view kSupportKinds[] = {"gift", "visit", "volunteer_work"};
+// What an attachment may be (docs/attachments.md): photos, scanned minutes, recordings.
+// Recognised from the file's first bytes, not its name.
+inline constexpr std::string_view kMediaTypes[] = {
+    "image/jpeg", "image/png", "image/heic", "application/pdf",
+    "audio/mpeg", "audio/mp4", "audio/ogg", "audio/wav", "audio/amr", "audio/flac"};
 
 }  // namespace ykien::domain

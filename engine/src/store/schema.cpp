@@ -110,6 +110,16 @@ CREATE TABLE unit_events(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope
   effective_on TEXT, _clock BLOB NOT NULL);
 CREATE INDEX unit_events_unit ON unit_events(unit_id);
 )sql",
+    // ---- issue 19 (attachments): its own step, so that it can be renumbered at a merge ----
+    // 7: attachments, the records of the blobs kept in "<db>.blobs/" (docs/attachments.md).
+    R"sql(
+CREATE TABLE attachments(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL,
+  _deleted INTEGER NOT NULL DEFAULT 0, meeting_id TEXT, opinion_id TEXT, response_id TEXT, visit_id TEXT,
+  sha256 TEXT, size INTEGER, media_type TEXT, caption TEXT, added_by TEXT, added_at TEXT,
+  _clock BLOB NOT NULL);
+CREATE INDEX attachments_scope ON attachments(scope, added_at);
+CREATE INDEX attachments_sha256 ON attachments(sha256);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);

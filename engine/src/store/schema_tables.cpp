@@ -23,6 +23,7 @@ constexpr int64_t kPlace = 500;      // titles, places
 constexpr int64_t kNote = 5000;      // notes on a status, a visit
 constexpr int64_t kBody = 20000;     // what a citizen said, an answer, minutes
 constexpr int64_t kRecorded = 1 << 20;
+constexpr int64_t kMaxBlob = int64_t{4} << 30;  // an attachment's bytes: a long recording fits
 
 // One constructor per form keeps the table below one line per column.
 ColumnDef deleted() { return {.name = "_deleted", .type = integer, .form = Form::flag}; }
@@ -112,11 +113,18 @@ const std::vector<TableDef> kTables = {
     {.name = "unit_events",
      .number = 8,
      .columns = {deleted(), fixed(choice("kind", kUnitEventKinds)), owner("unit_id", "units"),
-                 
                  // Checked by record_unit_events, not as a reference: the unit gone
                  // into may lie outside the scopes of a device that holds this one.
                  fixed(line("target_id", 36)), fixed(line("name")), fixed(date("effective_on"))},
      .writers = Writers::office},
+    // Issue 19 (attachments): the record of a blob kept beside the database. It lies in
+    // the unit of what it is attached to; its file is named by sha256 (docs/attachments.md).
+    {.name = "attachments",
+     .number = 9,
+     .columns = {deleted(), optional_owner("meeting_id", "meetings"), optional_owner("opinion_id", "opinions"),
+                 optional_owner("response_id", "responses"), optional_owner("visit_id", "support_visits"),
+                 fixed(line("sha256", 64)), fixed(count("size", kMaxBlob)), fixed(choice("media_type", domain::kMediaTypes)),
+                 line("caption", kPlace), fixed(line("added_by")), fixed(date_time("added_at"))}},
 };
 
 // What a replica keeps for itself, on SQLite (the engine) and PostgreSQL (the server).

@@ -25,6 +25,7 @@ void add_demo_data_command(CLI::App &app, Context &ctx);
 void add_sync_commands(CLI::App &app, Context &ctx);      // enroll, sync
 void add_bundle_commands(CLI::App &app, Context &ctx);    // bundle export|import
 void add_visit_commands(CLI::App &app, Context &ctx);     // visit add|list|withdraw
+void add_attach_commands(CLI::App &app, Context &ctx);    // attach add|list|get
 void add_remind_command(CLI::App &app, Context &ctx);     // remind
 void add_duplicates_commands(CLI::App &app, Context &ctx);  // duplicates [merge|distinct]
 

@@ -16,6 +16,11 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
   static const std::vector<std::pair<std::regex, std::string>> table = [] {
     const std::pair<const char *, const char *> rules[] = {
         {"is required", "không được để trống"},
+        {"is not a photo \\(JPEG, PNG, HEIC\\), a PDF or an audio recording \\(MP3, M4A, OGG, WAV, AMR, FLAC\\)",
+         "không phải ảnh (JPEG, PNG, HEIC), tệp PDF hay bản ghi âm (MP3, M4A, OGG, WAV, AMR, FLAC)"},
+        {"cannot be read: (.*)", "không đọc được: $1"},
+        {"names nothing: attach to a meeting, an opinion, a response or a visit",
+         "chưa cho biết đính kèm vào hội nghị, ý kiến, trả lời hay lượt thăm nào"},
         {"is not valid UTF-8 text", "không phải văn bản UTF-8 hợp lệ"},
         {"is longer than (\\d+) bytes", "dài quá $1 byte"},
         {"'(.*)' is not one of: (.*)", "\"$1\" không thuộc các giá trị: $2"},

@@ -108,6 +108,7 @@ int run(int argc, char **argv) {
   add_sync_commands(app, ctx);
   add_bundle_commands(app, ctx);
   add_visit_commands(app, ctx);
+  add_attach_commands(app, ctx);
   add_remind_command(app, ctx);
   add_duplicates_commands(app, ctx);
 

@@ -12,6 +12,13 @@ namespace ykien::cli {
 
 using nlohmann::json;
 
+json to_json(const Attachment &a) {
+  json j = codec::to_json(a);
+  j["ref"] = short_id(a.id);
+  j["media_label"] = tr("media." + a.media_type);
+  return j;
+}
+
 json to_json(const Unit &u) {
   json j = codec::to_json(u);
   j["kind_label"] = choice_label(ChoiceSet::unit_kind, u.kind);

@@ -13,6 +13,7 @@ nlohmann::json to_json(const Meeting &m);
 nlohmann::json to_json(const Opinion &o);
 nlohmann::json to_json(const Response &r);
 nlohmann::json to_json(const StatusChange &s);
+nlohmann::json to_json(const Attachment &a);
 nlohmann::json to_json(const Conflict &c);
 nlohmann::json to_json(const Report &r);
 

@@ -5,15 +5,16 @@
 #include "text.h"
 
 namespace ykien::cli {
-namespace {
-
-constexpr const char *kCurrentMeetingKey = "cli.current_meeting";
 
 bool id_matches(const std::string &id, std::string_view ref) {
   if (ref.size() < 6 || ref.size() > id.size()) return id == ref;
   return id == ref || id.compare(id.size() - ref.size(), ref.size(), ref) == 0 ||
          id.compare(0, ref.size(), ref) == 0;
 }
+
+namespace {
+
+constexpr const char *kCurrentMeetingKey = "cli.current_meeting";
 
 CliError ambiguous(const std::string &option, std::string_view ref) {
   return CliError(kExitInvalidInput, trf("error.ambiguous", {arg_name(option), std::string(ref)}),

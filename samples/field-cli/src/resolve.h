@@ -11,6 +11,9 @@ namespace ykien::cli {
 
 // Short reference shown in tables: the last 8 characters of a UUID.
 std::string short_id(const std::string &id);
+// Whether a ref typed by the user names `id`: the whole id, or at least 6 of its
+// first or last characters.
+bool id_matches(const std::string &id, std::string_view ref);
 
 struct UnitNode {
   Unit unit;

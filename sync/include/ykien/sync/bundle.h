@@ -179,15 +179,25 @@ inline constexpr const char *kServerPeerName = "server";
 // server the conflict records it made stay with it, as in its pushes
 // (BundleExportOptions::conflict_records); a peer tablet gets them, so that the two
 // keep one copy of each record.
+// Attachments' blobs go beside the bundle, in "<path>.blobs/<sha256>" (docs/bundle-format.md,
+// "Attachments"): the export copies there the blobs this database holds of the attachment
+// records the bundle carries; the import, once the bundle is applied, takes in those it
+// lacks, each checked against its name (one that does not hash to it is not kept).
+YKIEN_CXX_API Status export_bundle_blobs(Database &db, const std::string &path);
+YKIEN_CXX_API Status import_bundle_blobs(Database &db, const std::string &path);
 inline Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
                                                 const BundleExportOptions &options = {}) {
   BundleExportOptions tablet = options;
   if (peer == kServerPeerName) tablet.conflict_records = false;
-  return export_bundle(db.replica(), peer, path, tablet);
+  auto report = export_bundle(db.replica(), peer, path, tablet);
+  if (report.ok()) YKIEN_TRY(export_bundle_blobs(db, path));
+  return report;
 }
 inline Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
                                                 const BundleImportOptions &options = {}) {
-  return import_bundle(db.replica(), path, options);
+  auto report = import_bundle(db.replica(), path, options);
+  if (report.ok()) YKIEN_TRY(import_bundle_blobs(db, path));
+  return report;
 }
 inline Result<std::string> bundle_name(Database &db) { return bundle_name(db.replica()); }
 inline Result<std::vector<std::string>> bundle_names(Database &db) { return bundle_names(db.replica()); }

@@ -34,6 +34,13 @@ struct SyncProgress {
   // positions covered so far and still ahead; left is -1 when the server does not say.
   int64_t pull_scanned = 0;
   int64_t pull_left = -1;
+  // Attachments' blobs moved after the cells (phase "blobs"; docs/attachments.md):
+  // files and bytes sent and received so far, and files still to move this sync.
+  int64_t blobs_sent = 0;
+  int64_t blobs_received = 0;
+  int64_t blob_bytes_sent = 0;
+  int64_t blob_bytes_received = 0;
+  int64_t blobs_left = 0;
 };
 
 struct SyncReport : SyncProgress {
@@ -76,6 +83,12 @@ struct SyncOptions {
   int64_t push_batch_bytes = tuning::kPushBatchBytes;
   int64_t pull_batch_changes = tuning::kPullBatchChanges;
   int max_round_trips = tuning::kMaxRoundTrips;
+  // Attachments' blobs (a client made over a Database only): sent once their cells
+  // are; fetched when attached to an open meeting or added in the last
+  // blob_recent_days days, newest first, up to blob_budget_bytes (0 = fetch none).
+  bool transfer_blobs = true;
+  int blob_recent_days = tuning::kBlobRecentDays;
+  int64_t blob_budget_bytes = tuning::kBlobBudgetBytes;
 };
 
 class YKIEN_CXX_API SyncClient {
@@ -93,8 +106,10 @@ class YKIEN_CXX_API SyncClient {
   bool enrolled() const;
   std::string device_id() const;
 
-  // Pushes every pending local change, then pulls until caught up. Safe to cut at
-  // any point: the next call resumes without loss or duplicates. Errors: cancelled,
+  // Pushes every pending local change, then pulls until caught up, then moves
+  // attachments' blobs (sends those not sent yet, fetches those wanted). Safe to cut
+  // at any point: the next call resumes without loss or duplicates, a blob from the
+  // byte where it stopped. Errors: cancelled, too_large (over the blob quota),
   // network (after retries), unauthorized (wrong or revoked token), forbidden,
   // unsupported_version, server, storage (local database).
   Result<SyncReport> sync();
@@ -129,6 +144,16 @@ class YKIEN_CXX_API SyncClient {
   Status retry_refused(SyncReport *report);
   // `why` holds one refusal per change (or one for them all).
   Status record_refused(const std::vector<Change> &changes, const std::vector<Refusal> &why);
+  // One exchange, repeated after a network error, a 5xx or a busy reply as post()
+  // does; a reply that `whole` says was cut in transit counts as a network error.
+  // Other 4xx come back as their Status.
+  Result<HttpResponse> exchange(const HttpRequest &request, SyncReport *report,
+                                const std::function<bool(const HttpResponse &)> &whole);
+  // Attachments' blobs (client_blobs.cpp).
+  Status transfer_blobs(SyncReport *report);
+  Status send_blob(const std::string &sha256, SyncReport *report);
+  Status fetch_blob(const std::string &sha256, int64_t size, SyncReport *report);
+  Result<HttpRequest> blob_request(const char *method, const std::string &sha256, const std::string &query);
   int64_t corrected_now() const;
   void report_progress(const std::string &phase, SyncReport *report);
   // Waits before retry `attempt`: the server's Retry-After (seconds) when it gave
@@ -136,6 +161,7 @@ class YKIEN_CXX_API SyncClient {
   bool sleep_backoff(int attempt, int64_t retry_after_s = 0);
 
   Replica &db_;
+  Database *database_ = nullptr;  // the tablet's, for its blobs; null for a hub's replica
   Transport &transport_;
   SyncOptions options_;
   std::atomic<bool> cancelled_{false};

@@ -24,6 +24,14 @@ inline constexpr const char *kPathPush = "/v1/push";
 inline constexpr const char *kPathPull = "/v1/pull";
 inline constexpr const char *kPathSites = "/v1/sites";
 inline constexpr const char *kPathKeys = "/v1/keys";
+// Attachments' blobs: "/v1/blobs/<sha256>" (docs/protocol.md, "Blobs").
+inline constexpr const char *kPathBlobs = "/v1/blobs/";
+// Headers of the blob endpoints: the bytes of a blob the server holds (whole or so
+// far), whether it is whole, and a chunk's own SHA-256 (64 hex digits).
+inline constexpr const char *kBlobOffsetHeader = "X-Ykien-Blob-Offset";
+inline constexpr const char *kBlobSizeHeader = "X-Ykien-Blob-Size";
+inline constexpr const char *kBlobWholeHeader = "X-Ykien-Blob-Whole";
+inline constexpr const char *kChunkHashHeader = "X-Ykien-Chunk-Sha256";
 
 // The header that carries a push's Ed25519 signature, over the request body's bytes
 // as sent before gzip: 128 hex digits, or "b2:" and 128 hex digits over the body's

@@ -15,7 +15,7 @@ namespace ykien::sync {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
-  std::string method;  // "GET" or "POST"
+  std::string method;  // "GET", "POST", "PUT" (a body, as POST) or "HEAD" (no body back)
   std::string url;     // absolute: "https://hub.example/v1/push"
   HttpHeaders headers; // sent as given (the client sets Content-Type, Content-Encoding...)
   std::string body;    // sent as given (already gzip-compressed when the headers say so)

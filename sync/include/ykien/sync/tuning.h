@@ -146,6 +146,18 @@ inline constexpr int64_t kBundleApplyBatchChanges = 2000;
 // decompression (a small gzip bomb stops here). About 1.5 million changes.
 inline constexpr int64_t kMaxBundleBytes = int64_t{512} << 20;
 
+// ---- Attachments' blobs (docs/attachments.md, docs/protocol.md "Blobs") ----
+// Bytes per chunk of a blob upload or download: one request each, hashed apart, so
+// that a cut loses at most one chunk. 4 MiB keeps a 20 MB photo set to a handful of
+// round trips while a chunk still crosses a slow rural link within the body deadline.
+inline constexpr int64_t kBlobChunkBytes = 4 << 20;
+// Bytes of blobs one device may store on the server, by default (--blob-quota-mb).
+inline constexpr int64_t kBlobQuotaBytes = int64_t{2} << 30;
+// What a tablet fetches by default: the blobs of its open meetings and those added
+// in the last kBlobRecentDays days, newest first, up to kBlobBudgetBytes in all.
+inline constexpr int kBlobRecentDays = 30;
+inline constexpr int64_t kBlobBudgetBytes = int64_t{500} << 20;
+
 // ---- Hub: a server that syncs upstream as a client (docs/server.md, "Hub") ----
 // How often a hub syncs with its upstream server when the last sync worked. A
 // no-op sync is one small round trip, so a minute keeps the province close behind

@@ -22,6 +22,7 @@ Json to_json(const Opinion &v);
 Json to_json(const Response &v);
 Json to_json(const StatusChange &v);
 Json to_json(const SupportVisit &v);
+Json to_json(const Attachment &v);
 Json to_json(const Conflict &v);
 // Counts by key as objects ({"land": 3}); a non-finite share (never made) as 0.
 Json to_json(const Report &v);
@@ -36,6 +37,7 @@ Status from_json(const Json &j, OpinionPatch *out);
 Status from_json(const Json &j, StatusUpdate *out);
 Status from_json(const Json &j, Response *out);
 Status from_json(const Json &j, SupportVisit *out);
+Status from_json(const Json &j, Attachment *out);
 Status from_json(const Json &j, OpinionFilter *out);
 Status from_json(const Json &j, ReportRequest *out);
 

@@ -1,0 +1,202 @@
+// The sync client's attachments' blobs (docs/protocol.md "Blobs", docs/attachments.md):
+// after the cells, each blob this device holds and the server does not is sent in
+// chunks from the byte the server has; then the blobs the device wants (its open
+// meetings', the recent ones, under a budget) are fetched the same way. A cut at any
+// byte resumes there at the next exchange or the next sync.
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "settings_keys.h"
+#include "ykien/sync/client.h"
+
+namespace ykien::sync {
+namespace {
+
+std::string chunk_hash(std::string_view bytes) {
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());
+  std::array<char, 2 * crypto_hash_sha256_BYTES + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  return std::string(hex.data(), 2 * crypto_hash_sha256_BYTES);
+}
+
+int64_t header_int(const HttpResponse &r, const char *name) {
+  const std::string text = find_header(r.headers, name);
+  int64_t v = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return ec == std::errc() && end == text.data() + text.size() ? v : -1;
+}
+
+// The blobs a tablet fetches by default: those of attachments to a meeting still
+// open (or to an opinion or visit of one), and those added since `since` (a day,
+// "YYYY-MM-DD"), newest first, while their sizes fit in `budget` bytes.
+std::vector<Attachment> wanted_blobs(Database &db, const std::string &since, int64_t budget) {
+  std::vector<Attachment> out;
+  auto all = db.list_attachments("");
+  if (!all.ok()) return out;
+  std::map<std::string, bool> open;  // meeting id -> still open
+  auto meeting_open = [&](const std::string &id) {
+    if (id.empty()) return false;
+    auto it = open.find(id);
+    if (it != open.end()) return it->second;
+    auto m = db.get_meeting(id);
+    return open[id] = m.ok() && m->closed_at.empty();
+  };
+  std::vector<Attachment> candidates;
+  for (auto &a : *all) {
+    if (db.blobs().has(a.sha256)) continue;
+    std::string meeting = a.meeting_id;
+    if (meeting.empty() && !a.opinion_id.empty())
+      if (auto o = db.get_opinion(a.opinion_id); o.ok()) meeting = o->meeting_id;
+    if (meeting_open(meeting) || a.added_at.substr(0, 10) >= since) candidates.push_back(std::move(a));
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Attachment &x, const Attachment &y) { return x.added_at > y.added_at; });
+  std::set<std::string> taken;
+  int64_t total = 0;
+  for (auto &a : candidates) {
+    if (taken.count(a.sha256) || total + a.size > budget) continue;
+    total += a.size;
+    taken.insert(a.sha256);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<HttpRequest> SyncClient::blob_request(const char *method, const std::string &sha256, const std::string &query) {
+  auto token = db_.setting(keys::kToken);
+  if (!token.ok()) return token.status();
+  if (token->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
+  HttpRequest request;
+  request.method = method;
+  request.url = options_.server_url + kPathBlobs + sha256 + (query.empty() ? "" : "?" + query);
+  request.headers = {{"Authorization", "Bearer " + *token}};
+  return request;
+}
+
+Status SyncClient::transfer_blobs(SyncReport *report) {
+  Database &db = *database_;
+  auto all = db.list_attachments("");
+  if (!all.ok()) return all.status();
+  std::vector<std::pair<std::string, int64_t>> to_send;
+  std::set<std::string> seen;
+  for (const auto &a : *all) {
+    if (!seen.insert(a.sha256).second || !db.blobs().has(a.sha256)) continue;
+    auto sent = db_.setting(keys::kBlobAtServerPrefix + a.sha256);
+    if (!sent.ok()) return sent.status();
+    if (sent->empty()) to_send.emplace_back(a.sha256, a.size);
+  }
+  const std::string since = db.local_time(db.now_ms() - int64_t{options_.blob_recent_days} * 86'400'000, false);
+  const auto to_fetch = options_.blob_budget_bytes > 0 ? wanted_blobs(db, since, options_.blob_budget_bytes)
+                                                       : std::vector<Attachment>{};
+  report->blobs_left = static_cast<int64_t>(to_send.size() + to_fetch.size());
+  if (report->blobs_left > 0) report_progress("blobs", report);
+  // not_found: the server has no record of it for this device yet (its cells were
+  // refused), or no one has sent the blob yet: the next sync tries again.
+  for (const auto &[sha256, size] : to_send) {
+    report->blobs_left--;
+    Status st = send_blob(sha256, report);
+    if (st.code() == ErrorCode::not_found) continue;
+    YKIEN_TRY(st);
+    YKIEN_TRY(db_.set_setting(keys::kBlobAtServerPrefix + sha256, "1"));
+    report->blobs_sent++;
+    report_progress("blobs", report);
+  }
+  for (const auto &a : to_fetch) {
+    report->blobs_left--;
+    Status st = fetch_blob(a.sha256, a.size, report);
+    if (st.code() == ErrorCode::not_found) continue;
+    YKIEN_TRY(st);
+    YKIEN_TRY(db_.set_setting(keys::kBlobAtServerPrefix + a.sha256, "1"));
+    report->blobs_received++;
+    report_progress("blobs", report);
+  }
+  return Status::Ok();
+}
+
+Status SyncClient::send_blob(const std::string &sha256, SyncReport *report) {
+  auto reader = database_->blobs().open(sha256);
+  if (!reader.ok()) return reader.status();
+  const int64_t size = (*reader)->size();
+  std::string chunk;
+  // Each round asks where the server stands, then sends from there; a chunk cut in
+  // transit (applied or not) is found out by the next round's question.
+  for (int round = 0; round < 4 + 2 * options_.max_attempts; ++round) {
+    auto ask = blob_request("HEAD", sha256, "");
+    if (!ask.ok()) return ask.status();
+    auto state = exchange(*ask, report, [](const HttpResponse &r) { return !find_header(r.headers, kBlobOffsetHeader).empty(); });
+    if (!state.ok()) return state.status();
+    if (find_header(state->headers, kBlobWholeHeader) == "1") return Status::Ok();
+    int64_t offset = header_int(*state, kBlobOffsetHeader);
+    if (offset < 0 || offset > size) offset = 0;
+    YKIEN_TRY((*reader)->seek(offset));
+    bool restart = false;
+    while (!restart) {
+      const int64_t n = std::min<int64_t>(size - offset, tuning::kBlobChunkBytes);
+      chunk.resize(static_cast<size_t>(n));
+      size_t got = 0;
+      while (got < chunk.size()) {
+        auto r = (*reader)->read(chunk.data() + got, chunk.size() - got);
+        if (!r.ok()) return r.status();
+        if (*r == 0) return Status(ErrorCode::storage, "blob " + sha256 + " is shorter than its record says");
+        got += *r;
+      }
+      const bool last = offset + n >= size;
+      auto put = blob_request("PUT", sha256, "offset=" + std::to_string(offset) + (last ? "&last=1" : ""));
+      if (!put.ok()) return put.status();
+      put->headers.emplace_back("Content-Type", "application/octet-stream");
+      put->headers.emplace_back(kChunkHashHeader, chunk_hash(chunk));
+      put->body = std::move(chunk);
+      auto reply = exchange(*put, report, {});
+      chunk = std::move(put->body);
+      if (!reply.ok()) {
+        // The chunk went through before the cut: ask again where the server is.
+        if (reply.status().code() == ErrorCode::invalid_argument && reply.status().field() == "offset") {
+          restart = true;
+          continue;
+        }
+        return reply.status();
+      }
+      report->blob_bytes_sent += n;
+      offset += n;
+      if (last) return Status::Ok();
+      if (report->round_trips % 4 == 0) report_progress("blobs", report);
+    }
+  }
+  return Status(ErrorCode::network, "blob " + sha256 + ": the server's offset kept moving; try the sync again");
+}
+
+Status SyncClient::fetch_blob(const std::string &sha256, int64_t size, SyncReport *report) {
+  BlobStore &store = database_->blobs();
+  int64_t offset = store.partial_size(sha256);
+  if (offset > size) {
+    YKIEN_TRY(store.drop_partial(sha256));
+    offset = 0;
+  }
+  while (offset < size) {
+    auto get = blob_request("GET", sha256, "offset=" + std::to_string(offset));
+    if (!get.ok()) return get.status();
+    // A chunk cut in transit, or changed on the way, does not hash to its header.
+    auto reply = exchange(*get, report, [](const HttpResponse &r) {
+      return chunk_hash(r.body) == find_header(r.headers, kChunkHashHeader);
+    });
+    if (!reply.ok()) return reply.status();
+    if (reply->body.empty()) break;
+    YKIEN_TRY(store.append_partial(sha256, offset, reply->body));
+    offset += static_cast<int64_t>(reply->body.size());
+    report->blob_bytes_received += static_cast<int64_t>(reply->body.size());
+    if (header_int(*reply, kBlobSizeHeader) == offset) break;
+    if (report->round_trips % 4 == 0) report_progress("blobs", report);
+  }
+  auto done = store.finish_partial(sha256);
+  return done.ok() ? Status::Ok() : done.status();
+}
+
+}  // namespace ykien::sync
