@@ -15,6 +15,7 @@
 #include "conflicts_command.h"
 #include "provenance_command.h"
 #include "office.h"
+#include "office_key_command.h"
 #include "log.h"
 #include "purge.h"
 #include "server.h"
@@ -78,6 +79,7 @@ struct ServeFlags {
   std::string tls_key;
   FrontOptions http;
   bool require_signatures = false;
+  std::string office_key;  // --office-key FILE
 };
 
 int serve(const std::string &data_dir, const std::string &postgres, const ServeFlags &flags,
@@ -113,8 +115,15 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
     options.http.tls_cert_pem = std::move(*cert);
     options.http.tls_key_pem = std::move(*key);
   }
+  // The office's key (docs/security.md): made at the first start beside the data. A
+  // hub without one of its own hands on its upstream's public key (ServerOptions).
+  const std::string key_path = office_key_path(flags.office_key, data_dir);
+  auto office_keys = load_office_keys(key_path, !key_path.empty() && (hub_options.url.empty() || !flags.office_key.empty()));
+  if (!office_keys.ok()) return fail(office_keys.status());
+  if (*office_keys && (*office_keys)->current()) options.office_key = (*office_keys)->current()->public_hex;
   // The commune office's web application, on the same port (docs/office.md).
   office::OfficeOptions office_options;
+  office_options.office_keys = *office_keys;
   office_options.https = !options.http.tls_cert_pem.empty() || flags.http.behind_proxy;
   auto office = office::office_routes(**storage, office_options);
   if (!office.ok()) return fail(office.status());
@@ -176,6 +185,8 @@ int main(int argc, char **argv) {
   serve_cmd->add_flag("--require-signatures", flags.require_signatures,
                       "refuse unsigned pushes from devices that registered no key (apps older than signatures); "
                       "devices with a key must sign in any case");
+  serve_cmd->add_option("--office-key", flags.office_key,
+                        "the office's key file (default DATA/office.key, made at the first start; docs/security.md)");
   serve_cmd->add_option("--workers", flags.http.workers, "threads doing storage work")->capture_default_str();
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "
@@ -228,6 +239,9 @@ int main(int argc, char **argv) {
   auto conflicts_cmd = add_conflicts_commands(*admin);
   auto provenance_cmd = add_provenance_command(*admin);
   auto user_cmd = add_user_commands(*admin);
+  std::string office_key_file;
+  admin->add_option("--office-key", office_key_file, "the office's key file (default DATA/office.key)");
+  auto office_key_cmd = add_office_key_command(*admin);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -242,6 +256,8 @@ int main(int argc, char **argv) {
     return serve(data_dir, postgres, flags, std::move(hub_options));
   }
 
+  // The key is kept apart from the data: no database is opened for it.
+  if (office_key_cmd->parsed()) return run_office_key_command(*office_key_cmd, office_key_path(office_key_file, data_dir));
   auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
   Storage &s = **storage;

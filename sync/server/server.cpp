@@ -15,6 +15,7 @@
 #include "log.h"
 #include "purge.h"
 #include "rate_limiter.h"
+#include "settings_keys.h"
 #include "signing.h"
 #include "tokens.h"
 #include "ykien/sync/protocol.h"
@@ -68,6 +69,13 @@ struct SyncServer::Impl {
   std::string current_server_key() {
     auto key = sync::existing_public_key(storage.replica());
     return key.ok() && !key->empty() ? *key : server_key;
+  }
+
+  // The office key devices seal to: this server's, or on a hub its upstream's.
+  std::string current_office_key() {
+    if (!options.office_key.empty()) return options.office_key;
+    auto upstream = storage.replica().setting(sync::keys::kOfficeKey);
+    return upstream.ok() ? *upstream : std::string();
   }
 
   ServedReply reply_json(int status, std::string body) {
@@ -148,7 +156,8 @@ struct SyncServer::Impl {
     auto device = storage.enroll(sha256_hex(normalize_code(request.code)), device_id, request.device_name,
                                  request.site, sha256_hex(token), now());
     if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
-    EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty()};
+    EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty(),
+                      current_office_key()};
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
@@ -212,6 +221,7 @@ struct SyncServer::Impl {
     ao.origin = device->id;
     ao.detect_conflicts = true;
     ao.writer = writer_of(*device);
+    ao.writer.sealed_identities = !current_office_key().empty();
     ao.refusals = &refusals;
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
     if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
@@ -286,6 +296,7 @@ struct SyncServer::Impl {
     PullCursor next;
     next.positions = std::move(positions);
     reply.cursor = next.to_string(cursor_key, device->id);
+    reply.office_key = current_office_key();
     reply.server_time_ms = now();
     log_line("info", "pull",
              {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},
@@ -325,7 +336,7 @@ struct SyncServer::Impl {
     if (st.ok()) st = storage.signatures().set_device_key(device->id, request.public_key, now());
     if (!st.ok()) return fail(req, "keys", device->id, st, t0);
     log_line("info", "keys", {{"device", device->id}, {"ms", std::to_string(steady_ms() - t0)}});
-    return reply_json(200, encode(KeysReply{current_server_key(), now()}));
+    return reply_json(200, encode(KeysReply{current_server_key(), now(), current_office_key()}));
   }
 
   void flush_acks_logged() {

@@ -38,6 +38,11 @@ struct ServerOptions {
   // Refuse unsigned pushes from devices that registered no key (older apps) too.
   // Devices with a key must always sign (docs/protocol.md, "Signatures").
   bool require_signatures = false;
+  // The commune office's public key (hex; ykien/sync/office_key.h): given to devices
+  // in the enroll, keys and pull replies, and a push with a complainant's identity
+  // in clear is then refused (not_sealed). Empty: a hub's is the one its upstream
+  // gave it; else none, and identities are not required sealed.
+  std::string office_key{};
   // How often the server purges tombstones every replica acknowledged; 0 = never.
   int64_t purge_interval_ms = sync::tuning::kPurgeIntervalMs;
   // (No clock here: the server's time is its storage's corrected clock,

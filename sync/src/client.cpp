@@ -12,6 +12,7 @@
 #include "gzip.h"
 #include "settings_keys.h"
 #include "signing.h"
+#include "ykien/sync/office_key.h"
 
 namespace ykien::sync {
 namespace {
@@ -57,7 +58,9 @@ Status status_from_reply(int http_status, const std::string &body, ErrorReply *r
 }  // namespace
 
 SyncClient::SyncClient(Database &db, Transport &transport, SyncOptions options)
-    : SyncClient(db.replica(), transport, std::move(options)) {}
+    : SyncClient(db.replica(), transport, std::move(options)) {
+  database_ = &db;
+}
 
 SyncClient::SyncClient(Replica &replica, Transport &transport, SyncOptions options)
     : db_(replica),
@@ -229,6 +232,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   // An older server ignores the key: the device offers it again at each sync.
   YKIEN_TRY(db_.set_setting(keys::kKeyRegistered, reply.key_recorded ? "1" : ""));
   YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
+  YKIEN_TRY(note_office_key(reply.office_key));
   // A fresh enrollment starts both directions from the beginning.
   YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
   return reply;
@@ -262,6 +266,7 @@ Status SyncClient::register_key(SyncReport *report) {
   KeysReply reply;
   YKIEN_TRY(decode(*body, &reply));
   if (!reply.server_key.empty()) YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
+  YKIEN_TRY(note_office_key(reply.office_key));
   return db_.set_setting(keys::kKeyRegistered, "1");
 }
 
@@ -270,12 +275,41 @@ Result<SyncReport> SyncClient::sync() {
   YKIEN_TRY(check_server_url(options_));
   SyncReport report;
   Status st = register_key(&report);
+  if (st.ok()) st = seal_before_push();
   if (st.ok()) st = push_all(&report);
+  if (st.ok()) st = forget_clear_once_pushed(report);
   if (st.ok()) st = pull_all(&report);
   transport_.close_idle();  // the next sync is minutes away
   if (!st.ok()) return st;
   report.clock_offset_ms = db_.clock_offset_ms();
   return report;
+}
+
+Status SyncClient::note_office_key(const std::string &office_key) {
+  if (office_key.empty()) return {};
+  auto known = db_.setting(keys::kOfficeKey);
+  if (!known.ok()) return known.status();
+  if (*known == office_key) return {};
+  // A malformed key is refused, the one known kept.
+  if (auto id = office_key_id(office_key); !id.ok()) return id.status();
+  YKIEN_TRY(db_.set_setting(keys::kOfficeKey, office_key));
+  return database_ ? install_office_sealer(*database_) : Status{};
+}
+
+Status SyncClient::seal_before_push() {
+  if (!database_) return {};  // a hub relays what its tablets sealed
+  if (!database_->has_sealer()) YKIEN_TRY(install_office_sealer(*database_));
+  if (!database_->has_sealer()) return {};  // an older server gave no office key
+  auto sealed = database_->seal_pending();
+  return sealed.ok() ? Status{} : sealed.status();
+}
+
+Status SyncClient::forget_clear_once_pushed(const SyncReport &report) {
+  if (!database_ || !report.caught_up_push) return {};
+  auto refused = db_.setting(keys::kRefused);
+  if (!refused.ok()) return refused.status();
+  if (!refused->empty() && *refused != "[]") return {};  // kept until the server takes them
+  return database_->forget_sealed_clear();
 }
 
 Status SyncClient::retry_refused(SyncReport *report) {
@@ -342,7 +376,10 @@ Status SyncClient::push_all(SyncReport *report) {
     }
     YKIEN_TRY(db_.set_setting(keys::kPushCursor, std::to_string(batch->next_cursor)));
     report_progress("push", report);
-    if (!batch->more) return {};
+    if (!batch->more) {
+      report->caught_up_push = true;
+      return {};
+    }
   }
   report->caught_up = false;
   return {};
@@ -482,6 +519,7 @@ Status SyncClient::pull_all(SyncReport *report) {
     int64_t received = corrected_now();
     PullReply reply;
     YKIEN_TRY(decode(*body, &reply));
+    YKIEN_TRY(note_office_key(reply.office_key));
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
     // resumes without loss or duplicates).
     YKIEN_TRY(db_.transaction([&](Replica::Txn &txn) -> Status {

@@ -21,6 +21,9 @@ inline constexpr const char *kKeyRegistered = "sync.key_registered";
 // The public key of the server this device enrolled with: its bundles are checked
 // against it (docs/bundle-format.md, "Signatures").
 inline constexpr const char *kServerKey = "sync.server_key";
+// The commune office's public key (hex), from the enroll, keys and pull replies:
+// the complainants' identities are sealed to it (ykien/sync/office_key.h).
+inline constexpr const char *kOfficeKey = "sync.office_key";
 }  // namespace keys
 
 }  // namespace ykien::sync

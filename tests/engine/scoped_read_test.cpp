@@ -203,7 +203,7 @@ TEST_CASE("a step-3 database gets each change-log entry's scope from its row", "
   // (nor step 5's visit columns).
   exec("DROP INDEX _changes_scope; ALTER TABLE _changes DROP COLUMN scope;"
        " ALTER TABLE support_visits DROP COLUMN reason; ALTER TABLE support_visits DROP COLUMN given;"
-       " ALTER TABLE support_visits DROP COLUMN visitors; PRAGMA user_version = 3");
+       " ALTER TABLE support_visits DROP COLUMN visitors; DROP TABLE _sealed_clear; PRAGMA user_version = 3");
   sqlite3_close(raw);
 
   auto db = must(Database::open(path, {.clock = &clock}), "upgrade");

@@ -99,6 +99,13 @@ ALTER TABLE support_visits ADD COLUMN reason TEXT;
 ALTER TABLE support_visits ADD COLUMN given TEXT;
 ALTER TABLE support_visits ADD COLUMN visitors TEXT;
 )sql",
+    // ---- issue 19 (sealed identities): its own step, so that it can be renumbered at a merge ----
+    // 6: the recording device's clear copy of the complainant identity it sealed
+    // (domain/sealed_identity.h): local only, never replicated, dropped once synced.
+    R"sql(
+CREATE TABLE _sealed_clear(opinion_id TEXT NOT NULL, col TEXT NOT NULL, value TEXT NOT NULL,
+                           PRIMARY KEY(opinion_id, col));
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);

@@ -66,6 +66,9 @@ struct EnrollReply {
   std::string server_key{};
   // True when the server recorded the device's public key (an older server: false).
   bool key_recorded = false;
+  // The commune office's public key: complainants' identities are sealed to it
+  // (ykien/sync/office_key.h). Empty from an older server.
+  std::string office_key{};
 };
 
 // A device enrolled before keys existed registers its public key once
@@ -78,6 +81,7 @@ struct KeysRequest {
 struct KeysReply {
   std::string server_key;  // the server's public key
   int64_t server_time_ms = 0;
+  std::string office_key{};  // as EnrollReply's
 };
 
 struct PushRequest {
@@ -110,6 +114,8 @@ struct PullReply {
   // those still ahead of the device's cursor. -1: the server did not say (older).
   int64_t scanned = -1;
   int64_t left = -1;
+  // As EnrollReply's: a rotated office key reaches the devices at their next pull.
+  std::string office_key{};
 };
 
 // A hub tells the server the sites whose writes it relays: its own replica's and its
