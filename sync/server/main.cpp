@@ -297,6 +297,10 @@ int main(int argc, char **argv) {
       // --require-signatures would refuse: docs/protocol.md, "Signatures").
       auto key = s.signatures().device_key(d.id);
       if (!key.ok()) return fail(key.status());
+      // When a revoked device reported that it erased itself (docs/security.md).
+      auto wiped = s.replica().setting("wiped_at." + d.id);
+      if (!wiped.ok()) return fail(wiped.status());
+      const std::string wiped_at = wiped->empty() ? std::string() : format_time(std::stoll(*wiped));
       if (as_json) {
         nlohmann::json entry{{"id", d.id},
                              {"name", d.name},
@@ -304,6 +308,7 @@ int main(int argc, char **argv) {
                              {"scopes", d.scopes},
                              {"hub", d.hub},
                              {"revoked", d.revoked_at_ms != 0},
+                             {"wiped_at", wiped_at},
                              {"last_seen", format_time(d.last_seen_ms)},
                              {"acked_cursor", d.acked_cursor},
                              {"public_key", *key}};
@@ -315,7 +320,9 @@ int main(int argc, char **argv) {
                   << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
                   << d.name << "\"";
         if (d.hub) std::cout << "  relays=" << (site_list.empty() ? "-" : site_list);
-        std::cout << "  key=" << (key->empty() ? "none" : key->substr(0, 16) + "…") << "\n";
+        std::cout << "  key=" << (key->empty() ? "none" : key->substr(0, 16) + "…");
+        if (d.revoked_at_ms != 0) std::cout << "  wiped_at=" << (wiped_at.empty() ? "-" : wiped_at);
+        std::cout << "\n";
       }
     }
     if (as_json) std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

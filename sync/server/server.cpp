@@ -27,6 +27,12 @@ using namespace ykien::sync;
 
 namespace {
 
+// A revoked device's refusal: its reply carries the wipe order (docs/security.md).
+constexpr const char *kRevoked = "this device was revoked: it must erase its data";
+// The setting of the replicated data that records when a revoked device reported its
+// wipe (POST /v1/wiped), by device id; read by `admin list-devices`.
+constexpr const char *kWipedAtPrefix = "wiped_at.";
+
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -88,7 +94,9 @@ struct SyncServer::Impl {
   ServedReply reply_error(const Status &st, std::vector<Refusal> refusals = {}) {
     ErrorReply e{st.code(), st.message(), st.field(), {}, now(), std::move(refusals)};
     for (const auto &r : e.refusals) e.refused.push_back(r.index);
-    return reply_json(http_status_for(st.code()), encode(e));
+    std::string body = encode(e);
+    if (st.code() == ErrorCode::unauthorized && st.message() == kRevoked) body.insert(1, "\"wipe\":true,");
+    return reply_json(http_status_for(st.code()), std::move(body));
   }
 
   // Holds one of a device's request slots for the duration of a request.
@@ -127,10 +135,30 @@ struct SyncServer::Impl {
     if (token.size() != 64) return Status(ErrorCode::unauthorized, "unknown device token");
     auto device = storage.device_by_token(sha256_hex(token));
     if (!device.ok()) return device.status();
-    if (device->revoked_at_ms != 0) {
-      return Status(ErrorCode::unauthorized, "this device was revoked; ask the operator to enroll it again");
-    }
+    if (device->revoked_at_ms != 0) return Status(ErrorCode::unauthorized, kRevoked);
     return device;
+  }
+
+  // A revoked device erased itself and says so (docs/protocol.md, "POST /v1/wiped").
+  ServedReply handle_wiped(const ServedRequest &req) {
+    int64_t t0 = steady_ms();
+    const std::string header = req.header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    const std::string token = header.compare(0, kBearer.size(), kBearer) == 0 ? header.substr(kBearer.size()) : "";
+    if (token.size() != 64) return fail(req, "wiped", "", {ErrorCode::unauthorized, "unknown device token"}, t0);
+    auto device = storage.device_by_token(sha256_hex(token));
+    if (!device.ok()) return fail(req, "wiped", "", device.status(), t0);
+    if (device->revoked_at_ms == 0)
+      return fail(req, "wiped", device->id, {ErrorCode::invalid_state, "only a revoked device reports a wipe"}, t0);
+    const std::string key = kWipedAtPrefix + device->id;
+    auto known = storage.replica().setting(key);
+    Status st = known.status();
+    if (st.ok() && known->empty()) st = storage.replica().set_setting(key, std::to_string(now()));  // the first report's time
+    if (!st.ok()) return fail(req, "wiped", device->id, st, t0);
+    log_line("warn", "wiped", {{"device", device->id}, {"name", device->name}, {"remote", req.remote}});
+    HealthReply reply;
+    reply.server_time_ms = now();
+    return reply_json(200, encode(reply));
   }
 
   ServedReply handle_health(const ServedRequest &) {
@@ -388,6 +416,8 @@ struct SyncServer::Impl {
                       [this](const ServedRequest &q) { return handle_sites(q); }});
     routes.push_back({"POST", kPathKeys, static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
                       [this](const ServedRequest &q) { return handle_keys(q); }});
+    routes.push_back({"POST", "/v1/wiped", static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
+                      [this](const ServedRequest &q) { return handle_wiped(q); }});
     for (auto &r : options.extra_routes) routes.push_back(std::move(r));
     options.extra_routes.clear();
     http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),

@@ -13,6 +13,7 @@
 #include "settings_keys.h"
 #include "signing.h"
 #include "ykien/sync/office_key.h"
+#include "ykien/sync/wipe.h"
 
 namespace ykien::sync {
 namespace {
@@ -40,6 +41,13 @@ int64_t next_batch_size(int64_t current, int64_t least, int64_t most, int64_t to
   if (took_ms < tuning::kBatchGrowBelowMs) return std::max(least, std::min(current * 2, most));
   if (took_ms > 4 * tuning::kBatchGrowBelowMs) return std::max(least, current / 2);
   return current;
+}
+
+// A revoked device's 401 says "wipe": true (docs/protocol.md, "POST /v1/wiped").
+bool orders_wipe(const std::string &body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  const auto *wipe = j.is_object() && j.contains("wipe") ? &j["wipe"] : nullptr;
+  return wipe && wipe->is_boolean() && wipe->get<bool>();
 }
 
 // An exchange's failure as the server described it.
@@ -144,6 +152,9 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
       } else {
         last_error_ = ErrorReply{};
         failure = status_from_reply(response->status, response->body, &last_error_);
+        // Noted for the host, which erases the device (ykien/sync/wipe.h).
+        if (response->status == 401 && orders_wipe(response->body))
+          YKIEN_TRY(db_.set_setting(kWipeOrderedSetting, "1"));
         if (last_error_.server_time_ms > 0) {
           YKIEN_TRY(observe_server_time(last_error_.server_time_ms, sent, received, report));
         }
