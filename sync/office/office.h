@@ -9,6 +9,7 @@
 
 #include "http_front.h"
 #include "storage.h"
+#include "ykien/sync/office_key.h"
 
 namespace ykien::office {
 
@@ -20,6 +21,9 @@ struct OfficeOptions {
   // Login attempts per client address: a burst, then one per interval (429).
   int login_burst = 10;
   int64_t login_interval_ms = 6000;
+  // The office's keys: entitled users read complainants' sealed identities with
+  // them (docs/security.md). Null: sealed cells are shown as sealed.
+  std::shared_ptr<const sync::OfficeKeyRing> office_keys{};
 };
 
 class Office;

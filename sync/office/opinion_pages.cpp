@@ -153,7 +153,11 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
   const Opinion &o = d->opinion;
   auto units = data.units_within(v.user->units);
   if (!units) return failure(v, units.status());
-  std::string citizen = o.anonymous ? label(v.lang, "anonymous") : o.citizen_name;
+  // An entitled user reads the complainant the recording tablet sealed (docs/security.md).
+  const auto opened = [&](const std::string &value) {
+    return options.office_keys ? options.office_keys->open_or_keep(value) : value;
+  };
+  std::string citizen = o.anonymous ? label(v.lang, "anonymous") : opened(o.citizen_name);
   if (o.confidential && !v.user->confidential) citizen = label(v.lang, "confidential_hidden");
   mstch::map o_map{{"id", o.id},
                    {"content", o.content},
@@ -166,7 +170,7 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
       {"category", label(v.lang, "category." + o.category)},
       {"status", label(v.lang, "status." + o.status)},
       {"citizen", citizen},
-      {"contact", o.confidential && !v.user->confidential ? std::string() : o.citizen_contact},
+      {"contact", o.confidential && !v.user->confidential ? std::string() : opened(o.citizen_contact)},
       {"unit", unit_name(*units, o.scope)},
       {"satisfaction", label(v.lang, "satisfaction." + o.satisfaction)},
       {"escalated", o.jurisdiction == "escalated" ? o.escalated_to : std::string()},

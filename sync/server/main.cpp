@@ -16,6 +16,7 @@
 #include "provenance_command.h"
 #include "units_command.h"
 #include "office.h"
+#include "office_key_command.h"
 #include "log.h"
 #include "purge.h"
 #include "server.h"
@@ -81,6 +82,7 @@ struct ServeFlags {
   bool require_signatures = false;
   std::string blobs_dir;  // "" = <data>/blobs (none on PostgreSQL unless given)
   int64_t blob_quota_mb = ykien::sync::tuning::kBlobQuotaBytes >> 20;
+  std::string office_key;  // --office-key FILE
 };
 
 int serve(const std::string &data_dir, const std::string &postgres, const ServeFlags &flags,
@@ -119,8 +121,15 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
     options.http.tls_cert_pem = std::move(*cert);
     options.http.tls_key_pem = std::move(*key);
   }
+  // The office's key (docs/security.md): made at the first start beside the data. A
+  // hub without one of its own hands on its upstream's public key (ServerOptions).
+  const std::string key_path = office_key_path(flags.office_key, data_dir);
+  auto office_keys = load_office_keys(key_path, !key_path.empty() && (hub_options.url.empty() || !flags.office_key.empty()));
+  if (!office_keys.ok()) return fail(office_keys.status());
+  if (*office_keys && (*office_keys)->current()) options.office_key = (*office_keys)->current()->public_hex;
   // The commune office's web application, on the same port (docs/office.md).
   office::OfficeOptions office_options;
+  office_options.office_keys = *office_keys;
   office_options.https = !options.http.tls_cert_pem.empty() || flags.http.behind_proxy;
   auto office = office::office_routes(**storage, office_options);
   if (!office.ok()) return fail(office.status());
@@ -187,6 +196,8 @@ int main(int argc, char **argv) {
   serve_cmd->add_option("--blob-quota-mb", flags.blob_quota_mb, "megabytes of attachments each device may store")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  serve_cmd->add_option("--office-key", flags.office_key,
+                        "the office's key file (default DATA/office.key, made at the first start; docs/security.md)");
   serve_cmd->add_option("--workers", flags.http.workers, "threads doing storage work")->capture_default_str();
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "
@@ -240,6 +251,9 @@ int main(int argc, char **argv) {
   auto provenance_cmd = add_provenance_command(*admin);
   auto units_cmd = add_units_commands(*admin);
   auto user_cmd = add_user_commands(*admin);
+  std::string office_key_file;
+  admin->add_option("--office-key", office_key_file, "the office's key file (default DATA/office.key)");
+  auto office_key_cmd = add_office_key_command(*admin);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -254,6 +268,8 @@ int main(int argc, char **argv) {
     return serve(data_dir, postgres, flags, std::move(hub_options));
   }
 
+  // The key is kept apart from the data: no database is opened for it.
+  if (office_key_cmd->parsed()) return run_office_key_command(*office_key_cmd, office_key_path(office_key_file, data_dir));
   auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
   Storage &s = **storage;
@@ -293,6 +309,10 @@ int main(int argc, char **argv) {
       // --require-signatures would refuse: docs/protocol.md, "Signatures").
       auto key = s.signatures().device_key(d.id);
       if (!key.ok()) return fail(key.status());
+      // When a revoked device reported that it erased itself (docs/security.md).
+      auto wiped = s.replica().setting("wiped_at." + d.id);
+      if (!wiped.ok()) return fail(wiped.status());
+      const std::string wiped_at = wiped->empty() ? std::string() : format_time(std::stoll(*wiped));
       if (as_json) {
         nlohmann::json entry{{"id", d.id},
                              {"name", d.name},
@@ -300,6 +320,7 @@ int main(int argc, char **argv) {
                              {"scopes", d.scopes},
                              {"hub", d.hub},
                              {"revoked", d.revoked_at_ms != 0},
+                             {"wiped_at", wiped_at},
                              {"last_seen", format_time(d.last_seen_ms)},
                              {"acked_cursor", d.acked_cursor},
                              {"public_key", *key}};
@@ -311,7 +332,9 @@ int main(int argc, char **argv) {
                   << "  scopes=" << scope_list << "  last_seen=" << format_time(d.last_seen_ms) << "  name=\""
                   << d.name << "\"";
         if (d.hub) std::cout << "  relays=" << (site_list.empty() ? "-" : site_list);
-        std::cout << "  key=" << (key->empty() ? "none" : key->substr(0, 16) + "…") << "\n";
+        std::cout << "  key=" << (key->empty() ? "none" : key->substr(0, 16) + "…");
+        if (d.revoked_at_ms != 0) std::cout << "  wiped_at=" << (wiped_at.empty() ? "-" : wiped_at);
+        std::cout << "\n";
       }
     }
     if (as_json) std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

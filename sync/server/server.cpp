@@ -16,6 +16,7 @@
 #include "log.h"
 #include "purge.h"
 #include "rate_limiter.h"
+#include "settings_keys.h"
 #include "signing.h"
 #include "tokens.h"
 #include "unit_scopes.h"
@@ -28,6 +29,12 @@ namespace ykien::server {
 using namespace ykien::sync;
 
 namespace {
+
+// A revoked device's refusal: its reply carries the wipe order (docs/security.md).
+constexpr const char *kRevoked = "this device was revoked: it must erase its data";
+// The setting of the replicated data that records when a revoked device reported its
+// wipe (POST /v1/wiped), by device id; read by `admin list-devices`.
+constexpr const char *kWipedAtPrefix = "wiped_at.";
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -75,6 +82,13 @@ struct SyncServer::Impl {
     return key.ok() && !key->empty() ? *key : server_key;
   }
 
+  // The office key devices seal to: this server's, or on a hub its upstream's.
+  std::string current_office_key() {
+    if (!options.office_key.empty()) return options.office_key;
+    auto upstream = storage.replica().setting(sync::keys::kOfficeKey);
+    return upstream.ok() ? *upstream : std::string();
+  }
+
   ServedReply reply_json(int status, std::string body) {
     ServedReply r;
     r.status = status;
@@ -85,7 +99,9 @@ struct SyncServer::Impl {
   ServedReply reply_error(const Status &st, std::vector<Refusal> refusals = {}) {
     ErrorReply e{st.code(), st.message(), st.field(), {}, now(), std::move(refusals)};
     for (const auto &r : e.refusals) e.refused.push_back(r.index);
-    return reply_json(http_status_for(st.code()), encode(e));
+    std::string body = encode(e);
+    if (st.code() == ErrorCode::unauthorized && st.message() == kRevoked) body.insert(1, "\"wipe\":true,");
+    return reply_json(http_status_for(st.code()), std::move(body));
   }
 
   // Holds one of a device's request slots for the duration of a request.
@@ -124,10 +140,30 @@ struct SyncServer::Impl {
     if (token.size() != 64) return Status(ErrorCode::unauthorized, "unknown device token");
     auto device = storage.device_by_token(sha256_hex(token));
     if (!device.ok()) return device.status();
-    if (device->revoked_at_ms != 0) {
-      return Status(ErrorCode::unauthorized, "this device was revoked; ask the operator to enroll it again");
-    }
+    if (device->revoked_at_ms != 0) return Status(ErrorCode::unauthorized, kRevoked);
     return device;
+  }
+
+  // A revoked device erased itself and says so (docs/protocol.md, "POST /v1/wiped").
+  ServedReply handle_wiped(const ServedRequest &req) {
+    int64_t t0 = steady_ms();
+    const std::string header = req.header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    const std::string token = header.compare(0, kBearer.size(), kBearer) == 0 ? header.substr(kBearer.size()) : "";
+    if (token.size() != 64) return fail(req, "wiped", "", {ErrorCode::unauthorized, "unknown device token"}, t0);
+    auto device = storage.device_by_token(sha256_hex(token));
+    if (!device.ok()) return fail(req, "wiped", "", device.status(), t0);
+    if (device->revoked_at_ms == 0)
+      return fail(req, "wiped", device->id, {ErrorCode::invalid_state, "only a revoked device reports a wipe"}, t0);
+    const std::string key = kWipedAtPrefix + device->id;
+    auto known = storage.replica().setting(key);
+    Status st = known.status();
+    if (st.ok() && known->empty()) st = storage.replica().set_setting(key, std::to_string(now()));  // the first report's time
+    if (!st.ok()) return fail(req, "wiped", device->id, st, t0);
+    log_line("warn", "wiped", {{"device", device->id}, {"name", device->name}, {"remote", req.remote}});
+    HealthReply reply;
+    reply.server_time_ms = now();
+    return reply_json(200, encode(reply));
   }
 
   ServedReply handle_health(const ServedRequest &) {
@@ -154,7 +190,7 @@ struct SyncServer::Impl {
                                  request.site, sha256_hex(token), now());
     if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
     EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty(),
-                      kDigestFormatName};
+                      kDigestFormatName, current_office_key()};
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
@@ -220,6 +256,7 @@ struct SyncServer::Impl {
     auto held_to = with_effective_scopes(storage.replica(), *device);
     if (!held_to.ok()) return fail(req, "push", device->id, held_to.status(), t0);
     ao.writer = writer_of(*held_to);
+    ao.writer.sealed_identities = !current_office_key().empty();
     ao.refusals = &refusals;
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
     if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
@@ -303,6 +340,7 @@ struct SyncServer::Impl {
     PullCursor next;
     next.positions = std::move(positions);
     reply.cursor = next.to_string(cursor_key, device->id);
+    reply.office_key = current_office_key();
     reply.server_time_ms = now();
     log_line("info", "pull",
              {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},
@@ -359,7 +397,7 @@ struct SyncServer::Impl {
     if (st.ok()) st = storage.signatures().set_device_key(device->id, request.public_key, now());
     if (!st.ok()) return fail(req, "keys", device->id, st, t0);
     log_line("info", "keys", {{"device", device->id}, {"ms", std::to_string(steady_ms() - t0)}});
-    return reply_json(200, encode(KeysReply{current_server_key(), now(), kDigestFormatName}));
+    return reply_json(200, encode(KeysReply{current_server_key(), now(), kDigestFormatName, current_office_key()}));
   }
 
   void flush_acks_logged() {
@@ -419,6 +457,8 @@ struct SyncServer::Impl {
       blob.raw_body = true;
       routes.push_back(std::move(blob));
     }
+    routes.push_back({"POST", "/v1/wiped", static_cast<size_t>(options.max_pull_body_bytes), false, nullptr,
+                      [this](const ServedRequest &q) { return handle_wiped(q); }});
     for (auto &r : options.extra_routes) routes.push_back(std::move(r));
     options.extra_routes.clear();
     http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),

@@ -42,6 +42,11 @@ struct ServerOptions {
   // blob endpoints answer not_found) and the bytes each device may store there.
   std::string blobs_dir{};
   int64_t blob_quota_bytes = sync::tuning::kBlobQuotaBytes;
+  // The commune office's public key (hex; ykien/sync/office_key.h): given to devices
+  // in the enroll, keys and pull replies, and a push with a complainant's identity
+  // in clear is then refused (not_sealed). Empty: a hub's is the one its upstream
+  // gave it; else none, and identities are not required sealed.
+  std::string office_key{};
   // How often the server purges tombstones every replica acknowledged; 0 = never.
   int64_t purge_interval_ms = sync::tuning::kPurgeIntervalMs;
   // (No clock here: the server's time is its storage's corrected clock,

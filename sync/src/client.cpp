@@ -12,6 +12,8 @@
 #include "gzip.h"
 #include "settings_keys.h"
 #include "signing.h"
+#include "ykien/sync/office_key.h"
+#include "ykien/sync/wipe.h"
 
 namespace ykien::sync {
 namespace {
@@ -39,6 +41,13 @@ int64_t next_batch_size(int64_t current, int64_t least, int64_t most, int64_t to
   if (took_ms < tuning::kBatchGrowBelowMs) return std::max(least, std::min(current * 2, most));
   if (took_ms > 4 * tuning::kBatchGrowBelowMs) return std::max(least, current / 2);
   return current;
+}
+
+// A revoked device's 401 says "wipe": true (docs/protocol.md, "POST /v1/wiped").
+bool orders_wipe(const std::string &body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  const auto *wipe = j.is_object() && j.contains("wipe") ? &j["wipe"] : nullptr;
+  return wipe && wipe->is_boolean() && wipe->get<bool>();
 }
 
 // An exchange's failure as the server described it.
@@ -150,6 +159,9 @@ Result<HttpResponse> SyncClient::exchange(const HttpRequest &request, SyncReport
       } else {
         last_error_ = ErrorReply{};
         failure = status_from_reply(response->status, response->body, &last_error_);
+        // Noted for the host, which erases the device (ykien/sync/wipe.h).
+        if (response->status == 401 && orders_wipe(response->body))
+          YKIEN_TRY(db_.set_setting(kWipeOrderedSetting, "1"));
         if (last_error_.server_time_ms > 0) {
           YKIEN_TRY(observe_server_time(last_error_.server_time_ms, sent, received, report));
         }
@@ -239,6 +251,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   YKIEN_TRY(db_.set_setting(keys::kKeyRegistered, reply.key_recorded ? "1" : ""));
   YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
   YKIEN_TRY(note_signature_format(reply.signature_format));
+  YKIEN_TRY(note_office_key(reply.office_key));
   // A fresh enrollment starts both directions from the beginning.
   YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
   return reply;
@@ -273,6 +286,7 @@ Status SyncClient::register_key(SyncReport *report) {
   YKIEN_TRY(decode(*body, &reply));
   if (!reply.server_key.empty()) YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
   YKIEN_TRY(note_signature_format(reply.signature_format));
+  YKIEN_TRY(note_office_key(reply.office_key));
   return db_.set_setting(keys::kKeyRegistered, "1");
 }
 
@@ -281,13 +295,42 @@ Result<SyncReport> SyncClient::sync() {
   YKIEN_TRY(check_server_url(options_));
   SyncReport report;
   Status st = register_key(&report);
+  if (st.ok()) st = seal_before_push();
   if (st.ok()) st = push_all(&report);
+  if (st.ok()) st = forget_clear_once_pushed(report);
   if (st.ok()) st = pull_all(&report);
   if (st.ok() && database_ != nullptr && options_.transfer_blobs) st = transfer_blobs(&report);
   transport_.close_idle();  // the next sync is minutes away
   if (!st.ok()) return st;
   report.clock_offset_ms = db_.clock_offset_ms();
   return report;
+}
+
+Status SyncClient::note_office_key(const std::string &office_key) {
+  if (office_key.empty()) return {};
+  auto known = db_.setting(keys::kOfficeKey);
+  if (!known.ok()) return known.status();
+  if (*known == office_key) return {};
+  // A malformed key is refused, the one known kept.
+  if (auto id = office_key_id(office_key); !id.ok()) return id.status();
+  YKIEN_TRY(db_.set_setting(keys::kOfficeKey, office_key));
+  return database_ ? install_office_sealer(*database_) : Status{};
+}
+
+Status SyncClient::seal_before_push() {
+  if (!database_) return {};  // a hub relays what its tablets sealed
+  if (!database_->has_sealer()) YKIEN_TRY(install_office_sealer(*database_));
+  if (!database_->has_sealer()) return {};  // an older server gave no office key
+  auto sealed = database_->seal_pending();
+  return sealed.ok() ? Status{} : sealed.status();
+}
+
+Status SyncClient::forget_clear_once_pushed(const SyncReport &report) {
+  if (!database_ || !report.caught_up_push) return {};
+  auto refused = db_.setting(keys::kRefused);
+  if (!refused.ok()) return refused.status();
+  if (!refused->empty() && *refused != "[]") return {};  // kept until the server takes them
+  return database_->forget_sealed_clear();
 }
 
 Status SyncClient::retry_refused(SyncReport *report) {
@@ -354,7 +397,10 @@ Status SyncClient::push_all(SyncReport *report) {
     }
     YKIEN_TRY(db_.set_setting(keys::kPushCursor, std::to_string(batch->next_cursor)));
     report_progress("push", report);
-    if (!batch->more) return {};
+    if (!batch->more) {
+      report->caught_up_push = true;
+      return {};
+    }
   }
   report->caught_up = false;
   return {};
@@ -510,6 +556,7 @@ Status SyncClient::pull_all(SyncReport *report) {
     int64_t received = corrected_now();
     PullReply reply;
     YKIEN_TRY(decode(*body, &reply));
+    YKIEN_TRY(note_office_key(reply.office_key));
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
     // resumes without loss or duplicates).
     YKIEN_TRY(db_.transaction([&](Replica::Txn &txn) -> Status {

@@ -190,6 +190,7 @@ std::string encode(const EnrollReply &m) {
               {"server_time", m.server_time_ms}, {"key_recorded", m.key_recorded}};
     if (!m.server_key.empty()) j["server_key"] = m.server_key;
     if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
+    if (!m.office_key.empty()) j["office_key"] = m.office_key;
     return dump(j);
   });
 }
@@ -222,6 +223,7 @@ std::string encode(const PullReply &m) {
     json j = {{"cursor", m.cursor}, {"more", m.more}, {"server_time", m.server_time_ms}};
     if (m.scanned >= 0) j["scanned"] = m.scanned;
     if (m.left >= 0) j["left"] = m.left;
+    if (!m.office_key.empty()) j["office_key"] = m.office_key;
     return with_changes(j, m.changes);
   });
 }
@@ -294,6 +296,7 @@ Status decode(std::string_view text, EnrollReply *out) {
     YKIEN_TRY(get_strings(j, "scopes", &out->scopes));
     YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
     YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
+    YKIEN_TRY(get_string(j, "office_key", &out->office_key, false));
     out->key_recorded = false;
     if (const json *k = member(j, "key_recorded"); k != nullptr && !k->is_null()) YKIEN_TRY(get_bool(j, "key_recorded", &out->key_recorded));
     return get_int(j, "server_time", &out->server_time_ms);
@@ -348,6 +351,7 @@ Status decode(std::string_view text, PullReply *out) {
     out->scanned = out->left = -1;
     YKIEN_TRY(get_int(j, "scanned", &out->scanned, false));
     YKIEN_TRY(get_int(j, "left", &out->left, false));
+    YKIEN_TRY(get_string(j, "office_key", &out->office_key, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }
@@ -418,6 +422,7 @@ std::string encode(const KeysReply &m) {
   return guarded_encode([&] {
     json j = {{"server_key", m.server_key}, {"server_time", m.server_time_ms}};
     if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
+    if (!m.office_key.empty()) j["office_key"] = m.office_key;
     return dump(j);
   });
 }
@@ -437,6 +442,7 @@ Status decode(std::string_view text, KeysReply *out) {
     YKIEN_TRY(parse_object(text, &j));
     YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
     YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
+    YKIEN_TRY(get_string(j, "office_key", &out->office_key, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }

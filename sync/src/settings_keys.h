@@ -27,6 +27,9 @@ inline constexpr const char *kSignatureFormat = "sync.signature_format";
 // Prefix of "<prefix><sha256>" = "1": the server holds this blob whole (sent from
 // here, or fetched from it), so the next syncs need not ask.
 inline constexpr const char *kBlobAtServerPrefix = "sync.blob_at_server.";
+// The commune office's public key (hex), from the enroll, keys and pull replies:
+// the complainants' identities are sealed to it (ykien/sync/office_key.h).
+inline constexpr const char *kOfficeKey = "sync.office_key";
 }  // namespace keys
 
 }  // namespace ykien::sync

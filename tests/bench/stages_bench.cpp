@@ -158,7 +158,7 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
   ApplyOptions ao;
   ao.origin = "tablet-a";
   ao.detect_conflicts = true;
-  ao.writer = {WriterRole::device, {kBenchWard}, false, {tablet.site_id()}};
+  ao.writer = {WriterRole::device, {kBenchWard}, false, false, {tablet.site_id()}};
   int64_t cursor = 0, changes = 0;
   for (bool more = true; more;) {
     ChangeSet batch;

@@ -200,10 +200,11 @@ TEST_CASE("a step-3 database gets each change-log entry's scope from its row", "
     REQUIRE(rc == SQLITE_OK);
   };
   // The database as step 3 left it: today's writes, without step 4's column and index
-  // (nor step 5's visit columns, nor step 6's unit history, nor step 7's attachments).
+  // (nor step 5's visit columns, nor steps 6-8: unit history, attachments, sealed copies).
   exec("DROP TABLE attachments; DROP INDEX _changes_scope; ALTER TABLE _changes DROP COLUMN scope;"
        " ALTER TABLE support_visits DROP COLUMN reason; ALTER TABLE support_visits DROP COLUMN given;"
-       " ALTER TABLE support_visits DROP COLUMN visitors; DROP TABLE unit_events; PRAGMA user_version = 3");
+       " ALTER TABLE support_visits DROP COLUMN visitors; DROP TABLE unit_events; DROP TABLE _sealed_clear;"
+       " PRAGMA user_version = 3");
   sqlite3_close(raw);
 
   auto db = must(Database::open(path, {.clock = &clock}), "upgrade");

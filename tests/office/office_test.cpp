@@ -8,6 +8,8 @@
 #include "office_fixture.h"
 #include "report.h"
 #include "ykien/query.h"
+#include "ykien/seal.h"
+#include "ykien/sync/office_key.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -210,6 +212,41 @@ TEST_CASE("office: appointments and satisfaction are recorded as the tablet reco
   REQUIRE(o.ok());
   CHECK(o->status == "scheduled");
   CHECK(o->satisfaction == "satisfied");
+}
+
+TEST_CASE("office: the page opens a complainant the tablet sealed, for entitled users only", "[office]") {
+  auto key = sync::make_office_key();
+  REQUIRE(key.ok());
+  auto ring = std::make_shared<sync::OfficeKeyRing>();
+  ring->keys.push_back(*key);
+  office::OfficeOptions options;
+  options.office_keys = ring;
+  OfficeSite site(options);
+  auto sealer = sync::office_sealer(key->public_hex);
+  REQUIRE(sealer.ok());
+  site.tablet().set_sealer(*sealer);
+  Seeded s = seed(site);
+  // The server holds ciphertext only...
+  TempDir dir;
+  auto held = snapshot_of(site.storage(), dir.file("held.db"));
+  auto on_server = held->get_opinion(s.denunciation);
+  REQUIRE(on_server.ok());
+  CHECK(is_sealed(on_server->citizen_name));
+  CHECK_FALSE(has(on_server->citizen_name, "Lê Thị Kín"));
+  // ...and the page renders it clear to a user with confidential access.
+  site.add_user("chu-tich", office::Role::leader, kCommune, "", true);
+  site.add_user("xem", office::Role::viewer, kCommune);
+  Browser leader(site.port()), viewer(site.port());
+  REQUIRE(leader.login("chu-tich", "password-chu-tich"));
+  REQUIRE(viewer.login("xem", "password-xem"));
+  Page opened = leader.get("/opinions/" + s.denunciation);
+  CHECK(opened.status == 200);
+  CHECK(has(opened.body, "Lê Thị Kín"));
+  CHECK_FALSE(has(opened.body, "sealed:v1:"));
+  Page hidden = viewer.get("/opinions/" + s.denunciation);
+  CHECK(hidden.status == 200);
+  CHECK_FALSE(has(hidden.body, "Lê Thị Kín"));
+  CHECK_FALSE(has(hidden.body, "sealed:v1:"));
 }
 
 TEST_CASE("office: a denunciation's complainant shows only to users with confidential access", "[office]") {

@@ -154,6 +154,8 @@ class Tablet {
   // Records an opinion in the first unit with this scope (units come from a sync).
   Opinion record(const std::string &unit_scope, const std::string &content);
   std::string hash();
+  // The folder of its files (database, journal).
+  const std::string &dir() const { return dir_.path(); }
 
  private:
   TempDir dir_;

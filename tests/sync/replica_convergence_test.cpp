@@ -247,7 +247,7 @@ class Simulation {
     ApplyOptions ao;
     ao.origin = "rogue";
     ao.detect_conflicts = true;
-    ao.writer = {WriterRole::device, {kHamlet1}, false, {rogue}};
+    ao.writer = {WriterRole::device, {kHamlet1}, false, false, {rogue}};
     ao.refusals = &refusals;
     auto applied = target.replica->apply_changes(batch, ao);
     CHECK_FALSE(applied.ok());

@@ -71,6 +71,9 @@ struct Writer {
   std::vector<std::string> scopes{};
   // Entitled to a complainant's identity (DESIGN.md, "Security").
   bool confidential = false;
+  // A confidential opinion's complainant identity must come sealed (ykien/seal.h):
+  // its receiver holds an office key to seal to.
+  bool sealed_identities = false;
   // The sites whose writes it may deliver (its own; a hub's tablets'); empty = any.
   std::vector<SiteId> sites{};
 };

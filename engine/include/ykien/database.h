@@ -18,6 +18,7 @@
 #include "ykien/local_time.h"
 #include "ykien/query.h"
 #include "ykien/records.h"
+#include "ykien/seal.h"
 #include "ykien/status.h"
 
 namespace ykien {
@@ -151,6 +152,21 @@ class YKIEN_CXX_API Database {
                                  const std::string &due_date, const std::string &by = {},
                                  const std::string &at = {});
   Status delete_opinion(const std::string &id);
+
+  // ---- Sealed identities (ykien/seal.h, docs/security.md) ----
+  // With a sealer, a confidential opinion's complainant identity is written sealed,
+  // and its clear copy kept in a local-only table (never replicated) until
+  // forget_sealed_clear: get_opinion, on this device, reads it clear meanwhile.
+  // Without one (no office key yet) it is written clear and sealed by seal_pending.
+  void set_sealer(std::shared_ptr<const Sealer> sealer);
+  bool has_sealer() const;
+  // Seals the clear identity cells of confidential opinions (recorded before the
+  // office key was known). Returns how many cells. Errors: invalid_state without a
+  // sealer; storage.
+  Result<int64_t> seal_pending();
+  // Drops the clear copies (once the sealed cells have reached the server), with
+  // the freed pages zeroed and the journal emptied.
+  Status forget_sealed_clear();
 
   // ---- The opinion's journal (docs/domain.md, "Journal") ----
   // Entries of the status history whose note is a JSON object; `at` empty = now.

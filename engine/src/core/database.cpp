@@ -272,7 +272,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
   YKIEN_TRY(conn.exec("SELECT count(*) FROM sqlite_schema"));
   if (auto v = schema::stored_version(conn); !v) return v.status();
   YKIEN_TRY(conn.exec(std::string("PRAGMA journal_mode = WAL; PRAGMA synchronous = ") +
-                      (options.durable_commits ? "FULL" : "NORMAL") + "; PRAGMA foreign_keys = ON;"));
+                      (options.durable_commits ? "FULL" : "NORMAL") +
+                      "; PRAGMA foreign_keys = ON;"
+                      // Deleted content is zeroed, not left in free pages (a sealed
+                      // identity's clear copy; docs/security.md).
+                      " PRAGMA secure_delete = ON;"));
   YKIEN_TRY(schema::migrate(conn, options.target_schema_version));
   {
     auto v = conn.prepare("PRAGMA user_version");

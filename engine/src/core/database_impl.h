@@ -101,6 +101,8 @@ struct Database::Impl {
   // Meetings' and units' cells read while recording opinions in a batch; forgotten
   // when a write transaction starts afresh or rolls back (WriteScope).
   LiveCellsCache live_cells;
+  // Seals a confidential opinion's identity (Database::set_sealer); may be empty.
+  std::shared_ptr<const Sealer> sealer;
 
   // How a call made inside a batch stays all or nothing on its own.
   enum class InBatch {

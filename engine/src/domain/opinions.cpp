@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "domain/opinion_rows.h"
+#include "domain/sealed_identity.h"
 #include "domain/validate.h"
 #include "ykien/followup.h"
 #include "ykien/uuid.h"
@@ -104,8 +105,9 @@ Status check_opinion(const Opinion &o) {
   YKIEN_TRY(validate::one_of("kind", o.kind, domain::kOpinionKinds));
   YKIEN_TRY(validate::one_of("category", o.category, domain::kCategories));
   YKIEN_TRY(validate::required_text("content", o.content, 20000));
-  YKIEN_TRY(validate::optional_text("citizen_name", o.citizen_name, 200));
-  YKIEN_TRY(validate::optional_text("citizen_contact", o.citizen_contact, 200));
+  // A sealed cell was checked clear where it was sealed.
+  if (!is_sealed(o.citizen_name)) YKIEN_TRY(validate::optional_text("citizen_name", o.citizen_name, 200));
+  if (!is_sealed(o.citizen_contact)) YKIEN_TRY(validate::optional_text("citizen_contact", o.citizen_contact, 200));
   if (o.anonymous && !o.citizen_name.empty())
     return Status::Invalid("citizen_name", "must be empty for an anonymous opinion");
   if (o.anonymous && !o.citizen_contact.empty())
@@ -234,12 +236,16 @@ Result<Opinion> Database::record_opinion(Opinion o) {
     if (!cells->unit) return not_found("units", "unit_id", o.unit_id);
     // As check_due_date, with the meeting already read (opinion_start_day).
     YKIEN_TRY(check_due_date_from(o, (o.meeting_id.empty() ? o.raised_at : cells->held_at).substr(0, 10)));
+    ClearIdentity clear;
+    YKIEN_TRY(seal_identity(*impl_, o, clear));
     const auto &t = opinions_table();
     Row row = RowStore::blank(t, new_uuid_v7(impl_->clock), cells->scope);
     move_into_row(row, o);
     const Status written = impl_->write_local(row, (uint64_t{1} << t.columns.size()) - 1);
     take_back_from_row(row, o);
     YKIEN_TRY(written);
+    YKIEN_TRY(keep_clear(*impl_, row.id, clear));
+    put_clear(o, clear);  // the recorder reads what it sealed
     // What opinion_from(row) would read back: the fields just written.
     o.id = std::move(row.id);
     o.scope = std::move(row.scope);
@@ -251,14 +257,24 @@ Result<Opinion> Database::get_opinion(const std::string &id) const {
   std::lock_guard lock(impl_->mutex);
   auto row = impl_->load_live(opinions_table(), id, "opinion_id");
   if (!row) return row.status();
-  return opinion_from(*row);
+  Opinion o = opinion_from(*row);
+  if (o.confidential) {
+    auto clear = read_clear(*impl_, id);
+    if (!clear) return clear.status();
+    put_clear(o, *clear);
+  }
+  return o;
 }
 
 Result<Opinion> Database::update_opinion(const std::string &id, const OpinionPatch &p) {
   return impl_->write_txn([&]() -> Result<Opinion> {
     auto row = impl_->load_live(opinions_table(), id, "opinion_id");
     if (!row) return row.status();
-    Opinion o = opinion_from(*row);
+    const Opinion stored = opinion_from(*row);
+    auto kept = read_clear(*impl_, id);
+    if (!kept) return kept.status();
+    Opinion o = stored;
+    put_clear(o, *kept);
     if (p.kind) o.kind = *p.kind;
     if (p.category) o.category = *p.category;
     if (p.content) o.content = *p.content;
@@ -274,10 +290,16 @@ Result<Opinion> Database::update_opinion(const std::string &id, const OpinionPat
     if (o.kind == "denunciation") o.confidential = true;
     YKIEN_TRY(check_opinion(o));
     YKIEN_TRY(check_due_date(*impl_, o));
+    ClearIdentity clear;
+    YKIEN_TRY(seal_identity(*impl_, o, clear, &stored, &*kept));
     uint64_t mask = 0;
     fill_opinion(*row, o, mask);
     YKIEN_TRY(impl_->write_local(*row, mask));
-    return opinion_from(*row);
+    YKIEN_TRY(keep_clear(*impl_, id, clear));
+    Opinion after = opinion_from(*row);
+    put_clear(after, *kept);
+    put_clear(after, clear);
+    return after;
   });
 }
 

@@ -10,7 +10,10 @@ namespace {
 
 std::string folded_body(const Row &r) {
   std::string body;
+  // A confidential opinion's complainant is never searched (DESIGN.md, "Security").
+  const bool confidential = int_of(r, "confidential") != 0;
   for (const char *c : {"content", "citizen_name", "assigned_department", "escalated_to"}) {
+    if (confidential && is_identity_column(c)) continue;
     body += text_of(r, c);
     body += '\n';
   }

@@ -7,6 +7,7 @@
 #include "replication/value_rules.h"
 #include "store/schema.h"
 #include "ykien/replica.h"
+#include "ykien/seal.h"
 
 namespace ykien::authority {
 
@@ -228,6 +229,16 @@ class Checker {
     const std::string *k = kind ? std::get_if<std::string>(&kind->value) : text_of(before, "kind");
     if (k && *k == "denunciation" && !confidential)
       return refuse(w.members.front(), "invalid_value", kConfidentialFlag, "a denunciation is confidential from the start");
+    // Its complainant's identity leaves the recording tablet sealed to the office's
+    // key (ykien/seal.h): in clear, from a tablet or a hub, it is not taken.
+    if (confidential && writer_.sealed_identities && (is_device() || writer_.role == WriterRole::hub))
+      for (size_t i : w.members) {
+        const Change &c = changes_[i];
+        const auto *v = std::get_if<std::string>(&c.value);
+        if (is_identity_column(c.column) && v && !v->empty() && !is_sealed(*v))
+          return refuse(i, "not_sealed", c.column,
+                        "a denunciation's complainant is sealed to the office's key on the device that records it");
+      }
     // The status moves with a status-history entry (written before it).
     const auto *to = status ? std::get_if<std::string>(&status->value) : nullptr;
     if (!to || writer_.role == WriterRole::office) return;

@@ -77,7 +77,8 @@ Status check_change(const Change &c, size_t index) {
 }
 
 Status refusal_status(const Refusal &r, size_t count) {
-  const bool policy = r.code == "forbidden" || r.code == "out_of_scope" || r.code == "wrong_site";
+  const bool policy = r.code == "forbidden" || r.code == "out_of_scope" || r.code == "wrong_site" ||
+                      r.code == "not_sealed";
   const std::string field = "changes[" + std::to_string(r.index) + "]" + (r.column.empty() ? "" : "." + r.column);
   std::string message = field + ": " + r.code + ": " + r.reason;
   if (count > 1) message += " (and " + std::to_string(count - 1) + " more refused)";

@@ -120,6 +120,13 @@ CREATE TABLE attachments(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scope
 CREATE INDEX attachments_scope ON attachments(scope, added_at);
 CREATE INDEX attachments_sha256 ON attachments(sha256);
 )sql",
+    // ---- issue 19 (sealed identities): its own step, so that it can be renumbered at a merge ----
+    // 8: the recording device's clear copy of the complainant identity it sealed
+    // (domain/sealed_identity.h): local only, never replicated, dropped once synced.
+    R"sql(
+CREATE TABLE _sealed_clear(opinion_id TEXT NOT NULL, col TEXT NOT NULL, value TEXT NOT NULL,
+                           PRIMARY KEY(opinion_id, col));
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kSteps / sizeof kSteps[0]);

@@ -24,6 +24,9 @@ constexpr int64_t kNote = 5000;      // notes on a status, a visit
 constexpr int64_t kBody = 20000;     // what a citizen said, an answer, minutes
 constexpr int64_t kRecorded = 1 << 20;
 constexpr int64_t kMaxBlob = int64_t{4} << 30;  // an attachment's bytes: a long recording fits
+// A complainant's name or contact: 200 characters clear, and room for its sealed
+// form (ykien/seal.h: 800 bytes of UTF-8 sealed, in base64, with its prefix).
+constexpr int64_t kIdentity = 1400;
 
 // One constructor per form keeps the table below one line per column.
 ColumnDef deleted() { return {.name = "_deleted", .type = integer, .form = Form::flag}; }
@@ -76,7 +79,8 @@ const std::vector<TableDef> kTables = {
      .number = 3,
      .columns = {deleted(), optional_owner("meeting_id", "meetings"), owner("unit_id", "units"),
                  choice("kind", domain::kOpinionKinds), choice("category", domain::kCategories),
-                 text("content", kBody), secret(line("citizen_name")), secret(line("citizen_contact")),
+                 text("content", kBody), secret(line("citizen_name", kIdentity)),
+                 secret(line("citizen_contact", kIdentity)),
                  flag("anonymous"), flag("confidential"), choice("jurisdiction", domain::kJurisdictions),
                  line("escalated_to"), line("assigned_department"), choice("status", domain::kStatuses),
                  date("due_date"), choice("satisfaction", domain::kSatisfaction), date_time("raised_at"),

@@ -23,6 +23,7 @@
 #include "sync_progress.h"
 #include "ykien/sync/client.h"
 #include "ykien/sync/curl_transport.h"
+#include "ykien/sync/wipe.h"
 #endif
 
 namespace ykien::cli {
@@ -70,6 +71,28 @@ void enroll(Context &ctx, const SyncArgs &a) {
            });
 }
 
+// The server revoked this device (a lost tablet): everything it holds — the data, the
+// token and keys in its settings — is overwritten and removed, the server told and
+// the user too (docs/security.md). The process ends at once: the open database is
+// never written again.
+[[noreturn]] void wipe_device(Context &ctx, sync::Transport &transport, const std::string &server) {
+  const std::string token = take(ctx.db().get_setting("sync.token"));
+  const Status erased = sync::erase_database_files(ctx.db_path);
+  const Status told = erased.ok() ? sync::report_wiped(transport, server, token) : erased;
+  // What happened, in the user's language (the JSON form with --json).
+  if (ctx.json) {
+    ctx.out() << dump_json({{"ok", false}, {"wiped", erased.ok()}, {"reported", told.ok()}}) << '\n';
+  } else if (!erased.ok()) {
+    ctx.err() << trf("sync.wipe_failed", {ctx.db_path, erased.message()}) << '\n';
+  } else {
+    ctx.err() << trf("sync.wiped", {ctx.db_path}) << '\n';
+    if (!told.ok()) ctx.err() << tr("sync.wipe_not_reported") << '\n';
+  }
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(erased.ok() ? kExitNetwork : kExitStorage);
+}
+
 void run_sync(Context &ctx, const SyncArgs &a) {
   Database &db = ctx.db();
   std::string server = trim(a.server);
@@ -96,6 +119,8 @@ void run_sync(Context &ctx, const SyncArgs &a) {
   }
   auto result = client.sync();
   view.finish();
+  if (!result.ok() && result.status().code() == ErrorCode::unauthorized && take(sync::wipe_ordered(db)))
+    wipe_device(ctx, *transport, server);
   const sync::SyncReport r = take(std::move(result));
   check(db.set_setting(kLastSyncKey, now_local()));
   // The changes refused in this sync are the last ones recorded.

@@ -5,6 +5,9 @@
 
 #include "errors.h"
 #include "i18n.h"
+#ifdef YKIEN_CLI_HAVE_SYNC
+#include "ykien/sync/office_key.h"
+#endif
 
 namespace ykien::cli {
 
@@ -15,6 +18,11 @@ Database &Context::db() {
     throw CliError(kExitInvalidState, trf("error.no_database", {db_path}), tr("hint.no_database"), "--db");
   }
   db_ = take(Database::open(db_path));
+#ifdef YKIEN_CLI_HAVE_SYNC
+  // An enrolled tablet seals a denunciation's complainant as it records it
+  // (docs/security.md).
+  check(sync::install_office_sealer(*db_));
+#endif
   return *db_;
 }
 

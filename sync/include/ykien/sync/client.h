@@ -49,6 +49,7 @@ struct SyncReport : SyncProgress {
   int64_t restamped = 0;       // local changes given new stamps after a clock fix
   int64_t clock_offset_ms = 0; // the device clock's correction after this sync
   bool caught_up = false;      // false only when kMaxRoundTrips ran out
+  bool caught_up_push = false; // every local change was exported and sent
 };
 
 // A change the server refused; kept on the device for the user to see.
@@ -140,6 +141,12 @@ class YKIEN_CXX_API SyncClient {
   // Keeps the signature format a server's reply names (signing.h), or whole bodies.
   Status note_signature_format(const std::string &server_says);
   Status pull_all(SyncReport *report);
+  // The office key a reply carried: kept, and the database's sealer made from it.
+  Status note_office_key(const std::string &office_key);
+  // Seals the complainants' identities recorded before the office key was known.
+  Status seal_before_push();
+  // Every local change reached the server: the clear copies of sealed cells go.
+  Status forget_clear_once_pushed(const SyncReport &report);
   // Pushes again, whole and as they are now, the rows of changes refused before.
   Status retry_refused(SyncReport *report);
   // `why` holds one refusal per change (or one for them all).
@@ -161,7 +168,7 @@ class YKIEN_CXX_API SyncClient {
   bool sleep_backoff(int attempt, int64_t retry_after_s = 0);
 
   Replica &db_;
-  Database *database_ = nullptr;  // the tablet's, for its blobs; null for a hub's replica
+  Database *database_ = nullptr;  // a tablet's: its blobs, and it seals identities (null for a hub)
   Transport &transport_;
   SyncOptions options_;
   std::atomic<bool> cancelled_{false};

@@ -78,6 +78,9 @@ struct EnrollReply {
   // The cheapest signature format the server verifies beside whole-body signatures
   // ("ed25519-blake2b"); empty from an older server (docs/protocol.md, "Signatures").
   std::string signature_format{};
+  // The commune office's public key: complainants' identities are sealed to it
+  // (ykien/sync/office_key.h). Empty from an older server.
+  std::string office_key{};
 };
 
 // A device enrolled before keys existed registers its public key once
@@ -91,6 +94,7 @@ struct KeysReply {
   std::string server_key;  // the server's public key
   int64_t server_time_ms = 0;
   std::string signature_format{};  // as in EnrollReply
+  std::string office_key{};  // as EnrollReply's
 };
 
 struct PushRequest {
@@ -124,6 +128,8 @@ struct PullReply {
   // those still ahead of the device's cursor. -1: the server did not say (older).
   int64_t scanned = -1;
   int64_t left = -1;
+  // As EnrollReply's: a rotated office key reaches the devices at their next pull.
+  std::string office_key{};
 };
 
 // A hub tells the server the sites whose writes it relays: its own replica's and its

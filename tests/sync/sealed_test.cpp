@@ -1,0 +1,258 @@
+// Sealed identities (issue 19; docs/security.md): a denunciation's complainant is
+// sealed on the recording tablet to the office's key, so that no other replica, no
+// bundle and no server file holds it in clear, while the office opens it; a push
+// with the identity in clear is refused (not_sealed); the office key's file is made
+// and rotated by `ykien-server admin office-key`. Registered as evidence/<case>/...
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "fixture.h"
+#include "ykien/seal.h"
+#include "ykien/sync/bundle.h"
+#include "ykien/sync/office_key.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+const std::string kName = "Trần Thị Tố Nga";
+const std::string kPhone = "0912 345 678";
+
+std::string read_all(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The files under `dir` (or `dir` itself, a file) whose bytes hold `needle`, as
+// `strings FILE | grep` would find it, and more (any run of bytes).
+std::vector<std::string> files_holding(const std::string &dir, const std::string &needle) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> found;
+  auto check = [&](const fs::path &p) {
+    if (read_all(p.string()).find(needle) != std::string::npos) found.push_back(p.string());
+  };
+  if (fs::is_regular_file(dir)) {
+    check(dir);
+    return found;
+  }
+  for (const auto &e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) check(e.path());
+  return found;
+}
+
+Opinion denunciation(Database &db, const std::string &unit_scope) {
+  auto unit = db.find_unit_by_scope(unit_scope);
+  REQUIRE(unit.ok());
+  Opinion o;
+  o.unit_id = unit->id;
+  o.kind = "denunciation";
+  o.category = "land";
+  o.content = "Tố cáo cán bộ địa chính thu tiền sai quy định";
+  o.citizen_name = kName;
+  o.citizen_contact = kPhone;
+  o.raised_at = "2024-07-03 09:30";
+  auto r = db.record_opinion(o);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+sync::OfficeKeyRing office_ring() {
+  auto key = sync::make_office_key();
+  REQUIRE(key.ok());
+  sync::OfficeKeyRing ring;
+  ring.keys.push_back(*key);
+  return ring;
+}
+
+// What the office reads in a sealed value; the error when it cannot.
+std::string opened(const sync::OfficeKeyRing &ring, const std::string &value) {
+  auto clear = ring.open(value);
+  return clear.ok() ? *clear : clear.status().to_string();
+}
+
+server::ServerOptions with_office_key(const sync::OfficeKeyRing &ring) {
+  server::ServerOptions so;
+  so.office_key = ring.current()->public_hex;
+  return so;
+}
+
+}  // namespace
+
+TEST_CASE("after a denunciation is synced, no replica but the office holds its complainant in clear",
+          "[.][evidence-sealed]") {
+  const sync::OfficeKeyRing office = office_ring();
+  TestServer server(with_office_key(office));
+  Tablet a{server.url(), "may A"}, b{server.url(), "may B"};
+  a.enroll(server.code({kHamlet1}));
+  b.enroll(server.code({kHamlet1}));
+  a.sync_ok();
+  b.sync_ok();
+  REQUIRE(a.db().has_sealer());
+
+  const Opinion recorded = denunciation(a.db(), kHamlet1);
+  CHECK(recorded.citizen_name == kName);  // the recorder reads what it typed...
+  auto on_a = a.db().get_opinion(recorded.id);
+  REQUIRE(on_a.ok());
+  CHECK(on_a->citizen_name == kName);
+  CHECK(on_a->citizen_contact == kPhone);
+  // ...while the replicated cell is sealed from the first write.
+  auto exported = a.db().export_changes(0);
+  REQUIRE(exported.ok());
+  for (const auto &c : exported->changes)
+    if (is_identity_column(c.column) && c.id == recorded.id) CHECK(is_sealed(std::get<std::string>(c.value)));
+
+  // The search below finds what is there: the recorder's clear copy, before it syncs.
+  CHECK_FALSE(files_holding(a.dir(), kName).empty());
+
+  a.sync_ok();
+  b.sync_ok();
+  // Once synced, the recorder holds only ciphertext too.
+  on_a = a.db().get_opinion(recorded.id);
+  REQUIRE(on_a.ok());
+  CHECK(is_sealed(on_a->citizen_name));
+  auto on_b = b.db().get_opinion(recorded.id);
+  REQUIRE(on_b.ok());
+  CHECK(is_sealed(on_b->citizen_name));
+  CHECK(is_sealed(on_b->citizen_contact));
+  // The office opens them with its key.
+  CHECK(opened(office, on_b->citizen_name) == kName);
+  CHECK(opened(office, on_b->citizen_contact) == kPhone);
+  Database &held = server.data();
+  auto on_server = held.get_opinion(recorded.id);
+  REQUIRE(on_server.ok());
+  CHECK(opened(office, on_server->citizen_name) == kName);
+  // Search finds the denunciation by what was said, never by who said it.
+  OpinionFilter find;
+  find.scope = kCommune;
+  find.text = "địa chính";
+  auto by_content = b.db().list_opinions(find);
+  REQUIRE(by_content.ok());
+  CHECK(by_content->size() == 1);
+  find.text = "Tố Nga";
+  auto by_name = b.db().list_opinions(find);
+  REQUIRE(by_name.ok());
+  CHECK(by_name->empty());
+
+  TempDir bundles;
+  REQUIRE(sync::export_bundle(b.db(), sync::kServerPeerName, bundles.file("b.ykb")).ok());
+  REQUIRE(sync::export_bundle(a.db(), sync::kServerPeerName, bundles.file("a.ykb")).ok());
+
+  std::vector<std::string> places = {a.dir(), b.dir(), bundles.path()};
+  const auto admin = server.admin_args();
+  TempDir dump;
+  if (admin.front() == "--data") {
+    places.push_back(admin.back());  // the server's data directory, snapshots included
+  } else {
+    // On PostgreSQL: everything the server holds, dumped into one file.
+    auto copy = snapshot_of(server.storage(), dump.file("dump.db"));
+    REQUIRE(copy->check_integrity().ok());
+    copy.reset();
+    places.push_back(dump.path());
+  }
+  for (const auto &place : places)
+    for (const auto &needle : {kName, kPhone}) {
+      INFO(place << " holds " << needle);
+      CHECK(files_holding(place, needle).empty());
+    }
+}
+
+TEST_CASE("a push with a complainant's identity in clear is refused as not_sealed", "[.][evidence-refusal]") {
+  const sync::OfficeKeyRing office = office_ring();
+  TestServer server(with_office_key(office));
+  // A client that does not seal: an older app, or one that would not.
+  TempDir dir;
+  auto db = Database::open(dir.file("old.db"));
+  REQUIRE(db.ok());
+  auto transport = sync::make_curl_transport({});
+  sync::SyncOptions so;
+  so.server_url = server.url();
+  sync::SyncClient old_app((*db)->replica(), *transport, so);
+  REQUIRE(old_app.enroll(server.code({kHamlet1}), "old app").ok());
+  REQUIRE(old_app.sync().ok());
+  CHECK(!(*db)->has_sealer());
+  const Opinion clear = denunciation(**db, kHamlet1);
+  const Opinion plain = record_in(**db, kHamlet1, "Đèn đường ấp 1 hỏng");
+  auto report = old_app.sync();
+  INFO(report.status().to_string());
+  REQUIRE(report.ok());
+  CHECK(report->refused > 0);
+  auto refused = old_app.refused_changes();
+  REQUIRE(refused.ok());
+  REQUIRE(!refused->empty());
+  bool named = false;
+  for (const auto &r : *refused) {
+    CHECK(r.change.id == clear.id);  // the whole write, and nothing else
+    if (r.code == "not_sealed") named = true;
+  }
+  CHECK(named);
+  Database &held = server.data();
+  CHECK(held.get_opinion(clear.id).status().code() == ErrorCode::not_found);
+  CHECK(held.get_opinion(plain.id).ok());
+
+  // The same database, given the office key as an enrolled app is, seals and is taken.
+  auto sealer = sync::office_sealer(office.current()->public_hex);
+  REQUIRE(sealer.ok());
+  (*db)->set_sealer(*sealer);
+  auto sealed = (*db)->seal_pending();
+  REQUIRE(sealed.ok());
+  CHECK(*sealed == 2);
+  REQUIRE(old_app.sync().ok());
+  auto now_held = server.data().get_opinion(clear.id);
+  REQUIRE(now_held.ok());
+  CHECK(opened(office, now_held->citizen_name) == kName);
+}
+
+TEST_CASE("the office key is made once, kept 0600, shown without its secret and rotated", "[.][evidence-office-key]") {
+  TempDir dir;
+  const std::string file = dir.file("office.key");
+  auto r = run_server_binary({"admin", "--data", dir.path(), "office-key", "create"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  struct stat st {};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto first = sync::read_office_key_file(file);
+  REQUIRE(first.ok());
+  REQUIRE(first->keys.size() == 1);
+  CHECK(r.out.find(first->keys[0].public_hex) != std::string::npos);
+
+  r = run_server_binary({"admin", "--data", dir.path(), "office-key", "create"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("already holds") != std::string::npos);
+
+  auto sealer = sync::office_sealer(first->keys[0].public_hex);
+  REQUIRE(sealer.ok());
+  auto before = (*sealer)->seal(kName);
+  REQUIRE(before.ok());
+
+  r = run_server_binary({"admin", "--office-key", file, "office-key", "rotate"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  auto rotated = sync::read_office_key_file(file);
+  REQUIRE(rotated.ok());
+  REQUIRE(rotated->keys.size() == 2);
+  CHECK(rotated->keys[1].id == first->keys[0].id);
+  CHECK(rotated->keys[0].id != first->keys[0].id);
+  CHECK(opened(*rotated, *before) == kName);  // sealed before the rotation
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  r = run_server_binary({"admin", "--office-key", file, "office-key", "show"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find(rotated->keys[0].public_hex + "  current") != std::string::npos);
+  CHECK(r.out.find(rotated->keys[0].secret_hex) == std::string::npos);
+
+  // A value altered or sealed to a key not held is refused, not shown.
+  std::string altered = *before;
+  altered[altered.size() - 5] = altered[altered.size() - 5] == 'A' ? 'B' : 'A';
+  CHECK(!rotated->open(altered).ok());
+  sync::OfficeKeyRing other = office_ring();
+  CHECK(other.open(*before).status().code() == ErrorCode::not_found);
+}
