@@ -206,8 +206,8 @@ class YKIEN_CXX_API Replica {
   std::atomic<bool> observed_{false};
 };
 
-// True when `scope` is one of `scopes` or lies below one ("vn/79" covers
-// "vn/79/26734", not "vn/790"). Empty `scopes` covers nothing.
+// True when `scope` is one of `scopes` or below one ("vn/79" covers "vn/79/26734", not "vn/790"); none: false.
+// "!s" excludes s and below: the longest covering entry decides, an exclusion over one as long (docs/units.md).
 YKIEN_CXX_API bool scope_within(const std::string &scope, const std::vector<std::string> &scopes);
 
 }  // namespace ykien
