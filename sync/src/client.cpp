@@ -56,6 +56,7 @@ Status status_from_reply(int http_status, const std::string &body, ErrorReply *r
   ErrorCode code = http_status >= 500 ? ErrorCode::server
                    : http_status == 401 ? ErrorCode::unauthorized
                    : http_status == 403 ? ErrorCode::forbidden
+                   : http_status == 404 ? ErrorCode::not_found  // a HEAD's reply has no body
                    : http_status == 413 ? ErrorCode::too_large
                    : http_status == 426 ? ErrorCode::unsupported_version
                                         : ErrorCode::invalid_argument;

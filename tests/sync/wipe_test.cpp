@@ -49,7 +49,9 @@ TEST_CASE("a revoked tablet erases its files at its next sync and the server rec
   const std::string png = std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16) + "anh cong thoat nuoc";
   REQUIRE(a.db->add_attachment_bytes(png, {.opinion_id = opinion.id}).ok());
   REQUIRE(std::filesystem::exists(a.path + ".blobs"));
-  REQUIRE(a.client->sync().ok());
+  auto synced = a.client->sync();
+  INFO(synced.status().to_string());
+  REQUIRE(synced.ok());
   const std::string device = a.client->device_id();
   const std::string token = a.token();
   REQUIRE(server.storage().revoke_device(device, SystemClock::instance().now_ms()).ok());
