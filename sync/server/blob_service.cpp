@@ -1,28 +1,19 @@
 // Blobs on the server (blob_service.h, docs/protocol.md "Blobs").
 #include "blob_service.h"
 
-#include <sodium.h>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 
+#include "sha256.h"
 #include "ykien/sync/protocol.h"
 #include "ykien/sync/tuning.h"
 
 namespace ykien::server {
 
 namespace {
-
-std::string chunk_hash(std::string_view bytes) {
-  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());
-  std::array<char, 2 * crypto_hash_sha256_BYTES + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  return std::string(hex.data(), 2 * crypto_hash_sha256_BYTES);
-}
 
 // A non-negative integer from the query; -1 when absent or not one.
 int64_t query_int(const ServedRequest &req, const std::string &name) {
@@ -113,7 +104,7 @@ ServedReply BlobService::put(const ServedRequest &req, const DeviceRecord &devic
   const bool last = req.query.count("last") != 0;
   const std::string hash = req.header("x-ykien-chunk-sha256");
   if (hash.empty()) return error_reply(Status::Invalid("chunk", "the X-Ykien-Chunk-Sha256 header is required"));
-  if (chunk_hash(req.body) != hash)
+  if (sync::sha256_hex(req.body) != hash)
     return error_reply({ErrorCode::corrupt, "the chunk does not hash to its X-Ykien-Chunk-Sha256: refused, nothing kept",
                         "chunk"});
   std::lock_guard lock(mutex_);
@@ -167,7 +158,7 @@ ServedReply BlobService::get(const ServedRequest &req, const DeviceRecord &devic
   r.content_type = "application/octet-stream";
   r.headers.emplace_back(sync::kBlobSizeHeader, std::to_string(size));
   r.headers.emplace_back(sync::kBlobOffsetHeader, std::to_string(offset));
-  r.headers.emplace_back(sync::kChunkHashHeader, chunk_hash(r.body));
+  r.headers.emplace_back(sync::kChunkHashHeader, sync::sha256_hex(r.body));
   return r;
 }
 

@@ -3,27 +3,18 @@
 // chunks from the byte the server has; then the blobs the device wants (its open
 // meetings', the recent ones, under a budget) are fetched the same way. A cut at any
 // byte resumes there at the next exchange or the next sync.
-#include <sodium.h>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <map>
 #include <set>
 
 #include "settings_keys.h"
+#include "sha256.h"
 #include "ykien/sync/client.h"
 
 namespace ykien::sync {
 namespace {
-
-std::string chunk_hash(std::string_view bytes) {
-  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());
-  std::array<char, 2 * crypto_hash_sha256_BYTES + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  return std::string(hex.data(), 2 * crypto_hash_sha256_BYTES);
-}
 
 int64_t header_int(const HttpResponse &r, const char *name) {
   const std::string text = find_header(r.headers, name);
@@ -152,7 +143,7 @@ Status SyncClient::send_blob(const std::string &sha256, SyncReport *report) {
       auto put = blob_request("PUT", sha256, "offset=" + std::to_string(offset) + (last ? "&last=1" : ""));
       if (!put.ok()) return put.status();
       put->headers.emplace_back("Content-Type", "application/octet-stream");
-      put->headers.emplace_back(kChunkHashHeader, chunk_hash(chunk));
+      put->headers.emplace_back(kChunkHashHeader, sha256_hex(chunk));
       put->body = std::move(chunk);
       auto reply = exchange(*put, report, {});
       chunk = std::move(put->body);
@@ -185,7 +176,7 @@ Status SyncClient::fetch_blob(const std::string &sha256, int64_t size, SyncRepor
     if (!get.ok()) return get.status();
     // A chunk cut in transit, or changed on the way, does not hash to its header.
     auto reply = exchange(*get, report, [](const HttpResponse &r) {
-      return chunk_hash(r.body) == find_header(r.headers, kChunkHashHeader);
+      return sha256_hex(r.body) == find_header(r.headers, kChunkHashHeader);
     });
     if (!reply.ok()) return reply.status();
     if (reply->body.empty()) break;
