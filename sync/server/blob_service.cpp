@@ -1,7 +1,6 @@
 // Blobs on the server (blob_service.h, docs/protocol.md "Blobs").
 #include "blob_service.h"
 
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
