@@ -47,6 +47,16 @@ kp-2,Khu phố 2,hamlet,70/dong-xoai/tan-phu
 kp-3,Khu phố 3,hamlet,70/dong-xoai/tan-phu
 CSV
 ykien-server admin --data "$work/server" import-units "$work/units.csv" >/dev/null  # (the admin speaks English)
+# From 1 July 2025 (docs/units.md): Bình Phước goes into Đồng Nai, the district level
+# is gone and Tân Phú goes into the new Phường Đồng Xoài; rows keep their 2023 units.
+# The new ward's code is illustrative: take the official list's.
+cat > "$work/units-2025.csv" <<'CSV'
+old,code,name,kind,parent,date
+70,75,Tỉnh Đồng Nai,province,,2025-07-01
+70/dong-xoai/tan-phu,p-dong-xoai,Phường Đồng Xoài,ward,75,2025-07-01
+CSV
+ykien-server admin --data "$work/server" units import "$work/units-2025.csv" >/dev/null
+ykien-server admin --data "$work/server" units dissolve --unit 70/dong-xoai --on 2025-07-01 >/dev/null
 # The ward secretary's office login (docs/office.md), a fresh password each run.
 office_user=lan
 office_password=$(tr -dc 'a-km-zA-HJ-NP-Z2-9' < /dev/urandom | head -c 12 || true)
@@ -109,6 +119,9 @@ say "Báo cáo trên máy tính bảng A" "Report on tablet A"
 ykien --db "$work/tablet-a.db" report --unit 70/dong-xoai/tan-phu --from 2023-03-01 --to 2023-10-31 --today 2023-05-01
 say "Báo cáo trên máy chủ" "Report on the server"
 ykien --db "$work/server/data.db" report --unit 70/dong-xoai/tan-phu --from 2023-03-01 --to 2023-10-31 --today 2023-05-01
+say "Cùng số liệu theo đơn vị hiện nay (sau sắp xếp ngày 1/7/2025)" \
+    "The same figures by today's units (after the reorganisation of 1 July 2025)"
+env -u YKIEN_NOW ykien --db "$work/server/data.db" report --unit 70/dong-xoai/tan-phu --from 2023-03-01 --to 2023-10-31 --tree now
 
 say "Văn phòng phường trên trình duyệt: theo dõi, giao việc, trả lời các ý kiến của hội nghị" \
     "The ward office in a browser: follow up, assign and answer the meetings' opinions"

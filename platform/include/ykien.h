@@ -336,13 +336,16 @@ YKIEN_API void ykien_blob_close(ykien_blob *blob);
 /* ---- Reports -------------------------------------------------------------- */
 
 /* Figures for a unit subtree and period (docs/reports.md). `request_json` (NULL =
- * everything): {"scope","from","to","today"}. `*out_json`: {"scope","from","to",
+ * everything): {"scope","from","to","today","tree"}; "tree": when units were merged
+ * or moved (docs/units.md), "now" (the default: today's units) or "then" (the units
+ * of each record's day). `*out_json`: {"scope","from","to",
  * "meetings","meetings_by_kind" (object),"attendance","opinions",
  * "opinions_by_category","opinions_by_status","opinions_by_month","resolved",
  * "withdrawn","resolved_share" (number),"answered_on_spot","answered_on_spot_share"
  * (number),"overdue","satisfaction","escalated","support_visits","gift_value_vnd",
- * "parts" (array of {"unit_id","name","scope","meetings","attendance","opinions",
- * "resolved"})}. Caller owns it. Errors: EINVALID, ESTATE, ESTORAGE. */
+ * "covers" (array of {"unit_id","name","scope"}: the former units merged into the
+ * scope's), "parts" (array of {"unit_id","name","scope","meetings","attendance",
+ * "opinions","resolved","covers"})}. Caller owns it. Errors: EINVALID, ESTATE, ESTORAGE. */
 YKIEN_API int ykien_report_get(char **out_json, ykien_db *db, const char *request_json, ykien_error *err);
 
 /* ---- Change log (replication without the sync client) ----------------------

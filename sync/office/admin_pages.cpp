@@ -126,6 +126,7 @@ Result<ReportFigures> report_of(Office &office, const Visit &v, const ServedRequ
   r.from = query_of(req, "from");
   r.to = query_of(req, "to");
   r.today = query_of(req, "today").empty() ? office.today() : query_of(req, "today");
+  r.tree = query_of(req, "tree");
   return make_report(office.data, *v.user, r);
 }
 
@@ -144,8 +145,9 @@ ServedReply Office::report_page(const ServedRequest &req) {
   for (const auto &p : f->parts) by_unit.emplace_back(p.name, p.opinions);
   for (const auto &[k, n] : f->opinions_by_status) by_status.emplace_back(label(v.lang, "status." + k), n);
   const std::string query = "unit=" + url_encode(f->scope) + "&from=" + url_encode(f->from) + "&to=" +
-                            url_encode(f->to) + "&today=" + url_encode(f->today);
-  mstch::map f_map{{"unit_name", f->unit_name}, {"from", f->from}, {"to", f->to}, {"today", f->today}};
+                            url_encode(f->to) + "&today=" + url_encode(f->today) + "&tree=" + f->tree;
+  mstch::map f_map{{"unit_name", f->unit_name}, {"from", f->from},           {"to", f->to},
+                   {"today", f->today},         {"then", f->tree == "then"}};
   return page(v, "reports", "report",
               {{"f", f_map},
                {"rows", rows},

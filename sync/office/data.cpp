@@ -196,7 +196,8 @@ Result<OpinionPage> OfficeData::opinions(const OfficeUser &user, const OpinionQu
   std::vector<sys::RowKey> shown;
   YKIEN_TRY(index_.read([&](const IndexView &view) {
     std::vector<const Opinion *> matches;
-    for (const auto &[id, entry] : view.opinions) {
+    for (const auto &kv : view.opinions) {
+      const auto &entry = kv.second;  // a plain reference: Clang 14 cannot capture a structured binding
       const Opinion &o = entry.opinion;
       if (!scope_within(o.scope, scopes) || !may_see(user, o)) continue;
       if (!q.status.empty() && o.status != q.status) continue;

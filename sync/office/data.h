@@ -12,6 +12,7 @@
 #include "users.h"
 #include "ykien/records.h"
 #include "ykien/replica.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien::office {
 
@@ -82,6 +83,8 @@ class OfficeData {
   // Runs `read` over the index up to date (the report counts there).
   Status read(const std::function<void(const IndexView &)> &read) { return index_.read(read); }
 
+  // The units and their history (docs/units.md), for a report that follows them.
+  Result<UnitTree> tree() { return unit_tree(replica_); }
   // Live units in `scopes` (their subtrees), by scope.
   Result<std::vector<Unit>> units_within(const std::vector<std::string> &scopes);
   // One page of the opinions the user may see matching `q`, redacted.

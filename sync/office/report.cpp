@@ -41,17 +41,20 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
   if (!valid_day(request.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
   if (!request.from.empty() && !request.to.empty() && request.to < request.from)
     return Status::Invalid("to", "is before from");
+  YKIEN_TRY(check_tree_choice(request.tree));
   const std::string scope = request.scope.empty() ? user.units.front() : request.scope;
   if (!scope_within(scope, user.units)) return Status(ErrorCode::forbidden, "that unit is not one of yours");
+  // Read before the index: with a unit history the tally finds each record's unit.
+  auto tree = data.tree();
+  if (!tree) return tree.status();
   ReportFigures f;
   YKIEN_TRY(data.read([&](const IndexView &view) {
     std::vector<Unit> children;
-    for (const auto &u : view.units) {
-      if (u.scope == scope) f.unit_name = u.name;
-      else if (u.scope.rfind('/') == scope.size() && u.scope.compare(0, scope.size(), scope) == 0)
-        children.push_back(u);
-    }
-    ReportTally tally({scope, request.from, request.to, request.today}, children);
+    for (const auto &u : view.units)
+      if (u.scope.rfind('/') == scope.size() && u.scope.compare(0, scope.size(), scope) == 0) children.push_back(u);
+    ReportRequest asked = request;
+    asked.scope = scope;
+    ReportTally tally(asked, children, &*tree);
     for (const auto &[id, m] : view.meetings) tally.add_meeting(m.scope, m.kind, m.held_at, m.attendance);
     std::unordered_set<std::string_view> answered_on_spot;
     for (const auto &[id, r] : view.responses)
@@ -63,8 +66,12 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
     }
     for (const auto &[id, v] : view.visits) tally.add_visit(v.scope, v.visited_at, v.gift_value_vnd);
     static_cast<Report &>(f) = tally.finish();
+    for (const auto &u : view.units)
+      if (u.scope == f.scope) f.unit_name = u.name;
   }));
+  if (const Unit *u = tree->unit_at(f.scope); u && request.tree == "then") f.unit_name = tree->name_on(u->id, f.to);
   f.today = request.today;
+  f.tree = request.tree.empty() ? "now" : request.tree;
   return f;
 }
 
@@ -94,6 +101,7 @@ std::vector<std::pair<std::string, std::string>> report_rows(const ReportFigures
   auto L = [&](const std::string &k) { return label(lang, k); };
   std::vector<std::pair<std::string, std::string>> rows = {
       {L("unit"), f.unit_name + " (" + f.scope + ")"},
+      {L("tree"), L("tree_" + f.tree)},
       {L("from"), f.from},
       {L("to"), f.to},
       {L("meetings"), std::to_string(f.meetings)},
@@ -110,10 +118,19 @@ std::vector<std::pair<std::string, std::string>> report_rows(const ReportFigures
   for (const auto &[k, n] : f.opinions_by_status) rows.emplace_back(L("status") + ": " + L("status." + k), std::to_string(n));
   for (const auto &[k, n] : f.satisfaction)
     rows.emplace_back(L("satisfaction") + ": " + L("satisfaction." + k), std::to_string(n));
-  for (const auto &p : f.parts)
+  // "Phường Tân Phú, Phường Tân Đồng": the old units a figure covers.
+  auto names = [](const std::vector<Report::Former> &units) {
+    std::string out;
+    for (const auto &u : units) out += (out.empty() ? "" : ", ") + u.name;
+    return out;
+  };
+  if (!f.covers.empty()) rows.emplace_back(L("covers"), names(f.covers));
+  for (const auto &p : f.parts) {
     rows.emplace_back(L("by_unit") + ": " + p.name,
                       std::to_string(p.meetings) + " / " + std::to_string(p.attendance) + " / " +
                           std::to_string(p.opinions) + " / " + std::to_string(p.resolved));
+    if (!p.covers.empty()) rows.emplace_back(p.name + ": " + L("covers"), names(p.covers));
+  }
   return rows;
 }
 

@@ -15,19 +15,16 @@
 
 namespace ykien::office {
 
-struct ReportRequest {
-  std::string scope;  // a unit the user works on (its subtree); "" = the user's first unit
-  std::string from, to;  // "YYYY-MM-DD", inclusive; "" = open
-  std::string today;     // overdue is judged against it
-};
-
 // The engine's figures (ykien/report_tally.h defines them, for the field app too)
 // and what the office's page names.
 struct ReportFigures : ykien::Report {
   std::string unit_name, today;
+  std::string tree;  // "now" or "then" (ReportRequest::tree)
 };
 
-// Errors: forbidden (a scope outside the user's units), invalid_argument (dates).
+// The engine's request (ykien/query.h): its scope a unit the user works on, "" for
+// the user's first unit; `today` given. Errors: forbidden (a scope outside the
+// user's units), invalid_argument (dates, tree).
 Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, const ReportRequest &request);
 
 // A horizontal bar chart as an SVG element (text escaped here: it is XML).

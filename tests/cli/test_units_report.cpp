@@ -1,6 +1,7 @@
 // `ykien report --tree now|then` after units changed (issue 18, docs/units.md): the
 // meeting recorded in Phường Tân Phú in 2024 counts under the ward it merged into
-// by today's tree, under Tân Phú by the tree of then; the totals are the same.
+// by today's tree (the default), under Tân Phú by the tree of then; the totals are
+// the same, and the merged ward names the old ward it covers.
 #include <catch2/catch.hpp>
 
 #include "cli_runner.h"
@@ -48,7 +49,14 @@ TEST_CASE("report --tree: by today's units or those of the record's day", "[cli]
   CHECK(plain["meetings"] == 1);
   CHECK(part_names(now) == std::vector<std::string>{"Phường Đồng Xoài"});
   CHECK(part_names(then) == std::vector<std::string>{"Phường Tân Phú"});
-  CHECK(part_names(plain) == std::vector<std::string>{"Phường Tân Phú"});
+  CHECK(part_names(plain) == std::vector<std::string>{"Phường Đồng Xoài"});
+  REQUIRE(now["parts"][0]["covers"].size() == 1);
+  CHECK(now["parts"][0]["covers"][0]["name"] == "Phường Tân Phú");
+  CHECK(then["parts"][0]["covers"].empty());
+
+  const auto shown = ws.run({"report", "--unit", "70", "--from", "2024-01-01", "--today", "2025-12-31"});
+  REQUIRE(shown.code == 0);
+  CHECK(shown.out.find("Phường Đồng Xoài gồm cả các đơn vị cũ: Phường Tân Phú") != std::string::npos);
 
   auto args = year;
   args.insert(args.end(), {"--tree", "hom-qua"});

@@ -86,6 +86,8 @@ int main(void) {
   CHECK_CODE(ykien_opinion_change_status(&json, db, "x", "{}", &err), YKIEN_EINVALID, &err);
   CHECK(strcmp(err.field, "to") == 0);
   CHECK_CODE(ykien_report_get(&json, db, "{\"scope\":[]}", &err), YKIEN_EINVALID, &err);
+  CHECK_CODE(ykien_report_get(&json, db, "{\"tree\":\"yesterday\"}", &err), YKIEN_EINVALID, &err);
+  CHECK(strcmp(err.field, "tree") == 0);
   /* Deeply nested input is refused, not a stack overflow. */
   {
     static char deep[200003];

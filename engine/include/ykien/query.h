@@ -31,6 +31,10 @@ struct ReportRequest {
   std::string from{};   // "YYYY-MM-DD", inclusive; empty = open
   std::string to{};     // "YYYY-MM-DD", inclusive; empty = open
   std::string today{};  // for overdue; empty = the database clock's day
+  // When units were merged, moved or renamed (docs/units.md): "now" (or empty)
+  // counts each record under the unit it is found in today, "then" under the unit
+  // it was in on its own day. Without any unit history both are where it was recorded.
+  std::string tree{};
 };
 
 // Figures for one unit subtree and period (docs/reports.md defines each).
@@ -53,10 +57,17 @@ struct Report {
   int64_t escalated = 0;
   int64_t support_visits = 0;
   int64_t gift_value_vnd = 0;
+  // A unit recorded elsewhere whose records a figure includes: an old ward merged
+  // into the report's unit or into a part (its scope and name as recorded).
+  struct Former {
+    std::string unit_id{}, name{}, scope{};
+  };
+  std::vector<Former> covers{};
   // The same figures for each direct child unit that has data (e.g. per commune).
   struct Part {
     std::string unit_id{}, name{}, scope{};
     int64_t meetings = 0, attendance = 0, opinions = 0, resolved = 0;
+    std::vector<Former> covers{};
   };
   std::vector<Part> parts{};
 };

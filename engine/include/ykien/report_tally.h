@@ -12,6 +12,7 @@
 #include "ykien/export.h"
 #include "ykien/query.h"
 #include "ykien/records.h"
+#include "ykien/status.h"
 #include "ykien/unit_tree.h"
 
 namespace ykien {
@@ -24,15 +25,16 @@ struct OpinionFacts {
 
 class YKIEN_CXX_API ReportTally {
  public:
-  // `request` with `today` given (overdue is judged against it); `children`: the
-  // direct child units of the scope's unit (the roots for an empty scope), each
-  // a part. Records given outside the scope or the period are not counted.
-  ReportTally(const ReportRequest &request, const std::vector<Unit> &children);
-
-  // Counts each record where `tree` finds its unit (docs/units.md): on the
-  // record's own day with `then`, else on the request's `today`. Without it (or
-  // without history), where it was recorded. `tree` is borrowed until finish().
-  void follow(const UnitTree *tree, bool then);
+  // `request` with `today` given (overdue is judged against it). Without a unit
+  // history (`tree` null or without events) the figures are request.scope's and
+  // its parts are `children` (the direct child units of the scope's unit, the
+  // roots for an empty scope), each record counted where it was recorded. With
+  // one (docs/units.md), as request.tree says: each record is counted where today's
+  // tree ("now") or the tree of its own day ("then") finds its unit; the scope and
+  // the parts are that tree's (tree_scope, tree_parts) and, by today's tree, each
+  // names the units recorded elsewhere it covers. `tree` is borrowed until finish(). Records given
+  // outside the scope or the period are not counted.
+  ReportTally(const ReportRequest &request, const std::vector<Unit> &children, const UnitTree *tree = nullptr);
 
   void add_meeting(std::string_view scope, std::string_view kind, std::string_view held_at, int64_t attendance);
   void add_opinion(const OpinionFacts &o);
@@ -42,9 +44,11 @@ class YKIEN_CXX_API ReportTally {
 
  private:
   // The scope a record is counted in.
-  std::string where(std::string_view scope, std::string_view at) const;
+  std::string_view where(std::string_view scope, std::string_view at);
   bool counts(std::string_view scope, std::string_view at) const;
   Report::Part *part_of(std::string_view scope);
+  // The units recorded elsewhere found at `scope` today.
+  std::vector<Report::Former> covered(const std::string &scope) const;
 
   Report report_;
   std::string today_;
@@ -52,13 +56,18 @@ class YKIEN_CXX_API ReportTally {
   bool then_ = false;
   std::string prefix_;  // the scope and "/", "" for an empty scope
   std::unordered_map<std::string, size_t> part_at_;  // a child's scope -> its part
+  std::unordered_map<std::string, std::string> found_;  // "scope|day" -> where the tree finds it
 };
 
-// A report that follows a unit tree (docs/units.md), with ReportTally::follow: the
-// scope it covers — by today's tree an old unit's is its successor's; by the tree
-// of then (`then`), as asked — and its parts: the units under that scope on the
-// request's `today`, or with `then` on every day of the period a unit changed on
-// (each named as on the last such day).
+// Whether `tree` is a report's tree choice: "", "now" or "then". Errors:
+// invalid_argument naming "tree".
+YKIEN_CXX_API Status check_tree_choice(std::string_view tree);
+
+// A report that follows a unit tree (docs/units.md): the scope it covers — by
+// today's tree an old unit's is its successor's; by the tree of then (`then`), as
+// asked — and its parts: the units under that scope on the request's `today`, or
+// with `then` on every day of the period a unit changed on (each named as on the
+// last such day).
 YKIEN_CXX_API std::string tree_scope(const UnitTree &tree, const ReportRequest &request, bool then);
 YKIEN_CXX_API std::vector<Unit> tree_parts(const UnitTree &tree, const ReportRequest &request, bool then);
 

@@ -49,8 +49,8 @@ class YKIEN_CXX_API UnitTree {
   // "!scope" (scope_within: the longest match wins). Without history: `enrolled`.
   std::vector<std::string> effective_scopes(const std::vector<std::string> &enrolled,
                                             const std::string &date = "") const;
-  // The units recorded elsewhere that are found at `scope` on `date` (the old
-  // wards a merged ward's figures cover), by recorded scope.
+  // The units gone into the unit found at `scope` on `date` (the old wards a
+  // merged ward's figures cover; not a unit that only moved there), by recorded scope.
   std::vector<Unit> covered(const std::string &scope, const std::string &date = "") const;
   // The units directly under `scope` on `date` ("" = the roots), each with its
   // path and name of that day as scope and name; units gone into another left out.

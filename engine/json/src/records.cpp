@@ -56,17 +56,21 @@ YKIEN_FIELDS(OpinionFilter, YKIEN_FIELD(scope), YKIEN_FIELD(meeting_id), YKIEN_F
              YKIEN_FIELD(from), YKIEN_FIELD(to), YKIEN_FIELD(overdue_only), YKIEN_FIELD(today), YKIEN_FIELD(text),
              YKIEN_FIELD(limit));
 
-YKIEN_FIELDS(ReportRequest, YKIEN_FIELD(scope), YKIEN_FIELD(from), YKIEN_FIELD(to), YKIEN_FIELD(today));
+YKIEN_FIELDS(ReportRequest, YKIEN_FIELD(scope), YKIEN_FIELD(from), YKIEN_FIELD(to), YKIEN_FIELD(today),
+             YKIEN_FIELD(tree));
+
+YKIEN_FIELDS(Report::Former, YKIEN_FIELD(unit_id), YKIEN_FIELD(name), YKIEN_FIELD(scope));
 
 YKIEN_FIELDS(Report::Part, YKIEN_FIELD(unit_id), YKIEN_FIELD(name), YKIEN_FIELD(scope), YKIEN_FIELD(meetings),
-             YKIEN_FIELD(attendance), YKIEN_FIELD(opinions), YKIEN_FIELD(resolved));
+             YKIEN_FIELD(attendance), YKIEN_FIELD(opinions), YKIEN_FIELD(resolved), YKIEN_FIELD(covers));
 
 YKIEN_FIELDS(Report, YKIEN_FIELD(scope), YKIEN_FIELD(from), YKIEN_FIELD(to), YKIEN_FIELD(meetings),
              YKIEN_FIELD(meetings_by_kind), YKIEN_FIELD(attendance), YKIEN_FIELD(opinions),
              YKIEN_FIELD(opinions_by_category), YKIEN_FIELD(opinions_by_status), YKIEN_FIELD(opinions_by_month),
              YKIEN_FIELD(resolved), YKIEN_FIELD(withdrawn), YKIEN_FIELD(resolved_share),
              YKIEN_FIELD(answered_on_spot), YKIEN_FIELD(answered_on_spot_share), YKIEN_FIELD(overdue), YKIEN_FIELD(satisfaction), YKIEN_FIELD(escalated),
-             YKIEN_FIELD(support_visits), YKIEN_FIELD(gift_value_vnd), YKIEN_FIELD(parts));
+             YKIEN_FIELD(support_visits), YKIEN_FIELD(gift_value_vnd), YKIEN_FIELD(covers),
+             YKIEN_FIELD(parts));
 
 Json to_json(const Unit &v) { return write_fields(v); }
 Json to_json(const Meeting &v) { return write_fields(v); }

@@ -120,8 +120,10 @@ std::vector<std::string> UnitTree::effective_scopes(const std::vector<std::strin
 
 std::vector<Unit> UnitTree::covered(const std::string &scope, const std::string &date) const {
   std::vector<Unit> out;
+  // A unit that only moved, or whose parent went elsewhere, is found there itself:
+  // what is covered is a unit gone into another.
   for (const auto &[id, u] : units_)
-    if (u.scope != scope && path_of(id, date, 0) == scope) out.push_back(u);
+    if (latest(id, date, {"merge", "split", "dissolve"}) && path_of(id, date, 0) == scope) out.push_back(u);
   std::sort(out.begin(), out.end(), [](const Unit &a, const Unit &b) { return a.scope < b.scope; });
   return out;
 }

@@ -3,6 +3,7 @@
 #include "domain/validate.h"
 #include "query/subtree.h"
 #include "ykien/report_tally.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien {
 
@@ -39,29 +40,38 @@ Result<Report> Database::report(const ReportRequest &req) const {
   if (!req.today.empty()) YKIEN_TRY(validate::date("today", req.today));
   if (!req.from.empty() && !req.to.empty() && req.to < req.from)
     return Status::Invalid("to", "is before from (" + req.from + ")");
+  YKIEN_TRY(check_tree_choice(req.tree));
   std::lock_guard lock(impl_->mutex);
   auto &conn = impl_->conn;
-  const std::string today = req.today.empty() ? impl_->today() : req.today;
-  const ReportRequest request{req.scope, req.from, req.to, today};
+  ReportRequest request = req;
+  if (request.today.empty()) request.today = impl_->today();
+  // With a unit history a record recorded anywhere may be found under the scope
+  // (docs/units.md): every scope's rows of the period are read, the tally decides.
+  auto tree = unit_tree(*impl_->replica);
+  if (!tree) return tree.status();
+  const std::string rows_scope = tree->has_history() ? "" : req.scope;
   auto run = [&](const std::string &sql, auto &&each) {
-    return for_each(conn, sql, req.scope, req.from, req.to, today, each);
+    return for_each(conn, sql, rows_scope, req.from, req.to, request.today, each);
   };
 
-  // The parts: the direct child units of the scope's unit, or the root units when
-  // the scope is empty; none when no unit has the scope (not the roots' figures).
+  // The parts without history: the direct child units of the scope's unit, or the
+  // root units when the scope is empty; none when no unit has the scope (not the
+  // roots' figures).
   std::vector<Unit> children;
-  YKIEN_TRY(run("SELECT id, name, scope FROM units WHERE _deleted = 0 AND coalesce(parent_id, '') = "
-                "coalesce((SELECT id FROM units WHERE scope = ?1 AND _deleted = 0), CASE WHEN ?1 = '' THEN '' END)",
-                [&](sqlite::Stmt &q) {
-                  Unit u;
-                  u.id = q.text(0);
-                  u.name = q.text(1);
-                  u.scope = q.text(2);
-                  children.push_back(std::move(u));
-                }));
+  if (!tree->has_history()) {
+    YKIEN_TRY(run("SELECT id, name, scope FROM units WHERE _deleted = 0 AND coalesce(parent_id, '') = "
+                  "coalesce((SELECT id FROM units WHERE scope = ?1 AND _deleted = 0), CASE WHEN ?1 = '' THEN '' END)",
+                  [&](sqlite::Stmt &q) {
+                    Unit u;
+                    u.id = q.text(0);
+                    u.name = q.text(1);
+                    u.scope = q.text(2);
+                    children.push_back(std::move(u));
+                  }));
+  }
   // The statements choose the scope's rows of the period; the tally counts them
   // (report_tally.h: every figure's definition, shared with the office).
-  ReportTally tally(request, children);
+  ReportTally tally(request, children, &*tree);
   YKIEN_TRY(run("SELECT scope, kind, held_at, attendance" MEETINGS_IN, [&](sqlite::Stmt &q) {
     tally.add_meeting(q.text(0), q.text(1), q.text(2), q.int64(3));
   }));

@@ -25,30 +25,44 @@ bool in_period(std::string_view at, std::string_view from, std::string_view to) 
   return to.empty() || at.substr(0, 10) <= to;
 }
 
-ReportTally::ReportTally(const ReportRequest &request, const std::vector<Unit> &children)
-    : today_(request.today), prefix_(request.scope.empty() ? "" : request.scope + "/") {
-  report_.scope = request.scope;
+ReportTally::ReportTally(const ReportRequest &request, const std::vector<Unit> &children, const UnitTree *tree)
+    : today_(request.today), tree_(tree && tree->has_history() ? tree : nullptr), then_(request.tree == "then") {
+  report_.scope = tree_ ? tree_scope(*tree_, request, then_) : request.scope;
   report_.from = request.from;
   report_.to = request.to;
-  for (const auto &u : children) {
-    if (u.scope == request.scope) continue;
+  prefix_ = report_.scope.empty() ? "" : report_.scope + "/";
+  for (const auto &u : tree_ ? tree_parts(*tree_, request, then_) : children) {
+    if (u.scope == report_.scope) continue;
     part_at_.emplace(u.scope, report_.parts.size());
     report_.parts.push_back({u.id, u.name, u.scope});
   }
+}
+
+Status check_tree_choice(std::string_view tree) {
+  if (tree.empty() || tree == "now" || tree == "then") return {};
+  return Status::Invalid("tree", "must be \"now\" (today's units) or \"then\" (the units of each record's day)");
 }
 
 bool is_overdue(std::string_view status, std::string_view due_date, std::string_view today) {
   return is_open(status) && !due_date.empty() && due_date < today;
 }
 
-void ReportTally::follow(const UnitTree *tree, bool then) {
-  tree_ = tree && tree->has_history() ? tree : nullptr;
-  then_ = then;
+// Memoized: a report resolves the same few scopes and days for every record.
+std::string_view ReportTally::where(std::string_view scope, std::string_view at) {
+  if (!tree_) return scope;
+  const std::string_view day = then_ ? at.substr(0, 10) : std::string_view(today_);
+  std::string key(scope);
+  key += '|';
+  key += day;
+  auto it = found_.find(key);
+  if (it == found_.end()) it = found_.emplace(key, tree_->resolve(std::string(scope), std::string(day))).first;
+  return it->second;
 }
 
-std::string ReportTally::where(std::string_view scope, std::string_view at) const {
-  if (!tree_) return std::string(scope);
-  return tree_->resolve(std::string(scope), then_ ? std::string(at.substr(0, 10)) : today_);
+std::vector<Report::Former> ReportTally::covered(const std::string &scope) const {
+  std::vector<Report::Former> out;
+  for (const auto &u : tree_->covered(scope, today_)) out.push_back({u.id, u.name, u.scope});
+  return out;
 }
 
 std::string tree_scope(const UnitTree &tree, const ReportRequest &request, bool then) {
@@ -88,7 +102,7 @@ Report::Part *ReportTally::part_of(std::string_view scope) {
 
 void ReportTally::add_meeting(std::string_view recorded, std::string_view kind, std::string_view held_at,
                               int64_t attendance) {
-  const std::string scope = where(recorded, held_at);
+  const std::string_view scope = where(recorded, held_at);
   if (!counts(scope, held_at)) return;
   ++report_.meetings;
   report_.attendance += attendance;
@@ -100,7 +114,7 @@ void ReportTally::add_meeting(std::string_view recorded, std::string_view kind, 
 }
 
 void ReportTally::add_opinion(const OpinionFacts &o) {
-  const std::string scope = where(o.scope, o.raised_at);
+  const std::string_view scope = where(o.scope, o.raised_at);
   if (!counts(scope, o.raised_at)) return;
   Report &r = report_;
   ++r.opinions;
@@ -132,6 +146,10 @@ Report ReportTally::finish() {
   r.resolved_share = share(r.resolved, to_settle);
   r.answered_on_spot_share = share(r.answered_on_spot, to_settle);
   std::erase_if(r.parts, [](const Report::Part &p) { return p.meetings == 0 && p.opinions == 0; });
+  if (tree_ && !then_) {  // by the tree of then, an old unit has its own part
+    if (!r.scope.empty()) r.covers = covered(r.scope);
+    for (auto &p : r.parts) p.covers = covered(p.scope);
+  }
   std::sort(r.parts.begin(), r.parts.end(), [](const Report::Part &a, const Report::Part &b) { return a.name < b.name; });
   return r;
 }

@@ -11,7 +11,7 @@
 #include "sheet.h"
 #include "resolve.h"
 #include "text.h"
-#include "ykien/tree_report.h"
+#include "ykien/report_tally.h"
 
 namespace ykien::cli {
 namespace {
@@ -36,12 +36,14 @@ void report(Context &ctx, const ReportArgs &a) {
     throw invalid_input("--to", trf("error.to_before_from", {req.to, req.from}), tr("hint.period"));
   }
   req.today = a.today.empty() ? today_local() : require_date(a.today, "--today");
-  // --tree: when units changed, count each record under today's units or those of
-  // its day (docs/units.md); without it, where it was recorded.
-  const std::string tree = fold(a.tree);
-  if (!tree.empty() && tree != "now" && tree != "then")
+  // --tree: when units changed, count each record under today's units (the
+  // default) or those of its day (docs/units.md).
+  req.tree = fold(a.tree);
+  if (!check_tree_choice(req.tree).ok())
     throw invalid_input("--tree", trf("error.unknown_choice", {a.tree}), tr("hint.tree"));
-  const Report r = take(tree.empty() ? db.report(req) : report_by_tree(db, req, tree == "then"));
+  const Report r = take(db.report(req));
+  // By today's units an old unit's report is the unit it went into.
+  if (r.scope != req.scope && !r.scope.empty()) title = resolve_unit(db, r.scope, "--unit").name;
   if (format == "json") {
     nlohmann::json j = to_json(r);
     j["ok"] = true;

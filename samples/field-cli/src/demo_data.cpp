@@ -333,6 +333,14 @@ DemoPart Generator::nui_hong() {
   p.conclusion = "Thông báo kết luận số 80-TB/ĐU ngày 03/7/2024";
   DemoPart part{"nui-hong", commune.name, commune.scope};
   run_meeting(p, Style::nui_hong, categories, part);
+  // From 1 July 2025 Sơn La stays, the district level is gone and the commune goes
+  // into a larger one, its hamlet with it (the new commune's code and name are
+  // illustrative: take the official list's).
+  const Unit successor = ensure_unit(&province, "x-phu-yen", "Xã Phù Yên", "commune");
+  const std::string day = "2025-07-01";
+  take(record_unit_events(db_.replica(),
+                          {{.kind = "merge", .unit_id = commune.id, .target_id = successor.id, .effective_on = day},
+                           {.kind = "dissolve", .unit_id = district.id, .effective_on = day}}));
   return part;
 }
 
@@ -358,10 +366,12 @@ DemoPart Generator::cau_ke() {
   rng_.shuffle(gifts);
   DemoPart part{"cau-ke", district.name, district.scope};
   std::vector<Unit> all_hamlets;
+  std::map<std::string, std::string> commune_ids;  // by code
   std::size_t n = 0;
   for (const auto &[code, name] : communes) {
     const bool town = code == "tt-cau-ke";
     const Unit commune = ensure_unit(&district, code, name, town ? "town" : "commune");
+    commune_ids[code] = commune.id;
     std::vector<Unit> hamlets;
     for (int i = 1; i <= 3; ++i) {
       const std::string label = (town ? "Khóm " : "Ấp ") + std::to_string(i);
@@ -406,6 +416,25 @@ DemoPart Generator::cau_ke() {
     ++part.support_visits;
     part.gift_value_vnd += earlier[i];
   }
+  // From 1 July 2025 Trà Vinh goes into Vĩnh Long, the district level is gone and
+  // the eleven communes go into four (the groups, codes and names are illustrative:
+  // take the official list's).
+  const Unit vinh_long = ensure_unit(&vn, "86", "Tỉnh Vĩnh Long", "province");
+  const std::vector<std::pair<std::pair<std::string, std::string>, std::vector<std::string>>> successors = {
+      {{"x-cau-ke", "Xã Cầu Kè"}, {"tt-cau-ke", "hoa-an", "thong-hoa"}},
+      {{"x-an-phu-tan", "Xã An Phú Tân"}, {"an-phu-tan", "tam-ngai"}},
+      {{"x-phong-thanh", "Xã Phong Thạnh"}, {"phong-thanh", "phong-phu", "thanh-phu"}},
+      {{"x-ninh-thoi", "Xã Ninh Thới"}, {"ninh-thoi", "hoa-tan", "chau-dien"}}};
+  const std::string day = "2025-07-01";
+  std::vector<UnitEvent> events = {{.kind = "merge", .unit_id = province.id, .target_id = vinh_long.id,
+                                    .effective_on = day},
+                                   {.kind = "dissolve", .unit_id = district.id, .effective_on = day}};
+  for (const auto &[made, old] : successors) {
+    const Unit into = ensure_unit(&vinh_long, made.first, made.second, "commune");
+    for (const auto &code : old)
+      events.push_back({.kind = "merge", .unit_id = commune_ids.at(code), .target_id = into.id, .effective_on = day});
+  }
+  take(record_unit_events(db_.replica(), std::move(events)));
   return part;
 }
 

@@ -153,8 +153,8 @@ constexpr Message kMessages[] = {
     {"opt.search.text", "Từ cần tìm, vd \"dat dai\"", "Words to find, e.g. \"dat dai\""},
     {"opt.report.unit", "Đơn vị (xã, huyện...) – phạm vi, mã hoặc tên; mặc định: tất cả",
      "Unit (commune, district...) – scope, code or name; default: everything"},
-    {"opt.report.tree", "Cây đơn vị khi đơn vị đã sáp nhập, chia tách: now (hiện nay) hoặc then (lúc ghi)",
-     "Tree of units when units were merged or split: now (today's) or then (as on each record's day)"},
+    {"opt.report.tree", "Cây đơn vị khi đơn vị đã sáp nhập, chia tách: now (hiện nay, mặc định) hoặc then (lúc ghi)",
+     "Tree of units when units were merged or split: now (today's, the default) or then (as on each record's day)"},
     {"opt.report.format", "Dạng: table (bảng), csv, xlsx hoặc json", "Format: table, csv, xlsx or json"},
     {"opt.conflicts.all", "Cả các xung đột đã giải quyết", "Also the resolved conflicts"},
     {"opt.conflicts.ref", "Mã xung đột", "Conflict reference"},
@@ -536,6 +536,8 @@ constexpr Message kMessages[] = {
     {"report.gift_value", "Trị giá quà", "Gift value"},
     {"report.vnd", "đồng", "VND"},
     {"report.parts", "Theo đơn vị trực thuộc:", "By unit below:"},
+    {"report.covers", "Gồm cả số liệu của các đơn vị cũ: {0}", "Includes the figures of the former units: {0}"},
+    {"report.part_covers", "{0} gồm cả các đơn vị cũ: {1}", "{0} includes the former units: {1}"},
 };
 
 }  // namespace

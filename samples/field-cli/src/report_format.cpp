@@ -16,6 +16,13 @@ namespace {
 
 std::string num(int64_t n) { return group_thousands(n, thousands_sep()); }
 
+// "Phường Tân Phú, Phường Tân Đồng": the old units a figure covers.
+std::string names(const std::vector<Report::Former> &units) {
+  std::string out;
+  for (const auto &u : units) out += (out.empty() ? "" : ", ") + u.name;
+  return out;
+}
+
 std::string period(const Report &r) {
   const std::string from = r.from.empty() ? tr("report.open_start") : r.from;
   const std::string to = r.to.empty() ? tr("report.open_end") : r.to;
@@ -26,7 +33,9 @@ std::string period(const Report &r) {
 
 void print_report_table(std::ostream &out, const Report &r, const std::string &title) {
   out << trf("report.title", {title, r.scope.empty() ? tr("report.all_scopes") : r.scope}) << '\n';
-  out << trf("report.period", {period(r)}) << "\n\n";
+  out << trf("report.period", {period(r)}) << '\n';
+  if (!r.covers.empty()) out << trf("report.covers", {names(r.covers)}) << '\n';
+  out << '\n';
 
   Table t({tr("report.col.figure"), tr("report.col.value")});
   t.set_right(1);
@@ -62,6 +71,8 @@ void print_report_table(std::ostream &out, const Report &r, const std::string &t
       p.add_row({part.name, num(part.meetings), num(part.attendance), num(part.opinions), num(part.resolved)});
     }
     p.print(out);
+    for (const auto &part : r.parts)
+      if (!part.covers.empty()) out << trf("report.part_covers", {part.name, names(part.covers)}) << '\n';
   }
 }
 
@@ -75,6 +86,7 @@ Sheet report_sheet(const Report &r) {
   row("scope", r.scope, tr("report.col.scope"), r.scope);
   row("from", "", tr("report.col.from"), r.from);
   row("to", "", tr("report.col.to"), r.to);
+  for (const auto &u : r.covers) row("covers", u.scope, u.name, "");
   row("meetings", "", tr("report.meetings"), std::to_string(r.meetings));
   for (const auto &[k, n] : ordered_counts(r.meetings_by_kind, ChoiceSet::meeting_kind)) {
     row("meetings_by_kind", k, choice_label(ChoiceSet::meeting_kind, k), std::to_string(n));
@@ -103,6 +115,7 @@ Sheet report_sheet(const Report &r) {
     row("part.attendance", p.scope, p.name, std::to_string(p.attendance));
     row("part.opinions", p.scope, p.name, std::to_string(p.opinions));
     row("part.resolved", p.scope, p.name, std::to_string(p.resolved));
+    for (const auto &u : p.covers) row("part.covers", u.scope, u.name, p.scope);
   }
   return sheet;
 }
