@@ -445,6 +445,35 @@ YKIEN_API int ykien_http_response_add_header(ykien_http_response *response, cons
 YKIEN_API int ykien_http_response_set_body(ykien_http_response *response, const char *body, size_t size);
 YKIEN_API int ykien_http_response_set_error(ykien_http_response *response, const char *message);
 
+/* ---- The device's secrets (docs/security.md, "The key store") ---------------
+ * The device token and the signing secret key are kept apart from the database: by
+ * default in the file "<db>.keys" beside it (mode 0600), or in the host's own store
+ * (Android Keystore, the iOS Keychain) through these callbacks. Secrets an older
+ * database kept in its settings are moved to the store on first use. Names are
+ * short ASCII ("sync.token", "sync.signing_secret"); values are ASCII too. */
+
+/* Where a get puts the secret it found: filled with ykien_secret_set. Borrowed for
+ * the callback's duration. */
+typedef struct ykien_secret ykien_secret;
+/* Copies `value` (`size` bytes) as the secret found. Not called = none kept.
+ * Errors: EINVALID (NULL secret; NULL value with size > 0). */
+YKIEN_API int ykien_secret_set(ykien_secret *secret, const char *value, size_t size);
+
+/* Each returns 0 on success, nonzero when the store failed (locked, unavailable):
+ * the call that needed it then fails with ESTORAGE naming the secret, and nothing
+ * is applied. Called on the thread of the ykien call that needs them. */
+typedef struct ykien_key_store {
+  unsigned int version;                                              /* YKIEN_KEY_STORE_VERSION */
+  int (*get)(void *ctx, const char *name, ykien_secret *out);        /* none kept: leave `out` unset */
+  int (*put)(void *ctx, const char *name, const char *value);        /* replaces any */
+  int (*erase)(void *ctx, const char *name);                         /* none kept is a success */
+  ykien_release_fn release; /* called for ctx when the ykien_sync holding it is freed; may be NULL */
+  void *ctx;
+} ykien_key_store;
+
+#define YKIEN_KEY_STORE_VERSION 1
+#define YKIEN_KEY_STORE_INIT {YKIEN_KEY_STORE_VERSION, NULL, NULL, NULL, NULL, NULL}
+
 typedef struct ykien_sync_options {
   unsigned int version;        /* YKIEN_SYNC_OPTIONS_VERSION */
   const char *server_url;      /* "https://hub.example" (required) */
@@ -462,10 +491,17 @@ typedef struct ykien_sync_options {
                                   citizens' data would cross the network in clear.
                                   http:// to this machine (127.0.0.1, ::1, localhost) is
                                   always allowed. */
+  const ykien_key_store *key_store; /* version 3: the host's store of the device's secrets,
+                                  copied (its release runs when the ykien_sync is freed,
+                                  or when ykien_sync_new fails). NULL = the file
+                                  "<db>.keys" beside the database (in its settings for
+                                  a database in memory). Bundle exports of the database
+                                  sign with the store of its last ykien_sync, while it
+                                  is not freed. */
 } ykien_sync_options;
 
-#define YKIEN_SYNC_OPTIONS_VERSION 2
-#define YKIEN_SYNC_OPTIONS_INIT {YKIEN_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, NULL, 0}
+#define YKIEN_SYNC_OPTIONS_VERSION 3
+#define YKIEN_SYNC_OPTIONS_INIT {YKIEN_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL}
 
 /* Where a sync stands; borrowed for the progress callback's duration. */
 typedef struct ykien_sync_progress {
@@ -492,8 +528,8 @@ YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_op
  * hurry). NULL and freed handles are ignored. */
 YKIEN_API void ykien_sync_free(ykien_sync *sync);
 
-/* Trades a one-time enrollment code for this device's id, token and scopes (kept in
- * the database). `*out_json` (may be NULL): {"device_id","scopes":[...],"server_time_ms"}
+/* Trades a one-time enrollment code for this device's id, token and scopes (the token
+ * in the key store, the rest in the database). `*out_json` (may be NULL): {"device_id","scopes":[...],"server_time_ms"}
  * (the token stays inside). Errors: EINVALID, EUNAUTHORIZED (unknown, used or expired
  * code), ENETWORK, ESERVER, ESTATE (a sync is running on this handle), ECANCELLED. */
 YKIEN_API int ykien_sync_enroll(char **out_json, ykien_sync *sync, const char *code, const char *device_name,
@@ -520,6 +556,32 @@ YKIEN_API int ykien_sync_cancel(ykien_sync *sync, ykien_error *err);
 /* Changes the server refused so far, oldest first: a JSON array of
  * {"change":{...},"code","message"}. Caller owns `*out_json`. Errors: EINVALID, ESTATE, ESTORAGE. */
 YKIEN_API int ykien_sync_refused(char **out_json, ykien_sync *sync, ykien_error *err);
+
+/* ---- A lost tablet: the wipe (docs/security.md) -----------------------------
+ * A revoked device's next sync fails with EUNAUTHORIZED and the server's order to
+ * erase itself. The host then: checks ykien_sync_wipe_ordered; closes the database
+ * (ykien_db_close); erases its files and secrets (ykien_erase_database_files); tells
+ * the server (ykien_sync_report_wiped); frees the ykien_sync. */
+
+/* Sets `*out_ordered` to 1 when the server ordered this device to erase itself, else
+ * 0. When 1, the sync keeps the device token in memory for ykien_sync_report_wiped
+ * and lets go of the database, so that ykien_db_close closes its files (its other
+ * calls then fail with ESTATE). Errors: EINVALID, ESTATE (the database was closed; a
+ * sync is running on this handle), ESTORAGE, and the key store's. */
+YKIEN_API int ykien_sync_wipe_ordered(int *out_ordered, ykien_sync *sync, ykien_error *err);
+
+/* Overwrites with zeros, flushes and removes the database at `db_path`, its journals,
+ * its key file ("<db>.keys") and its attachments' folder ("<db>.blobs/"); then, when
+ * `key_store` is not NULL (borrowed for the call; its release is not called), erases
+ * the device's secrets from it. Missing files are skipped. Close the database first.
+ * Errors: EINVALID, ESTORAGE (naming the file, or the host store's failure). */
+YKIEN_API int ykien_erase_database_files(const char *db_path, const ykien_key_store *key_store, ykien_error *err);
+
+/* Tells the server that this device erased itself (POST /v1/wiped), with the token
+ * remembered by ykien_sync_wipe_ordered (or read from the key store if still there).
+ * Works after the database is closed. Errors: EINVALID, EUNAUTHORIZED (no token, or
+ * one the server does not know), ESTATE (the device is not revoked), ENETWORK, ESERVER. */
+YKIEN_API int ykien_sync_report_wiped(ykien_sync *sync, ykien_error *err);
 
 /* ---- Bundles: sync by file where there is no network (docs/bundle-format.md) --
  * A bundle is one file (USB stick, SD card) holding the changes a named peer lacks,

@@ -35,21 +35,26 @@ YKIEN_API int ykien_bundle_export(char **out_json, ykien_db *db, const char *pee
   return guard_out("ykien_bundle_export", out_json, err, [&]() -> Status {
     YKIEN_TRY(need(peer, "peer"));
     YKIEN_TRY(need(path, "path"));
-    return with_db(db, [&](Database &d) -> Status {
-      sync::BundleExportOptions o;
-      o.on_progress = progress_for(progress, ctx);
-      auto r = sync::export_bundle(d, peer, path, o);
-      if (!r) return r.status();
-      const auto &m = r->manifest;
-      return put(out_json, dump({{"id", m.id},
-                                 {"for", m.for_peer},
-                                 {"from", m.exporter},
-                                 {"changes", m.changes},
-                                 {"bytes", r->file_bytes},
-                                 {"from_cursor", m.from_cursor},
-                                 {"to_cursor", m.to_cursor},
-                                 {"received_cursor", m.received_cursor}}));
-    });
+    std::shared_ptr<DbState> state;
+    YKIEN_TRY(lookup_db(db, &state));
+    sync::BundleExportOptions o;
+    o.on_progress = progress_for(progress, ctx);
+    {
+      // Signed with the secret its sync keeps (else the default, "<db>.keys").
+      std::lock_guard<std::mutex> lock(state->mu);
+      o.key_store = state->key_store.lock();
+    }
+    auto r = sync::export_bundle(*state->db, peer, path, o);
+    if (!r) return r.status();
+    const auto &m = r->manifest;
+    return put(out_json, dump({{"id", m.id},
+                               {"for", m.for_peer},
+                               {"from", m.exporter},
+                               {"changes", m.changes},
+                               {"bytes", r->file_bytes},
+                               {"from_cursor", m.from_cursor},
+                               {"to_cursor", m.to_cursor},
+                               {"received_cursor", m.received_cursor}}));
   });
 }
 

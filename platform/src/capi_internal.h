@@ -19,6 +19,10 @@
 #include "ykien/replica.h"
 #include "ykien/status.h"
 
+namespace ykien::sync {
+class KeyStore;
+}
+
 namespace ykien::capi {
 
 // ---- Log sink (process-wide) ----
@@ -97,6 +101,10 @@ struct DbState final : ChangeObserver {
   std::unique_ptr<Database> db;
   std::string path;
   std::atomic<bool> closed{false};  // set by ykien_db_close (a sync may outlive the handle)
+  // The key store of the last ykien_sync made over it, while that sync lives: bundle
+  // exports sign with the secret it holds (else the default, ykien/sync/key_store.h).
+  // Guarded by mu.
+  std::weak_ptr<sync::KeyStore> key_store;
 
   std::mutex mu;
   std::map<uint64_t, std::shared_ptr<Observer>> observers;  // guarded by mu

@@ -54,6 +54,10 @@ YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_op
   if (options != nullptr && options->http != nullptr && options->http_release != nullptr) {
     options->http_release(options->http_ctx);
   }
+  if (options != nullptr && options->version >= 3 && options->key_store != nullptr &&
+      options->key_store->release != nullptr) {
+    options->key_store->release(options->key_store->ctx);
+  }
   return code;
 }
 YKIEN_API void ykien_sync_free(ykien_sync *) {}
@@ -77,6 +81,32 @@ YKIEN_API int ykien_sync_cancel(ykien_sync *sync, ykien_error *err) {
 }
 YKIEN_API int ykien_sync_refused(char **out_json, ykien_sync *sync, ykien_error *err) {
   return guard_out("ykien_sync_refused", out_json, err, [&] {
+    YKIEN_TRY(need(sync, "sync"));
+    return no_sync();
+  });
+}
+YKIEN_API int ykien_secret_set(ykien_secret *secret, const char *, size_t) {
+  return guard("ykien_secret_set", nullptr, [&] {
+    YKIEN_TRY(need(secret, "secret"));
+    return no_sync();
+  });
+}
+YKIEN_API int ykien_sync_wipe_ordered(int *out_ordered, ykien_sync *sync, ykien_error *err) {
+  if (out_ordered != nullptr) *out_ordered = 0;
+  return guard("ykien_sync_wipe_ordered", err, [&] {
+    YKIEN_TRY(need(out_ordered, "out_ordered"));
+    YKIEN_TRY(need(sync, "sync"));
+    return no_sync();
+  });
+}
+YKIEN_API int ykien_erase_database_files(const char *db_path, const ykien_key_store *, ykien_error *err) {
+  return guard("ykien_erase_database_files", err, [&] {
+    YKIEN_TRY(need(db_path, "db_path"));
+    return no_sync();
+  });
+}
+YKIEN_API int ykien_sync_report_wiped(ykien_sync *sync, ykien_error *err) {
+  return guard("ykien_sync_report_wiped", err, [&] {
     YKIEN_TRY(need(sync, "sync"));
     return no_sync();
   });

@@ -5,8 +5,10 @@
 #include <unordered_map>
 
 #include "capi_internal.h"
+#include "capi_key_store.h"
 #include "json_codec.h"
 #include "ykien/sync/client.h"
+#include "ykien/sync/wipe.h"
 #if YKIEN_C_HAVE_CURL
 #include "ykien/sync/curl_transport.h"
 #endif
@@ -63,15 +65,25 @@ class HostTransport final : public sync::Transport {
 };
 
 struct SyncState {
-  std::shared_ptr<DbState> db;
+  // Null once a wipe order let go of the database (ykien_sync_wipe_ordered).
+  std::shared_ptr<DbState> db;  // guarded by db_mu after ykien_sync_new
+  std::mutex db_mu;
   std::unique_ptr<sync::Transport> transport;
   std::unique_ptr<sync::SyncClient> client;
+  std::shared_ptr<sync::KeyStore> secrets;  // the client's key store
+  std::string server_url;
+  std::string wipe_token;  // kept by ykien_sync_wipe_ordered for ykien_sync_report_wiped; guarded by run_mu
   std::mutex run_mu;  // one enroll/run at a time (SyncClient is not thread-safe)
   // The progress callback of the run in progress; set and called under run_mu.
   std::function<void(const sync::SyncProgress &)> on_progress;
   ~SyncState() {
     client.reset();  // before the transport it borrows
     transport.reset();
+  }
+  // The database, kept open by the copy for the caller's call.
+  std::shared_ptr<DbState> database() {
+    std::lock_guard<std::mutex> lock(db_mu);
+    return db;
   }
 };
 
@@ -150,8 +162,22 @@ YKIEN_API int ykien_http_response_set_error(ykien_http_response *response, const
 
 namespace {
 
-Status sync_open_db(const SyncState &state) {
-  if (state.db->closed.load()) return {ErrorCode::invalid_state, "the database of this sync handle was closed"};
+// `*db`: the sync's database, kept open until the caller's call returns.
+Status sync_open_db(SyncState &state, std::shared_ptr<DbState> *db) {
+  *db = state.database();
+  if (!*db) return {ErrorCode::invalid_state, "this sync handle let go of its database after a wipe order"};
+  if ((*db)->closed.load()) return {ErrorCode::invalid_state, "the database of this sync handle was closed"};
+  return {};
+}
+
+// One enroll, run or wipe check at a time per handle (SyncClient is not thread-safe):
+// `*lock` holds it, `*db` keeps the database open for the call.
+Status begin_exclusive(ykien_sync *s, std::shared_ptr<SyncState> *state, std::shared_ptr<DbState> *db,
+                       std::unique_lock<std::mutex> *lock) {
+  YKIEN_TRY(lookup_sync(s, state));
+  YKIEN_TRY(sync_open_db(**state, db));
+  *lock = std::unique_lock<std::mutex>((*state)->run_mu, std::try_to_lock);
+  if (!lock->owns_lock()) return {ErrorCode::invalid_state, "a sync is already running on this handle"};
   return {};
 }
 
@@ -161,7 +187,8 @@ extern "C" {
 
 YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_options *options, ykien_error *err) {
   if (out != nullptr) *out = nullptr;
-  bool taken = false;  // the transport now owns http_ctx
+  bool taken = false;        // the transport now owns http_ctx
+  bool store_taken = false;  // the key store wrapper now owns key_store->ctx
   int code = guard("ykien_sync_new", err, [&]() -> Status {
     YKIEN_TRY(need(out, "out"));
     YKIEN_TRY(need(options, "options"));
@@ -186,9 +213,23 @@ YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_op
       return Status::Invalid("options.http", "is required: this library was built without libcurl");
 #endif
     }
+    if (options->version >= 3 && options->key_store != nullptr) {
+      auto store = host_key_store(*options->key_store, /*owns=*/true, "options.key_store");
+      if (!store) return store.status();
+      store_taken = true;
+      state->secrets = std::move(*store);
+    } else {
+      state->secrets = sync::default_key_store(*state->db->db);
+    }
+    {
+      std::lock_guard<std::mutex> lock(state->db->mu);
+      state->db->key_store = state->secrets;
+    }
     sync::SyncOptions so;
     so.server_url = options->server_url;
     while (!so.server_url.empty() && so.server_url.back() == '/') so.server_url.pop_back();
+    state->server_url = so.server_url;
+    so.key_store = state->secrets;
     if (options->max_attempts > 0) so.max_attempts = options->max_attempts;
     so.allow_plain_http = options->version >= 2 && options->allow_plain_http != 0;
     // The client lives inside the state, so the state outlives this callback.
@@ -206,6 +247,10 @@ YKIEN_API int ykien_sync_new(ykien_sync **out, ykien_db *db, const ykien_sync_op
   if (code != YKIEN_OK && !taken && options != nullptr && options->http != nullptr &&
       options->http_release != nullptr) {
     options->http_release(options->http_ctx);
+  }
+  if (code != YKIEN_OK && !store_taken && options != nullptr && options->version >= 3 &&
+      options->key_store != nullptr && options->key_store->release != nullptr) {
+    options->key_store->release(options->key_store->ctx);
   }
   return code;
 }
@@ -234,10 +279,9 @@ YKIEN_API int ykien_sync_enroll(char **out_json, ykien_sync *s, const char *code
     YKIEN_TRY(need(code, "code"));
     YKIEN_TRY(need(device_name, "device_name"));
     std::shared_ptr<SyncState> state;
-    YKIEN_TRY(lookup_sync(s, &state));
-    YKIEN_TRY(sync_open_db(*state));
-    std::unique_lock<std::mutex> lock(state->run_mu, std::try_to_lock);
-    if (!lock.owns_lock()) return {ErrorCode::invalid_state, "a sync is already running on this handle"};
+    std::shared_ptr<DbState> db;
+    std::unique_lock<std::mutex> lock;  // released before `state`, which holds the mutex
+    YKIEN_TRY(begin_exclusive(s, &state, &db, &lock));
     auto reply = state->client->enroll(code, device_name);
     if (!reply) return reply.status();
     nlohmann::json j = {
@@ -249,10 +293,9 @@ YKIEN_API int ykien_sync_enroll(char **out_json, ykien_sync *s, const char *code
 YKIEN_API int ykien_sync_run(char **out_json, ykien_sync *s, ykien_progress_fn progress, void *ctx, ykien_error *err) {
   return guard_out("ykien_sync_run", out_json, err, [&]() -> Status {
     std::shared_ptr<SyncState> state;
-    YKIEN_TRY(lookup_sync(s, &state));
-    YKIEN_TRY(sync_open_db(*state));
-    std::unique_lock<std::mutex> lock(state->run_mu, std::try_to_lock);
-    if (!lock.owns_lock()) return {ErrorCode::invalid_state, "a sync is already running on this handle"};
+    std::shared_ptr<DbState> db;
+    std::unique_lock<std::mutex> lock;  // released before `state`, which holds the mutex
+    YKIEN_TRY(begin_exclusive(s, &state, &db, &lock));
     // The client's options hold the progress callback for this run only. Observers
     // hear of each pulled batch from the engine as it commits.
     state->on_progress = [&](const sync::SyncProgress &p) {
@@ -290,7 +333,8 @@ YKIEN_API int ykien_sync_refused(char **out_json, ykien_sync *s, ykien_error *er
     YKIEN_TRY(need(out_json, "out_json"));
     std::shared_ptr<SyncState> state;
     YKIEN_TRY(lookup_sync(s, &state));
-    YKIEN_TRY(sync_open_db(*state));
+    std::shared_ptr<DbState> db;
+    YKIEN_TRY(sync_open_db(*state, &db));
     auto refused = state->client->refused_changes();
     if (!refused) return refused.status();
     std::vector<Change> changes;
@@ -301,6 +345,60 @@ YKIEN_API int ykien_sync_refused(char **out_json, ykien_sync *s, ykien_error *er
       a.push_back({{"change", encoded[i]}, {"code", (*refused)[i].code}, {"message", (*refused)[i].message}});
     }
     return put(out_json, a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  });
+}
+
+YKIEN_API int ykien_sync_wipe_ordered(int *out_ordered, ykien_sync *s, ykien_error *err) {
+  if (out_ordered != nullptr) *out_ordered = 0;
+  return guard("ykien_sync_wipe_ordered", err, [&]() -> Status {
+    YKIEN_TRY(need(out_ordered, "out_ordered"));
+    std::shared_ptr<SyncState> state;
+    std::shared_ptr<DbState> db;
+    std::unique_lock<std::mutex> lock;  // released before `state`, which holds the mutex
+    YKIEN_TRY(begin_exclusive(s, &state, &db, &lock));
+    auto ordered = sync::wipe_ordered(*db->db);
+    if (!ordered) return ordered.status();
+    if (*ordered) {
+      // The erase takes the key store with it: the report needs the token after.
+      auto token = sync::take_secret(db->db->replica(), *state->secrets, sync::kTokenSecret);
+      if (!token) return token.status();
+      state->wipe_token = *token;
+      // Let go of the database, so that ykien_db_close closes its files before the
+      // erase (the client is never called again).
+      std::lock_guard<std::mutex> db_lock(state->db_mu);
+      state->db.reset();
+    }
+    *out_ordered = *ordered ? 1 : 0;
+    return {};
+  });
+}
+
+YKIEN_API int ykien_erase_database_files(const char *db_path, const ykien_key_store *key_store, ykien_error *err) {
+  return guard("ykien_erase_database_files", err, [&]() -> Status {
+    YKIEN_TRY(need(db_path, "db_path"));
+    if (db_path[0] == '\0') return Status::Invalid("db_path", "is empty");
+    if (key_store == nullptr) return sync::erase_database_files(db_path);
+    auto store = host_key_store(*key_store, /*owns=*/false, "key_store");
+    if (!store) return store.status();
+    return sync::erase_database_files(db_path, **store);
+  });
+}
+
+YKIEN_API int ykien_sync_report_wiped(ykien_sync *s, ykien_error *err) {
+  return guard("ykien_sync_report_wiped", err, [&]() -> Status {
+    std::shared_ptr<SyncState> state;
+    YKIEN_TRY(lookup_sync(s, &state));
+    std::unique_lock<std::mutex> lock(state->run_mu, std::try_to_lock);
+    if (!lock.owns_lock()) return {ErrorCode::invalid_state, "a sync is already running on this handle"};
+    std::string token = state->wipe_token;
+    std::shared_ptr<DbState> db;
+    if (token.empty() && sync_open_db(*state, &db).ok()) {
+      auto kept = sync::take_secret(db->db->replica(), *state->secrets, sync::kTokenSecret);
+      if (!kept) return kept.status();
+      token = *kept;
+    }
+    if (token.empty()) return {ErrorCode::unauthorized, "no device token: call ykien_sync_wipe_ordered before erasing"};
+    return sync::report_wiped(*state->transport, state->server_url, token);
   });
 }
 

@@ -256,7 +256,7 @@ Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, c
   }
   const auto total = static_cast<int64_t>(changes->size());
   report(options.on_progress, "write", 0, total);
-  auto key = signing_key(db);
+  auto key = options.key_store ? signing_key(db, *options.key_store) : signing_key(db);
   if (!key) return key.status();
   auto bytes = write_bundle_file(path, &m, *changes, &*key);
   if (!bytes) return bytes.status();

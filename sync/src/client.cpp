@@ -69,6 +69,7 @@ Status status_from_reply(int http_status, const std::string &body, ErrorReply *r
 SyncClient::SyncClient(Database &db, Transport &transport, SyncOptions options)
     : SyncClient(db.replica(), transport, std::move(options)) {
   database_ = &db;
+  if (!options_.key_store) secrets_ = default_key_store(db);
 }
 
 SyncClient::SyncClient(Replica &replica, Transport &transport, SyncOptions options)
@@ -76,11 +77,20 @@ SyncClient::SyncClient(Replica &replica, Transport &transport, SyncOptions optio
       transport_(transport),
       options_(std::move(options)) {
   while (!options_.server_url.empty() && options_.server_url.back() == '/') options_.server_url.pop_back();
+  secrets_ = options_.key_store ? options_.key_store : settings_key_store(replica);
 }
 
-bool SyncClient::enrolled() const {
-  auto token = db_.setting(keys::kToken);
-  return token.ok() && !token->empty();
+bool SyncClient::enrolled() const { return token().ok(); }
+
+Result<std::string> SyncClient::token() const {
+  // A key file left beside the path by an earlier database is not this one's.
+  auto id = db_.setting(keys::kDeviceId);
+  if (!id.ok()) return id.status();
+  if (id->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
+  auto token = take_secret(db_, *secrets_, keys::kToken);
+  if (!token.ok()) return token.status();
+  if (token->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
+  return token;
 }
 
 std::string SyncClient::device_id() const {
@@ -123,9 +133,8 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
   request.url = options_.server_url + path;
   request.headers = {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}};
   if (auth) {
-    auto token = db_.setting(keys::kToken);
+    auto token = this->token();
     if (!token.ok()) return token.status();
-    if (token->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
     request.headers.emplace_back("Authorization", "Bearer " + *token);
   }
   if (!signature.empty()) request.headers.emplace_back(kSignatureHeader, signature);
@@ -230,7 +239,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   request.code = code;
   request.device_name = device_name;
   request.site = site_to_string(db_.site_id());
-  auto key = signing_key(db_);
+  auto key = signing_key(db_, *secrets_);
   if (!key.ok()) return key.status();
   request.public_key = key->public_hex;
   SyncReport report;
@@ -245,8 +254,8 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   } catch (const std::exception &e) {
     return Status(ErrorCode::internal, e.what());
   }
+  YKIEN_TRY(secrets_->put(keys::kToken, reply.token));
   YKIEN_TRY(db_.set_setting(keys::kDeviceId, reply.device_id));
-  YKIEN_TRY(db_.set_setting(keys::kToken, reply.token));
   YKIEN_TRY(db_.set_setting(keys::kScopes, scopes));
   // An older server ignores the key: the device offers it again at each sync.
   YKIEN_TRY(db_.set_setting(keys::kKeyRegistered, reply.key_recorded ? "1" : ""));
@@ -275,7 +284,7 @@ Status SyncClient::register_key(SyncReport *report) {
   auto registered = db_.setting(keys::kKeyRegistered);
   if (!registered.ok()) return registered.status();
   if (*registered == "1") return {};
-  auto key = signing_key(db_);
+  auto key = signing_key(db_, *secrets_);
   if (!key.ok()) return key.status();
   KeysRequest request;
   request.public_key = key->public_hex;
@@ -418,7 +427,7 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
   request.changes = std::move(changes);
   // The signature covers the body's bytes exactly as sent (before gzip).
   const std::string text = encode(request);
-  auto key = signing_key(db_);
+  auto key = signing_key(db_, *secrets_);
   if (!key.ok()) return key.status();
   auto format = db_.setting(keys::kSignatureFormat);
   if (!format.ok()) return format.status();

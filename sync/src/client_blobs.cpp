@@ -62,9 +62,8 @@ std::vector<Attachment> wanted_blobs(Database &db, const std::string &since, int
 }  // namespace
 
 Result<HttpRequest> SyncClient::blob_request(const char *method, const std::string &sha256, const std::string &query) {
-  auto token = db_.setting(keys::kToken);
+  auto token = this->token();
   if (!token.ok()) return token.status();
-  if (token->empty()) return Status(ErrorCode::unauthorized, "this device is not enrolled");
   HttpRequest request;
   request.method = method;
   request.url = options_.server_url + kPathBlobs + sha256 + (query.empty() ? "" : "?" + query);

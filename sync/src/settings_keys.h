@@ -1,6 +1,8 @@
 // Names of the sync state kept in the device database's settings. Internal.
 #pragma once
 
+#include "ykien/sync/key_store.h"
+
 namespace ykien::sync {
 
 // The origin recorded on changes pulled from the server (ApplyOptions::origin).
@@ -8,13 +10,15 @@ inline constexpr const char *kServerOrigin = "server";
 
 namespace keys {
 inline constexpr const char *kDeviceId = "sync.device_id";
-inline constexpr const char *kToken = "sync.token";
+// The device token: in the key store (ykien/sync/key_store.h), no longer a setting.
+inline constexpr const char *kToken = kTokenSecret;
 inline constexpr const char *kScopes = "sync.scopes";          // JSON array
 inline constexpr const char *kPushCursor = "sync.push_cursor";  // local export cursor
 inline constexpr const char *kPullCursor = "sync.pull_cursor";  // opaque server cursor
 inline constexpr const char *kRefused = "sync.refused";         // JSON array
-// This replica's Ed25519 key pair (signing.h), hex; the secret never leaves it.
-inline constexpr const char *kSigningSecret = "sync.signing_secret";
+// This replica's Ed25519 key pair (signing.h), hex; the secret never leaves it and
+// lies in the key store, the public key in the settings.
+inline constexpr const char *kSigningSecret = kSigningSecretName;
 inline constexpr const char *kSigningPublic = "sync.signing_public";
 // "1" once the server holds this device's public key (at enrollment or /v1/keys);
 inline constexpr const char *kKeyRegistered = "sync.key_registered";

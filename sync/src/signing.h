@@ -8,6 +8,7 @@
 
 #include "ykien/replica.h"
 #include "ykien/status.h"
+#include "ykien/sync/key_store.h"
 
 namespace ykien::sync {
 
@@ -17,10 +18,14 @@ struct SigningKey {
   std::string secret_hex;  // 128 hex digits: never leaves the replica
 };
 
-// The replica's key pair, made and stored on first use (settings keys::kSigningSecret
-// and keys::kSigningPublic). One per replica: a tablet's device key, a server's key
-// for the bundles it exports, a hub's key as a device of its province.
-// Errors: storage; internal (libsodium cannot start).
+// The replica's key pair, made and stored on first use: the secret in `secrets`
+// (ykien/sync/key_store.h; moved there from an older database's settings), the public
+// key in the settings (keys::kSigningPublic). One per replica: a tablet's device key,
+// a server's key for the bundles it exports, a hub's key as a device of its province.
+// Errors: the store's, storage; invalid_state (a public key whose secret the store
+// does not hold: another store than the device's); internal (libsodium cannot start).
+Result<SigningKey> signing_key(Replica &replica, KeyStore &secrets);
+// The same with the secret in the replica's settings (a server's, a hub's).
 Result<SigningKey> signing_key(Replica &replica);
 // The public key if the replica has one, else "" (nothing is made).
 Result<std::string> existing_public_key(Replica &replica);

@@ -1,5 +1,6 @@
-// The replica's key pair, kept in its settings (signing.h). Apart from signing.cpp so
-// that code verifying bytes alone (the fuzz targets) needs no replica.
+// The replica's key pair: the secret in a key store, the public key in the settings
+// (signing.h). Apart from signing.cpp so that code verifying bytes alone (the fuzz
+// targets) needs no replica.
 #include <sodium.h>
 
 #include <array>
@@ -12,22 +13,29 @@ namespace ykien::sync {
 
 Result<std::string> existing_public_key(Replica &replica) { return replica.setting(keys::kSigningPublic); }
 
-Result<SigningKey> signing_key(Replica &replica) {
+Result<SigningKey> signing_key(Replica &replica, KeyStore &secrets) {
   YKIEN_TRY(start_sodium());
-  auto secret = replica.setting(keys::kSigningSecret);
+  auto secret = take_secret(replica, secrets, keys::kSigningSecret);
   if (!secret.ok()) return secret.status();
   auto pub = replica.setting(keys::kSigningPublic);
   if (!pub.ok()) return pub.status();
   if (!secret->empty() && !pub->empty()) return SigningKey{*pub, *secret};
+  // A new pair would change the key the server knows this device by: refused.
+  if (!pub->empty())
+    return Status(ErrorCode::invalid_state,
+                  "this database has a signing key but its key store does not hold the secret: open it with the "
+                  "key store it was enrolled with");
   std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> pk{};
   std::array<unsigned char, crypto_sign_SECRETKEYBYTES> sk{};
   crypto_sign_keypair(pk.data(), sk.data());
   SigningKey key{to_hex(pk), to_hex(sk)};
   sodium_memzero(sk.data(), sk.size());
   // The secret first: a cut between the two leaves no public key without its secret.
-  YKIEN_TRY(replica.set_setting(keys::kSigningSecret, key.secret_hex));
+  YKIEN_TRY(secrets.put(keys::kSigningSecret, key.secret_hex));
   YKIEN_TRY(replica.set_setting(keys::kSigningPublic, key.public_hex));
   return key;
 }
+
+Result<SigningKey> signing_key(Replica &replica) { return signing_key(replica, *settings_key_store(replica)); }
 
 }  // namespace ykien::sync

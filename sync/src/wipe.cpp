@@ -9,11 +9,11 @@
 #include <system_error>
 #include <vector>
 
+#include "erase_file.h"
+#include "ykien/sync/key_store.h"
 #include "ykien/sync/protocol.h"
 
 namespace ykien::sync {
-
-namespace {
 
 Status erase_file(const std::string &path) {
   struct stat st {};
@@ -35,8 +35,6 @@ Status erase_file(const std::string &path) {
   return {};
 }
 
-}  // namespace
-
 Result<bool> wipe_ordered(Database &db) {
   auto ordered = db.get_setting(kWipeOrderedSetting);
   if (!ordered.ok()) return ordered.status();
@@ -45,6 +43,9 @@ Result<bool> wipe_ordered(Database &db) {
 
 Status erase_database_files(const std::string &db_path) {
   for (const char *suffix : {"-wal", "-shm", "-journal", ""}) YKIEN_TRY(erase_file(db_path + suffix));
+  // The file key store beside it (key_store.h), a write's temporary file included.
+  const std::string keys = key_file_path(db_path);
+  for (const char *suffix : {".tmp", ""}) YKIEN_TRY(erase_file(keys + suffix));
   // The attachments' files beside it ("<db>.blobs/", partial transfers included):
   // each overwritten and removed like the database, then the folders.
   namespace fs = std::filesystem;
@@ -59,6 +60,11 @@ Status erase_database_files(const std::string &db_path) {
   fs::remove_all(blobs, ec);
   if (ec) return Status(ErrorCode::storage, "cannot remove " + blobs.string() + ": " + ec.message());
   return {};
+}
+
+Status erase_database_files(const std::string &db_path, KeyStore &secrets) {
+  YKIEN_TRY(erase_database_files(db_path));
+  return erase_secrets(secrets);
 }
 
 Status report_wiped(Transport &transport, const std::string &server_url, const std::string &token) {

@@ -151,7 +151,7 @@ int bench_attach(int argc, char **argv) {
   if (!c.db->add_attachment_bytes(other, {.opinion_id = other_opinion}).ok()) die("cannot attach");
   c.sync_ok();  // the record only
   const std::string sha = sha256_hex(other);
-  const std::string token = *c.db->get_setting("sync.token");
+  const std::string token = *sync::default_key_store(*c.db)->get(sync::kTokenSecret);
   std::string command = "curl -s -o /dev/null --fail";
   for (size_t offset = 0, n = 0; offset < other.size(); offset += sync::tuning::kBlobChunkBytes, ++n) {
     const std::string part = other.substr(offset, sync::tuning::kBlobChunkBytes);

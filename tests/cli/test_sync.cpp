@@ -3,6 +3,7 @@
 // error (exit 6).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 #include "cli_runner.h"
@@ -61,6 +62,11 @@ TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][syn
   REQUIRE(list.size() == 2);
   const std::string revoked_id = list[0].value("id", "");
   REQUIRE_FALSE(revoked_id.empty());
+  // Each tablet's token and signing secret lie in "<db>.keys", 0600, not in the database.
+  for (const Workspace *w : {&a, &b}) {
+    CHECK((std::filesystem::status(w->db() + ".keys").permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  }
   capture(server.admin() + " revoke " + revoked_id);
   auto refused_vi = a.run({"sync"});
   auto refused_b = b.run({"sync"});
@@ -75,6 +81,7 @@ TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][syn
   const Workspace &revoked_ws = refused_vi.code != 0 ? a : b;
   CHECK_FALSE(std::ifstream(revoked_ws.db()).good());
   CHECK_FALSE(std::ifstream(revoked_ws.db() + "-wal").good());
+  CHECK_FALSE(std::ifstream(revoked_ws.db() + ".keys").good());
   auto after = nlohmann::json::parse(capture(server.admin() + " list-devices --json"), nullptr, false);
   REQUIRE(after.is_array());
   for (const auto &d : after) CHECK((d.value("id", "") == revoked_id) == !d.value("wiped_at", "").empty());

@@ -19,7 +19,7 @@ TEST_CASE("SIGTERM still finishes in-flight requests", "[serve][shutdown]") {
   server.start();
   Tablet t("http://127.0.0.1:" + std::to_string(server.port()), "t");
   t.enroll(server.code({kCommune}));
-  std::string token = *t.db().get_setting("sync.token");
+  std::string token = t.token();
 
   sync::PullRequest pull;
   pull.client_time_ms = SystemClock::instance().now_ms();

@@ -65,7 +65,7 @@ sync::HttpResponse blob_exchange(const std::string &url, Tablet &tablet, const s
   sync::HttpRequest req;
   req.method = method;
   req.url = url + sync::kPathBlobs + sha256 + (query.empty() ? "" : "?" + query);
-  req.headers = {{"Authorization", "Bearer " + *tablet.db().get_setting("sync.token")}};
+  req.headers = {{"Authorization", "Bearer " + tablet.token()}};
   if (!chunk_hash.empty()) req.headers.emplace_back(sync::kChunkHashHeader, chunk_hash);
   req.body = std::move(body);
   auto r = transport->send(req);

@@ -83,8 +83,7 @@ TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge t
   auto in1 = wide.record(kHamlet1, "trong phạm vi");
   REQUIRE(server.storage().set_device_scopes(wide.client().device_id(), {kHamlet1}).ok());
   // A raw push mixing both is refused whole.
-  auto token = wide.db().get_setting("sync.token");
-  REQUIRE(token.ok());
+  const std::string token = wide.token();
   auto exported = wide.db().export_changes(0, {});
   REQUIRE(exported.ok());
   sync::PushRequest p;
@@ -93,7 +92,7 @@ TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge t
     if (ch.id == in1.id || ch.id == in2.id) p.changes.push_back(ch);
   }
   auto before = hash_of(server.data());
-  auto r = raw_post(server.url() + "/v1/push", sync::encode(p), *token, signature_of(wide.db(), sync::encode(p)));
+  auto r = raw_post(server.url() + "/v1/push", sync::encode(p), token, signature_of(wide.db(), sync::encode(p)));
   CHECK(r.status == 403);
   auto e = error_of(r);
   CHECK(e.code == ErrorCode::forbidden);
@@ -129,7 +128,7 @@ TEST_CASE("a replayed push batch changes nothing", "[sync][auth]") {
   for (const auto &ch : exported->changes) {
     if (ch.table == "opinions") p.changes.push_back(ch);
   }
-  auto token = *t.db().get_setting("sync.token");
+  auto token = t.token();
   const std::string signature = signature_of(t.db(), sync::encode(p));
   auto first = raw_post(server.url() + "/v1/push", sync::encode(p), token, signature);
   REQUIRE(first.status == 200);

@@ -15,7 +15,7 @@ TEST_CASE("bad requests get the right error and change nothing", "[sync][bad-inp
   Tablet t(server.url(), "t");
   t.enroll(server.code({kCommune}));
   t.sync_ok();
-  std::string token = *t.db().get_setting("sync.token");
+  std::string token = t.token();
   std::string push = server.url() + "/v1/push";
   std::string site = site_to_string(t.db().site_id());
   int64_t now = SystemClock::instance().now_ms();
@@ -78,7 +78,7 @@ TEST_CASE("a gzip bomb stops at the body limit", "[sync][bad-input]") {
   TestServer server(options);
   Tablet t(server.url(), "t");
   t.enroll(server.code({kCommune}));
-  std::string token = *t.db().get_setting("sync.token");
+  std::string token = t.token();
   // 64 MB of spaces compress to about 64 KB.
   std::string big(64 << 20, ' ');
   auto transport = sync::make_curl_transport();

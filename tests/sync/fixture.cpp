@@ -324,6 +324,39 @@ sync::SyncReport Tablet::sync_ok() {
   return *r;
 }
 
+void OwnDevice::open(const std::string &url, std::shared_ptr<sync::KeyStore> store, bool in_settings) {
+  client.reset();
+  auto opened = Database::open(path);
+  REQUIRE(opened.ok());
+  db = std::move(*opened);
+  sync::SyncOptions so;
+  so.server_url = url;
+  so.key_store = in_settings ? sync::settings_key_store(db->replica()) : std::move(store);
+  client = std::make_unique<sync::SyncClient>(*db, *transport, so);
+}
+
+void OwnDevice::close() {
+  client.reset();
+  db.reset();
+}
+
+std::string OwnDevice::setting(const char *key) {
+  auto v = db->get_setting(key);
+  REQUIRE(v.ok());
+  return *v;
+}
+
+// A device's token, from its default key store.
+static std::string token_of(Database &db) {
+  auto token = sync::take_secret(db.replica(), *sync::default_key_store(db), sync::kTokenSecret);
+  REQUIRE(token.ok());
+  return *token;
+}
+
+std::string OwnDevice::token() { return token_of(*db); }
+
+std::string Tablet::token() { return token_of(*db_); }
+
 Opinion Tablet::record(const std::string &unit_scope, const std::string &content) {
   return record_in(*db_, unit_scope, content, name_);
 }

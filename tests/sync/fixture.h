@@ -154,6 +154,8 @@ class Tablet {
   // Records an opinion in the first unit with this scope (units come from a sync).
   Opinion record(const std::string &unit_scope, const std::string &content);
   std::string hash();
+  // Its device token, from its key store ("<db>.keys"; ykien/sync/key_store.h).
+  std::string token();
   // The folder of its files (database, journal).
   const std::string &dir() const { return dir_.path(); }
 
@@ -163,6 +165,24 @@ class Tablet {
   std::unique_ptr<Database> db_;
   std::unique_ptr<sync::Transport> transport_;
   std::unique_ptr<sync::SyncClient> client_;
+};
+
+// A tablet whose database and client a test opens and closes itself, as a host does
+// before erasing it after a wipe order (wipe_test.cpp, keystore_test.cpp).
+struct OwnDevice {
+  TempDir dir;
+  std::string path = dir.file("tablet.db");
+  std::unique_ptr<Database> db;
+  std::unique_ptr<sync::Transport> transport = sync::make_curl_transport({});
+  std::unique_ptr<sync::SyncClient> client;
+
+  // `store`: null = the default ("<db>.keys"); `in_settings`: the secrets kept as
+  // before the key store, in the database's settings.
+  void open(const std::string &url, std::shared_ptr<sync::KeyStore> store = nullptr, bool in_settings = false);
+  void close();
+  std::string setting(const char *key);
+  // The device token from the default key store.
+  std::string token();
 };
 
 std::string hash_of(Database &db);

@@ -7,7 +7,7 @@
 namespace ykien::test {
 
 std::string signature_of(Database &db, const std::string &body) {
-  auto key = sync::signing_key(db.replica());
+  auto key = sync::signing_key(db.replica(), *sync::default_key_store(db));
   REQUIRE(key.ok());
   auto signature = sync::sign_bytes(*key, body);
   REQUIRE(signature.ok());

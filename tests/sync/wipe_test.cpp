@@ -14,28 +14,12 @@ using namespace ykien::test;
 
 namespace {
 
-// A tablet whose database this test closes itself, as a host does before erasing it.
-struct Device {
-  TempDir dir;
-  std::string path = dir.file("tablet.db");
-  std::unique_ptr<Database> db;
-  std::unique_ptr<sync::Transport> transport = sync::make_curl_transport({});
-  std::unique_ptr<sync::SyncClient> client;
-
+// A tablet enrolled and synced once, whose database this test closes itself.
+struct Device : OwnDevice {
   Device(const std::string &url, const std::string &code) {
-    auto opened = Database::open(path);
-    REQUIRE(opened.ok());
-    db = std::move(*opened);
-    sync::SyncOptions so;
-    so.server_url = url;
-    client = std::make_unique<sync::SyncClient>(*db, *transport, so);
+    open(url);
     REQUIRE(client->enroll(code, "may").ok());
     REQUIRE(client->sync().ok());
-  }
-  std::string token() {
-    auto t = db->get_setting("sync.token");
-    REQUIRE(t.ok());
-    return *t;
   }
 };
 
@@ -69,8 +53,9 @@ TEST_CASE("a revoked tablet erases its files at its next sync and the server rec
   a.client.reset();
   a.db.reset();
   REQUIRE(std::filesystem::exists(a.path));
+  REQUIRE(std::filesystem::exists(a.path + ".keys"));
   REQUIRE(sync::erase_database_files(a.path).ok());
-  for (const char *suffix : {"", "-wal", "-shm", "-journal", ".blobs"})
+  for (const char *suffix : {"", "-wal", "-shm", "-journal", ".blobs", ".keys"})
     CHECK_FALSE(std::filesystem::exists(a.path + suffix));
 
   REQUIRE(sync::report_wiped(*a.transport, server.url(), token).ok());

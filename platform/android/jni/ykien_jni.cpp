@@ -11,9 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include "jni_support.h"
 #include "ykien.h"
 
-namespace {
+namespace ykien_jni {
 
 JavaVM *g_vm = nullptr;
 jclass g_exception = nullptr;  // vn/ykien/YkienException (global ref)
@@ -99,17 +100,6 @@ jstring to_jstring(JNIEnv *env, const char *utf8) {
   return env->NewString(u.data(), static_cast<jsize>(u.size()));
 }
 
-// A Java string argument as UTF-8; null stays null.
-class Utf8 {
- public:
-  Utf8(JNIEnv *env, jstring s) : null_(s == nullptr), text_(to_utf8(env, s)) {}
-  const char *c() const { return null_ ? nullptr : text_.c_str(); }
-
- private:
-  bool null_;
-  std::string text_;
-};
-
 void throw_error(JNIEnv *env, int code, const char *message, const char *field) {
   if (env->ExceptionCheck()) return;  // a Java exception is already on its way
   jstring msg = to_jstring(env, message);
@@ -132,49 +122,6 @@ jstring result(JNIEnv *env, int rc, char *out, const ykien_error &err) {
   return s;
 }
 
-// A closed Java object passes handle 0: say so as the C API does for closed handles.
-template <typename T>
-T *handle(JNIEnv *env, jlong h) {
-  if (h == 0) throw_error(env, YKIEN_ESTATE, "the handle is closed", "");
-  return reinterpret_cast<T *>(static_cast<intptr_t>(h));
-}
-
-// The JNIEnv of this thread, attaching it for the scope if it is a native thread.
-class ScopedEnv {
- public:
-  ScopedEnv() {
-    if (g_vm == nullptr) return;
-    void *e = nullptr;
-    jint rc = g_vm->GetEnv(&e, JNI_VERSION_1_6);
-    if (rc == JNI_OK) {
-      env_ = static_cast<JNIEnv *>(e);
-    } else if (rc == JNI_EDETACHED) {
-      JavaVMAttachArgs args{JNI_VERSION_1_6, const_cast<char *>("ykien-callback"), nullptr};
-#ifdef __ANDROID__
-      if (g_vm->AttachCurrentThread(&env_, &args) == JNI_OK) attached_ = true;
-#else
-      if (g_vm->AttachCurrentThread(reinterpret_cast<void **>(&env_), &args) == JNI_OK) attached_ = true;
-#endif
-      if (!attached_) env_ = nullptr;
-    }
-  }
-  ~ScopedEnv() {
-    if (attached_) g_vm->DetachCurrentThread();
-  }
-  ScopedEnv(const ScopedEnv &) = delete;
-  ScopedEnv &operator=(const ScopedEnv &) = delete;
-  JNIEnv *get() const { return env_; }
-
- private:
-  JNIEnv *env_ = nullptr;
-  bool attached_ = false;
-};
-
-// A Java object kept for a C callback; ykien calls release() when done with it.
-struct GlobalRef {
-  jobject obj;
-};
-
 GlobalRef *make_ref(JNIEnv *env, jobject obj) {
   jobject g = env->NewGlobalRef(obj);
   if (g == nullptr) return nullptr;
@@ -195,6 +142,12 @@ void drop_exception(JNIEnv *env) {
     env->ExceptionClear();
   }
 }
+
+}  // namespace ykien_jni
+
+using namespace ykien_jni;
+
+namespace {
 
 void on_change(const char *table, const char *const *ids, size_t count, void *ctx) {
   ScopedEnv scoped;
@@ -271,7 +224,7 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *) {
   g_resp_body = env->GetFieldID(response, "body", "[B");
   if (g_exception_ctor == nullptr || g_on_change == nullptr || g_log == nullptr || g_on_progress == nullptr ||
       g_send == nullptr || g_resp_status == nullptr || g_resp_names == nullptr || g_resp_values == nullptr ||
-      g_resp_body == nullptr) {
+      g_resp_body == nullptr || !init_keys(env)) {
     return JNI_ERR;
   }
   return JNI_VERSION_1_6;
@@ -552,15 +505,23 @@ void on_progress(const ykien_sync_progress *p, void *ctx) {
 extern "C" {
 
 JNIEXPORT jlong JNICALL Java_vn_ykien_YkienSync_nNew(JNIEnv *env, jclass, jlong db_handle, jstring url,
-                                                     jobject transport) {
+                                                     jobject transport, jobject keys) {
   auto *db = handle<ykien_db>(env, db_handle);
   if (db == nullptr) return 0;
   Utf8 u8(env, url);
   ykien_sync_options options = YKIEN_SYNC_OPTIONS_INIT;
   options.server_url = u8.c();
+  ykien_key_store store = YKIEN_KEY_STORE_INIT;
+  if (keys != nullptr) {
+    if (!java_key_store(env, keys, &store)) return 0;
+    options.key_store = &store;  // its release is called by ykien, even on failure
+  }
   if (transport != nullptr) {
     GlobalRef *ref = make_ref(env, transport);
-    if (ref == nullptr) return 0;
+    if (ref == nullptr) {
+      if (store.release != nullptr) store.release(store.ctx);
+      return 0;
+    }
     options.http = on_http;
     options.http_release = release_ref;  // called by ykien, even on failure
     options.http_ctx = ref;

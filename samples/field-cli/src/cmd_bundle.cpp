@@ -84,6 +84,7 @@ void run_export(Context &ctx, const BundleArgs &a) {
   set_name(db, a);
   sync::BundleExportOptions o;
   o.on_progress = progress_line(ctx);
+  o.key_store = sync::file_key_store_beside(ctx.db_path);  // the signing secret, as `ykien sync` keeps it
   auto r = sync::export_bundle(db, trim(a.peer), a.file, o);
   end_progress(ctx);
   if (!r.ok()) {

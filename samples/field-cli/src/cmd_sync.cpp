@@ -57,6 +57,7 @@ void enroll(Context &ctx, const SyncArgs &a) {
   sync::SyncOptions opts;
   opts.server_url = trim(a.server);
   opts.allow_plain_http = a.allow_http;
+  opts.key_store = sync::file_key_store_beside(ctx.db_path);
   sync::SyncClient client(db, *transport, opts);
   const std::string name = a.name.empty() ? (ctx.user.empty() ? std::string("ykien-cli") : ctx.user) : a.name;
   const sync::EnrollReply reply = take(client.enroll(trim(a.code), name));
@@ -72,11 +73,12 @@ void enroll(Context &ctx, const SyncArgs &a) {
 }
 
 // The server revoked this device (a lost tablet): everything it holds — the data, the
-// token and keys in its settings — is overwritten and removed, the server told and
+// token and signing secret in its key store ("<db>.keys") — is overwritten and removed, the server told and
 // the user too (docs/security.md). The process ends at once: the open database is
 // never written again.
 [[noreturn]] void wipe_device(Context &ctx, sync::Transport &transport, const std::string &server) {
-  const std::string token = take(ctx.db().get_setting("sync.token"));
+  const auto secrets = sync::file_key_store_beside(ctx.db_path);
+  const std::string token = take(sync::take_secret(ctx.db().replica(), *secrets, sync::kTokenSecret));
   const Status erased = sync::erase_database_files(ctx.db_path);
   const Status told = erased.ok() ? sync::report_wiped(transport, server, token) : erased;
   // What happened, in the user's language (the JSON form with --json).
@@ -104,6 +106,7 @@ void run_sync(Context &ctx, const SyncArgs &a) {
   sync::SyncOptions opts;
   opts.server_url = server;
   opts.allow_plain_http = a.allow_http || take(db.get_setting(kAllowHttpKey)) == "1";
+  opts.key_store = sync::file_key_store_beside(ctx.db_path);
   // YKIEN_PROGRESS=terminal draws the bar even when stderr is not a terminal
   // (tests, screen recordings).
   const char *forced = std::getenv("YKIEN_PROGRESS");

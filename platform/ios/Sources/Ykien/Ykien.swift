@@ -24,12 +24,12 @@ private let decoder: JSONDecoder = {
   return d
 }()
 
-private func text<T: Encodable>(_ value: T) throws -> String {
+func text<T: Encodable>(_ value: T) throws -> String {
   String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
 /// Runs a C call that returns a status and fills `ykien_error`.
-private func call(_ body: (UnsafeMutablePointer<ykien_error>) -> Int32) throws {
+func call(_ body: (UnsafeMutablePointer<ykien_error>) -> Int32) throws {
   var err = ykien_error()
   let rc = body(&err)
   if rc != YKIEN_OK {
@@ -40,29 +40,30 @@ private func call(_ body: (UnsafeMutablePointer<ykien_error>) -> Int32) throws {
 }
 
 /// Runs a C call that returns a string owned by the caller (freed with ykien_free).
-private func callString(_ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, UnsafeMutablePointer<ykien_error>) -> Int32) throws -> String {
+func callString(_ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, UnsafeMutablePointer<ykien_error>) -> Int32) throws -> String {
   var out: UnsafeMutablePointer<CChar>? = nil
   defer { ykien_free(out) }
   try call { body(&out, $0) }
   return out.map { String(cString: $0) } ?? ""
 }
 
-private func callDecode<T: Decodable>(_ type: T.Type, _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, UnsafeMutablePointer<ykien_error>) -> Int32) throws -> T {
+func callDecode<T: Decodable>(_ type: T.Type, _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, UnsafeMutablePointer<ykien_error>) -> Int32) throws -> T {
   try decoder.decode(T.self, from: Data(try callString(body).utf8))
 }
 
 /// Boxes a closure for a C callback's `void *ctx`; the C side releases it.
-private final class Box<T> {
+final class Box<T> {
   let value: T
   init(_ value: T) { self.value = value }
 }
-private func release(_ ctx: UnsafeMutableRawPointer?) {
+func release(_ ctx: UnsafeMutableRawPointer?) {
   if let ctx = ctx { Unmanaged<AnyObject>.fromOpaque(ctx).release() }
 }
 
 /// An open database. Thread-safe: call it from any thread or task.
 public final class Ykien {
   private let db: OpaquePointer
+  private var closed = false
 
   public static var version: String { String(cString: ykien_version()) }
 
@@ -90,7 +91,15 @@ public final class Ykien {
     db = handle!
   }
 
-  deinit { ykien_db_close(db) }
+  deinit { close() }
+
+  /// Closes the database now (before erasing it after a wipe order); later calls
+  /// throw YKIEN_ESTATE. Not thread-safe with other calls on this object.
+  public func close() {
+    if closed { return }
+    closed = true
+    ykien_db_close(db)
+  }
 
   public func siteId() throws -> String { try callString { ykien_db_site_id($0, db, $1) } }
   public func stateHash() throws -> String { try callString { ykien_db_state_hash($0, db, $1) } }
@@ -207,7 +216,7 @@ public final class Ykien {
     try call { ykien_conflict_resolve(db, id, valueJSON, by, $0) }
   }
 
-  fileprivate var handle: OpaquePointer { db }
+  var handle: OpaquePointer { db }
 }
 
 /// Syncs a database with a server over URLSession (or libcurl if `transport` is nil
@@ -217,10 +226,12 @@ public final class YkienSync {
   /// Called on the syncing thread; block until the reply came; throw when none came.
   public typealias Transport = (String, String, [(String, String)], Data) throws -> (Int, [(String, String)], Data)
 
-  private let sync: OpaquePointer
+  let sync: OpaquePointer
   private let database: Ykien  // kept alive as long as the sync
 
-  public init(database: Ykien, serverURL: String, transport: Transport?) throws {
+  /// `keyStore`: where the device token and signing secret are kept (a
+  /// KeychainKeyStore on a device); nil = the file "<db>.keys" beside the database.
+  public init(database: Ykien, serverURL: String, transport: Transport?, keyStore: YkienKeyStore? = nil) throws {
     self.database = database
     var options = ykien_sync_options()
     options.version = UInt32(YKIEN_SYNC_OPTIONS_VERSION)
@@ -250,7 +261,16 @@ public final class YkienSync {
     }
     try serverURL.withCString { url in
       options.server_url = url
-      try call { ykien_sync_new(&handle, database.handle, &options, $0) }
+      guard let keyStore = keyStore else {
+        try call { ykien_sync_new(&handle, database.handle, &options, $0) }
+        return
+      }
+      // Copied by ykien_sync_new, which releases its box when the sync is freed (or fails).
+      var store = cKeyStore(keyStore)
+      try withUnsafePointer(to: &store) { storePtr in
+        options.key_store = storePtr
+        try call { ykien_sync_new(&handle, database.handle, &options, $0) }
+      }
     }
     sync = handle!
   }

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "ykien/replica.h"
 #include "ykien/export.h"
 #include "ykien/status.h"
+#include "ykien/sync/key_store.h"
 
 namespace ykien::sync {
 
@@ -82,6 +84,11 @@ struct BundleExportOptions {
   // conflict records, and every replica that receives both writes makes the same
   // record, same id, itself (docs/server.md, "Conflicts").
   bool conflict_records = true;
+  // Where the exporter's signing secret lies (ykien/sync/key_store.h): its sync
+  // client's store. Null = default_key_store(db) for a Database (export_bundle's
+  // Database overload, as the sync client's default), else the replica's settings
+  // (a server's, a hub's).
+  std::shared_ptr<KeyStore> key_store;
 };
 
 struct BundleExportReport {
@@ -189,6 +196,7 @@ inline Result<BundleExportReport> export_bundle(Database &db, const std::string 
                                                 const BundleExportOptions &options = {}) {
   BundleExportOptions tablet = options;
   if (peer == kServerPeerName) tablet.conflict_records = false;
+  if (!tablet.key_store) tablet.key_store = default_key_store(db);  // as its sync client's
   auto report = export_bundle(db.replica(), peer, path, tablet);
   if (report.ok()) YKIEN_TRY(export_bundle_blobs(db, path));
   return report;

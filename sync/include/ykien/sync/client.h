@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "ykien/replica.h"
 #include "ykien/export.h"
 #include "ykien/status.h"
+#include "ykien/sync/key_store.h"
 #include "ykien/sync/protocol.h"
 #include "ykien/sync/transport.h"
 #include "ykien/sync/tuning.h"
@@ -90,6 +92,11 @@ struct SyncOptions {
   bool transfer_blobs = true;
   int blob_recent_days = tuning::kBlobRecentDays;
   int64_t blob_budget_bytes = tuning::kBlobBudgetBytes;
+  // Where the device token and the signing secret are kept (ykien/sync/key_store.h):
+  // Android Keystore, the iOS Keychain... Null = default_key_store(db) for a client
+  // over a Database (the file "<db>.keys", 0600), the settings for a hub's replica.
+  // Secrets an older database holds in its settings are moved to it on first use.
+  std::shared_ptr<KeyStore> key_store;
 };
 
 class YKIEN_CXX_API SyncClient {
@@ -99,8 +106,9 @@ class YKIEN_CXX_API SyncClient {
   SyncClient(Replica &replica, Transport &transport, SyncOptions options);
   SyncClient(Database &db, Transport &transport, SyncOptions options);
 
-  // Trades a one-time enrollment code for this device's id, token and scopes,
-  // kept in the database's settings. Sends the device's public key (the key pair is
+  // Trades a one-time enrollment code for this device's id, token and scopes: the
+  // token kept in the key store (first: a store that fails leaves the database as it
+  // was), the id and scopes in the database's settings. Sends the device's public key (the key pair is
   // made first if the database has none; docs/protocol.md, "Signatures"). Errors: unauthorized (unknown, used or expired
   // code), network, server, and the protocol errors.
   Result<EnrollReply> enroll(const std::string &code, const std::string &device_name);
@@ -158,6 +166,8 @@ class YKIEN_CXX_API SyncClient {
                                 const std::function<bool(const HttpResponse &)> &whole);
   // Attachments' blobs (client_blobs.cpp).
   Status transfer_blobs(SyncReport *report);
+  // The device token from the key store; unauthorized when there is none.
+  Result<std::string> token() const;
   Status send_blob(const std::string &sha256, SyncReport *report);
   Status fetch_blob(const std::string &sha256, int64_t size, SyncReport *report);
   Result<HttpRequest> blob_request(const char *method, const std::string &sha256, const std::string &query);
@@ -169,6 +179,7 @@ class YKIEN_CXX_API SyncClient {
 
   Replica &db_;
   Database *database_ = nullptr;  // a tablet's: its blobs, and it seals identities (null for a hub)
+  std::shared_ptr<KeyStore> secrets_;  // options_.key_store, or the default
   Transport &transport_;
   SyncOptions options_;
   std::atomic<bool> cancelled_{false};

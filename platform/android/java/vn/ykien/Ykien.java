@@ -122,6 +122,31 @@ public final class Ykien implements AutoCloseable {
     nConflictResolve(handle, id, valueJson, by);
   }
 
+  // ---- Attachments (docs/attachments.md) ----
+  /** Attaches the file at {@code path}; {@code attachmentJson} names what it is attached to. */
+  public String addAttachmentFile(String path, String attachmentJson) throws YkienException {
+    return nAttachmentAddFile(handle, path, attachmentJson);
+  }
+  public String addAttachmentBytes(byte[] bytes, String attachmentJson) throws YkienException {
+    return nAttachmentAddBytes(handle, bytes, attachmentJson);
+  }
+  /** Live attachments under {@code scope} (null = all) attached to {@code of} (null = any). */
+  public String listAttachments(String scope, String of) throws YkienException {
+    return nAttachmentList(handle, scope, of);
+  }
+  /** The file of the attachment whose SHA-256 is {@code sha256}: NOT_FOUND when not on this device. */
+  public YkienBlob openBlob(String sha256) throws YkienException { return new YkienBlob(handle, sha256); }
+
+  // ---- A lost tablet (docs/security.md) ----
+  /**
+   * Overwrites and removes the database at {@code path}, its journals, its key file and
+   * its attachments, then erases the device's secrets from {@code keys} (null = only
+   * the file store). Close the database first ({@link YkienSync#wipeOrdered}).
+   */
+  public static void eraseDatabaseFiles(String path, KeyStore keys) throws YkienException {
+    nEraseDatabaseFiles(path, keys);
+  }
+
   /** Tests only: records an opinion from a new native (non-Java) thread and waits for it. */
   static String recordOpinionFromNativeThreadForTest(Ykien db, String opinionJson) throws YkienException {
     return nTestRecordOnNativeThread(db.handle, opinionJson);
@@ -129,6 +154,10 @@ public final class Ykien implements AutoCloseable {
 
   // ---- Natives (ykien_jni.cpp) ----
   private static native String nTestRecordOnNativeThread(long h, String json) throws YkienException;
+  private static native String nAttachmentAddFile(long h, String path, String json) throws YkienException;
+  private static native String nAttachmentAddBytes(long h, byte[] bytes, String json) throws YkienException;
+  private static native String nAttachmentList(long h, String scope, String of) throws YkienException;
+  private static native void nEraseDatabaseFiles(String path, KeyStore keys) throws YkienException;
   private static native long nOpen(String path, int busyTimeoutMs) throws YkienException;
   private static native void nClose(long h);
   private static native String nSiteId(long h) throws YkienException;

@@ -12,7 +12,15 @@ public final class YkienSync implements AutoCloseable {
    *     Android builds leave it out, so pass one there)
    */
   public YkienSync(Ykien db, String serverUrl, HttpTransport transport) throws YkienException {
-    handle = nNew(db.handle(), serverUrl, transport);
+    this(db, serverUrl, transport, null);
+  }
+
+  /**
+   * @param keys where the device token and signing secret are kept (an {@code
+   *     AndroidKeystoreStore} on a tablet), or null for the file {@code <db>.keys}
+   */
+  public YkienSync(Ykien db, String serverUrl, HttpTransport transport, KeyStore keys) throws YkienException {
+    handle = nNew(db.handle(), serverUrl, transport, keys);
   }
 
   /** Trades a one-time enrollment code; returns {"device_id","scopes","server_time_ms"}. */
@@ -34,6 +42,21 @@ public final class YkienSync implements AutoCloseable {
     return nRefused(handle);
   }
 
+  /**
+   * True when the server ordered this device to erase itself (a revoked tablet; its
+   * run() then threw UNAUTHORIZED). The sync then keeps the token in memory for
+   * {@link #reportWiped} and lets go of the database: close it, call
+   * {@link Ykien#eraseDatabaseFiles}, then reportWiped() (docs/security.md).
+   */
+  public boolean wipeOrdered() throws YkienException {
+    return nWipeOrdered(handle);
+  }
+
+  /** Tells the server that this device erased itself. */
+  public void reportWiped() throws YkienException {
+    nReportWiped(handle);
+  }
+
   @Override
   public void close() {
     long h = handle;
@@ -41,7 +64,10 @@ public final class YkienSync implements AutoCloseable {
     if (h != 0) nFree(h);
   }
 
-  private static native long nNew(long db, String url, HttpTransport transport) throws YkienException;
+  private static native long nNew(long db, String url, HttpTransport transport, KeyStore keys)
+      throws YkienException;
+  private static native boolean nWipeOrdered(long h) throws YkienException;
+  private static native void nReportWiped(long h) throws YkienException;
   private static native void nFree(long h);
   private static native String nEnroll(long h, String code, String deviceName) throws YkienException;
   private static native String nRun(long h, SyncProgressListener progress) throws YkienException;
