@@ -100,6 +100,11 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
 
   auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
+  // Attachments' blobs (docs/protocol.md, "Blobs"): in the data directory by default.
+  // A hub relays them from this folder too (docs/server.md, "Hub").
+  const std::string blobs_dir =
+      !flags.blobs_dir.empty() ? flags.blobs_dir : data_dir.empty() ? std::string() : data_dir + "/blobs";
+  hub_options.client.blobs_dir = blobs_dir;
   auto hub = Upstream::open(**storage, std::move(hub_options));  // null unless this server is a hub
   if (!hub.ok()) return fail(hub.status());
   ServerOptions options;
@@ -107,8 +112,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   options.port = flags.port;
   options.http = flags.http;
   options.require_signatures = flags.require_signatures;
-  // Attachments' blobs (docs/protocol.md, "Blobs"): in the data directory by default.
-  options.blobs_dir = !flags.blobs_dir.empty() ? flags.blobs_dir : data_dir.empty() ? std::string() : data_dir + "/blobs";
+  options.blobs_dir = blobs_dir;
   options.blob_quota_bytes = flags.blob_quota_mb << 20;
   if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
     if (flags.tls_cert.empty() || flags.tls_key.empty()) {

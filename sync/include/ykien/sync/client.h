@@ -90,6 +90,10 @@ struct SyncOptions {
   bool transfer_blobs = true;
   int blob_recent_days = tuning::kBlobRecentDays;
   int64_t blob_budget_bytes = tuning::kBlobBudgetBytes;
+  // A hub's folder of blobs (its server's --blobs): it sends upstream those its
+  // tablets brought and fetches those they may want, by the same rules. A tablet's
+  // folder is its database's. "" on a hub: no blobs moved.
+  std::string blobs_dir{};
 };
 
 class YKIEN_CXX_API SyncClient {
@@ -158,8 +162,8 @@ class YKIEN_CXX_API SyncClient {
                                 const std::function<bool(const HttpResponse &)> &whole);
   // Attachments' blobs (client_blobs.cpp).
   Status transfer_blobs(SyncReport *report);
-  Status send_blob(const std::string &sha256, SyncReport *report);
-  Status fetch_blob(const std::string &sha256, int64_t size, SyncReport *report);
+  Status send_blob(BlobStore &store, const std::string &sha256, SyncReport *report);
+  Status fetch_blob(BlobStore &store, const std::string &sha256, int64_t size, SyncReport *report);
   Result<HttpRequest> blob_request(const char *method, const std::string &sha256, const std::string &query);
   int64_t corrected_now() const;
   void report_progress(const std::string &phase, SyncReport *report);
