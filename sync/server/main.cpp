@@ -366,6 +366,8 @@ int main(int argc, char **argv) {
                 << "  last_error=" << (hub->last_error.empty() ? "-" : hub->last_error) << "\n";
     }
   } else if (bundle_cmd->parsed()) {
+    // The attachments' files go with the records, as serve keeps them.
+    if (bundle_cmd->blobs_dir.empty() && !data_dir.empty()) bundle_cmd->blobs_dir = data_dir + "/blobs";
     return run_bundle_command(*bundle_cmd, s);
   } else if (conflicts_cmd->parsed()) {
     return run_conflicts_command(*conflicts_cmd, s);
