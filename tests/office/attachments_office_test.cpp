@@ -54,7 +54,20 @@ TEST_CASE("office: a meeting's photo of its minutes is listed and served to its 
   a.meeting_id = meeting->id;
   a.caption = "Biên bản hội nghị";
   const Attachment made = attach(t, photo, a);
-  s.site->sync();  // the record, not yet its file
+  // A support visit at the meeting, with its own photo: listed on the minutes too.
+  SupportVisit sv;
+  sv.unit_id = unit->id;
+  sv.meeting_id = meeting->id;
+  sv.household = "Hộ bà Tư";
+  sv.kind = "gift";
+  sv.visited_at = "2024-07-06 11:00";
+  auto visit = t.record_support_visit(sv);
+  REQUIRE(visit.ok());
+  Attachment of_visit;
+  of_visit.visit_id = visit->id;
+  of_visit.caption = "Ảnh trao quà";
+  const Attachment gift = attach(t, std::string("\x89PNG\r\n\x1a\n", 8) + "trao quà", of_visit);
+  s.site->sync();  // the records, not yet their files
   s.site->add_user("lan", office::Role::secretary, kCommune);
   Browser b(s.site->port());
   REQUIRE(b.login("lan", "password-lan"));
@@ -62,6 +75,7 @@ TEST_CASE("office: a meeting's photo of its minutes is listed and served to its 
   Page before = b.get("/meetings/" + meeting->id);
   REQUIRE(before.status == 200);
   CHECK(has(before.body, "Biên bản hội nghị"));
+  CHECK(has(before.body, "Ảnh trao quà"));
   CHECK(has(before.body, "chưa tải lên"));
   CHECK_FALSE(has(before.body, "<img"));
   Page missing = b.get("/attachments/" + made.id);
@@ -70,7 +84,9 @@ TEST_CASE("office: a meeting's photo of its minutes is listed and served to its 
 
   s.upload(photo);
   Page after = b.get("/meetings/" + meeting->id);
-  CHECK_FALSE(has(after.body, "chưa tải lên"));
+  const auto missing_at = after.body.find("chưa tải lên");  // the visit's photo only
+  CHECK(missing_at > after.body.find("Ảnh trao quà"));
+  CHECK(after.body.find("chưa tải lên", missing_at + 1) == std::string::npos);
   CHECK(has(after.body, "<img class=\"thumb\" src=\"/attachments/" + made.id + "\" loading=\"lazy\""));
   CHECK(has(after.body, "<td>Ảnh <small>image&#x2F;jpeg</small>"));
   Page file = b.get("/attachments/" + made.id);
@@ -81,6 +97,7 @@ TEST_CASE("office: a meeting's photo of its minutes is listed and served to its 
   CHECK(has(file.header("Content-Disposition"), "filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n"));
   CHECK(has(b.get("/attachments/" + made.id + "?download=1").header("Content-Disposition"), "attachment;"));
   CHECK(b.get("/attachments/not-an-attachment").status == 404);
+  CHECK(b.get("/attachments/" + gift.id).status == 404);  // its file is not here yet
 
   // Another commune's leader learns nothing of it; without a session, the login page.
   s.site->add_user("khac", office::Role::leader, kOtherCommune, "", true);
