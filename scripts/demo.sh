@@ -93,6 +93,10 @@ a=(ykien --db "$work/tablet-a.db" --user "Nguyễn Thị Lan")
 "${a[@]}" opinion add --category environment --anonymous \
   --content "Rác thải tồn đọng ở cuối hẻm 12, đề nghị thu gom thường xuyên" \
   --appoint-at "11/3/2023 8:00" --appoint-place "Trụ sở UBND phường"
+# The photo of the signed minutes, attached to the meeting (docs/attachments.md).
+"${a[@]}" attach add samples/media/bien-ban.jpg --caption "Ảnh biên bản hội nghị khu phố 1"
+minutes_sha=$(sha256sum samples/media/bien-ban.jpg | cut -d' ' -f1)
+minutes_meeting=$("${a[@]}" --json attach list | grep -o '"meeting_id": *"[^"]*"' | head -n 1 | cut -d'"' -f4)
 "${a[@]}" meeting close --attendance 75 --conclusion "Thông báo kết luận số 12-TB/ĐU"
 
 export YKIEN_NOW="2023-03-11 10:00"
@@ -114,6 +118,17 @@ say "Về trụ sở phường: đồng bộ cả hai máy" "Back at the ward of
 ykien --db "$work/tablet-a.db" sync
 ykien --db "$work/tablet-b.db" sync
 ykien --db "$work/tablet-a.db" sync
+
+say "Ảnh biên bản đã về máy chủ phường" "The photo of the minutes reached the ward's server"
+server_copy="$work/server/blobs/$minutes_sha"
+if [ ! -f "$server_copy" ] || [ "$(sha256sum "$server_copy" | cut -d' ' -f1)" != "$minutes_sha" ]; then
+  line "Máy chủ chưa nhận đủ ảnh biên bản." "The server does not hold the whole photo of the minutes." >&2
+  exit 1
+fi
+line "  Đủ $(wc -c < "$server_copy") byte, SHA-256 ${minutes_sha:0:12}… đúng như trên máy tính bảng A" \
+     "  All $(wc -c < "$server_copy") bytes, SHA-256 ${minutes_sha:0:12}…, as on tablet A"
+line "  Xem trong biên bản hội nghị: $url/meetings/$minutes_meeting" \
+     "  Shown in the meeting's minutes: $url/meetings/$minutes_meeting"
 
 say "Báo cáo trên máy tính bảng A" "Report on tablet A"
 ykien --db "$work/tablet-a.db" report --unit 70/dong-xoai/tan-phu --from 2023-03-01 --to 2023-10-31 --today 2023-05-01

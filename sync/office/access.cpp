@@ -10,6 +10,10 @@ bool may_see(const OfficeUser &user, const Opinion &o) {
   return user.role != Role::clerk || o.assigned_department == user.department;
 }
 
+bool may_see_attachments(const OfficeUser &user, const Opinion &o) {
+  return may_see(user, o) && (!o.confidential || user.confidential);
+}
+
 void redact(const OfficeUser &user, Opinion &o) {
   if (!o.confidential || user.confidential) return;
   o.citizen_name.clear();

@@ -12,6 +12,9 @@ namespace ykien::office {
 // The opinion lies in the user's units and, for a clerk, is assigned to the
 // clerk's department.
 bool may_see(const OfficeUser &user, const Opinion &o);
+// The opinion's attachments and its answers' (a photo may show the complainant):
+// as may_see, and for a confidential opinion only with confidential access.
+bool may_see_attachments(const OfficeUser &user, const Opinion &o);
 // Leaves out what the user may not read: a confidential opinion's complainant
 // (name and contact) for a user without confidential access, as for a device.
 void redact(const OfficeUser &user, Opinion &o);

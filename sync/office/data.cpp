@@ -63,6 +63,23 @@ Response response_from_row(const sys::StoredRow &r) {
           text_cell(r, "created_at")};
 }
 
+Attachment attachment_from_row(const sys::StoredRow &r) {
+  Attachment a;
+  a.id = r.id;
+  a.scope = r.scope;
+  a.meeting_id = text_cell(r, "meeting_id");
+  a.opinion_id = text_cell(r, "opinion_id");
+  a.response_id = text_cell(r, "response_id");
+  a.visit_id = text_cell(r, "visit_id");
+  a.sha256 = text_cell(r, "sha256");
+  a.size = integer_cell(r, "size");
+  a.media_type = text_cell(r, "media_type");
+  a.caption = text_cell(r, "caption");
+  a.added_by = text_cell(r, "added_by");
+  a.added_at = text_cell(r, "added_at");
+  return a;
+}
+
 namespace {
 
 StatusChange change_from_row(const sys::StoredRow &r) {
@@ -346,6 +363,63 @@ Result<std::vector<SupportVisit>> OfficeData::meeting_visits(const OfficeUser &u
     return std::tie(a.visited_at, a.id) < std::tie(b.visited_at, b.id);
   });
   return out;
+}
+
+Result<std::vector<Attachment>> OfficeData::attachments_of(const std::string &column,
+                                                           const std::vector<std::string> &ids) {
+  std::vector<Attachment> out;
+  for (const auto &id : ids) {
+    if (id.empty()) continue;
+    auto rows = replica_.find_rows({"attachments", std::nullopt, {{column, Value{id}}}});
+    if (!rows) return rows.status();
+    for (const auto &r : *rows)
+      if (integer_cell(r, "_deleted") == 0) out.push_back(attachment_from_row(r));
+  }
+  std::sort(out.begin(), out.end(), [](const Attachment &a, const Attachment &b) {
+    return std::tie(a.added_at, a.id) < std::tie(b.added_at, b.id);
+  });
+  return out;
+}
+
+Result<Attachment> OfficeData::attachment(const OfficeUser &user, const std::string &id) {
+  const Status not_found(ErrorCode::not_found, "no such attachment", "attachment_id");
+  auto rows = replica_.load_rows({{"attachments", id}});
+  if (!rows) return rows.status();
+  const auto &row = rows->front();
+  if (!row || integer_cell(*row, "_deleted") != 0) return not_found;
+  Attachment a = attachment_from_row(*row);
+  if (user.disabled || !scope_within(a.scope, user.units)) return not_found;
+  // What it is attached to, by the rules of that record's page.
+  auto live = [&](const std::string &table, const std::string &row_id) -> Result<sys::StoredRow> {
+    auto found = replica_.load_rows({{table, row_id}});
+    if (!found) return found.status();
+    if (!found->front() || integer_cell(*found->front(), "_deleted") != 0) return not_found;
+    return *found->front();
+  };
+  std::string opinion_id = a.opinion_id;
+  if (!a.response_id.empty()) {
+    auto response = live("responses", a.response_id);
+    if (!response) return response.status();
+    opinion_id = text_cell(*response, "opinion_id");
+  }
+  if (!opinion_id.empty()) {
+    auto opinion = live("opinions", opinion_id);
+    if (!opinion) return opinion.status();
+    if (!may_see_attachments(user, opinion_from_row(*opinion))) return not_found;
+    return a;
+  }
+  if (!a.meeting_id.empty()) {
+    auto meeting = this->meeting(user, a.meeting_id);
+    if (!meeting) return meeting.status();
+    return a;
+  }
+  if (!a.visit_id.empty()) {
+    auto visit = live("support_visits", a.visit_id);
+    if (!visit) return visit.status();
+    if (!scope_within(visit->scope, user.units)) return not_found;
+    return a;
+  }
+  return not_found;
 }
 
 }  // namespace ykien::office

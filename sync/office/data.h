@@ -109,6 +109,15 @@ class OfficeData {
   Result<std::vector<std::string>> opinion_texts(const std::vector<sys::RowKey> &opinions);
   // The live support visits recorded at `meeting_id` in the user's units, by time.
   Result<std::vector<SupportVisit>> meeting_visits(const OfficeUser &user, const std::string &meeting_id);
+  // The live attachments whose `column` (meeting_id, opinion_id, response_id or
+  // visit_id) is one of `ids`, by time. The caller has checked the user may see
+  // what they are attached to.
+  Result<std::vector<Attachment>> attachments_of(const std::string &column, const std::vector<std::string> &ids);
+  // One live attachment the user may see: what it is attached to passes that
+  // record's page's rules (units; a clerk's department; an attachment of a
+  // confidential opinion or of its answers only with confidential access).
+  // Errors: not_found (also for one the user may not see).
+  Result<Attachment> attachment(const OfficeUser &user, const std::string &id);
 
  private:
   Replica &replica_;
@@ -121,6 +130,7 @@ Meeting meeting_from_row(const sys::StoredRow &row);
 Unit unit_from_row(const sys::StoredRow &row);
 SupportVisit visit_from_row(const sys::StoredRow &row);
 Response response_from_row(const sys::StoredRow &row);
+Attachment attachment_from_row(const sys::StoredRow &row);
 std::string text_cell(const sys::StoredRow &row, std::string_view column);
 int64_t integer_cell(const sys::StoredRow &row, std::string_view column);
 

@@ -182,6 +182,17 @@ const Entry kEntries[] = {
     {"visit_given", "Quà tặng", "Given"},
     {"visitors", "Người thăm", "Visitors"},
     {"reopen", "Mở lại (về Mới tiếp nhận)", "Reopen (back to Received)"},
+    {"attachments", "Tệp đính kèm", "Attachments"},
+    {"attachment.photo", "Ảnh", "Photo"},
+    {"attachment.pdf", "Văn bản PDF", "PDF document"},
+    {"attachment.audio", "Ghi âm", "Recording"},
+    {"attachment_size", "Dung lượng", "Size"},
+    {"attachment_added", "Người thêm, lúc", "Added by, at"},
+    {"attachment_download", "Tải về", "Download"},
+    {"not_uploaded", "chưa tải lên", "not uploaded yet"},
+    {"attachment.too_large", "Tệp quá lớn để tải qua trang này.", "The file is too large to download from this page."},
+    {"attachments_confidential", "Tệp đính kèm của ý kiến bảo mật chỉ hiện với người được nhận thông tin bảo mật.",
+     "A confidential opinion's attachments show only to users with confidential access."},
 };
 
 const std::map<std::string, std::string> &table(bool english) {

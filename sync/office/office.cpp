@@ -307,6 +307,7 @@ std::vector<server::Route> Office::routes() {
   add("POST", "/opinions/", true, &Office::opinion_action);
   add("GET", "/meetings", false, &Office::meeting_list);
   add("GET", "/meetings/", true, &Office::meeting_page);
+  add("GET", "/attachments/", true, &Office::attachment_file);
   add("GET", "/visits", false, &Office::visit_list);
   add("GET", "/appointments", false, &Office::appointment_list);
   add("GET", "/conflicts", false, &Office::conflict_list);

@@ -24,6 +24,9 @@ struct OfficeOptions {
   // The office's keys: entitled users read complainants' sealed identities with
   // them (docs/security.md). Null: sealed cells are shown as sealed.
   std::shared_ptr<const sync::OfficeKeyRing> office_keys{};
+  // The server's folder of attachments' blobs (ServerOptions::blobs_dir); "" = none:
+  // every attachment shows as not yet uploaded.
+  std::string blobs_dir{};
 };
 
 class Office;

@@ -74,6 +74,12 @@ class Office {
   server::ServedReply meeting_list(const server::ServedRequest &req);
   server::ServedReply meeting_page(const server::ServedRequest &req);
 
+  // ---- Attachments (attachment_pages.cpp) ----
+  // The HTML of a page's list of attachments (the user may see what they are attached to).
+  std::string attachment_block(const Visit &v, const std::vector<Attachment> &list);
+  // GET /attachments/ID[?download=1]: the file, to a user who may see what it is attached to.
+  server::ServedReply attachment_file(const server::ServedRequest &req);
+
   // ---- Support visits and appointments (followup_pages.cpp) ----
   server::ServedReply visit_list(const server::ServedRequest &req);
   server::ServedReply appointment_list(const server::ServedRequest &req);

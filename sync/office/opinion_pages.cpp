@@ -179,6 +179,16 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
       {"may_assign", may_assign(*v.user)},
       {"statuses", options_of(followup::statuses(), "status.", v.lang, "")},
       {"satisfactions", options_of(followup::satisfactions(), "satisfaction.", v.lang, o.satisfaction)}};
+  // Its attachments and its answers' (a photo may show the complainant: access.h).
+  std::vector<std::string> response_ids;
+  for (const auto &r : d->responses) response_ids.push_back(r.id);
+  auto attached = data.attachments_of("opinion_id", {o.id});
+  if (!attached) return failure(v, attached.status());
+  auto answered = data.attachments_of("response_id", response_ids);
+  if (!answered) return failure(v, answered.status());
+  attached->insert(attached->end(), answered->begin(), answered->end());
+  if (may_see_attachments(*v.user, o)) page_data.emplace("attachments", attachment_block(v, *attached));
+  else if (!attached->empty()) page_data.emplace("attachments_hidden", true);
   if (d->meeting)
     page_data.emplace("meeting", mstch::map{{"id", d->meeting->id},
                                             {"title", label(v.lang, "meeting." + d->meeting->kind) + " · " +
@@ -261,7 +271,17 @@ ServedReply Office::meeting_page(const ServedRequest &req) {
   auto visits = data.meeting_visits(*v.user, m->id);
   if (!visits) return failure(v, visits.status());
   mstch::array visit_rows;
-  for (const auto &sv : *visits) visit_rows.push_back(visit_map(v.lang, sv));
+  std::vector<std::string> visit_ids;
+  for (const auto &sv : *visits) {
+    visit_rows.push_back(visit_map(v.lang, sv));
+    visit_ids.push_back(sv.id);
+  }
+  // The minutes' photos and the meeting's, then its support visits'.
+  auto attached = data.attachments_of("meeting_id", {m->id});
+  if (!attached) return failure(v, attached.status());
+  auto of_visits = data.attachments_of("visit_id", visit_ids);
+  if (!of_visits) return failure(v, of_visits.status());
+  attached->insert(attached->end(), of_visits->begin(), of_visits->end());
   mstch::array departments;
   for (const auto &d : m->departments) departments.push_back(d);
   mstch::map m_map{{"held_at", m->held_at},     {"place", m->place},
@@ -278,7 +298,8 @@ ServedReply Office::meeting_page(const ServedRequest &req) {
                {"opinions", list},
                {"opinion_count", std::to_string(list.size())},
                {"visits", visit_rows},
-               {"has_visits", !visit_rows.empty()}});
+               {"has_visits", !visit_rows.empty()},
+               {"attachments", attachment_block(v, *attached)}});
 }
 
 }  // namespace ykien::office

@@ -55,11 +55,14 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
     eo.scopes = options.scopes;
     eo.include_confidential = options.confidential;
   }
-  return sync::export_bundle(storage.replica(), peer, path, eo);
+  auto r = sync::export_bundle(storage.replica(), peer, path, eo);
+  if (r.ok() && !options.blobs_dir.empty()) YKIEN_TRY(sync::export_bundle_blobs(BlobStore(options.blobs_dir), path));
+  return r;
 }
 
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
-                                                      const sync::BundleProgressFn &on_progress) {
+                                                      const sync::BundleProgressFn &on_progress,
+                                                      const std::string &blobs_dir) {
   Replica &replica = storage.replica();
   std::optional<DeviceRecord> device;
   std::string device_key;  // the device's registered key; "" = none
@@ -120,6 +123,10 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
     if (state.ok() && state->acked > device->acked_cursor) {
       YKIEN_TRY(storage.record_pull_ack(device->id, state->acked, replica.now_ms()));
     }
+  }
+  if (!blobs_dir.empty()) {
+    BlobStore into(blobs_dir);
+    YKIEN_TRY(sync::import_bundle_blobs(into, path));
   }
   return r;
 }

@@ -22,6 +22,9 @@ struct ServerBundleExport {
   std::vector<std::string> scopes;
   bool confidential = false;
   sync::BundleProgressFn on_progress;
+  // The server's folder of attachments' blobs: those of the attachment records the
+  // bundle carries go beside it (docs/bundle-format.md, "Attachments"). "" = none.
+  std::string blobs_dir;
 };
 
 // Writes a bundle for `peer` (a device id, or another peer's name) at `path`. The
@@ -37,8 +40,11 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
 // scopes, refused if the device is revoked; its acknowledgement counts as a pull ack.
 // A change stamped further ahead of the server's (corrected) clock than a push may
 // be is refused whole (clock_drift), as a push is.
+// The blobs beside the bundle that its attachment records name are then taken into
+// `blobs_dir` (the server's folder; "" = none), each named only once it hashes to its name.
 // Errors: unauthorized, forbidden, clock_drift, invalid_state, and import_bundle's.
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
-                                                      const sync::BundleProgressFn &on_progress = {});
+                                                      const sync::BundleProgressFn &on_progress = {},
+                                                      const std::string &blobs_dir = {});
 
 }  // namespace ykien::server

@@ -45,6 +45,8 @@ std::unique_ptr<BundleCommand> add_bundle_commands(CLI::App &admin) {
   c->import_cmd = bundle->add_subcommand("import", "apply a bundle file made by a device or peer");
   c->import_cmd->add_option("file", c->file, "bundle file to read")->required();
   c->import_cmd->add_flag("--json", c->json, "print the result as one JSON object");
+  for (auto *cmd : {c->export_cmd, c->import_cmd})
+    cmd->add_option("--blobs", c->blobs_dir, "folder of attachments' files (default DATA/blobs with --data)");
   return c;
 }
 
@@ -54,6 +56,7 @@ int run_bundle_command(const BundleCommand &c, Storage &storage) {
     o.scopes = c.units;
     o.confidential = c.confidential;
     o.on_progress = progress_line(c.json);
+    o.blobs_dir = c.blobs_dir;
     auto r = export_server_bundle(storage, c.peer, c.file, o);
     end_progress(c.json);
     if (!r.ok()) return fail_command(r.status(), c.json);
@@ -74,7 +77,7 @@ int run_bundle_command(const BundleCommand &c, Storage &storage) {
     }
     return 0;
   }
-  auto r = import_server_bundle(storage, c.file, progress_line(c.json));
+  auto r = import_server_bundle(storage, c.file, progress_line(c.json), c.blobs_dir);
   end_progress(c.json);
   if (!r.ok()) return fail_command(r.status(), c.json);
   if (c.json) {

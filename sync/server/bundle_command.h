@@ -18,6 +18,7 @@ struct BundleCommand {
   std::vector<std::string> units;
   bool confidential = false;
   bool json = false;
+  std::string blobs_dir;  // the server's blob folder (--blobs, default DATA/blobs)
   bool parsed() const { return export_cmd->parsed() || import_cmd->parsed(); }
 };
 

@@ -18,6 +18,7 @@
 #include "office.h"
 #include "office_key_command.h"
 #include "log.h"
+#include "blob_gc.h"
 #include "purge.h"
 #include "server.h"
 #include "storage.h"
@@ -100,6 +101,11 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
 
   auto storage = open_storage(data_dir, postgres);
   if (!storage.ok()) return fail(storage.status());
+  // Attachments' blobs (docs/protocol.md, "Blobs"): in the data directory by default.
+  // A hub relays them from this folder too (docs/server.md, "Hub").
+  const std::string blobs_dir =
+      !flags.blobs_dir.empty() ? flags.blobs_dir : data_dir.empty() ? std::string() : data_dir + "/blobs";
+  hub_options.client.blobs_dir = blobs_dir;
   auto hub = Upstream::open(**storage, std::move(hub_options));  // null unless this server is a hub
   if (!hub.ok()) return fail(hub.status());
   ServerOptions options;
@@ -107,8 +113,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   options.port = flags.port;
   options.http = flags.http;
   options.require_signatures = flags.require_signatures;
-  // Attachments' blobs (docs/protocol.md, "Blobs"): in the data directory by default.
-  options.blobs_dir = !flags.blobs_dir.empty() ? flags.blobs_dir : data_dir.empty() ? std::string() : data_dir + "/blobs";
+  options.blobs_dir = blobs_dir;
   options.blob_quota_bytes = flags.blob_quota_mb << 20;
   if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
     if (flags.tls_cert.empty() || flags.tls_key.empty()) {
@@ -130,6 +135,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   // The commune office's web application, on the same port (docs/office.md).
   office::OfficeOptions office_options;
   office_options.office_keys = *office_keys;
+  office_options.blobs_dir = options.blobs_dir;
   office_options.https = !options.http.tls_cert_pem.empty() || flags.http.behind_proxy;
   auto office = office::office_routes(**storage, office_options);
   if (!office.ok()) return fail(office.status());
@@ -245,6 +251,17 @@ int main(int argc, char **argv) {
   scopes_cmd->add_option("--unit", scopes, "unit scope (repeatable)")->required();
 
   admin->add_subcommand("purge", "purge tombstones every device acknowledged");
+  auto *blobs_cmd = admin->add_subcommand("blobs", "attachments' files in the server's folder");
+  blobs_cmd->require_subcommand(1);
+  auto *blobs_gc_cmd = blobs_cmd->add_subcommand("gc", "remove files no attachment names, older than a day");
+  std::string gc_blobs_dir;
+  double gc_min_age_hours = 24;
+  bool gc_dry_run = false;
+  blobs_gc_cmd->add_option("--blobs", gc_blobs_dir, "the folder (default DATA/blobs with --data)");
+  blobs_gc_cmd->add_option("--min-age-hours", gc_min_age_hours, "leave younger files (a record may be on its way)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  blobs_gc_cmd->add_flag("--dry-run", gc_dry_run, "only count what would be removed");
   auto *hub_cmd = admin->add_subcommand("upstream-status", "a hub's upstream enrollment and last sync");
   auto bundle_cmd = add_bundle_commands(*admin);
   auto conflicts_cmd = add_conflicts_commands(*admin);
@@ -360,7 +377,16 @@ int main(int argc, char **argv) {
                 << "\nlast_ok=" << format_time(hub->last_ok_ms) << "  last_attempt=" << format_time(hub->last_attempt_ms)
                 << "  last_error=" << (hub->last_error.empty() ? "-" : hub->last_error) << "\n";
     }
+  } else if (blobs_gc_cmd->parsed()) {
+    if (gc_blobs_dir.empty() && !data_dir.empty()) gc_blobs_dir = data_dir + "/blobs";
+    auto gc = collect_orphan_blobs(s, gc_blobs_dir, SystemClock::instance().now_ms(),
+                                   static_cast<int64_t>(gc_min_age_hours * 3600 * 1000), gc_dry_run);
+    if (!gc.ok()) return fail(gc.status());
+    std::cout << (gc_dry_run ? "would remove: " : "removed: ") << gc->removed << " files, " << gc->removed_bytes
+              << " bytes; kept: " << gc->kept << "; too young: " << gc->too_young << "\n";
   } else if (bundle_cmd->parsed()) {
+    // The attachments' files go with the records, as serve keeps them.
+    if (bundle_cmd->blobs_dir.empty() && !data_dir.empty()) bundle_cmd->blobs_dir = data_dir + "/blobs";
     return run_bundle_command(*bundle_cmd, s);
   } else if (conflicts_cmd->parsed()) {
     return run_conflicts_command(*conflicts_cmd, s);

@@ -309,7 +309,8 @@ Result<SyncReport> SyncClient::sync() {
   if (st.ok()) st = push_all(&report);
   if (st.ok()) st = forget_clear_once_pushed(report);
   if (st.ok()) st = pull_all(&report);
-  if (st.ok() && database_ != nullptr && options_.transfer_blobs) st = transfer_blobs(&report);
+  if (st.ok() && (database_ != nullptr || !options_.blobs_dir.empty()) && options_.transfer_blobs)
+    st = transfer_blobs(&report);
   transport_.close_idle();  // the next sync is minutes away
   if (!st.ok()) return st;
   report.clock_offset_ms = db_.clock_offset_ms();

@@ -2,15 +2,19 @@
 // after the cells, each blob this device holds and the server does not is sent in
 // chunks from the byte the server has; then the blobs the device wants (its open
 // meetings', the recent ones, under a budget) are fetched the same way. A cut at any
-// byte resumes there at the next exchange or the next sync.
+// byte resumes there at the next exchange or the next sync. A hub does the same with
+// its server's folder (SyncOptions::blobs_dir): its tablets' blobs go upstream, and
+// those they may want come down to it.
 
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "settings_keys.h"
 #include "sha256.h"
+#include "ykien/local_time.h"
 #include "ykien/sync/client.h"
 
 namespace ykien::sync {
@@ -23,28 +27,66 @@ int64_t header_int(const HttpResponse &r, const char *name) {
   return ec == std::errc() && end == text.data() + text.size() ? v : -1;
 }
 
-// The blobs a tablet fetches by default: those of attachments to a meeting still
-// open (or to an opinion or visit of one), and those added since `since` (a day,
-// "YYYY-MM-DD"), newest first, while their sizes fit in `budget` bytes.
-std::vector<Attachment> wanted_blobs(Database &db, const std::string &since, int64_t budget) {
+std::string text_of(const sys::StoredRow &row, std::string_view column) {
+  const auto *c = row.find(column);
+  const auto *s = c ? std::get_if<std::string>(&c->value) : nullptr;
+  return s ? *s : std::string();
+}
+
+bool live(const sys::StoredRow &row) {
+  const auto *c = row.find("_deleted");
+  return c == nullptr || c->value != Value{int64_t{1}};
+}
+
+// The live attachments a replica holds (a tablet's database or a hub's data), read
+// from the replicated rows: one reading for both.
+Result<std::vector<Attachment>> attachments_of(Replica &replica) {
+  auto rows = replica.find_rows({"attachments", std::nullopt, {}});
+  if (!rows) return rows.status();
   std::vector<Attachment> out;
-  auto all = db.list_attachments("");
+  for (const auto &row : *rows) {
+    if (!live(row)) continue;
+    Attachment a;
+    a.meeting_id = text_of(row, "meeting_id");
+    a.opinion_id = text_of(row, "opinion_id");
+    a.sha256 = text_of(row, "sha256");
+    const auto *size = row.find("size");
+    const auto *bytes = size ? std::get_if<int64_t>(&size->value) : nullptr;
+    a.size = bytes ? *bytes : 0;
+    a.added_at = text_of(row, "added_at");
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// The blobs a replica fetches by default: those of attachments to a meeting still
+// open (or to an opinion of one), and those added since `since` (a day,
+// "YYYY-MM-DD"), newest first, while their sizes fit in `budget` bytes. A hub, whose
+// tablets fetch from it, follows the tablets' rule.
+std::vector<Attachment> wanted_blobs(Replica &replica, const BlobStore &store, const std::string &since, int64_t budget) {
+  std::vector<Attachment> out;
+  auto all = attachments_of(replica);
   if (!all.ok()) return out;
-  std::map<std::string, bool> open;  // meeting id -> still open
-  auto meeting_open = [&](const std::string &id) {
-    if (id.empty()) return false;
-    auto it = open.find(id);
-    if (it != open.end()) return it->second;
-    auto m = db.get_meeting(id);
-    return open[id] = m.ok() && m->closed_at.empty();
+  std::map<std::string, std::optional<sys::StoredRow>> rows;  // meetings and opinions read
+  auto row_of = [&](const char *table, const std::string &id) -> const std::optional<sys::StoredRow> & {
+    const std::string key = std::string(table) + "/" + id;
+    auto it = rows.find(key);
+    if (it != rows.end()) return it->second;
+    auto loaded = replica.load_rows({{table, id}});
+    auto &slot = rows[key];
+    if (loaded.ok() && loaded->front() && live(*loaded->front())) slot = std::move(loaded->front());
+    return slot;
   };
   std::vector<Attachment> candidates;
   for (auto &a : *all) {
-    if (db.blobs().has(a.sha256)) continue;
+    if (store.has(a.sha256)) continue;
     std::string meeting = a.meeting_id;
     if (meeting.empty() && !a.opinion_id.empty())
-      if (auto o = db.get_opinion(a.opinion_id); o.ok()) meeting = o->meeting_id;
-    if (meeting_open(meeting) || a.added_at.substr(0, 10) >= since) candidates.push_back(std::move(a));
+      if (const auto &o = row_of("opinions", a.opinion_id)) meeting = text_of(*o, "meeting_id");
+    bool open = false;
+    if (!meeting.empty())
+      if (const auto &m = row_of("meetings", meeting)) open = text_of(*m, "closed_at").empty();
+    if (open || a.added_at.substr(0, 10) >= since) candidates.push_back(std::move(a));
   }
   std::sort(candidates.begin(), candidates.end(),
             [](const Attachment &x, const Attachment &y) { return x.added_at > y.added_at; });
@@ -72,19 +114,29 @@ Result<HttpRequest> SyncClient::blob_request(const char *method, const std::stri
 }
 
 Status SyncClient::transfer_blobs(SyncReport *report) {
-  Database &db = *database_;
-  auto all = db.list_attachments("");
+  // A tablet's folder lies beside its database; a hub's is its server's.
+  BlobStore hub_store(options_.blobs_dir);
+  BlobStore &store = database_ ? database_->blobs() : hub_store;
+  auto all = attachments_of(db_);
   if (!all.ok()) return all.status();
   std::vector<std::pair<std::string, int64_t>> to_send;
   std::set<std::string> seen;
   for (const auto &a : *all) {
-    if (!seen.insert(a.sha256).second || !db.blobs().has(a.sha256)) continue;
+    if (!seen.insert(a.sha256).second || !store.has(a.sha256)) continue;
     auto sent = db_.setting(keys::kBlobAtServerPrefix + a.sha256);
     if (!sent.ok()) return sent.status();
     if (sent->empty()) to_send.emplace_back(a.sha256, a.size);
   }
-  const std::string since = db.local_time(db.now_ms() - int64_t{options_.blob_recent_days} * 86'400'000, false);
-  const auto to_fetch = options_.blob_budget_bytes > 0 ? wanted_blobs(db, since, options_.blob_budget_bytes)
+  const int64_t since_ms = corrected_now() - int64_t{options_.blob_recent_days} * 86'400'000;
+  std::string since;
+  if (database_) {
+    since = database_->local_time(since_ms, false);
+  } else {
+    auto zone = TimeZone::locate("");  // a hub's days are the commune's (docs/time.md)
+    if (!zone.ok()) return zone.status();
+    since = zone->format(since_ms, false);
+  }
+  const auto to_fetch = options_.blob_budget_bytes > 0 ? wanted_blobs(db_, store, since, options_.blob_budget_bytes)
                                                        : std::vector<Attachment>{};
   report->blobs_left = static_cast<int64_t>(to_send.size() + to_fetch.size());
   if (report->blobs_left > 0) report_progress("blobs", report);
@@ -92,7 +144,7 @@ Status SyncClient::transfer_blobs(SyncReport *report) {
   // refused), or no one has sent the blob yet: the next sync tries again.
   for (const auto &[sha256, size] : to_send) {
     report->blobs_left--;
-    Status st = send_blob(sha256, report);
+    Status st = send_blob(store, sha256, report);
     if (st.code() == ErrorCode::not_found) continue;
     YKIEN_TRY(st);
     YKIEN_TRY(db_.set_setting(keys::kBlobAtServerPrefix + sha256, "1"));
@@ -101,7 +153,7 @@ Status SyncClient::transfer_blobs(SyncReport *report) {
   }
   for (const auto &a : to_fetch) {
     report->blobs_left--;
-    Status st = fetch_blob(a.sha256, a.size, report);
+    Status st = fetch_blob(store, a.sha256, a.size, report);
     if (st.code() == ErrorCode::not_found) continue;
     YKIEN_TRY(st);
     YKIEN_TRY(db_.set_setting(keys::kBlobAtServerPrefix + a.sha256, "1"));
@@ -111,8 +163,8 @@ Status SyncClient::transfer_blobs(SyncReport *report) {
   return Status::Ok();
 }
 
-Status SyncClient::send_blob(const std::string &sha256, SyncReport *report) {
-  auto reader = database_->blobs().open(sha256);
+Status SyncClient::send_blob(BlobStore &store, const std::string &sha256, SyncReport *report) {
+  auto reader = store.open(sha256);
   if (!reader.ok()) return reader.status();
   const int64_t size = (*reader)->size();
   std::string chunk;
@@ -163,8 +215,7 @@ Status SyncClient::send_blob(const std::string &sha256, SyncReport *report) {
   return Status(ErrorCode::network, "blob " + sha256 + ": the server's offset kept moving; try the sync again");
 }
 
-Status SyncClient::fetch_blob(const std::string &sha256, int64_t size, SyncReport *report) {
-  BlobStore &store = database_->blobs();
+Status SyncClient::fetch_blob(BlobStore &store, const std::string &sha256, int64_t size, SyncReport *report) {
   int64_t offset = store.partial_size(sha256);
   if (offset > size) {
     YKIEN_TRY(store.drop_partial(sha256));

@@ -4,8 +4,8 @@
 Starts ykien-server (SQLite) and two field-app tablets, then in the browser: a
 secretary finds an opinion by typing "dat dai", assigns it, answers it and sets it
 resolved; a clerk sees only the assigned one; a conflict is resolved; the report's
-.xlsx is downloaded and its cells read; then a tablet syncs and shows the answer and
-the status. Fails on any error in the browser console and on a form field without a
+.xlsx is downloaded and its cells read; the meeting's minutes show the photo a tablet
+attached; then a tablet syncs and shows the answer and the status. Fails on any error in the browser console and on a form field without a
 label; checks the pages at 1024 px and at a phone's width. Prints BENCH lines (page
 weight). Exit 77 (skipped) without chromium, chromium-driver or python3-selenium.
 """
@@ -179,6 +179,10 @@ def main():
                  "--content", "Đề nghị sớm cấp giấy chứng nhận quyền sử dụng đất cho 12 hộ")
         w.tablet("a", "opinion", "add", "--category", "environment",
                  "--content", "Rác thải tồn đọng cuối hẻm 12, đề nghị thu gom")
+        # The photo of the signed minutes, attached to the meeting (docs/attachments.md).
+        photo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "samples", "media", "bien-ban.jpg")
+        w.tablet("a", "attach", "add", photo, "--caption", "Ảnh biên bản hội nghị")
+        meeting = json.loads(w.tablet("a", "attach", "list", "--json"))["attachments"][0]["meeting_id"]
         w.tablet("a", "sync")
         w.tablet("b", "sync")
         opinions = json.loads(w.tablet("a", "opinion", "list", "--json"))["opinions"]
@@ -263,6 +267,12 @@ def main():
         visit(driver, base + "/lang?to=en&next=/opinions", "english")
         assert "Opinions" in driver.page_source
         visit(driver, base + "/meetings", "meetings")
+        # The minutes show their photo, loaded from the office (240 x 320 px).
+        visit(driver, base + "/meetings/" + meeting, "minutes")
+        from selenium.webdriver.support.ui import WebDriverWait
+        thumb = driver.find_element(By.CSS_SELECTOR, "img.thumb")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script("return arguments[0].naturalWidth", thumb) == 240,
+                                        "the photo of the minutes did not load")
 
         # The tablet syncs and shows the office's answer and status.
         w.tablet("a", "sync")

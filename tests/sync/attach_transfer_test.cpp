@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 
+#include "blob_gc.h"
 #include "fixture.h"
 #include "tcp_proxy.h"
 #include "ykien/sync/curl_transport.h"
@@ -233,4 +234,45 @@ TEST_CASE("a device cannot fetch a blob of a row outside its units", "[.][eviden
   auto put = blob_exchange(s.server->url(), b, "PUT", made->sha256, "offset=0", "x", sha256_of("x"));
   CHECK(put.status == 404);
   CHECK(!b.db().blobs().has(made->sha256));
+}
+
+TEST_CASE("admin blobs gc takes away files no attachment names, once older than a day", "[.][evidence-attach-gc]") {
+  BlobServer s;
+  Tablet a(s.server->url(), "a");
+  a.enroll(s.server->code({kCommune}));
+  a.sync_ok();
+  const Opinion o = a.record(kHamlet1, "Biên bản họp");
+  const std::string bytes = photo(100'000, 5);
+  auto made = a.db().add_attachment_bytes(bytes, {.opinion_id = o.id});
+  REQUIRE(made.ok());
+  REQUIRE(a.sync_ok().blobs_sent == 1);
+  const std::string dir = s.blobs.file("blobs");
+  BlobStore folder(dir);
+  // An upload whose record never came, and a partial one given up.
+  auto orphan = folder.put_bytes(photo(50'000, 6));
+  REQUIRE(orphan.ok());
+  const std::string abandoned = sha256_of(photo(70'000, 7));
+  REQUIRE(folder.append_partial(abandoned, 0, photo(70'000, 7).substr(0, 30'000)).ok());
+  const int64_t now = SystemClock::instance().now_ms();
+  const int64_t day = 24 * 3600 * 1000;
+
+  auto young = server::collect_orphan_blobs(s.server->storage(), dir, now, day, false);
+  REQUIRE(young.ok());
+  CHECK(young->kept == 1);
+  CHECK(young->removed == 0);
+  CHECK(young->too_young == 2);
+  auto dry = server::collect_orphan_blobs(s.server->storage(), dir, now + 2 * day, day, true);
+  REQUIRE(dry.ok());
+  CHECK(dry->removed == 2);
+  CHECK(folder.has(orphan->sha256));
+  auto gc = server::collect_orphan_blobs(s.server->storage(), dir, now + 2 * day, day, false);
+  REQUIRE(gc.ok());
+  CHECK(gc->kept == 1);
+  CHECK(gc->removed == 2);
+  CHECK(gc->removed_bytes == 50'000 + 30'000);
+  CHECK_FALSE(folder.has(orphan->sha256));
+  CHECK(folder.partial_size(abandoned) == 0);
+  CHECK(folder.has(made->sha256));  // named by its record: kept however old
+  CHECK(read_file(folder.path(made->sha256)) == bytes);
+  CHECK(server::collect_orphan_blobs(s.server->storage(), "", now, day, false).status().field() == "blobs");
 }

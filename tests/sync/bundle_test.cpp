@@ -641,3 +641,54 @@ TEST_CASE("a bundle carries the blobs of its attachments, checked on arrival", "
   CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == photo);
   CHECK(hash_of(*p.tablet) == hash_of(*p.office));
 }
+
+TEST_CASE("the server's admin bundle carries attachments' blobs both ways, each checked on arrival",
+          "[.][evidence-attach-bundle]") {
+  TempDir dir;
+  TestStorage store;
+  server::Storage &s = store.storage();
+  const std::string blobs = dir.file("server-blobs");
+  auto tablet = open_db(dir, "tablet.db", "");
+  REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
+  REQUIRE(s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1).ok());
+  REQUIRE(tablet->set_setting("sync.device_id", "dev-1").ok());
+  server::ServerBundleExport so;
+  so.blobs_dir = blobs;
+  REQUIRE(server::export_server_bundle(s, "dev-1", dir.file("s.ykb"), so).ok());
+  import_ok(*tablet, dir.file("s.ykb"));
+
+  Opinion o = record_in(*tablet, kHamlet1, "Ảnh biên bản họp khu phố");
+  std::string photo = "\xFF\xD8\xFF\xE0";
+  for (int i = 0; i < 300'000; ++i) photo.push_back(static_cast<char>((i * 131) & 0xFF));
+  std::string other = photo;
+  other[1000] ^= 1;
+  auto kept = tablet->add_attachment_bytes(photo, {.opinion_id = o.id, .caption = "Biên bản"});
+  auto changed = tablet->add_attachment_bytes(other, {.opinion_id = o.id, .caption = "Bản sao"});
+  REQUIRE(kept.ok());
+  REQUIRE(changed.ok());
+  export_ok(*tablet, "server", dir.file("t.ykb"));
+  {  // one file altered on the USB stick
+    std::ofstream out(dir.file("t.ykb") + ".blobs/" + changed->sha256, std::ios::binary | std::ios::trunc);
+    out << photo.substr(0, 1000) << "altered";
+  }
+  auto im = server::import_server_bundle(s, dir.file("t.ykb"), {}, blobs);
+  INFO(im.status().to_string());
+  REQUIRE(im.ok());
+  const BlobStore server_blobs(blobs);
+  CHECK(server_blobs.has(kept->sha256));
+  CHECK_FALSE(server_blobs.has(changed->sha256));
+  CHECK(server_blobs.list()->size() == 1);
+  CHECK(server_blobs.partial_size(changed->sha256) == 0);  // nothing kept half
+  std::ifstream in(server_blobs.path(kept->sha256), std::ios::binary);
+  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == photo);
+
+  // Out again to another tablet of the hamlet: the server's copy goes beside the bundle.
+  auto second = open_db(dir, "second.db", "");
+  REQUIRE(s.add_enrollment_code("code-2", {kHamlet1}, false, INT64_MAX).ok());
+  REQUIRE(s.enroll("code-2", "dev-2", "Tablet 2", site_to_string(second->site_id()), "token-2", 1).ok());
+  REQUIRE(second->set_setting("sync.device_id", "dev-2").ok());
+  REQUIRE(server::export_server_bundle(s, "dev-2", dir.file("s2.ykb"), so).ok());
+  import_ok(*second, dir.file("s2.ykb"));
+  CHECK(second->blobs().has(kept->sha256));
+  CHECK_FALSE(second->blobs().has(changed->sha256));
+}

@@ -22,6 +22,7 @@
 #include "admin.h"
 #include "evidence.h"
 #include "fixture.h"
+#include "sha256.h"
 #include "signing.h"
 #include "tcp_proxy.h"
 #include "upstream.h"
@@ -41,10 +42,10 @@ int dead_port() {
 
 // A hub in this process: its own storage on the suite's backend (a hub is any
 // replica; no units of its own: they come from upstream), an Upstream client and a
-// SyncServer for its tablets.
+// SyncServer for its tablets; `blobs_dir`: its folder of attachments' blobs ("" = none).
 class Hub {
  public:
-  Hub(const std::string &upstream_url, const std::string &code, int64_t interval_ms) {
+  Hub(const std::string &upstream_url, const std::string &code, int64_t interval_ms, const std::string &blobs_dir = "") {
     server::UpstreamOptions uo;
     uo.url = upstream_url;
     uo.enroll_code = code;
@@ -61,6 +62,7 @@ class Hub {
     uo.client.pull_batch_changes = 60;
     uo.transport.connect_timeout_ms = 2000;
     uo.transport.timeout_ms = 5000;
+    uo.client.blobs_dir = blobs_dir;
     auto up = server::Upstream::open(storage(), uo);
     INFO(up.status().to_string());
     REQUIRE(up.ok());
@@ -69,6 +71,7 @@ class Hub {
     server::ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;
+    so.blobs_dir = blobs_dir;
     server_ = std::make_unique<server::SyncServer>(storage(), so);
     Status st = server_->start();
     INFO(st.to_string());
@@ -625,4 +628,72 @@ TEST_CASE("a hub signs what it pushes upward with its own key, and its tablets' 
   };
   check(province.storage(), *hub_key);
   check(hub.storage(), *tablet_key);
+}
+
+TEST_CASE("a hub relays attachments' blobs: a tablet's photo reaches the province whole through a cut link, and "
+          "back down", "[.][evidence-attach-hub]") {
+  TempDir blobs;
+  server::ServerOptions po;
+  po.blobs_dir = blobs.file("province");
+  TestServer province(po);
+  TcpProxy link(port_of(province.url()));
+  Hub hub("http://127.0.0.1:" + std::to_string(link.port()), province.hub_code({kCommune}), 3600 * 1000,
+          blobs.file("hub"));
+  hub.sync_ok();  // the commune's units come down
+  Tablet a(hub.url(), "a"), b(hub.url(), "b");
+  Tablet p(province.url(), "p");
+  a.enroll(*hub.code({kHamlet1}));
+  b.enroll(*hub.code({kCommune}));
+  p.enroll(province.code({kCommune}));
+  for (Tablet *t : {&a, &b, &p}) t->sync_ok();
+
+  // A photo of three chunks and a bit, attached at the hamlet, goes to the hub.
+  const Opinion o = a.record(kHamlet1, "Cầu tre ấp 1 bị gãy");
+  std::string photo = "\xFF\xD8\xFF\xE0";
+  std::mt19937_64 rng(19);
+  while (photo.size() < (size_t{13} << 20)) photo += static_cast<char>(rng());
+  auto made = a.db().add_attachment_bytes(photo, {.opinion_id = o.id, .caption = "Ảnh cầu gãy"});
+  REQUIRE(made.ok());
+  CHECK(a.sync_ok().blobs_sent == 1);
+  const std::string at_hub = blobs.file("hub") + "/" + made->sha256;
+  const std::string at_province = blobs.file("province") + "/" + made->sha256;
+  REQUIRE(std::filesystem::exists(at_hub));
+  CHECK_FALSE(std::filesystem::exists(at_province));
+
+  // Up through a link cut at random bytes: each sync resumes where the last stopped.
+  link.set_cut(0.5, 5 << 20);
+  for (int round = 0; round < 60 && !std::filesystem::exists(at_province); ++round) (void)hub.upstream().sync_now();
+  link.set_cut(0, 0);
+  REQUIRE(std::filesystem::exists(at_province));
+  CHECK(link.cuts() > 0);
+  std::ifstream in(at_province, std::ios::binary);
+  const std::string arrived{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  CHECK(arrived == photo);
+  CHECK(sync::sha256_hex(arrived) == made->sha256);
+  CHECK(hub.sync_ok().blobs_sent == 0);  // sent once
+  // A tablet of the province fetches it there.
+  p.sync_ok();
+  CHECK(p.db().blobs().has(made->sha256));
+
+  // The other way: the province's minutes come down to the hub, then to its tablet.
+  auto unit = p.db().find_unit_by_scope(kHamlet2);
+  REQUIRE(unit.ok());
+  Meeting m;
+  m.unit_id = unit->id;
+  m.kind = "residential_saturday";
+  m.held_at = p.db().local_time(p.db().now_ms());
+  m.place = "Nhà văn hóa ấp 2";
+  auto meeting = p.db().create_meeting(m);
+  REQUIRE(meeting.ok());
+  const std::string minutes = std::string("%PDF-1.4\n") + "biên bản hội nghị ấp 2";
+  auto scan = p.db().add_attachment_bytes(minutes, {.meeting_id = meeting->id, .caption = "Biên bản"});
+  REQUIRE(scan.ok());
+  CHECK(p.sync_ok().blobs_sent == 1);
+  CHECK(hub.sync_ok().blobs_received == 1);
+  CHECK(std::filesystem::exists(blobs.file("hub") + "/" + scan->sha256));
+  CHECK(b.sync_ok().blobs_received >= 1);
+  CHECK(b.db().blobs().has(scan->sha256));
+  // The hamlet-1 tablet does not see the hamlet-2 meeting, nor fetches its file.
+  a.sync_ok();
+  CHECK_FALSE(a.db().blobs().has(scan->sha256));
 }

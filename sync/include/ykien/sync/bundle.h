@@ -190,21 +190,22 @@ inline constexpr const char *kServerPeerName = "server";
 // "Attachments"): the export copies there the blobs this database holds of the attachment
 // records the bundle carries; the import, once the bundle is applied, takes in those it
 // lacks, each checked against its name (one that does not hash to it is not kept).
-YKIEN_CXX_API Status export_bundle_blobs(Database &db, const std::string &path);
-YKIEN_CXX_API Status import_bundle_blobs(Database &db, const std::string &path);
+// `from`/`into`: a Database's blobs(), or a server's blob folder (its admin bundle).
+YKIEN_CXX_API Status export_bundle_blobs(const BlobStore &from, const std::string &path);
+YKIEN_CXX_API Status import_bundle_blobs(BlobStore &into, const std::string &path);
 inline Result<BundleExportReport> export_bundle(Database &db, const std::string &peer, const std::string &path,
                                                 const BundleExportOptions &options = {}) {
   BundleExportOptions tablet = options;
   if (peer == kServerPeerName) tablet.conflict_records = false;
   if (!tablet.key_store) tablet.key_store = default_key_store(db);  // as its sync client's
   auto report = export_bundle(db.replica(), peer, path, tablet);
-  if (report.ok()) YKIEN_TRY(export_bundle_blobs(db, path));
+  if (report.ok()) YKIEN_TRY(export_bundle_blobs(db.blobs(), path));
   return report;
 }
 inline Result<BundleImportReport> import_bundle(Database &db, const std::string &path,
                                                 const BundleImportOptions &options = {}) {
   auto report = import_bundle(db.replica(), path, options);
-  if (report.ok()) YKIEN_TRY(import_bundle_blobs(db, path));
+  if (report.ok()) YKIEN_TRY(import_bundle_blobs(db.blobs(), path));
   return report;
 }
 inline Result<std::string> bundle_name(Database &db) { return bundle_name(db.replica()); }

@@ -97,6 +97,10 @@ struct SyncOptions {
   // over a Database (the file "<db>.keys", 0600), the settings for a hub's replica.
   // Secrets an older database holds in its settings are moved to it on first use.
   std::shared_ptr<KeyStore> key_store;
+  // A hub's folder of blobs (its server's --blobs): it sends upstream those its
+  // tablets brought and fetches those they may want, by the same rules. A tablet's
+  // folder is its database's. "" on a hub: no blobs moved.
+  std::string blobs_dir{};
 };
 
 class YKIEN_CXX_API SyncClient {
@@ -168,8 +172,8 @@ class YKIEN_CXX_API SyncClient {
   Status transfer_blobs(SyncReport *report);
   // The device token from the key store; unauthorized when there is none.
   Result<std::string> token() const;
-  Status send_blob(const std::string &sha256, SyncReport *report);
-  Status fetch_blob(const std::string &sha256, int64_t size, SyncReport *report);
+  Status send_blob(BlobStore &store, const std::string &sha256, SyncReport *report);
+  Status fetch_blob(BlobStore &store, const std::string &sha256, int64_t size, SyncReport *report);
   Result<HttpRequest> blob_request(const char *method, const std::string &sha256, const std::string &query);
   int64_t corrected_now() const;
   void report_progress(const std::string &phase, SyncReport *report);
