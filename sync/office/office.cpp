@@ -317,6 +317,8 @@ std::vector<server::Route> Office::routes() {
   add("GET", "/reports.xlsx", false, &Office::report_export);
   add("GET", "/devices", false, &Office::device_list);
   add("POST", "/devices/", true, &Office::device_action);
+  add("GET", "/units", false, &Office::unit_page);
+  add("POST", "/units/", true, &Office::unit_action);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The office's request handling, shared by its page files (office.cpp: sessions,
 // layout, login; opinion_pages.cpp; followup_pages.cpp; admin_pages.cpp: conflicts,
-// reports, devices).
+// reports, devices; unit_pages.cpp: units over time).
 #pragma once
 
 #include <mstch/mstch.hpp>
@@ -91,6 +91,10 @@ class Office {
   server::ServedReply report_export(const server::ServedRequest &req);
   server::ServedReply device_list(const server::ServedRequest &req);
   server::ServedReply device_action(const server::ServedRequest &req);
+
+  // ---- Units over time (unit_pages.cpp) ----
+  server::ServedReply unit_page(const server::ServedRequest &req);
+  server::ServedReply unit_action(const server::ServedRequest &req);
 };
 
 // Writes one line of the office's action log (docs/office.md, "Action log").

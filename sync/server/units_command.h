@@ -30,19 +30,4 @@ std::unique_ptr<UnitsCommand> add_units_commands(CLI::App &admin);
 // Runs it; returns the exit status (0 ok, 1 refused or failed: nothing recorded).
 int run_units_command(const UnitsCommand &command, Storage &storage);
 
-struct UnitChangesImport {
-  int64_t created = 0;  // successor units made
-  std::vector<UnitEvent> events;
-};
-
-// Imports an official list of changes: a CSV file with the header
-// "old,code,name,kind,parent,date", one line per old unit: the scope it had, and
-// the unit it is found in from `date` on (its code, name, kind and parent's
-// scope). Lines of several old units naming one unit merge them into it; one old
-// unit on several lines is split; an old unit whose code stays, under a new parent
-// no unit holds that code in, is moved; a new name is a rename. "old" empty: a new
-// unit. Everything is checked before anything is written. Errors: invalid_argument
-// naming the line and field, not_found (an old unit or parent), storage.
-Result<UnitChangesImport> import_unit_changes(Storage &storage, const std::string &path);
-
 }  // namespace ykien::server

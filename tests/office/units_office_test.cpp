@@ -40,3 +40,48 @@ TEST_CASE("a user of a merged commune works on the ward it went into", "[office]
 }
 
 }  // namespace ykien::test
+
+namespace ykien::test {
+
+TEST_CASE("the units page records a merge and imports a list, within the user's units only", "[office][units]") {
+  OfficeSite site;
+  site.add_user("lan", office::Role::secretary, kCommune);
+  Browser b(site.port());
+  REQUIRE(b.login("lan", "password-lan"));
+  CHECK(b.get("/units").body.find("Khu phố 2") != std::string::npos);
+
+  // Ấp 2 goes into Ấp 1: recorded, replicated as an ordinary row, shown in the history.
+  Page merged = b.post("/units/event", {{"kind", "merge"}, {"unit", kHamlet2}, {"target", kHamlet1},
+                                        {"effective_on", "2025-07-01"}});
+  REQUIRE(merged.status == 303);
+  CHECK(merged.header("Location").find("done=1") != std::string::npos);
+  auto tree = unit_tree(site.storage().replica());
+  REQUIRE(tree.ok());
+  CHECK(tree->resolve(kHamlet2) == kHamlet1);
+  const std::string page = b.get("/units").body;
+  CHECK(page.find("Sáp nhập") != std::string::npos);
+  CHECK(page.find("2025-07-01") != std::string::npos);
+
+  // Outside the user's units, a bad day: refused, nothing recorded.
+  Page outside = b.post("/units/event", {{"kind", "merge"}, {"unit", kHamlet1}, {"target", kOtherCommune},
+                                         {"effective_on", "2025-07-01"}});
+  CHECK(outside.header("Location").find("error=") != std::string::npos);
+  Page bad_day = b.post("/units/event", {{"kind", "rename"}, {"unit", kHamlet1}, {"name", "Ấp Một"},
+                                         {"effective_on", "1/7/2025"}});
+  CHECK(bad_day.header("Location").find("effective_on") != std::string::npos);
+  CHECK(unit_tree(site.storage().replica())->all_events().size() == 1);
+
+  // The official list, pasted: a rename of Ấp 1; a list naming another commune is refused whole.
+  const std::string header = "old,code,name,kind,parent,date\n";
+  Page imported = b.post("/units/import", {{"csv", header + std::string(kHamlet1) + ",ap-1,Ấp Một,hamlet," +
+                                                       kCommune + ",2025-08-01\n"}});
+  CHECK(imported.header("Location").find("done=1") != std::string::npos);
+  const Unit hamlet = site.storage().replica().find_unit_by_scope(kHamlet1).value();
+  CHECK(unit_tree(site.storage().replica())->name_on(hamlet.id, "2025-09-01") == "Ấp Một");
+  Page foreign = b.post("/units/import", {{"csv", header + std::string(kOtherCommune) + ",x,Xã X,commune,vn/79," +
+                                                      "2025-08-01\n"}});
+  CHECK(foreign.header("Location").find("error=") != std::string::npos);
+  CHECK(unit_tree(site.storage().replica())->all_events().size() == 2);
+}
+
+}  // namespace ykien::test
