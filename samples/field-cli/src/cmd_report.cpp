@@ -11,6 +11,7 @@
 #include "sheet.h"
 #include "resolve.h"
 #include "text.h"
+#include "ykien/replica.h"
 #include "ykien/report_tally.h"
 
 namespace ykien::cli {
@@ -42,8 +43,11 @@ void report(Context &ctx, const ReportArgs &a) {
   if (!check_tree_choice(req.tree).ok())
     throw invalid_input("--tree", trf("error.unknown_choice", {a.tree}), tr("hint.tree"));
   const Report r = take(db.report(req));
-  // By today's units an old unit's report is the unit it went into.
-  if (r.scope != req.scope && !r.scope.empty()) title = resolve_unit(db, r.scope, "--unit").name;
+  // By today's units an old unit's report is the unit it went into (a unit that
+  // only moved with its parent keeps its name: no unit was recorded at its new path).
+  if (r.scope != req.scope && !r.scope.empty()) {
+    if (auto into = db.replica().find_unit_by_scope(r.scope); into.ok()) title = into->name;
+  }
   if (format == "json") {
     nlohmann::json j = to_json(r);
     j["ok"] = true;
