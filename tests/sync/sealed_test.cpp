@@ -47,20 +47,7 @@ std::vector<std::string> files_holding(const std::string &dir, const std::string
 }
 
 Opinion denunciation(Database &db, const std::string &unit_scope) {
-  auto unit = db.find_unit_by_scope(unit_scope);
-  REQUIRE(unit.ok());
-  Opinion o;
-  o.unit_id = unit->id;
-  o.kind = "denunciation";
-  o.category = "land";
-  o.content = "Tố cáo cán bộ địa chính thu tiền sai quy định";
-  o.citizen_name = kName;
-  o.citizen_contact = kPhone;
-  o.raised_at = "2024-07-03 09:30";
-  auto r = db.record_opinion(o);
-  INFO(r.status().to_string());
-  REQUIRE(r.ok());
-  return *r;
+  return record_denunciation(db, unit_scope, kName, kPhone);
 }
 
 sync::OfficeKeyRing office_ring() {
