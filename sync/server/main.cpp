@@ -390,6 +390,10 @@ int main(int argc, char **argv) {
   } else if (bundle_cmd->parsed()) {
     // The attachments' files go with the records, as serve keeps them.
     if (bundle_cmd->blobs_dir.empty() && !data_dir.empty()) bundle_cmd->blobs_dir = data_dir + "/blobs";
+    // A clear identity is refused as serve refuses it: with the key serve would load.
+    auto office_keys = load_office_keys(office_key_path(office_key_file, data_dir), false);
+    if (!office_keys.ok()) return fail(office_keys.status());
+    if (*office_keys && (*office_keys)->current()) bundle_cmd->office_key = (*office_keys)->current()->public_hex;
     return run_bundle_command(*bundle_cmd, s);
   } else if (conflicts_cmd->parsed()) {
     return run_conflicts_command(*conflicts_cmd, s);

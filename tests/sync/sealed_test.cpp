@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "bundle_admin.h"
 #include "fixture.h"
 #include "ykien/seal.h"
 #include "ykien/sync/bundle.h"
@@ -242,4 +243,43 @@ TEST_CASE("the office key is made once, kept 0600, shown without its secret and 
   CHECK(!rotated->open(altered).ok());
   sync::OfficeKeyRing other = office_ring();
   CHECK(other.open(*before).status().code() == ErrorCode::not_found);
+}
+
+TEST_CASE("admin bundle import refuses a device's bundle with a complainant's identity in clear, as a push",
+          "[.][evidence-refusal]") {
+  const sync::OfficeKeyRing office = office_ring();
+  TestServer server(with_office_key(office));
+  // A device that does not seal (an older app), carrying its changes on a USB stick.
+  TempDir dir;
+  auto db = Database::open(dir.file("old.db"));
+  REQUIRE(db.ok());
+  auto transport = sync::make_curl_transport({});
+  sync::SyncOptions so;
+  so.server_url = server.url();
+  sync::SyncClient old_app((*db)->replica(), *transport, so);
+  REQUIRE(old_app.enroll(server.code({kHamlet1}), "old app").ok());
+  REQUIRE(old_app.sync().ok());
+  const Opinion clear = denunciation(**db, kHamlet1);
+  const std::string stick = dir.file("clear.ykb");
+  REQUIRE(sync::export_bundle(**db, sync::kServerPeerName, stick).ok());
+  const std::string office_public = office.current()->public_hex;
+  auto refused = server::import_server_bundle(server.storage(), stick, {}, {}, office_public);
+  INFO(refused.status().to_string());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().to_string().find("not_sealed") != std::string::npos);
+  CHECK(server.data().get_opinion(clear.id).status().code() == ErrorCode::not_found);
+
+  // Sealed on the device, the same opinion's bundle is taken and the office opens it.
+  auto sealer = sync::office_sealer(office_public);
+  REQUIRE(sealer.ok());
+  (*db)->set_sealer(*sealer);
+  REQUIRE((*db)->seal_pending().ok());
+  const std::string sealed_stick = dir.file("sealed.ykb");
+  REQUIRE(sync::export_bundle(**db, sync::kServerPeerName, sealed_stick).ok());
+  auto taken = server::import_server_bundle(server.storage(), sealed_stick, {}, {}, office_public);
+  INFO(taken.status().to_string());
+  REQUIRE(taken.ok());
+  auto held = server.data().get_opinion(clear.id);
+  REQUIRE(held.ok());
+  CHECK(opened(office, held->citizen_name) == kName);
 }
