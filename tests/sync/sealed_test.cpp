@@ -71,6 +71,23 @@ server::ServerOptions with_office_key(const sync::OfficeKeyRing &ring) {
   return so;
 }
 
+// An app that does not seal (older, or one that would not), enrolled at hamlet 1 and
+// synced once: it holds the office key's setting but no sealer.
+struct OldApp {
+  TempDir dir;
+  Result<std::unique_ptr<Database>> db = Database::open(dir.file("old.db"));
+  std::unique_ptr<sync::Transport> transport = sync::make_curl_transport({});
+  std::unique_ptr<sync::SyncClient> client;
+  explicit OldApp(TestServer &server) {
+    REQUIRE(db.ok());
+    sync::SyncOptions so;
+    so.server_url = server.url();
+    client = std::make_unique<sync::SyncClient>((*db)->replica(), *transport, so);
+    REQUIRE(client->enroll(server.code({kHamlet1}), "old app").ok());
+    REQUIRE(client->sync().ok());
+  }
+};
+
 }  // namespace
 
 TEST_CASE("after a denunciation is synced, no replica but the office holds its complainant in clear",
@@ -155,15 +172,9 @@ TEST_CASE("a push with a complainant's identity in clear is refused as not_seale
   const sync::OfficeKeyRing office = office_ring();
   TestServer server(with_office_key(office));
   // A client that does not seal: an older app, or one that would not.
-  TempDir dir;
-  auto db = Database::open(dir.file("old.db"));
-  REQUIRE(db.ok());
-  auto transport = sync::make_curl_transport({});
-  sync::SyncOptions so;
-  so.server_url = server.url();
-  sync::SyncClient old_app((*db)->replica(), *transport, so);
-  REQUIRE(old_app.enroll(server.code({kHamlet1}), "old app").ok());
-  REQUIRE(old_app.sync().ok());
+  OldApp old(server);
+  auto &db = old.db;
+  auto &old_app = *old.client;
   CHECK(!(*db)->has_sealer());
   const Opinion clear = denunciation(**db, kHamlet1);
   const Opinion plain = record_in(**db, kHamlet1, "Đèn đường ấp 1 hỏng");
@@ -250,15 +261,9 @@ TEST_CASE("admin bundle import refuses a device's bundle with a complainant's id
   const sync::OfficeKeyRing office = office_ring();
   TestServer server(with_office_key(office));
   // A device that does not seal (an older app), carrying its changes on a USB stick.
-  TempDir dir;
-  auto db = Database::open(dir.file("old.db"));
-  REQUIRE(db.ok());
-  auto transport = sync::make_curl_transport({});
-  sync::SyncOptions so;
-  so.server_url = server.url();
-  sync::SyncClient old_app((*db)->replica(), *transport, so);
-  REQUIRE(old_app.enroll(server.code({kHamlet1}), "old app").ok());
-  REQUIRE(old_app.sync().ok());
+  OldApp old(server);
+  auto &db = old.db;
+  const TempDir &dir = old.dir;
   const Opinion clear = denunciation(**db, kHamlet1);
   const std::string stick = dir.file("clear.ykb");
   REQUIRE(sync::export_bundle(**db, sync::kServerPeerName, stick).ok());
