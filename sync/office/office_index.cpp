@@ -5,6 +5,7 @@
 #include <set>
 
 #include "data.h"
+#include "ykien/seal.h"
 #include "ykien/text.h"
 
 namespace ykien::office {
@@ -24,7 +25,9 @@ IndexedOpinion indexed(const sys::StoredRow &row) {
   out.opinion = opinion_from_row(row);
   Opinion &o = out.opinion;
   out.words = fold_for_search(o.content + " " + o.assigned_department + " " + o.escalated_to);
-  out.citizen_words = fold_for_search(o.citizen_name);
+  // A sealed complainant is not searched: its ciphertext means nothing, and search
+  // never sees the clear identity (docs/security.md).
+  if (!is_sealed(o.citizen_name)) out.citizen_words = fold_for_search(o.citizen_name);
   o.content.clear();
   o.citizen_contact.clear();
   return out;

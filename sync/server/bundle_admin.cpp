@@ -4,6 +4,7 @@
 #include <iterator>
 #include <optional>
 
+#include "server.h"
 #include "unit_scopes.h"
 #include "ykien/hlc.h"
 #include "ykien/sync/tuning.h"
@@ -62,7 +63,8 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
 
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
                                                       const sync::BundleProgressFn &on_progress,
-                                                      const std::string &blobs_dir) {
+                                                      const std::string &blobs_dir,
+                                                      const std::string &office_key) {
   Replica &replica = storage.replica();
   std::optional<DeviceRecord> device;
   std::string device_key;  // the device's registered key; "" = none
@@ -103,6 +105,7 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
     auto held_to = with_effective_scopes(storage.replica(), *device);
     if (!held_to) return held_to.status();
     *writer = writer_of(*held_to);  // checked change by change, as its pushes are
+    writer->sealed_identities = !devices_office_key(replica, office_key).empty();
     *peer = device->id;            // as its pushes: pulls then leave these changes out
     writes = writes_of(changes);
     return {};

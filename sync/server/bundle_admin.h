@@ -42,9 +42,13 @@ Result<sync::BundleExportReport> export_server_bundle(Storage &storage, const st
 // be is refused whole (clock_drift), as a push is.
 // The blobs beside the bundle that its attachment records name are then taken into
 // `blobs_dir` (the server's folder; "" = none), each named only once it hashes to its name.
-// Errors: unauthorized, forbidden, clock_drift, invalid_state, and import_bundle's.
+// `office_key`: the server's own office public key ("" = none; devices_office_key):
+// with one, a device's bundle carrying a complainant's identity in clear is refused
+// whole (not_sealed), as its push is.
+// Errors: unauthorized, forbidden, clock_drift, not_sealed, invalid_state, and import_bundle's.
 Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const std::string &path,
                                                       const sync::BundleProgressFn &on_progress = {},
-                                                      const std::string &blobs_dir = {});
+                                                      const std::string &blobs_dir = {},
+                                                      const std::string &office_key = {});
 
 }  // namespace ykien::server

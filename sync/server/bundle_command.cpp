@@ -77,7 +77,7 @@ int run_bundle_command(const BundleCommand &c, Storage &storage) {
     }
     return 0;
   }
-  auto r = import_server_bundle(storage, c.file, progress_line(c.json), c.blobs_dir);
+  auto r = import_server_bundle(storage, c.file, progress_line(c.json), c.blobs_dir, c.office_key);
   end_progress(c.json);
   if (!r.ok()) return fail_command(r.status(), c.json);
   if (c.json) {

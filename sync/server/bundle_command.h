@@ -19,6 +19,7 @@ struct BundleCommand {
   bool confidential = false;
   bool json = false;
   std::string blobs_dir;  // the server's blob folder (--blobs, default DATA/blobs)
+  std::string office_key;  // the office's public key, from admin --office-key ("" = none)
   bool parsed() const { return export_cmd->parsed() || import_cmd->parsed(); }
 };
 

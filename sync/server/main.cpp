@@ -127,9 +127,12 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
     options.http.tls_key_pem = std::move(*key);
   }
   // The office's key (docs/security.md): made at the first start beside the data. A
-  // hub without one of its own hands on its upstream's public key (ServerOptions).
+  // hub without one of its own hands on its upstream's public key (ServerOptions), so
+  // it makes none. A hub is told by Upstream::open, not by --upstream: hub_options is
+  // moved from by then, and a restarted hub gives no --upstream (its URL is stored).
+  const bool is_hub = *hub != nullptr;
   const std::string key_path = office_key_path(flags.office_key, data_dir);
-  auto office_keys = load_office_keys(key_path, !key_path.empty() && (hub_options.url.empty() || !flags.office_key.empty()));
+  auto office_keys = load_office_keys(key_path, !key_path.empty() && (!is_hub || !flags.office_key.empty()));
   if (!office_keys.ok()) return fail(office_keys.status());
   if (*office_keys && (*office_keys)->current()) options.office_key = (*office_keys)->current()->public_hex;
   // The commune office's web application, on the same port (docs/office.md).
@@ -387,6 +390,10 @@ int main(int argc, char **argv) {
   } else if (bundle_cmd->parsed()) {
     // The attachments' files go with the records, as serve keeps them.
     if (bundle_cmd->blobs_dir.empty() && !data_dir.empty()) bundle_cmd->blobs_dir = data_dir + "/blobs";
+    // A clear identity is refused as serve refuses it: with the key serve would load.
+    auto office_keys = load_office_keys(office_key_path(office_key_file, data_dir), false);
+    if (!office_keys.ok()) return fail(office_keys.status());
+    if (*office_keys && (*office_keys)->current()) bundle_cmd->office_key = (*office_keys)->current()->public_hex;
     return run_bundle_command(*bundle_cmd, s);
   } else if (conflicts_cmd->parsed()) {
     return run_conflicts_command(*conflicts_cmd, s);

@@ -44,6 +44,12 @@ int64_t steady_ms() {
 
 }  // namespace
 
+std::string devices_office_key(Replica &replica, const std::string &own) {
+  if (!own.empty()) return own;
+  auto upstream = replica.setting(sync::keys::kOfficeKey);
+  return upstream.ok() ? *upstream : std::string();
+}
+
 struct SyncServer::Impl {
   Impl(Storage &s, ServerOptions o)
       : storage(s),
@@ -82,12 +88,7 @@ struct SyncServer::Impl {
     return key.ok() && !key->empty() ? *key : server_key;
   }
 
-  // The office key devices seal to: this server's, or on a hub its upstream's.
-  std::string current_office_key() {
-    if (!options.office_key.empty()) return options.office_key;
-    auto upstream = storage.replica().setting(sync::keys::kOfficeKey);
-    return upstream.ok() ? *upstream : std::string();
-  }
+  std::string current_office_key() { return devices_office_key(storage.replica(), options.office_key); }
 
   ServedReply reply_json(int status, std::string body) {
     ServedReply r;

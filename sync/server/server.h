@@ -56,6 +56,11 @@ struct ServerOptions {
   std::vector<Route> extra_routes{};
 };
 
+// The office key devices seal to (hex): `own` (ServerOptions::office_key), or on a hub
+// the one its upstream gave it; "" when none, and identities are not required sealed.
+// Pushes and `admin bundle import` both check against it.
+std::string devices_office_key(Replica &replica, const std::string &own);
+
 class SyncServer {
  public:
   // `storage` is borrowed and must outlive the server.

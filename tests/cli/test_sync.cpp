@@ -129,3 +129,42 @@ TEST_CASE("a change the server refuses shows in ykien status and goes again once
   REQUIRE(a.run({"sync"}).code == 0);
   CHECK(a.ok_json({"status"})["refused_changes"].empty());
 }
+
+TEST_CASE("a sealed complainant is shown as sealed, never as ciphertext, once synced", "[cli][sync][sealed]") {
+  Workspace a, b;
+  Server server(a.dir());  // a server of its own: it makes the office key at its first start
+  for (const Workspace *ws : {&a, &b}) {
+    REQUIRE(ws->run({"init"}).code == 0);
+    const std::string code = capture(server.admin() + " create-code --unit 70/tan-phu --confidential");
+    REQUIRE(ws->run({"enroll", "--server", server.url(), "--code", code}).code == 0);
+    REQUIRE(ws->run({"sync"}).code == 0);
+  }
+  REQUIRE(a.run({"meeting", "open", "--kind", "1", "--hamlet", "kp-3", "--at", "29/6/2024 7:30"}).code == 0);
+  const auto added = a.ok_json({"opinion", "add", "--category", "land", "--kind", "tố cáo", "--content",
+                                "Tố cáo thu tiền sai quy định", "--citizen", "Trần Thị Tố Nga", "--contact",
+                                "0912 345 678"});
+  const std::string ref = added["opinion"]["ref"].get<std::string>();
+  CHECK(a.run({"opinion", "show", ref}).out.find("sealed:v1") == std::string::npos);  // the recorder, before
+  REQUIRE(a.run({"sync"}).code == 0);
+  REQUIRE(b.run({"sync"}).code == 0);
+  for (const Workspace *ws : {&a, &b}) {
+    const auto shown = ws->run({"opinion", "show", ref});
+    INFO(shown.out << shown.err);
+    REQUIRE(shown.code == 0);
+    CHECK(shown.out.find("[đã niêm phong]") != std::string::npos);
+    CHECK(shown.out.find("sealed:v1") == std::string::npos);
+    CHECK(shown.out.find("Trần Thị Tố Nga") == std::string::npos);
+    CHECK(ws->run({"--lang", "en", "opinion", "show", ref}).out.find("[sealed]") != std::string::npos);
+    const auto j = ws->ok_json({"opinion", "show", ref});
+    CHECK(j["opinion"]["citizen_name"] == "[đã niêm phong]");
+    CHECK(j["opinion"]["citizen_contact"] == "[đã niêm phong]");
+    CHECK(j["opinion"]["citizen_sealed"] == true);
+    const auto listed = ws->run({"opinion", "list", "--json"});
+    CHECK(listed.out.find("sealed:v1") == std::string::npos);
+    const auto csv = ws->run({"opinion", "list", "--format", "csv"});
+    CHECK(csv.out.find("sealed:v1") == std::string::npos);
+    // Nor is its ciphertext searched.
+    const auto found = ws->ok_json({"search", "sealed"});
+    CHECK(found["count"] == 0);
+  }
+}

@@ -247,6 +247,11 @@ TEST_CASE("office: the page opens a complainant the tablet sealed, for entitled 
   CHECK(hidden.status == 200);
   CHECK_FALSE(has(hidden.body, "Lê Thị Kín"));
   CHECK_FALSE(has(hidden.body, "sealed:v1:"));
+  // Search never matches the sealed text (its key id is a word of it), even for the leader.
+  const std::string key_id = on_server->citizen_name.substr(std::string("sealed:v1:").size(), 16);
+  CHECK(has(leader.get("/opinions").body, s.denunciation));
+  CHECK_FALSE(has(leader.get("/opinions?q=" + key_id).body, s.denunciation));
+  CHECK_FALSE(has(leader.get("/opinions?q=sealed").body, s.denunciation));
 }
 
 TEST_CASE("office: a denunciation's complainant shows only to users with confidential access", "[office]") {

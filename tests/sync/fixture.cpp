@@ -361,22 +361,45 @@ Opinion Tablet::record(const std::string &unit_scope, const std::string &content
   return record_in(*db_, unit_scope, content, name_);
 }
 
-Opinion record_in(Database &db, const std::string &unit_scope, const std::string &content,
-                  const std::string &recorded_by) {
+namespace {
+
+// An opinion raised in the first unit with this scope, of `kind` and `category`.
+Opinion opinion_in(Database &db, const std::string &unit_scope, const char *kind, const char *category) {
   auto unit = db.find_unit_by_scope(unit_scope);
   INFO(unit_scope << ": " << unit.status().to_string());
   REQUIRE(unit.ok());
   Opinion o;
   o.unit_id = unit->id;
-  o.kind = "opinion";
-  o.category = "traffic_safety";
-  o.content = content;
+  o.kind = kind;
+  o.category = category;
   o.raised_at = "2024-07-03 09:30";
-  o.recorded_by = recorded_by;
+  return o;
+}
+
+Opinion recorded(Database &db, const Opinion &o) {
   auto r = db.record_opinion(o);
   INFO(r.status().to_string());
   REQUIRE(r.ok());
   return *r;
+}
+
+}  // namespace
+
+Opinion record_in(Database &db, const std::string &unit_scope, const std::string &content,
+                  const std::string &recorded_by) {
+  Opinion o = opinion_in(db, unit_scope, "opinion", "traffic_safety");
+  o.content = content;
+  o.recorded_by = recorded_by;
+  return recorded(db, o);
+}
+
+Opinion record_denunciation(Database &db, const std::string &unit_scope, const std::string &name,
+                            const std::string &contact) {
+  Opinion o = opinion_in(db, unit_scope, "denunciation", "land");
+  o.content = "Tố cáo cán bộ địa chính thu tiền sai quy định";
+  o.citizen_name = name;
+  o.citizen_contact = contact;
+  return recorded(db, o);
 }
 
 void edit_content(Database &db, const std::string &opinion_id, const std::string &content) {

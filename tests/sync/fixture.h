@@ -189,6 +189,10 @@ std::string hash_of(Database &db);
 // Records an opinion in the first unit with this scope (REQUIREs success).
 Opinion record_in(Database &db, const std::string &unit_scope, const std::string &content,
                   const std::string &recorded_by = {});
+// Records a denunciation whose complainant is `name`, `contact` (REQUIREs success):
+// sealed when the database has the office's key (docs/security.md).
+Opinion record_denunciation(Database &db, const std::string &unit_scope, const std::string &name,
+                            const std::string &contact);
 // Changes an opinion's content (REQUIREs success).
 void edit_content(Database &db, const std::string &opinion_id, const std::string &content);
 // Opinions under a scope.

@@ -22,10 +22,12 @@
 #include "admin.h"
 #include "evidence.h"
 #include "fixture.h"
+#include "settings_keys.h"
 #include "sha256.h"
 #include "signing.h"
 #include "tcp_proxy.h"
 #include "upstream.h"
+#include "ykien/sync/office_key.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -397,6 +399,23 @@ class HubProcess {
     return -1;
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Read from its data directory while it runs (SQLite allows it).
+  server::UpstreamState upstream_state() const {
+    auto storage = server::open_sqlite_storage(data_dir_);
+    REQUIRE(storage.ok());
+    auto s = server::read_upstream_state(**storage);
+    REQUIRE(s.ok());
+    return *s;
+  }
+  // A one-time code for its tablets, as `admin create-code` makes it.
+  std::string enrollment_code(const std::string &scope, bool confidential) const {
+    auto storage = server::open_sqlite_storage(data_dir_);
+    REQUIRE(storage.ok());
+    auto c = server::create_enrollment_code(**storage, {scope}, confidential, 3600 * 1000, SystemClock::instance());
+    INFO(c.status().to_string());
+    REQUIRE(c.ok());
+    return *c;
+  }
 
  private:
   std::string data_dir_;
@@ -498,26 +517,10 @@ TEST_CASE("ykien-server serve --upstream --enroll-code: a hub process, SIGUSR1 a
   HubProcess hub(dir.path());
   // A long interval: after its first sync, the hub syncs again only when asked.
   hub.start({"--upstream", province.url(), "--enroll-code", province.hub_code({kCommune}), "--upstream-interval", "3600"});
-  auto hub_state = [&] {
-    auto storage = server::open_sqlite_storage(dir.path());
-    REQUIRE(storage.ok());
-    auto s = server::read_upstream_state(**storage);
-    REQUIRE(s.ok());
-    return *s;
-  };
-  REQUIRE(eventually([&] { return hub_state().last_ok_ms > 0; }));
-  CHECK(hub_state().enrolled);
-  std::string code;
-  {
-    auto storage = server::open_sqlite_storage(dir.path());
-    REQUIRE(storage.ok());
-    auto c = server::create_enrollment_code(**storage, {kHamlet1}, false, 3600 * 1000, SystemClock::instance());
-    INFO(c.status().to_string());
-    REQUIRE(c.ok());
-    code = *c;
-  }
+  REQUIRE(eventually([&] { return hub.upstream_state().last_ok_ms > 0; }));
+  CHECK(hub.upstream_state().enrolled);
   Tablet t(hub.url(), "t");
-  t.enroll(code);
+  t.enroll(hub.enrollment_code(kHamlet1, false));
   t.sync_ok();
   Opinion o = t.record(kHamlet1, "đèn đường hỏng");
   t.sync_ok();
@@ -542,6 +545,47 @@ TEST_CASE("ykien-server serve --upstream --enroll-code: a hub process, SIGUSR1 a
     return mine.ok() && mine->content == "đã sửa đèn";
   });
   CHECK(came_down);
+  CHECK(hub.terminate() == 0);
+}
+
+TEST_CASE("a hub process makes no office key: its tablets seal to the upstream office's key, after a restart too",
+          "[sync][hub]") {
+  auto made = sync::make_office_key();
+  REQUIRE(made.ok());
+  sync::OfficeKeyRing office;
+  office.keys.push_back(*made);
+  server::ServerOptions po;
+  po.office_key = made->public_hex;
+  TestServer province(po);
+  TempDir dir;
+  HubProcess hub(dir.path());
+  hub.start({"--upstream", province.url(), "--enroll-code", province.hub_code({kCommune}), "--upstream-interval", "3600"});
+  // The units and the province's office key come with the first upstream sync.
+  REQUIRE(eventually([&] { return hub.upstream_state().last_ok_ms > 0; }));
+  const auto enrolled_tablet_seals_to_the_province = [&](const std::string &scope) {
+    Tablet t(hub.url(), "t");
+    t.enroll(hub.enrollment_code(scope, true));
+    t.sync_ok();
+    auto known = t.db().get_setting(sync::keys::kOfficeKey);
+    REQUIRE(known.ok());
+    CHECK(*known == made->public_hex);
+    const Opinion recorded = record_denunciation(t.db(), scope, "Trần Thị Tố Nga", "0912 345 678");
+    t.sync_ok();
+    auto held = t.db().get_opinion(recorded.id);
+    REQUIRE(held.ok());
+    auto clear = office.open(held->citizen_name);  // the province's office opens it
+    INFO(clear.status().to_string());
+    REQUIRE(clear.ok());
+    CHECK(*clear == "Trần Thị Tố Nga");
+  };
+  enrolled_tablet_seals_to_the_province(kHamlet1);
+  CHECK_FALSE(std::filesystem::exists(dir.file("office.key")));
+  CHECK(hub.terminate() == 0);
+
+  // Restarted without --upstream (its URL is stored): still a hub, still no key.
+  hub.start({"--upstream-interval", "3600"});
+  enrolled_tablet_seals_to_the_province(kHamlet2);
+  CHECK_FALSE(std::filesystem::exists(dir.file("office.key")));
   CHECK(hub.terminate() == 0);
 }
 

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "bundle_admin.h"
 #include "fixture.h"
 #include "ykien/seal.h"
 #include "ykien/sync/bundle.h"
@@ -47,20 +48,7 @@ std::vector<std::string> files_holding(const std::string &dir, const std::string
 }
 
 Opinion denunciation(Database &db, const std::string &unit_scope) {
-  auto unit = db.find_unit_by_scope(unit_scope);
-  REQUIRE(unit.ok());
-  Opinion o;
-  o.unit_id = unit->id;
-  o.kind = "denunciation";
-  o.category = "land";
-  o.content = "Tố cáo cán bộ địa chính thu tiền sai quy định";
-  o.citizen_name = kName;
-  o.citizen_contact = kPhone;
-  o.raised_at = "2024-07-03 09:30";
-  auto r = db.record_opinion(o);
-  INFO(r.status().to_string());
-  REQUIRE(r.ok());
-  return *r;
+  return record_denunciation(db, unit_scope, kName, kPhone);
 }
 
 sync::OfficeKeyRing office_ring() {
@@ -82,6 +70,23 @@ server::ServerOptions with_office_key(const sync::OfficeKeyRing &ring) {
   so.office_key = ring.current()->public_hex;
   return so;
 }
+
+// An app that does not seal (older, or one that would not), enrolled at hamlet 1 and
+// synced once: it holds the office key's setting but no sealer.
+struct OldApp {
+  TempDir dir;
+  Result<std::unique_ptr<Database>> db = Database::open(dir.file("old.db"));
+  std::unique_ptr<sync::Transport> transport = sync::make_curl_transport({});
+  std::unique_ptr<sync::SyncClient> client;
+  explicit OldApp(TestServer &server) {
+    REQUIRE(db.ok());
+    sync::SyncOptions so;
+    so.server_url = server.url();
+    client = std::make_unique<sync::SyncClient>((*db)->replica(), *transport, so);
+    REQUIRE(client->enroll(server.code({kHamlet1}), "old app").ok());
+    REQUIRE(client->sync().ok());
+  }
+};
 
 }  // namespace
 
@@ -167,15 +172,9 @@ TEST_CASE("a push with a complainant's identity in clear is refused as not_seale
   const sync::OfficeKeyRing office = office_ring();
   TestServer server(with_office_key(office));
   // A client that does not seal: an older app, or one that would not.
-  TempDir dir;
-  auto db = Database::open(dir.file("old.db"));
-  REQUIRE(db.ok());
-  auto transport = sync::make_curl_transport({});
-  sync::SyncOptions so;
-  so.server_url = server.url();
-  sync::SyncClient old_app((*db)->replica(), *transport, so);
-  REQUIRE(old_app.enroll(server.code({kHamlet1}), "old app").ok());
-  REQUIRE(old_app.sync().ok());
+  OldApp old(server);
+  auto &db = old.db;
+  auto &old_app = *old.client;
   CHECK(!(*db)->has_sealer());
   const Opinion clear = denunciation(**db, kHamlet1);
   const Opinion plain = record_in(**db, kHamlet1, "Đèn đường ấp 1 hỏng");
@@ -255,4 +254,37 @@ TEST_CASE("the office key is made once, kept 0600, shown without its secret and 
   CHECK(!rotated->open(altered).ok());
   sync::OfficeKeyRing other = office_ring();
   CHECK(other.open(*before).status().code() == ErrorCode::not_found);
+}
+
+TEST_CASE("admin bundle import refuses a device's bundle with a complainant's identity in clear, as a push",
+          "[.][evidence-refusal]") {
+  const sync::OfficeKeyRing office = office_ring();
+  TestServer server(with_office_key(office));
+  // A device that does not seal (an older app), carrying its changes on a USB stick.
+  OldApp old(server);
+  auto &db = old.db;
+  const TempDir &dir = old.dir;
+  const Opinion clear = denunciation(**db, kHamlet1);
+  const std::string stick = dir.file("clear.ykb");
+  REQUIRE(sync::export_bundle(**db, sync::kServerPeerName, stick).ok());
+  const std::string office_public = office.current()->public_hex;
+  auto refused = server::import_server_bundle(server.storage(), stick, {}, {}, office_public);
+  INFO(refused.status().to_string());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().to_string().find("not_sealed") != std::string::npos);
+  CHECK(server.data().get_opinion(clear.id).status().code() == ErrorCode::not_found);
+
+  // Sealed on the device, the same opinion's bundle is taken and the office opens it.
+  auto sealer = sync::office_sealer(office_public);
+  REQUIRE(sealer.ok());
+  (*db)->set_sealer(*sealer);
+  REQUIRE((*db)->seal_pending().ok());
+  const std::string sealed_stick = dir.file("sealed.ykb");
+  REQUIRE(sync::export_bundle(**db, sync::kServerPeerName, sealed_stick).ok());
+  auto taken = server::import_server_bundle(server.storage(), sealed_stick, {}, {}, office_public);
+  INFO(taken.status().to_string());
+  REQUIRE(taken.ok());
+  auto held = server.data().get_opinion(clear.id);
+  REQUIRE(held.ok());
+  CHECK(opened(office, held->citizen_name) == kName);
 }

@@ -30,11 +30,21 @@ std::string hex_of(const std::array<unsigned char, crypto_hash_sha256_BYTES> &di
   return std::string(hex.data(), 2 * crypto_hash_sha256_BYTES);
 }
 
+// Syncs a folder, so that the names made in it last: a rename is an entry in the
+// folder's file, lost in a power cut until the folder itself is synced (fsync(2)).
+Status sync_dir(const std::string &dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open the folder", dir);
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  return synced ? Status::Ok() : io_error("cannot sync the folder", dir);
+}
+
 // A file written in the folder under a name no one else uses, renamed when whole,
 // removed when abandoned.
 class TempFile {
  public:
-  TempFile(const std::string &dir) {
+  TempFile(const std::string &dir) : dir_(dir) {
     std::array<unsigned char, 8> r{};
     randombytes_buf(r.data(), r.size());
     std::array<char, 17> hex{};
@@ -58,17 +68,19 @@ class TempFile {
     }
     return Status::Ok();
   }
-  // Synced, then renamed to `final_path` (which may exist already: same bytes).
+  // Synced, then renamed to `final_path` in the same folder (which may exist already:
+  // same bytes), then the folder synced: once this returns, the name survives a power cut.
   Status keep_as(const std::string &final_path) {
     if (::fsync(fd_) != 0) return io_error("cannot sync", path_);
     ::close(fd_);
     fd_ = -1;
     if (::rename(path_.c_str(), final_path.c_str()) != 0) return io_error("cannot name", final_path);
     path_.clear();
-    return Status::Ok();
+    return sync_dir(dir_);
   }
 
  private:
+  std::string dir_;
   std::string path_;
   int fd_ = -1;
 };
@@ -112,9 +124,12 @@ Status BlobReader::seek(int64_t offset) {
 Status BlobStore::make_dir() const {
   if (dir_.empty()) return {ErrorCode::invalid_state, "a database in memory keeps no attachments"};
   std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(dir_) / kPartialDir, ec);
+  const bool made = std::filesystem::create_directories(std::filesystem::path(dir_) / kPartialDir, ec);
   if (ec) return {ErrorCode::storage, "cannot create the blob folder " + dir_ + ": " + ec.message()};
-  return Status::Ok();
+  if (!made) return Status::Ok();
+  // A new folder's name lies in its parent's file: synced once, as a blob's name is.
+  const std::filesystem::path parent = std::filesystem::path(dir_).parent_path();
+  return sync_dir(parent.empty() ? "." : parent.string());
 }
 
 std::string BlobStore::path(std::string_view sha256) const { return dir_ + "/" + std::string(sha256); }
@@ -284,6 +299,7 @@ Result<BlobInfo> BlobStore::finish_partial(std::string_view sha256) {
                                           ": the transfer is dropped and starts again");
   }
   if (::rename(p.c_str(), path(sha256).c_str()) != 0) return io_error("cannot name", path(sha256));
+  YKIEN_TRY(sync_dir(dir_));  // the blob is acknowledged once this returns
   return BlobInfo{std::string(sha256), total};
 }
 

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "choices.h"
+#include "identity.h"
 #include "commands.h"
 #include "dates.h"
 #include "duplicates.h"
@@ -42,7 +43,7 @@ void list(Context &ctx, const Args &a) {
       for (const Opinion *o : {&p.a, &p.b}) {
         out << "  " << short_id(o->id) << "  " << choice_label(ChoiceSet::category, o->category) << " · "
             << choice_label(ChoiceSet::status, o->status) << " · "
-            << (o->citizen_name.empty() || o->confidential ? tr("label.anonymous") : o->citizen_name)
+            << (o->citizen_name.empty() || o->confidential ? tr("label.anonymous") : shown_identity(o->citizen_name))
             << (o->recorded_by.empty() ? std::string() : " · " + o->recorded_by) << "\n    " << o->content << '\n';
       }
       out << "  → " << trf("dup.how", {short_id(p.a.id), short_id(p.b.id)}) << "\n\n";

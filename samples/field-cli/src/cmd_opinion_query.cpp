@@ -8,6 +8,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "i18n.h"
+#include "identity.h"
 #include "due.h"
 #include "journal.h"
 #include "search_rank.h"
@@ -82,7 +83,7 @@ Sheet opinion_sheet(const std::vector<Opinion> &ops) {
   for (const auto &o : ops) {
     sheet.rows.push_back({short_id(o.id), o.raised_at, o.scope, choice_label(ChoiceSet::category, o.category),
                           choice_label(ChoiceSet::status, o.status), o.due_date, o.assigned_department,
-                          o.confidential ? std::string() : o.citizen_name, o.content});
+                          o.confidential ? std::string() : shown_identity(o.citizen_name), o.content});
   }
   return sheet;
 }
@@ -163,8 +164,8 @@ void show(Context &ctx, const std::string &ref) {
     row("label.content", o.content);
     row("label.category", choice_label(ChoiceSet::category, o.category));
     row("label.kind", choice_label(ChoiceSet::opinion_kind, o.kind));
-    row("label.citizen", o.anonymous && o.citizen_name.empty() ? tr("label.anonymous") : o.citizen_name);
-    row("label.contact", o.citizen_contact);
+    row("label.citizen", o.anonymous && o.citizen_name.empty() ? tr("label.anonymous") : shown_identity(o.citizen_name));
+    row("label.contact", shown_identity(o.citizen_contact));
     row("label.jurisdiction", choice_label(ChoiceSet::jurisdiction, o.jurisdiction) +
                                   (o.escalated_to.empty() ? "" : " → " + o.escalated_to));
     row("label.raised_at", o.raised_at);

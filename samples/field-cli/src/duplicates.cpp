@@ -4,6 +4,7 @@
 #include <set>
 
 #include "errors.h"
+#include "identity.h"
 #include "journal.h"
 #include "similarity.h"
 
@@ -33,8 +34,8 @@ std::vector<DuplicatePair> likely_duplicates(const Database &db, const std::stri
       for (size_t k = i + 1; k < ops.size(); ++k) {
         if (distinct.contains({ops[i].id, ops[k].id})) continue;
         double score = 0;
-        const OpinionTraits a{ops[i].content, ops[i].category, ops[i].confidential ? "" : ops[i].citizen_name};
-        const OpinionTraits b{ops[k].content, ops[k].category, ops[k].confidential ? "" : ops[k].citizen_name};
+        const OpinionTraits a{ops[i].content, ops[i].category, ops[i].confidential ? "" : searchable_identity(ops[i].citizen_name)};
+        const OpinionTraits b{ops[k].content, ops[k].category, ops[k].confidential ? "" : searchable_identity(ops[k].citizen_name)};
         if (likely_duplicate(a, b, &score)) out.push_back({ops[i], ops[k], score});
       }
     }

@@ -502,6 +502,7 @@ constexpr Message kMessages[] = {
     {"label.category", "Lĩnh vực", "Field"},
     {"label.citizen", "Người nêu", "Citizen"},
     {"label.anonymous", "(ẩn danh)", "(anonymous)"},
+    {"label.sealed", "[đã niêm phong]", "[sealed]"},
     {"label.contact", "Liên hệ", "Contact"},
     {"label.jurisdiction", "Thẩm quyền", "Jurisdiction"},
     {"label.raised_at", "Thời điểm nêu", "Raised at"},

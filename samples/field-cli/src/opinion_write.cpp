@@ -1,6 +1,7 @@
 #include "opinion_write.h"
 
 #include "choices.h"
+#include "identity.h"
 #include "dates.h"
 #include "errors.h"
 #include "i18n.h"
@@ -128,7 +129,7 @@ std::string confirmation_line(const RecordedOpinion &r) {
   std::string line = "✓ " + trf("form.recorded", {short_id(o.id)}) + " · " + choice_label(ChoiceSet::category, o.category) +
                      " · " + choice_label(ChoiceSet::status, o.status);
   if (!o.assigned_department.empty()) line += " → " + o.assigned_department + " (" + o.due_date + ")";
-  line += " · " + (o.citizen_name.empty() ? tr("label.anonymous") : o.citizen_name);
+  line += " · " + (o.citizen_name.empty() ? tr("label.anonymous") : shown_identity(o.citizen_name));
   return line;
 }
 

@@ -4,6 +4,8 @@
 #include "records_json.h"
 
 #include "choices.h"
+#include "identity.h"
+#include "ykien/seal.h"
 #include "i18n.h"
 #include "resolve.h"
 #include "ykien/json/records.h"
@@ -40,6 +42,12 @@ json to_json(const Opinion &o) {
   j["category_label"] = choice_label(ChoiceSet::category, o.category);
   j["status_label"] = choice_label(ChoiceSet::status, o.status);
   j["satisfaction_label"] = choice_label(ChoiceSet::satisfaction, o.satisfaction);
+  // A sealed complainant (docs/security.md): the label, and a flag for programs.
+  if (is_sealed(o.citizen_name) || is_sealed(o.citizen_contact)) {
+    j["citizen_name"] = shown_identity(o.citizen_name);
+    j["citizen_contact"] = shown_identity(o.citizen_contact);
+    j["citizen_sealed"] = true;
+  }
   return j;
 }
 

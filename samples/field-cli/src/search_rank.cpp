@@ -4,6 +4,7 @@
 #include <map>
 
 #include "choices.h"
+#include "identity.h"
 #include "errors.h"
 #include "i18n.h"
 #include "text.h"
@@ -88,7 +89,7 @@ std::vector<RankedOpinion> ranked_search(const Database &db, OpinionFilter filte
         "department");
     const std::string content = fold(r.opinion.content);
     hit(content.find(query_text) != std::string::npos, kPhraseScore, "content");
-    hit(all_words_in(query, content + " " + fold(r.opinion.citizen_name)), kWordsScore, "words");
+    hit(all_words_in(query, content + " " + fold(searchable_identity(r.opinion.citizen_name))), kWordsScore, "words");
     if (r.score == 0 && found_by_index.contains(id)) r.score = kWordsScore;
     if (r.score > 0) out.push_back(std::move(r));
   }
