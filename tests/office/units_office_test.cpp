@@ -36,7 +36,9 @@ TEST_CASE("a user of a merged commune works on the ward it went into", "[office]
   const std::string then = browser.get(report + "&tree=then").body;
   CHECK(then.find("lúc ghi nhận") != std::string::npos);
   CHECK(then.find("Gồm cả các đơn vị cũ") == std::string::npos);
-  CHECK(browser.get(report + "&tree=hom-qua").body.find("tree") != std::string::npos);
+  const Page refused = browser.get(report + "&tree=hom-qua");
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("(today&#39;s units)") != std::string::npos);  // the reason, named
 }
 
 }  // namespace ykien::test
