@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev catch2
   libmicrohttpd-dev libssl-dev zlib1g-dev libcli11-dev
+  libdeflate-dev  # gzip of sync bodies (sync/src/gzip.h)
   libxlsxwriter-dev  # the field app's .xlsx exports
   postgresql libpq-dev
   default-jdk-headless

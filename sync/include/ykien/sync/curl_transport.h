@@ -24,6 +24,10 @@ struct CurlTransportOptions {
   // Local address connections leave from; empty = the system's choice. For hosts
   // with several addresses (ykien-bench spreads its simulated tablets over 127/8).
   std::string local_address;
+  // A gzip reply inflated beyond this is refused (too_large): no server, however
+  // broken or hostile, makes a tablet inflate without end. Pull replies and blob
+  // chunks are far smaller (docs/protocol.md).
+  size_t max_reply_bytes = size_t{64} << 20;
 };
 
 // A new transport; each owns its curl handle (connections are reused within a sync).

@@ -1,3 +1,4 @@
+// gzip over zlib: the fallback of builds without libdeflate (gzip.h).
 #include "gzip.h"
 
 #include <zlib.h>
@@ -7,7 +8,7 @@ namespace {
 constexpr int kGzipWindowBits = 15 + 16;  // 15-bit window, gzip wrapper
 }
 
-Result<std::string> gzip_compress(std::string_view data) {
+Result<std::string> zlib_gzip_compress(std::string_view data) {
   z_stream z{};
   if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return Status(ErrorCode::internal, "zlib: deflateInit2 failed");
@@ -26,7 +27,7 @@ Result<std::string> gzip_compress(std::string_view data) {
   return out;
 }
 
-Result<std::string> gzip_decompress(std::string_view data, size_t max_bytes) {
+Result<std::string> zlib_gzip_decompress(std::string_view data, size_t max_bytes) {
   z_stream z{};
   if (inflateInit2(&z, kGzipWindowBits) != Z_OK) {
     return Status(ErrorCode::internal, "zlib: inflateInit2 failed");
@@ -54,7 +55,9 @@ Result<std::string> gzip_decompress(std::string_view data, size_t max_bytes) {
       return Status(ErrorCode::corrupt, "gzip body is truncated");
     }
   }
+  const bool trailing = z.avail_in != 0;
   inflateEnd(&z);
+  if (trailing) return Status(ErrorCode::corrupt, "body has bytes after its gzip stream");
   return out;
 }
 
