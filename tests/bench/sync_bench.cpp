@@ -4,6 +4,7 @@
 // The server is ykien-server itself, started as a child process (fork + exec), so
 // that its memory is measured apart from the clients' and no server state is shared
 // with the bench process. Both tablets run in this process, one after the other.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -220,6 +221,28 @@ SignCost sign_cost(const std::string &dir, sync::SignatureFormat format) {
   return {sign_s * 1e6 / changes, verify_s * 1e6 / changes};
 }
 
+// What one commit's flush costs on the server's disk: the median of 20 fdatasyncs of
+// a 4 KB write in its folder. The server commits each push with synchronous=FULL
+// (an acknowledged push survives power loss), so one such flush a push at least.
+double fdatasync_ms(const std::string &dir) {
+  const std::string path = (std::filesystem::path(dir) / "fsync-probe").string();
+  const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600);
+  if (fd < 0) die("cannot write " + path);
+  const std::string page(4096, 'x');
+  std::vector<double> ms;
+  for (int i = 0; i < 20; ++i) {
+    Stopwatch watch;
+    if (::pwrite(fd, page.data(), page.size(), static_cast<off_t>(i) * 4096) != static_cast<ssize_t>(page.size()) ||
+        ::fdatasync(fd) != 0)
+      die("cannot write " + path);
+    ms.push_back(seconds(watch) * 1000);
+  }
+  ::close(fd);
+  std::filesystem::remove(path);
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
 // Throughput: one tablet pushes `changes` cells, a second pulls them.
 void throughput(const Options &opt) {
   std::string root = new_dir(opt.dir, "throughput");
@@ -285,6 +308,10 @@ void throughput(const Options &opt) {
   figure("sync_push_sign_share", (sign.sign_us + sign.verify_us) * 1e-6 * static_cast<double>(pushed.pushed) / push_s,
          "ratio", 3);
   figure("sync_pull_round_trips", static_cast<double>(pulled.round_trips), "round_trips");
+  // Durability's price: the server's flushes, one a push exchange, against the push time.
+  const double flush_ms = fdatasync_ms(root);
+  figure("sync_fdatasync_ms", flush_ms, "ms", 2);
+  figure("sync_push_fsync_share", static_cast<double>(pushed.round_trips) * flush_ms / (push_s * 1000), "ratio", 3);
   figure("sync_client_peak_rss_mb", client_rss, "MB", 1);
   if (server.separate_process()) figure("sync_server_peak_rss_mb", server_rss, "MB", 1);
 }
