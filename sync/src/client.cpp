@@ -5,7 +5,6 @@
 #include <chrono>
 #include <optional>
 #include <random>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -116,12 +115,20 @@ bool SyncClient::sleep_backoff(int attempt, int64_t retry_after_s) {
     int64_t asked = std::min(retry_after_s * 1000, options_.backoff_max_ms);
     dist = std::uniform_int_distribution<int64_t>(asked, asked + asked / 2);
   }
-  int64_t deadline = steady_ms() + dist(rng);
-  while (steady_ms() < deadline) {
-    if (cancelled_.load()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(20, deadline - steady_ms() + 1)));
-  }
+  // One wait, woken early by cancel(): a thousand tablets told to come back in a
+  // second must not wake fifty times each meanwhile.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(dist(rng));
+  std::unique_lock lock(wait_mutex_);
+  wakeup_.wait_until(lock, deadline, [&] { return cancelled_.load(); });
   return !cancelled_.load();
+}
+
+void SyncClient::cancel() {
+  {
+    std::lock_guard lock(wait_mutex_);  // so a wait between its check and its sleep hears it
+    cancelled_.store(true);
+  }
+  wakeup_.notify_all();
 }
 
 Result<std::string> SyncClient::post(const char *path, const std::string &body, bool auth,

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 namespace ykien::test {
@@ -96,6 +97,41 @@ std::string get_from(const std::string &source, int port, const std::string &pat
   std::string reply = read_reply(fd);
   ::close(fd);
   return reply;
+}
+
+OneReplyServer::OneReplyServer(std::string reply) : reply_(std::move(reply)) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr *>(&addr), len) != 0 ||
+      ::listen(listener_, 1) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+    if (listener_ >= 0) ::close(listener_);
+    throw std::runtime_error("OneReplyServer: cannot listen on 127.0.0.1");
+  }
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::thread([this] {
+    const int fd = ::accept(listener_, nullptr, nullptr);
+    if (fd < 0) return;
+    std::string request;
+    char buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      request.append(buf, static_cast<size_t>(n));
+    }
+    send_all(fd, reply_);
+    ::close(fd);
+    replied_.store(true);
+    replied_.notify_all();
+  });
+}
+
+OneReplyServer::~OneReplyServer() {
+  ::shutdown(listener_, SHUT_RDWR);  // ends an accept that no client came to
+  thread_.join();
+  ::close(listener_);
 }
 
 }  // namespace ykien::test

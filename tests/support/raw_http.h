@@ -2,7 +2,9 @@
 // headers, hold connections, come from a chosen loopback address). Catch-free.
 #pragma once
 
+#include <atomic>
 #include <string>
+#include <thread>
 
 namespace ykien::test {
 
@@ -23,5 +25,28 @@ std::string header_of(const std::string &reply, const std::string &name);
 bool closed_by_peer(int fd, int timeout_ms);
 // A GET of `path` from `source` with Connection: close; the reply.
 std::string get_from(const std::string &source, int port, const std::string &path);
+
+// A server of one reply on 127.0.0.1: accepts one connection, reads the request's
+// headers, sends `reply` as given and closes. For what no ykien-server sends.
+// Throws std::runtime_error when it cannot listen.
+class OneReplyServer {
+ public:
+  explicit OneReplyServer(std::string reply);
+  ~OneReplyServer();
+  OneReplyServer(const OneReplyServer &) = delete;
+  OneReplyServer &operator=(const OneReplyServer &) = delete;
+
+  // http://127.0.0.1:PORT (no path).
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Blocks until the reply was sent.
+  void wait_replied() { replied_.wait(false); }
+
+ private:
+  std::string reply_;
+  std::atomic<bool> replied_{false};
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
 
 }  // namespace ykien::test

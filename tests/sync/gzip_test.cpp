@@ -2,15 +2,9 @@
 // keep to the size limit however the body lies about its size, and refuse
 // anything but one whole gzip member; the libcurl transport inflates replies
 // with it, within its limit.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>
-#include <thread>
 
 #include "gzip.h"
 #include "support/raw_http.h"
@@ -132,50 +126,6 @@ TEST_CASE("a cut body, or bytes after the gzip member, are refused as corrupt", 
 
 namespace {
 
-// A server of one reply: accepts one connection, reads the request's headers,
-// sends `reply` and closes. Enough to hand the transport what no ykien-server sends.
-class OneReplyServer {
- public:
-  explicit OneReplyServer(std::string reply) : reply_(std::move(reply)) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr *>(&addr), len) == 0);
-    REQUIRE(::listen(listener_, 1) == 0);
-    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] {
-      const int fd = ::accept(listener_, nullptr, nullptr);
-      if (fd < 0) return;
-      std::string request;
-      char buf[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        request.append(buf, static_cast<size_t>(n));
-      }
-      test::send_all(fd, reply_);
-      ::close(fd);
-    });
-  }
-  ~OneReplyServer() {
-    thread_.join();
-    ::close(listener_);
-  }
-  OneReplyServer(const OneReplyServer &) = delete;
-  OneReplyServer &operator=(const OneReplyServer &) = delete;
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1/health"; }
-
- private:
-  std::string reply_;
-  int listener_ = -1;
-  int port_ = 0;
-  std::thread thread_;
-};
-
 std::string reply_with(const std::string &encoding, const std::string &body) {
   return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: " + encoding +
          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
@@ -194,8 +144,8 @@ Result<sync::HttpResponse> get(const std::string &url, size_t max_reply_bytes) {
 
 TEST_CASE("the libcurl transport inflates a gzip reply and drops its encoding", "[sync][gzip]") {
   const std::string body = R"({"status":"ok","message":"Đã nhận ý kiến"})";
-  OneReplyServer server(reply_with("gzip", ok_or_fail(zlib_gzip_compress(body))));
-  auto r = get(server.url(), kLimit);
+  test::OneReplyServer server(reply_with("gzip", ok_or_fail(zlib_gzip_compress(body))));
+  auto r = get(server.url() + "/v1/health", kLimit);
   INFO(r.status().to_string());
   REQUIRE(r.ok());
   CHECK(r->body == body);
@@ -203,16 +153,16 @@ TEST_CASE("the libcurl transport inflates a gzip reply and drops its encoding", 
 }
 
 TEST_CASE("the libcurl transport refuses a gzip bomb of a reply at its limit", "[sync][gzip]") {
-  OneReplyServer server(reply_with("gzip", ok_or_fail(zlib_gzip_compress(std::string(64 << 20, '{')))));
-  auto r = get(server.url(), kLimit);
+  test::OneReplyServer server(reply_with("gzip", ok_or_fail(zlib_gzip_compress(std::string(64 << 20, '{')))));
+  auto r = get(server.url() + "/v1/health", kLimit);
   REQUIRE(!r.ok());
   CHECK(r.status().code() == ErrorCode::too_large);
   CHECK(r.status().message().find("the server's reply") != std::string::npos);
 }
 
 TEST_CASE("the libcurl transport refuses a reply in an encoding it did not ask for", "[sync][gzip]") {
-  OneReplyServer server(reply_with("br", "\x0b\x02\x80{}\x03"));
-  auto r = get(server.url(), kLimit);
+  test::OneReplyServer server(reply_with("br", "\x0b\x02\x80{}\x03"));
+  auto r = get(server.url() + "/v1/health", kLimit);
   REQUIRE(!r.ok());
   CHECK(r.status().code() == ErrorCode::corrupt);
   CHECK(r.status().message().find("br") != std::string::npos);

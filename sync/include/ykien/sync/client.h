@@ -4,9 +4,11 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -134,7 +136,7 @@ class YKIEN_CXX_API SyncClient {
   Result<SitesReply> register_sites(const std::vector<RelayedSiteEntry> &sites);
 
   // Asks a running sync to stop at its next exchange or backoff wait. Thread-safe.
-  void cancel() { cancelled_.store(true); }
+  void cancel();
 
   // Changes the server refused so far, oldest first.
   Result<std::vector<RefusedChange>> refused_changes() const;
@@ -187,6 +189,8 @@ class YKIEN_CXX_API SyncClient {
   Transport &transport_;
   SyncOptions options_;
   std::atomic<bool> cancelled_{false};
+  std::mutex wait_mutex_;  // with wakeup_: backoff waits that cancel() ends
+  std::condition_variable wakeup_;
   ErrorReply last_error_;  // details of the last refused exchange
 };
 
