@@ -158,15 +158,29 @@ Replica::~Replica() = default;
 
 // ---- Merge ----
 
-Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
-  ApplyReport report;
-  std::vector<RowKey> changed;  // for the observers, while there are any
-  const bool observed_now = observed();
-  // Every change checked before anything is applied: all of a batch or none of it.
+namespace {
+
+// Every change's form, checked before anything is read or applied (it depends on
+// nothing held): all of a batch or none of it.
+Status check_forms(const std::vector<Change> &changes, const ApplyOptions &options) {
   std::vector<Refusal> refused;
   for (size_t i = 0; i < changes.size(); ++i)
     if (auto r = check_change_form(changes[i], i)) refused.push_back(std::move(*r));
   if (!refused.empty()) return refuse(changes, std::move(refused), options);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
+  YKIEN_TRY(check_forms(changes, options));
+  return merge_in(txn, changes, options);
+}
+
+Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
+  ApplyReport report;
+  std::vector<RowKey> changed;  // for the observers, while there are any
+  const bool observed_now = observed();
 
   // The rows the batch touches, read at once.
   std::map<RowKey, size_t> index;
@@ -273,9 +287,13 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
 }
 
 Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+  YKIEN_TRY(check_forms(changes, options));
   Result<ApplyReport> report = ApplyReport{};
-  Status st = transaction([&](Txn &txn) -> Status {
-    report = txn.apply_changes(changes, options);
+  // The store may run the merge twice (ReplicaStore::write_merge): each run
+  // starts afresh.
+  Status st = store_.write_merge([&](StoreTxn &txn) -> Status {
+    if (options.refusals) options.refusals->clear();
+    report = merge_in(txn, changes, options);
     return report.status();
   });
   if (!st.ok()) return st;
