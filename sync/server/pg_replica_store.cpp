@@ -105,13 +105,10 @@ std::string any_of(const std::vector<std::string> &arms) {
 
 std::string param_ref(size_t n) { return std::string(1, '$').append(std::to_string(n)); }
 
-// Cells to write, column by column (one INSERT ... SELECT FROM unnest). A cell's
-// position is given relative to the transaction's first (`rel`, from 1), the base
-// added by the statement: so the parameters can be built before the writers' lock
-// (PgReplicaStore::write_merge), the base read under it.
+// Cells to write, column by column (one INSERT ... SELECT FROM unnest).
 struct Columns {
-  std::vector<Param> tbl, id, col, scope, vtype, value, hlc, site, base, rel, origin;
-  void add(const StoredRow &row, const StoredCell &cell, int64_t relative, const std::string &from) {
+  std::vector<Param> tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin;
+  void add(const StoredRow &row, const StoredCell &cell, int64_t position, const std::string &from) {
     tbl.emplace_back(row.table);
     id.emplace_back(row.id);
     col.emplace_back(cell.column);
@@ -121,49 +118,14 @@ struct Columns {
     hlc.emplace_back(u64(cell.stamp.hlc.raw()));
     site.emplace_back(u64(cell.stamp.site));
     base.emplace_back(u64(cell.stamp.base.raw()));
-    rel.emplace_back(i64(relative));
+    seq.emplace_back(i64(position));
     origin.emplace_back(from);
   }
-  // $1..$11, in the order of kInsertCells' unnest.
-  std::vector<Param> arrays() const {
-    using pg::array_literal;
-    return {array_literal(tbl),   array_literal(id),  array_literal(col),  array_literal(scope),
-            array_literal(vtype), array_literal(value), array_literal(hlc), array_literal(site),
-            array_literal(base),  array_literal(rel), array_literal(origin)};
-  }
-};
-
-// Writes Columns::arrays() ($1..$11) at positions $12 + rel.
-constexpr const char *kInsertCells =
-    "INSERT INTO cells(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) "
-    "SELECT u.tbl, u.id, u.col, u.scope, u.vtype, u.value, u.hlc, u.site, u.base, u.rel + $12, u.origin "
-    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
-    "$7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[]) "
-    "AS u(tbl, id, col, scope, vtype, value, hlc, site, base, rel, origin) "
-    "ON CONFLICT (tbl, id, col) DO UPDATE SET scope = EXCLUDED.scope, vtype = EXCLUDED.vtype, "
-    "value = EXCLUDED.value, hlc = EXCLUDED.hlc, site = EXCLUDED.site, base = EXCLUDED.base, "
-    "seq = EXCLUDED.seq, origin = EXCLUDED.origin";
-
-constexpr const char *kRaiseRemoteStamp =
-    "INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
-    "DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)";
-
-// The positions given out, and how many erasures there were: a merge run before
-// the lock compares them under it (PgReplicaStore::write_merge).
-constexpr const char *kReadCounters =
-    "SELECT (SELECT value FROM counters WHERE name = 'seq'), "
-    "coalesce((SELECT value FROM counters WHERE name = 'erased'), 0)";
-
-// How a transaction may use the store.
-enum class Mode {
-  read,   // reads only
-  write,  // under the writers' lock: reads and writes as they come
-  merge,  // before the lock: reads recorded, writes held back (write_merge)
 };
 
 class PgStoreTxn final : public sys::StoreTxn {
  public:
-  PgStoreTxn(PgReplicaStore &store, Lease &lease, Mode mode) : store_(store), lease_(lease), mode_(mode) {}
+  PgStoreTxn(PgReplicaStore &store, Lease &lease, bool writable) : store_(store), lease_(lease), writable_(writable) {}
 
   Result<std::vector<std::optional<StoredRow>>> load_rows(const std::vector<RowKey> &keys) override {
     std::vector<std::optional<StoredRow>> out(keys.size());
@@ -172,10 +134,6 @@ class PgStoreTxn final : public sys::StoreTxn {
     for (const auto &k : keys) {
       tables.emplace_back(k.table);
       ids.emplace_back(k.id);
-    }
-    if (mode_ == Mode::merge) {
-      read_tables_.insert(read_tables_.end(), tables.begin(), tables.end());
-      read_ids_.insert(read_ids_.end(), ids.begin(), ids.end());
     }
     auto r = lease_.exec(std::string("SELECT ") + kCellColumns +
                              " FROM cells c JOIN unnest($1::text[], $2::text[]) AS k(tbl, id) "
@@ -190,12 +148,10 @@ class PgStoreTxn final : public sys::StoreTxn {
     }
     for (size_t i = 0; i < keys.size(); ++i)
       if (auto it = found.find(keys[i]); it != found.end()) out[i] = it->second;
-    if (!held_back_.empty()) overlay_held_back(keys, out);
     return out;
   }
 
   Result<std::vector<sys::CellOrigin>> cell_origins(const RowKey &key) override {
-    unrecorded_read();
     auto r = lease_.exec(std::string("SELECT ") + kCellColumns +
                              ", c.origin FROM cells c WHERE c.tbl = $1 AND c.id = $2 ORDER BY c.col COLLATE \"C\"",
                          {key.table, key.id}, "read a row's origins");
@@ -206,9 +162,6 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   Result<std::vector<StoredRow>> find_rows(const sys::RowFilter &filter) override {
-    // Recorded by table: any later write to it counts as a change.
-    if (mode_ == Mode::merge) found_in_.emplace_back(filter.table);
-    if (!held_back_.empty()) unrecorded_read();  // the held-back rows are not searched
     std::vector<Param> params{filter.table};
     std::string match = "SELECT k.id FROM cells k WHERE k.tbl = $1";
     if (filter.scope) {
@@ -234,15 +187,13 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   Result<int64_t> end_position() override {
-    unrecorded_read();
-    if (first_ >= 0) return first_ + given_;
+    if (seq_ >= 0) return seq_;
     auto r = lease_.exec("SELECT value FROM counters WHERE name = 'seq'", {}, "read the position");
     if (!r.ok()) return r.status();
     return int_at(r->get(), 0, 0);
   }
 
   Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override {
-    unrecorded_read();
     auto end = end_position();
     if (!end.ok()) return end.status();
     const int64_t limit = std::max<int64_t>(request.limit_cells, 1);
@@ -318,37 +269,40 @@ class PgStoreTxn final : public sys::StoreTxn {
   Status write_rows(const std::vector<StoredRow> &rows, const std::string &origin) override {
     YKIEN_TRY(writes_allowed());
     if (rows.empty()) return Status::Ok();
-    if (mode_ == Mode::merge) return hold_back(rows, origin);
-    if (first_ < 0) {
-      auto counters = lease_.exec(kReadCounters, {}, "read the position");
-      if (!counters.ok()) return counters.status();
-      first_ = int_at(counters->get(), 0, 0);
+    if (seq_ < 0) {
+      auto counter = lease_.exec("SELECT value FROM counters WHERE name = 'seq'", {}, "read the position");
+      if (!counter.ok()) return counter.status();
+      seq_ = int_at(counter->get(), 0, 0);
     }
     Columns c;
     for (const auto &row : rows) {
       if (row.cells.empty()) continue;
-      ++given_;
-      for (const auto &cell : row.cells) c.add(row, cell, given_, origin);
+      ++seq_;
+      for (const auto &cell : row.cells) c.add(row, cell, seq_, origin);
     }
     if (c.tbl.empty()) return Status::Ok();
-    auto params = c.arrays();
-    params.emplace_back(i64(first_));
-    return lease_.run(kInsertCells, params, "write cells");
+    using pg::array_literal;
+    return lease_.run(
+        "INSERT INTO cells(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
+        "$7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[]) "
+        "ON CONFLICT (tbl, id, col) DO UPDATE SET scope = EXCLUDED.scope, vtype = EXCLUDED.vtype, "
+        "value = EXCLUDED.value, hlc = EXCLUDED.hlc, site = EXCLUDED.site, base = EXCLUDED.base, "
+        "seq = EXCLUDED.seq, origin = EXCLUDED.origin",
+        {array_literal(c.tbl), array_literal(c.id), array_literal(c.col), array_literal(c.scope),
+         array_literal(c.vtype), array_literal(c.value), array_literal(c.hlc), array_literal(c.site),
+         array_literal(c.base), array_literal(c.seq), array_literal(c.origin)},
+        "write cells");
   }
 
   Status erase_rows(const std::vector<RowKey> &keys) override {
     YKIEN_TRY(writes_allowed());
     if (keys.empty()) return Status::Ok();
-    if (mode_ == Mode::merge) return unrecorded_write();
     std::vector<Param> tables, ids;
     for (const auto &k : keys) {
       tables.emplace_back(k.table);
       ids.emplace_back(k.id);
     }
-    // Counted: a merge run before the lock read rows that may be gone.
-    YKIEN_TRY(lease_.run("INSERT INTO counters(name, value) VALUES('erased', 1) ON CONFLICT (name) "
-                         "DO UPDATE SET value = counters.value + 1",
-                         {}, "count an erasure"));
     return lease_.run("DELETE FROM cells c USING unnest($1::text[], $2::text[]) AS k(tbl, id) "
                       "WHERE c.tbl = k.tbl AND c.id = k.id",
                       {pg::array_literal(tables), pg::array_literal(ids)}, "erase rows");
@@ -356,39 +310,28 @@ class PgStoreTxn final : public sys::StoreTxn {
 
   Status note_remote_stamp(Hlc stamp) override {
     YKIEN_TRY(writes_allowed());
-    if (mode_ == Mode::merge) {
-      if (stamp > remote_) remote_ = stamp;
-      return Status::Ok();
-    }
-    return lease_.run(kRaiseRemoteStamp, {u64(stamp.raw())}, "remember the greatest stamp");
+    return lease_.run("INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
+                      "DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)",
+                      {u64(stamp.raw())}, "remember the greatest stamp");
   }
 
   Result<Hlc> remote_stamp() override {
-    unrecorded_read();
     auto r = lease_.exec("SELECT value FROM counters WHERE name = 'max_remote_hlc'", {}, "read the greatest stamp");
     if (!r.ok()) return r.status();
     return PQntuples(r->get()) == 0 ? Hlc() : hlc_at(r->get(), 0, 0);
   }
 
-  Result<std::string> meta(const std::string &key) override {
-    unrecorded_read();
-    return read_text("meta", key);
-  }
+  Result<std::string> meta(const std::string &key) override { return read_text("meta", key); }
 
   Status set_meta(const std::string &key, const std::string &value) override {
     YKIEN_TRY(writes_allowed());
-    if (mode_ == Mode::merge) return unrecorded_write();
     return write_text("meta", key, value);
   }
 
-  Result<std::string> setting(const std::string &key) override {
-    unrecorded_read();
-    return read_text("settings", key);
-  }
+  Result<std::string> setting(const std::string &key) override { return read_text("settings", key); }
 
   Status set_setting(const std::string &key, const std::string &value) override {
     YKIEN_TRY(writes_allowed());
-    if (mode_ == Mode::merge) return unrecorded_write();
     return write_text("settings", key, value);
   }
 
@@ -398,64 +341,8 @@ class PgStoreTxn final : public sys::StoreTxn {
 
   // Raises the counter to the last position given out; before the commit.
   Status finish() {
-    if (first_ < 0) return Status::Ok();
-    return lease_.run("UPDATE counters SET value = $1 WHERE name = 'seq'", {i64(first_ + given_)},
-                      "write the position");
-  }
-
-  // ---- A merge run before the lock (Mode::merge) ----
-
-  // The counters as this transaction starts, before its first read.
-  Status start_merge() {
-    auto counters = lease_.exec(kReadCounters, {}, "read the position");
-    if (!counters.ok()) return counters.status();
-    seen_seq_ = int_at(counters->get(), 0, 0);
-    seen_erased_ = int_at(counters->get(), 0, 1);
-    return Status::Ok();
-  }
-
-  // Under the lock: true when what the run read is as it was (no row it read or
-  // table it searched written since it started, nothing erased, every read
-  // recorded); then its writes are right as they are. Notes the position to write at.
-  Result<bool> still_true() {
-    if (!recorded_) return false;
-    std::vector<Param> tables(found_in_.begin(), found_in_.end());
-    auto r = lease_.exec(std::string(kReadCounters) +
-                             ", EXISTS (SELECT 1 FROM cells c JOIN unnest($2::text[], $3::text[]) AS k(tbl, id) "
-                             "ON c.tbl = k.tbl AND c.id = k.id WHERE c.seq > $1) "
-                             "OR EXISTS (SELECT 1 FROM cells c WHERE c.seq > $1 AND c.tbl = ANY($4::text[]))",
-                         {i64(seen_seq_), pg::array_literal(read_tables_), pg::array_literal(read_ids_),
-                          pg::array_literal(tables)},
-                         "check what the merge read");
-    if (!r.ok()) return r.status();
-    first_ = int_at(r->get(), 0, 0);
-    const bool erased = int_at(r->get(), 0, 1) != seen_erased_;
-    const bool written = text_at(r->get(), 0, 2) == "t";
-    return !erased && !written;
-  }
-
-  // Under the lock, once still_true(): the held-back writes and the counters, in
-  // one statement.
-  Status write_held_back() {
-    if (held_back_.empty() && remote_.is_zero()) return Status::Ok();
-    std::vector<Param> params;
-    std::string sql = "WITH";
-    if (!held_back_.empty()) {
-      params = held_back_cells_.arrays();
-      params.emplace_back(i64(first_));
-      params.emplace_back(i64(first_ + given_));
-      sql.append(" w AS (").append(kInsertCells).append("), s AS (UPDATE counters SET value = $13 WHERE name = 'seq')");
-    }
-    if (!remote_.is_zero()) {
-      params.emplace_back(u64(remote_.raw()));
-      sql.append(held_back_.empty() ? " " : ", ")
-          .append("r AS (INSERT INTO counters(name, value) VALUES('max_remote_hlc', ")
-          .append(param_ref(params.size()))
-          .append(") ON CONFLICT (name) DO UPDATE SET value = greatest(counters.value, EXCLUDED.value))");
-    }
-    YKIEN_TRY(lease_.run(sql + " SELECT 1", params, "write cells"));
-    first_ = -1;  // the counter is written
-    return Status::Ok();
+    if (seq_ < 0) return Status::Ok();
+    return lease_.run("UPDATE counters SET value = $1 WHERE name = 'seq'", {i64(seq_)}, "write the position");
   }
 
  private:
@@ -473,46 +360,8 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   Status writes_allowed() const {
-    if (mode_ != Mode::read) return Status::Ok();
+    if (writable_) return Status::Ok();
     return Status(ErrorCode::internal, "a write was attempted in a read transaction");
-  }
-
-  // A read or write of a merge before the lock that still_true() cannot check:
-  // the merge runs again under the lock.
-  void unrecorded_read() {
-    if (mode_ == Mode::merge) recorded_ = false;
-  }
-  Status unrecorded_write() {
-    recorded_ = false;
-    return Status::Ok();
-  }
-
-  // Mode::merge: the rows kept to write under the lock, their parameters built now.
-  Status hold_back(const std::vector<StoredRow> &rows, const std::string &origin) {
-    for (const auto &row : rows) {
-      if (row.cells.empty()) continue;
-      // One statement cannot write a cell twice: a row written again waits for the lock.
-      if (!held_back_.emplace(RowKey{row.table, row.id}, row).second) return unrecorded_write();
-      ++given_;
-      for (const auto &cell : row.cells) held_back_cells_.add(row, cell, given_, origin);
-    }
-    return Status::Ok();
-  }
-
-  // Rows read after some were held back: as they will be once written.
-  void overlay_held_back(const std::vector<RowKey> &keys, std::vector<std::optional<StoredRow>> &rows) const {
-    for (size_t i = 0; i < keys.size(); ++i) {
-      auto it = held_back_.find(keys[i]);
-      if (it == held_back_.end()) continue;
-      if (!rows[i]) {
-        rows[i] = it->second;
-        continue;
-      }
-      for (const auto &cell : it->second.cells) {
-        if (StoredCell *held = rows[i]->find(cell.column)) *held = cell;
-        else rows[i]->cells.push_back(cell);
-      }
-    }
   }
 
   // The scope condition of a pull. Which way to read: by unit (cells_scope_seq,
@@ -556,39 +405,10 @@ class PgStoreTxn final : public sys::StoreTxn {
 
   PgReplicaStore &store_;
   Lease &lease_;
-  Mode mode_;
-  int64_t first_ = -1;  // the counter before this transaction's first write; -1 before it is read
-  int64_t given_ = 0;   // positions given out in this transaction (first_ + 1 ...)
+  bool writable_;
+  int64_t seq_ = -1;  // the last position given out in this transaction; -1 before the first
   std::vector<std::function<void()>> committed_;
-  // Mode::merge: what was read, and the writes held back.
-  int64_t seen_seq_ = 0, seen_erased_ = 0;
-  bool recorded_ = true;
-  std::vector<Param> read_tables_, read_ids_;  // keys of load_rows
-  std::vector<std::string> found_in_;          // tables of find_rows
-  std::map<RowKey, StoredRow> held_back_;
-  Columns held_back_cells_;
-  Hlc remote_;
 };
-
-}  // namespace
-
-namespace {
-
-// Takes the writers' lock, held until the transaction ends (pg_replica_store.h).
-Status take_turn(Lease &lease) {
-  return lease.run("SELECT pg_advisory_xact_lock(" + i64(kWriteLock) + ")", {}, "lock");
-}
-
-// Runs `body` with the lock held, and commits.
-Status run_in_turn(PgReplicaStore &store, Lease &lease, pg::Txn &txn,
-                   const std::function<Status(sys::StoreTxn &)> &body) {
-  PgStoreTxn t(store, lease, Mode::write);
-  YKIEN_TRY(body(t));
-  YKIEN_TRY(t.finish());
-  YKIEN_TRY(txn.commit());
-  for (auto &fn : t.take_after_commit()) fn();
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -597,32 +417,12 @@ Status PgReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body)
   if (!lease.ok()) return lease.status();
   pg::Txn txn(*lease);
   YKIEN_TRY(txn.begin());
-  YKIEN_TRY(take_turn(*lease));
-  return run_in_turn(*this, *lease, txn, body);
-}
-
-// The merge and the building of its statement run before the lock, so that
-// writers (of every server process) wait for each other only to check what the
-// merge read, write and commit. Positions are still given out and committed in
-// order: under the lock.
-Status PgReplicaStore::write_merge(const std::function<Status(sys::StoreTxn &)> &body) {
-  auto lease = pool_.acquire();
-  if (!lease.ok()) return lease.status();
-  pg::Txn txn(*lease);
-  YKIEN_TRY(txn.begin());
-  PgStoreTxn before(*this, *lease, Mode::merge);
-  YKIEN_TRY(before.start_merge());
-  const Status merged = body(before);
-  if (merged.code() == ErrorCode::storage) return merged;  // the transaction may be aborted
-  YKIEN_TRY(take_turn(*lease));
-  auto unchanged = before.still_true();
-  if (!unchanged.ok()) return unchanged.status();
-  // A write of another transaction came between: merge again, in turn.
-  if (!*unchanged) return run_in_turn(*this, *lease, txn, body);
-  if (!merged.ok()) return merged;  // refused on what is still held
-  YKIEN_TRY(before.write_held_back());
+  YKIEN_TRY(lease->run("SELECT pg_advisory_xact_lock(" + i64(kWriteLock) + ")", {}, "lock"));
+  PgStoreTxn t(*this, *lease, true);
+  YKIEN_TRY(body(t));
+  YKIEN_TRY(t.finish());
   YKIEN_TRY(txn.commit());
-  for (auto &fn : before.take_after_commit()) fn();
+  for (auto &fn : t.take_after_commit()) fn();
   return Status::Ok();
 }
 
@@ -633,7 +433,7 @@ Status PgReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) 
   // One snapshot for the counter and the cells: every position at or below the
   // counter is committed in it (see pg_replica_store.h).
   YKIEN_TRY(txn.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-  PgStoreTxn t(*this, *lease, Mode::read);
+  PgStoreTxn t(*this, *lease, false);
   YKIEN_TRY(body(t));
   return txn.commit();
 }

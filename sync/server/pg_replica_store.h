@@ -27,7 +27,6 @@ class PgReplicaStore final : public sys::ReplicaStore {
   explicit PgReplicaStore(pg::Pool &pool) : pool_(pool) {}
 
   Status write(const std::function<Status(sys::StoreTxn &)> &body) override;
-  Status write_merge(const std::function<Status(sys::StoreTxn &)> &body) override;
   Status read(const std::function<Status(sys::StoreTxn &)> &body) override;
 
   // Scope sets whose history reached a pull's bound: their pulls read in position
