@@ -193,6 +193,8 @@ class YKIEN_CXX_API Replica {
 
  private:
   Status write_local_in(sys::StoreTxn &txn, const std::vector<sys::StoredRow> &rows);
+  // apply_in for changes whose form was checked (check_change_form) before.
+  Result<ApplyReport> merge_in(sys::StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options);
   // The position just before the first log entry after `cursor` holding this
   // site's change stamped after `limit_ms`; none if no entry does.
   Result<std::optional<int64_t>> before_first_own_stamp_after(int64_t cursor, int64_t limit_ms);

@@ -101,8 +101,13 @@ class Checker {
   }
 
   void overlay(const Write &w) {
-    const StoredRow *now = current(w.key);
-    StoredRow row = now ? *now : StoredRow{w.key.table, w.key.id, w.scope, {}};
+    auto it = view_.find(w.key);
+    if (it == view_.end()) {  // the held row copied once, for the row's first write
+      auto held = held_.find(w.key);
+      const StoredRow *now = held != held_.end() ? held->second : nullptr;
+      it = view_.emplace(w.key, now ? *now : StoredRow{w.key.table, w.key.id, w.scope, {}}).first;
+    }
+    StoredRow &row = it->second;
     for (size_t i : w.members) {
       const Change &c = changes_[i];
       StoredCell *cell = row.find(c.column);
@@ -113,7 +118,6 @@ class Checker {
         cell->stamp = {c.hlc, c.site, c.base};
       }
     }
-    view_[w.key] = std::move(row);
   }
 
   void refuse(size_t index, std::string code, std::string column, std::string reason) {

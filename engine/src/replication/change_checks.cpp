@@ -29,7 +29,7 @@ bool key_text(const std::string &s, size_t max) {
 
 }  // namespace
 
-std::optional<Refusal> check_change_form(const Change &c, size_t index) {
+std::optional<Refusal> check_change_form(const Change &c, size_t index, bool keys_checked) {
   auto refuse = [&](std::string field, std::string reason) {
     return Refusal{static_cast<int64_t>(index), "invalid_change", c.table, c.id, std::move(field), std::move(reason)};
   };
@@ -40,8 +40,9 @@ std::optional<Refusal> check_change_form(const Change &c, size_t index) {
     return refuse("column", "names a column replicas keep for themselves");
   if (c.column == "rid" || c.column == "id" || c.column == "scope")
     return refuse("column", "names a column replicas keep for themselves");
-  if (!key_text(c.id, kMaxIdBytes)) return refuse("id", "must be 1-128 bytes of UTF-8 with no control character");
-  if (!key_text(c.scope, kMaxScopeBytes))
+  if (!keys_checked && !key_text(c.id, kMaxIdBytes))
+    return refuse("id", "must be 1-128 bytes of UTF-8 with no control character");
+  if (!keys_checked && !key_text(c.scope, kMaxScopeBytes))
     return refuse("scope", "must be 1-512 bytes of UTF-8 with no control character");
   if (c.hlc.is_zero()) return refuse("hlc", "must not be zero");
   if (c.site == 0) return refuse("site", "must not be zero");

@@ -158,22 +158,51 @@ Replica::~Replica() = default;
 
 // ---- Merge ----
 
+namespace {
+
+// Every change's form, checked before anything is read or applied (it depends on
+// nothing held): all of a batch or none of it.
+Status check_forms(const std::vector<Change> &changes, const ApplyOptions &options) {
+  std::vector<Refusal> refused;
+  bool previous_passed = false;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    // A row's id and scope, checked once for its cells in a row.
+    const bool same_row = previous_passed && changes[i].id == changes[i - 1].id &&
+                          changes[i].scope == changes[i - 1].scope;
+    auto r = check_change_form(changes[i], i, same_row);
+    previous_passed = !r;
+    if (r) refused.push_back(std::move(*r));
+  }
+  if (!refused.empty()) return refuse(changes, std::move(refused), options);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
+  YKIEN_TRY(check_forms(changes, options));
+  return merge_in(txn, changes, options);
+}
+
+Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
   ApplyReport report;
   std::vector<RowKey> changed;  // for the observers, while there are any
   const bool observed_now = observed();
-  // Every change checked before anything is applied: all of a batch or none of it.
-  std::vector<Refusal> refused;
-  for (size_t i = 0; i < changes.size(); ++i)
-    if (auto r = check_change_form(changes[i], i)) refused.push_back(std::move(*r));
-  if (!refused.empty()) return refuse(changes, std::move(refused), options);
 
-  // The rows the batch touches, read at once.
+  // The rows the batch touches, read at once. row_of[i]: change i's row in `keys`
+  // (a row's cells come one after another: looked up once).
   std::map<RowKey, size_t> index;
   std::vector<RowKey> keys;
-  for (const auto &c : changes) {
-    RowKey key{c.table, c.id};
-    if (index.emplace(key, keys.size()).second) keys.push_back(std::move(key));
+  std::vector<size_t> row_of(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change &c = changes[i];
+    if (i > 0 && c.id == changes[i - 1].id && c.table == changes[i - 1].table) {
+      row_of[i] = row_of[i - 1];
+      continue;
+    }
+    auto [it, fresh] = index.emplace(RowKey{c.table, c.id}, keys.size());
+    if (fresh) keys.push_back(it->first);
+    row_of[i] = it->second;
   }
   auto loaded = txn.load_rows(keys);
   if (!loaded) return loaded.status();
@@ -193,7 +222,7 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
   for (size_t i = 0; i < changes.size(); ++i) {
     const Change &c = changes[i];
     if (c.hlc > report.max_hlc) report.max_hlc = c.hlc;
-    Merging &m = rows[index.find(RowKey{c.table, c.id})->second];
+    Merging &m = rows[row_of[i]];
     // A row's scope is fixed by its first write: a change cannot move it.
     if (m.row.scope.empty()) m.row.scope = c.scope;
     if (m.row.scope != c.scope)
@@ -273,9 +302,13 @@ Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &
 }
 
 Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+  YKIEN_TRY(check_forms(changes, options));
   Result<ApplyReport> report = ApplyReport{};
-  Status st = transaction([&](Txn &txn) -> Status {
-    report = txn.apply_changes(changes, options);
+  // The store may run the merge twice (ReplicaStore::write_merge): each run
+  // starts afresh.
+  Status st = store_.write_merge([&](StoreTxn &txn) -> Status {
+    if (options.refusals) options.refusals->clear();
+    report = merge_in(txn, changes, options);
     return report.status();
   });
   if (!st.ok()) return st;
