@@ -1,7 +1,6 @@
 // Merges racing on one store (several pushes at once, on PostgreSQL possibly from
-// several server processes): the store may run a merge before its writers' lock and
-// must run it again when another write came between (PgReplicaStore::write_merge).
-// Whatever the interleaving, each cell ends with its winning stamp and is read once.
+// several server processes): whatever the interleaving, each cell ends with its
+// winning stamp and is read once.
 #include <catch2/catch.hpp>
 
 #include <map>

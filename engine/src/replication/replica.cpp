@@ -304,10 +304,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
 Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
   YKIEN_TRY(check_forms(changes, options));
   Result<ApplyReport> report = ApplyReport{};
-  // The store may run the merge twice (ReplicaStore::write_merge): each run
-  // starts afresh.
-  Status st = store_.write_merge([&](StoreTxn &txn) -> Status {
-    if (options.refusals) options.refusals->clear();
+  Status st = store_.write([&](StoreTxn &txn) -> Status {
     report = merge_in(txn, changes, options);
     return report.status();
   });

@@ -156,12 +156,6 @@ class YKIEN_CXX_API ReplicaStore {
   // writer of the same data (in this process or another). Errors: those of `body`,
   // storage.
   virtual Status write(const std::function<Status(StoreTxn &)> &body) = 0;
-  // write() for a merge: a body that reads through load_rows and find_rows, writes
-  // through write_rows and note_remote_stamp, and has no other effect than through
-  // `txn`, so that it may run twice. A store whose writers take turns may run it
-  // before its turn, its writes held back, and take its turn only to write them if
-  // nothing it read has changed since (else it runs `body` again in its turn).
-  virtual Status write_merge(const std::function<Status(StoreTxn &)> &body) { return write(body); }
   // Runs `body` on one consistent snapshot; the write calls are refused.
   virtual Status read(const std::function<Status(StoreTxn &)> &body) = 0;
 };
