@@ -107,8 +107,10 @@ Status parse_message(std::string_view text, json *envelope, codec::ChangesMember
   return {};
 }
 
-// The changes of a message parsed by parse_message.
+// The changes of a message parsed by parse_message, sent as "changes" or "rows".
 Status take_changes(const json &envelope, codec::ChangesMember &changes, std::vector<Change> *out) {
+  if (changes.both) return Status::Invalid("rows", "cannot come with \"changes\": a message sends one or the other");
+  if (!changes.array && member(envelope, "rows") != nullptr) return Status::Invalid("rows", "must be an array");
   if (!changes.array) {
     const json *other = member(envelope, "changes");
     if (other == nullptr) return Status::Invalid("changes", "is missing");
