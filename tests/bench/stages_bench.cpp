@@ -158,6 +158,7 @@ struct Wire {
   int64_t json = 0, gzip = 0;
   int64_t rows = 0, rows_gzip = 0, changes = 0, changes_gzip = 0;
   int64_t cbor = 0, cbor_gzip = 0, msgpack = 0, msgpack_gzip = 0;
+  int64_t pull_json = 0;  // the pull replies' JSON, in the form pulled
 };
 
 int64_t gzip_size(const std::string &bytes) {
@@ -301,7 +302,7 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
 // Tablet b pulls the ward's changes from the server, batch by batch: the server
 // reads and encodes, the reply travels gzip'd, the tablet merges a batch and keeps
 // its cursor in one transaction.
-int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bool rows) {
+int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bool rows, Wire &wire) {
   int64_t cursor = 0, changes = 0;
   for (bool more = true; more;) {
     ChangeSet batch;
@@ -323,6 +324,7 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bo
       reply.as_rows = rows;
       body = sync::encode(reply);
     });
+    wire.pull_json += static_cast<int64_t>(body.size());
     body = travel(clock, "pull", body, &gz);
     sync::PullReply received;
     clock.run("pull_decode", [&] { ok_or_die(sync::decode(body, &received), "cannot decode a pull"); });
@@ -402,7 +404,7 @@ int bench_stages(int argc, char **argv) {
   Wire wire;
   const int64_t pushed = push_all(clock, a->replica(), *storage, key, opt.rows, wire);
   std::fputs("stages: pulling to tablet b...\n", stderr);
-  const int64_t pulled = pull_all(clock, *storage, b->replica(), opt.rows);
+  const int64_t pulled = pull_all(clock, *storage, b->replica(), opt.rows, wire);
   if (pulled < pushed) die("tablet b received fewer changes than tablet a sent");
   const auto plain = plain_insert_opinions(opt.dir + "/a.db", opt.dir);
 
@@ -422,6 +424,7 @@ int bench_stages(int argc, char **argv) {
   per_opinion("rows_cbor_gzip", wire.cbor_gzip);
   per_opinion("rows_msgpack", wire.msgpack);
   per_opinion("rows_msgpack_gzip", wire.msgpack_gzip);
+  figure("stages_pull_json_bytes_per_opinion", static_cast<double>(wire.pull_json) / n, "bytes");
   clock.print(n);
   figure("stages_plain_insert_us_per_opinion", plain.seconds * 1e6 / static_cast<double>(plain.rows), "us", 2);
   a.reset();
