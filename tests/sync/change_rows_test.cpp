@@ -53,6 +53,28 @@ void record_and_converge(TestServer &server, Tablet &a, Tablet &b) {
   CHECK(opinions_digest(b.db(), kCommune) == opinions_digest(server.data(), kCommune));
 }
 
+// An enrolled tablet's changes not pushed yet, as a push sent as rows.
+sync::PushRequest pending_as_rows(Tablet &t) {
+  auto pending = t.db().export_changes(0);
+  REQUIRE(pending.ok());
+  sync::PushRequest push;
+  push.client_time_ms = SystemClock::instance().now_ms();
+  push.changes = pending->changes;
+  push.as_rows = true;
+  return push;
+}
+
+// A push written by hand in the tablet's name (signed with its key), refused with
+// `status`: its error reply.
+sync::ErrorReply refused_push(TestServer &server, Tablet &t, const std::string &body, int status) {
+  auto r = raw_post(server.url() + sync::kPathPush, body, t.token(), signature_of(t.db(), body));
+  INFO(r.body);
+  CHECK(r.status == status);
+  sync::ErrorReply e;
+  REQUIRE(sync::decode(r.body, &e).ok());
+  return e;
+}
+
 }  // namespace
 
 TEST_CASE("a new client and server push and pull changes as rows", "[sync][rows]") {
@@ -124,12 +146,7 @@ TEST_CASE("a push of rows with one bad row applies nothing and names the field",
   a.enroll(server.code({kCommune}));
   a.sync_ok();
   const Opinion opinion = a.record(kHamlet1, "Ý kiến không được nhận");
-  auto pending = a.db().export_changes(0);
-  REQUIRE(pending.ok());
-  sync::PushRequest push;
-  push.client_time_ms = SystemClock::instance().now_ms();
-  push.changes = pending->changes;
-  push.as_rows = true;
+  const sync::PushRequest push = pending_as_rows(a);
   std::string good = sync::encode(push);
   REQUIRE(good.ends_with("]}"));
   const Change &first = push.changes.front();
@@ -140,27 +157,47 @@ TEST_CASE("a push of rows with one bad row applies nothing and names the field",
   const std::string bad = good.substr(0, good.size() - 2) + "," + bad_row + "]}";
   const std::string before = opinions_digest(server.data(), kCommune);
 
-  auto r = raw_post(server.url() + sync::kPathPush, bad, a.token(), signature_of(a.db(), bad));
-  INFO(r.body);
-  CHECK(r.status == 400);
-  sync::ErrorReply e;
-  REQUIRE(sync::decode(r.body, &e).ok());
+  sync::ErrorReply e = refused_push(server, a, bad, 400);
   CHECK(e.code == ErrorCode::invalid_argument);
   CHECK(e.field == "rows[" + std::to_string(groups) + "].cells");
   CHECK(opinions_digest(server.data(), kCommune) == before);
 
   // Both forms in one message: refused, naming "rows".
   const std::string both = good.substr(0, good.size() - 1) + R"(,"changes":[]})";
-  r = raw_post(server.url() + sync::kPathPush, both, a.token(), signature_of(a.db(), both));
-  REQUIRE(sync::decode(r.body, &e).ok());
-  CHECK(r.status == 400);
+  e = refused_push(server, a, both, 400);
   CHECK(e.field == "rows");
   CHECK(opinions_digest(server.data(), kCommune) == before);
 
   // The good rows alone are taken.
-  r = raw_post(server.url() + sync::kPathPush, good, a.token(), signature_of(a.db(), good));
+  auto r = raw_post(server.url() + sync::kPathPush, good, a.token(), signature_of(a.db(), good));
   INFO(r.body);
   CHECK(r.status == 200);
   CHECK(count_opinions(server.data(), kCommune) == 1);
   CHECK(opinions_digest(server.data(), kCommune).find(opinion.id) != std::string::npos);
+}
+
+TEST_CASE("the refusals of a push sent as rows index its changes, not its rows", "[sync][rows]") {
+  TestServer server;
+  Tablet a(server.url(), "a");
+  a.enroll(server.code({kCommune}));
+  a.sync_ok();
+  a.record(kHamlet1, "Ý kiến thứ nhất");
+  a.record(kHamlet1, "Ý kiến thứ hai");
+  sync::PushRequest push = pending_as_rows(a);
+  // A last write in another site's name: its own row group, refused as wrong_site.
+  Change forged = push.changes.front();
+  forged.site = a.db().site_id() ^ 0x5a5a;
+  forged.hlc = Hlc::from_parts(static_cast<uint64_t>(push.client_time_ms), 7);
+  push.changes.push_back(forged);
+  const auto forged_at = static_cast<int64_t>(push.changes.size() - 1);
+  const std::string body = sync::encode(push);
+  REQUIRE(static_cast<int64_t>(std::count(body.begin(), body.end(), '{')) - 1 < forged_at);  // fewer rows than changes
+  const std::string before = opinions_digest(server.data(), kCommune);
+
+  const sync::ErrorReply e = refused_push(server, a, body, 403);
+  REQUIRE(e.refusals.size() == 1);
+  CHECK(e.refusals[0].index == forged_at);
+  CHECK(e.refusals[0].code == "wrong_site");
+  CHECK(e.refused == std::vector<int64_t>{forged_at});
+  CHECK(opinions_digest(server.data(), kCommune) == before);
 }
