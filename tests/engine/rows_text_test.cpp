@@ -271,3 +271,33 @@ TEST_CASE("random rows read in one pass decide as their expanded changes do", "[
   }
   CHECK(accepted > 100);
 }
+
+TEST_CASE("rows that would expand far beyond their text are refused as too large", "[engine][json]") {
+  const std::string stamp = R"("hlc":"0000000000000010","scope":"s","site":"0000000000000007","table":"t")";
+  std::string cells;
+  const auto with_cells = [&](size_t n) {
+    cells = "[";
+    for (size_t k = 0; k < n; ++k) cells += (k ? "," : "") + std::string(R"("c",1)");
+    return cells + "]";
+  };
+  codec::ChangesMember m;
+  // As many changes as a message may make from rows, in two rows: taken.
+  const std::string half = with_cells(codec::kMaxRowsChanges / 2);
+  REQUIRE(read(R"({"rows":[{"cells":)" + half + R"(,"id":"a",)" + stamp + R"(},{"cells":)" + half + R"(,"id":"b",)" +
+                   stamp + "}]}",
+               &m)
+              .ok());
+  CHECK(m.changes.size() == codec::kMaxRowsChanges);
+  // One more: refused.
+  Status st = read(R"({"rows":[{"cells":)" + with_cells(codec::kMaxRowsChanges + 1) + R"(,"id":"a",)" + stamp + "}]}",
+                   &m);
+  CHECK(st.code() == ErrorCode::too_large);
+  CHECK(st.field() == "rows");
+  // A long id copied into each cell: 2 MiB times 20 cells is over the copies allowed.
+  const std::string long_id(2 << 20, 'x');
+  st = read(R"({"rows":[{"cells":)" + with_cells(20) + R"(,"id":")" + long_id + R"(",)" + stamp + "}]}", &m);
+  CHECK(st.code() == ErrorCode::too_large);
+  CHECK(st.field() == "rows");
+  REQUIRE(read(R"({"rows":[{"cells":)" + with_cells(10) + R"(,"id":")" + long_id + R"(",)" + stamp + "}]}", &m).ok());
+  CHECK(m.changes.size() == 10);
+}

@@ -62,6 +62,7 @@ class Sax final : public nlohmann::json_sax<Json> {
       out_.changes.clear();
       out_.error = Status::Ok();
       next_index_ = 0;
+      copied_ = 0;
       awaiting_changes_ = true;
     }
     key_ = std::move(k);
@@ -237,12 +238,20 @@ class Sax final : public nlohmann::json_sax<Json> {
     if (!cells_error_.ok()) return;
     if (at % 2 == 0) {
       if (!v.is_string() || v.get_ref<const std::string &>().empty()) return refuse_cell(kNotAColumn);
+      if (out_.changes.size() + pending_.size() >= kMaxRowsChanges) {
+        cells_error_ = too_large("more than " + std::to_string(kMaxRowsChanges) + " changes");
+        return;
+      }
       pending_.emplace_back().column = std::move(v.get_ref<std::string &>());
       return;
     }
     static const std::string kUnnamed;  // the cell's name is made only on an error
     if (!from_json(v, kUnnamed, &pending_.back().value).ok())
       cells_error_ = from_json(v, cell_name(at), &pending_.back().value);
+  }
+
+  static Status too_large(const std::string &what) {
+    return {ErrorCode::too_large, "rows that expand to " + what + " are refused", "rows"};
   }
 
   void refuse_cell(const char *reason) {
@@ -282,6 +291,10 @@ class Sax final : public nlohmann::json_sax<Json> {
     if (cells_count_ == 0) return Status::Invalid(row_name() + ".cells", "must not be empty");
     if (cells_count_ % 2 != 0)
       return Status::Invalid(row_name() + ".cells", "must hold pairs of a column and its value (an odd count)");
+    const size_t copies = pending_.size() * (head_.table.size() + head_.id.size() + head_.scope.size());
+    if (copies > kMaxRowsCopiedBytes - copied_)
+      return too_large("more than " + std::to_string(kMaxRowsCopiedBytes >> 20) + " MiB of tables, ids and scopes");
+    copied_ += copies;
     return {};
   }
 
@@ -313,7 +326,8 @@ class Sax final : public nlohmann::json_sax<Json> {
   size_t cells_count_ = 0;
   Status cells_error_;
   std::vector<Change> pending_;
-  Change head_;  // the row's checked stamp and place
+  Change head_;        // the row's checked stamp and place
+  size_t copied_ = 0;  // bytes of tables, ids and scopes copied into the rows' changes
 };
 
 }  // namespace

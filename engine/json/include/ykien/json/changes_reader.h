@@ -11,6 +11,14 @@
 
 namespace ykien::codec {
 
+// A row's cells share its table, id and scope, copied into each of their changes: so
+// that a small message cannot make a huge list, the "rows" of one message expand to
+// at most kMaxRowsChanges changes and copy at most kMaxRowsCopiedBytes of tables, ids
+// and scopes (too_large, field "rows"). Far above what a push or a pull carries
+// (10,000 changes of about 70 such bytes each); "changes" are bounded by the body.
+inline constexpr size_t kMaxRowsChanges = 100000;
+inline constexpr size_t kMaxRowsCopiedBytes = 32 << 20;
+
 struct ChangesMember {
   // "changes" (or "rows", below) was an array, read into `changes` (lenient, as
   // the protocol reads them). Otherwise it is in the envelope, as any member (or absent).
