@@ -23,10 +23,11 @@ valgrind --tool=callgrind --callgrind-out-file="$work/dump" \
 opinions=$(awk '$2 == "stages_opinions" { print $3 }' "$work/figures")
 
 # Each dump: "desc: Trigger: Client Request: <stage>" and "summary: <instructions>".
+# Stages "wire_*" (binary encodings compared) are not the sync's: not in the total.
 for f in $(ls "$work"/dump.* | sort -t. -k2 -n); do
   awk '/^desc: Trigger: Client Request: / { stage = $NF } /^summary: / { print stage, $2 }' "$f"
 done | awk -v n="$opinions" '
-  { sum[$1] += $2; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } total += $2 }
+  { sum[$1] += $2; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } if ($1 !~ /^wire_/) total += $2 }
   END {
     for (i = 1; i <= k; i++) printf "BENCH stages_%s_instructions_per_opinion %.0f instructions\n", order[i], sum[order[i]] / n
     printf "BENCH stages_total_instructions_per_opinion %.0f instructions\n", total / n

@@ -81,6 +81,7 @@ struct ServeFlags {
   std::string tls_key;
   FrontOptions http;
   bool require_signatures = false;
+  bool no_rows = false;
   std::string blobs_dir;  // "" = <data>/blobs (none on PostgreSQL unless given)
   int64_t blob_quota_mb = ykien::sync::tuning::kBlobQuotaBytes >> 20;
   std::string office_key;  // --office-key FILE
@@ -113,6 +114,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   options.port = flags.port;
   options.http = flags.http;
   options.require_signatures = flags.require_signatures;
+  options.change_rows = !flags.no_rows;
   options.blobs_dir = blobs_dir;
   options.blob_quota_bytes = flags.blob_quota_mb << 20;
   if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
@@ -200,6 +202,9 @@ int main(int argc, char **argv) {
   serve_cmd->add_flag("--require-signatures", flags.require_signatures,
                       "refuse unsigned pushes from devices that registered no key (apps older than signatures); "
                       "devices with a key must sign in any case");
+  serve_cmd->add_flag("--no-rows", flags.no_rows,
+                      "neither read nor write changes grouped by row: plain \"changes\", as a server before rows "
+                      "(docs/protocol.md, \"Rows\")");
   serve_cmd->add_option("--blobs", flags.blobs_dir,
                         "folder of attachments' files (default DIR/blobs with --data; none with --postgres unless given)");
   serve_cmd->add_option("--blob-quota-mb", flags.blob_quota_mb, "megabytes of attachments each device may store")

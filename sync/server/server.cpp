@@ -90,6 +90,9 @@ struct SyncServer::Impl {
 
   std::string current_office_key() { return devices_office_key(storage.replica(), options.office_key); }
 
+  // What the replies say the server reads beside "changes" (docs/protocol.md, "Rows").
+  std::string change_format() const { return options.change_rows ? kRowsFormatName : ""; }
+
   ServedReply reply_json(int status, std::string body) {
     ServedReply r;
     r.status = status;
@@ -191,7 +194,7 @@ struct SyncServer::Impl {
                                  request.site, sha256_hex(token), now());
     if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
     EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty(),
-                      kDigestFormatName, current_office_key()};
+                      kDigestFormatName, current_office_key(), change_format()};
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
@@ -229,6 +232,8 @@ struct SyncServer::Impl {
       return fail(req, "push", device->id, proven, t0);
     PushRequest request;
     Status st = decode(req.body, &request);
+    if (st.ok() && request.as_rows && !options.change_rows)
+      st = Status::Invalid("changes", "is missing");  // what a server before rows answers
     if (!st.ok()) return fail(req, "push", device->id, st, t0);
     if (static_cast<int64_t>(request.changes.size()) > options.max_push_changes) {
       return fail(req, "push", device->id,
@@ -268,7 +273,8 @@ struct SyncServer::Impl {
       if (Status kept = storage.signatures().keep_batch(batch, writes_of(request.changes)); !kept.ok())
         return fail(req, "push", device->id, kept, t0);
     }
-    PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName};
+    PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName,
+                    change_format()};
     log_line("info", "push",
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
               {"applied", std::to_string(reply.applied)}, {"ignored", std::to_string(reply.ignored)},
@@ -342,6 +348,8 @@ struct SyncServer::Impl {
     next.positions = std::move(positions);
     reply.cursor = next.to_string(cursor_key, device->id);
     reply.office_key = current_office_key();
+    reply.change_format = change_format();
+    reply.as_rows = options.change_rows && request.change_format == kRowsFormatName;
     reply.server_time_ms = now();
     log_line("info", "pull",
              {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},
@@ -398,7 +406,8 @@ struct SyncServer::Impl {
     if (st.ok()) st = storage.signatures().set_device_key(device->id, request.public_key, now());
     if (!st.ok()) return fail(req, "keys", device->id, st, t0);
     log_line("info", "keys", {{"device", device->id}, {"ms", std::to_string(steady_ms() - t0)}});
-    return reply_json(200, encode(KeysReply{current_server_key(), now(), kDigestFormatName, current_office_key()}));
+    return reply_json(200, encode(KeysReply{current_server_key(), now(), kDigestFormatName, current_office_key(),
+                                            change_format()}));
   }
 
   void flush_acks_logged() {

@@ -38,6 +38,11 @@ struct ServerOptions {
   // Refuse unsigned pushes from devices that registered no key (older apps) too.
   // Devices with a key must always sign (docs/protocol.md, "Signatures").
   bool require_signatures = false;
+  // Changes as rows (docs/protocol.md, "Rows"): read in pushes, written in the pull
+  // replies that ask, and named in the replies' "change_format". False: as a server
+  // before rows, which says nothing and refuses a push sent as rows (the
+  // mixed-version tests; a way back should rows misbehave).
+  bool change_rows = true;
   // Attachments' blobs (docs/protocol.md, "Blobs"): the folder ("" = none kept: the
   // blob endpoints answer not_found) and the bytes each device may store there.
   std::string blobs_dir{};

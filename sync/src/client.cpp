@@ -268,6 +268,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
   YKIEN_TRY(db_.set_setting(keys::kKeyRegistered, reply.key_recorded ? "1" : ""));
   YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
   YKIEN_TRY(note_signature_format(reply.signature_format));
+  YKIEN_TRY(note_change_format(reply.change_format));
   YKIEN_TRY(note_office_key(reply.office_key));
   // A fresh enrollment starts both directions from the beginning.
   YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
@@ -303,6 +304,7 @@ Status SyncClient::register_key(SyncReport *report) {
   YKIEN_TRY(decode(*body, &reply));
   if (!reply.server_key.empty()) YKIEN_TRY(db_.set_setting(keys::kServerKey, reply.server_key));
   YKIEN_TRY(note_signature_format(reply.signature_format));
+  YKIEN_TRY(note_change_format(reply.change_format));
   YKIEN_TRY(note_office_key(reply.office_key));
   return db_.set_setting(keys::kKeyRegistered, "1");
 }
@@ -429,10 +431,20 @@ Status SyncClient::note_signature_format(const std::string &server_says) {
   return db_.set_setting(keys::kSignatureFormat, server_says == kDigestFormatName ? server_says : "");
 }
 
+Status SyncClient::note_change_format(const std::string &server_says) {
+  const std::string keep = server_says == kRowsFormatName ? server_says : "";
+  auto known = db_.setting(keys::kChangeFormat);
+  if (!known.ok()) return known.status();
+  return *known == keep ? Status{} : db_.set_setting(keys::kChangeFormat, keep);
+}
+
 Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, bool *restart) {
   PushRequest request;
   request.client_time_ms = corrected_now();
   request.changes = std::move(changes);
+  auto change_format = db_.setting(keys::kChangeFormat);
+  if (!change_format.ok()) return change_format.status();
+  request.as_rows = options_.change_rows && *change_format == kRowsFormatName;
   // The signature covers the body's bytes exactly as sent (before gzip).
   const std::string text = encode(request);
   auto key = signing_key(db_, *secrets_);
@@ -448,6 +460,7 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
     YKIEN_TRY(decode(*body, &reply));
     if ((reply.signature_format == kDigestFormatName) != digest)
       YKIEN_TRY(note_signature_format(reply.signature_format));
+    YKIEN_TRY(note_change_format(reply.change_format));
     report->pushed += static_cast<int64_t>(request.changes.size());
     report->conflicts += reply.conflicts;
     return {};
@@ -457,6 +470,11 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
     // A server put back to a version that verifies whole bodies only: sign as it
     // asks, once; a second refusal is the caller's.
     YKIEN_TRY(note_signature_format(""));
+    return push_batch(std::move(request.changes), report, restart);
+  }
+  if (why.code() == ErrorCode::invalid_argument && why.field() == "changes" && request.as_rows) {
+    // A server put back to a version before rows: send "changes" as it asks, once.
+    YKIEN_TRY(note_change_format(""));
     return push_batch(std::move(request.changes), report, restart);
   }
   if (why.code() == ErrorCode::clock_drift) {
@@ -559,6 +577,7 @@ Status SyncClient::pull_all(SyncReport *report) {
     request.cursor = *cursor;
     request.limit = limit;
     request.client_time_ms = corrected_now();
+    if (options_.change_rows) request.change_format = kRowsFormatName;  // a server before rows ignores it
     int64_t sent = corrected_now();
     const int64_t started = steady_ms();
     auto body = post(kPathPull, encode(request), /*auth=*/true, report);
@@ -575,6 +594,7 @@ Status SyncClient::pull_all(SyncReport *report) {
     PullReply reply;
     YKIEN_TRY(decode(*body, &reply));
     YKIEN_TRY(note_office_key(reply.office_key));
+    YKIEN_TRY(note_change_format(reply.change_format));
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
     // resumes without loss or duplicates).
     YKIEN_TRY(db_.transaction([&](Replica::Txn &txn) -> Status {

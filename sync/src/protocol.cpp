@@ -107,8 +107,12 @@ Status parse_message(std::string_view text, json *envelope, codec::ChangesMember
   return {};
 }
 
-// The changes of a message parsed by parse_message.
-Status take_changes(const json &envelope, codec::ChangesMember &changes, std::vector<Change> *out) {
+// The changes of a message parsed by parse_message, sent as "changes" or "rows"
+// (`as_rows` says which, when not null).
+Status take_changes(const json &envelope, codec::ChangesMember &changes, std::vector<Change> *out,
+                    bool *as_rows = nullptr) {
+  if (changes.both) return Status::Invalid("rows", "cannot come with \"changes\": a message sends one or the other");
+  if (!changes.array && member(envelope, "rows") != nullptr) return Status::Invalid("rows", "must be an array");
   if (!changes.array) {
     const json *other = member(envelope, "changes");
     if (other == nullptr) return Status::Invalid("changes", "is missing");
@@ -116,6 +120,7 @@ Status take_changes(const json &envelope, codec::ChangesMember &changes, std::ve
   }
   YKIEN_TRY(changes.error);
   *out = std::move(changes.changes);
+  if (as_rows != nullptr) *as_rows = changes.rows;
   return {};
 }
 
@@ -129,16 +134,21 @@ Status guarded(Fn &&fn) {
   }
 }
 
-// An envelope object with its "changes" written as text directly
-// (codec::dump_changes): the large part of a push or a pull reply.
-std::string with_changes(const json &envelope, const std::vector<Change> &changes) {
+// An envelope object with its "changes" (or "rows") written as text directly
+// (codec::dump_changes, codec::dump_rows): the large part of a push or a pull reply.
+std::string with_changes(const json &envelope, const std::vector<Change> &changes, bool as_rows = false) {
   std::string out = dump(envelope);
   out.pop_back();  // the envelope's closing brace
   if (!envelope.empty()) out += ',';
-  out += "\"changes\":";
-  out += codec::dump_changes(changes);
+  out += as_rows ? "\"rows\":" : "\"changes\":";
+  out += as_rows ? codec::dump_rows(changes) : codec::dump_changes(changes);
   out += '}';
   return out;
+}
+
+// "change_format" where a server names what it reads; left out when empty.
+void add_change_format(json &j, const std::string &format) {
+  if (!format.empty()) j["change_format"] = format;
 }
 
 template <typename Fn>
@@ -191,13 +201,14 @@ std::string encode(const EnrollReply &m) {
     if (!m.server_key.empty()) j["server_key"] = m.server_key;
     if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
     if (!m.office_key.empty()) j["office_key"] = m.office_key;
+    add_change_format(j, m.change_format);
     return dump(j);
   });
 }
 
 std::string encode(const PushRequest &m) {
   return guarded_encode([&] {
-    return with_changes({{"protocol", m.protocol}, {"client_time", m.client_time_ms}}, m.changes);
+    return with_changes({{"protocol", m.protocol}, {"client_time", m.client_time_ms}}, m.changes, m.as_rows);
   });
 }
 
@@ -206,6 +217,7 @@ std::string encode(const PushReply &m) {
     json j = {{"applied", m.applied}, {"ignored", m.ignored}, {"conflicts", m.conflicts},
               {"server_time", m.server_time_ms}};
     if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
+    add_change_format(j, m.change_format);
     return dump(j);
   });
 }
@@ -214,6 +226,7 @@ std::string encode(const PullRequest &m) {
   return guarded_encode([&] {
     json j = {{"protocol", m.protocol}, {"client_time", m.client_time_ms}, {"cursor", m.cursor}};
     if (m.limit > 0) j["limit"] = m.limit;
+    add_change_format(j, m.change_format);
     return dump(j);
   });
 }
@@ -224,7 +237,8 @@ std::string encode(const PullReply &m) {
     if (m.scanned >= 0) j["scanned"] = m.scanned;
     if (m.left >= 0) j["left"] = m.left;
     if (!m.office_key.empty()) j["office_key"] = m.office_key;
-    return with_changes(j, m.changes);
+    add_change_format(j, m.change_format);
+    return with_changes(j, m.changes, m.as_rows);
   });
 }
 
@@ -297,6 +311,7 @@ Status decode(std::string_view text, EnrollReply *out) {
     YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
     YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
     YKIEN_TRY(get_string(j, "office_key", &out->office_key, false));
+    YKIEN_TRY(get_string(j, "change_format", &out->change_format, false));
     out->key_recorded = false;
     if (const json *k = member(j, "key_recorded"); k != nullptr && !k->is_null()) YKIEN_TRY(get_bool(j, "key_recorded", &out->key_recorded));
     return get_int(j, "server_time", &out->server_time_ms);
@@ -310,7 +325,7 @@ Status decode(std::string_view text, PushRequest *out) {
     YKIEN_TRY(parse_message(text, &j, &changes));
     YKIEN_TRY(check_protocol(j, &out->protocol));
     YKIEN_TRY(get_int(j, "client_time", &out->client_time_ms));
-    return take_changes(j, changes, &out->changes);
+    return take_changes(j, changes, &out->changes, &out->as_rows);
   });
 }
 
@@ -322,6 +337,7 @@ Status decode(std::string_view text, PushReply *out) {
     YKIEN_TRY(get_int(j, "ignored", &out->ignored));
     YKIEN_TRY(get_int(j, "conflicts", &out->conflicts));
     YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
+    YKIEN_TRY(get_string(j, "change_format", &out->change_format, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }
@@ -336,7 +352,7 @@ Status decode(std::string_view text, PullRequest *out) {
     out->limit = 0;
     YKIEN_TRY(get_int(j, "limit", &out->limit, false));
     if (out->limit < 0) return Status::Invalid("limit", "must not be negative");
-    return {};
+    return get_string(j, "change_format", &out->change_format, false);
   });
 }
 
@@ -345,13 +361,14 @@ Status decode(std::string_view text, PullReply *out) {
     json j;
     codec::ChangesMember changes;
     YKIEN_TRY(parse_message(text, &j, &changes));
-    YKIEN_TRY(take_changes(j, changes, &out->changes));
+    YKIEN_TRY(take_changes(j, changes, &out->changes, &out->as_rows));
     YKIEN_TRY(get_string(j, "cursor", &out->cursor));
     YKIEN_TRY(get_bool(j, "more", &out->more));
     out->scanned = out->left = -1;
     YKIEN_TRY(get_int(j, "scanned", &out->scanned, false));
     YKIEN_TRY(get_int(j, "left", &out->left, false));
     YKIEN_TRY(get_string(j, "office_key", &out->office_key, false));
+    YKIEN_TRY(get_string(j, "change_format", &out->change_format, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }
@@ -423,6 +440,7 @@ std::string encode(const KeysReply &m) {
     json j = {{"server_key", m.server_key}, {"server_time", m.server_time_ms}};
     if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
     if (!m.office_key.empty()) j["office_key"] = m.office_key;
+    add_change_format(j, m.change_format);
     return dump(j);
   });
 }
@@ -443,6 +461,7 @@ Status decode(std::string_view text, KeysReply *out) {
     YKIEN_TRY(get_string(j, "server_key", &out->server_key, false));
     YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
     YKIEN_TRY(get_string(j, "office_key", &out->office_key, false));
+    YKIEN_TRY(get_string(j, "change_format", &out->change_format, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }

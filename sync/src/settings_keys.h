@@ -28,6 +28,9 @@ inline constexpr const char *kServerKey = "sync.server_key";
 // The signature format the server said it verifies (kDigestFormatName), else "":
 // pushes are then signed over the whole body, which every server verifies.
 inline constexpr const char *kSignatureFormat = "sync.signature_format";
+// kRowsFormatName once the server's last reply said it reads rows, else "": pushes
+// then go as "changes", which every server reads (docs/protocol.md, "Rows").
+inline constexpr const char *kChangeFormat = "sync.change_format";
 // Prefix of "<prefix><sha256>" = "1": the server holds this blob whole (sent from
 // here, or fetched from it), so the next syncs need not ask.
 inline constexpr const char *kBlobAtServerPrefix = "sync.blob_at_server.";

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ namespace tuning = sync::tuning;
 struct Options {
   int64_t opinions = 20000;
   std::string dir;  // empty = a new temporary dir
+  bool rows = true;  // changes grouped by row (docs/protocol.md, "Rows"); --no-rows: "changes"
 };
 
 [[noreturn]] void die(const std::string &what, const Status &st = {}) {
@@ -91,6 +93,7 @@ class StageClock {
     for (const auto &s : stages_) {
       figure("stages_" + s.name + "_us_per_opinion", s.wall * 1e6 / opinions, "us", 2);
       figure("stages_" + s.name + "_cpu_us_per_opinion", s.cpu * 1e6 / opinions, "us", 2);
+      if (s.name.starts_with("wire_")) continue;  // the encodings compared, not a stage of the sync
       wall += s.wall;
       cpu += s.cpu;
     }
@@ -149,12 +152,101 @@ std::string travel(StageClock &clock, const std::string &way, const std::string 
   return received;
 }
 
-// Bytes a push carried, as JSON and as sent (gzip).
+// Bytes a push carried, as JSON and as sent (gzip); and its changes in each form
+// of JSON, and as CBOR and MessagePack (nlohmann's), raw and gzip'd.
 struct Wire {
   int64_t json = 0, gzip = 0;
+  int64_t rows = 0, rows_gzip = 0, changes = 0, changes_gzip = 0;
+  int64_t cbor = 0, cbor_gzip = 0, msgpack = 0, msgpack_gzip = 0;
+  int64_t pull_json = 0;  // the pull replies' JSON, in the form pulled
 };
 
-int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, const sync::SigningKey &key, Wire &wire) {
+int64_t gzip_size(const std::string &bytes) {
+  return static_cast<int64_t>(ok_or_die(sync::gzip_compress(bytes), "cannot compress").size());
+}
+
+using Json = nlohmann::json;
+
+Json value_json(const Value &v) {
+  if (const auto *i = std::get_if<int64_t>(&v)) return *i;
+  if (const auto *d = std::get_if<double>(&v)) return *d;
+  if (const auto *s = std::get_if<std::string>(&v)) return *s;
+  return nullptr;
+}
+
+Value json_value(const Json &j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_number_integer()) return j.get<int64_t>();
+  if (j.is_number_float()) return j.get<double>();
+  return std::monostate{};
+}
+
+// The push as a nlohmann value, its changes grouped as "rows" are (the binary
+// encodings get the same saving of the stamps written once).
+Json push_value(const std::vector<Change> &changes) {
+  Json rows = Json::array();
+  for (size_t i = 0; i < changes.size();) {
+    const Change &c = changes[i];
+    Json cells = Json::array();
+    size_t k = i;
+    for (; k < changes.size() && changes[k].hlc == c.hlc && changes[k].site == c.site && changes[k].base == c.base &&
+           changes[k].id == c.id && changes[k].table == c.table && changes[k].scope == c.scope;
+         ++k) {
+      cells.push_back(changes[k].column);
+      cells.push_back(value_json(changes[k].value));
+    }
+    Json row = {{"table", c.table}, {"id", c.id}, {"scope", c.scope}, {"hlc", c.hlc.to_string()},
+                {"site", site_to_string(c.site)}, {"cells", std::move(cells)}};
+    if (!c.base.is_zero()) row["base"] = c.base.to_string();
+    rows.push_back(std::move(row));
+    i = k;
+  }
+  return {{"protocol", 1}, {"client_time", 1720000000000}, {"rows", std::move(rows)}};
+}
+
+// Back to changes; only the stamps checked (our JSON decoder checks every member).
+std::vector<Change> push_changes(const Json &push) {
+  std::vector<Change> out;
+  for (const Json &row : push.at("rows")) {
+    Change head;
+    head.table = row.at("table").get<std::string>();
+    head.id = row.at("id").get<std::string>();
+    head.scope = row.at("scope").get<std::string>();
+    head.hlc = Hlc::parse(row.at("hlc").get<std::string>()).value_or(Hlc());
+    head.site = parse_site(row.at("site").get<std::string>()).value_or(0);
+    if (auto b = row.find("base"); b != row.end()) head.base = Hlc::parse(b->get<std::string>()).value_or(Hlc());
+    const Json &cells = row.at("cells");
+    for (size_t k = 0; k + 1 < cells.size(); k += 2) {
+      Change c = head;
+      c.column = cells[k].get<std::string>();
+      c.value = json_value(cells[k + 1]);
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+// The same push as CBOR and as MessagePack, encoded and decoded (stages "wire_*",
+// left out of the total): what a binary encoding that nlohmann/json provides would
+// cost and save against our JSON text (docs/protocol.md, "Rows").
+void compare_binary(StageClock &clock, const std::vector<Change> &changes, Wire &wire) {
+  std::vector<uint8_t> cbor, msgpack;
+  clock.run("wire_cbor_encode", [&] { cbor = Json::to_cbor(push_value(changes)); });
+  clock.run("wire_msgpack_encode", [&] { msgpack = Json::to_msgpack(push_value(changes)); });
+  std::vector<Change> back;
+  clock.run("wire_cbor_decode", [&] { back = push_changes(Json::from_cbor(cbor)); });
+  if (back != changes) die("CBOR did not give the changes back");
+  clock.run("wire_msgpack_decode", [&] { back = push_changes(Json::from_msgpack(msgpack)); });
+  if (back != changes) die("MessagePack did not give the changes back");
+  const auto text = [](const std::vector<uint8_t> &b) { return std::string(b.begin(), b.end()); };
+  wire.cbor += static_cast<int64_t>(cbor.size());
+  wire.cbor_gzip += gzip_size(text(cbor));
+  wire.msgpack += static_cast<int64_t>(msgpack.size());
+  wire.msgpack_gzip += gzip_size(text(msgpack));
+}
+
+int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, const sync::SigningKey &key, bool rows,
+                 Wire &wire) {
   ApplyOptions ao;
   ao.origin = "tablet-a";
   ao.detect_conflicts = true;
@@ -172,12 +264,20 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
     });
     changes += static_cast<int64_t>(batch.changes.size());
     std::string body, signature, gz;
-    clock.run("push_encode", [&] {
-      sync::PushRequest request;
-      request.client_time_ms = 1720000000000;
-      request.changes = std::move(batch.changes);
-      body = sync::encode(request);
-    });
+    sync::PushRequest request;
+    request.client_time_ms = 1720000000000;
+    request.changes = std::move(batch.changes);
+    request.as_rows = rows;
+    clock.run("push_encode", [&] { body = sync::encode(request); });
+    // The other form, for its size only, and the binary encodings compared.
+    request.as_rows = !rows;
+    const std::string other = sync::encode(request);
+    const std::string &as_rows = rows ? body : other, &as_changes = rows ? other : body;
+    wire.rows += static_cast<int64_t>(as_rows.size());
+    wire.rows_gzip += gzip_size(as_rows);
+    wire.changes += static_cast<int64_t>(as_changes.size());
+    wire.changes_gzip += gzip_size(as_changes);
+    compare_binary(clock, request.changes, wire);
     clock.run("push_sign", [&] {
       signature = ok_or_die(sync::sign_bytes(key, body, sync::SignatureFormat::body_digest), "cannot sign");
     });
@@ -202,7 +302,7 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
 // Tablet b pulls the ward's changes from the server, batch by batch: the server
 // reads and encodes, the reply travels gzip'd, the tablet merges a batch and keeps
 // its cursor in one transaction.
-int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet) {
+int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bool rows, Wire &wire) {
   int64_t cursor = 0, changes = 0;
   for (bool more = true; more;) {
     ChangeSet batch;
@@ -221,8 +321,10 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet) {
       reply.changes = std::move(batch.changes);
       reply.cursor = std::to_string(batch.next_cursor);
       reply.more = batch.more;
+      reply.as_rows = rows;
       body = sync::encode(reply);
     });
+    wire.pull_json += static_cast<int64_t>(body.size());
     body = travel(clock, "pull", body, &gz);
     sync::PullReply received;
     clock.run("pull_decode", [&] { ok_or_die(sync::decode(body, &received), "cannot decode a pull"); });
@@ -244,10 +346,11 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet) {
 
 int usage(std::FILE *to) {
   std::fputs(
-      "usage: ykien-bench stages [--opinions N] [--dir DIR] [--quick]\n"
+      "usage: ykien-bench stages [--opinions N] [--dir DIR] [--quick] [--no-rows]\n"
       "  --opinions N  whole opinions recorded, pushed and pulled (default 20000)\n"
       "  --dir DIR     keep the databases in DIR\n"
       "  --quick       500 opinions: checks the suite works\n"
+      "  --no-rows     push and pull \"changes\", not rows (docs/protocol.md, \"Rows\")\n"
       "Figures: BENCH stages_<stage>_{us,cpu_us}_per_opinion; instructions per stage with\n"
       "scripts/bench-stages.sh (callgrind). docs/benchmarks.md, \"stages\".\n",
       to);
@@ -270,6 +373,10 @@ int bench_stages(int argc, char **argv) {
     }
     if (a == "--quick") {
       opt.opinions = 500;
+      continue;
+    }
+    if (a == "--no-rows") {
+      opt.rows = false;
       continue;
     }
     if (a == "-h" || a == "--help") return usage(stdout);
@@ -295,9 +402,9 @@ int bench_stages(int argc, char **argv) {
   clock.run("capture", [&] { opinions = capture(*a, opt.opinions); });
   std::fputs("stages: pushing to the server...\n", stderr);
   Wire wire;
-  const int64_t pushed = push_all(clock, a->replica(), *storage, key, wire);
+  const int64_t pushed = push_all(clock, a->replica(), *storage, key, opt.rows, wire);
   std::fputs("stages: pulling to tablet b...\n", stderr);
-  const int64_t pulled = pull_all(clock, *storage, b->replica());
+  const int64_t pulled = pull_all(clock, *storage, b->replica(), opt.rows, wire);
   if (pulled < pushed) die("tablet b received fewer changes than tablet a sent");
   const auto plain = plain_insert_opinions(opt.dir + "/a.db", opt.dir);
 
@@ -306,6 +413,18 @@ int bench_stages(int argc, char **argv) {
   figure("stages_changes_per_opinion", static_cast<double>(pushed) / n, "changes", 1);
   figure("stages_push_json_bytes_per_opinion", static_cast<double>(wire.json) / n, "bytes");
   figure("stages_push_gzip_bytes_per_opinion", static_cast<double>(wire.gzip) / n, "bytes");
+  const auto per_opinion = [&](const char *name, int64_t bytes) {
+    figure(std::string("stages_push_") + name + "_bytes_per_opinion", static_cast<double>(bytes) / n, "bytes");
+  };
+  per_opinion("rows_json", wire.rows);
+  per_opinion("rows_json_gzip", wire.rows_gzip);
+  per_opinion("changes_json", wire.changes);
+  per_opinion("changes_json_gzip", wire.changes_gzip);
+  per_opinion("rows_cbor", wire.cbor);
+  per_opinion("rows_cbor_gzip", wire.cbor_gzip);
+  per_opinion("rows_msgpack", wire.msgpack);
+  per_opinion("rows_msgpack_gzip", wire.msgpack_gzip);
+  figure("stages_pull_json_bytes_per_opinion", static_cast<double>(wire.pull_json) / n, "bytes");
   clock.print(n);
   figure("stages_plain_insert_us_per_opinion", plain.seconds * 1e6 / static_cast<double>(plain.rows), "us", 2);
   a.reset();

@@ -40,6 +40,7 @@ struct Options {
   int64_t large_cells = 1000000;  // ... and of the large one
   int rounds = 5;                 // 10-change syncs per size; the median counts
   std::string dir;                // where databases go; empty = a new temporary dir
+  bool change_rows = true;        // SyncOptions::change_rows; --no-rows: "changes" both ways
 };
 
 [[noreturn]] void die(const std::string &what, const Status &st = {}) {
@@ -123,13 +124,15 @@ class BenchServer {
 
 class Tablet {
  public:
-  Tablet(const std::string &dir, const std::string &url, const std::string &code) : path_(dir + "/tablet.db") {
+  Tablet(const std::string &dir, const std::string &url, const std::string &code, bool change_rows)
+      : path_(dir + "/tablet.db") {
     auto opened = Database::open(path_);
     if (!opened.ok()) die("cannot open a tablet database", opened.status());
     db_ = std::move(*opened);
     transport_ = sync::make_curl_transport();
     sync::SyncOptions so;
     so.server_url = url;
+    so.change_rows = change_rows;
     client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);
     auto enrolled = client_->enroll(code, "bench");
     if (!enrolled.ok()) die("cannot enroll", enrolled.status());
@@ -192,13 +195,17 @@ double seconds(const Stopwatch &w) { return std::max(w.seconds(), 1e-9); }
 struct SignCost {
   double sign_us = 0, verify_us = 0;
 };
-SignCost sign_cost(const std::string &dir, sync::SignatureFormat format) {
+SignCost sign_cost(const std::string &dir, sync::SignatureFormat format, bool as_rows) {
+  // Rows of 18 cells written with one stamp each, as an opinion's are, in the form
+  // the tablets push (rows or "changes").
   sync::PushRequest batch;
   batch.client_time_ms = 1720000000000;
+  batch.as_rows = as_rows;
   for (int i = 0; i < 2000; ++i)
-    batch.changes.push_back({"opinions", "0190a1b2-0000-7000-8000-" + std::to_string(100000000000 + i), kBenchHamlet,
-                             "content", std::string("Đề nghị sửa đường liên ấp số ") + std::to_string(i),
-                             Hlc::from_parts(1720000000000, static_cast<uint64_t>(i)), 0x1234, Hlc()});
+    batch.changes.push_back({"opinions", "0190a1b2-0000-7000-8000-" + std::to_string(100000000000 + i / 18),
+                             kBenchHamlet, "column_" + std::to_string(i % 18),
+                             std::string("Đề nghị sửa đường liên ấp số ") + std::to_string(i),
+                             Hlc::from_parts(1720000000000, static_cast<uint64_t>(i / 18)), 0x1234, Hlc()});
   const std::string body = sync::encode(batch);
   const sync::SigningKey key = [&] {
     auto db = Database::open((std::filesystem::path(dir) / "key.db").string());
@@ -248,8 +255,8 @@ void throughput(const Options &opt) {
   std::string root = new_dir(opt.dir, "throughput");
   BenchServer server(new_dir(root, "server"));
   server.start();
-  Tablet a(new_dir(root, "a"), server.url(), server.code(0));
-  Tablet b(new_dir(root, "b"), server.url(), server.code(1));
+  Tablet a(new_dir(root, "a"), server.url(), server.code(0), opt.change_rows);
+  Tablet b(new_dir(root, "b"), server.url(), server.code(1), opt.change_rows);
   int64_t cells = 0;
   std::fprintf(stderr, "sync: recording %lld cells on tablet a...\n", static_cast<long long>(opt.changes));
   auto ids = a.fill(opt.changes, &cells);
@@ -298,8 +305,8 @@ void throughput(const Options &opt) {
   figure("sync_push_round_trips", static_cast<double>(pushed.round_trips), "round_trips");
   // Clients sign over the body's digest (what the pushes above did); the whole-body
   // form, which older servers ask for, beside it.
-  const SignCost sign = sign_cost(new_dir(root, "sign"), sync::SignatureFormat::body_digest);
-  const SignCost whole = sign_cost(new_dir(root, "sign-whole"), sync::SignatureFormat::whole_body);
+  const SignCost sign = sign_cost(new_dir(root, "sign"), sync::SignatureFormat::body_digest, opt.change_rows);
+  const SignCost whole = sign_cost(new_dir(root, "sign-whole"), sync::SignatureFormat::whole_body, opt.change_rows);
   figure("sync_sign_us_per_change", sign.sign_us, "us", 3);
   figure("sync_verify_us_per_change", sign.verify_us, "us", 3);
   figure("sync_sign_whole_body_us_per_change", whole.sign_us, "us", 3);
@@ -322,7 +329,7 @@ double ten_change_sync_ms(const Options &opt, const std::string &name, int64_t c
   std::string root = new_dir(opt.dir, name);
   BenchServer server(new_dir(root, "server"));
   server.start();
-  Tablet t(new_dir(root, "t"), server.url(), server.code(0));
+  Tablet t(new_dir(root, "t"), server.url(), server.code(0), opt.change_rows);
   int64_t made = 0;
   std::fprintf(stderr, "sync: %s: recording %lld cells...\n", name.c_str(), static_cast<long long>(cells));
   auto ids = t.fill(cells, &made);
@@ -356,12 +363,15 @@ double ten_change_sync_ms(const Options &opt, const std::string &name, int64_t c
 int usage(std::FILE *to) {
   std::fputs(
       "usage: ykien-bench sync [--changes N] [--small-cells N] [--large-cells N] [--rounds N] [--dir DIR] [--quick]\n"
+      "                        [--no-rows]\n"
       "  --changes N      cells pushed by one tablet and pulled by another (default 100000)\n"
       "  --small-cells N  database size of the small incremental run (default 10000)\n"
       "  --large-cells N  database size of the large incremental run (default 1000000)\n"
       "  --rounds N       10-change syncs per size, the median counts (default 5)\n"
       "  --dir DIR        where the databases go (default: a new temporary directory, removed)\n"
-      "  --quick          a small run that checks the benchmark works (2000 / 500 / 5000, 2 rounds)\n",
+      "  --quick          a small run that checks the benchmark works (2000 / 500 / 5000, 2 rounds)\n"
+      "  --no-rows        changes as \"changes\", each with its own stamp, not grouped by row\n"
+      "                   (docs/protocol.md, \"Rows\"): the figures before rows\n",
       to);
   return to == stdout ? 0 : 2;
 }
@@ -375,6 +385,7 @@ bool parse(int argc, char **argv, Options &opt, int &exit_code) {
     else if (a == "--large-cells") ok = positive_option(argc, argv, i, opt.large_cells);
     else if (a == "--rounds") ok = positive_option(argc, argv, i, opt.rounds);
     else if (a == "--dir" && i + 1 < argc) opt.dir = argv[++i];
+    else if (a == "--no-rows") opt.change_rows = false;
     else if (a == "--quick") opt.changes = 2000, opt.small_cells = 500, opt.large_cells = 5000, opt.rounds = 2;
     else if (a == "-h" || a == "--help") {
       exit_code = usage(stdout);

@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "support/random_pick.h"
 #include "ykien/json/changes_reader.h"
 
 using namespace ykien;
@@ -14,12 +15,8 @@ using codec::Json;
 
 namespace {
 
-template <typename T>
-const T &pick(std::mt19937 &rng, const std::vector<T> &from) {
-  return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng)];
-}
-
-bool chance(std::mt19937 &rng, int percent) { return std::uniform_int_distribution<int>(0, 99)(rng) < percent; }
+using testing::chance;
+using testing::pick;
 
 std::string member_value(std::mt19937 &rng, const std::string &key) {
   static const std::vector<std::string> good = {"\"opinions\"", "\"0190a1b2c3d4e5f6\"", "\"vn/79/26734\"",

@@ -294,7 +294,7 @@ void ChildServer::terminate() {
 }
 
 // ---- Tablet ----
-Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clock) : name_(name) {
+Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clock, bool change_rows) : name_(name) {
   OpenOptions oo;
   oo.clock = clock;
   auto db = Database::open(dir_.file("tablet.db"), oo);
@@ -308,6 +308,7 @@ Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clo
   so.server_url = url;
   so.backoff_base_ms = 20;
   so.backoff_max_ms = 200;
+  so.change_rows = change_rows;
   client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);
 }
 

@@ -145,7 +145,9 @@ class ChildServer {
 // A tablet: its own database, a curl transport and a sync client.
 class Tablet {
  public:
-  Tablet(const std::string &url, const std::string &name, const Clock *clock = nullptr);
+  // `change_rows`: SyncOptions::change_rows (false: an app before rows, as far as
+  // the server can tell).
+  Tablet(const std::string &url, const std::string &name, const Clock *clock = nullptr, bool change_rows = true);
   Database &db() { return *db_; }
   sync::SyncClient &client() { return *client_; }
   void enroll(const std::string &code);

@@ -83,3 +83,32 @@ TEST_CASE("bad messages are refused with the right code and field", "[sync][prot
   PullRequest q;
   CHECK(decode(R"({"protocol":1,"client_time":1,"cursor":5})", &q).field() == "cursor");
 }
+
+TEST_CASE("a push or a pull reply may carry its changes as rows", "[sync][protocol]") {
+  const std::string rows =
+      R"([{"cells":["content","Đường xấu","votes",3],"hlc":"0000000000000010","id":"o1","scope":"vn/79",)"
+      R"("site":"0000000000000007","table":"opinions"}])";
+  PushRequest p;
+  REQUIRE(decode(R"({"protocol":1,"client_time":1,"rows":)" + rows + "}", &p).ok());
+  REQUIRE(p.changes.size() == 2);
+  CHECK(p.changes[1].column == "votes");
+  CHECK(p.changes[1].value == Value(int64_t{3}));
+  CHECK(p.changes[1].hlc == p.changes[0].hlc);
+  PullReply r;
+  REQUIRE(decode(R"({"cursor":"c","more":false,"server_time":1,"rows":)" + rows + "}", &r).ok());
+  CHECK(r.changes == p.changes);
+  std::vector<Change> bare;
+  REQUIRE(decode_changes(R"({"rows":)" + rows + "}", &bare).ok());
+  CHECK(bare == p.changes);
+
+  auto st = decode(R"({"protocol":1,"client_time":1,"changes":[],"rows":)" + rows + "}", &p);
+  CHECK(st.code() == ErrorCode::invalid_argument);
+  CHECK(st.field() == "rows");
+  st = decode(R"({"protocol":1,"client_time":1,"rows":{"cells":[]}})", &p);
+  CHECK(st.field() == "rows");
+  CHECK_THAT(st.message(), Catch::Contains("array"));
+  st = decode(R"({"protocol":1,"client_time":1,"rows":[{"cells":["a",1,"b"],"hlc":"0000000000000010","id":"o",)"
+              R"("scope":"s","site":"0000000000000007","table":"t"}]})",
+              &p);
+  CHECK(st.field() == "rows[0].cells");
+}

@@ -259,6 +259,7 @@ TEST_CASE("provenance shows the signed batch of each cell and checks it again", 
   const std::string bytes = read_all(cell["saved"].get<std::string>());
   CHECK(sync::signature_valid(*key, bytes, cell["signature"].get<std::string>()));
   CHECK(bytes.find("Cầu khỉ ấp 1 hư hỏng") != std::string::npos);
+  CHECK(bytes.find("\"rows\":[") != std::string::npos);  // pushed as rows (docs/protocol.md, "Rows"), read back
 }
 
 TEST_CASE("a client signs over the body's digest once its server says it verifies it", "[.][evidence-digest]") {

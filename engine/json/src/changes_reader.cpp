@@ -10,7 +10,9 @@ namespace {
 
 // nlohmann's SAX events, turned into the envelope's values and the changes. A
 // change's members are kept in eight slots (the keys the codec reads); any other
-// key's value, however nested, is skipped.
+// key's value, however nested, is skipped. A row of "rows" (docs/protocol.md,
+// "Rows") keeps its stamp's members in the same slots and its cells as changes
+// with only a column and a value, completed from those members at its end.
 class Sax final : public nlohmann::json_sax<Json> {
  public:
   Sax(Json &envelope, ChangesMember &changes) : envelope_(envelope), out_(changes) {}
@@ -36,13 +38,31 @@ class Sax final : public nlohmann::json_sax<Json> {
       slot_ = members_.slot(k);
       return true;
     }
-    if (stack_.size() == 1 && k == "changes") {
-      // The last "changes" wins, as in a parsed object.
-      envelope_.erase("changes");
+    if (state_ == State::row) {
+      awaiting_cells_ = k == "cells";
+      if (awaiting_cells_) {
+        // The last "cells" wins, as in a parsed object.
+        cells_ = Cells::absent;
+        cells_count_ = 0;
+        cells_error_ = Status::Ok();
+        pending_.clear();
+      }
+      // A row's stamp and place, not a cell's column or value: those are in "cells".
+      slot_ = awaiting_cells_ || k == "col" || k == "value" ? nullptr : members_.slot(k);
+      return true;
+    }
+    if (stack_.size() == 1 && (k == "changes" || k == "rows")) {
+      // The last "changes" (or "rows") wins, as in a parsed object; both are refused.
+      const bool rows = k == "rows";
+      (rows ? seen_rows_ : seen_changes_) = true;
+      envelope_.erase(k);
       out_.array = false;
+      out_.rows = rows;
+      out_.both = seen_rows_ && seen_changes_;
       out_.changes.clear();
       out_.error = Status::Ok();
       next_index_ = 0;
+      copied_ = 0;
       awaiting_changes_ = true;
     }
     key_ = std::move(k);
@@ -52,7 +72,8 @@ class Sax final : public nlohmann::json_sax<Json> {
   bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) override { return false; }
 
  private:
-  enum class State { envelope, changes, change };
+  enum class State { envelope, changes, change, rows, row, cells };
+  enum class Cells { absent, array, not_array };
 
   bool scalar(Json v) {
     if (skip_ > 0) return true;
@@ -61,7 +82,19 @@ class Sax final : public nlohmann::json_sax<Json> {
       case State::change:
         if (slot_ != nullptr) keep(std::move(v));
         return true;
+      case State::row:
+        if (awaiting_cells_) {
+          awaiting_cells_ = false;
+          if (!v.is_null()) cells_ = Cells::not_array;  // null reads as absent (lenient)
+        } else if (slot_ != nullptr) {
+          keep(std::move(v));
+        }
+        return true;
+      case State::cells:
+        cell(std::move(v));
+        return true;
       case State::changes:
+      case State::rows:
         refuse_element();
         return true;
       case State::envelope:
@@ -84,12 +117,34 @@ class Sax final : public nlohmann::json_sax<Json> {
         if (slot_ != nullptr) keep(Json::array());
         skip_ = 1;
         return true;
+      case State::row:
+        if (awaiting_cells_ && empty.is_array()) {
+          awaiting_cells_ = false;
+          cells_ = Cells::array;
+          state_ = State::cells;
+          return true;
+        }
+        if (awaiting_cells_) cells_ = Cells::not_array;
+        else if (slot_ != nullptr) keep(Json::array());  // as for a change's member
+        awaiting_cells_ = false;
+        skip_ = 1;
+        return true;
+      case State::cells:
+        refuse_cell(cells_count_++ % 2 == 0 ? kNotAColumn : kNotAValue);
+        skip_ = 1;
+        return true;
       case State::changes:
+      case State::rows:
         if (empty.is_object()) {
-          state_ = State::change;
+          state_ = state_ == State::rows ? State::row : State::change;
           members_ = {};
           slot_ = nullptr;
           used_ = 0;
+          awaiting_cells_ = false;
+          cells_ = Cells::absent;
+          cells_count_ = 0;
+          cells_error_ = Status::Ok();
+          pending_.clear();
         } else {
           refuse_element();
           skip_ = 1;
@@ -101,7 +156,7 @@ class Sax final : public nlohmann::json_sax<Json> {
     if (awaiting_changes_ && empty.is_array()) {
       awaiting_changes_ = false;
       out_.array = true;
-      state_ = State::changes;
+      state_ = out_.rows ? State::rows : State::changes;
       return true;
     }
     awaiting_changes_ = false;
@@ -125,7 +180,15 @@ class Sax final : public nlohmann::json_sax<Json> {
         finish_change();
         state_ = State::changes;
         return true;
+      case State::row:
+        finish_row();
+        state_ = State::rows;
+        return true;
+      case State::cells:
+        state_ = State::row;
+        return true;
       case State::changes:
+      case State::rows:
         state_ = State::envelope;
         return true;
       case State::envelope:
@@ -166,9 +229,80 @@ class Sax final : public nlohmann::json_sax<Json> {
     out_.error = from_members(members_, "changes[" + std::to_string(index) + "].", Strictness::lenient, "", &c);
   }
 
+  static constexpr const char *kNotAColumn = "must be a column name (a string, not empty)";
+  static constexpr const char *kNotAValue = "must be null, a number or a string";
+
+  // One item of a row's "cells": a column's name at even places, its value at odd ones.
+  void cell(Json v) {
+    const size_t at = cells_count_++;
+    if (!cells_error_.ok()) return;
+    if (at % 2 == 0) {
+      if (!v.is_string() || v.get_ref<const std::string &>().empty()) return refuse_cell(kNotAColumn);
+      if (out_.changes.size() + pending_.size() >= kMaxRowsChanges) {
+        cells_error_ = too_large("more than " + std::to_string(kMaxRowsChanges) + " changes");
+        return;
+      }
+      pending_.emplace_back().column = std::move(v.get_ref<std::string &>());
+      return;
+    }
+    static const std::string kUnnamed;  // the cell's name is made only on an error
+    if (!from_json(v, kUnnamed, &pending_.back().value).ok())
+      cells_error_ = from_json(v, cell_name(at), &pending_.back().value);
+  }
+
+  static Status too_large(const std::string &what) {
+    return {ErrorCode::too_large, "rows that expand to " + what + " are refused", "rows"};
+  }
+
+  void refuse_cell(const char *reason) {
+    if (cells_error_.ok()) cells_error_ = Status::Invalid(cell_name(cells_count_ - 1), reason);
+  }
+
+  std::string row_name() const { return "rows[" + std::to_string(next_index_) + "]"; }
+  std::string cell_name(size_t at) const { return row_name() + ".cells[" + std::to_string(at) + "]"; }
+
+  // A row's stamp and place, checked as a change's (from_members), then its cells.
+  void finish_row() {
+    if (out_.error.ok()) out_.error = check_row();
+    ++next_index_;
+    if (!out_.error.ok()) return;
+    for (Change &c : pending_) {
+      c.table = head_.table;
+      c.id = head_.id;
+      c.scope = head_.scope;
+      c.hlc = head_.hlc;
+      c.site = head_.site;
+      c.base = head_.base;
+      out_.changes.push_back(std::move(c));
+    }
+  }
+
+  Status check_row() {
+    static const Json kColumn("-"), kValue;  // a cell's part, checked in cell()
+    head_ = Change{};
+    ChangeMembers m = members_;
+    m.col = &kColumn;
+    m.value = &kValue;
+    if (!from_members(m, "", Strictness::lenient, "", &head_).ok())
+      return from_members(m, row_name() + ".", Strictness::lenient, "", &head_);
+    if (cells_ == Cells::absent) return Status::Invalid(row_name() + ".cells", "is missing");
+    if (cells_ == Cells::not_array) return Status::Invalid(row_name() + ".cells", "must be an array");
+    YKIEN_TRY(cells_error_);
+    if (cells_count_ == 0) return Status::Invalid(row_name() + ".cells", "must not be empty");
+    if (cells_count_ % 2 != 0)
+      return Status::Invalid(row_name() + ".cells", "must hold pairs of a column and its value (an odd count)");
+    const size_t copies = pending_.size() * (head_.table.size() + head_.id.size() + head_.scope.size());
+    if (copies > kMaxRowsCopiedBytes - copied_)
+      return too_large("more than " + std::to_string(kMaxRowsCopiedBytes >> 20) + " MiB of tables, ids and scopes");
+    copied_ += copies;
+    return {};
+  }
+
   void refuse_element() {
     const size_t index = next_index_++;
-    if (out_.error.ok()) out_.error = Status::Invalid("changes[" + std::to_string(index) + "]", "must be a JSON object");
+    if (out_.error.ok())
+      out_.error = Status::Invalid((out_.rows ? "rows[" : "changes[") + std::to_string(index) + "]",
+                                   "must be a JSON object");
   }
 
   Json &envelope_;
@@ -177,14 +311,23 @@ class Sax final : public nlohmann::json_sax<Json> {
   std::string key_;            // the envelope member whose value comes next
   bool object_at_top_ = false;
   bool awaiting_changes_ = false;
+  bool seen_changes_ = false, seen_rows_ = false;
   State state_ = State::envelope;
   int skip_ = 0;  // depth inside a value being skipped
-  // The change being read: its members point into values_.
+  // The change or row being read: its members point into values_.
   ChangeMembers members_;
   const Json **slot_ = nullptr;
   std::array<Json, 8> values_;
   size_t used_ = 0;
   size_t next_index_ = 0;
+  // The row being read: its cells (column and value) and their first error.
+  bool awaiting_cells_ = false;
+  Cells cells_ = Cells::absent;
+  size_t cells_count_ = 0;
+  Status cells_error_;
+  std::vector<Change> pending_;
+  Change head_;        // the row's checked stamp and place
+  size_t copied_ = 0;  // bytes of tables, ids and scopes copied into the rows' changes
 };
 
 }  // namespace

@@ -2,7 +2,7 @@
 // pull reply or a push holds thousands, and a std::map per change cost more than
 // the merge (docs/benchmarks.md, "sync"). The text is byte for byte what
 // dump(to_json(changes)) writes (tests/engine/change_text_test.cpp), keys in the
-// same (sorted) order.
+// same (sorted) order. The row-grouped form (dump_rows) shares the same writers.
 #include <charconv>
 #include <cmath>
 
@@ -103,18 +103,17 @@ void append_value(std::string &out, const Value &v) {
   }
 }
 
-}  // namespace
+// The members before "col" (or "cells"), in sorted order: "base" only when not zero.
+void append_base(std::string &out, const Change &c) {
+  if (c.base.is_zero()) return;
+  out += "\"base\":";
+  append_hex16(out, c.base.raw());
+  out += ',';
+}
 
-void append_json(std::string &out, const Change &c) {
-  out += '{';
-  if (!c.base.is_zero()) {
-    out += "\"base\":";
-    append_hex16(out, c.base.raw());
-    out += ',';
-  }
-  out += "\"col\":";
-  append_string(out, c.column);
-  out += ",\"hlc\":";
+// The members after "col" (or "cells") and before "value": the stamp and the row.
+void append_stamp_and_row(std::string &out, const Change &c) {
+  out += "\"hlc\":";
   append_hex16(out, c.hlc.raw());
   out += ",\"id\":";
   append_string(out, c.id);
@@ -124,6 +123,23 @@ void append_json(std::string &out, const Change &c) {
   append_hex16(out, c.site);
   out += ",\"table\":";
   append_string(out, c.table);
+}
+
+// Two changes of one group of dump_rows: the same row, written with one stamp.
+bool same_row(const Change &a, const Change &b) {
+  return a.hlc == b.hlc && a.site == b.site && a.base == b.base && a.id == b.id && a.table == b.table &&
+         a.scope == b.scope;
+}
+
+}  // namespace
+
+void append_json(std::string &out, const Change &c) {
+  out += '{';
+  append_base(out, c);
+  out += "\"col\":";
+  append_string(out, c.column);
+  out += ',';
+  append_stamp_and_row(out, c);
   out += ",\"value\":";
   append_value(out, c.value);
   out += '}';
@@ -135,6 +151,32 @@ std::string dump_changes(const std::vector<Change> &changes) {
   for (size_t i = 0; i < changes.size(); ++i) {
     if (i > 0) out += ',';
     append_json(out, changes[i]);
+  }
+  out += ']';
+  return out;
+}
+
+std::string dump_rows(const std::vector<Change> &changes) {
+  std::string out = "[";
+  out.reserve(changes.size() * 96);  // a cell of an opinion: its column and value, mostly
+  for (size_t i = 0; i < changes.size();) {
+    const Change &c = changes[i];
+    if (i > 0) out += ',';
+    out += '{';  // keys in sorted order, as nlohmann writes an object
+    append_base(out, c);
+    out += "\"cells\":[";
+    size_t k = i;
+    do {
+      if (k > i) out += ',';
+      append_string(out, changes[k].column);
+      out += ',';
+      append_value(out, changes[k].value);
+      ++k;
+    } while (k < changes.size() && same_row(c, changes[k]));
+    out += "],";
+    append_stamp_and_row(out, c);
+    out += '}';
+    i = k;
   }
   out += ']';
   return out;

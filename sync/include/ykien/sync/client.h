@@ -103,6 +103,10 @@ struct SyncOptions {
   // tablets brought and fetches those they may want, by the same rules. A tablet's
   // folder is its database's. "" on a hub: no blobs moved.
   std::string blobs_dir{};
+  // Changes as rows (docs/protocol.md, "Rows"): pushed so once the server said it
+  // reads them, and asked for in pulls. False: plain "changes" both ways, every
+  // cell with its own stamp (for reading the JSON while debugging).
+  bool change_rows = true;
 };
 
 class YKIEN_CXX_API SyncClient {
@@ -154,6 +158,8 @@ class YKIEN_CXX_API SyncClient {
   Status push_batch(std::vector<Change> changes, SyncReport *report, bool *restart);
   // Keeps the signature format a server's reply names (signing.h), or whole bodies.
   Status note_signature_format(const std::string &server_says);
+  // Keeps whether the server's last reply said it reads rows (kRowsFormatName).
+  Status note_change_format(const std::string &server_says);
   Status pull_all(SyncReport *report);
   // The office key a reply carried: kept, and the database's sealer made from it.
   Status note_office_key(const std::string &office_key);

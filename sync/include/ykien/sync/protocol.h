@@ -33,6 +33,11 @@ inline constexpr const char *kBlobSizeHeader = "X-Ykien-Blob-Size";
 inline constexpr const char *kBlobWholeHeader = "X-Ykien-Blob-Whole";
 inline constexpr const char *kChunkHashHeader = "X-Ykien-Chunk-Sha256";
 
+// The change format a server reads and writes beside "changes": "rows", each row's
+// cells under one stamp (docs/protocol.md, "Rows"). Its replies name it in
+// "change_format"; a pull request names it to get its reply's changes so.
+inline constexpr const char *kRowsFormatName = "rows";
+
 // The header that carries a push's Ed25519 signature, over the request body's bytes
 // as sent before gzip: 128 hex digits, or "b2:" and 128 hex digits over the body's
 // BLAKE2b digest (docs/protocol.md, "Signatures").
@@ -81,6 +86,8 @@ struct EnrollReply {
   // The commune office's public key: complainants' identities are sealed to it
   // (ykien/sync/office_key.h). Empty from an older server.
   std::string office_key{};
+  // kRowsFormatName from a server that reads pushes as rows; empty from an older one.
+  std::string change_format{};
 };
 
 // A device enrolled before keys existed registers its public key once
@@ -95,12 +102,16 @@ struct KeysReply {
   int64_t server_time_ms = 0;
   std::string signature_format{};  // as in EnrollReply
   std::string office_key{};  // as EnrollReply's
+  std::string change_format{};  // as in EnrollReply
 };
 
 struct PushRequest {
   int protocol = kProtocolVersion;
   int64_t client_time_ms = 0;  // the device's corrected clock when sending
   std::vector<Change> changes;
+  // Written as "rows" (to a server that said it reads them), else as "changes";
+  // decoding says which came.
+  bool as_rows = false;
 };
 
 struct PushReply {
@@ -109,6 +120,7 @@ struct PushReply {
   int64_t conflicts = 0;
   int64_t server_time_ms = 0;
   std::string signature_format{};  // as in EnrollReply
+  std::string change_format{};     // as in EnrollReply
 };
 
 struct PullRequest {
@@ -116,6 +128,8 @@ struct PullRequest {
   int64_t client_time_ms = 0;
   std::string cursor;  // opaque, from the previous PullReply; empty = from the start
   int64_t limit = 0;   // most changes wanted; 0 = the server's choice
+  // kRowsFormatName: the reply's changes wanted as rows; empty: as "changes".
+  std::string change_format{};
 };
 
 struct PullReply {
@@ -130,6 +144,10 @@ struct PullReply {
   int64_t left = -1;
   // As EnrollReply's: a rotated office key reaches the devices at their next pull.
   std::string office_key{};
+  std::string change_format{};  // as in EnrollReply
+  // The changes written as "rows" (the request asked), else as "changes"; decoding
+  // says which came.
+  bool as_rows = false;
 };
 
 // A hub tells the server the sites whose writes it relays: its own replica's and its

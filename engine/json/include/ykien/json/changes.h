@@ -26,6 +26,11 @@ Json to_json(const std::vector<Change> &changes);
 // dump(to_json(c)) and dump(to_json(changes)), at a fraction of the cost.
 void append_json(std::string &out, const Change &c);
 std::string dump_changes(const std::vector<Change> &changes);
+// The same changes grouped by row (docs/protocol.md, "Rows"): each run of
+// consecutive changes sharing table, id, scope, hlc, site and base is one
+// {["base",] "cells": [col, value, ...], "hlc", "id", "scope", "site", "table"};
+// expanding the runs in order gives back `changes` exactly.
+std::string dump_rows(const std::vector<Change> &changes);
 
 // The members of one change object the codec reads, by key (null = absent): from a
 // parsed object, or gathered while parsing (changes_reader.h).
