@@ -114,7 +114,7 @@ TEST_CASE("a schema v1 database with data is migrated to the latest version", "[
   std::unique_ptr<Database> handle = std::move(opened).value();
   Database &db = *handle;
   CHECK(db.schema_version() == Database::latest_schema_version());
-  CHECK(db.schema_version() == 8);
+  CHECK(db.schema_version() == 9);
   CHECK(site_to_string(db.site_id()) == site_before);
   CHECK(db.check_integrity().ok());
   CHECK(must(db.get_setting("sync.server"), "setting") == "https://ykien.binhphuoc.gov.vn");
