@@ -200,10 +200,11 @@ TEST_CASE("a step-3 database gets each change-log entry's scope from its row", "
     REQUIRE(rc == SQLITE_OK);
   };
   // The database as step 3 left it: today's writes, without step 4's column and index
-  // (nor step 5's visit columns, nor steps 6-8: unit history, attachments, sealed copies).
+  // (nor step 5's visit columns, nor steps 6-9: unit history, attachments, sealed copies, the index of those to seal).
   exec("DROP TABLE attachments; DROP INDEX _changes_scope; ALTER TABLE _changes DROP COLUMN scope;"
        " ALTER TABLE support_visits DROP COLUMN reason; ALTER TABLE support_visits DROP COLUMN given;"
        " ALTER TABLE support_visits DROP COLUMN visitors; DROP TABLE unit_events; DROP TABLE _sealed_clear;"
+       " DROP INDEX opinions_to_seal;"
        " PRAGMA user_version = 3");
   sqlite3_close(raw);
 

@@ -51,18 +51,50 @@ struct Write {
   std::vector<size_t> members;  // indexes into the batch
 };
 
-const std::string *text_of(const StoredRow *row, std::string_view column) {
-  const StoredCell *c = row ? row->find(column) : nullptr;
-  return c ? std::get_if<std::string>(&c->value) : nullptr;
+// A row as the batch leaves it so far: the held row's cells, then the writes checked
+// before, each cell pointing at its value where it lies (held or in the batch), as
+// copying every value of a batch would cost more than the checks.
+struct ViewCell {
+  std::string_view column;
+  const Value *value;
+  merge::Stamp stamp;
+};
+
+struct ViewRow {
+  std::string_view scope;
+  std::vector<ViewCell> cells;
+
+  const ViewCell *find(std::string_view column) const {
+    for (const auto &c : cells)
+      if (c.column == column) return &c;
+    return nullptr;
+  }
+  ViewCell *find(std::string_view column) {
+    for (auto &c : cells)
+      if (c.column == column) return &c;
+    return nullptr;
+  }
+};
+
+ViewRow view_of(const StoredRow &row) {
+  ViewRow v{row.scope, {}};
+  v.cells.reserve(row.cells.size());
+  for (const auto &c : row.cells) v.cells.push_back({c.column, &c.value, c.stamp});
+  return v;
 }
 
-bool flag_of(const StoredRow *row, std::string_view column) {
-  const StoredCell *c = row ? row->find(column) : nullptr;
-  const auto *v = c ? std::get_if<int64_t>(&c->value) : nullptr;
+const std::string *text_of(const ViewRow *row, std::string_view column) {
+  const ViewCell *c = row ? row->find(column) : nullptr;
+  return c ? std::get_if<std::string>(c->value) : nullptr;
+}
+
+bool flag_of(const ViewRow *row, std::string_view column) {
+  const ViewCell *c = row ? row->find(column) : nullptr;
+  const auto *v = c ? std::get_if<int64_t>(c->value) : nullptr;
   return v && *v != 0;
 }
 
-bool live(const StoredRow *row) { return row && !row->cells.empty() && !flag_of(row, "_deleted"); }
+bool live(const ViewRow *row) { return row && !row->cells.empty() && !flag_of(row, "_deleted"); }
 
 class Checker {
  public:
@@ -93,28 +125,32 @@ class Checker {
     });
   }
 
-  // The row as the batch leaves it so far (held, then the writes checked before).
-  const StoredRow *current(const RowKey &key) const {
-    if (auto it = view_.find(key); it != view_.end()) return &it->second;
-    if (auto it = held_.find(key); it != held_.end()) return it->second;
-    return nullptr;
+  // The row as the batch leaves it so far (held, then the writes checked before);
+  // null for a row neither held nor written by the batch. Every row the batch
+  // writes is held (as null when new): its view is keyed by the held entry's key.
+  const ViewRow *current(const RowKey &key) {
+    auto held = held_.find(key);
+    if (held == held_.end()) return nullptr;
+    if (auto it = view_.find(&held->first); it != view_.end()) return &it->second;
+    if (!held->second) return nullptr;
+    return &view_.emplace(&held->first, view_of(*held->second)).first->second;
   }
 
   void overlay(const Write &w) {
-    auto it = view_.find(w.key);
-    if (it == view_.end()) {  // the held row copied once, for the row's first write
-      auto held = held_.find(w.key);
-      const StoredRow *now = held != held_.end() ? held->second : nullptr;
-      it = view_.emplace(w.key, now ? *now : StoredRow{w.key.table, w.key.id, w.scope, {}}).first;
-    }
-    StoredRow &row = it->second;
+    auto held = held_.find(w.key);
+    if (held == held_.end()) return;  // not the batch's (cannot happen: every row is held)
+    auto it = view_.find(&held->first);
+    if (it == view_.end())
+      it = view_.emplace(&held->first, held->second ? view_of(*held->second) : ViewRow{w.scope, {}}).first;
+    ViewRow &row = it->second;
+    row.cells.reserve(row.cells.size() + w.members.size());
     for (size_t i : w.members) {
       const Change &c = changes_[i];
-      StoredCell *cell = row.find(c.column);
+      ViewCell *cell = row.find(c.column);
       if (!cell) {
-        row.cells.push_back({c.column, c.value, {c.hlc, c.site, c.base}});
+        row.cells.push_back({c.column, &c.value, {c.hlc, c.site, c.base}});
       } else if (merge::wins({c.hlc, c.site, c.base}, cell->stamp)) {
-        cell->value = c.value;
+        cell->value = &c.value;
         cell->stamp = {c.hlc, c.site, c.base};
       }
     }
@@ -130,11 +166,10 @@ class Checker {
   bool is_device() const { return writer_.role == WriterRole::device; }
 
   // The same write the receiver already holds (a push repeated after a lost reply).
-  bool replayed(const Write &w) const {
-    const StoredRow *row = current(w.key);
+  bool replayed(const Write &w, const ViewRow *row) const {
     for (size_t i : w.members) {
-      const StoredCell *cell = row ? row->find(changes_[i].column) : nullptr;
-      if (!cell || !merge::same_write(cell->stamp, w.stamp) || cell->value != changes_[i].value) return false;
+      const ViewCell *cell = row ? row->find(changes_[i].column) : nullptr;
+      if (!cell || !merge::same_write(cell->stamp, w.stamp) || *cell->value != changes_[i].value) return false;
     }
     return true;
   }
@@ -146,10 +181,10 @@ class Checker {
   void check_write(const Write &w) {
     const size_t before = found_.size();
     const size_t first = w.members.front();
-    const StoredRow *row = current(w.key);
+    const ViewRow *row = current(w.key);
     const bool exists = row && !row->cells.empty();
     const auto *table = schema::find_table(w.key.table);
-    if (replayed(w)) return;  // nothing new: already checked when it first came
+    if (replayed(w, row)) return;  // nothing new: already checked when it first came
     if (!site_allowed(w.stamp.site))
       return refuse(first, "wrong_site", "site", "this device may send only the changes it made itself");
     // Scope: the writer's units, and a row stays in the unit it was made in.
@@ -164,21 +199,24 @@ class Checker {
       return refuse(first, "forbidden", "table", std::string(table->name) + " are recorded by the replica that receives a push");
     if (table->append_only && exists && writer_.role != WriterRole::office)
       return refuse(first, "forbidden", "table", std::string(table->name) + " are written once and never edited");
-    std::map<std::string_view, const Value *> in_write;
+    // The value each of the table's columns has in this write so far.
+    in_write_.assign(table->columns.size(), nullptr);
     for (size_t i : w.members) {
       const Change &c = changes_[i];
-      auto [seen, fresh] = in_write.emplace(c.column, &c.value);
-      if (!fresh && *seen->second != c.value) {
-        refuse(i, "conflicting_duplicate", c.column, "the batch holds two values with the same stamp");
-        continue;
-      }
-      const schema::ColumnDef *col = table->column(c.column);
-      if (!col) {
+      const int at = table->column_index(c.column);
+      if (at < 0) {
         refuse(i, "unknown_column", c.column, "the server's schema has no column " + c.table + "." + c.column);
         continue;
       }
-      const StoredCell *held = exists ? row->find(c.column) : nullptr;
-      if (held && merge::same_write(held->stamp, w.stamp) && held->value != c.value) {
+      const Value *&seen = in_write_[static_cast<size_t>(at)];
+      if (seen && *seen != c.value) {
+        refuse(i, "conflicting_duplicate", c.column, "the batch holds two values with the same stamp");
+        continue;
+      }
+      seen = &c.value;
+      const schema::ColumnDef *col = &table->columns[static_cast<size_t>(at)];
+      const ViewCell *held = exists ? row->find(c.column) : nullptr;
+      if (held && merge::same_write(held->stamp, w.stamp) && *held->value != c.value) {
         refuse(i, "conflicting_duplicate", c.column, "a different value with the same stamp was received before");
         continue;
       }
@@ -186,7 +224,7 @@ class Checker {
         refuse(i, "invalid_value", c.column, why);
         continue;
       }
-      const bool changes_value = !held || held->value != c.value;
+      const bool changes_value = !held || *held->value != c.value;
       if (exists && changes_value && col->edit == schema::Edit::at_creation && writer_.role != WriterRole::office)
         refuse(i, "forbidden", c.column, "is set when the row is made and never changed");
       else if (exists && changes_value && col->edit == schema::Edit::never)
@@ -217,7 +255,7 @@ class Checker {
     }
   }
 
-  void check_opinion(const Write &w, const StoredRow *before) {
+  void check_opinion(const Write &w, const ViewRow *before) {
     const Change *kind = nullptr, *flag = nullptr, *status = nullptr;
     for (size_t i : w.members) {
       const Change &c = changes_[i];
@@ -264,7 +302,7 @@ class Checker {
   Status check_references() {
     std::vector<RowKey> missing;
     for (const auto &r : references_)
-      if (!view_.count(r.target) && !held_.count(r.target)) missing.push_back(r.target);
+      if (!held_.count(r.target)) missing.push_back(r.target);  // the batch's rows are all held
     std::sort(missing.begin(), missing.end());
     missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
     std::map<RowKey, StoredRow> loaded;
@@ -274,13 +312,16 @@ class Checker {
       for (size_t i = 0; i < missing.size(); ++i)
         if ((*rows)[i]) loaded.emplace(missing[i], std::move(*(*rows)[i]));
     }
+    std::map<RowKey, ViewRow> loaded_views;
+    for (const auto &[key, row] : loaded) loaded_views.emplace(key, view_of(row));
     for (const auto &r : references_) {
-      const StoredRow *target = current(r.target);
+      const ViewRow *target = current(r.target);
       if (!target)
-        if (auto it = loaded.find(r.target); it != loaded.end()) target = &it->second;
+        if (auto it = loaded_views.find(r.target); it != loaded_views.end()) target = &it->second;
       // A unit's parent lies above it; every other row lies in the unit of what it names.
       const bool placed = r.target.table == "units" && r.column == "parent_id"
-                              ? target && r.scope.starts_with(target->scope + "/")
+                              ? target && r.scope.size() > target->scope.size() &&
+                                    r.scope.starts_with(target->scope) && r.scope[target->scope.size()] == '/'
                               : target && target->scope == r.scope;
       if (!live(target) || !placed)
         refuse(r.index, "invalid_reference", r.column,
@@ -299,7 +340,7 @@ class Checker {
     for (const auto &m : moves_) {
       bool recorded = false;
       for (const auto &[key, row] : view_)
-        if (key.table == "status_history" && text_of(&row, "opinion_id") && *text_of(&row, "opinion_id") == m.opinion &&
+        if (key->table == "status_history" && text_of(&row, "opinion_id") && *text_of(&row, "opinion_id") == m.opinion &&
             text_of(&row, "to_status") && *text_of(&row, "to_status") == m.to)
           recorded = true;
       if (!recorded) {
@@ -319,10 +360,11 @@ class Checker {
   const HeldRows &held_;
   const Writer &writer_;
   std::vector<Write> writes_;
-  std::map<RowKey, StoredRow> view_;
+  std::map<const RowKey *, ViewRow> view_;  // keyed by the held entry's key
   std::vector<Refusal> found_;
   std::vector<Reference> references_;
   std::vector<Move> moves_;
+  std::vector<const Value *> in_write_;  // check_write's, kept to reuse its memory
 };
 
 }  // namespace

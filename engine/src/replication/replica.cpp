@@ -48,7 +48,7 @@ std::string text_cell(const StoredRow &row, std::string_view column) {
 // A row as it is being merged: its cells here, updated as incoming cells win.
 struct Merging {
   StoredRow row;
-  std::vector<std::string> won;  // columns that won in this batch
+  std::vector<size_t> won;  // indexes in row.cells of the cells that won in this batch
 };
 
 struct PendingConflict {
@@ -250,23 +250,34 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
     }
     if (d.conflict)
       conflicts.push_back({{c.table, c.id, c.column, c.value, current_value, incoming, current}, m.row.scope});
+    size_t at;
     if (cell) {
       cell->value = c.value;
       cell->stamp = incoming;
+      at = static_cast<size_t>(cell - m.row.cells.data());
     } else {
+      at = m.row.cells.size();
       m.row.cells.push_back({c.column, c.value, incoming});
     }
-    if (std::find(m.won.begin(), m.won.end(), c.column) == m.won.end()) m.won.push_back(c.column);
+    if (std::find(m.won.begin(), m.won.end(), at) == m.won.end()) m.won.push_back(at);
     ++report.applied;
   }
 
-  // Each row that changed is written once, with the cells that won.
+  // Each row that changed is written once, with the cells that won (moved: the
+  // merged rows are not read again).
   std::vector<StoredRow> writes;
+  writes.reserve(rows.size());
   for (auto &m : rows) {
     if (m.won.empty()) continue;
-    StoredRow w{m.row.table, m.row.id, m.row.scope, {}};
-    for (const auto &column : m.won) w.cells.push_back(*m.row.find(column));
-    if (observed_now) changed.push_back({w.table, w.id});
+    if (observed_now) changed.push_back({m.row.table, m.row.id});
+    if (m.won.size() == m.row.cells.size()) {  // a new row, or every cell won: all of it
+      writes.push_back(std::move(m.row));
+      writes.back().edit = {};  // a remote write: no local clocks (as a fresh row's)
+      continue;
+    }
+    StoredRow w{std::move(m.row.table), std::move(m.row.id), std::move(m.row.scope), {}};
+    w.cells.reserve(m.won.size());
+    for (size_t at : m.won) w.cells.push_back(std::move(m.row.cells[at]));
     writes.push_back(std::move(w));
   }
   YKIEN_TRY(txn.write_rows(writes, options.origin));
