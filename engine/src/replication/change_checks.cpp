@@ -33,8 +33,9 @@ std::optional<Refusal> check_change_form(const Change &c, size_t index, bool key
   auto refuse = [&](std::string field, std::string reason) {
     return Refusal{static_cast<int64_t>(index), "invalid_change", c.table, c.id, std::move(field), std::move(reason)};
   };
-  if (!is_identifier(c.table)) return refuse("table", "must be 1-64 characters a-z, 0-9 or _");
-  if (schema::internal_name(c.table)) return refuse("table", "names a table replicas keep for themselves");
+  if (!keys_checked && !is_identifier(c.table)) return refuse("table", "must be 1-64 characters a-z, 0-9 or _");
+  if (!keys_checked && schema::internal_name(c.table))
+    return refuse("table", "names a table replicas keep for themselves");
   if (!is_identifier(c.column)) return refuse("column", "must be 1-64 characters a-z, 0-9 or _");
   if (c.column.starts_with('_') && c.column != "_deleted")
     return refuse("column", "names a column replicas keep for themselves");

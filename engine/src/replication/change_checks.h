@@ -15,7 +15,7 @@ namespace ykien {
 // Checks one change: names (never a replica's internal table), stamps, UTF-8 with
 // no NUL, sizes, and the value's type for columns this version knows. The
 // refusal's code is "invalid_change", its column the field at fault.
-// `keys_checked`: its id and scope are those of a change that passed before (the
+// `keys_checked`: its table, id and scope are those of a change that passed before (the
 // cells of a row come together), not checked again.
 std::optional<Refusal> check_change_form(const Change &change, size_t index, bool keys_checked = false);
 

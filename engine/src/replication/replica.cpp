@@ -166,9 +166,9 @@ Status check_forms(const std::vector<Change> &changes, const ApplyOptions &optio
   std::vector<Refusal> refused;
   bool previous_passed = false;
   for (size_t i = 0; i < changes.size(); ++i) {
-    // A row's id and scope, checked once for its cells in a row.
+    // A row's table, id and scope, checked once for its cells in a row.
     const bool same_row = previous_passed && changes[i].id == changes[i - 1].id &&
-                          changes[i].scope == changes[i - 1].scope;
+                          changes[i].scope == changes[i - 1].scope && changes[i].table == changes[i - 1].table;
     auto r = check_change_form(changes[i], i, same_row);
     previous_passed = !r;
     if (r) refused.push_back(std::move(*r));
