@@ -22,7 +22,12 @@ const char *const kConfidentialFlag = "confidential";
 // The batch's writes (the cells of one row with one stamp) as lists of indexes, in
 // the order they first appear.
 std::vector<std::vector<size_t>> writes_of(const std::vector<Change> &changes) {
-  std::map<std::tuple<std::string, std::string, Hlc, SiteId>, size_t> where;
+  // A write's first change, standing for its write (no copy of table and id).
+  const auto before = [&changes](size_t a, size_t b) {
+    const Change &x = changes[a], &y = changes[b];
+    return std::tie(x.table, x.id, x.hlc, x.site) < std::tie(y.table, y.id, y.hlc, y.site);
+  };
+  std::map<size_t, size_t, decltype(before)> where(before);
   std::vector<std::vector<size_t>> writes;
   size_t where_of_previous = 0;
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -35,7 +40,7 @@ std::vector<std::vector<size_t>> writes_of(const std::vector<Change> &changes) {
         continue;
       }
     }
-    auto [it, fresh] = where.emplace(std::tuple{c.table, c.id, c.hlc, c.site}, writes.size());
+    auto [it, fresh] = where.emplace(i, writes.size());
     if (fresh) writes.emplace_back();
     where_of_previous = it->second;
     writes[where_of_previous].push_back(i);

@@ -48,6 +48,7 @@ std::string text_cell(const StoredRow &row, std::string_view column) {
 // A row as it is being merged: its cells here, updated as incoming cells win.
 struct Merging {
   StoredRow row;
+  const schema::TableDef *table = nullptr;  // null for a table this version does not know
   std::vector<size_t> won;  // indexes in row.cells of the cells that won in this batch
 };
 
@@ -210,6 +211,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
   for (size_t k = 0; k < keys.size(); ++k) {
     if ((*loaded)[k]) rows[k].row = std::move(*(*loaded)[k]);
     else rows[k].row = StoredRow{keys[k].table, keys[k].id, {}, {}};
+    rows[k].table = schema::find_table(keys[k].table);
   }
 
   authority::HeldRows held_rows;
@@ -230,7 +232,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
                     options);
     // Cells of tables and columns this version does not know are kept and relayed
     // in the same order, never as conflicts (their values are not understood).
-    const bool known = merge::known_column(c.table, c.column);
+    const bool known = m.table && m.table->column_index(c.column) >= 0;
     const merge::Stamp incoming{c.hlc, c.site, c.base};
     StoredCell *cell = m.row.find(c.column);
     const Value none{};
