@@ -3,6 +3,7 @@
 #include "core/sqlite_replica_store.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "core/database_impl.h"
 #include "store/change_walk.h"
@@ -234,20 +235,24 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
     auto loaded = impl_.rows.load_rid(*table, rid);
     if (!loaded) return loaded.status();
     if (!loaded->has_value()) continue;
-    const Row &r = **loaded;
-    sys::StoredWrite w{seq, StoredRow{std::string(table->name), r.id, r.scope, {}, e.edit}, {}};
-    for (const auto &g : r.clock.groups()) {
-      if (g.stamp.seq != seq) continue;
-      for (int c = 0; c < static_cast<int>(table->columns.size()); ++c)
-        if (g.mask & (uint64_t{1} << c))
-          w.row.cells.push_back({std::string(table->columns[static_cast<size_t>(c)].name),
-                                 r.values[static_cast<size_t>(c)], stamp_of(g.stamp)});
-    }
+    Row &r = **loaded;  // this write's own copy: its values are moved out, context first
+    sys::StoredWrite w{seq, StoredRow{std::string(table->name), std::move(r.id), std::move(r.scope), {}, e.edit}, {}};
     for (const auto &name : request.context) {
       const int c = table->column_index(name);
       if (c < 0) continue;
       const CellStamp stamp = r.clock.get(c);
       if (!stamp.is_zero()) w.context.push_back({name, r.values[static_cast<size_t>(c)], stamp_of(stamp)});
+    }
+    size_t written = 0;
+    for (const auto &g : r.clock.groups())
+      if (g.stamp.seq == seq) written += static_cast<size_t>(std::popcount(g.mask));
+    w.row.cells.reserve(written);
+    for (const auto &g : r.clock.groups()) {
+      if (g.stamp.seq != seq) continue;
+      for (int c = 0; c < static_cast<int>(table->columns.size()); ++c)
+        if (g.mask & (uint64_t{1} << c))
+          w.row.cells.push_back({std::string(table->columns[static_cast<size_t>(c)].name),
+                                 std::move(r.values[static_cast<size_t>(c)]), stamp_of(g.stamp)});
     }
     cells += static_cast<int64_t>(w.row.cells.size());
     out.writes.push_back(std::move(w));
