@@ -24,7 +24,15 @@ class Sax final : public nlohmann::json_sax<Json> {
   bool number_integer(number_integer_t v) override { return scalar(Json(v)); }
   bool number_unsigned(number_unsigned_t v) override { return scalar(Json(v)); }
   bool number_float(number_float_t v, const string_t &) override { return scalar(Json(v)); }
-  bool string(string_t &v) override { return scalar(Json(std::move(v))); }
+  bool string(string_t &v) override {
+    // A cell's column or text value, the most frequent string: taken as it is, with
+    // no JSON value made for it (what scalar() and cell() would do with one).
+    if (skip_ == 0 && state_ == State::cells) {
+      cell_text(std::move(v));
+      return true;
+    }
+    return scalar(Json(std::move(v)));
+  }
   bool binary(binary_t &) override { return scalar(Json(nullptr)); }  // never from JSON text
 
   bool start_object(std::size_t) override { return open(Json::object()); }
@@ -234,20 +242,28 @@ class Sax final : public nlohmann::json_sax<Json> {
 
   // One item of a row's "cells": a column's name at even places, its value at odd ones.
   void cell(Json v) {
+    if (v.is_string()) return cell_text(std::move(v.get_ref<std::string &>()));
     const size_t at = cells_count_++;
     if (!cells_error_.ok()) return;
-    if (at % 2 == 0) {
-      if (!v.is_string() || v.get_ref<const std::string &>().empty()) return refuse_cell(kNotAColumn);
-      if (out_.changes.size() + pending_.size() >= kMaxRowsChanges) {
-        cells_error_ = too_large("more than " + std::to_string(kMaxRowsChanges) + " changes");
-        return;
-      }
-      pending_.emplace_back().column = std::move(v.get_ref<std::string &>());
-      return;
-    }
+    if (at % 2 == 0) return refuse_cell(kNotAColumn);
     static const std::string kUnnamed;  // the cell's name is made only on an error
     if (!from_json(v, kUnnamed, &pending_.back().value).ok())
       cells_error_ = from_json(v, cell_name(at), &pending_.back().value);
+  }
+
+  void cell_text(std::string &&text) {
+    const size_t at = cells_count_++;
+    if (!cells_error_.ok()) return;
+    if (at % 2 != 0) {
+      pending_.back().value = std::move(text);
+      return;
+    }
+    if (text.empty()) return refuse_cell(kNotAColumn);
+    if (out_.changes.size() + pending_.size() >= kMaxRowsChanges) {
+      cells_error_ = too_large("more than " + std::to_string(kMaxRowsChanges) + " changes");
+      return;
+    }
+    pending_.emplace_back().column = std::move(text);
   }
 
   static Status too_large(const std::string &what) {
