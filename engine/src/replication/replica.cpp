@@ -213,6 +213,11 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
     else rows[k].row = StoredRow{keys[k].table, keys[k].id, {}, {}};
     rows[k].table = schema::find_table(keys[k].table);
   }
+  {  // room for every cell the batch brings, so that a row's cells move at most once
+    std::vector<size_t> incoming(keys.size());
+    for (size_t k : row_of) ++incoming[k];
+    for (size_t k = 0; k < keys.size(); ++k) rows[k].row.cells.reserve(rows[k].row.cells.size() + incoming[k]);
+  }
 
   authority::HeldRows held_rows;
   for (size_t k = 0; k < keys.size(); ++k) held_rows.emplace(keys[k], (*loaded)[k] ? &rows[k].row : nullptr);
