@@ -280,7 +280,7 @@ struct HttpFront::Impl {
     }
     if (call->route->max_body_bytes > 0 && !call->route->raw_body) {
       auto body = prepare_body(std::move(call->request.body), call->request.header("content-encoding"),
-                               call->route->max_body_bytes, options.max_json_depth);
+                               call->route->max_body_bytes, options.max_json_depth, &call->request.gzip_body);
       if (!body.ok()) {
         call->reply = refusal(body.status());
         return send(call);

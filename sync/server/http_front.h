@@ -25,6 +25,9 @@ struct ServedRequest {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::map<std::string, std::string> query;    // the URL's arguments, decoded (last of a name wins)
   std::string body;  // inflated, size- and depth-checked JSON; as sent for a Route::raw_body
+  // The body as it came when it came gzip'd (else empty): a signed push is kept so,
+  // not compressed again (SignedBatch::gzip_body).
+  std::string gzip_body;
 
   std::string header(const std::string &lower_name) const;
 };

@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include "gzip.h"
-#include "sha256.h"
 
 namespace ykien::server {
 namespace {
@@ -62,7 +61,7 @@ class PgSignatureStore final : public SignatureStore {
   }
 
   Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
-    auto packed = sync::gzip_compress(b.body);
+    auto packed = packed_body(b);
     if (!packed.ok()) return packed.status();
     auto lease = pool_.acquire();
     if (!lease.ok()) return lease.status();
@@ -71,7 +70,7 @@ class PgSignatureStore final : public SignatureStore {
     auto ins = lease->exec(
         "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
         "VALUES($1, $2, $3, $4, $5::bytea, $6, $7) ON CONFLICT (device_id, digest) DO NOTHING RETURNING id",
-        {b.device_id, b.kind, i64(b.received_ms), sync::sha256_hex(b.body), to_bytea(*packed), b.signature,
+        {b.device_id, b.kind, i64(b.received_ms), body_digest(b), to_bytea(*packed), b.signature,
          b.public_key},
         "cannot keep the signed batch");
     if (!ins.ok()) return ins.status();

@@ -31,7 +31,7 @@ bool json_depth_within(std::string_view json, int max_depth) {
 }
 
 Result<std::string> prepare_body(std::string raw, std::string_view content_encoding, size_t max_bytes,
-                                 int max_depth) {
+                                 int max_depth, std::string *gzip_kept) {
   std::string body;
   if (content_encoding == "gzip") {
     auto inflated = sync::gzip_decompress(raw, max_bytes);
@@ -42,6 +42,7 @@ Result<std::string> prepare_body(std::string raw, std::string_view content_encod
       return Status(ErrorCode::too_large, "request body is larger than " + std::to_string(max_bytes) + " bytes");
     }
     body = std::move(*inflated);
+    if (gzip_kept) *gzip_kept = std::move(raw);
   } else if (content_encoding.empty() || content_encoding == "identity") {
     body = std::move(raw);
   } else {

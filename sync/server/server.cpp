@@ -269,7 +269,7 @@ struct SyncServer::Impl {
     // Kept once applied: if keeping fails the device is told to retry, and the retry
     // (its changes now ignored) keeps it. So every acknowledged signed push is kept.
     if (!signature.empty()) {
-      SignedBatch batch{0, device->id, "push", now(), req.body, signature, *key};
+      SignedBatch batch{0, device->id, "push", now(), req.body, signature, *key, req.gzip_body};
       if (Status kept = storage.signatures().keep_batch(batch, writes_of(request.changes)); !kept.ok())
         return fail(req, "push", device->id, kept, t0);
     }

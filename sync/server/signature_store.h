@@ -26,6 +26,9 @@ struct SignedBatch {
   std::string body;        // the bytes signed, exactly
   std::string signature;   // 128 hex digits (a bundle's is also inside its file)
   std::string public_key;  // the sender's key it verified with
+  // The body as gzip when it arrived so ("" = compressed when kept): the client's
+  // compression spares the server a second one of the same bytes.
+  std::string gzip_body;
 };
 
 // One write (the cells of a row with one stamp) a batch carried.
@@ -39,6 +42,11 @@ struct WriteKey {
 
 // The distinct writes among `changes`.
 std::vector<WriteKey> writes_of(const std::vector<Change> &changes);
+
+// The batch's body as the stores keep it (gzip) and its digest (SHA-256, hex): the
+// key under which the same bytes from the same device are kept once.
+Result<std::string> packed_body(const SignedBatch &batch);
+std::string body_digest(const SignedBatch &batch);
 
 // Thread-safe.
 class SignatureStore {

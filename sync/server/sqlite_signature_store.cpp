@@ -5,7 +5,6 @@
 #include <mutex>
 
 #include "gzip.h"
-#include "sha256.h"
 #include "signature_store.h"
 
 namespace ykien::server {
@@ -94,9 +93,9 @@ class SqliteSignatureStore final : public SignatureStore {
   }
 
   Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
-    auto packed = sync::gzip_compress(b.body);
+    auto packed = packed_body(b);
     if (!packed.ok()) return packed.status();
-    const std::string digest = sync::sha256_hex(b.body);
+    const std::string digest = body_digest(b);
     std::lock_guard<std::mutex> lock(mutex_);
     if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("cannot begin");
     Status st = [&]() -> Status {

@@ -40,11 +40,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (zlib_inflated.ok() && inflated.ok()) FUZZ_CHECK(*zlib_inflated == *inflated);
 
   for (const char *encoding : {"gzip", "identity"}) {
-    auto body = server::prepare_body(std::string(input), encoding, kMaxBytes, kMaxDepth);
+    std::string kept;
+    auto body = server::prepare_body(std::string(input), encoding, kMaxBytes, kMaxDepth, &kept);
     if (body.ok()) {
       FUZZ_CHECK(body->size() <= kMaxBytes);
       FUZZ_CHECK(server::json_depth_within(*body, kMaxDepth));
       if (std::string_view(encoding) == "gzip") FUZZ_CHECK(inflated.ok() && *body == *inflated);
+      // The gzip kept with a signed push inflates to exactly the body that was read.
+      if (std::string_view(encoding) == "gzip") {
+        auto again = sync::gzip_decompress(kept, kMaxBytes);
+        FUZZ_CHECK(again.ok() && *again == *body);
+      } else {
+        FUZZ_CHECK(kept.empty());
+      }
     } else if (std::string_view(encoding) == "gzip") {
       FUZZ_CHECK(!inflated.ok() || !server::json_depth_within(*inflated, kMaxDepth));
     }
