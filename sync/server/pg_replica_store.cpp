@@ -264,31 +264,35 @@ class PgStoreTxn final : public sys::StoreTxn {
 
   Status write_rows(const std::vector<StoredRow> &rows, const std::string &origin) override {
     YKIEN_TRY(writes_allowed());
-    if (rows.empty()) return Status::Ok();
-    if (seq_ < 0) {
-      auto counter = lease_.exec("SELECT value FROM counters WHERE name = 'seq'", {}, "read the position");
-      if (!counter.ok()) return counter.status();
-      seq_ = int_at(counter->get(), 0, 0);
-    }
+    // Each row at the next position: numbered from 1 here, placed after the counter
+    // by the statement that raises it (one statement under the writers' lock).
     Columns c;
+    int64_t written = 0;
     for (const auto &row : rows) {
       if (row.cells.empty()) continue;
-      ++seq_;
-      for (const auto &cell : row.cells) c.add(row, cell, seq_, origin);
+      ++written;
+      for (const auto &cell : row.cells) c.add(row, cell, written, origin);
     }
-    if (c.tbl.empty()) return Status::Ok();
+    if (written == 0) return Status::Ok();
     using pg::array_literal;
-    return lease_.run(
-        "INSERT INTO cells(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) "
-        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
+    auto r = lease_.exec(
+        "WITH p AS (UPDATE counters SET value = value + $12::bigint WHERE name = 'seq' RETURNING value), "
+        "w AS (INSERT INTO cells(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) "
+        "SELECT k.tbl, k.id, k.col, k.scope, k.vtype, k.value, k.hlc, k.site, k.base, p.value - $12 + k.seq, k.origin "
+        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
         "$7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[]) "
+        "AS k(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) CROSS JOIN p "
         "ON CONFLICT (tbl, id, col) DO UPDATE SET scope = EXCLUDED.scope, vtype = EXCLUDED.vtype, "
         "value = EXCLUDED.value, hlc = EXCLUDED.hlc, site = EXCLUDED.site, base = EXCLUDED.base, "
-        "seq = EXCLUDED.seq, origin = EXCLUDED.origin",
+        "seq = EXCLUDED.seq, origin = EXCLUDED.origin) "
+        "SELECT value FROM p",
         {array_literal(c.tbl), array_literal(c.id), array_literal(c.col), array_literal(c.scope),
          array_literal(c.vtype), array_literal(c.value), array_literal(c.hlc), array_literal(c.site),
-         array_literal(c.base), array_literal(c.seq), array_literal(c.origin)},
+         array_literal(c.base), array_literal(c.seq), array_literal(c.origin), i64(written)},
         "write cells");
+    if (!r.ok()) return r.status();
+    seq_ = int_at(r->get(), 0, 0);
+    return Status::Ok();
   }
 
   Status erase_rows(const std::vector<RowKey> &keys) override {
@@ -304,17 +308,18 @@ class PgStoreTxn final : public sys::StoreTxn {
                       {pg::array_literal(tables), pg::array_literal(ids)}, "erase rows");
   }
 
+  // Kept until finish(): written once per transaction.
   Status note_remote_stamp(Hlc stamp) override {
     YKIEN_TRY(writes_allowed());
-    return lease_.run("INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
-                      "DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)",
-                      {u64(stamp.raw())}, "remember the greatest stamp");
+    if (stamp > remote_stamp_) remote_stamp_ = stamp;
+    return Status::Ok();
   }
 
   Result<Hlc> remote_stamp() override {
     auto r = lease_.exec("SELECT value FROM counters WHERE name = 'max_remote_hlc'", {}, "read the greatest stamp");
     if (!r.ok()) return r.status();
-    return PQntuples(r->get()) == 0 ? Hlc() : hlc_at(r->get(), 0, 0);
+    const Hlc stored = PQntuples(r->get()) == 0 ? Hlc() : hlc_at(r->get(), 0, 0);
+    return std::max(stored, remote_stamp_);
   }
 
   Result<std::string> meta(const std::string &key) override { return read_text("meta", key); }
@@ -335,10 +340,12 @@ class PgStoreTxn final : public sys::StoreTxn {
   // What after_commit queued: the caller runs it once the transaction committed.
   std::vector<std::function<void()>> take_after_commit() { return std::move(committed_); }
 
-  // Raises the counter to the last position given out; before the commit.
+  // Raises the greatest stamp received to the one noted; before the commit.
   Status finish() {
-    if (seq_ < 0) return Status::Ok();
-    return lease_.run("UPDATE counters SET value = $1 WHERE name = 'seq'", {i64(seq_)}, "write the position");
+    if (remote_stamp_.is_zero()) return Status::Ok();
+    return lease_.run("INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
+                      "DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)",
+                      {u64(remote_stamp_.raw())}, "remember the greatest stamp");
   }
 
  private:
@@ -448,6 +455,7 @@ class PgStoreTxn final : public sys::StoreTxn {
   Lease &lease_;
   bool writable_;
   int64_t seq_ = -1;  // the last position given out in this transaction; -1 before the first
+  Hlc remote_stamp_;  // the greatest stamp noted in this transaction, not yet written
   std::vector<std::function<void()>> committed_;
 };
 
