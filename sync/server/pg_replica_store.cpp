@@ -241,12 +241,18 @@ class PgStoreTxn final : public sys::StoreTxn {
       out.more = upper < *end;
     }
     out.next_cursor = upper;
+    // Cells come by position only (no sort within one): a row's cells are gathered
+    // among the writes of their position, most often the last one.
+    size_t position_start = 0;
     for (int i = 0; i < rows; ++i) {
       const int64_t seq = int_at(res, i, 0);
       if (excludes && !scope_within(text_at(res, i, 4), request.scopes)) continue;
       std::string table = text_at(res, i, 1), id = text_at(res, i, 2);
-      if (out.writes.empty() || out.writes.back().position != seq || out.writes.back().row.table != table ||
-          out.writes.back().row.id != id) {
+      if (out.writes.empty() || out.writes.back().position != seq) position_start = out.writes.size();
+      auto same_row = [&](const sys::StoredWrite &w) { return w.row.table == table && w.row.id == id; };
+      const auto position_writes = out.writes.rend() - static_cast<std::ptrdiff_t>(position_start);
+      auto found = std::find_if(out.writes.rbegin(), position_writes, same_row);
+      if (found == position_writes) {
         sys::StoredWrite w{seq, StoredRow{std::move(table), std::move(id), text_at(res, i, 4), {}}, {}};
         for (size_t k = 0; k < request.context.size(); ++k) {
           const int at = 10 + static_cast<int>(k) * 5;
@@ -256,8 +262,9 @@ class PgStoreTxn final : public sys::StoreTxn {
                                 hlc_at(res, i, at + 4)}});
         }
         out.writes.push_back(std::move(w));
+        found = out.writes.rbegin();
       }
-      out.writes.back().row.cells.push_back(cell_at(res, i, 1));
+      found->row.cells.push_back(cell_at(res, i, 1));
     }
     return out;
   }
@@ -414,7 +421,7 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   // The cells `selection` picks (a condition on c with its order and limit), by
-  // position, a row's cells adjacent, each with the `context` cells of its row:
+  // position (a row's cells not always adjacent), each with the `context` cells of its row:
   // columns seq, kCellColumns, then (vtype, value, hlc, site, base) per context name.
   // `by_position`: walk cells_seq in order and stop at the limit. Set, not left to
   // the planner: after a bulk load its statistics put few cells above the cursor or
@@ -435,7 +442,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     if (by_position) YKIEN_TRY(walk_by_index(true));
     auto r = lease_.exec(std::string("SELECT c.seq, ") + kCellColumns + context_columns +
                              " FROM (SELECT * FROM cells c WHERE " + selection + ") AS c" + joins +
-                             " ORDER BY c.seq, c.tbl, c.id",
+                             " ORDER BY c.seq",
                          params, "read changes");
     if (by_position) YKIEN_TRY(walk_by_index(false));
     return r;
