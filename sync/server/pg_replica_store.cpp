@@ -449,13 +449,14 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   // Leaves the planner only plain index scans in one process (`on`: parallel
-  // workers took 60 ms to start), or every plan again, until the transaction ends.
+  // workers took 60 ms to start), or its settings as they were (`off`), until the
+  // transaction ends. One round trip each.
   Status walk_by_index(bool on) {
-    return lease_.run(on ? "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', "
-                           "true), set_config('max_parallel_workers_per_gather', '0', true)"
-                         : "SELECT set_config('enable_seqscan', 'on', true), set_config('enable_bitmapscan', 'on', "
-                           "true), set_config('max_parallel_workers_per_gather', '2', true)",
-                      {}, "plan");
+    return lease_.run_script(on ? "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; "
+                                  "SET LOCAL max_parallel_workers_per_gather = 0"
+                                : "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_bitmapscan TO DEFAULT; "
+                                  "SET LOCAL max_parallel_workers_per_gather TO DEFAULT",
+                             "plan");
   }
 
   PgReplicaStore &store_;
