@@ -117,6 +117,15 @@ CREATE TABLE signed_writes(
   batch bigint NOT NULL,
   PRIMARY KEY (tbl, row_id, hlc, site, batch));
 )sql",
+    // Issue 14: the cells' keys in byte order, as SQLite's: their indexes compare by
+    // memcmp, not by the database's locale (strcoll on every comparison of every
+    // insert). cells_scope goes: cells_scope_seq serves a scope's rows, and a write
+    // maintains one index fewer. Indexes are rebuilt; the table is not rewritten.
+    R"sql(
+DROP INDEX cells_scope;
+ALTER TABLE cells ALTER COLUMN tbl TYPE text COLLATE "C", ALTER COLUMN id TYPE text COLLATE "C",
+  ALTER COLUMN col TYPE text COLLATE "C", ALTER COLUMN scope TYPE text COLLATE "C";
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kSteps));
 

@@ -2,6 +2,7 @@
 // several scopes at once, and batches that never split a write, on both backends.
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <set>
 
 #include "fixture.h"
@@ -79,5 +80,40 @@ TEST_CASE("a scope covers its unit and the units below it, not a sibling that sh
     CHECK(pull_all(server.storage(), {kCommune}, batch).size() == rows.size() + 2);
     CHECK(pull_all(server.storage(), {}, batch).size() == rows.size() + 2);
     CHECK(pull_all(server.storage(), {std::string(kCommune) + "/ap"}, batch).empty());
+  }
+}
+
+TEST_CASE("batches of any size bring every write once and whole, wherever the large writes fall",
+          "[sync][scope][storage]") {
+  TestServer server;
+  const std::string ap1 = std::string(kCommune) + "/ap-1", ap2 = std::string(kCommune) + "/ap-2";
+  const uint64_t seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  using Ids = std::multiset<std::string>;
+  Ids in_ap1, in_commune, every;
+  uint64_t stamp = 1000;
+  // 60 writes of 1 to 6 rows, each row in one of the hamlets or another commune.
+  for (int w = 0; w < 60; ++w) {
+    std::vector<Change> write;
+    const int rows = 1 + static_cast<int>(rng() % 6);
+    for (int r = 0; r < rows; ++r) {
+      const std::string id = "w" + std::to_string(w) + "-" + std::to_string(r);
+      const uint64_t pick = rng() % 3;
+      const std::string scope = pick == 0 ? ap1 : pick == 1 ? ap2 : std::string(kOtherCommune);
+      write.push_back(note(id, scope, ++stamp));
+      every.insert(id);
+      if (pick == 0) in_ap1.insert(id);
+      if (pick != 2) in_commune.insert(id);
+    }
+    REQUIRE(server.storage().apply_changes(write, {}).ok());
+  }
+  // Small batches make the commune a long history (read by position on PostgreSQL)
+  // and split around writes larger than the batch.
+  for (int64_t batch : {1, 2, 3, 5, 8, 1000}) {
+    INFO("batch " << batch);
+    CHECK(pull_all(server.storage(), {ap1}, batch) == in_ap1);
+    CHECK(pull_all(server.storage(), {kCommune}, batch) == in_commune);
+    CHECK(pull_all(server.storage(), {}, batch) == every);
   }
 }
