@@ -87,6 +87,7 @@ Upstream::Upstream(Storage &storage, UpstreamOptions options)
   sync::SyncOptions so = options_.client;
   so.server_url = options_.url;
   so.push_conflict_records = true;  // a hub relays the conflict records it makes
+  so.pull_batch_changes_max = sync::tuning::kMaxPullChanges;  // fewer round trips; memory is not a tablet's
   client_ = std::make_unique<sync::SyncClient>(data_, *transport_, so);
   state_ = stored_state(data_);
   pending_code_ = state_.enrolled ? std::string() : options_.enroll_code;

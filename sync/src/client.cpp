@@ -581,7 +581,7 @@ Status SyncClient::pull_all(SyncReport *report) {
     int64_t sent = corrected_now();
     const int64_t started = steady_ms();
     auto body = post(kPathPull, encode(request), /*auth=*/true, report);
-    limit = next_batch_size(limit, options_.pull_batch_changes, tuning::kPullBatchChangesMax, steady_ms() - started);
+    limit = next_batch_size(limit, options_.pull_batch_changes, options_.pull_batch_changes_max, steady_ms() - started);
     // A server that no longer knows our cursor (a newer server, or its data restored
     // from a backup) sends everything again: what is here already is ignored.
     if (!body.ok() && body.status().field() == "cursor" && !request.cursor.empty() && !restarted) {

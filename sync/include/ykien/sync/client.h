@@ -87,6 +87,9 @@ struct SyncOptions {
   int64_t push_batch_changes = tuning::kPushBatchChanges;
   int64_t push_batch_bytes = tuning::kPushBatchBytes;
   int64_t pull_batch_changes = tuning::kPullBatchChanges;
+  // The most a pull batch grows to: a tablet's memory, where a hub (a commune
+  // office's machine relaying for its tablets) takes the server's largest.
+  int64_t pull_batch_changes_max = tuning::kPullBatchChangesMax;
   int max_round_trips = tuning::kMaxRoundTrips;
   // Attachments' blobs (a client made over a Database only): sent once their cells
   // are; fetched when attached to an open meeting or added in the last

@@ -25,7 +25,8 @@ inline constexpr int64_t kPushBatchChangesMax = 8000;  // a batch is cut between
 inline constexpr int64_t kPushBatchBytesMax = 4 << 20;
 // A pull batch is held whole while it is merged (its changes, the rows they touch):
 // 8,000 changes keep a tablet's peak under 32 MB where 10,000 took it past
-// (docs/benchmarks.md, "sync"), for two more round trips in 100,000 changes.
+// (docs/benchmarks.md, "sync"), for two more round trips in 100,000 changes. A hub
+// grows its batches to kMaxPullChanges (SyncOptions::pull_batch_changes_max).
 inline constexpr int64_t kPullBatchChangesMax = 8000;
 inline constexpr int64_t kBatchGrowBelowMs = 1000;
 // Attempts per request on network errors and 5xx (the first try included).
