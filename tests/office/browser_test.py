@@ -46,11 +46,24 @@ kp-2,Khu phố 2,hamlet,70/dong-xoai/tan-phu
 def navigate(driver, act, seconds=15):
     """Does `act` (a click or a submit that loads a page) and waits until the next page
     has replaced this one: finding elements earlier would find the old page's."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
     old = driver.find_element(By.TAG_NAME, "html")
+
+    def replaced(_driver):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            # Chromium's answer when the page is swapped during the check: gone too.
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+
     act()
-    WebDriverWait(driver, seconds).until(expected_conditions.staleness_of(old), "the page did not change")
+    WebDriverWait(driver, seconds).until(replaced, "the page did not change")
     WebDriverWait(driver, seconds).until(lambda d: d.execute_script("return document.readyState") == "complete",
                                          "the page did not finish loading")
 
