@@ -1,11 +1,13 @@
-// SignatureStore on SQLite: tables of server.db, on a connection of their own so the
+// SignatureStore on SQLite: tables of server.db, on connections of their own so the
 // devices' code (sqlite_storage.cpp) stays as it is. Bodies are kept gzip-compressed.
 #include <sqlite3.h>
 
+#include <functional>
 #include <mutex>
 
 #include "gzip.h"
 #include "signature_store.h"
+#include "ykien/sys/group_commit.h"
 
 namespace ykien::server {
 namespace {
@@ -67,19 +69,49 @@ class Stmt {
   int rc_ = SQLITE_ERROR;
 };
 
+// A connection and the mutex that guards it.
+struct Guarded {
+  std::mutex mutex;
+  sqlite3 *db = nullptr;  // guarded by mutex
+};
+
+Status db_error(sqlite3 *db, const std::string &what) {
+  return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db)};
+}
+
+Result<std::string> read_key(sqlite3 *db, const std::string &device_id) {
+  Stmt q(db, "SELECT public_key FROM device_keys WHERE device_id = ?");
+  if (!q.ok()) return db_error(db, "cannot read the device keys");
+  const int rc = q.text(1, device_id).step();
+  if (rc == SQLITE_DONE) return std::string();
+  if (rc != SQLITE_ROW) return db_error(db, "cannot read the device keys");
+  return q.column(0);
+}
+
+// Writes on one connection; reads (a push's key lookup, provenance) on another, so
+// that they never wait behind a commit's fsync (WAL lets them read meanwhile).
+// Batches kept together commit together (sys::GroupCommit): one fsync for every
+// push that finished its merge while the previous commit was flushing.
 class SqliteSignatureStore final : public SignatureStore {
  public:
-  explicit SqliteSignatureStore(sqlite3 *db) : db_(db) {}
-  ~SqliteSignatureStore() override { sqlite3_close(db_); }
+  SqliteSignatureStore(sqlite3 *writer, sqlite3 *reader) {
+    writer_.db = writer;
+    reader_.db = reader;
+  }
+  ~SqliteSignatureStore() override {
+    sqlite3_close(reader_.db);
+    sqlite3_close(writer_.db);
+  }
 
   Status set_device_key(const std::string &device_id, const std::string &public_key, int64_t now_ms) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Stmt ins(db_, "INSERT INTO device_keys(device_id, public_key, registered_at) VALUES(?,?,?) "
-                  "ON CONFLICT(device_id) DO NOTHING");
-    if (!ins.ok()) return error("cannot record the device's key");
+    std::lock_guard<std::mutex> lock(writer_.mutex);
+    sqlite3 *db = writer_.db;
+    Stmt ins(db, "INSERT INTO device_keys(device_id, public_key, registered_at) VALUES(?,?,?) "
+                 "ON CONFLICT(device_id) DO NOTHING");
+    if (!ins.ok()) return db_error(db, "cannot record the device's key");
     if (ins.text(1, device_id).text(2, public_key).integer(3, now_ms).step() != SQLITE_DONE)
-      return error("cannot record the device's key");
-    auto held = key_locked(device_id);
+      return db_error(db, "cannot record the device's key");
+    auto held = read_key(db, device_id);
     if (!held.ok()) return held.status();
     if (*held != public_key)
       return {ErrorCode::invalid_state, "device " + device_id + " has another signing key already; enroll it again "
@@ -88,54 +120,29 @@ class SqliteSignatureStore final : public SignatureStore {
   }
 
   Result<std::string> device_key(const std::string &device_id) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return key_locked(device_id);
+    std::lock_guard<std::mutex> lock(reader_.mutex);
+    return read_key(reader_.db, device_id);
   }
 
   Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
     auto packed = packed_body(b);
     if (!packed.ok()) return packed.status();
     const std::string digest = body_digest(b);
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("cannot begin");
-    Status st = [&]() -> Status {
-      Stmt ins(db_, "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
-                    "VALUES(?,?,?,?,?,?,?) ON CONFLICT(device_id, digest) DO NOTHING");
-      if (!ins.ok() || ins.text(1, b.device_id).text(2, b.kind).integer(3, b.received_ms).text(4, digest)
-                               .blob(5, *packed).text(6, b.signature).text(7, b.public_key).step() != SQLITE_DONE)
-        return error("cannot keep the signed batch");
-      if (sqlite3_changes(db_) == 0) return {};  // kept before, with its writes
-      const int64_t id = sqlite3_last_insert_rowid(db_);
-      Stmt w(db_, "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
-      if (!w.ok()) return error("cannot keep the batch's writes");
-      for (const auto &k : writes) {
-        if (w.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).integer(5, id).step() != SQLITE_DONE)
-          return error("cannot keep the batch's writes");
-        w.reset();
-      }
-      return {};
-    }();
-    if (!st.ok()) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return st;
-    }
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      Status failed = error("cannot commit the signed batch");
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return failed;
-    }
-    return {};
+    return group_.write([&] { return insert_batch(b, digest, *packed, writes); },
+                        [this](const std::function<Status()> &run) { return in_transaction(run); },
+                        [this](const sys::GroupCommit::Body &one) { return in_savepoint(one); });
   }
 
   Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Stmt q(db_, "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
-                "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = ? AND w.row_id = ? AND w.hlc = ? AND w.site = ? "
-                "AND b.device_id = ? ORDER BY b.id LIMIT 1");
-    if (!q.ok()) return error("cannot read the signed batches");
+    std::lock_guard<std::mutex> lock(reader_.mutex);
+    sqlite3 *db = reader_.db;
+    Stmt q(db, "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
+               "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = ? AND w.row_id = ? AND w.hlc = ? AND w.site = ? "
+               "AND b.device_id = ? ORDER BY b.id LIMIT 1");
+    if (!q.ok()) return db_error(db, "cannot read the signed batches");
     const int rc = q.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).text(5, device_id).step();
     if (rc == SQLITE_DONE) return std::optional<SignedBatch>();
-    if (rc != SQLITE_ROW) return error("cannot read the signed batches");
+    if (rc != SQLITE_ROW) return db_error(db, "cannot read the signed batches");
     SignedBatch b;
     b.id = q.column_int(0);
     b.device_id = device_id;
@@ -152,21 +159,69 @@ class SqliteSignatureStore final : public SignatureStore {
   }
 
  private:
-  Result<std::string> key_locked(const std::string &device_id) {
-    Stmt q(db_, "SELECT public_key FROM device_keys WHERE device_id = ?");
-    if (!q.ok()) return error("cannot read the device keys");
-    const int rc = q.text(1, device_id).step();
-    if (rc == SQLITE_DONE) return std::string();
-    if (rc != SQLITE_ROW) return error("cannot read the device keys");
-    return q.column(0);
+  // The group's transaction: the writer connection held from BEGIN to COMMIT.
+  Status in_transaction(const std::function<Status()> &run) {
+    std::lock_guard<std::mutex> lock(writer_.mutex);
+    sqlite3 *db = writer_.db;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return db_error(db, "cannot begin");
+    Status st = run();
+    if (st.ok() && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+      st = db_error(db, "cannot commit the signed batches");
+    if (!st.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return st;
   }
 
-  Status error(const std::string &what) const {
-    return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db_)};
+  // One batch of the group: all of it or none.
+  Status in_savepoint(const sys::GroupCommit::Body &body) {
+    sqlite3 *db = writer_.db;  // the leader holds writer_.mutex (in_transaction)
+    if (sqlite3_exec(db, "SAVEPOINT batch", nullptr, nullptr, nullptr) != SQLITE_OK)
+      return db_error(db, "cannot begin a savepoint");
+    auto undo = [db] {
+      sqlite3_exec(db, "ROLLBACK TO batch", nullptr, nullptr, nullptr);
+      sqlite3_exec(db, "RELEASE batch", nullptr, nullptr, nullptr);
+    };
+    Status st;
+    try {
+      st = body();
+    } catch (...) {
+      undo();
+      throw;
+    }
+    if (!st.ok()) {
+      undo();
+      return st;
+    }
+    if (sqlite3_exec(db, "RELEASE batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      Status failed = db_error(db, "cannot end a savepoint");
+      undo();
+      return failed;
+    }
+    return st;
   }
 
-  std::mutex mutex_;
-  sqlite3 *db_;  // guarded by mutex_
+  Status insert_batch(const SignedBatch &b, const std::string &digest, const std::string &packed,
+                      const std::vector<WriteKey> &writes) {
+    sqlite3 *db = writer_.db;  // in a savepoint of the group's transaction
+    Stmt ins(db, "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
+                 "VALUES(?,?,?,?,?,?,?) ON CONFLICT(device_id, digest) DO NOTHING");
+    if (!ins.ok() || ins.text(1, b.device_id).text(2, b.kind).integer(3, b.received_ms).text(4, digest)
+                             .blob(5, packed).text(6, b.signature).text(7, b.public_key).step() != SQLITE_DONE)
+      return db_error(db, "cannot keep the signed batch");
+    if (sqlite3_changes(db) == 0) return {};  // kept before, with its writes
+    const int64_t id = sqlite3_last_insert_rowid(db);
+    Stmt w(db, "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
+    if (!w.ok()) return db_error(db, "cannot keep the batch's writes");
+    for (const auto &k : writes) {
+      if (w.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).integer(5, id).step() != SQLITE_DONE)
+        return db_error(db, "cannot keep the batch's writes");
+      w.reset();
+    }
+    return {};
+  }
+
+  Guarded writer_;
+  Guarded reader_;
+  sys::GroupCommit group_;
 };
 
 }  // namespace
@@ -189,7 +244,16 @@ Result<std::unique_ptr<SignatureStore>> open_sqlite_signature_store(const std::s
     sqlite3_close(db);
     return Status(ErrorCode::storage, "cannot prepare the signature tables of " + path + ": " + msg);
   }
-  return std::unique_ptr<SignatureStore>(std::make_unique<SqliteSignatureStore>(db));
+  sqlite3 *reader = nullptr;
+  rc = sqlite3_open_v2(path.c_str(), &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = reader != nullptr ? sqlite3_errmsg(reader) : "out of memory";
+    sqlite3_close(reader);
+    sqlite3_close(db);
+    return Status(ErrorCode::storage, "cannot open " + path + " to read: " + msg);
+  }
+  sqlite3_busy_timeout(reader, 5000);
+  return std::unique_ptr<SignatureStore>(std::make_unique<SqliteSignatureStore>(db, reader));
 }
 
 }  // namespace ykien::server

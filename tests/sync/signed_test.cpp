@@ -8,7 +8,9 @@
 
 #include <fstream>
 #include <iterator>
+#include <chrono>
 #include <set>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "bundle_admin.h"
@@ -210,6 +212,48 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
     CHECK((*kept)->signature == signature);
     CHECK(server::check_kept_batch(**kept, a.key.public_hex).valid);
     CHECK(!server::check_kept_batch(**kept, b.key.public_hex).valid);
+  }
+
+  SECTION("pushes signed by several devices at once are each kept, one sent twice once") {
+    // Kept batches commit in groups (docs/server.md, "Provenance"): each of a group
+    // must be kept whole, under its own device, whatever the others do.
+    std::vector<std::unique_ptr<Device>> devices;
+    for (uint64_t i = 0; i < 6; ++i)
+      devices.push_back(std::make_unique<Device>(server.url(), server.code({kHamlet1}), 0xc0c0c0c0c0c0c000ull + i));
+    constexpr int kPushes = 4;
+    std::vector<std::vector<std::string>> bodies(devices.size());
+    std::vector<std::vector<int>> statuses(devices.size());
+    std::vector<std::thread> threads;
+    for (size_t d = 0; d < devices.size(); ++d) {
+      for (int p = 0; p < kPushes; ++p)
+        bodies[d].push_back(devices[d]->opinion_push(hamlet, "Ý kiến " + std::to_string(d) + "." + std::to_string(p)));
+      threads.emplace_back([&, d] {
+        // As a client does: a busy server's 503 is tried again shortly.
+        auto push = [&](const std::string &sent) {
+          int status = 503;
+          for (int attempt = 0; attempt < 100 && status == 503; ++attempt) {
+            if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            status = devices[d]->push(sent, sign(devices[d]->key, sent)).status;
+          }
+          statuses[d].push_back(status);
+        };
+        for (const auto &sent : bodies[d]) push(sent);
+        push(bodies[d].back());  // its reply lost: sent again
+      });
+    }
+    for (auto &t : threads) t.join();
+    for (size_t d = 0; d < devices.size(); ++d) {
+      CHECK(statuses[d] == std::vector<int>(kPushes + 1, 200));
+      for (const auto &sent : bodies[d]) {
+        sync::PushRequest decoded;
+        REQUIRE(sync::decode(sent, &decoded).ok());
+        auto kept = server.storage().signatures().batch_for_write(devices[d]->device_id, server::writes_of(decoded.changes)[0]);
+        REQUIRE(kept.ok());
+        REQUIRE(kept->has_value());
+        CHECK((*kept)->body == sent);
+        CHECK(server::check_kept_batch(**kept, devices[d]->key.public_hex).valid);
+      }
+    }
   }
 
   SECTION("a device keeps the key it registered") {

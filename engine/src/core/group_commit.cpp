@@ -1,6 +1,6 @@
-#include "core/group_commit.h"
+#include "ykien/sys/group_commit.h"
 
-namespace ykien {
+namespace ykien::sys {
 
 Status GroupCommit::write(const Body &body, const Transaction &transaction, const Savepoint &savepoint) {
   Pending me{&body, Status::Ok(), nullptr};
@@ -50,4 +50,4 @@ void GroupCommit::lead(const Transaction &transaction, const Savepoint &savepoin
   }
 }
 
-}  // namespace ykien
+}  // namespace ykien::sys

@@ -398,7 +398,7 @@ Status SqliteReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &b
   if (writing_here()) return impl_.write_txn(in_store_txn);
   return group_.write(
       in_store_txn, [this](const std::function<Status()> &group) { return impl_.write_txn(group); },
-      [this](const GroupCommit::Body &one) { return impl_.write_txn(one); });
+      [this](const sys::GroupCommit::Body &one) { return impl_.write_txn(one); });
 }
 
 bool SqliteReplicaStore::writing_here() const {

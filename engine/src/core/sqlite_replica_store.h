@@ -7,10 +7,10 @@
 #include <map>
 #include <memory>
 
-#include "core/group_commit.h"
 #include "core/read_connections.h"
 #include "store/row_store.h"
 #include "ykien/database.h"
+#include "ykien/sys/group_commit.h"
 #include "ykien/sys/replica_store.h"
 
 namespace ykien {
@@ -63,7 +63,7 @@ class SqliteReplicaStore final : public sys::ReplicaStore {
   bool writing_here() const;
 
   Database::Impl &impl_;
-  GroupCommit group_;
+  sys::GroupCommit group_;
   std::unique_ptr<ReadConnections> readers_;
 };
 

@@ -2,7 +2,8 @@
 // together in one transaction, each in its own savepoint, and share one commit (one
 // fsync on a durable database). A server's pushes then cost one disk flush per
 // group, not one each, and each stays all or nothing on its own
-// (docs/architecture.md, "Writes on the server").
+// (docs/architecture.md, "Writes on the server"). The engine's store uses it, and
+// the server's signature store (sync/server/sqlite_signature_store.cpp).
 // Thread-safe.
 #pragma once
 
@@ -14,7 +15,7 @@
 
 #include "ykien/status.h"
 
-namespace ykien {
+namespace ykien::sys {
 
 class GroupCommit {
  public:
@@ -46,4 +47,4 @@ class GroupCommit {
   bool leading_ = false;          // guarded by mutex_
 };
 
-}  // namespace ykien
+}  // namespace ykien::sys
