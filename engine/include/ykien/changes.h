@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ykien/export.h"
 #include "ykien/hlc.h"
 #include "ykien/value.h"
 
@@ -26,6 +27,11 @@ struct Change {
 
   friend bool operator==(const Change &, const Change &) = default;
 };
+
+// The batch's writes: its cells of one row with one stamp (same table, id, hlc and
+// site), each as the indexes of its changes, in the order the writes first appear.
+// The unit the write policy refuses, and provenance keeps (docs/server.md).
+YKIEN_CXX_API std::vector<std::vector<size_t>> batch_writes(const std::vector<Change> &changes);
 
 // Which changes export_changes returns.
 struct ExportOptions {

@@ -1,8 +1,9 @@
 #include "replication/authority.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
 #include <tuple>
+#include <utility>
 
 #include "replication/value_rules.h"
 #include "store/schema.h"
@@ -18,35 +19,6 @@ using sys::StoredRow;
 namespace {
 
 const char *const kConfidentialFlag = "confidential";
-
-// The batch's writes (the cells of one row with one stamp) as lists of indexes, in
-// the order they first appear.
-std::vector<std::vector<size_t>> writes_of(const std::vector<Change> &changes) {
-  // A write's first change, standing for its write (no copy of table and id).
-  const auto before = [&changes](size_t a, size_t b) {
-    const Change &x = changes[a], &y = changes[b];
-    return std::tie(x.table, x.id, x.hlc, x.site) < std::tie(y.table, y.id, y.hlc, y.site);
-  };
-  std::map<size_t, size_t, decltype(before)> where(before);
-  std::vector<std::vector<size_t>> writes;
-  size_t where_of_previous = 0;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const Change &c = changes[i];
-    // A write's cells come one after another as replicas export them: no lookup then.
-    if (i > 0) {
-      const Change &p = changes[i - 1];
-      if (c.hlc == p.hlc && c.site == p.site && c.id == p.id && c.table == p.table) {
-        writes[where_of_previous].push_back(i);
-        continue;
-      }
-    }
-    auto [it, fresh] = where.emplace(i, writes.size());
-    if (fresh) writes.emplace_back();
-    where_of_previous = it->second;
-    writes[where_of_previous].push_back(i);
-  }
-  return writes;
-}
 
 // The cells of one row written with one stamp: the unit a refusal applies to.
 struct Write {
@@ -75,9 +47,7 @@ struct ViewRow {
     return nullptr;
   }
   ViewCell *find(std::string_view column) {
-    for (auto &c : cells)
-      if (c.column == column) return &c;
-    return nullptr;
+    return const_cast<ViewCell *>(std::as_const(*this).find(column));
   }
 };
 
@@ -119,7 +89,7 @@ class Checker {
   // ---- The batch as writes ----
 
   void group() {
-    for (auto &members : writes_of(changes_)) {
+    for (auto &members : batch_writes(changes_)) {
       const Change &c = changes_[members.front()];
       writes_.push_back({{c.table, c.id}, c.scope, {c.hlc, c.site, c.base}, std::move(members)});
     }
@@ -379,7 +349,7 @@ std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refu
   std::map<size_t, const Refusal *> by_index;
   for (const auto &r : found) by_index.emplace(static_cast<size_t>(r.index), &r);
   std::vector<Refusal> out;
-  for (const auto &members : writes_of(changes)) {
+  for (const auto &members : batch_writes(changes)) {
     const Refusal *first = nullptr;
     for (size_t i : members)
       if (auto it = by_index.find(i); it != by_index.end() && !first) first = it->second;

@@ -1,0 +1,35 @@
+#include <map>
+#include <tuple>
+
+#include "ykien/changes.h"
+
+namespace ykien {
+
+std::vector<std::vector<size_t>> batch_writes(const std::vector<Change> &changes) {
+  // A write's first change, standing for its write (no copy of table and id).
+  const auto before = [&changes](size_t a, size_t b) {
+    const Change &x = changes[a], &y = changes[b];
+    return std::tie(x.table, x.id, x.hlc, x.site) < std::tie(y.table, y.id, y.hlc, y.site);
+  };
+  std::map<size_t, size_t, decltype(before)> where(before);
+  std::vector<std::vector<size_t>> writes;
+  size_t where_of_previous = 0;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change &c = changes[i];
+    // A write's cells come one after another as replicas export them: no lookup then.
+    if (i > 0) {
+      const Change &p = changes[i - 1];
+      if (c.hlc == p.hlc && c.site == p.site && c.id == p.id && c.table == p.table) {
+        writes[where_of_previous].push_back(i);
+        continue;
+      }
+    }
+    auto [it, fresh] = where.emplace(i, writes.size());
+    if (fresh) writes.emplace_back();
+    where_of_previous = it->second;
+    writes[where_of_previous].push_back(i);
+  }
+  return writes;
+}
+
+}  // namespace ykien
