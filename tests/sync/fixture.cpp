@@ -25,17 +25,6 @@
 
 namespace ykien::test {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ykien-sync-XXXXXX").string();
-  REQUIRE(mkdtemp(pattern.data()) != nullptr);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 namespace {
 
 void seed_units_into(Replica &db) {
@@ -245,7 +234,7 @@ void ChildServer::start() {
     FILE *f = std::freopen(log.c_str(), "a", stderr);
     (void)f;
     const char *where = pg_ ? "--postgres" : "--data";
-    std::string what = pg_ ? pg_->conninfo() : dir_.path();
+    std::string what = pg_ ? pg_->conninfo() : dir_.path().string();
     execl(YKIEN_SERVER_BIN, "ykien-server", "serve", where, what.c_str(), "--host", "127.0.0.1",
           "--port", port_arg.c_str(), "--port-file", port_file.c_str(), static_cast<char *>(nullptr));
     _exit(127);

@@ -10,6 +10,7 @@
 
 #include "server.h"
 #include "storage.h"
+#include "support/temp_dir.h"  // TempDir: one class for every test binary
 #include "ykien/database.h"
 #include "ykien/sync/client.h"
 #include "ykien/sync/curl_transport.h"
@@ -22,19 +23,6 @@ inline constexpr const char *kCommune = "vn/79/26734";
 inline constexpr const char *kHamlet1 = "vn/79/26734/ap-1";
 inline constexpr const char *kHamlet2 = "vn/79/26734/ap-2";
 inline constexpr const char *kOtherCommune = "vn/79/26735";
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  const std::string &path() const { return path_; }
-  std::string file(const std::string &name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Creates vn > 79 > 26734 (ap-1, ap-2) and 26735 (ap-9) in a server data dir.
 void seed_units(server::Storage &storage);
@@ -130,7 +118,7 @@ class ChildServer {
   int port() const { return port_; }
   int pid() const { return pid_; }
   int exit_status() const { return exit_status_; }
-  std::string data_dir() const { return dir_.path(); }
+  std::string data_dir() const { return dir_.path().string(); }
   // Opens its storage (SQLite data dir or PostgreSQL database) in this process.
   std::unique_ptr<server::Storage> open_storage();
 
@@ -159,7 +147,7 @@ class Tablet {
   // Its device token, from its key store ("<db>.keys"; ykien/sync/key_store.h).
   std::string token();
   // The folder of its files (database, journal).
-  const std::string &dir() const { return dir_.path(); }
+  std::string dir() const { return dir_.path().string(); }
 
  private:
   TempDir dir_;
