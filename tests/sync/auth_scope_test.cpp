@@ -41,9 +41,7 @@ TEST_CASE("requests without a valid token are refused", "[sync][auth]") {
 
 TEST_CASE("a revoked device is refused", "[sync][auth]") {
   TestServer server;
-  Tablet t(server.url(), "t");
-  t.enroll(server.code({kCommune}));
-  t.sync_ok();
+  auto t = Tablet::enrolled_and_synced(server, "t");
   REQUIRE(server.storage().revoke_device(t.client().device_id(), 1).ok());
   auto r = t.client().sync();
   CHECK(r.status().code() == ErrorCode::unauthorized);
@@ -75,9 +73,7 @@ TEST_CASE("pull stays inside the device's scopes", "[sync][scope]") {
 
 TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge the queue", "[sync][scope]") {
   TestServer server;
-  Tablet wide(server.url(), "wide");
-  wide.enroll(server.code({kCommune}));
-  wide.sync_ok();
+  auto wide = Tablet::enrolled_and_synced(server, "wide");
   // Its scopes shrink to ap-1 on the server while it has ap-2 data pending.
   auto in2 = wide.record(kHamlet2, "ngoài phạm vi");
   auto in1 = wide.record(kHamlet1, "trong phạm vi");
@@ -116,9 +112,7 @@ TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge t
 
 TEST_CASE("a replayed push batch changes nothing", "[sync][auth]") {
   TestServer server;
-  Tablet t(server.url(), "t");
-  t.enroll(server.code({kCommune}));
-  t.sync_ok();
+  auto t = Tablet::enrolled_and_synced(server, "t");
   t.record(kHamlet1, "một");
   t.record(kHamlet2, "hai");
   auto exported = t.db().export_changes(0, {});

@@ -301,6 +301,16 @@ Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clo
   client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);
 }
 
+Tablet::Tablet(TestServer &server, const std::string &name, const std::vector<std::string> &scopes)
+    : Tablet(server.url(), name) {
+  enroll(server.code(scopes));
+  sync_ok();
+}
+
+Tablet Tablet::enrolled_and_synced(TestServer &server, const std::string &name, const std::vector<std::string> &scopes) {
+  return Tablet(server, name, scopes);
+}
+
 void Tablet::enroll(const std::string &code) {
   auto r = client_->enroll(code, name_);
   INFO(r.status().to_string());

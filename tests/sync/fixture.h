@@ -136,6 +136,10 @@ class Tablet {
   // `change_rows`: SyncOptions::change_rows (false: an app before rows, as far as
   // the server can tell).
   Tablet(const std::string &url, const std::string &name, const Clock *clock = nullptr, bool change_rows = true);
+  // A tablet enrolled with `server` for `scopes` and synced once (it holds the units):
+  // how most tests start.
+  static Tablet enrolled_and_synced(TestServer &server, const std::string &name,
+                                    const std::vector<std::string> &scopes = {kCommune});
   Database &db() { return *db_; }
   sync::SyncClient &client() { return *client_; }
   void enroll(const std::string &code);
@@ -150,6 +154,9 @@ class Tablet {
   std::string dir() const { return dir_.path().string(); }
 
  private:
+  // enrolled_and_synced's (returned by value, as a Tablet cannot move).
+  Tablet(TestServer &server, const std::string &name, const std::vector<std::string> &scopes);
+
   TempDir dir_;
   std::string name_;
   std::unique_ptr<Database> db_;
