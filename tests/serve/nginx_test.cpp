@@ -65,9 +65,9 @@ class Nginx {
     std::ofstream(dir.file("nginx.conf"))
         << "worker_processes 1;\npid " << dir.file("nginx.pid") << ";\nerror_log " << dir.file("error.log")
         << ";\n" << (geteuid() == 0 ? "user root root;\n" : "") << "events { worker_connections 1024; }\n"
-        << "http {\n  access_log off;\n  client_body_temp_path " << dir.path() << ";\n  proxy_temp_path "
-        << dir.path() << ";\n  include " << dir.file("site.conf") << ";\n}\n";
-    const std::string prefix = dir.path() + "/", conf = dir.file("nginx.conf");
+        << "http {\n  access_log off;\n  client_body_temp_path " << dir.path().string() << ";\n  proxy_temp_path "
+        << dir.path().string() << ";\n  include " << dir.file("site.conf") << ";\n}\n";
+    const std::string prefix = dir.path().string() + "/", conf = dir.file("nginx.conf");
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {

@@ -41,9 +41,7 @@ TEST_CASE("requests without a valid token are refused", "[sync][auth]") {
 
 TEST_CASE("a revoked device is refused", "[sync][auth]") {
   TestServer server;
-  Tablet t(server.url(), "t");
-  t.enroll(server.code({kCommune}));
-  t.sync_ok();
+  auto t = Tablet::enrolled_and_synced(server, "t");
   REQUIRE(server.storage().revoke_device(t.client().device_id(), 1).ok());
   auto r = t.client().sync();
   CHECK(r.status().code() == ErrorCode::unauthorized);
@@ -75,9 +73,7 @@ TEST_CASE("pull stays inside the device's scopes", "[sync][scope]") {
 
 TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge the queue", "[sync][scope]") {
   TestServer server;
-  Tablet wide(server.url(), "wide");
-  wide.enroll(server.code({kCommune}));
-  wide.sync_ok();
+  auto wide = Tablet::enrolled_and_synced(server, "wide");
   // Its scopes shrink to ap-1 on the server while it has ap-2 data pending.
   auto in2 = wide.record(kHamlet2, "ngoài phạm vi");
   auto in1 = wide.record(kHamlet1, "trong phạm vi");
@@ -116,25 +112,17 @@ TEST_CASE("an out-of-scope push is refused whole, recorded, and does not wedge t
 
 TEST_CASE("a replayed push batch changes nothing", "[sync][auth]") {
   TestServer server;
-  Tablet t(server.url(), "t");
-  t.enroll(server.code({kCommune}));
-  t.sync_ok();
+  auto t = Tablet::enrolled_and_synced(server, "t");
   t.record(kHamlet1, "một");
   t.record(kHamlet2, "hai");
-  auto exported = t.db().export_changes(0, {});
-  REQUIRE(exported.ok());
-  sync::PushRequest p;
-  p.client_time_ms = SystemClock::instance().now_ms();
-  for (const auto &ch : exported->changes) {
-    if (ch.table == "opinions") p.changes.push_back(ch);
-  }
+  const std::string body = opinions_push_body(t.db());
   auto token = t.token();
-  const std::string signature = signature_of(t.db(), sync::encode(p));
-  auto first = raw_post(server.url() + "/v1/push", sync::encode(p), token, signature);
+  const std::string signature = signature_of(t.db(), body);
+  auto first = raw_post(server.url() + "/v1/push", body, token, signature);
   REQUIRE(first.status == 200);
   auto hash = hash_of(server.data());
   for (int i = 0; i < 3; ++i) {
-    auto again = raw_post(server.url() + "/v1/push", sync::encode(p), token, signature);
+    auto again = raw_post(server.url() + "/v1/push", body, token, signature);
     REQUIRE(again.status == 200);
     sync::PushReply reply;
     REQUIRE(sync::decode(again.body, &reply).ok());

@@ -240,14 +240,10 @@ TEST_CASE("a value the app cannot write is refused, column by column", "[.][auth
 TEST_CASE("rows stay in the device's units and name only rows there", "[.][authority-scope]") {
   Scene s;
   Hostile bad(s.server.url(), s.code_for_hostile);
-  Tablet neighbour(s.server.url(), "neighbour");
-  neighbour.enroll(s.server.code({kHamlet2}));
-  neighbour.sync_ok();
+  auto neighbour = Tablet::enrolled_and_synced(s.server, "neighbour", {kHamlet2});
   const Opinion theirs = neighbour.record(kHamlet2, "Ý kiến của ấp 2");
   neighbour.sync_ok();
-  Tablet far(s.server.url(), "far");
-  far.enroll(s.server.code({kOtherCommune}));
-  far.sync_ok();
+  auto far = Tablet::enrolled_and_synced(s.server, "far", {kOtherCommune});
   const Opinion far_away = far.record(std::string(kOtherCommune) + "/ap-9", "Ý kiến xã khác");
   far.sync_ok();
   const std::string neighbour_hash = neighbour.hash();
@@ -509,9 +505,7 @@ TEST_CASE("a mixed batch: the refused changes are named, the app keeps them and 
   for (const auto &f : error_of(r).refusals) CHECK(f.index >= static_cast<int64_t>(good.size()));
   // The honest app: its scopes shrink on the server while it holds ap-2 data; the
   // refused changes stay on the tablet, visible, and the rest syncs.
-  Tablet wide(s.server.url(), "wide");
-  wide.enroll(s.server.code({kCommune}));
-  wide.sync_ok();
+  auto wide = Tablet::enrolled_and_synced(s.server, "wide");
   REQUIRE(s.server.storage().set_device_scopes(wide.client().device_id(), {kHamlet1}).ok());
   const Opinion kept = wide.record(kHamlet1, "Ý kiến ấp 1");
   const Opinion outside = wide.record(kHamlet2, "Ý kiến ấp 2");

@@ -12,9 +12,7 @@ TEST_CASE("bad requests get the right error and change nothing", "[sync][bad-inp
   server::ServerOptions options;
   options.max_body_bytes = 1 << 20;
   TestServer server(options);
-  Tablet t(server.url(), "t");
-  t.enroll(server.code({kCommune}));
-  t.sync_ok();
+  auto t = Tablet::enrolled_and_synced(server, "t");
   std::string token = t.token();
   std::string push = server.url() + "/v1/push";
   std::string site = site_to_string(t.db().site_id());

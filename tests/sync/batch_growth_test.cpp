@@ -11,9 +11,7 @@ using namespace ykien::test;
 
 TEST_CASE("a large sync grows its batches within the server's bounds and moves everything", "[sync][batches]") {
   TestServer server;
-  Tablet a(server.url(), "a");
-  a.enroll(server.code({kCommune}));
-  a.sync_ok();
+  auto a = Tablet::enrolled_and_synced(server, "a");
   REQUIRE(a.db().batch([&]() -> Status {
     for (int i = 0; i < 1100; ++i) record_in(a.db(), kHamlet1, "Ý kiến số " + std::to_string(i));
     return Status::Ok();

@@ -142,9 +142,7 @@ TEST_CASE("a new client syncs with a server that does not read rows", "[sync][ro
 
 TEST_CASE("a push of rows with one bad row applies nothing and names the field", "[sync][rows]") {
   TestServer server;
-  Tablet a(server.url(), "a");
-  a.enroll(server.code({kCommune}));
-  a.sync_ok();
+  auto a = Tablet::enrolled_and_synced(server, "a");
   const Opinion opinion = a.record(kHamlet1, "Ý kiến không được nhận");
   const sync::PushRequest push = pending_as_rows(a);
   std::string good = sync::encode(push);
@@ -178,9 +176,7 @@ TEST_CASE("a push of rows with one bad row applies nothing and names the field",
 
 TEST_CASE("the refusals of a push sent as rows index its changes, not its rows", "[sync][rows]") {
   TestServer server;
-  Tablet a(server.url(), "a");
-  a.enroll(server.code({kCommune}));
-  a.sync_ok();
+  auto a = Tablet::enrolled_and_synced(server, "a");
   a.record(kHamlet1, "Ý kiến thứ nhất");
   a.record(kHamlet1, "Ý kiến thứ hai");
   sync::PushRequest push = pending_as_rows(a);

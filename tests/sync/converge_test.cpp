@@ -55,9 +55,7 @@ TEST_CASE("three tablets converge through the server in several orders", "[sync]
 
 TEST_CASE("a no-op sync is one round trip and pushes nothing", "[sync][converge]") {
   TestServer server;
-  Tablet t(server.url(), "t");
-  t.enroll(server.code({kCommune}));
-  t.sync_ok();
+  auto t = Tablet::enrolled_and_synced(server, "t");
   t.record(kHamlet1, "Một ý kiến");
   auto first = t.sync_ok();
   CHECK(first.pushed >= 1);

@@ -25,17 +25,6 @@
 
 namespace ykien::test {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ykien-sync-XXXXXX").string();
-  REQUIRE(mkdtemp(pattern.data()) != nullptr);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 namespace {
 
 void seed_units_into(Replica &db) {
@@ -245,7 +234,7 @@ void ChildServer::start() {
     FILE *f = std::freopen(log.c_str(), "a", stderr);
     (void)f;
     const char *where = pg_ ? "--postgres" : "--data";
-    std::string what = pg_ ? pg_->conninfo() : dir_.path();
+    std::string what = pg_ ? pg_->conninfo() : dir_.path().string();
     execl(YKIEN_SERVER_BIN, "ykien-server", "serve", where, what.c_str(), "--host", "127.0.0.1",
           "--port", port_arg.c_str(), "--port-file", port_file.c_str(), static_cast<char *>(nullptr));
     _exit(127);
@@ -310,6 +299,16 @@ Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clo
   so.backoff_max_ms = 200;
   so.change_rows = change_rows;
   client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);
+}
+
+Tablet::Tablet(TestServer &server, const std::string &name, const std::vector<std::string> &scopes)
+    : Tablet(server.url(), name) {
+  enroll(server.code(scopes));
+  sync_ok();
+}
+
+Tablet Tablet::enrolled_and_synced(TestServer &server, const std::string &name, const std::vector<std::string> &scopes) {
+  return Tablet(server, name, scopes);
 }
 
 void Tablet::enroll(const std::string &code) {

@@ -10,6 +10,7 @@
 
 #include "server.h"
 #include "storage.h"
+#include "support/temp_dir.h"  // TempDir: one class for every test binary
 #include "ykien/database.h"
 #include "ykien/sync/client.h"
 #include "ykien/sync/curl_transport.h"
@@ -22,19 +23,6 @@ inline constexpr const char *kCommune = "vn/79/26734";
 inline constexpr const char *kHamlet1 = "vn/79/26734/ap-1";
 inline constexpr const char *kHamlet2 = "vn/79/26734/ap-2";
 inline constexpr const char *kOtherCommune = "vn/79/26735";
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  const std::string &path() const { return path_; }
-  std::string file(const std::string &name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Creates vn > 79 > 26734 (ap-1, ap-2) and 26735 (ap-9) in a server data dir.
 void seed_units(server::Storage &storage);
@@ -130,7 +118,7 @@ class ChildServer {
   int port() const { return port_; }
   int pid() const { return pid_; }
   int exit_status() const { return exit_status_; }
-  std::string data_dir() const { return dir_.path(); }
+  std::string data_dir() const { return dir_.path().string(); }
   // Opens its storage (SQLite data dir or PostgreSQL database) in this process.
   std::unique_ptr<server::Storage> open_storage();
 
@@ -148,6 +136,10 @@ class Tablet {
   // `change_rows`: SyncOptions::change_rows (false: an app before rows, as far as
   // the server can tell).
   Tablet(const std::string &url, const std::string &name, const Clock *clock = nullptr, bool change_rows = true);
+  // A tablet enrolled with `server` for `scopes` and synced once (it holds the units):
+  // how most tests start.
+  static Tablet enrolled_and_synced(TestServer &server, const std::string &name,
+                                    const std::vector<std::string> &scopes = {kCommune});
   Database &db() { return *db_; }
   sync::SyncClient &client() { return *client_; }
   void enroll(const std::string &code);
@@ -159,9 +151,12 @@ class Tablet {
   // Its device token, from its key store ("<db>.keys"; ykien/sync/key_store.h).
   std::string token();
   // The folder of its files (database, journal).
-  const std::string &dir() const { return dir_.path(); }
+  std::string dir() const { return dir_.path().string(); }
 
  private:
+  // enrolled_and_synced's (returned by value, as a Tablet cannot move).
+  Tablet(TestServer &server, const std::string &name, const std::vector<std::string> &scopes);
+
   TempDir dir_;
   std::string name_;
   std::unique_ptr<Database> db_;

@@ -530,9 +530,7 @@ TEST_CASE("ykien-server serve --upstream --enroll-code: a hub process, SIGUSR1 a
 
   // A restart needs no upstream flags; the province's edits come down on SIGUSR1.
   hub.start({"--upstream-interval", "3600"});
-  Tablet p(province.url(), "p");
-  p.enroll(province.code({kCommune}));
-  p.sync_ok();
+  auto p = Tablet::enrolled_and_synced(province, "p");
   OpinionPatch patch;
   patch.content = "đã sửa đèn";
   REQUIRE(p.db().update_opinion(o.id, patch).ok());

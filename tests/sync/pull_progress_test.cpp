@@ -12,9 +12,7 @@ using namespace ykien::test;
 
 TEST_CASE("each pull batch tells the share of the log covered and ends with nothing left", "[sync][progress]") {
   TestServer server;
-  Tablet a(server.url(), "a");
-  a.enroll(server.code({kCommune}));
-  a.sync_ok();
+  auto a = Tablet::enrolled_and_synced(server, "a");
   for (int i = 0; i < 30; ++i) a.record(kHamlet1, "Ý kiến số " + std::to_string(i));
   a.sync_ok();
 

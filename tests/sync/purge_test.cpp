@@ -46,9 +46,7 @@ TEST_CASE("a tombstone waits for every device before it is purged", "[sync][purg
   CHECK(*purged >= 1);
 
   // A device enrolled after the purge never sees the row; the others converge.
-  Tablet c(server.url(), "tablet-c");
-  c.enroll(server.code({kCommune}));
-  c.sync_ok();
+  auto c = Tablet::enrolled_and_synced(server, "tablet-c");
   CHECK(c.db().get_opinion(id).status().code() == ErrorCode::not_found);
   CHECK(count_opinions(c.db(), kCommune) == 0);
   a.sync_ok();

@@ -11,4 +11,8 @@ namespace ykien::test {
 // The push signature the tablet's app would send with `body`: its database's key.
 std::string signature_of(Database &db, const std::string &body);
 
+// Every opinion change in the database's log, as the JSON body of a push (what its
+// app would push, less the units it pulled).
+std::string opinions_push_body(Database &db);
+
 }  // namespace ykien::test
