@@ -569,7 +569,10 @@ Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
 
 Status SyncClient::pull_all(SyncReport *report) {
   bool restarted = false;
-  int64_t limit = options_.pull_batch_changes;
+  // The largest is a cap: a start set above it starts at it.
+  const int64_t most = options_.pull_batch_changes_max;
+  const int64_t least = std::min(options_.pull_batch_changes, most);
+  int64_t limit = least;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor = db_.setting(keys::kPullCursor);
     if (!cursor.ok()) return cursor.status();
@@ -581,7 +584,7 @@ Status SyncClient::pull_all(SyncReport *report) {
     int64_t sent = corrected_now();
     const int64_t started = steady_ms();
     auto body = post(kPathPull, encode(request), /*auth=*/true, report);
-    limit = next_batch_size(limit, options_.pull_batch_changes, options_.pull_batch_changes_max, steady_ms() - started);
+    limit = next_batch_size(limit, least, most, steady_ms() - started);
     // A server that no longer knows our cursor (a newer server, or its data restored
     // from a backup) sends everything again: what is here already is ignored.
     if (!body.ok() && body.status().field() == "cursor" && !request.cursor.empty() && !restarted) {

@@ -1,18 +1,24 @@
 // A temporary directory removed when the test ends.
 #pragma once
 
+#include <stdlib.h>
+
+#include <cerrno>
 #include <filesystem>
-#include <random>
 #include <string>
+#include <system_error>
 
 namespace ykien::test {
 
 class TempDir {
  public:
+  // mkdtemp makes a new directory or fails: never one another test is using.
   TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("ykien-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
+    std::string name = (std::filesystem::temp_directory_path() / "ykien-test-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr)
+      throw std::system_error(errno, std::generic_category(), "cannot make a temporary directory in " +
+                                                                  std::filesystem::temp_directory_path().string());
+    path_ = name;
   }
   ~TempDir() {
     std::error_code ec;

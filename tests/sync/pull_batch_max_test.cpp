@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "fixture.h"
 #include "gzip.h"
@@ -61,9 +62,12 @@ class PullRecorder final : public sync::Transport {
 
 TEST_CASE("a client's largest pull batch bounds its asks, and every change arrives once, each write whole",
           "[sync][batches]") {
-  // A bound far below the log (the batches meet it) and a hub's, above the default.
-  const int64_t most = GENERATE(int64_t{48}, sync::tuning::kMaxPullChanges);
-  INFO("pull_batch_changes_max " << most);
+  // A bound far below the log (the batches meet it), a hub's above the default, and
+  // one below the start (the start is cut to it).
+  const auto [start, most] = GENERATE(std::pair<int64_t, int64_t>{16, 48},
+                                      std::pair<int64_t, int64_t>{16, sync::tuning::kMaxPullChanges},
+                                      std::pair<int64_t, int64_t>{100, 24});
+  INFO("pull_batch_changes " << start << ", pull_batch_changes_max " << most);
   TestServer server;
   auto writer = Tablet::enrolled_and_synced(server, "writer");
   REQUIRE(writer.db().batch([&]() -> Status {
@@ -78,7 +82,7 @@ TEST_CASE("a client's largest pull batch bounds its asks, and every change arriv
   PullRecorder recorder(*curl);
   sync::SyncOptions options;
   options.server_url = server.url();
-  options.pull_batch_changes = 16;  // at most the bound: a start above it is not grown, nor cut
+  options.pull_batch_changes = start;
   options.pull_batch_changes_max = most;
   sync::SyncClient client(reader.db(), recorder, options);
   auto report = client.sync();
@@ -90,7 +94,8 @@ TEST_CASE("a client's largest pull batch bounds its asks, and every change arriv
   for (int64_t limit : recorder.limits) asked += std::to_string(limit) + " ";
   INFO("limits asked: " << asked);
   REQUIRE(recorder.limits.size() > 1);
-  CHECK(*std::min_element(recorder.limits.begin(), recorder.limits.end()) == options.pull_batch_changes);
+  CHECK(recorder.limits.front() == std::min(start, most));
+  CHECK(*std::min_element(recorder.limits.begin(), recorder.limits.end()) == std::min(start, most));
   CHECK(*std::max_element(recorder.limits.begin(), recorder.limits.end()) <= most);
 
   // Once: no cell's change twice. Whole: the cells of one write (a row, one stamp)

@@ -87,8 +87,10 @@ struct SyncOptions {
   int64_t push_batch_changes = tuning::kPushBatchChanges;
   int64_t push_batch_bytes = tuning::kPushBatchBytes;
   int64_t pull_batch_changes = tuning::kPullBatchChanges;
-  // The most a pull batch grows to: a tablet's memory, where a hub (a commune
-  // office's machine relaying for its tablets) takes the server's largest.
+  // The most a pull asks for, however fast the link (a start set above it starts at
+  // it): a tablet's memory, where a hub (a commune office's machine relaying for its
+  // tablets) takes the server's largest. A reply may pass it by less than one write:
+  // the server cuts batches between writes (docs/protocol.md, "Pull").
   int64_t pull_batch_changes_max = tuning::kPullBatchChangesMax;
   int max_round_trips = tuning::kMaxRoundTrips;
   // Attachments' blobs (a client made over a Database only): sent once their cells
