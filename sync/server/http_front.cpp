@@ -36,6 +36,8 @@ namespace {
 constexpr size_t kGzipReplyAbove = 1024;
 // How often the watch looks for connections past their deadline.
 constexpr int64_t kWatchTickMs = 250;
+// A route's expected job time before any was measured.
+constexpr int64_t kFirstServiceUs = 10000;
 
 // State of one TCP connection (MHD's socket context).
 struct ConnState {
@@ -72,7 +74,12 @@ void log_mhd(void *, const char *fmt, va_list ap) {
 
 struct HttpFront::Impl {
   Impl(FrontOptions o, std::vector<Route> r, std::function<ServedReply(const Status &)> e)
-      : options(std::move(o)), routes(std::move(r)), error_reply(std::move(e)) {}
+      : options(std::move(o)),
+        routes(std::move(r)),
+        error_reply(std::move(e)),
+        service_us(std::make_unique<std::atomic<int64_t>[]>(routes.size())) {
+    for (size_t i = 0; i < routes.size(); ++i) service_us[i] = kFirstServiceUs;
+  }
 
   FrontOptions options;
   std::vector<Route> routes;
@@ -86,9 +93,13 @@ struct HttpFront::Impl {
   std::atomic<int64_t> connections{0};
   std::atomic<int64_t> calls{0};  // requests between their headers and their completion
   std::atomic<int64_t> overloaded{0};
-  // Recent time a job takes on a worker (moving average, microseconds): with the
-  // queue's length, the wait a new request would have.
-  std::atomic<int64_t> service_us{10000};
+  // Recent time a job of each route takes on a worker (moving average, microseconds,
+  // by index in `routes`): a push takes tens of times a pull's, so one average for
+  // all would misjudge a queue of pushes.
+  std::unique_ptr<std::atomic<int64_t>[]> service_us;
+  // The expected time of the jobs queued or running, summed: with the workers, the
+  // wait a new request would have.
+  std::atomic<int64_t> pending_us{0};
   std::mutex stop_mutex;
 
   // One HTTP request (MHD's per-request context).
@@ -102,6 +113,7 @@ struct HttpFront::Impl {
     bool too_large = false;
     std::optional<ServedReply> reply;  // set: ready to send
     bool close_after = false;          // refused before its body was read
+    int64_t expected_us = 0;           // counted in pending_us while queued or running
   };
 
   ServedReply refusal(const Status &st, int retry_after_s = 0) {
@@ -232,11 +244,17 @@ struct HttpFront::Impl {
     return refusal({ErrorCode::internal, "internal error; please report it"});
   }
 
+  std::atomic<int64_t> &service_of(const Route *route) {
+    return service_us[static_cast<size_t>(route - routes.data())];
+  }
+
   void run_job(Call *call) {
     const auto t0 = std::chrono::steady_clock::now();
     ServedReply reply = handle(call);
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
-    service_us.store((service_us.load() * 7 + took.count()) / 8);
+    std::atomic<int64_t> &service = service_of(call->route);
+    service.store((service.load() * 7 + took.count()) / 8);
+    pending_us -= call->expected_us;
     maybe_gzip(call->request, &reply);
     call->reply = std::move(reply);
     MHD_resume_connection(call->connection);
@@ -246,7 +264,7 @@ struct HttpFront::Impl {
   bool queue_too_long() const {
     const auto pending = static_cast<int64_t>(pool->pending());
     const int64_t workers = std::max(options.workers, 1);
-    return pending >= workers && pending * service_us.load() / workers > options.max_queue_wait_ms * 1000;
+    return pending >= workers && pending_us.load() / workers > options.max_queue_wait_ms * 1000;
   }
 
   MHD_Result busy(Call *call) {
@@ -300,7 +318,10 @@ struct HttpFront::Impl {
     // Storage work leaves the connection thread; the connection waits, suspended.
     watch->set_deadline(call->conn->fd, 0);
     MHD_suspend_connection(connection);
+    call->expected_us = service_of(call->route).load();
+    pending_us += call->expected_us;
     if (!pool->try_submit([this, call] { run_job(call); })) {
+      pending_us -= call->expected_us;
       ++overloaded;
       call->reply = refusal({ErrorCode::server, "the server is busy; retry shortly"}, options.retry_after_s);
       MHD_resume_connection(connection);

@@ -73,12 +73,13 @@ inline constexpr int kServerWorkers = 4;
 // with Retry-After at once: a quick "come back" is better than a silent queue.
 inline constexpr int kServerMaxQueued = 2048;
 // Admission by expected wait: when the requests already queued would keep the first
-// request of a new connection waiting longer than this (queued x recent service time
-// / workers), it is answered 503 with Retry-After at once; the next requests of a
-// connection (a sync under way) go on. The queue keeps enough to keep every worker
-// busy, and a burst of a thousand tablets is served in turns, each told when to come
-// back, instead of all waiting tens of seconds.
-inline constexpr int64_t kServerMaxQueueWaitMs = 50;
+// request of a new connection waiting longer than this (their routes' recent job
+// times, summed, / workers), it is answered 503 with Retry-After at once; the next
+// requests of a connection (a sync under way) go on. The queue keeps enough to keep
+// every worker busy, and a burst of a thousand tablets is served in turns, each told
+// when to come back, instead of all waiting tens of seconds. 20 ms: the burst of
+// `ykien-bench serve` had its lowest sync p99 between 15 and 20 (docs/benchmarks.md).
+inline constexpr int64_t kServerMaxQueueWaitMs = 20;
 // Seconds a 503 (overload) asks the client to wait before it retries.
 inline constexpr int kOverloadRetryAfterS = 1;
 // Whole deadlines, not per read: the request headers must all arrive within
