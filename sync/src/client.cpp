@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <optional>
 #include <random>
 
@@ -135,17 +136,24 @@ Result<std::string> SyncClient::post(const char *path, const std::string &body, 
                                      SyncReport *report, const std::string &signature) {
   auto gz = gzip_compress(body);
   if (!gz.ok()) return gz.status();
+  std::string bearer;
+  if (auth) {
+    auto token = this->token();
+    if (!token.ok()) return token.status();
+    bearer = std::move(*token);
+  }
+  return post_gzipped(path, std::move(*gz), bearer, report, signature);
+}
+
+Result<std::string> SyncClient::post_gzipped(const char *path, std::string gz, const std::string &token,
+                                             SyncReport *report, const std::string &signature) {
   HttpRequest request;
   request.method = "POST";
   request.url = options_.server_url + path;
   request.headers = {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}};
-  if (auth) {
-    auto token = this->token();
-    if (!token.ok()) return token.status();
-    request.headers.emplace_back("Authorization", "Bearer " + *token);
-  }
+  if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
   if (!signature.empty()) request.headers.emplace_back(kSignatureHeader, signature);
-  request.body = std::move(*gz);
+  request.body = std::move(gz);
   // A connection cut mid-reply can reach us as a short but "complete" body: that is
   // a network fault, retried like one, not a corrupt server.
   auto response = exchange(request, report, [](const HttpResponse &r) { return json::accept(r.body); });
@@ -389,35 +397,53 @@ Status SyncClient::retry_refused(SyncReport *report) {
 Status SyncClient::push_all(SyncReport *report) {
   // What the server refused before goes first: it may take it now.
   YKIEN_TRY(retry_refused(report));
+  auto key = signing_key(db_, *secrets_);
+  if (!key.ok()) return key.status();
+  auto token = this->token();  // read here: the sending thread must not wait for the export
+  if (!token.ok()) return token.status();
   int restarts = 0;
   int64_t changes = options_.push_batch_changes, bytes = options_.push_batch_bytes;
+  std::optional<ReadyPush> ahead;  // the next batch, made while the last one was in flight
   while (report->round_trips < options_.max_round_trips) {
     auto cursor_text = db_.setting(keys::kPushCursor);
     if (!cursor_text.ok()) return cursor_text.status();
-    int64_t cursor = parse_int(*cursor_text);
-    ExportOptions eo;
-    eo.limit_changes = changes;
-    eo.limit_bytes = bytes;
-    eo.exclude_origin = kServerOrigin;
-    eo.conflict_records = options_.push_conflict_records;
-    auto batch = db_.export_changes(cursor, eo);
-    if (!batch.ok()) return batch.status();
+    const int64_t cursor = parse_int(*cursor_text);
+    auto format = push_format();
+    if (!format.ok()) return format.status();
+    // Made before the last reply: from another cursor, or in a format the server has
+    // since changed, it is made again.
+    if (ahead && (ahead->from_cursor != cursor || !(ahead->format == *format))) ahead.reset();
+    auto ready = ahead ? Result<ReadyPush>(std::move(*ahead)) : ready_push(cursor, changes, bytes, *format, *key);
+    ahead.reset();
+    if (!ready.ok()) return ready.status();
     bool restart = false;
-    if (!batch->changes.empty()) {
-      const int64_t started = steady_ms();
-      YKIEN_TRY(push_batch(std::move(batch->changes), report, &restart));
-      const int64_t took = steady_ms() - started;
+    if (ready->count > 0) {
+      // Sent from another thread while this one makes the next batch: the device's
+      // work hides behind the network's and the server's. The export, which holds
+      // most memory, stays on this thread (and in its allocator's arena).
+      auto sent = std::async(std::launch::async, [this, &ready, &token, report, &restart] {
+        const int64_t started = steady_ms();
+        Status st = send_push(*ready, *token, report, &restart);
+        return std::make_pair(std::move(st), steady_ms() - started);
+      });
+      if (ready->more) {
+        auto next = ready_push(ready->next_cursor, changes, bytes, *format, *key);
+        if (next.ok()) ahead = std::move(*next);  // else made again, in turn, next round
+      }
+      auto [st, took] = sent.get();
+      YKIEN_TRY(st);
       changes = next_batch_size(changes, options_.push_batch_changes, tuning::kPushBatchChangesMax, took);
       bytes = next_batch_size(bytes, options_.push_batch_bytes, tuning::kPushBatchBytesMax, took);
     }
     if (restart) {
       // The clock was corrected and pending changes re-stamped: export them again.
+      ahead.reset();
       if (++restarts > 2) return Status(ErrorCode::clock_drift, "the server keeps refusing this device's clock");
       continue;
     }
-    YKIEN_TRY(db_.set_setting(keys::kPushCursor, std::to_string(batch->next_cursor)));
+    YKIEN_TRY(db_.set_setting(keys::kPushCursor, std::to_string(ready->next_cursor)));
     report_progress("push", report);
-    if (!batch->more) {
+    if (!ready->more) {
       report->caught_up_push = true;
       return {};
     }
@@ -438,33 +464,92 @@ Status SyncClient::note_change_format(const std::string &server_says) {
   return *known == keep ? Status{} : db_.set_setting(keys::kChangeFormat, keep);
 }
 
-Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, bool *restart) {
+Result<SyncClient::PushFormat> SyncClient::push_format() {
+  auto change_format = db_.setting(keys::kChangeFormat);
+  if (!change_format.ok()) return change_format.status();
+  auto signature_format = db_.setting(keys::kSignatureFormat);
+  if (!signature_format.ok()) return signature_format.status();
+  return PushFormat{options_.change_rows && *change_format == kRowsFormatName,
+                    *signature_format == kDigestFormatName};
+}
+
+Result<SyncClient::ReadyPush> SyncClient::ready_push(int64_t cursor, int64_t changes, int64_t bytes,
+                                                     const PushFormat &format, const SigningKey &key) {
+  ExportOptions eo;
+  eo.limit_changes = changes;
+  eo.limit_bytes = bytes;
+  eo.exclude_origin = kServerOrigin;
+  eo.conflict_records = options_.push_conflict_records;
+  auto batch = db_.export_changes(cursor, eo);
+  if (!batch.ok()) return batch.status();
+  auto ready = encode_push(std::move(batch->changes), format, key);
+  if (!ready.ok()) return ready.status();
+  ready->from_cursor = cursor;
+  ready->next_cursor = batch->next_cursor;
+  ready->more = batch->more;
+  return ready;
+}
+
+Result<SyncClient::ReadyPush> SyncClient::encode_push(std::vector<Change> changes, const PushFormat &format,
+                                                      const SigningKey &key) {
+  ReadyPush ready;
+  ready.format = format;
+  ready.count = changes.size();
+  if (changes.empty()) return ready;
   PushRequest request;
   request.client_time_ms = corrected_now();
   request.changes = std::move(changes);
-  auto change_format = db_.setting(keys::kChangeFormat);
-  if (!change_format.ok()) return change_format.status();
-  request.as_rows = options_.change_rows && *change_format == kRowsFormatName;
+  request.as_rows = format.as_rows;
   // The signature covers the body's bytes exactly as sent (before gzip).
   const std::string text = encode(request);
+  auto signature = sign_bytes(key, text, format.digest ? SignatureFormat::body_digest : SignatureFormat::whole_body);
+  if (!signature.ok()) return signature.status();
+  auto gz = gzip_compress(text);
+  if (!gz.ok()) return gz.status();
+  ready.gzipped = std::move(*gz);
+  ready.signature = std::move(*signature);
+  return ready;
+}
+
+Result<std::vector<Change>> SyncClient::changes_of(const ReadyPush &ready) {
+  auto text = gzip_decompress(ready.gzipped, tuning::kMaxBodyBytes);
+  if (!text.ok()) return text.status();
+  PushRequest request;
+  if (auto st = decode(*text, &request); !st.ok())
+    return Status(ErrorCode::internal, "a push this device encoded does not decode: " + st.message());
+  return std::move(request.changes);
+}
+
+Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, bool *restart) {
   auto key = signing_key(db_, *secrets_);
   if (!key.ok()) return key.status();
-  auto format = db_.setting(keys::kSignatureFormat);
+  auto format = push_format();
   if (!format.ok()) return format.status();
-  const bool digest = *format == kDigestFormatName;
-  auto signature = sign_bytes(*key, text, digest ? SignatureFormat::body_digest : SignatureFormat::whole_body);
-  if (!signature.ok()) return signature.status();
-  auto body = post(kPathPush, text, /*auth=*/true, report, *signature);
+  auto ready = encode_push(std::move(changes), *format, *key);
+  if (!ready.ok()) return ready.status();
+  auto token = this->token();
+  if (!token.ok()) return token.status();
+  return send_push(*ready, *token, report, restart);
+}
+
+Status SyncClient::send_push(const ReadyPush &ready, const std::string &token, SyncReport *report, bool *restart) {
+  const bool digest = ready.format.digest;
+  auto body = post_gzipped(kPathPush, ready.gzipped, token, report, ready.signature);
   if (body.ok()) {
     PushReply reply;
     YKIEN_TRY(decode(*body, &reply));
     if ((reply.signature_format == kDigestFormatName) != digest)
       YKIEN_TRY(note_signature_format(reply.signature_format));
     YKIEN_TRY(note_change_format(reply.change_format));
-    report->pushed += static_cast<int64_t>(request.changes.size());
+    report->pushed += static_cast<int64_t>(ready.count);
     report->conflicts += reply.conflicts;
     return {};
   }
+  // The paths below send the batch's changes again, whole or in part: they come
+  // back from its body (a batch in flight keeps no other copy).
+  PushRequest request;
+  if (auto changes = changes_of(ready); changes.ok()) request.changes = std::move(*changes);
+  else return changes.status();
   const Status &why = body.status();
   if (why.code() == ErrorCode::bad_signature && digest) {
     // A server put back to a version that verifies whole bodies only: sign as it
@@ -472,7 +557,7 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
     YKIEN_TRY(note_signature_format(""));
     return push_batch(std::move(request.changes), report, restart);
   }
-  if (why.code() == ErrorCode::invalid_argument && why.field() == "changes" && request.as_rows) {
+  if (why.code() == ErrorCode::invalid_argument && why.field() == "changes" && ready.format.as_rows) {
     // A server put back to a version before rows: send "changes" as it asks, once.
     YKIEN_TRY(note_change_format(""));
     return push_batch(std::move(request.changes), report, restart);

@@ -114,6 +114,8 @@ struct SyncOptions {
   bool change_rows = true;
 };
 
+struct SigningKey;  // signing.h, private to the library
+
 class YKIEN_CXX_API SyncClient {
  public:
   // Both borrowed; they must outlive the client. A tablet syncs its Database; a hub
@@ -154,13 +156,39 @@ class YKIEN_CXX_API SyncClient {
   // `signature`, when not empty, goes in the kSignatureHeader header.
   Result<std::string> post(const char *path, const std::string &json, bool auth, SyncReport *report,
                            const std::string &signature = {});
+  // The same with the body already gzipped and the token ("" = none) given.
+  Result<std::string> post_gzipped(const char *path, std::string gz, const std::string &token,
+                                   SyncReport *report, const std::string &signature);
   // A device enrolled before keys existed registers its public key (POST /v1/keys),
   // once; an older server without that endpoint is left alone.
   Status register_key(SyncReport *report);
   Status observe_server_time(int64_t server_time_ms, int64_t sent_ms, int64_t received_ms,
                              SyncReport *report);
   Status push_all(SyncReport *report);
+  // How pushes are written and signed now: as the server's last reply asked.
+  struct PushFormat {
+    bool as_rows = false;  // "rows" (kRowsFormatName), else "changes"
+    bool digest = false;   // signed over the body's digest (kDigestFormatName)
+    friend bool operator==(const PushFormat &, const PushFormat &) = default;
+  };
+  // A batch ready to send: exported from `from_cursor`, encoded, signed, gzipped.
+  struct ReadyPush {
+    PushFormat format;
+    size_t count = 0;  // changes in it
+    std::string gzipped, signature;
+    int64_t from_cursor = 0, next_cursor = 0;
+    bool more = false;
+  };
+  Result<PushFormat> push_format();
+  Result<ReadyPush> ready_push(int64_t cursor, int64_t changes, int64_t bytes, const PushFormat &format,
+                               const SigningKey &key);
+  Result<ReadyPush> encode_push(std::vector<Change> changes, const PushFormat &format, const SigningKey &key);
+  // A ready batch's changes, decoded back from its body.
+  static Result<std::vector<Change>> changes_of(const ReadyPush &ready);
   Status push_batch(std::vector<Change> changes, SyncReport *report, bool *restart);
+  // Sends a ready batch with the device's token: touches the replica only after the
+  // reply, so it runs beside an export.
+  Status send_push(const ReadyPush &ready, const std::string &token, SyncReport *report, bool *restart);
   // Keeps the signature format a server's reply names (signing.h), or whole bodies.
   Status note_signature_format(const std::string &server_says);
   // Keeps whether the server's last reply said it reads rows (kRowsFormatName).
