@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <thread>
@@ -29,6 +31,17 @@ namespace {
 
 using namespace ykien;
 using namespace ykien::server;
+
+// One heap for the workers (tuning.h, kServerMallocArenas), unless the operator set
+// glibc's own bound (MALLOC_ARENA_MAX, or glibc.malloc.arena_max in GLIBC_TUNABLES).
+void bound_malloc_arenas() {
+#ifdef M_ARENA_MAX
+  const char *tunables = std::getenv("GLIBC_TUNABLES");
+  if (std::getenv("MALLOC_ARENA_MAX") || (tunables && std::string_view(tunables).find("arena_max") != std::string_view::npos))
+    return;
+  mallopt(M_ARENA_MAX, sync::tuning::kServerMallocArenas);
+#endif
+}
 
 int fail(const Status &st) {
   std::cerr << "ykien-server: " << st.to_string() << "\n";
@@ -178,6 +191,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
 }  // namespace
 
 int main(int argc, char **argv) {
+  bound_malloc_arenas();  // before any thread starts
   CLI::App app{"ykien-server: sync server for ykien tablets (docs/server.md)"};
   app.require_subcommand(1);
   std::string data_dir;

@@ -69,6 +69,12 @@ inline constexpr int kServerIoThreads = 2;
 // Threads that do requests' storage work. SQLite writes one at a time and PostgreSQL
 // gets kPostgresConnections per process: more threads would only wait on locks.
 inline constexpr int kServerWorkers = 4;
+// glibc malloc arenas for the server process (ykien-server's main; MALLOC_ARENA_MAX
+// in the environment wins). glibc's default gives each thread its own arena, up to
+// 8 per core: every worker then grows and keeps its own heap, and its first large
+// pushes pay for the pages (push 15-17k -> 19-22k opinions/s, peak RSS 48 -> 31 MB
+// with one; docs/benchmarks.md, "sync"). The workers wait on the one writer anyway.
+inline constexpr int kServerMallocArenas = 1;
 // Requests that may wait for a worker, at most. Beyond it a request is answered 503
 // with Retry-After at once: a quick "come back" is better than a silent queue.
 inline constexpr int kServerMaxQueued = 2048;
