@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <thread>
 
@@ -292,12 +293,19 @@ struct SyncServer::Impl {
     PullRequest request;
     Status st = decode(req.body, &request);
     PullCursor cursor;
-    if (st.ok() && !request.cursor.empty()) {
+    std::optional<PullCursor> held;  // a pull ahead's: what the device has applied
+    if (st.ok() && (!request.cursor.empty() || (request.acked && !request.acked->empty()))) {
       auto end = storage.current_cursor();
       if (!end.ok()) return fail(req, "pull", device->id, end.status(), t0);
-      st = PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor);
+      if (!request.cursor.empty()) st = PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor);
+      if (st.ok() && request.acked && !request.acked->empty()) {
+        held.emplace();
+        st = PullCursor::parse(*request.acked, cursor_key, device->id, *end, &*held);
+        if (!st.ok()) st = Status::Invalid("acked", st.message());
+      }
     }
     if (!st.ok()) return fail(req, "pull", device->id, st, t0);
+    if (request.acked && request.acked->empty()) held.emplace();  // nothing applied yet
     // The scopes its units make today (a merged ward's old parts too): one
     // position each, so a scope new to it starts at 0 and its older rows come
     // (back-filled as for scope growth); exclusions apply to every group.
@@ -306,14 +314,24 @@ struct SyncServer::Impl {
     std::vector<std::string> exclusions;
     for (const auto &scope : held_to->scopes)
       if (scope.starts_with('!')) exclusions.push_back(scope);
-    std::map<std::string, int64_t> positions = cursor.for_scopes(included_scopes(held_to->scopes));
+    const auto scopes = included_scopes(held_to->scopes);
+    std::map<std::string, int64_t> positions = cursor.for_scopes(scopes);
     PullReply reply;
     if (!positions.empty()) {
-      // The device holds everything up to its smallest position: that is its ack.
-      int64_t acked = std::min_element(positions.begin(), positions.end(), [](const auto &a, const auto &b) {
-                        return a.second < b.second;
-                      })->second;
-      acks.note(*device, acked, now());
+      const auto smallest = [](const std::map<std::string, int64_t> &p) {
+        return std::min_element(p.begin(), p.end(), [](const auto &a, const auto &b) { return a.second < b.second; })
+            ->second;
+      };
+      // The batch starts at the smallest position. The device holds everything up to
+      // it, that is its ack; or, on a pull ahead, up to its applied cursor's (never
+      // beyond the one it asks from).
+      int64_t acked = smallest(positions);
+      int64_t ack = acked;
+      if (held) {
+        auto held_positions = held->for_scopes(scopes);
+        ack = held_positions.empty() ? 0 : std::min(acked, smallest(held_positions));
+      }
+      acks.note(*device, ack, now());
       // Serve the scopes that are furthest behind (new scopes start at 0).
       std::vector<std::string> group;
       for (const auto &[scope, pos] : positions) {
@@ -350,6 +368,7 @@ struct SyncServer::Impl {
     reply.office_key = current_office_key();
     reply.change_format = change_format();
     reply.as_rows = options.change_rows && request.change_format == kRowsFormatName;
+    reply.pull_ahead = true;
     reply.server_time_ms = now();
     log_line("info", "pull",
              {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},

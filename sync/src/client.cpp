@@ -652,37 +652,74 @@ Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
   return out;
 }
 
+SyncClient::Pulled SyncClient::fetch_pull(const std::string &cursor, std::optional<std::string> acked, int64_t limit,
+                                          const std::string &token) {
+  Pulled out;
+  out.counts.clock_offset_ms = kNoClockOffset;
+  PullRequest request;
+  request.cursor = cursor;
+  request.acked = std::move(acked);
+  request.limit = limit;
+  request.client_time_ms = corrected_now();
+  if (options_.change_rows) request.change_format = kRowsFormatName;  // a server before rows ignores it
+  out.sent = corrected_now();
+  const int64_t started = steady_ms();
+  auto gz = gzip_compress(encode(request));
+  out.body = gz.ok() ? post_gzipped(kPathPull, std::move(*gz), token, &out.counts, {}) : Result<std::string>(gz.status());
+  out.took_ms = steady_ms() - started;
+  out.received = corrected_now();
+  return out;
+}
+
+void SyncClient::count_exchanges(const SyncReport &counts, SyncReport *report) {
+  report->round_trips += counts.round_trips;
+  report->bytes_sent += counts.bytes_sent;
+  report->bytes_received += counts.bytes_received;
+  report->retries += counts.retries;
+  report->restamped += counts.restamped;
+  if (counts.clock_offset_ms != kNoClockOffset) report->clock_offset_ms = counts.clock_offset_ms;
+}
+
 Status SyncClient::pull_all(SyncReport *report) {
   bool restarted = false;
   // The largest is a cap: a start set above it starts at it.
   const int64_t most = options_.pull_batch_changes_max;
   const int64_t least = std::min(options_.pull_batch_changes, most);
   int64_t limit = least;
+  auto token = this->token();  // read here: an exchange ahead must not wait for the replica
+  if (!token.ok()) return token.status();
+  // The next batch, asked for while this one is applied, from a server whose reply
+  // said it reads `acked` (docs/protocol.md, "Pull"); and the cursor it starts from.
+  std::future<Pulled> ahead;
+  std::string ahead_from;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor = db_.setting(keys::kPullCursor);
     if (!cursor.ok()) return cursor.status();
-    PullRequest request;
-    request.cursor = *cursor;
-    request.limit = limit;
-    request.client_time_ms = corrected_now();
-    if (options_.change_rows) request.change_format = kRowsFormatName;  // a server before rows ignores it
-    int64_t sent = corrected_now();
-    const int64_t started = steady_ms();
-    auto body = post(kPathPull, encode(request), /*auth=*/true, report);
-    limit = next_batch_size(limit, least, most, steady_ms() - started);
+    if (ahead.valid() && ahead_from != *cursor) ahead.get();  // asked from elsewhere: not ours now
+    Pulled pulled = ahead.valid() ? ahead.get() : fetch_pull(*cursor, std::nullopt, limit, *token);
+    count_exchanges(pulled.counts, report);
+    limit = next_batch_size(limit, least, most, pulled.took_ms);
+    auto &body = pulled.body;
     // A server that no longer knows our cursor (a newer server, or its data restored
     // from a backup) sends everything again: what is here already is ignored.
-    if (!body.ok() && body.status().field() == "cursor" && !request.cursor.empty() && !restarted) {
+    if (!body.ok() && body.status().field() == "cursor" && !cursor->empty() && !restarted) {
       restarted = true;
       YKIEN_TRY(db_.set_setting(keys::kPullCursor, ""));
       continue;
     }
     if (!body.ok()) return body.status();
-    int64_t received = corrected_now();
     PullReply reply;
     YKIEN_TRY(decode(*body, &reply));
     YKIEN_TRY(note_office_key(reply.office_key));
     YKIEN_TRY(note_change_format(reply.change_format));
+    if (reply.more && reply.pull_ahead && report->round_trips + 1 < options_.max_round_trips) {
+      // Acknowledging only what is applied: a device cut before this batch commits
+      // has not confirmed it, and the server purges nothing on its account.
+      ahead_from = reply.cursor;
+      ahead = std::async(std::launch::async, [this, next = reply.cursor, acked = *cursor, limit, t = *token] {
+        return fetch_pull(next, acked, limit, t);
+      });
+    }
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
     // resumes without loss or duplicates).
     YKIEN_TRY(db_.transaction([&](Replica::Txn &txn) -> Status {
@@ -700,7 +737,7 @@ Status SyncClient::pull_all(SyncReport *report) {
       report->pull_scanned += std::max<int64_t>(0, reply.scanned);
       report->pull_left = reply.more ? reply.left : 0;
     }
-    YKIEN_TRY(observe_server_time(reply.server_time_ms, sent, received, report));
+    YKIEN_TRY(observe_server_time(reply.server_time_ms, pulled.sent, pulled.received, report));
     report_progress("pull", report);
     if (!reply.more) {
       report->caught_up = true;

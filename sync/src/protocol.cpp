@@ -226,6 +226,7 @@ std::string encode(const PullRequest &m) {
   return guarded_encode([&] {
     json j = {{"protocol", m.protocol}, {"client_time", m.client_time_ms}, {"cursor", m.cursor}};
     if (m.limit > 0) j["limit"] = m.limit;
+    if (m.acked) j["acked"] = *m.acked;
     add_change_format(j, m.change_format);
     return dump(j);
   });
@@ -237,6 +238,7 @@ std::string encode(const PullReply &m) {
     if (m.scanned >= 0) j["scanned"] = m.scanned;
     if (m.left >= 0) j["left"] = m.left;
     if (!m.office_key.empty()) j["office_key"] = m.office_key;
+    if (m.pull_ahead) j["pull_ahead"] = true;
     add_change_format(j, m.change_format);
     return with_changes(j, m.changes, m.as_rows);
   });
@@ -352,6 +354,11 @@ Status decode(std::string_view text, PullRequest *out) {
     out->limit = 0;
     YKIEN_TRY(get_int(j, "limit", &out->limit, false));
     if (out->limit < 0) return Status::Invalid("limit", "must not be negative");
+    out->acked.reset();
+    if (const json *acked = member(j, "acked"); acked != nullptr && !acked->is_null()) {
+      if (!acked->is_string()) return Status::Invalid("acked", "must be a string (a cursor)");
+      out->acked = acked->get<std::string>();
+    }
     return get_string(j, "change_format", &out->change_format, false);
   });
 }
@@ -369,6 +376,9 @@ Status decode(std::string_view text, PullReply *out) {
     YKIEN_TRY(get_int(j, "left", &out->left, false));
     YKIEN_TRY(get_string(j, "office_key", &out->office_key, false));
     YKIEN_TRY(get_string(j, "change_format", &out->change_format, false));
+    out->pull_ahead = false;
+    if (const json *ahead = member(j, "pull_ahead"); ahead != nullptr && ahead->is_boolean())
+      out->pull_ahead = ahead->get<bool>();
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }

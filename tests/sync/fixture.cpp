@@ -393,6 +393,23 @@ Opinion record_in(Database &db, const std::string &unit_scope, const std::string
   return recorded(db, o);
 }
 
+Opinion record_opinions(Database &db, int count) {
+  Opinion last;
+  auto st = db.batch([&]() -> Status {
+    for (int i = 0; i < count; ++i) last = record_in(db, i % 2 ? kHamlet1 : kHamlet2, "Ý kiến số " + std::to_string(i));
+    return Status::Ok();
+  });
+  INFO(st.to_string());
+  REQUIRE(st.ok());
+  return last;
+}
+
+void pushed_by_a_tablet(TestServer &server, int count) {
+  auto writer = Tablet::enrolled_and_synced(server, "writer");
+  record_opinions(writer.db(), count);
+  writer.sync_ok();
+}
+
 Opinion record_denunciation(Database &db, const std::string &unit_scope, const std::string &name,
                             const std::string &contact) {
   Opinion o = opinion_in(db, unit_scope, "denunciation", "land");

@@ -186,6 +186,12 @@ std::string hash_of(Database &db);
 // Records an opinion in the first unit with this scope (REQUIREs success).
 Opinion record_in(Database &db, const std::string &unit_scope, const std::string &content,
                   const std::string &recorded_by = {});
+// `count` opinions in one batch, alternately in the two hamlets ("Ý kiến số i");
+// the last one.
+Opinion record_opinions(Database &db, int count);
+// A tablet of the commune records `count` opinions (record_opinions) and pushes them:
+// the server then holds a commune's worth for others to pull.
+void pushed_by_a_tablet(TestServer &server, int count);
 // Records a denunciation whose complainant is `name`, `contact` (REQUIREs success):
 // sealed when the database has the office's key (docs/security.md).
 Opinion record_denunciation(Database &db, const std::string &unit_scope, const std::string &name,

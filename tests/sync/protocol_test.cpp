@@ -84,6 +84,32 @@ TEST_CASE("bad messages are refused with the right code and field", "[sync][prot
   CHECK(decode(R"({"protocol":1,"client_time":1,"cursor":5})", &q).field() == "cursor");
 }
 
+TEST_CASE("a pull ahead's acked and the server's pull_ahead round-trip, and older peers omit them",
+          "[sync][protocol]") {
+  PullRequest q;
+  q.cursor = "c2";
+  PullRequest back;
+  REQUIRE(decode(encode(q), &back).ok());
+  CHECK_FALSE(back.acked.has_value());  // a plain pull: the cursor is the ack
+  q.acked = "";
+  REQUIRE(decode(encode(q), &back).ok());
+  CHECK(back.acked == std::optional<std::string>(""));  // ahead, nothing applied yet
+  q.acked = "c1";
+  REQUIRE(decode(encode(q), &back).ok());
+  CHECK(back.acked == std::optional<std::string>("c1"));
+  CHECK(decode(R"({"protocol":1,"client_time":1,"cursor":"c","acked":3})", &back).field() == "acked");
+
+  PullReply r;
+  r.cursor = "c";
+  PullReply rb;
+  REQUIRE(decode(encode(r), &rb).ok());
+  CHECK_FALSE(rb.pull_ahead);
+  CHECK(encode(r).find("pull_ahead") == std::string::npos);
+  r.pull_ahead = true;
+  REQUIRE(decode(encode(r), &rb).ok());
+  CHECK(rb.pull_ahead);
+}
+
 TEST_CASE("a push or a pull reply may carry its changes as rows", "[sync][protocol]") {
   const std::string rows =
       R"([{"cells":["content","Đường xấu","votes",3],"hlc":"0000000000000010","id":"o1","scope":"vn/79",)"

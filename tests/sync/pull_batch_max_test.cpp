@@ -70,10 +70,7 @@ TEST_CASE("a client's largest pull batch bounds its asks, and every change arriv
   INFO("pull_batch_changes " << start << ", pull_batch_changes_max " << most);
   TestServer server;
   auto writer = Tablet::enrolled_and_synced(server, "writer");
-  REQUIRE(writer.db().batch([&]() -> Status {
-    for (int i = 0; i < 60; ++i) record_in(writer.db(), i % 2 ? kHamlet1 : kHamlet2, "Ý kiến số " + std::to_string(i));
-    return Status::Ok();
-  }).ok());
+  record_opinions(writer.db(), 60);
   writer.sync_ok();
 
   Tablet reader(server.url(), "reader");

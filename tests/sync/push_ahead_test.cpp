@@ -71,11 +71,7 @@ TEST_CASE("a push that makes its next batch ahead brings every change once, the 
           "[sync][batches]") {
   TestServer server;
   auto writer = Tablet::enrolled_and_synced(server, "writer");
-  Opinion model;
-  REQUIRE(writer.db().batch([&]() -> Status {
-    for (int i = 0; i < 80; ++i) model = record_in(writer.db(), i % 2 ? kHamlet1 : kHamlet2, "Ý kiến số " + std::to_string(i));
-    return Status::Ok();
-  }).ok());
+  const Opinion model = record_opinions(writer.db(), 80);
   const std::string edited = model.id;  // recorded last: its cells come in the last batches
 
   auto curl = sync::make_curl_transport({});

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,18 @@ class YKIEN_CXX_API SyncClient {
   // Keeps whether the server's last reply said it reads rows (kRowsFormatName).
   Status note_change_format(const std::string &server_says);
   Status pull_all(SyncReport *report);
+  // One pull exchange and what it took; runs on a thread of its own when ahead: it
+  // touches the replica only through observe_server_time, and counts in `counts`.
+  static constexpr int64_t kNoClockOffset = INT64_MIN;  // counts.clock_offset_ms: no correction
+  struct Pulled {
+    Result<std::string> body{std::string()};
+    int64_t sent = 0, received = 0, took_ms = 0;  // corrected clock at each end; its time
+    SyncReport counts;
+  };
+  Pulled fetch_pull(const std::string &cursor, std::optional<std::string> acked, int64_t limit,
+                    const std::string &token);
+  // Adds an exchange's round trips, bytes, retries and clock fix to `report`.
+  static void count_exchanges(const SyncReport &counts, SyncReport *report);
   // The office key a reply carried: kept, and the database's sealer made from it.
   Status note_office_key(const std::string &office_key);
   // Seals the complainants' identities recorded before the office key was known.

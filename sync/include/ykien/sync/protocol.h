@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,6 +131,11 @@ struct PullRequest {
   int64_t limit = 0;   // most changes wanted; 0 = the server's choice
   // kRowsFormatName: the reply's changes wanted as rows; empty: as "changes".
   std::string change_format{};
+  // Set: the device asks for `cursor` before it has applied the batch that led there
+  // (a pull ahead), and holds everything up to this cursor only ("" = nothing yet).
+  // Unset: it holds everything up to `cursor`. Sent only to a server whose reply said
+  // pull_ahead.
+  std::optional<std::string> acked{};
 };
 
 struct PullReply {
@@ -148,6 +154,9 @@ struct PullReply {
   // The changes written as "rows" (the request asked), else as "changes"; decoding
   // says which came.
   bool as_rows = false;
+  // The server reads PullRequest::acked: the device may ask for the next batch while
+  // it applies this one. False from servers before it.
+  bool pull_ahead = false;
 };
 
 // A hub tells the server the sites whose writes it relays: its own replica's and its
