@@ -293,19 +293,19 @@ struct SyncServer::Impl {
     PullRequest request;
     Status st = decode(req.body, &request);
     PullCursor cursor;
-    std::optional<PullCursor> held;  // a pull ahead's: what the device has applied
-    if (st.ok() && (!request.cursor.empty() || (request.acked && !request.acked->empty()))) {
+    std::optional<PullCursor> held;  // a pull ahead's: what the device has applied ("": nothing)
+    if (st.ok() && request.acked) held.emplace();
+    const bool held_named = held && !request.acked->empty();
+    if (st.ok() && (!request.cursor.empty() || held_named)) {
       auto end = storage.current_cursor();
       if (!end.ok()) return fail(req, "pull", device->id, end.status(), t0);
       if (!request.cursor.empty()) st = PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor);
-      if (st.ok() && request.acked && !request.acked->empty()) {
-        held.emplace();
+      if (st.ok() && held_named) {
         st = PullCursor::parse(*request.acked, cursor_key, device->id, *end, &*held);
         if (!st.ok()) st = Status::Invalid("acked", st.message());
       }
     }
     if (!st.ok()) return fail(req, "pull", device->id, st, t0);
-    if (request.acked && request.acked->empty()) held.emplace();  // nothing applied yet
     // The scopes its units make today (a merged ward's old parts too): one
     // position each, so a scope new to it starts at 0 and its older rows come
     // (back-filled as for scope growth); exclusions apply to every group.
@@ -356,9 +356,7 @@ struct SyncServer::Impl {
       // For the device's progress bar: what is left is the log past its lagging scope.
       auto end = storage.current_cursor();
       if (!end.ok()) return fail(req, "pull", device->id, end.status(), t0);
-      const int64_t lowest = std::min_element(positions.begin(), positions.end(), [](const auto &a, const auto &b) {
-                               return a.second < b.second;
-                             })->second;
+      const int64_t lowest = smallest(positions);
       reply.scanned = std::max<int64_t>(0, reached - acked);
       reply.left = reply.more ? std::max<int64_t>(0, *end - lowest) : 0;
     }
