@@ -211,7 +211,10 @@ struct HttpFront::Impl {
     // A gzip body may be a few bytes longer than the JSON it holds.
     call->max_raw = call->route->max_body_bytes == 0 ? 0 : call->route->max_body_bytes + 1024;
     std::string length = req.header("content-length");
-    if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > call->max_raw) {
+    const uint64_t declared = length.empty() ? 0 : std::strtoull(length.c_str(), nullptr, 10);
+    if (declared > call->max_raw && declared <= static_cast<uint64_t>(sync::tuning::kDrainRefusedBodyBytes)) {
+      call->too_large = true;  // read and dropped, then refused (on_request): a 413, not a reset
+    } else if (declared > call->max_raw) {
       return refuse_now(call, {ErrorCode::too_large,
                                "request body is larger than " + std::to_string(call->route->max_body_bytes) + " bytes",
                                "body"});

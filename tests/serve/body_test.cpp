@@ -103,3 +103,35 @@ TEST_CASE("an oversized or deeply nested enroll body is refused without the serv
   CHECK(status_of(get_from("127.0.0.1", port, "/v1/health")) == 200);
   server.terminate();
 }
+
+TEST_CASE("a body a little over its limit is read to its end so that its sender gets the 413", "[serve][limits]") {
+  ChildServer server;
+  server.start();
+  const int port = server.port();
+  // 8 MiB against the enroll's 4 KiB, more than the socket buffers hold: a server that
+  // closed on the unread bytes would reset the connection under libcurl, which then
+  // reports "Send failure: Broken pipe" and never reads the reply.
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1/enroll";
+  for (int i = 0; i < 3; ++i) {
+    sync::HttpResponse r = raw_post(url, std::string(8 << 20, ' '));
+    CHECK(r.status == 413);
+    sync::ErrorReply e;
+    REQUIRE(sync::decode(r.body, &e).ok());
+    CHECK(e.code == ErrorCode::too_large);
+  }
+  // The same by hand: the whole body goes out (the server reads it), then the reply.
+  int sender = connect_from("127.0.21.2", port);
+  const std::string body(8 << 20, ' ');
+  CHECK(send_all(sender, "POST /v1/enroll HTTP/1.1\r\nHost: ykien\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body));
+  CHECK(status_of(read_reply(sender)) == 413);
+  ::close(sender);
+  // A body declared far beyond any limit is refused at once, before it is sent.
+  int fd = connect_from("127.0.21.1", port);
+  send_all(fd, "POST /v1/enroll HTTP/1.1\r\nHost: ykien\r\nContent-Length: 1073741824\r\n\r\n");
+  std::string reply = read_reply(fd);
+  ::close(fd);
+  CHECK(status_of(reply) == 413);
+  CHECK(reply.find("\"field\":\"body\"") != std::string::npos);
+  server.terminate();
+}

@@ -122,6 +122,11 @@ inline constexpr int kMaxConnectionsPerAddress = 100;
 // JSON bodies nest at most this deep (a push nests 4 levels): deeper is refused
 // before parsing.
 inline constexpr int kMaxJsonDepth = 32;
+// A body refused by its Content-Length is still read (and dropped) when it declares at
+// most this much: closing on unread bytes makes the kernel reset the connection, and
+// a client still sending then sees "broken pipe" instead of the 413 that says why. A
+// larger declared body is refused at once (it would only waste the link).
+inline constexpr int64_t kDrainRefusedBodyBytes = 32 << 20;
 // Body of an enrollment (after gzip): a code, a name, a site id.
 inline constexpr int64_t kMaxEnrollBodyBytes = 4 * 1024;
 // Body of a pull request: a cursor with a position per unit.
