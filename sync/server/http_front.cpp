@@ -312,11 +312,13 @@ struct HttpFront::Impl {
       call->reply = handle(call);
       return send(call);
     }
-    // Admission by session: a request on a connection that already carried one is
-    // the next exchange of a sync under way, and goes on; a new connection (a new
-    // sync) waits its turn when the queue is long. Syncs under way finish sooner, and
-    // a turned-away tablet has spent one exchange, not half a sync.
-    const bool continuing = call->conn->requests > 0;
+    // Admission by session: the next exchange of a sync under way goes on; a new sync
+    // waits its turn when the queue is long. Syncs under way finish sooner, and a
+    // turned-away tablet has spent one exchange, not half a sync. A sync under way says
+    // so (X-Ykien-Continuing); a request on a connection that already carried one is
+    // one too, unless the connections are a proxy's, which every tablet shares.
+    const bool continuing = !call->request.header("x-ykien-continuing").empty() ||
+                            (!options.behind_proxy && call->conn->requests > 0);
     if (!continuing && queue_too_long()) return busy(call);
     // Storage work leaves the connection thread; the connection waits, suspended.
     watch->set_deadline(call->conn->fd, 0);
@@ -483,6 +485,7 @@ HttpFront::Stats HttpFront::stats() const {
   s.connections = impl_->connections.load();
   s.expired = impl_->watch ? impl_->watch->expired() : 0;
   s.overloaded = impl_->overloaded.load();
+  s.pending = impl_->pool ? static_cast<int64_t>(impl_->pool->pending()) : 0;
   return s;
 }
 

@@ -107,6 +107,7 @@ class HttpFront {
     int64_t connections = 0;  // open now
     int64_t expired = 0;      // shut at a deadline
     int64_t overloaded = 0;   // answered 503 because the work queue was full or too long
+    int64_t pending = 0;      // requests waiting for a worker or being worked on
   };
   Stats stats() const;
 

@@ -153,6 +153,7 @@ Result<std::string> SyncClient::post_gzipped(const char *path, std::string gz, c
   request.headers = {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}};
   if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
   if (!signature.empty()) request.headers.emplace_back(kSignatureHeader, signature);
+  if (answered_in_sync_.load()) request.headers.emplace_back(kContinuingHeader, "1");
   request.body = std::move(gz);
   // A connection cut mid-reply can reach us as a short but "complete" body: that is
   // a network fault, retried like one, not a corrupt server.
@@ -179,7 +180,10 @@ Result<HttpResponse> SyncClient::exchange(const HttpRequest &request, SyncReport
       report->bytes_received += response->wire_bytes > 0 ? response->wire_bytes
                                                          : static_cast<int64_t>(response->body.size());
       if (response->status >= 200 && response->status < 300) {
-        if (!whole || whole(*response)) return std::move(*response);
+        if (!whole || whole(*response)) {
+          answered_in_sync_.store(true);
+          return std::move(*response);
+        }
         failure = Status(ErrorCode::network, "the reply was cut in transit");
       } else {
         last_error_ = ErrorReply{};
@@ -320,6 +324,7 @@ Status SyncClient::register_key(SyncReport *report) {
 Result<SyncReport> SyncClient::sync() {
   cancelled_.store(false);
   YKIEN_TRY(check_server_url(options_));
+  answered_in_sync_.store(false);
   SyncReport report;
   Status st = register_key(&report);
   if (st.ok()) st = seal_before_push();
@@ -329,6 +334,7 @@ Result<SyncReport> SyncClient::sync() {
   if (st.ok() && (database_ != nullptr || !options_.blobs_dir.empty()) && options_.transfer_blobs)
     st = transfer_blobs(&report);
   transport_.close_idle();  // the next sync is minutes away
+  answered_in_sync_.store(false);
   if (!st.ok()) return st;
   report.clock_offset_ms = db_.clock_offset_ms();
   return report;

@@ -110,6 +110,7 @@ Result<HttpRequest> SyncClient::blob_request(const char *method, const std::stri
   request.method = method;
   request.url = options_.server_url + kPathBlobs + sha256 + (query.empty() ? "" : "?" + query);
   request.headers = {{"Authorization", "Bearer " + *token}};
+  if (answered_in_sync_.load()) request.headers.emplace_back(kContinuingHeader, "1");
   return request;
 }
 

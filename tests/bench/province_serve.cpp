@@ -21,6 +21,7 @@
 #include "province_parallel.h"
 #include "province_serve_load.h"
 #include "province_setup.h"
+#include "support/nginx_process.h"
 #include "support/pg_database.h"
 #include "support/seed_data.h"
 #include "support/server_process.h"
@@ -42,13 +43,15 @@ struct ServeOptions {
   std::string server_binary;
   bool sqlite = true;
   bool use_postgres = true;
+  // Each backend again behind nginx (docs/nginx-province.conf), when it is installed.
+  bool nginx = test::nginx_installed();
 };
 
 int usage(std::FILE *to) {
   std::fputs(
       "usage: ykien-bench serve [--tablets N] [--concurrency N] [--idle N] [--slow N] [--opinions N]\n"
       "                         [--processes N] [--backend sqlite|postgres|both] [--postgres CONNINFO]\n"
-      "                         [--dir DIR] [--quick]\n"
+      "                         [--dir DIR] [--quick] [--no-nginx]\n"
       "  --tablets N      tablets that each enroll and sync a meeting (default 1000)\n"
       "  --concurrency N  of them at once (default 1000: all)\n"
       "  --idle N         idle keep-alive connections held open meanwhile (default 100)\n"
@@ -60,6 +63,7 @@ int usage(std::FILE *to) {
       "  --postgres C     libpq conninfo of a PostgreSQL server (a database is made there)\n"
       "  --dir DIR        keep the files in DIR/<backend>\n"
       "  --quick          a small run that checks the benchmark works (50 tablets)\n"
+      "  --no-nginx       no second run behind nginx (default: one when nginx is installed)\n"
       "Figures: BENCH serve_<name>_<backend> <value> <unit> (docs/benchmarks.md, \"serve\").\n",
       to);
   return to == stdout ? 0 : 2;
@@ -92,6 +96,8 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       o.postgres = argv[++i];
     } else if (a == "--dir" && i + 1 < argc) {
       o.dir = argv[++i];
+    } else if (a == "--no-nginx") {
+      o.nginx = false;
     } else if (a == "--quick") {
       o.tablets = 50;
       o.concurrency = 50;
@@ -112,9 +118,12 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
   return true;
 }
 
-std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
+// Behind nginx (`proxied`): the servers run with --behind-proxy, and tablets, held
+// connections and bombs all go to nginx, as docs/server.md sets a province up; in
+// plain HTTP, since the held connections are raw sockets (TLS: the serve/nginx test).
+std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxied) {
   server::set_log_enabled(false);
-  const char *name = backend_name(backend);
+  const std::string name = std::string(backend_name(backend)) + (proxied ? "-nginx" : "");
   std::optional<test::TempDir> temp;
   if (o.dir.empty()) temp.emplace();
   const std::string work =
@@ -128,6 +137,7 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
   for (int p = 0; p < processes; ++p) {
     const std::string dir = make_dir(std::filesystem::path(work) / ("process-" + std::to_string(p)));
     std::vector<std::string> args = data.serve_args();
+    if (proxied) args.emplace_back("--behind-proxy");
     if (o.queue_wait_ms > 0) {
       args.push_back("--max-queue-wait-ms");
       args.push_back(std::to_string(o.queue_wait_ms));
@@ -135,9 +145,18 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
     servers.push_back(std::make_unique<test::ServerProcess>(o.server_binary, args, dir));
     test::must(servers.back()->start(), "start ykien-server");
   }
-  const int port = servers.front()->port();
-  std::fprintf(stderr, "serve (%s): %d ykien-server process(es), first at %s\n", name, processes,
-               servers.front()->url().c_str());
+  std::optional<test::NginxProcess> nginx;
+  if (proxied) {
+    std::vector<int> upstreams;
+    for (const auto &s : servers) upstreams.push_back(s->port());
+    const std::string dir = make_dir(std::filesystem::path(work) / "nginx");
+    nginx.emplace(YKIEN_SOURCE_DIR "/docs/nginx-province.conf", dir, test::free_loopback_port(), upstreams);
+    test::must(nginx->start(), "start nginx");
+  }
+  const int port = proxied ? nginx->port() : servers.front()->port();
+  std::fprintf(stderr, "serve (%s): %d ykien-server process(es), first at %s%s\n", name.c_str(), processes,
+               servers.front()->url().c_str(),
+               proxied ? (", behind nginx at http://127.0.0.1:" + std::to_string(port)).c_str() : "");
 
   std::vector<Figure> figures;
   HeldConnections held(port, o.idle, o.slow);
@@ -162,7 +181,7 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
       d.record_meeting(i, o.opinions);
       retries += d.sync(times).retries;
     } catch (const std::exception &e) {
-      if (failed.fetch_add(1) < 5) std::fprintf(stderr, "serve (%s): tablet %lld: %s\n", name, static_cast<long long>(i), e.what());
+      if (failed.fetch_add(1) < 5) std::fprintf(stderr, "serve (%s): tablet %lld: %s\n", name.c_str(), static_cast<long long>(i), e.what());
     }
   });
   const double burst_s = burst.seconds();
@@ -192,6 +211,7 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o) {
   double peak = 0;
   for (const auto &s : servers) peak = std::max(peak, s->peak_rss_mb());
   figures.push_back({"serve_server_peak_rss_mb", peak, "MB", 1});
+  if (nginx) nginx->stop();
   for (auto &s : servers) s->stop();
   return figures;
 }
@@ -221,8 +241,10 @@ int bench_serve(int argc, char **argv) {
     auto print = [](const std::vector<Figure> &figures, const std::string &suffix) {
       for (const auto &f : figures) figure(f.name + suffix, f.value, f.unit, f.decimals);
     };
-    if (o.sqlite) print(run_serve(Backend::sqlite, o), "_sqlite");
-    if (o.use_postgres) print(run_serve(Backend::postgres, o), "_postgres");
+    if (o.sqlite) print(run_serve(Backend::sqlite, o, false), "_sqlite");
+    if (o.use_postgres) print(run_serve(Backend::postgres, o, false), "_postgres");
+    if (o.sqlite && o.nginx) print(run_serve(Backend::sqlite, o, true), "_sqlite_nginx");
+    if (o.use_postgres && o.nginx) print(run_serve(Backend::postgres, o, true), "_postgres_nginx");
   } catch (const std::exception &e) {
     std::fprintf(stderr, "ykien-bench serve: %s\n", e.what());
     return 1;

@@ -241,6 +241,9 @@ class YKIEN_CXX_API SyncClient {
   Transport &transport_;
   SyncOptions options_;
   std::atomic<bool> cancelled_{false};
+  // An exchange of the sync under way was answered: the next requests say so
+  // (kContinuingHeader). Set from the threads ahead too.
+  std::atomic<bool> answered_in_sync_{false};
   std::mutex wait_mutex_;  // with wakeup_: backoff waits that cancel() ends
   std::condition_variable wakeup_;
   ErrorReply last_error_;  // details of the last refused exchange

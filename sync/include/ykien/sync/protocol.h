@@ -44,6 +44,12 @@ inline constexpr const char *kRowsFormatName = "rows";
 // BLAKE2b digest (docs/protocol.md, "Signatures").
 inline constexpr const char *kSignatureHeader = "X-Ykien-Signature";
 
+// Sent ("1") on every request of a sync after its first answered one: the server lets
+// a sync under way go on when it turns new ones away (503), whatever connection the
+// request came on; behind a reverse proxy the connections are the proxy's, reused by
+// every tablet (docs/server.md, "Serving many slow clients").
+inline constexpr const char *kContinuingHeader = "X-Ykien-Continuing";
+
 // Body of every error reply: {"code": "...", "message": "...", "field": "..."}.
 // A refused push also lists the refused changes: their indexes ("refused", read by
 // older clients) and, for each, why ("refusals": a stable code naming table, row
