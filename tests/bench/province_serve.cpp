@@ -154,9 +154,9 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
     test::must(nginx->start(), "start nginx");
   }
   const int port = proxied ? nginx->port() : servers.front()->port();
+  const std::string front = proxied ? ", behind nginx at http://127.0.0.1:" + std::to_string(port) : "";
   std::fprintf(stderr, "serve (%s): %d ykien-server process(es), first at %s%s\n", name.c_str(), processes,
-               servers.front()->url().c_str(),
-               proxied ? (", behind nginx at http://127.0.0.1:" + std::to_string(port)).c_str() : "");
+               servers.front()->url().c_str(), front.c_str());
 
   std::vector<Figure> figures;
   HeldConnections held(port, o.idle, o.slow);
