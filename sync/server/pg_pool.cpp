@@ -98,6 +98,19 @@ Result<PGconn *> Pool::connect() {
     return Status(ErrorCode::storage, "postgresql: cannot connect: " + message);
   }
   PQsetNoticeProcessor(c, quiet_notices, nullptr);
+  // No parallel workers: every statement here reads a few thousand rows by index,
+  // and a worker is a process started for one statement (a fork and a connection
+  // to the database: 5-60 ms, more than the statement). A province's hamlet pulls
+  // went parallel once its table grew, and the workers' start-up took a fifth of
+  // PostgreSQL's CPU (docs/server.md, "PostgreSQL").
+  PGresult *set = PQexec(c, "SET max_parallel_workers_per_gather = 0");
+  const bool set_ok = set != nullptr && PQresultStatus(set) == PGRES_COMMAND_OK;
+  std::string message = set_ok ? "" : PQerrorMessage(c);
+  PQclear(set);
+  if (!set_ok) {
+    PQfinish(c);
+    return Status(ErrorCode::storage, "postgresql: cannot set up the connection: " + message);
+  }
   return c;
 }
 

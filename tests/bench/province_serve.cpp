@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -38,6 +39,7 @@ struct ServeOptions {
   int opinions = 50;       // in each tablet's meeting
   int postgres_processes = 2;
   int64_t queue_wait_ms = 0;  // 0 = the server's default
+  bool clients_yield = false;  // the simulated tablets at the lowest CPU weight
   std::string postgres;
   std::string dir;
   std::string server_binary;
@@ -64,6 +66,7 @@ int usage(std::FILE *to) {
       "  --dir DIR        keep the files in DIR/<backend>\n"
       "  --quick          a small run that checks the benchmark works (50 tablets)\n"
       "  --no-nginx       no second run behind nginx (default: one when nginx is installed)\n"
+      "  --clients-yield  the simulated tablets at the lowest CPU weight during the burst\n"
       "Figures: BENCH serve_<name>_<backend> <value> <unit> (docs/benchmarks.md, \"serve\").\n",
       to);
   return to == stdout ? 0 : 2;
@@ -98,6 +101,8 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       o.dir = argv[++i];
     } else if (a == "--no-nginx") {
       o.nginx = false;
+    } else if (a == "--clients-yield") {
+      o.clients_yield = true;
     } else if (a == "--quick") {
       o.tablets = 50;
       o.concurrency = 50;
@@ -117,6 +122,30 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
   }
   return true;
 }
+
+// The bench's own scheduling group (Linux autogroup: its session) at the lowest CPU
+// weight for as long as it lives, its earlier weight back after: the simulated
+// tablets then take only the CPU the servers and PostgreSQL leave, as tablets with
+// their own processors would. Lowering a weight needs no privilege; where the
+// kernel has no autogroup, nothing changes.
+class ClientsYield {
+ public:
+  ClientsYield() {
+    std::ifstream in("/proc/self/autogroup");
+    std::string group, word;
+    if (in >> group >> word >> before_ && word == "nice") set(19);
+  }
+  ~ClientsYield() {
+    if (before_ != kUnknown) set(before_);
+  }
+  ClientsYield(const ClientsYield &) = delete;
+  ClientsYield &operator=(const ClientsYield &) = delete;
+
+ private:
+  static constexpr int kUnknown = 100;
+  static void set(int nice) { std::ofstream("/proc/self/autogroup") << nice; }
+  int before_ = kUnknown;
+};
 
 // Behind nginx (`proxied`): the servers run with --behind-proxy, and tablets, held
 // connections and bombs all go to nginx, as docs/server.md sets a province up; in
@@ -173,6 +202,8 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
         (std::filesystem::path(devices_dir) / (std::to_string(i) + ".db")).string(),
         servers[static_cast<size_t>(i % processes)]->url(), layout.device_hamlet(i), source);
   });
+  std::optional<ClientsYield> yield;
+  if (o.clients_yield) yield.emplace();
   Stopwatch burst;
   run_parallel(o.tablets, o.concurrency, "burst", [&](int64_t i) {
     try {
@@ -185,6 +216,7 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
     }
   });
   const double burst_s = burst.seconds();
+  yield.reset();
   health.stop();
   devices.clear();
   std::vector<double> sync_ms = times.push_ms();

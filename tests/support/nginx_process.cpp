@@ -97,6 +97,7 @@ Status NginxProcess::start() {
   const pid_t pid = fork();
   if (pid < 0) return {ErrorCode::internal, "cannot fork nginx"};
   if (pid == 0) {
+    setsid();  // its own scheduling group, as ykien-server's (server_process.cpp)
     execl(kNginxBinary, "nginx", "-p", prefix.c_str(), "-c", conf.c_str(), "-g", "daemon off;",
           static_cast<char *>(nullptr));
     _exit(127);
