@@ -9,6 +9,24 @@ namespace {
 
 void quiet_notices(void *, const char *) {}  // "relation exists, skipping" and the like
 
+// What every connection of the pool has, on connecting and after a reset.
+//
+// No parallel workers: every statement here reads a few thousand rows by index, and
+// a worker is a process started for one statement (a fork and a connection to the
+// database: more than the statement). A province's hamlet pulls went parallel once
+// its table grew, and the workers' start-up took a fifth of PostgreSQL's CPU
+// (docs/server.md, "PostgreSQL").
+Status set_up_session(PGconn *c) {
+  PQsetNoticeProcessor(c, quiet_notices, nullptr);
+  PGresult *set = PQexec(c, "SET max_parallel_workers_per_gather = 0");
+  const bool ok = set != nullptr && PQresultStatus(set) == PGRES_COMMAND_OK;
+  PQclear(set);
+  if (ok) return Status::Ok();
+  std::string message = PQerrorMessage(c);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  return Status(ErrorCode::storage, "postgresql: cannot set up the connection: " + message);
+}
+
 }  // namespace
 
 std::string array_literal(const std::vector<Param> &elements) {
@@ -97,19 +115,9 @@ Result<PGconn *> Pool::connect() {
     PQfinish(c);
     return Status(ErrorCode::storage, "postgresql: cannot connect: " + message);
   }
-  PQsetNoticeProcessor(c, quiet_notices, nullptr);
-  // No parallel workers: every statement here reads a few thousand rows by index,
-  // and a worker is a process started for one statement (a fork and a connection
-  // to the database: 5-60 ms, more than the statement). A province's hamlet pulls
-  // went parallel once its table grew, and the workers' start-up took a fifth of
-  // PostgreSQL's CPU (docs/server.md, "PostgreSQL").
-  PGresult *set = PQexec(c, "SET max_parallel_workers_per_gather = 0");
-  const bool set_ok = set != nullptr && PQresultStatus(set) == PGRES_COMMAND_OK;
-  std::string message = set_ok ? "" : PQerrorMessage(c);
-  PQclear(set);
-  if (!set_ok) {
+  if (Status ready = set_up_session(c); !ready.ok()) {
     PQfinish(c);
-    return Status(ErrorCode::storage, "postgresql: cannot set up the connection: " + message);
+    return ready;
   }
   return c;
 }
@@ -141,9 +149,13 @@ void Pool::give_back(PGconn *conn) {
     PGresult *r = PQexec(conn, "ROLLBACK");
     PQclear(r);
   }
-  if (PQstatus(conn) != CONNECTION_OK) PQreset(conn);
+  bool usable = PQstatus(conn) == CONNECTION_OK;
+  if (!usable) {
+    PQreset(conn);  // a new session: set up again
+    usable = PQstatus(conn) == CONNECTION_OK && set_up_session(conn).ok();
+  }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (PQstatus(conn) != CONNECTION_OK) {
+  if (!usable) {
     PQfinish(conn);
     --open_;
   } else {

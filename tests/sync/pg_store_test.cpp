@@ -76,12 +76,39 @@ TEST_CASE("PostgreSQL: a row found absent, written twice in one transaction, hol
   CHECK(std::get<std::string>(s.load("a")->find("content")->value) == "third");
 }
 
-TEST_CASE("PostgreSQL: the server's sessions start no parallel workers", "[sync][postgres]") {
+TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, a reset one too", "[sync][postgres]") {
   if (!on_postgres()) return;
-  PgStore s;
-  auto lease = s.pool->acquire();
-  REQUIRE(lease.ok());
-  auto shown = lease->exec("SHOW max_parallel_workers_per_gather", {}, "show");
-  REQUIRE(shown.ok());
-  CHECK(server::pg::text_at(shown->get(), 0, 0) == "0");
+  PgTestDatabase db;
+  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
+  REQUIRE(opened.ok());
+  server::pg::Pool &pool = **opened;
+  auto workers = [&] {
+    auto lease = pool.acquire();
+    REQUIRE(lease.ok());
+    auto shown = lease->exec("SHOW max_parallel_workers_per_gather", {}, "show");
+    REQUIRE(shown.ok());
+    return server::pg::text_at(shown->get(), 0, 0);
+  };
+  CHECK(workers() == "0");
+
+  // Its server process ended from outside: the next statement fails, the pool
+  // resets the connection when it comes back, and sets the new session up again.
+  std::string pid;
+  {
+    auto lease = pool.acquire();
+    REQUIRE(lease.ok());
+    auto r = lease->exec("SELECT pg_backend_pid()", {}, "pid");
+    REQUIRE(r.ok());
+    pid = server::pg::text_at(r->get(), 0, 0);
+  }
+  PGconn *other = PQconnectdb(db.conninfo().c_str());
+  REQUIRE(PQstatus(other) == CONNECTION_OK);
+  PQclear(PQexec(other, ("SELECT pg_terminate_backend(" + pid + ", 5000)").c_str()));
+  PQfinish(other);
+  {
+    auto lease = pool.acquire();
+    REQUIRE(lease.ok());
+    CHECK_FALSE(lease->exec("SELECT 1", {}, "after the end").ok());
+  }
+  CHECK(workers() == "0");
 }
