@@ -2,6 +2,7 @@
 // bomb costs the server no memory to speak of.
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <thread>
@@ -75,24 +76,30 @@ TEST_CASE("an oversized or deeply nested enroll body is refused without the serv
   // 16 MiB of spaces in 16 KB of gzip, the size that made the old server allocate 1.2 GiB.
   const std::string small_bomb = test_gzip(std::string(16 << 20, ' '));
   std::string deep = std::string(1000, '[') + std::string(1000, ']');  // 2 KB, within the size limit
+  const std::string deep_gzip = test_gzip(deep);
   for (int round = 0; round < 3; ++round) {
+    // The replies are checked here, once the clients are done: Catch2's assertions
+    // are not thread-safe.
+    std::vector<std::array<std::string, 4>> replies(4);
     std::vector<std::thread> clients;
-    for (int i = 0; i < 4; ++i) {
-      clients.emplace_back([&] {
-        std::string r = post(port, "/v1/enroll", bomb, false, true);
-        CHECK(status_of(r) == 413);
-        CHECK(code_of(r) == ErrorCode::too_large);
-        r = post(port, "/v1/enroll", small_bomb, false, true);
-        CHECK(status_of(r) == 413);
-        r = post(port, "/v1/enroll", small_bomb, true, true);
-        CHECK(status_of(r) == 413);
-        r = post(port, "/v1/enroll", test_gzip(deep), true, true);
-        CHECK(status_of(r) == 400);
-        CHECK(code_of(r) == ErrorCode::invalid_argument);
-        CHECK(r.find("nests deeper") != std::string::npos);
+    for (size_t i = 0; i < replies.size(); ++i) {
+      clients.emplace_back([&, i] {
+        replies[i][0] = post(port, "/v1/enroll", bomb, false, true);
+        replies[i][1] = post(port, "/v1/enroll", small_bomb, false, true);
+        replies[i][2] = post(port, "/v1/enroll", small_bomb, true, true);
+        replies[i][3] = post(port, "/v1/enroll", deep_gzip, true, true);
       });
     }
     for (auto &c : clients) c.join();
+    for (const auto &r : replies) {
+      CHECK(status_of(r[0]) == 413);
+      CHECK(code_of(r[0]) == ErrorCode::too_large);
+      CHECK(status_of(r[1]) == 413);
+      CHECK(status_of(r[2]) == 413);
+      CHECK(status_of(r[3]) == 400);
+      CHECK(code_of(r[3]) == ErrorCode::invalid_argument);
+      CHECK(r[3].find("nests deeper") != std::string::npos);
+    }
   }
   // The push endpoint too: a 2 KiB gzip of 16 MiB + 1 B stops at its limit.
   const std::string push_bomb = test_gzip(std::string((16 << 20) + 1, ' '));

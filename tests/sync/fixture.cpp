@@ -444,13 +444,18 @@ size_t count_opinions(Database &db, const std::string &scope) {
   return list->size();
 }
 
-sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token,
-                            const std::string &signature) {
+Result<sync::HttpResponse> try_raw_post(const std::string &url, const std::string &body, const std::string &token,
+                                        const std::string &signature) {
   auto transport = sync::make_curl_transport();
   sync::HttpRequest req{"POST", url, {{"Content-Type", "application/json"}}, body};
   if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
   if (!signature.empty()) req.headers.emplace_back(sync::kSignatureHeader, signature);
-  auto r = transport->send(req);
+  return transport->send(req);
+}
+
+sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token,
+                            const std::string &signature) {
+  auto r = try_raw_post(url, body, token, signature);
   INFO(r.status().to_string());
   REQUIRE(r.ok());
   return *r;

@@ -205,6 +205,10 @@ size_t count_opinions(Database &db, const std::string &scope);
 // empty, goes in the push signature header (sync::kSignatureHeader).
 sync::HttpResponse raw_post(const std::string &url, const std::string &body, const std::string &token = {},
                             const std::string &signature = {});
+// The same without Catch2's assertions, for other threads than the test's (Catch2's
+// macros are not thread-safe: one INFO on a worker thread corrupted its buffers).
+Result<sync::HttpResponse> try_raw_post(const std::string &url, const std::string &body,
+                                        const std::string &token = {}, const std::string &signature = {});
 
 }  // namespace ykien::test
 
