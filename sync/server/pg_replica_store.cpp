@@ -130,15 +130,16 @@ struct Columns {
 };
 
 // SELECT of the cells in Columns' eleven arrays from parameter $first on, each at
-// position `base` + its number (p: the raised counter).
-std::string cells_from(int first, const std::string &base) {
+// its number after the positions before this write (p: the raised counter, $1: the
+// rows written).
+std::string cells_from(int first) {
   static constexpr const char *kTypes[] = {"text", "text", "text", "text", "smallint", "text",
                                            "bigint", "bigint", "bigint", "bigint", "text"};
   std::string arrays;
   for (int i = 0; i < 11; ++i)
     arrays.append(i > 0 ? ", $" : "$").append(std::to_string(first + i)).append("::").append(kTypes[i]).append("[]");
-  return "SELECT k.tbl, k.id, k.col, k.scope, k.vtype, k.value, k.hlc, k.site, k.base, " + base +
-         " + k.seq, k.origin FROM unnest(" + arrays +
+  return "SELECT k.tbl, k.id, k.col, k.scope, k.vtype, k.value, k.hlc, k.site, k.base, p.value - $1 + k.seq, "
+         "k.origin FROM unnest(" + arrays +
          ") AS k(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) CROSS JOIN p";
 }
 
@@ -311,10 +312,10 @@ class PgStoreTxn final : public sys::StoreTxn {
     auto r = lease_.exec(
         "WITH p AS (UPDATE counters SET value = value + $1::bigint WHERE name = 'seq' RETURNING value), "
         "n AS (INSERT INTO cells(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) " +
-            cells_from(2, "p.value - $1") +
+            cells_from(2) +
             "), "
             "w AS (INSERT INTO cells(tbl, id, col, scope, vtype, value, hlc, site, base, seq, origin) " +
-            cells_from(13, "p.value - $1") +
+            cells_from(13) +
             " ON CONFLICT (tbl, id, col) DO UPDATE SET scope = EXCLUDED.scope, vtype = EXCLUDED.vtype, "
             "value = EXCLUDED.value, hlc = EXCLUDED.hlc, site = EXCLUDED.site, base = EXCLUDED.base, "
             "seq = EXCLUDED.seq, origin = EXCLUDED.origin) "
@@ -483,8 +484,8 @@ class PgStoreTxn final : public sys::StoreTxn {
   PgReplicaStore &store_;
   Lease &lease_;
   bool writable_;
-  int64_t seq_ = -1;
-  std::set<RowKey> absent_;  // rows load_rows found absent, not written since  // the last position given out in this transaction; -1 before the first
+  int64_t seq_ = -1;  // the last position given out in this transaction; -1 before the first
+  std::set<RowKey> absent_;  // rows load_rows found absent, not written since
   Hlc remote_stamp_;  // the greatest stamp noted in this transaction, not yet written
   std::vector<std::function<void()>> committed_;
 };

@@ -133,7 +133,11 @@ class ClientsYield {
   ClientsYield() {
     std::ifstream in("/proc/self/autogroup");
     std::string group, word;
-    if (in >> group >> word >> before_ && word == "nice") set(19);
+    int nice = 0;
+    if (in >> group >> word >> nice && word == "nice") {
+      before_ = nice;
+      set(19);
+    }
   }
   ~ClientsYield() {
     if (before_ != kUnknown) set(before_);
