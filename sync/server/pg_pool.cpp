@@ -15,10 +15,12 @@ void quiet_notices(void *, const char *) {}  // "relation exists, skipping" and 
 // a worker is a process started for one statement (a fork and a connection to the
 // database: more than the statement). A province's hamlet pulls went parallel once
 // its table grew, and the workers' start-up took a fifth of PostgreSQL's CPU
-// (docs/server.md, "PostgreSQL").
+// (docs/server.md, "PostgreSQL"). No JIT compilation either: a pull's walk along
+// the writes is estimated costly (its LIMIT stops it early), and compiling it took
+// longer than running it.
 Status set_up_session(PGconn *c) {
   PQsetNoticeProcessor(c, quiet_notices, nullptr);
-  PGresult *set = PQexec(c, "SET max_parallel_workers_per_gather = 0");
+  PGresult *set = PQexec(c, "SET max_parallel_workers_per_gather = 0; SET jit = off");
   const bool ok = set != nullptr && PQresultStatus(set) == PGRES_COMMAND_OK;
   PQclear(set);
   if (ok) return Status::Ok();
@@ -66,11 +68,20 @@ Lease::~Lease() {
 Lease::Lease(Lease &&o) noexcept : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_) { o.conn_ = nullptr; }
 
 Result<ResultPtr> Lease::exec(const std::string &sql, const std::vector<Param> &params, const char *what) {
+  return exec_as(sql, params, what, 0);
+}
+
+Result<ResultPtr> Lease::exec_binary(const std::string &sql, const std::vector<Param> &params, const char *what) {
+  return exec_as(sql, params, what, 1);
+}
+
+Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param> &params, const char *what,
+                                 int format) {
   std::vector<const char *> values;
   values.reserve(params.size());
   for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
   ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                           nullptr, 0));
+                           nullptr, format));
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
   std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);

@@ -47,6 +47,8 @@ class Lease {
   PGconn *get() const { return conn_; }
   // Runs one statement. Errors: storage, with PostgreSQL's message and `what`.
   Result<ResultPtr> exec(const std::string &sql, const std::vector<Param> &params = {}, const char *what = nullptr);
+  // exec() with the result's values in binary form (pg_binary.h), not text.
+  Result<ResultPtr> exec_binary(const std::string &sql, const std::vector<Param> &params, const char *what);
   // Several statements without parameters (a migration step).
   Status run_script(const std::string &sql, const char *what);
   // exec() for statements without rows.
@@ -55,7 +57,8 @@ class Lease {
  private:
   Pool *pool_ = nullptr;
   PGconn *conn_ = nullptr;
-  bool owned_ = false;  // false: the exclusive section's connection, not ours to return
+  bool owned_ = false;
+  Result<ResultPtr> exec_as(const std::string &sql, const std::vector<Param> &params, const char *what, int format);  // false: the exclusive section's connection, not ours to return
 };
 
 class Pool {

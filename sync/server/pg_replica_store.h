@@ -1,5 +1,6 @@
 // The PostgreSQL store under the replication core (ykien/sys/replica_store.h):
-// every replicated cell is a row of `cells` (docs/server.md, "PostgreSQL"). Several
+// every replicated row is one tuple of `replica_rows`, its cells as arrays, and
+// every write an entry of `replica_writes` (docs/server.md, "PostgreSQL"). Several
 // server processes may share one database: nothing here keeps state another
 // process would need.
 //

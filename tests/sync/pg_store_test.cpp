@@ -1,13 +1,22 @@
-// The PostgreSQL store's own ways (pg_replica_store.h, pg_pool.h): rows found absent
-// are written with a plain INSERT, which must not trip over a second write of the
-// same row in one transaction; and its sessions start no parallel workers.
+// The PostgreSQL store's own ways (pg_replica_store.h, pg_pool.h): a row is one
+// tuple and each write an entry of a log; rows found absent are written with a
+// plain INSERT, which must not trip over a second write of the same row in one
+// transaction; the schema step from one tuple a cell keeps every cell; and its
+// sessions start no parallel workers.
 #include <catch2/catch.hpp>
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
 #include "fixture.h"
+#include "pg_binary.h"
 #include "pg_pool.h"
 #include "pg_replica_store.h"
+#include "support/test_seed.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -31,6 +40,44 @@ struct PgStore {
     REQUIRE(opened.ok());
     pool = std::move(*opened);
     store = std::make_unique<server::PgReplicaStore>(*pool);
+  }
+  // The first column of the first row of `sql`'s result, as text.
+  std::string query(const std::string &sql) {
+    auto lease = pool->acquire();
+    REQUIRE(lease.ok());
+    auto r = lease->exec(sql, {}, "test");
+    INFO(r.status().to_string());
+    REQUIRE(r.ok());
+    return server::pg::text_at(r->get(), 0, 0);
+  }
+  // Every write read from `cursor` on, `limit` cells a batch, as "position:id.column=value" lines.
+  std::string read_all(int64_t cursor, int64_t limit) {
+    std::string out;
+    std::set<int64_t> earlier;  // positions of the batches before: a write never spans two
+    for (bool more = true; more;) {
+      std::set<int64_t> now;
+      REQUIRE(store->read([&](sys::StoreTxn &t) -> Status {
+                     sys::ReadRequest request;
+                     request.limit_cells = limit;
+                     auto batch = t.read_since(cursor, request);
+                     if (!batch.ok()) return batch.status();
+                     for (const auto &w : batch->writes) {
+                       CHECK(earlier.count(w.position) == 0);
+                       CHECK(w.position > cursor);
+                       now.insert(w.position);
+                     }
+                     for (const auto &w : batch->writes)
+                       for (const auto &c : w.row.cells)
+                         out += std::to_string(w.position) + ":" + w.row.id + "." + c.column + "=" +
+                                std::get<std::string>(c.value) + "\n";
+                     if (!batch->writes.empty()) CHECK(batch->next_cursor >= batch->writes.back().position);
+                     cursor = batch->next_cursor;
+                     more = batch->more;
+                     return Status::Ok();
+                   }).ok());
+      earlier.insert(now.begin(), now.end());
+    }
+    return out;
   }
   std::optional<sys::StoredRow> load(const std::string &id) {
     std::optional<sys::StoredRow> out;
@@ -76,7 +123,209 @@ TEST_CASE("PostgreSQL: a row found absent, written twice in one transaction, hol
   CHECK(std::get<std::string>(s.load("a")->find("content")->value) == "third");
 }
 
-TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, a reset one too", "[sync][postgres]") {
+TEST_CASE("PostgreSQL: a row's cells are read at the positions that set them, and the log keeps only those",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;  // PostgreSQL's store alone
+  PgStore s;
+  const auto write = [&](std::vector<sys::StoredRow> rows) {
+    REQUIRE(s.store->write([&](sys::StoreTxn &t) { return t.write_rows(rows, ""); }).ok());
+  };
+  sys::StoredRow x = cell("x", "content", "a1", kStart);
+  x.cells.push_back({"recorded_by", Value{std::string("b1")}, {Hlc::from_parts(kStart, 0), 7, {}}});
+  write({x});                                              // 1: x.content, x.recorded_by
+  write({cell("y", "content", "c1", kStart)});             // 2: y.content
+  write({cell("x", "content", "a2", kStart + 1)});         // 3: x.content again
+  // Batches of one cell: each cell once, at the position of the write that set it
+  // last, though x's latest write comes after y's.
+  CHECK(s.read_all(0, 1) == "1:x.recorded_by=b1\n2:y.content=c1\n3:x.content=a2\n");
+  CHECK(s.read_all(0, 100) == s.read_all(0, 1));
+  CHECK(s.read_all(2, 1) == "3:x.content=a2\n");
+  CHECK(s.query("SELECT array_agg(seq ORDER BY seq)::text FROM replica_writes") == "{1,2,3}");
+
+  write({cell("x", "recorded_by", "b2", kStart + 2)});     // 4: position 1 holds no cell now
+  CHECK(s.read_all(0, 1) == "2:y.content=c1\n3:x.content=a2\n4:x.recorded_by=b2\n");
+  CHECK(s.query("SELECT array_agg(seq ORDER BY seq)::text FROM replica_writes") == "{2,3,4}");
+
+  REQUIRE(s.store->write([&](sys::StoreTxn &t) { return t.erase_rows({{"opinions", "x"}}); }).ok());
+  CHECK(s.read_all(0, 1) == "2:y.content=c1\n");
+  CHECK(s.query("SELECT array_agg(seq ORDER BY seq)::text FROM replica_writes") == "{2}");
+  CHECK_FALSE(s.load("x"));
+  // Written again after its erasure, in one transaction: a new row.
+  REQUIRE(s.store->write([&](sys::StoreTxn &t) -> Status {
+                 YKIEN_TRY(t.erase_rows({{"opinions", "y"}}));
+                 return t.write_rows({cell("y", "content", "c2", kStart + 3)}, "");
+               }).ok());
+  CHECK(s.read_all(0, 1) == "5:y.content=c2\n");
+}
+
+TEST_CASE("PostgreSQL: random writes are read back, from any cursor in batches of any size, as the last write left "
+          "each cell",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;
+  const uint64_t seed = test_seed(20261205);
+  INFO("seed " << seed << " (YKIEN_TEST_SEED replays it)");
+  std::mt19937_64 rng(seed);
+  PgStore s;
+  // The model: each cell's last position and value; what every read must give.
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>> last;
+  int64_t position = 0;
+  for (int t = 0; t < 60; ++t) {  // transactions of 1-4 calls of 1-5 rows
+    const int calls = 1 + static_cast<int>(rng() % 4);
+    REQUIRE(s.store->write([&](sys::StoreTxn &txn) -> Status {
+                   for (int c = 0; c < calls; ++c) {
+                     std::vector<sys::StoredRow> rows;
+                     const int n = 1 + static_cast<int>(rng() % 5);
+                     for (int r = 0; r < n; ++r) {
+                       const std::string id = "r" + std::to_string(rng() % 12);
+                       sys::StoredRow row{"opinions", id, "vn/79", {}};
+                       for (int k = 0; k < 4; ++k)
+                         if (rng() % 2 == 0) {
+                           const std::string column = "c" + std::to_string(k), value = "v" + std::to_string(t) +
+                                                                                        "." + std::to_string(c);
+                           if (row.find(column)) continue;
+                           row.cells.push_back({column, Value{value}, {Hlc::from_parts(kStart + t, 0), 7, {}}});
+                         }
+                       if (row.cells.empty()) continue;
+                       if (rng() % 3 == 0) YKIEN_TRY(txn.load_rows({{"opinions", id}}).status());
+                       rows.push_back(std::move(row));
+                     }
+                     YKIEN_TRY(txn.write_rows(rows, ""));
+                     for (const auto &row : rows) {
+                       ++position;
+                       for (const auto &cell : row.cells)
+                         last[{row.id, cell.column}] = {position, std::get<std::string>(cell.value)};
+                     }
+                   }
+                   return Status::Ok();
+                 }).ok());
+  }
+  const auto expected = [&](int64_t cursor) {
+    std::vector<std::string> out;
+    for (const auto &[key, at] : last)
+      if (at.first > cursor)
+        out.push_back(std::to_string(at.first) + ":" + key.first + "." + key.second + "=" + at.second);
+    return out;
+  };
+  const auto lines = [](const std::string &text) {
+    std::vector<std::string> out;
+    for (size_t at = 0, next; at < text.size(); at = next + 1) {
+      next = text.find('\n', at);
+      out.push_back(text.substr(at, next - at));
+    }
+    return out;
+  };
+  for (int64_t limit : {1, 2, 3, 5, 8, 13, 40, 1000}) {
+    for (int64_t cursor : {int64_t{0}, static_cast<int64_t>(rng() % static_cast<uint64_t>(position)), position}) {
+      INFO("limit " << limit << ", cursor " << cursor);
+      auto got = lines(s.read_all(cursor, limit));
+      // By position; a write's cells together, in one batch (read_all checks).
+      CHECK(std::is_sorted(got.begin(), got.end(), [](const std::string &a, const std::string &b) {
+        return std::stoll(a) < std::stoll(b);
+      }));
+      std::sort(got.begin(), got.end());
+      auto want = expected(cursor);
+      std::sort(want.begin(), want.end());
+      CHECK(got == want);
+    }
+  }
+  // The log holds the positions some cell still has, and only those.
+  std::set<int64_t> held;
+  for (const auto &[key, at] : last) held.insert(at.first);
+  std::string positions = "{";
+  for (int64_t p : held) positions += (positions.size() > 1 ? "," : "") + std::to_string(p);
+  CHECK(s.query("SELECT array_agg(seq ORDER BY seq)::text FROM replica_writes") == positions + "}");
+}
+
+TEST_CASE("PostgreSQL: binary arrays are read whole, and damaged ones refused", "[sync]") {
+  using server::pg::binary::array_elements;
+  const auto be32 = [](int32_t v) {
+    std::string out(4, '\0');
+    for (int i = 0; i < 4; ++i) out[static_cast<size_t>(i)] = static_cast<char>((static_cast<uint32_t>(v) >> (24 - 8 * i)) & 0xff);
+    return out;
+  };
+  std::vector<std::optional<std::string_view>> out;
+  // {"ab", NULL, ""} of text (oid 25), lower bound 1.
+  const std::string three = be32(1) + be32(1) + be32(25) + be32(3) + be32(1) + be32(2) + "ab" + be32(-1) + be32(0);
+  REQUIRE(array_elements(three, out));
+  REQUIRE(out.size() == 3);
+  CHECK(out[0] == std::optional<std::string_view>("ab"));
+  CHECK_FALSE(out[1]);
+  CHECK(out[2] == std::optional<std::string_view>(""));
+  const std::string empty = be32(0) + be32(0) + be32(25);
+  CHECK(array_elements(empty, out));
+  CHECK(out.empty());
+  for (size_t cut = 0; cut < three.size(); ++cut) CHECK_FALSE(array_elements(three.substr(0, cut), out));
+  CHECK_FALSE(array_elements(three + "x", out));                                    // bytes after the last
+  CHECK_FALSE(array_elements(be32(2) + three.substr(4), out));                      // two dimensions
+  CHECK_FALSE(array_elements(three.substr(0, 12) + be32(-3) + three.substr(16), out));  // a negative count
+  CHECK(server::pg::binary::int8_of(std::string("\xff\xff\xff\xff\xff\xff\xff\xfe", 8)) == -2);
+  CHECK(server::pg::binary::int2_of(std::string("\x01\x02", 2)) == 258);
+  CHECK(server::pg::binary::int8_of("abc") == 0);  // not a bigint's size
+}
+
+TEST_CASE("PostgreSQL: the step to a tuple a row keeps every cell, its position and its origin", "[sync][postgres]") {
+  if (!on_postgres()) return;
+  PgStore s;
+  // The database as schema 7 left it: one tuple a cell.
+  {
+    auto lease = s.pool->acquire();
+    REQUIRE(lease.ok());
+    REQUIRE(lease->run_script(R"sql(
+      DROP TABLE replica_rows, replica_writes;
+      DELETE FROM ykien_migrations WHERE version = 8;
+      CREATE TABLE cells(
+        tbl text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, col text COLLATE "C" NOT NULL,
+        scope text COLLATE "C" NOT NULL, vtype smallint NOT NULL, value text, hlc bigint NOT NULL,
+        site bigint NOT NULL, base bigint NOT NULL, seq bigint NOT NULL, origin text NOT NULL DEFAULT '',
+        PRIMARY KEY (tbl, id, col));
+      INSERT INTO cells VALUES
+        ('opinions', 'x', 'content', 'vn/79', 3, 'ý kiến về đường', 100, 7, 0, 1, 'tablet-1'),
+        ('opinions', 'x', 'recorded_by', 'vn/79', 3, 'Lan', 100, 7, 0, 1, 'tablet-1'),
+        ('opinions', 'x', 'status', 'vn/79', 1, '2', 200, 8, 100, 3, ''),
+        ('opinions', 'y', 'content', 'vn/79', 0, NULL, 150, 7, 0, 2, 'tablet-1');
+      UPDATE counters SET value = 3 WHERE name = 'seq';
+    )sql", "schema 7")
+                .ok());
+  }
+  REQUIRE(server::open_postgres_storage(s.db.conninfo()).ok());  // the step again
+  CHECK(s.query("SELECT max(version)::text FROM ykien_migrations") == "8");
+  CHECK(s.query("SELECT to_regclass('cells') IS NULL") == "t");
+  auto x = s.load("x");
+  REQUIRE(x);
+  CHECK(x->scope == "vn/79");
+  REQUIRE(x->cells.size() == 3);
+  CHECK(std::get<std::string>(x->find("content")->value) == "ý kiến về đường");
+  CHECK(std::get<int64_t>(x->find("status")->value) == 2);
+  CHECK(x->find("status")->stamp.base.raw() == 100);
+  REQUIRE(s.load("y"));
+  CHECK(std::holds_alternative<std::monostate>(s.load("y")->find("content")->value));
+  CHECK(s.query("SELECT array_agg(seq ORDER BY seq)::text FROM replica_writes") == "{1,2,3}");
+  std::vector<sys::CellOrigin> origins;
+  REQUIRE(s.store->read([&](sys::StoreTxn &t) -> Status {
+                 auto o = t.cell_origins({"opinions", "x"});
+                 if (!o.ok()) return o.status();
+                 origins = *o;
+                 return Status::Ok();
+               }).ok());
+  REQUIRE(origins.size() == 3);
+  CHECK(origins[0].origin == "tablet-1");  // content
+  CHECK(origins[2].origin == "");          // status, made here
+  // A pull of what came from elsewhere than tablet-1: x's status alone.
+  REQUIRE(s.store->read([&](sys::StoreTxn &t) -> Status {
+                 sys::ReadRequest request;
+                 request.exclude_origin = "tablet-1";
+                 auto batch = t.read_since(0, request);
+                 if (!batch.ok()) return batch.status();
+                 REQUIRE(batch->writes.size() == 1);
+                 CHECK(batch->writes[0].position == 3);
+                 CHECK(batch->writes[0].row.cells.size() == 1);
+                 CHECK(batch->next_cursor == 3);
+                 return Status::Ok();
+               }).ok());
+}
+
+TEST_CASE("PostgreSQL: the server's sessions start no parallel workers and compile no JIT, a reset one too",
+          "[sync][postgres]") {
   if (!on_postgres()) return;
   PgTestDatabase db;
   auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
@@ -85,11 +334,12 @@ TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, a reset 
   auto workers = [&] {
     auto lease = pool.acquire();
     REQUIRE(lease.ok());
-    auto shown = lease->exec("SHOW max_parallel_workers_per_gather", {}, "show");
+    auto shown = lease->exec("SELECT current_setting('max_parallel_workers_per_gather') || ' ' || "
+                             "current_setting('jit')", {}, "show");
     REQUIRE(shown.ok());
     return server::pg::text_at(shown->get(), 0, 0);
   };
-  CHECK(workers() == "0");
+  CHECK(workers() == "0 off");
 
   // Its server process ended from outside: the next statement fails, the pool
   // resets the connection when it comes back, and sets the new session up again.
@@ -110,5 +360,5 @@ TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, a reset 
     REQUIRE(lease.ok());
     CHECK_FALSE(lease->exec("SELECT 1", {}, "after the end").ok());
   }
-  CHECK(workers() == "0");
+  CHECK(workers() == "0 off");
 }
