@@ -90,9 +90,13 @@ Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param
                 std::string("postgresql: ") + (what != nullptr ? what : "query") + ": " + message);
 }
 
-Status Lease::run_script(const std::string &sql, const char *what) {
+Status Lease::run_script(const std::string &sql, const char *what) { return exec_script(sql, what).status(); }
+
+Result<ResultPtr> Lease::exec_script(const std::string &sql, const char *what) {
+  // PQexec stops at the first statement that fails and returns its error.
   ResultPtr r(PQexec(conn_, sql.c_str()));
-  if (r && PQresultStatus(r.get()) == PGRES_COMMAND_OK) return Status::Ok();
+  const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
   std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return Status(ErrorCode::storage, std::string("postgresql: ") + what + ": " + message);

@@ -51,14 +51,17 @@ class Lease {
   Result<ResultPtr> exec_binary(const std::string &sql, const std::vector<Param> &params, const char *what);
   // Several statements without parameters (a migration step).
   Status run_script(const std::string &sql, const char *what);
+  // run_script() that returns the last statement's result: several statements in
+  // one round trip.
+  Result<ResultPtr> exec_script(const std::string &sql, const char *what);
   // exec() for statements without rows.
   Status run(const std::string &sql, const std::vector<Param> &params = {}, const char *what = nullptr);
 
  private:
   Pool *pool_ = nullptr;
   PGconn *conn_ = nullptr;
-  bool owned_ = false;
-  Result<ResultPtr> exec_as(const std::string &sql, const std::vector<Param> &params, const char *what, int format);  // false: the exclusive section's connection, not ours to return
+  bool owned_ = false;  // false: the exclusive section's connection, not ours to return
+  Result<ResultPtr> exec_as(const std::string &sql, const std::vector<Param> &params, const char *what, int format);
 };
 
 class Pool {
@@ -112,9 +115,23 @@ class Txn {
     open_ = true;
     return Status::Ok();
   }
+  // Begins with `begin`, then runs `script` (statements without parameters) in the
+  // same round trip; its last statement's result.
+  Result<ResultPtr> begin_with(const std::string &begin, const std::string &script) {
+    open_ = true;  // rolled back if any of it fails (a ROLLBACK outside one only warns)
+    return lease_.exec_script(begin + "; " + script, "begin");
+  }
   Status commit() {
     open_ = false;
     return lease_.run("COMMIT", {}, "commit");
+  }
+  // Runs `script` (statements without parameters, "" for none), then commits, in
+  // one round trip; rolled back if any of it fails.
+  Status commit_with(const std::string &script) {
+    if (script.empty()) return commit();
+    YKIEN_TRY(lease_.exec_script(script + "; COMMIT", "commit").status());
+    open_ = false;
+    return Status::Ok();
   }
 
  private:

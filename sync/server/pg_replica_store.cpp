@@ -152,36 +152,80 @@ std::string any_of(const std::vector<std::string> &arms) {
 
 std::string param_ref(size_t n) { return std::string(1, '$').append(std::to_string(n)); }
 
-// Whole rows to write, column by column (one INSERT ... SELECT FROM unnest): a
-// row's cells travel as one array literal per field, an element of the field's
-// array.
-struct RowColumns {
-  std::vector<Param> tbl, id, scope, cols, vtypes, vals, hlcs, sites, bases, seqs, origins;
-  void add(const HeldRow &h) {
-    std::vector<Param> col, vtype, val, hlc, site, base, seq;
-    for (size_t i = 0; i < h.row.cells.size(); ++i) {
-      const StoredCell &cell = h.row.cells[i];
-      col.emplace_back(cell.column);
-      vtype.emplace_back(vtype_of(cell.value));
-      val.push_back(value_text(cell.value));
-      hlc.emplace_back(u64(cell.stamp.hlc.raw()));
-      site.emplace_back(u64(cell.stamp.site));
-      base.emplace_back(u64(cell.stamp.base.raw()));
-      seq.emplace_back(i64(h.seqs[i]));
+// Appends `text` as one element of an array literal: quoted, `"` and `\` escaped.
+void append_quoted(std::string &out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+void append_number(std::string &out, int64_t v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+// A value as an element of an array literal (NULL unquoted, the rest quoted text).
+void append_value(std::string &out, const Value &v) {
+  switch (v.index()) {
+    case 0: out += "NULL"; return;
+    case 1: append_number(out, std::get<int64_t>(v)); return;
+    case 2: {
+      char buf[64];
+      out.append(buf, std::to_chars(buf, buf + sizeof buf, std::get<double>(v)).ptr);  // shortest exact form
+      return;
     }
-    tbl.emplace_back(h.row.table);
-    id.emplace_back(h.row.id);
-    scope.emplace_back(h.row.scope);
-    for (auto [to, from] : {std::pair{&cols, &col}, {&vtypes, &vtype}, {&vals, &val}, {&hlcs, &hlc},
-                            {&sites, &site}, {&bases, &base}, {&seqs, &seq}})
-      to->emplace_back(pg::array_literal(*from));
-    origins.emplace_back(pg::array_literal({h.origins.begin(), h.origins.end()}));
+    default: append_quoted(out, std::get<std::string>(v));
+  }
+}
+
+// Whole rows to write (one INSERT ... SELECT FROM unnest): eleven array literals,
+// one per field, an element per row; a row's cells travel as one array literal
+// per field, that element. Built as text directly, escaped as it goes.
+class RowColumns {
+ public:
+  // `row`'s cells, cell i at position seq(i), from origin(i).
+  template <class Seq, class Origin>
+  void add(const StoredRow &row, Seq seq, Origin origin) {
+    element(0, row.table);
+    element(1, row.id);
+    element(2, row.scope);
+    const auto &cells = row.cells;
+    nested(3, cells.size(), [&](size_t i) { append_quoted(scratch_, cells[i].column); });
+    nested(4, cells.size(), [&](size_t i) { append_number(scratch_, static_cast<int64_t>(cells[i].value.index())); });
+    nested(5, cells.size(), [&](size_t i) { append_value(scratch_, cells[i].value); });
+    nested(6, cells.size(), [&](size_t i) { append_number(scratch_, static_cast<int64_t>(cells[i].stamp.hlc.raw())); });
+    nested(7, cells.size(), [&](size_t i) { append_number(scratch_, static_cast<int64_t>(cells[i].stamp.site)); });
+    nested(8, cells.size(), [&](size_t i) { append_number(scratch_, static_cast<int64_t>(cells[i].stamp.base.raw())); });
+    nested(9, cells.size(), [&](size_t i) { append_number(scratch_, seq(i)); });
+    nested(10, cells.size(), [&](size_t i) { append_quoted(scratch_, origin(i)); });
   }
   // As eleven array parameters, in the order of rows_from.
   void append_to(std::vector<Param> &params) const {
-    for (const auto *column : {&tbl, &id, &scope, &cols, &vtypes, &vals, &hlcs, &sites, &bases, &seqs, &origins})
-      params.emplace_back(pg::array_literal(*column));
+    for (const auto &field : fields_) params.emplace_back("{" + field + "}");
   }
+
+ private:
+  void element(size_t field, std::string_view text) {
+    if (!fields_[field].empty()) fields_[field] += ',';
+    append_quoted(fields_[field], text);
+  }
+  // An array literal of n elements, each appended by each(i), as one element.
+  template <class Each>
+  void nested(size_t field, size_t n, Each each) {
+    scratch_.assign(1, '{');
+    for (size_t i = 0; i < n; ++i) {
+      if (i > 0) scratch_ += ',';
+      each(i);
+    }
+    scratch_ += '}';
+    element(field, scratch_);
+  }
+
+  std::string fields_[11];
+  std::string scratch_;
 };
 
 // SELECT of the rows in RowColumns' eleven arrays from parameter $first on.
@@ -206,7 +250,9 @@ constexpr const char *kRowFields = "tbl, id, scope, cols, vtypes, vals, hlcs, si
 
 class PgStoreTxn final : public sys::StoreTxn {
  public:
-  PgStoreTxn(PgReplicaStore &store, Lease &lease, bool writable) : store_(store), lease_(lease), writable_(writable) {}
+  // `position`: the counter as the transaction read it first (PgReplicaStore).
+  PgStoreTxn(PgReplicaStore &store, Lease &lease, bool writable, int64_t position)
+      : store_(store), lease_(lease), writable_(writable), seq_(position) {}
 
   Result<std::vector<std::optional<StoredRow>>> load_rows(const std::vector<RowKey> &keys) override {
     std::vector<std::optional<StoredRow>> out(keys.size());
@@ -219,8 +265,17 @@ class PgStoreTxn final : public sys::StoreTxn {
       if (writable_) held_[key] = h;  // what a write of this row merges into
       found.emplace(std::move(key), std::move(h.row));
     }
+    std::vector<size_t> moved;  // keys whose row was moved out of `found`
     for (size_t i = 0; i < keys.size(); ++i) {
-      if (auto it = found.find(keys[i]); it != found.end()) out[i] = it->second;
+      if (auto it = found.find(keys[i]); it != found.end()) {
+        out[i] = std::move(it->second);
+        found.erase(it);
+        moved.push_back(i);
+        continue;
+      }
+      // A key named twice gets the row again.
+      auto earlier = std::find_if(moved.begin(), moved.end(), [&](size_t k) { return keys[k] == keys[i]; });
+      if (earlier != moved.end()) out[i] = out[*earlier];
       else if (writable_) absent_.insert(keys[i]);
     }
     return out;
@@ -273,12 +328,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     return out;
   }
 
-  Result<int64_t> end_position() override {
-    if (seq_ >= 0) return seq_;
-    auto r = lease_.exec("SELECT value FROM counters WHERE name = 'seq'", {}, "read the position");
-    if (!r.ok()) return r.status();
-    return int_at(r->get(), 0, 0);
-  }
+  Result<int64_t> end_position() override { return seq_; }
 
   Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override {
     auto end = end_position();
@@ -360,28 +410,29 @@ class PgStoreTxn final : public sys::StoreTxn {
 
   Status write_rows(const std::vector<StoredRow> &rows, const std::string &origin) override {
     YKIEN_TRY(writes_allowed());
-    // A row is written whole, merged into what this transaction holds of it: rows
-    // it has not read yet are read first.
+    // A row is written whole: merged into what this transaction holds of it, read
+    // first if it has not been. A row found absent under the writers' lock is new
+    // (a plain INSERT, cheaper than the upsert the others need) and, unless this
+    // call names it twice, goes in straight from `rows`: then it is neither held
+    // nor absent, and a later write in this transaction reads it again.
+    std::map<std::pair<std::string_view, std::string_view>, int> times;
     std::vector<RowKey> unread;
     int64_t written = 0;
     for (const auto &row : rows) {
       if (row.cells.empty()) continue;
       ++written;
+      if (++times[{row.table, row.id}] > 1) continue;
       RowKey key{row.table, row.id};
       if (held_.count(key) == 0 && absent_.count(key) == 0) unread.push_back(std::move(key));
     }
     if (written == 0) return Status::Ok();
     if (!unread.empty()) YKIEN_TRY(load_rows(unread).status());
-    // Each row at the next position, after the counter (raised under the writers'
-    // lock, so positions commit in order).
-    auto counted = lease_.exec("UPDATE counters SET value = value + $1::bigint WHERE name = 'seq' RETURNING value",
-                               {i64(written)}, "number the writes");
-    if (!counted.ok()) return counted.status();
-    const int64_t last = int_at(counted->get(), 0, 0);
-    int64_t position = last - written;
-    // Rows found absent under the writers' lock are new: a plain INSERT, cheaper
-    // than the upsert the others need.
-    // Each row written once, as it ends (a call may name one twice), new or not.
+    // Each row at the next position after the counter, raised in the same
+    // statement (under the writers' lock, so positions commit in order).
+    const int64_t last = seq_ + written;
+    int64_t position = seq_;
+    RowColumns fresh, changed;
+    // Held rows, each written once, as the call leaves it (new or not).
     std::vector<std::pair<const HeldRow *, bool>> touched;
     std::set<const HeldRow *> seen;
     // The log: positions this call adds (those a later row of it leaves empty
@@ -392,8 +443,13 @@ class PgStoreTxn final : public sys::StoreTxn {
     for (const auto &row : rows) {
       if (row.cells.empty()) continue;
       ++position;
+      added.emplace_back(position, &row);
       RowKey key{row.table, row.id};
       const bool is_new = absent_.erase(key) > 0;
+      if (is_new && times[{row.table, row.id}] == 1) {
+        fresh.add(row, [&](size_t) { return position; }, [&](size_t) -> const std::string & { return origin; });
+        continue;
+      }
       HeldRow &h = held_[key];
       if (is_new) h = {StoredRow{row.table, row.id, row.scope, {}}, {}, {}};
       if (seen.insert(&h).second) touched.emplace_back(&h, is_new);
@@ -427,7 +483,11 @@ class PgStoreTxn final : public sys::StoreTxn {
         dead_tbl.emplace_back(row.table);
         dead_id.emplace_back(row.id);
       }
-      added.emplace_back(position, &row);
+    }
+    for (const auto &written_row : touched) {  // not a structured binding: Clang 14 cannot capture one
+      const HeldRow &h = *written_row.first;
+      (written_row.second ? fresh : changed)
+          .add(h.row, [&](size_t i) { return h.seqs[i]; }, [&](size_t i) -> const std::string & { return h.origins[i]; });
     }
     std::vector<Param> log_seq, log_tbl, log_id, log_scope;
     for (const auto &[seq, row] : added) {
@@ -436,16 +496,16 @@ class PgStoreTxn final : public sys::StoreTxn {
       log_id.emplace_back(row->id);
       log_scope.emplace_back(row->scope);
     }
-    RowColumns fresh, changed;
-    for (const auto &[h, is_new] : touched) (is_new ? fresh : changed).add(*h);
     std::vector<Param> params;
     for (const auto *column : {&dead_seq, &dead_tbl, &dead_id, &log_seq, &log_tbl, &log_id, &log_scope})
       params.emplace_back(pg::array_literal(*column));
     params.emplace_back(origin);
     fresh.append_to(params);
     changed.append_to(params);
+    params.emplace_back(i64(last));
     YKIEN_TRY(lease_.run(
-        "WITH d AS (DELETE FROM replica_writes w USING unnest($1::bigint[], $2::text[], $3::text[]) AS k(seq, tbl, id) "
+        "WITH p AS (UPDATE counters SET value = $31 WHERE name = 'seq'), "
+        "d AS (DELETE FROM replica_writes w USING unnest($1::bigint[], $2::text[], $3::text[]) AS k(seq, tbl, id) "
         "WHERE w.seq = k.seq AND w.tbl = k.tbl AND w.id = k.id), "
         "l AS (INSERT INTO replica_writes(seq, tbl, id, scope, origin) SELECT k.seq, k.tbl, k.id, k.scope, $8 "
         "FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[]) AS k(seq, tbl, id, scope)), "
@@ -512,12 +572,12 @@ class PgStoreTxn final : public sys::StoreTxn {
   // What after_commit queued: the caller runs it once the transaction committed.
   std::vector<std::function<void()>> take_after_commit() { return std::move(committed_); }
 
-  // Raises the greatest stamp received to the one noted; before the commit.
-  Status finish() {
-    if (remote_stamp_.is_zero()) return Status::Ok();
-    return lease_.run("INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
-                      "DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)",
-                      {u64(remote_stamp_.raw())}, "remember the greatest stamp");
+  // What to run just before the commit (in its round trip): raising the greatest
+  // stamp received to the one noted. "" when nothing was noted.
+  std::string closing_statements() const {
+    if (remote_stamp_.is_zero()) return "";
+    return "INSERT INTO counters(name, value) VALUES('max_remote_hlc', " + u64(remote_stamp_.raw()) +
+           ") ON CONFLICT (name) DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)";
   }
 
  private:
@@ -636,7 +696,9 @@ class PgStoreTxn final : public sys::StoreTxn {
   PgReplicaStore &store_;
   Lease &lease_;
   bool writable_;
-  int64_t seq_ = -1;  // the last position given out in this transaction; -1 before the first
+  // The counter: the last position given out, by this transaction's writes or
+  // before it (in a reader's snapshot; under a writer's lock).
+  int64_t seq_;
   std::set<RowKey> absent_;  // rows load_rows found absent, not written since
   std::map<RowKey, HeldRow> held_;  // rows read or written in this (write) transaction, as now held
   Hlc remote_stamp_;  // the greatest stamp noted in this transaction, not yet written
@@ -649,12 +711,15 @@ Status PgReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body)
   auto lease = pool_.acquire();
   if (!lease.ok()) return lease.status();
   pg::Txn txn(*lease);
-  YKIEN_TRY(txn.begin());
-  YKIEN_TRY(lease->run("SELECT pg_advisory_xact_lock(" + i64(kWriteLock) + ")", {}, "lock"));
-  PgStoreTxn t(*this, *lease, true);
+  // The writers' lock, then the counter, in one round trip: read (in a snapshot of
+  // its own) once the lock is held, it is the last position any writer gave out
+  // (a writer commits before its lock goes).
+  auto begun = txn.begin_with("BEGIN", "SELECT pg_advisory_xact_lock(" + i64(kWriteLock) +
+                                           "); SELECT value FROM counters WHERE name = 'seq'");
+  if (!begun.ok()) return begun.status();
+  PgStoreTxn t(*this, *lease, true, int_at(begun->get(), 0, 0));
   YKIEN_TRY(body(t));
-  YKIEN_TRY(t.finish());
-  YKIEN_TRY(txn.commit());
+  YKIEN_TRY(txn.commit_with(t.closing_statements()));
   for (auto &fn : t.take_after_commit()) fn();
   return Status::Ok();
 }
@@ -663,10 +728,13 @@ Status PgReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) 
   auto lease = pool_.acquire();
   if (!lease.ok()) return lease.status();
   pg::Txn txn(*lease);
-  // One snapshot for the counter and the cells: every position at or below the
-  // counter is committed in it (see pg_replica_store.h).
-  YKIEN_TRY(txn.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-  PgStoreTxn t(*this, *lease, false);
+  // One snapshot for the counter and the cells (taken by the counter's read, the
+  // transaction's first): every position at or below the counter is committed in
+  // it (see pg_replica_store.h).
+  auto begun = txn.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                              "SELECT value FROM counters WHERE name = 'seq'");
+  if (!begun.ok()) return begun.status();
+  PgStoreTxn t(*this, *lease, false, int_at(begun->get(), 0, 0));
   YKIEN_TRY(body(t));
   return txn.commit();
 }
