@@ -90,6 +90,56 @@ Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param
                 std::string("postgresql: ") + (what != nullptr ? what : "query") + ": " + message);
 }
 
+Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement> &statements) {
+  const auto failure = [&](const std::string &what, const std::string &message) {
+    std::string m = message;
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    return Status(ErrorCode::storage, "postgresql: " + what + ": " + m);
+  };
+  if (PQenterPipelineMode(conn_) != 1) return failure("pipeline", PQerrorMessage(conn_));
+  size_t sent = 0;
+  for (const auto &st : statements) {
+    std::vector<const char *> values;
+    values.reserve(st.params.size());
+    for (const auto &p : st.params) values.push_back(p ? p->c_str() : nullptr);
+    if (PQsendQueryParams(conn_, st.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                          nullptr, st.binary ? 1 : 0) != 1)
+      break;
+    ++sent;
+  }
+  Status failed;
+  if (sent < statements.size()) failed = failure("pipeline", PQerrorMessage(conn_));
+  std::vector<ResultPtr> out;
+  if (PQpipelineSync(conn_) == 1) {
+    // Each statement's result, then a null; a statement after a failure comes
+    // back "aborted"; the sync's result ends it all.
+    for (size_t i = 0; i < sent; ++i) {
+      ResultPtr kept;
+      while (PGresult *r = PQgetResult(conn_)) {
+        const ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+          kept.reset(r);
+          continue;
+        }
+        if (st != PGRES_PIPELINE_ABORTED && failed.ok())
+          failed = failure(statements[i].what != nullptr ? statements[i].what : "query", PQresultErrorMessage(r));
+        PQclear(r);
+      }
+      out.push_back(std::move(kept));
+    }
+    for (PGresult *r; (r = PQgetResult(conn_)) != nullptr;) {
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+  } else if (failed.ok()) {
+    failed = failure("pipeline", PQerrorMessage(conn_));
+  }
+  if (PQexitPipelineMode(conn_) != 1 && failed.ok()) failed = failure("pipeline", PQerrorMessage(conn_));
+  if (!failed.ok()) return failed;
+  return out;
+}
+
 Status Lease::run_script(const std::string &sql, const char *what) { return exec_script(sql, what).status(); }
 
 Result<ResultPtr> Lease::exec_script(const std::string &sql, const char *what) {
@@ -159,12 +209,14 @@ Result<Lease> Pool::acquire() {
 }
 
 void Pool::give_back(PGconn *conn) {
-  // A connection left in a transaction (an error path) or broken is not reused as is.
-  if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+  // A connection left in a transaction (an error path) is rolled back; one left in
+  // pipeline mode (a pipeline cut short) or broken starts a new session.
+  const bool stuck = PQpipelineStatus(conn) != PQ_PIPELINE_OFF;
+  if (!stuck && PQtransactionStatus(conn) != PQTRANS_IDLE) {
     PGresult *r = PQexec(conn, "ROLLBACK");
     PQclear(r);
   }
-  bool usable = PQstatus(conn) == CONNECTION_OK;
+  bool usable = !stuck && PQstatus(conn) == CONNECTION_OK;
   if (!usable) {
     PQreset(conn);  // a new session: set up again
     usable = PQstatus(conn) == CONNECTION_OK && set_up_session(conn).ok();

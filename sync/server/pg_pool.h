@@ -32,6 +32,14 @@ std::string array_literal(const std::vector<Param> &elements);
 
 class Pool;
 
+// A statement with its parameters, for Lease::exec_pipeline.
+struct Statement {
+  std::string sql;
+  std::vector<Param> params{};
+  const char *what = nullptr;  // names it in an error
+  bool binary = false;         // the result's values in binary form (pg_binary.h)
+};
+
 // One connection borrowed from the pool, given back on destruction (reset first if
 // it broke). Move-only.
 class Lease {
@@ -49,6 +57,10 @@ class Lease {
   Result<ResultPtr> exec(const std::string &sql, const std::vector<Param> &params = {}, const char *what = nullptr);
   // exec() with the result's values in binary form (pg_binary.h), not text.
   Result<ResultPtr> exec_binary(const std::string &sql, const std::vector<Param> &params, const char *what);
+  // Runs the statements in order in one round trip (libpq's pipeline mode), in the
+  // transaction under way: their results, or the error of the first that failed
+  // (those after it do not run).
+  Result<std::vector<ResultPtr>> exec_pipeline(const std::vector<Statement> &statements);
   // Several statements without parameters (a migration step).
   Status run_script(const std::string &sql, const char *what);
   // run_script() that returns the last statement's result: several statements in

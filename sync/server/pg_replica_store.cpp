@@ -250,9 +250,25 @@ constexpr const char *kRowFields = "tbl, id, scope, cols, vtypes, vals, hlcs, si
 
 class PgStoreTxn final : public sys::StoreTxn {
  public:
-  // `position`: the counter as the transaction read it first (PgReplicaStore).
-  PgStoreTxn(PgReplicaStore &store, Lease &lease, bool writable, int64_t position)
-      : store_(store), lease_(lease), writable_(writable), seq_(position) {}
+  // A reader, in a transaction begun that read the counter: `position`.
+  PgStoreTxn(PgReplicaStore &store, Lease &lease, int64_t position)
+      : store_(store), lease_(lease), writable_(false), seq_(position) {}
+
+  // A writer. It begins with its first statement, in that statement's round trip:
+  // BEGIN, the writers' lock, then the counter, read (in a snapshot of its own) once
+  // the lock is held: the last position any writer gave out (a writer commits
+  // before its lock goes).
+  PgStoreTxn(PgReplicaStore &store, Lease &lease) : store_(store), lease_(lease), writable_(true), seq_(-1) {
+    ahead_.push_back({"BEGIN", {}, "begin"});
+    ahead_.push_back({"SELECT pg_advisory_xact_lock(" + i64(kWriteLock) + ")", {}, "lock"});
+    ahead_.push_back({"SELECT value FROM counters WHERE name = 'seq'", {}, "read the position"});
+    counter_at_ = 2;
+  }
+  ~PgStoreTxn() override {
+    if (begun_) (void)lease_.run("ROLLBACK");
+  }
+  PgStoreTxn(const PgStoreTxn &) = delete;
+  PgStoreTxn &operator=(const PgStoreTxn &) = delete;
 
   Result<std::vector<std::optional<StoredRow>>> load_rows(const std::vector<RowKey> &keys) override {
     std::vector<std::optional<StoredRow>> out(keys.size());
@@ -282,8 +298,8 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   Result<std::vector<sys::CellOrigin>> cell_origins(const RowKey &key) override {
-    auto r = lease_.exec_binary(std::string("SELECT ") + kRowColumns + " FROM replica_rows r WHERE r.tbl = $1 AND r.id = $2",
-                                {key.table, key.id}, "read a row's origins");
+    auto r = exec({std::string("SELECT ") + kRowColumns + " FROM replica_rows r WHERE r.tbl = $1 AND r.id = $2",
+                   {key.table, key.id}, "read a row's origins", true});
     if (!r.ok()) return r.status();
     auto rows = rows_of(r->get());
     if (!rows.ok()) return rows.status();
@@ -313,9 +329,8 @@ class PgStoreTxn final : public sys::StoreTxn {
       match += " AND EXISTS (SELECT 1 FROM unnest(r.cols, r.vtypes, r.vals) AS e(col, vtype, value) WHERE e.col = " +
                c + " AND e.vtype = " + t + "::smallint AND e.value IS NOT DISTINCT FROM " + v + ")";
     }
-    auto r = lease_.exec_binary(std::string("SELECT ") + kRowColumns + " FROM replica_rows r WHERE " + match +
-                                    " ORDER BY r.id",
-                                params, "find rows");
+    auto r = exec({std::string("SELECT ") + kRowColumns + " FROM replica_rows r WHERE " + match + " ORDER BY r.id",
+                   params, "find rows", true});
     if (!r.ok()) return r.status();
     auto rows = rows_of(r->get());
     if (!rows.ok()) return rows.status();
@@ -328,7 +343,10 @@ class PgStoreTxn final : public sys::StoreTxn {
     return out;
   }
 
-  Result<int64_t> end_position() override { return seq_; }
+  Result<int64_t> end_position() override {
+    if (seq_ < 0) YKIEN_TRY(flush());  // a writer not begun yet
+    return seq_;
+  }
 
   Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override {
     auto end = end_position();
@@ -427,6 +445,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     }
     if (written == 0) return Status::Ok();
     if (!unread.empty()) YKIEN_TRY(load_rows(unread).status());
+    if (seq_ < 0) YKIEN_TRY(flush());  // begun: the counter known
     // Each row at the next position after the counter, raised in the same
     // statement (under the writers' lock, so positions commit in order).
     const int64_t last = seq_ + written;
@@ -503,7 +522,9 @@ class PgStoreTxn final : public sys::StoreTxn {
     fresh.append_to(params);
     changed.append_to(params);
     params.emplace_back(i64(last));
-    YKIEN_TRY(lease_.run(
+    // Run with the next statement, in its round trip (often the COMMIT): the
+    // rows read or written next see it, as they come after it.
+    ahead_.push_back({
         "WITH p AS (UPDATE counters SET value = $31 WHERE name = 'seq'), "
         "d AS (DELETE FROM replica_writes w USING unnest($1::bigint[], $2::text[], $3::text[]) AS k(seq, tbl, id) "
         "WHERE w.seq = k.seq AND w.tbl = k.tbl AND w.id = k.id), "
@@ -514,7 +535,7 @@ class PgStoreTxn final : public sys::StoreTxn {
             " ON CONFLICT (tbl, id) DO UPDATE SET scope = EXCLUDED.scope, cols = EXCLUDED.cols, "
             "vtypes = EXCLUDED.vtypes, vals = EXCLUDED.vals, hlcs = EXCLUDED.hlcs, sites = EXCLUDED.sites, "
             "bases = EXCLUDED.bases, seqs = EXCLUDED.seqs, origins = EXCLUDED.origins",
-        params, "write rows"));
+        std::move(params), "write rows"});
     seq_ = last;
     return Status::Ok();
   }
@@ -527,12 +548,12 @@ class PgStoreTxn final : public sys::StoreTxn {
       tables.emplace_back(k.table);
       ids.emplace_back(k.id);
     }
-    YKIEN_TRY(lease_.run(
+    YKIEN_TRY(exec({
         "WITH r AS (DELETE FROM replica_rows r USING unnest($1::text[], $2::text[]) AS k(tbl, id) "
         "WHERE r.tbl = k.tbl AND r.id = k.id RETURNING r.tbl, r.id, r.seqs) "
         "DELETE FROM replica_writes w USING (SELECT r.tbl, r.id, unnest(r.seqs) AS seq FROM r) AS d "
         "WHERE w.seq = d.seq AND w.tbl = d.tbl AND w.id = d.id",
-        {pg::array_literal(tables), pg::array_literal(ids)}, "erase rows"));
+        {pg::array_literal(tables), pg::array_literal(ids)}, "erase rows"}).status());
     for (const auto &k : keys) {
       held_.erase(k);
       absent_.insert(k);
@@ -548,7 +569,7 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   Result<Hlc> remote_stamp() override {
-    auto r = lease_.exec("SELECT value FROM counters WHERE name = 'max_remote_hlc'", {}, "read the greatest stamp");
+    auto r = exec({"SELECT value FROM counters WHERE name = 'max_remote_hlc'", {}, "read the greatest stamp"});
     if (!r.ok()) return r.status();
     const Hlc stored = PQntuples(r->get()) == 0 ? Hlc() : hlc_at(r->get(), 0, 0);
     return std::max(stored, remote_stamp_);
@@ -572,26 +593,61 @@ class PgStoreTxn final : public sys::StoreTxn {
   // What after_commit queued: the caller runs it once the transaction committed.
   std::vector<std::function<void()>> take_after_commit() { return std::move(committed_); }
 
-  // What to run just before the commit (in its round trip): raising the greatest
-  // stamp received to the one noted. "" when nothing was noted.
-  std::string closing_statements() const {
-    if (remote_stamp_.is_zero()) return "";
-    return "INSERT INTO counters(name, value) VALUES('max_remote_hlc', " + u64(remote_stamp_.raw()) +
-           ") ON CONFLICT (name) DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)";
+  // A writer's commit, in one round trip with what is still ahead (the last write)
+  // and the greatest stamp received, raised to the one noted. Nothing to do for a
+  // writer that ran no statement and noted no stamp: it never began.
+  Status commit() {
+    const bool idle = !begun_ && counter_at_ >= 0 && ahead_.size() == 3;
+    if (idle && remote_stamp_.is_zero()) return Status::Ok();
+    if (!remote_stamp_.is_zero())
+      ahead_.push_back({"INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
+                        "DO UPDATE SET value = greatest(counters.value, EXCLUDED.value)",
+                        {u64(remote_stamp_.raw())}, "remember the greatest stamp"});
+    ahead_.push_back({"COMMIT", {}, "commit"});
+    YKIEN_TRY(run_ahead().status());
+    begun_ = false;
+    return Status::Ok();
   }
 
  private:
   // A value of a key/value table (settings, meta); "" when unset.
   Result<std::string> read_text(const std::string &table, const std::string &key) {
-    auto r = lease_.exec("SELECT value FROM " + table + " WHERE key = $1", {key}, "read a setting");
+    auto r = exec({"SELECT value FROM " + table + " WHERE key = $1", {key}, "read a setting"});
     if (!r.ok()) return r.status();
     return PQntuples(r->get()) == 0 ? std::string() : text_at(r->get(), 0, 0);
   }
 
   Status write_text(const std::string &table, const std::string &key, const std::string &value) {
-    return lease_.run("INSERT INTO " + table + "(key, value) VALUES($1, $2) ON CONFLICT (key) "
-                      "DO UPDATE SET value = EXCLUDED.value",
-                      {key, value}, "write a setting");
+    return exec({"INSERT INTO " + table + "(key, value) VALUES($1, $2) ON CONFLICT (key) "
+                 "DO UPDATE SET value = EXCLUDED.value",
+                 {key, value}, "write a setting"})
+        .status();
+  }
+
+  // Runs `s` after what is ahead of it (a writer's begin, its last write), in one
+  // round trip.
+  Result<pg::ResultPtr> exec(pg::Statement s) {
+    if (ahead_.empty()) return s.binary ? lease_.exec_binary(s.sql, s.params, s.what) : lease_.exec(s.sql, s.params, s.what);
+    ahead_.push_back(std::move(s));
+    auto results = run_ahead();
+    if (!results.ok()) return results.status();
+    return std::move(results->back());
+  }
+
+  // Runs what is ahead now.
+  Status flush() { return ahead_.empty() ? Status::Ok() : run_ahead().status(); }
+
+  Result<std::vector<pg::ResultPtr>> run_ahead() {
+    std::vector<pg::Statement> batch = std::move(ahead_);
+    ahead_.clear();
+    if (counter_at_ >= 0) begun_ = true;  // from here on, rolled back unless committed
+    auto results = lease_.exec_pipeline(batch);
+    if (!results.ok()) return results.status();
+    if (counter_at_ >= 0) {
+      seq_ = int_at((*results)[static_cast<size_t>(counter_at_)].get(), 0, 0);
+      counter_at_ = -1;
+    }
+    return results;
   }
 
   Status writes_allowed() const {
@@ -627,6 +683,7 @@ class PgStoreTxn final : public sys::StoreTxn {
                  i64(bound) + ")";
       count += ") AS x";
       // Plain index scans stop at the bound; a bitmap scan would read the whole range.
+      YKIEN_TRY(flush());
       YKIEN_TRY(lease_.run("SET LOCAL enable_bitmapscan = off", {}, "plan"));
       auto counted = lease_.exec(count, count_params, "count the units' history");
       if (!counted.ok()) return counted.status();
@@ -659,12 +716,12 @@ class PgStoreTxn final : public sys::StoreTxn {
   Result<pg::ResultPtr> read_writes(const std::string &filter, const std::string &chunk,
                                     const std::vector<Param> &params, bool by_position) {
     if (by_position) YKIEN_TRY(walk_by_index(true));
-    auto r = lease_.exec_binary(std::string("SELECT l.seq, ") + kRowColumns +
+    auto r = exec({std::string("SELECT l.seq, ") + kRowColumns +
                                     " FROM (SELECT * FROM replica_writes l WHERE " + filter + " ORDER BY l.seq LIMIT " +
                                     chunk +
                                     ") AS l LEFT JOIN LATERAL (SELECT * FROM replica_rows r "
                                     "WHERE r.tbl = l.tbl AND r.id = l.id LIMIT 1) AS r ON true ORDER BY l.seq",
-                                params, "read changes");
+                   params, "read changes", true});
     if (by_position) YKIEN_TRY(walk_by_index(false));
     return r;
   }
@@ -676,10 +733,9 @@ class PgStoreTxn final : public sys::StoreTxn {
       tables.emplace_back(k.table);
       ids.emplace_back(k.id);
     }
-    auto r = lease_.exec_binary(std::string("SELECT ") + kRowColumns +
-                                    " FROM replica_rows r JOIN unnest($1::text[], $2::text[]) AS k(tbl, id) "
-                                    "ON r.tbl = k.tbl AND r.id = k.id",
-                                {pg::array_literal(tables), pg::array_literal(ids)}, "read rows");
+    auto r = exec({std::string("SELECT ") + kRowColumns +
+                       " FROM replica_rows r JOIN unnest($1::text[], $2::text[]) AS k(tbl, id) ON r.tbl = k.tbl AND r.id = k.id",
+                   {pg::array_literal(tables), pg::array_literal(ids)}, "read rows", true});
     if (!r.ok()) return r.status();
     return rows_of(r->get());
   }
@@ -688,6 +744,7 @@ class PgStoreTxn final : public sys::StoreTxn {
   // (`off`), until the transaction ends. One round trip each. (Parallel workers
   // are off for the whole session: pg::Pool.)
   Status walk_by_index(bool on) {
+    YKIEN_TRY(flush());
     return lease_.run_script(on ? "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off"
                                 : "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_bitmapscan TO DEFAULT",
                              "plan");
@@ -697,8 +754,11 @@ class PgStoreTxn final : public sys::StoreTxn {
   Lease &lease_;
   bool writable_;
   // The counter: the last position given out, by this transaction's writes or
-  // before it (in a reader's snapshot; under a writer's lock).
+  // before it (in a reader's snapshot; under a writer's lock); -1 until known.
   int64_t seq_;
+  std::vector<pg::Statement> ahead_;  // to run before the next statement, in its round trip
+  int counter_at_ = -1;  // where the counter's read is in ahead_ (a writer not begun yet); -1 after
+  bool begun_ = false;   // a writer's BEGIN sent, no COMMIT yet
   std::set<RowKey> absent_;  // rows load_rows found absent, not written since
   std::map<RowKey, HeldRow> held_;  // rows read or written in this (write) transaction, as now held
   Hlc remote_stamp_;  // the greatest stamp noted in this transaction, not yet written
@@ -710,16 +770,9 @@ class PgStoreTxn final : public sys::StoreTxn {
 Status PgReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body) {
   auto lease = pool_.acquire();
   if (!lease.ok()) return lease.status();
-  pg::Txn txn(*lease);
-  // The writers' lock, then the counter, in one round trip: read (in a snapshot of
-  // its own) once the lock is held, it is the last position any writer gave out
-  // (a writer commits before its lock goes).
-  auto begun = txn.begin_with("BEGIN", "SELECT pg_advisory_xact_lock(" + i64(kWriteLock) +
-                                           "); SELECT value FROM counters WHERE name = 'seq'");
-  if (!begun.ok()) return begun.status();
-  PgStoreTxn t(*this, *lease, true, int_at(begun->get(), 0, 0));
+  PgStoreTxn t(*this, *lease);  // rolled back unless committed
   YKIEN_TRY(body(t));
-  YKIEN_TRY(txn.commit_with(t.closing_statements()));
+  YKIEN_TRY(t.commit());
   for (auto &fn : t.take_after_commit()) fn();
   return Status::Ok();
 }
@@ -734,7 +787,7 @@ Status PgReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) 
   auto begun = txn.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                               "SELECT value FROM counters WHERE name = 'seq'");
   if (!begun.ok()) return begun.status();
-  PgStoreTxn t(*this, *lease, false, int_at(begun->get(), 0, 0));
+  PgStoreTxn t(*this, *lease, int_at(begun->get(), 0, 0));
   YKIEN_TRY(body(t));
   return txn.commit();
 }

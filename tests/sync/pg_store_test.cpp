@@ -236,6 +236,61 @@ TEST_CASE("PostgreSQL: random writes are read back, from any cursor in batches o
   CHECK(s.query("SELECT array_agg(seq ORDER BY seq)::text FROM replica_writes") == positions + "}");
 }
 
+TEST_CASE("PostgreSQL: a write that fails with its commit, or a transaction that fails after a write, leaves "
+          "nothing",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;
+  PgStore s;
+  // Refused by its body after writing: the write, still waiting to go with the
+  // commit, never does.
+  const Status refused = s.store->write([&](sys::StoreTxn &t) -> Status {
+    YKIEN_TRY(t.write_rows({cell("a", "content", "first", kStart)}, ""));
+    return Status(ErrorCode::invalid_argument, "refused after the write");
+  });
+  CHECK(refused.code() == ErrorCode::invalid_argument);
+  CHECK_FALSE(s.load("a"));
+  // A write PostgreSQL refuses (a NUL in its text cuts the statement's array
+  // short) fails in the commit's round trip: nothing of the transaction stays.
+  const Status failed = s.store->write([&](sys::StoreTxn &t) -> Status {
+    YKIEN_TRY(t.write_rows({cell("b", "content", "fine", kStart)}, ""));
+    YKIEN_TRY(t.write_rows({cell("c", "content", std::string("cut\0short", 9), kStart)}, ""));
+    return Status::Ok();
+  });
+  INFO(failed.to_string());
+  CHECK(failed.code() == ErrorCode::storage);
+  CHECK_FALSE(s.load("b"));
+  CHECK_FALSE(s.load("c"));
+  CHECK(s.query("SELECT value::text FROM counters WHERE name = 'seq'") == "0");
+  // The connections are as good as before: the next write commits.
+  REQUIRE(s.store->write([&](sys::StoreTxn &t) { return t.write_rows({cell("b", "content", "fine", kStart)}, ""); })
+              .ok());
+  CHECK(s.load("b"));
+}
+
+TEST_CASE("PostgreSQL: a pipeline runs its statements in order and stops at the first that fails", "[sync][postgres]") {
+  if (!on_postgres()) return;
+  PgTestDatabase db;
+  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
+  REQUIRE(opened.ok());
+  auto lease = (*opened)->acquire();
+  REQUIRE(lease.ok());
+  REQUIRE(lease->run("CREATE TABLE t(v int)").ok());
+  auto ran = lease->exec_pipeline({{"BEGIN", {}, "begin"},
+                                   {"INSERT INTO t VALUES (1)", {}, "first"},
+                                   {"SELECT $1::int / 0", {"1"}, "divide"},
+                                   {"INSERT INTO t VALUES (2)", {}, "after"}});
+  REQUIRE_FALSE(ran.ok());
+  CHECK(ran.status().message().find("divide") != std::string::npos);
+  CHECK(ran.status().message().find("division by zero") != std::string::npos);
+  REQUIRE(lease->run("ROLLBACK").ok());  // out of pipeline mode: a plain statement runs
+  auto ok = lease->exec_pipeline({{"INSERT INTO t VALUES (3)", {}, "insert"},
+                                  {"SELECT count(*)::text, max(v)::text FROM t", {}, "count", false}});
+  REQUIRE(ok.ok());
+  REQUIRE(ok->size() == 2);
+  CHECK(server::pg::text_at((*ok)[1].get(), 0, 0) == "1");
+  CHECK(server::pg::text_at((*ok)[1].get(), 0, 1) == "3");
+}
+
 TEST_CASE("PostgreSQL: binary arrays are read whole, and damaged ones refused", "[sync]") {
   using server::pg::binary::array_elements;
   const auto be32 = [](int32_t v) {
