@@ -125,6 +125,8 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
           failed = failure(statements[i].what != nullptr ? statements[i].what : "query", PQresultErrorMessage(r));
         PQclear(r);
       }
+      if (!kept && failed.ok())
+        failed = failure(statements[i].what != nullptr ? statements[i].what : "query", PQerrorMessage(conn_));
       out.push_back(std::move(kept));
     }
     for (PGresult *r; (r = PQgetResult(conn_)) != nullptr;) {
@@ -140,13 +142,9 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
   return out;
 }
 
-Status Lease::run_script(const std::string &sql, const char *what) { return exec_script(sql, what).status(); }
-
-Result<ResultPtr> Lease::exec_script(const std::string &sql, const char *what) {
-  // PQexec stops at the first statement that fails and returns its error.
+Status Lease::run_script(const std::string &sql, const char *what) {
   ResultPtr r(PQexec(conn_, sql.c_str()));
-  const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+  if (r && PQresultStatus(r.get()) == PGRES_COMMAND_OK) return Status::Ok();
   std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return Status(ErrorCode::storage, std::string("postgresql: ") + what + ": " + message);

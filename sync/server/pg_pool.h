@@ -63,9 +63,7 @@ class Lease {
   Result<std::vector<ResultPtr>> exec_pipeline(const std::vector<Statement> &statements);
   // Several statements without parameters (a migration step).
   Status run_script(const std::string &sql, const char *what);
-  // run_script() that returns the last statement's result: several statements in
-  // one round trip.
-  Result<ResultPtr> exec_script(const std::string &sql, const char *what);
+
   // exec() for statements without rows.
   Status run(const std::string &sql, const std::vector<Param> &params = {}, const char *what = nullptr);
 
@@ -127,24 +125,11 @@ class Txn {
     open_ = true;
     return Status::Ok();
   }
-  // Begins with `begin`, then runs `script` (statements without parameters) in the
-  // same round trip; its last statement's result.
-  Result<ResultPtr> begin_with(const std::string &begin, const std::string &script) {
-    open_ = true;  // rolled back if any of it fails (a ROLLBACK outside one only warns)
-    return lease_.exec_script(begin + "; " + script, "begin");
-  }
   Status commit() {
     open_ = false;
     return lease_.run("COMMIT", {}, "commit");
   }
-  // Runs `script` (statements without parameters, "" for none), then commits, in
-  // one round trip; rolled back if any of it fails.
-  Status commit_with(const std::string &script) {
-    if (script.empty()) return commit();
-    YKIEN_TRY(lease_.exec_script(script + "; COMMIT", "commit").status());
-    open_ = false;
-    return Status::Ok();
-  }
+
 
  private:
   Lease &lease_;

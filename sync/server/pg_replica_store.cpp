@@ -250,19 +250,26 @@ constexpr const char *kRowFields = "tbl, id, scope, cols, vtypes, vals, hlcs, si
 
 class PgStoreTxn final : public sys::StoreTxn {
  public:
-  // A reader, in a transaction begun that read the counter: `position`.
-  PgStoreTxn(PgReplicaStore &store, Lease &lease, int64_t position)
-      : store_(store), lease_(lease), writable_(false), seq_(position) {}
+  enum class Kind { reader, writer };
 
-  // A writer. It begins with its first statement, in that statement's round trip:
-  // BEGIN, the writers' lock, then the counter, read (in a snapshot of its own) once
-  // the lock is held: the last position any writer gave out (a writer commits
-  // before its lock goes).
-  PgStoreTxn(PgReplicaStore &store, Lease &lease) : store_(store), lease_(lease), writable_(true), seq_(-1) {
-    ahead_.push_back({"BEGIN", {}, "begin"});
-    ahead_.push_back({"SELECT pg_advisory_xact_lock(" + i64(kWriteLock) + ")", {}, "lock"});
+  // A transaction begins with its first statement, in that statement's round trip,
+  // and reads the counter then. A writer: BEGIN, the writers' lock, then the
+  // counter, read (in a snapshot of its own) once the lock is held: the last
+  // position any writer gave out (a writer commits before its lock goes). A
+  // reader: one snapshot for the counter and the rows, taken by the counter's read
+  // (its first statement): every position at or below the counter is committed in
+  // it (see pg_replica_store.h).
+  PgStoreTxn(PgReplicaStore &store, Lease &lease, Kind kind)
+      : store_(store), lease_(lease), writable_(kind == Kind::writer) {
+    if (writable_) {
+      ahead_.push_back({"BEGIN", {}, "begin"});
+      ahead_.push_back({"SELECT pg_advisory_xact_lock(" + i64(kWriteLock) + ")", {}, "lock"});
+    } else {
+      ahead_.push_back({"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}, "begin"});
+    }
+    counter_at_ = static_cast<int>(ahead_.size());
     ahead_.push_back({"SELECT value FROM counters WHERE name = 'seq'", {}, "read the position"});
-    counter_at_ = 2;
+    prelude_ = ahead_.size();
   }
   ~PgStoreTxn() override {
     if (begun_) (void)lease_.run("ROLLBACK");
@@ -344,17 +351,17 @@ class PgStoreTxn final : public sys::StoreTxn {
   }
 
   Result<int64_t> end_position() override {
-    if (seq_ < 0) YKIEN_TRY(flush());  // a writer not begun yet
+    if (seq_ < 0) YKIEN_TRY(flush());  // not begun yet
     return seq_;
   }
 
   Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override {
-    auto end = end_position();
-    if (!end.ok()) return end.status();
     const int64_t limit = std::max<int64_t>(request.limit_cells, 1);
     // $1 the position to read after (the cursor, then each chunk's last), $2 end of
-    // the batch, $3 origin left out, then the scopes, then the chunk's size.
-    std::vector<Param> params{i64(cursor), i64(*end), request.exclude_origin};
+    // the batch (the counter: known once the scopes are counted, in the round trip
+    // that begins the transaction), $3 origin left out, then the scopes, then the
+    // chunk's size.
+    std::vector<Param> params{i64(cursor), std::nullopt, request.exclude_origin};
     std::string filter = "l.seq > $1 AND l.seq <= $2 AND ($3 = '' OR l.origin <> $3)";
     if (request.local_only) filter += " AND l.origin = ''";
     // Exclusions (a unit moved out) are left to scope_within on the rows read.
@@ -367,6 +374,9 @@ class PgStoreTxn final : public sys::StoreTxn {
       filter += scoped->condition;
       by_position = scoped->by_position;
     }
+    auto end = end_position();
+    if (!end.ok()) return end.status();
+    params[1] = i64(*end);
     // Whole writes in position order, until they hold more than `limit` cells: a
     // batch ends between two writes, never inside one, so the write that goes over
     // waits for the next batch, unless it is the first (then it goes whole, alone).
@@ -593,11 +603,11 @@ class PgStoreTxn final : public sys::StoreTxn {
   // What after_commit queued: the caller runs it once the transaction committed.
   std::vector<std::function<void()>> take_after_commit() { return std::move(committed_); }
 
-  // A writer's commit, in one round trip with what is still ahead (the last write)
-  // and the greatest stamp received, raised to the one noted. Nothing to do for a
-  // writer that ran no statement and noted no stamp: it never began.
+  // The commit, in one round trip with what is still ahead (a writer's last
+  // write) and the greatest stamp received, raised to the one noted. Nothing to do
+  // for a transaction that ran no statement and noted no stamp: it never began.
   Status commit() {
-    const bool idle = !begun_ && counter_at_ >= 0 && ahead_.size() == 3;
+    const bool idle = !begun_ && counter_at_ >= 0 && ahead_.size() == prelude_;
     if (idle && remote_stamp_.is_zero()) return Status::Ok();
     if (!remote_stamp_.is_zero())
       ahead_.push_back({"INSERT INTO counters(name, value) VALUES('max_remote_hlc', $1) ON CONFLICT (name) "
@@ -624,14 +634,23 @@ class PgStoreTxn final : public sys::StoreTxn {
         .status();
   }
 
-  // Runs `s` after what is ahead of it (a writer's begin, its last write), in one
+  // Runs `s` after what is ahead of it (the begin, a writer's last write), in one
   // round trip.
   Result<pg::ResultPtr> exec(pg::Statement s) {
     if (ahead_.empty()) return s.binary ? lease_.exec_binary(s.sql, s.params, s.what) : lease_.exec(s.sql, s.params, s.what);
-    ahead_.push_back(std::move(s));
-    auto results = run_ahead();
+    auto results = exec_all({std::move(s)});
     if (!results.ok()) return results.status();
     return std::move(results->back());
+  }
+
+  // Runs the statements after what is ahead of them, in one round trip: their results.
+  Result<std::vector<pg::ResultPtr>> exec_all(std::vector<pg::Statement> statements) {
+    const size_t first = ahead_.size();
+    for (auto &st : statements) ahead_.push_back(std::move(st));
+    auto results = run_ahead();
+    if (!results.ok()) return results.status();
+    results->erase(results->begin(), results->begin() + static_cast<std::ptrdiff_t>(first));
+    return results;
   }
 
   // Runs what is ahead now.
@@ -683,12 +702,11 @@ class PgStoreTxn final : public sys::StoreTxn {
                  i64(bound) + ")";
       count += ") AS x";
       // Plain index scans stop at the bound; a bitmap scan would read the whole range.
-      YKIEN_TRY(flush());
-      YKIEN_TRY(lease_.run("SET LOCAL enable_bitmapscan = off", {}, "plan"));
-      auto counted = lease_.exec(count, count_params, "count the units' history");
+      auto counted = exec_all({{"SET LOCAL enable_bitmapscan = off", {}, "plan"},
+                               {count, std::move(count_params), "count the units' history"},
+                               {"SET LOCAL enable_bitmapscan TO DEFAULT", {}, "plan"}});
       if (!counted.ok()) return counted.status();
-      YKIEN_TRY(lease_.run("SET LOCAL enable_bitmapscan = on", {}, "plan"));
-      long_history = int_at(counted->get(), 0, 0) >= bound;
+      long_history = int_at((*counted)[1].get(), 0, 0) >= bound;
       if (long_history) store_.set_long_history(key);
     }
     if (!long_history) return ScopeFilter{any_of(scope_ranges(scopes, params)), false};
@@ -715,15 +733,21 @@ class PgStoreTxn final : public sys::StoreTxn {
   // 10-20 ms.
   Result<pg::ResultPtr> read_writes(const std::string &filter, const std::string &chunk,
                                     const std::vector<Param> &params, bool by_position) {
-    if (by_position) YKIEN_TRY(walk_by_index(true));
-    auto r = exec({std::string("SELECT l.seq, ") + kRowColumns +
-                                    " FROM (SELECT * FROM replica_writes l WHERE " + filter + " ORDER BY l.seq LIMIT " +
-                                    chunk +
-                                    ") AS l LEFT JOIN LATERAL (SELECT * FROM replica_rows r "
-                                    "WHERE r.tbl = l.tbl AND r.id = l.id LIMIT 1) AS r ON true ORDER BY l.seq",
-                   params, "read changes", true});
-    if (by_position) YKIEN_TRY(walk_by_index(false));
-    return r;
+    pg::Statement read{std::string("SELECT l.seq, ") + kRowColumns + " FROM (SELECT * FROM replica_writes l WHERE " +
+                           filter + " ORDER BY l.seq LIMIT " + chunk +
+                           ") AS l LEFT JOIN LATERAL (SELECT * FROM replica_rows r "
+                           "WHERE r.tbl = l.tbl AND r.id = l.id LIMIT 1) AS r ON true ORDER BY l.seq",
+                       params, "read changes", true};
+    if (!by_position) return exec(std::move(read));
+    // Only plain index scans for this statement, in its round trip. (Parallel
+    // workers are off for the whole session: pg::Pool.)
+    auto r = exec_all({{"SET LOCAL enable_seqscan = off", {}, "plan"},
+                       {"SET LOCAL enable_bitmapscan = off", {}, "plan"},
+                       std::move(read),
+                       {"SET LOCAL enable_seqscan TO DEFAULT", {}, "plan"},
+                       {"SET LOCAL enable_bitmapscan TO DEFAULT", {}, "plan"}});
+    if (!r.ok()) return r.status();
+    return std::move((*r)[2]);
   }
 
   // The rows with these keys, as held, with their cells' positions and origins.
@@ -740,25 +764,16 @@ class PgStoreTxn final : public sys::StoreTxn {
     return rows_of(r->get());
   }
 
-  // Leaves the planner only plain index scans (`on`), or its settings as they were
-  // (`off`), until the transaction ends. One round trip each. (Parallel workers
-  // are off for the whole session: pg::Pool.)
-  Status walk_by_index(bool on) {
-    YKIEN_TRY(flush());
-    return lease_.run_script(on ? "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off"
-                                : "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_bitmapscan TO DEFAULT",
-                             "plan");
-  }
-
   PgReplicaStore &store_;
   Lease &lease_;
   bool writable_;
   // The counter: the last position given out, by this transaction's writes or
   // before it (in a reader's snapshot; under a writer's lock); -1 until known.
-  int64_t seq_;
+  int64_t seq_ = -1;
   std::vector<pg::Statement> ahead_;  // to run before the next statement, in its round trip
-  int counter_at_ = -1;  // where the counter's read is in ahead_ (a writer not begun yet); -1 after
-  bool begun_ = false;   // a writer's BEGIN sent, no COMMIT yet
+  int counter_at_ = -1;  // where the counter's read is in ahead_ (not begun yet); -1 after
+  size_t prelude_ = 0;   // the statements that begin the transaction
+  bool begun_ = false;   // BEGIN sent, no COMMIT yet
   std::set<RowKey> absent_;  // rows load_rows found absent, not written since
   std::map<RowKey, HeldRow> held_;  // rows read or written in this (write) transaction, as now held
   Hlc remote_stamp_;  // the greatest stamp noted in this transaction, not yet written
@@ -770,7 +785,7 @@ class PgStoreTxn final : public sys::StoreTxn {
 Status PgReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body) {
   auto lease = pool_.acquire();
   if (!lease.ok()) return lease.status();
-  PgStoreTxn t(*this, *lease);  // rolled back unless committed
+  PgStoreTxn t(*this, *lease, PgStoreTxn::Kind::writer);  // rolled back unless committed
   YKIEN_TRY(body(t));
   YKIEN_TRY(t.commit());
   for (auto &fn : t.take_after_commit()) fn();
@@ -780,16 +795,9 @@ Status PgReplicaStore::write(const std::function<Status(sys::StoreTxn &)> &body)
 Status PgReplicaStore::read(const std::function<Status(sys::StoreTxn &)> &body) {
   auto lease = pool_.acquire();
   if (!lease.ok()) return lease.status();
-  pg::Txn txn(*lease);
-  // One snapshot for the counter and the cells (taken by the counter's read, the
-  // transaction's first): every position at or below the counter is committed in
-  // it (see pg_replica_store.h).
-  auto begun = txn.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                              "SELECT value FROM counters WHERE name = 'seq'");
-  if (!begun.ok()) return begun.status();
-  PgStoreTxn t(*this, *lease, int_at(begun->get(), 0, 0));
+  PgStoreTxn t(*this, *lease, PgStoreTxn::Kind::reader);  // rolled back unless committed
   YKIEN_TRY(body(t));
-  return txn.commit();
+  return t.commit();
 }
 
 bool PgReplicaStore::long_history(const std::string &key) {
