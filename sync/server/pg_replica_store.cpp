@@ -571,7 +571,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     return Status::Ok();
   }
 
-  // Kept until finish(): written once per transaction.
+  // Kept until commit(): written once per transaction, in its round trip.
   Status note_remote_stamp(Hlc stamp) override {
     YKIEN_TRY(writes_allowed());
     if (stamp > remote_stamp_) remote_stamp_ = stamp;
