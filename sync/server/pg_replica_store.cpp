@@ -28,6 +28,10 @@ using sys::StoredRow;
 // Advisory lock key of writers ("ykien" + purpose).
 constexpr int64_t kWriteLock = 0x796b69656e000001;
 
+// At most this many writes read by one statement of a pull (a batch asked of a
+// million cells reads them in several).
+constexpr int64_t kMaxChunkWrites = 20'000;
+
 std::string i64(int64_t v) { return std::to_string(v); }
 std::string u64(uint64_t v) { return std::to_string(static_cast<int64_t>(v)); }
 Hlc hlc_at(PGresult *r, int row, int col) { return Hlc(static_cast<uint64_t>(int_at(r, row, col))); }
@@ -392,7 +396,7 @@ class PgStoreTxn final : public sys::StoreTxn {
       // About as many writes as the cells wanted need at the mean so far (an
       // opinion is some 15 cells), with a margin.
       const int64_t per_write = writes > 0 ? std::max<int64_t>(cells / writes, 1) : 12;
-      const int64_t chunk = (limit + 1 - cells) / per_write + 16;
+      const int64_t chunk = std::min<int64_t>((limit - cells) / per_write + 17, kMaxChunkWrites);
       params.back() = i64(chunk);
       auto r = read_writes(filter, chunk_ref, params, by_position);
       if (!r.ok()) return r.status();

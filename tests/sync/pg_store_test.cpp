@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -214,7 +215,8 @@ TEST_CASE("PostgreSQL: random writes are read back, from any cursor in batches o
     }
     return out;
   };
-  for (int64_t limit : {1, 2, 3, 5, 8, 13, 40, 1000}) {
+  for (int64_t limit : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{5}, int64_t{8}, int64_t{13}, int64_t{40},
+                        int64_t{1000}, std::numeric_limits<int64_t>::max()}) {
     for (int64_t cursor : {int64_t{0}, static_cast<int64_t>(rng() % static_cast<uint64_t>(position)), position}) {
       INFO("limit " << limit << ", cursor " << cursor);
       auto got = lines(s.read_all(cursor, limit));
