@@ -29,6 +29,12 @@ Status set_up_session(PGconn *c) {
   return Status(ErrorCode::storage, "postgresql: cannot set up the connection: " + message);
 }
 
+// A storage error: `what` failed, with PostgreSQL's message (its trailing newline off).
+Status storage_error(const char *what, std::string message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return Status(ErrorCode::storage, std::string("postgresql: ") + (what != nullptr ? what : "query") + ": " + message);
+}
+
 }  // namespace
 
 std::string array_literal(const std::vector<Param> &elements) {
@@ -84,19 +90,11 @@ Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param
                            nullptr, format));
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
-  std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return Status(ErrorCode::storage,
-                std::string("postgresql: ") + (what != nullptr ? what : "query") + ": " + message);
+  return storage_error(what, r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
 }
 
 Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement> &statements) {
-  const auto failure = [&](const std::string &what, const std::string &message) {
-    std::string m = message;
-    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-    return Status(ErrorCode::storage, "postgresql: " + what + ": " + m);
-  };
-  if (PQenterPipelineMode(conn_) != 1) return failure("pipeline", PQerrorMessage(conn_));
+  if (PQenterPipelineMode(conn_) != 1) return storage_error("pipeline", PQerrorMessage(conn_));
   size_t sent = 0;
   for (const auto &st : statements) {
     std::vector<const char *> values;
@@ -108,7 +106,7 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
     ++sent;
   }
   Status failed;
-  if (sent < statements.size()) failed = failure("pipeline", PQerrorMessage(conn_));
+  if (sent < statements.size()) failed = storage_error("pipeline", PQerrorMessage(conn_));
   std::vector<ResultPtr> out;
   if (PQpipelineSync(conn_) == 1) {
     // Each statement's result, then a null; a statement after a failure comes
@@ -122,11 +120,11 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
           continue;
         }
         if (st != PGRES_PIPELINE_ABORTED && failed.ok())
-          failed = failure(statements[i].what != nullptr ? statements[i].what : "query", PQresultErrorMessage(r));
+          failed = storage_error(statements[i].what, PQresultErrorMessage(r));
         PQclear(r);
       }
       if (!kept && failed.ok())
-        failed = failure(statements[i].what != nullptr ? statements[i].what : "query", PQerrorMessage(conn_));
+        failed = storage_error(statements[i].what, PQerrorMessage(conn_));
       out.push_back(std::move(kept));
     }
     for (PGresult *r; (r = PQgetResult(conn_)) != nullptr;) {
@@ -135,9 +133,9 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
       if (sync) break;
     }
   } else if (failed.ok()) {
-    failed = failure("pipeline", PQerrorMessage(conn_));
+    failed = storage_error("pipeline", PQerrorMessage(conn_));
   }
-  if (PQexitPipelineMode(conn_) != 1 && failed.ok()) failed = failure("pipeline", PQerrorMessage(conn_));
+  if (PQexitPipelineMode(conn_) != 1 && failed.ok()) failed = storage_error("pipeline", PQerrorMessage(conn_));
   if (!failed.ok()) return failed;
   return out;
 }
@@ -145,9 +143,7 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
 Status Lease::run_script(const std::string &sql, const char *what) {
   ResultPtr r(PQexec(conn_, sql.c_str()));
   if (r && PQresultStatus(r.get()) == PGRES_COMMAND_OK) return Status::Ok();
-  std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return Status(ErrorCode::storage, std::string("postgresql: ") + what + ": " + message);
+  return storage_error(what, r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
 }
 
 Status Lease::run(const std::string &sql, const std::vector<Param> &params, const char *what) {

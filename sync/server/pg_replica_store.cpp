@@ -232,25 +232,31 @@ class RowColumns {
   std::string scratch_;
 };
 
+// replica_rows' fields with their element types, in RowColumns' order.
+constexpr const char *kRowFieldTypes[][2] = {
+    {"tbl", "text"},      {"id", "text"},     {"scope", "text"},  {"cols", "text"},
+    {"vtypes", "smallint"}, {"vals", "text"}, {"hlcs", "bigint"}, {"sites", "bigint"},
+    {"bases", "bigint"},  {"seqs", "bigint"}, {"origins", "text"}};
+
+// The field names, comma-separated.
+std::string row_fields() {
+  std::string out;
+  for (const auto &field : kRowFieldTypes) out.append(out.empty() ? "" : ", ").append(field[0]);
+  return out;
+}
+
 // SELECT of the rows in RowColumns' eleven arrays from parameter $first on.
 std::string rows_from(int first) {
-  static constexpr const char *kFields[][2] = {
-      {"tbl", "text"},      {"id", "text"},       {"scope", "text"},  {"cols", "text"},
-      {"vtypes", "smallint"}, {"vals", "text"},   {"hlcs", "bigint"}, {"sites", "bigint"},
-      {"bases", "bigint"},  {"seqs", "bigint"},   {"origins", "text"}};
-  std::string select, arrays, names;
+  std::string select, arrays;
   for (int i = 0; i < 11; ++i) {
     const char *sep = i > 0 ? ", " : "";
     // The first three are values; the others array literals, one per row.
-    select.append(sep).append("k.").append(kFields[i][0]);
-    if (i >= 3) select.append("::").append(kFields[i][1]).append("[]");
+    select.append(sep).append("k.").append(kRowFieldTypes[i][0]);
+    if (i >= 3) select.append("::").append(kRowFieldTypes[i][1]).append("[]");
     arrays.append(sep).append(param_ref(static_cast<size_t>(first + i))).append("::text[]");
-    names.append(sep).append(kFields[i][0]);
   }
-  return "SELECT " + select + " FROM unnest(" + arrays + ") AS k(" + names + ")";
+  return "SELECT " + select + " FROM unnest(" + arrays + ") AS k(" + row_fields() + ")";
 }
-
-constexpr const char *kRowFields = "tbl, id, scope, cols, vtypes, vals, hlcs, sites, bases, seqs, origins";
 
 class PgStoreTxn final : public sys::StoreTxn {
  public:
@@ -544,8 +550,8 @@ class PgStoreTxn final : public sys::StoreTxn {
         "WHERE w.seq = k.seq AND w.tbl = k.tbl AND w.id = k.id), "
         "l AS (INSERT INTO replica_writes(seq, tbl, id, scope, origin) SELECT k.seq, k.tbl, k.id, k.scope, $8 "
         "FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[]) AS k(seq, tbl, id, scope)), "
-        "n AS (INSERT INTO replica_rows(" + std::string(kRowFields) + ") " + rows_from(9) + ") " +
-            "INSERT INTO replica_rows(" + kRowFields + ") " + rows_from(20) +
+        "n AS (INSERT INTO replica_rows(" + row_fields() + ") " + rows_from(9) + ") " +
+            "INSERT INTO replica_rows(" + row_fields() + ") " + rows_from(20) +
             " ON CONFLICT (tbl, id) DO UPDATE SET scope = EXCLUDED.scope, cols = EXCLUDED.cols, "
             "vtypes = EXCLUDED.vtypes, vals = EXCLUDED.vals, hlcs = EXCLUDED.hlcs, sites = EXCLUDED.sites, "
             "bases = EXCLUDED.bases, seqs = EXCLUDED.seqs, origins = EXCLUDED.origins",
