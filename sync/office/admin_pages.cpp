@@ -77,14 +77,18 @@ ServedReply Office::conflict_list(const ServedRequest &req) {
     }
     const bool shown = may_see_conflict_values(*v.user, c.table, c.column, confidential_row);
     const std::string hidden = label(v.lang, "confidential_hidden");
+    // A complainant's values come sealed from the tablets: opened, or labelled.
+    const auto value_shown = [&](const std::string &json_value) {
+      return shown ? identity_shown(v.lang, readable(json_value)) : hidden;
+    };
     list.push_back(mstch::map{{"id", c.id},
                               {"table", c.table},
                               {"column", c.column},
                               {"scope", c.scope},
                               {"row_id", c.row_id},
                               {"opinion_link", c.table == "opinions"},
-                              {"winner", shown ? readable(c.winner_value) : hidden},
-                              {"loser", shown ? readable(c.loser_value) : hidden},
+                              {"winner", value_shown(c.winner_value)},
+                              {"loser", value_shown(c.loser_value)},
                               {"winner_site", device_name(c.winner_site)},
                               {"loser_site", device_name(c.loser_site)},
                               {"winner_at", when(zone, c.winner_hlc)},
@@ -111,8 +115,14 @@ ServedReply Office::conflict_resolve(const ServedRequest &req) {
       std::string value;
       if (keep == "winner") value = c->winner_value;
       else if (keep == "loser") value = c->loser_value;
-      else value = nlohmann::json(v.form["value"]).dump();  // a new value, as text
-      st = server::settle_conflict(storage.replica(), zone, id, value, v.user->display_name);
+      else {
+        // A new value, as text (a complainant's sealed as the tablets seal it).
+        auto typed = server::settlement_value(storage.replica(), *c, nlohmann::json(v.form["value"]).dump(),
+                                              options.office_keys.get());
+        if (typed) value = *typed;
+        else st = typed.status();
+      }
+      if (st.ok()) st = server::settle_conflict(storage.replica(), zone, id, value, v.user->display_name);
     }
   }
   return after(v, "/conflicts", st, "conflict.resolve", id);

@@ -99,6 +99,7 @@ const Entry kEntries[] = {
     {"citizen", "Người nêu", "Citizen"},
     {"contact", "Liên hệ", "Contact"},
     {"confidential_hidden", "(bảo mật)", "(confidential)"},
+    {"sealed", "[đã niêm phong]", "[sealed]"},
     {"anonymous", "Ẩn danh", "Anonymous"},
     {"kind", "Loại", "Kind"},
     {"meeting", "Hội nghị", "Meeting"},

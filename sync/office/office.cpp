@@ -10,6 +10,7 @@
 #include "labels.h"
 #include "log.h"
 #include "office_impl.h"
+#include "ykien/seal.h"
 #include "ykien/unit_tree.h"
 
 namespace ykien::office {
@@ -171,6 +172,14 @@ ServedReply Office::failure(const Visit &v, const Status &st) {
 }
 
 std::string Office::today() const { return zone.format(clock.now_ms(), false); }
+
+std::string Office::identity_shown(const std::string &lang, const std::string &value) const {
+  if (!is_sealed(value)) return value;
+  if (options.office_keys) {
+    if (auto clear = options.office_keys->open(value); clear.ok()) return *clear;
+  }
+  return label(lang, "sealed");
+}
 
 mstch::array Office::options_of(const std::vector<std::string> &values, const std::string &prefix,
                                 const std::string &lang, const std::string &selected) {

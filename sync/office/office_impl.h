@@ -56,6 +56,10 @@ class Office {
                             const std::string &target);
   server::ServedReply failure(const Visit &v, const Status &st);
   std::string today() const;
+  // A complainant's name or contact as an entitled user reads it: opened with the
+  // office's keys when sealed (docs/security.md), else the "sealed" label, never the
+  // ciphertext.
+  std::string identity_shown(const std::string &lang, const std::string &value) const;
   // (value, label, selected) options for a select.
   mstch::array options_of(const std::vector<std::string> &values, const std::string &prefix, const std::string &lang,
                           const std::string &selected);

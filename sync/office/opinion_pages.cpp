@@ -154,9 +154,7 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
   auto units = data.units_within(v.user->units);
   if (!units) return failure(v, units.status());
   // An entitled user reads the complainant the recording tablet sealed (docs/security.md).
-  const auto opened = [&](const std::string &value) {
-    return options.office_keys ? options.office_keys->open_or_keep(value) : value;
-  };
+  const auto opened = [&](const std::string &value) { return identity_shown(v.lang, value); };
   std::string citizen = o.anonymous ? label(v.lang, "anonymous") : opened(o.citizen_name);
   if (o.confidential && !v.user->confidential) citizen = label(v.lang, "confidential_hidden");
   mstch::map o_map{{"id", o.id},

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ykien/seal.h"
 #include "ykien/uuid.h"
 
 namespace ykien::server {
@@ -19,6 +20,24 @@ sys::StoredRow status_history_row(const Replica &replica, const TimeZone &zone, 
            {"note", note, {}},
            {"changed_by", by, {}},
            {"changed_at", zone.format(replica.now_ms(), true), {}}}};
+}
+
+Result<std::string> settlement_value(Replica &replica, const Conflict &c, const std::string &value_json,
+                                     const sync::OfficeKeyRing *keys) {
+  const sync::OfficeKey *key = keys != nullptr ? keys->current() : nullptr;
+  if (key == nullptr || c.table != "opinions" || !is_identity_column(c.column)) return value_json;
+  const auto typed = nlohmann::json::parse(value_json, nullptr, false);
+  if (!typed.is_string() || typed.get<std::string>().empty() || is_sealed(typed.get<std::string>())) return value_json;
+  auto row = replica.load_rows({{c.table, c.row_id}});
+  if (!row.ok()) return row.status();
+  const sys::StoredCell *flag = row->front() ? row->front()->find("confidential") : nullptr;
+  const auto *confidential = flag != nullptr ? std::get_if<int64_t>(&flag->value) : nullptr;
+  if (confidential == nullptr || *confidential == 0) return value_json;
+  auto sealer = sync::office_sealer(key->public_hex);
+  if (!sealer.ok()) return sealer.status();
+  auto sealed = (*sealer)->seal(typed.get<std::string>());
+  if (!sealed.ok()) return sealed.status();
+  return nlohmann::json(*sealed).dump();
 }
 
 Status settle_conflict(Replica &replica, const TimeZone &zone, const std::string &conflict_id,

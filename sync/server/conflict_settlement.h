@@ -7,6 +7,7 @@
 
 #include "ykien/local_time.h"
 #include "ykien/replica.h"
+#include "ykien/sync/office_key.h"
 
 namespace ykien::server {
 
@@ -15,6 +16,14 @@ namespace ykien::server {
 sys::StoredRow status_history_row(const Replica &replica, const TimeZone &zone, const std::string &opinion_id,
                                   const std::string &scope, const std::string &from, const std::string &to,
                                   const std::string &note, const std::string &by);
+
+// A new value (JSON) typed to settle conflict `c`, as it is to be written: a
+// confidential opinion's complainant (name or contact) sealed to the current key of
+// `keys` as the tablets seal it, so that the server never holds it in clear (null
+// keys or no key: as typed); any other value as typed. Errors: those of reading the
+// row; internal (sealing failed).
+Result<std::string> settlement_value(Replica &replica, const Conflict &c, const std::string &value_json,
+                                     const sync::OfficeKeyRing *keys);
 
 // Replica::resolve_conflict, with the status-history entry when a conflict about an
 // opinion's status is settled to another status than the one shown. Errors: those

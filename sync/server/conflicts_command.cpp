@@ -69,7 +69,7 @@ std::unique_ptr<ConflictsCommand> add_conflicts_commands(CLI::App &admin) {
   return c;
 }
 
-int run_conflicts_command(const ConflictsCommand &command, Storage &storage) {
+int run_conflicts_command(const ConflictsCommand &command, Storage &storage, const sync::OfficeKeyRing *keys) {
   Replica &replica = storage.replica();
   if (command.list_cmd->parsed()) {
     ConflictFilter filter;
@@ -99,9 +99,13 @@ int run_conflicts_command(const ConflictsCommand &command, Storage &storage) {
   if (command.keep.empty() && command.value.empty())
     return fail_command(Status::Invalid("value", "say which value stands: --keep winner, --keep loser or --value JSON"),
                 command.json);
+  // A complainant typed in clear is sealed, as the office page seals it.
+  auto typed = command.value.empty() ? Result<std::string>(command.value)
+                                     : settlement_value(replica, *conflict, command.value, keys);
+  if (!typed.ok()) return fail_command(typed.status(), command.json);
   const std::string value = command.keep == "winner"  ? conflict->winner_value
                             : command.keep == "loser" ? conflict->loser_value
-                                                      : command.value;
+                                                      : *typed;
   // The commune's zone for the time of a status-history entry (docs/time.md).
   auto zone = TimeZone::locate("");
   if (!zone.ok()) return fail_command(zone.status(), command.json);

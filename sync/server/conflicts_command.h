@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "storage.h"
+#include "ykien/sync/office_key.h"
 
 namespace ykien::server {
 
@@ -30,6 +31,7 @@ struct ConflictsCommand {
 // Adds "conflicts list|show|resolve" under `admin`.
 std::unique_ptr<ConflictsCommand> add_conflicts_commands(CLI::App &admin);
 // Runs the one parsed; returns the exit status (0 ok, 1 failed).
-int run_conflicts_command(const ConflictsCommand &command, Storage &storage);
+// `keys`: the office's (may be null), to seal a complainant typed with --value.
+int run_conflicts_command(const ConflictsCommand &command, Storage &storage, const sync::OfficeKeyRing *keys);
 
 }  // namespace ykien::server

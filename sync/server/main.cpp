@@ -415,7 +415,10 @@ int main(int argc, char **argv) {
     if (*office_keys && (*office_keys)->current()) bundle_cmd->office_key = (*office_keys)->current()->public_hex;
     return run_bundle_command(*bundle_cmd, s);
   } else if (conflicts_cmd->parsed()) {
-    return run_conflicts_command(*conflicts_cmd, s);
+    // A complainant typed with --value is sealed with the key serve would load.
+    auto office_keys = load_office_keys(office_key_path(office_key_file, data_dir), false);
+    if (!office_keys.ok()) return fail(office_keys.status());
+    return run_conflicts_command(*conflicts_cmd, s, office_keys->get());
   } else if (provenance_cmd->parsed()) {
     return run_provenance_command(*provenance_cmd, s);
   } else if (units_cmd->parsed()) {

@@ -167,4 +167,13 @@ TEST_CASE("a sealed complainant is shown as sealed, never as ciphertext, once sy
     const auto found = ws->ok_json({"search", "sealed"});
     CHECK(found["count"] == 0);
   }
+  // Both correct the name offline: the conflict lists both sides as sealed.
+  REQUIRE(a.run({"opinion", "edit", ref, "--citizen", "Trần Thị Tố Nga (A)"}).code == 0);
+  REQUIRE(b.run({"opinion", "edit", ref, "--citizen", "Trần Thị Tố Nga (B)"}).code == 0);
+  REQUIRE(a.run({"sync"}).code == 0);
+  REQUIRE(b.run({"sync"}).code == 0);
+  const auto conflicts = b.run({"conflicts", "list"});
+  INFO(conflicts.out << conflicts.err);
+  CHECK(conflicts.out.find("[đã niêm phong]") != std::string::npos);
+  CHECK(conflicts.out.find("sealed:v1") == std::string::npos);
 }

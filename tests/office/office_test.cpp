@@ -64,6 +64,28 @@ Seeded seed(OfficeSite &site) {
 
 bool has(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
 
+// The office's key, a ring holding it, and the options of an office that holds it.
+struct OfficeKeys {
+  sync::OfficeKey key;
+  std::shared_ptr<sync::OfficeKeyRing> ring = std::make_shared<sync::OfficeKeyRing>();
+  office::OfficeOptions options;
+
+  OfficeKeys() {
+    auto made = sync::make_office_key();
+    REQUIRE(made.ok());
+    key = *made;
+    ring->keys.push_back(key);
+    options.office_keys = ring;
+  }
+  // The site's tablet seals to this key, as an enrolled one does; its sealer.
+  std::shared_ptr<const Sealer> seal_on(OfficeSite &site) const {
+    auto sealer = sync::office_sealer(key.public_hex);
+    REQUIRE(sealer.ok());
+    site.tablet().set_sealer(*sealer);
+    return *sealer;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("office: login sets an HTTP-only SameSite session; wrong passwords and logout", "[office]") {
@@ -215,16 +237,9 @@ TEST_CASE("office: appointments and satisfaction are recorded as the tablet reco
 }
 
 TEST_CASE("office: the page opens a complainant the tablet sealed, for entitled users only", "[office]") {
-  auto key = sync::make_office_key();
-  REQUIRE(key.ok());
-  auto ring = std::make_shared<sync::OfficeKeyRing>();
-  ring->keys.push_back(*key);
-  office::OfficeOptions options;
-  options.office_keys = ring;
-  OfficeSite site(options);
-  auto sealer = sync::office_sealer(key->public_hex);
-  REQUIRE(sealer.ok());
-  site.tablet().set_sealer(*sealer);
+  const OfficeKeys keys;
+  OfficeSite site(keys.options);
+  keys.seal_on(site);
   Seeded s = seed(site);
   // The server holds ciphertext only...
   TempDir dir;
@@ -252,6 +267,81 @@ TEST_CASE("office: the page opens a complainant the tablet sealed, for entitled 
   CHECK(has(leader.get("/opinions").body, s.denunciation));
   CHECK_FALSE(has(leader.get("/opinions?q=" + key_id).body, s.denunciation));
   CHECK_FALSE(has(leader.get("/opinions?q=sealed").body, s.denunciation));
+}
+
+TEST_CASE("office: without the office's keys a sealed complainant shows as sealed, never as ciphertext",
+          "[office]") {
+  const OfficeKeys keys;
+  OfficeSite site;  // no keys given to the office
+  keys.seal_on(site);
+  Seeded s = seed(site);
+  site.add_user("chu-tich", office::Role::leader, kCommune, "", true);
+  Browser leader(site.port());
+  REQUIRE(leader.login("chu-tich", "password-chu-tich"));
+  Page shown = leader.get("/opinions/" + s.denunciation);
+  CHECK(shown.status == 200);
+  CHECK(has(shown.body, "[đã niêm phong]"));
+  CHECK_FALSE(has(shown.body, "sealed:v1:"));
+  CHECK_FALSE(has(shown.body, "Lê Thị Kín"));
+}
+
+TEST_CASE("office: a conflict over a sealed complainant is shown opened and settled sealed", "[office]") {
+  const OfficeKeys keys;
+  OfficeSite site(keys.options);
+  const auto sealer = keys.seal_on(site);
+  Seeded s = seed(site);
+  // Two writers of the complainant's name, neither seeing the other: the tablet
+  // corrects it (sealed as it syncs) and the server holds another, sealed too.
+  OpinionPatch patch;
+  patch.citizen_name = "Lê Thị Kín (máy tính bảng)";
+  REQUIRE(site.tablet().update_opinion(s.denunciation, patch).ok());
+  auto held = site.storage().replica().load_rows({{"opinions", s.denunciation}});
+  REQUIRE(held.ok());
+  REQUIRE(held->front());
+  auto other = sealer->seal("Lê Thị Kín (văn phòng)");
+  REQUIRE(other.ok());
+  REQUIRE(site.storage()
+              .replica()
+              .write_local({{"opinions", s.denunciation, held->front()->scope, {{"citizen_name", Value{*other}, {}}}}})
+              .ok());
+  site.sync();
+  auto conflicts = site.storage().replica().list_conflicts();
+  REQUIRE(conflicts.ok());
+  std::string id;
+  for (const auto &c : *conflicts)
+    if (c.column == "citizen_name") id = c.id;
+  REQUIRE(!id.empty());
+
+  site.add_user("chu-tich", office::Role::leader, kCommune, "", true);
+  site.add_user("lan", office::Role::secretary, kCommune);  // no confidential access
+  Browser leader(site.port()), secretary(site.port());
+  REQUIRE(leader.login("chu-tich", "password-chu-tich"));
+  REQUIRE(secretary.login("lan", "password-lan"));
+  Page list = leader.get("/conflicts");
+  CHECK(has(list.body, "Lê Thị Kín (máy tính bảng)"));
+  CHECK(has(list.body, "Lê Thị Kín (văn phòng)"));
+  CHECK_FALSE(has(list.body, "sealed:v1:"));
+  Page hidden = secretary.get("/conflicts");
+  CHECK(has(hidden.body, "/conflicts/" + id + "/resolve"));
+  CHECK_FALSE(has(hidden.body, "Lê Thị Kín"));
+  CHECK_FALSE(has(hidden.body, "sealed:v1:"));
+
+  // A name typed at the office is sealed before the server keeps it.
+  CHECK(leader.post("/conflicts/" + id + "/resolve", {{"value", "Lê Thị Kín (đã xác minh)"}}).status ==
+        303);
+  auto settled = site.storage().replica().load_rows({{"opinions", s.denunciation}});
+  REQUIRE(settled.ok());
+  REQUIRE(settled->front());
+  const std::string name = office::text_cell(*settled->front(), "citizen_name");
+  CHECK(is_sealed(name));
+  auto opened = keys.ring->open(name);
+  REQUIRE(opened.ok());
+  CHECK(*opened == "Lê Thị Kín (đã xác minh)");
+  auto resolved = site.storage().replica().get_conflict(id);
+  REQUIRE(resolved.ok());
+  CHECK(resolved->status == "resolved");
+  CHECK_FALSE(has(resolved->resolution, "đã xác minh"));
+  CHECK(has(leader.get("/opinions/" + s.denunciation).body, "Lê Thị Kín (đã xác minh)"));
 }
 
 TEST_CASE("office: a denunciation's complainant shows only to users with confidential access", "[office]") {

@@ -4,6 +4,7 @@
 // with the identity in clear is refused (not_sealed); the office key's file is made
 // and rotated by `ykien-server admin office-key`. Registered as evidence/<case>/...
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
 
@@ -166,6 +167,91 @@ TEST_CASE("after a denunciation is synced, no replica but the office holds its c
       INFO(place << " holds " << needle);
       CHECK(files_holding(place, needle).empty());
     }
+}
+
+namespace {
+
+// Two tablets correct a denunciation's complainant offline: the server records a
+// conflict, both sides sealed.
+struct ComplainantConflict {
+  const sync::OfficeKeyRing office = office_ring();
+  TestServer server{with_office_key(office)};
+  Tablet a{server.url(), "may A"}, b{server.url(), "may B"};
+  Opinion recorded;
+  std::string id;  // the conflict's
+
+  ComplainantConflict() {
+    a.enroll(server.code({kHamlet1}));
+    b.enroll(server.code({kHamlet1}));
+    a.sync_ok();
+    recorded = denunciation(a.db(), kHamlet1);
+    a.sync_ok();
+    b.sync_ok();
+    for (auto [tablet, name] : {std::pair{&a, kName + " (A)"}, std::pair{&b, kName + " (B)"}}) {
+      OpinionPatch patch;
+      patch.citizen_name = name;
+      REQUIRE(tablet->db().update_opinion(recorded.id, patch).ok());
+    }
+    a.sync_ok();
+    b.sync_ok();
+    auto conflicts = server.data().replica().list_conflicts();
+    REQUIRE(conflicts.ok());
+    for (const auto &c : *conflicts)
+      if (c.column == "citizen_name") id = c.id;
+    REQUIRE(!id.empty());
+  }
+
+  // The server's name and the conflict's resolution are sealed and open to `clear`.
+  void check_settled_sealed(const std::string &clear) {
+    auto on_server = server.data().get_opinion(recorded.id);
+    REQUIRE(on_server.ok());
+    CHECK(is_sealed(on_server->citizen_name));
+    CHECK(opened(office, on_server->citizen_name) == clear);
+    auto settled = server.data().replica().get_conflict(id);
+    REQUIRE(settled.ok());
+    CHECK(settled->status == "resolved");
+    CHECK(opened(office, nlohmann::json::parse(settled->resolution).get<std::string>()) == clear);
+    b.sync_ok();
+    auto on_b = b.db().get_opinion(recorded.id);
+    REQUIRE(on_b.ok());
+    CHECK(on_b->citizen_name == on_server->citizen_name);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a complainant typed at the server to settle a conflict is sealed before it is kept",
+          "[.][evidence-sealed]") {
+  ComplainantConflict e;
+  TempDir keys;
+  REQUIRE(sync::write_office_key_file(keys.file("office.key"), e.office).ok());
+  std::vector<std::string> args{"admin"};
+  for (const auto &arg : e.server.admin_args()) args.push_back(arg);
+  for (std::string arg : std::vector<std::string>{"--office-key", keys.file("office.key"), "conflicts", "resolve", e.id,
+                                                  "--value", "\"" + kName + " (đã xác minh)\"", "--json"})
+    args.push_back(std::move(arg));
+  CommandResult r = run_server_binary(args);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("đã xác minh") == std::string::npos);  // the resolution shown is sealed too
+  e.check_settled_sealed(kName + " (đã xác minh)");
+}
+
+TEST_CASE("a complainant typed on a tablet to settle a conflict is sealed, the resolution too",
+          "[.][evidence-sealed]") {
+  ComplainantConflict e;
+  e.a.sync_ok();  // brings the conflict's record
+  REQUIRE(e.a.db().resolve_conflict(e.id, "\"" + kName + " (đã xác minh)\"", "Thư ký").ok());
+  // The secretary reads what she typed; what replicates is sealed.
+  auto on_a = e.a.db().get_opinion(e.recorded.id);
+  REQUIRE(on_a.ok());
+  CHECK(on_a->citizen_name == kName + " (đã xác minh)");
+  auto exported = e.a.db().export_changes(0);
+  REQUIRE(exported.ok());
+  for (const auto &c : exported->changes)
+    if (const auto *text = std::get_if<std::string>(&c.value)) CHECK(text->find("đã xác minh") == std::string::npos);
+  e.a.sync_ok();
+  e.check_settled_sealed(kName + " (đã xác minh)");
 }
 
 TEST_CASE("a push with a complainant's identity in clear is refused as not_sealed", "[.][evidence-refusal]") {

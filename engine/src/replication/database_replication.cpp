@@ -4,6 +4,8 @@
 #include "core/database_impl.h"
 #include "core/sqlite_replica_store.h"
 #include "domain/opinion_rows.h"
+#include "domain/sealed_identity.h"
+#include "ykien/seal.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +44,22 @@ Status Database::resolve_conflict(const std::string &conflict_id, const std::str
   // records that move too, as change_status does, or the server refuses it.
   return impl_->write_txn([&]() -> Status {
     auto c = impl_->replica->get_conflict(conflict_id);
+    // A denunciation's complainant typed here is sealed as any edit of it is, and so
+    // is the record's resolution, which carries it (docs/security.md).
+    std::string value = value_json;
+    if (c.ok() && c->table == "opinions" && is_identity_column(c->column) && impl_->sealer) {
+      const auto typed = nlohmann::json::parse(value_json, nullptr, false);
+      auto row = impl_->load_live(opinions_table(), c->row_id, "conflict_id");
+      if (typed.is_string() && row.ok() && opinion_from(*row).confidential) {
+        const std::string clear = typed.get<std::string>();
+        if (!clear.empty() && !is_sealed(clear)) {
+          auto sealed = impl_->sealer->seal(clear);
+          if (!sealed) return sealed.status();
+          YKIEN_TRY(keep_clear(*impl_, c->row_id, {{c->column, clear}}));
+          value = nlohmann::json(*sealed).dump();
+        }
+      }
+    }
     if (c.ok() && c->table == "opinions" && c->column == "status" && c->status == "open") {
       const auto chosen = nlohmann::json::parse(value_json, nullptr, false);
       if (chosen.is_string()) {
@@ -54,7 +72,7 @@ Status Database::resolve_conflict(const std::string &conflict_id, const std::str
       }
     }
     // Every refusal (unknown id, resolved already, a bad value) is the core's.
-    return impl_->replica->resolve_conflict(conflict_id, value_json, by);
+    return impl_->replica->resolve_conflict(conflict_id, value, by);
   });
 }
 

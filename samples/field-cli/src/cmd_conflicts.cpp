@@ -10,9 +10,17 @@
 #include "record_names.h"
 #include "table.h"
 #include "text.h"
+#include "ykien/seal.h"
 
 namespace ykien::cli {
 namespace {
+
+// A conflict's value (JSON) as the table shows it: a sealed complainant as its label.
+std::string shown_value(const std::string &json_value) {
+  const auto parsed = nlohmann::json::parse(json_value, nullptr, false);
+  if (parsed.is_string() && is_sealed(parsed.get<std::string>())) return tr("label.sealed");
+  return json_value;
+}
 
 struct ResolveArgs {
   std::string ref, keep, value;
@@ -44,7 +52,7 @@ void list(Context &ctx, bool all) {
     t.set_max_width(4, 30);
     for (const auto &c : conflicts) {
       t.add_row({short_id(c.id), record_noun(c.table) + " " + short_id(c.row_id), field_display(c.column),
-                 c.winner_value, c.loser_value,
+                 shown_value(c.winner_value), shown_value(c.loser_value),
                  c.status == "open" ? tr("conflict.open") : tr("conflict.resolved")});
     }
     t.print(out);
