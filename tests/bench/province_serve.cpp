@@ -164,6 +164,7 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
   ServerData data(backend, o.postgres, work);
   const ProvinceLayout layout(o.tablets);
   Codes codes = prepare(*data.open(), layout, o.tablets, work);
+  data.settle();
 
   const int processes = backend == Backend::sqlite ? 1 : o.postgres_processes;
   std::vector<std::unique_ptr<test::ServerProcess>> servers;

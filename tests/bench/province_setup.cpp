@@ -45,6 +45,10 @@ std::vector<std::string> ServerData::serve_args() const {
   return pg_ ? std::vector<std::string>{"--postgres", pg_->conninfo()} : std::vector<std::string>{"--data", dir_};
 }
 
+void ServerData::settle() const {
+  if (pg_) (void)test::pg_command(pg_->conninfo(), "CHECKPOINT");
+}
+
 Codes prepare(server::Storage &storage, const ProvinceLayout &layout, int64_t devices, const std::string &work) {
   const std::string csv = (std::filesystem::path(work) / "units.csv").string();
   std::ofstream(csv) << layout.units_csv();

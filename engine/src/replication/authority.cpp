@@ -277,7 +277,7 @@ class Checker {
   Status check_references() {
     std::vector<RowKey> missing;
     for (const auto &r : references_)
-      if (!held_.count(r.target)) missing.push_back(r.target);  // the batch's rows are all held
+      if (!held_.count(r.target)) missing.push_back(r.target);  // the batch's rows and named_rows are held
     std::sort(missing.begin(), missing.end());
     missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
     std::map<RowKey, StoredRow> loaded;
@@ -364,6 +364,25 @@ std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refu
   }
   std::sort(out.begin(), out.end(), [](const Refusal &a, const Refusal &b) { return a.index < b.index; });
   return out;
+}
+
+std::vector<RowKey> named_rows(const std::vector<Change> &changes, const Writer &writer) {
+  std::vector<RowKey> named;
+  if (writer.role == WriterRole::peer) return named;
+  const schema::TableDef *table = nullptr;
+  for (const Change &c : changes) {
+    if (!table || table->name != c.table) table = schema::find_table(c.table);
+    if (!table) continue;
+    const int at = table->column_index(c.column);
+    if (at < 0) continue;
+    const auto &col = table->columns[static_cast<size_t>(at)];
+    const auto *id = std::get_if<std::string>(&c.value);
+    if (col.form == schema::Form::id && !col.references.empty() && id && !id->empty())
+      named.push_back({std::string(col.references), *id});
+  }
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  return named;
 }
 
 Result<std::vector<Refusal>> refusals(sys::StoreTxn &txn, const std::vector<Change> &changes, const HeldRows &held,

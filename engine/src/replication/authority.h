@@ -13,8 +13,15 @@
 
 namespace ykien::authority {
 
-// The rows a batch touches as the receiver holds them (null: not held).
+// The rows a batch touches as the receiver holds them (null: not held), and those
+// its changes name (named_rows), read with them.
 using HeldRows = std::map<sys::RowKey, const sys::StoredRow *>;
+
+// The rows `changes` name by reference (a meeting's unit, an opinion's meeting), each
+// once, in order: read with the batch's own rows, so that the policy's check of what
+// new rows name reads nothing more (on PostgreSQL a round trip less under the
+// writers' lock). Empty for a peer, whose batches the policy does not check.
+std::vector<sys::RowKey> named_rows(const std::vector<Change> &changes, const Writer &writer);
 
 // The refusals of `changes` (which passed check_change_form) from `writer`, in
 // index order: the changes at fault (spread() refuses their writes whole). Reads the

@@ -205,8 +205,15 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
     if (fresh) keys.push_back(it->first);
     row_of[i] = it->second;
   }
+  // With them, in the same read, the rows they name (after theirs), for the write policy.
+  std::vector<RowKey> named;
+  for (auto &key : authority::named_rows(changes, options.writer))
+    if (!index.count(key)) named.push_back(std::move(key));
+  const size_t batch_rows = keys.size();
+  keys.insert(keys.end(), named.begin(), named.end());
   auto loaded = txn.load_rows(keys);
   if (!loaded) return loaded.status();
+  keys.resize(batch_rows);
   std::vector<Merging> rows(keys.size());
   for (size_t k = 0; k < keys.size(); ++k) {
     if ((*loaded)[k]) rows[k].row = std::move(*(*loaded)[k]);
@@ -221,6 +228,10 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
 
   authority::HeldRows held_rows;
   for (size_t k = 0; k < keys.size(); ++k) held_rows.emplace(keys[k], (*loaded)[k] ? &rows[k].row : nullptr);
+  for (size_t j = 0; j < named.size(); ++j) {
+    const auto &row = (*loaded)[batch_rows + j];
+    held_rows.emplace(named[j], row ? &*row : nullptr);
+  }
   auto policy = authority::refusals(txn, changes, held_rows, options.writer);
   if (!policy) return policy.status();
   if (!policy->empty()) return refuse(changes, std::move(*policy), options);
