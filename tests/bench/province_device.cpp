@@ -18,9 +18,10 @@ SimulatedDevice::SimulatedDevice(const std::string &db_path, std::string server_
 
 void SimulatedDevice::enroll(const std::string &code) {
   auto curl = sync::make_curl_transport(transport_);
+  TimedTransport carried(*curl, nullptr, courier_);  // not timed
   sync::SyncOptions options;
   options.server_url = server_url_;
-  sync::SyncClient client(*db_, *curl, options);
+  sync::SyncClient client(*db_, carried, options);
   must(client.enroll(code, "Máy tính bảng " + hamlet_scope_), "enroll");
   (void)must(client.sync(), "first sync");
 }
@@ -34,7 +35,7 @@ void SimulatedDevice::record_meeting(int64_t n, int opinions) {
 // it when the sync ends: Transport::close_idle), as a real one does.
 sync::SyncReport SimulatedDevice::sync(ExchangeTimes &times) {
   auto curl = sync::make_curl_transport(transport_);
-  TimedTransport timed(*curl, times);
+  TimedTransport timed(*curl, &times, courier_);
   sync::SyncOptions options;
   options.server_url = server_url_;
   sync::SyncClient client(*db_, timed, options);

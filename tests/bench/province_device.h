@@ -29,12 +29,15 @@ class SimulatedDevice {
   void record_meeting(int64_t n, int opinions = 0);
   // One sync (push, then pull until caught up), its exchanges timed into `times`.
   sync::SyncReport sync(ExchangeTimes &times);
+  // From now on its exchanges (enrolling's too) are carried by `courier` (borrowed).
+  void carry_exchanges_by(ExchangeCourier *courier) { courier_ = courier; }
 
  private:
   std::unique_ptr<Database> db_;
   std::string server_url_;
   std::string hamlet_scope_;
   sync::CurlTransportOptions transport_;
+  ExchangeCourier *courier_ = nullptr;
 };
 
 }  // namespace ykien::bench

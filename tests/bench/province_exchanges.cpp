@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
+#include "province_courier.h"
 #include "ykien/sync/protocol.h"
 
 namespace ykien::bench {
@@ -50,9 +52,17 @@ double percentile(std::vector<double> values, double fraction) {
 }
 
 Result<sync::HttpResponse> TimedTransport::send(const sync::HttpRequest &request) {
+  if (!courier_) return timed_send(request);
+  std::optional<Result<sync::HttpResponse>> response;
+  courier_->carry([&] { response.emplace(timed_send(request)); });
+  return std::move(*response);
+}
+
+Result<sync::HttpResponse> TimedTransport::timed_send(const sync::HttpRequest &request) {
   const auto start = std::chrono::steady_clock::now();
   auto response = inner_.send(request);
-  times_.add(request.url, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  if (times_)
+    times_->add(request.url, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return response;
 }
 

@@ -28,16 +28,24 @@ class ExchangeTimes {
 // The value below which `fraction` (0..1) of `values` lie (nearest rank); 0 when empty.
 double percentile(std::vector<double> values, double fraction);
 
-// Times every exchange of `inner` (borrowed) into `times` (borrowed), failed ones too:
-// a device waits for those as well.
+class ExchangeCourier;
+
+// Times every exchange of `inner` (borrowed) into `times` (borrowed, may be null: not
+// timed), failed ones too: a device waits for those as well. With a courier
+// (borrowed, may be null), each exchange runs and is timed on one of its threads.
 class TimedTransport final : public sync::Transport {
  public:
-  TimedTransport(sync::Transport &inner, ExchangeTimes &times) : inner_(inner), times_(times) {}
+  TimedTransport(sync::Transport &inner, ExchangeTimes *times, ExchangeCourier *courier = nullptr)
+      : inner_(inner), times_(times), courier_(courier) {}
   Result<sync::HttpResponse> send(const sync::HttpRequest &request) override;
+  void close_idle() override { inner_.close_idle(); }
 
  private:
+  Result<sync::HttpResponse> timed_send(const sync::HttpRequest &request);
+
   sync::Transport &inner_;
-  ExchangeTimes &times_;
+  ExchangeTimes *times_;
+  ExchangeCourier *courier_;
 };
 
 }  // namespace ykien::bench

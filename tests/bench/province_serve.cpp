@@ -16,6 +16,7 @@
 
 #include "bench.h"
 #include "log.h"
+#include "province_courier.h"
 #include "province_device.h"
 #include "province_exchanges.h"
 #include "province_layout.h"
@@ -40,6 +41,7 @@ struct ServeOptions {
   int postgres_processes = 2;
   int64_t queue_wait_ms = 0;  // 0 = the server's default
   bool clients_yield = false;  // the simulated tablets at the lowest CPU weight
+  bool tablets_share_cpu = false;  // no courier: exchanges wait behind tablets' local work
   std::string postgres;
   std::string dir;
   std::string server_binary;
@@ -67,6 +69,8 @@ int usage(std::FILE *to) {
       "  --quick          a small run that checks the benchmark works (50 tablets)\n"
       "  --no-nginx       no second run behind nginx (default: one when nginx is installed)\n"
       "  --clients-yield  the simulated tablets at the lowest CPU weight during the burst\n"
+      "  --tablets-share-cpu  tablets' exchanges at the priority of their own work (by default\n"
+      "                   exchanges go first, as on tablets with processors of their own)\n"
       "Figures: BENCH serve_<name>_<backend> <value> <unit> (docs/benchmarks.md, \"serve\").\n",
       to);
   return to == stdout ? 0 : 2;
@@ -103,6 +107,8 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       o.nginx = false;
     } else if (a == "--clients-yield") {
       o.clients_yield = true;
+    } else if (a == "--tablets-share-cpu") {
+      o.tablets_share_cpu = true;
     } else if (a == "--quick") {
       o.tablets = 50;
       o.concurrency = 50;
@@ -207,12 +213,19 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
         (std::filesystem::path(devices_dir) / (std::to_string(i) + ".db")).string(),
         servers[static_cast<size_t>(i % processes)]->url(), layout.device_hamlet(i), source);
   });
+  // Made before any tablet lowers its priority: the carriers keep this one.
+  std::optional<ExchangeCourier> courier;
+  if (!o.tablets_share_cpu) courier.emplace(o.concurrency);
   std::optional<ClientsYield> yield;
   if (o.clients_yield) yield.emplace();
   Stopwatch burst;
   run_parallel(o.tablets, o.concurrency, "burst", [&](int64_t i) {
     try {
       SimulatedDevice &d = *devices[static_cast<size_t>(i)];
+      if (courier) {
+        ExchangeCourier::lower_this_thread();
+        d.carry_exchanges_by(&*courier);
+      }
       d.enroll(codes.devices[static_cast<size_t>(i)]);
       d.record_meeting(i, o.opinions);
       retries += d.sync(times).retries;
