@@ -8,10 +8,12 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "fixture.h"
 #include "pg_binary.h"
@@ -344,7 +346,18 @@ TEST_CASE("PostgreSQL: the step to a tuple a row keeps every cell, its position 
     )sql", "schema 7")
                 .ok());
   }
-  REQUIRE(server::open_postgres_storage(s.db.conninfo()).ok());  // the step again
+  // Two servers of the new version starting at once, as a province's processes do
+  // after an upgrade: one takes the step, the other waits for it (the migrations'
+  // lock) and finds it taken.
+  std::atomic<int> opened{0};
+  std::vector<std::thread> starting;
+  for (int i = 0; i < 2; ++i)
+    starting.emplace_back([&] {
+      if (server::open_postgres_storage(s.db.conninfo()).ok()) ++opened;
+    });
+  for (auto &t : starting) t.join();
+  CHECK(opened == 2);
+  CHECK(s.query("SELECT count(*)::text FROM ykien_migrations WHERE version = 8") == "1");
   CHECK(s.query("SELECT max(version)::text FROM ykien_migrations") == "8");
   CHECK(s.query("SELECT to_regclass('cells') IS NULL") == "t");
   auto x = s.load("x");
@@ -379,6 +392,28 @@ TEST_CASE("PostgreSQL: the step to a tuple a row keeps every cell, its position 
                  CHECK(batch->next_cursor == 3);
                  return Status::Ok();
                }).ok());
+}
+
+TEST_CASE("PostgreSQL: a row whose cells are damaged is refused as corrupt, named, on a read and a pull",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;
+  PgStore s;
+  REQUIRE(s.store->write([&](sys::StoreTxn &t) -> Status {
+                 return t.write_rows({cell("a", "content", "ý kiến", kStart), cell("b", "content", "khác", kStart)}, "");
+               }).ok());
+  // Row a's values lose an element: its arrays no longer line up.
+  s.query("UPDATE replica_rows SET vals = '{}' WHERE id = 'a' RETURNING id");
+  const auto refused = [](const Status &st) {
+    INFO(st.to_string());
+    CHECK(st.code() == ErrorCode::corrupt);
+    CHECK(st.message().find("opinions/a") != std::string::npos);
+    CHECK(st.message().find("backup") != std::string::npos);
+  };
+  refused(s.store->read([&](sys::StoreTxn &t) -> Status { return t.load_rows({{"opinions", "a"}}).status(); }));
+  refused(s.store->read([&](sys::StoreTxn &t) -> Status { return t.read_since(0, {}).status(); }));
+  // The other row still reads.
+  REQUIRE(s.load("b"));
+  CHECK(std::get<std::string>(s.load("b")->find("content")->value) == "khác");
 }
 
 TEST_CASE("PostgreSQL: the server's sessions start no parallel workers and compile no JIT, a reset one too",
