@@ -251,8 +251,26 @@ Status check_server_url(const SyncOptions &o) {
 
 }  // namespace
 
+namespace {
+
+// The requests of one call (a sync, an enrollment): from its second on they say the
+// call continues (X-Ykien-Continuing), and nothing after the call says so.
+class OneCall {
+ public:
+  explicit OneCall(std::atomic<bool> &answered) : answered_(answered) { answered_.store(false); }
+  ~OneCall() { answered_.store(false); }
+  OneCall(const OneCall &) = delete;
+  OneCall &operator=(const OneCall &) = delete;
+
+ private:
+  std::atomic<bool> &answered_;
+};
+
+}  // namespace
+
 Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::string &device_name) {
   cancelled_.store(false);
+  OneCall call(answered_in_sync_);
   YKIEN_TRY(check_server_url(options_));
   EnrollRequest request;
   request.code = code;
@@ -289,6 +307,7 @@ Result<EnrollReply> SyncClient::enroll(const std::string &code, const std::strin
 
 Result<SitesReply> SyncClient::register_sites(const std::vector<RelayedSiteEntry> &sites) {
   cancelled_.store(false);
+  OneCall call(answered_in_sync_);
   YKIEN_TRY(check_server_url(options_));
   SitesRequest request;
   request.sites = sites;
@@ -324,7 +343,7 @@ Status SyncClient::register_key(SyncReport *report) {
 Result<SyncReport> SyncClient::sync() {
   cancelled_.store(false);
   YKIEN_TRY(check_server_url(options_));
-  answered_in_sync_.store(false);
+  OneCall call(answered_in_sync_);
   SyncReport report;
   Status st = register_key(&report);
   if (st.ok()) st = seal_before_push();
@@ -334,7 +353,6 @@ Result<SyncReport> SyncClient::sync() {
   if (st.ok() && (database_ != nullptr || !options_.blobs_dir.empty()) && options_.transfer_blobs)
     st = transfer_blobs(&report);
   transport_.close_idle();  // the next sync is minutes away
-  answered_in_sync_.store(false);
   if (!st.ok()) return st;
   report.clock_offset_ms = db_.clock_offset_ms();
   return report;

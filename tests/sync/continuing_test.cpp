@@ -72,3 +72,24 @@ TEST_CASE("every request of a sync after its first answered one says the sync co
     }
   }
 }
+
+TEST_CASE("an enrollment is a call of its own: the request after it does not say it continues", "[sync][serving]") {
+  TestServer server;
+  TempDir dir;
+  auto db = Database::open(dir.file("tablet.db"));
+  REQUIRE(db.ok());
+  auto curl = sync::make_curl_transport({});
+  NotingTransport noting(*curl);
+  sync::SyncOptions options;
+  options.server_url = server.url();
+  sync::SyncClient client(**db, noting, options);
+  REQUIRE(client.enroll(server.code({kCommune}), "t").ok());
+  (void)client.register_sites({});  // a tablet's is refused: its request is what counts here
+  auto report = client.sync();
+  REQUIRE(report.ok());
+  const auto sent = noting.take();
+  REQUIRE(sent.size() >= 3);
+  CHECK(sent[0] == "/v1/enroll");
+  CHECK(sent[1] == "/v1/sites");  // not " continuing": the enrollment ended
+  CHECK(sent[2].find("continuing") == std::string::npos);  // a sync starts afresh
+}
