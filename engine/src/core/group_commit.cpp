@@ -24,22 +24,31 @@ Status GroupCommit::write(const Body &body, const Transaction &transaction, cons
 
 void GroupCommit::lead(const Transaction &transaction, const Savepoint &savepoint) {
   std::vector<Pending *> group;
-  Status committed = transaction([&]() -> Status {
-    // Taken once the transaction holds the writer: everyone who arrived while it
-    // waited for it joins.
-    {
-      std::lock_guard lock(mutex_);
-      group.swap(queue_);
-    }
-    for (Pending *p : group) {
-      try {
-        p->status = savepoint(*p->body);
-      } catch (...) {
-        p->error = std::current_exception();
+  Status committed;
+  // A transaction that throws (out of memory) fails its group as one that returns an
+  // error: nobody may wait for a leader that is gone.
+  try {
+    committed = transaction([&]() -> Status {
+      // Taken once the transaction holds the writer: everyone who arrived while it
+      // waited for it joins.
+      {
+        std::lock_guard lock(mutex_);
+        group.swap(queue_);
       }
-    }
-    return Status::Ok();
-  });
+      for (Pending *p : group) {
+        try {
+          p->status = savepoint(*p->body);
+        } catch (...) {
+          p->error = std::current_exception();
+        }
+      }
+      return Status::Ok();
+    });
+  } catch (const std::exception &e) {
+    committed = Status(ErrorCode::internal, std::string("the transaction failed: ") + e.what());
+  } catch (...) {
+    committed = Status(ErrorCode::internal, "the transaction failed");
+  }
   std::lock_guard lock(mutex_);
   // A transaction that could not begin took no one: the queued writes fail with it
   // (each would meet the same error), the leader's among them.

@@ -26,7 +26,8 @@ class GroupCommit {
   using Savepoint = std::function<Status(const Body &)>;
 
   // Runs `body` in the next group to commit and returns its outcome: its own error,
-  // or the group's when the group's transaction failed (then nothing of it stays).
+  // or the group's when the group's transaction failed (then nothing of it stays;
+  // one that threw fails as `internal`).
   // An exception from `body` reaches its caller, its savepoint rolled back. The
   // leader (the first waiting caller) runs the others' bodies on its thread.
   Status write(const Body &body, const Transaction &transaction, const Savepoint &savepoint);
