@@ -21,6 +21,7 @@
 
 #include "support/replicas.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 #include "ykien/database.h"
 
 using namespace ykien;
@@ -28,12 +29,6 @@ using Clock_ = std::chrono::steady_clock;
 
 namespace {
 
-uint64_t test_seed(uint64_t fallback) {
-  const char *env = std::getenv("YKIEN_TEST_SEED");
-  if (!env || !*env) return fallback;
-  if (std::string(env) == "random") return std::random_device{}();
-  return std::strtoull(env, nullptr, 0);
-}
 
 // Child side: one line per acknowledged call, written only after it returned OK.
 void report(int fd, const std::string &line) {
@@ -168,7 +163,7 @@ class Child {
 }  // namespace
 
 TEST_CASE("SIGKILL during a stream of writes loses nothing acknowledged", "[engine][crash]") {
-  const uint64_t seed = test_seed(7);
+  const uint64_t seed = test::test_seed(7);
   INFO("seed " << seed << " (rerun with YKIEN_TEST_SEED=" << seed << ")");
   std::mt19937 rng(static_cast<unsigned>(seed));
   test::TempDir dir;
@@ -239,7 +234,7 @@ TEST_CASE("SIGKILL during a stream of writes loses nothing acknowledged", "[engi
 }
 
 TEST_CASE("SIGKILL in the middle of apply_changes leaves all of the batch or none", "[engine][crash]") {
-  const uint64_t seed = test_seed(11);
+  const uint64_t seed = test::test_seed(11);
   INFO("seed " << seed << " (rerun with YKIEN_TEST_SEED=" << seed << ")");
   std::mt19937 rng(static_cast<unsigned>(seed));
   test::TempDir dir;

@@ -17,18 +17,13 @@
 #include <thread>
 #include <vector>
 
+#include "support/test_seed.h"
 #include "ykien/sys/group_commit.h"
 
 using namespace ykien;
 
 namespace {
 
-uint64_t test_seed(uint64_t fallback) {
-  const char *env = std::getenv("YKIEN_TEST_SEED");
-  if (!env || !*env) return fallback;
-  if (std::string(env) == "random") return std::random_device{}();
-  return std::strtoull(env, nullptr, 0);
-}
 
 // A database of numbers with one writer at a time: a transaction works on a copy of
 // what is committed, a savepoint on a copy of the transaction's work.
@@ -100,7 +95,7 @@ enum class Told { kept, failed, thrown };
 }  // namespace
 
 TEST_CASE("group commit: each writer is told what the database kept, whatever fails", "[group-commit]") {
-  const uint64_t seed = test_seed(20261205);
+  const uint64_t seed = test::test_seed(20261205);
   INFO("seed " << seed << " (rerun with YKIEN_TEST_SEED=" << seed << ")");
   ModelDatabase db(seed);
   sys::GroupCommit group;

@@ -16,6 +16,7 @@
 
 #include "support/replicas.h"
 #include "support/temp_dir.h"
+#include "support/test_seed.h"
 #include "ykien/database.h"
 
 using namespace ykien;
@@ -24,12 +25,6 @@ namespace {
 
 constexpr int64_t kStart = 1'720'000'000'000;  // 2024-07-03
 
-uint64_t test_seed(uint64_t fallback) {
-  const char *env = std::getenv("YKIEN_TEST_SEED");
-  if (!env || !*env) return fallback;
-  if (std::string(env) == "random") return (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
-  return std::strtoull(env, nullptr, 0);
-}
 
 const std::vector<std::string> kContents = {
     "Đường liên ấp ngập nước mỗi khi mưa lớn", "Đề nghị lắp thêm đèn chiếu sáng", "Tranh chấp ranh giới đất đai",
@@ -381,7 +376,7 @@ std::string merged_hash(const test::TempDir &dir, const std::string &name, const
 }  // namespace
 
 TEST_CASE("random work and random exchanges converge to one state", "[engine][merge][property]") {
-  const uint64_t seed = test_seed(20240703);
+  const uint64_t seed = test::test_seed(20240703);
   INFO("seed " << seed << " (rerun with YKIEN_TEST_SEED=" << seed << ")");
   const auto started = std::chrono::steady_clock::now();
   std::mt19937_64 setup(seed);
