@@ -198,6 +198,20 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
     CHECK(r.status == 200);
   }
 
+  SECTION("signed right but refused by the write policy: applied not at all, and not kept") {
+    // An opinion of ap-1 naming ap-2's unit: refused (invalid_reference).
+    const std::string elsewhere = a.opinion_push(unit_id(server.storage(), kHamlet2), "Ý kiến ghi nhầm ấp");
+    auto r = a.push(elsewhere, sign(a.key, elsewhere));
+    INFO(r.body);
+    CHECK(r.status == 400);
+    CHECK(state_hash(server.storage()) == before);
+    sync::PushRequest decoded;
+    REQUIRE(sync::decode(elsewhere, &decoded).ok());
+    auto kept = server.storage().signatures().batch_for_write(a.device_id, server::writes_of(decoded.changes)[0]);
+    REQUIRE(kept.ok());
+    CHECK_FALSE(kept->has_value());
+  }
+
   SECTION("taken when signed over the body's digest, and checked again so") {
     const std::string signature = sign(a.key, body, sync::SignatureFormat::body_digest);
     CHECK(signature.starts_with("b2:"));
