@@ -112,12 +112,6 @@ Result<std::string> OfficeKeyRing::open(std::string_view sealed) const {
   return clear;
 }
 
-std::string OfficeKeyRing::open_or_keep(const std::string &value) const {
-  if (!is_sealed(value)) return value;
-  auto clear = open(value);
-  return clear ? *clear : value;
-}
-
 Result<OfficeKeyRing> read_office_key_file(const std::string &path) {
   std::ifstream in(path);
   if (!in) return Status(ErrorCode::not_found, "no office key file at " + path);

@@ -31,8 +31,6 @@ struct OfficeKeyRing {
   // The clear text of a sealed value. Errors: not_found (sealed to a key this ring
   // does not hold), corrupt (not a sealed value, or altered).
   Result<std::string> open(std::string_view sealed) const;
-  // `value` opened when sealed and openable, else as it is.
-  std::string open_or_keep(const std::string &value) const;
 };
 
 YKIEN_CXX_API Result<OfficeKey> make_office_key();
