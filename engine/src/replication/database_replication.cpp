@@ -44,31 +44,25 @@ Status Database::resolve_conflict(const std::string &conflict_id, const std::str
   // records that move too, as change_status does, or the server refuses it.
   return impl_->write_txn([&]() -> Status {
     auto c = impl_->replica->get_conflict(conflict_id);
+    const auto chosen = nlohmann::json::parse(value_json, nullptr, false);
+    std::string value = value_json;
+    const bool opinion_text = c.ok() && c->table == "opinions" && chosen.is_string();
     // A denunciation's complainant typed here is sealed as any edit of it is, and so
     // is the record's resolution, which carries it (docs/security.md).
-    std::string value = value_json;
-    if (c.ok() && c->table == "opinions" && is_identity_column(c->column) && impl_->sealer) {
-      const auto typed = nlohmann::json::parse(value_json, nullptr, false);
+    const bool may_seal = opinion_text && impl_->sealer && is_identity_column(c->column);
+    const bool moves_status = opinion_text && c->column == "status" && c->status == "open";
+    if (may_seal || moves_status) {
       auto row = impl_->load_live(opinions_table(), c->row_id, "conflict_id");
-      if (typed.is_string() && row.ok() && opinion_from(*row).confidential) {
-        const std::string clear = typed.get<std::string>();
-        if (!clear.empty() && !is_sealed(clear)) {
-          auto sealed = impl_->sealer->seal(clear);
-          if (!sealed) return sealed.status();
-          YKIEN_TRY(keep_clear(*impl_, c->row_id, {{c->column, clear}}));
-          value = nlohmann::json(*sealed).dump();
-        }
+      const std::string typed = chosen.get<std::string>();
+      if (row.ok() && may_seal && opinion_from(*row).confidential && !typed.empty() && !is_sealed(typed)) {
+        auto sealed = impl_->sealer->seal(typed);
+        if (!sealed) return sealed.status();
+        YKIEN_TRY(keep_clear(*impl_, c->row_id, {{c->column, typed}}));
+        value = nlohmann::json(*sealed).dump();
       }
-    }
-    if (c.ok() && c->table == "opinions" && c->column == "status" && c->status == "open") {
-      const auto chosen = nlohmann::json::parse(value_json, nullptr, false);
-      if (chosen.is_string()) {
-        const std::string to = chosen.get<std::string>();
-        auto row = impl_->load_live(opinions_table(), c->row_id, "conflict_id");
-        if (row.ok()) {
-          const std::string from = text_of(*row, "status");
-          if (to != from) YKIEN_TRY(append_history(*impl_, *row, from, to, "conflict settled", by, ""));
-        }
+      if (row.ok() && moves_status) {
+        const std::string from = text_of(*row, "status");
+        if (typed != from) YKIEN_TRY(append_history(*impl_, *row, from, typed, "conflict settled", by, ""));
       }
     }
     // Every refusal (unknown id, resolved already, a bad value) is the core's.
