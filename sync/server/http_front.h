@@ -60,7 +60,7 @@ struct FrontOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = any free port
   int io_threads = sync::tuning::kServerIoThreads;
-  int workers = sync::tuning::kServerWorkers;
+  int workers = 0;  // threads doing storage work; 0 = the storage's own (Storage::workers)
   int max_queued = sync::tuning::kServerMaxQueued;
   int64_t max_queue_wait_ms = sync::tuning::kServerMaxQueueWaitMs;
   int header_deadline_s = sync::tuning::kHeaderDeadlineS;

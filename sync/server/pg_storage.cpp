@@ -205,6 +205,7 @@ class PgStorage final : public Storage {
       : pool_(std::move(pool)), store_(*pool_), clock_(clock), hlc_(clock_), replica_(store_, clock_, hlc_, new_site_id()) {}
 
   Replica &replica() override { return replica_; }
+  int workers() const override { return sync::tuning::kServerWorkersPostgres; }
   pg::Pool &pool() { return *pool_; }
 
   Status migrate() {

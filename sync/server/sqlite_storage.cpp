@@ -125,6 +125,7 @@ class SqliteStorage final : public Storage {
 
 
   Replica &replica() override { return data_->replica(); }
+  int workers() const override { return sync::tuning::kServerWorkersSqlite; }
 
   Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
                              bool confidential, int64_t expires_at_ms, bool hub) override {
@@ -305,8 +306,7 @@ Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, con
   OpenOptions options;
   options.clock = clock;
   options.durable_commits = true;  // an acknowledged push survives a power cut
-  // Pulls read beside the pushes: one read connection per storage worker.
-  options.read_connections = sync::tuning::kServerWorkers;
+  options.read_connections = sync::tuning::kServerSqliteReadConnections;
   auto data = Database::open((std::filesystem::path(dir) / "data.db").string(), options);
   if (!data.ok()) return data.status();
   sqlite3 *db = nullptr;

@@ -52,6 +52,9 @@ class Storage {
   // PostgreSQL). Every rule lives there; nothing here branches on the backend.
   // Borrowed, valid while the storage is open.
   virtual Replica &replica() = 0;
+  // Threads that serve requests' storage work best at once (tuning.h): the server's
+  // default for --workers.
+  virtual int workers() const = 0;
 
   // Shorthands for replica()'s calls.
   Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {

@@ -40,6 +40,7 @@ struct ServeOptions {
   int opinions = 50;       // in each tablet's meeting
   int postgres_processes = 2;
   int64_t queue_wait_ms = 0;  // 0 = the server's default
+  int64_t workers = 0;        // 0 = the server's default
   bool clients_yield = false;  // the simulated tablets at the lowest CPU weight
   bool tablets_share_cpu = false;  // no courier: exchanges wait behind tablets' local work
   std::string postgres;
@@ -63,6 +64,7 @@ int usage(std::FILE *to) {
       "  --opinions N     opinions in each tablet's meeting (default 50)\n"
       "  --processes N    ykien-server processes on PostgreSQL (default 2)\n"
       "  --queue-wait-ms N  the servers' --max-queue-wait-ms (default: theirs)\n"
+      "  --workers N        the servers' --workers (default: theirs)\n"
       "  --backend B      sqlite, postgres or both (default both)\n"
       "  --postgres C     libpq conninfo of a PostgreSQL server (a database is made there)\n"
       "  --dir DIR        keep the files in DIR/<backend>\n"
@@ -92,6 +94,8 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       ok = positive_option(argc, argv, i, o.opinions);
     } else if (a == "--queue-wait-ms") {
       ok = positive_option(argc, argv, i, o.queue_wait_ms);
+    } else if (a == "--workers") {
+      ok = positive_option(argc, argv, i, o.workers);
     } else if (a == "--processes") {
       ok = positive_option(argc, argv, i, o.postgres_processes);
     } else if (a == "--backend" && i + 1 < argc) {
@@ -181,6 +185,10 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
     if (o.queue_wait_ms > 0) {
       args.push_back("--max-queue-wait-ms");
       args.push_back(std::to_string(o.queue_wait_ms));
+    }
+    if (o.workers > 0) {
+      args.push_back("--workers");
+      args.push_back(std::to_string(o.workers));
     }
     servers.push_back(std::make_unique<test::ServerProcess>(o.server_binary, args, dir));
     test::must(servers.back()->start(), "start ykien-server");

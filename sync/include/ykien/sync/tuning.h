@@ -66,9 +66,17 @@ inline constexpr int kMaxRequestsPerDevice = 2;
 // Threads that hold connections (libmicrohttpd, epoll): each serves thousands of
 // idle or slow connections, so one per core is enough.
 inline constexpr int kServerIoThreads = 2;
-// Threads that do requests' storage work. SQLite writes one at a time and PostgreSQL
-// gets kPostgresConnections per process: more threads would only wait on locks.
-inline constexpr int kServerWorkers = 4;
+// Threads that do requests' storage work, by backend (--workers overrides them).
+// SQLite writes one at a time: a push's worker merges (CPU) or waits for its group's
+// flush, and a second worker lets a pull (a reader, WAL) or the next push's checks go
+// on meanwhile. More only queue pushes at the writer and on the cores, ahead of the
+// pulls and of the admission's estimate: `ykien-bench serve` on 2 cores, sync p99
+// 76-96 ms with 2, 113-117 with 3, 125-170 with 4, 210-265 with 8, the burst alike
+// (docs/benchmarks.md, "serve").
+inline constexpr int kServerWorkersSqlite = 2;
+// SQLite's read connections: the workers' pulls, the office's pages and a hub's
+// upstream rounds read beside the writer.
+inline constexpr int kServerSqliteReadConnections = 4;
 // glibc malloc arenas for the server process (ykien-server's main; MALLOC_ARENA_MAX
 // in the environment wins). glibc's default gives each thread its own arena, up to
 // 8 per core: every worker then grows and keeps its own heap, and its first large
@@ -145,6 +153,9 @@ inline constexpr int64_t kAckFlushIntervalMs = 2 * 1000;
 // requests need them; a request waits when all are busy). Several processes share
 // one database: processes x this must stay under PostgreSQL's max_connections.
 inline constexpr int kPostgresConnections = 4;
+// PostgreSQL: a worker for each connection of the process (two workers a process gave
+// the tablets no better sync p99: the pushes wait at the writers' lock either way).
+inline constexpr int kServerWorkersPostgres = kPostgresConnections;
 // How long an enrollment code stays valid.
 inline constexpr int64_t kEnrollCodeTtlMs = 7LL * 24 * 3600 * 1000;
 
