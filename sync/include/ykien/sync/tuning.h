@@ -71,7 +71,7 @@ inline constexpr int kServerIoThreads = 2;
 // flush, and a second worker lets a pull (a reader, WAL) or the next push's checks go
 // on meanwhile. More only queue pushes at the writer and on the cores, ahead of the
 // pulls and of the admission's estimate: `ykien-bench serve` on 2 cores, sync p99
-// 76-96 ms with 2, 113-117 with 3, 125-170 with 4, 210-265 with 8, the burst alike
+// 79-130 ms with 2 against 125-201 with 4, the burst alike; 3 and 8 were worse
 // (docs/benchmarks.md, "serve").
 inline constexpr int kServerWorkersSqlite = 2;
 // SQLite's read connections: the workers' pulls, the office's pages and a hub's
