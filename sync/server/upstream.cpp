@@ -88,6 +88,7 @@ Upstream::Upstream(Storage &storage, UpstreamOptions options)
   so.server_url = options_.url;
   so.push_conflict_records = true;  // a hub relays the conflict records it makes
   so.pull_batch_changes_max = sync::tuning::kMaxPullChanges;  // fewer round trips; memory is not a tablet's
+  so.push_batch_changes_max = sync::tuning::kMaxPushChanges;  // as far as the server's stated bound lets it
   client_ = std::make_unique<sync::SyncClient>(data_, *transport_, so);
   state_ = stored_state(data_);
   pending_code_ = state_.enrolled ? std::string() : options_.enroll_code;

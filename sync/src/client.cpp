@@ -34,6 +34,14 @@ int64_t steady_ms() {
       .count();
 }
 
+// How far push batches grow, at most `wanted`, with a server that takes at most
+// `server_max` changes in one push (0: one that does not say): a fifth below, as a
+// batch is cut between writes (tuning.h).
+int64_t push_batch_changes_max(int64_t wanted, int64_t server_max) {
+  if (server_max <= 0) return std::min(wanted, tuning::kPushBatchChangesUnstatedMax);
+  return std::min(wanted, server_max - server_max / 5);
+}
+
 // The next batch size after an exchange that took `took_ms` (tuning.h,
 // kBatchGrowBelowMs): doubled on a fast link up to `most`, halved on a slow one down
 // to `least` (the configured size, never grown past when it exceeds `most`).
@@ -456,7 +464,9 @@ Status SyncClient::push_all(SyncReport *report) {
       }
       auto [st, took] = sent.get();
       YKIEN_TRY(st);
-      changes = next_batch_size(changes, options_.push_batch_changes, tuning::kPushBatchChangesMax, took);
+      const int64_t most = push_batch_changes_max(options_.push_batch_changes_max, server_push_max_);
+      changes = next_batch_size(changes, options_.push_batch_changes, most, took);
+      if (server_push_max_ > 0) changes = std::min(changes, most);  // the server's bound over the configured size
       bytes = next_batch_size(bytes, options_.push_batch_bytes, tuning::kPushBatchBytesMax, took);
     }
     if (restart) {
@@ -565,6 +575,7 @@ Status SyncClient::send_push(const ReadyPush &ready, const std::string &token, S
     if ((reply.signature_format == kDigestFormatName) != digest)
       YKIEN_TRY(note_signature_format(reply.signature_format));
     YKIEN_TRY(note_change_format(reply.change_format));
+    server_push_max_ = reply.max_changes;
     report->pushed += static_cast<int64_t>(ready.count);
     report->conflicts += reply.conflicts;
     return {};

@@ -218,6 +218,7 @@ std::string encode(const PushReply &m) {
               {"server_time", m.server_time_ms}};
     if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
     add_change_format(j, m.change_format);
+    if (m.max_changes > 0) j["max_changes"] = m.max_changes;
     return dump(j);
   });
 }
@@ -340,6 +341,7 @@ Status decode(std::string_view text, PushReply *out) {
     YKIEN_TRY(get_int(j, "conflicts", &out->conflicts));
     YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
     YKIEN_TRY(get_string(j, "change_format", &out->change_format, false));
+    YKIEN_TRY(get_int(j, "max_changes", &out->max_changes, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }

@@ -49,3 +49,36 @@ TEST_CASE("a large sync grows its batches within the server's bounds and moves e
   CHECK(pulls < 16);
   CHECK(*b.db().state_hash() == *a.db().state_hash());
 }
+
+TEST_CASE("a push grows its batches only within the bound the server states", "[sync][batches]") {
+  // A server that takes fewer changes a push than a client grows to (8,000): without
+  // its bound the third batch (5,000) would be refused as too large.
+  server::ServerOptions bounded;
+  bounded.max_push_changes = 3000;
+  TestServer server(bounded);
+  auto a = Tablet::enrolled_and_synced(server, "a");
+  REQUIRE(a.db().batch([&]() -> Status {
+    for (int i = 0; i < 600; ++i) record_in(a.db(), kHamlet1, "Ý kiến số " + std::to_string(i));
+    return Status::Ok();
+  }).ok());
+
+  auto transport = sync::make_curl_transport({});
+  sync::SyncOptions options;
+  options.server_url = server.url();
+  options.push_batch_changes = 1250;
+  int64_t pushes = 0, last_pushed = 0, largest = 0;
+  options.on_progress = [&](const sync::SyncProgress &p) {
+    if (p.phase != "push") return;
+    ++pushes;
+    largest = std::max(largest, p.pushed - last_pushed);
+    last_pushed = p.pushed;
+  };
+  sync::SyncClient client(a.db(), *transport, options);
+  auto synced = client.sync();
+  REQUIRE(synced.ok());
+  INFO("pushes " << pushes << ", largest " << largest);
+  CHECK(synced->pushed >= 10000);
+  CHECK(largest <= 3000);
+  CHECK(largest > 1250);  // it grew, to 2,400 (a fifth below the bound)
+  CHECK(synced->caught_up);
+}

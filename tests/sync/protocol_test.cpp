@@ -28,6 +28,21 @@ TEST_CASE("push request round-trips through JSON", "[sync][protocol]") {
   CHECK(back.changes == p.changes);
 }
 
+TEST_CASE("a push reply states the server's bound on a push, and an older one's reads as unstated",
+          "[sync][protocol]") {
+  PushReply r{10, 2, 1, 5, "", "rows", 20000};
+  PushReply back;
+  REQUIRE(decode(encode(r), &back).ok());
+  CHECK(back.max_changes == 20000);
+  CHECK(back.applied == 10);
+  PushReply older;
+  REQUIRE(decode(R"({"applied":1,"ignored":0,"conflicts":0,"server_time":5})", &older).ok());
+  CHECK(older.max_changes == 0);
+  const Status bad = decode(R"({"applied":1,"ignored":0,"conflicts":0,"server_time":5,"max_changes":"many"})", &older);
+  CHECK(bad.code() == ErrorCode::invalid_argument);
+  CHECK(bad.field() == "max_changes");
+}
+
 TEST_CASE("pull reply, enroll and error messages round-trip", "[sync][protocol]") {
   PullReply r;
   r.cursor = "[[\"vn/79\",12]]";

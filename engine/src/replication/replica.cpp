@@ -415,6 +415,7 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
         out.changes.push_back(Change{row.table, row.id, row.scope, std::move(cell.column), std::move(cell.value),
                                      cell.stamp.hlc, cell.stamp.site, cell.stamp.base});
       }
+      row.cells = {};  // read and moved: freed as the changes grow, not at the end (a device's peak)
     }
     if (!out.more) out.next_cursor = std::max(out.next_cursor, *end);
     return Status::Ok();

@@ -93,6 +93,10 @@ struct SyncOptions {
   // tablets) takes the server's largest. A reply may pass it by less than one write:
   // the server cuts batches between writes (docs/protocol.md, "Pull").
   int64_t pull_batch_changes_max = tuning::kPullBatchChangesMax;
+  // The most a push batch grows to, within the bound the server states (less a
+  // fifth: the device cuts batches between writes) or 8,000 with a server that
+  // states none: a tablet's memory, where a hub takes the server's bound.
+  int64_t push_batch_changes_max = tuning::kPushBatchChangesMax;
   int max_round_trips = tuning::kMaxRoundTrips;
   // Attachments' blobs (a client made over a Database only): sent once their cells
   // are; fetched when attached to an open meeting or added in the last
@@ -235,6 +239,9 @@ class YKIEN_CXX_API SyncClient {
   // one, else exponential backoff; both with jitter. False when cancelled meanwhile.
   bool sleep_backoff(int attempt, int64_t retry_after_s = 0);
 
+  // The most changes the server said it takes in one push (its last reply; 0 = not
+  // said). Written by send_push, read after the exchange's future is joined.
+  int64_t server_push_max_ = 0;
   Replica &db_;
   Database *database_ = nullptr;  // a tablet's: its blobs, and it seals identities (null for a hub)
   std::shared_ptr<KeyStore> secrets_;  // options_.key_store, or the default

@@ -128,6 +128,9 @@ struct PushReply {
   int64_t server_time_ms = 0;
   std::string signature_format{};  // as in EnrollReply
   std::string change_format{};     // as in EnrollReply
+  // The most changes this server takes in one push (its bound: the device grows its
+  // batches within it); 0 = not said, a server before it, which took 10,000.
+  int64_t max_changes = 0;
 };
 
 struct PullRequest {

@@ -21,7 +21,14 @@ inline constexpr int64_t kPullBatchChanges = 5000;
 // and halving them, not below the sizes above, when one takes more than four times
 // that (a slow link: less to resend after a cut). Up to these, within the server's
 // bounds (kMaxPushChanges, kMaxBodyBytes, kMaxPullChanges below).
-inline constexpr int64_t kPushBatchChangesMax = 8000;  // a batch is cut between writes: room for the last
+// A push batch grows within the bound the server states in its reply, less a fifth
+// (a batch is cut between writes: room for the last), or to 8,000 with a server that
+// states none (one before it took 10,000). A tablet's grow to 8,000 at most: 16,000
+// took its peak past 32 MB in a 300,000-change push, as pulls' do (below); a hub's
+// to the server's bound (SyncOptions::push_batch_changes_max), half the round trips
+// (docs/benchmarks.md, "sync").
+inline constexpr int64_t kPushBatchChangesMax = 8000;
+inline constexpr int64_t kPushBatchChangesUnstatedMax = 8000;
 inline constexpr int64_t kPushBatchBytesMax = 4 << 20;
 // A pull batch is held whole while it is merged (its changes, the rows they touch):
 // 8,000 changes keep a tablet's peak under 32 MB where 10,000 took it past
@@ -53,12 +60,14 @@ inline constexpr int64_t kClockToleranceMs = clock::kToleranceMs;
 inline constexpr int64_t kMaxClockDriftMs = clock::kMaxDriftMs;
 // Largest push body accepted, after gzip decompression (a zip bomb stops here).
 inline constexpr int64_t kMaxBodyBytes = 16 << 20;
-// Most changes accepted in one push.
-inline constexpr int64_t kMaxPushChanges = 10000;
+// Most changes accepted in one push (stated in each push's reply): at most a few
+// MB of changes held by a worker (docs/server.md, "Limits").
+inline constexpr int64_t kMaxPushChanges = 20000;
 // Most changes returned by one pull, and bytes of values (about).
 inline constexpr int64_t kMaxPullChanges = 10000;
 inline constexpr int64_t kMaxPullBytes = 4 << 20;
-static_assert(kPushBatchChangesMax <= kMaxPushChanges && kPushBatchBytesMax < kMaxBodyBytes &&
+static_assert(kPushBatchChangesMax <= kMaxPushChanges - kMaxPushChanges / 5 && kPushBatchBytesMax < kMaxBodyBytes &&
+              kPushBatchChangesUnstatedMax <= 10000 - 10000 / 5 &&
               kPullBatchChangesMax <= kMaxPullChanges);
 // Requests one device may have in flight at once; more get 503 and retry later.
 inline constexpr int kMaxRequestsPerDevice = 2;
