@@ -7,6 +7,7 @@
 #include "command_output.h"
 #include "conflict_settlement.h"
 #include "ykien/replica.h"
+#include "ykien/seal.h"
 
 namespace ykien::server {
 namespace {
@@ -30,17 +31,27 @@ json to_json(const Conflict &c) {
           {"resolved_by", c.resolved_by}};
 }
 
+// A value (JSON) as a person reads it in a terminal: a complainant's sealed identity
+// as a mark, not its ciphertext (a page of base64, and nothing an admin's terminal or
+// its scrollback should hold opened: the office's page opens it for those entitled).
+std::string shown(const std::string &json_value) {
+  const json v = json::parse(json_value, nullptr, false);
+  if (v.is_string() && is_sealed(v.get_ref<const std::string &>())) return "[sealed: the office page opens it]";
+  return json_value;
+}
+
 void print_line(const Conflict &c) {
   std::cout << c.id << "  " << c.status << "  " << c.table << "." << c.column << " of " << c.row_id << "  in "
-            << c.scope << "  kept=" << c.winner_value << "  other=" << c.loser_value << "\n";
+            << c.scope << "  kept=" << shown(c.winner_value) << "  other=" << shown(c.loser_value) << "\n";
 }
 
 void print_whole(const Conflict &c) {
   std::cout << "conflict " << c.id << " (" << c.status << ")\n"
             << "  cell:   " << c.table << "." << c.column << " of " << c.row_id << " in " << c.scope << "\n"
-            << "  kept:   " << c.winner_value << "  (written " << c.winner_hlc << " by " << c.winner_site << ")\n"
-            << "  other:  " << c.loser_value << "  (written " << c.loser_hlc << " by " << c.loser_site << ")\n";
-  if (c.status == "resolved") std::cout << "  resolved to " << c.resolution << " by " << c.resolved_by << "\n";
+            << "  kept:   " << shown(c.winner_value) << "  (written " << c.winner_hlc << " by " << c.winner_site
+            << ")\n"
+            << "  other:  " << shown(c.loser_value) << "  (written " << c.loser_hlc << " by " << c.loser_site << ")\n";
+  if (c.status == "resolved") std::cout << "  resolved to " << shown(c.resolution) << " by " << c.resolved_by << "\n";
 }
 
 }  // namespace

@@ -237,6 +237,24 @@ TEST_CASE("a complainant typed at the server to settle a conflict is sealed befo
   e.check_settled_sealed(kName + " (đã xác minh)");
 }
 
+TEST_CASE("admin conflicts list and show mark a complainant's sealed values, and print neither them nor the name",
+          "[.][evidence-sealed]") {
+  ComplainantConflict e;
+  for (const std::vector<std::string> &command : {std::vector<std::string>{"conflicts", "list"},
+                                                  std::vector<std::string>{"conflicts", "show", e.id}}) {
+    std::vector<std::string> args{"admin"};
+    for (const auto &arg : e.server.admin_args()) args.push_back(arg);
+    for (const auto &arg : command) args.push_back(arg);
+    CommandResult r = run_server_binary(args);
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("citizen_name") != std::string::npos);
+    CHECK(r.out.find("[sealed: the office page opens it]") != std::string::npos);
+    CHECK(r.out.find(std::string(kSealedPrefix)) == std::string::npos);
+    CHECK(r.out.find(kName) == std::string::npos);
+  }
+}
+
 TEST_CASE("a complainant typed on a tablet to settle a conflict is sealed, the resolution too",
           "[.][evidence-sealed]") {
   ComplainantConflict e;
