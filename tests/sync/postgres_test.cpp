@@ -15,6 +15,7 @@
 #include "fixture.h"
 #include "purge.h"
 #include "ykien/sync/protocol.h"
+#include "support/busy_retry.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -124,23 +125,20 @@ TEST_CASE("concurrent pushers (several server processes on PostgreSQL): pulls sk
       std::string cursor;
       size_t turn = static_cast<size_t>(q);
       int quiet_after_done = 0;
-      int busy_replies = 0;
       while (quiet_after_done < 2) {
         const bool done_before = pushers_left == 0;
         sync::PullRequest req;
         req.client_time_ms = SystemClock::instance().now_ms();
         req.cursor = cursor;
         req.limit = 25;
-        sync::HttpRequest http{"POST", urls[turn++ % urls.size()] + sync::kPathPull,
-                               {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + tokens[static_cast<size_t>(q)]}},
-                               sync::encode(req)};
-        auto res = transport->send(http);
-        // As a client does: a busy server's 503 is tried again shortly (a loaded
-        // machine's pushes keep the queue long enough for the admission to say so).
-        if (res.ok() && res->status == 503 && ++busy_replies < 200) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
-          continue;
-        }
+        // A loaded machine's pushes can keep the queue long enough for the admission
+        // to say busy: tried again, as a client does.
+        auto res = send_until_not_busy([&] {
+          return transport->send({"POST", urls[turn++ % urls.size()] + sync::kPathPull,
+                                  {{"Content-Type", "application/json"},
+                                   {"Authorization", "Bearer " + tokens[static_cast<size_t>(q)]}},
+                                  sync::encode(req)});
+        });
         sync::PullReply reply;
         if (!res.ok() || res->status != 200 || !sync::decode(res->body, &reply).ok()) {
           return error("pull: " + (res.ok() ? res->body : res.status().to_string()));

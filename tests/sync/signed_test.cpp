@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "sha256.h"
 #include "signing.h"
+#include "support/busy_retry.h"
 #include "ykien/sync/bundle.h"
 #include "ykien/sync/protocol.h"
 #include "ykien/uuid.h"
@@ -249,15 +250,9 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
         signatures[d].push_back(sign(devices[d]->key, bodies[d].back()));
       }
       threads.emplace_back([&, d] {
-        // As a client does: a busy server's 503 is tried again shortly.
         auto push = [&](size_t p) {
-          int status = 503;
-          for (int attempt = 0; attempt < 100 && status == 503; ++attempt) {
-            if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            auto sent = devices[d]->try_push(bodies[d][p], signatures[d][p]);
-            status = sent.ok() ? sent->status : -1;  // -1: not sent (the check below names it)
-          }
-          statuses[d].push_back(status);
+          auto sent = send_until_not_busy([&] { return devices[d]->try_push(bodies[d][p], signatures[d][p]); });
+          statuses[d].push_back(sent.ok() ? sent->status : -1);  // -1: not sent (the check below names it)
         };
         for (size_t p = 0; p < bodies[d].size(); ++p) push(p);
         push(bodies[d].size() - 1);  // its reply lost: sent again
