@@ -266,7 +266,7 @@ struct HttpFront::Impl {
   // Whether a new request would wait longer than max_queue_wait_ms for a worker.
   bool queue_too_long() const {
     const auto pending = static_cast<int64_t>(pool->pending());
-    const int64_t workers = std::max(options.workers, 1);
+    const int64_t workers = options.workers;  // positive: start() checks it
     return pending >= workers && pending_us.load() / workers > options.max_queue_wait_ms * 1000;
   }
 
@@ -427,9 +427,11 @@ Status HttpFront::bind() {
 int HttpFront::port() const { return impl_->port; }
 
 Status HttpFront::start() {
-  YKIEN_TRY(bind());
   Impl &m = *impl_;
   const FrontOptions &o = m.options;
+  if (o.workers < 1)
+    return {ErrorCode::invalid_argument, "the server needs at least one worker (--workers)", "workers"};
+  YKIEN_TRY(bind());
   m.watch = std::make_unique<ConnectionWatch>(kWatchTickMs);
   m.pool = std::make_unique<WorkPool>(o.workers, static_cast<size_t>(o.max_queued));
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;

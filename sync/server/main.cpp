@@ -227,7 +227,9 @@ int main(int argc, char **argv) {
   serve_cmd->add_option("--office-key", flags.office_key,
                         "the office's key file (default DATA/office.key, made at the first start; docs/security.md)");
   serve_cmd->add_option("--workers", flags.http.workers,
-                        "threads doing storage work (default: 2 on SQLite, its one writer; 4 a process on PostgreSQL)");
+                        "threads doing storage work (default or 0: 2 on SQLite, its one writer; on PostgreSQL one "
+                        "for every two cores, 1 to 4 a process)")
+      ->check(CLI::NonNegativeNumber);
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "
                         "with Retry-After")

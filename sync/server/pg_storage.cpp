@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -205,7 +206,7 @@ class PgStorage final : public Storage {
       : pool_(std::move(pool)), store_(*pool_), clock_(clock), hlc_(clock_), replica_(store_, clock_, hlc_, new_site_id()) {}
 
   Replica &replica() override { return replica_; }
-  int workers() const override { return sync::tuning::kServerWorkersPostgres; }
+  int workers() const override { return sync::tuning::server_workers_postgres(std::thread::hardware_concurrency()); }
   pg::Pool &pool() { return *pool_; }
 
   Status migrate() {

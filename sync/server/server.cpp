@@ -67,6 +67,7 @@ struct SyncServer::Impl {
   std::string cursor_key;  // signs pull cursors (cursor.h); set by start()
   std::string server_key;  // this server's public key as start() made or found it
   std::unique_ptr<HttpFront> http;
+  int workers = 0;  // the front's storage workers, resolved by make_front
   std::thread maintenance;
 
   std::mutex inflight_mutex;
@@ -463,6 +464,8 @@ struct SyncServer::Impl {
 
   void make_front() {
     FrontOptions fo = options.http;
+    if (fo.workers <= 0) fo.workers = storage.workers();  // --workers, else the storage's own
+    workers = fo.workers;
     fo.host = options.host;
     fo.port = options.port;
     std::vector<Route> routes;
@@ -505,6 +508,8 @@ Status SyncServer::bind() { return impl_->http->bind(); }
 
 int SyncServer::port() const { return impl_->http->port(); }
 
+int SyncServer::workers() const { return impl_->workers; }
+
 void SyncServer::run() {
   if (!start().ok()) return;
   std::unique_lock<std::mutex> lock(impl_->stop_mutex);
@@ -523,7 +528,8 @@ Status SyncServer::start() {
   YKIEN_TRY(impl_->http->start());
   impl_->running = true;
   impl_->maintenance = std::thread([this] { impl_->maintenance_loop(); });
-  log_line("info", "listening", {{"host", impl_->options.host}, {"port", std::to_string(port())}});
+  log_line("info", "listening",
+           {{"host", impl_->options.host}, {"port", std::to_string(port())}, {"workers", std::to_string(workers())}});
   return {};
 }
 

@@ -78,6 +78,9 @@ class SyncServer {
   Status bind();
   // The bound port (after bind()).
   int port() const;
+  // Threads doing storage work: ServerOptions::http.workers, else the storage's own
+  // (Storage::workers: 2 on SQLite; on PostgreSQL one for every two cores, 1 to 4).
+  int workers() const;
   // Serves until stop(); in-flight requests finish before it returns.
   void run();
   // bind() + run() on a background thread.

@@ -3,7 +3,7 @@
 namespace ykien::server {
 
 WorkPool::WorkPool(int threads, size_t max_queued) : max_queued_(max_queued) {
-  for (int i = 0; i < (threads > 0 ? threads : 1); ++i) threads_.emplace_back([this] { work(); });
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
 }
 
 WorkPool::~WorkPool() {

@@ -15,7 +15,8 @@ namespace ykien::server {
 
 class WorkPool {
  public:
-  // `threads` run the jobs; at most `max_queued` jobs wait for one.
+  // `threads` (at least one: HttpFront::start checks) run the jobs; at most
+  // `max_queued` jobs wait for one.
   WorkPool(int threads, size_t max_queued);
   ~WorkPool();  // runs the queued jobs, then joins
   WorkPool(const WorkPool &) = delete;

@@ -1,6 +1,8 @@
 // The server's listening socket: one server per address and port.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "fixture.h"
 #include "server.h"
 
@@ -18,4 +20,23 @@ TEST_CASE("a second server on a port in use is refused, not sharing it silently"
   INFO(st.to_string());
   CHECK(st.code() == ErrorCode::network);
   CHECK(st.message().find("cannot listen") != std::string::npos);
+}
+
+TEST_CASE("a server runs its storage's own workers unless told how many", "[sync][server]") {
+  // SQLite writes one at a time: two workers; PostgreSQL one for every two cores, 1 to
+  // 4 (tuning.h, docs/server.md "Serving").
+  TestServer plain;
+  const int own = on_postgres() ? sync::tuning::server_workers_postgres(std::thread::hardware_concurrency())
+                                : sync::tuning::kServerWorkersSqlite;
+  CHECK(plain.storage().workers() == own);
+  CHECK(plain.server().workers() == own);
+
+  server::ServerOptions told;
+  told.http.workers = 3;
+  TestServer three(told);
+  CHECK(three.server().workers() == 3);
+  // Serving with them: a tablet syncs.
+  auto tablet = Tablet::enrolled_and_synced(three, "a");
+  tablet.record(kHamlet1, "Đèn đường ấp 1 hỏng");
+  tablet.sync_ok();
 }

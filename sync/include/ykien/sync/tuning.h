@@ -4,6 +4,7 @@
 
 #include "ykien/clock.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace ykien::sync::tuning {
@@ -162,9 +163,14 @@ inline constexpr int64_t kAckFlushIntervalMs = 2 * 1000;
 // requests need them; a request waits when all are busy). Several processes share
 // one database: processes x this must stay under PostgreSQL's max_connections.
 inline constexpr int kPostgresConnections = 4;
-// PostgreSQL: a worker for each connection of the process (two workers a process gave
-// the tablets no better sync p99: the pushes wait at the writers' lock either way).
-inline constexpr int kServerWorkersPostgres = kPostgresConnections;
+// PostgreSQL: a worker for every two cores, at most one for each connection of the
+// process. Pushes take the writers' lock one at a time: more workers only wait there,
+// holding their requests, and hide the queue from the admission's estimate.
+// `ykien-bench serve` on 2 cores, two processes: sync p99 160-187 ms with 1 a process,
+// 280-338 with 2, 314-386 with 4, the burst alike (docs/benchmarks.md, "serve").
+inline int server_workers_postgres(unsigned cores) {
+  return std::clamp(static_cast<int>(cores / 2), 1, kPostgresConnections);
+}
 // How long an enrollment code stays valid.
 inline constexpr int64_t kEnrollCodeTtlMs = 7LL * 24 * 3600 * 1000;
 
