@@ -277,7 +277,7 @@ struct SyncServer::Impl {
         return fail(req, "push", device->id, kept, t0);
     }
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName,
-                    change_format(),   options.max_push_changes};
+                    change_format(), options.max_push_changes};
     log_line("info", "push",
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
               {"applied", std::to_string(reply.applied)}, {"ignored", std::to_string(reply.ignored)},

@@ -34,12 +34,11 @@ int64_t steady_ms() {
       .count();
 }
 
-// How far push batches grow, at most `wanted`, with a server that takes at most
-// `server_max` changes in one push (0: one that does not say): a fifth below, as a
-// batch is cut between writes (tuning.h).
-int64_t push_batch_changes_max(int64_t wanted, int64_t server_max) {
-  if (server_max <= 0) return std::min(wanted, tuning::kPushBatchChangesUnstatedMax);
-  return std::min(wanted, server_max - server_max / 5);
+// The most changes a push batch may hold for a server that takes at most
+// `server_max` in one push (0: one that does not say): a fifth below, as a batch is
+// cut between writes (tuning.h).
+int64_t server_push_bound(int64_t server_max) {
+  return server_max > 0 ? server_max - server_max / 5 : tuning::kPushBatchChangesUnstatedMax;
 }
 
 // The next batch size after an exchange that took `took_ms` (tuning.h,
@@ -464,9 +463,10 @@ Status SyncClient::push_all(SyncReport *report) {
       }
       auto [st, took] = sent.get();
       YKIEN_TRY(st);
-      const int64_t most = push_batch_changes_max(options_.push_batch_changes_max, server_push_max_);
-      changes = next_batch_size(changes, options_.push_batch_changes, most, took);
-      if (server_push_max_ > 0) changes = std::min(changes, most);  // the server's bound over the configured size
+      const int64_t bound = server_push_bound(server_push_max_);
+      changes = next_batch_size(changes, options_.push_batch_changes,
+                                std::min(options_.push_batch_changes_max, bound), took);
+      if (server_push_max_ > 0) changes = std::min(changes, bound);  // a stated bound caps a configured size too
       bytes = next_batch_size(bytes, options_.push_batch_bytes, tuning::kPushBatchBytesMax, took);
     }
     if (restart) {
