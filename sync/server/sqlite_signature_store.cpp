@@ -7,6 +7,7 @@
 
 #include "gzip.h"
 #include "signature_store.h"
+#include "sqlite_statement.h"
 #include "ykien/sys/group_commit.h"
 
 namespace ykien::server {
@@ -36,51 +37,25 @@ CREATE TABLE IF NOT EXISTS signed_writes(   -- which batch carried which write
   PRIMARY KEY (tbl, row_id, hlc, site, batch)) WITHOUT ROWID;
 )sql";
 
-class Stmt {
- public:
-  Stmt(sqlite3 *db, const char *sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt &) = delete;
-  Stmt &operator=(const Stmt &) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Stmt &text(int i, const std::string &v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt &blob(int i, const std::string &v) {
-    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt &integer(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  int step() { return sqlite3_step(stmt_); }
-  void reset() { sqlite3_reset(stmt_); }
-  std::string column(int i) const {
-    const void *p = sqlite3_column_blob(stmt_, i);
-    const int n = sqlite3_column_bytes(stmt_, i);
-    return p == nullptr ? std::string() : std::string(static_cast<const char *>(p), static_cast<size_t>(n));
-  }
-  int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
-
- private:
-  sqlite3_stmt *stmt_ = nullptr;
-  int rc_ = SQLITE_ERROR;
-};
-
 // A connection and the mutex that guards it.
 struct Guarded {
+  explicit Guarded(sqlite3 *connection) : db(connection), statements(connection) {}
+  ~Guarded() {
+    statements.clear();
+    sqlite3_close(db);
+  }
   std::mutex mutex;
-  sqlite3 *db = nullptr;  // guarded by mutex
+  sqlite3 *db;                // guarded by mutex
+  StatementCache statements;  // db's; guarded by mutex
 };
 
 Status db_error(sqlite3 *db, const std::string &what) {
   return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db)};
 }
 
-Result<std::string> read_key(sqlite3 *db, const std::string &device_id) {
-  Stmt q(db, "SELECT public_key FROM device_keys WHERE device_id = ?");
+Result<std::string> read_key(Guarded &connection, const std::string &device_id) {
+  sqlite3 *db = connection.db;
+  Statement q(connection.statements, "SELECT public_key FROM device_keys WHERE device_id = ?");
   if (!q.ok()) return db_error(db, "cannot read the device keys");
   const int rc = q.text(1, device_id).step();
   if (rc == SQLITE_DONE) return std::string();
@@ -94,24 +69,17 @@ Result<std::string> read_key(sqlite3 *db, const std::string &device_id) {
 // push that finished its merge while the previous commit was flushing.
 class SqliteSignatureStore final : public SignatureStore {
  public:
-  SqliteSignatureStore(sqlite3 *writer, sqlite3 *reader) {
-    writer_.db = writer;
-    reader_.db = reader;
-  }
-  ~SqliteSignatureStore() override {
-    sqlite3_close(reader_.db);
-    sqlite3_close(writer_.db);
-  }
+  SqliteSignatureStore(sqlite3 *writer, sqlite3 *reader) : writer_(writer), reader_(reader) {}
 
   Status set_device_key(const std::string &device_id, const std::string &public_key, int64_t now_ms) override {
     std::lock_guard<std::mutex> lock(writer_.mutex);
     sqlite3 *db = writer_.db;
-    Stmt ins(db, "INSERT INTO device_keys(device_id, public_key, registered_at) VALUES(?,?,?) "
+    Statement ins(writer_.statements, "INSERT INTO device_keys(device_id, public_key, registered_at) VALUES(?,?,?) "
                  "ON CONFLICT(device_id) DO NOTHING");
     if (!ins.ok()) return db_error(db, "cannot record the device's key");
     if (ins.text(1, device_id).text(2, public_key).integer(3, now_ms).step() != SQLITE_DONE)
       return db_error(db, "cannot record the device's key");
-    auto held = read_key(db, device_id);
+    auto held = read_key(writer_, device_id);
     if (!held.ok()) return held.status();
     if (*held != public_key)
       return {ErrorCode::invalid_state, "device " + device_id + " has another signing key already; enroll it again "
@@ -121,7 +89,7 @@ class SqliteSignatureStore final : public SignatureStore {
 
   Result<std::string> device_key(const std::string &device_id) override {
     std::lock_guard<std::mutex> lock(reader_.mutex);
-    return read_key(reader_.db, device_id);
+    return read_key(reader_, device_id);
   }
 
   Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
@@ -136,7 +104,7 @@ class SqliteSignatureStore final : public SignatureStore {
   Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
     std::lock_guard<std::mutex> lock(reader_.mutex);
     sqlite3 *db = reader_.db;
-    Stmt q(db, "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
+    Statement q(reader_.statements, "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
                "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = ? AND w.row_id = ? AND w.hlc = ? AND w.site = ? "
                "AND b.device_id = ? ORDER BY b.id LIMIT 1");
     if (!q.ok()) return db_error(db, "cannot read the signed batches");
@@ -202,14 +170,14 @@ class SqliteSignatureStore final : public SignatureStore {
   Status insert_batch(const SignedBatch &b, const std::string &digest, const std::string &packed,
                       const std::vector<WriteKey> &writes) {
     sqlite3 *db = writer_.db;  // in a savepoint of the group's transaction
-    Stmt ins(db, "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
+    Statement ins(writer_.statements, "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
                  "VALUES(?,?,?,?,?,?,?) ON CONFLICT(device_id, digest) DO NOTHING");
     if (!ins.ok() || ins.text(1, b.device_id).text(2, b.kind).integer(3, b.received_ms).text(4, digest)
                              .blob(5, packed).text(6, b.signature).text(7, b.public_key).step() != SQLITE_DONE)
       return db_error(db, "cannot keep the signed batch");
     if (sqlite3_changes(db) == 0) return {};  // kept before, with its writes
     const int64_t id = sqlite3_last_insert_rowid(db);
-    Stmt w(db, "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
+    Statement w(writer_.statements, "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
     if (!w.ok()) return db_error(db, "cannot keep the batch's writes");
     for (const auto &k : writes) {
       if (w.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).integer(5, id).step() != SQLITE_DONE)

@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "sqlite_statement.h"
 #include "storage.h"
 #include "ykien/sync/tuning.h"
 
@@ -70,56 +72,31 @@ std::vector<std::string> scopes_from_json(const std::string &text) {
   return out;
 }
 
-// A prepared statement, finalized on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3 *db, const char *sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt &) = delete;
-  Stmt &operator=(const Stmt &) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Stmt &bind(int i, const std::string &v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt &bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  int step() { return sqlite3_step(stmt_); }
-  std::string text(int i) const {
-    const auto *p = sqlite3_column_text(stmt_, i);
-    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char *>(p));
-  }
-  int64_t integer(int i) const { return sqlite3_column_int64(stmt_, i); }
-
- private:
-  sqlite3_stmt *stmt_ = nullptr;
-  int rc_ = SQLITE_ERROR;
-};
-
 constexpr const char *kDeviceColumns =
     "id, name, site, scopes, confidential, created_at, last_seen, revoked_at, acked_cursor, hub";
 
-DeviceRecord read_device(const Stmt &s) {
+DeviceRecord read_device(const Statement &s) {
   DeviceRecord d;
-  d.id = s.text(0);
-  d.name = s.text(1);
-  d.site = s.text(2);
-  d.scopes = scopes_from_json(s.text(3));
-  d.confidential = s.integer(4) != 0;
-  d.created_at_ms = s.integer(5);
-  d.last_seen_ms = s.integer(6);
-  d.revoked_at_ms = s.integer(7);
-  d.acked_cursor = s.integer(8);
-  d.hub = s.integer(9) != 0;
+  d.id = s.column(0);
+  d.name = s.column(1);
+  d.site = s.column(2);
+  d.scopes = scopes_from_json(s.column(3));
+  d.confidential = s.column_int(4) != 0;
+  d.created_at_ms = s.column_int(5);
+  d.last_seen_ms = s.column_int(6);
+  d.revoked_at_ms = s.column_int(7);
+  d.acked_cursor = s.column_int(8);
+  d.hub = s.column_int(9) != 0;
   return d;
 }
 
 class SqliteStorage final : public Storage {
  public:
-  SqliteStorage(std::unique_ptr<Database> data, sqlite3 *db) : data_(std::move(data)), db_(db) {}
-  ~SqliteStorage() override { sqlite3_close(db_); }
+  SqliteStorage(std::unique_ptr<Database> data, sqlite3 *db) : data_(std::move(data)), db_(db), statements_(db) {}
+  ~SqliteStorage() override {
+    statements_.clear();
+    sqlite3_close(db_);
+  }
   SqliteStorage(const SqliteStorage &) = delete;
   SqliteStorage &operator=(const SqliteStorage &) = delete;
 
@@ -130,10 +107,10 @@ class SqliteStorage final : public Storage {
   Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
                              bool confidential, int64_t expires_at_ms, bool hub) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Stmt s(db_, "INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at, hub) VALUES(?,?,?,?,?)");
+    Statement s(statements_, "INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at, hub) VALUES(?,?,?,?,?)");
     if (!s.ok()) return error("prepare");
-    s.bind(1, code_hash).bind(2, scopes_to_json(scopes)).bind(3, int64_t{confidential ? 1 : 0}).bind(4, expires_at_ms)
-        .bind(5, int64_t{hub ? 1 : 0});
+    s.text(1, code_hash).text(2, scopes_to_json(scopes)).integer(3, int64_t{confidential ? 1 : 0})
+        .integer(4, expires_at_ms).integer(5, int64_t{hub ? 1 : 0});
     if (s.step() != SQLITE_DONE) return error("cannot store the enrollment code");
     return {};
   }
@@ -151,18 +128,18 @@ class SqliteStorage final : public Storage {
   Result<DeviceRecord> device_by_token(const std::string &token_hash) override {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE token_hash = ?";
-    Stmt s(db_, sql.c_str());
+    Statement s(statements_, sql);
     if (!s.ok()) return error("prepare");
-    s.bind(1, token_hash);
+    s.text(1, token_hash);
     int rc = s.step();
     if (rc == SQLITE_DONE) return Status(ErrorCode::unauthorized, "unknown device token");
     if (rc != SQLITE_ROW) return error("cannot read devices");
     DeviceRecord d = read_device(s);
     if (!d.hub) return d;
-    Stmt sites(db_, "SELECT site FROM hub_sites WHERE hub_id = ? ORDER BY site");
+    Statement sites(statements_, "SELECT site FROM hub_sites WHERE hub_id = ? ORDER BY site");
     if (!sites.ok()) return error("prepare");
-    sites.bind(1, d.id);
-    while ((rc = sites.step()) == SQLITE_ROW) d.relayed_sites.push_back(sites.text(0));
+    sites.text(1, d.id);
+    while ((rc = sites.step()) == SQLITE_ROW) d.relayed_sites.push_back(sites.column(0));
     if (rc != SQLITE_DONE) return error("cannot read hub sites");
     return d;
   }
@@ -170,7 +147,7 @@ class SqliteStorage final : public Storage {
   Result<std::vector<DeviceRecord>> list_devices() override {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY created_at, id";
-    Stmt s(db_, sql.c_str());
+    Statement s(statements_, sql);
     if (!s.ok()) return error("prepare");
     std::vector<DeviceRecord> out;
     int rc;
@@ -181,9 +158,9 @@ class SqliteStorage final : public Storage {
 
   Status revoke_device(const std::string &device_id, int64_t now_ms) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Stmt s(db_, "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
+    Statement s(statements_, "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
     if (!s.ok()) return error("prepare");
-    s.bind(1, now_ms).bind(2, device_id);
+    s.integer(1, now_ms).text(2, device_id);
     if (s.step() != SQLITE_DONE) return error("cannot revoke");
     if (sqlite3_changes(db_) == 0) {
       return {ErrorCode::not_found, "no active device with id " + device_id};
@@ -193,9 +170,9 @@ class SqliteStorage final : public Storage {
 
   Status set_device_scopes(const std::string &device_id, const std::vector<std::string> &scopes) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Stmt s(db_, "UPDATE devices SET scopes = ? WHERE id = ?");
+    Statement s(statements_, "UPDATE devices SET scopes = ? WHERE id = ?");
     if (!s.ok()) return error("prepare");
-    s.bind(1, scopes_to_json(scopes)).bind(2, device_id);
+    s.text(1, scopes_to_json(scopes)).text(2, device_id);
     if (s.step() != SQLITE_DONE) return error("cannot set scopes");
     if (sqlite3_changes(db_) == 0) return {ErrorCode::not_found, "no device with id " + device_id};
     return {};
@@ -219,9 +196,9 @@ class SqliteStorage final : public Storage {
 
   Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Stmt s(db_, "UPDATE devices SET acked_cursor = ?, last_seen = ? WHERE id = ?");
+    Statement s(statements_, "UPDATE devices SET acked_cursor = ?, last_seen = ? WHERE id = ?");
     if (!s.ok()) return error("prepare");
-    s.bind(1, cursor).bind(2, now_ms).bind(3, device_id);
+    s.integer(1, cursor).integer(2, now_ms).text(3, device_id);
     if (s.step() != SQLITE_DONE) return error("cannot record the acknowledgement");
     return {};
   }
@@ -232,11 +209,11 @@ class SqliteStorage final : public Storage {
   }
 
   Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites_locked() {
-    Stmt s(db_, "SELECT hub_id, site, device_id, name FROM hub_sites ORDER BY hub_id, registered_at, site");
+    Statement s(statements_, "SELECT hub_id, site, device_id, name FROM hub_sites ORDER BY hub_id, registered_at, site");
     if (!s.ok()) return error("prepare");
     std::vector<std::pair<std::string, RelayedSite>> out;
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.text(0), {s.text(1), s.text(2), s.text(3)}});
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.column(0), {s.column(1), s.column(2), s.column(3)}});
     if (rc != SQLITE_DONE) return error("cannot read hub sites");
     return out;
   }
@@ -249,10 +226,10 @@ class SqliteStorage final : public Storage {
     std::vector<std::string> refused = sites_owned_elsewhere(hub_id, sites, devices, *registered);
     for (const auto &site : sites) {
       if (std::find(refused.begin(), refused.end(), site.site) != refused.end()) continue;
-      Stmt add(db_, "INSERT INTO hub_sites(site, hub_id, device_id, name, registered_at) VALUES(?,?,?,?,?) "
+      Statement add(statements_, "INSERT INTO hub_sites(site, hub_id, device_id, name, registered_at) VALUES(?,?,?,?,?) "
                     "ON CONFLICT(site) DO UPDATE SET device_id = excluded.device_id, name = excluded.name");
       if (!add.ok()) return error("prepare");
-      add.bind(1, site.site).bind(2, hub_id).bind(3, site.device_id).bind(4, site.name).bind(5, now_ms);
+      add.text(1, site.site).text(2, hub_id).text(3, site.device_id).text(4, site.name).integer(5, now_ms);
       if (add.step() != SQLITE_DONE) return error("cannot register a hub site");
     }
     return refused;
@@ -261,33 +238,33 @@ class SqliteStorage final : public Storage {
   Result<DeviceRecord> enroll_locked(const std::string &code_hash, const std::string &device_id,
                                      const std::string &device_name, const std::string &site,
                                      const std::string &token_hash, int64_t now_ms) {
-    Stmt find(db_, "SELECT scopes, confidential, expires_at, used_by, hub FROM enrollment_codes WHERE code_hash = ?");
+    Statement find(statements_, "SELECT scopes, confidential, expires_at, used_by, hub FROM enrollment_codes WHERE code_hash = ?");
     if (!find.ok()) return error("prepare");
-    find.bind(1, code_hash);
+    find.text(1, code_hash);
     int rc = find.step();
     if (rc == SQLITE_DONE) return Status(ErrorCode::unauthorized, "unknown enrollment code");
     if (rc != SQLITE_ROW) return error("cannot read enrollment codes");
-    if (!find.text(3).empty()) return Status(ErrorCode::unauthorized, "this enrollment code was already used");
-    if (find.integer(2) < now_ms) return Status(ErrorCode::unauthorized, "this enrollment code has expired");
+    if (!find.column(3).empty()) return Status(ErrorCode::unauthorized, "this enrollment code was already used");
+    if (find.column_int(2) < now_ms) return Status(ErrorCode::unauthorized, "this enrollment code has expired");
     DeviceRecord d;
     d.id = device_id;
     d.name = device_name;
     d.site = site;
-    d.scopes = scopes_from_json(find.text(0));
-    d.confidential = find.integer(1) != 0;
-    d.hub = find.integer(4) != 0;
+    d.scopes = scopes_from_json(find.column(0));
+    d.confidential = find.column_int(1) != 0;
+    d.hub = find.column_int(4) != 0;
     d.created_at_ms = now_ms;
     d.last_seen_ms = now_ms;
-    Stmt use(db_, "UPDATE enrollment_codes SET used_by = ? WHERE code_hash = ?");
+    Statement use(statements_, "UPDATE enrollment_codes SET used_by = ? WHERE code_hash = ?");
     if (!use.ok()) return error("prepare");
-    use.bind(1, device_id).bind(2, code_hash);
+    use.text(1, device_id).text(2, code_hash);
     if (use.step() != SQLITE_DONE) return error("cannot use the code");
-    Stmt add(db_, "INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen, hub) "
+    Statement add(statements_, "INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen, hub) "
                   "VALUES(?,?,?,?,?,?,?,?,?)");
     if (!add.ok()) return error("prepare");
-    add.bind(1, d.id).bind(2, d.name).bind(3, d.site).bind(4, scopes_to_json(d.scopes))
-        .bind(5, int64_t{d.confidential ? 1 : 0}).bind(6, token_hash).bind(7, now_ms).bind(8, now_ms)
-        .bind(9, int64_t{d.hub ? 1 : 0});
+    add.text(1, d.id).text(2, d.name).text(3, d.site).text(4, scopes_to_json(d.scopes))
+        .integer(5, int64_t{d.confidential ? 1 : 0}).text(6, token_hash).integer(7, now_ms).integer(8, now_ms)
+        .integer(9, int64_t{d.hub ? 1 : 0});
     if (add.step() != SQLITE_DONE) return error("cannot add the device");
     return d;
   }
@@ -295,6 +272,7 @@ class SqliteStorage final : public Storage {
   std::unique_ptr<Database> data_;
   std::mutex mutex_;
   sqlite3 *db_;  // guarded by mutex_
+  StatementCache statements_;  // db_'s; guarded by mutex_
 };
 
 }  // namespace
