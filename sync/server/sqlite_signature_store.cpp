@@ -74,8 +74,9 @@ class SqliteSignatureStore final : public SignatureStore {
   Status set_device_key(const std::string &device_id, const std::string &public_key, int64_t now_ms) override {
     std::lock_guard<std::mutex> lock(writer_.mutex);
     sqlite3 *db = writer_.db;
-    Statement ins(writer_.statements, "INSERT INTO device_keys(device_id, public_key, registered_at) VALUES(?,?,?) "
-                 "ON CONFLICT(device_id) DO NOTHING");
+    Statement ins(writer_.statements,
+                  "INSERT INTO device_keys(device_id, public_key, registered_at) VALUES(?,?,?) "
+                  "ON CONFLICT(device_id) DO NOTHING");
     if (!ins.ok()) return db_error(db, "cannot record the device's key");
     if (ins.text(1, device_id).text(2, public_key).integer(3, now_ms).step() != SQLITE_DONE)
       return db_error(db, "cannot record the device's key");
@@ -104,9 +105,10 @@ class SqliteSignatureStore final : public SignatureStore {
   Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
     std::lock_guard<std::mutex> lock(reader_.mutex);
     sqlite3 *db = reader_.db;
-    Statement q(reader_.statements, "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
-               "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = ? AND w.row_id = ? AND w.hlc = ? AND w.site = ? "
-               "AND b.device_id = ? ORDER BY b.id LIMIT 1");
+    Statement q(reader_.statements,
+                "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
+                "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = ? AND w.row_id = ? AND w.hlc = ? "
+                "AND w.site = ? AND b.device_id = ? ORDER BY b.id LIMIT 1");
     if (!q.ok()) return db_error(db, "cannot read the signed batches");
     const int rc = q.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).text(5, device_id).step();
     if (rc == SQLITE_DONE) return std::optional<SignedBatch>();
@@ -170,14 +172,16 @@ class SqliteSignatureStore final : public SignatureStore {
   Status insert_batch(const SignedBatch &b, const std::string &digest, const std::string &packed,
                       const std::vector<WriteKey> &writes) {
     sqlite3 *db = writer_.db;  // in a savepoint of the group's transaction
-    Statement ins(writer_.statements, "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
-                 "VALUES(?,?,?,?,?,?,?) ON CONFLICT(device_id, digest) DO NOTHING");
+    Statement ins(writer_.statements,
+                  "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
+                  "VALUES(?,?,?,?,?,?,?) ON CONFLICT(device_id, digest) DO NOTHING");
     if (!ins.ok() || ins.text(1, b.device_id).text(2, b.kind).integer(3, b.received_ms).text(4, digest)
                              .blob(5, packed).text(6, b.signature).text(7, b.public_key).step() != SQLITE_DONE)
       return db_error(db, "cannot keep the signed batch");
     if (sqlite3_changes(db) == 0) return {};  // kept before, with its writes
     const int64_t id = sqlite3_last_insert_rowid(db);
-    Statement w(writer_.statements, "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
+    Statement w(writer_.statements,
+                "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
     if (!w.ok()) return db_error(db, "cannot keep the batch's writes");
     for (const auto &k : writes) {
       if (w.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).integer(5, id).step() != SQLITE_DONE)

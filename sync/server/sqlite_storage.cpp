@@ -107,7 +107,8 @@ class SqliteStorage final : public Storage {
   Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
                              bool confidential, int64_t expires_at_ms, bool hub) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement s(statements_, "INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at, hub) VALUES(?,?,?,?,?)");
+    Statement s(statements_,
+                "INSERT INTO enrollment_codes(code_hash, scopes, confidential, expires_at, hub) VALUES(?,?,?,?,?)");
     if (!s.ok()) return error("prepare");
     s.text(1, code_hash).text(2, scopes_to_json(scopes)).integer(3, int64_t{confidential ? 1 : 0})
         .integer(4, expires_at_ms).integer(5, int64_t{hub ? 1 : 0});
@@ -209,7 +210,8 @@ class SqliteStorage final : public Storage {
   }
 
   Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites_locked() {
-    Statement s(statements_, "SELECT hub_id, site, device_id, name FROM hub_sites ORDER BY hub_id, registered_at, site");
+    Statement s(statements_,
+                "SELECT hub_id, site, device_id, name FROM hub_sites ORDER BY hub_id, registered_at, site");
     if (!s.ok()) return error("prepare");
     std::vector<std::pair<std::string, RelayedSite>> out;
     int rc;
@@ -226,7 +228,8 @@ class SqliteStorage final : public Storage {
     std::vector<std::string> refused = sites_owned_elsewhere(hub_id, sites, devices, *registered);
     for (const auto &site : sites) {
       if (std::find(refused.begin(), refused.end(), site.site) != refused.end()) continue;
-      Statement add(statements_, "INSERT INTO hub_sites(site, hub_id, device_id, name, registered_at) VALUES(?,?,?,?,?) "
+      Statement add(statements_,
+                    "INSERT INTO hub_sites(site, hub_id, device_id, name, registered_at) VALUES(?,?,?,?,?) "
                     "ON CONFLICT(site) DO UPDATE SET device_id = excluded.device_id, name = excluded.name");
       if (!add.ok()) return error("prepare");
       add.text(1, site.site).text(2, hub_id).text(3, site.device_id).text(4, site.name).integer(5, now_ms);
@@ -238,7 +241,8 @@ class SqliteStorage final : public Storage {
   Result<DeviceRecord> enroll_locked(const std::string &code_hash, const std::string &device_id,
                                      const std::string &device_name, const std::string &site,
                                      const std::string &token_hash, int64_t now_ms) {
-    Statement find(statements_, "SELECT scopes, confidential, expires_at, used_by, hub FROM enrollment_codes WHERE code_hash = ?");
+    Statement find(statements_,
+                   "SELECT scopes, confidential, expires_at, used_by, hub FROM enrollment_codes WHERE code_hash = ?");
     if (!find.ok()) return error("prepare");
     find.text(1, code_hash);
     int rc = find.step();
@@ -259,7 +263,8 @@ class SqliteStorage final : public Storage {
     if (!use.ok()) return error("prepare");
     use.text(1, device_id).text(2, code_hash);
     if (use.step() != SQLITE_DONE) return error("cannot use the code");
-    Statement add(statements_, "INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen, hub) "
+    Statement add(statements_,
+                  "INSERT INTO devices(id, name, site, scopes, confidential, token_hash, created_at, last_seen, hub) "
                   "VALUES(?,?,?,?,?,?,?,?,?)");
     if (!add.ok()) return error("prepare");
     add.text(1, d.id).text(2, d.name).text(3, d.site).text(4, scopes_to_json(d.scopes))
