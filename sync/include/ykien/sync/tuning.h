@@ -24,10 +24,10 @@ inline constexpr int64_t kPullBatchChanges = 5000;
 // bounds (kMaxPushChanges, kMaxBodyBytes, kMaxPullChanges below).
 // A push batch grows within the bound the server states in its reply, less a fifth
 // (a batch is cut between writes: room for the last), or to 8,000 with a server that
-// states none (one before it took 10,000). A tablet's grow to 8,000 at most: 16,000
-// took its peak past 32 MB in a 300,000-change push, as pulls' do (below); a hub's
-// to the server's bound (SyncOptions::push_batch_changes_max), half the round trips
-// (docs/benchmarks.md, "sync").
+// states none (one before it took 10,000). A tablet's batches grow to 8,000 at most,
+// as its pulls do (below): 16,000 took its peak past 32 MB in a 300,000-change push.
+// A hub's grow to the server's bound (SyncOptions::push_batch_changes_max): half the
+// round trips (docs/benchmarks.md, "sync").
 inline constexpr int64_t kPushBatchChangesMax = 8000;
 inline constexpr int64_t kPushBatchChangesUnstatedMax = 8000;
 inline constexpr int64_t kPushBatchBytesMax = 4 << 20;
