@@ -2,7 +2,7 @@
 
 namespace ykien::server {
 
-sqlite3_stmt *StatementCache::take(const std::string &sql, int *rc) {
+StatementCache::Entry *StatementCache::take(const std::string &sql, int *rc) {
   auto [it, fresh] = entries_.try_emplace(sql);
   *rc = SQLITE_OK;
   if (fresh) *rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &it->second.stmt, nullptr);
@@ -12,14 +12,13 @@ sqlite3_stmt *StatementCache::take(const std::string &sql, int *rc) {
   }
   if (it->second.busy) return nullptr;
   it->second.busy = true;
-  return it->second.stmt;
+  return &it->second;  // std::map: stays where it is while others are added
 }
 
-void StatementCache::give_back(sqlite3_stmt *stmt) {
-  sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
-  for (auto &[sql, entry] : entries_)
-    if (entry.stmt == stmt) entry.busy = false;
+void StatementCache::give_back(Entry *entry) {
+  sqlite3_reset(entry->stmt);
+  sqlite3_clear_bindings(entry->stmt);
+  entry->busy = false;
 }
 
 void StatementCache::clear() {
@@ -27,16 +26,15 @@ void StatementCache::clear() {
   entries_.clear();
 }
 
-Statement::Statement(StatementCache &cache, const std::string &sql) : cache_(cache) {
-  stmt_ = cache.take(sql, &rc_);
-  if (stmt_ != nullptr || rc_ != SQLITE_OK) return;
-  own_ = true;
-  rc_ = sqlite3_prepare_v2(cache.db(), sql.c_str(), -1, &stmt_, nullptr);
+Statement::Statement(StatementCache &cache, const std::string &sql) {
+  cached_ = cache.take(sql, &rc_);
+  if (cached_ != nullptr) stmt_ = cached_->stmt;
+  else if (rc_ == SQLITE_OK) rc_ = sqlite3_prepare_v2(cache.db(), sql.c_str(), -1, &stmt_, nullptr);
 }
 
 Statement::~Statement() {
-  if (own_) sqlite3_finalize(stmt_);
-  else if (stmt_ != nullptr) cache_.give_back(stmt_);
+  if (cached_ != nullptr) StatementCache::give_back(cached_);
+  else sqlite3_finalize(stmt_);  // null (nothing prepared) is a no-op
 }
 
 Statement &Statement::text(int i, const std::string &v) {

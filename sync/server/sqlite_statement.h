@@ -20,20 +20,21 @@ class StatementCache {
   StatementCache(const StatementCache &) = delete;
   StatementCache &operator=(const StatementCache &) = delete;
 
-  sqlite3 *db() const { return db_; }
-  // The statement of `sql`, marked in use; null when it is in use already (the caller
-  // then prepares one of its own) or cannot be prepared (*rc says why).
-  sqlite3_stmt *take(const std::string &sql, int *rc);
-  // Reset, its bindings cleared, free for the next use.
-  void give_back(sqlite3_stmt *stmt);
-  // Finalizes every statement: before the connection closes.
-  void clear();
-
- private:
   struct Entry {
     sqlite3_stmt *stmt = nullptr;
     bool busy = false;
   };
+
+  sqlite3 *db() const { return db_; }
+  // The entry of `sql`, marked in use; null when it is in use already (the caller
+  // then prepares a statement of its own) or cannot be prepared (*rc says why).
+  Entry *take(const std::string &sql, int *rc);
+  // Reset, its bindings cleared, free for the next use.
+  static void give_back(Entry *entry);
+  // Finalizes every statement: before the connection closes.
+  void clear();
+
+ private:
   sqlite3 *db_;
   std::map<std::string, Entry> entries_;
 };
@@ -57,10 +58,9 @@ class Statement {
   int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
 
  private:
-  StatementCache &cache_;
+  StatementCache::Entry *cached_ = nullptr;  // null: stmt_ is this use's own
   sqlite3_stmt *stmt_ = nullptr;
   int rc_ = SQLITE_ERROR;
-  bool own_ = false;
 };
 
 }  // namespace ykien::server
