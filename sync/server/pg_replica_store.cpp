@@ -9,6 +9,8 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "pg_binary.h"
 #include "ykien/replica.h"
@@ -292,7 +294,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     if (keys.empty()) return out;
     auto held = read_rows(keys);
     if (!held.ok()) return held.status();
-    std::map<RowKey, StoredRow> found;
+    std::unordered_map<RowKey, StoredRow, sys::RowKeyHash> found;
     for (auto &h : *held) {
       RowKey key{h.row.table, h.row.id};
       if (writable_) held_[key] = h;  // what a write of this row merges into
@@ -784,8 +786,9 @@ class PgStoreTxn final : public sys::StoreTxn {
   int counter_at_ = -1;  // where the counter's read is in ahead_ (not begun yet); -1 after
   size_t prelude_ = 0;   // the statements that begin the transaction
   bool begun_ = false;   // BEGIN sent, no COMMIT yet
-  std::set<RowKey> absent_;  // rows load_rows found absent, not written since
-  std::map<RowKey, HeldRow> held_;  // rows read or written in this (write) transaction, as now held
+  std::unordered_set<RowKey, sys::RowKeyHash> absent_;  // rows load_rows found absent, not written since
+  // Rows read or written in this (write) transaction, as now held.
+  std::unordered_map<RowKey, HeldRow, sys::RowKeyHash> held_;
   Hlc remote_stamp_;  // the greatest stamp noted in this transaction, not yet written
   std::vector<std::function<void()>> committed_;
 };

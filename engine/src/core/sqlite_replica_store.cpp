@@ -97,16 +97,20 @@ Result<std::vector<std::optional<StoredRow>>> SqliteStoreTxn::load_rows(const st
       if (it == rows_.end()) {
         auto loaded = impl_.rows.load(*table, key.id);
         if (!loaded) return loaded.status();
-        if (loaded->has_value()) it = rows_.emplace(key, std::move(**loaded)).first;
+        it = rows_.emplace(key, std::move(*loaded)).first;
       }
-      if (it != rows_.end()) {
-        row = stored_row(it->second);
+      if (it->second) {
+        row = stored_row(*it->second);
         held = true;
       }
     }
-    const size_t before = row.cells.size();
-    YKIEN_TRY(add_foreign_cells(impl_.conn, table, row));
-    held = held || row.cells.size() > before;
+    auto foreign = foreign_cells();
+    if (!foreign) return foreign.status();
+    if (*foreign) {
+      const size_t before = row.cells.size();
+      YKIEN_TRY(add_foreign_cells(impl_.conn, table, row));
+      held = held || row.cells.size() > before;
+    }
     out.push_back(held ? std::optional<StoredRow>(std::move(row)) : std::nullopt);
   }
   return out;
@@ -279,10 +283,22 @@ Result<Row *> SqliteStoreTxn::row_for_write(const schema::TableDef &table, const
   if (it == rows_.end()) {
     auto loaded = impl_.rows.load(table, cells.id);
     if (!loaded) return loaded.status();
-    Row row = loaded->has_value() ? std::move(**loaded) : RowStore::blank(table, cells.id, cells.scope);
-    it = rows_.emplace(std::move(key), std::move(row)).first;
+    it = rows_.emplace(std::move(key), std::move(*loaded)).first;
   }
-  return &it->second;
+  if (!it->second) it->second = RowStore::blank(table, cells.id, cells.scope);
+  return &*it->second;
+}
+
+Result<bool> SqliteStoreTxn::foreign_cells() {
+  if (foreign_cells_) return *foreign_cells_;
+  auto s = impl_.conn.cached("SELECT EXISTS(SELECT 1 FROM _foreign_cells)");
+  if (!s) return s.status();
+  Status st;
+  const bool any = (*s)->step(st) && (*s)->int64(0) != 0;
+  (*s)->reset();
+  if (!st.ok()) return st;
+  foreign_cells_ = any;
+  return any;
 }
 
 Status SqliteStoreTxn::write_foreign(const StoredRow &row, const StoredCell &cell, int64_t origin) {
@@ -292,6 +308,7 @@ Status SqliteStoreTxn::write_foreign(const StoredRow &row, const StoredCell &cel
   const int64_t old_seq = found->has_value() ? fc.stamp.seq : 0;
   fc.value = cell.value;
   fc.stamp = {cell.stamp.hlc, cell.stamp.site, impl_.next_seq++, cell.stamp.base};
+  foreign_cells_ = true;  // before the write: should it fail half-way, look as before
   YKIEN_TRY(impl_.rows.save_foreign(fc));
   YKIEN_TRY(impl_.rows.log_change(fc.stamp.seq, kForeignTable, fc.rid, origin, fc.scope,
                                          origin == 0 ? row.edit : EditClock{}));

@@ -4,8 +4,9 @@
 // the batch.
 #pragma once
 
-#include <map>
 #include <memory>
+#include <optional>
+#include <unordered_map>
 
 #include "core/read_connections.h"
 #include "store/row_store.h"
@@ -42,9 +43,16 @@ class SqliteStoreTxn final : public sys::StoreTxn {
   Result<Row *> row_for_write(const schema::TableDef &table, const sys::StoredRow &cells);
   Status write_foreign(const sys::StoredRow &row, const sys::StoredCell &cell, int64_t origin);
 
+  // Whether _foreign_cells holds any cell, read once a transaction: most stores
+  // hold none, and then a row's read looks for none.
+  Result<bool> foreign_cells();
+
   Database::Impl &impl_;
   bool writable_;
-  std::map<sys::RowKey, Row> rows_;  // rows of known tables read or written in this transaction
+  // Rows of known tables read or written in this transaction; nullopt: read here
+  // and found absent (a new row's write reads nothing again).
+  std::unordered_map<sys::RowKey, std::optional<Row>, sys::RowKeyHash> rows_;
+  std::optional<bool> foreign_cells_;
 };
 
 // Writes that arrive together commit together (GroupCommit); reads go to a read

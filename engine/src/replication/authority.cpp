@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "replication/value_rules.h"
@@ -335,7 +336,7 @@ class Checker {
   const HeldRows &held_;
   const Writer &writer_;
   std::vector<Write> writes_;
-  std::map<const RowKey *, ViewRow> view_;  // keyed by the held entry's key
+  std::unordered_map<const RowKey *, ViewRow> view_;  // keyed by the held entry's key
   std::vector<Refusal> found_;
   std::vector<Reference> references_;
   std::vector<Move> moves_;

@@ -4,8 +4,8 @@
 // batch against the rows the receiver holds.
 #pragma once
 
-#include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "ykien/changes.h"
@@ -15,7 +15,7 @@ namespace ykien::authority {
 
 // The rows a batch touches as the receiver holds them (null: not held), and those
 // its changes name (named_rows), read with them.
-using HeldRows = std::map<sys::RowKey, const sys::StoredRow *>;
+using HeldRows = std::unordered_map<sys::RowKey, const sys::StoredRow *, sys::RowKeyHash>;
 
 // The rows `changes` name by reference (a meeting's unit, an opinion's meeting), each
 // once, in order: read with the batch's own rows, so that the policy's check of what

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "domain/validate.h"
@@ -192,7 +193,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
 
   // The rows the batch touches, read at once. row_of[i]: change i's row in `keys`
   // (a row's cells come one after another: looked up once).
-  std::map<RowKey, size_t> index;
+  std::unordered_map<RowKey, size_t, sys::RowKeyHash> index;
   std::vector<RowKey> keys;
   std::vector<size_t> row_of(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {

@@ -138,8 +138,14 @@ constexpr std::string_view kInternalTables[] = {
 }  // namespace
 
 int TableDef::column_index(std::string_view column) const {
-  for (size_t i = 0; i < columns.size(); ++i)
-    if (columns[i].name == column) return static_cast<int>(i);
+  // Called for every cell, several times: the length and the last byte (names share
+  // their first words: "citizen_name", "citizen_contact") rule out most columns
+  // before a comparison of the bytes.
+  if (column.empty()) return -1;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string_view known = columns[i].name;
+    if (known.size() == column.size() && known.back() == column.back() && known == column) return static_cast<int>(i);
+  }
   return -1;
 }
 
