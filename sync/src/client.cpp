@@ -12,6 +12,7 @@
 #include "gzip.h"
 #include "settings_keys.h"
 #include "signing.h"
+#include "started_async.h"
 #include "ykien/sync/office_key.h"
 #include "ykien/sync/wipe.h"
 
@@ -452,7 +453,7 @@ Status SyncClient::push_all(SyncReport *report) {
       // Sent from another thread while this one makes the next batch: the device's
       // work hides behind the network's and the server's. The export, which holds
       // most memory, stays on this thread (and in its allocator's arena).
-      auto sent = std::async(std::launch::async, [this, &ready, &token, report, &restart] {
+      auto sent = started_async([this, &ready, &token, report, &restart] {
         const int64_t started = steady_ms();
         Status st = send_push(*ready, *token, report, &restart);
         return std::make_pair(std::move(st), steady_ms() - started);
@@ -751,7 +752,7 @@ Status SyncClient::pull_all(SyncReport *report) {
       // Acknowledging only what is applied: a device cut before this batch commits
       // has not confirmed it, and the server purges nothing on its account.
       ahead_from = reply.cursor;
-      ahead = std::async(std::launch::async, [this, next = reply.cursor, acked = *cursor, limit, t = *token] {
+      ahead = started_async([this, next = reply.cursor, acked = *cursor, limit, t = *token] {
         return fetch_pull(next, acked, limit, t);
       });
     }
