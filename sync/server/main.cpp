@@ -43,6 +43,21 @@ void bound_malloc_arenas() {
 #endif
 }
 
+// A number at least `least`, said in words: CLI11's own checks print their range up to
+// the largest double (a 309-digit number).
+CLI::Validator at_least(int least) {
+  const std::string floor = std::to_string(least);
+  return CLI::Validator(
+      [least, floor](std::string &text) -> std::string {
+        char *end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a number";
+        if (value < least) return "must be " + floor + " or more, not " + text;
+        return {};
+      },
+      "NUMBER >= " + floor);
+}
+
 int fail(const Status &st) {
   std::cerr << "ykien-server: " << st.to_string() << "\n";
   return 1;
@@ -223,13 +238,13 @@ int main(int argc, char **argv) {
                         "folder of attachments' files (default DIR/blobs with --data; none with --postgres unless given)");
   serve_cmd->add_option("--blob-quota-mb", flags.blob_quota_mb, "megabytes of attachments each device may store")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   serve_cmd->add_option("--office-key", flags.office_key,
                         "the office's key file (default DATA/office.key, made at the first start; docs/security.md)");
   serve_cmd->add_option("--workers", flags.http.workers,
                         "threads doing storage work (default or 0: 2 on SQLite, its one writer; on PostgreSQL one "
                         "for every two cores, 1 to 4 a process)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "
                         "with Retry-After")
@@ -285,7 +300,7 @@ int main(int argc, char **argv) {
   blobs_gc_cmd->add_option("--blobs", gc_blobs_dir, "the folder (default DATA/blobs with --data)");
   blobs_gc_cmd->add_option("--min-age-hours", gc_min_age_hours, "leave younger files (a record may be on its way)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   blobs_gc_cmd->add_flag("--dry-run", gc_dry_run, "only count what would be removed");
   auto *hub_cmd = admin->add_subcommand("upstream-status", "a hub's upstream enrollment and last sync");
   auto bundle_cmd = add_bundle_commands(*admin);

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "fixture.h"
+#include "http_front.h"
 #include "server.h"
 
 using namespace ykien;
@@ -39,4 +40,23 @@ TEST_CASE("a server runs its storage's own workers unless told how many", "[sync
   auto tablet = Tablet::enrolled_and_synced(three, "a");
   tablet.record(kHamlet1, "Đèn đường ấp 1 hỏng");
   tablet.sync_ok();
+}
+
+TEST_CASE("a server with fewer than one worker is refused with what to change", "[sync][server]") {
+  // From the command line: the option named, and what it takes, in words.
+  TempDir dir;
+  CommandResult r = run_server_binary({"serve", "--data", dir.path(), "--host", "127.0.0.1", "--port", "0",
+                                       "--workers", "-1"});
+  INFO(r.err);
+  CHECK(r.status != 0);
+  CHECK(r.err.find("--workers: must be 0 or more, not -1") != std::string::npos);
+
+  // In code: the front refuses to start rather than serve with none.
+  server::FrontOptions options;
+  options.workers = 0;
+  server::HttpFront front(options, {}, [](const Status &) { return server::ServedReply{}; });
+  const Status st = front.start();
+  INFO(st.to_string());
+  CHECK(st.code() == ErrorCode::invalid_argument);
+  CHECK(st.field() == "workers");
 }
