@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <malloc.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -43,19 +44,21 @@ void bound_malloc_arenas() {
 #endif
 }
 
-// A number at least `least`, said in words: CLI11's own checks print their range up to
-// the largest double (a 309-digit number).
-CLI::Validator at_least(int least) {
-  const std::string floor = std::to_string(least);
+// A number from `least` to `most`, said in words: CLI11's own checks print their range
+// up to the largest double (a 309-digit number).
+CLI::Validator number_within(int least, int most = std::numeric_limits<int>::max()) {
+  const bool bounded = most < std::numeric_limits<int>::max();
+  const std::string range = bounded ? "from " + std::to_string(least) + " to " + std::to_string(most)
+                                    : std::to_string(least) + " or more";
   return CLI::Validator(
-      [least, floor](std::string &text) -> std::string {
+      [least, most, range](std::string &text) -> std::string {
         char *end = nullptr;
         const double value = std::strtod(text.c_str(), &end);
         if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a number";
-        if (value < least) return "must be " + floor + " or more, not " + text;
+        if (value < least || value > most) return "must be " + range + ", not " + text;
         return {};
       },
-      "NUMBER >= " + floor);
+      bounded ? "NUMBER " + std::to_string(least) + "-" + std::to_string(most) : "NUMBER >= " + std::to_string(least));
 }
 
 int fail(const Status &st) {
@@ -218,7 +221,9 @@ int main(int argc, char **argv) {
   serve_cmd->add_option("--postgres", postgres, "PostgreSQL connection string (libpq) instead of --data")
       ->excludes(serve_data);
   serve_cmd->add_option("--host", flags.host, "address to listen on")->capture_default_str();
-  serve_cmd->add_option("--port", flags.port, "port to listen on (0 = any free port)")->capture_default_str();
+  serve_cmd->add_option("--port", flags.port, "port to listen on (0 = any free port)")
+      ->capture_default_str()
+      ->check(number_within(0, 65535));
   serve_cmd->add_option("--port-file", flags.port_file, "write the port listened on to this file");
   serve_cmd->add_option("--tls-cert", flags.tls_cert, "serve HTTPS with this certificate (PEM; chain after it)");
   serve_cmd->add_option("--tls-key", flags.tls_key, "the certificate's private key (PEM)");
@@ -238,13 +243,13 @@ int main(int argc, char **argv) {
                         "folder of attachments' files (default DIR/blobs with --data; none with --postgres unless given)");
   serve_cmd->add_option("--blob-quota-mb", flags.blob_quota_mb, "megabytes of attachments each device may store")
       ->capture_default_str()
-      ->check(at_least(1));
+      ->check(number_within(1));
   serve_cmd->add_option("--office-key", flags.office_key,
                         "the office's key file (default DATA/office.key, made at the first start; docs/security.md)");
   serve_cmd->add_option("--workers", flags.http.workers,
                         "threads doing storage work (default or 0: 2 on SQLite, its one writer; on PostgreSQL one "
                         "for every two cores, 1 to 4 a process)")
-      ->check(at_least(0));
+      ->check(number_within(0));
   serve_cmd->add_option("--max-queue-wait-ms", flags.http.max_queue_wait_ms,
                         "a new connection whose first request would wait longer for a worker is told 503 "
                         "with Retry-After")
@@ -300,7 +305,7 @@ int main(int argc, char **argv) {
   blobs_gc_cmd->add_option("--blobs", gc_blobs_dir, "the folder (default DATA/blobs with --data)");
   blobs_gc_cmd->add_option("--min-age-hours", gc_min_age_hours, "leave younger files (a record may be on its way)")
       ->capture_default_str()
-      ->check(at_least(0));
+      ->check(number_within(0));
   blobs_gc_cmd->add_flag("--dry-run", gc_dry_run, "only count what would be removed");
   auto *hub_cmd = admin->add_subcommand("upstream-status", "a hub's upstream enrollment and last sync");
   auto bundle_cmd = add_bundle_commands(*admin);

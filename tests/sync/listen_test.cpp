@@ -1,6 +1,7 @@
 // The server's listening socket: one server per address and port.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <thread>
 
 #include "fixture.h"
@@ -21,6 +22,16 @@ TEST_CASE("a second server on a port in use is refused, not sharing it silently"
   INFO(st.to_string());
   CHECK(st.code() == ErrorCode::network);
   CHECK(st.message().find("cannot listen") != std::string::npos);
+}
+
+TEST_CASE("a port out of range is refused before anything starts, saying which ports are", "[sync][server]") {
+  // It used to start the office, then fail with "cannot resolve the address".
+  TempDir dir;
+  CommandResult r = run_server_binary({"serve", "--data", dir.path(), "--host", "127.0.0.1", "--port", "70000"});
+  INFO(r.err);
+  CHECK(r.status != 0);
+  CHECK(r.err.find("--port: must be from 0 to 65535, not 70000") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("office.key")));
 }
 
 TEST_CASE("a server runs its storage's own workers unless told how many", "[sync][server]") {
