@@ -58,7 +58,7 @@ CLI::Validator number_within(int least, int most = std::numeric_limits<int>::max
         if (value < least || value > most) return "must be " + range + ", not " + text;
         return {};
       },
-      bounded ? "NUMBER " + std::to_string(least) + "-" + std::to_string(most) : "NUMBER >= " + std::to_string(least));
+      "NUMBER " + range);
 }
 
 int fail(const Status &st) {

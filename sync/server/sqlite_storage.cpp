@@ -128,7 +128,8 @@ class SqliteStorage final : public Storage {
 
   Result<DeviceRecord> device_by_token(const std::string &token_hash) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE token_hash = ?";
+    // Built once: every request's token lookup finds its cached statement by it.
+    static const std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE token_hash = ?";
     Statement s(statements_, sql);
     if (!s.ok()) return error("prepare");
     s.text(1, token_hash);
@@ -147,7 +148,7 @@ class SqliteStorage final : public Storage {
 
   Result<std::vector<DeviceRecord>> list_devices() override {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY created_at, id";
+    static const std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY created_at, id";
     Statement s(statements_, sql);
     if (!s.ok()) return error("prepare");
     std::vector<DeviceRecord> out;
