@@ -103,3 +103,42 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
   const auto rec = ws.run({"record", "--no-meeting", "--unit", "kp-3"}, "Xin thêm đèn\n\n?\n10\n?\n4\n\n");
   check_vietnamese({"record"}, rec.out + rec.err);
 }
+
+// A command line or a value refused, said in the user's language: CLI11's own
+// messages (English, its unexpected words listed backwards) and the engine's
+// reasons are said again from the catalog.
+TEST_CASE("a refused command line or value is explained in Vietnamese, the words in the order typed", "[cli][vi]") {
+  Workspace ws;
+  const std::string meeting = ykien::cli_test::setup_meeting(ws);
+  ws.ok_json({"opinion", "add", "--content", "Chậm cấp sổ đỏ", "--category", "land", "--assign",
+              "Phòng Tài nguyên và Môi trường", "--due", "5/7/2024"});
+  const struct {
+    std::vector<std::string> args;
+    const char *said;
+  } refused[] = {
+      {{"opinion", "add", "--bogus", "1", "--place", "Nhà văn hóa"}, "Không hiểu phần này: --bogus 1 --place \"Nhà văn hóa\""},
+      {{"opinion", "add", "--content"}, "--content cần một giá trị ngay sau nó."},
+      {{"frobnicate"}, "Không có lệnh \"frobnicate\"."},
+      {{"opinion", "add", "--content", "a", "--content", "b", "--category", "3"}, "--content chỉ được ghi tối đa 1 lần."},
+      {{"meeting", "edit", meeting, "--place", "Hội\ttrường"}, "chứa ký tự điều khiển U+0009 (dấu tab)"},
+      {{"visit", "add", "--household", "Hộ\x02", "--value", "100.000"}, "U+0002 (ký tự không in được)"},
+      {{"unit", "add", "--name", "Tổ 5", "--code", "Ấp!", "--kind", "hamlet", "--parent", "70/tan-phu"},
+       "\"Ấp!\" chỉ được gồm chữ a-z không dấu"},
+      {{"unit", "add", "--name", "Tổ 5", "--code", "..", "--kind", "hamlet", "--parent", "70/tan-phu"},
+       "\"..\" không phải tên"},
+      {{"unit", "add", "--name", "Tổ 5", "--code", std::string(65, 'x'), "--kind", "hamlet", "--parent", "70/tan-phu"},
+       "phải dài từ 1 đến 64 ký tự"},
+      {{"meeting", "edit", meeting, "--at", "10/7/2024 7:30"},
+       "sau ngày 2024-07-05, là hạn xử lý hoặc lịch hẹn của một ý kiến trong hội nghị"},
+  };
+  for (const auto &r : refused) {
+    const auto run = ws.run(r.args);
+    INFO(run.err);
+    CHECK(run.code != 0);
+    CHECK(run.err.find(r.said) != std::string::npos);
+    check_vietnamese(r.args, run.out + run.err);
+  }
+  // English keeps the order typed too.
+  const auto en = ws.run({"--lang", "en", "opinion", "add", "--bogus", "1"});
+  CHECK(en.err.find("These words were not expected: --bogus 1") != std::string::npos);
+}

@@ -47,6 +47,18 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"is before the meeting was held \\((.*)\\)", "trước giờ họp ($1)"},
         {"the meeting has (\\d+) opinions; delete or move them first",
          "hội nghị còn $1 ý kiến; hãy xóa hoặc chuyển chúng trước"},
+        {"'(.*)' is after (.*), a due date or appointment of one of the meeting's opinions",
+         "\"$1\" sau ngày $2, là hạn xử lý hoặc lịch hẹn của một ý kiến trong hội nghị"},
+        {"is required when the opinion has no meeting", "bắt buộc khi ý kiến không thuộc hội nghị nào"},
+        {"a new opinion starts as received; add a response or change its status afterwards",
+         "ý kiến mới bắt đầu ở trạng thái đã tiếp nhận; hãy thêm trả lời hoặc đổi trạng thái sau"},
+        {"must be 1-64 characters", "phải dài từ 1 đến 64 ký tự"},
+        {"'(.*)' is not a name: use letters or digits", "\"$1\" không phải tên: hãy dùng chữ hoặc số"},
+        {"'(.*)' may only hold letters a-z, digits, '-', '_' and '\\.'",
+         "\"$1\" chỉ được gồm chữ a-z không dấu, chữ số, '-', '_' và '.'"},
+        {"changes nothing", "không thay đổi gì"},
+        {"is the opinion kept", "là chính ý kiến được giữ lại"},
+        {"is the same opinion", "là cùng một ý kiến"},
     };
     std::vector<std::pair<std::regex, std::string>> out;
     for (const auto &[en, vi] : rules) out.emplace_back(std::regex(en), vi);
@@ -81,6 +93,19 @@ std::string vietnamese_clock_drift(const std::string &reason) {
          "\" cho đúng (hoặc của máy này, nếu máy này sai), rồi xuất gói mới trên máy đó và nhập gói ấy";
 }
 
+// A control character in a text (value_rules.cpp), named as a person knows it.
+std::string vietnamese_control_character(const std::string &reason) {
+  static const std::regex pattern("holds the control character (U\\+([0-9A-F]{4}))");
+  std::smatch m;
+  if (!std::regex_match(reason, m, pattern)) return {};
+  const std::string code = m[2].str();
+  const char *name = code == "0009"   ? "dấu tab"
+                     : code == "000A" ? "dấu xuống dòng"
+                     : code == "000D" ? "dấu về đầu dòng"
+                                      : "ký tự không in được";
+  return "chứa ký tự điều khiển " + m[1].str() + " (" + name + "); hãy xóa ký tự này";
+}
+
 }  // namespace
 
 std::string localized_reason(const std::string &detail) {
@@ -90,6 +115,7 @@ std::string localized_reason(const std::string &detail) {
   std::string reason = std::regex_match(detail, m, field_prefix) ? m[1].str() : detail;
   if (current_lang() != Lang::vi) return reason;
   if (std::string vi = vietnamese_clock_drift(reason); !vi.empty()) return vi;
+  if (std::string vi = vietnamese_control_character(reason); !vi.empty()) return vi;
   for (const auto &[pattern, vietnamese] : vietnamese_reasons()) {
     if (std::regex_match(reason, m, pattern)) return m.format(vietnamese);
   }

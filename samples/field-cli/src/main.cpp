@@ -16,6 +16,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "i18n.h"
+#include "parse_errors.h"
 
 namespace ykien::cli {
 namespace {
@@ -121,7 +122,7 @@ int run(int argc, char **argv) {
   } catch (const CLI::Success &) {
     return kExitOk;
   } catch (const CLI::ParseError &e) {
-    return report_error(CliError(kExitUsage, trf("error.usage", {e.what()}), tr("hint.usage")),
+    return report_error(CliError(kExitUsage, trf("error.usage", {explain_parse_error(e, app)}), tr("hint.usage")),
                         json_early);
   } catch (const CliError &e) {
     return report_error(e, json_early);
