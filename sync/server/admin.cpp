@@ -14,10 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-struct UnitRow {
-  std::string code, name, kind, parent;
-};
-
 }  // namespace
 
 std::vector<std::string> split_csv(const std::string &line) {
@@ -47,7 +43,7 @@ std::vector<std::string> split_csv(const std::string &line) {
 
 namespace {
 
-Status read_rows(const std::string &path, std::vector<UnitRow> *rows) {
+Status read_rows(const std::string &path, std::vector<Replica::NewUnit> *rows) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {ErrorCode::not_found, "cannot open " + path};
   std::stringstream buffer;
@@ -89,46 +85,19 @@ Status read_rows(const std::string &path, std::vector<UnitRow> *rows) {
   return {};
 }
 
-// Units are made by the replication core on either backend (Replica::create_unit).
-Result<UnitImport> import_rows(Replica &replica, const std::vector<UnitRow> &rows) {
-  UnitImport result;
-  for (const auto &row : rows) {
-    std::string scope = row.parent.empty() ? row.code : row.parent + "/" + row.code;
-    auto exists = replica.has_unit(scope);
-    if (!exists.ok()) return exists.status();
-    if (*exists) {
-      result.existing++;
-      continue;
-    }
-    Unit unit;
-    unit.code = row.code;
-    unit.name = row.name;
-    unit.kind = row.kind;
-    if (!row.parent.empty()) {
-      auto parent = replica.find_unit_by_scope(row.parent);
-      if (!parent.ok()) {
-        if (parent.status().code() != ErrorCode::not_found) return parent.status();
-        return Status(ErrorCode::not_found, "unit " + scope + ": no parent unit " + row.parent + " (list parents first)");
-      }
-      unit.parent_id = parent->id;
-    }
-    auto created = replica.create_unit(unit);
-    if (!created.ok()) return Status(created.status().code(), "unit " + scope + ": " + created.status().message());
-    result.created++;
-  }
-  return result;
-}
-
 }  // namespace
 
 Result<UnitImport> import_units(Storage &storage, const std::string &path) {
-  std::vector<UnitRow> rows;
+  std::vector<Replica::NewUnit> units;
   try {
-    YKIEN_TRY(read_rows(path, &rows));
+    YKIEN_TRY(read_rows(path, &units));
   } catch (const std::exception &e) {
     return Status(ErrorCode::invalid_argument, path + ": " + e.what());
   }
-  return import_rows(storage.replica(), rows);
+  // Made by the replication core on either backend, in one transaction.
+  auto made = storage.replica().create_units(units);
+  if (!made.ok()) return made.status();
+  return UnitImport{made->created, made->existing};
 }
 
 Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,

@@ -18,8 +18,8 @@ struct UnitImport {
 
 // Imports units from a JSON file (an array of {"code","name","kind","parent"}) or a
 // CSV file with the header "code,name,kind,parent"; "parent" is the parent's scope
-// ("" for a root). Parents must come before their children. All or nothing is not
-// promised: units created before an error stay (re-running skips them).
+// ("" for a root). Parents come before their children. All or nothing: a file with
+// an error makes no unit; units already present are left (re-running is safe).
 // Errors: invalid_argument (with the line or index), not_found (unknown parent), storage.
 Result<UnitImport> import_units(Storage &storage, const std::string &path);
 

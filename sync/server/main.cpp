@@ -45,17 +45,19 @@ void bound_malloc_arenas() {
 }
 
 // A number from `least` to `most`, said in words: CLI11's own checks print their range
-// up to the largest double (a 309-digit number).
-CLI::Validator number_within(int least, int most = std::numeric_limits<int>::max()) {
+// up to the largest double (a 309-digit number). `above_least`: `least` itself is
+// refused too (a duration of 0 is no time at all).
+CLI::Validator number_within(int least, int most = std::numeric_limits<int>::max(), bool above_least = false) {
   const bool bounded = most < std::numeric_limits<int>::max();
-  const std::string range = bounded ? "from " + std::to_string(least) + " to " + std::to_string(most)
-                                    : std::to_string(least) + " or more";
+  const std::string from = (above_least ? "more than " : "") + std::to_string(least);
+  const std::string range = bounded ? (above_least ? from + " and at most " : "from " + from + " to ") + std::to_string(most)
+                                    : from + (above_least ? "" : " or more");
   return CLI::Validator(
-      [least, most, range](std::string &text) -> std::string {
+      [least, most, above_least, range](std::string &text) -> std::string {
         char *end = nullptr;
         const double value = std::strtod(text.c_str(), &end);
         if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a number";
-        if (value < least || value > most) return "must be " + range + ", not " + text;
+        if (value < least || (above_least && value == least) || value > most) return "must be " + range + ", not " + text;
         return {};
       },
       "NUMBER " + range);
@@ -281,7 +283,11 @@ int main(int argc, char **argv) {
   code_cmd->add_option("--unit", scopes, "unit scope the device may sync (repeatable)")->required();
   code_cmd->add_flag("--confidential", confidential, "the device may receive confidential fields");
   code_cmd->add_flag("--hub", for_hub, "the code enrolls a commune hub (it relays its tablets' changes)");
-  code_cmd->add_option("--ttl-hours", ttl_hours, "hours the code stays valid")->capture_default_str();
+  // At most ten years: a code is meant for one enrollment soon, and hours beyond that
+  // would overflow the expiry's milliseconds.
+  code_cmd->add_option("--ttl-hours", ttl_hours, "hours the code stays valid")
+      ->capture_default_str()
+      ->check(number_within(0, 24 * 365 * 10, true));
 
   bool as_json = false;
   auto *list_cmd = admin->add_subcommand("list-devices", "list enrolled devices");

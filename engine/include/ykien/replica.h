@@ -138,6 +138,19 @@ class YKIEN_CXX_API Replica {
   Result<Unit> create_unit(Unit unit);
   // The live unit with this scope. Errors: not_found (field "scope").
   Result<Unit> find_unit_by_scope(const std::string &scope);
+  // A unit of a list to import: its parent named by scope (empty for a root).
+  struct NewUnit {
+    std::string code, name, kind, parent_scope;
+  };
+  struct UnitsMade {
+    int64_t created = 0;
+    int64_t existing = 0;  // already there (same scope): left as they are
+  };
+  // Makes a list of units in one transaction: all or none. A parent may be one the
+  // list makes before it; a unit whose scope exists already is left as it is.
+  // Errors, each message starting "unit <scope>: ": invalid_argument (code, name,
+  // kind), not_found (a parent neither held nor made before), storage.
+  Result<UnitsMade> create_units(const std::vector<NewUnit> &units);
 
   // Conflict records that are whole (every cell arrived), by id.
   Result<std::vector<Conflict>> list_conflicts(const ConflictFilter &filter = {});
@@ -193,6 +206,8 @@ class YKIEN_CXX_API Replica {
 
  private:
   Status write_local_in(sys::StoreTxn &txn, const std::vector<sys::StoredRow> &rows);
+  // Writes `unit` (checked; its scope free) under the parent with `parent_scope`.
+  Result<Unit> make_unit_in(sys::StoreTxn &txn, const Unit &unit, const std::string &parent_scope);
   // apply_in for changes whose form was checked (check_change_form) before.
   Result<ApplyReport> merge_in(sys::StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options);
   // The position just before the first log entry after `cursor` holding this

@@ -1,5 +1,7 @@
 // Units on any replica (Replica::create_unit): a unit's scope is its path of codes,
 // and every row below it carries that scope.
+#include <unordered_map>
+
 #include "domain/validate.h"
 #include "ykien/replica.h"
 #include "ykien/uuid.h"
@@ -22,15 +24,28 @@ sys::RowFilter live_units_in(const std::string &scope) {
   return {"units", scope, {{"_deleted", Value{int64_t{0}}}}};
 }
 
+Status check_unit(const Unit &unit) {
+  YKIEN_TRY(validate::unit_code(unit.code));
+  YKIEN_TRY(validate::required_text("name", unit.name, 200));
+  return validate::one_of("kind", unit.kind, domain::kUnitKinds);
+}
+
+std::string scope_under(const std::string &parent_scope, const std::string &code) {
+  return parent_scope.empty() ? code : parent_scope + "/" + code;
+}
+
+// A unit's error in a list, named by the scope it would have.
+Status in_list(const std::string &scope, const Status &st) {
+  return {st.code(), "unit " + scope + ": " + st.message(), st.field()};
+}
+
 }  // namespace
 
 Result<Unit> Replica::create_unit(Unit unit) {
-  YKIEN_TRY(validate::unit_code(unit.code));
-  YKIEN_TRY(validate::required_text("name", unit.name, 200));
-  YKIEN_TRY(validate::one_of("kind", unit.kind, domain::kUnitKinds));
+  YKIEN_TRY(check_unit(unit));
   Unit made;
   Status st = store_.write([&](sys::StoreTxn &txn) -> Status {
-    std::string scope = unit.code;
+    std::string parent_scope;
     if (!unit.parent_id.empty()) {
       auto parent = txn.load_rows({{"units", unit.parent_id}});
       if (!parent) return parent.status();
@@ -38,21 +53,75 @@ Result<Unit> Replica::create_unit(Unit unit) {
       const auto *deleted = p ? p->find("_deleted") : nullptr;
       if (!p || (deleted && deleted->value == Value{int64_t{1}}))
         return Status(ErrorCode::not_found, "parent_id: no units with id '" + unit.parent_id + "'", "parent_id");
-      scope = p->scope + "/" + unit.code;
+      parent_scope = p->scope;
     }
+    const std::string scope = scope_under(parent_scope, unit.code);
     auto same = txn.find_rows(live_units_in(scope));
     if (!same) return same.status();
     if (!same->empty()) return Status::Invalid("code", "a unit with scope '" + scope + "' already exists");
-    sys::StoredRow row{"units", new_uuid_v7(clock_), scope,
-                       {{"_deleted", int64_t{0}, {}},
-                        {"code", unit.code, {}},
-                        {"name", unit.name, {}},
-                        {"kind", unit.kind, {}},
-                        {"parent_id", unit.parent_id, {}}}};
-    made = unit_from(row);
-    return write_local_in(txn, {row});
+    auto written = make_unit_in(txn, unit, parent_scope);
+    if (!written) return written.status();
+    made = std::move(*written);
+    return Status::Ok();
   });
   if (!st.ok()) return st;
+  return made;
+}
+
+Result<Replica::UnitsMade> Replica::create_units(const std::vector<NewUnit> &units) {
+  // Every unit's own fields first: a list with a bad line writes nothing.
+  for (const auto &n : units)
+    if (Status st = check_unit({{}, n.code, n.name, n.kind, {}, {}}); !st.ok())
+      return in_list(scope_under(n.parent_scope, n.code), st);
+  UnitsMade made;
+  Status st = store_.write([&](sys::StoreTxn &txn) -> Status {
+    made = {};
+    std::unordered_map<std::string, std::string> listed;  // scope → id, of the units made here
+    for (const auto &n : units) {
+      const std::string scope = scope_under(n.parent_scope, n.code);
+      if (listed.count(scope)) {  // listed twice
+        ++made.existing;
+        continue;
+      }
+      auto same = txn.find_rows(live_units_in(scope));
+      if (!same) return same.status();
+      if (!same->empty()) {
+        ++made.existing;
+        continue;
+      }
+      Unit unit{{}, n.code, n.name, n.kind, {}, {}};
+      if (!n.parent_scope.empty()) {
+        if (auto it = listed.find(n.parent_scope); it != listed.end()) {
+          unit.parent_id = it->second;
+        } else {
+          auto parents = txn.find_rows(live_units_in(n.parent_scope));
+          if (!parents) return parents.status();
+          if (parents->empty())
+            return Status(ErrorCode::not_found,
+                          "unit " + scope + ": no parent unit " + n.parent_scope + " (list parents first)", "parent");
+          unit.parent_id = parents->front().id;
+        }
+      }
+      auto written = make_unit_in(txn, unit, n.parent_scope);
+      if (!written) return in_list(scope, written.status());
+      listed.emplace(scope, written->id);
+      ++made.created;
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return made;
+}
+
+Result<Unit> Replica::make_unit_in(sys::StoreTxn &txn, const Unit &unit, const std::string &parent_scope) {
+  sys::StoredRow row{"units", new_uuid_v7(clock_), scope_under(parent_scope, unit.code),
+                     {{"_deleted", int64_t{0}, {}},
+                      {"code", unit.code, {}},
+                      {"name", unit.name, {}},
+                      {"kind", unit.kind, {}},
+                      {"parent_id", unit.parent_id, {}}}};
+  Unit made = unit_from(row);
+  YKIEN_TRY(write_local_in(txn, {row}));
   return made;
 }
 

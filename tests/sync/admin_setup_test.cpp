@@ -1,0 +1,91 @@
+// The office's first admin steps, on both backends (sync/ and sync-pg/): a list of
+// units is imported whole or not at all, and a one-time code lives for a time that
+// makes sense.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "fixture.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+CommandResult admin(TestStorage &store, const std::vector<std::string> &command) {
+  std::vector<std::string> args{"admin"};
+  for (auto &a : store.admin_args()) args.push_back(a);
+  args.insert(args.end(), command.begin(), command.end());
+  return run_server_binary(args);
+}
+
+CommandResult import_units(TestStorage &store, const std::string &file) { return admin(store, {"import-units", file}); }
+
+std::string write_file(const TempDir &dir, const std::string &name, const std::string &text) {
+  const std::string path = (dir.path() / name).string();
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+bool held(TestStorage &store, const std::string &scope) {
+  auto r = store.storage().replica().has_unit(scope);
+  REQUIRE(r.ok());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("units are imported whole or not at all, a line at fault named", "[sync][admin]") {
+  TestStorage store(nullptr, false);
+  TempDir dir;
+  const std::string header = "code,name,kind,parent\n";
+  const std::string good = "70,Tỉnh Bình Phước,province,\n"
+                           "tan-phu,Phường Tân Phú,ward,70\n"
+                           "kp-3,Khu phố 3,hamlet,70/tan-phu\n";
+
+  SECTION("a unit whose code is wrong") {
+    // It used to make the units listed before it, and stop there.
+    const auto r = import_units(store, write_file(dir, "units.csv", header + good + "kp/4,Khu phố 4,hamlet,70/tan-phu\n"));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("unit 70/tan-phu/kp/4: code:") != std::string::npos);
+  }
+  SECTION("a parent neither held nor listed before") {
+    const auto r = import_units(store, write_file(dir, "units.csv", header + good + "kp-4,Khu phố 4,hamlet,70/xa-moi\n"));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("unit 70/xa-moi/kp-4: no parent unit 70/xa-moi") != std::string::npos);
+  }
+  SECTION("a unit with no name") {
+    const auto r = import_units(store, write_file(dir, "units.csv", header + good + "kp-4,,hamlet,70/tan-phu\n"));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("unit 70/tan-phu/kp-4: name:") != std::string::npos);
+  }
+  INFO("nothing of the refused list is made");
+  CHECK_FALSE(held(store, "70"));
+  CHECK_FALSE(held(store, "70/tan-phu"));
+
+  // Mended, the same list goes in whole; a unit listed twice is made once, and a
+  // second run finds them all.
+  const std::string mended = write_file(dir, "mended.csv", header + good + "kp-3,Khu phố 3,hamlet,70/tan-phu\n");
+  const auto first = import_units(store, mended);
+  INFO(first.err);
+  REQUIRE(first.status == 0);
+  CHECK(first.out == "units created: 3, already present: 1\n");
+  CHECK(held(store, "70/tan-phu/kp-3"));
+  CHECK(import_units(store, mended).out == "units created: 0, already present: 4\n");
+}
+
+TEST_CASE("a one-time code lives more than no time and less than ten years, or none is made", "[sync][admin]") {
+  TestStorage store;  // with the test province's units
+  for (const char *hours : {"0", "-5", "1e9"}) {
+    const auto r = admin(store, {"create-code", "--unit", "vn/79", "--ttl-hours", hours});
+    INFO(hours);
+    CHECK(r.status != 0);
+    CHECK(r.out.empty());  // no code printed
+    CHECK(r.err.find(std::string("--ttl-hours: must be more than 0 and at most 87600, not ") + hours) !=
+          std::string::npos);
+  }
+  const auto half = admin(store, {"create-code", "--unit", "vn/79", "--ttl-hours", "0.5"});
+  INFO(half.err);
+  CHECK(half.status == 0);
+  CHECK(half.out.size() == std::string("ABCD-EFGH-JKLM\n").size());
+}
