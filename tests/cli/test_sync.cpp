@@ -3,8 +3,10 @@
 // error (exit 6).
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "cli_runner.h"
 #include "server_runner.h"
@@ -95,6 +97,36 @@ TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][syn
   auto still = active_ws.run({"search", "so do", "--json"});
   CHECK(still.out.find("sổ đỏ") != std::string::npos);
   (void)added;
+}
+
+TEST_CASE("a wrong, used or expired enrollment code is said so in Vietnamese, with what to do", "[cli][sync][vi]") {
+  Workspace tablet, other;
+  Server server(tablet.dir());
+  for (const Workspace *ws : {&tablet, &other}) REQUIRE(ws->run({"init"}).code == 0);
+  const std::string code = server.code();
+  // About two seconds to live: expired by the time it is used.
+  const std::string brief = capture(server.admin() + " create-code --unit 70/tan-phu --ttl-hours 0.0005");
+  REQUIRE(tablet.run({"enroll", "--server", server.url(), "--code", code}).code == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const struct {
+    std::string code;
+    const char *said;
+  } refused[] = {
+      {"ABCD-EFGH-JKLM", "không có mã đăng ký này (kiểm tra lại từng ký tự)"},
+      {code, "mã đăng ký này đã được dùng"},
+      {brief, "mã đăng ký này đã hết hạn"},
+  };
+  for (const auto &r : refused) {
+    const auto run = other.run({"enroll", "--server", server.url(), "--code", r.code});
+    INFO(run.err);
+    CHECK(run.code == 6);
+    CHECK(run.err.find(r.said) != std::string::npos);
+    CHECK(run.err.find("Xin mã đăng ký mới") != std::string::npos);  // what to do next
+  }
+  // Out of reach: the transport's own words are kept as a technical detail.
+  server.stop();
+  const auto offline = other.run({"enroll", "--server", server.url(), "--code", code});
+  CHECK(offline.err.find("Không kết nối được máy chủ: chi tiết kỹ thuật: ") != std::string::npos);
 }
 
 TEST_CASE("a change the server refuses shows in ykien status and goes again once the server takes it",

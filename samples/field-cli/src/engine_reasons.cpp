@@ -57,6 +57,20 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"'(.*)' may only hold letters a-z, digits, '-', '_' and '\\.'",
          "\"$1\" chỉ được gồm chữ a-z không dấu, chữ số, '-', '_' và '.'"},
         {"changes nothing", "không thay đổi gì"},
+        // The server's and the sync client's reasons (enrolling, syncing).
+        {"unknown enrollment code", "không có mã đăng ký này (kiểm tra lại từng ký tự)"},
+        {"this enrollment code was already used", "mã đăng ký này đã được dùng"},
+        {"this enrollment code has expired", "mã đăng ký này đã hết hạn"},
+        {"this device was revoked: it must erase its data", "máy này đã bị thu hồi: dữ liệu trên máy phải được xóa"},
+        {"the server keeps refusing this device's clock", "máy chủ vẫn không nhận giờ của máy này"},
+        {"the reply was cut in transit", "trả lời của máy chủ bị ngắt giữa đường"},
+        {"sync cancelled", "đã hủy đồng bộ"},
+        {"cannot reach the server: (.*)", "chi tiết kỹ thuật: $1"},
+        {"the server's TLS key is not the pinned one \\((.*)\\): a different server, or its certificate was replaced",
+         "khóa TLS của máy chủ không phải khóa đã ghim: có thể là máy chủ khác, hoặc chứng chỉ đã được thay (chi tiết "
+         "kỹ thuật: $1)"},
+        {"the server's TLS certificate is not trusted \\((.*)\\): check the server address and the CA file",
+         "chứng chỉ TLS của máy chủ không đáng tin: hãy kiểm tra địa chỉ máy chủ và tệp CA (chi tiết kỹ thuật: $1)"},
         {"is the opinion kept", "là chính ý kiến được giữ lại"},
         {"is the same opinion", "là cùng một ý kiến"},
     };
