@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -56,7 +57,8 @@ CLI::Validator number_within(int least, int most = std::numeric_limits<int>::max
       [least, most, above_least, range](std::string &text) -> std::string {
         char *end = nullptr;
         const double value = std::strtod(text.c_str(), &end);
-        if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a number";
+        // strtod also reads "nan" and "inf", which no comparison below refuses.
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(value)) return "'" + text + "' is not a number";
         if (value < least || (above_least && value == least) || value > most) return "must be " + range + ", not " + text;
         return {};
       },

@@ -76,13 +76,18 @@ TEST_CASE("units are imported whole or not at all, a line at fault named", "[syn
 
 TEST_CASE("a one-time code lives more than no time and less than ten years, or none is made", "[sync][admin]") {
   TestStorage store;  // with the test province's units
-  for (const char *hours : {"0", "-5", "1e9"}) {
+  for (const char *hours : {"0", "-5", "1e9"}) {  // (nan and inf below)
     const auto r = admin(store, {"create-code", "--unit", "vn/79", "--ttl-hours", hours});
     INFO(hours);
     CHECK(r.status != 0);
     CHECK(r.out.empty());  // no code printed
     CHECK(r.err.find(std::string("--ttl-hours: must be more than 0 and at most 87600, not ") + hours) !=
           std::string::npos);
+  }
+  for (const char *hours : {"nan", "inf"}) {  // strtod reads them; no comparison refuses nan
+    const auto r = admin(store, {"create-code", "--unit", "vn/79", "--ttl-hours", hours});
+    CHECK(r.status != 0);
+    CHECK(r.err.find(std::string("--ttl-hours: '") + hours + "' is not a number") != std::string::npos);
   }
   const auto half = admin(store, {"create-code", "--unit", "vn/79", "--ttl-hours", "0.5"});
   INFO(half.err);
