@@ -55,7 +55,12 @@ Result<std::string> BlobService::blob_of(const ServedRequest &req, const DeviceR
   for (const auto &row : *rows) {
     const auto *deleted = row.find("_deleted");
     const bool live = deleted == nullptr || deleted->value != Value{int64_t{1}};
-    if (live && scope_covers(device.scopes, row.scope)) return sha256;
+    if (!live || !scope_covers(device.scopes, row.scope)) continue;
+    if (device.confidential) return sha256;
+    // A confidential opinion's file, as its row: not for a device without the right.
+    auto hidden = storage_.replica().attachment_confidential(row);
+    if (!hidden) return hidden.status();
+    if (!*hidden) return sha256;
   }
   return Status(ErrorCode::not_found, "no attachment this device may see names blob " + sha256);
 }

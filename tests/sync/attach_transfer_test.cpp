@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 
+#include "admin.h"
 #include "blob_gc.h"
 #include "fixture.h"
 #include "tcp_proxy.h"
@@ -234,6 +235,62 @@ TEST_CASE("a device cannot fetch a blob of a row outside its units", "[.][eviden
   auto put = blob_exchange(s.server->url(), b, "PUT", made->sha256, "offset=0", "x", sha256_of("x"));
   CHECK(put.status == 404);
   CHECK(!b.db().blobs().has(made->sha256));
+}
+
+TEST_CASE("a confidential opinion's attachments reach only devices with the right, neither row nor file",
+          "[.][evidence-attach-confidential]") {
+  BlobServer s;
+  Tablet a(s.server->url(), "a");            // TestServer::code grants the right
+  Tablet entitled(s.server->url(), "entitled");
+  Tablet plain(s.server->url(), "plain");    // a code without it
+  a.enroll(s.server->code({kHamlet1}));
+  entitled.enroll(s.server->code({kHamlet1}));
+  auto code = server::create_enrollment_code(s.server->storage(), {kHamlet1}, false, 3600 * 1000,
+                                             SystemClock::instance());
+  REQUIRE(code.ok());
+  plain.enroll(*code);
+  for (Tablet *t : {&a, &entitled, &plain}) t->sync_ok();
+
+  // A denunciation with a scan of it and an answer with a photo; an ordinary opinion with a photo.
+  auto unit = a.db().find_unit_by_scope(kHamlet1);
+  REQUIRE(unit.ok());
+  Opinion d;
+  d.unit_id = unit->id;
+  d.kind = "denunciation";
+  d.category = "land";
+  d.content = "Tố cáo cán bộ địa chính nhận tiền";
+  d.citizen_name = "Lê Thị Tố Cáo";
+  d.raised_at = "2024-07-01 08:00";
+  auto denounced = a.db().record_opinion(d);
+  REQUIRE(denounced.ok());
+  REQUIRE(denounced->confidential);
+  Response answer;
+  answer.opinion_id = denounced->id;
+  answer.kind = "written_reply";
+  answer.content = "Đã chuyển thanh tra";
+  answer.created_at = "2024-07-02 08:00";
+  auto answered = a.db().add_response(answer);
+  REQUIRE(answered.ok());
+  const Opinion ordinary = a.record(kHamlet1, "Đề nghị lắp đèn hẻm 12");
+  auto scan = a.db().add_attachment_bytes(photo(50'000, 1), {.opinion_id = denounced->id, .caption = "Đơn tố cáo"});
+  auto reply = a.db().add_attachment_bytes(photo(50'000, 2), {.response_id = answered->id});
+  auto lamp = a.db().add_attachment_bytes(photo(50'000, 3), {.opinion_id = ordinary.id});
+  REQUIRE((scan.ok() && reply.ok() && lamp.ok()));
+  REQUIRE(a.sync_ok().blobs_sent == 3);
+
+  // Without the right: the ordinary photo only; the others' rows (captions, hashes)
+  // never arrive and their files are refused as if they did not exist.
+  CHECK(plain.sync_ok().blobs_received == 1);
+  auto held = plain.db().list_attachments("");
+  REQUIRE(held.ok());
+  REQUIRE(held->size() == 1);
+  CHECK(held->front().id == lamp->id);
+  for (const std::string &sha : {scan->sha256, reply->sha256})
+    for (const char *method : {"GET", "HEAD"}) CHECK(blob_exchange(s.server->url(), plain, method, sha, "offset=0").status == 404);
+  CHECK(blob_exchange(s.server->url(), plain, "GET", lamp->sha256, "offset=0").status == 200);
+  // With the right: all three.
+  CHECK(entitled.sync_ok().blobs_received == 3);
+  CHECK(entitled.db().list_attachments("")->size() == 3);
 }
 
 TEST_CASE("admin blobs gc takes away files no attachment names, once older than a day", "[.][evidence-attach-gc]") {

@@ -43,7 +43,8 @@ struct ExportOptions {
   // Skip the changes that arrived from this peer (see ApplyOptions::origin), so a
   // device does not send back what it pulled. Empty = skip nothing.
   std::string exclude_origin{};
-  // Leave out confidential cells (a denunciation's complainant).
+  // Leave out confidential cells (a denunciation's complainant), and the attachments
+  // of confidential opinions whole (Replica::attachment_confidential).
   bool include_confidential = true;
   // Include conflict records as their detector made them (cells stamped with the
   // winning write's time, merge::conflict_record_stamp). A tablet leaves them out of

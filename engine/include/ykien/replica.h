@@ -119,6 +119,11 @@ class YKIEN_CXX_API Replica {
   Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {});
   // A cursor at or above every committed change.
   Result<int64_t> current_cursor();
+  // True when this attachment (a whole row) is kept from replicas without the
+  // confidential right: it belongs to a confidential opinion or to an answer to one
+  // (or its opinion is not held). export_changes leaves such attachments out whole;
+  // the server's blob service refuses their files. Errors: storage.
+  Result<bool> attachment_confidential(const sys::StoredRow &attachment);
   // Removes deleted rows (of tables this version knows) whose tombstone is at or
   // below `acknowledged`. Returns the rows purged.
   Result<int64_t> purge_tombstones(Hlc acknowledged);

@@ -127,6 +127,26 @@ Result<bool> conflict_values_confidential(StoreTxn &txn, const std::string &conf
   return flag_set((*target)->find(kConfidentialFlag));
 }
 
+// An attachment of a confidential opinion, or of an answer to one, is as confidential
+// as the complainant's identity: a scan or a photo may show it (the office's rule,
+// sync/office/access.cpp). So is one whose opinion is not held (yet): kept back
+// rather than guessed.
+Result<bool> attachment_confidential_in(StoreTxn &txn, const StoredRow &attachment) {
+  std::string opinion_id = text_cell(attachment, "opinion_id");
+  if (opinion_id.empty()) {
+    const std::string response_id = text_cell(attachment, "response_id");
+    if (response_id.empty()) return false;  // a meeting's or a visit's
+    auto response = load_one(txn, "responses", response_id);
+    if (!response) return response.status();
+    if (!response->has_value()) return true;
+    opinion_id = text_cell(**response, "opinion_id");
+  }
+  auto opinion = load_one(txn, "opinions", opinion_id);
+  if (!opinion) return opinion.status();
+  if (!opinion->has_value()) return true;
+  return flag_set((*opinion)->find(kConfidentialFlag));
+}
+
 }  // namespace
 
 bool scope_within(const std::string &scope, const std::vector<std::string> &scopes) {
@@ -380,7 +400,8 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
     out.next_cursor = batch->next_cursor;
     out.more = batch->more;
     int64_t bytes = 0;
-    std::map<std::string, bool> conflict_hidden;  // conflict id -> values kept back
+    std::map<std::string, bool> conflict_hidden;    // conflict id -> values kept back
+    std::map<std::string, bool> attachment_hidden;  // attachment id -> kept back whole
     for (auto &w : batch->writes) {
       // A batch ends between writes: over budget, the rest waits for the next one.
       if (!out.changes.empty() &&
@@ -405,6 +426,18 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
           }
           hide_conflict_values = it->second;
         }
+        if (row.table == "attachments") {
+          auto it = attachment_hidden.find(row.id);
+          if (it == attachment_hidden.end()) {
+            // The write holds the cells it changed: its targets are in the whole row.
+            auto whole = load_one(txn, "attachments", row.id);
+            if (!whole) return whole.status();
+            auto hide = whole->has_value() ? attachment_confidential_in(txn, **whole) : Result<bool>(true);
+            if (!hide) return hide.status();
+            it = attachment_hidden.emplace(row.id, *hide).first;
+          }
+          if (it->second) continue;
+        }
       }
       // A conflict record as its detector made it: cells stamped at its winner_hlc.
       const std::optional<Hlc> as_detected = options.conflict_records ? std::nullopt : conflict_detected_hlc(w);
@@ -423,6 +456,18 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
   });
   if (!st.ok()) return st;
   return out;
+}
+
+Result<bool> Replica::attachment_confidential(const StoredRow &attachment) {
+  bool hidden = true;
+  Status st = store_.read([&](StoreTxn &txn) -> Status {
+    auto hide = attachment_confidential_in(txn, attachment);
+    if (!hide) return hide.status();
+    hidden = *hide;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return hidden;
 }
 
 Result<int64_t> Replica::current_cursor() {
