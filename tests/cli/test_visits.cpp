@@ -61,7 +61,23 @@ TEST_CASE("a visit with a bad value is refused whole", "[cli][visit]") {
   const auto kind = ws.run({"--lang", "en", "visit", "add", "--household", "Hộ bà Lan", "--kind", "party"});
   CHECK(kind.code == 2);
   CHECK(kind.err.find("--kind") != std::string::npos);
+  // A decimal mark is not a thousands separator: "1,5" used to record 15 đồng,
+  // "500.00" 50.000 and "5.0.0" 500.
+  for (const char *amount : {"1,5", "1.5", "500.00", "5.0.0", "1.0000", ".500", "500."}) {
+    const auto misread = ws.run({"visit", "add", "--household", "Hộ bà Lan", "--value", amount});
+    INFO(amount << ": " << misread.err);
+    CHECK(misread.code == 2);
+    CHECK(misread.err.find("không phải số nguyên") != std::string::npos);
+  }
   CHECK(ws.ok_json({"visit", "list"})["count"] == 0);
+  // Grouped thousands as Vietnamese write them, or plain digits.
+  for (const char *amount : {"1.500.000", "1,500,000", "1 500 000", "1500000"})
+    CHECK(ws.ok_json({"visit", "add", "--household", "Hộ bà Lan", "--value", amount})["visit"]["gift_value_vnd"] ==
+          1'500'000);
+  // The same reading for a count: 6.5 attendees were 65.
+  const auto half = ws.run({"meeting", "edit", "--attendance", "6.5"});
+  CHECK(half.code == 2);
+  CHECK(half.err.find("--attendance") != std::string::npos);
 }
 
 TEST_CASE("a support visit is corrected and the edit kept in its notes", "[cli][visit][correct]") {

@@ -318,7 +318,7 @@ constexpr Message kMessages[] = {
      "Write the time as 29/6/2024 7:30, 2024-06-29 07:30, 29/6 7:30, 7:30, yesterday, this morning or now."},
     {"hint.date_format", "Viết ngày như 29/6/2024, 29/6, hôm nay, hôm qua hoặc ngày mai.",
      "Write the date as 29/6/2024, 2024-06-29, 29/6, today, yesterday or tomorrow."},
-    {"hint.count", "Nhập một số nguyên, vd 120.", "Enter a whole number, e.g. 120."},
+    {"hint.count", "Nhập một số nguyên, vd 120 hoặc 500.000.", "Enter a whole number, e.g. 120 or 500,000."},
     {"hint.code", "Dùng chữ không dấu, số và gạch ngang, vd kp-3.", "Use letters, digits and dashes, e.g. kp-3."},
     {"hint.bad_lang", "Dùng --lang vi hoặc --lang en.", "Use --lang vi or --lang en."},
     {"hint.no_database", "Chạy \"ykien init\" để tạo, hoặc chỉ đúng tệp bằng --db (hoặc biến YKIEN_DB).",
