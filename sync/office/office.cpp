@@ -86,7 +86,9 @@ Visit Office::visit(const ServedRequest &req) {
   auto session = sessions.find(token->second, clock.now_ms());
   if (!session) return v;
   auto user = users.find(session->user);
-  if (!user || user->disabled) return v;
+  // A session ends with its user disabled or given a new password (a compromised
+  // account's old sessions must not outlive it), whatever its cookie's age.
+  if (!user || user->disabled || session->credential != user->credential) return v;
   v.session = *session;
   v.user = *user;
   // The units the user works on as they are today (docs/units.md): a merged ward's
@@ -226,7 +228,7 @@ ServedReply Office::login(const ServedRequest &req) {
                                         {"remote", req.remote}});
     return redirect("/login?error=" + url_encode(label(v.lang, "login_failed")));
   }
-  auto session = sessions.open(user->name, clock.now_ms());
+  auto session = sessions.open(user->name, user->credential, clock.now_ms());
   if (!session) return failure(v, session.status());
   v.user = *user;
   log_action(v, "login", user->name, Status::Ok());

@@ -22,10 +22,10 @@ std::string random_hex() {
 
 }  // namespace
 
-Result<Session> SessionBook::open(const std::string &user, int64_t now_ms) {
+Result<Session> SessionBook::open(const std::string &user, const std::string &credential, int64_t now_ms) {
   if (sodium_init() < 0) return Status(ErrorCode::internal, "libsodium cannot start");
-  Session s{random_hex(), user, random_hex(), now_ms + kSessionLifetimeMs};
-  nlohmann::json j = {{"user", s.user}, {"csrf", s.csrf}, {"expires", s.expires_ms}};
+  Session s{random_hex(), user, random_hex(), now_ms + kSessionLifetimeMs, credential};
+  nlohmann::json j = {{"user", s.user}, {"csrf", s.csrf}, {"expires", s.expires_ms}, {"credential", credential}};
   YKIEN_TRY(replica_.set_setting(session_key(s.token), j.dump()));
   return s;
 }
@@ -38,7 +38,8 @@ Result<Session> SessionBook::find(const std::string &token, int64_t now_ms) {
   if (text->empty()) return refused;
   try {
     auto j = nlohmann::json::parse(*text);
-    Session s{"", j.at("user").get<std::string>(), j.at("csrf").get<std::string>(), j.at("expires").get<int64_t>()};
+    Session s{"", j.at("user").get<std::string>(), j.at("csrf").get<std::string>(), j.at("expires").get<int64_t>(),
+              j.value("credential", "")};
     if (s.expires_ms <= now_ms) return refused;
     return s;
   } catch (const std::exception &) {

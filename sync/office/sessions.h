@@ -20,12 +20,13 @@ struct Session {
   std::string user;
   std::string csrf;
   int64_t expires_ms = 0;
+  std::string credential;  // the user's password when it opened (OfficeUser::credential)
 };
 
 class SessionBook {
  public:
   explicit SessionBook(Replica &replica) : replica_(replica) {}
-  Result<Session> open(const std::string &user, int64_t now_ms);
+  Result<Session> open(const std::string &user, const std::string &credential, int64_t now_ms);
   // Errors: unauthorized (unknown, ended or expired).
   Result<Session> find(const std::string &token, int64_t now_ms);
   Status close(const std::string &token);

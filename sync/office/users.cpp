@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tokens.h"
 #include "ykien/text.h"
 
 namespace ykien::office {
@@ -14,8 +15,17 @@ using json = nlohmann::json;
 
 constexpr const char *kUsersKey = "office.users";
 
+// Characters, not bytes: "ééééé" is five.
+size_t characters(const std::string &text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 Status check_password(const std::string &password) {
-  if (password.size() < kMinPasswordLength)
+  if (password.find_first_not_of(" \t") == std::string::npos)
+    return Status::Invalid("password", "must not be only spaces");
+  if (characters(password) < kMinPasswordLength)
     return Status::Invalid("password", "must have at least " + std::to_string(kMinPasswordLength) + " characters");
   if (password.size() > 200 || !is_valid_utf8(password)) return Status::Invalid("password", "is not a usable password");
   return Status::Ok();
@@ -46,6 +56,7 @@ OfficeUser from_json(const std::string &name, const json &j) {
   u.department = j.value("department", "");
   u.confidential = j.value("confidential", false);
   u.disabled = j.value("disabled", false);
+  u.credential = server::sha256_hex(j.value("hash", "")).substr(0, 32);
   return u;
 }
 

@@ -23,6 +23,9 @@ struct OfficeUser {
   std::string department;           // a clerk's department (as opinions are assigned)
   bool confidential = false;        // may see a denunciation's complainant
   bool disabled = false;
+  // Names the password in force (a digest of its stored hash): a session opened
+  // with another one has ended (a new password ends every session).
+  std::string credential{};
 };
 
 // "leader", "secretary", "clerk", "viewer".

@@ -390,6 +390,31 @@ TEST_CASE("office: a disabled user's session ends at once", "[office]") {
   CHECK(b.login("lan", "a-new-password"));
 }
 
+TEST_CASE("office: a new password ends every session of its user, also after a disable", "[office]") {
+  OfficeSite site;
+  site.add_user("lan", office::Role::secretary, kCommune);
+  office::UserBook book(site.storage().replica());
+  // The operator's answer to a stolen password: a new one. The thief's session ended
+  // with the old password (it used to go on), and a disable then a new password did
+  // not bring it back (it used to).
+  Browser thief(site.port()), owner(site.port());
+  REQUIRE(thief.login("lan", "password-lan"));
+  REQUIRE(thief.get("/opinions").status == 200);
+  REQUIRE(book.set_password("lan", "a-new-password").ok());
+  CHECK(thief.get("/opinions").status == 303);
+  REQUIRE(owner.login("lan", "a-new-password"));
+  REQUIRE(book.disable("lan").ok());
+  REQUIRE(book.set_password("lan", "another-password").ok());
+  CHECK(owner.get("/opinions").status == 303);
+  CHECK(thief.get("/opinions").status == 303);
+  CHECK(owner.login("lan", "another-password"));
+  CHECK(owner.get("/opinions").status == 200);
+  // Ten characters, not ten bytes; not only spaces.
+  CHECK(book.set_password("lan", "ééééé").code() == ErrorCode::invalid_argument);
+  CHECK(book.set_password("lan", "          ").code() == ErrorCode::invalid_argument);
+  CHECK(book.set_password("lan", "ééééééééééé").ok());
+}
+
 TEST_CASE("office: the report's figures are the engine's and export to CSV and .xlsx", "[office]") {
   OfficeSite site;
   Seeded s = seed(site);
