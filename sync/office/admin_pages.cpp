@@ -115,6 +115,9 @@ ServedReply Office::conflict_resolve(const ServedRequest &req) {
       std::string value;
       if (keep == "winner") value = c->winner_value;
       else if (keep == "loser") value = c->loser_value;
+      // Neither side nor a new value: refused, not settled to an empty value.
+      else if (!keep.empty()) st = Status::Invalid("keep", "must be winner or loser");
+      else if (v.form["value"].empty()) st = Status::Invalid("value", "is required: type the new value, or keep a side");
       else {
         // A new value, as text (a complainant's sealed as the tablets seal it).
         auto typed = server::settlement_value(storage.replica(), *c, nlohmann::json(v.form["value"]).dump(),

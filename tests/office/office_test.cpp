@@ -475,6 +475,16 @@ TEST_CASE("office: a conflict is shown side by side and resolved as the admin co
   REQUIRE(b.login("lan", "password-lan"));
   Page list = b.get("/conflicts");
   CHECK(has(list.body, "/conflicts/" + id + "/resolve"));
+  // A form with neither a side nor a new value is refused: it used to settle the cell
+  // to an empty value.
+  for (const std::map<std::string, std::string> &form :
+       {std::map<std::string, std::string>{{"keep", "bogus"}}, {}, {{"value", ""}}}) {
+    Page refused = b.post("/conflicts/" + id + "/resolve", form);
+    CHECK(has(refused.header("Location"), "error="));
+    auto still = site.storage().replica().get_conflict(id);
+    REQUIRE(still.ok());
+    CHECK(still->status == "open");
+  }
   CHECK(b.post("/conflicts/" + id + "/resolve", {{"keep", "loser"}}).status == 303);
   auto resolved = site.storage().replica().get_conflict(id);
   REQUIRE(resolved.ok());
