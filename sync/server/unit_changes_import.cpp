@@ -150,22 +150,23 @@ Result<UnitChangesImport> import_unit_changes(Storage &storage, const std::strin
     if (p.create) made.insert(l.scope());
   }
 
+  // The new units' rows, written with the events that name them in one transaction:
+  // a list refused for an event (a day, a unit put into itself) makes no unit.
   UnitChangesImport result;
+  std::vector<sys::StoredRow> new_units;
   for (size_t i = 0; i < lines.size(); ++i) {
     const Line &l = lines[i];
     if (!plans[i].create) continue;
     Unit u{.code = l.code, .name = l.name, .kind = l.kind};
-    if (!l.parent.empty()) {
-      auto parent = find(l.parent);
-      if (!parent.ok()) return parent.status();
-      u.parent_id = held.at(l.parent).id;
-    }
-    auto created = replica.create_unit(u);
-    if (!created.ok())
-      return Status(created.status().code(),
-                    path + ":" + std::to_string(l.number) + ": " + created.status().message(),
-                    created.status().field());
-    held[l.scope()] = *created;
+    if (!l.parent.empty()) u.parent_id = held.at(l.parent).id;
+    auto row = new_unit_row(replica, u, l.parent);
+    if (!row.ok())
+      return Status(row.status().code(), path + ":" + std::to_string(l.number) + ": " + row.status().message(),
+                    row.status().field());
+    u.id = row->id;
+    u.scope = row->scope;
+    held[l.scope()] = u;
+    new_units.push_back(std::move(*row));
     ++result.created;
   }
   std::vector<UnitEvent> events;
@@ -183,8 +184,8 @@ Result<UnitChangesImport> import_unit_changes(Storage &storage, const std::strin
                         .effective_on = l.date});
     if (p.rename) events.push_back({.kind = "rename", .unit_id = old_id, .name = l.name, .effective_on = l.date});
   }
-  if (events.empty()) return result;
-  auto recorded = record_unit_events(replica, events);
+  if (events.empty() && new_units.empty()) return result;
+  auto recorded = record_unit_events(replica, events, std::move(new_units));
   if (!recorded.ok()) return recorded.status();
   result.events = std::move(*recorded);
   return result;

@@ -107,6 +107,19 @@ TEST_CASE("admin: an official list remaps a province in one command", "[.][units
   CHECK(refused.status == 1);
   CHECK(refused.err.find("bad.csv:3: old: no unit p/d9/c9") != std::string::npos);
   CHECK(events_held(r, t.c1) == 0);
+  // So does a day that is no day, found only when the events are recorded: the new
+  // unit of its line is not made either (it used to be).
+  const std::string bad_day = dir.file("bad-day.csv");
+  {
+    std::ofstream f(bad_day);
+    f << "old,code,name,kind,parent,date\n"
+         "p/d1/c1,n9,Phường Mới,ward,p,2025-02-30\n";
+  }
+  auto refused_day = units_admin(store, {"import", bad_day});
+  CHECK(refused_day.status == 1);
+  CHECK(refused_day.err.find("effective_on") != std::string::npos);
+  CHECK(events_held(r, t.c1) == 0);
+  CHECK_FALSE(held(r.has_unit("p/n9"), "p/n9"));
 
   auto imported = units_admin(store, {"import", csv});
   INFO(imported.err);

@@ -13,6 +13,7 @@
 #include "ykien/export.h"
 #include "ykien/records.h"
 #include "ykien/status.h"
+#include "ykien/sys/replica_store.h"
 
 namespace ykien {
 
@@ -88,7 +89,14 @@ YKIEN_CXX_API std::vector<std::string> included_scopes(const std::vector<std::st
 // new parent; rename the new name. The office's: one writer at a time. Errors:
 // invalid_argument naming "events[i].<field>" (kind, unit_id, target_id, name,
 // effective_on; a unit put under itself or into what went into it), storage.
-YKIEN_CXX_API Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<UnitEvent> events);
+// `new_units` (rows of new_unit_row) are written in the same transaction, before the
+// events, which may name them (an official list's successor units).
+YKIEN_CXX_API Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<UnitEvent> events,
+                                                                std::vector<sys::StoredRow> new_units = {});
+// A new unit's row under the unit with `parent_scope` (empty: a root), its code,
+// name and kind checked (invalid_argument), nothing written: for record_unit_events.
+// Its scope must be free (the caller checks).
+YKIEN_CXX_API Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const std::string &parent_scope);
 // What happened to the unit, or into it from another, by day.
 YKIEN_CXX_API Result<std::vector<UnitEvent>> unit_history(Replica &replica, const std::string &unit_id);
 // The live units and their history held by the replica.

@@ -67,7 +67,8 @@ Status check_form(size_t i, const UnitEvent &e) {
 
 }  // namespace
 
-Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<UnitEvent> events) {
+Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<UnitEvent> events,
+                                                  std::vector<sys::StoredRow> new_units) {
   for (size_t i = 0; i < events.size(); ++i) YKIEN_TRY(check_form(i, events[i]));
   auto units = replica.find_rows(live("units"));
   if (!units) return units.status();
@@ -75,6 +76,7 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
   if (!held) return held.status();
   std::vector<Unit> all;
   for (const auto &r : *units) all.push_back(unit_from(r));
+  for (const auto &r : new_units) all.push_back(unit_from(r));
   std::vector<UnitEvent> history;
   for (const auto &r : *held) history.push_back(event_from(r));
   auto find = [&](const std::string &id) -> const Unit * {
@@ -82,7 +84,7 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
       if (u.id == id) return &u;
     return nullptr;
   };
-  std::vector<sys::StoredRow> rows;
+  std::vector<sys::StoredRow> rows = std::move(new_units);
   for (size_t i = 0; i < events.size(); ++i) {
     UnitEvent &e = events[i];
     const Unit *unit = find(e.unit_id), *target = e.target_id.empty() ? nullptr : find(e.target_id);
@@ -107,7 +109,7 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
                      {"name", e.name, {}},
                      {"effective_on", e.effective_on, {}}}});
   }
-  YKIEN_TRY(replica.write_local(rows));  // one transaction: all or none
+  if (!rows.empty()) YKIEN_TRY(replica.write_local(rows));  // one transaction: all or none
   return events;
 }
 

@@ -4,6 +4,7 @@
 
 #include "domain/validate.h"
 #include "ykien/replica.h"
+#include "ykien/unit_tree.h"
 #include "ykien/uuid.h"
 
 namespace ykien {
@@ -32,6 +33,15 @@ Status check_unit(const Unit &unit) {
 
 std::string scope_under(const std::string &parent_scope, const std::string &code) {
   return parent_scope.empty() ? code : parent_scope + "/" + code;
+}
+
+sys::StoredRow unit_row(std::string id, const Unit &unit, const std::string &parent_scope) {
+  return {"units", std::move(id), scope_under(parent_scope, unit.code),
+          {{"_deleted", int64_t{0}, {}},
+           {"code", unit.code, {}},
+           {"name", unit.name, {}},
+           {"kind", unit.kind, {}},
+           {"parent_id", unit.parent_id, {}}}};
 }
 
 // A unit's error in a list, named by the scope it would have.
@@ -114,15 +124,15 @@ Result<Replica::UnitsMade> Replica::create_units(const std::vector<NewUnit> &uni
 }
 
 Result<Unit> Replica::make_unit_in(sys::StoreTxn &txn, const Unit &unit, const std::string &parent_scope) {
-  sys::StoredRow row{"units", new_uuid_v7(clock_), scope_under(parent_scope, unit.code),
-                     {{"_deleted", int64_t{0}, {}},
-                      {"code", unit.code, {}},
-                      {"name", unit.name, {}},
-                      {"kind", unit.kind, {}},
-                      {"parent_id", unit.parent_id, {}}}};
+  const sys::StoredRow row = unit_row(new_uuid_v7(clock_), unit, parent_scope);
   Unit made = unit_from(row);
   YKIEN_TRY(write_local_in(txn, {row}));
   return made;
+}
+
+Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const std::string &parent_scope) {
+  YKIEN_TRY(check_unit(unit));
+  return unit_row(new_uuid_v7(replica.clock()), unit, parent_scope);
 }
 
 Result<Unit> Replica::find_unit_by_scope(const std::string &scope) {
