@@ -100,15 +100,21 @@ Result<UnitImport> import_units(Storage &storage, const std::string &path) {
   return UnitImport{made->created, made->existing};
 }
 
-Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,
-                                           bool confidential, int64_t ttl_ms, const Clock &clock, bool hub) {
+Status check_device_units(Storage &storage, const std::vector<std::string> &scopes) {
   if (scopes.empty()) return Status::Invalid("unit", "give at least one unit scope");
   YKIEN_TRY(check_hub_scopes(storage, scopes));  // a hub enrolls devices inside its own units only
   for (const auto &s : scopes) {
+    if (s.empty()) return Status::Invalid("unit", "a unit scope is empty");
     auto unit = storage.has_unit(s);
     if (!unit.ok()) return unit.status();
-    if (!*unit) return Status(ErrorCode::not_found, "no unit with scope " + s + " (import units first)");
+    if (!*unit) return Status(ErrorCode::not_found, "no unit with scope " + s + " (import units first)", "unit");
   }
+  return {};
+}
+
+Result<std::string> create_enrollment_code(Storage &storage, const std::vector<std::string> &scopes,
+                                           bool confidential, int64_t ttl_ms, const Clock &clock, bool hub) {
+  YKIEN_TRY(check_device_units(storage, scopes));
   std::string code = new_enrollment_code();
   YKIEN_TRY(storage.add_enrollment_code(sha256_hex(normalize_code(code)), scopes, confidential, clock.now_ms() + ttl_ms,
                                         hub));

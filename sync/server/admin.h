@@ -23,6 +23,11 @@ struct UnitImport {
 // Errors: invalid_argument (with the line or index), not_found (unknown parent), storage.
 Result<UnitImport> import_units(Storage &storage, const std::string &path);
 
+// The units a device is given (by a code, or set-scopes): at least one, each a unit
+// the server holds (inside a hub's own). Errors: invalid_argument (unit: none or an
+// empty one), not_found (unit), forbidden (outside a hub's units).
+Status check_device_units(Storage &storage, const std::vector<std::string> &scopes);
+
 // Makes a one-time code that enrolls one device into the units `scopes`: a
 // commune hub when `hub` (it relays its tablets' writes), else a tablet.
 // Errors: not_found (no such unit), invalid_argument (no scope given).

@@ -413,7 +413,7 @@ int main(int argc, char **argv) {
     if (!st.ok()) return fail(st);
     std::cout << "revoked " << device_id << "\n";
   } else if (scopes_cmd->parsed()) {
-    Status st = check_hub_scopes(s, scopes);
+    Status st = check_device_units(s, scopes);  // as a code's: units the server holds
     if (st.ok()) st = s.set_device_scopes(device_id, scopes);
     if (!st.ok()) return fail(st);
     std::cout << "scopes of " << device_id << " set\n";

@@ -1,9 +1,11 @@
 // The office's first admin steps, on both backends (sync/ and sync-pg/): a list of
-// units is imported whole or not at all, and a one-time code lives for a time that
-// makes sense.
+// units is imported whole or not at all, a one-time code lives for a time that makes
+// sense, and a device is given units the server holds.
 #include <catch2/catch.hpp>
 
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "fixture.h"
 
@@ -93,4 +95,37 @@ TEST_CASE("a one-time code lives more than no time and less than ten years, or n
   INFO(half.err);
   CHECK(half.status == 0);
   CHECK(half.out.size() == std::string("ABCD-EFGH-JKLM\n").size());
+}
+
+TEST_CASE("a device's units are replaced only by units the server holds", "[sync][admin]") {
+  TestServer server;
+  Tablet tablet(server.url(), "tablet");
+  tablet.enroll(server.code({kHamlet1}));
+  std::vector<std::string> list{"admin"};
+  for (auto &a : server.admin_args()) list.push_back(a);
+  list.insert(list.end(), {"list-devices", "--json"});
+  const auto devices = nlohmann::json::parse(run_server_binary(list).out, nullptr, false);
+  REQUIRE(devices.is_array());
+  REQUIRE(devices.size() == 1);
+  const std::string id = devices[0].value("id", "");
+  auto set_scopes = [&](const std::string &unit) {
+    std::vector<std::string> args{"admin"};
+    for (auto &a : server.admin_args()) args.push_back(a);
+    args.insert(args.end(), {"set-scopes", id, "--unit", unit});
+    return run_server_binary(args);
+  };
+  // They used to be taken: the device then got nothing, silently.
+  const auto unknown = set_scopes("vn/99");
+  CHECK(unknown.status == 1);
+  CHECK(unknown.err.find("no unit with scope vn/99 (import units first)") != std::string::npos);
+  const auto empty = set_scopes("");
+  CHECK(empty.status == 1);
+  CHECK(empty.err.find("unit: a unit scope is empty") != std::string::npos);
+  auto held = server.storage().list_devices();
+  REQUIRE(held.ok());
+  REQUIRE(held->size() == 1);
+  CHECK(held->front().scopes == std::vector<std::string>{kHamlet1});
+  const auto widened = set_scopes(kCommune);
+  INFO(widened.err);
+  CHECK(widened.status == 0);
 }
