@@ -91,6 +91,13 @@ TEST_CASE("exports: CSV with a BOM, xlsx files, for the report and the opinion l
   CHECK(rows[2][7].empty());  // a denunciation's complainant never leaves the tablet in a file
   const auto en = ws.run({"--lang", "en", "opinion", "list", "--format", "csv", "--output", ws.dir() + "/list.csv"});
   REQUIRE(en.code == 0);
+  // Text a spreadsheet would run as a formula is kept as text: an apostrophe before it.
+  ws.ok_json({"opinion", "add", "--content", "=HYPERLINK(\"http://x\",\"bấm\")", "--category", "10", "--citizen",
+              "@SUM(1+1)"});
+  const auto formulas = ykien::cli_test::parse_csv(ws.run({"opinion", "list", "--format", "csv"}).out.substr(3));
+  REQUIRE(formulas.size() == 4);
+  CHECK(formulas[3][8] == "'=HYPERLINK(\"http://x\",\"bấm\")");
+  CHECK(formulas[3][7] == "'@SUM(1+1)");
 
   const auto no_output = ws.run({"report", "--format", "xlsx"});
   CHECK(no_output.code == 1);

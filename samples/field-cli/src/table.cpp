@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <string_view>
 
 #include "text.h"
 
@@ -53,7 +54,21 @@ void Table::print(std::ostream &out) const {
   for (const auto &row : rows_) line(row, false);
 }
 
-std::string csv_field(const std::string &value) {
+namespace {
+
+// Text a spreadsheet would run as a formula ("=HYPERLINK(…)", "@SUM(…)", "+…", "-…"):
+// an opinion's content or a citizen's name is typed by anyone, and the file is
+// opened in Excel at the office. A number ("-5", "-1,5") is left as it is.
+bool reads_as_formula(const std::string &value) {
+  if (value.size() < 2 || std::string_view("=+-@\t\r").find(value[0]) == std::string_view::npos) return false;
+  return value[0] != '-' || value.find_first_not_of("0123456789.,", 1) != std::string::npos;
+}
+
+}  // namespace
+
+std::string csv_field(const std::string &raw) {
+  // Shown as text, with a leading apostrophe, as spreadsheets themselves mark it.
+  const std::string value = reads_as_formula(raw) ? "'" + raw : raw;
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {

@@ -25,7 +25,8 @@ class Table {
   std::vector<bool> right_;
 };
 
-// One CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
+// One CSV field: quoted when it holds a comma, quote or line break (RFC 4180); text
+// a spreadsheet would run as a formula starts with an apostrophe.
 std::string csv_field(const std::string &value);
 std::string csv_row(const std::vector<std::string> &fields);
 
