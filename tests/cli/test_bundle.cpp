@@ -108,6 +108,12 @@ TEST_CASE("a damaged or missing bundle file: exit 2 or 3, nothing applied", "[cl
   const auto usage = office.run({"bundle", "export", file});
   CHECK(usage.code == 1);
   CHECK(has(usage.err, "--for"));
+  // A refused export keeps nothing of its --as: the name used to be saved, and every
+  // later bundle to "khac" refused as addressed to this database itself.
+  const auto self = tablet.run({"bundle", "export", "--for", "khac", "--as", "khac", tablet.dir() + "/self.ykb"});
+  CHECK(self.code == 2);
+  CHECK(has(self.err, "là tên của chính máy này (khac)"));
+  CHECK(tablet.run({"bundle", "export", "--for", "khac", tablet.dir() + "/khac.ykb"}).code == 0);
 }
 
 TEST_CASE("a bundle stamped far ahead of this clock: exit 2, what to do, nothing applied", "[cli][bundle]") {
@@ -130,7 +136,8 @@ TEST_CASE("a bundle stamped far ahead of this clock: exit 2, what to do, nothing
   CHECK(has(vi.err, "Không mất dữ liệu"));
   CHECK_FALSE(has(vi.err, "máy chủ"));  // not the sync message: no server is involved
 
-  const auto en = office.run({"--json", "--lang", "en", "bundle", "import", file});
+  // (--as again: the refused import above kept nothing of it.)
+  const auto en = office.run({"--json", "--lang", "en", "bundle", "import", "--as", "office", file});
   CHECK(en.code == 2);
   const auto e = en.json()["error"];
   CHECK(e["code"] == "invalid_input");

@@ -71,6 +71,14 @@ void end_progress(const Context &ctx) {
   if (!ctx.json && isatty(2)) std::cerr << '\n';
 }
 
+// --as is kept as this database's bundle name once the bundle is made or taken:
+// checked first, saved after, so that a refused command changes nothing.
+void check_name(const BundleArgs &a) {
+  if (trim(a.as).empty()) return;
+  Status st = sync::check_peer_name(trim(a.as), "name");
+  if (!st.ok()) throw bundle_error(Status::Invalid("--as", st.message()), a.file);
+}
+
 void set_name(Database &db, const BundleArgs &a) {
   if (trim(a.as).empty()) return;
   Status st = sync::set_bundle_name(db, trim(a.as));
@@ -81,16 +89,18 @@ void run_export(Context &ctx, const BundleArgs &a) {
   require_option(a.peer, "--for");
   require_option(a.file, "FILE");
   Database &db = ctx.db();
-  set_name(db, a);
+  check_name(a);
   sync::BundleExportOptions o;
+  o.self = trim(a.as);  // empty: the name kept before
   o.on_progress = progress_line(ctx);
   o.key_store = sync::file_key_store_beside(ctx.db_path);  // the signing secret, as `ykien sync` keeps it
   auto r = sync::export_bundle(db, trim(a.peer), a.file, o);
   end_progress(ctx);
   if (!r.ok()) {
-    if (r.status().field() == "for") throw invalid_input("--for", r.status().message());
+    if (r.status().field() == "for") throw invalid_input("--for", localized_reason(r.status().message()));
     throw bundle_error(r.status(), a.file);
   }
+  set_name(db, a);
   const auto &m = r->manifest;
   ctx.emit({{"ok", true},
             {"file", a.file},
@@ -112,12 +122,19 @@ void run_export(Context &ctx, const BundleArgs &a) {
 void run_import(Context &ctx, const BundleArgs &a) {
   require_option(a.file, "FILE");
   Database &db = ctx.db();
-  set_name(db, a);
+  check_name(a);
   sync::BundleImportOptions o;
+  if (!trim(a.as).empty()) {
+    auto names = sync::bundle_names(db);
+    if (!names.ok()) throw bundle_error(names.status(), a.file);
+    o.self_names = std::move(*names);
+    o.self_names.push_back(trim(a.as));
+  }
   o.on_progress = progress_line(ctx);
   auto r = sync::import_bundle(db, a.file, o);
   end_progress(ctx);
   if (!r.ok()) throw bundle_error(r.status(), a.file);
+  set_name(db, a);
   ctx.emit({{"ok", true},
             {"file", a.file},
             {"from", r->peer},

@@ -57,6 +57,7 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"'(.*)' may only hold letters a-z, digits, '-', '_' and '\\.'",
          "\"$1\" chỉ được gồm chữ a-z không dấu, chữ số, '-', '_' và '.'"},
         {"changes nothing", "không thay đổi gì"},
+        {"names this database itself \\((.*)\\)", "là tên của chính máy này ($1)"},
         // The server's and the sync client's reasons (enrolling, syncing).
         {"unknown enrollment code", "không có mã đăng ký này (kiểm tra lại từng ký tự)"},
         {"this enrollment code was already used", "mã đăng ký này đã được dùng"},
