@@ -1,5 +1,6 @@
 #include "admin.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -41,16 +42,29 @@ std::vector<std::string> split_csv(const std::string &line) {
   return out;
 }
 
+std::string without_bom(const std::string &text) {
+  return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
+Status check_readable_file(const std::string &path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {ErrorCode::not_found, "cannot open " + path + ": no such file"};
+  if (std::filesystem::is_directory(path, ec))
+    return Status::Invalid("path", path + " is a folder: give the file in it");
+  return {};
+}
+
 namespace {
 
 Status read_rows(const std::string &path, std::vector<Replica::NewUnit> *rows) {
+  YKIEN_TRY(check_readable_file(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return {ErrorCode::not_found, "cannot open " + path};
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = without_bom(buffer.str());
   auto first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '[') {
+  if (first != std::string::npos && (text[first] == '[' || text[first] == '{')) {
     json j = json::parse(text, nullptr, false);
     if (!j.is_array()) return {ErrorCode::invalid_argument, path + ": not a JSON array of units"};
     for (size_t i = 0; i < j.size(); ++i) {
@@ -82,6 +96,7 @@ Status read_rows(const std::string &path, std::vector<Replica::NewUnit> *rows) {
     }
     rows->push_back({f[0], f[1], f[2], f[3]});
   }
+  if (rows->empty()) return {ErrorCode::invalid_argument, path + ": no units listed"};
   return {};
 }
 

@@ -2,6 +2,7 @@
 // `ykien-server admin units import` and the office's units page.
 #include "unit_changes_import.h"
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -24,15 +25,20 @@ Status line_error(const std::string &path, int number, const std::string &field,
   return Status::Invalid(field, path + ":" + std::to_string(number) + ": " + field + ": " + reason);
 }
 
+// "YYYY-MM-DD" naming a day of the calendar: 2025-02-30 is refused on its line here,
+// not later as an event's field.
 bool looks_like_date(const std::string &s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (s[i] < '0' || s[i] > '9') return false;
-  return true;
+  const std::chrono::year_month_day day{std::chrono::year(std::stoi(s.substr(0, 4))),
+                                        std::chrono::month(static_cast<unsigned>(std::stoi(s.substr(5, 2)))),
+                                        std::chrono::day(static_cast<unsigned>(std::stoi(s.substr(8, 2))))};
+  return day.ok();
 }
 
 Status read_lines(const std::string &csv, const std::string &path, std::vector<Line> *out) {
-  std::istringstream in(csv);
+  std::istringstream in(without_bom(csv));
   std::string line;
   int number = 0;
   while (std::getline(in, line)) {
@@ -73,6 +79,7 @@ Result<std::optional<Unit>> unit_at(Replica &replica, const std::string &scope) 
 }  // namespace
 
 Result<UnitChangesImport> import_unit_changes_file(Storage &storage, const std::string &path) {
+  YKIEN_TRY(check_readable_file(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status(ErrorCode::not_found, "cannot open " + path);
   std::ostringstream text;

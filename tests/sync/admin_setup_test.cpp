@@ -76,6 +76,25 @@ TEST_CASE("units are imported whole or not at all, a line at fault named", "[syn
   CHECK(import_units(store, mended).out == "units created: 0, already present: 4\n");
 }
 
+TEST_CASE("a units file saved by Excel is read; an empty file or a folder is refused, saying which", "[sync][admin]") {
+  TestStorage store(nullptr, false);
+  TempDir dir;
+  // Excel's CSV starts with a byte-order mark and ends lines with CR LF: it was
+  // refused as having no header.
+  const auto excel = import_units(store, write_file(dir, "excel.csv", "\xEF\xBB\xBF" "code,name,kind,parent\r\n"
+                                                                       "70,Tỉnh Bình Phước,province,\r\n"));
+  INFO(excel.err);
+  CHECK(excel.status == 0);
+  CHECK(held(store, "70"));
+  // Both used to say "units created: 0".
+  const auto empty = import_units(store, write_file(dir, "empty.csv", ""));
+  CHECK(empty.status == 1);
+  CHECK(empty.err.find("empty.csv: no units listed") != std::string::npos);
+  const auto folder = import_units(store, dir.path().string());
+  CHECK(folder.status == 1);
+  CHECK(folder.err.find("is a folder: give the file in it") != std::string::npos);
+}
+
 TEST_CASE("a one-time code lives more than no time and less than ten years, or none is made", "[sync][admin]") {
   TestStorage store;  // with the test province's units
   for (const char *hours : {"0", "-5", "1e9"}) {  // (nan and inf below)

@@ -107,8 +107,8 @@ TEST_CASE("admin: an official list remaps a province in one command", "[.][units
   CHECK(refused.status == 1);
   CHECK(refused.err.find("bad.csv:3: old: no unit p/d9/c9") != std::string::npos);
   CHECK(events_held(r, t.c1) == 0);
-  // So does a day that is no day, found only when the events are recorded: the new
-  // unit of its line is not made either (it used to be).
+  // So does a day that is no day, on its line (it was found only as an event's
+  // field, once the new unit of its line was made).
   const std::string bad_day = dir.file("bad-day.csv");
   {
     std::ofstream f(bad_day);
@@ -117,7 +117,7 @@ TEST_CASE("admin: an official list remaps a province in one command", "[.][units
   }
   auto refused_day = units_admin(store, {"import", bad_day});
   CHECK(refused_day.status == 1);
-  CHECK(refused_day.err.find("effective_on") != std::string::npos);
+  CHECK(refused_day.err.find("bad-day.csv:2: date: must be a date YYYY-MM-DD") != std::string::npos);
   CHECK(events_held(r, t.c1) == 0);
   CHECK_FALSE(held(r.has_unit("p/n9"), "p/n9"));
 
