@@ -22,6 +22,7 @@
 #include "tokens.h"
 #include "unit_scopes.h"
 #include "ykien/sync/protocol.h"
+#include "ykien/text.h"
 #include "ykien/unit_tree.h"
 #include "ykien/uuid.h"
 
@@ -33,6 +34,17 @@ namespace {
 
 // A revoked device's refusal: its reply carries the wipe order (docs/security.md).
 constexpr const char *kRevoked = "this device was revoked: it must erase its data";
+
+// A device's name as its app gives it: a line of text of reasonable length (it is
+// printed in the operator's listings, where a line break or an escape could forge
+// other lines).
+Status check_device_name(const std::string &name) {
+  if (name.size() > 200) return Status::Invalid("device_name", "is longer than 200 bytes");
+  if (!is_valid_utf8(name)) return Status::Invalid("device_name", "is not valid UTF-8 text");
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7F) return Status::Invalid("device_name", "holds a control character");
+  return {};
+}
 // The setting of the replicated data that records when a revoked device reported its
 // wipe (POST /v1/wiped), by device id; read by `admin list-devices`.
 constexpr const char *kWipedAtPrefix = "wiped_at.";
@@ -185,6 +197,8 @@ struct SyncServer::Impl {
     if (!st.ok()) return fail(req, "enroll", "", st, t0);
     if (!request.public_key.empty() && !sync::public_key_well_formed(request.public_key))
       return fail(req, "enroll", "", Status::Invalid("public_key", "is not a usable Ed25519 public key"), t0);
+    // Shown to the operator (list-devices, the office's devices page) as it is given.
+    if (Status named = check_device_name(request.device_name); !named.ok()) return fail(req, "enroll", "", named, t0);
     std::string device_id = new_uuid_v7(storage.replica().clock());
     std::string token = new_device_token();
     // The key first, under the new id: if the code is refused, the row names no device.

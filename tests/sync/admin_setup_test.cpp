@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ykien/sync/protocol.h"
+
 #include "fixture.h"
 
 using namespace ykien;
@@ -147,4 +149,21 @@ TEST_CASE("a device's units are replaced only by units the server holds", "[sync
   const auto widened = set_scopes(kCommune);
   INFO(widened.err);
   CHECK(widened.status == 0);
+}
+
+TEST_CASE("a device's name is one line of text of reasonable length, or its enrollment is refused", "[sync][admin]") {
+  TestServer server;
+  const std::string code = server.code({kHamlet1});
+  auto enroll = [&](const std::string &name) {
+    sync::EnrollRequest req{sync::kProtocolVersion, code, name, "00000000000000a1", ""};
+    return raw_post(server.url() + sync::kPathEnroll, sync::encode(req));
+  };
+  // Printed as it is in list-devices: a line break forged a line of the listing.
+  for (const std::string &name : {std::string("máy\nrevoked x"), std::string("a\x1b[2Jb"), std::string(201, 'x')}) {
+    const auto r = enroll(name);
+    CHECK(r.status == 400);
+    CHECK(r.body.find("device_name") != std::string::npos);
+  }
+  // The code is still good for a name that is one.
+  CHECK(enroll("Máy tính bảng ấp 1").status == 200);
 }
