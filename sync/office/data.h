@@ -70,7 +70,7 @@ struct OpinionDetail {
 
 // The report's rule (ykien/report_tally.h), for one opinion.
 bool is_overdue(const Opinion &o, const std::string &today);
-// Whether `d` is "" or looks like "YYYY-MM-DD".
+// Whether `d` is "" or a day of the calendar as "YYYY-MM-DD".
 bool valid_day(const std::string &d);
 
 class OfficeData {

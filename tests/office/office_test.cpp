@@ -452,6 +452,9 @@ TEST_CASE("office: the report's figures are the engine's and export to CSV and .
   Page xlsx = b.get("/reports.xlsx?unit=" + std::string(kCommune));
   CHECK(xlsx.status == 200);
   CHECK(xlsx.body.rfind("PK", 0) == 0);  // a zip, as .xlsx files are
+  // A day that is no day is refused, naming it (a report "from 2025-02-30" was made).
+  for (const char *query : {"&from=2025-02-30", "&to=2024-13-01", "&today=2025-02-30", "&today=abc", "&from=2025-0--01"})
+    CHECK(b.get("/reports?unit=" + std::string(kCommune) + query).status == 400);
 }
 
 TEST_CASE("office: a conflict is shown side by side and resolved as the admin command does", "[office]") {
