@@ -24,8 +24,9 @@ int64_t query_int(const ServedRequest &req, const std::string &name) {
   return v;
 }
 
-ServedReply error_reply(const Status &st) {
-  sync::ErrorReply e{st.code(), st.message(), st.field(), {}, 0, {}};
+// Every reply carries the server's time, an error's too (docs/protocol.md).
+ServedReply error_reply(int64_t server_time_ms, const Status &st) {
+  sync::ErrorReply e{st.code(), st.message(), st.field(), {}, server_time_ms, {}};
   ServedReply r;
   r.status = sync::http_status_for(st.code());
   r.body = sync::encode(e);
@@ -94,7 +95,7 @@ Status BlobService::charge(const std::string &device_id, int64_t delta) {
 
 ServedReply BlobService::head(const ServedRequest &req, const DeviceRecord &device) {
   auto sha = blob_of(req, device);
-  if (!sha) return error_reply(sha.status());
+  if (!sha) return error_reply(storage_.replica().now_ms(), sha.status());
   std::lock_guard lock(mutex_);
   if (auto size = store_.size(*sha); size.ok()) return state_reply(200, *size, true);
   return state_reply(200, store_.partial_size(*sha), false);
@@ -102,59 +103,59 @@ ServedReply BlobService::head(const ServedRequest &req, const DeviceRecord &devi
 
 ServedReply BlobService::put(const ServedRequest &req, const DeviceRecord &device) {
   auto sha = blob_of(req, device);
-  if (!sha) return error_reply(sha.status());
+  if (!sha) return error_reply(storage_.replica().now_ms(), sha.status());
   const int64_t offset = query_int(req, "offset");
-  if (offset < 0) return error_reply(Status::Invalid("offset", "is required: the byte of the blob this chunk starts at"));
+  if (offset < 0) return error_reply(storage_.replica().now_ms(), Status::Invalid("offset", "is required: the byte of the blob this chunk starts at"));
   const bool last = req.query.count("last") != 0;
   const std::string hash = req.header("x-ykien-chunk-sha256");
-  if (hash.empty()) return error_reply(Status::Invalid("chunk", "the X-Ykien-Chunk-Sha256 header is required"));
+  if (hash.empty()) return error_reply(storage_.replica().now_ms(), Status::Invalid("chunk", "the X-Ykien-Chunk-Sha256 header is required"));
   if (sync::sha256_hex(req.body) != hash)
-    return error_reply({ErrorCode::corrupt, "the chunk does not hash to its X-Ykien-Chunk-Sha256: refused, nothing kept",
+    return error_reply(storage_.replica().now_ms(), {ErrorCode::corrupt, "the chunk does not hash to its X-Ykien-Chunk-Sha256: refused, nothing kept",
                         "chunk"});
   std::lock_guard lock(mutex_);
   if (auto size = store_.size(*sha); size.ok()) return state_reply(200, *size, true);  // another device sent it
   const int64_t have = store_.partial_size(*sha);
   if (offset != have)
-    return error_reply(Status::Invalid("offset", "is " + std::to_string(offset) + ", the server holds " +
+    return error_reply(storage_.replica().now_ms(), Status::Invalid("offset", "is " + std::to_string(offset) + ", the server holds " +
                                                      std::to_string(have) + " bytes of this blob"));
   const int64_t used = used_by(device.id);
   if (used + static_cast<int64_t>(req.body.size()) > quota_bytes_)
-    return error_reply({ErrorCode::too_large,
+    return error_reply(storage_.replica().now_ms(), {ErrorCode::too_large,
                         "over this device's quota of " + std::to_string(quota_bytes_ / (1 << 20)) + " MB of attachments (" +
                             std::to_string(used) + " bytes used): nothing kept",
                         "quota"});
   if (!req.body.empty()) {
     Status st = store_.append_partial(*sha, offset, req.body);
-    if (!st.ok()) return error_reply(st);
+    if (!st.ok()) return error_reply(storage_.replica().now_ms(), st);
     st = charge(device.id, static_cast<int64_t>(req.body.size()));
-    if (!st.ok()) return error_reply(st);
+    if (!st.ok()) return error_reply(storage_.replica().now_ms(), st);
   }
   const int64_t now_have = have + static_cast<int64_t>(req.body.size());
   if (!last) return state_reply(200, now_have, false);
   auto done = store_.finish_partial(*sha);
   if (!done) {
     (void)charge(device.id, -now_have);  // the dropped bytes no longer count
-    return error_reply(done.status());
+    return error_reply(storage_.replica().now_ms(), done.status());
   }
   return state_reply(200, done->size, true);
 }
 
 ServedReply BlobService::get(const ServedRequest &req, const DeviceRecord &device) {
   auto sha = blob_of(req, device);
-  if (!sha) return error_reply(sha.status());
+  if (!sha) return error_reply(storage_.replica().now_ms(), sha.status());
   const int64_t offset = std::max<int64_t>(0, query_int(req, "offset"));
   auto reader = store_.open(*sha);
-  if (!reader) return error_reply(reader.status());
+  if (!reader) return error_reply(storage_.replica().now_ms(), reader.status());
   const int64_t size = (*reader)->size();
-  if (offset > size) return error_reply(Status::Invalid("offset", "is past the blob's end (" + std::to_string(size) + ")"));
+  if (offset > size) return error_reply(storage_.replica().now_ms(), Status::Invalid("offset", "is past the blob's end (" + std::to_string(size) + ")"));
   Status st = (*reader)->seek(offset);
-  if (!st.ok()) return error_reply(st);
+  if (!st.ok()) return error_reply(storage_.replica().now_ms(), st);
   ServedReply r;
   r.body.resize(static_cast<size_t>(std::min<int64_t>(size - offset, sync::tuning::kBlobChunkBytes)));
   size_t got = 0;
   while (got < r.body.size()) {
     auto n = (*reader)->read(r.body.data() + got, r.body.size() - got);
-    if (!n) return error_reply(n.status());
+    if (!n) return error_reply(storage_.replica().now_ms(), n.status());
     if (*n == 0) break;
     got += *n;
   }

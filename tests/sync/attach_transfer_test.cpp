@@ -234,6 +234,10 @@ TEST_CASE("a device cannot fetch a blob of a row outside its units", "[.][eviden
   }
   auto put = blob_exchange(s.server->url(), b, "PUT", made->sha256, "offset=0", "x", sha256_of("x"));
   CHECK(put.status == 404);
+  // The refusal carries the server's time, as every reply does (it said 0).
+  sync::ErrorReply refusal;
+  REQUIRE(sync::decode(put.body, &refusal).ok());
+  CHECK(refusal.server_time_ms > 0);
   CHECK(!b.db().blobs().has(made->sha256));
 }
 
