@@ -125,16 +125,16 @@ Result<std::string> read_file(const std::string &path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Status(ErrorCode::not_found, "no such file: " + path);
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return Status(ErrorCode::storage, "cannot read " + path + ": " + ec.message());
+  if (ec) return Status(ErrorCode::storage, "cannot read " + path + ": " + ec.message(), "file");
   if (size > static_cast<uintmax_t>(tuning::kMaxBundleBytes)) {
     return Status(ErrorCode::too_large, path + " is larger than a bundle may be (" +
                                             std::to_string(tuning::kMaxBundleBytes) + " bytes)");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::storage, "cannot open " + path + ": " + std::strerror(errno));
+  if (!in) return Status(ErrorCode::storage, "cannot open " + path + ": " + std::strerror(errno), "file");
   std::string data(static_cast<size_t>(size), '\0');
   in.read(data.data(), static_cast<std::streamsize>(size));
-  if (static_cast<uintmax_t>(in.gcount()) != size) return Status(ErrorCode::storage, "cannot read " + path);
+  if (static_cast<uintmax_t>(in.gcount()) != size) return Status(ErrorCode::storage, "cannot read " + path, "file");
   return data;
 }
 
@@ -143,7 +143,7 @@ Status write_all(int fd, std::string_view data) {
     const ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return {ErrorCode::storage, std::string("cannot write the bundle: ") + std::strerror(errno)};
+      return {ErrorCode::storage, std::string("cannot write the bundle: ") + std::strerror(errno), "file"};
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
@@ -151,21 +151,22 @@ Status write_all(int fd, std::string_view data) {
 }
 
 // Writes `data` to `path` through a temporary file in the same directory: a reader
-// (or a USB stick pulled out) sees the old file or the new one, never a part.
+// (or a USB stick pulled out) sees the old file or the new one, never a part. Its
+// errors, as reading's, name the field "file": the bundle's, not the database's.
 Status write_atomically(const std::string &path, std::string_view data) {
   std::random_device rd;
   const std::string tmp = path + ".tmp-" + std::to_string(rd());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return {ErrorCode::storage, "cannot create " + tmp + ": " + std::strerror(errno)};
+  if (fd < 0) return {ErrorCode::storage, "cannot create " + tmp + ": " + std::strerror(errno), "file"};
   Status st = write_all(fd, data);
   if (st.ok() && ::fsync(fd) != 0) {
-    st = Status(ErrorCode::storage, std::string("cannot flush the bundle to disk: ") + std::strerror(errno));
+    st = Status(ErrorCode::storage, std::string("cannot flush the bundle to disk: ") + std::strerror(errno), "file");
   }
   if (::close(fd) != 0 && st.ok()) {
-    st = Status(ErrorCode::storage, std::string("cannot close the bundle: ") + std::strerror(errno));
+    st = Status(ErrorCode::storage, std::string("cannot close the bundle: ") + std::strerror(errno), "file");
   }
   if (st.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) {
-    st = Status(ErrorCode::storage, "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+    st = Status(ErrorCode::storage, "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno), "file");
   }
   if (!st.ok()) {
     ::unlink(tmp.c_str());

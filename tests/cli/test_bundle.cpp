@@ -105,6 +105,13 @@ TEST_CASE("a damaged or missing bundle file: exit 2 or 3, nothing applied", "[cl
 
   const auto missing = office.run({"bundle", "import", office.dir() + "/none.ykb"});
   CHECK(missing.code == 3);
+  // A folder that is not there is the file's fault, not the database's (it said
+  // "cannot read or write the database", with a hint about --db).
+  const auto nowhere = tablet.run({"bundle", "export", "--for", "office", office.dir() + "/khong-co/t.ykb"});
+  CHECK(nowhere.code == 5);
+  CHECK(has(nowhere.err, "Không đọc/ghi được tệp gói"));
+  CHECK(has(nowhere.err, "Kiểm tra thư mục có tồn tại"));
+  CHECK_FALSE(has(nowhere.err, "--db"));
   const auto usage = office.run({"bundle", "export", file});
   CHECK(usage.code == 1);
   CHECK(has(usage.err, "--for"));

@@ -50,6 +50,12 @@ CliError bundle_error(const Status &s, const std::string &file) {
       }
       if (s.field() == "name" || s.field() == "self") return from_status(Status::Invalid("--as", s.message()));
       break;
+    case ErrorCode::storage:
+      // The bundle's file (a folder that is not there, a full or read-only stick),
+      // not the database.
+      if (s.field() == "file")
+        return CliError(kExitStorage, trf("bundle.error.file", {file, s.message()}), tr("bundle.hint.file"), "FILE");
+      break;
     default:
       break;
   }
