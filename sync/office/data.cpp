@@ -3,12 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <sstream>
 #include <unordered_map>
 
 #include "access.h"
 #include "labels.h"
+#include "ykien/calendar_day.h"
 #include "ykien/followup.h"
 #include "ykien/report_tally.h"
 #include "ykien/text.h"
@@ -178,17 +178,7 @@ SupportVisit visit_from_row(const sys::StoredRow &r) {
 
 bool is_overdue(const Opinion &o, const std::string &today) { return ykien::is_overdue(o.status, o.due_date, today); }
 
-bool valid_day(const std::string &d) {
-  if (d.empty()) return true;
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
-  // A day of the calendar: 2025-02-30 is none (a report "from 2025-02-30" was made).
-  const std::chrono::year_month_day day{std::chrono::year(std::stoi(d.substr(0, 4))),
-                                        std::chrono::month(static_cast<unsigned>(std::stoi(d.substr(5, 2)))),
-                                        std::chrono::day(static_cast<unsigned>(std::stoi(d.substr(8, 2))))};
-  return day.ok();
-}
+bool valid_day(const std::string &d) { return d.empty() || is_calendar_day(d); }
 
 Status OfficeData::warm() {
   return index_.read([](const IndexView &) {});

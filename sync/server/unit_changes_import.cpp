@@ -2,7 +2,6 @@
 // `ykien-server admin units import` and the office's units page.
 #include "unit_changes_import.h"
 
-#include <chrono>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -10,6 +9,7 @@
 #include <sstream>
 
 #include "csv.h"
+#include "ykien/calendar_day.h"
 #include "ykien/replica.h"
 
 namespace ykien::server {
@@ -23,18 +23,6 @@ struct Line {
 
 Status line_error(const std::string &path, int number, const std::string &field, const std::string &reason) {
   return Status::Invalid(field, path + ":" + std::to_string(number) + ": " + field + ": " + reason);
-}
-
-// "YYYY-MM-DD" naming a day of the calendar: 2025-02-30 is refused on its line here,
-// not later as an event's field.
-bool looks_like_date(const std::string &s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  const std::chrono::year_month_day day{std::chrono::year(std::stoi(s.substr(0, 4))),
-                                        std::chrono::month(static_cast<unsigned>(std::stoi(s.substr(5, 2)))),
-                                        std::chrono::day(static_cast<unsigned>(std::stoi(s.substr(8, 2))))};
-  return day.ok();
 }
 
 Status read_lines(const std::string &csv, const std::string &path, std::vector<Line> *out) {
@@ -56,7 +44,8 @@ Status read_lines(const std::string &csv, const std::string &path, std::vector<L
     if (l.code.empty()) return line_error(path, number, "code", "is empty");
     if (l.name.empty()) return line_error(path, number, "name", "is empty");
     if (l.kind.empty()) return line_error(path, number, "kind", "is empty");
-    if (!looks_like_date(l.date)) return line_error(path, number, "date", "must be a date YYYY-MM-DD");
+    // A day of the calendar: 2025-02-30 is refused on its line, not later as an event's.
+    if (!is_calendar_day(l.date)) return line_error(path, number, "date", "must be a date YYYY-MM-DD");
     out->push_back(std::move(l));
   }
   if (out->empty()) return Status::Invalid("file", path + ": no changes listed");

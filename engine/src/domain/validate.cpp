@@ -1,5 +1,6 @@
 #include "domain/validate.h"
 
+#include "ykien/calendar_day.h"
 #include "ykien/text.h"
 
 namespace ykien::validate {
@@ -80,3 +81,9 @@ Status unit_code(const std::string &code) {
 }
 
 }  // namespace ykien::validate
+
+namespace ykien {
+
+bool is_calendar_day(std::string_view text) { return text.size() == 10 && validate::valid_date_prefix(text); }
+
+}  // namespace ykien
