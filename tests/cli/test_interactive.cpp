@@ -93,6 +93,60 @@ TEST_CASE("interactive input that ends half-way records nothing of it", "[cli][i
   CHECK(ws.ok_json({"opinion", "list"})["count"] == 0);
 }
 
+TEST_CASE("a value the recording refuses is asked again, and the typed opinion is kept", "[cli][interactive]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  // 1: an appointment before the meeting (refused by the engine): asked again,
+  //    only that question, then recorded with the other answers as typed.
+  // 2: assigned with a due date before the meeting: asked again.
+  const std::string script =
+      "Cầu tràn bị sạt lở\nLê Văn Tư\n10\n2\n1/1/2020 8:00\nNhà văn hóa\n6/7/2024 14:00\n"
+      "Xin hỗ trợ giống lúa\n\n7\n3\nPhòng Nông nghiệp\n1/1/2020\n10/7/2024\n"
+      "\n";
+  const auto r = ws.run({"--json", "record"}, script);
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  const auto j = r.json();
+  REQUIRE(j["recorded"] == 2);
+  const auto &o1 = j["opinions"][0];
+  CHECK(o1["opinion"]["content"] == "Cầu tràn bị sạt lở");
+  CHECK(o1["opinion"]["citizen_name"] == "Lê Văn Tư");
+  CHECK(o1["opinion"]["status"] == "scheduled");
+  CHECK(o1["responses"][0]["appointment_at"] == "2024-07-06 14:00");
+  CHECK(o1["responses"][0]["appointment_place"] == "Nhà văn hóa");
+  const auto &o2 = j["opinions"][1]["opinion"];
+  CHECK(o2["content"] == "Xin hỗ trợ giống lúa");
+  CHECK(o2["assigned_department"] == "Phòng Nông nghiệp");
+  CHECK(o2["due_date"] == "2024-07-10");
+  // Each refusal was said, naming the field, on the prompt stream.
+  CHECK(r.err.find("thời gian hẹn") != std::string::npos);
+  CHECK(r.err.find("hạn xử lý (--due)") != std::string::npos);
+  CHECK(ws.ok_json({"opinion", "list"})["count"] == 2);
+}
+
+TEST_CASE("outside a meeting, a hamlet not found is asked again or refused before anything is typed",
+          "[cli][interactive]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);
+  // Given on the command line: refused at once, no question asked.
+  const auto bad = ws.run({"record", "--no-meeting", "--unit", "Khu phố 33"}, "Đường ngập nước\n\n5\n4\n\n");
+  CHECK(bad.code == 3);
+  CHECK(bad.out.find("Nội dung") == std::string::npos);
+  CHECK(bad.err.find("Khu phố 33") != std::string::npos);
+
+  // Typed at the hamlet question: the opinion is typed, the hamlet is refused
+  // when it is recorded, asked again, and the opinion kept.
+  const auto r = ws.run({"--json", "record", "--no-meeting"}, "Khu phố 33\nĐường ngập nước\n\n5\n4\nkhu pho 3\n\n");
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  const auto j = r.json();
+  REQUIRE(j["recorded"] == 1);
+  CHECK(j["opinions"][0]["opinion"]["content"] == "Đường ngập nước");
+  CHECK(j["opinions"][0]["opinion"]["category"] == "environment");
+  CHECK(r.err.find("Không tìm thấy đơn vị Khu phố 33") != std::string::npos);
+  CHECK(ws.ok_json({"opinion", "list", "--unit", "Khu phố 3"})["count"] == 1);
+}
+
 TEST_CASE("an ordinary opinion takes at most 20 keystrokes beyond its text", "[cli][interactive][bench]") {
   Workspace ws;
   ykien::cli_test::setup_meeting(ws);

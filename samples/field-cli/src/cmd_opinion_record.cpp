@@ -28,6 +28,8 @@ void interactive(Context &ctx, const OpinionInput &base, bool once) {
   std::ostream &prompts = ctx.json ? std::cerr : std::cout;
   Prompter p(std::cin, prompts);
   const Meeting meeting = target_meeting(ctx, base);
+  // A hamlet given on the command line is looked up before anything is typed.
+  if (!base.unit_ref.empty()) resolve_unit(ctx.db(), base.unit_ref, "--unit");
   if (!meeting.id.empty()) {
     p.say(trf("record.meeting", {meeting.title, meeting.held_at, short_id(meeting.id)}));
   } else {
@@ -38,11 +40,11 @@ void interactive(Context &ctx, const OpinionInput &base, bool once) {
   FormMemory memory;
   nlohmann::json recorded = nlohmann::json::array();
   for (int number = 1;; ++number) {
-    auto in = ask_opinion_form(p, base, meeting, memory, number);
-    if (!in) break;
-    const RecordedOpinion r = record_opinion_input(ctx, *in);
-    p.say(confirmation_line(r));
-    recorded.push_back(to_json(r));
+    const auto r = ask_opinion_form(p, base, meeting, memory, number,
+                                    [&ctx](const OpinionInput &in) { return record_opinion_input(ctx, in); });
+    if (!r) break;
+    p.say(confirmation_line(*r));
+    recorded.push_back(to_json(*r));
     if (once) break;
   }
   if (once && recorded.empty()) {

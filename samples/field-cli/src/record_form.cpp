@@ -1,5 +1,8 @@
 #include "record_form.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "choices.h"
@@ -11,7 +14,10 @@
 namespace ykien::cli {
 namespace {
 
-enum class Step { hamlet, content, citizen, field, outcome, answer, satisfaction, appoint_at, appoint_place, department, due };
+// `details` is no question of its own: the rarer details asked after "*".
+enum class Step {
+  hamlet, content, citizen, field, outcome, answer, satisfaction, appoint_at, appoint_place, department, due, details
+};
 
 constexpr int kMaxTries = 3;  // refused answers to one question before giving up
 
@@ -58,6 +64,7 @@ std::string question(Step s, int number) {
     case Step::appoint_place: return tr("form.appoint_place");
     case Step::department: return tr("form.department");
     case Step::due: return tr("form.due");
+    case Step::details: return {};
   }
   return {};
 }
@@ -143,6 +150,7 @@ std::string take_answer(Step s, const std::string &a, Form &f) {
         return {};
       }
       return trf("error.bad_date", {a}) + " " + tr("hint.date_format");
+    case Step::details: return {};
   }
   return {};
 }
@@ -177,12 +185,58 @@ std::string option_of(Step s) {
   }
 }
 
+// Only the chosen outcome's answers are kept (going back may have changed it).
+OpinionInput chosen_outcome_only(const Form &f) {
+  OpinionInput in = f.in;
+  if (f.outcome != 1) {
+    in.answer.clear();
+    in.satisfaction.clear();
+  }
+  if (f.outcome != 2) {
+    in.appoint_at.clear();
+    in.appoint_place.clear();
+  }
+  if (f.outcome != 3) {
+    in.assign_department.clear();
+    in.due.clear();
+  }
+  return in;
+}
+
+// The question to ask again when recording refused `field` (an option such as
+// "--due" or an engine field such as "due_date"); Step::details for the rarer
+// details of "*"; nullopt when no question of this form holds it.
+std::optional<Step> question_of_field(const std::string &field, const std::vector<Step> &steps) {
+  static const std::pair<const char *, Step> kFields[] = {
+      {"--unit", Step::hamlet},          {"unit_id", Step::hamlet},
+      {"--content", Step::content},      {"content", Step::content},
+      {"citizen_name", Step::citizen},   {"--category", Step::field},
+      {"category", Step::field},         {"--answer", Step::answer},
+      {"--satisfaction", Step::satisfaction}, {"satisfaction", Step::satisfaction},
+      {"--appoint-at", Step::appoint_at}, {"appointment_at", Step::appoint_at},
+      {"--appoint-place", Step::appoint_place}, {"appointment_place", Step::appoint_place},
+      {"--assign", Step::department},    {"assigned_department", Step::department},
+      {"--due", Step::due},              {"due_date", Step::due},
+      {"--at", Step::details},           {"--raised-at", Step::details},
+      {"raised_at", Step::details},      {"--kind", Step::details},
+      {"kind", Step::details},           {"--jurisdiction", Step::details},
+      {"jurisdiction", Step::details},   {"--escalated-to", Step::details},
+      {"escalated_to", Step::details},   {"citizen_contact", Step::details},
+      {"--responder", Step::details},    {"responder", Step::details},
+  };
+  for (const auto &[name, step] : kFields) {
+    if (field != name) continue;
+    if (step == Step::details || std::find(steps.begin(), steps.end(), step) != steps.end()) return step;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string form_intro() { return tr("form.intro") + "\n" + tr("form.fields") + " " + compact_choices(ChoiceSet::category); }
 
-std::optional<OpinionInput> ask_opinion_form(Prompter &p, const OpinionInput &base, const Meeting &meeting,
-                                             FormMemory &memory, int number) {
+std::optional<RecordedOpinion> ask_opinion_form(Prompter &p, const OpinionInput &base, const Meeting &meeting,
+                                                FormMemory &memory, int number, const SubmitOpinion &submit) {
   Form f;
   f.in = base;
   f.outcome = memory.outcome;
@@ -190,9 +244,31 @@ std::optional<OpinionInput> ask_opinion_form(Prompter &p, const OpinionInput &ba
   const bool no_meeting = meeting.id.empty() && base.unit_ref.empty();
   size_t i = 0;
   int tries = 0;
+  int refusals = 0;                   // of the whole opinion by the recording
+  size_t asked_again = SIZE_MAX;      // the question a refusal sent us back to
   for (;;) {
     const auto steps = f.steps(no_meeting);
-    if (i >= steps.size()) break;
+    if (i >= steps.size()) {
+      try {
+        RecordedOpinion recorded = submit(chosen_outcome_only(f));
+        memory.category = f.in.category;
+        memory.outcome = f.outcome;
+        if (f.outcome == 3) memory.department = f.in.assign_department;
+        if (no_meeting) memory.unit_ref = f.in.unit_ref;
+        return recorded;
+      } catch (const CliError &e) {
+        const auto again = question_of_field(e.field, steps);
+        if (!again || ++refusals > kMaxTries) throw;
+        p.say("  ! " + e.message);
+        if (*again == Step::details) {
+          ask_details(p, f, meeting);
+        } else {
+          i = static_cast<size_t>(std::find(steps.begin(), steps.end(), *again) - steps.begin());
+          asked_again = i;
+        }
+        continue;
+      }
+    }
     const Step s = steps[i];
     auto a = p.ask(question(s, number), default_of(s, f, memory));
     if (!a) {
@@ -218,26 +294,15 @@ std::optional<OpinionInput> ask_opinion_form(Prompter &p, const OpinionInput &ba
       continue;
     }
     tries = 0;
-    ++i;
+    // The question a refusal asked again is answered: record again, without
+    // walking through the questions already answered.
+    if (i == asked_again) {
+      i = steps.size();
+      asked_again = SIZE_MAX;
+    } else {
+      ++i;
+    }
   }
-  // Only the chosen outcome's answers are kept (going back may have changed it).
-  if (f.outcome != 1) {
-    f.in.answer.clear();
-    f.in.satisfaction.clear();
-  }
-  if (f.outcome != 2) {
-    f.in.appoint_at.clear();
-    f.in.appoint_place.clear();
-  }
-  if (f.outcome != 3) {
-    f.in.assign_department.clear();
-    f.in.due.clear();
-  }
-  memory.category = f.in.category;
-  memory.outcome = f.outcome;
-  if (f.outcome == 3) memory.department = f.in.assign_department;
-  if (no_meeting) memory.unit_ref = f.in.unit_ref;
-  return f.in;
 }
 
 }  // namespace ykien::cli

@@ -5,6 +5,7 @@
 // field, the outcome and the department default to the previous opinion's.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,11 +22,17 @@ struct FormMemory {
   std::string unit_ref;  // outside a meeting: the hamlet
 };
 
-// The opinion typed, or nullopt when the user ends (empty content, or end of
-// input at the content question). End of input elsewhere is an error: nothing
-// of a half-typed opinion is recorded.
-std::optional<OpinionInput> ask_opinion_form(Prompter &p, const OpinionInput &base, const Meeting &meeting,
-                                             FormMemory &memory, int number);
+// Records a typed opinion; throws CliError when a value is refused.
+using SubmitOpinion = std::function<RecordedOpinion(const OpinionInput &)>;
+
+// Asks for one opinion and records it with `submit`: the opinion recorded, or
+// nullopt when the user ends (empty content, or end of input at the content
+// question). A value the recording refuses (an appointment before the meeting,
+// a hamlet not found) is explained and its question asked again, so nothing
+// typed is lost to one wrong answer. End of input elsewhere is an error:
+// nothing of a half-typed opinion is recorded.
+std::optional<RecordedOpinion> ask_opinion_form(Prompter &p, const OpinionInput &base, const Meeting &meeting,
+                                                FormMemory &memory, int number, const SubmitOpinion &submit);
 
 // The lines shown once when recording starts.
 std::string form_intro();
