@@ -50,6 +50,25 @@ TEST_CASE("record: a reorganisation is recorded, refused whole when one event is
   // A ward moved under its own hamlet would be nowhere.
   refused(server, {{.kind = "move", .unit_id = t.c3.id, .target_id = t.hamlet.id, .effective_on = kReorganised}},
           "events[0].target_id");
+  // Two wards into each other, on different days: from the later day each would
+  // be inside the other, whichever is recorded first and in one batch or two.
+  refused(server,
+          {{.kind = "merge", .unit_id = t.c1.id, .target_id = t.c2.id, .effective_on = "2025-07-01"},
+           {.kind = "merge", .unit_id = t.c2.id, .target_id = t.c1.id, .effective_on = "2025-06-01"}},
+          "events[1].target_id");
+  refused(server,
+          {{.kind = "merge", .unit_id = t.c1.id, .target_id = t.c2.id, .effective_on = "2025-06-01"},
+           {.kind = "move", .unit_id = t.c2.id, .target_id = t.c1.id, .effective_on = "2025-07-01"}},
+          "events[1].target_id");
+  // A unit goes one way a day: a second merge, or a merge and a dissolve.
+  refused(server,
+          {{.kind = "merge", .unit_id = t.c1.id, .target_id = t.n1.id, .effective_on = kReorganised},
+           {.kind = "merge", .unit_id = t.c1.id, .target_id = t.n2.id, .effective_on = kReorganised}},
+          "events[1].target_id");
+  refused(server,
+          {{.kind = "merge", .unit_id = t.c1.id, .target_id = t.n1.id, .effective_on = kReorganised},
+           {.kind = "dissolve", .unit_id = t.c1.id, .effective_on = kReorganised}},
+          "events[1].target_id");
   CHECK(held(unit_tree(server), "tree").has_history() == false);
 
   const auto recorded = held(record_unit_events(server, plan), "record");
@@ -62,6 +81,12 @@ TEST_CASE("record: a reorganisation is recorded, refused whole when one event is
   CHECK(n1_history[0].kind == "merge");
   CHECK(n1_history[0].effective_on == kReorganised);
   CHECK(held(unit_history(server, t.hamlet.id), "history").size() == 1);
+  // Against the history held as well: the new ward into its old ward from June
+  // (from July each inside the other), the old ward into another the same day.
+  refused(server, {{.kind = "merge", .unit_id = t.n1.id, .target_id = t.c1.id, .effective_on = "2025-06-01"}},
+          "events[0].target_id");
+  refused(server, {{.kind = "merge", .unit_id = t.c1.id, .target_id = t.n2.id, .effective_on = kReorganised}},
+          "events[0].target_id");
 
   // The server's clock is past the day: an old ward's device holds the merged ward.
   const Scopes merged{t.n1.scope, t.c1.scope, t.c2.scope, t.c3.scope, "!" + t.hamlet.scope};

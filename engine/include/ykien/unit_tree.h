@@ -62,6 +62,9 @@ class YKIEN_CXX_API UnitTree {
   std::vector<UnitEvent> history(const std::string &unit_id) const;
   // The unit recorded with this scope; null if none.
   const Unit *unit_at(const std::string &scope) const;
+  // Whether following unit `id` on `date` (the unit it went into, else its parent)
+  // comes back to a unit already passed: a history that puts a unit inside itself.
+  bool in_cycle(const std::string &id, const std::string &date) const;
   bool has_history() const { return !events_.empty(); }
 
  private:

@@ -2,6 +2,7 @@
 #include "ykien/unit_tree.h"
 
 #include <algorithm>
+#include <set>
 
 #include "ykien/replica.h"
 
@@ -70,6 +71,20 @@ std::string UnitTree::path_of(const std::string &id, const std::string &date, in
   if (parent.empty()) return u.code;
   if (!units_.count(parent)) return moved ? "!" + u.scope : u.scope;  // else a top unit of a device's subtree
   return path_of(parent, date, depth + 1) + "/" + u.code;
+}
+
+bool UnitTree::in_cycle(const std::string &id, const std::string &date) const {
+  std::set<std::string> passed;
+  for (std::string at = id; units_.count(at);) {
+    if (!passed.insert(at).second) return true;
+    if (const UnitEvent *gone = latest(at, date, {"merge", "split", "dissolve"})) {
+      at = gone->target_id;
+    } else {
+      const UnitEvent *moved = latest(at, date, {"move"});
+      at = moved ? moved->target_id : units_.at(at).parent_id;
+    }
+  }
+  return false;
 }
 
 std::string UnitTree::resolve(const std::string &scope, const std::string &date) const {

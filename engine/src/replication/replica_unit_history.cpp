@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <set>
 
 #include "domain/validate.h"
 #include "ykien/replica.h"
@@ -65,6 +66,34 @@ Status check_form(size_t i, const UnitEvent &e) {
   return Status::Ok();
 }
 
+bool goes_into_another(const UnitEvent &e) { return e.kind == "merge" || e.kind == "split" || e.kind == "dissolve"; }
+
+// On one day a unit goes one way: one merge, one dissolve, or a split into
+// successors each named once; a second would leave its rows' place to the ids.
+Status check_one_way(size_t i, const UnitEvent &e, const std::vector<UnitEvent> &before) {
+  if (!goes_into_another(e)) return Status::Ok();
+  for (const auto &h : before) {
+    if (h.unit_id != e.unit_id || h.effective_on != e.effective_on || !goes_into_another(h)) continue;
+    if (h.kind == "split" && e.kind == "split" && h.target_id != e.target_id) continue;
+    return invalid(i, "target_id", "the unit already has a " + h.kind + " from " + e.effective_on);
+  }
+  return Status::Ok();
+}
+
+// A unit put under itself, or into what went into it, would be nowhere: not on
+// the event's day, nor on any later day another event changes the tree.
+Status check_no_cycle(size_t i, const UnitEvent &e, const std::vector<Unit> &units, std::vector<UnitEvent> before) {
+  before.push_back(e);
+  std::set<std::string> days{e.effective_on};
+  for (const auto &h : before)
+    if (h.effective_on > e.effective_on) days.insert(h.effective_on);
+  const UnitTree tree(units, std::move(before));
+  for (const auto &day : days)
+    if (tree.in_cycle(e.unit_id, day))
+      return invalid(i, "target_id", "lies under the unit, or went into it, on " + day);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<UnitEvent> events,
@@ -90,17 +119,12 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
     const Unit *unit = find(e.unit_id), *target = e.target_id.empty() ? nullptr : find(e.target_id);
     if (!unit) return invalid(i, "unit_id", "no unit with id '" + e.unit_id + "'");
     if (!e.target_id.empty() && !target) return invalid(i, "target_id", "no unit with id '" + e.target_id + "'");
-    // A unit put under itself, or into what already went into it, would be nowhere.
-    if (target) {
-      std::vector<UnitEvent> before(history);
-      before.insert(before.end(), events.begin(), events.begin() + static_cast<std::ptrdiff_t>(i));
-      const UnitTree tree(all, std::move(before));
-      const std::string &day = e.effective_on;
-      if (scope_within(tree.resolve(target->scope, day), {tree.resolve(unit->scope, day)}))
-        return invalid(i, "target_id", "lies under the unit, or went into it already");
-    }
     e.scope = unit->scope;
-    e.id = new_uuid_v7(replica.clock());
+    e.id = new_uuid_v7(replica.clock());  // before the checks: a day's events are ordered by id
+    std::vector<UnitEvent> before(history);
+    before.insert(before.end(), events.begin(), events.begin() + static_cast<std::ptrdiff_t>(i));
+    YKIEN_TRY(check_one_way(i, e, before));
+    if (target) YKIEN_TRY(check_no_cycle(i, e, all, std::move(before)));
     rows.push_back({"unit_events", e.id, e.scope,
                     {{"_deleted", int64_t{0}, {}},
                      {"kind", e.kind, {}},
