@@ -138,11 +138,11 @@ Status FollowUp::set_status(const std::string &opinion_id, const std::string &to
 }
 
 Status FollowUp::set_satisfaction(const std::string &opinion_id, const std::string &value) {
-  YKIEN_TRY(followup::check_satisfaction(value));
   auto l = load(replica_, user_, opinion_id);
   if (!l) return l.status();
   const Opinion &o = l->opinion;
   if (o.satisfaction == value) return Status::Ok();
+  YKIEN_TRY(followup::check_satisfaction(value, o.status));
   // Journaled as the tablet's edit is (docs/domain.md, "Journal").
   const nlohmann::json edit = {{"edit", {{"satisfaction", {o.satisfaction, value}}}}};
   return replica_.write_local({opinion_cells(o, {{"satisfaction", value, {}}}),

@@ -10,6 +10,7 @@
 #include "labels.h"
 #include "log.h"
 #include "office_impl.h"
+#include "tokens.h"
 #include "ykien/seal.h"
 #include "ykien/unit_tree.h"
 
@@ -51,6 +52,12 @@ bool same_origin(const ServedRequest &req) {
   if (origin.empty() || origin == "null") return origin.empty();
   const std::string host = req.header("host");
   return origin == "http://" + host || origin == "https://" + host;
+}
+
+// Ties an error's text to the session it was written for: its CSRF secret is
+// known to that session's pages only.
+std::string error_signature(const Session &session, const std::string &text) {
+  return server::hmac_sha256_hex(session.csrf, "office-error:" + text).substr(0, 32);
 }
 
 }  // namespace
@@ -136,7 +143,11 @@ ServedReply Office::page(const Visit &v, const std::string &title_key, const std
     return it == v.req.query.end() ? std::string() : it->second;
   };
   if (q("done") == "1") layout.emplace("notice", label(v.lang, "done"));
-  if (!q("error").empty()) layout.emplace("error", q("error").substr(0, 300));
+  if (q("failed") == "login") layout.emplace("error", label(v.lang, "login_failed"));
+  // An error's text comes in the address after a refused form: shown only when
+  // this office wrote it for this session, else a link could put any words there.
+  if (v.session && !q("error").empty() && server::same_secret(q("sig"), error_signature(*v.session, q("error"))))
+    layout.emplace("error", q("error"));
   layout.emplace("body", mstch::render(std::string(asset(tmpl + ".mustache")), values));
   ServedReply r;
   r.status = status;
@@ -162,8 +173,10 @@ ServedReply Office::after(const Visit &v, const std::string &location, const Sta
   if (st.ok()) return redirect(location + "?done=1");
   if (st.code() == ErrorCode::not_found || st.code() == ErrorCode::storage || st.code() == ErrorCode::internal)
     return failure(v, st);
-  return redirect(location + "?error=" + url_encode(label(v.lang, st.code() == ErrorCode::forbidden ? "forbidden" : "error") +
-                                                    " — " + st.message()));
+  const std::string text =
+      (label(v.lang, st.code() == ErrorCode::forbidden ? "forbidden" : "error") + " — " + st.message()).substr(0, 300);
+  if (!v.session) return failure(v, st);
+  return redirect(location + "?error=" + url_encode(text) + "&sig=" + error_signature(*v.session, text));
 }
 
 ServedReply Office::failure(const Visit &v, const Status &st) {
@@ -226,7 +239,7 @@ ServedReply Office::login(const ServedRequest &req) {
   if (!user) {
     server::log_line("warn", "office", {{"user", name.substr(0, 64)}, {"action", "login"}, {"outcome", "refused"},
                                         {"remote", req.remote}});
-    return redirect("/login?error=" + url_encode(label(v.lang, "login_failed")));
+    return redirect("/login?failed=login");
   }
   auto session = sessions.open(user->name, user->credential, clock.now_ms());
   if (!session) return failure(v, session.status());

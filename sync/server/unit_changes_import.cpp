@@ -5,7 +5,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "csv.h"
@@ -96,7 +95,7 @@ Result<UnitChangesImport> import_unit_changes(Storage &storage, const std::strin
   // Everything checked before anything is written: the old units, the parents (held
   // or made by an earlier line), what each line does.
   std::map<std::string, Unit> held;  // scope -> unit, as found
-  std::set<std::string> made;        // scopes the import makes
+  std::map<std::string, const Line *> made;  // scopes the import makes, by their first line
   auto find = [&](const std::string &scope) -> Result<bool> {
     if (held.count(scope)) return true;
     auto u = unit_at(replica, scope);
@@ -124,6 +123,12 @@ Result<UnitChangesImport> import_unit_changes(Storage &storage, const std::strin
     }
     auto exists = find(l.scope());
     if (!exists.ok()) return exists.status();
+    // Several old units going into one new unit each list it: alike, or the file is wrong.
+    if (auto first = made.find(l.scope()); first != made.end() && (first->second->name != l.name ||
+                                                                    first->second->kind != l.kind))
+      return Status::Invalid("name", path + ":" + std::to_string(l.number) + ": " + l.scope() + " is listed as '" +
+                                         l.name + "' (" + l.kind + ") here and as '" + first->second->name + "' (" +
+                                         first->second->kind + ") on line " + std::to_string(first->second->number));
     const bool target_there = *exists || made.count(l.scope());
     if (l.old.empty()) {
       p.create = !target_there;
@@ -143,7 +148,7 @@ Result<UnitChangesImport> import_unit_changes(Storage &storage, const std::strin
         p.action = Action::merge;
       }
     }
-    if (p.create) made.insert(l.scope());
+    if (p.create) made.emplace(l.scope(), &l);
   }
 
   // The new units' rows, written with the events that name them in one transaction:
@@ -154,13 +159,13 @@ Result<UnitChangesImport> import_unit_changes(Storage &storage, const std::strin
     const Line &l = lines[i];
     if (!plans[i].create) continue;
     Unit u{.code = l.code, .name = l.name, .kind = l.kind};
-    if (!l.parent.empty()) u.parent_id = held.at(l.parent).id;
-    auto row = new_unit_row(replica, u, l.parent);
+    auto row = new_unit_row(replica, u, l.parent.empty() ? nullptr : &held.at(l.parent));
     if (!row.ok())
       return Status(row.status().code(), path + ":" + std::to_string(l.number) + ": " + row.status().message(),
                     row.status().field());
     u.id = row->id;
     u.scope = row->scope;
+    u.parent_id = l.parent.empty() ? std::string() : held.at(l.parent).id;
     held[l.scope()] = u;
     new_units.push_back(std::move(*row));
     ++result.created;

@@ -79,4 +79,16 @@ TEST_CASE("units form a tree found by scope, code or name", "[cli][unit]") {
   CHECK(units["units"][1]["name"] == "Phường Tân Phú");
   const auto under = ws.ok_json({"unit", "list", "--under", "phuong tan phu"});
   CHECK(under["units"].size() == 2);
+
+  // A unit where no unit of its level lies, or with a code in capitals, is refused
+  // in Vietnamese, naming the option; nothing is made.
+  const auto province = ws.run({"unit", "add", "--name", "Tỉnh Bình Dương", "--code", "74", "--kind", "province",
+                                "--parent", "Khu phố 3"});
+  CHECK(province.code == 2);
+  CHECK(province.err.find("đơn vị cấp \"province\" không thể nằm dưới đơn vị cấp \"hamlet\"") != std::string::npos);
+  const auto capitals = ws.run({"unit", "add", "--name", "Khu phố 4", "--code", "KP-4", "--kind", "hamlet",
+                                "--parent", "70/tan-phu"});
+  CHECK(capitals.code == 2);
+  CHECK(capitals.err.find("\"KP-4\" có chữ hoa: mã đơn vị viết thường (\"kp-4\")") != std::string::npos);
+  CHECK(ws.ok_json({"unit", "list"})["units"].size() == 3);
 }

@@ -78,7 +78,8 @@ TEST_CASE("no English word and no raw id in any command's Vietnamese output", "[
       {"conflicts", "list"},
       {"opinion", "answer", ra, "--written", "--content", "Đã nạo vét xong"},
       {"opinion", "status", ra, "--to", "6", "--note", "Xong"},
-      {"opinion", "satisfaction", rb, "2"},
+      {"opinion", "satisfaction", ra, "2"},
+      {"opinion", "satisfaction", rb, "2"},  // refused: no answer yet
       {"opinion", "appoint", rb, "--at", "10/7/2024 9:00", "--place", "Trụ sở"},
       {"opinion", "withdraw", rb, "--reason", "Ghi nhầm"},
       {"opinion", "show", rb},

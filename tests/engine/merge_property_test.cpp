@@ -633,8 +633,8 @@ TEST_CASE("sequential edits and equal concurrent values are not conflicts", "[en
 
   // Same value written concurrently: nothing to review.
   clock.advance_ms(1000);
-  REQUIRE((*a)->update_opinion(op->id, {.satisfaction = std::string("satisfied")}).ok());
-  REQUIRE((*b)->update_opinion(op->id, {.satisfaction = std::string("satisfied")}).ok());
+  REQUIRE((*a)->update_opinion(op->id, {.assigned_department = std::string("Phòng TN-MT")}).ok());
+  REQUIRE((*b)->update_opinion(op->id, {.assigned_department = std::string("Phòng TN-MT")}).ok());
   a_cur = test::transfer(**a, **s, a_cur, from_a, {.exclude_origin = "s"}).cursor;
   b_cur = test::transfer(**b, **s, b_cur, from_b, {.exclude_origin = "s"}).cursor;
   CHECK((*s)->list_conflicts()->empty());

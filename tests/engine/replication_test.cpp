@@ -28,9 +28,10 @@ std::unique_ptr<Database> open_db(const test::TempDir &dir, const std::string &n
   return std::move(db.value());
 }
 
+// A province, a ward under it, a hamlet under a ward.
 Unit make_unit(Database &db, const std::string &code, const std::string &parent = {}) {
-  auto u = db.create_unit({.code = code, .name = "Đơn vị " + code, .kind = parent.empty() ? "province" : "ward",
-                           .parent_id = parent});
+  const std::string kind = parent.empty() ? "province" : db.get_unit(parent).value().kind == "province" ? "ward" : "hamlet";
+  auto u = db.create_unit({.code = code, .name = "Đơn vị " + code, .kind = kind, .parent_id = parent});
   INFO(u.status().to_string());
   REQUIRE(u.ok());
   return *u;
@@ -479,7 +480,8 @@ TEST_CASE("a clock years ahead: learning the offset and restamping stops it winn
   int64_t n_to_f = test::transfer(*n, *f, 0, {.origin = "n"}).cursor;
 
   advance(60'000);
-  REQUIRE(f->update_opinion(o.id, {.content = std::string("F sửa"), .satisfaction = std::string("satisfied")}).ok());
+  REQUIRE(f->update_opinion(o.id, {.content = std::string("F sửa"), .assigned_department = std::string("Phòng TN-MT")})
+              .ok());
   const Opinion f_new = make_opinion(*f, unit, "F ghi mới");
   REQUIRE(f->change_status(f_new.id, {.to = "answered", .by = "F"}).ok());
   CHECK(f->last_hlc().millis() > static_cast<uint64_t>(kStart + kYears5 / 2));
@@ -516,7 +518,7 @@ TEST_CASE("a clock years ahead: learning the offset and restamping stops it winn
   test::transfer(*f, *n, 0, {.origin = "f"}, {.exclude_origin = "n"});
   for (Database *db : {n.get(), f.get()}) {
     CHECK(db->get_opinion(o.id)->content == "N sửa sau");
-    CHECK(db->get_opinion(o.id)->satisfaction == "satisfied");  // F's other edit stays
+    CHECK(db->get_opinion(o.id)->assigned_department == "Phòng TN-MT");  // F's other edit stays
     CHECK(db->get_opinion(f_new.id)->status == "answered");
     CHECK(db->get_opinion(f_new.id)->category == "environment");
   }
@@ -527,7 +529,7 @@ TEST_CASE("a clock years ahead: learning the offset and restamping stops it winn
   auto f2 = open_db(dir, "fast.db", fast);
   CHECK(f2->clock_offset_ms() == -kYears5);
   advance(1000);
-  REQUIRE(f2->update_opinion(o.id, {.satisfaction = std::string("unsatisfied")}).ok());
+  REQUIRE(f2->update_opinion(o.id, {.assigned_department = std::string("Phòng Kinh tế")}).ok());
   CHECK(f2->last_hlc().millis() <= static_cast<uint64_t>(real.now_ms()) + 1000);
 }
 
@@ -668,9 +670,9 @@ TEST_CASE("a batch with one bad change is refused whole, naming the change and f
   CHECK(b->get_opinion(o.id)->content == "Đã sửa");
   CHECK(b->current_cursor() > cursor_before);
   const int64_t after_apply = b->current_cursor();
-  REQUIRE(b->update_opinion(o.id, {.satisfaction = std::string("satisfied")}).ok());
+  REQUIRE(b->update_opinion(o.id, {.assigned_department = std::string("Phòng TN-MT")}).ok());
   auto tail = b->export_changes(after_apply);
   REQUIRE(tail.ok());
   REQUIRE(tail->changes.size() == 1);
-  CHECK(tail->changes[0].column == "satisfaction");
+  CHECK(tail->changes[0].column == "assigned_department");
 }

@@ -102,7 +102,11 @@ TEST_CASE("office: login sets an HTTP-only SameSite session; wrong passwords and
 
   Page wrong = b.post("/login", {{"name", "lan"}, {"password", "not-her-password"}}, false);
   CHECK(wrong.status == 303);
-  CHECK(has(wrong.header("Location"), "/login?error="));
+  CHECK(wrong.header("Location") == "/login?failed=login");
+  CHECK(has(b.get("/login?failed=login").body, "Sai tên đăng nhập hoặc mật khẩu."));
+  // The login page shows no words given in its address (a link could say
+  // "call this number" in the office's own frame).
+  CHECK_FALSE(has(b.get("/login?error=G%E1%BB%8Di+s%E1%BB%91+0912").body, "Gọi số 0912"));
   CHECK(wrong.header("Set-Cookie").empty());
 
   Page ok = b.post("/login", {{"name", "lan"}, {"password", "password-lan"}}, false);
@@ -228,11 +232,17 @@ TEST_CASE("office: appointments and satisfaction are recorded as the tablet reco
   b.get("/opinions/" + s.environment);
   CHECK(b.post("/opinions/" + s.environment + "/appoint", {{"at", "2024-07-13 08:00"}, {"place", "Trụ sở UBND"}}).status ==
         303);
+  // Satisfied with what? Nothing was answered yet: refused, and shown.
+  const Page early = b.post("/opinions/" + s.environment + "/satisfaction", {{"value", "satisfied"}});
+  CHECK(early.status == 303);
+  CHECK(has(b.get(early.header("Location")).body, "the opinion has no answer yet (it is scheduled)"));
+  CHECK(b.post("/opinions/" + s.environment + "/answer", {{"content", "Đã khơi thông cống"}, {"written", "1"}}).status ==
+        303);
   CHECK(b.post("/opinions/" + s.environment + "/satisfaction", {{"value", "satisfied"}}).status == 303);
   site.sync();
   auto o = site.tablet().get_opinion(s.environment);
   REQUIRE(o.ok());
-  CHECK(o->status == "scheduled");
+  CHECK(o->status == "answered");
   CHECK(o->satisfaction == "satisfied");
 }
 
@@ -359,7 +369,16 @@ TEST_CASE("office: a denunciation's complainant shows only to users with confide
   CHECK_FALSE(has(viewer.get("/opinions?q=le+thi+kin").body, "/opinions/" + s.denunciation));
   // A viewer reads, but changes nothing.
   Page refused = viewer.post("/opinions/" + s.land + "/status", {{"to", "resolved"}});
-  CHECK(has(refused.header("Location"), "error="));
+  const std::string back = refused.header("Location");
+  CHECK(has(back, "error="));
+  // The refusal is shown on the page it leads back to; the same words with another
+  // or no signature, or in another session, are not: only the office writes them.
+  const std::string shown = viewer.get(back).body;
+  CHECK(has(shown, "class=\"error\""));
+  const std::string forged = "/opinions/" + s.land + "?error=M%E1%BA%ADt+kh%E1%BA%A9u+h%E1%BA%BFt+h%E1%BA%A1n";
+  CHECK_FALSE(has(viewer.get(forged).body, "Mật khẩu hết hạn"));
+  CHECK_FALSE(has(viewer.get(forged + "&sig=00000000000000000000000000000000").body, "Mật khẩu hết hạn"));
+  CHECK_FALSE(has(leader.get(back).body, "class=\"error\""));
   // A clerk or a viewer cannot be given confidential access.
   office::UserBook book(site.storage().replica());
   office::OfficeUser u{"x", "", office::Role::viewer, {kCommune}, "", true, false};

@@ -63,19 +63,38 @@ TEST_CASE("units are imported whole or not at all, a line at fault named", "[syn
     CHECK(r.status == 1);
     CHECK(r.err.find("unit 70/tan-phu/kp-4: name:") != std::string::npos);
   }
+  SECTION("a province under a hamlet") {
+    const auto r = import_units(store, write_file(dir, "units.csv", header + good + "71,Tỉnh Bình Dương,province,70/tan-phu/kp-3\n"));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("unit 70/tan-phu/kp-3/71: kind: a province cannot lie under a hamlet") != std::string::npos);
+  }
+  SECTION("a code in capitals") {
+    const auto r = import_units(store, write_file(dir, "units.csv", header + good + "KP-4,Khu phố 4,hamlet,70/tan-phu\n"));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("'KP-4' has capital letters: a code is lower case ('kp-4')") != std::string::npos);
+  }
+  SECTION("a unit listed twice under two names") {
+    // The second used to be dropped without a word.
+    const auto r = import_units(store, write_file(dir, "units.csv", header + good + "kp-3,Khu phố Ba,hamlet,70/tan-phu\n"));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("unit 70/tan-phu/kp-3: code: listed twice, as 'Khu phố 3' (hamlet) and as 'Khu phố Ba' (hamlet)") !=
+          std::string::npos);
+  }
   INFO("nothing of the refused list is made");
   CHECK_FALSE(held(store, "70"));
   CHECK_FALSE(held(store, "70/tan-phu"));
 
-  // Mended, the same list goes in whole; a unit listed twice is made once, and a
-  // second run finds them all.
-  const std::string mended = write_file(dir, "mended.csv", header + good + "kp-3,Khu phố 3,hamlet,70/tan-phu\n");
+  // Mended, the same list goes in whole; a unit listed twice alike is made once, a
+  // group of a hamlet (tổ dân phố) lies under it, and a second run finds them all.
+  const std::string mended = write_file(dir, "mended.csv", header + good + "kp-3,Khu phố 3,hamlet,70/tan-phu\n" +
+                                                           "to-1,Tổ dân phố 1,hamlet,70/tan-phu/kp-3\n");
   const auto first = import_units(store, mended);
   INFO(first.err);
   REQUIRE(first.status == 0);
-  CHECK(first.out == "units created: 3, already present: 1\n");
+  CHECK(first.out == "units created: 4, already present: 1\n");
   CHECK(held(store, "70/tan-phu/kp-3"));
-  CHECK(import_units(store, mended).out == "units created: 0, already present: 4\n");
+  CHECK(held(store, "70/tan-phu/kp-3/to-1"));
+  CHECK(import_units(store, mended).out == "units created: 0, already present: 5\n");
 }
 
 TEST_CASE("a units file saved by Excel is read; an empty file or a folder is refused, saying which", "[sync][admin]") {

@@ -121,6 +121,32 @@ TEST_CASE("admin: an official list remaps a province in one command", "[.][units
   CHECK(events_held(r, t.c1) == 0);
   CHECK_FALSE(held(r.has_unit("p/n9"), "p/n9"));
 
+  // So do two lines naming one new unit differently (the second name was dropped),
+  // and a new unit put under a unit of its own level or lower.
+  const std::string twice = dir.file("twice.csv");
+  {
+    std::ofstream f(twice);
+    f << "old,code,name,kind,parent,date\n"
+         "p/d2/c4,n3,Xã Đồng Tâm,commune,p,2025-07-01\n"
+         "p/d2/c5,n3,Xã Đồng Tiến,commune,p,2025-07-01\n";
+  }
+  auto refused_twice = units_admin(store, {"import", twice});
+  CHECK(refused_twice.status == 1);
+  CHECK(refused_twice.err.find("twice.csv:3: p/n3 is listed as 'Xã Đồng Tiến' (commune) here and as 'Xã Đồng Tâm' "
+                               "(commune) on line 2") != std::string::npos);
+  const std::string under = dir.file("under.csv");
+  {
+    std::ofstream f(under);
+    f << "old,code,name,kind,parent,date\n"
+         "p/d2/c4,n3,Xã Đồng Tâm,commune,p/d1/c3/h,2025-07-01\n";
+  }
+  auto refused_under = units_admin(store, {"import", under});
+  CHECK(refused_under.status == 1);
+  CHECK(refused_under.err.find("under.csv:2: kind: a commune cannot lie under a hamlet") != std::string::npos);
+  CHECK(events_held(r, t.c4) == 0);
+  CHECK_FALSE(held(r.has_unit("p/n3"), "p/n3"));
+  CHECK_FALSE(held(r.has_unit("p/d1/c3/h/n3"), "p/d1/c3/h/n3"));
+
   auto imported = units_admin(store, {"import", csv});
   INFO(imported.err);
   REQUIRE(imported.status == 0);

@@ -29,8 +29,10 @@ YKIEN_CXX_API Status check_response(const Response &r);
 // it was raised). Errors: invalid_argument naming "department" or "due_date".
 YKIEN_CXX_API Status check_assignment(const std::string &department, const std::string &due_date,
                                       const std::string &start_day);
+// A citizen's satisfaction with what was answered: satisfied or unsatisfied only
+// once the opinion is answered, resolved or closed (`status`); unknown any time.
 // Errors: invalid_argument (field "satisfaction").
-YKIEN_CXX_API Status check_satisfaction(const std::string &value);
+YKIEN_CXX_API Status check_satisfaction(const std::string &value, const std::string &status);
 // A status history entry's note and author. Errors: invalid_argument ("note", "by").
 YKIEN_CXX_API Status check_note(const std::string &note, const std::string &by);
 // The note a status history entry carries for an assignment.

@@ -96,10 +96,12 @@ YKIEN_CXX_API std::vector<std::string> included_scopes(const std::vector<std::st
 // events, which may name them (an official list's successor units).
 YKIEN_CXX_API Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<UnitEvent> events,
                                                                 std::vector<sys::StoredRow> new_units = {});
-// A new unit's row under the unit with `parent_scope` (empty: a root), its code,
-// name and kind checked (invalid_argument), nothing written: for record_unit_events.
-// Its scope must be free (the caller checks).
-YKIEN_CXX_API Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const std::string &parent_scope);
+// A new unit's row under `parent` (null: a root; a unit held or one of new_units),
+// its code (lower case), name and kind checked, and its kind against its parent's
+// (a commune lies under a district or a province, not under a hamlet):
+// invalid_argument, nothing written. For record_unit_events. Its scope must be free
+// (the caller checks).
+YKIEN_CXX_API Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const Unit *parent);
 // What happened to the unit, or into it from another, by day.
 YKIEN_CXX_API Result<std::vector<UnitEvent>> unit_history(Replica &replica, const std::string &unit_id);
 // The live units and their history held by the replica.

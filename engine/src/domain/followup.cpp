@@ -78,8 +78,11 @@ Status check_assignment(const std::string &department, const std::string &due_da
   return Status::Ok();
 }
 
-Status check_satisfaction(const std::string &value) {
-  return validate::one_of("satisfaction", value, domain::kSatisfaction);
+Status check_satisfaction(const std::string &value, const std::string &status) {
+  YKIEN_TRY(validate::one_of("satisfaction", value, domain::kSatisfaction));
+  if (value != "unknown" && status != "answered" && status != "resolved" && status != "closed")
+    return Status::Invalid("satisfaction", "the opinion has no answer yet (it is " + status + ")");
+  return Status::Ok();
 }
 
 Status check_note(const std::string &note, const std::string &by) {

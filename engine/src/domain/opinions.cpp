@@ -284,6 +284,8 @@ Result<Opinion> Database::update_opinion(const std::string &id, const OpinionPat
     if (p.escalated_to) o.escalated_to = *p.escalated_to;
     if (p.assigned_department) o.assigned_department = *p.assigned_department;
     if (p.due_date) o.due_date = *p.due_date;
+    if (p.satisfaction && *p.satisfaction != o.satisfaction)
+      YKIEN_TRY(followup::check_satisfaction(*p.satisfaction, o.status));
     if (p.satisfaction) o.satisfaction = *p.satisfaction;
     if (p.raised_at) o.raised_at = *p.raised_at;
     if (p.anonymous) o.anonymous = *p.anonymous;

@@ -25,10 +25,34 @@ sys::RowFilter live_units_in(const std::string &scope) {
   return {"units", scope, {{"_deleted", Value{int64_t{0}}}}};
 }
 
+// A new unit's own fields. Its code is lower case (the replicated rule takes
+// capitals, as older units may hold them): "Tan-Phu" beside "tan-phu" would be two
+// units no one can tell apart when typing a scope.
 Status check_unit(const Unit &unit) {
   YKIEN_TRY(validate::unit_code(unit.code));
+  if (unit.code.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+    std::string lower = unit.code;
+    for (char &c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return Status::Invalid("code", "'" + unit.code + "' has capital letters: a code is lower case ('" + lower + "')");
+  }
   YKIEN_TRY(validate::required_text("name", unit.name, 200));
   return validate::one_of("kind", unit.kind, domain::kUnitKinds);
+}
+
+// The level of a kind of unit: a unit lies under one of a higher level (a hamlet's
+// groups, tổ dân phố under a khu phố, are hamlets under a hamlet).
+int level_of(const std::string &kind) {
+  if (kind == "country") return 0;
+  if (kind == "province") return 1;
+  if (kind == "district") return 2;
+  if (kind == "hamlet") return 4;
+  return 3;  // commune, ward, town
+}
+
+Status check_under(const Unit &unit, const std::string &parent_kind) {
+  const int level = level_of(unit.kind), above = level_of(parent_kind);
+  if (level > above || (level == 4 && above == 4)) return Status::Ok();
+  return Status::Invalid("kind", "a " + unit.kind + " cannot lie under a " + parent_kind);
 }
 
 std::string scope_under(const std::string &parent_scope, const std::string &code) {
@@ -64,6 +88,7 @@ Result<Unit> Replica::create_unit(Unit unit) {
       if (!p || (deleted && deleted->value == Value{int64_t{1}}))
         return Status(ErrorCode::not_found, "parent_id: no units with id '" + unit.parent_id + "'", "parent_id");
       parent_scope = p->scope;
+      YKIEN_TRY(check_under(unit, unit_from(*p).kind));
     }
     const std::string scope = scope_under(parent_scope, unit.code);
     auto same = txn.find_rows(live_units_in(scope));
@@ -86,10 +111,14 @@ Result<Replica::UnitsMade> Replica::create_units(const std::vector<NewUnit> &uni
   UnitsMade made;
   Status st = store_.write([&](sys::StoreTxn &txn) -> Status {
     made = {};
-    std::unordered_map<std::string, std::string> listed;  // scope → id, of the units made here
+    std::unordered_map<std::string, Unit> listed;  // scope → unit, of the units made here
     for (const auto &n : units) {
       const std::string scope = scope_under(n.parent_scope, n.code);
-      if (listed.count(scope)) {  // listed twice
+      if (auto twice = listed.find(scope); twice != listed.end()) {  // listed twice: alike, or the list is wrong
+        if (twice->second.name != n.name || twice->second.kind != n.kind)
+          return in_list(scope, Status::Invalid("code", "listed twice, as '" + twice->second.name + "' (" +
+                                                            twice->second.kind + ") and as '" + n.name + "' (" +
+                                                            n.kind + ")"));
         ++made.existing;
         continue;
       }
@@ -101,20 +130,23 @@ Result<Replica::UnitsMade> Replica::create_units(const std::vector<NewUnit> &uni
       }
       Unit unit{{}, n.code, n.name, n.kind, {}, {}};
       if (!n.parent_scope.empty()) {
+        Unit parent;
         if (auto it = listed.find(n.parent_scope); it != listed.end()) {
-          unit.parent_id = it->second;
+          parent = it->second;
         } else {
           auto parents = txn.find_rows(live_units_in(n.parent_scope));
           if (!parents) return parents.status();
           if (parents->empty())
             return Status(ErrorCode::not_found,
                           "unit " + scope + ": no parent unit " + n.parent_scope + " (list parents first)", "parent");
-          unit.parent_id = parents->front().id;
+          parent = unit_from(parents->front());
         }
+        unit.parent_id = parent.id;
+        if (Status under = check_under(unit, parent.kind); !under.ok()) return in_list(scope, under);
       }
       auto written = make_unit_in(txn, unit, n.parent_scope);
       if (!written) return in_list(scope, written.status());
-      listed.emplace(scope, written->id);
+      listed.emplace(scope, *written);
       ++made.created;
     }
     return Status::Ok();
@@ -130,9 +162,12 @@ Result<Unit> Replica::make_unit_in(sys::StoreTxn &txn, const Unit &unit, const s
   return made;
 }
 
-Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const std::string &parent_scope) {
+Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const Unit *parent) {
   YKIEN_TRY(check_unit(unit));
-  return unit_row(new_uuid_v7(replica.clock()), unit, parent_scope);
+  if (parent) YKIEN_TRY(check_under(unit, parent->kind));
+  Unit placed = unit;
+  placed.parent_id = parent ? parent->id : std::string();
+  return unit_row(new_uuid_v7(replica.clock()), placed, parent ? parent->scope : std::string());
 }
 
 Result<Unit> Replica::find_unit_by_scope(const std::string &scope) {

@@ -56,6 +56,11 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"'(.*)' is not a name: use letters or digits", "\"$1\" không phải tên: hãy dùng chữ hoặc số"},
         {"'(.*)' may only hold letters a-z, digits, '-', '_' and '\\.'",
          "\"$1\" chỉ được gồm chữ a-z không dấu, chữ số, '-', '_' và '.'"},
+        {"'(.*)' has capital letters: a code is lower case \\('(.*)'\\)",
+         "\"$1\" có chữ hoa: mã đơn vị viết thường (\"$2\")"},
+        {"a (\\w+) cannot lie under a (\\w+)", "đơn vị cấp \"$1\" không thể nằm dưới đơn vị cấp \"$2\""},
+        {"the opinion has no answer yet \\(it is \\w+\\)",
+         "ý kiến chưa được trả lời: ghi câu trả lời trước (ykien opinion answer)"},
         {"changes nothing", "không thay đổi gì"},
         {"names this database itself \\((.*)\\)", "là tên của chính máy này ($1)"},
         // The server's and the sync client's reasons (enrolling, syncing).
