@@ -340,6 +340,18 @@ class PgStorage final : public Storage {
     return out;
   }
 
+  Result<std::vector<DeviceRecord>> active_devices_with_site(const std::string &site) override {
+    auto lease = pool_->acquire();
+    if (!lease.ok()) return lease.status();
+    auto r = lease->exec(std::string("SELECT ") + kDeviceColumns +
+                             " FROM devices WHERE site = $1 AND revoked_at = 0 ORDER BY created_at, id",
+                         {site}, "cannot read devices");
+    if (!r.ok()) return r.status();
+    std::vector<DeviceRecord> out;
+    for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(read_device(r->get(), i));
+    return out;
+  }
+
   Status revoke_device(const std::string &device_id, int64_t now_ms) override {
     auto lease = pool_->acquire();
     if (!lease.ok()) return lease.status();

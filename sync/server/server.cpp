@@ -199,6 +199,7 @@ struct SyncServer::Impl {
       return fail(req, "enroll", "", Status::Invalid("public_key", "is not a usable Ed25519 public key"), t0);
     // Shown to the operator (list-devices, the office's devices page) as it is given.
     if (Status named = check_device_name(request.device_name); !named.ok()) return fail(req, "enroll", "", named, t0);
+    if (Status own = check_site_is_its_own(request); !own.ok()) return fail(req, "enroll", "", own, t0);
     std::string device_id = new_uuid_v7(storage.replica().clock());
     std::string token = new_device_token();
     // The key first, under the new id: if the code is refused, the row names no device.
@@ -214,6 +215,28 @@ struct SyncServer::Impl {
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
+  }
+
+  // A site is one device's: its writes carry it, and the write policy and the
+  // provenance trust it. A tablet enrolled again keeps its site and its key (the
+  // key proves it is that tablet); another database with that site (a copy) is
+  // refused, the code left unused.
+  Status check_site_is_its_own(const EnrollRequest &request) {
+    if (request.site.empty()) return Status::Ok();
+    auto holders = storage.active_devices_with_site(request.site);
+    if (!holders.ok()) return holders.status();
+    for (const auto &holder : *holders) {
+      auto key = storage.signatures().device_key(holder.id);
+      if (!key.ok()) return key.status();
+      if (!key->empty() && *key == request.public_key) continue;
+      return Status(ErrorCode::invalid_state,
+                    "site: this database's site " + request.site + " is the site of device " + holder.id + " (" +
+                        holder.name + "), enrolled with another key: a copy of that tablet's database cannot enroll. "
+                        "Make a new database on this tablet; if it is that tablet, revoke device " + holder.id +
+                        " first",
+                    "site");
+    }
+    return Status::Ok();
   }
 
   ServedReply fail(const ServedRequest &req, const char *event, const std::string &device, const Status &st,

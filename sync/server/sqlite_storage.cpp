@@ -146,6 +146,20 @@ class SqliteStorage final : public Storage {
     return d;
   }
 
+  Result<std::vector<DeviceRecord>> active_devices_with_site(const std::string &site) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    static const std::string sql =
+        std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE site = ? AND revoked_at = 0 ORDER BY created_at, id";
+    Statement s(statements_, sql);
+    if (!s.ok()) return error("prepare");
+    s.text(1, site);
+    std::vector<DeviceRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_device(s));
+    if (rc != SQLITE_DONE) return error("cannot read devices");
+    return out;
+  }
+
   Result<std::vector<DeviceRecord>> list_devices() override {
     std::lock_guard<std::mutex> lock(mutex_);
     static const std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY created_at, id";

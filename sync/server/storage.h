@@ -79,6 +79,9 @@ class Storage {
   // returned with revoked_at_ms set: the caller decides.
   virtual Result<DeviceRecord> device_by_token(const std::string &token_hash) = 0;
   virtual Result<std::vector<DeviceRecord>> list_devices() = 0;
+  // The devices not revoked whose own site is `site` (enrollment keeps a site one
+  // device's: docs/security.md, "Sites").
+  virtual Result<std::vector<DeviceRecord>> active_devices_with_site(const std::string &site) = 0;
   // Errors: not_found.
   virtual Status revoke_device(const std::string &device_id, int64_t now_ms) = 0;
   virtual Status set_device_scopes(const std::string &device_id, const std::vector<std::string> &scopes) = 0;

@@ -186,3 +186,32 @@ TEST_CASE("a device's name is one line of text of reasonable length, or its enro
   // The code is still good for a name that is one.
   CHECK(enroll("Máy tính bảng ấp 1").status == 200);
 }
+
+TEST_CASE("a site is one device's: another database with a tablet's site cannot enroll, the tablet itself can again",
+          "[sync][admin]") {
+  TestServer server;
+  Tablet a(server.url(), "a");
+  a.enroll(server.code({kHamlet1}));
+  const std::string site = site_to_string(a.db().site_id());
+  // A copy of the tablet's database without its key (or a forged request) would
+  // write as the tablet: refused, naming the site and what to do; the code unused.
+  const std::string code = server.code({kHamlet1});
+  const sync::EnrollRequest copy{sync::kProtocolVersion, code, "Bản sao", site, ""};
+  const auto refused = raw_post(server.url() + sync::kPathEnroll, sync::encode(copy));
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("\"field\":\"site\"") != std::string::npos);
+  CHECK(refused.body.find("Make a new database on this tablet") != std::string::npos);
+  // The tablet itself, enrolled again with that code, keeps its site: its key is the one known.
+  a.enroll(code);
+  a.sync_ok();  // its units
+  a.record(kHamlet1, "Đường ngập nước");
+  CHECK(a.sync_ok().pushed > 0);
+  // Once every device holding the site is revoked, the site may enroll again (a
+  // tablet whose key store was lost).
+  auto devices = server.storage().list_devices();
+  REQUIRE(devices.ok());
+  for (const auto &d : *devices)
+    if (d.site == site) REQUIRE(server.storage().revoke_device(d.id, 1).ok());
+  const sync::EnrollRequest again{sync::kProtocolVersion, server.code({kHamlet1}), "Máy cũ", site, ""};
+  CHECK(raw_post(server.url() + sync::kPathEnroll, sync::encode(again)).status == 200);
+}

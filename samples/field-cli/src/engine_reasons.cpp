@@ -61,6 +61,10 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"a (\\w+) cannot lie under a (\\w+)", "đơn vị cấp \"$1\" không thể nằm dưới đơn vị cấp \"$2\""},
         {"the opinion has no answer yet \\(it is \\w+\\)",
          "ý kiến chưa được trả lời: ghi câu trả lời trước (ykien opinion answer)"},
+        {"site: this database's site (\\w+) is the site of device (\\S+) \\((.*)\\), enrolled with another key: .*",
+         "mã máy $1 của cơ sở dữ liệu này là của thiết bị \"$3\" ($2), đã đăng ký bằng khóa khác: bản sao cơ sở dữ "
+         "liệu của máy đó không đăng ký được. Hãy tạo cơ sở dữ liệu mới trên máy này (ykien init); nếu đúng là máy "
+         "đó, nhờ quản trị thu hồi thiết bị $2 trước"},
         {"changes nothing", "không thay đổi gì"},
         {"names this database itself \\((.*)\\)", "là tên của chính máy này ($1)"},
         // The server's and the sync client's reasons (enrolling, syncing).
