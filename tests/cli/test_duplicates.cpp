@@ -46,6 +46,15 @@ TEST_CASE("a duplicate from a second tablet is found, merged and counted once", 
   CHECK(shown["responses"][0]["content"] == "Phường sẽ lắp trong tháng 7");
   const auto shown_text = a.run({"opinion", "show", keep});
   CHECK(shown_text.out.find("Gộp ý kiến trùng " + drop) != std::string::npos);
+  // B's record was answered at the meeting, A's only received: the one kept counts
+  // as answered (it counted as received, its answer shown beside it).
+  CHECK(shown["opinion"]["status"] == "answered");
+  int64_t answered = 0;
+  const auto report = a.ok_json({"report"});
+  for (const auto &c : report["opinions_by_status"])
+    if (c["key"] == "answered") answered = c["count"];
+  CHECK(answered == 1);  // the lamp; B's other opinion was only received
+
 
   // The merge is a change like any other: B counts the pair once too.
   REQUIRE(a.run({"bundle", "export", "--for", "b", to_b}).code == 0);
@@ -67,4 +76,13 @@ TEST_CASE("two opinions marked distinct are not flagged again", "[cli][duplicate
   const auto en = ws.run({"--lang", "en", "opinion", "show", rx});
   CHECK(en.out.find("Not the same as opinion " + ry) != std::string::npos);
   CHECK(ws.run({"duplicates", "merge", rx, rx}).code == 2);
+
+  // Only records of one meeting and one unit are one opinion.
+  const auto elsewhere = ws.ok_json({"opinion", "add", "--no-meeting", "--unit", "70/tan-phu", "--content",
+                                     "Trạm y tế xã thiếu thuốc", "--category", "social"});
+  const auto other_unit = ws.run({"duplicates", "merge", rx, elsewhere["opinion"]["ref"]});
+  CHECK(other_unit.code == 2);
+  CHECK(other_unit.err.find("another unit") == std::string::npos);  // said in Vietnamese
+  CHECK(other_unit.err.find("ở đơn vị khác") != std::string::npos);
+  CHECK(ws.ok_json({"report"})["opinions"] == 3);
 }

@@ -40,6 +40,27 @@ Status check_entry(const std::string &by, const std::string &at) {
   return Status::Ok();
 }
 
+// How far an opinion went: received, then an appointment or an assignment, then
+// answered, resolved, closed.
+int step_of(const std::string &status) {
+  if (status == "scheduled" || status == "assigned") return 1;
+  if (status == "answered") return 2;
+  if (status == "resolved") return 3;
+  if (status == "closed") return 4;
+  return 0;
+}
+
+// Two records of one opinion were raised at one meeting (or one of them typed
+// outside it), in one unit, and neither was taken back.
+Status check_same_opinion(const Row &kept, const Row &dropped) {
+  const std::string kept_meeting = text_of(kept, "meeting_id"), dropped_meeting = text_of(dropped, "meeting_id");
+  if (!kept_meeting.empty() && !dropped_meeting.empty() && kept_meeting != dropped_meeting)
+    return Status::Invalid("drop", "was raised at another meeting: only records of one meeting are merged");
+  if (text_of(kept, "unit_id") != text_of(dropped, "unit_id"))
+    return Status::Invalid("drop", "was raised in another unit: only records of one unit are merged");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Opinion> Database::edit_opinion(const std::string &id, const OpinionPatch &p, const std::string &by,
@@ -89,12 +110,23 @@ Result<Opinion> Database::merge_opinions(const std::string &keep, const std::str
     if (!kept) return kept.status();
     auto dropped = impl_->load_live(opinions_table(), drop, "drop");
     if (!dropped) return dropped.status();
+    YKIEN_TRY(check_same_opinion(*kept, *dropped));
     const std::string kept_status = text_of(*kept, "status"), dropped_status = text_of(*dropped, "status");
     uint64_t mask = 0;
     put(*dropped, "_deleted", int64_t{1}, mask);
     YKIEN_TRY(impl_->write_local(*dropped, mask));
     YKIEN_TRY(append_history(*impl_, *dropped, dropped_status, dropped_status, note_of({{"merged_into", keep}}), by, at));
-    YKIEN_TRY(append_history(*impl_, *kept, kept_status, kept_status, note_of({{"merged_from", drop}}), by, at));
+    // The record kept goes as far as either went (one answered at the meeting, the
+    // other only received): counted once, it must not count as less done. The
+    // entry first: a replica accepts a status only with the entry that records it.
+    const std::string status = step_of(dropped_status) > step_of(kept_status) ? dropped_status : kept_status;
+    YKIEN_TRY(append_history(*impl_, *kept, kept_status, status, note_of({{"merged_from", drop}}), by, at));
+    mask = 0;
+    if (status != kept_status) put(*kept, "status", status, mask);
+    const std::string dropped_satisfaction = text_of(*dropped, "satisfaction");
+    if (text_of(*kept, "satisfaction") == "unknown" && dropped_satisfaction != "unknown")
+      put(*kept, "satisfaction", dropped_satisfaction, mask);
+    if (mask) YKIEN_TRY(impl_->write_local(*kept, mask));
     return opinion_from(*kept);
   });
 }

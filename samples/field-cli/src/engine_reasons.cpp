@@ -65,6 +65,10 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
          "mã máy $1 của cơ sở dữ liệu này là của thiết bị \"$3\" ($2), đã đăng ký bằng khóa khác: bản sao cơ sở dữ "
          "liệu của máy đó không đăng ký được. Hãy tạo cơ sở dữ liệu mới trên máy này (ykien init); nếu đúng là máy "
          "đó, nhờ quản trị thu hồi thiết bị $2 trước"},
+        {"was raised at another meeting: only records of one meeting are merged",
+         "được nêu ở hội nghị khác: chỉ gộp các bản ghi của cùng một hội nghị"},
+        {"was raised in another unit: only records of one unit are merged",
+         "được nêu ở đơn vị khác: chỉ gộp các bản ghi của cùng một đơn vị"},
         {"changes nothing", "không thay đổi gì"},
         {"names this database itself \\((.*)\\)", "là tên của chính máy này ($1)"},
         // The server's and the sync client's reasons (enrolling, syncing).
