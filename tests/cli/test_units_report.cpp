@@ -58,6 +58,18 @@ TEST_CASE("report --tree: by today's units or those of the record's day", "[cli]
   REQUIRE(shown.code == 0);
   CHECK(shown.out.find("Phường Đồng Xoài gồm cả các đơn vị cũ: Phường Tân Phú") != std::string::npos);
 
+  // The old ward's own report, by today's units, is the merged ward's: said, with
+  // the way to the old ward's figures; not so by the tree of then, nor before the day.
+  const std::vector<std::string> old_ward = {"report", "--unit", "70/tan-phu", "--today", "2025-12-31"};
+  const auto gone = ws.run(old_ward);
+  REQUIRE(gone.code == 0);
+  CHECK(gone.err.find("Phường Tân Phú đã nhập vào Phường Đồng Xoài từ 2025-07-01") != std::string::npos);
+  CHECK(gone.err.find("--tree then") != std::string::npos);
+  CHECK(ws.ok_json({"report", "--unit", "70/tan-phu", "--today", "2025-12-31"})["note"].get<std::string>().find(
+            "Phường Đồng Xoài") != std::string::npos);
+  CHECK(ws.run({"report", "--unit", "70/tan-phu", "--today", "2025-12-31", "--tree", "then"}).err.empty());
+  CHECK(ws.run({"report", "--unit", "70/tan-phu", "--today", "2025-06-30"}).err.empty());
+
   auto args = year;
   args.insert(args.end(), {"--tree", "hom-qua"});
   const auto wrong = ws.run(args);

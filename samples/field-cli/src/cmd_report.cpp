@@ -1,5 +1,6 @@
 // report: figures for a unit subtree and a period, as table, CSV or JSON.
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -13,6 +14,7 @@
 #include "text.h"
 #include "ykien/replica.h"
 #include "ykien/report_tally.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien::cli {
 namespace {
@@ -21,15 +23,31 @@ struct ReportArgs {
   std::string unit, from, to, today, tree, format, output;
 };
 
+// By today's units a unit gone into another, or dissolved, is found elsewhere or
+// nowhere: said, with the way to its figures as recorded ("" when it is still there).
+std::string gone_note(Database &db, const Unit &u, const std::string &today) {
+  auto history = unit_history(db.replica(), u.id);
+  if (!history.ok()) return {};
+  const UnitEvent *gone = nullptr;
+  for (const auto &e : *history)
+    if (e.unit_id == u.id && e.effective_on <= today && (e.kind == "merge" || e.kind == "split" || e.kind == "dissolve"))
+      gone = &e;
+  if (!gone) return {};
+  if (gone->target_id.empty()) return trf("report.gone_dissolved", {u.name, gone->effective_on});
+  auto into = db.get_unit(gone->target_id);
+  return trf("report.gone_into", {u.name, gone->effective_on, into.ok() ? into->name : gone->target_id});
+}
+
 void report(Context &ctx, const ReportArgs &a) {
   Database &db = ctx.db();
   const std::string format = export_format(a.format, ctx.json, a.output);
   ReportRequest req;
   std::string title = tr("report.everything");
+  std::optional<Unit> unit;
   if (!a.unit.empty()) {
-    const Unit u = resolve_unit(db, a.unit, "--unit");
-    req.scope = u.scope;
-    title = u.name;
+    unit = resolve_unit(db, a.unit, "--unit");
+    req.scope = unit->scope;
+    title = unit->name;
   }
   if (!a.from.empty()) req.from = require_date(a.from, "--from");
   if (!a.to.empty()) req.to = require_date(a.to, "--to");
@@ -43,6 +61,7 @@ void report(Context &ctx, const ReportArgs &a) {
   if (!check_tree_choice(req.tree).ok())
     throw invalid_input("--tree", trf("error.unknown_choice", {a.tree}), tr("hint.tree"));
   const Report r = take(db.report(req));
+  const std::string note = unit && req.tree != "then" ? gone_note(db, *unit, req.today) : std::string();
   // By today's units an old unit's report is the unit it went into (a unit that
   // only moved with its parent keeps its name: no unit was recorded at its new path).
   if (r.scope != req.scope && !r.scope.empty()) {
@@ -52,6 +71,7 @@ void report(Context &ctx, const ReportArgs &a) {
     nlohmann::json j = to_json(r);
     j["ok"] = true;
     j["title"] = title;
+    if (!note.empty()) j["note"] = note;
     ctx.out() << dump_json(j) << '\n';
   } else if (format == "csv") {
     emit_csv(ctx.out(), a.output, report_sheet(r));
@@ -61,6 +81,7 @@ void report(Context &ctx, const ReportArgs &a) {
   } else {
     print_report_table(ctx.out(), r, title);
   }
+  if (!note.empty() && format != "json") ctx.err() << note << '\n';
 }
 
 }  // namespace
