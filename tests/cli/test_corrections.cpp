@@ -91,3 +91,34 @@ TEST_CASE("a meeting is corrected with its history and withdrawn with what was s
   const auto text = ws.run({"opinion", "show", o["opinion"]["ref"]});
   CHECK(text.out.find("Ghi nhầm khu phố") != std::string::npos);
 }
+
+TEST_CASE("a conflict on a field is shown and settled by the field's label or number", "[cli][conflicts]") {
+  Workspace a, b;
+  ykien::cli_test::setup_meeting(a);
+  REQUIRE(b.run({"init"}).code == 0);
+  const std::string to_b = a.dir() + "/a.ykb", to_a = b.dir() + "/b.ykb";
+  const std::string ref =
+      a.ok_json({"opinion", "add", "--content", "Đường hỏng", "--category", "10"})["opinion"]["ref"];
+  REQUIRE(a.run({"bundle", "export", "--for", "b", "--as", "a", to_b}).code == 0);
+  REQUIRE(b.run({"bundle", "import", "--as", "b", to_b}).code == 0);
+  // Both correct the field offline, differently.
+  REQUIRE(a.run({"opinion", "edit", ref, "--category", "3"}).code == 0);
+  REQUIRE(b.run({"opinion", "edit", ref, "--category", "5"}).code == 0);
+  REQUIRE(b.run({"bundle", "export", "--for", "a", to_a}).code == 0);
+  REQUIRE(a.run({"bundle", "import", to_a}).code == 0);
+  const auto listed = a.run({"conflicts", "list"});
+  INFO(listed.out << listed.err);
+  CHECK(listed.out.find("Đất đai") != std::string::npos);
+  CHECK(listed.out.find("\"land\"") == std::string::npos);
+  const std::string conflict = a.ok_json({"conflicts", "list"})["conflicts"][0]["id"];
+
+  // A label that is no field is refused, naming --value; the label of a third one is taken.
+  const auto wrong = a.run({"conflicts", "resolve", conflict, "--value", "Đất nông nghiệp xyz"});
+  CHECK(wrong.code == 2);
+  CHECK(wrong.err.find("--value") != std::string::npos);
+  const auto settled = a.run({"conflicts", "resolve", conflict, "--value", "hạ tầng nông thôn"});
+  INFO(settled.err);
+  REQUIRE(settled.code == 0);
+  CHECK(settled.out.find("Hạ tầng nông thôn") != std::string::npos);
+  CHECK(a.ok_json({"opinion", "show", ref})["opinion"]["category"] == "rural_infrastructure");
+}

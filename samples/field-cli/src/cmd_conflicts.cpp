@@ -1,7 +1,9 @@
 // conflicts list | resolve: concurrent edits kept for an office to review.
 #include <memory>
+#include <optional>
 #include <ostream>
 
+#include "choices.h"
 #include "commands.h"
 #include "errors.h"
 #include "i18n.h"
@@ -15,10 +17,28 @@
 namespace ykien::cli {
 namespace {
 
-// A conflict's value (JSON) as the table shows it: a sealed complainant as its label.
-std::string shown_value(const std::string &json_value) {
+// The choices a cell takes (its label or number is typed as for any option).
+std::optional<ChoiceSet> choices_of(const std::string &table, const std::string &column) {
+  if (table == "opinions") {
+    if (column == "category") return ChoiceSet::category;
+    if (column == "kind") return ChoiceSet::opinion_kind;
+    if (column == "status") return ChoiceSet::status;
+    if (column == "satisfaction") return ChoiceSet::satisfaction;
+    if (column == "jurisdiction") return ChoiceSet::jurisdiction;
+  }
+  if (table == "meetings" && column == "kind") return ChoiceSet::meeting_kind;
+  if (table == "units" && column == "kind") return ChoiceSet::unit_kind;
+  if (table == "support_visits" && column == "kind") return ChoiceSet::support_kind;
+  return std::nullopt;
+}
+
+// A conflict's value (JSON) as the table shows it: a sealed complainant as its
+// label, a choice (a field, a status) by its label.
+std::string shown_value(const Conflict &c, const std::string &json_value) {
   const auto parsed = nlohmann::json::parse(json_value, nullptr, false);
   if (parsed.is_string() && is_sealed(parsed.get<std::string>())) return tr("label.sealed");
+  if (const auto set = choices_of(c.table, c.column); set && parsed.is_string())
+    return choice_label(*set, parsed.get<std::string>());
   return json_value;
 }
 
@@ -52,7 +72,7 @@ void list(Context &ctx, bool all) {
     t.set_max_width(4, 30);
     for (const auto &c : conflicts) {
       t.add_row({short_id(c.id), record_noun(c.table) + " " + short_id(c.row_id), field_display(c.column),
-                 shown_value(c.winner_value), shown_value(c.loser_value),
+                 shown_value(c, c.winner_value), shown_value(c, c.loser_value),
                  c.status == "open" ? tr("conflict.open") : tr("conflict.resolved")});
     }
     t.print(out);
@@ -68,9 +88,14 @@ void resolve(Context &ctx, const ResolveArgs &a) {
   const std::string keep = fold(a.keep);
   if (!a.value.empty()) {
     if (!keep.empty()) throw CliError(kExitUsage, tr("error.keep_or_value"), tr("hint.keep_or_value"), "--keep");
-    // Free text becomes a JSON string; valid JSON is taken as it is.
-    const auto parsed = nlohmann::json::parse(a.value, nullptr, false);
-    value = parsed.is_discarded() ? nlohmann::json(a.value).dump() : parsed.dump();
+    if (const auto set = choices_of(c.table, c.column)) {
+      // "Đất đai", "dat dai", "3" or "land", as --category takes it.
+      value = nlohmann::json(require_choice(*set, a.value, "--value")).dump();
+    } else {
+      // Free text becomes a JSON string; valid JSON is taken as it is.
+      const auto parsed = nlohmann::json::parse(a.value, nullptr, false);
+      value = parsed.is_discarded() ? nlohmann::json(a.value).dump() : parsed.dump();
+    }
   } else if (keep == "winner" || keep == "thang") {
     value = c.winner_value;
   } else if (keep == "loser" || keep == "thua") {
@@ -80,7 +105,7 @@ void resolve(Context &ctx, const ResolveArgs &a) {
   }
   check(db.resolve_conflict(c.id, value, ctx.user));
   ctx.emit({{"ok", true}, {"conflict_id", c.id}, {"value", value}}, [&](std::ostream &out) {
-    out << trf("conflict.resolved_now", {short_id(c.id), value}) << '\n';
+    out << trf("conflict.resolved_now", {short_id(c.id), shown_value(c, value)}) << '\n';
   });
 }
 
