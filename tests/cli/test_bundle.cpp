@@ -86,7 +86,8 @@ TEST_CASE("a damaged or missing bundle file: exit 2 or 3, nothing applied", "[cl
   const auto r = office.run({"bundle", "import", "--as", "office", cut});
   CHECK(r.code == 2);
   CHECK(has(r.err, "Tệp gói bị hỏng hoặc không đầy đủ"));
-  CHECK(has(r.err, "truncated"));
+  CHECK(has(r.err, "tệp bị cắt cụt: chỉ có"));  // the reason too, in Vietnamese
+  CHECK_FALSE(has(r.err, "truncated"));
   CHECK(has(r.err, "Chép lại tệp"));
 
   const std::string bad = office.dir() + "/bad.ykb";
@@ -102,6 +103,14 @@ TEST_CASE("a damaged or missing bundle file: exit 2 or 3, nothing applied", "[cl
   CHECK(e["error"]["code"] == "invalid_input");
   CHECK(has(e["error"]["message"].get<std::string>(), "checksum mismatch"));
   CHECK(office.ok_json({"unit", "list"})["units"].empty());
+
+  const auto changed_vi = office.run({"bundle", "import", "--as", "office", bad});
+  CHECK(has(changed_vi.err, "sai mã kiểm tra: tệp bị hỏng hoặc đã bị sửa"));
+  const std::string text = office.dir() + "/text.ykb";
+  std::ofstream(text) << "xin chào\n";
+  CHECK(has(office.run({"bundle", "import", "--as", "office", text}).err, "text.ykb không phải gói đồng bộ ykien"));
+  const auto elsewhere = office.run({"bundle", "import", "--as", "van-phong", file});
+  CHECK(has(elsewhere.err, "tạo cho \"office\", không phải cho máy này"));
 
   const auto missing = office.run({"bundle", "import", office.dir() + "/none.ykb"});
   CHECK(missing.code == 3);

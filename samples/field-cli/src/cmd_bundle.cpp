@@ -32,20 +32,20 @@ CliError bundle_error(const Status &s, const std::string &file) {
     case ErrorCode::not_found:
       return CliError(kExitNotFound, trf("bundle.error.no_file", {file}), tr("bundle.hint.no_file"), "FILE");
     case ErrorCode::corrupt:
-      return CliError(kExitInvalidInput, trf("bundle.error.damaged", {s.message()}), tr("bundle.hint.damaged"),
+      return CliError(kExitInvalidInput, trf("bundle.error.damaged", {localized_reason(s.message())}), tr("bundle.hint.damaged"),
                       "FILE");
     case ErrorCode::too_large:
-      return CliError(kExitInvalidInput, trf("bundle.error.damaged", {s.message()}), tr("bundle.hint.damaged"),
+      return CliError(kExitInvalidInput, trf("bundle.error.damaged", {localized_reason(s.message())}), tr("bundle.hint.damaged"),
                       "FILE");
     case ErrorCode::unsupported_version:
-      return CliError(kExitInvalidInput, trf("bundle.error.version", {s.message()}), tr("hint.unsupported_version"),
+      return CliError(kExitInvalidInput, trf("bundle.error.version", {localized_reason(s.message())}), tr("hint.unsupported_version"),
                       "FILE");
     case ErrorCode::clock_drift:  // the file's stamps, not a sync: not error.clock_drift
       return CliError(kExitInvalidInput, trf("bundle.error.clock_drift", {localized_reason(s.message())}),
                       tr("bundle.hint.clock_drift"), "FILE");
     case ErrorCode::invalid_argument:
       if (s.field() == "for") {
-        return CliError(kExitInvalidInput, trf("bundle.error.not_for_us", {s.message()}), tr("bundle.hint.not_for_us"),
+        return CliError(kExitInvalidInput, trf("bundle.error.not_for_us", {localized_reason(s.message())}), tr("bundle.hint.not_for_us"),
                         "FILE");
       }
       if (s.field() == "name" || s.field() == "self") return from_status(Status::Invalid("--as", s.message()));
@@ -54,7 +54,7 @@ CliError bundle_error(const Status &s, const std::string &file) {
       // The bundle's file (a folder that is not there, a full or read-only stick),
       // not the database.
       if (s.field() == "file")
-        return CliError(kExitStorage, trf("bundle.error.file", {file, s.message()}), tr("bundle.hint.file"), "FILE");
+        return CliError(kExitStorage, trf("bundle.error.file", {file, localized_reason(s.message())}), tr("bundle.hint.file"), "FILE");
       break;
     default:
       break;

@@ -69,6 +69,39 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
          "được nêu ở hội nghị khác: chỉ gộp các bản ghi của cùng một hội nghị"},
         {"was raised in another unit: only records of one unit are merged",
          "được nêu ở đơn vị khác: chỉ gộp các bản ghi của cùng một đơn vị"},
+        // Bundles (sync/src/bundle_file.cpp, bundle.cpp): the headline says it is damaged; this says how.
+        {"the file is truncated: it ends after (\\d+) bytes, before its checksum; it was not copied whole: copy it "
+         "again, or export it again on the device that made it",
+         "tệp bị cắt cụt: chỉ có $1 byte, thiếu phần kiểm tra ở cuối; tệp chưa được chép trọn: chép lại, hoặc xuất "
+         "lại gói trên máy đã tạo ra nó"},
+        {"checksum mismatch: the file is damaged or was changed; export it again on the device that made it",
+         "sai mã kiểm tra: tệp bị hỏng hoặc đã bị sửa; hãy xuất lại gói trên máy đã tạo ra nó"},
+        {"the signature is missing; export it again on the device that made it",
+         "thiếu chữ ký; hãy xuất lại gói trên máy đã tạo ra nó"},
+        {"the manifest has no end; export it again on the device that made it",
+         "phần mô tả gói không có điểm kết thúc; hãy xuất lại gói trên máy đã tạo ra nó"},
+        {"the manifest's format differs from the header's; export it again on the device that made it",
+         "định dạng trong phần mô tả khác phần đầu tệp; hãy xuất lại gói trên máy đã tạo ra nó"},
+        {"(.*) is not a ykien bundle \\(bad format version\\)", "$1 không phải gói đồng bộ ykien (sai phiên bản định dạng)"},
+        {"(.*) is not a ykien bundle", "$1 không phải gói đồng bộ ykien"},
+        {"the bundle has format version (\\d+); this app reads version (\\d+): update the app that imports it",
+         "gói có định dạng phiên bản $1, ứng dụng này đọc phiên bản $2: hãy cập nhật ứng dụng trên máy nhập gói"},
+        {"the bundle has format version (\\d+); this app reads version (\\d+): export it again with a current app",
+         "gói có định dạng phiên bản $1, ứng dụng này đọc phiên bản $2: hãy xuất lại gói bằng ứng dụng mới"},
+        {"the bundle's signature does not match its contents: .*",
+         "chữ ký của gói không khớp nội dung: gói đã bị sửa sau khi ký, hoặc bị giả; chưa áp dụng gì. Hãy xuất lại "
+         "gói trên máy đã tạo ra nó"},
+        {"the bundle from \"(.*)\" is not signed, but this database knows the key of \".*\": .*",
+         "gói từ \"$1\" không có chữ ký, nhưng máy này đã biết khóa của \"$1\": gói do ứng dụng cũ tạo ra, hoặc đã "
+         "bị sửa; chưa áp dụng gì. Hãy xuất lại gói ở máy đó bằng ứng dụng mới"},
+        {"the bundle says it comes from \"(.*)\" but another key signed it: .*",
+         "gói ghi là từ \"$1\" nhưng được ký bằng khóa khác: gói bị giả, hoặc do một cơ sở dữ liệu khác cùng tên tạo "
+         "ra; chưa áp dụng gì. Chỉ nhập gói do chính máy đó xuất"},
+        {"this bundle was made by \"(.*)\" for \"(.*)\", not for this database \\(\"(.*)\"\\); import it where it belongs",
+         "gói này do \"$1\" tạo cho \"$2\", không phải cho máy này (\"$3\"); hãy nhập ở đúng máy"},
+        {"this bundle was exported from this very database", "gói này được xuất từ chính máy này"},
+        {"no such file: (.*)", "không có tệp: $1"},
+        {"(.*) is larger than a bundle may be \\((\\d+) bytes\\)", "$1 lớn hơn mức tối đa của một gói ($2 byte)"},
         {"changes nothing", "không thay đổi gì"},
         {"names this database itself \\((.*)\\)", "là tên của chính máy này ($1)"},
         // The server's and the sync client's reasons (enrolling, syncing).
