@@ -11,6 +11,7 @@
 #include "log.h"
 #include "office_impl.h"
 #include "tokens.h"
+#include "ykien/reasons_vi.h"
 #include "ykien/seal.h"
 #include "ykien/unit_tree.h"
 
@@ -52,6 +53,22 @@ bool same_origin(const ServedRequest &req) {
   if (origin.empty() || origin == "null") return origin.empty();
   const std::string host = req.header("host");
   return origin == "http://" + host || origin == "https://" + host;
+}
+
+// At most `max` bytes of `text`, not cutting a character in two (an address keeps it short).
+std::string utf8_prefix(std::string text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+// A refusal's reason (the engine's or the server's, in English) in the page's language.
+std::string reason_shown(const std::string &lang, const std::string &message) {
+  if (lang != "vi") return message;
+  const std::string vi = vietnamese_reason(reason_without_field(message));
+  return vi.empty() ? message : vi;
 }
 
 // Ties an error's text to the session it was written for: its CSRF secret is
@@ -173,14 +190,16 @@ ServedReply Office::after(const Visit &v, const std::string &location, const Sta
   if (st.ok()) return redirect(location + "?done=1");
   if (st.code() == ErrorCode::not_found || st.code() == ErrorCode::storage || st.code() == ErrorCode::internal)
     return failure(v, st);
-  const std::string text =
-      (label(v.lang, st.code() == ErrorCode::forbidden ? "forbidden" : "error") + " — " + st.message()).substr(0, 300);
+  const std::string text = utf8_prefix(
+      label(v.lang, st.code() == ErrorCode::forbidden ? "forbidden" : "error") + " — " + reason_shown(v.lang, st.message()),
+      600);
   if (!v.session) return failure(v, st);
   return redirect(location + "?error=" + url_encode(text) + "&sig=" + error_signature(*v.session, text));
 }
 
 ServedReply Office::failure(const Visit &v, const Status &st) {
-  mstch::map values{{"message", st.code() == ErrorCode::not_found ? label(v.lang, "not_found") : st.message()}};
+  mstch::map values{
+      {"message", st.code() == ErrorCode::not_found ? label(v.lang, "not_found") : reason_shown(v.lang, st.message())}};
   const int status = http_status(st);
   if (status >= 500) server::log_line("error", "office", {{"path", v.req.path}, {"message", st.message()}});
   return page(v, "error", "error", values, status);

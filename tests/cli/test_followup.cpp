@@ -19,7 +19,7 @@ TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followu
   // Satisfied with an answer not given yet: refused, saying what to do; "unknown" is.
   const auto early = ws.run({"opinion", "satisfaction", ref, "hài lòng"});
   CHECK(early.code == 2);
-  CHECK(early.err.find("ý kiến chưa được trả lời: ghi câu trả lời trước (ykien opinion answer)") != std::string::npos);
+  CHECK(early.err.find("ý kiến chưa được trả lời: hãy ghi câu trả lời trước") != std::string::npos);
   CHECK(ws.run({"opinion", "add", "--content", "Xin làm đường", "--category", "10", "--satisfaction", "1"}).code == 2);
   CHECK(ws.ok_json({"opinion", "satisfaction", ref, "chưa rõ"})["opinion"]["satisfaction"] == "unknown");
 

@@ -235,7 +235,7 @@ TEST_CASE("office: appointments and satisfaction are recorded as the tablet reco
   // Satisfied with what? Nothing was answered yet: refused, and shown.
   const Page early = b.post("/opinions/" + s.environment + "/satisfaction", {{"value", "satisfied"}});
   CHECK(early.status == 303);
-  CHECK(has(b.get(early.header("Location")).body, "the opinion has no answer yet (it is scheduled)"));
+  CHECK(has(b.get(early.header("Location")).body, "ý kiến chưa được trả lời: hãy ghi câu trả lời trước"));
   CHECK(b.post("/opinions/" + s.environment + "/answer", {{"content", "Đã khơi thông cống"}, {"written", "1"}}).status ==
         303);
   CHECK(b.post("/opinions/" + s.environment + "/satisfaction", {{"value", "satisfied"}}).status == 303);
