@@ -23,6 +23,18 @@ TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followu
   CHECK(ws.run({"opinion", "add", "--content", "Xin làm đường", "--category", "10", "--satisfaction", "1"}).code == 2);
   CHECK(ws.ok_json({"opinion", "satisfaction", ref, "chưa rõ"})["opinion"]["satisfaction"] == "unknown");
 
+  // An answer or a status dated before the meeting (a slip typing paper notes) is
+  // refused, naming --at; nothing is recorded.
+  for (const std::vector<std::string> &dated : {std::vector<std::string>{"opinion", "answer", ref, "--written", "--content",
+                                                                         "Đã trả lời", "--at", "28/6/2023 9:00"},
+                                                std::vector<std::string>{"opinion", "status", ref, "--to", "resolved",
+                                                                         "--at", "28/6/2023 9:00"}}) {
+    const auto r = ws.run(dated);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("thời điểm (--at): thời gian 2023-06-28 09:00 trước ngày nêu ý kiến (2024-06-29)") !=
+          std::string::npos);
+  }
+  CHECK(ws.ok_json({"opinion", "show", ref})["responses"].size() == 1);  // the appointment only
   auto answered = ws.ok_json({"opinion", "answer", ref, "--written", "--content", "Đã hòa giải thành tại cơ sở",
                               "--by", "Cán bộ địa chính"});
   CHECK(answered["response"]["kind"] == "written_reply");

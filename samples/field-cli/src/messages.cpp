@@ -251,6 +251,8 @@ constexpr Message kMessages[] = {
     {"field.gift_value_vnd", "trị giá quà (--value)", "gift value (--value)"},
     {"field.notes", "ghi chú (--notes)", "notes (--notes)"},
     {"field.visited_at", "thời điểm thăm (--at)", "visit time (--at)"},
+    {"field.created_at", "thời điểm (--at)", "time (--at)"},
+    {"field.at", "thời điểm (--at)", "time (--at)"},
 
     // ---- Errors and what to do next ----
     {"error.prefix", "Lỗi: ", "Error: "},
