@@ -92,6 +92,27 @@ TEST_CASE("a meeting is corrected with its history and withdrawn with what was s
   CHECK(text.out.find("Ghi nhầm khu phố") != std::string::npos);
 }
 
+TEST_CASE("a meeting moved to another day takes along what was said on its old day", "[cli][correct]") {
+  Workspace ws;
+  ykien::cli_test::setup_meeting(ws);  // 2024-06-29 07:30, "now" 2024-06-29 08:10
+  const auto at_meeting = ws.ok_json({"opinion", "add", "--content", "Đèn đường hỏng", "--category", "10", "--answer",
+                                      "Phường sẽ thay trong tuần"});
+  const auto next_day = ws.ok_json({"opinion", "add", "--content", "Xin sửa cống", "--category", "10", "--at",
+                                    "30/6/2024 9:00"});
+  // The secretary typed the wrong day: the meeting was on the 28th.
+  REQUIRE(ws.run({"meeting", "edit", "--at", "28/6/2024 7:30"}).code == 0);
+  const auto moved = ws.ok_json({"opinion", "show", at_meeting["opinion"]["ref"]});
+  CHECK(moved["opinion"]["raised_at"] == "2024-06-28 08:10");
+  CHECK(moved["responses"][0]["created_at"].get<std::string>().substr(0, 10) == "2024-06-28");
+  // Raised on another day: kept as it was.
+  CHECK(ws.ok_json({"opinion", "show", next_day["opinion"]["ref"]})["opinion"]["raised_at"] == "2024-06-30 09:00");
+  // A report of the 28th holds the meeting and what was said there, as one.
+  const auto day = ws.ok_json({"report", "--from", "2024-06-28", "--to", "2024-06-28"});
+  CHECK(day["meetings"] == 1);
+  CHECK(day["opinions"] == 1);
+  CHECK(ws.ok_json({"report", "--from", "2024-06-29", "--to", "2024-06-29"})["opinions"] == 0);
+}
+
 TEST_CASE("a conflict on a field is shown and settled by the field's label or number", "[cli][conflicts]") {
   Workspace a, b;
   ykien::cli_test::setup_meeting(a);

@@ -98,6 +98,37 @@ Status check_not_after_follow_up(Database::Impl &impl, const std::string &meetin
   return Status::Ok();
 }
 
+// A meeting moved to another day (a slip corrected) takes along what was said on
+// its old day: its opinions raised then and the answers given at it, each keeping
+// its time of day. Left behind, one meeting's figures split across two days of a
+// report (the meeting on one, its opinions on the other).
+Status move_day_with_meeting(Database::Impl &impl, const std::string &meeting_id, const std::string &old_day,
+                             const std::string &new_day) {
+  const auto &opinions = *schema::find_table("opinions");
+  auto raised = impl.select_rows(
+      opinions, "SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0 AND substr(raised_at, 1, 10) = ?2",
+      {meeting_id, old_day});
+  if (!raised) return raised.status();
+  for (Row &row : *raised) {
+    uint64_t mask = 0;
+    put(row, "raised_at", new_day + text_of(row, "raised_at").substr(10), mask);
+    YKIEN_TRY(impl.write_local(row, mask));
+  }
+  const auto &responses = *schema::find_table("responses");
+  auto answered = impl.select_rows(
+      responses,
+      "SELECT id FROM responses WHERE _deleted = 0 AND kind = 'answered_at_meeting' AND substr(created_at, 1, 10) = ?2 "
+      "AND opinion_id IN (SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0)",
+      {meeting_id, old_day});
+  if (!answered) return answered.status();
+  for (Row &row : *answered) {
+    uint64_t mask = 0;
+    put(row, "created_at", new_day + text_of(row, "created_at").substr(10), mask);
+    YKIEN_TRY(impl.write_local(row, mask));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Meeting> Database::create_meeting(Meeting m) {
@@ -139,6 +170,8 @@ Result<Meeting> Database::update_meeting(const std::string &id, const MeetingPat
     if (p.departments) m.departments = *p.departments;
     YKIEN_TRY(check_meeting(m));
     if (p.held_at) YKIEN_TRY(check_not_after_follow_up(*impl_, id, m.held_at));
+    const std::string old_day = text_of(*row, "held_at").substr(0, 10), new_day = m.held_at.substr(0, 10);
+    if (new_day != old_day) YKIEN_TRY(move_day_with_meeting(*impl_, id, old_day, new_day));
     uint64_t mask = 0;
     fill(*row, m, mask);
     YKIEN_TRY(impl_->write_local(*row, mask));
