@@ -266,7 +266,8 @@ ServedReply Office::device_action(const ServedRequest &req) {
     if (!devices) st = devices.status();
     else
       for (const auto &d : *devices)
-        if (d.id == id && manages(*v.user, d)) st = storage.revoke_device(id, clock.now_ms());
+        if (d.id == id && manages(*v.user, d))  // revoked already: done (the form sent twice)
+          st = d.revoked_at_ms != 0 ? Status::Ok() : storage.revoke_device(id, clock.now_ms());
   }
   return after(v, "/devices", st, "device.revoke", id);
 }

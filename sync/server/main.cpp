@@ -410,6 +410,15 @@ int main(int argc, char **argv) {
     if (as_json) std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (revoke_cmd->parsed()) {
     Status st = s.revoke_device(device_id, clock.now_ms());
+    if (st.code() == ErrorCode::not_found) {  // revoked already: said, and done (a script may run twice)
+      auto devices = s.list_devices();
+      if (!devices.ok()) return fail(devices.status());
+      for (const auto &d : *devices)
+        if (d.id == device_id && d.revoked_at_ms != 0) {
+          std::cout << "already revoked " << device_id << " (at " << format_time(d.revoked_at_ms) << ")\n";
+          return 0;
+        }
+    }
     if (!st.ok()) return fail(st);
     std::cout << "revoked " << device_id << "\n";
   } else if (scopes_cmd->parsed()) {

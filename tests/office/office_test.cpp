@@ -7,6 +7,7 @@
 #include "actions.h"
 #include "office_fixture.h"
 #include "report.h"
+#include "tokens.h"
 #include "ykien/query.h"
 #include "ykien/seal.h"
 #include "ykien/sync/office_key.h"
@@ -539,6 +540,20 @@ TEST_CASE("office: enrollment codes are made with their QR for the user's units 
   // Units outside the user's are refused.
   Page outside = b.post("/devices/code", {{"unit", kOtherCommune}});
   CHECK(has(outside.header("Location"), "error="));
+
+  // The tablet revoked; the form sent again (a second click, a page reloaded) is
+  // done as well, not "not found".
+  const std::string code = shown.body.substr(0, 0) + made.header("Location").substr(made.header("Location").find('=') + 1);
+  auto enrolled = site.storage().enroll(server::sha256_hex(server::normalize_code(code)), "0190dead-0000-7000-8000-000000000001",
+                                        "Máy ấp 1", "00000000000000b1", server::sha256_hex("token"), 1);
+  REQUIRE(enrolled.ok());
+  const std::string tablet = enrolled->id;
+  b.get("/devices");
+  for (int time = 0; time < 2; ++time) {
+    Page revoked = b.post("/devices/" + tablet + "/revoke", {});
+    CHECK(revoked.status == 303);
+    CHECK(revoked.header("Location") == "/devices?done=1");
+  }
 }
 
 TEST_CASE("office: meetings filter by unit, kind and dates; a meeting shows attendance, opinions and visits",
