@@ -35,6 +35,11 @@ TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followu
           std::string::npos);
   }
   CHECK(ws.ok_json({"opinion", "show", ref})["responses"].size() == 1);  // the appointment only
+  // Raised on the eve of the meeting (sent in writing, read out there) and answered
+  // at it: taken, with its outcome.
+  const auto eve = ws.ok_json({"opinion", "add", "--content", "Đơn gửi hôm trước", "--category", "land", "--at",
+                               "28/6/2024 16:00", "--answer", "Sẽ xem xét"});
+  CHECK(eve["opinion"]["status"] == "answered");
   auto answered = ws.ok_json({"opinion", "answer", ref, "--written", "--content", "Đã hòa giải thành tại cơ sở",
                               "--by", "Cán bộ địa chính"});
   CHECK(answered["response"]["kind"] == "written_reply");

@@ -38,7 +38,7 @@ Result<Response> Database::add_response(Response r) {
     }
     // A time typed for the answer (paper notes typed later) is not before the opinion;
     // the clock's own time is taken as it is (a tablet's clock may be wrong).
-    if (!r.created_at.empty()) YKIEN_TRY(check_not_before_opinion(*impl_, o, "created_at", r.created_at));
+    if (!r.created_at.empty()) YKIEN_TRY(check_not_before_opinion(o, "created_at", r.created_at));
     if (r.created_at.empty()) r.created_at = impl_->now_local();
     const auto &t = responses_table();
     std::vector<Value> v(t.columns.size());

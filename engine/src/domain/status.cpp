@@ -22,7 +22,7 @@ Status transition(Database::Impl &impl, Row &row, const std::string &to, const s
   YKIEN_TRY(validate::optional_text("note", note, 5000));
   YKIEN_TRY(validate::optional_text("by", by, 200));
   if (!at.empty()) YKIEN_TRY(validate::date_time("at", at));
-  if (!at.empty()) YKIEN_TRY(check_not_before_opinion(impl, opinion_from(row), "at", at));
+  if (!at.empty()) YKIEN_TRY(check_not_before_opinion(opinion_from(row), "at", at));
   const std::string from = text_of(row, "status");
   YKIEN_TRY(followup::check_move(from, to, reopen));
   // The entry first: a replica accepts a status only with the entry that records it.
@@ -32,11 +32,9 @@ Status transition(Database::Impl &impl, Row &row, const std::string &to, const s
   return impl.write_local(row, mask);
 }
 
-Status check_not_before_opinion(Database::Impl &impl, const Opinion &o, const std::string &field,
-                                const std::string &at) {
-  auto start = opinion_start_day(impl, o);
-  if (!start) return start.status();
-  if (at.substr(0, 10) < *start) return Status::Invalid(field, "'" + at + "' is before the opinion was raised (" + *start + ")");
+Status check_not_before_opinion(const Opinion &o, const std::string &field, const std::string &at) {
+  const std::string raised = o.raised_at.substr(0, 10);
+  if (at.substr(0, 10) < raised) return Status::Invalid(field, "'" + at + "' is before the opinion was raised (" + raised + ")");
   return Status::Ok();
 }
 

@@ -223,6 +223,7 @@ std::optional<Step> question_of_field(const std::string &field, const std::vecto
       {"jurisdiction", Step::details},   {"--escalated-to", Step::details},
       {"escalated_to", Step::details},   {"citizen_contact", Step::details},
       {"--responder", Step::details},    {"responder", Step::details},
+      {"created_at", Step::details},     {"at", Step::details},
   };
   for (const auto &[name, step] : kFields) {
     if (field != name) continue;
