@@ -246,7 +246,7 @@ class PgStorage final : public Storage {
 
   Result<DeviceRecord> enroll(const std::string &code_hash, const std::string &device_id,
                               const std::string &device_name, const std::string &site, const std::string &token_hash,
-                              int64_t now_ms) override {
+                              int64_t now_ms, bool site_taken) override {
     auto lease = pool_->acquire();
     if (!lease.ok()) return lease.status();
     Txn txn(*lease);
@@ -259,6 +259,7 @@ class PgStorage final : public Storage {
     if (PQntuples(r) == 0) return Status(ErrorCode::unauthorized, "unknown enrollment code");
     if (!PQgetisnull(r, 0, 3)) return Status(ErrorCode::unauthorized, "this enrollment code was already used");
     if (int_at(r, 0, 2) < now_ms) return Status(ErrorCode::unauthorized, "this enrollment code has expired");
+    if (site_taken) return Status(ErrorCode::invalid_state, kSiteTaken, "site");
     DeviceRecord d;
     d.id = device_id;
     d.name = device_name;

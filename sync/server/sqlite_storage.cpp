@@ -118,10 +118,10 @@ class SqliteStorage final : public Storage {
 
   Result<DeviceRecord> enroll(const std::string &code_hash, const std::string &device_id,
                               const std::string &device_name, const std::string &site,
-                              const std::string &token_hash, int64_t now_ms) override {
+                              const std::string &token_hash, int64_t now_ms, bool site_taken) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("begin");
-    auto result = enroll_locked(code_hash, device_id, device_name, site, token_hash, now_ms);
+    auto result = enroll_locked(code_hash, device_id, device_name, site, token_hash, now_ms, site_taken);
     sqlite3_exec(db_, result.ok() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
     return result;
   }
@@ -255,7 +255,7 @@ class SqliteStorage final : public Storage {
 
   Result<DeviceRecord> enroll_locked(const std::string &code_hash, const std::string &device_id,
                                      const std::string &device_name, const std::string &site,
-                                     const std::string &token_hash, int64_t now_ms) {
+                                     const std::string &token_hash, int64_t now_ms, bool site_taken) {
     Statement find(statements_,
                    "SELECT scopes, confidential, expires_at, used_by, hub FROM enrollment_codes WHERE code_hash = ?");
     if (!find.ok()) return error("prepare");
@@ -265,6 +265,7 @@ class SqliteStorage final : public Storage {
     if (rc != SQLITE_ROW) return error("cannot read enrollment codes");
     if (!find.column(3).empty()) return Status(ErrorCode::unauthorized, "this enrollment code was already used");
     if (find.column_int(2) < now_ms) return Status(ErrorCode::unauthorized, "this enrollment code has expired");
+    if (site_taken) return Status(ErrorCode::invalid_state, kSiteTaken, "site");
     DeviceRecord d;
     d.id = device_id;
     d.name = device_name;

@@ -19,6 +19,12 @@
 
 namespace ykien::server {
 
+// Why an enrollment is refused for a site another device holds.
+inline constexpr const char *kSiteTaken =
+    "this database's site is another device's, enrolled with another key: a copy of that tablet's database cannot "
+    "enroll. Make a new database on this tablet; if it is that tablet, ask the office to revoke its old enrollment "
+    "first";
+
 struct DeviceRecord {
   std::string id;    // UUIDv7, made at enrollment
   std::string name;  // given by the device at enrollment
@@ -70,11 +76,14 @@ class Storage {
   // into `scopes`.
   virtual Status add_enrollment_code(const std::string &code_hash, const std::vector<std::string> &scopes,
                                      bool confidential, int64_t expires_at_ms, bool hub = false) = 0;
-  // Consumes the code and registers the device in one transaction.
-  // Errors: unauthorized (unknown, used or expired code), storage.
+  // Consumes the code and registers the device in one transaction. `site_taken`: the
+  // site is another device's (the caller compared their keys): refused once the code
+  // is found good, the code left unused, so that no one learns it without a code.
+  // Errors: unauthorized (unknown, used or expired code), invalid_state (field
+  // "site": kSiteTaken), storage.
   virtual Result<DeviceRecord> enroll(const std::string &code_hash, const std::string &device_id,
                                       const std::string &device_name, const std::string &site,
-                                      const std::string &token_hash, int64_t now_ms) = 0;
+                                      const std::string &token_hash, int64_t now_ms, bool site_taken) = 0;
   // Errors: unauthorized (no device has this token), storage. Revoked devices are
   // returned with revoked_at_ms set: the caller decides.
   virtual Result<DeviceRecord> device_by_token(const std::string &token_hash) = 0;

@@ -209,3 +209,17 @@ TEST_CASE("a sealed complainant is shown as sealed, never as ciphertext, once sy
   CHECK(conflicts.out.find("[đã niêm phong]") != std::string::npos);
   CHECK(conflicts.out.find("sealed:v1") == std::string::npos);
 }
+
+TEST_CASE("a copy of a tablet's database cannot enroll as that tablet, said in Vietnamese", "[cli][sync]") {
+  Workspace a, b;
+  Server server(a.dir());
+  REQUIRE(a.run({"init"}).code == 0);
+  // The database copied to a second tablet before the first enrolled: one site, two keys.
+  std::filesystem::copy_file(a.db(), b.db());
+  REQUIRE(a.run({"enroll", "--server", server.url(), "--code", server.code()}).code == 0);
+  const auto copy = b.run({"enroll", "--server", server.url(), "--code", server.code()});
+  INFO(copy.out << copy.err);
+  CHECK(copy.code != 0);
+  CHECK(copy.err.find("bản sao cơ sở dữ liệu của máy đó không đăng ký được") != std::string::npos);
+  CHECK(copy.err.find("Hãy tạo cơ sở dữ liệu mới trên máy này") != std::string::npos);
+}

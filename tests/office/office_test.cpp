@@ -545,7 +545,7 @@ TEST_CASE("office: enrollment codes are made with their QR for the user's units 
   // done as well, not "not found".
   const std::string code = shown.body.substr(0, 0) + made.header("Location").substr(made.header("Location").find('=') + 1);
   auto enrolled = site.storage().enroll(server::sha256_hex(server::normalize_code(code)), "0190dead-0000-7000-8000-000000000001",
-                                        "Máy ấp 1", "00000000000000b1", server::sha256_hex("token"), 1);
+                                        "Máy ấp 1", "00000000000000b1", server::sha256_hex("token"), 1, false);
   REQUIRE(enrolled.ok());
   const std::string tablet = enrolled->id;
   b.get("/devices");

@@ -195,12 +195,21 @@ TEST_CASE("a site is one device's: another database with a tablet's site cannot 
   const std::string site = site_to_string(a.db().site_id());
   // A copy of the tablet's database without its key (or a forged request) would
   // write as the tablet: refused, naming the site and what to do; the code unused.
+  // Without a good code nothing is said of the site (no one learns which are enrolled).
+  const sync::EnrollRequest guess{sync::kProtocolVersion, "AAAA-BBBB-CCCC", "Dò", site, ""};
+  CHECK(raw_post(server.url() + sync::kPathEnroll, sync::encode(guess)).status == 401);
   const std::string code = server.code({kHamlet1});
   const sync::EnrollRequest copy{sync::kProtocolVersion, code, "Bản sao", site, ""};
   const auto refused = raw_post(server.url() + sync::kPathEnroll, sync::encode(copy));
   CHECK(refused.status == 409);
   CHECK(refused.body.find("\"field\":\"site\"") != std::string::npos);
   CHECK(refused.body.find("Make a new database on this tablet") != std::string::npos);
+  CHECK(refused.body.find("\"a\"") == std::string::npos);  // the holder's name stays in the server's log
+  // Nor with the holder's public key (anyone may read it) but another key of its own:
+  // only the holder's key, which the copy cannot sign with, passes.
+  const sync::EnrollRequest other_key{sync::kProtocolVersion, code, "Bản sao", site,
+                                      std::string(64, 'b')};
+  CHECK(raw_post(server.url() + sync::kPathEnroll, sync::encode(other_key)).status != 200);
   // The tablet itself, enrolled again with that code, keeps its site: its key is the one known.
   a.enroll(code);
   a.sync_ok();  // its units

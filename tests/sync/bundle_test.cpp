@@ -369,7 +369,7 @@ TEST_CASE("server admin bundles: a device gets its scopes, and its bundle is app
   server::Storage &s = store.storage();
   auto tablet = open_db(dir, "tablet.db", "");
   REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
-  auto device = s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1);
+  auto device = s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1, false);
   REQUIRE(device.ok());
   REQUIRE(tablet->set_setting("sync.device_id", "dev-1").ok());  // as an enrolled tablet
 
@@ -583,7 +583,7 @@ TEST_CASE("server admin import refuses a device's bundle stamped years ahead, li
   ManualClock clock(SystemClock::instance().now_ms());
   auto tablet = open_db(dir, "tablet.db", "", &clock);
   REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
-  auto device = s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1);
+  auto device = s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1, false);
   REQUIRE(device.ok());
   REQUIRE(tablet->set_setting("sync.device_id", "dev-1").ok());
   REQUIRE(server::export_server_bundle(s, "dev-1", dir.file("s.ykb"), {}).ok());
@@ -650,7 +650,7 @@ TEST_CASE("the server's admin bundle carries attachments' blobs both ways, each 
   const std::string blobs = dir.file("server-blobs");
   auto tablet = open_db(dir, "tablet.db", "");
   REQUIRE(s.add_enrollment_code("code-hash", {kHamlet1}, false, INT64_MAX).ok());
-  REQUIRE(s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1).ok());
+  REQUIRE(s.enroll("code-hash", "dev-1", "Tablet ấp 1", site_to_string(tablet->site_id()), "token-hash", 1, false).ok());
   REQUIRE(tablet->set_setting("sync.device_id", "dev-1").ok());
   server::ServerBundleExport so;
   so.blobs_dir = blobs;
@@ -685,7 +685,7 @@ TEST_CASE("the server's admin bundle carries attachments' blobs both ways, each 
   // Out again to another tablet of the hamlet: the server's copy goes beside the bundle.
   auto second = open_db(dir, "second.db", "");
   REQUIRE(s.add_enrollment_code("code-2", {kHamlet1}, false, INT64_MAX).ok());
-  REQUIRE(s.enroll("code-2", "dev-2", "Tablet 2", site_to_string(second->site_id()), "token-2", 1).ok());
+  REQUIRE(s.enroll("code-2", "dev-2", "Tablet 2", site_to_string(second->site_id()), "token-2", 1, false).ok());
   REQUIRE(second->set_setting("sync.device_id", "dev-2").ok());
   REQUIRE(server::export_server_bundle(s, "dev-2", dir.file("s2.ykb"), so).ok());
   import_ok(*second, dir.file("s2.ykb"));

@@ -61,13 +61,13 @@ TEST_CASE("a server.db from before hubs gains the hub columns in place", "[sync]
     if (open == 1) break;
     // The old code still enrolls (a tablet), a new one a hub, which can register its sites.
     auto tablet = (*storage)->enroll("code-hash-of-an-old-code", "0190a000-0000-7000-8000-000000000002", "cũ",
-                                     "00000000000000a2", "token-hash-2", 1700000000001);
+                                     "00000000000000a2", "token-hash-2", 1700000000001, false);
     REQUIRE(tablet.ok());
     CHECK_FALSE(tablet->hub);
     CHECK(tablet->confidential);
     REQUIRE((*storage)->add_enrollment_code("code-hash-hub", {"vn/79/26734"}, true, 99999999999999, true).ok());
     auto hub = (*storage)->enroll("code-hash-hub", "0190a000-0000-7000-8000-000000000003", "hub", "00000000000000b1",
-                                  "token-hash-3", 1700000000002);
+                                  "token-hash-3", 1700000000002, false);
     REQUIRE(hub.ok());
     CHECK(hub->hub);
     auto refused = (*storage)->register_sites(hub->id, {{"00000000000000c1", "t", "máy c"}}, 1700000000003);

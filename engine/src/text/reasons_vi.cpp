@@ -61,10 +61,10 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"a (\\w+) cannot lie under a (\\w+)", "đơn vị cấp \"$1\" không thể nằm dưới đơn vị cấp \"$2\""},
         {"the opinion has no answer yet \\(it is \\w+\\)",
          "ý kiến chưa được trả lời: hãy ghi câu trả lời trước"},
-        {"site: this database's site (\\w+) is the site of device (\\S+) \\((.*)\\), enrolled with another key: .*",
-         "mã máy $1 của cơ sở dữ liệu này là của thiết bị \"$3\" ($2), đã đăng ký bằng khóa khác: bản sao cơ sở dữ "
-         "liệu của máy đó không đăng ký được. Hãy tạo cơ sở dữ liệu mới trên máy này; nếu đúng là máy "
-         "đó, nhờ quản trị thu hồi thiết bị $2 trước"},
+        {"this database's site is another device's, enrolled with another key: .*",
+         "mã máy của cơ sở dữ liệu này là của một thiết bị khác, đã đăng ký bằng khóa khác: bản sao cơ sở dữ liệu "
+         "của máy đó không đăng ký được. Hãy tạo cơ sở dữ liệu mới trên máy này; nếu đúng là máy đó, nhờ văn phòng "
+         "thu hồi lần đăng ký cũ trước"},
         {"was raised at another meeting: only records of one meeting are merged",
          "được nêu ở hội nghị khác: chỉ gộp các bản ghi của cùng một hội nghị"},
         {"was raised in another unit: only records of one unit are merged",
