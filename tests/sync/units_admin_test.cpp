@@ -151,6 +151,11 @@ TEST_CASE("admin: an official list remaps a province in one command", "[.][units
   INFO(imported.err);
   REQUIRE(imported.status == 0);
   CHECK(imported.out == "units created: 1, events recorded: 8, merge 5, move 1, rename 2\n");
+  // The same list again (an amended list sent whole): nothing recorded twice, no refusal.
+  auto again = units_admin(store, {"import", csv});
+  INFO(again.err);
+  CHECK(again.status == 0);
+  CHECK(again.out.starts_with("units created: 0, events recorded: 0"));
   auto tree = held(unit_tree(r), "tree");
   CHECK(tree.resolve(t.c2.scope) == "p/n1");
   CHECK(tree.resolve(t.c5.scope) == "p/n3");

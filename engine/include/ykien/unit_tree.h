@@ -87,7 +87,9 @@ YKIEN_CXX_API std::vector<std::string> included_scopes(const std::vector<std::st
 // ---- On a replica, whatever its store (replication/replica_unit_history.cpp) ----
 
 // Records what happened to units, all or none, each event's row in its unit's
-// scope; fills ids and scopes. Merge, split (one event per successor) and dissolve
+// scope; returns the events recorded, ids and scopes filled: an event the replica
+// holds already (same kind, unit, target, name and day: a list imported again) is
+// not recorded twice. Merge, split (one event per successor) and dissolve
 // name target_id, the unit gone into (a dissolve may name none); move names the
 // new parent; rename the new name. The office's: one writer at a time. Errors:
 // invalid_argument naming "events[i].<field>" (kind, unit_id, target_id, name,

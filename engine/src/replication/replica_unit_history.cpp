@@ -1,6 +1,7 @@
 // Units over time on any replica (issue 18, docs/units.md): the history of units
 // recorded as replicated rows, and the scopes it makes a peer hold. Built on the
 // replica's public reads and its local write, like the office's other records.
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -66,6 +67,11 @@ Status check_form(size_t i, const UnitEvent &e) {
   return Status::Ok();
 }
 
+bool same_event(const UnitEvent &a, const UnitEvent &b) {
+  return a.kind == b.kind && a.unit_id == b.unit_id && a.target_id == b.target_id && a.name == b.name &&
+         a.effective_on == b.effective_on;
+}
+
 bool goes_into_another(const UnitEvent &e) { return e.kind == "merge" || e.kind == "split" || e.kind == "dissolve"; }
 
 // On one day a unit goes one way: one merge, one dissolve, or a split into
@@ -114,17 +120,23 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
     return nullptr;
   };
   std::vector<sys::StoredRow> rows = std::move(new_units);
+  std::vector<UnitEvent> recorded;
   for (size_t i = 0; i < events.size(); ++i) {
     UnitEvent &e = events[i];
+    // Held already (an official list imported again, a form sent twice): not twice.
+    if (std::any_of(history.begin(), history.end(), [&](const UnitEvent &h) { return same_event(h, e); }) ||
+        std::any_of(recorded.begin(), recorded.end(), [&](const UnitEvent &h) { return same_event(h, e); }))
+      continue;
     const Unit *unit = find(e.unit_id), *target = e.target_id.empty() ? nullptr : find(e.target_id);
     if (!unit) return invalid(i, "unit_id", "no unit with id '" + e.unit_id + "'");
     if (!e.target_id.empty() && !target) return invalid(i, "target_id", "no unit with id '" + e.target_id + "'");
     e.scope = unit->scope;
     e.id = new_uuid_v7(replica.clock());  // before the checks: a day's events are ordered by id
     std::vector<UnitEvent> before(history);
-    before.insert(before.end(), events.begin(), events.begin() + static_cast<std::ptrdiff_t>(i));
+    before.insert(before.end(), recorded.begin(), recorded.end());
     YKIEN_TRY(check_one_way(i, e, before));
     if (target) YKIEN_TRY(check_no_cycle(i, e, all, std::move(before)));
+    recorded.push_back(e);
     rows.push_back({"unit_events", e.id, e.scope,
                     {{"_deleted", int64_t{0}, {}},
                      {"kind", e.kind, {}},
@@ -134,7 +146,7 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
                      {"effective_on", e.effective_on, {}}}});
   }
   if (!rows.empty()) YKIEN_TRY(replica.write_local(rows));  // one transaction: all or none
-  return events;
+  return recorded;
 }
 
 Result<UnitTree> unit_tree(Replica &replica) {
