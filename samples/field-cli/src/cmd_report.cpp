@@ -23,9 +23,10 @@ struct ReportArgs {
   std::string unit, from, to, today, tree, format, output;
 };
 
-// By today's units a unit gone into another, or dissolved, is found elsewhere or
-// nowhere: said, with the way to its figures as recorded ("" when it is still there).
-std::string gone_note(Database &db, const Unit &u, const std::string &today) {
+// By today's units a unit gone into another is found in it (`into`: the name of the
+// unit the report resolved to, "" when it stayed), and a dissolved one keeps only its
+// own records: said, with the way to its figures as recorded ("" when nothing changed).
+std::string gone_note(Database &db, const Unit &u, const std::string &today, const std::string &into) {
   auto history = unit_history(db.replica(), u.id);
   if (!history.ok()) return {};
   const UnitEvent *gone = nullptr;
@@ -33,9 +34,9 @@ std::string gone_note(Database &db, const Unit &u, const std::string &today) {
     if (e.unit_id == u.id && e.effective_on <= today && (e.kind == "merge" || e.kind == "split" || e.kind == "dissolve"))
       gone = &e;
   if (!gone) return {};
-  if (gone->target_id.empty()) return trf("report.gone_dissolved", {u.name, gone->effective_on});
-  auto into = db.get_unit(gone->target_id);
-  return trf("report.gone_into", {u.name, gone->effective_on, into.ok() ? into->name : gone->target_id});
+  if (!into.empty()) return trf("report.gone_into", {u.name, gone->effective_on, into});
+  if (gone->kind == "dissolve" && gone->target_id.empty()) return trf("report.gone_dissolved", {u.name, gone->effective_on});
+  return {};
 }
 
 void report(Context &ctx, const ReportArgs &a) {
@@ -61,12 +62,15 @@ void report(Context &ctx, const ReportArgs &a) {
   if (!check_tree_choice(req.tree).ok())
     throw invalid_input("--tree", trf("error.unknown_choice", {a.tree}), tr("hint.tree"));
   const Report r = take(db.report(req));
-  const std::string note = unit && req.tree != "then" ? gone_note(db, *unit, req.today) : std::string();
+
   // By today's units an old unit's report is the unit it went into (a unit that
   // only moved with its parent keeps its name: no unit was recorded at its new path).
   if (r.scope != req.scope && !r.scope.empty()) {
     if (auto into = db.replica().find_unit_by_scope(r.scope); into.ok()) title = into->name;
   }
+  const std::string note = unit && req.tree != "then"
+                               ? gone_note(db, *unit, req.today, r.scope != req.scope ? title : std::string())
+                               : std::string();
   if (format == "json") {
     nlohmann::json j = to_json(r);
     j["ok"] = true;
