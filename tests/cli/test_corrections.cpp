@@ -142,4 +142,23 @@ TEST_CASE("a conflict on a field is shown and settled by the field's label or nu
   REQUIRE(settled.code == 0);
   CHECK(settled.out.find("Hạ tầng nông thôn") != std::string::npos);
   CHECK(a.ok_json({"opinion", "show", ref})["opinion"]["category"] == "rural_infrastructure");
+
+  // A status conflict (A answered, B assigned): not settled by withdrawing the
+  // opinion (that takes a reason: opinion withdraw); an id quoted as JSON is taken.
+  REQUIRE(a.run({"bundle", "export", "--for", "b", to_b}).code == 0);
+  REQUIRE(b.run({"bundle", "import", to_b}).code == 0);
+  REQUIRE(a.run({"opinion", "answer", ref, "--content", "Sẽ sửa trong tháng"}).code == 0);
+  REQUIRE(b.run({"opinion", "assign", ref, "--department", "Phòng Kinh tế", "--due", "2024-07-20"}).code == 0);
+  REQUIRE(b.run({"bundle", "export", "--for", "a", to_a}).code == 0);
+  REQUIRE(a.run({"bundle", "import", to_a}).code == 0);
+  std::string on_status;
+  const auto open = a.ok_json({"conflicts", "list"});
+  for (const auto &c : open["conflicts"])
+    if (c["column"] == "status") on_status = c["id"];
+  REQUIRE_FALSE(on_status.empty());
+  const auto withdrawn = a.run({"conflicts", "resolve", on_status, "--value", "withdrawn"});
+  CHECK(withdrawn.code == 2);
+  CHECK(withdrawn.err.find("ykien opinion withdraw") != std::string::npos);
+  REQUIRE(a.run({"conflicts", "resolve", on_status, "--value", "\"answered\""}).code == 0);
+  CHECK(a.ok_json({"opinion", "show", ref})["opinion"]["status"] == "answered");
 }

@@ -12,6 +12,7 @@
 #include "record_names.h"
 #include "table.h"
 #include "text.h"
+#include "ykien/followup.h"
 #include "ykien/seal.h"
 
 namespace ykien::cli {
@@ -80,6 +81,19 @@ void list(Context &ctx, bool all) {
   });
 }
 
+// A status or a satisfaction settled by hand follows the rules of setting it: an
+// opinion is withdrawn with its reason (opinion withdraw), and a citizen is satisfied
+// with an answer given.
+void check_settled_choice(Database &db, const Conflict &c, const std::string &id) {
+  if (c.table != "opinions") return;
+  if (c.column == "status" && id == "withdrawn")
+    throw invalid_input("--value", tr("error.settle_withdrawn"), tr("hint.settle_withdrawn"));
+  if (c.column == "satisfaction") {
+    const Opinion o = take(db.get_opinion(c.row_id));
+    check(followup::check_satisfaction(id, o.status));
+  }
+}
+
 void resolve(Context &ctx, const ResolveArgs &a) {
   require_option(a.ref, "CONFLICT");
   Database &db = ctx.db();
@@ -89,8 +103,12 @@ void resolve(Context &ctx, const ResolveArgs &a) {
   if (!a.value.empty()) {
     if (!keep.empty()) throw CliError(kExitUsage, tr("error.keep_or_value"), tr("hint.keep_or_value"), "--keep");
     if (const auto set = choices_of(c.table, c.column)) {
-      // "Đất đai", "dat dai", "3" or "land", as --category takes it.
-      value = nlohmann::json(require_choice(*set, a.value, "--value")).dump();
+      // "Đất đai", "dat dai", "3" or "land", as --category takes it (or quoted, as JSON).
+      const auto quoted = nlohmann::json::parse(a.value, nullptr, false);
+      const std::string typed = quoted.is_string() ? quoted.get<std::string>() : a.value;
+      const std::string id = require_choice(*set, typed, "--value");
+      check_settled_choice(ctx.db(), c, id);
+      value = nlohmann::json(id).dump();
     } else {
       // Free text becomes a JSON string; valid JSON is taken as it is.
       const auto parsed = nlohmann::json::parse(a.value, nullptr, false);
