@@ -47,6 +47,9 @@ TEST_CASE("record: a reorganisation is recorded, refused whole when one event is
   refused(server,
           {{.kind = "merge", .unit_id = t.c1.id, .target_id = t.n1.id, .name = "x", .effective_on = kReorganised}},
           "events[0].name");
+  // A ward moved under a hamlet (another's): no unit of its level lies there.
+  refused(server, {{.kind = "move", .unit_id = t.c1.id, .target_id = t.hamlet.id, .effective_on = kReorganised}},
+          "events[0].target_id");
   // A ward moved under its own hamlet would be nowhere.
   refused(server, {{.kind = "move", .unit_id = t.c3.id, .target_id = t.hamlet.id, .effective_on = kReorganised}},
           "events[0].target_id");

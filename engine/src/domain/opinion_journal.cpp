@@ -6,6 +6,7 @@
 
 #include "domain/opinion_rows.h"
 #include "domain/validate.h"
+#include "ykien/followup.h"
 
 namespace ykien {
 
@@ -124,7 +125,8 @@ Result<Opinion> Database::merge_opinions(const std::string &keep, const std::str
     mask = 0;
     if (status != kept_status) put(*kept, "status", status, mask);
     const std::string dropped_satisfaction = text_of(*dropped, "satisfaction");
-    if (text_of(*kept, "satisfaction") == "unknown" && dropped_satisfaction != "unknown")
+    if (text_of(*kept, "satisfaction") == "unknown" && dropped_satisfaction != "unknown" &&
+        followup::check_satisfaction(dropped_satisfaction, status).ok())  // only with an answer
       put(*kept, "satisfaction", dropped_satisfaction, mask);
     if (mask) YKIEN_TRY(impl_->write_local(*kept, mask));
     return opinion_from(*kept);

@@ -80,6 +80,24 @@ Status unit_code(const std::string &code) {
   return Status::Ok();
 }
 
+namespace {
+
+int unit_level(const std::string &kind) {
+  if (kind == "country") return 0;
+  if (kind == "province") return 1;
+  if (kind == "district") return 2;
+  if (kind == "hamlet") return 4;
+  return 3;  // commune, ward, town
+}
+
+}  // namespace
+
+Status unit_under(const std::string &kind, const std::string &parent_kind) {
+  const int level = unit_level(kind), above = unit_level(parent_kind);
+  if (level > above || (level == 4 && above == 4)) return Status::Ok();
+  return Status::Invalid("kind", "a " + kind + " cannot lie under a " + parent_kind);
+}
+
 }  // namespace ykien::validate
 
 namespace ykien {

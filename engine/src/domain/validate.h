@@ -21,6 +21,10 @@ Status date_time(std::string_view field, const std::string &value);
 Status date(std::string_view field, const std::string &value);
 // A unit's code: 1-64 letters a-z, digits, '-', '_' or '.', not dots alone (a path part).
 Status unit_code(const std::string &code);
+// A unit of `kind` under one of `parent_kind`: of a lower level (country, province,
+// district, commune/ward/town, hamlet), or a hamlet's group (tổ dân phố) under a
+// hamlet. Errors: invalid_argument ("kind").
+Status unit_under(const std::string &kind, const std::string &parent_kind);
 Status non_negative(std::string_view field, int64_t value, int64_t max);
 
 }  // namespace ykien::validate

@@ -39,20 +39,8 @@ Status check_unit(const Unit &unit) {
   return validate::one_of("kind", unit.kind, domain::kUnitKinds);
 }
 
-// The level of a kind of unit: a unit lies under one of a higher level (a hamlet's
-// groups, tổ dân phố under a khu phố, are hamlets under a hamlet).
-int level_of(const std::string &kind) {
-  if (kind == "country") return 0;
-  if (kind == "province") return 1;
-  if (kind == "district") return 2;
-  if (kind == "hamlet") return 4;
-  return 3;  // commune, ward, town
-}
-
 Status check_under(const Unit &unit, const std::string &parent_kind) {
-  const int level = level_of(unit.kind), above = level_of(parent_kind);
-  if (level > above || (level == 4 && above == 4)) return Status::Ok();
-  return Status::Invalid("kind", "a " + unit.kind + " cannot lie under a " + parent_kind);
+  return validate::unit_under(unit.kind, parent_kind);
 }
 
 std::string scope_under(const std::string &parent_scope, const std::string &code) {
