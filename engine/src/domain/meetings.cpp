@@ -104,29 +104,23 @@ Status check_not_after_follow_up(Database::Impl &impl, const std::string &meetin
 // report (the meeting on one, its opinions on the other).
 Status move_day_with_meeting(Database::Impl &impl, const std::string &meeting_id, const std::string &old_day,
                              const std::string &new_day) {
-  const auto &opinions = *schema::find_table("opinions");
-  auto raised = impl.select_rows(
-      opinions, "SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0 AND substr(raised_at, 1, 10) = ?2",
-      {meeting_id, old_day});
-  if (!raised) return raised.status();
-  for (Row &row : *raised) {
-    uint64_t mask = 0;
-    put(row, "raised_at", new_day + text_of(row, "raised_at").substr(10), mask);
-    YKIEN_TRY(impl.write_local(row, mask));
-  }
-  const auto &responses = *schema::find_table("responses");
-  auto answered = impl.select_rows(
-      responses,
-      "SELECT id FROM responses WHERE _deleted = 0 AND kind = 'answered_at_meeting' AND substr(created_at, 1, 10) = ?2 "
-      "AND opinion_id IN (SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0)",
-      {meeting_id, old_day});
-  if (!answered) return answered.status();
-  for (Row &row : *answered) {
-    uint64_t mask = 0;
-    put(row, "created_at", new_day + text_of(row, "created_at").substr(10), mask);
-    YKIEN_TRY(impl.write_local(row, mask));
-  }
-  return Status::Ok();
+  // The rows `sql` selects get `column`'s day replaced, its time of day kept.
+  auto move = [&](const char *table, const char *column, const std::string &sql) -> Status {
+    auto rows = impl.select_rows(*schema::find_table(table), sql, {meeting_id, old_day});
+    if (!rows) return rows.status();
+    for (Row &row : *rows) {
+      uint64_t mask = 0;
+      put(row, column, new_day + text_of(row, column).substr(10), mask);
+      YKIEN_TRY(impl.write_local(row, mask));
+    }
+    return Status::Ok();
+  };
+  YKIEN_TRY(move("opinions", "raised_at",
+                 "SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0 AND substr(raised_at, 1, 10) = ?2"));
+  return move("responses", "created_at",
+              "SELECT id FROM responses WHERE _deleted = 0 AND kind = 'answered_at_meeting' AND "
+              "substr(created_at, 1, 10) = ?2 AND opinion_id IN (SELECT id FROM opinions WHERE meeting_id = ?1 AND "
+              "_deleted = 0)");
 }
 
 }  // namespace
