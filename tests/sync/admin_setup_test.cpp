@@ -10,6 +10,7 @@
 #include "ykien/sync/protocol.h"
 
 #include "fixture.h"
+#include "signing.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -205,11 +206,14 @@ TEST_CASE("a site is one device's: another database with a tablet's site cannot 
   CHECK(refused.body.find("\"field\":\"site\"") != std::string::npos);
   CHECK(refused.body.find("Make a new database on this tablet") != std::string::npos);
   CHECK(refused.body.find("\"a\"") == std::string::npos);  // the holder's name stays in the server's log
-  // Nor with the holder's public key (anyone may read it) but another key of its own:
-  // only the holder's key, which the copy cannot sign with, passes.
-  const sync::EnrollRequest other_key{sync::kProtocolVersion, code, "Bản sao", site,
-                                      std::string(64, 'b')};
-  CHECK(raw_post(server.url() + sync::kPathEnroll, sync::encode(other_key)).status != 200);
+  // Nor with a good key of its own (another database's): only the holder's key passes.
+  TempDir other_dir;
+  auto other = Database::open(other_dir.file("other.db"));
+  REQUIRE(other.ok());
+  auto other_key = sync::signing_key((*other)->replica());
+  REQUIRE(other_key.ok());
+  const sync::EnrollRequest with_other_key{sync::kProtocolVersion, code, "Bản sao", site, other_key->public_hex};
+  CHECK(raw_post(server.url() + sync::kPathEnroll, sync::encode(with_other_key)).status == 409);
   // The tablet itself, enrolled again with that code, keeps its site: its key is the one known.
   a.enroll(code);
   a.sync_ok();  // its units

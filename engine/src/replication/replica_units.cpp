@@ -39,9 +39,6 @@ Status check_unit(const Unit &unit) {
   return validate::one_of("kind", unit.kind, domain::kUnitKinds);
 }
 
-Status check_under(const Unit &unit, const std::string &parent_kind) {
-  return validate::unit_under(unit.kind, parent_kind);
-}
 
 std::string scope_under(const std::string &parent_scope, const std::string &code) {
   return parent_scope.empty() ? code : parent_scope + "/" + code;
@@ -76,7 +73,7 @@ Result<Unit> Replica::create_unit(Unit unit) {
       if (!p || (deleted && deleted->value == Value{int64_t{1}}))
         return Status(ErrorCode::not_found, "parent_id: no units with id '" + unit.parent_id + "'", "parent_id");
       parent_scope = p->scope;
-      YKIEN_TRY(check_under(unit, unit_from(*p).kind));
+      YKIEN_TRY(validate::unit_under(unit.kind, unit_from(*p).kind));
     }
     const std::string scope = scope_under(parent_scope, unit.code);
     auto same = txn.find_rows(live_units_in(scope));
@@ -130,7 +127,7 @@ Result<Replica::UnitsMade> Replica::create_units(const std::vector<NewUnit> &uni
           parent = unit_from(parents->front());
         }
         unit.parent_id = parent.id;
-        if (Status under = check_under(unit, parent.kind); !under.ok()) return in_list(scope, under);
+        if (Status under = validate::unit_under(unit.kind, parent.kind); !under.ok()) return in_list(scope, under);
       }
       auto written = make_unit_in(txn, unit, n.parent_scope);
       if (!written) return in_list(scope, written.status());
@@ -152,7 +149,7 @@ Result<Unit> Replica::make_unit_in(sys::StoreTxn &txn, const Unit &unit, const s
 
 Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const Unit *parent) {
   YKIEN_TRY(check_unit(unit));
-  if (parent) YKIEN_TRY(check_under(unit, parent->kind));
+  if (parent) YKIEN_TRY(validate::unit_under(unit.kind, parent->kind));
   Unit placed = unit;
   placed.parent_id = parent ? parent->id : std::string();
   return unit_row(new_uuid_v7(replica.clock()), placed, parent ? parent->scope : std::string());
