@@ -2,11 +2,14 @@
 // marked distinct, each an entry of the append-only status history whose note is
 // a small JSON object (docs/domain.md, "Journal"). They replicate as any history
 // entry does and never conflict.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/opinion_rows.h"
 #include "domain/validate.h"
 #include "ykien/followup.h"
+#include "ykien/unit_tree.h"
 
 namespace ykien {
 
@@ -52,12 +55,18 @@ int step_of(const std::string &status) {
 }
 
 // Two records of one opinion were raised at one meeting (or one of them typed
-// outside it), in one unit, and neither was taken back.
-Status check_same_opinion(const Row &kept, const Row &dropped) {
+// outside it), in one unit, and neither was taken back. One unit by the units of
+// the later record's day: a tablet that still held a hamlet merged away recorded
+// it there, the office under the hamlet it went into (docs/units.md).
+Status check_same_opinion(Database::Impl &impl, const Row &kept, const Row &dropped) {
   const std::string kept_meeting = text_of(kept, "meeting_id"), dropped_meeting = text_of(dropped, "meeting_id");
   if (!kept_meeting.empty() && !dropped_meeting.empty() && kept_meeting != dropped_meeting)
     return Status::Invalid("drop", "was raised at another meeting: only records of one meeting are merged");
-  if (text_of(kept, "unit_id") != text_of(dropped, "unit_id"))
+  if (text_of(kept, "unit_id") == text_of(dropped, "unit_id")) return Status::Ok();
+  auto tree = unit_tree(*impl.replica);
+  if (!tree) return tree.status();
+  const std::string day = std::max(text_of(kept, "raised_at"), text_of(dropped, "raised_at")).substr(0, 10);
+  if (tree->resolve(kept.scope, day) != tree->resolve(dropped.scope, day))
     return Status::Invalid("drop", "was raised in another unit: only records of one unit are merged");
   return Status::Ok();
 }
@@ -111,7 +120,7 @@ Result<Opinion> Database::merge_opinions(const std::string &keep, const std::str
     if (!kept) return kept.status();
     auto dropped = impl_->load_live(opinions_table(), drop, "drop");
     if (!dropped) return dropped.status();
-    YKIEN_TRY(check_same_opinion(*kept, *dropped));
+    YKIEN_TRY(check_same_opinion(*impl_, *kept, *dropped));
     const std::string kept_status = text_of(*kept, "status"), dropped_status = text_of(*dropped, "status");
     uint64_t mask = 0;
     put(*dropped, "_deleted", int64_t{1}, mask);
