@@ -131,6 +131,7 @@ TEST_CASE("a refused command line or value is explained in Vietnamese, the words
        "phải dài từ 1 đến 64 ký tự"},
       {{"meeting", "edit", meeting, "--at", "10/7/2024 7:30"},
        "sau ngày 2024-07-05, là hạn xử lý hoặc lịch hẹn của một ý kiến trong hội nghị"},
+      {{"opinion", "list", "--limit", "0"}, "phải là số lớn hơn 0"},
   };
   for (const auto &r : refused) {
     const auto run = ws.run(r.args);

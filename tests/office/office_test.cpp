@@ -475,6 +475,11 @@ TEST_CASE("office: the report's figures are the engine's and export to CSV and .
   // A day that is no day is refused, naming it (a report "from 2025-02-30" was made).
   for (const char *query : {"&from=2025-02-30", "&to=2024-13-01", "&today=2025-02-30", "&today=abc", "&from=2025-0--01"})
     CHECK(b.get("/reports?unit=" + std::string(kCommune) + query).status == 400);
+  // Said in the page's language (it was the engine's English).
+  CHECK(has(b.get("/reports?unit=" + std::string(kCommune) + "&from=2025-02-30").body, "phải là ngày dạng YYYY-MM-DD"));
+  Page backwards = b.get("/reports?unit=" + std::string(kCommune) + "&from=2024-12-31&to=2024-01-01");
+  CHECK(backwards.status == 400);
+  CHECK(has(backwards.body, "ngày kết thúc trước ngày bắt đầu"));
 }
 
 TEST_CASE("office: a conflict is shown side by side and resolved as the admin command does", "[office]") {
@@ -504,6 +509,9 @@ TEST_CASE("office: a conflict is shown side by side and resolved as the admin co
        {std::map<std::string, std::string>{{"keep", "bogus"}}, {}, {{"value", ""}}}) {
     Page refused = b.post("/conflicts/" + id + "/resolve", form);
     CHECK(has(refused.header("Location"), "error="));
+    // Said in the page's language.
+    CHECK(has(b.get(refused.header("Location")).body, form.count("keep") ? "hãy chọn giữ giá trị thắng hoặc giá trị thua"
+                                                                           : "hãy nhập giá trị mới, hoặc chọn giữ một bên"));
     auto still = site.storage().replica().get_conflict(id);
     REQUIRE(still.ok());
     CHECK(still->status == "open");

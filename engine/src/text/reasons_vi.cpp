@@ -120,6 +120,18 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
          "chứng chỉ TLS của máy chủ không đáng tin: hãy kiểm tra địa chỉ máy chủ và tệp CA (chi tiết kỹ thuật: $1)"},
         {"is the opinion kept", "là chính ý kiến được giữ lại"},
         {"is the same opinion", "là cùng một ý kiến"},
+        // Lists, reports and conflicts (the field app, the office).
+        {"must be positive", "phải là số lớn hơn 0"},
+        {"must be YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD"},
+        {"is before from", "ngày kết thúc trước ngày bắt đầu"},
+        {"must be \"now\" \\(today's units\\) or \"then\" \\(the units of each record's day\\)",
+         "phải là \"now\" (các đơn vị hiện nay) hoặc \"then\" (các đơn vị vào ngày của từng bản ghi)"},
+        {"choose a unit", "hãy chọn một đơn vị"},
+        {"is not valid JSON", "không phải JSON hợp lệ"},
+        {"must be a JSON string", "phải là một chuỗi JSON (trong dấu ngoặc kép)"},
+        {"must be an integer", "phải là số nguyên"},
+        {"must be winner or loser", "hãy chọn giữ giá trị thắng hoặc giá trị thua"},
+        {"is required: type the new value, or keep a side", "hãy nhập giá trị mới, hoặc chọn giữ một bên"},
     };
     std::vector<std::pair<std::regex, std::string>> out;
     for (const auto &[en, vi] : rules) out.emplace_back(std::regex(en), vi);
