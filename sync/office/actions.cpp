@@ -133,8 +133,10 @@ Status FollowUp::set_status(const std::string &opinion_id, const std::string &to
   if (user_.role == Role::clerk && to != "answered" && to != "resolved")
     return {ErrorCode::forbidden, "a department clerk marks opinions answered or resolved only"};
   YKIEN_TRY(followup::check_move(o.status, to, reopen));
-  return replica_.write_local(
-      {opinion_cells(o, {{"status", to, {}}}), history_row(replica_, zone_, o, o.status, to, note, user_.display_name)});
+  sys::StoredRow cells = opinion_cells(o, {{"status", to, {}}});
+  if (std::string kept = followup::satisfaction_after_move(to, o.satisfaction); kept != o.satisfaction)
+    cells.cells.push_back({"satisfaction", kept, {}});
+  return replica_.write_local({cells, history_row(replica_, zone_, o, o.status, to, note, user_.display_name)});
 }
 
 Status FollowUp::set_satisfaction(const std::string &opinion_id, const std::string &value) {

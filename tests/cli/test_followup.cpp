@@ -57,6 +57,15 @@ TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followu
   CHECK(refused.err.find("--reopen") != std::string::npos);
   auto reopened = ws.ok_json({"opinion", "status", ref, "--to", "received", "--reopen", "--note", "Phát sinh lại"});
   CHECK(reopened["opinion"]["status"] == "received");
+  // What was answered did not settle it: the citizen's satisfaction with it no longer
+  // counts (a report counted the reopened opinion as satisfied), until answered again.
+  CHECK(reopened["opinion"]["satisfaction"] == "unknown");
+  ws.ok_json({"opinion", "assign", ref, "--department", "Phòng Tài nguyên và Môi trường", "--due", "20/7/2024"});
+  int64_t satisfied = 0;
+  for (const auto &c : ws.ok_json({"report"})["satisfaction"])
+    if (c["key"] == "satisfied") satisfied = c["count"];
+  CHECK(satisfied == 0);
+  CHECK(ws.run({"opinion", "satisfaction", ref, "hài lòng"}).code == 2);
 
   const auto shown = ws.ok_json({"opinion", "show", id});
   REQUIRE(shown["responses"].size() == 2);

@@ -85,6 +85,10 @@ Status check_satisfaction(const std::string &value, const std::string &status) {
   return Status::Ok();
 }
 
+std::string satisfaction_after_move(const std::string &to, const std::string &satisfaction) {
+  return to == "received" ? std::string("unknown") : satisfaction;
+}
+
 Status check_note(const std::string &note, const std::string &by) {
   YKIEN_TRY(validate::optional_text("note", note, 5000));
   return validate::optional_text("by", by, 200);

@@ -29,6 +29,9 @@ Status transition(Database::Impl &impl, Row &row, const std::string &to, const s
   YKIEN_TRY(append_history(impl, row, from, to, note, by, at));
   uint64_t mask = 0;
   put(row, "status", to, mask);
+  const std::string satisfaction = text_of(row, "satisfaction");
+  if (std::string kept = followup::satisfaction_after_move(to, satisfaction); kept != satisfaction)
+    put(row, "satisfaction", kept, mask);
   return impl.write_local(row, mask);
 }
 
