@@ -38,7 +38,7 @@ TEST_CASE("a user of a merged commune works on the ward it went into", "[office]
   CHECK(then.find("Gồm cả các đơn vị cũ") == std::string::npos);
   const Page refused = browser.get(report + "&tree=hom-qua");
   CHECK(refused.status == 400);
-  CHECK(refused.body.find("(today&#39;s units)") != std::string::npos);  // the reason, named
+  CHECK(refused.body.find("(các đơn vị hiện nay)") != std::string::npos);  // the reason, in the page's language
 }
 
 }  // namespace ykien::test
