@@ -151,8 +151,10 @@ class Simulation {
       p.content = "Sửa " + std::to_string(pick(1'000'000)) + " (" + t.name + ")";
       if (pick(3) == 0) p.category = pick(2) ? "environment" : "land";
       tally("update_opinion", db.update_opinion(o.id, p).status());
-    } else if (what < 95) {
+    } else if (what < 93) {
       tally("delete_opinion", db.delete_opinion(o.id));
+    } else if (what < 95) {  // the app's own way: a history entry, the status and the tombstone
+      tally("withdraw_opinion", db.withdraw_opinion(o.id, "Ghi nhầm", t.name, ""));
     } else {
       MeetingPatch p;
       p.attendance = 10 + pick(200);

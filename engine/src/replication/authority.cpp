@@ -70,7 +70,6 @@ bool flag_of(const ViewRow *row, std::string_view column) {
   return v && *v != 0;
 }
 
-bool live(const ViewRow *row) { return row && !row->cells.empty() && !flag_of(row, "_deleted"); }
 
 class Checker {
  public:
@@ -299,7 +298,10 @@ class Checker {
                               ? target && r.scope.size() > target->scope.size() &&
                                     r.scope.starts_with(target->scope) && r.scope[target->scope.size()] == '/'
                               : target && target->scope == r.scope;
-      if (!live(target) || !placed)
+      // A row taken back (a tombstone) is still named: a withdrawn opinion's history
+      // entry, and what was recorded for it before, come in the same push as the
+      // withdrawal (refused, the withdrawal never reached the server).
+      if (!target || target->cells.empty() || !placed)
         refuse(r.index, "invalid_reference", r.column,
                "names no " + std::string(r.target.table) + " of this unit that this device may see");
     }

@@ -1,0 +1,62 @@
+// An opinion taken back on a tablet (docs/domain.md, "Journal"): its history entry,
+// its status and its tombstone reach the server and the other tablets as one write,
+// whether it was synced before or not, with what was recorded for it.
+#include <catch2/catch.hpp>
+
+#include "fixture.h"
+
+using namespace ykien;
+using namespace ykien::test;
+
+namespace {
+
+int64_t opinions_in_report(Database &db) {
+  auto r = db.report({kCommune, "", "", "", ""});
+  REQUIRE(r.ok());
+  return r->opinions;
+}
+
+}  // namespace
+
+TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every tablet", "[sync][withdraw]") {
+  TestServer server;
+  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
+  auto b = Tablet::enrolled_and_synced(server, "tablet-b");
+
+  // Recorded, answered at the meeting and taken back before the first sync (a slip),
+  // beside one that stays.
+  a.record(kHamlet1, "Đường ngập nước");
+  const Opinion slip = a.record(kHamlet1, "Ghi nhầm");
+  Response answer;
+  answer.opinion_id = slip.id;
+  answer.kind = "answered_at_meeting";
+  answer.content = "Sẽ kiểm tra";
+  REQUIRE(a.db().add_response(answer).ok());
+  REQUIRE(a.db().withdraw_opinion(slip.id, "Ghi nhầm ý kiến", "Mai", "").ok());
+  a.sync_ok();
+  // One already on the server, taken back later.
+  const Opinion later = a.record(kHamlet1, "Đề nghị làm cầu");
+  a.sync_ok();
+  REQUIRE(a.db().withdraw_opinion(later.id, "Người dân rút ý kiến", "Mai", "").ok());
+  a.sync_ok();
+  b.sync_ok();
+
+  auto refused = a.client().refused_changes();
+  REQUIRE(refused.ok());
+  CHECK(refused->empty());
+  for (Database *db : {&server.data(), &b.db()}) {
+    for (const Opinion *o : {&slip, &later}) {
+      auto rows = db->replica().load_rows({{"opinions", o->id}});
+      REQUIRE(rows.ok());
+      REQUIRE(rows->front());
+      const auto *status = rows->front()->find("status");
+      const auto *deleted = rows->front()->find("_deleted");
+      REQUIRE((status && deleted));
+      CHECK(status->value == Value{std::string("withdrawn")});
+      CHECK(deleted->value == Value{int64_t{1}});
+    }
+    CHECK(opinions_in_report(*db) == 1);  // the one kept, everywhere
+  }
+  CHECK(opinions_in_report(a.db()) == 1);
+  CHECK(a.hash() == b.hash());
+}
