@@ -377,27 +377,37 @@ TEST_CASE("a complainant's identity never reaches a device without the right", "
   std::vector<Change> edit = row("opinions", made->id, kHamlet1, {{"citizen_name", std::string("Ai đó")}}, bad.stamp(),
                                  bad.site);
   edit[0].base = seen;
-  // The entitled tablet edits it too, first.
-  OpinionPatch p;
-  p.citizen_name = "Lê Thị Tố Cáo (đã xác minh)";
-  REQUIRE(entitled.db().update_opinion(made->id, p).ok());
-  entitled.sync_ok();
-  auto r = bad.push(edit);
-  INFO(r.body);
-  CHECK(r.status == 200);
+  // Overwriting the identity it was never sent, even on the row's stamp as base (a
+  // null, a made-up sealed value): refused, nothing applied. It used to be taken, the
+  // complainant erased with no conflict recorded.
+  const std::string held = s.hash();
+  s.refused(bad.push(edit), "forbidden", "citizen_name", 1, held);
+  std::vector<Change> erase =
+      row("opinions", made->id, kHamlet1, {{"citizen_name", Value{}}, {"citizen_contact", Value{}}}, bad.stamp(), bad.site);
+  for (auto &c : erase) c.base = seen;
+  s.refused(bad.push(erase), "forbidden", "citizen_name", 2, held);
   for (const auto &c : bad.pull_all()) {
     INFO(c.table << "." << c.column);
     const auto *text = std::get_if<std::string>(&c.value);
     CHECK_FALSE((text && text->find("Tố Cáo") != std::string::npos));
     CHECK_FALSE((text && text->find("0912345678") != std::string::npos));
   }
-  // The entitled tablet sees the record with both values.
+  // The entitled tablet still holds it.
   entitled.sync_ok();
-  auto conflicts = entitled.db().list_conflicts();
-  REQUIRE(conflicts.ok());
-  bool recorded = false;
-  for (const auto &c : *conflicts) recorded = recorded || (c.row_id == made->id && c.column == "citizen_name");
-  CHECK(recorded);
+  auto kept = entitled.db().get_opinion(made->id);
+  REQUIRE(kept.ok());
+  CHECK(kept->citizen_name == "Lê Thị Tố Cáo");
+  CHECK(kept->citizen_contact == "0912345678");
+
+  // A denunciation the device recorded itself: it corrects the name it wrote.
+  const std::string own = new_id();
+  auto mine = bad.push(row("opinions", own, kHamlet1, opinion_cells(s.hamlet1, "denunciation"), bad.stamp(), bad.site));
+  INFO(mine.body);
+  REQUIRE(mine.status == 200);
+  auto corrected = bad.push(row("opinions", own, kHamlet1, {{"citizen_name", std::string("Nguyễn Văn Bá")}},
+                                bad.stamp(), bad.site));
+  INFO(corrected.body);
+  CHECK(corrected.status == 200);
 }
 
 TEST_CASE("a device sends only its own changes, one value per stamp", "[.][authority-provenance]") {

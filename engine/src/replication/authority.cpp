@@ -153,6 +153,12 @@ class Checker {
     return writer_.sites.empty() || std::find(writer_.sites.begin(), writer_.sites.end(), site) != writer_.sites.end();
   }
 
+  // A site whose writes are this writer's own (its tablets' for a hub); never for a
+  // writer of any site (a peer).
+  bool own_site(SiteId site) const {
+    return std::find(writer_.sites.begin(), writer_.sites.end(), site) != writer_.sites.end();
+  }
+
   void check_write(const Write &w) {
     const size_t before = found_.size();
     const size_t first = w.members.front();
@@ -255,6 +261,17 @@ class Checker {
         if (is_identity_column(c.column) && v && !v->empty() && !is_sealed(*v))
           return refuse(i, "not_sealed", c.column,
                         "a denunciation's complainant is sealed to the office's key on the device that records it");
+      }
+    // A writer without the right to the complainant's identity is never sent it: it
+    // may rewrite what it wrote itself (the recording tablet's correction), never
+    // clear or replace what the office or another device holds (docs/security.md).
+    if (was_confidential && !writer_.confidential && writer_.role != WriterRole::office)
+      for (size_t i : w.members) {
+        const Change &c = changes_[i];
+        const ViewCell *held = is_identity_column(c.column) ? before->find(c.column) : nullptr;
+        if (held && !held->stamp.is_zero() && !own_site(held->stamp.site))
+          return refuse(i, "forbidden", c.column,
+                        "a complainant's identity is changed only by a device entitled to it, or the one that wrote it");
       }
     // The status moves with a status-history entry (written before it).
     const auto *to = status ? std::get_if<std::string>(&status->value) : nullptr;
