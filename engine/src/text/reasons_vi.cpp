@@ -120,6 +120,8 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
          "chứng chỉ TLS của máy chủ không đáng tin: hãy kiểm tra địa chỉ máy chủ và tệp CA (chi tiết kỹ thuật: $1)"},
         {"is the opinion kept", "là chính ý kiến được giữ lại"},
         {"is the same opinion", "là cùng một ý kiến"},
+        {"a complainant's identity is changed only by a device entitled to it, or the one that wrote it",
+         "chỉ máy được quyền xem thông tin người tố cáo, hoặc máy đã ghi thông tin đó, mới được sửa"},
         // Lists, reports and conflicts (the field app, the office).
         {"must be positive", "phải là số lớn hơn 0"},
         {"must be YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD"},
