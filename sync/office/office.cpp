@@ -287,8 +287,12 @@ ServedReply Office::switch_language(const ServedRequest &req) {
   auto to = req.query.find("to");
   auto next = req.query.find("next");
   std::string location = next == req.query.end() ? "/" : next->second;
-  // Only a path of this site: never an open redirect.
-  if (location.empty() || location[0] != '/' || (location.size() > 1 && (location[1] == '/' || location[1] == '\\')))
+  // Only a path of this site: never an open redirect. Browsers drop tabs and line
+  // breaks from an address and read '\\' as '/': "/<tab>/host" is "//host".
+  const bool odd_byte = std::any_of(location.begin(), location.end(), [](char c) {
+    return static_cast<unsigned char>(c) < ' ' || c == '\x7f' || c == '\\';
+  });
+  if (odd_byte || location.empty() || location[0] != '/' || (location.size() > 1 && location[1] == '/'))
     location = "/";
   ServedReply r = redirect(location);
   r.headers.emplace_back("Set-Cookie", std::string(kLangCookie) + "=" +

@@ -135,7 +135,7 @@ TEST_CASE("the same file attached twice is stored once", "[.][evidence-attach-de
   CHECK(must(office->state_hash(), "hash") == must(db->state_hash(), "hash"));
 }
 
-TEST_CASE("only photos, PDFs and recordings are attached; nothing is kept of a refusal", "[.][evidence-attach-media]") {
+TEST_CASE("only photos, PDFs and recordings are attached, nothing is kept of a refusal", "[.][evidence-attach-media]") {
   test::TempDir dir;
   ManualClock clock(1'720'000'000'000);
   auto db = must(Database::open(dir.file("tablet.db"), {.clock = &clock}), "open");

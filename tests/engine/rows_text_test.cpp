@@ -112,7 +112,7 @@ TEST_CASE("changes grouped by row come back exactly, as through \"changes\"", "[
   CHECK(rows_bytes * 2 < changes_bytes);  // runs of cells: the stamps written once
 }
 
-TEST_CASE("a run of one row's cells is one group; a change of any member starts another", "[engine][json]") {
+TEST_CASE("a run of one row's cells is one group, a change of any member starts another", "[engine][json]") {
   Change a{"opinions", "o1", "vn/79", "content", std::string("Đường xấu"), Hlc(0x10), 7, Hlc()};
   Change b = a;
   b.column = "status";

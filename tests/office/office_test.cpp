@@ -89,7 +89,7 @@ struct OfficeKeys {
 
 }  // namespace
 
-TEST_CASE("office: login sets an HTTP-only SameSite session; wrong passwords and logout", "[office]") {
+TEST_CASE("office: login sets an HTTP-only SameSite session, wrong passwords and logout", "[office]") {
   OfficeSite site;
   site.add_user("lan", office::Role::secretary, kCommune);
   Browser b(site.port());
@@ -109,6 +109,12 @@ TEST_CASE("office: login sets an HTTP-only SameSite session; wrong passwords and
   // "call this number" in the office's own frame).
   CHECK_FALSE(has(b.get("/login?error=G%E1%BB%8Di+s%E1%BB%91+0912").body, "Gọi số 0912"));
   CHECK(wrong.header("Set-Cookie").empty());
+  // The language switch goes back to a page of this site only: a browser drops a tab
+  // or a line break from an address and reads '\\' as '/' ("/<tab>/host" is "//host").
+  CHECK(b.get("/lang?to=en&next=/opinions%3Fq%3Dđường+ngập").header("Location") == "/opinions?q=đường ngập");
+  for (const char *away : {"//evil.example/", "/%09/evil.example/", "/%0A/evil.example/", "/%5Cevil.example/",
+                           "/x/%5C%5Cevil", "https://evil.example/"})
+    CHECK(b.get(std::string("/lang?to=en&next=") + away).header("Location") == "/");
 
   Page ok = b.post("/login", {{"name", "lan"}, {"password", "password-lan"}}, false);
   CHECK(ok.status == 303);
@@ -152,7 +158,7 @@ TEST_CASE("office: a form without the session's CSRF token changes nothing", "[o
   CHECK(site.tablet().get_opinion(s.land)->status == "received");
 }
 
-TEST_CASE("office: a secretary finds and follows up an opinion; the clerk sees only the assigned one; the tablet gets it",
+TEST_CASE("office: a secretary finds and follows up an opinion, the clerk sees only the assigned one, the tablet gets it",
           "[office]") {
   OfficeSite site;
   Seeded s = seed(site);
@@ -564,7 +570,7 @@ TEST_CASE("office: enrollment codes are made with their QR for the user's units 
   }
 }
 
-TEST_CASE("office: meetings filter by unit, kind and dates; a meeting shows attendance, opinions and visits",
+TEST_CASE("office: meetings filter by unit, kind and dates, a meeting shows attendance, opinions and visits",
           "[office]") {
   OfficeSite site;
   Seeded s = seed(site);

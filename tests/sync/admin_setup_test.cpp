@@ -98,7 +98,7 @@ TEST_CASE("units are imported whole or not at all, a line at fault named", "[syn
   CHECK(import_units(store, mended).out == "units created: 0, already present: 5\n");
 }
 
-TEST_CASE("a units file saved by Excel is read; an empty file or a folder is refused, saying which", "[sync][admin]") {
+TEST_CASE("a units file saved by Excel is read, an empty file or a folder is refused, saying which", "[sync][admin]") {
   TestStorage store(nullptr, false);
   TempDir dir;
   // Excel's CSV starts with a byte-order mark and ends lines with CR LF: it was

@@ -168,7 +168,7 @@ TEST_CASE("importing twice changes nothing", "[sync][bundle]") {
   CHECK(fingerprint(*p.office, "tablet") == before);
 }
 
-TEST_CASE("bundles imported out of order converge; an older one after a newer one changes nothing",
+TEST_CASE("bundles imported out of order converge, an older one after a newer one changes nothing",
           "[sync][bundle]") {
   Pair p;
   Opinion o = record_in(*p.tablet, "vn/79/26734/ap-1", "v1");

@@ -47,7 +47,7 @@ struct ConcurrentEdit {
 
 }  // namespace
 
-TEST_CASE("the office lists a conflict on the server and resolves it; the tablets follow", "[sync][conflicts]") {
+TEST_CASE("the office lists a conflict on the server and resolves it, the tablets follow", "[sync][conflicts]") {
   ConcurrentEdit e;
   json open = admin_json(e.server, {"conflicts", "list"});
   REQUIRE(open.is_array());
@@ -89,7 +89,7 @@ TEST_CASE("the office lists a conflict on the server and resolves it; the tablet
   CHECK(e.a.hash() == e.b.hash());
 }
 
-TEST_CASE("conflicts admin: a new value; refusals name what is wrong and change nothing", "[sync][conflicts]") {
+TEST_CASE("conflicts admin: a new value, refusals name what is wrong and change nothing", "[sync][conflicts]") {
   ConcurrentEdit e;
   const std::string id = admin_json(e.server, {"conflicts", "list"})[0]["id"];
   const std::string before = hash_of(e.server.data());

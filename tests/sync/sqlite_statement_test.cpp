@@ -8,7 +8,7 @@
 
 using namespace ykien::server;
 
-TEST_CASE("a statement in use twice at once gets one of its own; the cached one comes back clean",
+TEST_CASE("a statement in use twice at once gets one of its own, the cached one comes back clean",
           "[sync][server]") {
   sqlite3 *db = nullptr;
   REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
