@@ -97,7 +97,7 @@ TEST_CASE("office: the index follows every sync as the tablet's own database say
           o.kind = "opinion";
           o.category = pick(rng, categories);
           o.content = "Ý kiến số " + std::to_string(opinions.size()) + " về đường liên ấp";
-          o.raised_at = random_day(rng);
+          if (o.meeting_id.empty()) o.raised_at = random_day(rng);  // else at its meeting
           if (rng() % 3 == 0) o.jurisdiction = "escalated", o.escalated_to = "Huyện";
           auto made = t.record_opinion(o);
           INFO(made.status().to_string());

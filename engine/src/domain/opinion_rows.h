@@ -15,8 +15,9 @@ Status check_opinion(const Opinion &o);
 // else the day it was raised.
 Result<std::string> opinion_start_day(Database::Impl &impl, const Opinion &o);
 // A time given for something done about `o` (an answer, a status move): not on a day
-// before it was raised (which may be the eve of its meeting). Errors:
-// invalid_argument naming `field`.
+// before it was raised (which may be the eve of its meeting). Not checked against the
+// device's clock: it may be years wrong before its first sync, and the secretary's
+// time is then the right one (docs/time.md). Errors: invalid_argument naming `field`.
 Status check_not_before_opinion(const Opinion &o, const std::string &field, const std::string &at);
 // Moves the opinion to `to`, appending to its history; refuses senseless moves.
 Status transition(Database::Impl &impl, Row &row, const std::string &to, const std::string &note,

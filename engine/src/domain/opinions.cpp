@@ -146,6 +146,19 @@ Status check_due_date_from(const Opinion &o, const std::string &start) {
   return Status::Ok();
 }
 
+// An opinion of a meeting was raised there, or sent the day before and read out
+// there, give or take a day: a year mistyped (2042 for 2024) counted it in another
+// period's report. Outside a meeting nothing bounds it: the device's clock may be
+// years wrong before its first sync (docs/time.md).
+Status check_raised_at(const Opinion &o, const std::string &meeting_held_at) {
+  if (meeting_held_at.empty()) return Status::Ok();
+  const std::string held = meeting_held_at.substr(0, 10), day = o.raised_at.substr(0, 10);
+  if (day < validate::shift_day(held, -1) || day > validate::shift_day(held, 1))
+    return Status::Invalid("raised_at", "'" + o.raised_at + "' is not the day of its meeting (" + held +
+                                            ") nor the day before");
+  return Status::Ok();
+}
+
 Status check_due_date(Database::Impl &impl, const Opinion &o) {
   if (o.due_date.empty()) return Status::Ok();
   auto start = opinion_start_day(impl, o);
@@ -233,6 +246,7 @@ Result<Opinion> Database::record_opinion(Opinion o) {
     if (o.unit_id.empty()) return Status::Invalid("unit_id", "is required when the opinion has no meeting");
     if (o.raised_at.empty()) o.raised_at = impl_->now_local();
     YKIEN_TRY(check_opinion(o));
+    YKIEN_TRY(check_raised_at(o, o.meeting_id.empty() ? std::string() : cells->held_at));
     if (!cells->unit) return not_found("units", "unit_id", o.unit_id);
     // As check_due_date, with the meeting already read (opinion_start_day).
     YKIEN_TRY(check_due_date_from(o, (o.meeting_id.empty() ? o.raised_at : cells->held_at).substr(0, 10)));
@@ -292,6 +306,11 @@ Result<Opinion> Database::update_opinion(const std::string &id, const OpinionPat
     if (o.kind == "denunciation") o.confidential = true;
     YKIEN_TRY(check_opinion(o));
     YKIEN_TRY(check_due_date(*impl_, o));
+    if (p.raised_at) {
+      auto meeting_day = o.meeting_id.empty() ? Result<std::string>(std::string()) : opinion_start_day(*impl_, o);
+      if (!meeting_day) return meeting_day.status();
+      YKIEN_TRY(check_raised_at(o, *meeting_day));
+    }
     ClearIdentity clear;
     YKIEN_TRY(seal_identity(*impl_, o, clear, &stored, &*kept));
     uint64_t mask = 0;

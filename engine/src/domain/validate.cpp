@@ -1,5 +1,8 @@
 #include "domain/validate.h"
 
+#include <chrono>
+#include <cstdio>
+
 #include "ykien/calendar_day.h"
 #include "ykien/text.h"
 
@@ -62,6 +65,17 @@ Status date(std::string_view field, const std::string &value) {
   if (value.size() != 10 || !valid_date_prefix(value))
     return invalid(field, "'" + value + "' is not a date of the form YYYY-MM-DD");
   return Status::Ok();
+}
+
+std::string shift_day(const std::string &day, int days) {
+  using namespace std::chrono;
+  const year_month_day ymd{year{std::stoi(day.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(day.substr(5, 2)))},
+                           ::std::chrono::day{static_cast<unsigned>(std::stoi(day.substr(8, 2)))}};
+  const year_month_day shifted{sys_days{ymd} + std::chrono::days{days}};
+  char out[32];  // room for any year the type holds
+  std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(shifted.year()), static_cast<unsigned>(shifted.month()),
+                static_cast<unsigned>(shifted.day()));
+  return out;
 }
 
 Status non_negative(std::string_view field, int64_t value, int64_t max) {

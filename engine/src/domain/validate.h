@@ -26,6 +26,8 @@ Status unit_code(const std::string &code);
 // hamlet. Errors: invalid_argument ("kind").
 Status unit_under(const std::string &kind, const std::string &parent_kind);
 Status non_negative(std::string_view field, int64_t value, int64_t max);
+// The calendar day `days` after `day` ("YYYY-MM-DD"; negative: before).
+std::string shift_day(const std::string &day, int days);
 
 }  // namespace ykien::validate
 

@@ -31,6 +31,8 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"'(.*)' is before the meeting \\((.*)\\)", "ngày $1 trước ngày hội nghị ($2)"},
         {"'(.*)' is before the day it was raised \\((.*)\\)", "ngày $1 trước ngày nêu ý kiến ($2)"},
         {"'(.*)' is before the opinion was raised \\((.*)\\)", "thời gian $1 trước ngày nêu ý kiến ($2)"},
+        {"'(.*)' is not the day of its meeting \\((.*)\\) nor the day before",
+         "thời gian $1 không phải ngày họp ($2) hay ngày trước đó: ý kiến của hội nghị được nêu tại hội nghị"},
         {"must be empty for an anonymous opinion", "phải để trống khi ý kiến ẩn danh"},
         {"is required when the opinion is escalated.*",
          "bắt buộc khi ý kiến vượt thẩm quyền (ghi đơn vị hoặc phòng ban nhận)"},
