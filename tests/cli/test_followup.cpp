@@ -35,6 +35,26 @@ TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followu
           std::string::npos);
   }
   CHECK(ws.ok_json({"opinion", "show", ref})["responses"].size() == 1);  // the appointment only
+  // An opinion of the meeting raised in another year (2042 for 2024, typed or
+  // corrected): refused, it counted in another period's report.
+  const std::string raised = ws.ok_json({"opinion", "show", ref})["opinion"]["raised_at"];
+  const struct {
+    std::vector<std::string> args;
+    const char *said;
+  } mistyped[] = {
+      {{"opinion", "add", "--content", "Đường ngập", "--category", "10", "--at", "29/6/2042 8:00"},
+       "không phải ngày họp (2024-06-29) hay ngày trước đó"},
+      {{"opinion", "add", "--content", "Đường ngập", "--category", "10", "--at", "29/6/2020 8:00"},
+       "không phải ngày họp (2024-06-29) hay ngày trước đó"},
+      {{"opinion", "edit", ref, "--at", "29/6/2042 8:00"}, "không phải ngày họp"},
+  };
+  for (const auto &m : mistyped) {
+    const auto r = ws.run(m.args);
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(m.said) != std::string::npos);
+  }
+  CHECK(ws.ok_json({"opinion", "show", ref})["opinion"]["raised_at"] == raised);
   // Raised on the eve of the meeting (sent in writing, read out there) and answered
   // at it: taken, with its outcome.
   const auto eve = ws.ok_json({"opinion", "add", "--content", "Đơn gửi hôm trước", "--category", "land", "--at",

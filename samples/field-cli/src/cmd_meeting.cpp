@@ -75,7 +75,7 @@ void meeting_close(Context &ctx, const CloseArgs &a) {
                    tr("hint.meeting_closed"));
   }
   const int64_t attendance = a.attendance.empty() ? m.attendance : parse_count(a.attendance, "--attendance");
-  const std::string closed_at = a.at.empty() ? std::string() : require_datetime(a.at, "--at");
+  const std::string closed_at = done_at(a.at, "--at");
   const Meeting closed = take(db.close_meeting(m.id, attendance, trim(a.conclusion), closed_at));
   if (current_meeting_id(db) == m.id) set_current_meeting_id(db, "");
   const auto ops = opinions_of(db, m.id);

@@ -51,6 +51,8 @@ void answer(Context &ctx, const FollowArgs &a) {
     // when the answer is typed; never before the opinion was raised.
     const Meeting m = take(db.get_meeting(o.meeting_id));
     r.created_at = std::max(meeting_time_default(m), o.raised_at);
+  } else {
+    r.created_at = done_at("", "--at");
   }
   const Response made = take(db.add_response(r));
   const Opinion now = take(db.get_opinion(o.id));
@@ -70,6 +72,7 @@ void appoint(Context &ctx, const FollowArgs &a) {
   r.appointment_place = trim(a.place);
   r.content = trim(a.content);
   r.responder = who(ctx, a);
+  r.created_at = done_at("", "--at");
   const Response made = take(db.add_response(r));
   const Opinion now = take(db.get_opinion(o.id));
   print_result(ctx, now, {{"response", to_json(made)}},
@@ -98,7 +101,7 @@ void change_status(Context &ctx, const FollowArgs &a) {
   u.note = trim(a.note);
   u.by = who(ctx, a);
   u.reopen = a.reopen;
-  if (!a.at.empty()) u.at = require_datetime(a.at, "--at");
+  u.at = done_at(a.at, "--at");
   auto r = db.change_status(o.id, u);
   if (!r.ok() && r.status().code() == ErrorCode::invalid_state && !a.reopen) {
     CliError e = from_status(r.status());

@@ -147,6 +147,12 @@ std::string now_local() {
 
 std::string today_local() { return now_local().substr(0, 10); }
 
+std::string done_at(std::string_view typed, const std::string &option) {
+  if (!typed.empty()) return require_datetime(typed, option);
+  const char *fixed = std::getenv("YKIEN_NOW");
+  return fixed && *fixed ? now_local() : std::string();
+}
+
 namespace {
 
 // Days named relative to today, as officials say them (folded).

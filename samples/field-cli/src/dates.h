@@ -32,6 +32,10 @@ std::string today_local();
 // parse_* or an invalid_input error naming `option`.
 std::string require_datetime(std::string_view text, const std::string &option);
 std::string require_date(std::string_view text, const std::string &option);
+// The time of something done now: `typed` (--at) when given; else YKIEN_NOW's when
+// set (the engine stamps with its own clock, which a scripted demo does not fix);
+// else "" (the engine's corrected clock).
+std::string done_at(std::string_view typed, const std::string &option);
 
 // Calendar helpers for the demo data.
 int day_of_week(int y, int m, int d);  // 0 = Sunday
