@@ -33,6 +33,16 @@ TEST_CASE("an opinion is corrected field by field and the edit shows in its hist
   CHECK(bad.code == 2);
   CHECK(bad.err.find("--category") != std::string::npos);
   CHECK(ws.ok_json({"opinion", "show", ref})["opinion"]["content"] == "Đường ngõ 5 bị ngập khi mưa");
+
+  // A name with --anonymous contradicts itself: refused as opinion add refuses it
+  // (it used to drop the name and say there was nothing to change).
+  const auto both = ws.run({"opinion", "edit", ref, "--citizen", "Nguyễn Văn B", "--anonymous"});
+  CHECK(both.code == 2);
+  CHECK(both.err.find("phải để trống khi ý kiến ẩn danh") != std::string::npos);
+  // Made anonymous: the history says so in words, not the prompt's "c"/"k".
+  ws.ok_json({"opinion", "edit", ref, "--anonymous"});
+  const auto anonymous = ws.run({"opinion", "show", ref});
+  CHECK(anonymous.out.find("không → có") != std::string::npos);
 }
 
 TEST_CASE("a withdrawn opinion leaves the reports and keeps its history", "[cli][correct]") {

@@ -45,8 +45,9 @@ OpinionPatch make_patch(const EditArgs &a) {
   if (a.contact) p.citizen_contact = trim(*a.contact);
   if (a.anonymous) {
     p.anonymous = true;
-    p.citizen_name = "";
-    p.citizen_contact = "";
+    // A name or contact typed with it is refused as opinion add refuses it, not dropped.
+    if (!a.citizen) p.citizen_name = "";
+    if (!a.contact) p.citizen_contact = "";
   }
   if (a.jurisdiction) p.jurisdiction = require_choice(ChoiceSet::jurisdiction, *a.jurisdiction, "--jurisdiction");
   if (a.escalated_to) {

@@ -21,7 +21,7 @@ std::optional<nlohmann::json> journal_note(const StatusChange &h) {
 }
 
 std::string field_value_label(const std::string &field, const nlohmann::json &value) {
-  if (value.is_boolean()) return tr(value.get<bool>() ? "prompt.yes" : "prompt.no");
+  if (value.is_boolean()) return tr(value.get<bool>() ? "word.yes" : "word.no");  // not the prompts' "c"/"k"
   const std::string v = value.is_string() ? value.get<std::string>() : value.dump();
   if (v.empty()) return "∅";
   if (field == "category") return choice_label(ChoiceSet::category, v);

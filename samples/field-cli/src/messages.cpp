@@ -484,6 +484,8 @@ constexpr Message kMessages[] = {
     {"prompt.department", "Giao cho ban ngành", "Department"},
     {"prompt.due", "Hạn xử lý", "Due date"},
     {"prompt.yes", "c", "y"},
+    {"word.yes", "có", "yes"},
+    {"word.no", "không", "no"},
     {"prompt.no", "k", "n"},
 
     // ---- Tables and labels ----
