@@ -73,6 +73,16 @@ TEST_CASE("Cầu Kè preset reproduces the seed's figures", "[cli][report][demo]
   CHECK(table.out.find("1.146") != std::string::npos);
   CHECK(table.out.find("26.500.000") != std::string::npos);
   CHECK(table.out.find("100,0 %") != std::string::npos);
+
+  // From 1 July 2025 the district is gone (dissolved, its province merged into Vĩnh
+  // Long): its report by today's units says so and how to see its figures, and does
+  // not say it went into itself.
+  const auto gone = ws.run({"report", "--unit", "vn/84/cau-ke", "--from", "1/1/2024", "--to", "30/6/2024", "--today",
+                            "2025-12-31"});
+  REQUIRE(gone.code == 0);
+  CHECK(gone.err.find("Huyện Cầu Kè đã giải thể từ 2025-07-01") != std::string::npos);
+  CHECK(gone.err.find("--tree then") != std::string::npos);
+  CHECK(gone.err.find("nhập vào Huyện Cầu Kè") == std::string::npos);
 }
 
 TEST_CASE("Đồng Xoài and Núi Hồng presets reproduce their seeds", "[cli][report][demo]") {

@@ -23,20 +23,21 @@ struct ReportArgs {
   std::string unit, from, to, today, tree, format, output;
 };
 
-// By today's units a unit gone into another is found in it (`into`: the name of the
-// unit the report resolved to, "" when it stayed), and a dissolved one keeps only its
-// own records: said, with the way to its figures as recorded ("" when nothing changed).
-std::string gone_note(Database &db, const Unit &u, const std::string &today, const std::string &into) {
-  auto history = unit_history(db.replica(), u.id);
-  if (!history.ok()) return {};
+// By today's units a unit gone into another is found in it, and a dissolved one
+// keeps only its own records: said, naming the unit it went into (as named today),
+// with the way to its figures as recorded ("" when nothing happened to it).
+std::string gone_note(Database &db, const Unit &u, const std::string &today) {
+  auto tree = unit_tree(db.replica());
+  if (!tree.ok()) return {};
   const UnitEvent *gone = nullptr;
-  for (const auto &e : *history)
+  const auto history = tree->history(u.id);
+  for (const auto &e : history)
     if (e.unit_id == u.id && e.effective_on <= today && (e.kind == "merge" || e.kind == "split" || e.kind == "dissolve"))
       gone = &e;
   if (!gone) return {};
-  if (!into.empty()) return trf("report.gone_into", {u.name, gone->effective_on, into});
-  if (gone->kind == "dissolve" && gone->target_id.empty()) return trf("report.gone_dissolved", {u.name, gone->effective_on});
-  return {};
+  if (gone->target_id.empty()) return trf("report.gone_dissolved", {u.name, gone->effective_on});
+  const std::string into = tree->name_on(gone->target_id, today);
+  return into.empty() ? std::string() : trf("report.gone_into", {u.name, gone->effective_on, into});
 }
 
 void report(Context &ctx, const ReportArgs &a) {
@@ -68,9 +69,7 @@ void report(Context &ctx, const ReportArgs &a) {
   if (r.scope != req.scope && !r.scope.empty()) {
     if (auto into = db.replica().find_unit_by_scope(r.scope); into.ok()) title = into->name;
   }
-  const std::string note = unit && req.tree != "then"
-                               ? gone_note(db, *unit, req.today, r.scope != req.scope ? title : std::string())
-                               : std::string();
+  const std::string note = unit && req.tree != "then" ? gone_note(db, *unit, req.today) : std::string();
   if (format == "json") {
     nlohmann::json j = to_json(r);
     j["ok"] = true;
