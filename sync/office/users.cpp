@@ -179,10 +179,17 @@ Result<OfficeUser> UserBook::verify(const std::string &name, const std::string &
   auto book = parse_book(*text);
   if (!book) return book.status();
   if (sodium_init() < 0) return Status(ErrorCode::internal, "libsodium cannot start");
+  // A name that is nobody's costs the same check as a wrong password: a refusal
+  // answered at once would tell which names exist.
+  static const std::string nobody = [] {
+    auto hash = hash_password("không phải mật khẩu của ai");
+    return hash.ok() ? *hash : std::string();
+  }();
   auto it = book->find(name);
-  if (it == book->end() || password.size() > 200) return refused;
-  const std::string hash = it->value("hash", "");
-  if (hash.empty() || crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) != 0) return refused;
+  const std::string hash = it == book->end() ? nobody : it->value("hash", "");
+  const bool matches = !hash.empty() && password.size() <= 200 &&
+                       crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  if (!matches || it == book->end()) return refused;
   OfficeUser u = from_json(name, *it);
   if (u.disabled) return refused;
   return u;
