@@ -330,6 +330,7 @@ std::vector<server::Route> Office::routes() {
     r.handler = [this, fn](const ServedRequest &q) { return (this->*fn)(q); };
     r.prefix = prefix;
     r.raw_body = true;
+    r.page = true;
     out.push_back(std::move(r));
   };
   auto home = [](const ServedRequest &) {

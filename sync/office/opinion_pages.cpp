@@ -29,6 +29,13 @@ std::pair<std::string, std::string> split_path(const std::string &path, const st
   return {rest.substr(0, slash), rest.substr(slash + 1)};
 }
 
+// A time from the form's date-and-time picker ("2024-07-15T08:00") as the engine
+// keeps times ("2024-07-15 08:00"); typed by hand, as it was typed.
+std::string typed_time(std::string at) {
+  if (at.size() == 16 && at[10] == 'T') at[10] = ' ';
+  return at;
+}
+
 // A visit's reason, what was given, who visited and its notes, in one cell.
 std::string visit_details(const SupportVisit &sv) {
   std::string out;
@@ -203,7 +210,7 @@ ServedReply Office::opinion_action(const ServedRequest &req) {
   Status st;
   if (action == "assign") st = f.assign(id, field("department"), field("due_date"));
   else if (action == "answer") st = f.answer(id, field("content"), field("written") == "1");
-  else if (action == "appoint") st = f.appoint(id, field("at"), field("place"), field("content"));
+  else if (action == "appoint") st = f.appoint(id, typed_time(field("at")), field("place"), field("content"));
   else if (action == "status") st = f.set_status(id, field("to"), field("note"), field("reopen") == "1");
   else if (action == "satisfaction") st = f.set_satisfaction(id, field("value"));
   else st = Status(ErrorCode::not_found, "no such action");

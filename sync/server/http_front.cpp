@@ -146,8 +146,33 @@ struct HttpFront::Impl {
     reply->headers.emplace_back("Content-Encoding", "gzip");
   }
 
+  // A page's (a form's) refusal by the front itself, in words for a person at a
+  // browser: it was the API's JSON. Vietnamese, then English (the front does not know
+  // the page's language).
+  static void as_page(ServedReply &r) {
+    std::string retry;
+    for (const auto &[k, v] : r.headers)
+      if (k == "Retry-After") retry = v;
+    const char *vi = "Không xử lý được yêu cầu này.", *en = "This request could not be served.";
+    if (r.status == 429) vi = "Quá nhiều lần thử từ địa chỉ này.", en = "Too many attempts from this address.";
+    if (r.status == 413) vi = "Nội dung gửi lên quá lớn.", en = "What was sent is too large.";
+    if (r.status == 503) vi = "Máy chủ đang bận.", en = "The server is busy.";
+    std::string body = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>ykien</title><p>";
+    body += vi;
+    if (!retry.empty()) body += " Hãy thử lại sau " + retry + " giây.";
+    body += "</p><p lang=\"en\">";
+    body += en;
+    if (!retry.empty()) body += " Try again in " + retry + " s.";
+    body += "</p><p><a href=\"/\">Trang chính · Home</a></p></html>";
+    r.body = std::move(body);
+    r.content_type = "text/html; charset=utf-8";
+  }
+
   MHD_Result send(Call *call) {
     ServedReply &r = *call->reply;
+    if (call->route != nullptr && call->route->page && r.status >= 400 &&
+        r.content_type.starts_with("application/json"))
+      as_page(r);
     MHD_Response *resp = MHD_create_response_from_buffer(r.body.size(), r.body.data(), MHD_RESPMEM_MUST_COPY);
     if (resp == nullptr) return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", r.content_type.c_str());

@@ -53,6 +53,9 @@ struct Route {
   bool prefix = false;
   // The body is not JSON (a form): bounded in size only, kept as sent.
   bool raw_body = false;
+  // A page for a browser (the office): the front's own refusals (429, 413, 503) come
+  // as a short page, not the API's JSON.
+  bool page = false;
 };
 
 // Limits of docs/server.md, "Limits"; defaults from tuning.h.

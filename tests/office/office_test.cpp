@@ -142,6 +142,9 @@ TEST_CASE("office: login attempts are rate-limited per address", "[office]") {
   Page limited = b.post("/login", {{"name", "lan"}, {"password", "password-lan"}}, false);
   CHECK(limited.status == 429);
   CHECK(!limited.header("Retry-After").empty());
+  // Said to the person at the browser as a page, not as the API's JSON.
+  CHECK(has(limited.header("Content-Type"), "text/html"));
+  CHECK(has(limited.body, "Quá nhiều lần thử từ địa chỉ này. Hãy thử lại sau " + limited.header("Retry-After") + " giây."));
 }
 
 TEST_CASE("office: a form without the session's CSRF token changes nothing", "[office]") {
@@ -237,8 +240,10 @@ TEST_CASE("office: appointments and satisfaction are recorded as the tablet reco
   Browser b(site.port());
   REQUIRE(b.login("chu-tich", "password-chu-tich"));
   b.get("/opinions/" + s.environment);
-  CHECK(b.post("/opinions/" + s.environment + "/appoint", {{"at", "2024-07-13 08:00"}, {"place", "Trụ sở UBND"}}).status ==
-        303);
+  // The form's date-and-time picker sends "2024-07-13T08:00".
+  CHECK(has(b.get("/opinions/" + s.environment).body, "name=\"at\" type=\"datetime-local\""));
+  CHECK(b.post("/opinions/" + s.environment + "/appoint", {{"at", "2024-07-13T08:00"}, {"place", "Trụ sở UBND"}})
+            .header("Location") == "/opinions/" + s.environment + "?done=1");
   // Satisfied with what? Nothing was answered yet: refused, and shown.
   const Page early = b.post("/opinions/" + s.environment + "/satisfaction", {{"value", "satisfied"}});
   CHECK(early.status == 303);
@@ -251,6 +256,11 @@ TEST_CASE("office: appointments and satisfaction are recorded as the tablet reco
   REQUIRE(o.ok());
   CHECK(o->status == "answered");
   CHECK(o->satisfaction == "satisfied");
+  auto responses = site.tablet().list_responses(s.environment);
+  REQUIRE(responses.ok());
+  bool appointed = false;
+  for (const auto &r : *responses) appointed = appointed || r.appointment_at == "2024-07-13 08:00";
+  CHECK(appointed);
 }
 
 TEST_CASE("office: the page opens a complainant the tablet sealed, for entitled users only", "[office]") {
