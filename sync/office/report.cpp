@@ -49,7 +49,14 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
   auto tree = data.tree();
   if (!tree) return tree.status();
   ReportFigures f;
+  Status known;
   YKIEN_TRY(data.read([&](const IndexView &view) {
+    // A path no unit has (a slash too many, a code mistyped) is said so, not
+    // reported as a unit with nothing recorded.
+    if (std::none_of(view.units.begin(), view.units.end(), [&](const Unit &u) { return u.scope == scope; })) {
+      known = Status::Invalid("unit", "no unit has the scope '" + scope + "'");
+      return;
+    }
     std::vector<Unit> children;
     for (const auto &u : view.units)
       if (u.scope.rfind('/') == scope.size() && u.scope.compare(0, scope.size(), scope) == 0) children.push_back(u);
@@ -70,6 +77,7 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
     for (const auto &u : view.units)
       if (u.scope == f.scope) f.unit_name = u.name;
   }));
+  YKIEN_TRY(known);
   if (const Unit *u = tree->unit_at(f.scope); u && request.tree == "then") f.unit_name = tree->name_on(u->id, f.to);
   f.today = request.today;
   f.tree = request.tree.empty() ? "now" : request.tree;

@@ -493,6 +493,14 @@ TEST_CASE("office: the report's figures are the engine's and export to CSV and .
     CHECK(b.get("/reports?unit=" + std::string(kCommune) + query).status == 400);
   // Said in the page's language (it was the engine's English).
   CHECK(has(b.get("/reports?unit=" + std::string(kCommune) + "&from=2025-02-30").body, "phải là ngày dạng YYYY-MM-DD"));
+  // A unit no one has (a slash too many, a code mistyped) is refused, not reported as
+  // one where nothing happened.
+  for (const std::string &nobody : {std::string(kHamlet1) + "/", std::string(kHamlet1) + "/x"}) {
+    Page none = b.get("/reports?unit=" + nobody);
+    CHECK(none.status == 400);
+    CHECK(has(none.body, "không có đơn vị nào mang phạm vi"));
+    CHECK(b.get("/reports.csv?unit=" + nobody).status == 400);
+  }
   Page backwards = b.get("/reports?unit=" + std::string(kCommune) + "&from=2024-12-31&to=2024-01-01");
   CHECK(backwards.status == 400);
   CHECK(has(backwards.body, "ngày kết thúc trước ngày bắt đầu"));

@@ -150,6 +150,7 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"is the unit itself", "là chính đơn vị này"},
         {"the unit already has a (\\w+) from (.*)", "đơn vị đã có một thay đổi ($1) từ ngày $2"},
         {"lies under the unit, or went into it, on (.*)", "nằm dưới đơn vị này, hoặc đã nhập vào nó, vào ngày $1"},
+        {"no unit has the scope '(.*)'", "không có đơn vị nào mang phạm vi \"$1\""},
         // Lists, reports and conflicts (the field app, the office).
         {"must be positive", "phải là số lớn hơn 0"},
         {"must be YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD"},
