@@ -37,6 +37,26 @@ std::string readable(const std::string &json_value) {
   return json_value;
 }
 
+// A conflict's cell named as the pages name it ("Người nêu" for opinions.citizen_name);
+// a column the pages do not name, as it is.
+std::string column_shown(const std::string &lang, const std::string &column) {
+  static const std::pair<const char *, const char *> kLabels[] = {
+      {"citizen_name", "citizen"}, {"citizen_contact", "contact"}, {"assigned_department", "department"}};
+  std::string key = column;
+  for (const auto &[c, k] : kLabels)
+    if (column == c) key = k;
+  const std::string shown = label(lang, key);
+  return shown == key && key == column ? column : shown;
+}
+
+// A choice's value by its label ("Tố cáo" for kind "denunciation"); others as they are.
+std::string choice_shown(const std::string &lang, const std::string &column, const std::string &value) {
+  if (column != "category" && column != "kind" && column != "status" && column != "satisfaction") return value;
+  const std::string key = column + "." + value;
+  const std::string shown = label(lang, key);
+  return shown == key ? value : shown;
+}
+
 // Devices whose every unit lies in the user's units (those the office manages).
 bool manages(const OfficeUser &user, const server::DeviceRecord &d) {
   if (d.scopes.empty()) return false;
@@ -79,11 +99,14 @@ ServedReply Office::conflict_list(const ServedRequest &req) {
     const std::string hidden = label(v.lang, "confidential_hidden");
     // A complainant's values come sealed from the tablets: opened, or labelled.
     const auto value_shown = [&](const std::string &json_value) {
-      return shown ? identity_shown(v.lang, readable(json_value)) : hidden;
+      return shown ? choice_shown(v.lang, c.column, identity_shown(v.lang, readable(json_value))) : hidden;
     };
     list.push_back(mstch::map{{"id", c.id},
-                              {"table", c.table},
-                              {"column", c.column},
+                              {"table", label(v.lang, c.table == "opinions" ? "opinion" : c.table == "meetings" ? "meeting" : c.table)},
+                              {"column", column_shown(v.lang, c.column)},
+                              // Settled only by whom may see both values (else the
+                              // forms would answer "not found").
+                              {"may_resolve", shown},
                               {"scope", c.scope},
                               {"row_id", c.row_id},
                               {"opinion_link", c.table == "opinions"},

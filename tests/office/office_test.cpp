@@ -348,8 +348,13 @@ TEST_CASE("office: a conflict over a sealed complainant is shown opened and sett
   CHECK(has(list.body, "Lê Thị Kín (máy tính bảng)"));
   CHECK(has(list.body, "Lê Thị Kín (văn phòng)"));
   CHECK_FALSE(has(list.body, "sealed:v1:"));
+  CHECK(has(list.body, "Ý kiến.Người nêu"));  // the cell as the pages name it
+  CHECK_FALSE(has(list.body, "opinions.citizen_name"));
+  // Without confidential access: neither the values nor forms that would be refused.
   Page hidden = secretary.get("/conflicts");
-  CHECK(has(hidden.body, "/conflicts/" + id + "/resolve"));
+  CHECK(has(hidden.body, "Ý kiến.Người nêu"));
+  CHECK_FALSE(has(hidden.body, "/conflicts/" + id + "/resolve"));
+  CHECK(has(hidden.body, "Chỉ người được xem thông tin bảo mật mới giải quyết được xung đột này."));
   CHECK_FALSE(has(hidden.body, "Lê Thị Kín"));
   CHECK_FALSE(has(hidden.body, "sealed:v1:"));
 
