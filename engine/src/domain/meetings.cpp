@@ -98,10 +98,9 @@ Status check_not_after_follow_up(Database::Impl &impl, const std::string &meetin
   return Status::Ok();
 }
 
-// A meeting moved to another day (a slip corrected) takes along what was said on
-// its old day: its opinions raised then and the answers given at it, each keeping
-// its time of day. Left behind, one meeting's figures split across two days of a
-// report (the meeting on one, its opinions on the other).
+// A meeting moved to another day (a slip corrected) takes along its opinions raised
+// on its old day, each keeping its time of day. Left behind, one meeting's figures
+// split across two days of a report (the meeting on one, its opinions on the other).
 Status move_day_with_meeting(Database::Impl &impl, const std::string &meeting_id, const std::string &old_day,
                              const std::string &new_day) {
   // The rows `sql` selects get `column`'s day replaced, its time of day kept.
@@ -115,12 +114,11 @@ Status move_day_with_meeting(Database::Impl &impl, const std::string &meeting_id
     }
     return Status::Ok();
   };
-  YKIEN_TRY(move("opinions", "raised_at",
-                 "SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0 AND substr(raised_at, 1, 10) = ?2"));
-  return move("responses", "created_at",
-              "SELECT id FROM responses WHERE _deleted = 0 AND kind = 'answered_at_meeting' AND "
-              "substr(created_at, 1, 10) = ?2 AND opinion_id IN (SELECT id FROM opinions WHERE meeting_id = ?1 AND "
-              "_deleted = 0)");
+  // Answers and history entries are written once (a server refuses them edited,
+  // and the tablet would keep the refused edit forever): they keep their times,
+  // which no report counts by.
+  return move("opinions", "raised_at",
+              "SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0 AND substr(raised_at, 1, 10) = ?2");
 }
 
 }  // namespace

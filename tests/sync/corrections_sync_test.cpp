@@ -1,6 +1,7 @@
-// An opinion taken back on a tablet (docs/domain.md, "Journal"): its history entry,
-// its status and its tombstone reach the server and the other tablets as one write,
-// whether it was synced before or not, with what was recorded for it.
+// Corrections made on a tablet reach the server whole, with nothing left refused:
+// an opinion taken back (docs/domain.md, "Journal": its history entry, its status and
+// its tombstone, whether it was synced before or not, with what was recorded for it),
+// a meeting moved to another day.
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
@@ -18,7 +19,7 @@ int64_t opinions_in_report(Database &db) {
 
 }  // namespace
 
-TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every tablet", "[sync][withdraw]") {
+TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every tablet", "[sync][corrections]") {
   TestServer server;
   auto a = Tablet::enrolled_and_synced(server, "tablet-a");
   auto b = Tablet::enrolled_and_synced(server, "tablet-b");
@@ -59,4 +60,44 @@ TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every
   }
   CHECK(opinions_in_report(a.db()) == 1);
   CHECK(a.hash() == b.hash());
+}
+
+TEST_CASE("a meeting moved to another day after a sync reaches the server with its opinions", "[sync][corrections]") {
+  TestServer server;
+  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
+  auto hamlet = a.db().find_unit_by_scope(kHamlet1);
+  REQUIRE(hamlet.ok());
+  Meeting m;
+  m.unit_id = hamlet->id;
+  m.kind = "residential_saturday";
+  m.held_at = "2024-06-29 07:30";
+  m.attendance = 40;
+  auto meeting = a.db().create_meeting(m);
+  REQUIRE(meeting.ok());
+  Opinion o;
+  o.meeting_id = meeting->id;
+  o.kind = "opinion";
+  o.category = "land";
+  o.content = "Đường ngập";
+  auto opinion = a.db().record_opinion(o);
+  REQUIRE(opinion.ok());
+  Response answer;
+  answer.opinion_id = opinion->id;
+  answer.kind = "answered_at_meeting";
+  answer.content = "Sẽ nạo vét";
+  answer.created_at = "2024-06-29 08:00";  // at the meeting
+  REQUIRE(a.db().add_response(answer).ok());
+  a.sync_ok();
+  // The wrong day was typed: the meeting was on the 28th. Its answer, written once,
+  // is not edited (the server refuses an answer edited: it stayed refused for good).
+  MeetingPatch p;
+  p.held_at = "2024-06-28 07:30";
+  REQUIRE(a.db().update_meeting(meeting->id, p).ok());
+  a.sync_ok();
+  auto refused = a.client().refused_changes();
+  REQUIRE(refused.ok());
+  CHECK(refused->empty());
+  auto held = server.data().get_opinion(opinion->id);
+  REQUIRE(held.ok());
+  CHECK(held->raised_at == "2024-06-28 07:30");
 }
