@@ -42,6 +42,7 @@ const Entry kEntries[] = {
     {"response.answered_at_meeting", "Trả lời tại hội nghị", "Answered at the meeting"},
     {"response.appointment", "Hẹn trả lời", "Appointment"},
     {"response.written_reply", "Trả lời bằng văn bản", "Written reply"},
+    {"history.conflict_settled", "Giải quyết xung đột", "Conflict settled"},
     {"meeting.residential_saturday", "Ngày thứ Bảy về với khu dân cư", "Residential Saturday"},
     {"meeting.listen_monthly", "Nghe dân nói – Làm dân tin", "Monthly listening"},
     {"meeting.leader_dialogue", "Đối thoại với người đứng đầu", "Leader dialogue"},

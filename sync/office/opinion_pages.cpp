@@ -58,11 +58,19 @@ struct Event {
   std::string when, what, detail, by;
 };
 
+// A move's note as the replicas write it (a response's kind, a conflict settled) by
+// its label; a person's note as it was written.
+std::string note_shown(const std::string &lang, const std::string &note) {
+  const std::string key = note == "conflict settled" ? "history.conflict_settled" : "response." + note;
+  const std::string shown = label(lang, key);
+  return shown == key ? note : shown;
+}
+
 // A status history entry as read: a move (from → to, its note), or an edit the
 // entry journals without a move (the satisfaction: {"edit": {"satisfaction": [old, new]}}).
 Event event_of(const std::string &lang, const StatusChange &h) {
-  Event e{h.changed_at, label(lang, "status." + h.from_status) + " → " + label(lang, "status." + h.to_status), h.note,
-          h.changed_by};
+  Event e{h.changed_at, label(lang, "status." + h.from_status) + " → " + label(lang, "status." + h.to_status),
+          note_shown(lang, h.note), h.changed_by};
   if (h.from_status != h.to_status) return e;
   const auto j = nlohmann::json::parse(h.note, nullptr, false);
   const nlohmann::json *sat = nullptr;

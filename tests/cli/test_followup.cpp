@@ -71,6 +71,10 @@ TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followu
   auto sat = ws.ok_json({"opinion", "satisfaction", ref, "hài lòng"});
   CHECK(sat["opinion"]["satisfaction"] == "satisfied");
 
+  // A move the statuses do not allow, said with their names.
+  const auto back = ws.run({"opinion", "status", ref, "--to", "answered"});
+  CHECK(back.code == 4);
+  CHECK(back.err.find("Không thể chuyển ý kiến từ \"Đã giải quyết\" sang \"Đã trả lời\".") != std::string::npos);
   // Going back to received needs --reopen.
   const auto refused = ws.run({"opinion", "status", ref, "--to", "received"});
   CHECK(refused.code == 4);

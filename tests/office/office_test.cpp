@@ -563,6 +563,10 @@ TEST_CASE("office: a conflict is shown side by side and resolved as the admin co
   REQUIRE(history->size() == 1);
   CHECK(office::text_cell(history->front(), "to_status") == shown);
   CHECK(office::text_cell(history->front(), "changed_by") == "lan");
+  // The opinion's history says it in the page's language.
+  const Page page = b.get("/opinions/" + s.environment);
+  CHECK(has(page.body, "Giải quyết xung đột"));
+  CHECK_FALSE(has(page.body, "conflict settled"));
 }
 
 TEST_CASE("office: enrollment codes are made with their QR for the user's units only", "[office]") {

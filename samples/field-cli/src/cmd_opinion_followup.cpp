@@ -105,7 +105,11 @@ void change_status(Context &ctx, const FollowArgs &a) {
   auto r = db.change_status(o.id, u);
   if (!r.ok() && r.status().code() == ErrorCode::invalid_state && !a.reopen) {
     CliError e = from_status(r.status());
-    e.hint = trf("hint.status_transition", {choice_label(ChoiceSet::status, o.status)});
+    // Said with the statuses' names, not their ids ("resolved"), and what to do.
+    if (o.status != u.to)
+      e.message = trf("error.status_move", {choice_label(ChoiceSet::status, o.status), choice_label(ChoiceSet::status, u.to)});
+    e.hint = trf(o.status == "withdrawn" ? "hint.status_withdrawn" : "hint.status_transition",
+                 {choice_label(ChoiceSet::status, o.status)});
     throw e;
   }
   const Opinion now = take(std::move(r));

@@ -38,8 +38,9 @@ std::string history_line(const StatusChange &h) {
   if (!note) {
     line += (h.from_status.empty() ? std::string() : choice_label(ChoiceSet::status, h.from_status) + " → ") +
             choice_label(ChoiceSet::status, h.to_status) + who;
-    // A response's move carries its kind as the note: shown by its label.
-    const std::string kind_key = "response_kind." + h.note;
+    // A response's move carries its kind as the note, a conflict's settlement says so
+    // (both as the replicas write them): shown by their labels.
+    const std::string kind_key = h.note == "conflict settled" ? "history.conflict_settled" : "response_kind." + h.note;
     if (!h.note.empty()) line += ": " + (has_message(kind_key) ? tr(kind_key) : h.note);
     return line;
   }

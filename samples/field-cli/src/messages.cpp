@@ -347,6 +347,10 @@ constexpr Message kMessages[] = {
     {"hint.input_ended", "Chạy lại lệnh và trả lời đủ các câu hỏi.", "Run the command again and answer every question."},
     {"hint.status_transition", "Trạng thái hiện tại: {0}. Xem \"ykien opinion show\"; dùng --reopen để mở lại ý kiến đã giải quyết.",
      "Current status: {0}. See \"ykien opinion show\"; use --reopen to reopen a resolved opinion."},
+    {"hint.status_withdrawn", "Ý kiến đã rút. Nếu rút nhầm: ykien opinion status <mã> --to received --reopen.",
+     "The opinion was withdrawn. If by mistake: ykien opinion status <ref> --to received --reopen."},
+    {"error.status_move", "Không thể chuyển ý kiến từ \"{0}\" sang \"{1}\".",
+     "An opinion cannot go from \"{0}\" to \"{1}\"."},
     {"hint.format", "Dùng --format table, csv, xlsx hoặc json.", "Use --format table, csv, xlsx or json."},
     {"hint.period", "Đặt --from trước --to.", "Put --from before --to."},
     {"hint.keep_or_value", "Dùng --keep winner, --keep loser, hoặc --value GIÁ_TRỊ.", "Use --keep winner, --keep loser, or --value VALUE."},
@@ -485,6 +489,7 @@ constexpr Message kMessages[] = {
     {"prompt.due", "Hạn xử lý", "Due date"},
     {"prompt.yes", "c", "y"},
     {"word.yes", "có", "yes"},
+    {"history.conflict_settled", "giải quyết xung đột", "conflict settled"},
     {"word.no", "không", "no"},
     {"prompt.no", "k", "n"},
 
