@@ -194,6 +194,7 @@ ServedReply Office::after(const Visit &v, const std::string &location, const Sta
       label(v.lang, st.code() == ErrorCode::forbidden ? "forbidden" : "error") + " — " + reason_shown(v.lang, st.message()),
       600);
   if (!v.session) return failure(v, st);
+  kept_forms.keep(v.session->csrf, location, v.form);
   return redirect(location + "?error=" + url_encode(text) + "&sig=" + error_signature(*v.session, text));
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "data.h"
+#include "kept_forms.h"
 #include "office.h"
 #include "rate_limiter.h"
 #include "sessions.h"
@@ -40,6 +41,7 @@ class Office {
   SessionBook sessions;
   OfficeData data;
   server::RateLimiter login_limiter;
+  KeptForms kept_forms;  // what refused forms held, for their pages to show again
 
   std::vector<server::Route> routes();
 

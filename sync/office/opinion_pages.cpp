@@ -172,11 +172,19 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
   const auto opened = [&](const std::string &value) { return identity_shown(v.lang, value); };
   std::string citizen = o.anonymous ? label(v.lang, "anonymous") : opened(o.citizen_name);
   if (o.confidential && !v.user->confidential) citizen = label(v.lang, "confidential_hidden");
+  // A form refused a moment ago shows what was typed in it.
+  const KeptForms::Fields typed = v.session ? kept_forms.take(v.session->csrf, "/opinions/" + o.id) : KeptForms::Fields{};
+  const auto typed_or = [&](const char *field, const std::string &otherwise) {
+    auto it = typed.find(field);
+    return it == typed.end() ? otherwise : it->second;
+  };
+  mstch::map kept;
+  for (const auto &[field, value] : typed) kept.emplace(field, value);
   mstch::map o_map{{"id", o.id},
                    {"content", o.content},
                    {"raised_at", o.raised_at},
-                   {"assigned_department", o.assigned_department},
-                   {"due_date", o.due_date}};
+                   {"assigned_department", typed_or("department", o.assigned_department)},
+                   {"due_date", typed_or("due_date", o.due_date)}};
   mstch::map page_data{
       {"o", o_map},
       {"kind", label(v.lang, "kind." + o.kind)},
@@ -200,6 +208,7 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
   auto answered = data.attachments_of("response_id", response_ids);
   if (!answered) return failure(v, answered.status());
   attached->insert(attached->end(), answered->begin(), answered->end());
+  page_data.emplace("kept", kept);
   if (may_see_attachments(*v.user, o)) page_data.emplace("attachments", attachment_block(v, *attached));
   else if (!attached->empty()) page_data.emplace("attachments_hidden", true);
   if (d->meeting)

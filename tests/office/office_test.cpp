@@ -244,6 +244,17 @@ TEST_CASE("office: appointments and satisfaction are recorded as the tablet reco
   CHECK(has(b.get("/opinions/" + s.environment).body, "name=\"at\" type=\"datetime-local\""));
   CHECK(b.post("/opinions/" + s.environment + "/appoint", {{"at", "2024-07-13T08:00"}, {"place", "Trụ sở UBND"}})
             .header("Location") == "/opinions/" + s.environment + "?done=1");
+  // A form refused comes back with what was typed in it, once (an answer refused
+  // for one character came back empty).
+  const std::string typed = "Đã khơi thông cống\x01 đoạn trước nhà văn hóa ấp, dài 120 mét";
+  const Page refused_answer = b.post("/opinions/" + s.environment + "/answer", {{"content", typed}, {"written", "1"}});
+  REQUIRE(has(refused_answer.header("Location"), "error="));
+  CHECK(has(b.get(refused_answer.header("Location")).body, "đoạn trước nhà văn hóa ấp, dài 120 mét</textarea>"));
+  CHECK_FALSE(has(b.get(refused_answer.header("Location")).body, "dài 120 mét</textarea>"));
+  const Page refused_assign =
+      b.post("/opinions/" + s.environment + "/assign", {{"department", "Phòng Kinh tế"}, {"due_date", "2020-01-01"}});
+  REQUIRE(has(refused_assign.header("Location"), "error="));
+  CHECK(has(b.get(refused_assign.header("Location")).body, "value=\"Phòng Kinh tế\""));
   // Satisfied with what? Nothing was answered yet: refused, and shown.
   const Page early = b.post("/opinions/" + s.environment + "/satisfaction", {{"value", "satisfied"}});
   CHECK(early.status == 303);
