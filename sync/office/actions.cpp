@@ -87,6 +87,8 @@ Status FollowUp::assign(const std::string &opinion_id, const std::string &depart
   if (o.status != "assigned") {
     YKIEN_TRY(followup::check_move(o.status, "assigned", false));
     rows.front().cells.push_back({"status", std::string("assigned"), {}});
+    if (std::string kept = followup::satisfaction_after_move("assigned", o.satisfaction); kept != o.satisfaction)
+      rows.front().cells.push_back({"satisfaction", kept, {}});
     rows.push_back(history_row(replica_, zone_, o, o.status, "assigned", followup::assignment_note(department, due_date),
                                user_.display_name));
   }

@@ -37,6 +37,17 @@ std::string readable(const std::string &json_value) {
   return json_value;
 }
 
+// Whether `user` may see (and so settle) the values of conflict `c`: a complainant's
+// identity only with confidential access (a row not found counts as confidential).
+bool may_see_values(Replica &replica, const OfficeUser &user, const Conflict &c) {
+  bool confidential_row = false;
+  if (merge::confidential_column(c.table, c.column)) {
+    auto row = replica.load_rows({{c.table, c.row_id}});
+    confidential_row = !row || !row->front() || integer_cell(*row->front(), "confidential") != 0;
+  }
+  return may_see_conflict_values(user, c.table, c.column, confidential_row);
+}
+
 // A conflict's cell named as the pages name it ("Người nêu" for opinions.citizen_name);
 // a column the pages do not name, as it is.
 std::string column_shown(const std::string &lang, const std::string &column) {
@@ -90,12 +101,7 @@ ServedReply Office::conflict_list(const ServedRequest &req) {
   };
   mstch::array list;
   for (const auto &c : *conflicts) {
-    bool confidential_row = false;
-    if (merge::confidential_column(c.table, c.column)) {
-      auto row = storage.replica().load_rows({{c.table, c.row_id}});
-      confidential_row = !row || !row->front() || integer_cell(*row->front(), "confidential") != 0;
-    }
-    const bool shown = may_see_conflict_values(*v.user, c.table, c.column, confidential_row);
+    const bool shown = may_see_values(storage.replica(), *v.user, c);
     const std::string hidden = label(v.lang, "confidential_hidden");
     // A complainant's values come sealed from the tablets: opened, or labelled.
     const auto value_shown = [&](const std::string &json_value) {
@@ -133,6 +139,9 @@ ServedReply Office::conflict_resolve(const ServedRequest &req) {
     auto c = storage.replica().get_conflict(id);
     if (!c) st = c.status();
     else if (!scope_within(c->scope, v.user->units)) st = Status(ErrorCode::not_found, "no such conflict");
+    // Settled only by whom may see both values: a complainant's identity is not
+    // overwritten or erased by a user without confidential access.
+    else if (!may_see_values(storage.replica(), *v.user, *c)) st = Status(ErrorCode::not_found, "no such conflict");
     else {
       const std::string keep = v.form["keep"];
       std::string value;

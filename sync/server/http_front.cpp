@@ -166,6 +166,8 @@ struct HttpFront::Impl {
     body += "</p><p><a href=\"/\">Trang chính · Home</a></p></html>";
     r.body = std::move(body);
     r.content_type = "text/html; charset=utf-8";
+    // The page is sent as it is: a gzip'd JSON refusal's encoding does not apply.
+    std::erase_if(r.headers, [](const auto &h) { return h.first == "Content-Encoding"; });
   }
 
   MHD_Result send(Call *call) {

@@ -366,6 +366,16 @@ TEST_CASE("office: a conflict over a sealed complainant is shown opened and sett
   CHECK(has(hidden.body, "Ý kiến.Người nêu"));
   CHECK_FALSE(has(hidden.body, "/conflicts/" + id + "/resolve"));
   CHECK(has(hidden.body, "Chỉ người được xem thông tin bảo mật mới giải quyết được xung đột này."));
+  // Nor settled by a form sent all the same: the complainant is not overwritten.
+  secretary.get("/opinions");  // a page with the session's CSRF token
+  for (const std::map<std::string, std::string> &form :
+       {std::map<std::string, std::string>{{"value", "Không ai cả"}}, {{"keep", "loser"}}}) {
+    const Page sent = secretary.post("/conflicts/" + id + "/resolve", form);
+    CHECK(sent.status == 404);  // as for a conflict it may not see
+  }
+  auto still = site.storage().replica().get_conflict(id);
+  REQUIRE(still.ok());
+  CHECK(still->status == "open");
   CHECK_FALSE(has(hidden.body, "Lê Thị Kín"));
   CHECK_FALSE(has(hidden.body, "sealed:v1:"));
 

@@ -4,6 +4,7 @@
 // a meeting moved to another day.
 #include <catch2/catch.hpp>
 
+#include "admin.h"
 #include "fixture.h"
 
 using namespace ykien;
@@ -100,4 +101,57 @@ TEST_CASE("a meeting moved to another day after a sync reaches the server with i
   auto held = server.data().get_opinion(opinion->id);
   REQUIRE(held.ok());
   CHECK(held->raised_at == "2024-06-28 07:30");
+}
+
+TEST_CASE("a tablet without the right to complainants follows up a denunciation", "[sync][corrections]") {
+  TestServer server;
+  auto entitled = Tablet::enrolled_and_synced(server, "entitled");
+  const Opinion d = record_denunciation(entitled.db(), kHamlet1, "Lê Thị Tố Cáo", "0912345678");
+  entitled.sync_ok();
+  Tablet plain(server.url(), "plain");
+  auto code = server::create_enrollment_code(server.storage(), {kCommune}, false, 3600 * 1000, SystemClock::instance());
+  REQUIRE(code.ok());
+  plain.enroll(*code);
+  plain.sync_ok();
+  // It holds no identity; its edits and assignment write none (they wrote "" over it,
+  // refused since a device without the right may not erase one).
+  OpinionPatch p;
+  p.content = "Tố cáo cán bộ địa chính thu tiền sai quy định (bổ sung)";
+  REQUIRE(plain.db().update_opinion(d.id, p).ok());
+  REQUIRE(plain.db().assign_opinion(d.id, "Thanh tra huyện", "2024-08-01", "Mai").ok());
+  plain.sync_ok();
+  auto refused = plain.client().refused_changes();
+  REQUIRE(refused.ok());
+  CHECK(refused->empty());
+  entitled.sync_ok();
+  auto held = entitled.db().get_opinion(d.id);
+  REQUIRE(held.ok());
+  CHECK(held->assigned_department == "Thanh tra huyện");
+  CHECK(held->content == p.content);
+  CHECK(held->citizen_name == "Lê Thị Tố Cáo");
+  CHECK(held->citizen_contact == "0912345678");
+}
+
+TEST_CASE("what is added to an opinion after it was withdrawn elsewhere is refused, not counted", "[sync][corrections]") {
+  TestServer server;
+  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
+  auto b = Tablet::enrolled_and_synced(server, "tablet-b");
+  const Opinion o = a.record(kHamlet1, "Ghi nhầm");
+  a.sync_ok();
+  b.sync_ok();
+  REQUIRE(a.db().withdraw_opinion(o.id, "Ghi nhầm ý kiến", "Mai", "").ok());
+  a.sync_ok();
+  // B, offline meanwhile, answers it afterwards: the answer names a row taken back.
+  Response answer;
+  answer.opinion_id = o.id;
+  answer.kind = "written_reply";
+  answer.content = "Đã trả lời";
+  REQUIRE(b.db().add_response(answer).ok());
+  b.sync_ok();
+  auto refused = b.client().refused_changes();
+  REQUIRE(refused.ok());
+  REQUIRE(!refused->empty());
+  CHECK(refused->front().code == "invalid_reference");
+  auto held = server.data().get_opinion(o.id);
+  CHECK_FALSE(held.ok());  // still withdrawn: not found among the live
 }

@@ -33,9 +33,10 @@ YKIEN_CXX_API Status check_assignment(const std::string &department, const std::
 // once the opinion is answered, resolved or closed (`status`); unknown any time.
 // Errors: invalid_argument (field "satisfaction").
 YKIEN_CXX_API Status check_satisfaction(const std::string &value, const std::string &status);
-// The satisfaction an opinion keeps once moved to status `to`: unknown when it is
-// reopened (back to received: what was answered did not settle it, the citizen's
-// view of it no longer counts), else `satisfaction` as it is.
+// The satisfaction an opinion keeps once moved to status `to`: unknown when `to` has
+// no answer (reopened, assigned or given an appointment after an answer: what was
+// answered did not settle it, the citizen's view of it no longer counts), else
+// `satisfaction` as it is (check_satisfaction's rule).
 YKIEN_CXX_API std::string satisfaction_after_move(const std::string &to, const std::string &satisfaction);
 // A status history entry's note and author. Errors: invalid_argument ("note", "by").
 YKIEN_CXX_API Status check_note(const std::string &note, const std::string &by);

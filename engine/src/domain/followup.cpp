@@ -86,7 +86,7 @@ Status check_satisfaction(const std::string &value, const std::string &status) {
 }
 
 std::string satisfaction_after_move(const std::string &to, const std::string &satisfaction) {
-  return to == "received" ? std::string("unknown") : satisfaction;
+  return check_satisfaction(satisfaction, to).ok() ? satisfaction : std::string("unknown");
 }
 
 Status check_note(const std::string &note, const std::string &by) {

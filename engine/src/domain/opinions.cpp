@@ -78,9 +78,20 @@ void fill_opinion(Row &row, const Opinion &o, uint64_t &mask) {
       mask |= uint64_t{1} << i;
     }
   };
-  for (size_t i = 0; i < std::size(kTextFields); ++i) put_at(text_columns()[i], o.*kTextFields[i].member);
-  for (size_t i = 0; i < std::size(kFlagFields); ++i)
-    put_at(flag_columns()[i], int64_t{o.*kFlagFields[i].member});
+  // A cell not held reads as empty (opinion_from): left as it is while it still is,
+  // not written over. A tablet without the right to a complainant's identity holds
+  // none; writing "" over it with every edit erased the name elsewhere.
+  for (size_t i = 0; i < std::size(kTextFields); ++i) {
+    const int c = text_columns()[i];
+    const std::string &text = o.*kTextFields[i].member;
+    if (text.empty() && !std::holds_alternative<std::string>(row.values[c])) continue;
+    put_at(c, text);
+  }
+  for (size_t i = 0; i < std::size(kFlagFields); ++i) {
+    const int c = flag_columns()[i];
+    if (!(o.*kFlagFields[i].member) && !std::holds_alternative<int64_t>(row.values[c])) continue;
+    put_at(c, int64_t{o.*kFlagFields[i].member});
+  }
 }
 
 namespace {
@@ -154,8 +165,7 @@ Status check_raised_at(const Opinion &o, const std::string &meeting_held_at) {
   if (meeting_held_at.empty()) return Status::Ok();
   const std::string held = meeting_held_at.substr(0, 10), day = o.raised_at.substr(0, 10);
   if (day < validate::shift_day(held, -1) || day > validate::shift_day(held, 1))
-    return Status::Invalid("raised_at", "'" + o.raised_at + "' is not the day of its meeting (" + held +
-                                            ") nor the day before");
+    return Status::Invalid("raised_at", "'" + o.raised_at + "' is not within a day of its meeting (" + held + ")");
   return Status::Ok();
 }
 

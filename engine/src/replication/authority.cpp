@@ -265,11 +265,15 @@ class Checker {
     // A writer without the right to the complainant's identity is never sent it: it
     // may rewrite what it wrote itself (the recording tablet's correction), never
     // clear or replace what the office or another device holds (docs/security.md).
+    // Whether it is anonymous is part of it (an identity marked anonymous is not shown).
+    // A write that changes nothing, or loses to the value held, harms nothing.
     if (was_confidential && !writer_.confidential && writer_.role != WriterRole::office)
       for (size_t i : w.members) {
         const Change &c = changes_[i];
-        const ViewCell *held = is_identity_column(c.column) ? before->find(c.column) : nullptr;
-        if (held && !held->stamp.is_zero() && !own_site(held->stamp.site))
+        if (!is_identity_column(c.column) && c.column != "anonymous") continue;
+        const ViewCell *held = before->find(c.column);
+        if (held && !held->stamp.is_zero() && !own_site(held->stamp.site) && *held->value != c.value &&
+            merge::wins({c.hlc, c.site, c.base}, held->stamp))
           return refuse(i, "forbidden", c.column,
                         "a complainant's identity is changed only by a device entitled to it, or the one that wrote it");
       }
@@ -315,14 +319,22 @@ class Checker {
                               ? target && r.scope.size() > target->scope.size() &&
                                     r.scope.starts_with(target->scope) && r.scope[target->scope.size()] == '/'
                               : target && target->scope == r.scope;
-      // A row taken back (a tombstone) is still named: a withdrawn opinion's history
-      // entry, and what was recorded for it before, come in the same push as the
-      // withdrawal (refused, the withdrawal never reached the server).
-      if (!target || target->cells.empty() || !placed)
+      // A row taken back (a tombstone) is still named by what was written before it
+      // was taken back: a withdrawn opinion's history entry, and what was recorded for
+      // it, come in the same push as the withdrawal (refused, the withdrawal never
+      // reached the server). Not by what was made after (an opinion added to a
+      // meeting withdrawn meanwhile would be counted again).
+      if (!target || target->cells.empty() || !placed || made_after_taken_back(*target, changes_[r.index]))
         refuse(r.index, "invalid_reference", r.column,
                "names no " + std::string(r.target.table) + " of this unit that this device may see");
     }
     return Status::Ok();
+  }
+
+  static bool made_after_taken_back(const ViewRow &target, const Change &naming) {
+    if (!flag_of(&target, "_deleted")) return false;
+    const ViewCell *deleted = target.find("_deleted");
+    return deleted && !merge::wins(deleted->stamp, {naming.hlc, naming.site, naming.base});
   }
 
   struct Move {

@@ -86,7 +86,7 @@ void assign(Context &ctx, const FollowArgs &a) {
   Database &db = ctx.db();
   const Opinion o = resolve_opinion(db, a.ref, "OPINION");
   const std::string due = require_date(a.due, "--due");
-  const Opinion now = take(db.assign_opinion(o.id, trim(a.department), due, who(ctx, a)));
+  const Opinion now = take(db.assign_opinion(o.id, trim(a.department), due, who(ctx, a), done_at("", "--at")));
   print_result(ctx, now, nlohmann::json::object(),
                trf("opinion.assigned", {short_id(o.id), now.assigned_department, now.due_date}));
 }
