@@ -86,7 +86,8 @@ TEST_CASE("an opinion followed up until resolved, then reopened", "[cli][followu
   CHECK(reopened["opinion"]["satisfaction"] == "unknown");
   ws.ok_json({"opinion", "assign", ref, "--department", "Phòng Tài nguyên và Môi trường", "--due", "20/7/2024"});
   int64_t satisfied = 0;
-  for (const auto &c : ws.ok_json({"report"})["satisfaction"])
+  const auto report = ws.ok_json({"report"});  // kept: a loop over a temporary's member reads freed memory
+  for (const auto &c : report["satisfaction"])
     if (c["key"] == "satisfied") satisfied = c["count"];
   CHECK(satisfied == 0);
   CHECK(ws.run({"opinion", "satisfaction", ref, "hài lòng"}).code == 2);
