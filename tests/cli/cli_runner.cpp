@@ -14,6 +14,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "ykien/database.h"
+#include "ykien/replica.h"
+#include "ykien/unit_tree.h"
+
 extern char **environ;
 
 namespace ykien::cli_test {
@@ -143,6 +147,18 @@ std::vector<std::vector<std::string>> parse_csv(const std::string &text) {
 }  // namespace ykien::cli_test
 
 namespace ykien::cli_test {
+
+void merge_units(const Workspace &ws, const std::string &from_scope, const std::string &into_scope,
+                 const std::string &day) {
+  auto db = Database::open(ws.db());
+  REQUIRE(db.ok());
+  Replica &r = (*db)->replica();
+  auto from = r.find_unit_by_scope(from_scope);
+  auto into = r.find_unit_by_scope(into_scope);
+  REQUIRE((from.ok() && into.ok()));
+  REQUIRE(record_unit_events(r, {{.kind = "merge", .unit_id = from->id, .target_id = into->id, .effective_on = day}})
+              .ok());
+}
 
 std::string setup_meeting(const Workspace &ws) {
   ws.ok_json({"init"});

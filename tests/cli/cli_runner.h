@@ -55,5 +55,10 @@ namespace ykien::cli_test {
 // init + Tỉnh Bình Phước / Phường Tân Phú / Khu phố 3, and an open meeting
 // there (2024-06-29 07:30). Returns the meeting's id.
 std::string setup_meeting(const Workspace &ws);
+// The office's record that the unit at `from_scope` went into the one at
+// `into_scope` on `day` ("YYYY-MM-DD"), written into the workspace's database as a
+// sync would bring it (the field app records no unit history itself).
+void merge_units(const Workspace &ws, const std::string &from_scope, const std::string &into_scope,
+                 const std::string &day);
 
 }  // namespace ykien::cli_test

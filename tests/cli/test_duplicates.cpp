@@ -3,9 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include "cli_runner.h"
-#include "ykien/database.h"
-#include "ykien/replica.h"
-#include "ykien/unit_tree.h"
 
 using ykien::cli_test::Workspace;
 
@@ -95,19 +92,9 @@ TEST_CASE("records of one opinion under a hamlet and the hamlet it merged into a
   Workspace ws;
   ykien::cli_test::setup_meeting(ws);  // Khu phố 3, 29/6/2024 (the tests' today)
   ws.ok_json({"unit", "add", "--name", "Khu phố 4", "--code", "kp-4", "--kind", "hamlet", "--parent", "70/tan-phu"});
-  {
-    // Khu phố 3 went into Khu phố 4 on 1 June (the office's record, as a sync brings
-    // it); the secretary's tablet did not know yet and opened the meeting under it.
-    auto db = ykien::Database::open(ws.db());
-    REQUIRE(db.ok());
-    ykien::Replica &r = (*db)->replica();
-    auto kp3 = r.find_unit_by_scope("70/tan-phu/kp-3");
-    auto kp4 = r.find_unit_by_scope("70/tan-phu/kp-4");
-    REQUIRE((kp3.ok() && kp4.ok()));
-    REQUIRE(ykien::record_unit_events(
-                r, {{.kind = "merge", .unit_id = kp3->id, .target_id = kp4->id, .effective_on = "2024-06-01"}})
-                .ok());
-  }
+  // Khu phố 3 went into Khu phố 4 on 1 June (the office's record); the secretary's
+  // tablet did not know yet and opened the meeting under it.
+  ykien::cli_test::merge_units(ws, "70/tan-phu/kp-3", "70/tan-phu/kp-4", "2024-06-01");
   const auto at_meeting =
       ws.ok_json({"opinion", "add", "--content", "Đề nghị nạo vét mương thoát nước", "--category", "10"});
   // Typed again at the office, under the hamlet it belongs to now: one unit's.

@@ -5,9 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include "cli_runner.h"
-#include "ykien/database.h"
-#include "ykien/replica.h"
-#include "ykien/unit_tree.h"
 
 using namespace ykien::cli_test;
 
@@ -25,18 +22,7 @@ TEST_CASE("report --tree: by today's units or those of the record's day", "[cli]
   Workspace ws;
   setup_meeting(ws);
   ws.ok_json({"unit", "add", "--name", "Phường Đồng Xoài", "--code", "dong-xoai", "--kind", "ward", "--parent", "70"});
-  {
-    // The office's record of the merge, as a sync would bring it.
-    auto db = ykien::Database::open(ws.db());
-    REQUIRE(db.ok());
-    ykien::Replica &r = (*db)->replica();
-    auto tan_phu = r.find_unit_by_scope("70/tan-phu");
-    auto dong_xoai = r.find_unit_by_scope("70/dong-xoai");
-    REQUIRE((tan_phu.ok() && dong_xoai.ok()));
-    auto merged = ykien::record_unit_events(
-        r, {{.kind = "merge", .unit_id = tan_phu->id, .target_id = dong_xoai->id, .effective_on = "2025-07-01"}});
-    REQUIRE(merged.ok());
-  }
+  merge_units(ws, "70/tan-phu", "70/dong-xoai", "2025-07-01");
   const std::vector<std::string> year = {"report", "--unit", "70", "--from", "2024-01-01", "--today", "2025-12-31"};
   auto with = [&](const std::string &tree) {
     auto args = year;
