@@ -115,13 +115,15 @@ TEST_CASE("a meeting moved to another day takes along what was said on its old d
   CHECK(moved["opinion"]["raised_at"] == "2024-06-28 08:10");
   // The answer is written once (a server refuses it edited): it keeps its time.
   CHECK(moved["responses"][0]["created_at"].get<std::string>().substr(0, 10) == "2024-06-29");
-  // Raised on another day: kept as it was.
-  CHECK(ws.ok_json({"opinion", "show", next_day["opinion"]["ref"]})["opinion"]["raised_at"] == "2024-06-30 09:00");
+  // Raised the day after (sent in later): the day after the meeting still, a day earlier
+  // too (left behind, it fell outside the days an opinion of the meeting is raised).
+  CHECK(ws.ok_json({"opinion", "show", next_day["opinion"]["ref"]})["opinion"]["raised_at"] == "2024-06-29 09:00");
+  CHECK(ws.run({"opinion", "edit", next_day["opinion"]["ref"], "--at", "29/6/2024 9:30"}).code == 0);
   // A report of the 28th holds the meeting and what was said there, as one.
   const auto day = ws.ok_json({"report", "--from", "2024-06-28", "--to", "2024-06-28"});
   CHECK(day["meetings"] == 1);
   CHECK(day["opinions"] == 1);
-  CHECK(ws.ok_json({"report", "--from", "2024-06-29", "--to", "2024-06-29"})["opinions"] == 0);
+  CHECK(ws.ok_json({"report", "--from", "2024-06-29", "--to", "2024-06-29"})["opinions"] == 1);
 }
 
 TEST_CASE("a conflict on a field is shown and settled by the field's label or number", "[cli][conflicts]") {

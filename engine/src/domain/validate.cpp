@@ -67,11 +67,24 @@ Status date(std::string_view field, const std::string &value) {
   return Status::Ok();
 }
 
+namespace {
+
+std::chrono::sys_days sys_day_of(const std::string &day) {
+  using namespace std::chrono;
+  return sys_days{year_month_day{year{std::stoi(day.substr(0, 4))},
+                                 month{static_cast<unsigned>(std::stoi(day.substr(5, 2)))},
+                                 ::std::chrono::day{static_cast<unsigned>(std::stoi(day.substr(8, 2)))}}};
+}
+
+}  // namespace
+
+int days_between(const std::string &from, const std::string &to) {
+  return static_cast<int>((sys_day_of(to) - sys_day_of(from)).count());
+}
+
 std::string shift_day(const std::string &day, int days) {
   using namespace std::chrono;
-  const year_month_day ymd{year{std::stoi(day.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(day.substr(5, 2)))},
-                           ::std::chrono::day{static_cast<unsigned>(std::stoi(day.substr(8, 2)))}};
-  const year_month_day shifted{sys_days{ymd} + std::chrono::days{days}};
+  const year_month_day shifted{sys_day_of(day) + std::chrono::days{days}};
   char out[32];  // room for any year the type holds
   std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(shifted.year()), static_cast<unsigned>(shifted.month()),
                 static_cast<unsigned>(shifted.day()));

@@ -28,6 +28,8 @@ Status unit_under(const std::string &kind, const std::string &parent_kind);
 Status non_negative(std::string_view field, int64_t value, int64_t max);
 // The calendar day `days` after `day` ("YYYY-MM-DD"; negative: before).
 std::string shift_day(const std::string &day, int days);
+// How many days `to` is after `from` (both "YYYY-MM-DD"; negative: before).
+int days_between(const std::string &from, const std::string &to);
 
 }  // namespace ykien::validate
 
