@@ -124,6 +124,23 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"is the same opinion", "là cùng một ý kiến"},
         {"a complainant's identity is changed only by a device entitled to it, or the one that wrote it",
          "chỉ máy được quyền xem thông tin người tố cáo, hoặc máy đã ghi thông tin đó, mới được sửa"},
+        // The write policy's (a tablet's refused changes, `ykien status`).
+        {"a confidential opinion stays confidential", "ý kiến đã bảo mật thì luôn được bảo mật"},
+        {"a denunciation is confidential from the start", "đơn tố cáo được bảo mật ngay từ đầu"},
+        {"a device may only review a conflict record", "máy chỉ được xem xét bản ghi xung đột, không được sửa nội dung"},
+        {"an opinion's status changes only with a status-history entry",
+         "trạng thái của ý kiến chỉ đổi kèm một dòng lịch sử trạng thái"},
+        {"is derived, never written by a device", "do hệ thống tính ra, máy không được ghi"},
+        {"is set when the row is made and never changed", "chỉ ghi khi tạo bản ghi, không được sửa sau đó"},
+        {"(\\w+) are made and changed by the office only", "loại bản ghi này ($1) chỉ văn phòng được tạo và sửa"},
+        {"(\\w+) are recorded by the replica that receives a push", "loại bản ghi này ($1) do máy chủ nhận ghi"},
+        {"(\\w+) are written once and never edited", "loại bản ghi này ($1) chỉ ghi một lần, không được sửa"},
+        {"the row belongs to another unit", "bản ghi thuộc đơn vị khác"},
+        {"the row lies outside this device's units", "bản ghi nằm ngoài địa bàn của máy này"},
+        {"a denunciation's complainant is sealed to the office's key on the device that records it",
+         "thông tin người tố cáo phải được niêm phong bằng khóa của văn phòng ngay trên máy ghi nhận: hãy cập nhật ứng "
+         "dụng"},
+        {"this device may send only the changes it made itself", "máy chỉ được gửi các thay đổi do chính nó ghi"},
         // The office's refusals by role and unit.
         {"a department clerk does not read reports", "cán bộ phòng ban không xem báo cáo"},
         {"a department clerk marks opinions answered or resolved only",
