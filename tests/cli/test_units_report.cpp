@@ -55,6 +55,12 @@ TEST_CASE("report --tree: by today's units or those of the record's day", "[cli]
             "Phường Đồng Xoài") != std::string::npos);
   CHECK(ws.run({"report", "--unit", "70/tan-phu", "--today", "2025-12-31", "--tree", "then"}).err.empty());
   CHECK(ws.run({"report", "--unit", "70/tan-phu", "--today", "2025-06-30"}).err.empty());
+  // Merged again later (Đồng Xoài into Bình Phước city): Tân Phú's rows are found in
+  // the last one, and the note names it, not the ward gone in between.
+  ws.ok_json({"unit", "add", "--name", "Thành phố Bình Phước", "--code", "tp-binh-phuoc", "--kind", "district",
+              "--parent", "70"});
+  merge_units(ws, "70/dong-xoai", "70/tp-binh-phuoc", "2025-09-01");
+  CHECK(ws.run(old_ward).err.find("Phường Tân Phú đã nhập vào Thành phố Bình Phước từ 2025-07-01") != std::string::npos);
 
   auto args = year;
   args.insert(args.end(), {"--tree", "hom-qua"});

@@ -36,7 +36,12 @@ std::string gone_note(Database &db, const Unit &u, const std::string &today) {
       gone = &e;
   if (!gone) return {};
   if (gone->target_id.empty()) return trf("report.gone_dissolved", {u.name, gone->effective_on});
-  const std::string into = tree->name_on(gone->target_id, today);
+  // Where its rows are found today (the end of a chain of merges, the part of a split
+  // that holds them); else, when that path names no unit, the unit it went into.
+  std::string into;
+  if (const Unit *found = tree->unit_at(tree->resolve(u.scope, today)); found && found->id != u.id)
+    into = tree->name_on(found->id, today);
+  if (into.empty()) into = tree->name_on(gone->target_id, today);
   return into.empty() ? std::string() : trf("report.gone_into", {u.name, gone->effective_on, into});
 }
 
