@@ -61,6 +61,14 @@ sys::StoredRow opinion_cells(const Opinion &o, std::vector<sys::StoredCell> cell
   return {"opinions", o.id, o.scope, std::move(cells)};
 }
 
+// The cells of `o` moved to status `to`: the status, and the satisfaction when the
+// move takes it back to unknown (followup::satisfaction_after_move).
+void move_to(std::vector<sys::StoredCell> &cells, const Opinion &o, const std::string &to) {
+  cells.push_back({"status", to, {}});
+  if (std::string kept = followup::satisfaction_after_move(to, o.satisfaction); kept != o.satisfaction)
+    cells.push_back({"satisfaction", kept, {}});
+}
+
 // The response's row, and the status it moves the opinion to with its history entry.
 std::vector<sys::StoredRow> response_rows(const Replica &replica, const TimeZone &zone, const Opinion &o,
                                           const Response &r) {
@@ -86,9 +94,7 @@ Status FollowUp::assign(const std::string &opinion_id, const std::string &depart
       opinion_cells(o, {{"assigned_department", department, {}}, {"due_date", due_date, {}}})};
   if (o.status != "assigned") {
     YKIEN_TRY(followup::check_move(o.status, "assigned", false));
-    rows.front().cells.push_back({"status", std::string("assigned"), {}});
-    if (std::string kept = followup::satisfaction_after_move("assigned", o.satisfaction); kept != o.satisfaction)
-      rows.front().cells.push_back({"satisfaction", kept, {}});
+    move_to(rows.front().cells, o, "assigned");
     rows.push_back(history_row(replica_, zone_, o, o.status, "assigned", followup::assignment_note(department, due_date),
                                user_.display_name));
   }
@@ -135,10 +141,9 @@ Status FollowUp::set_status(const std::string &opinion_id, const std::string &to
   if (user_.role == Role::clerk && to != "answered" && to != "resolved")
     return {ErrorCode::forbidden, "a department clerk marks opinions answered or resolved only"};
   YKIEN_TRY(followup::check_move(o.status, to, reopen));
-  sys::StoredRow cells = opinion_cells(o, {{"status", to, {}}});
-  if (std::string kept = followup::satisfaction_after_move(to, o.satisfaction); kept != o.satisfaction)
-    cells.cells.push_back({"satisfaction", kept, {}});
-  return replica_.write_local({cells, history_row(replica_, zone_, o, o.status, to, note, user_.display_name)});
+  sys::StoredRow moved = opinion_cells(o, {});
+  move_to(moved.cells, o, to);
+  return replica_.write_local({moved, history_row(replica_, zone_, o, o.status, to, note, user_.display_name)});
 }
 
 Status FollowUp::set_satisfaction(const std::string &opinion_id, const std::string &value) {

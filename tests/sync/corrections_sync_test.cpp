@@ -18,6 +18,19 @@ int64_t opinions_in_report(Database &db) {
   return r->opinions;
 }
 
+// An answer of `kind` to opinion `opinion_id`, at `created_at` ("" = now).
+void answer(Database &db, const std::string &opinion_id, const char *kind, const char *content,
+            const std::string &created_at = "") {
+  Response r;
+  r.opinion_id = opinion_id;
+  r.kind = kind;
+  r.content = content;
+  r.created_at = created_at;
+  auto made = db.add_response(r);
+  INFO(made.status().to_string());
+  REQUIRE(made.ok());
+}
+
 }  // namespace
 
 TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every tablet", "[sync][corrections]") {
@@ -29,11 +42,7 @@ TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every
   // beside one that stays.
   a.record(kHamlet1, "Đường ngập nước");
   const Opinion slip = a.record(kHamlet1, "Ghi nhầm");
-  Response answer;
-  answer.opinion_id = slip.id;
-  answer.kind = "answered_at_meeting";
-  answer.content = "Sẽ kiểm tra";
-  REQUIRE(a.db().add_response(answer).ok());
+  answer(a.db(), slip.id, "answered_at_meeting", "Sẽ kiểm tra");
   REQUIRE(a.db().withdraw_opinion(slip.id, "Ghi nhầm ý kiến", "Mai", "").ok());
   a.sync_ok();
   // One already on the server, taken back later.
@@ -82,12 +91,7 @@ TEST_CASE("a meeting moved to another day after a sync reaches the server with i
   o.content = "Đường ngập";
   auto opinion = a.db().record_opinion(o);
   REQUIRE(opinion.ok());
-  Response answer;
-  answer.opinion_id = opinion->id;
-  answer.kind = "answered_at_meeting";
-  answer.content = "Sẽ nạo vét";
-  answer.created_at = "2024-06-29 08:00";  // at the meeting
-  REQUIRE(a.db().add_response(answer).ok());
+  answer(a.db(), opinion->id, "answered_at_meeting", "Sẽ nạo vét", "2024-06-29 08:00");  // at the meeting
   a.sync_ok();
   // The wrong day was typed: the meeting was on the 28th. Its answer, written once,
   // is not edited (the server refuses an answer edited: it stayed refused for good).
@@ -142,11 +146,7 @@ TEST_CASE("what is added to an opinion after it was withdrawn elsewhere is refus
   REQUIRE(a.db().withdraw_opinion(o.id, "Ghi nhầm ý kiến", "Mai", "").ok());
   a.sync_ok();
   // B, offline meanwhile, answers it afterwards: the answer names a row taken back.
-  Response answer;
-  answer.opinion_id = o.id;
-  answer.kind = "written_reply";
-  answer.content = "Đã trả lời";
-  REQUIRE(b.db().add_response(answer).ok());
+  answer(b.db(), o.id, "written_reply", "Đã trả lời");
   b.sync_ok();
   auto refused = b.client().refused_changes();
   REQUIRE(refused.ok());

@@ -102,7 +102,7 @@ Status check_not_after_follow_up(Database::Impl &impl, const std::string &meetin
 // from the day before it to the day after, by as many days, each keeping its time of
 // day. Left behind, one meeting's figures split across two days of a report (the
 // meeting on one, its opinions on the other), and its opinions fall outside the days
-// an opinion of the meeting may be raised (check_raised_at).
+// an opinion of the meeting may be raised (check_raised_at_meeting).
 Status move_day_with_meeting(Database::Impl &impl, const std::string &meeting_id, const std::string &old_day,
                              const std::string &new_day) {
   const int shift = validate::days_between(old_day, new_day);

@@ -161,8 +161,7 @@ Status check_due_date_from(const Opinion &o, const std::string &start) {
 // there, give or take a day: a year mistyped (2042 for 2024) counted it in another
 // period's report. Outside a meeting nothing bounds it: the device's clock may be
 // years wrong before its first sync (docs/time.md).
-Status check_raised_at(const Opinion &o, const std::string &meeting_held_at) {
-  if (meeting_held_at.empty()) return Status::Ok();
+Status check_raised_at_meeting(const Opinion &o, const std::string &meeting_held_at) {
   const std::string held = meeting_held_at.substr(0, 10), day = o.raised_at.substr(0, 10);
   if (day < validate::shift_day(held, -1) || day > validate::shift_day(held, 1))
     return Status::Invalid("raised_at", "'" + o.raised_at + "' is not within a day of its meeting (" + held + ")");
@@ -256,7 +255,7 @@ Result<Opinion> Database::record_opinion(Opinion o) {
     if (o.unit_id.empty()) return Status::Invalid("unit_id", "is required when the opinion has no meeting");
     if (o.raised_at.empty()) o.raised_at = impl_->now_local();
     YKIEN_TRY(check_opinion(o));
-    YKIEN_TRY(check_raised_at(o, o.meeting_id.empty() ? std::string() : cells->held_at));
+    if (!o.meeting_id.empty()) YKIEN_TRY(check_raised_at_meeting(o, cells->held_at));
     if (!cells->unit) return not_found("units", "unit_id", o.unit_id);
     // As check_due_date, with the meeting already read (opinion_start_day).
     YKIEN_TRY(check_due_date_from(o, (o.meeting_id.empty() ? o.raised_at : cells->held_at).substr(0, 10)));
@@ -316,10 +315,10 @@ Result<Opinion> Database::update_opinion(const std::string &id, const OpinionPat
     if (o.kind == "denunciation") o.confidential = true;
     YKIEN_TRY(check_opinion(o));
     YKIEN_TRY(check_due_date(*impl_, o));
-    if (p.raised_at) {
-      auto meeting_day = o.meeting_id.empty() ? Result<std::string>(std::string()) : opinion_start_day(*impl_, o);
+    if (p.raised_at && !o.meeting_id.empty()) {
+      auto meeting_day = opinion_start_day(*impl_, o);
       if (!meeting_day) return meeting_day.status();
-      YKIEN_TRY(check_raised_at(o, *meeting_day));
+      YKIEN_TRY(check_raised_at_meeting(o, *meeting_day));
     }
     ClearIdentity clear;
     YKIEN_TRY(seal_identity(*impl_, o, clear, &stored, &*kept));
