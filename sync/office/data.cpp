@@ -43,8 +43,8 @@ std::vector<std::string> scopes_for(const OfficeUser &user, const std::string &u
 
 // A list's dates: "" or YYYY-MM-DD each.
 Status check_period(const std::string &from, const std::string &to) {
-  if (!valid_day(from)) return Status::Invalid("from", "must be YYYY-MM-DD");
-  if (!valid_day(to)) return Status::Invalid("to", "must be YYYY-MM-DD");
+  if (!valid_day(from)) return Status::Invalid("from", "must be a date YYYY-MM-DD");
+  if (!valid_day(to)) return Status::Invalid("to", "must be a date YYYY-MM-DD");
   return Status::Ok();
 }
 

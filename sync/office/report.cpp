@@ -37,9 +37,9 @@ std::string percent(double share) {
 
 Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, const ReportRequest &request) {
   if (!may_read_reports(user)) return Status(ErrorCode::forbidden, "a department clerk does not read reports");
-  if (!valid_day(request.from)) return Status::Invalid("from", "must be YYYY-MM-DD");
-  if (!valid_day(request.to)) return Status::Invalid("to", "must be YYYY-MM-DD");
-  if (request.today.empty() || !valid_day(request.today)) return Status::Invalid("today", "must be YYYY-MM-DD");
+  if (!valid_day(request.from)) return Status::Invalid("from", "must be a date YYYY-MM-DD");
+  if (!valid_day(request.to)) return Status::Invalid("to", "must be a date YYYY-MM-DD");
+  if (request.today.empty() || !valid_day(request.today)) return Status::Invalid("today", "must be a date YYYY-MM-DD");
   if (!request.from.empty() && !request.to.empty() && request.to < request.from)
     return Status::Invalid("to", "is before from");
   YKIEN_TRY(check_tree_choice(request.tree));

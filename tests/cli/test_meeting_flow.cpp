@@ -85,7 +85,7 @@ TEST_CASE("units form a tree found by scope, code or name", "[cli][unit]") {
   const auto province = ws.run({"unit", "add", "--name", "Tỉnh Bình Dương", "--code", "74", "--kind", "province",
                                 "--parent", "Khu phố 3"});
   CHECK(province.code == 2);
-  CHECK(province.err.find("đơn vị cấp \"province\" không thể nằm dưới đơn vị cấp \"hamlet\"") != std::string::npos);
+  CHECK(province.err.find("đơn vị cấp tỉnh không thể nằm dưới đơn vị cấp thôn, ấp, khu phố") != std::string::npos);
   const auto capitals = ws.run({"unit", "add", "--name", "Khu phố 4", "--code", "KP-4", "--kind", "hamlet",
                                 "--parent", "70/tan-phu"});
   CHECK(capitals.code == 2);

@@ -17,9 +17,10 @@ TEST_CASE("the write policy's and the office's reasons are said in Vietnamese", 
        "thông tin người tố cáo"},
       {"'2042-06-29 08:00' is not within a day of its meeting (2024-06-29)", "cách ngày họp (2024-06-29) quá một ngày"},
       {"no unit has the scope 'vn/79/x'", "không có đơn vị nào mang phạm vi \"vn/79/x\""},
-      {"the unit already has a merge from 2025-07-01", "đơn vị đã có một thay đổi (merge) từ ngày 2025-07-01"},
+      {"the unit already has a merge from 2025-07-01", "đơn vị đã có một thay đổi (sáp nhập) từ ngày 2025-07-01"},
+      {"a commune cannot lie under a hamlet", "đơn vị cấp xã không thể nằm dưới đơn vị cấp thôn, ấp, khu phố"},
       {"only a leader or a secretary assigns opinions", "chỉ lãnh đạo hoặc thư ký"},
-      {"must be YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD"},
+      {"must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD"},
   };
   for (const auto &s : said) {
     INFO(s.english);
@@ -28,7 +29,7 @@ TEST_CASE("the write policy's and the office's reasons are said in Vietnamese", 
   }
   // A field's name before the reason is left out; a reason the table does not know
   // has no translation (the screens then show it as it is).
-  CHECK(ykien::vietnamese_reason(ykien::reason_without_field("due_date: must be YYYY-MM-DD")) ==
+  CHECK(ykien::vietnamese_reason(ykien::reason_without_field("due_date: must be a date YYYY-MM-DD")) ==
         "phải là ngày dạng YYYY-MM-DD");
   CHECK(ykien::vietnamese_reason("something no one wrote").empty());
 }

@@ -119,10 +119,15 @@ int unit_level(const std::string &kind) {
 
 }  // namespace
 
-Status unit_under(const std::string &kind, const std::string &parent_kind) {
+std::string level_misfit(const std::string &kind, const std::string &parent_kind) {
   const int level = unit_level(kind), above = unit_level(parent_kind);
-  if (level > above || (level == 4 && above == 4)) return Status::Ok();
-  return Status::Invalid("kind", "a " + kind + " cannot lie under a " + parent_kind);
+  if (level > above || (level == 4 && above == 4)) return {};
+  return "a " + kind + " cannot lie under a " + parent_kind;
+}
+
+Status unit_under(const std::string &kind, const std::string &parent_kind) {
+  std::string why = level_misfit(kind, parent_kind);
+  return why.empty() ? Status::Ok() : Status::Invalid("kind", why);
 }
 
 }  // namespace ykien::validate

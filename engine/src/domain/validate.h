@@ -25,6 +25,8 @@ Status unit_code(const std::string &code);
 // district, commune/ward/town, hamlet), or a hamlet's group (tổ dân phố) under a
 // hamlet. Errors: invalid_argument ("kind").
 Status unit_under(const std::string &kind, const std::string &parent_kind);
+// The same rule's reason ("a province cannot lie under a district"), empty when it holds.
+std::string level_misfit(const std::string &kind, const std::string &parent_kind);
 Status non_negative(std::string_view field, int64_t value, int64_t max);
 // The calendar day `days` after `day` ("YYYY-MM-DD"; negative: before).
 std::string shift_day(const std::string &day, int days);

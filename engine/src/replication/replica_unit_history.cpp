@@ -136,10 +136,9 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
     before.insert(before.end(), recorded.begin(), recorded.end());
     YKIEN_TRY(check_one_way(i, e, before));
     // Moved under a unit of its level or lower (a commune under a hamlet), as a new unit may not be.
-    if (e.kind == "move") {
-      if (!validate::unit_under(unit->kind, target->kind).ok())
-        return invalid(i, "target_id", "a " + unit->kind + " cannot lie under a " + target->kind);
-    }
+    if (e.kind == "move")
+      if (std::string why = validate::level_misfit(unit->kind, target->kind); !why.empty())
+        return invalid(i, "target_id", why);
     if (target) YKIEN_TRY(check_no_cycle(i, e, all, std::move(before)));
     recorded.push_back(e);
     rows.push_back({"unit_events", e.id, e.scope,

@@ -60,7 +60,6 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
          "\"$1\" chỉ được gồm chữ a-z không dấu, chữ số, '-', '_' và '.'"},
         {"'(.*)' has capital letters: a code is lower case \\('(.*)'\\)",
          "\"$1\" có chữ hoa: mã đơn vị viết thường (\"$2\")"},
-        {"a (\\w+) cannot lie under a (\\w+)", "đơn vị cấp \"$1\" không thể nằm dưới đơn vị cấp \"$2\""},
         {"the opinion has no answer yet \\(it is \\w+\\)",
          "ý kiến chưa được trả lời: hãy ghi câu trả lời trước"},
         {"this database's site is another device's, enrolled with another key: .*",
@@ -165,12 +164,10 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
         {"a rename gives the new name \\(1-200 bytes of UTF-8\\)", "đổi tên cần ghi tên mới (1 đến 200 byte)"},
         {"only a rename gives a name", "chỉ khi đổi tên mới ghi tên mới"},
         {"is the unit itself", "là chính đơn vị này"},
-        {"the unit already has a (\\w+) from (.*)", "đơn vị đã có một thay đổi ($1) từ ngày $2"},
         {"lies under the unit, or went into it, on (.*)", "nằm dưới đơn vị này, hoặc đã nhập vào nó, vào ngày $1"},
         {"no unit has the scope '(.*)'", "không có đơn vị nào mang phạm vi \"$1\""},
         // Lists, reports and conflicts (the field app, the office).
         {"must be positive", "phải là số lớn hơn 0"},
-        {"must be YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD"},
         {"is before from", "ngày kết thúc trước ngày bắt đầu"},
         {"must be \"now\" \\(today's units\\) or \"then\" \\(the units of each record's day\\)",
          "phải là \"now\" (các đơn vị hiện nay) hoặc \"then\" (các đơn vị vào ngày của từng bản ghi)"},
@@ -227,6 +224,30 @@ std::string vietnamese_control_character(const std::string &reason) {
   return "chứa ký tự điều khiển " + m[1].str() + " (" + name + "); hãy xóa ký tự này";
 }
 
+// A unit's level and what happened to it, as a commune's staff says them, not as the
+// schema's identifiers ("province", "merge"): the reasons that name them.
+std::string unit_word(const std::string &word) {
+  static const std::pair<const char *, const char *> words[] = {
+      {"country", "quốc gia"}, {"province", "tỉnh"},     {"district", "huyện"},   {"commune", "xã"},
+      {"ward", "phường"},      {"town", "thị trấn"},     {"hamlet", "thôn, ấp, khu phố"},
+      {"merge", "sáp nhập"},   {"move", "chuyển"},       {"rename", "đổi tên"},   {"split", "chia tách"},
+      {"dissolve", "giải thể"}};
+  for (const auto &[en, vi] : words)
+    if (word == en) return vi;
+  return word;
+}
+
+std::string vietnamese_unit_reason(const std::string &reason) {
+  static const std::regex level("an? (\\w+) cannot lie under an? (\\w+)");
+  static const std::regex event("the unit already has an? (\\w+) from (.*)");
+  std::smatch m;
+  if (std::regex_match(reason, m, level))
+    return "đơn vị cấp " + unit_word(m[1].str()) + " không thể nằm dưới đơn vị cấp " + unit_word(m[2].str());
+  if (std::regex_match(reason, m, event))
+    return "đơn vị đã có một thay đổi (" + unit_word(m[1].str()) + ") từ ngày " + m[2].str();
+  return {};
+}
+
 }  // namespace
 
 std::string reason_without_field(const std::string &detail) {
@@ -239,6 +260,7 @@ std::string reason_without_field(const std::string &detail) {
 std::string vietnamese_reason(const std::string &reason) {
   if (std::string vi = vietnamese_clock_drift(reason); !vi.empty()) return vi;
   if (std::string vi = vietnamese_control_character(reason); !vi.empty()) return vi;
+  if (std::string vi = vietnamese_unit_reason(reason); !vi.empty()) return vi;
   std::smatch m;
   for (const auto &[pattern, vietnamese] : vietnamese_reasons()) {
     if (std::regex_match(reason, m, pattern)) return m.format(vietnamese);
