@@ -1,7 +1,6 @@
 #include "report.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <string_view>
 #include <unordered_set>
 
@@ -28,9 +27,8 @@ std::string xml_escape(const std::string &s) {
 }
 
 std::string percent(double share) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.1f %%", share * 100);
-  return buf;
+  const int64_t tenths = share_in_tenths(share);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " %";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "support/seed_data.h"
 #include "support/temp_dir.h"
 #include "ykien/database.h"
+#include "ykien/report_tally.h"
 
 using namespace ykien;
 using test::must;
@@ -264,6 +265,24 @@ TEST_CASE("report: overdue items and the share resolved", "[engine][report]") {
     must(db->update_opinion(withdrawn.id, {.jurisdiction = "escalated", .escalated_to = "UBND huyện"}), "escalate");
     must(db->update_opinion(answered.id, {.jurisdiction = "escalated", .escalated_to = "Sở Tài nguyên"}), "escalate");
     CHECK(must(db->report({.scope = commune.scope}), "report").escalated == 2);
+  }
+  SECTION("an opinion answered at the meeting then withdrawn is not counted answered on the spot") {
+    b.set_status(answered, "withdrawn");
+    const Report after = must(db->report({.scope = commune.scope}), "report");
+    CHECK(after.answered_on_spot == 0);
+    CHECK(after.answered_on_spot_share == 0.0);
+    Opinion again = b.answer_at_meeting(b.opinion(m, "land", "Đất đai 4"), "Đã trả lời");
+    const Report one = must(db->report({.scope = commune.scope}), "report");
+    CHECK(one.answered_on_spot == 1);
+    CHECK(one.answered_on_spot_share <= 1.0);
+    (void)again;
+  }
+  SECTION("a share is printed as 100 % only when nothing is left, as 0 % only when nothing is done") {
+    CHECK(share_in_tenths(1.0) == 1000);
+    CHECK(share_in_tenths(2000.0 / 2001.0) == 999);
+    CHECK(share_in_tenths(0.925) == 925);
+    CHECK(share_in_tenths(1.0 / 2001.0) == 1);
+    CHECK(share_in_tenths(0.0) == 0);
   }
   SECTION("a period that ends before it starts is refused") {
     auto bad = db->report({.from = "2024-05-01", .to = "2024-04-01"});

@@ -4,6 +4,8 @@
 // a meeting moved to another day.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "admin.h"
 #include "fixture.h"
 
@@ -154,4 +156,36 @@ TEST_CASE("what is added to an opinion after it was withdrawn elsewhere is refus
   CHECK(refused->front().code == "invalid_reference");
   auto held = server.data().get_opinion(o.id);
   CHECK_FALSE(held.ok());  // still withdrawn: not found among the live
+}
+
+TEST_CASE("duplicates merged on a tablet reach the server and every tablet and count once", "[sync][corrections]") {
+  TestServer server;
+  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
+  auto b = Tablet::enrolled_and_synced(server, "tablet-b");
+  // One pair merged before its first sync, another after it was synced.
+  const Opinion kept = a.record(kHamlet1, "Đề nghị nạo vét kênh thủy lợi");
+  const Opinion twin = a.record(kHamlet1, "De nghi nao vet kenh thuy loi");
+  REQUIRE(a.db().merge_opinions(kept.id, twin.id, "Mai", "").ok());
+  const Opinion road = a.record(kHamlet1, "Đường ngập nước");
+  const Opinion road_twin = a.record(kHamlet1, "Đường bị ngập nước");
+  answer(a.db(), road_twin.id, "answered_at_meeting", "Sẽ khơi thông cống");
+  a.sync_ok();
+  b.sync_ok();
+  REQUIRE(a.db().merge_opinions(road.id, road_twin.id, "Mai", "").ok());
+  a.sync_ok();
+  b.sync_ok();
+
+  auto refused = a.client().refused_changes();
+  REQUIRE(refused.ok());
+  CHECK(refused->empty());
+  for (Database *db : {&server.data(), &b.db()}) {
+    CHECK(opinions_in_report(*db) == 2);
+    CHECK_FALSE(db->get_opinion(twin.id).ok());
+    CHECK_FALSE(db->get_opinion(road_twin.id).ok());
+    auto history = db->status_history(road_twin.id);  // the dropped one says where it went
+    REQUIRE(history.ok());
+    CHECK(std::any_of(history->begin(), history->end(),
+                      [&](const StatusChange &h) { return h.note.find(road.id) != std::string::npos; }));
+  }
+  CHECK(a.hash() == b.hash());
 }

@@ -50,7 +50,7 @@ struct Report {
   int64_t resolved = 0;         // answered, resolved or closed
   int64_t withdrawn = 0;        // status withdrawn (the citizen took it back)
   double resolved_share = 0.0;  // resolved / (opinions - withdrawn); 0 when none
-  int64_t answered_on_spot = 0;         // with an answer of kind answered_at_meeting
+  int64_t answered_on_spot = 0;         // not withdrawn, with an answer of kind answered_at_meeting
   double answered_on_spot_share = 0.0;  // answered_on_spot / (opinions - withdrawn)
   int64_t overdue = 0;
   std::map<std::string, int64_t> satisfaction{};

@@ -74,6 +74,10 @@ YKIEN_CXX_API std::vector<Unit> tree_parts(const UnitTree &tree, const ReportReq
 // Whether a time "YYYY-MM-DD HH:MM" lies in the period [from, to] of days ("" = an
 // open end). A record without a date lies only in the open period.
 YKIEN_CXX_API bool in_period(std::string_view at, std::string_view from, std::string_view to);
+// A share (0 to 1) in tenths of a percent, as the screens print it (925 = 92.5 %):
+// rounded, but never to 100 % when one is left, nor to 0 % when one is done (a
+// leader reads "100 %" as everything settled).
+YKIEN_CXX_API int64_t share_in_tenths(double share);
 // Still open (received, scheduled, assigned) with a due date strictly before
 // `today`: due today is not late yet, a settled opinion is never late.
 YKIEN_CXX_API bool is_overdue(std::string_view status, std::string_view due_date, std::string_view today);

@@ -122,10 +122,12 @@ Result<Opinion> Database::merge_opinions(const std::string &keep, const std::str
     if (!dropped) return dropped.status();
     YKIEN_TRY(check_same_opinion(*impl_, *kept, *dropped));
     const std::string kept_status = text_of(*kept, "status"), dropped_status = text_of(*dropped, "status");
+    // The entry before the tombstone: a replica takes what names a row taken back
+    // only if it was written before (authority.cpp), as for a withdrawal.
+    YKIEN_TRY(append_history(*impl_, *dropped, dropped_status, dropped_status, note_of({{"merged_into", keep}}), by, at));
     uint64_t mask = 0;
     put(*dropped, "_deleted", int64_t{1}, mask);
     YKIEN_TRY(impl_->write_local(*dropped, mask));
-    YKIEN_TRY(append_history(*impl_, *dropped, dropped_status, dropped_status, note_of({{"merged_into", keep}}), by, at));
     // The record kept goes as far as either went (one answered at the meeting, the
     // other only received): counted once, it must not count as less done. The
     // entry first: a replica accepts a status only with the entry that records it.

@@ -1,6 +1,7 @@
 #include "ykien/report_tally.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -87,6 +88,13 @@ std::vector<Unit> tree_parts(const UnitTree &tree, const ReportRequest &request,
   return out;
 }
 
+int64_t share_in_tenths(double share) {
+  const auto tenths = static_cast<int64_t>(std::llround(share * 1000));
+  if (tenths >= 1000 && share < 1.0) return 999;
+  if (tenths <= 0 && share > 0.0) return 1;
+  return tenths;
+}
+
 bool ReportTally::counts(std::string_view scope, std::string_view at) const {
   const std::string_view own = std::string_view(prefix_).substr(0, prefix_.empty() ? 0 : prefix_.size() - 1);
   const bool inside = prefix_.empty() || scope == own || scope.substr(0, prefix_.size()) == prefix_;
@@ -124,8 +132,9 @@ void ReportTally::add_opinion(const OpinionFacts &o) {
   if (o.raised_at.size() >= 7) count(r.opinions_by_month, o.raised_at.substr(0, 7));
   const bool resolved = is_resolved(o.status);
   r.resolved += resolved;
-  r.withdrawn += o.status == "withdrawn";
-  r.answered_on_spot += o.answered_on_spot;
+  const bool withdrawn = o.status == "withdrawn";
+  r.withdrawn += withdrawn;
+  r.answered_on_spot += o.answered_on_spot && !withdrawn;  // a share of those not withdrawn
   r.escalated += o.jurisdiction == "escalated";
   r.overdue += is_overdue(o.status, o.due_date, today_);
   if (auto *p = part_of(scope)) {

@@ -1,9 +1,9 @@
 #include "i18n.h"
 
-#include <cstdio>
 #include <unordered_map>
 
 #include "text.h"
+#include "ykien/report_tally.h"
 
 namespace ykien::cli {
 namespace {
@@ -61,9 +61,8 @@ bool has_message(std::string_view key) { return index().contains(key); }
 char thousands_sep() { return g_lang == Lang::vi ? '.' : ','; }
 
 std::string format_percent(double share) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", share * 100.0);
-  std::string s = buf;
+  const int64_t tenths = share_in_tenths(share);
+  std::string s = std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
   if (g_lang == Lang::vi) {
     for (char &c : s) {
       if (c == '.') c = ',';
