@@ -2,12 +2,24 @@
 
 #include "ykien/merge.h"
 #include "ykien/replica.h"
+#include "ykien/text.h"
 
 namespace ykien::office {
 
+std::string department_key(std::string_view name) {
+  std::string key;
+  for (char c : fold_for_search(name)) {
+    const bool space = c == ' ' || c == '\t';
+    if (space && (key.empty() || key.back() == ' ')) continue;
+    key += space ? ' ' : c;
+  }
+  if (!key.empty() && key.back() == ' ') key.pop_back();
+  return key;
+}
+
 bool may_see(const OfficeUser &user, const Opinion &o) {
   if (user.disabled || !scope_within(o.scope, user.units)) return false;
-  return user.role != Role::clerk || o.assigned_department == user.department;
+  return user.role != Role::clerk || department_key(o.assigned_department) == department_key(user.department);
 }
 
 bool may_see_attachments(const OfficeUser &user, const Opinion &o) {

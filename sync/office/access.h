@@ -3,12 +3,16 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "users.h"
 #include "ykien/records.h"
 
 namespace ykien::office {
 
+// A department's name as it is compared: case, diacritics (composed or not) and
+// spaces aside, so a name typed "  phòng tài nguyên  " is "Phòng Tài nguyên".
+std::string department_key(std::string_view name);
 // The opinion lies in the user's units and, for a clerk, is assigned to the
 // clerk's department.
 bool may_see(const OfficeUser &user, const Opinion &o);

@@ -82,7 +82,12 @@ std::vector<sys::StoredRow> response_rows(const Replica &replica, const TimeZone
 
 }  // namespace
 
-Status FollowUp::assign(const std::string &opinion_id, const std::string &department, const std::string &due_date) {
+Status FollowUp::assign(const std::string &opinion_id, const std::string &typed_department,
+                        const std::string &due_date) {
+  // Kept as a person reads it: spaces pasted around it are not part of the name.
+  const size_t first = typed_department.find_first_not_of(" \t");
+  const std::string department =
+      first == std::string::npos ? "" : typed_department.substr(first, typed_department.find_last_not_of(" \t") - first + 1);
   auto l = load(replica_, user_, opinion_id);
   if (!l) return l.status();
   if (!may_assign(user_)) return {ErrorCode::forbidden, "only a leader or a secretary assigns opinions"};

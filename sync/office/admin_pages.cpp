@@ -48,26 +48,6 @@ bool may_see_values(Replica &replica, const OfficeUser &user, const Conflict &c)
   return may_see_conflict_values(user, c.table, c.column, confidential_row);
 }
 
-// A conflict's cell named as the pages name it ("Người nêu" for opinions.citizen_name);
-// a column the pages do not name, as it is.
-std::string column_shown(const std::string &lang, const std::string &column) {
-  static const std::pair<const char *, const char *> kLabels[] = {
-      {"citizen_name", "citizen"}, {"citizen_contact", "contact"}, {"assigned_department", "department"}};
-  std::string key = column;
-  for (const auto &[c, k] : kLabels)
-    if (column == c) key = k;
-  const std::string shown = label(lang, key);
-  return shown == key && key == column ? column : shown;
-}
-
-// A choice's value by its label ("Tố cáo" for kind "denunciation"); others as they are.
-std::string choice_shown(const std::string &lang, const std::string &column, const std::string &value) {
-  if (column != "category" && column != "kind" && column != "status" && column != "satisfaction") return value;
-  const std::string key = column + "." + value;
-  const std::string shown = label(lang, key);
-  return shown == key ? value : shown;
-}
-
 // Devices whose every unit lies in the user's units (those the office manages).
 bool manages(const OfficeUser &user, const server::DeviceRecord &d) {
   if (d.scopes.empty()) return false;
@@ -105,11 +85,11 @@ ServedReply Office::conflict_list(const ServedRequest &req) {
     const std::string hidden = label(v.lang, "confidential_hidden");
     // A complainant's values come sealed from the tablets: opened, or labelled.
     const auto value_shown = [&](const std::string &json_value) {
-      return shown ? choice_shown(v.lang, c.column, identity_shown(v.lang, readable(json_value))) : hidden;
+      return shown ? choice_label(v.lang, c.column, identity_shown(v.lang, readable(json_value))) : hidden;
     };
     list.push_back(mstch::map{{"id", c.id},
                               {"table", label(v.lang, c.table == "opinions" ? "opinion" : c.table == "meetings" ? "meeting" : c.table)},
-                              {"column", column_shown(v.lang, c.column)},
+                              {"column", column_label(v.lang, c.column)},
                               // Settled only by whom may see both values (else the
                               // forms would answer "not found").
                               {"may_resolve", shown},
@@ -157,6 +137,11 @@ ServedReply Office::conflict_resolve(const ServedRequest &req) {
         if (typed) value = *typed;
         else st = typed.status();
       }
+      // An opinion's status settled is a status move: closed by a leader only, as on
+      // the opinion's page (the value kept may be the one a leader's tablet wrote).
+      if (st.ok() && c->table == "opinions" && c->column == "status" && value == "\"closed\"" &&
+          value != c->winner_value && value != c->loser_value && !may_close(*v.user))
+        st = Status(ErrorCode::forbidden, "only a leader closes an opinion");
       if (st.ok()) st = server::settle_conflict(storage.replica(), zone, id, value, v.user->display_name);
     }
   }

@@ -206,6 +206,7 @@ Result<OpinionPage> OfficeData::opinions(const OfficeUser &user, const OpinionQu
     return it == m.end() ? none : it->second;
   };
   const auto words = words_of(q.text);
+  const std::string department = department_key(q.department);  // a part of its name will do
   // Every match is counted; only the page's ids leave the lock.
   OpinionPage page;
   std::vector<sys::RowKey> shown;
@@ -217,7 +218,7 @@ Result<OpinionPage> OfficeData::opinions(const OfficeUser &user, const OpinionQu
       if (!scope_within(o.scope, scopes) || !may_see(user, o)) continue;
       if (!q.status.empty() && o.status != q.status) continue;
       if (!q.category.empty() && o.category != q.category) continue;
-      if (!q.department.empty() && o.assigned_department != q.department) continue;
+      if (!department.empty() && department_key(o.assigned_department).find(department) == std::string::npos) continue;
       if (!q.meeting_id.empty() && o.meeting_id != q.meeting_id) continue;
       if (q.overdue && !is_overdue(o, q.today)) continue;
       const bool citizen_readable = !o.confidential || user.confidential;

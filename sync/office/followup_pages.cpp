@@ -3,6 +3,7 @@
 #include "lists.h"
 #include "labels.h"
 #include "office_impl.h"
+#include "ykien/text.h"
 
 namespace ykien::office {
 
@@ -65,8 +66,7 @@ ServedReply Office::appointment_list(const ServedRequest &req) {
   mstch::array rows;
   for (size_t i = (page_no - 1) * kPageRows, n = 0; i < found->size() && i < page_no * kPageRows; ++i, ++n) {
     const Appointment &a = (*found)[i];
-    std::string content = (*texts)[n];
-    if (content.size() > 300) content = content.substr(0, 297) + "…";
+    const std::string content = shortened((*texts)[n], 300);
     rows.push_back(mstch::map{{"at", a.response.appointment_at},
                               {"place", a.response.appointment_place},
                               {"responder", a.response.responder},

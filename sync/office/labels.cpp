@@ -43,6 +43,13 @@ const Entry kEntries[] = {
     {"response.appointment", "Hẹn trả lời", "Appointment"},
     {"response.written_reply", "Trả lời bằng văn bản", "Written reply"},
     {"history.conflict_settled", "Giải quyết xung đột", "Conflict settled"},
+    {"history.edit", "Sửa", "Corrected"},
+    {"history.withdraw", "Rút lại bản ghi", "Record taken back"},
+    {"history.merged_into", "Gộp vào ý kiến", "Merged into opinion"},
+    {"history.merged_from", "Gộp ý kiến trùng vào đây", "Duplicate merged into this one"},
+    {"history.distinct_from", "Không trùng với ý kiến", "Not a duplicate of opinion"},
+    {"yes", "Có", "Yes"},
+    {"no", "Không", "No"},
     {"meeting.residential_saturday", "Ngày thứ Bảy về với khu dân cư", "Residential Saturday"},
     {"meeting.listen_monthly", "Nghe dân nói – Làm dân tin", "Monthly listening"},
     {"meeting.leader_dialogue", "Đối thoại với người đứng đầu", "Leader dialogue"},
@@ -240,5 +247,22 @@ std::string label(const std::string &lang, const std::string &key) {
 }
 
 const std::map<std::string, std::string> &page_text(const std::string &lang) { return table(lang == "en"); }
+
+std::string column_label(const std::string &lang, const std::string &column) {
+  static const std::pair<const char *, const char *> kLabels[] = {
+      {"citizen_name", "citizen"}, {"citizen_contact", "contact"}, {"assigned_department", "department"}};
+  std::string key = column;
+  for (const auto &[c, k] : kLabels)
+    if (column == c) key = k;
+  const std::string shown = label(lang, key);
+  return shown == key && key == column ? column : shown;
+}
+
+std::string choice_label(const std::string &lang, const std::string &column, const std::string &value) {
+  if (column != "category" && column != "kind" && column != "status" && column != "satisfaction") return value;
+  const std::string key = column + "." + value;
+  const std::string shown = label(lang, key);
+  return shown == key ? value : shown;
+}
 
 }  // namespace ykien::office

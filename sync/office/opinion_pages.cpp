@@ -3,12 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "access.h"
 #include "actions.h"
 #include "lists.h"
 #include "labels.h"
 #include "office_impl.h"
+#include "ykien/text.h"
 #include "ykien/followup.h"
 
 namespace ykien::office {
@@ -66,23 +69,49 @@ std::string note_shown(const std::string &lang, const std::string &note) {
   return shown == key ? note : shown;
 }
 
-// A status history entry as read: a move (from → to, its note), or an edit the
-// entry journals without a move (the satisfaction: {"edit": {"satisfaction": [old, new]}}).
+// One value of an edit as the pages show it: a choice by its label, yes or no.
+std::string edit_value(const std::string &lang, const std::string &field, const nlohmann::json &value) {
+  if (value.is_boolean()) return label(lang, value.get<bool>() ? "yes" : "no");
+  if (!value.is_string()) return value.dump();
+  const auto s = value.get<std::string>();
+  return s.empty() ? std::string("—") : choice_label(lang, field, s);
+}
+
+// A journal entry (docs/domain.md, "Journal"): an edit {"edit": {field: [old, new]}}
+// (a complainant's identity is journaled as ["", ""]: named, not shown), a record
+// taken back, duplicates merged or told apart. Null for a plain note.
+std::optional<std::pair<std::string, std::string>> journal_shown(const std::string &lang, const std::string &note) {
+  const auto j = nlohmann::json::parse(note, nullptr, false);
+  if (!j.is_object() || j.size() != 1) return std::nullopt;
+  const auto &[key, value] = *j.items().begin();
+  if (key == "edit" && value.is_object()) {
+    // The satisfaction recorded alone reads as itself ("Mức độ hài lòng: Chưa rõ → Hài lòng").
+    const bool satisfaction = value.size() == 1 && value.contains("satisfaction");
+    std::string detail;
+    for (const auto &[field, change] : value.items()) {
+      std::string shown = satisfaction ? "" : column_label(lang, field);
+      if (change.is_array() && change.size() == 2 && !(change[0] == "" && change[1] == ""))
+        shown += (shown.empty() ? "" : ": ") + edit_value(lang, field, change[0]) + " → " + edit_value(lang, field, change[1]);
+      detail += (detail.empty() ? "" : "; ") + shown;
+    }
+    return std::make_pair(label(lang, satisfaction ? "satisfaction" : "history.edit"), detail);
+  }
+  if (!value.is_string()) return std::nullopt;
+  if (key == "withdraw") return std::make_pair(label(lang, "history.withdraw"), value.get<std::string>());
+  for (const char *k : {"merged_into", "merged_from", "distinct_from"})
+    if (key == k) return std::make_pair(label(lang, "history." + key), value.get<std::string>());
+  return std::nullopt;
+}
+
+// A status history entry as read: a move (from → to, its note), or a journal entry
+// without a move.
 Event event_of(const std::string &lang, const StatusChange &h) {
   Event e{h.changed_at, label(lang, "status." + h.from_status) + " → " + label(lang, "status." + h.to_status),
           note_shown(lang, h.note), h.changed_by};
-  if (h.from_status != h.to_status) return e;
-  const auto j = nlohmann::json::parse(h.note, nullptr, false);
-  const nlohmann::json *sat = nullptr;
-  if (j.is_object() && j.contains("edit") && j["edit"].is_object() && j["edit"].contains("satisfaction"))
-    sat = &j["edit"]["satisfaction"];
-  if (sat && sat->is_array() && sat->size() == 2 && (*sat)[0].is_string() && (*sat)[1].is_string()) {
-    auto named = [&](const nlohmann::json &value) {
-      const auto s = value.get<std::string>();
-      return s.empty() ? std::string("—") : label(lang, "satisfaction." + s);
-    };
-    e.what = label(lang, "satisfaction");
-    e.detail = named((*sat)[0]) + " → " + named((*sat)[1]);
+  if (auto journal = journal_shown(lang, h.note)) {
+    if (h.from_status == h.to_status) e.what = journal->first;
+    else e.what += " · " + journal->first;
+    e.detail = journal->second;
   }
   return e;
 }
@@ -136,7 +165,7 @@ ServedReply Office::opinion_list(const ServedRequest &req) {
   for (const Opinion &o : found->rows) {
     rows.push_back(mstch::map{{"id", o.id},
                               {"raised_at", o.raised_at},
-                              {"content", o.content.size() > 300 ? o.content.substr(0, 297) + "…" : o.content},
+                              {"content", shortened(o.content, 300)},
                               {"category", label(v.lang, "category." + o.category)},
                               {"unit", unit_name(*units, o.scope)},
                               {"status", label(v.lang, "status." + o.status)},

@@ -15,17 +15,25 @@ using namespace ykien::test;
 using ykien::cli_test::RunResult;
 using ykien::cli_test::Workspace;
 
+namespace {
+
+// AddressSanitizer wants to come first among the libraries and LD_PRELOAD puts
+// libfaketime there: harmless (libfaketime wraps only the time calls), so let it.
+[[maybe_unused]] void let_faketime_come_first() {
+#if defined(__SANITIZE_ADDRESS__)
+  const char *asan = std::getenv("ASAN_OPTIONS");
+  setenv("ASAN_OPTIONS", ((asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0").c_str(), 1);
+#endif
+}
+
+}  // namespace
+
 TEST_CASE("field app: a tablet 3 years behind records today's times after one sync", "[clock][faketime]") {
 #if !defined(YKIEN_LIBFAKETIME)
   std::cout << "YKIEN-SKIP: libfaketime is not installed (Debian package faketime)" << std::endl;
   FAIL("YKIEN-SKIP: no libfaketime");
 #else
-#if defined(__SANITIZE_ADDRESS__)
-  // AddressSanitizer wants to come first among the libraries and LD_PRELOAD puts
-  // libfaketime there: harmless (libfaketime wraps only the time calls), so let it.
-  const char *asan = std::getenv("ASAN_OPTIONS");
-  setenv("ASAN_OPTIONS", ((asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0").c_str(), 1);
-#endif
+  let_faketime_come_first();
   TestServer server;
   Workspace ws;
   ws.use_real_clock();
@@ -64,5 +72,45 @@ TEST_CASE("field app: a tablet 3 years behind records today's times after one sy
   const std::string past = std::to_string(std::stoi(today.substr(0, 4)) - 3) + today.substr(4, 3);
   auto past_month = run({"--json", "report", "--unit", kCommune, "--from", past + "-01", "--to", past + "-28"}).json();
   CHECK(past_month["opinions"] == 0);
+#endif
+}
+
+TEST_CASE("field app: a tablet's clock set right after a sync keeps recording today's times", "[clock][faketime]") {
+#if !defined(YKIEN_LIBFAKETIME)
+  std::cout << "YKIEN-SKIP: libfaketime is not installed (Debian package faketime)" << std::endl;
+  FAIL("YKIEN-SKIP: no libfaketime");
+#else
+  let_faketime_come_first();
+  TestServer server;
+  Workspace ws;
+  ws.use_real_clock();
+  // A flat battery: 25 years behind at the sync, which learns the offset. Then
+  // someone sets the clock right, the tablet not restarted: the offset must not be
+  // added to the right time (it dated everything 25 years ahead).
+  const std::vector<std::string> flat = {std::string("LD_PRELOAD=") + YKIEN_LIBFAKETIME, "FAKETIME=-9131d",
+                                         "DONT_FAKE_MONOTONIC=1"};
+  auto run = [&](const std::vector<std::string> &args, const std::vector<std::string> &env) {
+    RunResult r = ws.run(args, "", env);
+    INFO(args.front() << ": " << r.out << r.err);
+    REQUIRE(r.code == 0);
+    return r;
+  };
+  run({"init"}, flat);
+  run({"enroll", "--server", server.url(), "--code", server.code({kCommune})}, flat);
+  run({"sync"}, flat);
+  const auto zone = TimeZone::locate("");
+  REQUIRE(zone.ok());
+  const std::string today = zone->format(SystemClock::instance().now_ms(), false);
+  run({"meeting", "open", "--kind", "1", "--hamlet", "ap-1"}, {});
+  auto added = run({"--json", "opinion", "add", "--category", "land", "--content", "Đề nghị sửa cầu"}, {}).json();
+  INFO(added.dump());
+  CHECK(added["opinion"].value("raised_at", "").substr(0, 10) == today);
+  // Its stamps are not ahead either: the next sync takes them as they are.
+  run({"sync"}, {});
+  auto status = run({"--json", "status"}, {}).json();
+  INFO(status.dump());
+  auto held = server.data().get_opinion(added["opinion"].value("id", ""));
+  REQUIRE(held.ok());
+  CHECK(held->raised_at.substr(0, 10) == today);
 #endif
 }

@@ -5,8 +5,10 @@
 
 #include <random>
 
+#include "support/temp_dir.h"
 #include "support/test_seed.h"
 #include "ykien/clock.h"
+#include "ykien/database.h"
 #include "ykien/local_time.h"
 
 using namespace ykien;
@@ -91,4 +93,44 @@ TEST_CASE("clock: the commune's local time comes from the tz database", "[clock]
   auto bad = TimeZone::locate("Asia/Atlantis");
   CHECK(bad.status().code() == ErrorCode::invalid_argument);
   CHECK(bad.status().field() == "time_zone");
+}
+
+TEST_CASE("clock: an offset learned holds through a wall clock set by hand in the same boot", "[clock][rules]") {
+  test::TempDir dir;
+  const int64_t real = k2025_01_15_0130Z;
+  const int64_t flat = real - 24 * kYear;  // a flat battery: the year 2001
+  ManualClock wall(flat);
+  OpenOptions options;
+  options.clock = &wall;
+  auto open = [&] {
+    auto db = Database::open(dir.file("t.db"), options);
+    REQUIRE(db.ok());
+    return std::move(*db);
+  };
+  {
+    auto db = open();
+    REQUIRE(db->set_clock_offset_ms(real - flat).ok());  // learned from a server's time
+    CHECK(db->now_ms() == real);
+    wall.advance_ms(kHour);
+    wall.set_ms(real + kHour);  // someone sets the clock right
+    CHECK(db->now_ms() == real + kHour);
+    CHECK(db->clock_offset_ms() == 0);
+  }
+  // Another process of the same boot finds the same time.
+  wall.advance_ms(kHour);
+  CHECK(open()->now_ms() == real + 2 * kHour);
+  // After a reboot the wall clock, as set right, plus the offset kept at that open.
+  wall.reboot();
+  wall.advance_ms(kHour);
+  CHECK(open()->now_ms() == real + 3 * kHour);
+  // Never learned: the wall clock is followed, set by hand or not (before a first
+  // sync it is all there is).
+  test::TempDir fresh;
+  ManualClock alone(flat);
+  OpenOptions own;
+  own.clock = &alone;
+  auto db = Database::open(fresh.file("t.db"), own);
+  REQUIRE(db.ok());
+  alone.set_ms(real);
+  CHECK((*db)->now_ms() == real);
 }

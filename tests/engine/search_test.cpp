@@ -313,3 +313,21 @@ TEST_CASE("list_opinions filters by scope, meeting, category, status, period, ov
     CHECK(field_of({.limit = 0}) == "limit");
   }
 }
+
+TEST_CASE("a long text is shortened between two characters, never inside one", "[engine][text]") {
+  CHECK(shortened("Đường ngập", 300) == "Đường ngập");
+  // "ạ" is three bytes: every cut point falls inside one at some length.
+  const std::string long_text = "a" + [] {
+    std::string s;
+    for (int i = 0; i < 150; ++i) s += "ạ";
+    return s;
+  }();
+  for (size_t max = 4; max < 40; ++max) {
+    const std::string cut = shortened(long_text, max);
+    INFO(max);
+    CHECK(cut.size() <= max);
+    CHECK(is_valid_utf8(cut));
+    CHECK(cut.ends_with("…"));
+  }
+  CHECK(is_valid_utf8(shortened(long_text, 300)));
+}

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "ykien/export.h"
@@ -46,18 +47,40 @@ class YKIEN_CXX_API SystemClock final : public Clock {
 };
 
 // A replica's wall clock corrected by the offset it learned from a server's time.
-// Thread-safe. `wall` is borrowed and outlives it.
+// Within the boot the offset was learned in, the corrected time runs on the
+// monotonic clock from that moment: a wall clock set by hand meanwhile (set right
+// after a flat battery had it in 2001) moves nothing. After a reboot, the wall
+// clock plus the offset (docs/time.md, "Learning the offset"). Thread-safe. `wall`
+// is borrowed and outlives it.
 class YKIEN_CXX_API OffsetClock final : public Clock {
  public:
+  // The boot an offset was learned in, and the corrected time then minus the
+  // monotonic time then: what a later process of the same boot needs.
+  struct Anchor {
+    uint64_t boot = 0;  // 0: none
+    int64_t corrected_minus_mono = 0;
+  };
+
   explicit OffsetClock(const Clock &wall) : wall_(wall) {}
-  int64_t now_ms() const override { return wall_.now_ms() + offset_ms.load(); }
+  int64_t now_ms() const override;
   BootTime since_boot() const override { return wall_.since_boot(); }
   // The uncorrected source.
   const Clock &wall() const { return wall_; }
-  std::atomic<int64_t> offset_ms{0};
+  // The correction now: the corrected time minus the wall clock's.
+  int64_t offset_ms() const;
+  // The offset learned now: the corrected time from now on (anchored to this boot).
+  void set_offset_ms(int64_t offset_ms);
+  // As persisted: the offset, and the anchor kept with it, used when it is this
+  // boot's. Without one (never learned, or another boot) the wall clock is followed:
+  // before a first sync it is all there is, and a clock set right then is right.
+  void load(int64_t offset_ms, Anchor anchor);
+  Anchor anchor() const;
 
  private:
   const Clock &wall_;
+  mutable std::mutex mutex_;
+  int64_t offset_ = 0;  // guarded by mutex_
+  Anchor anchor_{};     // guarded by mutex_
 };
 
 // A clock tests set by hand: a wall clock and a monotonic one. Thread-safe.

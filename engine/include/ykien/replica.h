@@ -68,7 +68,7 @@ class YKIEN_CXX_API Replica {
   Status load_clock();
   // The offset to add to the wall clock, learned from a server's time. Persisted;
   // applies to stamps made from now on.
-  int64_t clock_offset_ms() const { return clock_.offset_ms.load(); }
+  int64_t clock_offset_ms() const { return clock_.offset_ms(); }
   Status set_clock_offset_ms(int64_t offset_ms);
   // The wall clock corrected by that offset (ms since the epoch, UTC): the one
   // "now" of this replica, for everything that needs the time.

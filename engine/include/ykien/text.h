@@ -16,4 +16,8 @@ YKIEN_CXX_API bool is_valid_utf8(std::string_view text);
 // fold alike too. Other characters pass through; ASCII is lowercased.
 YKIEN_CXX_API std::string fold_for_search(std::string_view utf8);
 
+// `utf8` when it fits in `max_bytes`; else its start, cut between two characters,
+// and "…", in at most `max_bytes` (a list's cell of a long text).
+YKIEN_CXX_API std::string shortened(std::string_view utf8, size_t max_bytes);
+
 }  // namespace ykien

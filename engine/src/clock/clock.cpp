@@ -57,6 +57,35 @@ BootTime SystemClock::since_boot() const {
   return {boot, duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count()};
 }
 
+int64_t OffsetClock::now_ms() const {
+  const BootTime boot = wall_.since_boot();
+  std::lock_guard lock(mutex_);
+  if (anchor_.boot != 0 && boot.boot == anchor_.boot) return anchor_.corrected_minus_mono + boot.ms;
+  return wall_.now_ms() + offset_;
+}
+
+int64_t OffsetClock::offset_ms() const { return now_ms() - wall_.now_ms(); }
+
+void OffsetClock::set_offset_ms(int64_t offset_ms) {
+  const BootTime boot = wall_.since_boot();
+  const int64_t wall = wall_.now_ms();
+  std::lock_guard lock(mutex_);
+  offset_ = offset_ms;
+  anchor_ = boot.boot != 0 ? Anchor{boot.boot, wall + offset_ms - boot.ms} : Anchor{};
+}
+
+void OffsetClock::load(int64_t offset_ms, Anchor anchor) {
+  const bool this_boot = anchor.boot != 0 && anchor.boot == wall_.since_boot().boot;
+  std::lock_guard lock(mutex_);
+  offset_ = offset_ms;
+  anchor_ = this_boot ? anchor : Anchor{};
+}
+
+OffsetClock::Anchor OffsetClock::anchor() const {
+  std::lock_guard lock(mutex_);
+  return anchor_;
+}
+
 SystemClock &SystemClock::instance() {
   static SystemClock clock;
   return clock;

@@ -19,30 +19,59 @@ using sys::StoreTxn;
 
 namespace {
 constexpr const char *kClockOffsetKey = "clock_offset_ms";
+// "<boot> <corrected minus monotonic ms>": the boot the offset was learned in.
+constexpr const char *kClockAnchorKey = "clock_anchor";
 constexpr const char *kLastStampKey = "last_hlc";
+
+Result<std::vector<int64_t>> numbers(const std::string &key, const std::string &text) {
+  std::vector<int64_t> out;
+  try {
+    for (size_t at = 0; at < text.size();) {
+      size_t used = 0;
+      out.push_back(std::stoll(text.substr(at), &used));
+      at += used;
+    }
+  } catch (const std::exception &) {
+    return Status(ErrorCode::corrupt, "the stored " + key + " is not made of numbers: " + text);
+  }
+  return out;
+}
+
+Status keep_clock(StoreTxn &txn, const OffsetClock &clock) {
+  const OffsetClock::Anchor anchor = clock.anchor();
+  YKIEN_TRY(txn.set_meta(kClockOffsetKey, std::to_string(clock.offset_ms())));
+  return txn.set_meta(kClockAnchorKey, std::to_string(static_cast<int64_t>(anchor.boot)) + " " +
+                                           std::to_string(anchor.corrected_minus_mono));
+}
+
 }  // namespace
 
 Status Replica::load_clock() {
-  return store_.read([&](StoreTxn &txn) -> Status {
-    auto text = txn.meta(kClockOffsetKey);
-    if (!text) return text.status();
-    int64_t offset = 0;
-    if (!text->empty()) {
-      try {
-        offset = std::stoll(*text);
-      } catch (const std::exception &) {
-        return Status(ErrorCode::corrupt, "the stored clock offset is not a number: " + *text);
-      }
-    }
-    clock_.offset_ms = offset;
+  int64_t stored = 0;
+  YKIEN_TRY(store_.read([&](StoreTxn &txn) -> Status {
+    auto offset = txn.meta(kClockOffsetKey);
+    if (!offset) return offset.status();
+    auto anchor = txn.meta(kClockAnchorKey);
+    if (!anchor) return anchor.status();
+    auto o = numbers(kClockOffsetKey, *offset);
+    if (!o) return o.status();
+    auto a = numbers(kClockAnchorKey, *anchor);
+    if (!a) return a.status();
+    stored = o->empty() ? 0 : o->front();
+    OffsetClock::Anchor held;
+    if (a->size() == 2) held = {static_cast<uint64_t>((*a)[0]), (*a)[1]};
+    clock_.load(stored, held);
     return Status::Ok();
-  });
+  }));
+  // The wall clock was set by hand since, in this boot: the offset that now holds is
+  // kept, for after the next reboot (the anchor is lost then).
+  if (std::llabs(clock_.offset_ms() - stored) <= clock::kToleranceMs) return Status::Ok();
+  return store_.write([&](StoreTxn &txn) { return keep_clock(txn, clock_); });
 }
 
 Status Replica::set_clock_offset_ms(int64_t offset_ms) {
-  YKIEN_TRY(store_.write([&](StoreTxn &txn) { return txn.set_meta(kClockOffsetKey, std::to_string(offset_ms)); }));
-  clock_.offset_ms = offset_ms;
-  return Status::Ok();
+  clock_.set_offset_ms(offset_ms);
+  return store_.write([&](StoreTxn &txn) { return keep_clock(txn, clock_); });
 }
 
 Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {
@@ -81,7 +110,7 @@ Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {
     }
     // Each write at the corrected time of its edit (docs/time.md, "Re-stamping"),
     // in the order the writes were made, after what each cell's writer had seen.
-    const clock::RestampNow now{clock_.now_ms(), clock_.since_boot(), clock_.offset_ms.load()};
+    const clock::RestampNow now{clock_.now_ms(), clock_.since_boot(), clock_.offset_ms()};
     Hlc previous;
     for (auto &write : own) {
       Hlc floor = previous;
