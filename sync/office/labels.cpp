@@ -157,8 +157,10 @@ const Entry kEntries[] = {
     {"tree_then", "lúc ghi nhận", "when recorded"},
     {"covers", "Gồm cả các đơn vị cũ", "Includes the former units"},
     {"attendance", "Lượt người tham gia", "Attendance"},
-    {"resolved", "Đã giải quyết", "Resolved"},
-    {"resolved_share", "Tỷ lệ đã giải quyết", "Share resolved"},
+    // The report's figure counts answered, resolved and closed (docs/reports.md), as
+    // the field app says it: not the status "resolved" alone.
+    {"resolved", "Đã trả lời, giải quyết", "Answered or resolved"},
+    {"resolved_share", "Tỷ lệ giải quyết", "Share resolved"},
     {"answered_on_spot", "Trả lời ngay tại hội nghị", "Answered at the meeting"},
     {"escalated", "Vượt thẩm quyền", "Escalated"},
     {"support_visits", "Thăm hỏi, tặng quà", "Support visits"},
@@ -166,6 +168,8 @@ const Entry kEntries[] = {
     {"by_category", "Ý kiến theo lĩnh vực", "Opinions by field"},
     {"by_month", "Ý kiến theo tháng", "Opinions by month"},
     {"by_unit", "Theo đơn vị", "By unit"},
+    {"by_unit_figures", "Theo đơn vị (hội nghị / lượt tham gia / ý kiến / đã trả lời, giải quyết)",
+     "By unit (meetings / attendance / opinions / answered or resolved)"},
     {"by_status", "Theo trạng thái", "By status"},
     {"export_xlsx", "Tải về .xlsx", "Download .xlsx"},
     {"export_csv", "Tải về .csv", "Download .csv"},

@@ -121,6 +121,7 @@ std::vector<std::pair<std::string, std::string>> report_rows(const ReportFigures
       {L("escalated"), std::to_string(f.escalated)},
       {L("support_visits"), std::to_string(f.support_visits)},
       {L("gift_value"), std::to_string(f.gift_value_vnd)}};
+  for (const auto &[k, n] : f.meetings_by_kind) rows.emplace_back(L("meetings") + ": " + L("meeting." + k), std::to_string(n));
   for (const auto &[k, n] : f.opinions_by_category) rows.emplace_back(L("category") + ": " + L("category." + k), std::to_string(n));
   for (const auto &[k, n] : f.opinions_by_status) rows.emplace_back(L("status") + ": " + L("status." + k), std::to_string(n));
   for (const auto &[k, n] : f.satisfaction)
@@ -133,7 +134,7 @@ std::vector<std::pair<std::string, std::string>> report_rows(const ReportFigures
   };
   if (!f.covers.empty()) rows.emplace_back(L("covers"), names(f.covers));
   for (const auto &p : f.parts) {
-    rows.emplace_back(L("by_unit") + ": " + p.name,
+    rows.emplace_back(L("by_unit_figures") + ": " + p.name,
                       std::to_string(p.meetings) + " / " + std::to_string(p.attendance) + " / " +
                           std::to_string(p.opinions) + " / " + std::to_string(p.resolved));
     if (!p.covers.empty()) rows.emplace_back(p.name + ": " + L("covers"), names(p.covers));

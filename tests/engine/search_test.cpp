@@ -1,7 +1,9 @@
 // Folding Vietnamese text for search, UTF-8 checks, and listing opinions by text
 // and by filters.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "support/seed_data.h"
 #include "support/temp_dir.h"
@@ -330,4 +332,17 @@ TEST_CASE("a long text is shortened between two characters, never inside one", "
     CHECK(cut.ends_with("…"));
   }
   CHECK(is_valid_utf8(shortened(long_text, 300)));
+}
+
+TEST_CASE("names are listed without regard to case or diacritics and numbers by value", "[engine][text]") {
+  std::vector<std::string> names = {"Khu phố Đông", "Ấp 10", "Xã Hòa Tân", "Ấp 2", "khu phố Bắc", "Xã Hòa Ân",
+                                    "Ấp Zê", "Ap 2"};
+  std::sort(names.begin(), names.end(), [](const std::string &a, const std::string &b) { return name_order(a, b); });
+  CHECK(names == std::vector<std::string>{"Ap 2", "Ấp 2", "Ấp 10", "Ấp Zê", "khu phố Bắc", "Khu phố Đông", "Xã Hòa Ân",
+                                          "Xã Hòa Tân"});
+  // A strict weak order: never both ways, never a name before itself.
+  for (const auto &a : names) {
+    CHECK_FALSE(name_order(a, a));
+    for (const auto &b : names) CHECK_FALSE((name_order(a, b) && name_order(b, a)));
+  }
 }

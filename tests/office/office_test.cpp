@@ -517,6 +517,11 @@ TEST_CASE("office: the report's figures are the engine's and export to CSV and .
   Page report = b.get("/reports?unit=" + std::string(kCommune) + "&from=2024-01-01&to=2024-12-31");
   CHECK(report.status == 200);
   CHECK(has(report.body, "<svg"));
+  // Every figure of docs/reports.md, named as the field app names it: the meetings
+  // by kind, and "resolved" as answered or resolved (not the status of that name).
+  CHECK(f->meetings_by_kind == engine->meetings_by_kind);
+  CHECK(has(report.body, "Hội nghị: Ngày thứ Bảy về với khu dân cư"));
+  CHECK(has(report.body, "Đã trả lời, giải quyết"));
   Page csv = b.get("/reports.csv?unit=" + std::string(kCommune) + "&from=2024-01-01&to=2024-12-31");
   CHECK(csv.status == 200);
   CHECK(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);

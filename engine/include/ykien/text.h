@@ -16,6 +16,12 @@ YKIEN_CXX_API bool is_valid_utf8(std::string_view text);
 // fold alike too. Other characters pass through; ASCII is lowercased.
 YKIEN_CXX_API std::string fold_for_search(std::string_view utf8);
 
+// Names in the order a list shows them: without regard to case or diacritics
+// ("Ấp 3" among the A's, not after every plain letter as its bytes would have it),
+// a run of digits by its value ("Ấp 2" before "Ấp 10"); names that differ only in
+// case or diacritics by their bytes. A strict weak order, for std::sort.
+YKIEN_CXX_API bool name_order(std::string_view a, std::string_view b);
+
 // `utf8` when it fits in `max_bytes`; else its start, cut between two characters,
 // and "…", in at most `max_bytes` (a list's cell of a long text).
 YKIEN_CXX_API std::string shortened(std::string_view utf8, size_t max_bytes);

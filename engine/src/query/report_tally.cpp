@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "ykien/text.h"
+
 namespace ykien {
 
 namespace {
@@ -159,7 +161,8 @@ Report ReportTally::finish() {
     if (!r.scope.empty()) r.covers = covered(r.scope);
     for (auto &p : r.parts) p.covers = covered(p.scope);
   }
-  std::sort(r.parts.begin(), r.parts.end(), [](const Report::Part &a, const Report::Part &b) { return a.name < b.name; });
+  std::sort(r.parts.begin(), r.parts.end(),
+            [](const Report::Part &a, const Report::Part &b) { return name_order(a.name, b.name); });
   return r;
 }
 
