@@ -109,6 +109,7 @@ TEST_CASE("a meeting moved to another day takes along what was said on its old d
                                       "Phường sẽ thay trong tuần"});
   const auto next_day = ws.ok_json({"opinion", "add", "--content", "Xin sửa cống", "--category", "10", "--at",
                                     "30/6/2024 9:00"});
+  REQUIRE(ws.run({"visit", "add", "--household", "Hộ ông A", "--value", "500.000"}).code == 0);
   // The secretary typed the wrong day: the meeting was on the 28th.
   REQUIRE(ws.run({"meeting", "edit", "--at", "28/6/2024 7:30"}).code == 0);
   const auto moved = ws.ok_json({"opinion", "show", at_meeting["opinion"]["ref"]});
@@ -123,6 +124,8 @@ TEST_CASE("a meeting moved to another day takes along what was said on its old d
   const auto day = ws.ok_json({"report", "--from", "2024-06-28", "--to", "2024-06-28"});
   CHECK(day["meetings"] == 1);
   CHECK(day["opinions"] == 1);
+  CHECK(day["support_visits"] == 1);  // the gift given at it, too
+  CHECK(day["gift_value_vnd"] == 500000);
   CHECK(ws.ok_json({"report", "--from", "2024-06-29", "--to", "2024-06-29"})["opinions"] == 1);
 }
 

@@ -99,24 +99,31 @@ Status check_not_after_follow_up(Database::Impl &impl, const std::string &meetin
 }
 
 // A meeting moved to another day (a slip corrected) takes along its opinions, raised
-// from the day before it to the day after, by as many days, each keeping its time of
-// day. Left behind, one meeting's figures split across two days of a report (the
-// meeting on one, its opinions on the other), and its opinions fall outside the days
-// an opinion of the meeting may be raised (check_raised_at_meeting).
+// from the day before it to the day after, and the support visits made on its day, by
+// as many days, each keeping its time of day. Left behind, one meeting's figures split
+// across two days of a report (the meeting on one, its opinions and gifts on the
+// other), and its opinions fall outside the days an opinion of the meeting may be
+// raised (check_raised_at_meeting).
 Status move_day_with_meeting(Database::Impl &impl, const std::string &meeting_id, const std::string &old_day,
                              const std::string &new_day) {
   const int shift = validate::days_between(old_day, new_day);
-  auto rows = impl.select_rows(*schema::find_table("opinions"),
-                               "SELECT id FROM opinions WHERE meeting_id = ?1 AND _deleted = 0 AND "
-                               "substr(raised_at, 1, 10) BETWEEN ?2 AND ?3",
-                               {meeting_id, validate::shift_day(old_day, -1), validate::shift_day(old_day, 1)});
-  if (!rows) return rows.status();
-  for (Row &row : *rows) {
-    const std::string raised = text_of(row, "raised_at");
-    uint64_t mask = 0;
-    put(row, "raised_at", validate::shift_day(raised.substr(0, 10), shift) + raised.substr(10), mask);
-    YKIEN_TRY(impl.write_local(row, mask));
-  }
+  const auto move = [&](const char *table, const char *at, int days_around) -> Status {
+    auto rows = impl.select_rows(*schema::find_table(table),
+                                 std::string("SELECT id FROM ") + table + " WHERE meeting_id = ?1 AND _deleted = 0 AND "
+                                     "substr(" + at + ", 1, 10) BETWEEN ?2 AND ?3",
+                                 {meeting_id, validate::shift_day(old_day, -days_around),
+                                  validate::shift_day(old_day, days_around)});
+    if (!rows) return rows.status();
+    for (Row &row : *rows) {
+      const std::string when = text_of(row, at);
+      uint64_t mask = 0;
+      put(row, at, validate::shift_day(when.substr(0, 10), shift) + when.substr(10), mask);
+      YKIEN_TRY(impl.write_local(row, mask));
+    }
+    return Status::Ok();
+  };
+  YKIEN_TRY(move("opinions", "raised_at", 1));
+  YKIEN_TRY(move("support_visits", "visited_at", 0));
   // Answers and history entries are written once (a server refuses them edited,
   // and the tablet would keep the refused edit forever): they keep their times,
   // which no report counts by.
