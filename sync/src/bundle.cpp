@@ -2,6 +2,8 @@
 // "Cursors"). The file layout is in bundle_file.cpp.
 #include "ykien/sync/bundle.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <exception>
 #include <optional>
@@ -272,6 +274,24 @@ Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> 
   return read_bundle_file(path, changes);
 }
 
+namespace {
+
+// Leaves out the changes of rows outside this database's units, when it was
+// enrolled for some (sync.scopes); returns how many.
+Result<int64_t> drop_outside_scopes(Replica &db, std::vector<Change> &changes) {
+  auto text = db.setting(keys::kScopes);
+  if (!text) return text.status();
+  const auto scopes = nlohmann::json::parse(*text, nullptr, false);
+  if (!scopes.is_array() || scopes.empty()) return int64_t{0};
+  std::vector<std::string> units;
+  for (const auto &s : scopes)
+    if (s.is_string()) units.push_back(s.get<std::string>());
+  return static_cast<int64_t>(
+      std::erase_if(changes, [&](const Change &c) { return !scope_within(c.scope, units); }));
+}
+
+}  // namespace
+
 Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, const BundleImportOptions &options) {
   report(options.on_progress, "read", 0, 0);
   std::vector<Change> changes;
@@ -280,8 +300,7 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
   BundleImportReport r;
   r.manifest = std::move(*manifest);
   const BundleManifest &m = r.manifest;
-  const auto total = static_cast<int64_t>(changes.size());
-  report(options.on_progress, "read", total, total);
+  report(options.on_progress, "read", static_cast<int64_t>(changes.size()), static_cast<int64_t>(changes.size()));
 
   // Addressed here?
   std::vector<std::string> names = options.self_names;
@@ -299,6 +318,14 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
   if (m.exporter_site == site_to_string(db.site_id())) {
     return Status(ErrorCode::invalid_argument, "this bundle was exported from this very database", "for");
   }
+  // A device enrolled for some units takes no row outside them (DESIGN.md invariant
+  // 4): a bundle from a tablet of the whole commune brings every hamlet's rows.
+  if (!options.check) {
+    auto outside = drop_outside_scopes(db, changes);
+    if (!outside) return outside.status();
+    r.outside = *outside;
+  }
+  const auto total = static_cast<int64_t>(changes.size());
   r.peer = m.exporter;
   Writer writer;
   if (options.check) YKIEN_TRY(options.check(m, changes, &r.peer, &writer));

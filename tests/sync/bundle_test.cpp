@@ -692,3 +692,22 @@ TEST_CASE("the server's admin bundle carries attachments' blobs both ways, each 
   CHECK(second->blobs().has(kept->sha256));
   CHECK_FALSE(second->blobs().has(changed->sha256));
 }
+
+TEST_CASE("a tablet enrolled for a hamlet takes no row of another from a bundle", "[sync][bundle]") {
+  Pair p;
+  // Enrolled for hamlet ap-1 (as the server's enrollment reply records it).
+  REQUIRE(p.tablet->set_setting("sync.scopes", "[\"vn/79/26734/ap-1\"]").ok());
+  auto ap1 = p.office->find_unit_by_scope("vn/79/26734/ap-1");
+  auto ap2 = p.office->find_unit_by_scope("vn/79/26734/ap-2");
+  REQUIRE((ap1.ok() && ap2.ok()));
+  const Unit mine = make_unit(*p.office, "to-1", "hamlet", ap1->id);
+  const Unit other = make_unit(*p.office, "to-2", "hamlet", ap2->id);
+  export_ok(*p.office, "tablet", p.file("groups.ykb"));
+  const auto r = import_ok(*p.tablet, p.file("groups.ykb"));
+  CHECK(r.outside > 0);
+  CHECK(p.tablet->get_unit(mine.id).ok());
+  CHECK_FALSE(p.tablet->get_unit(other.id).ok());
+  // Imported again: the same, nothing more taken.
+  CHECK(import_ok(*p.tablet, p.file("groups.ykb")).outside == r.outside);
+  CHECK_FALSE(p.tablet->get_unit(other.id).ok());
+}

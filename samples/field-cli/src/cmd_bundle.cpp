@@ -149,10 +149,12 @@ void run_import(Context &ctx, const BundleArgs &a) {
             {"applied", r->applied},
             {"ignored", r->ignored},
             {"conflicts", r->conflicts},
+            {"outside", r->outside},
             {"in_sequence", r->in_sequence}},
            [&](std::ostream &out) {
              out << trf("bundle.imported", {r->peer, std::to_string(r->applied), std::to_string(r->ignored)}) << '\n';
              if (r->conflicts > 0) out << trf("sync.conflicts", {std::to_string(r->conflicts)}) << '\n';
+             if (r->outside > 0) out << trf("bundle.outside", {std::to_string(r->outside)}) << '\n';
              if (!r->in_sequence) out << trf("bundle.gap", {r->peer}) << '\n';
              out << trf("bundle.imported_next", {r->peer}) << '\n';
            });

@@ -436,6 +436,8 @@ constexpr Message kMessages[] = {
     {"bundle.exported_next", "Tiếp theo: mang tệp đến {0} và chạy: ykien bundle import {1}", "Next: take the file to {0} and run: ykien bundle import {1}"},
     {"bundle.imported", "Đã nhận gói từ {0}: áp dụng {1} thay đổi, {2} thay đổi đã có sẵn.", "Bundle from {0} imported: {1} changes applied, {2} already here."},
     {"bundle.imported_next", "Để gửi lại: ykien bundle export --for {0} TỆP", "To send back: ykien bundle export --for {0} FILE"},
+    {"bundle.outside", "Bỏ qua {0} thay đổi thuộc đơn vị ngoài địa bàn của máy này.",
+     "Left out {0} changes of units outside this device's units."},
     {"bundle.gap", "Thiếu một gói trước đó từ {0}: gói sau của {0} sẽ mang bù, không mất gì.", "An earlier bundle from {0} is missing: {0}'s next bundle will carry it; nothing is lost."},
     {"bundle.progress", "[{0}] {1}/{2} thay đổi", "[{0}] {1}/{2} changes"},
     {"bundle.phase.export", "đọc dữ liệu", "reading data"},

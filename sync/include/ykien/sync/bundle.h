@@ -139,6 +139,7 @@ struct BundleImportReport {
   bool in_sequence = true; // false: an earlier bundle from this peer is missing; its changes
                            // were applied, but "received" did not move (the next bundle repairs it)
   bool acknowledged = false;  // the peer's acknowledgement moved this database's "acked" cursor
+  int64_t outside = 0;        // changes of rows outside the units this device was enrolled for: left out
 };
 
 // Verifies the file at `path` (format version, then checksum, then manifest and
