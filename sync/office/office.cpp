@@ -13,6 +13,7 @@
 #include "tokens.h"
 #include "ykien/reasons_vi.h"
 #include "ykien/seal.h"
+#include "ykien/text.h"
 #include "ykien/unit_tree.h"
 
 namespace ykien::office {
@@ -55,20 +56,16 @@ bool same_origin(const ServedRequest &req) {
   return origin == "http://" + host || origin == "https://" + host;
 }
 
-// At most `max` bytes of `text`, not cutting a character in two (an address keeps it short).
-std::string utf8_prefix(std::string text, size_t max) {
-  if (text.size() <= max) return text;
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text;
-}
 
-// A refusal's reason (the engine's or the server's, in English) in the page's language.
-std::string reason_shown(const std::string &lang, const std::string &message) {
-  if (lang != "vi") return message;
-  const std::string vi = vietnamese_reason(reason_without_field(message));
-  return vi.empty() ? message : vi;
+// A refusal's reason (the engine's or the server's, in English) in the page's language,
+// after the field it names by the field's label when the pages have one ("Nội dung:
+// không được để trống", not "Lỗi — content: is required").
+std::string reason_shown(const std::string &lang, const Status &st) {
+  const std::string reason = reason_without_field(st.message());
+  const std::string vi = lang == "vi" ? vietnamese_reason(reason) : "";
+  const std::string said = vi.empty() ? reason : vi;
+  const std::string field = st.field().empty() ? "" : column_label(lang, st.field());
+  return field.empty() || field == st.field() ? said : field + ": " + said;
 }
 
 // Ties an error's text to the session it was written for: its CSRF secret is
@@ -190,9 +187,9 @@ ServedReply Office::after(const Visit &v, const std::string &location, const Sta
   if (st.ok()) return redirect(location + "?done=1");
   if (st.code() == ErrorCode::not_found || st.code() == ErrorCode::storage || st.code() == ErrorCode::internal)
     return failure(v, st);
+  // The page says "Lỗi:" before it (layout.mustache); an address keeps it short.
   const std::string text = utf8_prefix(
-      label(v.lang, st.code() == ErrorCode::forbidden ? "forbidden" : "error") + " — " + reason_shown(v.lang, st.message()),
-      600);
+      (st.code() == ErrorCode::forbidden ? label(v.lang, "forbidden") + " " : "") + reason_shown(v.lang, st), 600);
   if (!v.session) return failure(v, st);
   kept_forms.keep(v.session->csrf, location, v.form);
   return redirect(location + "?error=" + url_encode(text) + "&sig=" + error_signature(*v.session, text));
@@ -200,7 +197,7 @@ ServedReply Office::after(const Visit &v, const std::string &location, const Sta
 
 ServedReply Office::failure(const Visit &v, const Status &st) {
   mstch::map values{
-      {"message", st.code() == ErrorCode::not_found ? label(v.lang, "not_found") : reason_shown(v.lang, st.message())}};
+      {"message", st.code() == ErrorCode::not_found ? label(v.lang, "not_found") : reason_shown(v.lang, st)}};
   const int status = http_status(st);
   if (status >= 500) server::log_line("error", "office", {{"path", v.req.path}, {"message", st.message()}});
   return page(v, "error", "error", values, status);

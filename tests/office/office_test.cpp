@@ -213,6 +213,12 @@ TEST_CASE("office: a secretary finds and follows up an opinion, the clerk sees o
   CHECK(clerk.get("/devices").status == 403);
 
   clerk.get("/opinions/" + s.land);
+  // A refusal names the field by its label, said once ("Lỗi: Lỗi — không được để
+  // trống" named nothing).
+  const Page empty = clerk.post("/opinions/" + s.land + "/answer", {{"content", ""}, {"written", "1"}});
+  const std::string said = clerk.get(empty.header("Location")).body;
+  CHECK(has(said, "Lỗi: Nội dung: không được để trống"));
+  CHECK_FALSE(has(said, "Lỗi — "));
   CHECK(clerk.post("/opinions/" + s.land + "/answer", {{"content", "Đã đo đạc, cấp giấy trong tháng 8"}, {"written", "1"}})
             .status == 303);
   CHECK(clerk.post("/opinions/" + s.land + "/status", {{"to", "resolved"}, {"note", "xong"}}).status == 303);

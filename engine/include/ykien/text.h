@@ -22,6 +22,8 @@ YKIEN_CXX_API std::string fold_for_search(std::string_view utf8);
 // case or diacritics by their bytes. A strict weak order, for std::sort.
 YKIEN_CXX_API bool name_order(std::string_view a, std::string_view b);
 
+// At most `max_bytes` of `utf8`, cut between two characters.
+YKIEN_CXX_API std::string utf8_prefix(std::string_view utf8, size_t max_bytes);
 // `utf8` when it fits in `max_bytes`; else its start, cut between two characters,
 // and "…", in at most `max_bytes` (a list's cell of a long text).
 YKIEN_CXX_API std::string shortened(std::string_view utf8, size_t max_bytes);
