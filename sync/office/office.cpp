@@ -68,6 +68,16 @@ std::string reason_shown(const std::string &lang, const Status &st) {
   return field.empty() || field == st.field() ? said : field + ": " + said;
 }
 
+// The page's address with its search and filters, for the language switch to come
+// back to: not a message meant to be shown once.
+std::string address_here(const ServedRequest &req) {
+  std::string query;
+  for (const auto &[name, value] : req.query)
+    if (name != "error" && name != "sig" && name != "done")
+      query += (query.empty() ? "?" : "&") + url_encode(name) + "=" + url_encode(value);
+  return req.path + query;
+}
+
 // Ties an error's text to the session it was written for: its CSRF secret is
 // known to that session's pages only.
 std::string error_signature(const Session &session, const std::string &text) {
@@ -143,7 +153,7 @@ ServedReply Office::page(const Visit &v, const std::string &title_key, const std
   mstch::map layout{{"t", t},
                     {"lang", v.lang},
                     {"other_lang", std::string(v.lang == "en" ? "vi" : "en")},
-                    {"here", url_encode(v.req.path)},
+                    {"here", url_encode(address_here(v.req))},
                     {"title", label(v.lang, title_key)}};
   if (v.user) {
     layout.emplace("user", mstch::map{{"display_name", v.user->display_name},
@@ -299,6 +309,10 @@ ServedReply Office::switch_language(const ServedRequest &req) {
   return r;
 }
 
+ServedReply Office::no_such_page(const ServedRequest &req) {
+  return failure(visit(req), Status(ErrorCode::not_found, "no such page"));
+}
+
 ServedReply Office::static_file(const ServedRequest &req) {
   const std::string name = req.path.substr(std::string("/static/").size());
   ServedReply r;
@@ -365,6 +379,7 @@ std::vector<server::Route> Office::routes() {
   add("POST", "/devices/", true, &Office::device_action);
   add("GET", "/units", false, &Office::unit_page);
   add("POST", "/units/", true, &Office::unit_action);
+  add("GET", "/", true, &Office::no_such_page);  // the longest prefix wins: only what no other route takes
   return out;
 }
 

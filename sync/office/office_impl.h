@@ -72,6 +72,8 @@ class Office {
   server::ServedReply logout(const server::ServedRequest &req);
   server::ServedReply switch_language(const server::ServedRequest &req);
   server::ServedReply static_file(const server::ServedRequest &req);
+  // An address no page has (a link mistyped): a page saying so, not the API's JSON.
+  server::ServedReply no_such_page(const server::ServedRequest &req);
 
   // ---- Opinions and meetings (opinion_pages.cpp) ----
   server::ServedReply opinion_list(const server::ServedRequest &req);

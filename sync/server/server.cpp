@@ -527,6 +527,12 @@ struct SyncServer::Impl {
                       [this](const ServedRequest &q) { return handle_wiped(q); }});
     for (auto &r : options.extra_routes) routes.push_back(std::move(r));
     options.extra_routes.clear();
+    // A protocol path no route takes: the protocol's refusal, also beside the office's
+    // pages (whose "/" takes every other address; the longest prefix wins).
+    Route unknown{"GET", "/v1/", 0, true, nullptr,
+                  [this](const ServedRequest &) { return reply_error({ErrorCode::not_found, "no such endpoint"}); }};
+    unknown.prefix = true;
+    routes.push_back(std::move(unknown));
     http = std::make_unique<HttpFront>(std::move(fo), std::move(routes),
                                        [this](const Status &st) { return reply_error(st); });
   }

@@ -175,6 +175,20 @@ TEST_CASE("office: a secretary finds and follows up an opinion, the clerk sees o
   Page found = secretary.get("/opinions?q=dat+dai");
   CHECK(has(found.body, "/opinions/" + s.land));
   CHECK_FALSE(has(found.body, "/opinions/" + s.environment));
+  // An address mistyped is a page saying so; a protocol path, the protocol's refusal.
+  const Page typo = secretary.get("/report");
+  CHECK(typo.status == 404);
+  CHECK(has(typo.body, "Không tìm thấy."));
+  CHECK(has(typo.body, "<html"));
+  const Page api = secretary.get("/v1/nope");
+  CHECK(api.status == 404);
+  CHECK(has(api.body, "\"not_found\""));
+  // The language switch comes back to the same search and filters.
+  const std::string here = "/opinions%3Fq%3Ddat%2520dai%26status%3Dreceived";
+  // (the page writes '/' as "&#x2F;", and the browser reads it back)
+  CHECK(has(secretary.get("/opinions?q=dat+dai&status=received&done=1").body,
+            "next=&#x2F;opinions%3Fq%3Ddat%2520dai%26status%3Dreceived\""));
+  CHECK(secretary.get("/lang?to=vi&next=" + here).header("Location") == "/opinions?q=dat%20dai&status=received");
   Page by_text = secretary.get("/opinions?q=RAC+THAI");
   CHECK(has(by_text.body, "/opinions/" + s.environment));
   // Every value escaped by the template engine.
