@@ -17,6 +17,14 @@ namespace ykien::office {
 
 namespace {
 
+// The opinion a merge entry names (docs/domain.md, "Journal": {"merged_into": id} on
+// the record taken back, {"merged_from": id} on the one kept); empty for other notes.
+std::string merge_named(const std::string &note, const char *key) {
+  if (!note.starts_with("{\"merged_")) return {};
+  const auto j = nlohmann::json::parse(note, nullptr, false);
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
 std::vector<std::string> words_of(const std::string &text) {
   std::vector<std::string> out;
   std::istringstream in(fold_for_search(text));
@@ -248,6 +256,17 @@ Result<OpinionPage> OfficeData::opinions(const OfficeUser &user, const OpinionQu
   return page;
 }
 
+Result<std::unordered_map<std::string, std::string>> OfficeData::merged_into(const std::vector<std::string> &dropped) {
+  std::unordered_map<std::string, std::string> out;
+  for (const auto &id : dropped) {
+    auto history = replica_.find_rows({"status_history", std::nullopt, {{"opinion_id", Value{id}}}});
+    if (!history) return history.status();
+    for (const auto &r : *history)
+      if (std::string kept = merge_named(text_cell(r, "note"), "merged_into"); !kept.empty()) out[id] = kept;
+  }
+  return out;
+}
+
 Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::string &id) {
   const Status not_found(ErrorCode::not_found, "no such opinion", "opinion_id");
   auto rows = replica_.load_rows({{"opinions", id}});
@@ -263,14 +282,23 @@ Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::str
     if (!m) return m.status();
     if (m->front()) d.meeting = meeting_from_row(*m->front());
   }
-  auto responses = replica_.find_rows({"responses", d.opinion.scope, {{"opinion_id", Value{id}}}});
-  if (!responses) return responses.status();
-  for (const auto &r : *responses)
-    if (integer_cell(r, "_deleted") == 0) d.responses.push_back(response_from_row(r));
-  auto history = replica_.find_rows({"status_history", d.opinion.scope, {{"opinion_id", Value{id}}}});
-  if (!history) return history.status();
-  for (const auto &r : *history)
-    if (integer_cell(r, "_deleted") == 0) d.history.push_back(change_from_row(r));
+  // Its own answers and history, and those of the duplicates merged into it (their
+  // records taken back, what was said to them kept here, as the field app shows it).
+  std::vector<std::string> records{id};
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto responses = replica_.find_rows({"responses", d.opinion.scope, {{"opinion_id", Value{records[i]}}}});
+    if (!responses) return responses.status();
+    for (const auto &r : *responses)
+      if (integer_cell(r, "_deleted") == 0) d.responses.push_back(response_from_row(r));
+    auto history = replica_.find_rows({"status_history", d.opinion.scope, {{"opinion_id", Value{records[i]}}}});
+    if (!history) return history.status();
+    for (const auto &r : *history) {
+      if (integer_cell(r, "_deleted") != 0) continue;
+      d.history.push_back(change_from_row(r));
+      if (i == 0)
+        if (std::string from = merge_named(d.history.back().note, "merged_from"); !from.empty()) records.push_back(from);
+    }
+  }
   auto visits = meeting_visits(user, d.opinion.meeting_id);
   if (!visits) return visits.status();
   d.visits = std::move(*visits);

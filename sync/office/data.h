@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,9 @@ class OfficeData {
   // One opinion with its meeting, answers and history. Errors: not_found (also for
   // one the user may not see: nothing tells that it exists).
   Result<OpinionDetail> opinion(const OfficeUser &user, const std::string &id);
+  // The opinion each of `dropped` (records taken back) was merged into, for those
+  // merged as duplicates.
+  Result<std::unordered_map<std::string, std::string>> merged_into(const std::vector<std::string> &dropped);
   // Live meetings in the user's units matching `q`, newest first. Errors:
   // invalid_argument (a date that is not YYYY-MM-DD).
   Result<std::vector<Meeting>> meetings(const OfficeUser &user, const MeetingQuery &q = {});

@@ -46,6 +46,16 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
   // Read before the index: with a unit history the tally finds each record's unit.
   auto tree = data.tree();
   if (!tree) return tree.status();
+  // An answer at the meeting to a duplicate merged away counts for the opinion kept
+  // (docs/reports.md): the records taken back that such answers name, then where
+  // each went.
+  std::vector<std::string> answered_gone;
+  YKIEN_TRY(data.read([&](const IndexView &view) {
+    for (const auto &[id, r] : view.responses)
+      if (r.kind == "answered_at_meeting" && !view.opinions.count(r.opinion_id)) answered_gone.push_back(r.opinion_id);
+  }));
+  auto kept = data.merged_into(answered_gone);
+  if (!kept) return kept.status();
   ReportFigures f;
   Status known;
   YKIEN_TRY(data.read([&](const IndexView &view) {
@@ -63,8 +73,11 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
     ReportTally tally(asked, children, &*tree);
     for (const auto &[id, m] : view.meetings) tally.add_meeting(m.scope, m.kind, m.held_at, m.attendance);
     std::unordered_set<std::string_view> answered_on_spot;
-    for (const auto &[id, r] : view.responses)
-      if (r.kind == "answered_at_meeting") answered_on_spot.insert(r.opinion_id);
+    for (const auto &[id, r] : view.responses) {
+      if (r.kind != "answered_at_meeting") continue;
+      const auto went = kept->find(r.opinion_id);
+      answered_on_spot.insert(went == kept->end() ? std::string_view(r.opinion_id) : std::string_view(went->second));
+    }
     for (const auto &[id, entry] : view.opinions) {
       const Opinion &o = entry.opinion;
       tally.add_opinion({o.scope, o.status, o.category, o.satisfaction, o.jurisdiction, o.due_date, o.raised_at,

@@ -277,6 +277,15 @@ TEST_CASE("report: overdue items and the share resolved", "[engine][report]") {
     CHECK(one.answered_on_spot_share <= 1.0);
     (void)again;
   }
+  SECTION("an answer at the meeting to a duplicate merged away counts for the opinion kept") {
+    const Opinion kept = b.opinion(m, "land", "Đường ngập nước");
+    const Opinion twin = b.answer_at_meeting(b.opinion(m, "land", "Đường bị ngập nước"), "Sẽ khơi thông cống");
+    const int64_t before = must(db->report({.scope = commune.scope}), "report").answered_on_spot;
+    must(db->merge_opinions(kept.id, twin.id, "Mai", ""), "merge");
+    const Report after = must(db->report({.scope = commune.scope}), "report");
+    CHECK(after.answered_on_spot == before);  // the twin's answer is the kept one's now
+    CHECK(after.opinions == 10);              // counted once
+  }
   SECTION("a share is printed as 100 % only when nothing is left, as 0 % only when nothing is done") {
     CHECK(share_in_tenths(1.0) == 1000);
     CHECK(share_in_tenths(2000.0 / 2001.0) == 999);

@@ -510,6 +510,18 @@ TEST_CASE("office: the report's figures are the engine's and export to CSV and .
   OfficeSite site;
   Seeded s = seed(site);
   REQUIRE(site.tablet().add_response({"", s.land, "", "answered_at_meeting", "Trả lời ngay", "Chủ tịch", "", "", ""}).ok());
+  // A duplicate answered at the meeting, merged into another: its answer is the kept
+  // opinion's, on its page and in the report, as in the field app.
+  Opinion twin;
+  twin.meeting_id = s.meeting;
+  twin.kind = "opinion";
+  twin.category = "environment";
+  twin.content = "Rác thải tồn đọng cuối hẻm (ghi trùng)";
+  auto twin_made = site.tablet().record_opinion(twin);
+  INFO(twin_made.status().to_string());
+  REQUIRE(twin_made.ok());
+  REQUIRE(site.tablet().add_response({"", twin_made->id, "", "answered_at_meeting", "Sẽ thu gom", "Chủ tịch", "", "", ""}).ok());
+  REQUIRE(site.tablet().merge_opinions(s.environment, twin_made->id, "Mai", "").ok());
   site.sync();
   site.add_user("chu-tich", office::Role::leader, kCommune);
   office::UserBook book(site.storage().replica());
@@ -530,10 +542,12 @@ TEST_CASE("office: the report's figures are the engine's and export to CSV and .
   CHECK(f->opinions_by_status == engine->opinions_by_status);
   CHECK(f->satisfaction == engine->satisfaction);
   REQUIRE(f->parts.size() == engine->parts.size());
-  CHECK(f->answered_on_spot == 1);
+  CHECK(f->answered_on_spot == 2);
+  CHECK(engine->answered_on_spot == 2);
 
   Browser b(site.port());
   REQUIRE(b.login("chu-tich", "password-chu-tich"));
+  CHECK(has(b.get("/opinions/" + s.environment).body, "Sẽ thu gom"));
   Page report = b.get("/reports?unit=" + std::string(kCommune) + "&from=2024-01-01&to=2024-12-31");
   CHECK(report.status == 200);
   CHECK(has(report.body, "<svg"));

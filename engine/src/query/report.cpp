@@ -76,8 +76,11 @@ Result<Report> Database::report(const ReportRequest &req) const {
     tally.add_meeting(q.text(0), q.text(1), q.text(2), q.int64(3));
   }));
   YKIEN_TRY(run("SELECT scope, status, category, satisfaction, jurisdiction, due_date, raised_at,"
-                " EXISTS (SELECT 1 FROM responses r WHERE r.opinion_id = opinions.id AND r._deleted = 0"
-                " AND r.kind = 'answered_at_meeting')" OPINIONS_IN,
+                // Its own answer at the meeting, or one to a duplicate merged into it.
+                " EXISTS (SELECT 1 FROM responses r WHERE r._deleted = 0 AND r.kind = 'answered_at_meeting'"
+                " AND (r.opinion_id = opinions.id OR r.opinion_id IN (SELECT json_extract(h.note, '$.merged_from')"
+                " FROM status_history h WHERE h.opinion_id = opinions.id AND h._deleted = 0"
+                " AND h.note LIKE '{\"merged_from\":%')))" OPINIONS_IN,
                 [&](sqlite::Stmt &q) {
                   const std::string scope = q.text(0), status = q.text(1), category = q.text(2),
                                     satisfaction = q.text(3), jurisdiction = q.text(4), due = q.text(5),
