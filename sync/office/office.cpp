@@ -270,6 +270,7 @@ ServedReply Office::login(const ServedRequest &req) {
   }
   auto session = sessions.open(user->name, user->credential, clock.now_ms());
   if (!session) return failure(v, session.status());
+  login_limiter.give_back(req.remote);  // the limit is on guesses, not on the staff's logins
   v.user = *user;
   log_action(v, "login", user->name, Status::Ok());
   ServedReply r = redirect("/opinions");

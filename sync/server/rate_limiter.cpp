@@ -22,4 +22,10 @@ int64_t RateLimiter::take(const std::string &address, int64_t now_ms) {
   return 0;
 }
 
+void RateLimiter::give_back(const std::string &address) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = full_at_.find(address);
+  if (it != full_at_.end()) it->second -= interval_ms_;
+}
+
 }  // namespace ykien::server

@@ -18,6 +18,9 @@ class RateLimiter {
   // Takes one attempt for `address` at `now_ms`: 0 when allowed, else the
   // milliseconds until the next attempt will be.
   int64_t take(const std::string &address, int64_t now_ms);
+  // Gives back the attempt `address` took last: it proved itself (a login that
+  // succeeded), so an office behind one router is not locked out by its own staff.
+  void give_back(const std::string &address);
 
  private:
   // Addresses whose bucket refilled are forgotten past this many entries: a flood

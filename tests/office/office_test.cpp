@@ -138,6 +138,10 @@ TEST_CASE("office: login attempts are rate-limited per address", "[office]") {
   OfficeSite site(options);
   site.add_user("lan", office::Role::secretary, kCommune);
   Browser b(site.port());
+  // Logins that succeed take nothing from the limit: an office's staff behind one
+  // router log in all morning.
+  for (int i = 0; i < 6; ++i)
+    CHECK(b.post("/login", {{"name", "lan"}, {"password", "password-lan"}}, false).header("Location") == "/opinions");
   for (int i = 0; i < 3; ++i) CHECK(b.post("/login", {{"name", "lan"}, {"password", "guess-" + std::to_string(i)}}, false).status == 303);
   Page limited = b.post("/login", {{"name", "lan"}, {"password", "password-lan"}}, false);
   CHECK(limited.status == 429);
