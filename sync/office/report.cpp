@@ -89,7 +89,7 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
       if (u.scope == f.scope) f.unit_name = u.name;
   }));
   YKIEN_TRY(known);
-  if (const Unit *u = tree->unit_at(f.scope); u && request.tree == "then") f.unit_name = tree->name_on(u->id, f.to);
+  f.unit_name = report_unit_name(*tree, request, f.scope, f.unit_name);
   f.today = request.today;
   f.tree = request.tree.empty() ? "now" : request.tree;
   return f;

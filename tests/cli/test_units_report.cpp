@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include "cli_runner.h"
+#include "ykien/database.h"
+#include "ykien/replica.h"
+#include "ykien/unit_tree.h"
 
 using namespace ykien::cli_test;
 
@@ -67,4 +70,30 @@ TEST_CASE("report --tree: by today's units or those of the record's day", "[cli]
   const auto wrong = ws.run(args);
   CHECK(wrong.code != 0);
   CHECK(wrong.err.find("--tree") != std::string::npos);
+}
+
+TEST_CASE("a renamed unit's report is headed by its name of the report's day", "[cli][report][units]") {
+  Workspace ws;
+  setup_meeting(ws);
+  {
+    auto db = ykien::Database::open(ws.db());
+    REQUIRE(db.ok());
+    ykien::Replica &r = (*db)->replica();
+    auto ward = r.find_unit_by_scope("70/tan-phu");
+    REQUIRE(ward.ok());
+    REQUIRE(ykien::record_unit_events(
+                r, {{.kind = "rename", .unit_id = ward->id, .name = "Phường Tân Phú Mới", .effective_on = "2025-01-01"}})
+                .ok());
+  }
+  const std::vector<std::string> base = {"report", "--unit", "70/tan-phu", "--from", "2024-01-01"};
+  auto title = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ws.ok_json(args)["title"].get<std::string>();
+  };
+  // By today's tree, today's name; by the tree of then, the name on the period's last day.
+  CHECK(title({"--today", "2025-06-01"}) == "Phường Tân Phú Mới");
+  CHECK(title({"--today", "2025-06-01", "--tree", "then", "--to", "2024-12-31"}) == "Phường Tân Phú");
+  CHECK(title({"--today", "2025-06-01", "--tree", "then", "--to", "2025-03-31"}) == "Phường Tân Phú Mới");
+  CHECK(title({"--today", "2024-06-30"}) == "Phường Tân Phú");
 }

@@ -70,6 +70,11 @@ YKIEN_CXX_API Status check_tree_choice(std::string_view tree);
 // last such day).
 YKIEN_CXX_API std::string tree_scope(const UnitTree &tree, const ReportRequest &request, bool then);
 YKIEN_CXX_API std::vector<Unit> tree_parts(const UnitTree &tree, const ReportRequest &request, bool then);
+// The name a report gives the unit of `scope` (the report's own, or a part's): its
+// name on the request's `today`, or by the tree of then on the period's last day
+// (`to`, else `today`): renames count. `fallback` for a scope no unit has.
+YKIEN_CXX_API std::string report_unit_name(const UnitTree &tree, const ReportRequest &request, const std::string &scope,
+                                           const std::string &fallback);
 
 // Whether a time "YYYY-MM-DD HH:MM" lies in the period [from, to] of days ("" = an
 // open end). A record without a date lies only in the open period.

@@ -90,6 +90,15 @@ std::vector<Unit> tree_parts(const UnitTree &tree, const ReportRequest &request,
   return out;
 }
 
+std::string report_unit_name(const UnitTree &tree, const ReportRequest &request, const std::string &scope,
+                             const std::string &fallback) {
+  const Unit *unit = tree.unit_at(scope);
+  if (unit == nullptr) return fallback;
+  const std::string &day = request.tree == "then" && !request.to.empty() ? request.to : request.today;
+  const std::string name = tree.name_on(unit->id, day);
+  return name.empty() ? fallback : name;
+}
+
 int64_t share_in_tenths(double share) {
   const auto tenths = static_cast<int64_t>(std::llround(share * 1000));
   if (tenths >= 1000 && share < 1.0) return 999;

@@ -74,6 +74,8 @@ void report(Context &ctx, const ReportArgs &a) {
   if (r.scope != req.scope && !r.scope.empty()) {
     if (auto into = db.replica().find_unit_by_scope(r.scope); into.ok()) title = into->name;
   }
+  // Named as on the report's day (a ward renamed since its records were made).
+  if (!r.scope.empty()) title = report_unit_name(take(unit_tree(db.replica())), req, r.scope, title);
   const std::string note = unit && req.tree != "then" ? gone_note(db, *unit, req.today) : std::string();
   if (format == "json") {
     nlohmann::json j = to_json(r);
