@@ -83,7 +83,8 @@ std::string edit_value(const std::string &lang, const std::string &field, const 
 std::optional<std::pair<std::string, std::string>> journal_shown(const std::string &lang, const std::string &note) {
   const auto j = nlohmann::json::parse(note, nullptr, false);
   if (!j.is_object() || j.size() != 1) return std::nullopt;
-  const auto &[key, value] = *j.items().begin();
+  const std::string key = j.begin().key();  // not a binding into items(): a temporary
+  const nlohmann::json &value = j.begin().value();
   if (key == "edit" && value.is_object()) {
     // The satisfaction recorded alone reads as itself ("Mức độ hài lòng: Chưa rõ → Hài lòng").
     const bool satisfaction = value.size() == 1 && value.contains("satisfaction");
