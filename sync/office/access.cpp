@@ -40,6 +40,13 @@ bool may_see_conflict_values(const OfficeUser &user, const std::string &table, c
 bool may_follow_up(const OfficeUser &user) { return user.role != Role::viewer; }
 bool may_assign(const OfficeUser &user) { return user.role == Role::leader || user.role == Role::secretary; }
 bool may_close(const OfficeUser &user) { return user.role == Role::leader; }
+
+Status may_set_status(const OfficeUser &user, const std::string &to) {
+  if (to == "closed" && !may_close(user)) return {ErrorCode::forbidden, "only a leader closes an opinion"};
+  if (user.role == Role::clerk && to != "answered" && to != "resolved")
+    return {ErrorCode::forbidden, "a department clerk marks opinions answered or resolved only"};
+  return Status::Ok();
+}
 bool may_administer(const OfficeUser &user) { return user.role == Role::leader || user.role == Role::secretary; }
 bool may_read_reports(const OfficeUser &user) { return user.role != Role::clerk; }
 

@@ -32,6 +32,9 @@ bool may_see_conflict_values(const OfficeUser &user, const std::string &table, c
 bool may_follow_up(const OfficeUser &user);
 // Assign to a department: leaders and secretaries.
 bool may_assign(const OfficeUser &user);
+// Move an opinion to `to` by role: closed by a leader only, a clerk's answered or
+// resolved only. Errors: forbidden, saying which.
+Status may_set_status(const OfficeUser &user, const std::string &to);
 // Close an opinion (approve its settlement): leaders only.
 bool may_close(const OfficeUser &user);
 // Review and resolve conflicts; manage devices and enrollment codes.

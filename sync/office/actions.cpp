@@ -142,9 +142,7 @@ Status FollowUp::set_status(const std::string &opinion_id, const std::string &to
   auto l = load(replica_, user_, opinion_id);
   if (!l) return l.status();
   const Opinion &o = l->opinion;
-  if (to == "closed" && !may_close(user_)) return {ErrorCode::forbidden, "only a leader closes an opinion"};
-  if (user_.role == Role::clerk && to != "answered" && to != "resolved")
-    return {ErrorCode::forbidden, "a department clerk marks opinions answered or resolved only"};
+  YKIEN_TRY(may_set_status(user_, to));
   YKIEN_TRY(followup::check_move(o.status, to, reopen));
   sys::StoredRow moved = opinion_cells(o, {});
   move_to(moved.cells, o, to);

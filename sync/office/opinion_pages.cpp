@@ -104,6 +104,15 @@ std::optional<std::pair<std::string, std::string>> journal_shown(const std::stri
   return std::nullopt;
 }
 
+// The statuses the user may move an opinion in `from` to (back to received with
+// "reopen"): the form offers no move it would refuse.
+std::vector<std::string> moves_for(const OfficeUser &user, const std::string &from) {
+  std::vector<std::string> out;
+  for (const auto &to : followup::statuses())
+    if (may_set_status(user, to).ok() && followup::check_move(from, to, true).ok()) out.push_back(to);
+  return out;
+}
+
 // A status history entry as read: a move (from → to, its note), or a journal entry
 // without a move.
 Event event_of(const std::string &lang, const StatusChange &h) {
@@ -210,6 +219,7 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
   };
   mstch::map kept;
   for (const auto &[field, value] : typed) kept.emplace(field, value);
+  const std::vector<std::string> moves = moves_for(*v.user, o.status);
   mstch::map o_map{{"id", o.id},
                    {"content", o.content},
                    {"raised_at", o.raised_at},
@@ -228,7 +238,8 @@ ServedReply Office::opinion_page(const ServedRequest &req) {
       {"history", timeline(v.lang, *d, citizen)},
       {"may_follow_up", may_follow_up(*v.user)},
       {"may_assign", may_assign(*v.user)},
-      {"statuses", options_of(followup::statuses(), "status.", v.lang, "")},
+      {"statuses", options_of(moves, "status.", v.lang, typed_or("to", ""))},
+      {"has_moves", !moves.empty()},
       {"satisfactions", options_of(followup::satisfactions(), "satisfaction.", v.lang, o.satisfaction)}};
   // Its attachments and its answers' (a photo may show the complainant: access.h).
   std::vector<std::string> response_ids;

@@ -230,7 +230,11 @@ TEST_CASE("office: a secretary finds and follows up an opinion, the clerk sees o
   CHECK(clerk.get("/conflicts").status == 403);
   CHECK(clerk.get("/devices").status == 403);
 
-  clerk.get("/opinions/" + s.land);
+  // The status form offers only the moves the role may make.
+  const std::string clerk_page = clerk.get("/opinions/" + s.land).body;
+  CHECK(has(clerk_page, "<option value=\"resolved\""));
+  CHECK_FALSE(has(clerk_page, "<option value=\"closed\""));
+  CHECK_FALSE(has(clerk_page, "<option value=\"withdrawn\""));
   // A refusal names the field by its label, said once ("Lỗi: Lỗi — không được để
   // trống" named nothing).
   const Page empty = clerk.post("/opinions/" + s.land + "/answer", {{"content", ""}, {"written", "1"}});
@@ -247,6 +251,9 @@ TEST_CASE("office: a secretary finds and follows up an opinion, the clerk sees o
   Page detail = secretary.get("/opinions/" + s.land);
   CHECK(has(detail.body, "Đã đo đạc, cấp giấy trong tháng 8"));
   CHECK(has(detail.body, "Đã giải quyết"));
+  // Resolved, it may be closed, by a leader: not offered to a secretary.
+  CHECK_FALSE(has(detail.body, "<option value=\"closed\""));
+  CHECK(has(detail.body, "<option value=\"received\""));  // reopened
 
   // The tablet gets the office's work at its next sync.
   site.sync();
