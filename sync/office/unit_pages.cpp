@@ -73,12 +73,22 @@ ServedReply Office::unit_page(const ServedRequest &req) {
                                    {"target", target == scope_of_id.end() ? e.name : target->second}});
     }
   }
+  // A form refused a moment ago comes back with what was typed in it (a pasted list).
+  const KeptForms::Fields typed = v.session ? kept_forms.take(v.session->csrf, "/units") : KeptForms::Fields{};
+  const auto typed_or = [&](const char *field, const std::string &otherwise) {
+    auto it = typed.find(field);
+    return it == typed.end() ? otherwise : it->second;
+  };
   return page(v, "units_page", "units",
               {{"units_list", rows},
                {"history", history},
-               {"units", unit_options(*v.user, "")},
-               {"kinds", options_of({"merge", "move", "rename", "split", "dissolve"}, "unit_event_", v.lang, "")},
-               {"today", day}});
+               {"units", unit_options(*v.user, typed_or("unit", ""))},
+               {"targets", unit_options(*v.user, typed_or("target", ""))},
+               {"kinds", options_of({"merge", "move", "rename", "split", "dissolve"}, "unit_event_", v.lang,
+                                    typed_or("kind", ""))},
+               {"name", typed_or("name", "")},
+               {"day", typed_or("effective_on", day)},
+               {"csv", typed_or("csv", "old,code,name,kind,parent,date\n")}});
 }
 
 ServedReply Office::unit_action(const ServedRequest &req) {

@@ -70,7 +70,11 @@ TEST_CASE("the units page records a merge and imports a list, within the user's 
   CHECK(outside.header("Location").find("error=") != std::string::npos);
   Page bad_day = b.post("/units/event", {{"kind", "rename"}, {"unit", kHamlet1}, {"name", "Ấp Một"},
                                          {"effective_on", "1/7/2025"}});
-  CHECK(b.get(bad_day.header("Location")).body.find("phải là ngày dạng YYYY-MM-DD") != std::string::npos);  // the page's language
+  const std::string refused_page = b.get(bad_day.header("Location")).body;
+  CHECK(refused_page.find("phải là ngày dạng YYYY-MM-DD") != std::string::npos);  // the page's language
+  // What was typed comes back in the form: the new name, the change chosen.
+  CHECK(refused_page.find("value=\"Ấp Một\"") != std::string::npos);
+  CHECK(refused_page.find("<option value=\"rename\" selected>") != std::string::npos);
   CHECK(unit_tree(site.storage().replica())->all_events().size() == 1);
 
   // The official list, pasted: a rename of Ấp 1; a list naming another commune is refused whole.
@@ -83,6 +87,8 @@ TEST_CASE("the units page records a merge and imports a list, within the user's 
   Page foreign = b.post("/units/import", {{"csv", header + std::string(kOtherCommune) + ",x,Xã X,commune,vn/79," +
                                                       "2025-08-01\n"}});
   CHECK(foreign.header("Location").find("error=") != std::string::npos);
+  // The pasted list comes back whole, to be corrected, not typed again.
+  CHECK(b.get(foreign.header("Location")).body.find("Xã X,commune,vn") != std::string::npos);
   CHECK(unit_tree(site.storage().replica())->all_events().size() == 2);
 }
 
