@@ -19,7 +19,9 @@ std::string department_key(std::string_view name) {
 
 bool may_see(const OfficeUser &user, const Opinion &o) {
   if (user.disabled || !scope_within(o.scope, user.units)) return false;
-  return user.role != Role::clerk || department_key(o.assigned_department) == department_key(user.department);
+  if (user.role != Role::clerk) return true;
+  const std::string mine = department_key(user.department);  // never "": that is every opinion not assigned
+  return !mine.empty() && department_key(o.assigned_department) == mine;
 }
 
 bool may_see_attachments(const OfficeUser &user, const Opinion &o) {

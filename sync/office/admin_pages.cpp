@@ -10,6 +10,7 @@
 #include "office_impl.h"
 #include "qr_svg.h"
 #include "report.h"
+#include "tokens.h"
 #include "upstream.h"
 #include "ykien/hlc.h"
 #include "ykien/merge.h"
@@ -242,9 +243,10 @@ ServedReply Office::device_list(const ServedRequest &req) {
   mstch::map page_data{{"devices", list},
                        {"units", unit_options(*v.user, "")},
                        {"may_confidential", v.user->confidential}};
-  // A code just made is shown once, on the page the form returns to.
+  // A code just made, on the page the form returns to: only one this session made.
   const std::string code = query_of(req, "code");
-  if (!code.empty() && code.size() <= 20) {
+  if (!code.empty() && code.size() <= 20 && v.session &&
+      server::same_secret(query_of(req, "sig"), session_signature(*v.session, "code", code))) {
     page_data.emplace("code", code);
     const std::string host = req.header("host");
     page_data.emplace("qr", qr_svg("ykien:enroll?server=" + url_encode((options.https ? "https://" : "http://") + host) +
@@ -273,7 +275,7 @@ ServedReply Office::device_action(const ServedRequest &req) {
     auto code = server::create_enrollment_code(storage, {unit}, confidential, 7LL * 24 * 3600 * 1000, clock);
     if (!code) return after(v, "/devices", code.status(), "device.code", unit);
     log_action(v, "device.code", unit, Status::Ok());
-    return redirect("/devices?code=" + url_encode(*code));
+    return redirect("/devices?code=" + url_encode(*code) + "&sig=" + session_signature(*v.session, "code", *code));
   }
   const size_t slash = rest.find('/');
   const std::string id = rest.substr(0, slash);

@@ -286,11 +286,13 @@ Result<OpinionDetail> OfficeData::opinion(const OfficeUser &user, const std::str
   // records taken back, what was said to them kept here, as the field app shows it).
   std::vector<std::string> records{id};
   for (size_t i = 0; i < records.size(); ++i) {
-    auto responses = replica_.find_rows({"responses", d.opinion.scope, {{"opinion_id", Value{records[i]}}}});
+    // A duplicate may have been recorded under a unit merged into this one since.
+    const std::optional<std::string> scope = i == 0 ? std::optional<std::string>(d.opinion.scope) : std::nullopt;
+    auto responses = replica_.find_rows({"responses", scope, {{"opinion_id", Value{records[i]}}}});
     if (!responses) return responses.status();
     for (const auto &r : *responses)
       if (integer_cell(r, "_deleted") == 0) d.responses.push_back(response_from_row(r));
-    auto history = replica_.find_rows({"status_history", d.opinion.scope, {{"opinion_id", Value{records[i]}}}});
+    auto history = replica_.find_rows({"status_history", scope, {{"opinion_id", Value{records[i]}}}});
     if (!history) return history.status();
     for (const auto &r : *history) {
       if (integer_cell(r, "_deleted") != 0) continue;

@@ -73,16 +73,11 @@ std::string reason_shown(const std::string &lang, const Status &st) {
 std::string address_here(const ServedRequest &req) {
   std::string query;
   for (const auto &[name, value] : req.query)
-    if (name != "error" && name != "sig" && name != "done")
+    if (name != "error" && name != "sig" && name != "done" && name != "code")
       query += (query.empty() ? "?" : "&") + url_encode(name) + "=" + url_encode(value);
   return req.path + query;
 }
 
-// Ties an error's text to the session it was written for: its CSRF secret is
-// known to that session's pages only.
-std::string error_signature(const Session &session, const std::string &text) {
-  return server::hmac_sha256_hex(session.csrf, "office-error:" + text).substr(0, 32);
-}
 
 }  // namespace
 
@@ -170,7 +165,7 @@ ServedReply Office::page(const Visit &v, const std::string &title_key, const std
   if (q("failed") == "login") layout.emplace("error", label(v.lang, "login_failed"));
   // An error's text comes in the address after a refused form: shown only when
   // this office wrote it for this session, else a link could put any words there.
-  if (v.session && !q("error").empty() && server::same_secret(q("sig"), error_signature(*v.session, q("error"))))
+  if (v.session && !q("error").empty() && server::same_secret(q("sig"), session_signature(*v.session, "error", q("error"))))
     layout.emplace("error", q("error"));
   layout.emplace("body", mstch::render(std::string(asset(tmpl + ".mustache")), values));
   ServedReply r;
@@ -202,7 +197,11 @@ ServedReply Office::after(const Visit &v, const std::string &location, const Sta
       (st.code() == ErrorCode::forbidden ? label(v.lang, "forbidden") + " " : "") + reason_shown(v.lang, st), 600);
   if (!v.session) return failure(v, st);
   kept_forms.keep(v.session->csrf, location, v.form);
-  return redirect(location + "?error=" + url_encode(text) + "&sig=" + error_signature(*v.session, text));
+  return redirect(location + "?error=" + url_encode(text) + "&sig=" + session_signature(*v.session, "error", text));
+}
+
+std::string session_signature(const Session &session, const std::string &purpose, const std::string &text) {
+  return server::hmac_sha256_hex(session.csrf, "office-" + purpose + ":" + text).substr(0, 32);
 }
 
 ServedReply Office::failure(const Visit &v, const Status &st) {

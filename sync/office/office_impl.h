@@ -19,6 +19,11 @@
 
 namespace ykien::office {
 
+// Ties a text put in an address (a refusal's reason, a code just made) to the session
+// it was written for: its CSRF secret is known to that session's pages only, so a
+// link from elsewhere cannot put its own words in the office's frame.
+std::string session_signature(const Session &session, const std::string &purpose, const std::string &text);
+
 // One request as the office sees it.
 struct Visit {
   explicit Visit(const server::ServedRequest &r) : req(r) {}

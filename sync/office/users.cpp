@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access.h"
 #include "tokens.h"
 #include "ykien/text.h"
 
@@ -90,7 +91,7 @@ Status check_user(const OfficeUser &u) {
   if (!is_valid_utf8(u.display_name) || u.display_name.size() > 200)
     return Status::Invalid("display_name", "must be text of at most 200 bytes");
   if (u.units.empty()) return Status::Invalid("units", "give at least one unit the user works on");
-  if (u.role == Role::clerk && u.department.empty())
+  if (u.role == Role::clerk && department_key(u.department).empty())
     return Status::Invalid("department", "a department clerk needs the department's name");
   if (u.confidential && (u.role == Role::clerk || u.role == Role::viewer))
     return Status::Invalid("confidential", "only a leader or a secretary may see confidential fields");

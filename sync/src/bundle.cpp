@@ -13,6 +13,7 @@
 #include "settings_keys.h"
 #include "signing.h"
 #include "ykien/hlc.h"
+#include "ykien/unit_tree.h"
 #include "ykien/uuid.h"
 #include "ykien/sync/tuning.h"
 
@@ -276,18 +277,23 @@ Result<BundleManifest> read_bundle(const std::string &path, std::vector<Change> 
 
 namespace {
 
-// Leaves out the changes of rows outside this database's units, when it was
-// enrolled for some (sync.scopes); returns how many.
+// Leaves out the changes of rows outside the units this database holds, when it
+// was enrolled for some (sync.scopes): those units as they are today, as a pull
+// brings them (the old parts of a ward merged into it, not a unit moved out;
+// docs/units.md). Returns how many.
 Result<int64_t> drop_outside_scopes(Replica &db, std::vector<Change> &changes) {
   auto text = db.setting(keys::kScopes);
   if (!text) return text.status();
   const auto scopes = nlohmann::json::parse(*text, nullptr, false);
   if (!scopes.is_array() || scopes.empty()) return int64_t{0};
-  std::vector<std::string> units;
+  std::vector<std::string> enrolled;
   for (const auto &s : scopes)
-    if (s.is_string()) units.push_back(s.get<std::string>());
+    if (s.is_string()) enrolled.push_back(s.get<std::string>());
+  auto tree = unit_tree(db);
+  if (!tree) return tree.status();
+  const std::vector<std::string> held = tree->effective_scopes(enrolled);
   return static_cast<int64_t>(
-      std::erase_if(changes, [&](const Change &c) { return !scope_within(c.scope, units); }));
+      std::erase_if(changes, [&](const Change &c) { return !scope_within(c.scope, held); }));
 }
 
 }  // namespace

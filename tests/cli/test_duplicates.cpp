@@ -85,6 +85,14 @@ TEST_CASE("two opinions marked distinct are not flagged again", "[cli][duplicate
   CHECK(other_unit.err.find("another unit") == std::string::npos);  // said in Vietnamese
   CHECK(other_unit.err.find("ở đơn vị khác") != std::string::npos);
   CHECK(ws.ok_json({"report"})["opinions"] == 3);
+  // A denunciation is not merged with an ordinary opinion: what was said to it is as
+  // confidential as its complainant.
+  const auto denounced = ws.ok_json({"opinion", "add", "--content", "Trạm y tế xã thiếu thuốc", "--category", "social",
+                                     "--kind", "tố cáo", "--citizen", "Lê Thị Kín"});
+  const auto mixed = ws.run({"duplicates", "merge", rx, denounced["opinion"]["ref"]});
+  CHECK(mixed.code == 2);
+  CHECK(mixed.err.find("ý kiến bảo mật") != std::string::npos);
+  CHECK(ws.ok_json({"report"})["opinions"] == 4);
 }
 
 TEST_CASE("records of one opinion under a hamlet and the hamlet it merged into are one unit's",

@@ -123,6 +123,24 @@ TEST_CASE("clock: an offset learned holds through a wall clock set by hand in th
   wall.reboot();
   wall.advance_ms(kHour);
   CHECK(open()->now_ms() == real + 3 * kHour);
+  // Rebooted again with the flat battery's clock, then set right in that boot: the
+  // offset found right at the boot's first open holds, the hand-set clock moves nothing.
+  wall.reboot();
+  wall.set_ms(flat);
+  {
+    auto db = open();
+    REQUIRE(db->set_clock_offset_ms(real + 3 * kHour - flat).ok());  // its next sync
+  }
+  wall.reboot();
+  wall.set_ms(flat + kHour);
+  {
+    auto db = open();
+    CHECK(db->now_ms() == real + 4 * kHour);
+    wall.advance_ms(kHour);
+    wall.set_ms(real + 5 * kHour);  // set right by hand
+    CHECK(db->now_ms() == real + 5 * kHour);
+  }
+  CHECK(open()->now_ms() == real + 5 * kHour);
   // Never learned: the wall clock is followed, set by hand or not (before a first
   // sync it is all there is).
   test::TempDir fresh;

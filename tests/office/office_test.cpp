@@ -216,6 +216,11 @@ TEST_CASE("office: a secretary finds and follows up an opinion, the clerk sees o
   // A department is the same whatever its case or diacritics as typed; the list's
   // filter takes a part of its name, without diacritics.
   site.add_user("dia-chinh-2", office::Role::clerk, kCommune, "ĐỊA CHÍNH");
+  // A clerk of a department of spaces only is no clerk: its key would be every
+  // opinion not assigned.
+  office::UserBook book(site.storage().replica());
+  office::OfficeUser blank{"khoang-trang", "Khoảng trắng", office::Role::clerk, {kCommune}, "   "};
+  CHECK(book.add(blank, "password-khoang-trang").field() == "department");
   Browser upper(site.port());
   REQUIRE(upper.login("dia-chinh-2", "password-dia-chinh-2"));
   CHECK(upper.get("/opinions/" + s.land).status == 200);
@@ -665,13 +670,17 @@ TEST_CASE("office: enrollment codes are made with their QR for the user's units 
   REQUIRE(made.status == 303);
   Page shown = b.get(made.header("Location"));
   CHECK(has(shown.body, "class=\"qr\""));
+  // Only a code this session made is shown: not any value a link puts in the address.
+  CHECK_FALSE(has(b.get("/devices?code=AAAA-BBBB-CCCC").body, "class=\"qr\""));
   // Units outside the user's are refused.
   Page outside = b.post("/devices/code", {{"unit", kOtherCommune}});
   CHECK(has(outside.header("Location"), "error="));
 
   // The tablet revoked; the form sent again (a second click, a page reloaded) is
   // done as well, not "not found".
-  const std::string code = shown.body.substr(0, 0) + made.header("Location").substr(made.header("Location").find('=') + 1);
+  const std::string location = made.header("Location");
+  const size_t at = location.find("code=") + 5;
+  const std::string code = location.substr(at, location.find('&', at) - at);
   auto enrolled = site.storage().enroll(server::sha256_hex(server::normalize_code(code)), "0190dead-0000-7000-8000-000000000001",
                                         "Máy ấp 1", "00000000000000b1", server::sha256_hex("token"), 1, false);
   REQUIRE(enrolled.ok());

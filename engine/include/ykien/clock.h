@@ -68,13 +68,12 @@ class YKIEN_CXX_API OffsetClock final : public Clock {
   const Clock &wall() const { return wall_; }
   // The correction now: the corrected time minus the wall clock's.
   int64_t offset_ms() const;
-  // The offset learned now: the corrected time from now on (anchored to this boot).
-  void set_offset_ms(int64_t offset_ms);
-  // As persisted: the offset, and the anchor kept with it, used when it is this
-  // boot's. Without one (never learned, or another boot) the wall clock is followed:
-  // before a first sync it is all there is, and a clock set right then is right.
+  // The anchor of `offset_ms` learned now (none on a platform without a boot id).
+  Anchor anchor_now(int64_t offset_ms) const;
+  // The offset to use, and its anchor, used when it is this boot's; without one
+  // (never learned) the wall clock plus the offset is followed: before a first sync
+  // the wall clock is all there is, and a clock set right then is right.
   void load(int64_t offset_ms, Anchor anchor);
-  Anchor anchor() const;
 
  private:
   const Clock &wall_;

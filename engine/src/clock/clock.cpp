@@ -66,12 +66,10 @@ int64_t OffsetClock::now_ms() const {
 
 int64_t OffsetClock::offset_ms() const { return now_ms() - wall_.now_ms(); }
 
-void OffsetClock::set_offset_ms(int64_t offset_ms) {
+OffsetClock::Anchor OffsetClock::anchor_now(int64_t offset_ms) const {
   const BootTime boot = wall_.since_boot();
-  const int64_t wall = wall_.now_ms();
-  std::lock_guard lock(mutex_);
-  offset_ = offset_ms;
-  anchor_ = boot.boot != 0 ? Anchor{boot.boot, wall + offset_ms - boot.ms} : Anchor{};
+  if (boot.boot == 0) return {};
+  return {boot.boot, wall_.now_ms() + offset_ms - boot.ms};
 }
 
 void OffsetClock::load(int64_t offset_ms, Anchor anchor) {
@@ -81,10 +79,6 @@ void OffsetClock::load(int64_t offset_ms, Anchor anchor) {
   anchor_ = this_boot ? anchor : Anchor{};
 }
 
-OffsetClock::Anchor OffsetClock::anchor() const {
-  std::lock_guard lock(mutex_);
-  return anchor_;
-}
 
 SystemClock &SystemClock::instance() {
   static SystemClock clock;

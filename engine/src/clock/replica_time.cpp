@@ -37,9 +37,8 @@ Result<std::vector<int64_t>> numbers(const std::string &key, const std::string &
   return out;
 }
 
-Status keep_clock(StoreTxn &txn, const OffsetClock &clock) {
-  const OffsetClock::Anchor anchor = clock.anchor();
-  YKIEN_TRY(txn.set_meta(kClockOffsetKey, std::to_string(clock.offset_ms())));
+Status keep_clock(StoreTxn &txn, int64_t offset_ms, OffsetClock::Anchor anchor) {
+  YKIEN_TRY(txn.set_meta(kClockOffsetKey, std::to_string(offset_ms)));
   return txn.set_meta(kClockAnchorKey, std::to_string(static_cast<int64_t>(anchor.boot)) + " " +
                                            std::to_string(anchor.corrected_minus_mono));
 }
@@ -48,6 +47,8 @@ Status keep_clock(StoreTxn &txn, const OffsetClock &clock) {
 
 Status Replica::load_clock() {
   int64_t stored = 0;
+  bool learned = false;  // an offset was ever learned from a server
+  OffsetClock::Anchor held;
   YKIEN_TRY(store_.read([&](StoreTxn &txn) -> Status {
     auto offset = txn.meta(kClockOffsetKey);
     if (!offset) return offset.status();
@@ -57,21 +58,39 @@ Status Replica::load_clock() {
     if (!o) return o.status();
     auto a = numbers(kClockAnchorKey, *anchor);
     if (!a) return a.status();
-    stored = o->empty() ? 0 : o->front();
-    OffsetClock::Anchor held;
+    learned = !o->empty();
+    stored = learned ? o->front() : 0;
     if (a->size() == 2) held = {static_cast<uint64_t>((*a)[0]), (*a)[1]};
-    clock_.load(stored, held);
     return Status::Ok();
   }));
-  // The wall clock was set by hand since, in this boot: the offset that now holds is
-  // kept, for after the next reboot (the anchor is lost then).
-  if (std::llabs(clock_.offset_ms() - stored) <= clock::kToleranceMs) return Status::Ok();
-  return store_.write([&](StoreTxn &txn) { return keep_clock(txn, clock_); });
+  const bool this_boot = held.boot != 0 && held.boot == clock_.since_boot().boot;
+  if (!learned || this_boot) {
+    clock_.load(stored, held);
+    if (!this_boot) return Status::Ok();  // never learned: the wall clock is all there is
+    // The wall clock was set by hand since, in this boot: the offset that now holds
+    // is kept, for after the next reboot.
+    const int64_t now_offset = clock_.offset_ms();
+    if (std::llabs(now_offset - stored) > clock::kToleranceMs)
+      (void)store_.write([&](StoreTxn &txn) { return keep_clock(txn, now_offset, held); });  // kept next time if busy
+    return Status::Ok();
+  }
+  // A new boot: the offset holds for the wall clock as it is now (the clock is as
+  // wrong as it was), and from now on the monotonic clock does, whatever is done to
+  // the wall clock in this boot (a flat battery's clock set right after a reboot).
+  const OffsetClock::Anchor anchor = clock_.anchor_now(stored);
+  clock_.load(stored, anchor);
+  (void)store_.write([&](StoreTxn &txn) { return keep_clock(txn, stored, anchor); });  // best effort: derived again
+  return Status::Ok();
 }
 
 Status Replica::set_clock_offset_ms(int64_t offset_ms) {
-  clock_.set_offset_ms(offset_ms);
-  return store_.write([&](StoreTxn &txn) { return keep_clock(txn, clock_); });
+  // Kept before it is used: a correction not kept would not be learned again (the
+  // next sync would find no skew) and the changes it should re-stamp would keep
+  // their wrong stamps.
+  const OffsetClock::Anchor anchor = clock_.anchor_now(offset_ms);
+  YKIEN_TRY(store_.write([&](StoreTxn &txn) { return keep_clock(txn, offset_ms, anchor); }));
+  clock_.load(offset_ms, anchor);
+  return Status::Ok();
 }
 
 Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {

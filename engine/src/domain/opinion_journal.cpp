@@ -62,6 +62,10 @@ Status check_same_opinion(Database::Impl &impl, const Row &kept, const Row &drop
   const std::string kept_meeting = text_of(kept, "meeting_id"), dropped_meeting = text_of(dropped, "meeting_id");
   if (!kept_meeting.empty() && !dropped_meeting.empty() && kept_meeting != dropped_meeting)
     return Status::Invalid("drop", "was raised at another meeting: only records of one meeting are merged");
+  // What was said to a denunciation is as confidential as its complainant: kept with
+  // an ordinary opinion, it would show to whoever may read that one.
+  if (int_of(kept, "confidential") != int_of(dropped, "confidential"))
+    return Status::Invalid("drop", "is confidential and the other is not: only records alike are merged");
   if (text_of(kept, "unit_id") == text_of(dropped, "unit_id")) return Status::Ok();
   auto tree = unit_tree(*impl.replica);
   if (!tree) return tree.status();

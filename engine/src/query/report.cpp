@@ -80,7 +80,7 @@ Result<Report> Database::report(const ReportRequest &req) const {
                 " EXISTS (SELECT 1 FROM responses r WHERE r._deleted = 0 AND r.kind = 'answered_at_meeting'"
                 " AND (r.opinion_id = opinions.id OR r.opinion_id IN (SELECT json_extract(h.note, '$.merged_from')"
                 " FROM status_history h WHERE h.opinion_id = opinions.id AND h._deleted = 0"
-                " AND h.note LIKE '{\"merged_from\":%')))" OPINIONS_IN,
+                " AND h.note LIKE '{\"merged_from\":%' AND json_valid(h.note))))" OPINIONS_IN,
                 [&](sqlite::Stmt &q) {
                   const std::string scope = q.text(0), status = q.text(1), category = q.text(2),
                                     satisfaction = q.text(3), jurisdiction = q.text(4), due = q.text(5),

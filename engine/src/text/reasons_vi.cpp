@@ -68,6 +68,8 @@ const std::vector<std::pair<std::regex, std::string>> &vietnamese_reasons() {
          "thu hồi lần đăng ký cũ trước"},
         {"was raised at another meeting: only records of one meeting are merged",
          "được nêu ở hội nghị khác: chỉ gộp các bản ghi của cùng một hội nghị"},
+        {"is confidential and the other is not: only records alike are merged",
+         "là ý kiến bảo mật còn ý kiến kia thì không: chỉ gộp các bản ghi cùng loại"},
         {"was raised in another unit: only records of one unit are merged",
          "được nêu ở đơn vị khác: chỉ gộp các bản ghi của cùng một đơn vị"},
         // Bundles (sync/src/bundle_file.cpp, bundle.cpp): the headline says it is damaged; this says how.

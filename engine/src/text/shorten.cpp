@@ -14,7 +14,8 @@ std::string utf8_prefix(std::string_view utf8, size_t max_bytes) {
 std::string shortened(std::string_view utf8, size_t max_bytes) {
   if (utf8.size() <= max_bytes) return std::string(utf8);
   const std::string_view ellipsis = "…";
-  return utf8_prefix(utf8, max_bytes > ellipsis.size() ? max_bytes - ellipsis.size() : 0) + std::string(ellipsis);
+  if (max_bytes < ellipsis.size()) return utf8_prefix(utf8, max_bytes);  // no room to say it was cut
+  return utf8_prefix(utf8, max_bytes - ellipsis.size()) + std::string(ellipsis);
 }
 
 }  // namespace ykien
