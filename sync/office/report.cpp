@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <algorithm>
+#include <set>
 #include <string_view>
 #include <unordered_set>
 
@@ -49,12 +50,12 @@ Result<ReportFigures> make_report(OfficeData &data, const OfficeUser &user, cons
   // An answer at the meeting to a duplicate merged away counts for the opinion kept
   // (docs/reports.md): the records taken back that such answers name, then where
   // each went.
-  std::vector<std::string> answered_gone;
+  std::set<std::string> answered_gone;  // each record read once, however many answers it had
   YKIEN_TRY(data.read([&](const IndexView &view) {
     for (const auto &[id, r] : view.responses)
-      if (r.kind == "answered_at_meeting" && !view.opinions.count(r.opinion_id)) answered_gone.push_back(r.opinion_id);
+      if (r.kind == "answered_at_meeting" && !view.opinions.count(r.opinion_id)) answered_gone.insert(r.opinion_id);
   }));
-  auto kept = data.merged_into(answered_gone);
+  auto kept = data.merged_into({answered_gone.begin(), answered_gone.end()});
   if (!kept) return kept.status();
   ReportFigures f;
   Status known;

@@ -33,6 +33,13 @@ void answer(Database &db, const std::string &opinion_id, const char *kind, const
   REQUIRE(made.ok());
 }
 
+// The tablet's changes all taken: nothing refused kept on it.
+void check_nothing_refused(Tablet &t) {
+  auto refused = t.client().refused_changes();
+  REQUIRE(refused.ok());
+  CHECK(refused->empty());
+}
+
 }  // namespace
 
 TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every tablet", "[sync][corrections]") {
@@ -54,9 +61,7 @@ TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every
   a.sync_ok();
   b.sync_ok();
 
-  auto refused = a.client().refused_changes();
-  REQUIRE(refused.ok());
-  CHECK(refused->empty());
+  check_nothing_refused(a);
   for (Database *db : {&server.data(), &b.db()}) {
     for (const Opinion *o : {&slip, &later}) {
       auto rows = db->replica().load_rows({{"opinions", o->id}});
@@ -101,9 +106,7 @@ TEST_CASE("a meeting moved to another day after a sync reaches the server with i
   p.held_at = "2024-06-28 07:30";
   REQUIRE(a.db().update_meeting(meeting->id, p).ok());
   a.sync_ok();
-  auto refused = a.client().refused_changes();
-  REQUIRE(refused.ok());
-  CHECK(refused->empty());
+  check_nothing_refused(a);
   auto held = server.data().get_opinion(opinion->id);
   REQUIRE(held.ok());
   CHECK(held->raised_at == "2024-06-28 07:30");
@@ -126,9 +129,7 @@ TEST_CASE("a tablet without the right to complainants follows up a denunciation"
   REQUIRE(plain.db().update_opinion(d.id, p).ok());
   REQUIRE(plain.db().assign_opinion(d.id, "Thanh tra huyện", "2024-08-01", "Mai").ok());
   plain.sync_ok();
-  auto refused = plain.client().refused_changes();
-  REQUIRE(refused.ok());
-  CHECK(refused->empty());
+  check_nothing_refused(plain);
   entitled.sync_ok();
   auto held = entitled.db().get_opinion(d.id);
   REQUIRE(held.ok());
@@ -175,9 +176,7 @@ TEST_CASE("duplicates merged on a tablet reach the server and every tablet and c
   a.sync_ok();
   b.sync_ok();
 
-  auto refused = a.client().refused_changes();
-  REQUIRE(refused.ok());
-  CHECK(refused->empty());
+  check_nothing_refused(a);
   for (Database *db : {&server.data(), &b.db()}) {
     CHECK(opinions_in_report(*db) == 2);
     CHECK_FALSE(db->get_opinion(twin.id).ok());
