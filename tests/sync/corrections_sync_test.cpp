@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "admin.h"
 #include "fixture.h"
@@ -187,4 +189,49 @@ TEST_CASE("duplicates merged on a tablet reach the server and every tablet and c
                       [&](const StatusChange &h) { return h.note.find(road.id) != std::string::npos; }));
   }
   CHECK(a.hash() == b.hash());
+}
+
+// Two secretaries merge the same pair after one sync, each keeping the record it
+// took: tablet A keeps X and drops Y, tablet B keeps Y and drops X. Every order of
+// merging and syncing leaves one of them, the same on every replica: the later
+// merge stands (each merge also re-asserts its kept record), never both gone.
+TEST_CASE("a pair merged in opposite directions on two tablets keeps one record everywhere", "[sync][corrections]") {
+  const bool a_merges_first = GENERATE(true, false);
+  const bool first_syncs_before_second_merges = GENERATE(true, false);
+  const bool a_syncs_first = GENERATE(true, false);
+  CAPTURE(a_merges_first, first_syncs_before_second_merges, a_syncs_first);
+  TestServer server;
+  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
+  auto b = Tablet::enrolled_and_synced(server, "tablet-b");
+  const Opinion x = a.record(kHamlet1, "Đề nghị nạo vét kênh thủy lợi");
+  const Opinion y = b.record(kHamlet1, "De nghi nao vet kenh thuy loi");
+  answer(b.db(), y.id, "answered_at_meeting", "Sẽ báo cáo huyện");
+  for (Tablet *t : {&a, &b, &a}) t->sync_ok();
+
+  Tablet &first = a_merges_first ? a : b;
+  Tablet &second = a_merges_first ? b : a;
+  auto merge_on = [&](Tablet &t) {
+    const bool on_a = &t == &a;
+    REQUIRE(t.db().merge_opinions(on_a ? x.id : y.id, on_a ? y.id : x.id, "Mai", "").ok());
+  };
+  merge_on(first);
+  if (first_syncs_before_second_merges) first.sync_ok();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the second merge is the later one
+  merge_on(second);
+  Tablet &sync_first = a_syncs_first ? a : b;
+  Tablet &sync_second = a_syncs_first ? b : a;
+  for (Tablet *t : {&sync_first, &sync_second, &sync_first}) t->sync_ok();
+
+  const Opinion &kept = &second == &a ? x : y;
+  const Opinion &dropped = &second == &a ? y : x;
+  for (Tablet *t : {&a, &b}) check_nothing_refused(*t);
+  for (Database *db : {&server.data(), &a.db(), &b.db()}) {
+    CHECK(db->get_opinion(kept.id).ok());
+    CHECK_FALSE(db->get_opinion(dropped.id).ok());
+    CHECK(opinions_in_report(*db) == 1);
+  }
+  CHECK(a.hash() == b.hash());
+  auto conflicts = server.data().replica().list_conflicts({});
+  REQUIRE(conflicts.ok());
+  CHECK(conflicts->empty());  // the later merge stands: nothing for a person to settle
 }

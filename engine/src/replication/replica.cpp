@@ -275,8 +275,11 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
     const Value none{};
     const Value &current_value = cell ? cell->value : none;
     const merge::Stamp current = cell ? cell->stamp : merge::Stamp{};
+    // A tombstone against a record written live again (a merge's kept record, a
+    // withdrawal): the later act stands, nothing for a person to settle.
+    const bool asked = known && c.column != "_deleted";
     const merge::Decision d =
-        merge::decide(current_value, current, c.value, incoming, options.detect_conflicts && known);
+        merge::decide(current_value, current, c.value, incoming, options.detect_conflicts && asked);
     if (d.outcome == merge::Outcome::duplicate) {
       ++report.ignored;
       continue;
