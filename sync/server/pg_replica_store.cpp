@@ -371,10 +371,10 @@ class PgStoreTxn final : public sys::StoreTxn {
     const int64_t limit = std::max<int64_t>(request.limit_cells, 1);
     // $1 the position to read after (the cursor, then each chunk's last), $2 end of
     // the batch (the counter: known once the scopes are counted, in the round trip
-    // that begins the transaction), $3 origin left out, then the scopes, then the
-    // chunk's size.
-    std::vector<Param> params{i64(cursor), std::nullopt, request.exclude_origin};
-    std::string filter = "l.seq > $1 AND l.seq <= $2 AND ($3 = '' OR l.origin <> $3)";
+    // that begins the transaction), $3 origin left out, $4 the position up to which
+    // it is not, then the scopes, then the chunk's size.
+    std::vector<Param> params{i64(cursor), std::nullopt, request.exclude_origin, i64(request.echo_origin_through)};
+    std::string filter = "l.seq > $1 AND l.seq <= $2 AND ($3 = '' OR l.origin <> $3 OR l.seq <= $4)";
     if (request.local_only) filter += " AND l.origin = ''";
     // Exclusions (a unit moved out) are left to scope_within on the rows read.
     const auto included = included_scopes(request.scopes);

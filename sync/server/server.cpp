@@ -312,7 +312,7 @@ struct SyncServer::Impl {
         return fail(req, "push", device->id, kept, t0);
     }
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName,
-                    change_format(), options.max_push_changes};
+                    change_format(), options.max_push_changes, applied->position_before};
     log_line("info", "push",
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
               {"applied", std::to_string(reply.applied)}, {"ignored", std::to_string(reply.ignored)},
@@ -380,6 +380,8 @@ struct SyncServer::Impl {
       eo.scopes = group;
       eo.scopes.insert(eo.scopes.end(), exclusions.begin(), exclusions.end());
       eo.exclude_origin = device->id;
+      // Its own changes it may lack (a copy of its database restored): sent back.
+      if (request.own_through) eo.echo_origin_through = *request.own_through;
       eo.include_confidential = device->confidential;
       // When no more is left, the storage's next_cursor covers every committed change.
       auto batch = storage.export_changes(acked, eo);

@@ -353,6 +353,8 @@ Result<SyncReport> SyncClient::sync() {
   YKIEN_TRY(check_server_url(options_));
   OneCall call(answered_in_sync_);
   SyncReport report;
+  own_through_ = INT64_MAX;
+  pushed_in_sync_ = false;
   Status st = register_key(&report);
   if (st.ok()) st = seal_before_push();
   if (st.ok()) st = push_all(&report);
@@ -577,6 +579,10 @@ Status SyncClient::send_push(const ReadyPush &ready, const std::string &token, S
       YKIEN_TRY(note_signature_format(reply.signature_format));
     YKIEN_TRY(note_change_format(reply.change_format));
     server_push_max_ = reply.max_changes;
+    if (!pushed_in_sync_) {
+      pushed_in_sync_ = true;
+      own_through_ = reply.position_before >= 0 ? std::optional<int64_t>(reply.position_before) : std::nullopt;
+    }
     report->pushed += static_cast<int64_t>(ready.count);
     report->conflicts += reply.conflicts;
     return {};
@@ -689,13 +695,14 @@ Result<std::vector<RefusedChange>> SyncClient::refused_changes() const {
 }
 
 SyncClient::Pulled SyncClient::fetch_pull(const std::string &cursor, std::optional<std::string> acked, int64_t limit,
-                                          const std::string &token) {
+                                          const std::string &token, std::optional<int64_t> own_through) {
   Pulled out;
   out.counts.clock_offset_ms = kNoClockOffset;
   PullRequest request;
   request.cursor = cursor;
   request.acked = std::move(acked);
   request.limit = limit;
+  request.own_through = own_through;
   request.client_time_ms = corrected_now();
   if (options_.change_rows) request.change_format = kRowsFormatName;  // a server before rows ignores it
   out.sent = corrected_now();
@@ -732,7 +739,7 @@ Status SyncClient::pull_all(SyncReport *report) {
     auto cursor = db_.setting(keys::kPullCursor);
     if (!cursor.ok()) return cursor.status();
     if (ahead.valid() && ahead_from != *cursor) ahead.get();  // asked from elsewhere: not ours now
-    Pulled pulled = ahead.valid() ? ahead.get() : fetch_pull(*cursor, std::nullopt, limit, *token);
+    Pulled pulled = ahead.valid() ? ahead.get() : fetch_pull(*cursor, std::nullopt, limit, *token, own_through_);
     count_exchanges(pulled.counts, report);
     limit = next_batch_size(limit, least, most, pulled.took_ms);
     auto &body = pulled.body;
@@ -752,8 +759,8 @@ Status SyncClient::pull_all(SyncReport *report) {
       // Acknowledging only what is applied: a device cut before this batch commits
       // has not confirmed it, and the server purges nothing on its account.
       ahead_from = reply.cursor;
-      ahead = started_async([this, next = reply.cursor, acked = *cursor, limit, t = *token] {
-        return fetch_pull(next, acked, limit, t);
+      ahead = started_async([this, next = reply.cursor, acked = *cursor, limit, t = *token, own = own_through_] {
+        return fetch_pull(next, acked, limit, t, own);
       });
     }
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point

@@ -219,6 +219,7 @@ std::string encode(const PushReply &m) {
     if (!m.signature_format.empty()) j["signature_format"] = m.signature_format;
     add_change_format(j, m.change_format);
     if (m.max_changes > 0) j["max_changes"] = m.max_changes;
+    if (m.position_before >= 0) j["position_before"] = m.position_before;
     return dump(j);
   });
 }
@@ -228,6 +229,7 @@ std::string encode(const PullRequest &m) {
     json j = {{"protocol", m.protocol}, {"client_time", m.client_time_ms}, {"cursor", m.cursor}};
     if (m.limit > 0) j["limit"] = m.limit;
     if (m.acked) j["acked"] = *m.acked;
+    if (m.own_through) j["own_through"] = *m.own_through;
     add_change_format(j, m.change_format);
     return dump(j);
   });
@@ -342,6 +344,8 @@ Status decode(std::string_view text, PushReply *out) {
     YKIEN_TRY(get_string(j, "signature_format", &out->signature_format, false));
     YKIEN_TRY(get_string(j, "change_format", &out->change_format, false));
     YKIEN_TRY(get_int(j, "max_changes", &out->max_changes, false));
+    out->position_before = -1;
+    YKIEN_TRY(get_int(j, "position_before", &out->position_before, false));
     return get_int(j, "server_time", &out->server_time_ms);
   });
 }
@@ -360,6 +364,13 @@ Status decode(std::string_view text, PullRequest *out) {
     if (const json *acked = member(j, "acked"); acked != nullptr && !acked->is_null()) {
       if (!acked->is_string()) return Status::Invalid("acked", "must be a string (a cursor)");
       out->acked = acked->get<std::string>();
+    }
+    out->own_through.reset();
+    if (const json *own = member(j, "own_through"); own != nullptr && !own->is_null()) {
+      int64_t through = 0;
+      YKIEN_TRY(get_int(j, "own_through", &through));
+      if (through < 0) return Status::Invalid("own_through", "must not be negative");
+      out->own_through = through;
     }
     return get_string(j, "change_format", &out->change_format, false);
   });

@@ -153,3 +153,29 @@ TEST_CASE("a push or a pull reply may carry its changes as rows", "[sync][protoc
               &p);
   CHECK(st.field() == "rows[0].cells");
 }
+
+TEST_CASE("a push reply's position before and a pull's own_through round-trip, and older peers omit them",
+          "[sync][protocol]") {
+  PushReply r{10, 2, 1, 5, "", "rows", 20000, 4711};
+  PushReply back;
+  REQUIRE(decode(encode(r), &back).ok());
+  CHECK(back.position_before == 4711);
+  PushReply older;
+  REQUIRE(decode(R"({"applied":1,"ignored":0,"conflicts":0,"server_time":5})", &older).ok());
+  CHECK(older.position_before == -1);  // not said
+  r.position_before = -1;
+  CHECK(encode(r).find("position_before") == std::string::npos);
+
+  PullRequest q;
+  q.cursor = "c";
+  PullRequest qb;
+  REQUIRE(decode(encode(q), &qb).ok());
+  CHECK_FALSE(qb.own_through.has_value());  // none of its own back, as before
+  q.own_through = INT64_MAX;
+  REQUIRE(decode(encode(q), &qb).ok());
+  CHECK(qb.own_through == std::optional<int64_t>(INT64_MAX));
+  REQUIRE(decode(R"({"protocol":1,"client_time":1,"cursor":"c","own_through":null})", &qb).ok());
+  CHECK_FALSE(qb.own_through.has_value());
+  CHECK(decode(R"({"protocol":1,"client_time":1,"cursor":"c","own_through":-1})", &qb).field() == "own_through");
+  CHECK(decode(R"({"protocol":1,"client_time":1,"cursor":"c","own_through":"all"})", &qb).field() == "own_through");
+}

@@ -43,6 +43,10 @@ struct ExportOptions {
   // Skip the changes that arrived from this peer (see ApplyOptions::origin), so a
   // device does not send back what it pulled. Empty = skip nothing.
   std::string exclude_origin{};
+  // exclude_origin's changes logged at positions up to this one are sent all the
+  // same: the peer may lack them (a device whose database was restored from an older
+  // copy, docs/protocol.md "Pull"). 0 = none.
+  int64_t echo_origin_through = 0;
   // Leave out confidential cells (a denunciation's complainant), and the attachments
   // of confidential opinions whole (Replica::attachment_confidential).
   bool include_confidential = true;
@@ -117,6 +121,8 @@ struct ApplyReport {
   int64_t ignored = 0;    // older or identical to what is here
   int64_t conflicts = 0;  // conflict records created
   Hlc max_hlc{};          // the greatest stamp seen in the batch
+  // The log's end before the batch was written: what the batch writes lies above.
+  int64_t position_before = 0;
 };
 
 }  // namespace ykien

@@ -222,7 +222,7 @@ Result<sys::StoredBatch> SqliteStoreTxn::read_since(int64_t cursor, const sys::R
     const int64_t rid = e.rid;
     ++scanned;
     out.next_cursor = seq;
-    if (e.origin == *exclude || (request.local_only && e.origin != 0)) continue;
+    if ((e.origin == *exclude && seq > request.echo_origin_through) || (request.local_only && e.origin != 0)) continue;
     if (filter_scopes && !scope_within(e.scope, request.scopes)) continue;
 
     if (e.table == kForeignTable) {

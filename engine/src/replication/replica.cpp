@@ -322,6 +322,9 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
     for (size_t at : m.won) w.cells.push_back(std::move(m.row.cells[at]));
     writes.push_back(std::move(w));
   }
+  auto before = txn.end_position();
+  if (!before) return before.status();
+  report.position_before = *before;
   YKIEN_TRY(txn.write_rows(writes, options.origin));
   if (!report.max_hlc.is_zero()) {
     hlc_.observe(report.max_hlc);
@@ -396,6 +399,7 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
     request.limit_cells = std::max<int64_t>(options.limit_changes, 1);
     request.scopes = options.scopes;
     request.exclude_origin = options.exclude_origin;
+    request.echo_origin_through = options.echo_origin_through;
     if (!options.include_confidential) request.context.push_back(kConfidentialFlag);
     if (!options.conflict_records) request.context.push_back(kConflictWinnerHlc);
     auto batch = txn.read_since(cursor, request);

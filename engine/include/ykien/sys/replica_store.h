@@ -83,6 +83,8 @@ struct ReadRequest {
   std::vector<std::string> scopes{};
   // Leave out what arrived from this peer (write_rows' origin); empty = nothing.
   std::string exclude_origin{};
+  // Except at positions up to this one (ExportOptions::echo_origin_through).
+  int64_t echo_origin_through = 0;
   // Only what was written here (origin ""): what no peer may hold yet.
   bool local_only = false;
   // Cells of the row to bring with each write whatever their position (the core's

@@ -208,7 +208,7 @@ class YKIEN_CXX_API SyncClient {
     SyncReport counts;
   };
   Pulled fetch_pull(const std::string &cursor, std::optional<std::string> acked, int64_t limit,
-                    const std::string &token);
+                    const std::string &token, std::optional<int64_t> own_through);
   // Adds an exchange's round trips, bytes, retries and clock fix to `report`.
   static void count_exchanges(const SyncReport &counts, SyncReport *report);
   // The office key a reply carried: kept, and the database's sealer made from it.
@@ -242,6 +242,11 @@ class YKIEN_CXX_API SyncClient {
   // The most changes the server said it takes in one push (its last reply; 0 = not
   // said). Written by send_push, read after the exchange's future is joined.
   int64_t server_push_max_ = 0;
+  // This sync's PullRequest::own_through: the largest until a push is taken, then
+  // the position before that first push (unset from a server that does not say).
+  // Written by send_push as server_push_max_ is.
+  std::optional<int64_t> own_through_;
+  bool pushed_in_sync_ = false;
   Replica &db_;
   Database *database_ = nullptr;  // a tablet's: its blobs, and it seals identities (null for a hub)
   std::shared_ptr<KeyStore> secrets_;  // options_.key_store, or the default

@@ -131,6 +131,9 @@ struct PushReply {
   // The most changes this server takes in one push (its bound: the device grows its
   // batches within it); 0 = not said, a server before it, which took 10,000.
   int64_t max_changes = 0;
+  // The position of the server's change log before this push was written (its
+  // changes lie above); -1: the server did not say (older). See PullRequest::own_through.
+  int64_t position_before = -1;
 };
 
 struct PullRequest {
@@ -145,6 +148,12 @@ struct PullRequest {
   // Unset: it holds everything up to `cursor`. Sent only to a server whose reply said
   // pull_ahead.
   std::optional<std::string> acked{};
+  // Set: the device's own changes logged at positions up to this one come back too
+  // (unset: none of its own). A device restored from an older copy of its database
+  // lacks what it pushed since that copy; it sends the position before its first
+  // push of this sync (PushReply::position_before), or the largest when it pushed
+  // nothing: what it pushed before this sync may be missing, what it just pushed is not.
+  std::optional<int64_t> own_through{};
 };
 
 struct PullReply {
