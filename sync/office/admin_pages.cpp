@@ -9,6 +9,7 @@
 #include "lists.h"
 #include "office_impl.h"
 #include "qr_svg.h"
+#include "tablet_address.h"
 #include "report.h"
 #include "tokens.h"
 #include "upstream.h"
@@ -248,9 +249,11 @@ ServedReply Office::device_list(const ServedRequest &req) {
   if (!code.empty() && code.size() <= 20 && v.session &&
       server::same_secret(query_of(req, "sig"), session_signature(*v.session, "code", code))) {
     page_data.emplace("code", code);
-    const std::string host = req.header("host");
-    page_data.emplace("qr", qr_svg("ykien:enroll?server=" + url_encode((options.https ? "https://" : "http://") + host) +
-                                   "&code=" + url_encode(code)));
+    const std::string host = tablet_host(req.header("host"), options.listen_host, lan_addresses());
+    const std::string server = (options.https ? "https://" : "http://") + host;
+    page_data.emplace("qr", qr_svg("ykien:enroll?server=" + url_encode(server) + "&code=" + url_encode(code)));
+    page_data.emplace("server", server);
+    page_data.emplace("server_unreachable", is_loopback_host(host));
   }
   return page(v, "devices", "devices", page_data);
 }

@@ -27,6 +27,9 @@ struct OfficeOptions {
   // The server's folder of attachments' blobs (ServerOptions::blobs_dir); "" = none:
   // every attachment shows as not yet uploaded.
   std::string blobs_dir{};
+  // The address the server listens on ("" or a wildcard = every address): the
+  // enrollment QR code of a page opened by 127.0.0.1 gives tablets the PC's LAN address.
+  std::string listen_host{};
 };
 
 class Office;

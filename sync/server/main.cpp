@@ -176,6 +176,7 @@ int serve(const std::string &data_dir, const std::string &postgres, const ServeF
   office::OfficeOptions office_options;
   office_options.office_keys = *office_keys;
   office_options.blobs_dir = options.blobs_dir;
+  office_options.listen_host = flags.host;
   office_options.https = !options.http.tls_cert_pem.empty() || flags.http.behind_proxy;
   auto office = office::office_routes(**storage, office_options);
   if (!office.ok()) return fail(office.status());

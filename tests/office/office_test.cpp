@@ -7,6 +7,7 @@
 #include "actions.h"
 #include "office_fixture.h"
 #include "report.h"
+#include "tablet_address.h"
 #include "tokens.h"
 #include "ykien/query.h"
 #include "ykien/seal.h"
@@ -670,6 +671,14 @@ TEST_CASE("office: enrollment codes are made with their QR for the user's units 
   REQUIRE(made.status == 303);
   Page shown = b.get(made.header("Location"));
   CHECK(has(shown.body, "class=\"qr\""));
+  // Opened by 127.0.0.1, the page gives tablets an address they can reach, or says
+  // that it has none.
+  if (office::lan_addresses().empty()) {
+    CHECK(has(shown.body, "chỉ dùng được trên chính máy chủ"));
+  } else {
+    CHECK(has(shown.body, "id=\"server\">http:&#x2F;&#x2F;" + office::lan_addresses().front() + ":"));
+    CHECK_FALSE(has(shown.body, "chỉ dùng được trên chính máy chủ"));
+  }
   // Only a code this session made is shown: not any value a link puts in the address.
   CHECK_FALSE(has(b.get("/devices?code=AAAA-BBBB-CCCC").body, "class=\"qr\""));
   // Units outside the user's are refused.

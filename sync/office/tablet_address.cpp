@@ -1,0 +1,69 @@
+#include "tablet_address.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+namespace ykien::office {
+namespace {
+
+// `host` without its port: "[::1]:8080" → "::1", "a.b:80" → "a.b".
+std::string name_of(const std::string &host) {
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    return close == std::string::npos ? host : host.substr(1, close - 1);
+  }
+  const auto colon = host.find(':');
+  if (colon != std::string::npos && host.find(':', colon + 1) == std::string::npos) return host.substr(0, colon);
+  return host;  // no port, or a bare IPv6 address
+}
+
+// ":8080" from "127.0.0.1:8080" or "[::1]:8080"; "" when none.
+std::string port_of(const std::string &host) {
+  const auto close = host.rfind(']');
+  const auto colon = host.rfind(':');
+  if (colon == std::string::npos || (close != std::string::npos && colon < close)) return {};
+  if (close == std::string::npos && host.find(':') != colon) return {};  // a bare IPv6 address
+  return host.substr(colon);
+}
+
+bool wildcard(const std::string &listen_host) {
+  return listen_host.empty() || listen_host == "0.0.0.0" || listen_host == "::" || listen_host == "[::]";
+}
+
+}  // namespace
+
+bool is_loopback_host(const std::string &host) {
+  const std::string name = name_of(host);
+  return name == "localhost" || name == "::1" || name.starts_with("127.");
+}
+
+std::string tablet_host(const std::string &host, const std::string &listen_host,
+                        const std::vector<std::string> &lan_addresses) {
+  if (!is_loopback_host(host)) return host;
+  if (!wildcard(listen_host)) {
+    if (is_loopback_host(listen_host)) return host;  // tablets cannot reach it at all
+    const bool v6 = listen_host.find(':') != std::string::npos && !listen_host.starts_with('[');
+    return (v6 ? "[" + listen_host + "]" : listen_host) + port_of(host);
+  }
+  if (lan_addresses.empty()) return host;
+  return lan_addresses.front() + port_of(host);
+}
+
+std::vector<std::string> lan_addresses() {
+  std::vector<std::string> out;
+  ifaddrs *list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (const ifaddrs *i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    if (!(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK)) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    const auto *in = reinterpret_cast<const sockaddr_in *>(i->ifa_addr);
+    if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text) != nullptr) out.emplace_back(text);
+  }
+  freeifaddrs(list);
+  return out;
+}
+
+}  // namespace ykien::office
