@@ -63,6 +63,11 @@ const Entry kEntries[] = {
     // Pages.
     {"app", "Văn phòng xã — ý kiến người dân", "Commune office — citizens' opinions"},
     {"login", "Đăng nhập", "Log in"},
+    {"session_ended", "Phiên đăng nhập đã kết thúc", "Your session has ended"},
+    {"session_ended_hint",
+     "Biểu mẫu chưa được gửi. Hãy sao chép nội dung đã nhập bên dưới, đăng nhập lại rồi gửi lại.",
+     "The form was not sent. Copy what you typed below, log in again and send it again."},
+    {"typed", "Nội dung đã nhập", "What you typed"},
     {"logout", "Đăng xuất", "Log out"},
     {"user_name", "Tên đăng nhập", "User name"},
     {"password", "Mật khẩu", "Password"},

@@ -8,6 +8,7 @@
 #include "assets.h"
 #include "forms.h"
 #include "labels.h"
+#include "lists.h"
 #include "log.h"
 #include "office_impl.h"
 #include "tokens.h"
@@ -78,6 +79,27 @@ std::string address_here(const ServedRequest &req) {
   return req.path + query;
 }
 
+// `next` when it is a path of this site, else "": never an open redirect. Browsers drop
+// tabs and line breaks from an address and read '\\' as '/': "/<tab>/host" is "//host".
+std::string local_path(const std::string &next) {
+  const bool odd_byte = std::any_of(next.begin(), next.end(), [](char c) {
+    return static_cast<unsigned char>(c) < ' ' || c == '\x7f' || c == '\\';
+  });
+  if (odd_byte || next.empty() || next[0] != '/' || (next.size() > 1 && next[1] == '/')) return {};
+  return next;
+}
+
+// The path of the page a form was sent from (its Referer, when of this site).
+std::string page_sent_from(const ServedRequest &req) {
+  const std::string referer = req.header("referer"), host = req.header("host");
+  for (const char *scheme : {"http://", "https://"}) {
+    const std::string origin = scheme + host;
+    if (!host.empty() && referer.starts_with(origin) && referer.size() > origin.size() && referer[origin.size()] == '/')
+      return local_path(referer.substr(origin.size()));
+  }
+  return {};
+}
+
 
 }  // namespace
 
@@ -125,8 +147,8 @@ Visit Office::visit(const ServedRequest &req) {
 
 std::optional<ServedReply> Office::require_user(Visit &v, bool post) {
   if (!v.user) {
-    if (post) return failure(v, {ErrorCode::unauthorized, label(v.lang, "login")});
-    return redirect("/login");
+    if (post) return session_ended(v);
+    return redirect("/login?next=" + url_encode(address_here(v.req)));
   }
   if (post) {
     auto csrf = v.form.find("csrf");
@@ -204,6 +226,20 @@ std::string session_signature(const Session &session, const std::string &purpose
   return server::hmac_sha256_hex(session.csrf, "office-" + purpose + ":" + text).substr(0, 32);
 }
 
+// A form sent after the session ended (a long answer typed over lunch): what was typed
+// is shown to copy, and logging in leads back to the page it was typed on.
+ServedReply Office::session_ended(const Visit &v) {
+  mstch::array typed;
+  for (const auto &[name, value] : v.form)
+    if (name != "csrf" && value.find_first_not_of(" \t\r\n") != std::string::npos)
+      typed.push_back(mstch::map{{"label", column_label(v.lang, name)}, {"value", value}});
+  const std::string back = page_sent_from(v.req);
+  mstch::map values{{"typed", typed},
+                    {"has_typed", !typed.empty()},
+                    {"login_next", back.empty() ? std::string() : url_encode(back)}};
+  return page(v, "login", "session_ended", values, 401);
+}
+
 ServedReply Office::failure(const Visit &v, const Status &st) {
   mstch::map values{
       {"message", st.code() == ErrorCode::not_found ? label(v.lang, "not_found") : reason_shown(v.lang, st)}};
@@ -253,8 +289,9 @@ mstch::array Office::unit_options(const OfficeUser &user, const std::string &sel
 
 ServedReply Office::login_page(const ServedRequest &req) {
   Visit v = visit(req);
-  if (v.user) return redirect("/opinions");
-  return page(v, "login", "login", {});
+  const std::string next = local_path(query_of(req, "next"));
+  if (v.user) return redirect(next.empty() ? "/opinions" : next);
+  return page(v, "login", "login", {{"next", next}});
 }
 
 ServedReply Office::login(const ServedRequest &req) {
@@ -265,14 +302,16 @@ ServedReply Office::login(const ServedRequest &req) {
   if (!user) {
     server::log_line("warn", "office", {{"user", name.substr(0, 64)}, {"action", "login"}, {"outcome", "refused"},
                                         {"remote", req.remote}});
-    return redirect("/login?failed=login");
+    const std::string next = local_path(v.form["next"]);
+    return redirect("/login?failed=login" + (next.empty() ? std::string() : "&next=" + url_encode(next)));
   }
   auto session = sessions.open(user->name, user->credential, clock.now_ms());
   if (!session) return failure(v, session.status());
   login_limiter.give_back(req.remote);  // the limit is on guesses, not on the staff's logins
   v.user = *user;
   log_action(v, "login", user->name, Status::Ok());
-  ServedReply r = redirect("/opinions");
+  const std::string next = local_path(v.form["next"]);
+  ServedReply r = redirect(next.empty() ? "/opinions" : next);
   r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + session->token +
                                            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                                            std::to_string(kSessionLifetimeMs / 1000) +
@@ -294,15 +333,8 @@ ServedReply Office::logout(const ServedRequest &req) {
 ServedReply Office::switch_language(const ServedRequest &req) {
   auto to = req.query.find("to");
   auto next = req.query.find("next");
-  std::string location = next == req.query.end() ? "/" : next->second;
-  // Only a path of this site: never an open redirect. Browsers drop tabs and line
-  // breaks from an address and read '\\' as '/': "/<tab>/host" is "//host".
-  const bool odd_byte = std::any_of(location.begin(), location.end(), [](char c) {
-    return static_cast<unsigned char>(c) < ' ' || c == '\x7f' || c == '\\';
-  });
-  if (odd_byte || location.empty() || location[0] != '/' || (location.size() > 1 && location[1] == '/'))
-    location = "/";
-  ServedReply r = redirect(location);
+  std::string location = local_path(next == req.query.end() ? "" : next->second);
+  ServedReply r = redirect(location.empty() ? "/" : location);
   r.headers.emplace_back("Set-Cookie", std::string(kLangCookie) + "=" +
                                            language_of(to == req.query.end() ? "" : to->second) +
                                            "; Path=/; SameSite=Lax; Max-Age=31536000");

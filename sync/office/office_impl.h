@@ -62,6 +62,7 @@ class Office {
   server::ServedReply after(const Visit &v, const std::string &location, const Status &st, const std::string &action,
                             const std::string &target);
   server::ServedReply failure(const Visit &v, const Status &st);
+  server::ServedReply session_ended(const Visit &v);
   std::string today() const;
   // A complainant's name or contact as an entitled user reads it: opened with the
   // office's keys when sealed (docs/security.md), else the "sealed" label, never the

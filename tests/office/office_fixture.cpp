@@ -43,6 +43,7 @@ Page Browser::post(const std::string &path, const std::map<std::string, std::str
   return send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
               "\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
               std::to_string(body.size()) + "\r\n" + (cookie_.empty() ? "" : "Cookie: " + cookie_ + "\r\n") +
+              (referer.empty() ? "" : "Referer: http://127.0.0.1:" + std::to_string(port_) + referer + "\r\n") +
               "\r\n" + body);
 }
 

@@ -29,6 +29,8 @@ class Browser {
   bool login(const std::string &name, const std::string &password);
   // The CSRF token of the last page that carried one.
   const std::string &csrf() const { return csrf_; }
+  // The page forms are posted from (sent as Referer when not empty), e.g. "/opinions/ID".
+  std::string referer;
 
  private:
   Page send(const std::string &request);

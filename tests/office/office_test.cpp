@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actions.h"
+#include "forms.h"
 #include "office_fixture.h"
 #include "report.h"
 #include "tablet_address.h"
@@ -96,7 +97,7 @@ TEST_CASE("office: login sets an HTTP-only SameSite session, wrong passwords and
   Browser b(site.port());
   Page anonymous = b.get("/opinions");
   CHECK(anonymous.status == 303);
-  CHECK(anonymous.header("Location") == "/login");
+  CHECK(anonymous.header("Location") == "/login?next=/opinions");
   Page login_page = b.get("/login");
   CHECK(login_page.status == 200);
   CHECK(has(login_page.body, "<label for=\"password\">"));
@@ -277,6 +278,44 @@ TEST_CASE("office: a secretary finds and follows up an opinion, the clerk sees o
   REQUIRE(history->size() == 3);  // assigned, answered, resolved
   CHECK(history->back().to_status == "resolved");
   CHECK(history->back().changed_by == "dia-chinh");
+}
+
+TEST_CASE("office: an answer sent after the session ended is shown to copy and login leads back", "[office]") {
+  OfficeSite site;
+  Seeded s = seed(site);
+  site.add_user("chu-tich", office::Role::leader, kCommune);
+  Browser b(site.port());
+  const std::string page = "/opinions/" + s.environment;
+  // A page asked for without a session: login leads back to it.
+  const Page anonymous = b.get(page + "?lang=vi");
+  CHECK(anonymous.header("Location") == "/login?next=" + office::url_encode(page + "?lang=vi"));
+  REQUIRE(b.login("chu-tich", "password-chu-tich"));
+  b.get(page);
+  const std::string csrf = b.csrf();
+  // The session ends (logged out in another tab, or timed out) while an answer is typed.
+  REQUIRE(b.post("/logout", {}).status == 303);
+  b.referer = page;
+  const std::string typed = "Đã khơi thông cống đoạn trước nhà văn hóa ấp, dài 120 mét";
+  const Page ended = b.post(page + "/answer", {{"content", typed}, {"written", "1"}, {"csrf", csrf}}, false);
+  CHECK(ended.status == 401);
+  CHECK(has(ended.body, "Phiên đăng nhập đã kết thúc"));
+  CHECK(has(ended.body, typed + "</textarea>"));
+  CHECK_FALSE(has(ended.body, csrf));
+  CHECK(has(ended.body, "login?next=&#x2F;opinions&#x2F;" + s.environment + "\">"));  // '/' as a page writes it
+  auto responses = site.tablet().list_responses(s.environment);
+  REQUIRE(responses.ok());
+  CHECK(responses->empty());  // nothing sent without a session
+  // The login form carries the page along, also through a wrong password.
+  CHECK(has(b.get("/login?next=" + office::url_encode(page)).body, "name=\"next\""));
+  CHECK(b.post("/login", {{"name", "chu-tich"}, {"password", "wrong"}, {"next", page}}, false).header("Location") ==
+        "/login?failed=login&next=" + office::url_encode(page));
+  CHECK(b.post("/login", {{"name", "chu-tich"}, {"password", "password-chu-tich"}, {"next", page}}, false)
+            .header("Location") == page);
+  // Never to another site.
+  for (const char *away : {"//evil.example/", "https://evil.example/", "/\\evil.example/", "/\t/evil.example/"})
+    CHECK(b.post("/login", {{"name", "chu-tich"}, {"password", "password-chu-tich"}, {"next", away}}, false)
+              .header("Location") == "/opinions");
+  b.referer = "";
 }
 
 TEST_CASE("office: appointments and satisfaction are recorded as the tablet records them", "[office]") {
