@@ -10,15 +10,6 @@
 namespace ykien::sync {
 namespace {
 
-template <size_t N>
-bool from_hex(std::string_view hex, std::array<unsigned char, N> *out) {
-  if (hex.size() != 2 * N) return false;
-  for (char c : hex)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  size_t written = 0;
-  return sodium_hex2bin(out->data(), N, hex.data(), hex.size(), nullptr, &written, nullptr) == 0 && written == N;
-}
-
 // What a body_digest signature signs: a tag, so that it can never be read as a
 // signature of other bytes (no body or bundle starts with it), then the digest.
 using DigestMessage = std::array<unsigned char, 24 + crypto_generichash_BYTES>;

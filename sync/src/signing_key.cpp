@@ -27,6 +27,18 @@ Result<SigningKey> signing_key(Replica &replica, KeyStore &secrets) {
                   "key store it was enrolled with");
   std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> pk{};
   std::array<unsigned char, crypto_sign_SECRETKEYBYTES> sk{};
+  if (!secret->empty()) {
+    // A secret without its public key: a database put back from a copy made before it
+    // was enrolled, beside the key store of today. The secret stands (a new pair would
+    // leave the enrolled database's pushes unverifiable once it is put back).
+    if (!from_hex(*secret, &sk))
+      return Status(ErrorCode::corrupt, "the key store's signing secret is not a signing key");
+    crypto_sign_ed25519_sk_to_pk(pk.data(), sk.data());
+    sodium_memzero(sk.data(), sk.size());
+    SigningKey key{to_hex(pk), *secret};
+    YKIEN_TRY(replica.set_setting(keys::kSigningPublic, key.public_hex));
+    return key;
+  }
   crypto_sign_keypair(pk.data(), sk.data());
   SigningKey key{to_hex(pk), to_hex(sk)};
   sodium_memzero(sk.data(), sk.size());

@@ -25,4 +25,14 @@ std::string to_hex(const std::array<unsigned char, N> &bytes) {
   return std::string(hex.data(), 2 * N);
 }
 
+// Exactly 2·N lowercase hex digits, as to_hex writes them.
+template <size_t N>
+bool from_hex(std::string_view hex, std::array<unsigned char, N> *out) {
+  if (hex.size() != 2 * N) return false;
+  for (char c : hex)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  size_t written = 0;
+  return sodium_hex2bin(out->data(), N, hex.data(), hex.size(), nullptr, &written, nullptr) == 0 && written == N;
+}
+
 }  // namespace ykien::sync

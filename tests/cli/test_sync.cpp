@@ -223,3 +223,28 @@ TEST_CASE("a copy of a tablet's database cannot enroll as that tablet, said in V
   CHECK(copy.err.find("bản sao cơ sở dữ liệu của máy đó không đăng ký được") != std::string::npos);
   CHECK(copy.err.find("Hãy tạo cơ sở dữ liệu mới trên máy này") != std::string::npos);
 }
+
+TEST_CASE("a push signed with another key is explained as a key file that does not match", "[cli][sync]") {
+  Workspace a, b;
+  Server server(a.dir());
+  for (const Workspace *ws : {&a, &b}) {
+    REQUIRE(ws->run({"init"}).code == 0);
+    REQUIRE(ws->run({"enroll", "--server", server.url(), "--code", server.code()}).code == 0);
+    REQUIRE(ws->run({"sync"}).code == 0);
+  }
+  // A's key file given B's signing secret (files of two copies mixed up).
+  auto read_keys = [](const std::string &path) {
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+  };
+  auto keys = read_keys(a.db() + ".keys");
+  keys["sync.signing_secret"] = read_keys(b.db() + ".keys")["sync.signing_secret"];
+  std::ofstream(a.db() + ".keys", std::ios::trunc) << keys.dump();
+  REQUIRE(a.run({"meeting", "open", "--kind", "1", "--hamlet", "kp-3", "--at", "29/6/2024 7:30"}).code == 0);
+  const auto synced = a.run({"sync"});
+  INFO(synced.out << synced.err);
+  CHECK(synced.code == 6);
+  CHECK(synced.err.find("Máy chủ không nhận chữ ký của máy này") != std::string::npos);
+  CHECK(synced.err.find(".keys") != std::string::npos);
+  CHECK(synced.err.find("phạm vi") == std::string::npos);  // not a matter of its units
+}

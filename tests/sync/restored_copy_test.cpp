@@ -77,3 +77,36 @@ TEST_CASE("a tablet restored from an older copy of its database gets back what i
   CHECK(again->pushed > 0);
   CHECK(again->pulled == 0);
 }
+
+TEST_CASE("enrolling a database copied before enrollment keeps the device's signing key", "[sync]") {
+  TestServer server;
+  OwnDevice d;
+  d.open(server.url());
+  d.close();
+  const std::string before_enrollment = d.dir.file("before.db");
+  copy_database(d.path, before_enrollment);
+  d.open(server.url());
+  REQUIRE(d.client->enroll(server.code({kCommune}), "may").ok());
+  REQUIRE(d.client->sync().ok());
+  record_in(*d.db, kHamlet1, "Đường ấp 1 cần sửa");
+  REQUIRE(d.client->sync().ok());
+  const std::string public_key = d.setting("sync.signing_public");
+  d.close();
+  const std::string enrolled = d.dir.file("enrolled.db");
+  copy_database(d.path, enrolled);
+
+  // The wrong copy put back, and enrolled again (whatever the server answers) ...
+  copy_database(before_enrollment, d.path);
+  d.open(server.url());
+  (void)d.client->enroll(server.code({kCommune}), "may");
+  CHECK(d.setting("sync.signing_public") == public_key);  // derived from the key store's secret
+  d.close();
+  // ... then the right one: its pushes are still the device's own.
+  copy_database(enrolled, d.path);
+  d.open(server.url());
+  const Opinion later = record_in(*d.db, kHamlet2, "Cầu ấp 2 bị hỏng");
+  auto synced = d.client->sync();
+  INFO(synced.status().to_string());
+  REQUIRE(synced.ok());
+  CHECK(server.data().get_opinion(later.id).ok());
+}

@@ -63,8 +63,9 @@ CliError from_status(const Status &status) {
     case ErrorCode::unauthorized:
       return CliError(kExitNetwork, trf("error.unauthorized", {detail}), tr("hint.unauthorized"));
     case ErrorCode::forbidden:
-    case ErrorCode::bad_signature:  // the server's message says what to do
       return CliError(kExitNetwork, trf("error.forbidden", {detail}), tr("hint.forbidden"));
+    case ErrorCode::bad_signature:
+      return CliError(kExitNetwork, trf("error.bad_signature", {detail}), tr("hint.bad_signature"));
     case ErrorCode::clock_drift:
       return CliError(kExitNetwork, trf("error.clock_drift", {detail}), tr("hint.clock_drift"));
     case ErrorCode::ok:
