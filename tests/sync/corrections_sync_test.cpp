@@ -235,3 +235,42 @@ TEST_CASE("a pair merged in opposite directions on two tablets keeps one record 
   REQUIRE(conflicts.ok());
   CHECK(conflicts->empty());  // the later merge stands: nothing for a person to settle
 }
+
+// What a merge meets on another tablet is not undone by it: a record withdrawn there
+// stays withdrawn, a record merged there into a third stays merged. Nothing is left
+// refused on the tablet that merged, and every replica agrees.
+TEST_CASE("a merge after a withdrawal or another merge elsewhere brings nothing back", "[sync][corrections]") {
+  const bool withdrawn_elsewhere = GENERATE(true, false);
+  CAPTURE(withdrawn_elsewhere);
+  TestServer server;
+  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
+  auto b = Tablet::enrolled_and_synced(server, "tablet-b");
+  const Opinion x = a.record(kHamlet1, "Đề nghị nạo vét kênh thủy lợi");
+  const Opinion y = a.record(kHamlet1, "De nghi nao vet kenh thuy loi");
+  const Opinion z = a.record(kHamlet1, "Nạo vét kênh thủy lợi nội đồng");
+  for (Tablet *t : {&a, &b}) t->sync_ok();
+
+  // B first: withdraws X, or merges Y into Z. A, not knowing, merges Y into X or X into Y.
+  if (withdrawn_elsewhere) {
+    REQUIRE(b.db().withdraw_opinion(x.id, "Ghi nhầm", "Lan", "").ok());
+  } else {
+    REQUIRE(b.db().merge_opinions(z.id, y.id, "Lan", "").ok());
+  }
+  b.sync_ok();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (withdrawn_elsewhere) {
+    REQUIRE(a.db().merge_opinions(x.id, y.id, "Mai", "").ok());
+  } else {
+    REQUIRE(a.db().merge_opinions(y.id, x.id, "Mai", "").ok());
+  }
+  for (Tablet *t : {&a, &b, &a}) t->sync_ok();
+
+  for (Tablet *t : {&a, &b}) check_nothing_refused(*t);
+  for (Database *db : {&server.data(), &a.db(), &b.db()}) {
+    CHECK_FALSE(db->get_opinion(x.id).ok());
+    CHECK_FALSE(db->get_opinion(y.id).ok());
+    CHECK(db->get_opinion(z.id).ok());
+    CHECK(opinions_in_report(*db) == 1);
+  }
+  CHECK(a.hash() == b.hash());
+}

@@ -137,16 +137,13 @@ Result<Opinion> Database::merge_opinions(const std::string &keep, const std::str
     // entry first: a replica accepts a status only with the entry that records it.
     const std::string status = step_of(dropped_status) > step_of(kept_status) ? dropped_status : kept_status;
     YKIEN_TRY(append_history(*impl_, *kept, kept_status, status, note_of({{"merged_from", drop}}), by, at));
-    // The record kept is written live again: merged the other way on another tablet
-    // meanwhile (it dropped this one), the later merge stands on every replica and
-    // one record always remains, as it could not if each merge only dropped one.
-    mask = uint64_t{1} << schema::kDeletedColumn;
+    mask = 0;
     if (status != kept_status) put(*kept, "status", status, mask);
     const std::string dropped_satisfaction = text_of(*dropped, "satisfaction");
     if (text_of(*kept, "satisfaction") == "unknown" && dropped_satisfaction != "unknown" &&
         followup::check_satisfaction(dropped_satisfaction, status).ok())  // only with an answer
       put(*kept, "satisfaction", dropped_satisfaction, mask);
-    YKIEN_TRY(impl_->write_local(*kept, mask));
+    if (mask) YKIEN_TRY(impl_->write_local(*kept, mask));
     return opinion_from(*kept);
   });
 }

@@ -232,8 +232,20 @@ class Checker {
                  "a new row of " + std::string(table.name) + " must name its " + std::string(col.references));
         continue;
       }
-      references_.push_back({w.members.front(), std::string(col.name), RowKey{std::string(col.references), *id}, w.scope});
+      references_.push_back({w.members.front(), std::string(col.name), RowKey{std::string(col.references), *id}, w.scope,
+                             is_merge_entry(table, w)});
     }
+  }
+
+  // The entry a merge of duplicates writes on the record it keeps ({"merged_from": id},
+  // Database::merge_opinions).
+  bool is_merge_entry(const schema::TableDef &table, const Write &w) const {
+    if (table.name != std::string_view("status_history")) return false;
+    for (size_t i : w.members)
+      if (changes_[i].column == "note")
+        if (const auto *note = std::get_if<std::string>(&changes_[i].value))
+          return note->starts_with("{\"merged_from\":");
+    return false;
   }
 
   void check_opinion(const Write &w, const ViewRow *before) {
@@ -293,6 +305,7 @@ class Checker {
     std::string column;
     RowKey target;
     std::string scope;  // of the row that names it
+    bool merge_entry = false;
   };
 
   Status check_references() {
@@ -323,8 +336,12 @@ class Checker {
       // was taken back: a withdrawn opinion's history entry, and what was recorded for
       // it, come in the same push as the withdrawal (refused, the withdrawal never
       // reached the server). Not by what was made after (an opinion added to a
-      // meeting withdrawn meanwhile would be counted again).
-      if (!target || target->cells.empty() || !placed || made_after_taken_back(*target, changes_[r.index]))
+      // meeting withdrawn meanwhile would be counted again), except a merge's entry
+      // on the record it kept, taken back meanwhile by a merge the other way (the
+      // receiver brings one of the pair back: merge_cycles.h) or withdrawn: refused,
+      // it would stay on the tablet for good, and it counts nothing.
+      if (!target || target->cells.empty() || !placed ||
+          (!r.merge_entry && made_after_taken_back(*target, changes_[r.index])))
         refuse(r.index, "invalid_reference", r.column,
                "names no " + std::string(r.target.table) + " of this unit that this device may see");
     }

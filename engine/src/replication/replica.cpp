@@ -11,8 +11,9 @@
 
 #include "domain/validate.h"
 #include "replication/authority.h"
-#include "replication/conflict_stamp.h"
 #include "replication/change_checks.h"
+#include "replication/conflict_stamp.h"
+#include "replication/merge_cycles.h"
 #include "replication/value_rules.h"
 #include "store/schema.h"
 #include "ykien/merge.h"
@@ -258,6 +259,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
   if (!policy->empty()) return refuse(changes, std::move(*policy), options);
 
   std::vector<PendingConflict> conflicts;
+  std::vector<std::string> tombstoned;  // opinions taken back, by the receiver of a push
   for (size_t i = 0; i < changes.size(); ++i) {
     const Change &c = changes[i];
     if (c.hlc > report.max_hlc) report.max_hlc = c.hlc;
@@ -275,11 +277,8 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
     const Value none{};
     const Value &current_value = cell ? cell->value : none;
     const merge::Stamp current = cell ? cell->stamp : merge::Stamp{};
-    // A tombstone against a record written live again (a merge's kept record, a
-    // withdrawal): the later act stands, nothing for a person to settle.
-    const bool asked = known && c.column != "_deleted";
     const merge::Decision d =
-        merge::decide(current_value, current, c.value, incoming, options.detect_conflicts && asked);
+        merge::decide(current_value, current, c.value, incoming, options.detect_conflicts && known);
     if (d.outcome == merge::Outcome::duplicate) {
       ++report.ignored;
       continue;
@@ -302,6 +301,8 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
       m.row.cells.push_back({c.column, c.value, incoming});
     }
     if (std::find(m.won.begin(), m.won.end(), at) == m.won.end()) m.won.push_back(at);
+    if (options.detect_conflicts && c.table == "opinions" && c.column == "_deleted" && c.value == Value{int64_t{1}})
+      tombstoned.push_back(c.id);
     ++report.applied;
   }
 
@@ -352,6 +353,13 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
       ++report.conflicts;
     }
     YKIEN_TRY(txn.write_rows(records, ""));
+  }
+  // A pair merged in opposite directions on two tablets: the receiver brings back the
+  // record the later merge kept, as its own write that every replica then pulls.
+  if (!tombstoned.empty()) {
+    auto revived = merge_cycles::records_to_bring_back(txn, tombstoned);
+    if (!revived) return revived.status();
+    if (!revived->empty()) YKIEN_TRY(write_local_in(txn, *revived));
   }
   notify_after_commit(txn, std::move(changed), options.origin);
   return report;
