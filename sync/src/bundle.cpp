@@ -231,6 +231,10 @@ Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, c
   if (!end) return end.status();
   m.from_cursor = std::min(state->acked, *end);
   m.received_cursor = state->received;
+  m.exporter_hlc = db.last_hlc().to_string();
+  auto received_hlc = db.setting(peer_key(peer, "received_hlc"));
+  if (!received_hlc) return received_hlc.status();
+  m.received_hlc = *received_hlc;
   m.scopes = options.scopes;
   m.confidential = options.include_confidential;
 
@@ -349,11 +353,18 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
   // and this bundle's start is missing.
   r.in_sequence = m.from_cursor <= state->received;
   const int64_t received = r.in_sequence ? std::max(state->received, m.to_cursor) : state->received;
-  // An acknowledgement beyond our own log is not ours to believe (a database
-  // restored from an older copy): ignore it, so nothing goes unsent.
+  // An acknowledgement beyond our own log, or of positions this log has since used
+  // again for later writes (a database restored from an older copy), is not ours to
+  // believe: ignore it, so nothing goes unsent.
   auto end = db.current_cursor();
   if (!end) return end.status();
-  const int64_t acked = m.received_cursor <= *end ? std::max(state->acked, m.received_cursor) : state->acked;
+  bool believed = m.received_cursor <= *end;
+  if (believed && m.received_cursor > state->acked && !m.received_hlc.empty()) {
+    auto other_history = db.wrote_after(state->acked, m.received_cursor, *Hlc::parse(m.received_hlc));
+    if (!other_history) return other_history.status();
+    believed = !*other_history;
+  }
+  const int64_t acked = believed ? std::max(state->acked, m.received_cursor) : state->acked;
   r.acknowledged = acked > state->acked;
 
   ApplyOptions ao;
@@ -382,7 +393,11 @@ Result<BundleImportReport> import_bundle(Replica &db, const std::string &path, c
       done += n;
       report(options.on_progress, "apply", done, total);
     }
-    if (received != state->received) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "received"), std::to_string(received)));
+    if (received != state->received) {
+      YKIEN_TRY(txn.set_setting(peer_key(r.peer, "received"), std::to_string(received)));
+      // The peer's clock then: its later bundles show us we hold what it wrote up to it.
+      if (received == m.to_cursor) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "received_hlc"), m.exporter_hlc));
+    }
     if (acked != state->acked) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "acked"), std::to_string(acked)));
     // The first key seen from this peer is the one its later bundles must carry.
     if (pin_signer) YKIEN_TRY(txn.set_setting(peer_key(r.peer, "key"), m.signer_key));

@@ -61,6 +61,8 @@ std::string manifest_to_json(const BundleManifest &m) {
             {"confidential", m.confidential},
             {"payload", {{"encoding", "gzip"}, {"content", "changes"}, {"bytes", m.payload_bytes}}}};
   if (!m.signer_key.empty()) j["signer_key"] = m.signer_key;
+  if (!m.exporter_hlc.empty()) j["exporter_hlc"] = m.exporter_hlc;
+  if (!m.received_hlc.empty()) j["cursors"]["received_hlc"] = m.received_hlc;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -75,6 +77,17 @@ Status get_int(const json &j, const char *name, int64_t *out, const std::string 
 Status get_text(const json &j, const char *name, std::string *out) {
   auto it = j.find(name);
   if (it == j.end() || !it->is_string()) return damaged(std::string("manifest: ") + name + " is missing or not text");
+  *out = it->get<std::string>();
+  return {};
+}
+
+// A clock reading, absent from older files.
+Status get_optional_hlc(const json &j, const char *name, std::string *out) {
+  out->clear();
+  auto it = j.find(name);
+  if (it == j.end()) return {};
+  if (!it->is_string() || !Hlc::parse(it->get<std::string>()))
+    return damaged(std::string("manifest: ") + name + " is not a clock reading");
   *out = it->get<std::string>();
   return {};
 }
@@ -95,6 +108,8 @@ Status manifest_from_json(std::string_view text, BundleManifest *m) {
   YKIEN_TRY(get_int(*cursors, "from", &m->from_cursor, "cursors."));
   YKIEN_TRY(get_int(*cursors, "to", &m->to_cursor, "cursors."));
   YKIEN_TRY(get_int(*cursors, "received", &m->received_cursor, "cursors."));
+  YKIEN_TRY(get_optional_hlc(*cursors, "received_hlc", &m->received_hlc));
+  YKIEN_TRY(get_optional_hlc(j, "exporter_hlc", &m->exporter_hlc));
   YKIEN_TRY(get_int(j, "changes", &m->changes));
   m->scopes.clear();
   if (auto s = j.find("scopes"); s != j.end()) {

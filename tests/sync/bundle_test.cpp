@@ -711,3 +711,38 @@ TEST_CASE("a tablet enrolled for a hamlet takes no row of another from a bundle"
   CHECK(import_ok(*p.tablet, p.file("groups.ykb")).outside == r.outside);
   CHECK_FALSE(p.tablet->get_unit(other.id).ok());
 }
+
+// The office's acknowledgement of the tablet's log, made before the tablet's database
+// was put back from an older copy, names positions the restored log has used again
+// for later opinions: it is not believed, and they all go.
+TEST_CASE("a tablet restored from an older copy sends by bundle what it recorded since", "[sync][bundle]") {
+  Pair p;
+  namespace fs = std::filesystem;
+  auto copy_db = [&](const std::string &from, const std::string &to) {
+    for (const char *suffix : {"", "-wal", "-shm"}) {
+      fs::remove(p.file(to) + suffix);
+      if (fs::exists(p.file(from) + suffix)) fs::copy_file(p.file(from) + suffix, p.file(to) + suffix);
+    }
+  };
+  record_in(*p.tablet, "vn/79/26734/ap-1", "Ý kiến 1");
+  export_ok(*p.tablet, "office", p.file("t1.ykb"));
+  import_ok(*p.office, p.file("t1.ykb"));
+  p.tablet.reset();
+  copy_db("tablet.db", "copy.db");
+  p.tablet = open_db(p.dir, "tablet.db", "");
+
+  for (int i = 2; i <= 5; ++i) record_in(*p.tablet, "vn/79/26734/ap-1", "Ý kiến " + std::to_string(i));
+  export_ok(*p.tablet, "office", p.file("t2.ykb"));
+  import_ok(*p.office, p.file("t2.ykb"));
+  export_ok(*p.office, "tablet", p.file("o2.ykb"));  // acknowledges the tablet's log through t2
+
+  // The copy put back; more recorded (the log grows past what the office acknowledged).
+  p.tablet.reset();
+  copy_db("copy.db", "tablet.db");
+  p.tablet = open_db(p.dir, "tablet.db", "");
+  for (int i = 6; i <= 11; ++i) record_in(*p.tablet, "vn/79/26734/ap-1", "Ý kiến " + std::to_string(i));
+  import_ok(*p.tablet, p.file("o2.ykb"));
+  export_ok(*p.tablet, "office", p.file("t3.ykb"));
+  import_ok(*p.office, p.file("t3.ykb"));
+  CHECK(count_opinions(*p.office, "vn") == 11);  // 1-5 before, 6-11 since the copy came back
+}

@@ -62,6 +62,11 @@ class YKIEN_CXX_API Replica {
   SiteId site_id() const { return site_; }
   // The stamp of the last change made or seen here.
   Hlc last_hlc() const { return hlc_.last(); }
+  // Whether a write made here lies at a position in (from, through] with a stamp after
+  // `hlc`: a peer's acknowledgement of this log up to `through`, made when this clock
+  // read `hlc`, then comes from another history of this database (one restored from
+  // an older copy reuses positions) and is not to be believed.
+  Result<bool> wrote_after(int64_t from, int64_t through, Hlc hlc);
 
   // ---- Time (DESIGN.md, "Time") ----
   // Reads the offset this replica learned before (at open).

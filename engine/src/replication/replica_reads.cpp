@@ -28,6 +28,29 @@ Result<std::vector<std::optional<sys::StoredRow>>> Replica::load_rows(const std:
   return out;
 }
 
+Result<bool> Replica::wrote_after(int64_t from, int64_t through, Hlc hlc) {
+  bool found = false;
+  Status st = store_.read([&](sys::StoreTxn &txn) -> Status {
+    for (int64_t cursor = from; cursor < through && !found;) {
+      sys::ReadRequest request;
+      request.limit_cells = 1 << 16;
+      request.local_only = true;
+      auto batch = txn.read_since(cursor, request);
+      if (!batch) return batch.status();
+      for (const auto &w : batch->writes) {
+        if (w.position > through) break;
+        for (const auto &cell : w.row.cells)
+          if (cell.stamp.site == site_ && hlc < cell.stamp.hlc) found = true;
+      }
+      if (!batch->more || batch->next_cursor <= cursor) break;
+      cursor = batch->next_cursor;
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return found;
+}
+
 Result<std::vector<sys::CellOrigin>> Replica::cell_origins(const sys::RowKey &key) {
   std::vector<sys::CellOrigin> out;
   Status st = store_.read([&](sys::StoreTxn &txn) -> Status {

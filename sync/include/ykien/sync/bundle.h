@@ -46,6 +46,11 @@ struct BundleManifest {
   int64_t from_cursor = 0;    // the exporter's changes after this position...
   int64_t to_cursor = 0;      // ...up to this one (the exporter's "sent" cursor)
   int64_t received_cursor = 0;  // the peer's position up to which the exporter holds all its changes
+  // The exporter's clock (Replica::last_hlc) when it wrote the bundle, and the peer's
+  // as its bundle that took received_cursor said it: what proves the acknowledgement
+  // is of the peer's present log (Replica::wrote_after). Empty in older files.
+  std::string exporter_hlc{};
+  std::string received_hlc{};
   int64_t changes = 0;          // number of changes in the payload
   std::vector<std::string> scopes;  // only rows in these scopes; empty = all
   bool confidential = true;         // false: confidential cells were left out
