@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "cli_runner.h"
@@ -247,4 +248,49 @@ TEST_CASE("a push signed with another key is explained as a key file that does n
   CHECK(synced.err.find("Máy chủ không nhận chữ ký của máy này") != std::string::npos);
   CHECK(synced.err.find(".keys") != std::string::npos);
   CHECK(synced.err.find("phạm vi") == std::string::npos);  // not a matter of its units
+}
+
+TEST_CASE("an answer refused because its opinion was merged or withdrawn elsewhere says where to give it",
+          "[cli][sync]") {
+  Workspace a, b;
+  Server server(a.dir());
+  for (const Workspace *ws : {&a, &b}) {
+    REQUIRE(ws->run({"init"}).code == 0);
+    REQUIRE(ws->run({"enroll", "--server", server.url(), "--code", server.code()}).code == 0);
+    REQUIRE(ws->run({"sync"}).code == 0);
+  }
+  REQUIRE(a.run({"meeting", "open", "--kind", "1", "--hamlet", "kp-3", "--at", "29/6/2024 7:30"}).code == 0);
+  auto add = [&](const char *content) {
+    return a.ok_json({"opinion", "add", "--category", "land", "--content", content})["opinion"]["ref"].get<std::string>();
+  };
+  const std::string kept = add("Đề nghị nạo vét kênh thủy lợi"), twin = add("De nghi nao vet kenh thuy loi");
+  const std::string slip = add("Ghi nhầm");
+  REQUIRE(a.run({"sync"}).code == 0);
+  REQUIRE(b.run({"sync"}).code == 0);
+  // A merges the twin and withdraws the slip; B, offline, answers both.
+  REQUIRE(a.run({"duplicates", "merge", kept, twin}).code == 0);
+  REQUIRE(a.run({"opinion", "withdraw", slip, "--reason", "Ghi nhầm ý kiến"}).code == 0);
+  REQUIRE(a.run({"sync"}).code == 0);
+  REQUIRE(b.run({"opinion", "answer", twin, "--content", "Xã sẽ nạo vét trong tháng 7"}).code == 0);
+  REQUIRE(b.run({"opinion", "answer", slip, "--content", "Sẽ kiểm tra"}).code == 0);
+  REQUIRE(b.run({"sync"}).code == 0);
+
+  const auto refused = b.ok_json({"status"})["refused_changes"];
+  INFO(refused.dump(2));
+  auto lines = [&](const std::string &part) {
+    std::set<std::string> shown;  // as status prints them: each line once
+    for (const auto &r : refused) {
+      const std::string line = r["what"].get<std::string>() + r["reason"].get<std::string>() + r["fix"].get<std::string>();
+      if (line.find(part) != std::string::npos) shown.insert(line);
+    }
+    return shown.size();
+  };
+  // One line for each opinion, not one per row and field, saying where it went.
+  CHECK(lines("đã được gộp vào ý kiến " + kept) == 1);
+  CHECK(lines("ykien opinion show " + kept) == 1);
+  CHECK(lines("đã được rút") == 1);
+  CHECK(lines("Liên hệ văn phòng") == 0);
+  CHECK(lines("lịch sử trạng thái") == 0);
+  const auto text = b.run({"status"});
+  CHECK(text.out.find("Ý kiến " + twin) != std::string::npos);
 }

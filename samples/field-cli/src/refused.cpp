@@ -8,6 +8,8 @@
 #include "engine_reasons.h"
 #include "errors.h"
 #include "i18n.h"
+#include "journal.h"
+#include "ykien/replica.h"
 #include "record_names.h"
 #include "records_json.h"
 #include "resolve.h"
@@ -33,9 +35,44 @@ std::string fix_for(const std::string &table, const std::string &ref, const std:
   return tr("refused.fix_office");
 }
 
+// The opinion a refused row belongs to: itself, or the one its opinion_id names.
+std::string opinion_of(Database &db, const std::string &table, const std::string &id) {
+  if (table == "opinions") return id;
+  auto rows = db.replica().load_rows({{table, id}});
+  if (!rows.ok() || !rows->front()) return {};
+  const auto *cell = rows->front()->find("opinion_id");
+  const auto *named = cell ? std::get_if<std::string>(&cell->value) : nullptr;
+  return named ? *named : std::string();
+}
+
+// What was written for an opinion taken back meanwhile (on another device, usually):
+// merged into another one (what was said belongs there now) or withdrawn (it cannot
+// go). One line for the opinion, whatever the rows and fields refused. Nothing when
+// the opinion stands.
+bool explain_taken_back(Database &db, const std::string &table, const std::string &id, RefusedView &v) {
+  const std::string opinion = opinion_of(db, table, id);
+  if (opinion.empty() || db.get_opinion(opinion).ok()) return false;
+  auto history = db.status_history(opinion);
+  if (!history.ok()) return false;
+  const auto kept = journal_ids(*history, "merged_into");
+  const bool withdrawn = std::any_of(history->begin(), history->end(), [](const auto &h) { return h.to_status == "withdrawn"; });
+  if (kept.empty() && !withdrawn) return false;
+  v.what = record_subject("opinions", opinion, std::string());
+  if (!kept.empty()) {
+    const std::string ref = short_id(kept.back());
+    v.reason = trf("refused.merged_elsewhere", {ref});
+    v.fix = "ykien opinion show " + ref;
+  } else {
+    v.reason = tr("refused.withdrawn_elsewhere");
+    v.fix = tr("refused.fix_none");
+  }
+  v.corrected = false;
+  return true;
+}
+
 }  // namespace
 
-RefusedView describe_refused(const Database &db, const std::string &table, const std::string &id,
+RefusedView describe_refused(Database &db, const std::string &table, const std::string &id,
                              const std::string &column, const std::string &value_json, const std::string &code,
                              const std::string &message) {
   RefusedView v;
@@ -53,6 +90,7 @@ RefusedView describe_refused(const Database &db, const std::string &table, const
   if (explained && has_message(code_key)) v.reason = tr(code_key);
   else v.reason = (has_message(code_key) ? tr(code_key) + ": " : std::string()) + localized_reason(message);
   v.fix = code == "out_of_scope" ? tr("refused.fix_scope") : whole_row ? tr("refused.fix_office") : fix_for(table, ref, column);
+  if ((code == "invalid_reference" || code == "forbidden") && explain_taken_back(db, table, id, v)) return v;
   if (table == "opinions") {
     if (auto o = db.get_opinion(id); o.ok()) {
       const auto now = to_json(o.value());

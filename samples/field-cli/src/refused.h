@@ -19,7 +19,7 @@ struct RefusedView {
 };
 
 // `value_json` is the refused value as JSON text.
-RefusedView describe_refused(const Database &db, const std::string &table, const std::string &id,
+RefusedView describe_refused(Database &db, const std::string &table, const std::string &id,
                              const std::string &column, const std::string &value_json, const std::string &code,
                              const std::string &message);
 
