@@ -14,6 +14,19 @@
 
 using namespace ykien::cli_test;
 
+namespace {
+
+// Each workspace made, enrolled with `server` and synced once (it holds the units).
+void enroll_and_sync(Server &server, std::initializer_list<const Workspace *> workspaces) {
+  for (const Workspace *ws : workspaces) {
+    REQUIRE(ws->run({"init"}).code == 0);
+    REQUIRE(ws->run({"enroll", "--server", server.url(), "--code", server.code()}).code == 0);
+    REQUIRE(ws->run({"sync"}).code == 0);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("two tablets enroll, record and sync through ykien-server", "[cli][sync]") {
   Workspace a, b;
   Server server(a.dir());
@@ -228,11 +241,7 @@ TEST_CASE("a copy of a tablet's database cannot enroll as that tablet, said in V
 TEST_CASE("a push signed with another key is explained as a key file that does not match", "[cli][sync]") {
   Workspace a, b;
   Server server(a.dir());
-  for (const Workspace *ws : {&a, &b}) {
-    REQUIRE(ws->run({"init"}).code == 0);
-    REQUIRE(ws->run({"enroll", "--server", server.url(), "--code", server.code()}).code == 0);
-    REQUIRE(ws->run({"sync"}).code == 0);
-  }
+  enroll_and_sync(server, {&a, &b});
   // A's key file given B's signing secret (files of two copies mixed up).
   auto read_keys = [](const std::string &path) {
     std::ifstream in(path);
@@ -254,11 +263,7 @@ TEST_CASE("an answer refused because its opinion was merged or withdrawn elsewhe
           "[cli][sync]") {
   Workspace a, b;
   Server server(a.dir());
-  for (const Workspace *ws : {&a, &b}) {
-    REQUIRE(ws->run({"init"}).code == 0);
-    REQUIRE(ws->run({"enroll", "--server", server.url(), "--code", server.code()}).code == 0);
-    REQUIRE(ws->run({"sync"}).code == 0);
-  }
+  enroll_and_sync(server, {&a, &b});
   REQUIRE(a.run({"meeting", "open", "--kind", "1", "--hamlet", "kp-3", "--at", "29/6/2024 7:30"}).code == 0);
   auto add = [&](const char *content) {
     return a.ok_json({"opinion", "add", "--category", "land", "--content", content})["opinion"]["ref"].get<std::string>();
