@@ -438,7 +438,8 @@ int main(int argc, char **argv) {
       std::cout << "upstream=" << hub->url << "  enrolled=" << (hub->enrolled ? "yes" : "no")
                 << "  device=" << (hub->device_id.empty() ? "-" : hub->device_id) << "  scopes=" << scope_list
                 << "\nlast_ok=" << format_time(hub->last_ok_ms) << "  last_attempt=" << format_time(hub->last_attempt_ms)
-                << "  last_error=" << (hub->last_error.empty() ? "-" : hub->last_error) << "\n";
+                << "  last_error=" << (hub->last_error.empty() ? "-" : hub->last_error) << "\nrefused_upstream="
+                << hub->refused << (hub->refused > 0 ? "  last_refused=" + hub->last_refusal : std::string()) << "\n";
     }
   } else if (blobs_gc_cmd->parsed()) {
     if (gc_blobs_dir.empty() && !data_dir.empty()) gc_blobs_dir = data_dir + "/blobs";

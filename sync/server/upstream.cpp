@@ -70,6 +70,15 @@ UpstreamState stored_state(Replica &db) {
   s.last_ok_ms = to_int(setting(db, kLastOk));
   s.last_attempt_ms = to_int(setting(db, kLastAttempt));
   s.last_error = setting(db, kLastError);
+  // The sync client's list of refused changes (sync.refused, JSON).
+  const auto refused = nlohmann::json::parse(setting(db, sync::keys::kRefused), nullptr, false);
+  if (refused.is_array() && !refused.empty()) {
+    s.refused = static_cast<int64_t>(refused.size());
+    const auto &last = refused.back();
+    const auto change = last.value("change", nlohmann::json::object());
+    s.last_refusal = last.value("code", std::string()) + " " + change.value("table", std::string()) + " " +
+                     change.value("id", std::string()) + ": " + last.value("message", std::string());
+  }
   return s;
 }
 
@@ -232,7 +241,8 @@ void Upstream::record(const Status &outcome, const sync::SyncReport *report, int
   (void)data_.set_setting(kLastError, outcome.ok() ? std::string() : outcome.to_string());
   if (outcome.ok()) (void)data_.set_setting(kLastOk, std::to_string(now));
   if (outcome.ok() && report != nullptr) {
-    log_line("info", "upstream",
+    // Refused upstream: kept here, seen by no tablet; the log says it as a warning.
+    log_line(report->refused > 0 ? "warn" : "info", "upstream",
              {{"pushed", std::to_string(report->pushed)}, {"pulled", std::to_string(report->pulled)},
               {"refused", std::to_string(report->refused)}, {"conflicts", std::to_string(report->conflicts)},
               {"round_trips", std::to_string(report->round_trips)}, {"retries", std::to_string(report->retries)},

@@ -59,6 +59,10 @@ struct UpstreamState {
   int64_t last_ok_ms = 0;           // wall time of the last sync that worked (0 = never)
   int64_t last_attempt_ms = 0;
   std::string last_error;           // of the last attempt; empty when it worked
+  // Changes the upstream server refused, kept here (its tablets' included: they see
+  // none of it), and the last one's code, record and reason.
+  int64_t refused = 0;
+  std::string last_refusal;
   int failures = 0;                 // attempts failed in a row (this run)
   int64_t syncs = 0;                // syncs that worked (this run)
 };

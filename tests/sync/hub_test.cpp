@@ -739,3 +739,44 @@ TEST_CASE("a hub relays attachments' blobs: a tablet's photo reaches the provinc
   a.sync_ok();
   CHECK_FALSE(a.db().blobs().has(scan->sha256));
 }
+
+// An answer a hub's tablet gives to an opinion merged away at the province is refused
+// upstream: the hub keeps it and says so (admin upstream-status, its log), as no tablet
+// of it sees the refusal.
+TEST_CASE("changes the province refuses from a hub are counted in its upstream status", "[sync][hub]") {
+  TestServer province;
+  Hub hub(province.url(), province.hub_code({kCommune}), 3600 * 1000);
+  hub.sync_ok();
+  auto code = hub.code({kCommune});
+  REQUIRE(code.ok());
+  Tablet at_hub(hub.url(), "h");
+  Tablet at_province(province.url(), "p");
+  at_hub.enroll(*code);
+  at_province.enroll(province.code({kCommune}));
+  for (Tablet *t : {&at_hub, &at_province}) t->sync_ok();
+  const Opinion kept = at_province.record(kHamlet1, "Đề nghị nạo vét kênh thủy lợi");
+  const Opinion twin = at_province.record(kHamlet1, "De nghi nao vet kenh thuy loi");
+  at_province.sync_ok();
+  hub.sync_ok();
+  at_hub.sync_ok();
+  auto before = server::read_upstream_state(hub.storage());
+  REQUIRE(before.ok());
+  CHECK(before->refused == 0);
+
+  REQUIRE(at_province.db().merge_opinions(kept.id, twin.id, "Mai", "").ok());
+  at_province.sync_ok();
+  Response answer;
+  answer.opinion_id = twin.id;
+  answer.kind = "written_reply";
+  answer.content = "Xã sẽ nạo vét trong tháng 7";
+  REQUIRE(at_hub.db().add_response(answer).ok());
+  at_hub.sync_ok();  // the hub takes it: the merge has not come down yet
+  hub.sync_ok();
+
+  auto after = server::read_upstream_state(hub.storage());
+  REQUIRE(after.ok());
+  CHECK(after->refused > 0);
+  INFO(after->last_refusal);
+  CHECK(after->last_refusal.find(twin.id) != std::string::npos);  // the record and why
+  CHECK(after->last_error.empty());  // the sync itself worked
+}
