@@ -15,6 +15,7 @@
 #include "cursor.h"
 #include "evidence.h"
 #include "log.h"
+#include "merge_followup.h"
 #include "purge.h"
 #include "rate_limiter.h"
 #include "settings_keys.h"
@@ -77,6 +78,8 @@ struct SyncServer::Impl {
   AckBook acks;
   BlobService blobs;
   std::string cursor_key;  // signs pull cursors (cursor.h); set by start()
+  // The commune's zone, for the times of the server's own history entries (docs/time.md).
+  Result<TimeZone> zone = TimeZone::locate("");
   std::string server_key;  // this server's public key as start() made or found it
   std::unique_ptr<HttpFront> http;
   int workers = 0;  // the front's storage workers, resolved by make_front
@@ -311,6 +314,11 @@ struct SyncServer::Impl {
       if (Status kept = storage.signatures().keep_batch(batch, writes_of(request.changes)); !kept.ok())
         return fail(req, "push", device->id, kept, t0);
     }
+    // A merge made without knowing how far the dropped record went: the kept one follows
+    // (the push is applied and kept: a failure here is logged, the device not told).
+    if (zone.ok())
+      if (Status carried = carry_merged_progress(storage.replica(), *zone, request.changes); !carried.ok())
+        log_line("error", "push", {{"device", device->id}, {"merge_followup", carried.to_string()}});
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName,
                     change_format(), options.max_push_changes, applied->position_before};
     log_line("info", "push",

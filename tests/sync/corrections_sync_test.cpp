@@ -42,6 +42,16 @@ void check_nothing_refused(Tablet &t) {
   CHECK(refused->empty());
 }
 
+// Two tablets of the commune, and three opinions alike recorded on the first.
+struct TwoTabletsThreeAlike {
+  TestServer server;
+  Tablet a = Tablet::enrolled_and_synced(server, "tablet-a");
+  Tablet b = Tablet::enrolled_and_synced(server, "tablet-b");
+  Opinion x = a.record(kHamlet1, "Đề nghị nạo vét kênh thủy lợi");
+  Opinion y = a.record(kHamlet1, "De nghi nao vet kenh thuy loi");
+  Opinion z = a.record(kHamlet1, "Nạo vét kênh thủy lợi nội đồng");
+};
+
 }  // namespace
 
 TEST_CASE("an opinion withdrawn on a tablet is withdrawn on the server and every tablet", "[sync][corrections]") {
@@ -194,7 +204,7 @@ TEST_CASE("duplicates merged on a tablet reach the server and every tablet and c
 // Two secretaries merge the same pair after one sync, each keeping the record it
 // took: tablet A keeps X and drops Y, tablet B keeps Y and drops X. Every order of
 // merging and syncing leaves one of them, the same on every replica: the later
-// merge stands (each merge also re-asserts its kept record), never both gone.
+// merge stands (the receiver of the second brings its kept record back), never both gone.
 TEST_CASE("a pair merged in opposite directions on two tablets keeps one record everywhere", "[sync][corrections]") {
   const bool a_merges_first = GENERATE(true, false);
   const bool first_syncs_before_second_merges = GENERATE(true, false);
@@ -237,17 +247,16 @@ TEST_CASE("a pair merged in opposite directions on two tablets keeps one record 
 }
 
 // What a merge meets on another tablet is not undone by it: a record withdrawn there
-// stays withdrawn, a record merged there into a third stays merged. Nothing is left
-// refused on the tablet that merged, and every replica agrees.
+// stays withdrawn (its status too, though the record merged into it was answered), a
+// record merged there into a third stays merged. Every replica agrees.
 TEST_CASE("a merge after a withdrawal or another merge elsewhere brings nothing back", "[sync][corrections]") {
   const bool withdrawn_elsewhere = GENERATE(true, false);
   CAPTURE(withdrawn_elsewhere);
-  TestServer server;
-  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
-  auto b = Tablet::enrolled_and_synced(server, "tablet-b");
-  const Opinion x = a.record(kHamlet1, "Đề nghị nạo vét kênh thủy lợi");
-  const Opinion y = a.record(kHamlet1, "De nghi nao vet kenh thuy loi");
-  const Opinion z = a.record(kHamlet1, "Nạo vét kênh thủy lợi nội đồng");
+  TwoTabletsThreeAlike made;
+  TestServer &server = made.server;
+  Tablet &a = made.a, &b = made.b;
+  const Opinion &x = made.x, &y = made.y, &z = made.z;
+  answer(a.db(), y.id, "answered_at_meeting", "Sẽ báo cáo huyện");
   for (Tablet *t : {&a, &b}) t->sync_ok();
 
   // B first: withdraws X, or merges Y into Z. A, not knowing, merges Y into X or X into Y.
@@ -265,12 +274,88 @@ TEST_CASE("a merge after a withdrawal or another merge elsewhere brings nothing 
   }
   for (Tablet *t : {&a, &b, &a}) t->sync_ok();
 
-  for (Tablet *t : {&a, &b}) check_nothing_refused(*t);
-  for (Database *db : {&server.data(), &a.db(), &b.db()}) {
+  // What the merge wrote on a withdrawn record stays on A, refused; nothing otherwise.
+  auto refused = a.client().refused_changes();
+  REQUIRE(refused.ok());
+  CHECK(refused->empty() != withdrawn_elsewhere);
+  check_nothing_refused(b);
+  for (Database *db : {&server.data(), &b.db()}) {
     CHECK_FALSE(db->get_opinion(x.id).ok());
     CHECK_FALSE(db->get_opinion(y.id).ok());
     CHECK(db->get_opinion(z.id).ok());
     CHECK(opinions_in_report(*db) == 1);
+    if (withdrawn_elsewhere) {
+      auto rows = db->replica().load_rows({{"opinions", x.id}});
+      REQUIRE(rows.ok());
+      REQUIRE(rows->front());
+      CHECK(rows->front()->find("status")->value == Value{std::string("withdrawn")});
+    }
+  }
+  if (!withdrawn_elsewhere) CHECK(a.hash() == b.hash());
+}
+
+// The record a merge drops was answered on another tablet, synced before the merge:
+// the merging tablet did not know. The server moves the record kept as far, and every
+// report counts it answered.
+TEST_CASE("a merge made before the dropped record's answer arrived still counts the pair answered",
+          "[sync][corrections]") {
+  TestServer server;
+  auto a = Tablet::enrolled_and_synced(server, "tablet-a");
+  auto b = Tablet::enrolled_and_synced(server, "tablet-b");
+  const Opinion kept = a.record(kHamlet1, "Đề nghị nạo vét kênh thủy lợi");
+  const Opinion twin = a.record(kHamlet1, "De nghi nao vet kenh thuy loi");
+  a.sync_ok();
+  b.sync_ok();
+  answer(b.db(), twin.id, "written_reply", "Xã sẽ nạo vét trong tháng 7");
+  b.sync_ok();
+  REQUIRE(a.db().merge_opinions(kept.id, twin.id, "Mai", "").ok());  // A has not pulled the answer
+  a.sync_ok();
+  b.sync_ok();
+
+  for (Tablet *t : {&a, &b}) check_nothing_refused(*t);
+  for (Database *db : {&server.data(), &a.db(), &b.db()}) {
+    auto o = db->get_opinion(kept.id);
+    REQUIRE(o.ok());
+    CHECK(o->status == "answered");
+    auto history = db->status_history(kept.id);
+    REQUIRE(history.ok());
+    CHECK(std::any_of(history->begin(), history->end(), [&](const StatusChange &h) {
+      return h.to_status == "answered" && h.note.find(twin.id) != std::string::npos;
+    }));
+    auto r = db->report({kCommune, "", "", "", ""});
+    REQUIRE(r.ok());
+    CHECK(r->opinions == 1);
+  }
+  CHECK(a.hash() == b.hash());
+}
+
+// Once a pair merged both ways is mended, what is done to the record left stands: a
+// withdrawal or a merge into a third record brings the other one back never again.
+TEST_CASE("the record left of a pair merged both ways can be withdrawn or merged again", "[sync][corrections]") {
+  const bool withdraw = GENERATE(true, false);
+  CAPTURE(withdraw);
+  TwoTabletsThreeAlike made;
+  TestServer &server = made.server;
+  Tablet &a = made.a, &b = made.b;
+  const Opinion &x = made.x, &y = made.y, &z = made.z;
+  for (Tablet *t : {&a, &b}) t->sync_ok();
+  REQUIRE(a.db().merge_opinions(x.id, y.id, "Mai", "").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(b.db().merge_opinions(y.id, x.id, "Lan", "").ok());  // the later: Y stands
+  for (Tablet *t : {&a, &b, &a}) t->sync_ok();
+  REQUIRE(server.data().get_opinion(y.id).ok());
+
+  if (withdraw) {
+    REQUIRE(a.db().withdraw_opinion(y.id, "Ghi nhầm", "Mai", "").ok());
+  } else {
+    REQUIRE(a.db().merge_opinions(z.id, y.id, "Mai", "").ok());
+  }
+  for (Tablet *t : {&a, &b, &a}) t->sync_ok();
+  for (Tablet *t : {&a, &b}) check_nothing_refused(*t);
+  for (Database *db : {&server.data(), &a.db(), &b.db()}) {
+    CHECK_FALSE(db->get_opinion(x.id).ok());
+    CHECK_FALSE(db->get_opinion(y.id).ok());
+    CHECK(opinions_in_report(*db) == 1);  // Z
   }
   CHECK(a.hash() == b.hash());
 }

@@ -38,6 +38,10 @@ YKIEN_CXX_API Status check_satisfaction(const std::string &value, const std::str
 // answered did not settle it, the citizen's view of it no longer counts), else
 // `satisfaction` as it is (check_satisfaction's rule).
 YKIEN_CXX_API std::string satisfaction_after_move(const std::string &to, const std::string &satisfaction);
+// How far an opinion in `status` went: 0 received (or withdrawn, or unknown), 1 an
+// appointment or an assignment, 2 answered, 3 resolved, 4 closed. Two records of one
+// opinion merged go as far as either went (Database::merge_opinions).
+YKIEN_CXX_API int progress_step(const std::string &status);
 // A status history entry's note and author. Errors: invalid_argument ("note", "by").
 YKIEN_CXX_API Status check_note(const std::string &note, const std::string &by);
 // The note a status history entry carries for an assignment.

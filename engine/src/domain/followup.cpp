@@ -85,6 +85,14 @@ Status check_satisfaction(const std::string &value, const std::string &status) {
   return Status::Ok();
 }
 
+int progress_step(const std::string &status) {
+  if (status == "scheduled" || status == "assigned") return 1;
+  if (status == "answered") return 2;
+  if (status == "resolved") return 3;
+  if (status == "closed") return 4;
+  return 0;
+}
+
 std::string satisfaction_after_move(const std::string &to, const std::string &satisfaction) {
   return check_satisfaction(satisfaction, to).ok() ? satisfaction : std::string("unknown");
 }

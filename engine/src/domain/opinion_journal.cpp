@@ -44,16 +44,6 @@ Status check_entry(const std::string &by, const std::string &at) {
   return Status::Ok();
 }
 
-// How far an opinion went: received, then an appointment or an assignment, then
-// answered, resolved, closed.
-int step_of(const std::string &status) {
-  if (status == "scheduled" || status == "assigned") return 1;
-  if (status == "answered") return 2;
-  if (status == "resolved") return 3;
-  if (status == "closed") return 4;
-  return 0;
-}
-
 // Two records of one opinion were raised at one meeting (or one of them typed
 // outside it), in one unit, and neither was taken back. One unit by the units of
 // the later record's day: a tablet that still held a hamlet merged away recorded
@@ -135,7 +125,7 @@ Result<Opinion> Database::merge_opinions(const std::string &keep, const std::str
     // The record kept goes as far as either went (one answered at the meeting, the
     // other only received): counted once, it must not count as less done. The
     // entry first: a replica accepts a status only with the entry that records it.
-    const std::string status = step_of(dropped_status) > step_of(kept_status) ? dropped_status : kept_status;
+    const std::string status = followup::progress_step(dropped_status) > followup::progress_step(kept_status) ? dropped_status : kept_status;
     YKIEN_TRY(append_history(*impl_, *kept, kept_status, status, note_of({{"merged_from", drop}}), by, at));
     mask = 0;
     if (status != kept_status) put(*kept, "status", status, mask);

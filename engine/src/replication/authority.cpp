@@ -337,15 +337,27 @@ class Checker {
       // it, come in the same push as the withdrawal (refused, the withdrawal never
       // reached the server). Not by what was made after (an opinion added to a
       // meeting withdrawn meanwhile would be counted again), except a merge's entry
-      // on the record it kept, taken back meanwhile by a merge the other way (the
-      // receiver brings one of the pair back: merge_cycles.h) or withdrawn: refused,
-      // it would stay on the tablet for good, and it counts nothing.
+      // on the record it kept, taken back meanwhile by a merge (the other way: the
+      // receiver brings one of the pair back, merge_cycles.h; or into a third): refused,
+      // it would stay on the tablet for good, and it counts nothing. A record withdrawn
+      // meanwhile takes nothing (its status would move under its withdrawal).
+      const bool merge_may_name = r.merge_entry && !withdrawn_before(r.target, loaded);
       if (!target || target->cells.empty() || !placed ||
-          (!r.merge_entry && made_after_taken_back(*target, changes_[r.index])))
+          (!merge_may_name && made_after_taken_back(*target, changes_[r.index])))
         refuse(r.index, "invalid_reference", r.column,
                "names no " + std::string(r.target.table) + " of this unit that this device may see");
     }
     return Status::Ok();
+  }
+
+  // The row's status as this replica held it before the batch is "withdrawn".
+  bool withdrawn_before(const RowKey &key, const std::map<RowKey, StoredRow> &loaded) const {
+    const StoredRow *row = nullptr;
+    if (auto h = held_.find(key); h != held_.end()) row = h->second;
+    else if (auto l = loaded.find(key); l != loaded.end()) row = &l->second;
+    const StoredCell *status = row ? row->find("status") : nullptr;
+    const auto *text = status ? std::get_if<std::string>(&status->value) : nullptr;
+    return text && *text == "withdrawn";
   }
 
   static bool made_after_taken_back(const ViewRow &target, const Change &naming) {

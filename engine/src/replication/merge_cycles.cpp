@@ -1,6 +1,7 @@
 #include "replication/merge_cycles.h"
 
 #include <algorithm>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -10,51 +11,72 @@ namespace {
 using sys::StoredCell;
 using sys::StoredRow;
 
-// The opinions `opinion` was merged into, from its history's journal entries
-// ({"merged_into": id}, Database::merge_opinions).
-Result<std::vector<std::string>> merged_into(sys::StoreTxn &txn, const std::string &opinion) {
-  auto entries = txn.find_rows({"status_history", std::nullopt, {{"opinion_id", Value{opinion}}}});
-  if (!entries) return entries.status();
-  std::vector<std::string> out;
-  for (const auto &entry : *entries) {
-    const StoredCell *note = entry.find("note");
-    const auto *text = note ? std::get_if<std::string>(&note->value) : nullptr;
-    if (!text || text->find("merged_into") == std::string::npos) continue;
-    const auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_object() && j.contains("merged_into") && j["merged_into"].is_string())
-      out.push_back(j["merged_into"].get<std::string>());
-  }
-  return out;
+// The id a journal note names under `key` ({"merged_into": id}), or "".
+std::string named_in(const std::string &note, const char *key) {
+  if (note.find(key) == std::string::npos) return {};
+  const auto j = nlohmann::json::parse(note, nullptr, false);
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
-const StoredCell *tombstone(const std::optional<StoredRow> &row) {
+const std::string *text(const StoredRow &row, std::string_view column) {
+  const StoredCell *cell = row.find(column);
+  return cell ? std::get_if<std::string>(&cell->value) : nullptr;
+}
+
+bool taken_back(const std::optional<StoredRow> &row) {
   const StoredCell *cell = row ? row->find("_deleted") : nullptr;
   const auto *flag = cell ? std::get_if<int64_t>(&cell->value) : nullptr;
-  return flag && *flag != 0 ? cell : nullptr;
+  return flag && *flag != 0;
 }
 
 }  // namespace
 
-Result<std::vector<StoredRow>> records_to_bring_back(sys::StoreTxn &txn, const std::vector<std::string> &tombstoned) {
+std::vector<Merge> merges_in(const std::vector<Change> &changes, const std::vector<std::string> &tombstoned) {
+  std::vector<Merge> out;
+  if (tombstoned.empty()) return out;
+  // Each history row of the batch: its opinion and its note.
+  std::map<std::string, std::pair<const Change *, const Change *>> entries;
+  for (const auto &c : changes) {
+    if (c.table != "status_history") continue;
+    if (c.column == "opinion_id") entries[c.id].first = &c;
+    if (c.column == "note") entries[c.id].second = &c;
+  }
+  for (const auto &[id, cells] : entries) {
+    const auto [opinion, note] = cells;
+    const auto *dropped = opinion ? std::get_if<std::string>(&opinion->value) : nullptr;
+    const auto *text = note ? std::get_if<std::string>(&note->value) : nullptr;
+    if (!dropped || !text || std::find(tombstoned.begin(), tombstoned.end(), *dropped) == tombstoned.end()) continue;
+    const std::string kept = named_in(*text, "merged_into");
+    if (!kept.empty()) out.push_back({*dropped, kept, {note->hlc, note->site, note->base}});
+  }
+  return out;
+}
+
+Result<std::vector<StoredRow>> records_to_bring_back(sys::StoreTxn &txn, const std::vector<Merge> &merges) {
   std::vector<StoredRow> out;
-  for (const auto &dropped : tombstoned) {
-    auto targets = merged_into(txn, dropped);
-    if (!targets) return targets.status();
-    for (const auto &kept : *targets) {
-      auto rows = txn.load_rows({{"opinions", dropped}, {"opinions", kept}});
-      if (!rows) return rows.status();
-      const StoredCell *dropped_tomb = tombstone((*rows)[0]), *kept_tomb = tombstone((*rows)[1]);
-      if (!dropped_tomb || !kept_tomb) continue;  // one stands: nothing to mend
-      auto back = merged_into(txn, kept);
-      if (!back) return back.status();
-      if (std::find(back->begin(), back->end(), dropped) == back->end()) continue;  // gone for another reason
-      // The later merge stands: it dropped the record whose tombstone is the newer,
-      // and kept the other one.
-      const bool dropped_later = merge::wins(dropped_tomb->stamp, kept_tomb->stamp);
-      const StoredRow &revived = *(*rows)[dropped_later ? 1 : 0];
-      if (std::any_of(out.begin(), out.end(), [&](const StoredRow &r) { return r.id == revived.id; })) continue;
-      out.push_back({"opinions", revived.id, revived.scope, {{"_deleted", int64_t{0}, {}}}});
+  for (const auto &m : merges) {
+    auto rows = txn.load_rows({{"opinions", m.dropped}, {"opinions", m.kept}});
+    if (!rows) return rows.status();
+    const auto &dropped = (*rows)[0], &kept = (*rows)[1];
+    if (!taken_back(dropped) || !taken_back(kept)) continue;  // one stands: nothing to mend
+    // Taken back by a merge the other way, not withdrawn (since): its history says so.
+    auto history = txn.find_rows({"status_history", std::nullopt, {{"opinion_id", Value{m.kept}}}});
+    if (!history) return history.status();
+    std::optional<merge::Stamp> other;
+    bool withdrawn = false;
+    for (const auto &entry : *history) {
+      const std::string *to = text(entry, "to_status"), *note = text(entry, "note");
+      if (to && *to == "withdrawn") withdrawn = true;
+      if (note && named_in(*note, "merged_into") == m.dropped) {
+        const merge::Stamp at = entry.find("note")->stamp;
+        if (!other || merge::wins(at, *other)) other = at;
+      }
     }
+    if (withdrawn || !other) continue;
+    // The later merge stands: it kept the record it names.
+    const StoredRow &revived = merge::wins(m.entry, *other) ? *kept : *dropped;
+    if (std::any_of(out.begin(), out.end(), [&](const StoredRow &r) { return r.id == revived.id; })) continue;
+    out.push_back({"opinions", revived.id, revived.scope, {{"_deleted", int64_t{0}, {}}}});
   }
   return out;
 }
