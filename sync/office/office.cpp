@@ -228,12 +228,17 @@ std::string session_signature(const Session &session, const std::string &purpose
 
 // A form sent after the session ended (a long answer typed over lunch): what was typed
 // is shown to copy, and logging in leads back to the page it was typed on.
+// Only a form of this site's pages is shown back (another site's form would put its
+// words on the office's pages), and never a password.
 ServedReply Office::session_ended(const Visit &v) {
+  const std::string fetch_site = v.req.header("sec-fetch-site");
+  const bool ours = same_origin(v.req) && (fetch_site.empty() || fetch_site == "same-origin");
   mstch::array typed;
   for (const auto &[name, value] : v.form)
-    if (name != "csrf" && value.find_first_not_of(" \t\r\n") != std::string::npos)
+    if (ours && name != "csrf" && name.find("password") == std::string::npos &&
+        value.find_first_not_of(" \t\r\n") != std::string::npos)
       typed.push_back(mstch::map{{"label", column_label(v.lang, name)}, {"value", value}});
-  const std::string back = page_sent_from(v.req);
+  const std::string back = ours ? page_sent_from(v.req) : std::string();
   mstch::map values{{"typed", typed},
                     {"has_typed", !typed.empty()},
                     {"login_next", back.empty() ? std::string() : url_encode(back)}};

@@ -5,6 +5,9 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace ykien::office {
 namespace {
 
@@ -36,7 +39,8 @@ bool wildcard(const std::string &listen_host) {
 
 bool is_loopback_host(const std::string &host) {
   const std::string name = name_of(host);
-  return name == "localhost" || name == "::1" || name.starts_with("127.");
+  const bool dotted = name.find_first_not_of("0123456789.") == std::string::npos;
+  return name == "localhost" || name == "::1" || (dotted && name.starts_with("127."));
 }
 
 std::string tablet_host(const std::string &host, const std::string &listen_host,
@@ -57,12 +61,24 @@ std::vector<std::string> lan_addresses() {
   if (getifaddrs(&list) != 0) return out;
   for (const ifaddrs *i = list; i != nullptr; i = i->ifa_next) {
     if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
-    if (!(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK)) continue;
+    if (!(i->ifa_flags & IFF_UP) || !(i->ifa_flags & IFF_RUNNING) || (i->ifa_flags & IFF_LOOPBACK)) continue;
     char text[INET_ADDRSTRLEN] = {};
     const auto *in = reinterpret_cast<const sockaddr_in *>(i->ifa_addr);
     if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text) != nullptr) out.emplace_back(text);
   }
   freeifaddrs(list);
+  // A commune office's LAN first (192.168/16, then 10/8 and 172.16/12): a VPN's or a
+  // container bridge's address would lead a tablet nowhere.
+  const auto rank = [](const std::string &a) {
+    if (a.starts_with("192.168.")) return 0;
+    if (a.starts_with("10.")) return 1;
+    if (a.starts_with("172.")) {
+      const int second = std::atoi(a.c_str() + 4);
+      if (second >= 16 && second <= 31) return a.starts_with("172.17.") ? 3 : 2;  // 172.17: docker0
+    }
+    return 4;
+  };
+  std::stable_sort(out.begin(), out.end(), [&](const std::string &x, const std::string &y) { return rank(x) < rank(y); });
   return out;
 }
 

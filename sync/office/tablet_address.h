@@ -18,7 +18,8 @@ std::string tablet_host(const std::string &host, const std::string &listen_host,
 // True for "localhost", 127.0.0.0/8 and ::1, with or without a port.
 bool is_loopback_host(const std::string &host);
 
-// This machine's IPv4 addresses on interfaces that are up, loopback left out.
+// This machine's IPv4 addresses on interfaces that are up and running, loopback left
+// out, private LAN ranges first.
 std::vector<std::string> lan_addresses();
 
 }  // namespace ykien::office

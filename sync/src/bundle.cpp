@@ -231,7 +231,9 @@ Result<BundleExportReport> export_bundle(Replica &db, const std::string &peer, c
   if (!end) return end.status();
   m.from_cursor = std::min(state->acked, *end);
   m.received_cursor = state->received;
-  m.exporter_hlc = db.last_hlc().to_string();
+  // (Zero in a process that has not yet read or written a stamp, an admin command's:
+  // then not said, and the peer's acknowledgement of it is checked as before.)
+  if (!db.last_hlc().is_zero()) m.exporter_hlc = db.last_hlc().to_string();
   auto received_hlc = db.setting(peer_key(peer, "received_hlc"));
   if (!received_hlc) return received_hlc.status();
   m.received_hlc = *received_hlc;

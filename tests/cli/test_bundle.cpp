@@ -167,3 +167,22 @@ TEST_CASE("a bundle stamped far ahead of this clock: exit 2, what to do, nothing
   CHECK(has(e["hint"].get<std::string>(), "Nothing is lost"));
   CHECK(office.ok_json({"unit", "list"})["units"].empty());
 }
+
+TEST_CASE("a bundle signed by another database than the one known by its name exits 2 and applies nothing",
+          "[cli][bundle]") {
+  Workspace tablet, other, office;
+  ykien::cli_test::setup_meeting(tablet);
+  ykien::cli_test::setup_meeting(other);
+  REQUIRE(office.run({"init"}).code == 0);
+  const std::string first = tablet.dir() + "/ap3.ykb", second = other.dir() + "/ap3.ykb";
+  REQUIRE(tablet.run({"bundle", "export", "--for", "van-phong", "--as", "ap-3", first}).code == 0);
+  REQUIRE(office.run({"bundle", "import", "--as", "van-phong", first}).code == 0);
+  other.ok_json({"opinion", "add", "--content", "Đề nghị lắp đèn hẻm 14", "--category", "3"});
+  REQUIRE(other.run({"bundle", "export", "--for", "van-phong", "--as", "ap-3", second}).code == 0);
+  const auto im = office.run({"bundle", "import", second});
+  INFO(im.err);
+  CHECK(im.code == 2);
+  CHECK(has(im.err, "Chữ ký của tệp gói không khớp"));
+  CHECK_FALSE(has(im.err, "Máy chủ"));  // no server in it
+  CHECK(office.ok_json({"opinion", "list"})["count"] == 0);
+}

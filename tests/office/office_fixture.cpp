@@ -47,6 +47,16 @@ Page Browser::post(const std::string &path, const std::map<std::string, std::str
               "\r\n" + body);
 }
 
+Page Browser::post_from_site(const std::string &origin, const std::string &path,
+                             const std::map<std::string, std::string> &form) {
+  std::string body;
+  for (const auto &[k, v] : form)
+    body += (body.empty() ? "" : "&") + office::url_encode(k) + "=" + office::url_encode(v);
+  return send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+              "\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nOrigin: " + origin +
+              "\r\nSec-Fetch-Site: cross-site\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+}
+
 bool Browser::login(const std::string &name, const std::string &password) {
   cookie_.clear();
   Page p = post("/login", {{"name", name}, {"password", password}}, false);

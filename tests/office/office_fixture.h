@@ -25,6 +25,8 @@ class Browser {
   explicit Browser(int port) : port_(port) {}
   Page get(const std::string &path);
   Page post(const std::string &path, const std::map<std::string, std::string> &form, bool with_csrf = true);
+  // A form another site's page posts here (its Origin), without this site's cookie.
+  Page post_from_site(const std::string &origin, const std::string &path, const std::map<std::string, std::string> &form);
   // Logs in; true when the server set a session.
   bool login(const std::string &name, const std::string &password);
   // The CSRF token of the last page that carried one.

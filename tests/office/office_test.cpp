@@ -305,6 +305,10 @@ TEST_CASE("office: an answer sent after the session ended is shown to copy and l
   auto responses = site.tablet().list_responses(s.environment);
   REQUIRE(responses.ok());
   CHECK(responses->empty());  // nothing sent without a session
+  // Another site's form (no session: the cookie is SameSite) is not shown back, nor a password.
+  CHECK_FALSE(has(b.post(page + "/answer", {{"new_password", "bí-mật-123"}}, false).body, "bí-mật-123"));
+  CHECK_FALSE(has(b.post_from_site("https://evil.example", page + "/answer", {{"content", "Gọi số 0912"}}).body,
+                  "Gọi số 0912"));
   // The login form carries the page along, also through a wrong password.
   CHECK(has(b.get("/login?next=" + office::url_encode(page)).body, "name=\"next\""));
   CHECK(b.post("/login", {{"name", "chu-tich"}, {"password", "wrong"}, {"next", page}}, false).header("Location") ==

@@ -28,5 +28,6 @@ TEST_CASE("office: a loopback address becomes the PC's LAN address for tablets a
   CHECK(is_loopback_host("localhost"));
   CHECK_FALSE(is_loopback_host("192.168.1.20:8080"));
   CHECK_FALSE(is_loopback_host("localhost.example.vn"));
+  CHECK_FALSE(is_loopback_host("127.example.vn:8080"));
   for (const auto &address : lan_addresses()) CHECK_FALSE(is_loopback_host(address));
 }

@@ -40,6 +40,9 @@ CliError bundle_error(const Status &s, const std::string &file) {
     case ErrorCode::unsupported_version:
       return CliError(kExitInvalidInput, trf("bundle.error.version", {localized_reason(s.message())}), tr("hint.unsupported_version"),
                       "FILE");
+    case ErrorCode::bad_signature:  // the file's signer, not this device's key with a server
+      return CliError(kExitInvalidInput, trf("bundle.error.signature", {localized_reason(s.message())}),
+                      tr("bundle.hint.signature"), "FILE");
     case ErrorCode::clock_drift:  // the file's stamps, not a sync: not error.clock_drift
       return CliError(kExitInvalidInput, trf("bundle.error.clock_drift", {localized_reason(s.message())}),
                       tr("bundle.hint.clock_drift"), "FILE");
