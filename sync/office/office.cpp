@@ -232,7 +232,9 @@ std::string session_signature(const Session &session, const std::string &purpose
 // words on the office's pages), and never a password.
 ServedReply Office::session_ended(const Visit &v) {
   const std::string fetch_site = v.req.header("sec-fetch-site");
-  const bool ours = same_origin(v.req) && (fetch_site.empty() || fetch_site == "same-origin");
+  // Without Origin (older browsers), the page it came from must be one of ours.
+  const bool ours = same_origin(v.req) && (fetch_site.empty() || fetch_site == "same-origin") &&
+                    (!v.req.header("origin").empty() || !page_sent_from(v.req).empty());
   mstch::array typed;
   for (const auto &[name, value] : v.form)
     if (ours && name != "csrf" && name.find("password") == std::string::npos &&

@@ -4,6 +4,8 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -29,6 +31,35 @@ std::string port_of(const std::string &host) {
   if (colon == std::string::npos || (close != std::string::npos && colon < close)) return {};
   if (close == std::string::npos && host.find(':') != colon) return {};  // a bare IPv6 address
   return host.substr(colon);
+}
+
+// Container bridges, virtual machines' host networks, VPN tunnels.
+bool virtual_interface(const char *name) {
+  const std::string_view n = name ? name : "";
+  for (const char *prefix : {"docker", "br-", "virbr", "vboxnet", "vmnet", "tun", "tap", "wg", "zt"})
+    if (n.starts_with(prefix)) return true;
+  return false;
+}
+
+// The source address of this PC's default route: a UDP socket "connected" to a
+// public address (nothing is sent) names the interface the route goes out by.
+std::string default_route_address() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) return {};
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(53);
+  ::inet_pton(AF_INET, "203.113.131.1", &to.sin_addr);  // any public address
+  std::string out;
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  char text[INET_ADDRSTRLEN] = {};
+  if (::connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &len) == 0 &&
+      ::inet_ntop(AF_INET, &local.sin_addr, text, sizeof text) != nullptr)
+    out = text;
+  ::close(fd);
+  return out;
 }
 
 bool wildcard(const std::string &listen_host) {
@@ -62,14 +93,18 @@ std::vector<std::string> lan_addresses() {
   for (const ifaddrs *i = list; i != nullptr; i = i->ifa_next) {
     if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
     if (!(i->ifa_flags & IFF_UP) || !(i->ifa_flags & IFF_RUNNING) || (i->ifa_flags & IFF_LOOPBACK)) continue;
+    if (virtual_interface(i->ifa_name)) continue;
     char text[INET_ADDRSTRLEN] = {};
     const auto *in = reinterpret_cast<const sockaddr_in *>(i->ifa_addr);
     if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text) != nullptr) out.emplace_back(text);
   }
   freeifaddrs(list);
-  // A commune office's LAN first (192.168/16, then 10/8 and 172.16/12): a VPN's or a
-  // container bridge's address would lead a tablet nowhere.
-  const auto rank = [](const std::string &a) {
+  // The address this PC reaches the network by first (its default route), then a
+  // commune office's LAN (192.168/16, 10/8, 172.16/12): a VPN's or a container
+  // bridge's address would lead a tablet nowhere.
+  const std::string routed = default_route_address();
+  const auto rank = [&](const std::string &a) {
+    if (a == routed) return -1;
     if (a.starts_with("192.168.")) return 0;
     if (a.starts_with("10.")) return 1;
     if (a.starts_with("172.")) {

@@ -11,7 +11,7 @@
 
 namespace ykien::server {
 
-// After `changes` (a push, a bundle) were applied: for each opinion they took back as
+// After a push's `changes` were applied (not a replay): for each opinion they took back as
 // merged into another that is further behind, that one's status moves up, with its
 // history entry ({"merged_from": id}), written as the server's own.
 Status carry_merged_progress(Replica &replica, const TimeZone &zone, const std::vector<Change> &changes);

@@ -316,7 +316,7 @@ struct SyncServer::Impl {
     }
     // A merge made without knowing how far the dropped record went: the kept one follows
     // (the push is applied and kept: a failure here is logged, the device not told).
-    if (zone.ok())
+    if (zone.ok() && applied->applied > 0)
       if (Status carried = carry_merged_progress(storage.replica(), *zone, request.changes); !carried.ok())
         log_line("error", "push", {{"device", device->id}, {"merge_followup", carried.to_string()}});
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName,

@@ -307,6 +307,9 @@ TEST_CASE("office: an answer sent after the session ended is shown to copy and l
   CHECK(responses->empty());  // nothing sent without a session
   // Another site's form (no session: the cookie is SameSite) is not shown back, nor a password.
   CHECK_FALSE(has(b.post(page + "/answer", {{"new_password", "bí-mật-123"}}, false).body, "bí-mật-123"));
+  b.referer = "";  // an older browser: neither Origin nor a Referer of this site
+  CHECK_FALSE(has(b.post(page + "/answer", {{"content", typed}}, false).body, typed));
+  b.referer = page;
   CHECK_FALSE(has(b.post_from_site("https://evil.example", page + "/answer", {{"content", "Gọi số 0912"}}).body,
                   "Gọi số 0912"));
   // The login form carries the page along, also through a wrong password.

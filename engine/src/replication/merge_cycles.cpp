@@ -59,17 +59,19 @@ Result<std::vector<StoredRow>> records_to_bring_back(sys::StoreTxn &txn, const s
     if (!rows) return rows.status();
     const auto &dropped = (*rows)[0], &kept = (*rows)[1];
     if (!taken_back(dropped) || !taken_back(kept)) continue;  // one stands: nothing to mend
-    // Taken back by a merge the other way, not withdrawn (since): its history says so.
-    auto history = txn.find_rows({"status_history", std::nullopt, {{"opinion_id", Value{m.kept}}}});
-    if (!history) return history.status();
+    // Taken back by a merge the other way, and neither withdrawn: their histories say so.
     std::optional<merge::Stamp> other;
     bool withdrawn = false;
-    for (const auto &entry : *history) {
-      const std::string *to = text(entry, "to_status"), *note = text(entry, "note");
-      if (to && *to == "withdrawn") withdrawn = true;
-      if (note && named_in(*note, "merged_into") == m.dropped) {
-        const merge::Stamp at = entry.find("note")->stamp;
-        if (!other || merge::wins(at, *other)) other = at;
+    for (const std::string *opinion : {&m.kept, &m.dropped}) {
+      auto history = txn.find_rows({"status_history", std::nullopt, {{"opinion_id", Value{*opinion}}}});
+      if (!history) return history.status();
+      for (const auto &entry : *history) {
+        const std::string *to = text(entry, "to_status"), *note = text(entry, "note");
+        if (to && *to == "withdrawn") withdrawn = true;
+        if (opinion == &m.kept && note && named_in(*note, "merged_into") == m.dropped) {
+          const merge::Stamp at = entry.find("note")->stamp;
+          if (!other || merge::wins(at, *other)) other = at;
+        }
       }
     }
     if (withdrawn || !other) continue;
