@@ -298,7 +298,14 @@ Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clo
   so.backoff_base_ms = 20;
   so.backoff_max_ms = 200;
   so.change_rows = change_rows;
+  options_ = so;
   client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, so);
+}
+
+void Tablet::set_push_batch(int64_t changes) {
+  options_.push_batch_changes = changes;
+  options_.push_batch_changes_max = changes;
+  client_ = std::make_unique<sync::SyncClient>(*db_, *transport_, options_);
 }
 
 Tablet::Tablet(TestServer &server, const std::string &name, const std::vector<std::string> &scopes)

@@ -145,6 +145,8 @@ class Tablet {
   void enroll(const std::string &code);
   // sync() that must succeed.
   sync::SyncReport sync_ok();
+  // From now on pushes of at most about `changes` changes (one write at least).
+  void set_push_batch(int64_t changes);
   // Records an opinion in the first unit with this scope (units come from a sync).
   Opinion record(const std::string &unit_scope, const std::string &content);
   std::string hash();
@@ -162,6 +164,7 @@ class Tablet {
   std::unique_ptr<Database> db_;
   std::unique_ptr<sync::Transport> transport_;
   std::unique_ptr<sync::SyncClient> client_;
+  sync::SyncOptions options_;
 };
 
 // A tablet whose database and client a test opens and closes itself, as a host does

@@ -31,9 +31,11 @@ bool taken_back(const std::optional<StoredRow> &row) {
 
 }  // namespace
 
-std::vector<Merge> merges_in(const std::vector<Change> &changes, const std::vector<std::string> &tombstoned) {
+Result<std::vector<Merge>> merges_in(sys::StoreTxn &txn, const std::vector<Change> &changes,
+                                     const std::vector<std::string> &tombstoned) {
   std::vector<Merge> out;
   if (tombstoned.empty()) return out;
+  std::vector<std::string> with_entry;  // tombstoned opinions the batch has an entry for
   // Each history row of the batch: its opinion and its note.
   std::map<std::string, std::pair<const Change *, const Change *>> entries;
   for (const auto &c : changes) {
@@ -46,8 +48,19 @@ std::vector<Merge> merges_in(const std::vector<Change> &changes, const std::vect
     const auto *dropped = opinion ? std::get_if<std::string>(&opinion->value) : nullptr;
     const auto *text = note ? std::get_if<std::string>(&note->value) : nullptr;
     if (!dropped || !text || std::find(tombstoned.begin(), tombstoned.end(), *dropped) == tombstoned.end()) continue;
+    with_entry.push_back(*dropped);
     const std::string kept = named_in(*text, "merged_into");
     if (!kept.empty()) out.push_back({*dropped, kept, {note->hlc, note->site, note->base}});
+  }
+  for (const auto &dropped : tombstoned) {
+    if (std::find(with_entry.begin(), with_entry.end(), dropped) != with_entry.end()) continue;
+    auto history = txn.find_rows({"status_history", std::nullopt, {{"opinion_id", Value{dropped}}}});
+    if (!history) return history.status();
+    for (const auto &entry : *history) {
+      const std::string *note = text(entry, "note");
+      const std::string kept = note ? named_in(*note, "merged_into") : std::string();
+      if (!kept.empty()) out.push_back({dropped, kept, entry.find("note")->stamp});
+    }
   }
   return out;
 }

@@ -18,7 +18,10 @@ struct Merge {
   std::string dropped, kept;
   merge::Stamp entry;  // the entry's stamp: when the merge was made
 };
-std::vector<Merge> merges_in(const std::vector<Change> &changes, const std::vector<std::string> &tombstoned);
+// Those whose entry came in an earlier batch (a push cut between the two writes) are
+// read from the stored history, for the tombstones without an entry in this one.
+Result<std::vector<Merge>> merges_in(sys::StoreTxn &txn, const std::vector<Change> &changes,
+                                     const std::vector<std::string> &tombstoned);
 
 // For each merge of `merges` whose kept record is itself taken back by a merge into
 // the dropped one (and not withdrawn since), the record the later of the two merges

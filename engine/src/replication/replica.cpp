@@ -356,8 +356,10 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
   }
   // A pair merged in opposite directions on two tablets: the receiver brings back the
   // record the later merge kept, as its own write that every replica then pulls.
-  if (const auto merges = merge_cycles::merges_in(changes, tombstoned); !merges.empty()) {
-    auto revived = merge_cycles::records_to_bring_back(txn, merges);
+  if (!tombstoned.empty()) {
+    auto merges = merge_cycles::merges_in(txn, changes, tombstoned);
+    if (!merges) return merges.status();
+    auto revived = merge_cycles::records_to_bring_back(txn, *merges);
     if (!revived) return revived.status();
     if (!revived->empty()) YKIEN_TRY(write_local_in(txn, *revived));
   }
