@@ -231,16 +231,16 @@ std::string session_signature(const Session &session, const std::string &purpose
 // Only a form of this site's pages is shown back (another site's form would put its
 // words on the office's pages), and never a password.
 ServedReply Office::session_ended(const Visit &v) {
-  const std::string fetch_site = v.req.header("sec-fetch-site");
+  const std::string fetch_site = v.req.header("sec-fetch-site"), from_page = page_sent_from(v.req);
   // Without Origin (older browsers), the page it came from must be one of ours.
   const bool ours = same_origin(v.req) && (fetch_site.empty() || fetch_site == "same-origin") &&
-                    (!v.req.header("origin").empty() || !page_sent_from(v.req).empty());
+                    (!v.req.header("origin").empty() || !from_page.empty());
   mstch::array typed;
   for (const auto &[name, value] : v.form)
     if (ours && name != "csrf" && name.find("password") == std::string::npos &&
         value.find_first_not_of(" \t\r\n") != std::string::npos)
       typed.push_back(mstch::map{{"label", column_label(v.lang, name)}, {"value", value}});
-  const std::string back = ours ? page_sent_from(v.req) : std::string();
+  const std::string back = ours ? from_page : std::string();
   mstch::map values{{"typed", typed},
                     {"has_typed", !typed.empty()},
                     {"login_next", back.empty() ? std::string() : url_encode(back)}};

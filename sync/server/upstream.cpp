@@ -70,16 +70,19 @@ UpstreamState stored_state(Replica &db) {
   s.last_ok_ms = to_int(setting(db, kLastOk));
   s.last_attempt_ms = to_int(setting(db, kLastAttempt));
   s.last_error = setting(db, kLastError);
-  // The sync client's list of refused changes (sync.refused, JSON).
-  const auto refused = nlohmann::json::parse(setting(db, sync::keys::kRefused), nullptr, false);
-  if (refused.is_array() && !refused.empty()) {
-    s.refused = static_cast<int64_t>(refused.size());
-    const auto &last = refused.back();
-    const auto change = last.value("change", nlohmann::json::object());
-    s.last_refusal = last.value("code", std::string()) + " " + change.value("table", std::string()) + " " +
-                     change.value("id", std::string()) + ": " + last.value("message", std::string());
-  }
   return s;
+}
+
+// The changes the upstream refused, kept here (the sync client's sync.refused, JSON):
+// read for upstream-status only, not at each enrollment's scope check.
+void read_refused(Replica &db, UpstreamState &s) {
+  const auto refused = nlohmann::json::parse(setting(db, sync::keys::kRefused), nullptr, false);
+  if (!refused.is_array() || refused.empty()) return;
+  s.refused = static_cast<int64_t>(refused.size());
+  const auto &last = refused.back();
+  const auto change = last.value("change", nlohmann::json::object());
+  s.last_refusal = last.value("code", std::string()) + " " + change.value("table", std::string()) + " " +
+                   change.value("id", std::string()) + ": " + last.value("message", std::string());
 }
 
 std::string default_device_name() {
@@ -321,7 +324,10 @@ UpstreamState Upstream::state() const {
   return s;
 }
 
-Result<UpstreamState> read_upstream_state(Storage &storage) { return stored_state(storage.replica());
+Result<UpstreamState> read_upstream_state(Storage &storage) {
+  UpstreamState s = stored_state(storage.replica());
+  read_refused(storage.replica(), s);
+  return s;
 }
 
 Status check_hub_scopes(Storage &storage, const std::vector<std::string> &scopes) {
