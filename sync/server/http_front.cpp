@@ -114,6 +114,7 @@ struct HttpFront::Impl {
     std::optional<ServedReply> reply;  // set: ready to send
     bool close_after = false;          // refused before its body was read
     int64_t expected_us = 0;           // counted in pending_us while queued or running
+    int64_t queued_at_us = 0;          // steady clock
   };
 
   ServedReply refusal(const Status &st, int retry_after_s = 0) {
@@ -274,12 +275,17 @@ struct HttpFront::Impl {
     return refusal({ErrorCode::internal, "internal error; please report it"});
   }
 
+  static int64_t steady_us(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  }
+
   std::atomic<int64_t> &service_of(const Route *route) {
     return service_us[static_cast<size_t>(route - routes.data())];
   }
 
   void run_job(Call *call) {
     const auto t0 = std::chrono::steady_clock::now();
+    call->request.waited_ms = (steady_us(t0) - call->queued_at_us) / 1000;
     ServedReply reply = handle(call);
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     std::atomic<int64_t> &service = service_of(call->route);
@@ -352,6 +358,7 @@ struct HttpFront::Impl {
     MHD_suspend_connection(connection);
     call->expected_us = service_of(call->route).load();
     pending_us += call->expected_us;
+    call->queued_at_us = steady_us(std::chrono::steady_clock::now());
     if (!pool->try_submit([this, call] { run_job(call); })) {
       pending_us -= call->expected_us;
       ++overloaded;

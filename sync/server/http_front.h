@@ -28,6 +28,8 @@ struct ServedRequest {
   // The body as it came when it came gzip'd (else empty): a signed push is kept so,
   // not compressed again (SignedBatch::gzip_body).
   std::string gzip_body;
+  // How long it waited for a worker, once whole (0 for a route run inline).
+  int64_t waited_ms = 0;
 
   std::string header(const std::string &lower_name) const;
 };

@@ -325,7 +325,7 @@ struct SyncServer::Impl {
              {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
               {"applied", std::to_string(reply.applied)}, {"ignored", std::to_string(reply.ignored)},
               {"conflicts", std::to_string(reply.conflicts)}, {"bytes", std::to_string(req.body.size())},
-              {"ms", std::to_string(steady_ms() - t0)}});
+              {"ms", std::to_string(steady_ms() - t0)}, {"waited", std::to_string(req.waited_ms)}});
     return reply_json(200, encode(reply));
   }
 
@@ -417,7 +417,8 @@ struct SyncServer::Impl {
     reply.server_time_ms = now();
     log_line("info", "pull",
              {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},
-              {"more", reply.more ? "true" : "false"}, {"ms", std::to_string(steady_ms() - t0)}});
+              {"more", reply.more ? "true" : "false"}, {"ms", std::to_string(steady_ms() - t0)},
+              {"waited", std::to_string(req.waited_ms)}});
     return reply_json(200, encode(reply));
   }
 

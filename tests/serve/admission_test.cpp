@@ -175,3 +175,29 @@ TEST_CASE("behind a proxy, whose connections every tablet shares, only what says
   CHECK(status_of(read_reply(said)) == 200);
   for (int fd : {held, said, reused}) ::close(fd);
 }
+
+TEST_CASE("a handler is told how long its request waited for a worker", "[serve][admission]") {
+  Gate gate;
+  server::ServerOptions options;
+  options.http.workers = 1;
+  options.extra_routes.push_back(
+      {"GET", kSlowPath, 0, false, nullptr, [&gate](const server::ServedRequest &) { return gate.pass(); }});
+  options.extra_routes.push_back({"GET", "/test/waited", 0, false, nullptr, [](const server::ServedRequest &req) {
+                                    return server::ServedReply{200, std::to_string(req.waited_ms), {}, "text/plain"};
+                                  }});
+  TestServer server(options);
+  const int port = port_of(server);
+  const int held = hold_the_worker(gate, port, 1);
+  int waiting = connect_from("127.0.0.1", port);
+  send_all(waiting, "GET /test/waited HTTP/1.1\r\nHost: ykien\r\n" + std::string(sync::kContinuingHeader) + ": 1\r\n\r\n");
+  wait_pending(server, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  gate.open();
+  CHECK(status_of(read_reply(held)) == 200);
+  const std::string reply = read_reply(waiting);
+  REQUIRE(status_of(reply) == 200);
+  const int64_t waited = std::stoll(reply.substr(reply.find("\r\n\r\n") + 4));
+  CHECK(waited >= 300);
+  CHECK(waited < 30000);
+  for (int fd : {held, waiting}) ::close(fd);
+}
