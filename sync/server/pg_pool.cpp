@@ -17,10 +17,14 @@ void quiet_notices(void *, const char *) {}  // "relation exists, skipping" and 
 // its table grew, and the workers' start-up took a fifth of PostgreSQL's CPU
 // (docs/server.md, "PostgreSQL"). No JIT compilation either: a pull's walk along
 // the writes is estimated costly (its LIMIT stops it early), and compiling it took
-// longer than running it.
+// longer than running it. Statements run prepared (PreparedStatements) are still
+// planned for their values at each run: a plan made once for any values, cached,
+// planned a pull's walk or a push's arrays for a tiny table (a province's first
+// hour), and one run took twice PostgreSQL's CPU (docs/benchmarks.md, "serve").
 Status set_up_session(PGconn *c) {
   PQsetNoticeProcessor(c, quiet_notices, nullptr);
-  PGresult *set = PQexec(c, "SET max_parallel_workers_per_gather = 0; SET jit = off");
+  PGresult *set =
+      PQexec(c, "SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan");
   const bool ok = set != nullptr && PQresultStatus(set) == PGRES_COMMAND_OK;
   PQclear(set);
   if (ok) return Status::Ok();
@@ -35,7 +39,52 @@ Status storage_error(const char *what, std::string message) {
   return Status(ErrorCode::storage, std::string("postgresql: ") + (what != nullptr ? what : "query") + ": " + message);
 }
 
+// Statements a connection keeps prepared, and SQL texts it counts; PostgreSQL keeps
+// a plan for each prepared one in the connection's process.
+constexpr size_t kMaxPrepared = 100;
+constexpr size_t kMaxSeen = 1000;
+
+// Errors after which a prepared statement is prepared again: it no longer exists
+// (the session was reset behind libpq's back), or its cached plan cannot serve (a
+// table it reads changed its columns under it).
+bool prepared_lost(PGresult *r) {
+  const char *state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return state != nullptr && (std::strcmp(state, "26000") == 0 || std::strcmp(state, "0A000") == 0);
+}
+
 }  // namespace
+
+std::string PreparedStatements::name_of(const std::string &sql) const {
+  if (auto it = names_.find(sql); it != names_.end()) return it->second;
+  if (auto it = pending_.find(sql); it != pending_.end()) return it->second;
+  return {};
+}
+
+std::string PreparedStatements::to_prepare(const std::string &sql) {
+  if (names_.size() + pending_.size() >= kMaxPrepared) return {};
+  if (seen_.size() >= kMaxSeen) seen_.clear();
+  if (++seen_[sql] < 2) return {};
+  seen_.erase(sql);
+  return pending_[sql] = "ykien_" + std::to_string(next_++);
+}
+
+void PreparedStatements::prepared(const std::string &sql) {
+  auto it = pending_.find(sql);
+  if (it == pending_.end()) return;
+  names_[sql] = std::move(it->second);
+  pending_.erase(it);
+}
+
+void PreparedStatements::not_prepared(const std::string &sql) {
+  pending_.erase(sql);
+  names_.erase(sql);
+}
+
+void PreparedStatements::clear() {
+  names_.clear();
+  pending_.clear();
+  seen_.clear();
+}
 
 std::string array_literal(const std::vector<Param> &elements) {
   std::string out = "{";
@@ -71,7 +120,9 @@ Lease::~Lease() {
   if (conn_ != nullptr && owned_) pool_->give_back(conn_);
 }
 
-Lease::Lease(Lease &&o) noexcept : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_) { o.conn_ = nullptr; }
+Lease::Lease(Lease &&o) noexcept : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_), prepared_(o.prepared_) {
+  o.conn_ = nullptr;
+}
 
 Result<ResultPtr> Lease::exec(const std::string &sql, const std::vector<Param> &params, const char *what) {
   return exec_as(sql, params, what, 0);
@@ -86,45 +137,94 @@ Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param
   std::vector<const char *> values;
   values.reserve(params.size());
   for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
-  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                           nullptr, format));
+  const int n = static_cast<int>(values.size());
+  std::string name = prepared_ != nullptr && n > 0 ? prepared_->name_of(sql) : "";
+  if (name.empty() && prepared_ != nullptr && n > 0) {
+    name = prepared_->to_prepare(sql);
+    if (!name.empty()) {
+      ResultPtr made(PQprepare(conn_, name.c_str(), sql.c_str(), n, nullptr));
+      if (!made || PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
+        prepared_->not_prepared(sql);
+        return storage_error(what, made ? PQresultErrorMessage(made.get()) : PQerrorMessage(conn_));
+      }
+      prepared_->prepared(sql);
+    }
+  }
+  ResultPtr r(name.empty()
+                  ? PQexecParams(conn_, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, format)
+                  : PQexecPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, format));
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+  if (!name.empty() && prepared_lost(r.get())) prepared_->not_prepared(sql);
   return storage_error(what, r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
 }
 
 Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement> &statements) {
   if (PQenterPipelineMode(conn_) != 1) return storage_error("pipeline", PQerrorMessage(conn_));
-  size_t sent = 0;
-  for (const auto &st : statements) {
+  // What was sent, in order: a statement (its index), or a statement's preparation
+  // before it (prepare set), whose result is read apart.
+  struct Sent {
+    size_t index;
+    bool prepare;
+    bool named;
+  };
+  std::vector<Sent> sent;
+  bool send_failed = false;
+  for (size_t i = 0; i < statements.size() && !send_failed; ++i) {
+    const Statement &st = statements[i];
     std::vector<const char *> values;
     values.reserve(st.params.size());
     for (const auto &p : st.params) values.push_back(p ? p->c_str() : nullptr);
-    if (PQsendQueryParams(conn_, st.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                          nullptr, st.binary ? 1 : 0) != 1)
+    const int n = static_cast<int>(values.size());
+    std::string name = prepared_ != nullptr && n > 0 ? prepared_->name_of(st.sql) : "";
+    if (name.empty() && prepared_ != nullptr && n > 0) {
+      name = prepared_->to_prepare(st.sql);
+      if (!name.empty()) {
+        if (PQsendPrepare(conn_, name.c_str(), st.sql.c_str(), n, nullptr) != 1) {
+          prepared_->not_prepared(st.sql);
+          send_failed = true;
+          break;
+        }
+        sent.push_back({i, true, true});
+      }
+    }
+    const int ok = name.empty() ? PQsendQueryParams(conn_, st.sql.c_str(), n, nullptr, values.data(), nullptr,
+                                                    nullptr, st.binary ? 1 : 0)
+                                : PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr,
+                                                      st.binary ? 1 : 0);
+    if (ok != 1) {
+      send_failed = true;
       break;
-    ++sent;
+    }
+    sent.push_back({i, false, !name.empty()});
   }
   Status failed;
-  if (sent < statements.size()) failed = storage_error("pipeline", PQerrorMessage(conn_));
+  if (send_failed) failed = storage_error("pipeline", PQerrorMessage(conn_));
   std::vector<ResultPtr> out;
   if (PQpipelineSync(conn_) == 1) {
-    // Each statement's result, then a null; a statement after a failure comes
-    // back "aborted"; the sync's result ends it all.
-    for (size_t i = 0; i < sent; ++i) {
+    // Each sent item's result, then a null; an item after a failure comes back
+    // "aborted"; the sync's result ends it all.
+    for (const Sent &item : sent) {
+      const Statement &st = statements[item.index];
       ResultPtr kept;
+      bool lost = false;
       while (PGresult *r = PQgetResult(conn_)) {
-        const ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        const ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
           kept.reset(r);
           continue;
         }
-        if (st != PGRES_PIPELINE_ABORTED && failed.ok())
-          failed = storage_error(statements[i].what, PQresultErrorMessage(r));
+        lost = lost || prepared_lost(r);
+        if (status != PGRES_PIPELINE_ABORTED && failed.ok()) failed = storage_error(st.what, PQresultErrorMessage(r));
         PQclear(r);
       }
-      if (!kept && failed.ok())
-        failed = storage_error(statements[i].what, PQerrorMessage(conn_));
+      if (item.prepare) {
+        if (kept) prepared_->prepared(st.sql);
+        else prepared_->not_prepared(st.sql);
+        continue;
+      }
+      if (item.named && lost) prepared_->not_prepared(st.sql);
+      if (!kept && failed.ok()) failed = storage_error(st.what, PQerrorMessage(conn_));
       out.push_back(std::move(kept));
     }
     for (PGresult *r; (r = PQgetResult(conn_)) != nullptr;) {
@@ -183,12 +283,13 @@ Result<PGconn *> Pool::connect() {
 
 Result<Lease> Pool::acquire() {
   std::unique_lock<std::mutex> lock(mutex_);
-  if (pinned_ != nullptr && pinned_thread_ == std::this_thread::get_id()) return Lease(this, pinned_, false);
+  if (pinned_ != nullptr && pinned_thread_ == std::this_thread::get_id())
+    return Lease(this, pinned_, false, &prepared_[pinned_]);
   cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
   if (!idle_.empty()) {
     PGconn *c = idle_.back();
     idle_.pop_back();
-    return Lease(this, c, true);
+    return Lease(this, c, true, &prepared_[c]);
   }
   ++open_;
   lock.unlock();
@@ -199,7 +300,8 @@ Result<Lease> Pool::acquire() {
     cv_.notify_one();
     return c.status();
   }
-  return Lease(this, *c, true);
+  lock.lock();
+  return Lease(this, *c, true, &prepared_[*c]);
 }
 
 void Pool::give_back(PGconn *conn) {
@@ -211,12 +313,15 @@ void Pool::give_back(PGconn *conn) {
     PQclear(r);
   }
   bool usable = !stuck && PQstatus(conn) == CONNECTION_OK;
-  if (!usable) {
+  const bool reset = !usable;
+  if (reset) {
     PQreset(conn);  // a new session: set up again
     usable = PQstatus(conn) == CONNECTION_OK && set_up_session(conn).ok();
   }
   std::lock_guard<std::mutex> lock(mutex_);
+  if (reset) prepared_[conn].clear();  // the new session prepared nothing
   if (!usable) {
+    prepared_.erase(conn);
     PQfinish(conn);
     --open_;
   } else {

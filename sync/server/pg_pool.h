@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "ykien/status.h"
@@ -32,6 +33,30 @@ std::string array_literal(const std::vector<Param> &elements);
 
 class Pool;
 
+// The statements a connection has prepared, by their SQL: a statement with
+// parameters run a second time is prepared and runs prepared after, parsed and
+// planned no more (PostgreSQL replans it when a table it reads changes). A
+// statement seen once stays unprepared, so SQL built for one call fills nothing.
+// Used by the one thread that leases its connection.
+class PreparedStatements {
+ public:
+  // The name `sql` is prepared (or being prepared) under; "" if none.
+  std::string name_of(const std::string &sql) const;
+  // The name to prepare `sql` under now, or "": not seen before, or no room left.
+  std::string to_prepare(const std::string &sql);
+  // What became of a to_prepare: prepared (name_of knows it from now on), or not.
+  void prepared(const std::string &sql);
+  void not_prepared(const std::string &sql);
+  // The session ended (a reset): nothing is prepared any more.
+  void clear();
+
+ private:
+  std::unordered_map<std::string, std::string> names_;    // prepared
+  std::unordered_map<std::string, std::string> pending_;  // sent to be prepared
+  std::unordered_map<std::string, int> seen_;             // not prepared yet
+  int next_ = 0;
+};
+
 // A statement with its parameters, for Lease::exec_pipeline.
 struct Statement {
   std::string sql;
@@ -45,7 +70,8 @@ struct Statement {
 class Lease {
  public:
   Lease() = default;
-  Lease(Pool *pool, PGconn *conn, bool owned) : pool_(pool), conn_(conn), owned_(owned) {}
+  Lease(Pool *pool, PGconn *conn, bool owned, PreparedStatements *prepared)
+      : pool_(pool), conn_(conn), owned_(owned), prepared_(prepared) {}
   ~Lease();
   Lease(Lease &&o) noexcept;
   Lease &operator=(Lease &&o) = delete;
@@ -71,6 +97,7 @@ class Lease {
   Pool *pool_ = nullptr;
   PGconn *conn_ = nullptr;
   bool owned_ = false;  // false: the exclusive section's connection, not ours to return
+  PreparedStatements *prepared_ = nullptr;  // the connection's; the pool's
   Result<ResultPtr> exec_as(const std::string &sql, const std::vector<Param> &params, const char *what, int format);
 };
 
@@ -102,6 +129,8 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<PGconn *> idle_;  // guarded by mutex_
+  // Each open connection's; an entry is used by its lease's thread alone.
+  std::unordered_map<PGconn *, PreparedStatements> prepared_;  // the map guarded by mutex_
   int open_ = 0;                // guarded by mutex_
   std::thread::id pinned_thread_;  // guarded by mutex_
   PGconn *pinned_ = nullptr;       // guarded by mutex_

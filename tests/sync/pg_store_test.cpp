@@ -416,7 +416,8 @@ TEST_CASE("PostgreSQL: a row whose cells are damaged is refused as corrupt, name
   CHECK(std::get<std::string>(s.load("b")->find("content")->value) == "khác");
 }
 
-TEST_CASE("PostgreSQL: the server's sessions start no parallel workers and compile no JIT, a reset one too",
+TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, compile no JIT and plan each statement "
+          "for its values, a reset one too",
           "[sync][postgres]") {
   if (!on_postgres()) return;
   PgTestDatabase db;
@@ -427,11 +428,12 @@ TEST_CASE("PostgreSQL: the server's sessions start no parallel workers and compi
     auto lease = pool.acquire();
     REQUIRE(lease.ok());
     auto shown = lease->exec("SELECT current_setting('max_parallel_workers_per_gather') || ' ' || "
-                             "current_setting('jit')", {}, "show");
+                             "current_setting('jit') || ' ' || current_setting('plan_cache_mode')",
+                             {}, "show");
     REQUIRE(shown.ok());
     return server::pg::text_at(shown->get(), 0, 0);
   };
-  CHECK(workers() == "0 off");
+  CHECK(workers() == "0 off force_custom_plan");
 
   // Its server process ended from outside: the next statement fails, the pool
   // resets the connection when it comes back, and sets the new session up again.
@@ -452,5 +454,80 @@ TEST_CASE("PostgreSQL: the server's sessions start no parallel workers and compi
     REQUIRE(lease.ok());
     CHECK_FALSE(lease->exec("SELECT 1", {}, "after the end").ok());
   }
-  CHECK(workers() == "0 off");
+  CHECK(workers() == "0 off force_custom_plan");
+}
+
+TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared again when its session or table changes",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;
+  PgTestDatabase db;
+  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
+  REQUIRE(opened.ok());
+  server::pg::Pool &pool = **opened;
+  const auto prepared = [](server::pg::Lease &lease) {
+    auto r = lease.exec("SELECT count(*) FROM pg_prepared_statements", {}, "count");
+    REQUIRE(r.ok());
+    return server::pg::text_at(r->get(), 0, 0);
+  };
+  const std::string insert = "INSERT INTO t VALUES ($1::int, $2)";
+  const std::string select = "SELECT * FROM t WHERE a >= $1::int ORDER BY a";
+  {
+    auto lease = pool.acquire();
+    REQUIRE(lease.ok());
+    REQUIRE(lease->run("CREATE TABLE t(a int, b text)").ok());
+    REQUIRE(lease->run(insert, {"1", "một"}).ok());
+    CHECK(prepared(*lease) == "0");  // seen once: SQL built for one call prepares nothing
+    REQUIRE(lease->run(insert, {"2", std::nullopt}).ok());
+    CHECK(prepared(*lease) == "1");
+    REQUIRE(lease->run(insert, {"3", "ba"}).ok());
+    CHECK(prepared(*lease) == "1");
+
+    // In a pipeline: the second sight prepares it before it runs, the same text
+    // twice in one pipeline once; a failing statement's preparation is not kept.
+    std::vector<server::pg::Statement> reads = {{select, {"2"}, "select", false}, {select, {"3"}, "select", false}};
+    REQUIRE(lease->exec_pipeline(reads).ok());
+    auto read = lease->exec_pipeline(reads);
+    REQUIRE(read.ok());
+    CHECK(prepared(*lease) == "2");
+    CHECK(PQntuples((*read)[0].get()) == 2);
+    CHECK(server::pg::text_at((*read)[0].get(), 1, 1) == "ba");
+    CHECK(PQgetisnull((*read)[0].get(), 0, 1) == 1);
+    CHECK(PQntuples((*read)[1].get()) == 1);
+    const std::string wrong = "SELECT $1::int / 0";
+    for (int i = 0; i < 3; ++i) {
+      auto failed = lease->exec_pipeline({{"SELECT 1", {}, "one"}, {wrong, {"1"}, "divide"}});
+      REQUIRE_FALSE(failed.ok());
+      CHECK(failed.status().message().find("division by zero") != std::string::npos);
+    }
+    CHECK(prepared(*lease) == "3");  // prepared, then failing as it runs: still prepared
+
+    // A table that changes its columns under a prepared SELECT *: refused once, then
+    // prepared again.
+    REQUIRE(lease->run("ALTER TABLE t ADD COLUMN c int").ok());
+    auto changed = lease->exec(select, {"1"}, "select");
+    if (!changed.ok()) changed = lease->exec(select, {"1"}, "select");
+    REQUIRE(changed.ok());
+    CHECK(PQnfields(changed->get()) == 3);
+    CHECK(PQntuples(changed->get()) == 3);
+
+    // Its session ended from outside: the pool resets the connection; the new session
+    // prepares again, its statements still run.
+    auto pid = lease->exec("SELECT pg_backend_pid()", {}, "pid");
+    REQUIRE(pid.ok());
+    PGconn *other = PQconnectdb(db.conninfo().c_str());
+    REQUIRE(PQstatus(other) == CONNECTION_OK);
+    PQclear(PQexec(other, ("SELECT pg_terminate_backend(" + server::pg::text_at(pid->get(), 0, 0) + ", 5000)").c_str()));
+    PQfinish(other);
+    CHECK_FALSE(lease->exec(insert, {"4", "bốn"}).ok());
+  }  // the broken connection given back: reset
+  auto again = pool.acquire();
+  REQUIRE(again.ok());
+  CHECK(prepared(*again) == "0");
+  REQUIRE(again->run(insert, {"4", "bốn"}).ok());
+  REQUIRE(again->run(insert, {"5", "năm"}).ok());
+  CHECK(prepared(*again) == "1");
+  auto all = again->exec(select, {"0"}, "select");
+  REQUIRE(all.ok());
+  CHECK(PQntuples(all->get()) == 5);
+  CHECK(server::pg::text_at(all->get(), 4, 1) == "năm");
 }
