@@ -232,8 +232,10 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
       PQclear(r);
       if (sync) break;
     }
-  } else if (failed.ok()) {
-    failed = storage_error("pipeline", PQerrorMessage(conn_));
+  } else {
+    for (const Sent &item : sent)  // no result came: nothing is known prepared
+      if (item.prepare) prepared_->not_prepared(statements[item.index].sql);
+    if (failed.ok()) failed = storage_error("pipeline", PQerrorMessage(conn_));
   }
   if (PQexitPipelineMode(conn_) != 1 && failed.ok()) failed = storage_error("pipeline", PQerrorMessage(conn_));
   if (!failed.ok()) return failed;
