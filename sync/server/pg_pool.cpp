@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 namespace ykien::server::pg {
 
@@ -45,11 +47,16 @@ constexpr size_t kMaxPrepared = 100;
 constexpr size_t kMaxSeen = 1000;
 
 // Errors after which a prepared statement is prepared again: it no longer exists
-// (the session was reset behind libpq's back), or its cached plan cannot serve (a
-// table it reads changed its columns under it).
+// (the session was reset behind libpq's back), or what was fixed when it was
+// prepared no longer fits its tables (a result's columns, a parameter's type: a
+// migration or an administrator changed a column). Another statement's names and
+// types are checked as it is prepared, so a fresh preparation brings the error back
+// if it was the statement's own.
 bool prepared_lost(PGresult *r) {
   const char *state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  return state != nullptr && (std::strcmp(state, "26000") == 0 || std::strcmp(state, "0A000") == 0);
+  if (state == nullptr) return false;
+  const std::string_view code(state);
+  return code.starts_with("26") || code.starts_with("0A") || code.starts_with("42");
 }
 
 }  // namespace
@@ -61,7 +68,7 @@ std::string PreparedStatements::name_of(const std::string &sql) const {
 }
 
 std::string PreparedStatements::to_prepare(const std::string &sql) {
-  if (names_.size() + pending_.size() >= kMaxPrepared) return {};
+  if (names_.size() + pending_.size() + stale_.size() >= kMaxPrepared) return {};
   if (seen_.size() >= kMaxSeen) seen_.clear();
   if (++seen_[sql] < 2) return {};
   seen_.erase(sql);
@@ -77,13 +84,19 @@ void PreparedStatements::prepared(const std::string &sql) {
 
 void PreparedStatements::not_prepared(const std::string &sql) {
   pending_.erase(sql);
-  names_.erase(sql);
+  if (auto it = names_.find(sql); it != names_.end()) {
+    stale_.push_back(std::move(it->second));
+    names_.erase(it);
+  }
 }
+
+std::vector<std::string> PreparedStatements::take_stale() { return std::exchange(stale_, {}); }
 
 void PreparedStatements::clear() {
   names_.clear();
   pending_.clear();
   seen_.clear();
+  stale_.clear();
 }
 
 std::string array_literal(const std::vector<Param> &elements) {
@@ -120,7 +133,8 @@ Lease::~Lease() {
   if (conn_ != nullptr && owned_) pool_->give_back(conn_);
 }
 
-Lease::Lease(Lease &&o) noexcept : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_), prepared_(o.prepared_) {
+Lease::Lease(Lease &&o) noexcept
+    : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_), session_(o.session_), prepared_(o.prepared_) {
   o.conn_ = nullptr;
 }
 
@@ -132,8 +146,29 @@ Result<ResultPtr> Lease::exec_binary(const std::string &sql, const std::vector<P
   return exec_as(sql, params, what, 1);
 }
 
+void Lease::drain() {
+  if (session_->commit_unread) {
+    session_->commit_unread = false;
+    while (PGresult *r = PQgetResult(conn_)) PQclear(r);  // a broken connection shows at the next statement
+  }
+  // Statements that no longer fit go, out of any transaction (where an error
+  // would have left them unable to): their names are not used again.
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
+  for (const auto &name : prepared_->take_stale()) {
+    ResultPtr r(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
+  }
+}
+
+Status Lease::send_commit() {
+  drain();
+  if (PQsendQuery(conn_, "COMMIT") != 1) return storage_error("commit", PQerrorMessage(conn_));
+  session_->commit_unread = true;
+  return Status::Ok();
+}
+
 Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param> &params, const char *what,
                                  int format) {
+  drain();
   std::vector<const char *> values;
   values.reserve(params.size());
   for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -160,6 +195,7 @@ Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param
 }
 
 Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement> &statements) {
+  drain();
   if (PQenterPipelineMode(conn_) != 1) return storage_error("pipeline", PQerrorMessage(conn_));
   // What was sent, in order: a statement (its index), or a statement's preparation
   // before it (prepare set), whose result is read apart.
@@ -243,6 +279,7 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
 }
 
 Status Lease::run_script(const std::string &sql, const char *what) {
+  drain();
   ResultPtr r(PQexec(conn_, sql.c_str()));
   if (r && PQresultStatus(r.get()) == PGRES_COMMAND_OK) return Status::Ok();
   return storage_error(what, r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
@@ -286,12 +323,12 @@ Result<PGconn *> Pool::connect() {
 Result<Lease> Pool::acquire() {
   std::unique_lock<std::mutex> lock(mutex_);
   if (pinned_ != nullptr && pinned_thread_ == std::this_thread::get_id())
-    return Lease(this, pinned_, false, &prepared_[pinned_]);
+    return Lease(this, pinned_, false, &sessions_[pinned_]);
   cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
   if (!idle_.empty()) {
     PGconn *c = idle_.back();
     idle_.pop_back();
-    return Lease(this, c, true, &prepared_[c]);
+    return Lease(this, c, true, &sessions_[c]);
   }
   ++open_;
   lock.unlock();
@@ -303,14 +340,20 @@ Result<Lease> Pool::acquire() {
     return c.status();
   }
   lock.lock();
-  return Lease(this, *c, true, &prepared_[*c]);
+  return Lease(this, *c, true, &sessions_[*c]);
 }
 
 void Pool::give_back(PGconn *conn) {
+  Session *session = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    session = &sessions_[conn];
+  }
   // A connection left in a transaction (an error path) is rolled back; one left in
-  // pipeline mode (a pipeline cut short) or broken starts a new session.
+  // pipeline mode (a pipeline cut short) or broken starts a new session. A COMMIT
+  // sent without waiting is left for the next user to read.
   const bool stuck = PQpipelineStatus(conn) != PQ_PIPELINE_OFF;
-  if (!stuck && PQtransactionStatus(conn) != PQTRANS_IDLE) {
+  if (!stuck && !session->commit_unread && PQtransactionStatus(conn) != PQTRANS_IDLE) {
     PGresult *r = PQexec(conn, "ROLLBACK");
     PQclear(r);
   }
@@ -321,9 +364,9 @@ void Pool::give_back(PGconn *conn) {
     usable = PQstatus(conn) == CONNECTION_OK && set_up_session(conn).ok();
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (reset) prepared_[conn].clear();  // the new session prepared nothing
+  if (reset) *session = Session{};  // the new session prepared nothing, left nothing unread
   if (!usable) {
-    prepared_.erase(conn);
+    sessions_.erase(conn);
     PQfinish(conn);
     --open_;
   } else {

@@ -45,8 +45,11 @@ class PreparedStatements {
   // The name to prepare `sql` under now, or "": not seen before, or no room left.
   std::string to_prepare(const std::string &sql);
   // What became of a to_prepare: prepared (name_of knows it from now on), or not.
+  // A statement prepared before is forgotten by not_prepared too (its run found it
+  // gone or unfit): its name goes to take_stale, to be deallocated.
   void prepared(const std::string &sql);
   void not_prepared(const std::string &sql);
+  std::vector<std::string> take_stale();
   // The session ended (a reset): nothing is prepared any more.
   void clear();
 
@@ -54,7 +57,16 @@ class PreparedStatements {
   std::unordered_map<std::string, std::string> names_;    // prepared
   std::unordered_map<std::string, std::string> pending_;  // sent to be prepared
   std::unordered_map<std::string, int> seen_;             // not prepared yet
+  std::vector<std::string> stale_;                        // names to deallocate
   int next_ = 0;
+};
+
+// What the pool knows of one connection's session.
+struct Session {
+  PreparedStatements prepared;
+  // A COMMIT sent without waiting (Lease::send_commit): its result is read, and
+  // dropped, before the connection's next statement.
+  bool commit_unread = false;
 };
 
 // A statement with its parameters, for Lease::exec_pipeline.
@@ -70,8 +82,8 @@ struct Statement {
 class Lease {
  public:
   Lease() = default;
-  Lease(Pool *pool, PGconn *conn, bool owned, PreparedStatements *prepared)
-      : pool_(pool), conn_(conn), owned_(owned), prepared_(prepared) {}
+  Lease(Pool *pool, PGconn *conn, bool owned, Session *session)
+      : pool_(pool), conn_(conn), owned_(owned), session_(session), prepared_(&session->prepared) {}
   ~Lease();
   Lease(Lease &&o) noexcept;
   Lease &operator=(Lease &&o) = delete;
@@ -87,6 +99,10 @@ class Lease {
   // transaction under way: their results, or the error of the first that failed
   // (those after it do not run).
   Result<std::vector<ResultPtr>> exec_pipeline(const std::vector<Statement> &statements);
+  // Sends COMMIT and returns without its result, which the connection's next user
+  // reads (and drops) before its first statement: for a read-only transaction,
+  // whose reads stand whatever its commit says, a round trip less.
+  Status send_commit();
   // Several statements without parameters (a migration step).
   Status run_script(const std::string &sql, const char *what);
 
@@ -97,7 +113,10 @@ class Lease {
   Pool *pool_ = nullptr;
   PGconn *conn_ = nullptr;
   bool owned_ = false;  // false: the exclusive section's connection, not ours to return
-  PreparedStatements *prepared_ = nullptr;  // the connection's; the pool's
+  Session *session_ = nullptr;              // the connection's; the pool's
+  PreparedStatements *prepared_ = nullptr;  // session_'s
+  // Reads what a send_commit left unread.
+  void drain();
   Result<ResultPtr> exec_as(const std::string &sql, const std::vector<Param> &params, const char *what, int format);
 };
 
@@ -130,7 +149,7 @@ class Pool {
   std::condition_variable cv_;
   std::vector<PGconn *> idle_;  // guarded by mutex_
   // Each open connection's; an entry is used by its lease's thread alone.
-  std::unordered_map<PGconn *, PreparedStatements> prepared_;  // the map guarded by mutex_
+  std::unordered_map<PGconn *, Session> sessions_;  // the map guarded by mutex_
   int open_ = 0;                // guarded by mutex_
   std::thread::id pinned_thread_;  // guarded by mutex_
   PGconn *pinned_ = nullptr;       // guarded by mutex_

@@ -509,6 +509,17 @@ TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared agai
     REQUIRE(changed.ok());
     CHECK(PQnfields(changed->get()) == 3);
     CHECK(PQntuples(changed->get()) == 3);
+    // A column that changes its type under a prepared statement's parameter: the
+    // statement fails once, goes, and is prepared again; none is left behind.
+    REQUIRE(lease->run("CREATE TABLE u(k int, v text)").ok());
+    const std::string into_u = "INSERT INTO u VALUES ($1::int, $2)";
+    REQUIRE(lease->run(into_u, {"1", "1"}).ok());
+    REQUIRE(lease->run(into_u, {"2", "2"}).ok());
+    const std::string before = prepared(*lease);
+    REQUIRE(lease->run("ALTER TABLE u ALTER COLUMN v TYPE int USING v::int").ok());
+    if (!lease->run(into_u, {"3", "3"}).ok()) REQUIRE(lease->run(into_u, {"3", "3"}).ok());
+    REQUIRE(lease->run(into_u, {"4", "4"}).ok());
+    CHECK(prepared(*lease) == before);
 
     // Its session ended from outside: the pool resets the connection; the new session
     // prepares again, its statements still run.
@@ -530,4 +541,55 @@ TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared agai
   REQUIRE(all.ok());
   CHECK(PQntuples(all->get()) == 5);
   CHECK(server::pg::text_at(all->get(), 4, 1) == "năm");
+}
+
+TEST_CASE("PostgreSQL: a read-only transaction's commit is read by the connection's next user, whatever it runs",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;
+  PgTestDatabase db;
+  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
+  REQUIRE(opened.ok());
+  server::pg::Pool &pool = **opened;
+  const auto read_then_commit = [&] {
+    auto lease = pool.acquire();
+    REQUIRE(lease.ok());
+    REQUIRE(lease->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").ok());
+    REQUIRE(lease->exec("SELECT 1", {}, "read").ok());
+    REQUIRE(lease->send_commit().ok());
+  };
+  const auto isolation = [](server::pg::Lease &lease) {
+    auto r = lease.exec("SELECT current_setting('transaction_isolation')", {}, "show");
+    REQUIRE(r.ok());
+    return server::pg::text_at(r->get(), 0, 0);
+  };
+  read_then_commit();
+  {
+    auto lease = pool.acquire();  // a plain statement: out of the transaction
+    REQUIRE(lease.ok());
+    CHECK(isolation(*lease) == "read committed");
+    CHECK(PQtransactionStatus(lease->get()) == PQTRANS_IDLE);
+  }
+  read_then_commit();
+  {
+    auto lease = pool.acquire();  // a pipeline
+    REQUIRE(lease.ok());
+    auto ran = lease->exec_pipeline({{"SELECT current_setting('transaction_isolation')", {}, "show"}});
+    REQUIRE(ran.ok());
+    CHECK(server::pg::text_at((*ran)[0].get(), 0, 0) == "read committed");
+  }
+  read_then_commit();
+  {
+    auto lease = pool.acquire();  // a script, then a write that stays
+    REQUIRE(lease.ok());
+    REQUIRE(lease->run_script("CREATE TABLE t(v int); INSERT INTO t VALUES (1)", "script").ok());
+  }
+  read_then_commit();
+  { auto untouched = pool.acquire(); }  // given back without a statement: still unread, no rollback sent
+  read_then_commit();
+  auto lease = pool.acquire();
+  REQUIRE(lease.ok());
+  auto count = lease->exec("SELECT count(*) FROM t", {}, "count");
+  REQUIRE(count.ok());
+  CHECK(server::pg::text_at(count->get(), 0, 0) == "1");
+  CHECK(isolation(*lease) == "read committed");
 }
