@@ -63,19 +63,6 @@ class PgSignatureStore final : public SignatureStore {
   Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
     auto packed = packed_body(b);
     if (!packed.ok()) return packed.status();
-    auto lease = pool_.acquire();
-    if (!lease.ok()) return lease.status();
-    pg::Txn txn(*lease);
-    YKIEN_TRY(txn.begin());
-    auto ins = lease->exec(
-        "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
-        "VALUES($1, $2, $3, $4, $5::bytea, $6, $7) ON CONFLICT (device_id, digest) DO NOTHING RETURNING id",
-        {b.device_id, b.kind, i64(b.received_ms), body_digest(b), to_bytea(*packed), b.signature,
-         b.public_key},
-        "cannot keep the signed batch");
-    if (!ins.ok()) return ins.status();
-    if (PQntuples(ins->get()) == 0) return txn.commit();  // kept before, with its writes
-    const std::string id = text_at(ins->get(), 0, 0);
     std::vector<Param> tables, rows, hlcs, sites;
     for (const auto &w : writes) {
       tables.push_back(w.table);
@@ -83,13 +70,18 @@ class PgSignatureStore final : public SignatureStore {
       hlcs.push_back(w.hlc);
       sites.push_back(w.site);
     }
-    YKIEN_TRY(lease->run("INSERT INTO signed_writes(tbl, row_id, hlc, site, batch) "
-                         "SELECT t, r, h, s, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(t, r, h, s) "
-                         "ON CONFLICT DO NOTHING",
-                         {pg::array_literal(tables), pg::array_literal(rows), pg::array_literal(hlcs),
-                          pg::array_literal(sites), id},
-                         "cannot keep the batch's writes"));
-    return txn.commit();
+    auto lease = pool_.acquire();
+    if (!lease.ok()) return lease.status();
+    // One statement, so one round trip and all or nothing: a batch kept before
+    // (same device and digest) inserts nothing, its writes neither.
+    return lease->run(
+        "WITH b AS (INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
+        "VALUES($1, $2, $3, $4, $5::bytea, $6, $7) ON CONFLICT (device_id, digest) DO NOTHING RETURNING id) "
+        "INSERT INTO signed_writes(tbl, row_id, hlc, site, batch) SELECT u.t, u.r, u.h, u.s, b.id FROM b, "
+        "unnest($8::text[], $9::text[], $10::text[], $11::text[]) AS u(t, r, h, s) ON CONFLICT DO NOTHING",
+        {b.device_id, b.kind, i64(b.received_ms), body_digest(b), to_bytea(*packed), b.signature, b.public_key,
+         pg::array_literal(tables), pg::array_literal(rows), pg::array_literal(hlcs), pg::array_literal(sites)},
+        "cannot keep the signed batch");
   }
 
   Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
