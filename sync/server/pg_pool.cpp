@@ -61,17 +61,16 @@ bool prepared_lost(PGresult *r) {
 
 }  // namespace
 
-std::string PreparedStatements::name_of(const std::string &sql) const {
+std::string PreparedStatements::name_for(const std::string &sql, size_t params, bool &prepare_now) {
+  prepare_now = false;
+  if (params == 0) return {};
   if (auto it = names_.find(sql); it != names_.end()) return it->second;
-  if (auto it = pending_.find(sql); it != pending_.end()) return it->second;
-  return {};
-}
-
-std::string PreparedStatements::to_prepare(const std::string &sql) {
+  if (auto it = pending_.find(sql); it != pending_.end()) return it->second;  // earlier in this pipeline
   if (names_.size() + pending_.size() + stale_.size() >= kMaxPrepared) return {};
   if (seen_.size() >= kMaxSeen) seen_.clear();
   if (++seen_[sql] < 2) return {};
   seen_.erase(sql);
+  prepare_now = true;
   return pending_[sql] = "ykien_" + std::to_string(next_++);
 }
 
@@ -130,11 +129,10 @@ std::string text_at(PGresult *r, int row, int col) {
 }
 
 Lease::~Lease() {
-  if (conn_ != nullptr && owned_) pool_->give_back(conn_);
+  if (conn_ != nullptr && owned_) pool_->give_back(conn_, *session_);
 }
 
-Lease::Lease(Lease &&o) noexcept
-    : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_), session_(o.session_), prepared_(o.prepared_) {
+Lease::Lease(Lease &&o) noexcept : pool_(o.pool_), conn_(o.conn_), owned_(o.owned_), session_(o.session_) {
   o.conn_ = nullptr;
 }
 
@@ -154,7 +152,7 @@ void Lease::drain() {
   // Statements that no longer fit go, out of any transaction (where an error
   // would have left them unable to): their names are not used again.
   if (PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
-  for (const auto &name : prepared_->take_stale()) {
+  for (const auto &name : session_->prepared.take_stale()) {
     ResultPtr r(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
   }
 }
@@ -173,30 +171,30 @@ Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param
   values.reserve(params.size());
   for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
   const int n = static_cast<int>(values.size());
-  std::string name = prepared_ != nullptr && n > 0 ? prepared_->name_of(sql) : "";
-  if (name.empty() && prepared_ != nullptr && n > 0) {
-    name = prepared_->to_prepare(sql);
-    if (!name.empty()) {
-      ResultPtr made(PQprepare(conn_, name.c_str(), sql.c_str(), n, nullptr));
-      if (!made || PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
-        prepared_->not_prepared(sql);
-        return storage_error(what, made ? PQresultErrorMessage(made.get()) : PQerrorMessage(conn_));
-      }
-      prepared_->prepared(sql);
+  PreparedStatements &prepared = session_->prepared;
+  bool prepare_now = false;
+  const std::string name = prepared.name_for(sql, values.size(), prepare_now);
+  if (prepare_now) {
+    ResultPtr made(PQprepare(conn_, name.c_str(), sql.c_str(), n, nullptr));
+    if (!made || PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
+      prepared.not_prepared(sql);
+      return storage_error(what, made ? PQresultErrorMessage(made.get()) : PQerrorMessage(conn_));
     }
+    prepared.prepared(sql);
   }
   ResultPtr r(name.empty()
                   ? PQexecParams(conn_, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, format)
                   : PQexecPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, format));
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
-  if (!name.empty() && prepared_lost(r.get())) prepared_->not_prepared(sql);
+  if (!name.empty() && prepared_lost(r.get())) prepared.not_prepared(sql);
   return storage_error(what, r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
 }
 
 Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement> &statements) {
   drain();
   if (PQenterPipelineMode(conn_) != 1) return storage_error("pipeline", PQerrorMessage(conn_));
+  PreparedStatements &prepared = session_->prepared;
   // What was sent, in order: a statement (its index), or a statement's preparation
   // before it (prepare set), whose result is read apart.
   struct Sent {
@@ -212,17 +210,15 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
     values.reserve(st.params.size());
     for (const auto &p : st.params) values.push_back(p ? p->c_str() : nullptr);
     const int n = static_cast<int>(values.size());
-    std::string name = prepared_ != nullptr && n > 0 ? prepared_->name_of(st.sql) : "";
-    if (name.empty() && prepared_ != nullptr && n > 0) {
-      name = prepared_->to_prepare(st.sql);
-      if (!name.empty()) {
-        if (PQsendPrepare(conn_, name.c_str(), st.sql.c_str(), n, nullptr) != 1) {
-          prepared_->not_prepared(st.sql);
-          send_failed = true;
-          break;
-        }
-        sent.push_back({i, true, true});
+    bool prepare_now = false;
+    const std::string name = prepared.name_for(st.sql, values.size(), prepare_now);
+    if (prepare_now) {
+      if (PQsendPrepare(conn_, name.c_str(), st.sql.c_str(), n, nullptr) != 1) {
+        prepared.not_prepared(st.sql);
+        send_failed = true;
+        break;
       }
+      sent.push_back({i, true, true});
     }
     const int ok = name.empty() ? PQsendQueryParams(conn_, st.sql.c_str(), n, nullptr, values.data(), nullptr,
                                                     nullptr, st.binary ? 1 : 0)
@@ -255,11 +251,11 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
         PQclear(r);
       }
       if (item.prepare) {
-        if (kept) prepared_->prepared(st.sql);
-        else prepared_->not_prepared(st.sql);
+        if (kept) prepared.prepared(st.sql);
+        else prepared.not_prepared(st.sql);
         continue;
       }
-      if (item.named && lost) prepared_->not_prepared(st.sql);
+      if (item.named && lost) prepared.not_prepared(st.sql);
       if (!kept && failed.ok()) failed = storage_error(st.what, PQerrorMessage(conn_));
       out.push_back(std::move(kept));
     }
@@ -270,7 +266,7 @@ Result<std::vector<ResultPtr>> Lease::exec_pipeline(const std::vector<Statement>
     }
   } else {
     for (const Sent &item : sent)  // no result came: nothing is known prepared
-      if (item.prepare) prepared_->not_prepared(statements[item.index].sql);
+      if (item.prepare) prepared.not_prepared(statements[item.index].sql);
     if (failed.ok()) failed = storage_error("pipeline", PQerrorMessage(conn_));
   }
   if (PQexitPipelineMode(conn_) != 1 && failed.ok()) failed = storage_error("pipeline", PQerrorMessage(conn_));
@@ -294,8 +290,8 @@ Result<std::unique_ptr<Pool>> Pool::open(const std::string &conninfo, int max_co
   std::unique_ptr<Pool> pool(new Pool(conninfo, max_connections < 1 ? 1 : max_connections));
   auto first = pool->connect();
   if (!first.ok()) return first.status();
-  pool->give_back(*first);
   std::lock_guard<std::mutex> lock(pool->mutex_);
+  pool->idle_.push_back(*first);  // just set up: idle, nothing prepared
   pool->open_ = 1;
   return pool;
 }
@@ -343,17 +339,12 @@ Result<Lease> Pool::acquire() {
   return Lease(this, *c, true, &sessions_[*c]);
 }
 
-void Pool::give_back(PGconn *conn) {
-  Session *session = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    session = &sessions_[conn];
-  }
+void Pool::give_back(PGconn *conn, Session &session) {
   // A connection left in a transaction (an error path) is rolled back; one left in
   // pipeline mode (a pipeline cut short) or broken starts a new session. A COMMIT
   // sent without waiting is left for the next user to read.
   const bool stuck = PQpipelineStatus(conn) != PQ_PIPELINE_OFF;
-  if (!stuck && !session->commit_unread && PQtransactionStatus(conn) != PQTRANS_IDLE) {
+  if (!stuck && !session.commit_unread && PQtransactionStatus(conn) != PQTRANS_IDLE) {
     PGresult *r = PQexec(conn, "ROLLBACK");
     PQclear(r);
   }
@@ -364,7 +355,7 @@ void Pool::give_back(PGconn *conn) {
     usable = PQstatus(conn) == CONNECTION_OK && set_up_session(conn).ok();
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (reset) *session = Session{};  // the new session prepared nothing, left nothing unread
+  if (reset) session = Session{};  // the new session prepared nothing, left nothing unread
   if (!usable) {
     sessions_.erase(conn);
     PQfinish(conn);

@@ -40,13 +40,13 @@ class Pool;
 // Used by the one thread that leases its connection.
 class PreparedStatements {
  public:
-  // The name `sql` is prepared (or being prepared) under; "" if none.
-  std::string name_of(const std::string &sql) const;
-  // The name to prepare `sql` under now, or "": not seen before, or no room left.
-  std::string to_prepare(const std::string &sql);
-  // What became of a to_prepare: prepared (name_of knows it from now on), or not.
-  // A statement prepared before is forgotten by not_prepared too (its run found it
-  // gone or unfit): its name goes to take_stale, to be deallocated.
+  // The name to run `sql` (with `params` parameters) under, "" for none; sets
+  // `prepare_now` when it must be prepared under that name first (its second sight).
+  std::string name_for(const std::string &sql, size_t params, bool &prepare_now);
+  // What became of a preparation name_for asked for: prepared (runs under its name
+  // from now on), or not. A statement prepared before is forgotten by not_prepared
+  // too (its run found it gone or unfit): its name goes to take_stale, to be
+  // deallocated.
   void prepared(const std::string &sql);
   void not_prepared(const std::string &sql);
   std::vector<std::string> take_stale();
@@ -83,7 +83,7 @@ class Lease {
  public:
   Lease() = default;
   Lease(Pool *pool, PGconn *conn, bool owned, Session *session)
-      : pool_(pool), conn_(conn), owned_(owned), session_(session), prepared_(&session->prepared) {}
+      : pool_(pool), conn_(conn), owned_(owned), session_(session) {}
   ~Lease();
   Lease(Lease &&o) noexcept;
   Lease &operator=(Lease &&o) = delete;
@@ -113,8 +113,7 @@ class Lease {
   Pool *pool_ = nullptr;
   PGconn *conn_ = nullptr;
   bool owned_ = false;  // false: the exclusive section's connection, not ours to return
-  Session *session_ = nullptr;              // the connection's; the pool's
-  PreparedStatements *prepared_ = nullptr;  // session_'s
+  Session *session_ = nullptr;  // the connection's; the pool's
   // Reads what a send_commit left unread.
   void drain();
   Result<ResultPtr> exec_as(const std::string &sql, const std::vector<Param> &params, const char *what, int format);
@@ -141,7 +140,8 @@ class Pool {
   friend class Lease;
   Pool(std::string conninfo, int max) : conninfo_(std::move(conninfo)), max_(max) {}
   Result<PGconn *> connect();
-  void give_back(PGconn *conn);
+  // `session` is conn's entry in sessions_.
+  void give_back(PGconn *conn, Session &session);
 
   std::string conninfo_;
   int max_;

@@ -520,6 +520,16 @@ TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared agai
     if (!lease->run(into_u, {"3", "3"}).ok()) REQUIRE(lease->run(into_u, {"3", "3"}).ok());
     REQUIRE(lease->run(into_u, {"4", "4"}).ok());
     CHECK(prepared(*lease) == before);
+    // The same in a pipeline.
+    const std::string key_of_u = "SELECT k FROM u WHERE v = $1";
+    REQUIRE(lease->exec_pipeline({{key_of_u, {"1"}, "key"}}).ok());
+    REQUIRE(lease->exec_pipeline({{key_of_u, {"1"}, "key"}}).ok());
+    REQUIRE(lease->run("ALTER TABLE u ALTER COLUMN v TYPE text").ok());
+    if (!lease->exec_pipeline({{key_of_u, {"1"}, "key"}}).ok())
+      REQUIRE(lease->exec_pipeline({{key_of_u, {"1"}, "key"}}).ok());
+    auto key = lease->exec_pipeline({{key_of_u, {"4"}, "key"}});
+    REQUIRE(key.ok());
+    CHECK(server::pg::text_at((*key)[0].get(), 0, 0) == "4");
 
     // Its session ended from outside: the pool resets the connection; the new session
     // prepares again, its statements still run.
