@@ -26,11 +26,25 @@ Writer writer_of(const DeviceRecord &device) {
   return w;
 }
 
-Result<DeviceRecord> with_effective_scopes(Replica &replica, DeviceRecord device) {
-  auto scopes = effective_scopes(replica, device.scopes);
+namespace {
+
+// `reader`: a Replica or a snapshot of one.
+template <class Reader>
+Result<DeviceRecord> held_to(Reader &reader, DeviceRecord device) {
+  auto scopes = effective_scopes(reader, device.scopes);
   if (!scopes) return scopes.status();
   device.scopes = std::move(*scopes);
   return device;
+}
+
+}  // namespace
+
+Result<DeviceRecord> with_effective_scopes(Replica &replica, DeviceRecord device) {
+  return held_to(replica, std::move(device));
+}
+
+Result<DeviceRecord> with_effective_scopes(Replica::Snapshot &snapshot, DeviceRecord device) {
+  return held_to(snapshot, std::move(device));
 }
 
 std::vector<std::string> sites_owned_elsewhere(const std::string &hub_id, const std::vector<RelayedSite> &sites,

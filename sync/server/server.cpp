@@ -58,10 +58,22 @@ int64_t steady_ms() {
 
 }  // namespace
 
-std::string devices_office_key(Replica &replica, const std::string &own) {
+namespace {
+
+// `reader`: a Replica or a snapshot of one.
+template <class Reader>
+std::string office_key_of(Reader &reader, const std::string &own) {
   if (!own.empty()) return own;
-  auto upstream = replica.setting(sync::keys::kOfficeKey);
+  auto upstream = reader.setting(sync::keys::kOfficeKey);
   return upstream.ok() ? *upstream : std::string();
+}
+
+}  // namespace
+
+std::string devices_office_key(Replica &replica, const std::string &own) { return office_key_of(replica, own); }
+
+std::string devices_office_key(Replica::Snapshot &snapshot, const std::string &own) {
+  return office_key_of(snapshot, own);
 }
 
 struct SyncServer::Impl {
@@ -300,10 +312,15 @@ struct SyncServer::Impl {
     ApplyOptions ao;
     ao.origin = device->id;
     ao.detect_conflicts = true;
-    auto held_to = with_effective_scopes(storage.replica(), *device);
-    if (!held_to.ok()) return fail(req, "push", device->id, held_to.status(), t0);
-    ao.writer = writer_of(*held_to);
-    ao.writer.sealed_identities = !current_office_key().empty();
+    // What it may write, read in one snapshot.
+    Status policy = storage.replica().read([&](Replica::Snapshot &snapshot) -> Status {
+      auto held_to = with_effective_scopes(snapshot, *device);
+      if (!held_to.ok()) return held_to.status();
+      ao.writer = writer_of(*held_to);
+      ao.writer.sealed_identities = !devices_office_key(snapshot, options.office_key).empty();
+      return Status::Ok();
+    });
+    if (!policy.ok()) return fail(req, "push", device->id, policy, t0);
     ao.refusals = &refusals;
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
     if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
@@ -341,28 +358,31 @@ struct SyncServer::Impl {
     std::optional<PullCursor> held;  // a pull ahead's: what the device has applied ("": nothing)
     if (st.ok() && request.acked) held.emplace();
     const bool held_named = held && !request.acked->empty();
-    if (st.ok() && (!request.cursor.empty() || held_named)) {
-      auto end = storage.current_cursor();
-      if (!end.ok()) return fail(req, "pull", device->id, end.status(), t0);
-      if (!request.cursor.empty()) st = PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor);
-      if (st.ok() && held_named) {
-        st = PullCursor::parse(*request.acked, cursor_key, device->id, *end, &*held);
-        if (!st.ok()) st = Status::Invalid("acked", st.message());
-      }
-    }
     if (!st.ok()) return fail(req, "pull", device->id, st, t0);
-    // The scopes its units make today (a merged ward's old parts too): one
-    // position each, so a scope new to it starts at 0 and its older rows come
-    // (back-filled as for scope growth); exclusions apply to every group.
-    auto held_to = with_effective_scopes(storage.replica(), *device);
-    if (!held_to.ok()) return fail(req, "pull", device->id, held_to.status(), t0);
-    std::vector<std::string> exclusions;
-    for (const auto &scope : held_to->scopes)
-      if (scope.starts_with('!')) exclusions.push_back(scope);
-    const auto scopes = included_scopes(held_to->scopes);
-    std::map<std::string, int64_t> positions = cursor.for_scopes(scopes);
     PullReply reply;
-    if (!positions.empty()) {
+    std::map<std::string, int64_t> positions;
+    std::optional<int64_t> ack;  // what the device holds, once known
+    // Every read in one snapshot: on PostgreSQL one transaction, not five.
+    st = storage.replica().read([&](Replica::Snapshot &snapshot) -> Status {
+      auto end = snapshot.current_cursor();
+      if (!end.ok()) return end.status();
+      if (!request.cursor.empty())
+        YKIEN_TRY(PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor));
+      if (held_named)
+        if (Status parsed = PullCursor::parse(*request.acked, cursor_key, device->id, *end, &*held); !parsed.ok())
+          return Status::Invalid("acked", parsed.message());
+      // The scopes its units make today (a merged ward's old parts too): one
+      // position each, so a scope new to it starts at 0 and its older rows come
+      // (back-filled as for scope growth); exclusions apply to every group.
+      auto held_to = with_effective_scopes(snapshot, *device);
+      if (!held_to.ok()) return held_to.status();
+      std::vector<std::string> exclusions;
+      for (const auto &scope : held_to->scopes)
+        if (scope.starts_with('!')) exclusions.push_back(scope);
+      const auto scopes = included_scopes(held_to->scopes);
+      positions = cursor.for_scopes(scopes);
+      reply.office_key = devices_office_key(snapshot, options.office_key);
+      if (positions.empty()) return Status::Ok();
       const auto smallest = [](const std::map<std::string, int64_t> &p) {
         return std::min_element(p.begin(), p.end(), [](const auto &a, const auto &b) { return a.second < b.second; })
             ->second;
@@ -370,20 +390,20 @@ struct SyncServer::Impl {
       // The batch starts at the smallest position. The device holds everything up to
       // it, that is its ack; or, on a pull ahead, up to its applied cursor's (never
       // beyond the one it asks from).
-      int64_t acked = smallest(positions);
-      int64_t ack = acked;
+      const int64_t acked = smallest(positions);
+      ack = acked;
       if (held) {
         auto held_positions = held->for_scopes(scopes);
         ack = held_positions.empty() ? 0 : std::min(acked, smallest(held_positions));
       }
-      acks.note(*device, ack, now());
       // Serve the scopes that are furthest behind (new scopes start at 0).
       std::vector<std::string> group;
       for (const auto &[scope, pos] : positions) {
         if (pos == acked) group.push_back(scope);
       }
       ExportOptions eo;
-      eo.limit_changes = request.limit > 0 ? std::min(request.limit, options.max_pull_changes) : options.max_pull_changes;
+      eo.limit_changes =
+          request.limit > 0 ? std::min(request.limit, options.max_pull_changes) : options.max_pull_changes;
       eo.limit_bytes = options.max_pull_bytes;
       eo.scopes = group;
       eo.scopes.insert(eo.scopes.end(), exclusions.begin(), exclusions.end());
@@ -391,26 +411,25 @@ struct SyncServer::Impl {
       // Its own changes it may lack (a copy of its database restored): sent back.
       if (request.own_through) eo.echo_origin_through = *request.own_through;
       eo.include_confidential = device->confidential;
-      // When no more is left, the storage's next_cursor covers every committed change.
-      auto batch = storage.export_changes(acked, eo);
-      if (!batch.ok()) return fail(req, "pull", device->id, batch.status(), t0);
-      int64_t reached = batch->next_cursor;
+      // When no more is left, the batch's next_cursor covers every committed change.
+      auto batch = snapshot.export_changes(acked, eo);
+      if (!batch.ok()) return batch.status();
+      const int64_t reached = batch->next_cursor;
       for (const auto &scope : group) positions[scope] = reached;
       bool equal = std::all_of(positions.begin(), positions.end(),
                                [&](const auto &p) { return p.second == positions.begin()->second; });
       reply.changes = std::move(batch->changes);
       reply.more = batch->more || !equal;
       // For the device's progress bar: what is left is the log past its lagging scope.
-      auto end = storage.current_cursor();
-      if (!end.ok()) return fail(req, "pull", device->id, end.status(), t0);
-      const int64_t lowest = smallest(positions);
       reply.scanned = std::max<int64_t>(0, reached - acked);
-      reply.left = reply.more ? std::max<int64_t>(0, *end - lowest) : 0;
-    }
+      reply.left = reply.more ? std::max<int64_t>(0, *end - smallest(positions)) : 0;
+      return Status::Ok();
+    });
+    if (!st.ok()) return fail(req, "pull", device->id, st, t0);
+    if (ack) acks.note(*device, *ack, now());
     PullCursor next;
     next.positions = std::move(positions);
     reply.cursor = next.to_string(cursor_key, device->id);
-    reply.office_key = current_office_key();
     reply.change_format = change_format();
     reply.as_rows = options.change_rows && request.change_format == kRowsFormatName;
     reply.pull_ahead = true;

@@ -65,6 +65,7 @@ struct ServerOptions {
 // the one its upstream gave it; "" when none, and identities are not required sealed.
 // Pushes and `admin bundle import` both check against it.
 std::string devices_office_key(Replica &replica, const std::string &own);
+std::string devices_office_key(Replica::Snapshot &snapshot, const std::string &own);
 
 class SyncServer {
  public:

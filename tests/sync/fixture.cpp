@@ -86,6 +86,18 @@ std::string pg_conninfo_or_skip() {
 
 void seed_units(server::Storage &storage) { seed_units_into(storage.replica()); }
 
+Change relayed_note(const std::string &id, const std::string &scope, uint64_t stamp) {
+  Change c;
+  c.table = "x_notes";
+  c.id = id;
+  c.scope = scope;
+  c.column = "body";
+  c.value = std::string("ghi chú ") + id;
+  c.hlc = Hlc(stamp << 16);
+  c.site = 7;
+  return c;
+}
+
 bool on_postgres() {
   const char *dir = std::getenv("YKIEN_TEST_PG_DIR");
   const char *conninfo = std::getenv("YKIEN_TEST_PG_CONNINFO");

@@ -27,6 +27,10 @@ inline constexpr const char *kOtherCommune = "vn/79/26735";
 // Creates vn > 79 > 26734 (ap-1, ap-2) and 26735 (ap-9) in a server data dir.
 void seed_units(server::Storage &storage);
 
+// One cell of a table the server does not know (relayed as is), "x_notes" row `id` in
+// `scope`, stamped at `stamp` << 16 by site 7.
+Change relayed_note(const std::string &id, const std::string &scope, uint64_t stamp);
+
 // The storage backend server tests run on: PostgreSQL when YKIEN_TEST_PG_DIR (a dir
 // made by scripts/pg-test-cluster.sh; the suite registered as sync-pg/) or
 // YKIEN_TEST_PG_CONNINFO is set, else SQLite.

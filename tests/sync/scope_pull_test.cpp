@@ -12,19 +12,6 @@ using namespace ykien::test;
 
 namespace {
 
-// One cell of a table the server does not know (relayed as is) in `scope`.
-Change note(const std::string &id, const std::string &scope, uint64_t stamp) {
-  Change c;
-  c.table = "x_notes";
-  c.id = id;
-  c.scope = scope;
-  c.column = "body";
-  c.value = std::string("ghi chú ") + id;
-  c.hlc = Hlc(stamp << 16);
-  c.site = 7;
-  return c;
-}
-
 // Every change `scopes` pulls from the start, in batches of `batch`: the row ids.
 std::multiset<std::string> pull_all(server::Storage &storage, const std::vector<std::string> &scopes, int64_t batch) {
   std::multiset<std::string> ids;
@@ -59,12 +46,13 @@ TEST_CASE("a scope covers its unit and the units below it, not a sibling that sh
       {"a2", std::string(kCommune) + "/ap-2"}, {"c", kCommune},  {"a1b", ap1}};
   uint64_t stamp = 1000;
   for (const auto &[id, scope] : rows) {  // one write each: one position each
-    auto r = server.storage().apply_changes({note(id, scope, ++stamp)}, {});
+    auto r = server.storage().apply_changes({relayed_note(id, scope, ++stamp)}, {});
     INFO(r.status().to_string());
     REQUIRE(r.ok());
   }
   // Two cells in one write, to check that a batch of one still takes it whole.
-  REQUIRE(server.storage().apply_changes({note("p1", ap1, ++stamp), note("p2", ap1, ++stamp)}, {}).ok());
+  REQUIRE(
+      server.storage().apply_changes({relayed_note("p1", ap1, ++stamp), relayed_note("p2", ap1, ++stamp)}, {}).ok());
 
   using Ids = std::multiset<std::string>;
   for (int64_t batch : {1, 2, 100}) {
@@ -101,7 +89,7 @@ TEST_CASE("batches of any size bring every write once and whole, wherever the la
       const std::string id = "w" + std::to_string(w) + "-" + std::to_string(r);
       const uint64_t pick = rng() % 3;
       const std::string scope = pick == 0 ? ap1 : pick == 1 ? ap2 : std::string(kOtherCommune);
-      write.push_back(note(id, scope, ++stamp));
+      write.push_back(relayed_note(id, scope, ++stamp));
       every.insert(id);
       if (pick == 0) in_ap1.insert(id);
       if (pick != 2) in_commune.insert(id);

@@ -119,6 +119,29 @@ class YKIEN_CXX_API Replica {
   };
   // Runs `body` in one write transaction: all or nothing. Errors: those of `body`.
   Status transaction(const std::function<Status(Txn &)> &body);
+
+  // Several reads in one snapshot of the store (one read transaction): what they
+  // return agrees, and on PostgreSQL they cost one BEGIN and COMMIT, not one each
+  // (a server's pull reads the device's units, its batch, the log's end and a setting).
+  class YKIEN_CXX_API Snapshot {
+   public:
+    // As Replica::export_changes; next_cursor then covers every change committed
+    // before the snapshot.
+    Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {});
+    // A cursor at or above every change committed before the snapshot.
+    Result<int64_t> current_cursor();
+    Result<std::vector<sys::StoredRow>> find_rows(const sys::RowFilter &filter);
+    Result<std::string> setting(const std::string &key);
+    int64_t now_ms() const { return replica_.now_ms(); }
+
+   private:
+    friend class Replica;
+    Snapshot(Replica &replica, sys::StoreTxn &txn) : replica_(replica), txn_(txn) {}
+    Replica &replica_;
+    sys::StoreTxn &txn_;
+  };
+  // Runs `body` in one read transaction. Errors: those of `body`, storage.
+  Status read(const std::function<Status(Snapshot &)> &body);
   // Cells changed after `cursor`, oldest first, one per cell (the latest). When
   // `more` is false, next_cursor covers every change committed before the call.
   Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {});

@@ -12,12 +12,11 @@
 
 #include "ykien/export.h"
 #include "ykien/records.h"
+#include "ykien/replica.h"
 #include "ykien/status.h"
 #include "ykien/sys/replica_store.h"
 
 namespace ykien {
-
-class Replica;
 
 // What can happen to a unit.
 inline constexpr std::string_view kUnitEventKinds[] = {"merge", "move", "rename", "split", "dissolve"};
@@ -106,11 +105,15 @@ YKIEN_CXX_API Result<std::vector<UnitEvent>> record_unit_events(Replica &replica
 YKIEN_CXX_API Result<sys::StoredRow> new_unit_row(Replica &replica, const Unit &unit, const Unit *parent);
 // What happened to the unit, or into it from another, by day.
 YKIEN_CXX_API Result<std::vector<UnitEvent>> unit_history(Replica &replica, const std::string &unit_id);
-// The live units and their history held by the replica.
+// The live units and their history held by the replica (in one snapshot).
 YKIEN_CXX_API Result<UnitTree> unit_tree(Replica &replica);
+YKIEN_CXX_API Result<UnitTree> unit_tree(Replica::Snapshot &snapshot);
 // The scopes a peer enrolled for `enrolled` holds today (the replica's clock, in
 // Vietnam): what it pulls and may write. `enrolled` itself without any history.
 YKIEN_CXX_API Result<std::vector<std::string>> effective_scopes(Replica &replica,
+                                                                const std::vector<std::string> &enrolled);
+// The same, read in a snapshot that serves other reads too (a server's pull).
+YKIEN_CXX_API Result<std::vector<std::string>> effective_scopes(Replica::Snapshot &snapshot,
                                                                 const std::vector<std::string> &enrolled);
 
 }  // namespace ykien

@@ -397,81 +397,95 @@ Status Replica::transaction(const std::function<Status(Txn &)> &body) {
 
 // ---- Export ----
 
+Status Replica::read(const std::function<Status(Snapshot &)> &body) {
+  return store_.read([&](StoreTxn &store_txn) -> Status {
+    Snapshot snapshot(*this, store_txn);
+    return body(snapshot);
+  });
+}
+
 Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &options) {
   ChangeSet out;
-  Status st = store_.read([&](StoreTxn &txn) -> Status {
-    out = ChangeSet{};
-    // Read first: every position at or below it is committed (then a batch that
-    // reaches the end can say so, and the cursor skips nothing committed late).
-    auto end = txn.end_position();
-    if (!end) return end.status();
-    sys::ReadRequest request;
-    request.limit_cells = std::max<int64_t>(options.limit_changes, 1);
-    request.scopes = options.scopes;
-    request.exclude_origin = options.exclude_origin;
-    request.echo_origin_through = options.echo_origin_through;
-    if (!options.include_confidential) request.context.push_back(kConfidentialFlag);
-    if (!options.conflict_records) request.context.push_back(kConflictWinnerHlc);
-    auto batch = txn.read_since(cursor, request);
+  Status st = read([&](Snapshot &snapshot) -> Status {
+    auto batch = snapshot.export_changes(cursor, options);
     if (!batch) return batch.status();
-    out.next_cursor = batch->next_cursor;
-    out.more = batch->more;
-    int64_t bytes = 0;
-    std::map<std::string, bool> conflict_hidden;    // conflict id -> values kept back
-    std::map<std::string, bool> attachment_hidden;  // attachment id -> kept back whole
-    for (auto &w : batch->writes) {
-      // A batch ends between writes: over budget, the rest waits for the next one.
-      if (!out.changes.empty() &&
-          (bytes >= options.limit_bytes || static_cast<int64_t>(out.changes.size()) >= options.limit_changes)) {
-        out.more = true;
-        out.next_cursor = w.position - 1;
-        break;
-      }
-      StoredRow &row = w.row;
-      bool hide_confidential = false, hide_conflict_values = false;
-      if (!options.include_confidential) {
-        for (const auto &c : w.context)
-          if (c.column == kConfidentialFlag) hide_confidential = flag_set(&c);
-        if (row.table == "conflicts" &&
-            std::any_of(row.cells.begin(), row.cells.end(),
-                        [](const StoredCell &c) { return merge::holds_conflict_value(c.column); })) {
-          auto it = conflict_hidden.find(row.id);
-          if (it == conflict_hidden.end()) {
-            auto hide = conflict_values_confidential(txn, row.id);
-            if (!hide) return hide.status();
-            it = conflict_hidden.emplace(row.id, *hide).first;
-          }
-          hide_conflict_values = it->second;
-        }
-        if (row.table == "attachments") {
-          auto it = attachment_hidden.find(row.id);
-          if (it == attachment_hidden.end()) {
-            // The write holds the cells it changed: its targets are in the whole row.
-            auto whole = load_one(txn, "attachments", row.id);
-            if (!whole) return whole.status();
-            auto hide = whole->has_value() ? attachment_confidential_in(txn, **whole) : Result<bool>(true);
-            if (!hide) return hide.status();
-            it = attachment_hidden.emplace(row.id, *hide).first;
-          }
-          if (it->second) continue;
-        }
-      }
-      // A conflict record as its detector made it: cells stamped at its winner_hlc.
-      const std::optional<Hlc> as_detected = options.conflict_records ? std::nullopt : conflict_detected_hlc(w);
-      for (auto &cell : row.cells) {
-        if (as_detected && cell.stamp.hlc == *as_detected) continue;
-        if (hide_confidential && merge::confidential_column(row.table, cell.column)) continue;
-        if (hide_conflict_values && merge::holds_conflict_value(cell.column)) continue;
-        bytes += value_bytes(cell.value) + 48;
-        out.changes.push_back(Change{row.table, row.id, row.scope, std::move(cell.column), std::move(cell.value),
-                                     cell.stamp.hlc, cell.stamp.site, cell.stamp.base});
-      }
-      row.cells = {};  // read and moved: freed as the changes grow, not at the end (a device's peak)
-    }
-    if (!out.more) out.next_cursor = std::max(out.next_cursor, *end);
+    out = std::move(*batch);
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  return out;
+}
+
+Result<ChangeSet> Replica::Snapshot::export_changes(int64_t cursor, const ExportOptions &options) {
+  ChangeSet out;
+  // Read first: every position at or below it is committed (then a batch that
+  // reaches the end can say so, and the cursor skips nothing committed late).
+  auto end = txn_.end_position();
+  if (!end) return end.status();
+  sys::ReadRequest request;
+  request.limit_cells = std::max<int64_t>(options.limit_changes, 1);
+  request.scopes = options.scopes;
+  request.exclude_origin = options.exclude_origin;
+  request.echo_origin_through = options.echo_origin_through;
+  if (!options.include_confidential) request.context.push_back(kConfidentialFlag);
+  if (!options.conflict_records) request.context.push_back(kConflictWinnerHlc);
+  auto batch = txn_.read_since(cursor, request);
+  if (!batch) return batch.status();
+  out.next_cursor = batch->next_cursor;
+  out.more = batch->more;
+  int64_t bytes = 0;
+  std::map<std::string, bool> conflict_hidden;    // conflict id -> values kept back
+  std::map<std::string, bool> attachment_hidden;  // attachment id -> kept back whole
+  for (auto &w : batch->writes) {
+    // A batch ends between writes: over budget, the rest waits for the next one.
+    if (!out.changes.empty() &&
+        (bytes >= options.limit_bytes || static_cast<int64_t>(out.changes.size()) >= options.limit_changes)) {
+      out.more = true;
+      out.next_cursor = w.position - 1;
+      break;
+    }
+    StoredRow &row = w.row;
+    bool hide_confidential = false, hide_conflict_values = false;
+    if (!options.include_confidential) {
+      for (const auto &c : w.context)
+        if (c.column == kConfidentialFlag) hide_confidential = flag_set(&c);
+      if (row.table == "conflicts" &&
+          std::any_of(row.cells.begin(), row.cells.end(),
+                      [](const StoredCell &c) { return merge::holds_conflict_value(c.column); })) {
+        auto it = conflict_hidden.find(row.id);
+        if (it == conflict_hidden.end()) {
+          auto hide = conflict_values_confidential(txn_, row.id);
+          if (!hide) return hide.status();
+          it = conflict_hidden.emplace(row.id, *hide).first;
+        }
+        hide_conflict_values = it->second;
+      }
+      if (row.table == "attachments") {
+        auto it = attachment_hidden.find(row.id);
+        if (it == attachment_hidden.end()) {
+          // The write holds the cells it changed: its targets are in the whole row.
+          auto whole = load_one(txn_, "attachments", row.id);
+          if (!whole) return whole.status();
+          auto hide = whole->has_value() ? attachment_confidential_in(txn_, **whole) : Result<bool>(true);
+          if (!hide) return hide.status();
+          it = attachment_hidden.emplace(row.id, *hide).first;
+        }
+        if (it->second) continue;
+      }
+    }
+    // A conflict record as its detector made it: cells stamped at its winner_hlc.
+    const std::optional<Hlc> as_detected = options.conflict_records ? std::nullopt : conflict_detected_hlc(w);
+    for (auto &cell : row.cells) {
+      if (as_detected && cell.stamp.hlc == *as_detected) continue;
+      if (hide_confidential && merge::confidential_column(row.table, cell.column)) continue;
+      if (hide_conflict_values && merge::holds_conflict_value(cell.column)) continue;
+      bytes += value_bytes(cell.value) + 48;
+      out.changes.push_back(Change{row.table, row.id, row.scope, std::move(cell.column), std::move(cell.value),
+                                   cell.stamp.hlc, cell.stamp.site, cell.stamp.base});
+    }
+    row.cells = {};  // read and moved: freed as the changes grow, not at the end (a device's peak)
+  }
+  if (!out.more) out.next_cursor = std::max(out.next_cursor, *end);
   return out;
 }
 
@@ -489,8 +503,8 @@ Result<bool> Replica::attachment_confidential(const StoredRow &attachment) {
 
 Result<int64_t> Replica::current_cursor() {
   int64_t end = 0;
-  Status st = store_.read([&](StoreTxn &txn) -> Status {
-    auto e = txn.end_position();
+  Status st = read([&](Snapshot &snapshot) -> Status {
+    auto e = snapshot.current_cursor();
     if (!e) return e.status();
     end = *e;
     return Status::Ok();
@@ -498,6 +512,8 @@ Result<int64_t> Replica::current_cursor() {
   if (!st.ok()) return st;
   return end;
 }
+
+Result<int64_t> Replica::Snapshot::current_cursor() { return txn_.end_position(); }
 
 // ---- Tombstones ----
 
@@ -727,6 +743,8 @@ Status Replica::write_local_in(StoreTxn &txn, const std::vector<StoredRow> &rows
 Status Replica::write_local(const std::vector<StoredRow> &rows) {
   return store_.write([&](StoreTxn &txn) { return write_local_in(txn, rows); });
 }
+
+Result<std::string> Replica::Snapshot::setting(const std::string &key) { return txn_.setting(key); }
 
 Result<std::string> Replica::setting(const std::string &key) {
   std::string value;

@@ -4,6 +4,10 @@
 
 namespace ykien {
 
+Result<std::vector<sys::StoredRow>> Replica::Snapshot::find_rows(const sys::RowFilter &filter) {
+  return txn_.find_rows(filter);
+}
+
 Result<std::vector<sys::StoredRow>> Replica::find_rows(const sys::RowFilter &filter) {
   std::vector<sys::StoredRow> out;
   Status st = store_.read([&](sys::StoreTxn &txn) -> Status {

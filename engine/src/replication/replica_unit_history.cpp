@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <optional>
 #include <set>
 
 #include "domain/validate.h"
@@ -153,18 +154,30 @@ Result<std::vector<UnitEvent>> record_unit_events(Replica &replica, std::vector<
   return recorded;
 }
 
-Result<UnitTree> unit_tree(Replica &replica) {
-  auto held = replica.find_rows(live("unit_events"));
+Result<UnitTree> unit_tree(Replica::Snapshot &snapshot) {
+  auto held = snapshot.find_rows(live("unit_events"));
   if (!held) return held.status();
   std::vector<UnitEvent> history;
   for (const auto &r : *held) history.push_back(event_from(r));
   std::vector<Unit> units;
   if (!history.empty()) {  // without history no scope needs resolving
-    auto rows = replica.find_rows(live("units"));
+    auto rows = snapshot.find_rows(live("units"));
     if (!rows) return rows.status();
     for (const auto &r : *rows) units.push_back(unit_from(r));
   }
   return UnitTree(std::move(units), std::move(history));
+}
+
+Result<UnitTree> unit_tree(Replica &replica) {
+  std::optional<UnitTree> tree;
+  Status st = replica.read([&](Replica::Snapshot &snapshot) -> Status {
+    auto read = unit_tree(snapshot);
+    if (!read) return read.status();
+    tree.emplace(std::move(*read));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return std::move(*tree);
 }
 
 Result<std::vector<UnitEvent>> unit_history(Replica &replica, const std::string &unit_id) {
@@ -177,6 +190,13 @@ Result<std::vector<std::string>> effective_scopes(Replica &replica, const std::v
   auto tree = unit_tree(replica);
   if (!tree) return tree.status();
   return tree->effective_scopes(enrolled, vietnam_date(replica.now_ms()));
+}
+
+Result<std::vector<std::string>> effective_scopes(Replica::Snapshot &snapshot,
+                                                  const std::vector<std::string> &enrolled) {
+  auto tree = unit_tree(snapshot);
+  if (!tree) return tree.status();
+  return tree->effective_scopes(enrolled, vietnam_date(snapshot.now_ms()));
 }
 
 }  // namespace ykien
