@@ -185,9 +185,20 @@ Result<ResultPtr> Lease::exec_as(const std::string &sql, const std::vector<Param
   ResultPtr r(name.empty()
                   ? PQexecParams(conn_, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, format)
                   : PQexecPrepared(conn_, name.c_str(), n, values.data(), nullptr, nullptr, format));
-  ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
-  if (!name.empty() && prepared_lost(r.get())) prepared.not_prepared(sql);
+  const auto succeeded = [&] {
+    const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+  };
+  if (succeeded()) return r;
+  if (!name.empty() && prepared_lost(r.get())) {
+    prepared.not_prepared(sql);
+    // Out of a transaction the run that failed did nothing: run it again, unprepared,
+    // rather than fail a request for a session reset or a table changed under it.
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+      r.reset(PQexecParams(conn_, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, format));
+      if (succeeded()) return r;
+    }
+  }
   return storage_error(what, r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
 }
 

@@ -1,5 +1,8 @@
 #include "pg_signature_store.h"
 
+#include <mutex>
+#include <unordered_map>
+
 #include <sodium.h>
 
 #include "gzip.h"
@@ -51,13 +54,21 @@ class PgSignatureStore final : public SignatureStore {
   }
 
   Result<std::string> device_key(const std::string &device_id) override {
+    {
+      std::lock_guard lock(known_mutex_);
+      if (auto it = known_.find(device_id); it != known_.end()) return it->second;
+    }
     auto lease = pool_.acquire();
     if (!lease.ok()) return lease.status();
     auto r = lease->exec("SELECT public_key FROM device_keys WHERE device_id = $1", {device_id},
                          "cannot read the device keys");
     if (!r.ok()) return r.status();
-    if (PQntuples(r->get()) == 0) return std::string();
-    return text_at(r->get(), 0, 0);
+    if (PQntuples(r->get()) == 0) return std::string();  // one may come: not remembered
+    std::string key = text_at(r->get(), 0, 0);
+    std::lock_guard lock(known_mutex_);
+    if (known_.size() >= kKnownKeysMax) known_.clear();  // a bound, not a policy: read again
+    known_.emplace(device_id, key);
+    return key;
   }
 
   Status keep_batch(const SignedBatch &b, const std::vector<WriteKey> &writes) override {
@@ -112,7 +123,13 @@ class PgSignatureStore final : public SignatureStore {
   }
 
  private:
+  // A device's key, once registered, is never changed or removed: a key read is
+  // remembered, so that a signed push does not read it again (a round trip to
+  // PostgreSQL each; every process keeps its own).
+  static constexpr size_t kKnownKeysMax = 200000;
   pg::Pool &pool_;
+  std::mutex known_mutex_;
+  std::unordered_map<std::string, std::string> known_;  // device id -> its key; guarded by known_mutex_
 };
 
 }  // namespace

@@ -110,14 +110,22 @@ struct SyncServer::Impl {
 
   int64_t now() const { return storage.replica().now_ms(); }
 
-  // Read each time rather than cached: processes of a province starting at once may
-  // each make a key, and the one the settings kept is the one its bundles carry.
-  std::string current_server_key() {
-    auto key = sync::existing_public_key(storage.replica());
-    return key.ok() && !key->empty() ? *key : server_key;
+  // The server's signing key and the office key devices seal to, read in one
+  // snapshot. Read each time rather than cached: processes of a province starting at
+  // once may each make a key, and the one the settings kept is the one its bundles carry.
+  struct PublicKeys {
+    std::string server, office;
+  };
+  PublicKeys current_keys() {
+    PublicKeys keys{server_key, options.office_key};
+    (void)storage.replica().read([&](Replica::Snapshot &snapshot) -> Status {
+      auto kept = sync::existing_public_key(snapshot);
+      if (kept.ok() && !kept->empty()) keys.server = *kept;
+      keys.office = devices_office_key(snapshot, options.office_key);
+      return Status::Ok();
+    });
+    return keys;
   }
-
-  std::string current_office_key() { return devices_office_key(storage.replica(), options.office_key); }
 
   // What the replies say the server reads beside "changes" (docs/protocol.md, "Rows").
   std::string change_format() const { return options.change_rows ? kRowsFormatName : ""; }
@@ -226,8 +234,9 @@ struct SyncServer::Impl {
     auto device = storage.enroll(sha256_hex(normalize_code(request.code)), device_id, request.device_name,
                                  request.site, sha256_hex(token), now(), *taken);
     if (!device.ok()) return fail(req, "enroll", "", device.status(), t0);
-    EnrollReply reply{device->id, token, device->scopes, now(), current_server_key(), !request.public_key.empty(),
-                      kDigestFormatName, current_office_key(), change_format()};
+    const PublicKeys keys = current_keys();
+    EnrollReply reply{device->id, token, device->scopes, now(), keys.server, !request.public_key.empty(),
+                      kDigestFormatName, keys.office, change_format()};
     log_line("info", "enroll", {{"device", device->id}, {"name", device->name}, {"site", device->site},
                                 {"remote", req.remote}, {"ms", std::to_string(steady_ms() - t0)}});
     return reply_json(200, encode(reply));
@@ -490,8 +499,8 @@ struct SyncServer::Impl {
     if (st.ok()) st = storage.signatures().set_device_key(device->id, request.public_key, now());
     if (!st.ok()) return fail(req, "keys", device->id, st, t0);
     log_line("info", "keys", {{"device", device->id}, {"ms", std::to_string(steady_ms() - t0)}});
-    return reply_json(200, encode(KeysReply{current_server_key(), now(), kDigestFormatName, current_office_key(),
-                                            change_format()}));
+    const PublicKeys keys = current_keys();
+    return reply_json(200, encode(KeysReply{keys.server, now(), kDigestFormatName, keys.office, change_format()}));
   }
 
   void flush_acks_logged() {

@@ -29,6 +29,7 @@ Result<SigningKey> signing_key(Replica &replica, KeyStore &secrets);
 Result<SigningKey> signing_key(Replica &replica);
 // The public key if the replica has one, else "" (nothing is made).
 Result<std::string> existing_public_key(Replica &replica);
+Result<std::string> existing_public_key(Replica::Snapshot &snapshot);
 
 // What a signature covers (docs/protocol.md, "Signatures").
 enum class SignatureFormat {

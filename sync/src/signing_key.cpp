@@ -13,6 +13,8 @@ namespace ykien::sync {
 
 Result<std::string> existing_public_key(Replica &replica) { return replica.setting(keys::kSigningPublic); }
 
+Result<std::string> existing_public_key(Replica::Snapshot &snapshot) { return snapshot.setting(keys::kSigningPublic); }
+
 Result<SigningKey> signing_key(Replica &replica, KeyStore &secrets) {
   YKIEN_TRY(start_sodium());
   auto secret = take_secret(replica, secrets, keys::kSigningSecret);

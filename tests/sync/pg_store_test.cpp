@@ -19,6 +19,7 @@
 #include "pg_binary.h"
 #include "pg_pool.h"
 #include "pg_replica_store.h"
+#include "pg_signature_store.h"
 #include "support/test_seed.h"
 
 using namespace ykien;
@@ -501,25 +502,38 @@ TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared agai
     }
     CHECK(prepared(*lease) == "3");  // prepared, then failing as it runs: still prepared
 
-    // A table that changes its columns under a prepared SELECT *: refused once, then
-    // prepared again.
+    // A table that changes its columns under a prepared SELECT *: out of a
+    // transaction the run is made again unprepared, then prepared again.
     REQUIRE(lease->run("ALTER TABLE t ADD COLUMN c int").ok());
     auto changed = lease->exec(select, {"1"}, "select");
-    if (!changed.ok()) changed = lease->exec(select, {"1"}, "select");
+    INFO(changed.status().to_string());
     REQUIRE(changed.ok());
     CHECK(PQnfields(changed->get()) == 3);
     CHECK(PQntuples(changed->get()) == 3);
     // A column that changes its type under a prepared statement's parameter: the
-    // statement fails once, goes, and is prepared again; none is left behind.
+    // statement goes and is prepared again; none is left behind. In a transaction
+    // the run fails (the transaction is aborted: the request fails, as any error
+    // there); out of one it is made again.
     REQUIRE(lease->run("CREATE TABLE u(k int, v text)").ok());
     const std::string into_u = "INSERT INTO u VALUES ($1::int, $2)";
     REQUIRE(lease->run(into_u, {"1", "1"}).ok());
     REQUIRE(lease->run(into_u, {"2", "2"}).ok());
     const std::string before = prepared(*lease);
     REQUIRE(lease->run("ALTER TABLE u ALTER COLUMN v TYPE int USING v::int").ok());
-    if (!lease->run(into_u, {"3", "3"}).ok()) REQUIRE(lease->run(into_u, {"3", "3"}).ok());
+    REQUIRE(lease->run("BEGIN").ok());
+    CHECK_FALSE(lease->run(into_u, {"3", "3"}).ok());
+    REQUIRE(lease->run("ROLLBACK").ok());
+    REQUIRE(lease->run(into_u, {"3", "3"}).ok());
     REQUIRE(lease->run(into_u, {"4", "4"}).ok());
     CHECK(prepared(*lease) == before);
+    CHECK(lease->exec("SELECT count(*) FROM u", {}, "count").ok());
+    // A session whose statements were discarded (a pooler's DISCARD ALL): run again.
+    REQUIRE(lease->run("DEALLOCATE ALL").ok());
+    REQUIRE(lease->run(into_u, {"5", "5"}).ok());
+    REQUIRE(lease->run(into_u, {"6", "6"}).ok());
+    auto rows_of_u = lease->exec("SELECT count(*) FROM u", {}, "count");
+    REQUIRE(rows_of_u.ok());
+    CHECK(server::pg::text_at(rows_of_u->get(), 0, 0) == "6");
     // The same in a pipeline.
     const std::string key_of_u = "SELECT k FROM u WHERE v = $1";
     REQUIRE(lease->exec_pipeline({{key_of_u, {"1"}, "key"}}).ok());
@@ -602,4 +616,31 @@ TEST_CASE("PostgreSQL: a read-only transaction's commit is read by the connectio
   REQUIRE(count.ok());
   CHECK(server::pg::text_at(count->get(), 0, 0) == "1");
   CHECK(isolation(*lease) == "read committed");
+}
+
+TEST_CASE("PostgreSQL: a device's signing key is read once and remembered but a device without one is asked again",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;  // PostgreSQL's signature store alone
+  PgStore s;
+  auto keys = server::make_pg_signature_store(*s.pool);
+  const std::string first(64, 'a'), second(64, 'b');
+  auto none = keys->device_key("may-2");
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  REQUIRE(keys->set_device_key("may-1", first, kStart).ok());
+  REQUIRE(keys->set_device_key("may-2", second, kStart).ok());  // read as none before: not remembered so
+  auto read = keys->device_key("may-2");
+  REQUIRE(read.ok());
+  CHECK(*read == second);
+  // Keys are never changed or removed: gone from the table behind the store's back,
+  // the one read is still known (no round trip), another store reads the table.
+  CHECK(s.query("DELETE FROM device_keys RETURNING device_id") != "");
+  for (const auto &[device, key] : {std::pair{"may-1", first}, std::pair{"may-2", second}}) {
+    auto known = keys->device_key(device);
+    REQUIRE(known.ok());
+    CHECK(*known == key);
+  }
+  auto fresh = server::make_pg_signature_store(*s.pool)->device_key("may-1");
+  REQUIRE(fresh.ok());
+  CHECK(fresh->empty());
 }
