@@ -126,7 +126,8 @@ class PgSignatureStore final : public SignatureStore {
   // A device's key, once registered, is never changed or removed: a key read is
   // remembered, so that a signed push does not read it again (a round trip to
   // PostgreSQL each; every process keeps its own).
-  static constexpr size_t kKnownKeysMax = 200000;
+  // A province's devices (a few thousand), with room: 20,000 keys are about 4 MB.
+  static constexpr size_t kKnownKeysMax = 20000;
   pg::Pool &pool_;
   std::mutex known_mutex_;
   std::unordered_map<std::string, std::string> known_;  // device id -> its key; guarded by known_mutex_

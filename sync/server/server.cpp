@@ -58,22 +58,20 @@ int64_t steady_ms() {
 
 }  // namespace
 
-namespace {
-
-// `reader`: a Replica or a snapshot of one.
-template <class Reader>
-std::string office_key_of(Reader &reader, const std::string &own) {
+Result<std::string> devices_office_key(Replica::Snapshot &snapshot, const std::string &own) {
   if (!own.empty()) return own;
-  auto upstream = reader.setting(sync::keys::kOfficeKey);
-  return upstream.ok() ? *upstream : std::string();
+  return snapshot.setting(sync::keys::kOfficeKey);
 }
 
-}  // namespace
-
-std::string devices_office_key(Replica &replica, const std::string &own) { return office_key_of(replica, own); }
-
-std::string devices_office_key(Replica::Snapshot &snapshot, const std::string &own) {
-  return office_key_of(snapshot, own);
+std::string devices_office_key(Replica &replica, const std::string &own) {
+  if (!own.empty()) return own;
+  std::string key;
+  (void)replica.read([&](Replica::Snapshot &snapshot) -> Status {
+    auto upstream = devices_office_key(snapshot, own);
+    if (upstream.ok()) key = std::move(*upstream);
+    return upstream.status();
+  });
+  return key;
 }
 
 struct SyncServer::Impl {
@@ -116,12 +114,17 @@ struct SyncServer::Impl {
   struct PublicKeys {
     std::string server, office;
   };
+  // (A read that fails leaves the server's own key and the configured office key:
+  // the reply of an enrollment already made is not refused for it.)
   PublicKeys current_keys() {
     PublicKeys keys{server_key, options.office_key};
     (void)storage.replica().read([&](Replica::Snapshot &snapshot) -> Status {
       auto kept = sync::existing_public_key(snapshot);
-      if (kept.ok() && !kept->empty()) keys.server = *kept;
-      keys.office = devices_office_key(snapshot, options.office_key);
+      if (!kept.ok()) return kept.status();  // on PostgreSQL the transaction is over
+      if (!kept->empty()) keys.server = std::move(*kept);
+      auto office = devices_office_key(snapshot, options.office_key);
+      if (!office.ok()) return office.status();
+      keys.office = std::move(*office);
       return Status::Ok();
     });
     return keys;
@@ -325,8 +328,10 @@ struct SyncServer::Impl {
     Status policy = storage.replica().read([&](Replica::Snapshot &snapshot) -> Status {
       auto held_to = with_effective_scopes(snapshot, *device);
       if (!held_to.ok()) return held_to.status();
+      auto office = devices_office_key(snapshot, options.office_key);
+      if (!office.ok()) return office.status();
       ao.writer = writer_of(*held_to);
-      ao.writer.sealed_identities = !devices_office_key(snapshot, options.office_key).empty();
+      ao.writer.sealed_identities = !office->empty();
       return Status::Ok();
     });
     if (!policy.ok()) return fail(req, "push", device->id, policy, t0);
@@ -377,9 +382,10 @@ struct SyncServer::Impl {
       if (!end.ok()) return end.status();
       if (!request.cursor.empty())
         YKIEN_TRY(PullCursor::parse(request.cursor, cursor_key, device->id, *end, &cursor));
-      if (held_named)
-        if (Status parsed = PullCursor::parse(*request.acked, cursor_key, device->id, *end, &*held); !parsed.ok())
-          return Status::Invalid("acked", parsed.message());
+      if (held_named) {
+        Status parsed = PullCursor::parse(*request.acked, cursor_key, device->id, *end, &*held);
+        if (!parsed.ok()) return Status::Invalid("acked", parsed.message());
+      }
       // The scopes its units make today (a merged ward's old parts too): one
       // position each, so a scope new to it starts at 0 and its older rows come
       // (back-filled as for scope growth); exclusions apply to every group.
@@ -390,7 +396,9 @@ struct SyncServer::Impl {
         if (scope.starts_with('!')) exclusions.push_back(scope);
       const auto scopes = included_scopes(held_to->scopes);
       positions = cursor.for_scopes(scopes);
-      reply.office_key = devices_office_key(snapshot, options.office_key);
+      auto office = devices_office_key(snapshot, options.office_key);
+      if (!office.ok()) return office.status();
+      reply.office_key = std::move(*office);
       if (positions.empty()) return Status::Ok();
       const auto smallest = [](const std::map<std::string, int64_t> &p) {
         return std::min_element(p.begin(), p.end(), [](const auto &a, const auto &b) { return a.second < b.second; })
@@ -434,8 +442,9 @@ struct SyncServer::Impl {
       reply.left = reply.more ? std::max<int64_t>(0, *end - smallest(positions)) : 0;
       return Status::Ok();
     });
-    if (!st.ok()) return fail(req, "pull", device->id, st, t0);
+    // What it holds, known once its cursors are read: noted even if the batch failed.
     if (ack) acks.note(*device, *ack, now());
+    if (!st.ok()) return fail(req, "pull", device->id, st, t0);
     PullCursor next;
     next.positions = std::move(positions);
     reply.cursor = next.to_string(cursor_key, device->id);

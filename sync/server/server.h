@@ -65,7 +65,9 @@ struct ServerOptions {
 // the one its upstream gave it; "" when none, and identities are not required sealed.
 // Pushes and `admin bundle import` both check against it.
 std::string devices_office_key(Replica &replica, const std::string &own);
-std::string devices_office_key(Replica::Snapshot &snapshot, const std::string &own);
+// The same in a snapshot that serves other reads too. Errors: storage (on PostgreSQL
+// the snapshot's later reads would fail too).
+Result<std::string> devices_office_key(Replica::Snapshot &snapshot, const std::string &own);
 
 class SyncServer {
  public:

@@ -125,8 +125,8 @@ class YKIEN_CXX_API Replica {
   // (a server's pull reads the device's units, its batch, the log's end and a setting).
   class YKIEN_CXX_API Snapshot {
    public:
-    // As Replica::export_changes; next_cursor then covers every change committed
-    // before the snapshot.
+    // As Replica::export_changes; when `more` is false, next_cursor covers every
+    // change committed before the snapshot.
     Result<ChangeSet> export_changes(int64_t cursor, const ExportOptions &options = {});
     // A cursor at or above every change committed before the snapshot.
     Result<int64_t> current_cursor();
@@ -141,6 +141,12 @@ class YKIEN_CXX_API Replica {
     sys::StoreTxn &txn_;
   };
   // Runs `body` in one read transaction. Errors: those of `body`, storage.
+  // In `body`, read through the snapshot, not the replica: a read of the replica
+  // takes another connection of the store's few (those held by bodies waiting so
+  // never come back), and on a Database without read connections the snapshot holds
+  // the one connection, so a write another thread makes waits for the body to end.
+  // Called by a thread in the middle of a write (SQLite), the snapshot is that
+  // write's transaction and sees what it wrote.
   Status read(const std::function<Status(Snapshot &)> &body);
   // Cells changed after `cursor`, oldest first, one per cell (the latest). When
   // `more` is false, next_cursor covers every change committed before the call.

@@ -748,8 +748,8 @@ Result<std::string> Replica::Snapshot::setting(const std::string &key) { return 
 
 Result<std::string> Replica::setting(const std::string &key) {
   std::string value;
-  Status st = store_.read([&](StoreTxn &txn) -> Status {
-    auto v = txn.setting(key);
+  Status st = read([&](Snapshot &snapshot) -> Status {
+    auto v = snapshot.setting(key);
     if (!v) return v.status();
     value = std::move(*v);
     return Status::Ok();

@@ -10,8 +10,8 @@ Result<std::vector<sys::StoredRow>> Replica::Snapshot::find_rows(const sys::RowF
 
 Result<std::vector<sys::StoredRow>> Replica::find_rows(const sys::RowFilter &filter) {
   std::vector<sys::StoredRow> out;
-  Status st = store_.read([&](sys::StoreTxn &txn) -> Status {
-    auto rows = txn.find_rows(filter);
+  Status st = read([&](Snapshot &snapshot) -> Status {
+    auto rows = snapshot.find_rows(filter);
     if (!rows) return rows.status();
     out = std::move(*rows);
     return Status::Ok();

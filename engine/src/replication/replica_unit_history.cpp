@@ -186,17 +186,23 @@ Result<std::vector<UnitEvent>> unit_history(Replica &replica, const std::string 
   return tree->history(unit_id);
 }
 
-Result<std::vector<std::string>> effective_scopes(Replica &replica, const std::vector<std::string> &enrolled) {
-  auto tree = unit_tree(replica);
-  if (!tree) return tree.status();
-  return tree->effective_scopes(enrolled, vietnam_date(replica.now_ms()));
-}
-
 Result<std::vector<std::string>> effective_scopes(Replica::Snapshot &snapshot,
                                                   const std::vector<std::string> &enrolled) {
   auto tree = unit_tree(snapshot);
   if (!tree) return tree.status();
   return tree->effective_scopes(enrolled, vietnam_date(snapshot.now_ms()));
+}
+
+Result<std::vector<std::string>> effective_scopes(Replica &replica, const std::vector<std::string> &enrolled) {
+  std::vector<std::string> scopes;
+  Status st = replica.read([&](Replica::Snapshot &snapshot) -> Status {
+    auto held = effective_scopes(snapshot, enrolled);
+    if (!held) return held.status();
+    scopes = std::move(*held);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return scopes;
 }
 
 }  // namespace ykien
