@@ -368,11 +368,11 @@ struct SyncServer::Impl {
     if (!slot.held()) return busy_device(req, "pull", device->id, t0);
     PullRequest request;
     Status st = decode(req.body, &request);
+    if (!st.ok()) return fail(req, "pull", device->id, st, t0);
     PullCursor cursor;
     std::optional<PullCursor> held;  // a pull ahead's: what the device has applied ("": nothing)
-    if (st.ok() && request.acked) held.emplace();
+    if (request.acked) held.emplace();
     const bool held_named = held && !request.acked->empty();
-    if (!st.ok()) return fail(req, "pull", device->id, st, t0);
     PullReply reply;
     std::map<std::string, int64_t> positions;
     std::optional<int64_t> ack;  // what the device holds, once known

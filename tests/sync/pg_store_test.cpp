@@ -95,6 +95,18 @@ struct PgStore {
   }
 };
 
+// A fresh database (no schema) and a pool of one connection: every lease is the same
+// session.
+struct OneSession {
+  PgTestDatabase db;
+  std::unique_ptr<server::pg::Pool> pool;
+  OneSession() {
+    auto opened = server::pg::Pool::open(db.conninfo(), 1);
+    REQUIRE(opened.ok());
+    pool = std::move(*opened);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("PostgreSQL: a row found absent, written twice in one transaction, holds both writes",
@@ -274,10 +286,8 @@ TEST_CASE("PostgreSQL: a write that fails with its commit, or a transaction that
 
 TEST_CASE("PostgreSQL: a pipeline runs its statements in order and stops at the first that fails", "[sync][postgres]") {
   if (!on_postgres()) return;
-  PgTestDatabase db;
-  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
-  REQUIRE(opened.ok());
-  auto lease = (*opened)->acquire();
+  OneSession session;
+  auto lease = session.pool->acquire();
   REQUIRE(lease.ok());
   REQUIRE(lease->run("CREATE TABLE t(v int)").ok());
   auto ran = lease->exec_pipeline({{"BEGIN", {}, "begin"},
@@ -421,10 +431,8 @@ TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, compile 
           "for its values, a reset one too",
           "[sync][postgres]") {
   if (!on_postgres()) return;
-  PgTestDatabase db;
-  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
-  REQUIRE(opened.ok());
-  server::pg::Pool &pool = **opened;
+  OneSession session;
+  server::pg::Pool &pool = *session.pool;
   auto workers = [&] {
     auto lease = pool.acquire();
     REQUIRE(lease.ok());
@@ -446,7 +454,7 @@ TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, compile 
     REQUIRE(r.ok());
     pid = server::pg::text_at(r->get(), 0, 0);
   }
-  PGconn *other = PQconnectdb(db.conninfo().c_str());
+  PGconn *other = PQconnectdb(session.db.conninfo().c_str());
   REQUIRE(PQstatus(other) == CONNECTION_OK);
   PQclear(PQexec(other, ("SELECT pg_terminate_backend(" + pid + ", 5000)").c_str()));
   PQfinish(other);
@@ -461,10 +469,8 @@ TEST_CASE("PostgreSQL: the server's sessions start no parallel workers, compile 
 TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared again when its session or table changes",
           "[sync][postgres]") {
   if (!on_postgres()) return;
-  PgTestDatabase db;
-  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
-  REQUIRE(opened.ok());
-  server::pg::Pool &pool = **opened;
+  OneSession session;
+  server::pg::Pool &pool = *session.pool;
   const auto prepared = [](server::pg::Lease &lease) {
     auto r = lease.exec("SELECT count(*) FROM pg_prepared_statements", {}, "count");
     REQUIRE(r.ok());
@@ -549,7 +555,7 @@ TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared agai
     // prepares again, its statements still run.
     auto pid = lease->exec("SELECT pg_backend_pid()", {}, "pid");
     REQUIRE(pid.ok());
-    PGconn *other = PQconnectdb(db.conninfo().c_str());
+    PGconn *other = PQconnectdb(session.db.conninfo().c_str());
     REQUIRE(PQstatus(other) == CONNECTION_OK);
     PQclear(PQexec(other, ("SELECT pg_terminate_backend(" + server::pg::text_at(pid->get(), 0, 0) + ", 5000)").c_str()));
     PQfinish(other);
@@ -570,10 +576,8 @@ TEST_CASE("PostgreSQL: a statement run again runs prepared, and is prepared agai
 TEST_CASE("PostgreSQL: a read-only transaction's commit is read by the connection's next user, whatever it runs",
           "[sync][postgres]") {
   if (!on_postgres()) return;
-  PgTestDatabase db;
-  auto opened = server::pg::Pool::open(db.conninfo(), 1);  // one connection: the same each time
-  REQUIRE(opened.ok());
-  server::pg::Pool &pool = **opened;
+  OneSession session;
+  server::pg::Pool &pool = *session.pool;
   const auto read_then_commit = [&] {
     auto lease = pool.acquire();
     REQUIRE(lease.ok());
