@@ -83,13 +83,12 @@ class PgSignatureStore final : public SignatureStore {
     }
     auto lease = pool_.acquire();
     if (!lease.ok()) return lease.status();
-    // One statement, so one round trip and all or nothing: a batch kept before
-    // (same device and digest) inserts nothing, its writes neither.
+    // The writes in the batch's own tuple (schema 9): no index entry each. A batch
+    // kept before (same device and digest) is not kept again.
     return lease->run(
-        "WITH b AS (INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key) "
-        "VALUES($1, $2, $3, $4, $5::bytea, $6, $7) ON CONFLICT (device_id, digest) DO NOTHING RETURNING id) "
-        "INSERT INTO signed_writes(tbl, row_id, hlc, site, batch) SELECT u.t, u.r, u.h, u.s, b.id FROM b, "
-        "unnest($8::text[], $9::text[], $10::text[], $11::text[]) AS u(t, r, h, s) ON CONFLICT DO NOTHING",
+        "INSERT INTO signed_batches(device_id, kind, received_at, digest, body, signature, public_key, "
+        "tbls, row_ids, hlcs, sites) VALUES($1, $2, $3, $4, $5::bytea, $6, $7, $8::text[], $9::text[], $10::text[], "
+        "$11::text[]) ON CONFLICT (device_id, digest) DO NOTHING",
         {b.device_id, b.kind, i64(b.received_ms), body_digest(b), to_bytea(*packed), b.signature, b.public_key,
          pg::array_literal(tables), pg::array_literal(rows), pg::array_literal(hlcs), pg::array_literal(sites)},
         "cannot keep the signed batch");
@@ -99,9 +98,12 @@ class PgSignatureStore final : public SignatureStore {
     auto lease = pool_.acquire();
     if (!lease.ok()) return lease.status();
     auto r = lease->exec(
-        "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
-        "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = $1 AND w.row_id = $2 AND w.hlc = $3 AND w.site = $4 "
-        "AND b.device_id = $5 ORDER BY b.id LIMIT 1",
+        // The sender's batches (their index's first column), each one's write list
+        // read, not its body; the row id first, the cheapest test.
+        "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_batches b "
+        "WHERE b.device_id = $5 AND $2 = ANY(b.row_ids) AND EXISTS (SELECT 1 FROM unnest(b.tbls, b.row_ids, "
+        "b.hlcs, b.sites) AS u(t, r, h, s) WHERE u.t = $1 AND u.r = $2 AND u.h = $3 AND u.s = $4) "
+        "ORDER BY b.id LIMIT 1",
         {k.table, k.row_id, k.hlc, k.site, device_id}, "cannot read the signed batches");
     if (!r.ok()) return r.status();
     if (PQntuples(r->get()) == 0) return std::optional<SignedBatch>();

@@ -1,5 +1,6 @@
-// SignatureStore on PostgreSQL: tables device_keys, signed_batches, signed_writes
-// (schema 6, pg_storage.cpp), over the backend's pool. Internal.
+// SignatureStore on PostgreSQL: tables device_keys and signed_batches (schema 6; a
+// batch's writes in its own tuple since schema 9, pg_storage.cpp), over the
+// backend's pool. Internal.
 #pragma once
 
 #include <memory>

@@ -97,6 +97,16 @@ struct PgStore {
 
 // A fresh database (no schema) and a pool of one connection: every lease is the same
 // session.
+// The signed batches as schemas 6 to 8 kept them: their writes in a table of their
+// own. For a test that takes a database back to before schema 9.
+constexpr const char *kSignedWritesOfSchema8 = R"sql(
+  ALTER TABLE signed_batches DROP COLUMN tbls, DROP COLUMN row_ids, DROP COLUMN hlcs, DROP COLUMN sites;
+  CREATE TABLE signed_writes(
+    tbl text NOT NULL, row_id text NOT NULL, hlc text NOT NULL, site text NOT NULL, batch bigint NOT NULL,
+    PRIMARY KEY (tbl, row_id, hlc, site, batch));
+  DELETE FROM ykien_migrations WHERE version = 9;
+)sql";
+
 struct OneSession {
   PgTestDatabase db;
   std::unique_ptr<server::pg::Pool> pool;
@@ -340,6 +350,7 @@ TEST_CASE("PostgreSQL: the step to a tuple a row keeps every cell, its position 
   {
     auto lease = s.pool->acquire();
     REQUIRE(lease.ok());
+    REQUIRE(lease->run_script(kSignedWritesOfSchema8, "schema 8").ok());
     REQUIRE(lease->run_script(R"sql(
       DROP TABLE replica_rows, replica_writes;
       DELETE FROM ykien_migrations WHERE version = 8;
@@ -369,7 +380,7 @@ TEST_CASE("PostgreSQL: the step to a tuple a row keeps every cell, its position 
   for (auto &t : starting) t.join();
   CHECK(opened == 2);
   CHECK(s.query("SELECT count(*)::text FROM ykien_migrations WHERE version = 8") == "1");
-  CHECK(s.query("SELECT max(version)::text FROM ykien_migrations") == "8");
+  CHECK(s.query("SELECT max(version)::text FROM ykien_migrations") == "9");
   CHECK(s.query("SELECT to_regclass('cells') IS NULL") == "t");
   auto x = s.load("x");
   REQUIRE(x);
@@ -403,6 +414,71 @@ TEST_CASE("PostgreSQL: the step to a tuple a row keeps every cell, its position 
                  CHECK(batch->next_cursor == 3);
                  return Status::Ok();
                }).ok());
+}
+
+TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which batch carried which write",
+          "[sync][postgres]") {
+  if (!on_postgres()) return;
+  PgStore s;
+  auto batch = [](const std::string &device, const std::string &body) {
+    server::SignedBatch b;
+    b.device_id = device;
+    b.kind = "push";
+    b.received_ms = kStart;
+    b.body = body;
+    b.signature = std::string(128, 'a');
+    b.public_key = std::string(64, 'b');
+    return b;
+  };
+  const server::WriteKey first{"opinions", "x", "0000000000000001", "0000000000000007"};
+  const server::WriteKey second{"opinions", "y", "0000000000000002", "0000000000000007"};
+  const server::WriteKey later{"meetings", "m", "0000000000000003", "0000000000000007"};
+  // Two batches of tablet-1 (the second carries `first` again), one of tablet-2, kept
+  // as schema 8 kept them: rows of signed_writes.
+  {
+    auto storage = server::open_postgres_storage(s.db.conninfo());
+    REQUIRE(storage.ok());
+    auto &signatures = (*storage)->signatures();
+    REQUIRE(signatures.keep_batch(batch("tablet-1", "{\"one\":1}"), {first, second}).ok());
+    REQUIRE(signatures.keep_batch(batch("tablet-1", "{\"two\":2}"), {first, later}).ok());
+    REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"three\":3}"), {second}).ok());
+  }
+  {
+    auto lease = s.pool->acquire();
+    REQUIRE(lease.ok());
+    REQUIRE(lease->run_script(R"sql(
+      CREATE TEMP TABLE kept AS SELECT b.id, u.t, u.r, u.h, u.s FROM signed_batches b,
+        unnest(b.tbls, b.row_ids, b.hlcs, b.sites) AS u(t, r, h, s);
+    )sql", "remember").ok());
+    REQUIRE(lease->run_script(kSignedWritesOfSchema8, "schema 8").ok());
+    REQUIRE(lease->run_script("INSERT INTO signed_writes SELECT t, r, h, s, id FROM kept; DROP TABLE kept;",
+                              "schema 8's rows").ok());
+  }
+  CHECK(s.query("SELECT count(*)::text FROM signed_writes") == "5");
+  auto storage = server::open_postgres_storage(s.db.conninfo());  // takes step 9
+  REQUIRE(storage.ok());
+  CHECK(s.query("SELECT max(version)::text FROM ykien_migrations") == "9");
+  CHECK(s.query("SELECT to_regclass('signed_writes') IS NULL") == "t");
+  auto &signatures = (*storage)->signatures();
+  auto body_for = [&](const std::string &device, const server::WriteKey &w) -> std::string {
+    auto found = signatures.batch_for_write(device, w);
+    INFO(found.status().to_string());
+    REQUIRE(found.ok());
+    return *found ? (*found)->body : std::string("none");
+  };
+  CHECK(body_for("tablet-1", first) == "{\"one\":1}");  // the first batch that carried it
+  CHECK(body_for("tablet-1", second) == "{\"one\":1}");
+  CHECK(body_for("tablet-1", later) == "{\"two\":2}");
+  CHECK(body_for("tablet-2", second) == "{\"three\":3}");
+  CHECK(body_for("tablet-2", first) == "none");  // another device's write
+  CHECK(body_for("tablet-1", {"opinions", "x", "0000000000000001", "0000000000000008"}) == "none");  // another site
+  // Kept after the step, found the same way; the same batch again keeps nothing.
+  const server::WriteKey fresh{"opinions", "z", "0000000000000004", "0000000000000007"};
+  REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"four\":4}"), {fresh}).ok());
+  REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"four\":4}"), {fresh, later}).ok());
+  CHECK(body_for("tablet-2", fresh) == "{\"four\":4}");
+  CHECK(body_for("tablet-2", later) == "none");
+  CHECK(s.query("SELECT count(*)::text FROM signed_batches") == "4");
 }
 
 TEST_CASE("PostgreSQL: a row whose cells are damaged is refused as corrupt, named, on a read and a pull",
