@@ -166,8 +166,8 @@ ANALYZE replica_rows, replica_writes;
 )sql",
     // Issue 14: a signed batch's writes as arrays in its own tuple, not a tuple and a
     // five-column index entry each: keeping a push of 50 opinions (about 200 writes)
-    // cost PostgreSQL 1.8 ms, now about 0.2. Only `ykien-server provenance` looks a
-    // write up: it reads the sender's batches' write lists (docs/server.md, "Provenance").
+    // cost PostgreSQL 1.7 ms, now 0.35. Only `ykien-server provenance` looks a write
+    // up: it reads the sender's batches' write lists (docs/server.md, "Provenance").
     R"sql(
 ALTER TABLE signed_batches ADD COLUMN tbls text[] NOT NULL DEFAULT '{}',
   ADD COLUMN row_ids text[] NOT NULL DEFAULT '{}', ADD COLUMN hlcs text[] NOT NULL DEFAULT '{}',
@@ -180,6 +180,7 @@ UPDATE signed_batches b SET tbls = w.tbls, row_ids = w.row_ids, hlcs = w.hlcs, s
         FROM signed_writes GROUP BY batch) w
   WHERE b.id = w.batch;
 DROP TABLE signed_writes;
+ANALYZE signed_batches;
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kSteps));

@@ -95,8 +95,6 @@ struct PgStore {
   }
 };
 
-// A fresh database (no schema) and a pool of one connection: every lease is the same
-// session.
 // The signed batches as schemas 6 to 8 kept them: their writes in a table of their
 // own. For a test that takes a database back to before schema 9.
 constexpr const char *kSignedWritesOfSchema8 = R"sql(
@@ -107,6 +105,8 @@ constexpr const char *kSignedWritesOfSchema8 = R"sql(
   DELETE FROM ykien_migrations WHERE version = 9;
 )sql";
 
+// A fresh database (no schema) and a pool of one connection: every lease is the same
+// session.
 struct OneSession {
   PgTestDatabase db;
   std::unique_ptr<server::pg::Pool> pool;
@@ -346,7 +346,8 @@ TEST_CASE("PostgreSQL: binary arrays are read whole, and damaged ones refused", 
 TEST_CASE("PostgreSQL: the step to a tuple a row keeps every cell, its position and its origin", "[sync][postgres]") {
   if (!on_postgres()) return;
   PgStore s;
-  // The database as schema 7 left it: one tuple a cell.
+  // The database as schema 7 left it: one tuple a cell (and the signed writes in a
+  // table of their own, as until schema 9).
   {
     auto lease = s.pool->acquire();
     REQUIRE(lease.ok());
@@ -433,6 +434,8 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
   const server::WriteKey first{"opinions", "x", "0000000000000001", "0000000000000007"};
   const server::WriteKey second{"opinions", "y", "0000000000000002", "0000000000000007"};
   const server::WriteKey later{"meetings", "m", "0000000000000003", "0000000000000007"};
+  const server::WriteKey zeta{"attendance", "z", "0000000000000005", "0000000000000007"};
+  const server::WriteKey alpha{"opinions", "a", "0000000000000006", "0000000000000007"};
   // Two batches of tablet-1 (the second carries `first` again), one of tablet-2, kept
   // as schema 8 kept them: rows of signed_writes.
   {
@@ -442,6 +445,10 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
     REQUIRE(signatures.keep_batch(batch("tablet-1", "{\"one\":1}"), {first, second}).ok());
     REQUIRE(signatures.keep_batch(batch("tablet-1", "{\"two\":2}"), {first, later}).ok());
     REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"three\":3}"), {second}).ok());
+    // Rows in another order than their tables (the arrays must stay aligned), and a
+    // batch that carried no write.
+    REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"six\":6}"), {zeta, alpha}).ok());
+    REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"none\":0}"), {}).ok());
   }
   {
     auto lease = s.pool->acquire();
@@ -454,7 +461,7 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
     REQUIRE(lease->run_script("INSERT INTO signed_writes SELECT t, r, h, s, id FROM kept; DROP TABLE kept;",
                               "schema 8's rows").ok());
   }
-  CHECK(s.query("SELECT count(*)::text FROM signed_writes") == "5");
+  CHECK(s.query("SELECT count(*)::text FROM signed_writes") == "7");
   auto storage = server::open_postgres_storage(s.db.conninfo());  // takes step 9
   REQUIRE(storage.ok());
   CHECK(s.query("SELECT max(version)::text FROM ykien_migrations") == "9");
@@ -470,7 +477,10 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
   CHECK(body_for("tablet-1", second) == "{\"one\":1}");
   CHECK(body_for("tablet-1", later) == "{\"two\":2}");
   CHECK(body_for("tablet-2", second) == "{\"three\":3}");
+  CHECK(body_for("tablet-2", zeta) == "{\"six\":6}");
+  CHECK(body_for("tablet-2", alpha) == "{\"six\":6}");
   CHECK(body_for("tablet-2", first) == "none");  // another device's write
+  CHECK(s.query("SELECT count(*)::text FROM signed_batches WHERE cardinality(row_ids) = 0") == "1");
   CHECK(body_for("tablet-1", {"opinions", "x", "0000000000000001", "0000000000000008"}) == "none");  // another site
   // Kept after the step, found the same way; the same batch again keeps nothing.
   const server::WriteKey fresh{"opinions", "z", "0000000000000004", "0000000000000007"};
@@ -478,7 +488,19 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
   REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"four\":4}"), {fresh, later}).ok());
   CHECK(body_for("tablet-2", fresh) == "{\"four\":4}");
   CHECK(body_for("tablet-2", later) == "none");
-  CHECK(s.query("SELECT count(*)::text FROM signed_batches") == "4");
+  CHECK(s.query("SELECT count(*)::text FROM signed_batches") == "6");
+  // The batches received before a write's stamp less a day are not read: a stamp
+  // ahead of the server's clock by up to the drift accepted is found; one carried
+  // before it was made (impossible: refused as drift) would not be.
+  auto stamped = [](int64_t ms) {
+    return server::WriteKey{"opinions", "w", Hlc::from_parts(static_cast<uint64_t>(ms), 0).to_string(),
+                            "0000000000000007"};
+  };
+  const server::WriteKey ahead = stamped(kStart + clock::kMaxDriftMs);
+  const server::WriteKey impossible = stamped(kStart + 2 * 24 * 3600 * 1000LL);
+  REQUIRE(signatures.keep_batch(batch("tablet-3", "{\"five\":5}"), {ahead, impossible}).ok());
+  CHECK(body_for("tablet-3", ahead) == "{\"five\":5}");
+  CHECK(body_for("tablet-3", impossible) == "none");
 }
 
 TEST_CASE("PostgreSQL: a row whose cells are damaged is refused as corrupt, named, on a read and a pull",
