@@ -71,21 +71,43 @@ BatchCheck check_kept_batch(const SignedBatch &batch, const std::string &public_
   return out;
 }
 
+namespace {
+
+// The batch that carried `write` from `origin`, checked with the sender's key today.
+Result<WriteEvidence> evidence_for_write(Storage &storage, const std::string &origin, const WriteKey &write) {
+  WriteEvidence out;
+  auto batch = storage.signatures().batch_for_write(origin, write);
+  if (!batch.ok()) return batch.status();
+  if (!*batch) return out;
+  out.batch = std::move(*batch);
+  auto key = storage.signatures().device_key(origin);
+  if (!key.ok()) return key.status();
+  out.check = check_kept_batch(*out.batch, *key);
+  return out;
+}
+
+}  // namespace
+
 Result<CellEvidence> evidence_for_cell(Storage &storage, const std::string &table, const std::string &row_id,
-                                       const sys::CellOrigin &cell) {
+                                       const sys::CellOrigin &cell, WriteEvidenceCache *cache) {
   CellEvidence out;
   if (!cell.origin || cell.origin->empty()) return out;  // the server's own, or its log entry purged
   const WriteKey write{table, row_id, cell.cell.stamp.hlc.to_string(), site_to_string(cell.cell.stamp.site)};
-  auto batch = storage.signatures().batch_for_write(*cell.origin, write);
-  if (!batch.ok()) return batch.status();
-  if (!*batch) {
+  const std::string cache_key = *cell.origin + '\n' + table + '\n' + row_id + '\n' + write.hlc + '\n' + write.site;
+  WriteEvidenceCache own;
+  if (cache == nullptr) cache = &own;
+  auto found = cache->find(cache_key);
+  if (found == cache->end()) {
+    auto evidence = evidence_for_write(storage, *cell.origin, write);
+    if (!evidence.ok()) return evidence.status();
+    found = cache->emplace(cache_key, std::move(*evidence)).first;
+  }
+  if (!found->second.batch) {
     out.problem = "no signed batch: an unsigned push (an app older than signatures) or a write made before them";
     return out;
   }
-  out.batch = std::move(*batch);
-  auto key = storage.signatures().device_key(*cell.origin);
-  if (!key.ok()) return key.status();
-  BatchCheck check = check_kept_batch(*out.batch, *key);
+  out.batch = found->second.batch;
+  const BatchCheck &check = found->second.check;
   if (!check.valid) {
     out.problem = check.problem;
     return out;

@@ -3,11 +3,11 @@
 // and checking a kept batch again later.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <optional>
 
 #include "signature_store.h"
 #include "storage.h"
@@ -40,7 +40,15 @@ struct CellEvidence {
   bool verified = false;  // the signature verifies and the batch carries this very cell
   std::string problem;    // why not verified, for people
 };
+// What a write's evidence costs to find (its batch looked up, the signature checked,
+// the body decoded), kept for the other cells of the same write: a row's cells
+// mostly share a few writes. By sender and write; one command's, not a server's.
+struct WriteEvidence {
+  std::optional<SignedBatch> batch;
+  BatchCheck check;
+};
+using WriteEvidenceCache = std::map<std::string, WriteEvidence>;
 Result<CellEvidence> evidence_for_cell(Storage &storage, const std::string &table, const std::string &row_id,
-                                       const sys::CellOrigin &cell);
+                                       const sys::CellOrigin &cell, WriteEvidenceCache *cache = nullptr);
 
 }  // namespace ykien::server

@@ -118,13 +118,14 @@ int run_provenance_command(const ProvenanceCommand &command, Storage &storage) {
   bool found = false;
   bool all_verified = true;
   std::set<int64_t> saved;
+  WriteEvidenceCache evidence_of_writes;  // a row's cells share a few writes
   for (const auto &c : *cells) {
     if (!command.column.empty() && c.cell.column != command.column) continue;
     found = true;
     const std::string site = site_to_string(c.cell.stamp.site);
     Sender sender = sender_of(c.origin, site, by_id, relayed);
     const std::string value = merge::value_to_json(c.cell.value);
-    auto evidence = evidence_for_cell(storage, command.table, command.row, c);
+    auto evidence = evidence_for_cell(storage, command.table, command.row, c, &evidence_of_writes);
     if (!evidence.ok()) return fail_command(evidence.status(), command.json);
     const bool from_device = c.origin && !c.origin->empty();
     if (from_device && !evidence->verified) all_verified = false;
