@@ -5,6 +5,9 @@
 #   pg-test-cluster.sh stop DIR    stop it and remove DIR
 # When YKIEN_TEST_PG_CONNINFO is set, that server is used instead and nothing starts.
 # When the PostgreSQL binaries are missing, DIR/skip says why (the tests then skip).
+# With YKIEN_PG_PROFILE=1 the cluster also records what its statements cost: the view
+# pg_stat_statements (database postgres) and auto_explain, off until
+# auto_explain.log_min_duration is set (docs/benchmarks.md, "Profiling PostgreSQL").
 # As root, the cluster runs as user postgres (initdb refuses root).
 set -euo pipefail
 
@@ -56,10 +59,18 @@ start)
   echo "$data" >"$dir/data-dir"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   run_as "$bin/initdb" -D "$data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-  run_as "$bin/pg_ctl" -D "$data" -l "$data/../postgres.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k '' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >"$dir/pg_ctl.log" 2>&1
+  options="-c listen_addresses=127.0.0.1 -p $port -k '' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+  if [ "${YKIEN_PG_PROFILE:-0}" = 1 ]; then
+    options="$options -c shared_preload_libraries=pg_stat_statements,auto_explain -c pg_stat_statements.track=all"
+  fi
+  run_as "$bin/pg_ctl" -D "$data" -l "$data/../postgres.log" -w -t 60 -o "$options" start >"$dir/pg_ctl.log" 2>&1
   echo "host=127.0.0.1 port=$port user=postgres dbname=postgres" >"$dir/conninfo"
+  if [ "${YKIEN_PG_PROFILE:-0}" = 1 ]; then
+    # In postgresql.auto.conf, not on the command line, which ALTER SYSTEM cannot override.
+    psql "$(cat "$dir/conninfo")" -q -c "CREATE EXTENSION pg_stat_statements" \
+      -c "ALTER SYSTEM SET auto_explain.log_analyze = on" -c "SELECT pg_reload_conf()" >>"$dir/pg_ctl.log" 2>&1 ||
+      echo "pg-test-cluster.sh: cannot set up the profiling (see $dir/pg_ctl.log)" >&2
+  fi
   ;;
 stop)
   if [ -f "$dir/data-dir" ]; then
