@@ -41,11 +41,14 @@ struct ServeOptions {
   int postgres_processes = 2;
   int64_t queue_wait_ms = 0;  // 0 = the server's default
   int64_t workers = 0;        // 0 = the server's default
-  bool clients_yield = false;  // the simulated tablets at the lowest CPU weight
+  // The bench's own scheduling group (the simulated tablets, their exchanges, the
+  // health probe) at the lowest CPU weight during the burst, as tablets with
+  // processors of their own leave the server its machine. Not with --quick (below).
+  bool clients_yield = true;
   bool tablets_share_cpu = false;  // no courier: exchanges wait behind tablets' local work
-  // The tablets' own work at the lowest priority (the courier's point). Not with
-  // --quick: CTest runs it beside other tests, and a lowered tablet waits for all of
-  // them (50 tablets took over 100 s beside two busy processes).
+  // The tablets' own work at the lowest priority (the courier's point). Neither this
+  // nor clients_yield with --quick: CTest runs it beside other tests, and a lowered
+  // tablet waits for all of them (50 tablets took over 100 s beside two busy processes).
   bool lower_tablets = true;
   std::string postgres;
   std::string dir;
@@ -74,7 +77,8 @@ int usage(std::FILE *to) {
       "  --dir DIR        keep the files in DIR/<backend>\n"
       "  --quick          a small run that checks the benchmark works (50 tablets)\n"
       "  --no-nginx       no second run behind nginx (default: one when nginx is installed)\n"
-      "  --clients-yield  the simulated tablets at the lowest CPU weight during the burst\n"
+      "  --clients-compete  the simulated tablets compete with the servers for the CPU (by\n"
+      "                   default the bench's scheduling group yields it during the burst)\n"
       "  --tablets-share-cpu  tablets' exchanges at the priority of their own work (by default\n"
       "                   exchanges go first, as on tablets with processors of their own)\n"
       "Figures: BENCH serve_<name>_<backend> <value> <unit> (docs/benchmarks.md, \"serve\").\n",
@@ -113,8 +117,10 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       o.dir = argv[++i];
     } else if (a == "--no-nginx") {
       o.nginx = false;
-    } else if (a == "--clients-yield") {
+    } else if (a == "--clients-yield") {  // the default; kept for older scripts
       o.clients_yield = true;
+    } else if (a == "--clients-compete") {
+      o.clients_yield = false;
     } else if (a == "--tablets-share-cpu") {
       o.tablets_share_cpu = true;
     } else if (a == "--quick") {
@@ -123,6 +129,7 @@ bool parse(int argc, char **argv, ServeOptions &o, int &exit_code) {
       o.idle = 10;
       o.slow = 4;
       o.lower_tablets = false;
+      o.clients_yield = false;
     } else if (a == "-h" || a == "--help") {
       exit_code = usage(stdout);
       return false;

@@ -2,13 +2,12 @@
 // local write and each merge, once committed, on the committing thread.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <thread>
 
+#include "support/temp_dir.h"
 #include "ykien/database.h"
 #include "ykien/replica.h"
 
@@ -37,9 +36,8 @@ class Recorder final : public ChangeObserver {
 };
 
 std::string temp_path(const std::string &name) {
-  auto dir = std::filesystem::temp_directory_path() / ("ykien-observer-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto path = dir / name;
+  static const test::TempDir dir;  // removed when the test process ends
+  auto path = dir.path() / name;
   std::filesystem::remove(path);
   return path.string();
 }
