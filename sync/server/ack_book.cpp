@@ -20,15 +20,16 @@ Status AckBook::flush() {
     std::lock_guard<std::mutex> lock(mutex_);
     batch.swap(pending_);
   }
-  Status first;
-  for (const auto &[device, p] : batch) {
-    Status st = storage_.record_pull_ack(device, p.cursor, p.seen_ms);
-    if (st.ok()) continue;
-    if (first.ok()) first = st;
+  if (batch.empty()) return {};
+  std::vector<PullAck> acks;
+  acks.reserve(batch.size());
+  for (const auto &[device, p] : batch) acks.push_back({device, p.cursor, p.seen_ms});
+  Status st = storage_.record_pull_acks(acks);
+  if (!st.ok()) {
     std::lock_guard<std::mutex> lock(mutex_);
-    pending_.emplace(device, p);  // unless a newer one came meanwhile
+    for (auto &[device, p] : batch) pending_.emplace(device, p);  // unless a newer one came meanwhile
   }
-  return first;
+  return st;
 }
 
 }  // namespace ykien::server

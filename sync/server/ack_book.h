@@ -21,8 +21,8 @@ class AckBook {
   // the next flush when it changes the stored ack, or the stored last-seen time is
   // older than kLastSeenResolutionMs.
   void note(const DeviceRecord &device, int64_t cursor, int64_t now_ms);
-  // Writes the acks noted since the last flush. Returns the first error (the others
-  // are still tried; a failed one is kept for the next flush).
+  // Writes the acks noted since the last flush, in one transaction. On an error none
+  // is written, and each is kept for the next flush (unless a newer one came).
   Status flush();
 
  private:

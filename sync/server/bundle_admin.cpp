@@ -124,7 +124,7 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
   if (device && r->acknowledged) {
     auto state = sync::bundle_peer_state(replica, device->id);
     if (state.ok() && state->acked > device->acked_cursor) {
-      YKIEN_TRY(storage.record_pull_ack(device->id, state->acked, replica.now_ms()));
+      YKIEN_TRY(storage.record_pull_acks({{device->id, state->acked, replica.now_ms()}}));
     }
   }
   if (!blobs_dir.empty()) {

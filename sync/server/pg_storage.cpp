@@ -391,11 +391,22 @@ class PgStorage final : public Storage {
     return {};
   }
 
-  Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) override {
+  Status record_pull_acks(const std::vector<PullAck> &acks) override {
+    if (acks.empty()) return {};
+    std::vector<Param> ids, cursors, seen;
+    for (const auto &ack : acks) {
+      ids.emplace_back(ack.device_id);
+      cursors.emplace_back(i64(ack.cursor));
+      seen.emplace_back(i64(ack.seen_ms));
+    }
     auto lease = pool_->acquire();
     if (!lease.ok()) return lease.status();
-    return lease->run("UPDATE devices SET acked_cursor = $1, last_seen = $2 WHERE id = $3",
-                      {i64(cursor), i64(now_ms), device_id}, "cannot record the acknowledgement");
+    // One statement, so one transaction: every ack or none.
+    return lease->run(
+        "UPDATE devices d SET acked_cursor = k.cursor, last_seen = k.seen "
+        "FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS k(id, cursor, seen) WHERE d.id = k.id",
+        {pg::array_literal(ids), pg::array_literal(cursors), pg::array_literal(seen)},
+        "cannot record the acknowledgements");
   }
 
  private:

@@ -210,18 +210,30 @@ class SqliteStorage final : public Storage {
     return relayed_sites_locked();
   }
 
-  Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) override {
+  Status record_pull_acks(const std::vector<PullAck> &acks) override {
+    if (acks.empty()) return {};
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement s(statements_, "UPDATE devices SET acked_cursor = ?, last_seen = ? WHERE id = ?");
-    if (!s.ok()) return error("prepare");
-    s.integer(1, cursor).integer(2, now_ms).text(3, device_id);
-    if (s.step() != SQLITE_DONE) return error("cannot record the acknowledgement");
-    return {};
+    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("begin");
+    Status result = record_pull_acks_locked(acks);
+    if (result.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+      result = error("cannot record the acknowledgements");
+    if (!result.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return result;
   }
 
  private:
   Status error(const std::string &what) const {
     return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db_)};
+  }
+
+  Status record_pull_acks_locked(const std::vector<PullAck> &acks) {
+    for (const auto &ack : acks) {
+      Statement s(statements_, "UPDATE devices SET acked_cursor = ?, last_seen = ? WHERE id = ?");
+      if (!s.ok()) return error("prepare");
+      s.integer(1, ack.cursor).integer(2, ack.seen_ms).text(3, ack.device_id);
+      if (s.step() != SQLITE_DONE) return error("cannot record the acknowledgement");
+    }
+    return {};
   }
 
   Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites_locked() {

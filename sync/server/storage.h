@@ -43,6 +43,14 @@ struct DeviceRecord {
   std::vector<std::string> relayed_sites;
 };
 
+// A device holds every change up to `cursor` (its pulls' acknowledgement), seen at
+// `seen_ms`.
+struct PullAck {
+  std::string device_id;
+  int64_t cursor = 0;
+  int64_t seen_ms = 0;
+};
+
 // A site a hub relays: one of its tablets (enrolled at the hub) or its own replica.
 struct RelayedSite {
   std::string site;       // hex, as the device enrolled with it
@@ -94,8 +102,10 @@ class Storage {
   // Errors: not_found.
   virtual Status revoke_device(const std::string &device_id, int64_t now_ms) = 0;
   virtual Status set_device_scopes(const std::string &device_id, const std::vector<std::string> &scopes) = 0;
-  // Remembers that the device holds everything up to `cursor` and was seen now.
-  virtual Status record_pull_ack(const std::string &device_id, int64_t cursor, int64_t now_ms) = 0;
+  // Remembers, for each ack, that its device holds every change up to its cursor and
+  // was seen then: all of them or none, in one transaction (AckBook's flush writes a
+  // batch; one commit, not one per device).
+  virtual Status record_pull_acks(const std::vector<PullAck> &acks) = 0;
   // Records `sites` under hub `hub_id` (docs/server.md, "Hub provenance"): a site
   // belongs to one sender for good, so a site that is another device's own or already
   // registered under another hub is left out and returned. Registering again is
