@@ -472,11 +472,13 @@ Status HttpFront::start() {
   if (m.ipv6) flags |= MHD_USE_IPv6;
   bool tls = !o.tls_cert_pem.empty() || !o.tls_key_pem.empty();
   if (tls) flags |= MHD_USE_TLS;
+  // The logger first: libmicrohttpd reports the options after it through it (and
+  // warns, through its own, that it was not first).
   std::vector<MHD_OptionItem> items = {
+      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&log_mhd), nullptr},
       {MHD_OPTION_LISTEN_SOCKET, m.listen_fd, nullptr},
       {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&Impl::completed_cb), &m},
       {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&Impl::connection_cb), &m},
-      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&log_mhd), nullptr},
       {MHD_OPTION_CONNECTION_TIMEOUT, o.request_idle_s, nullptr},
       {MHD_OPTION_CONNECTION_LIMIT, o.max_connections, nullptr},
       {MHD_OPTION_PER_IP_CONNECTION_LIMIT, o.max_connections_per_address, nullptr},

@@ -58,11 +58,6 @@ std::string slow_request(bool continuing) {
          (continuing ? std::string(sync::kContinuingHeader) + ": 1\r\n" : "") + "\r\n";
 }
 
-int port_of(const TestServer &server) {
-  const std::string url = server.url();
-  return std::stoi(url.substr(url.rfind(':') + 1));
-}
-
 // One worker, a queue "too long" as soon as one request of kSlowPath is in it.
 server::ServerOptions one_worker(Gate &gate, bool behind_proxy) {
   server::ServerOptions options;
@@ -100,7 +95,7 @@ void wait_pending(TestServer &server, int64_t n) {
 // when the test ends, failed or not, before the server stops (which waits for the
 // requests in progress).
 struct OneWorkerServer {
-  explicit OneWorkerServer(bool behind_proxy) : server(one_worker(gate, behind_proxy)), port(port_of(server)) {
+  explicit OneWorkerServer(bool behind_proxy) : server(one_worker(gate, behind_proxy)), port(server.port()) {
     teach_the_route_its_time(gate, port);
   }
   ~OneWorkerServer() { gate.open(); }
@@ -186,7 +181,7 @@ TEST_CASE("a handler is told how long its request waited for a worker", "[serve]
                                     return server::ServedReply{200, std::to_string(req.waited_ms), {}, "text/plain"};
                                   }});
   TestServer server(options);
-  const int port = port_of(server);
+  const int port = server.port();
   const int held = hold_the_worker(gate, port, 1);
   int waiting = connect_from("127.0.0.1", port);
   send_all(waiting, "GET /test/waited HTTP/1.1\r\nHost: ykien\r\n" + std::string(sync::kContinuingHeader) + ": 1\r\n\r\n");

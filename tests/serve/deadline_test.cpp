@@ -18,7 +18,7 @@ TEST_CASE("a connection that drips its headers is closed at the deadline while a
   options.http.request_idle_s = 5;  // longer than the deadline: only the deadline can cut it
   TestServer server(options);
   const std::string url = server.url();
-  const int port = std::stoi(url.substr(url.rfind(':') + 1));
+  const int port = server.port();
 
   // Eight drippers (what stopped the old server): a byte of header every 200 ms,
   // each read well within any per-read timeout.
@@ -55,7 +55,7 @@ TEST_CASE("a body sent slower than its deadline is cut, and the server keeps ser
   options.http.request_idle_s = 5;
   TestServer server(options);
   const std::string url = server.url();
-  const int port = std::stoi(url.substr(url.rfind(':') + 1));
+  const int port = server.port();
   int fd = connect_from("127.0.0.1", port);
   REQUIRE(send_all(fd, "POST /v1/enroll HTTP/1.1\r\nHost: ykien\r\nContent-Type: application/json\r\n"
                        "Content-Length: 3000\r\n\r\n"));

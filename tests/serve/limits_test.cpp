@@ -14,11 +14,6 @@ using namespace ykien::test;
 
 namespace {
 
-int port_of(const TestServer &server) {
-  const std::string url = server.url();
-  return std::stoi(url.substr(url.rfind(':') + 1));
-}
-
 // Waits (bounded) until the server holds `n` connections.
 void wait_for_connections(TestServer &server, int64_t n) {
   for (int i = 0; i < 3000 && server.server().http_stats().connections != n; ++i) {
@@ -27,16 +22,18 @@ void wait_for_connections(TestServer &server, int64_t n) {
   REQUIRE(server.server().http_stats().connections == n);
 }
 
-std::string enroll_request(const std::string &code) {
+// `real_ip`: the client a proxy names in X-Real-IP ("" = none).
+std::string enroll_request(const std::string &code, const std::string &real_ip = "") {
   std::string body = R"({"protocol":1,"code":")" + code + R"(","device_name":"t","site":"0123456789abcdef"})";
-  return "POST /v1/enroll HTTP/1.1\r\nHost: ykien\r\nContent-Type: application/json\r\nConnection: close\r\n"
-         "Content-Length: " +
+  return "POST /v1/enroll HTTP/1.1\r\nHost: ykien\r\nContent-Type: application/json\r\nConnection: close\r\n" +
+         (real_ip.empty() ? "" : "X-Real-IP: " + real_ip + "\r\n") + "Content-Length: " +
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-int enroll_from(const std::string &source, int port, const std::string &code, std::string *reply = nullptr) {
+int enroll_from(const std::string &source, int port, const std::string &code, std::string *reply = nullptr,
+                const std::string &real_ip = "") {
   int fd = connect_from(source, port);
-  send_all(fd, enroll_request(code));
+  send_all(fd, enroll_request(code, real_ip));
   std::string r = read_reply(fd);
   ::close(fd);
   if (reply != nullptr) *reply = r;
@@ -47,7 +44,7 @@ int enroll_from(const std::string &source, int port, const std::string &code, st
 
 TEST_CASE("the 101st connection from one address is refused while others are served", "[serve][limits]") {
   TestServer server;  // the default limit: 100 per address
-  const int port = port_of(server);
+  const int port = server.port();
   std::vector<int> held;
   for (int i = 0; i < 100; ++i) held.push_back(connect_from("127.0.0.1", port));
   wait_for_connections(server, 100);
@@ -73,7 +70,7 @@ TEST_CASE("enrollment attempts beyond the rate limit get 429 with Retry-After", 
   options.enroll_burst = 3;
   options.enroll_interval_ms = 60 * 1000;
   TestServer server(options);
-  const int port = port_of(server);
+  const int port = server.port();
   for (int i = 0; i < 3; ++i) CHECK(enroll_from("127.0.0.1", port, "AAAA-BBBB-CCCC") == 401);
   std::string reply;
   CHECK(enroll_from("127.0.0.1", port, "AAAA-BBBB-CCCC", &reply) == 429);
@@ -89,9 +86,24 @@ TEST_CASE("enrollment attempts beyond the rate limit get 429 with Retry-After", 
   CHECK(enroll_from("127.0.0.2", port, code) == 200);
 }
 
+TEST_CASE("behind a proxy the enrollment limit counts each client by the address the proxy names",
+          "[serve][limits]") {
+  server::ServerOptions options;
+  options.enroll_burst = 3;
+  options.enroll_interval_ms = 60 * 1000;
+  options.http.behind_proxy = true;  // every connection comes from the proxy (here 127.0.0.1)
+  options.http.max_connections_per_address = 0;
+  TestServer server(options);
+  const int port = server.port();
+  for (int i = 0; i < 3; ++i) CHECK(enroll_from("127.0.0.1", port, "AAAA-BBBB-CCCC", nullptr, "10.1.2.3") == 401);
+  CHECK(enroll_from("127.0.0.1", port, "AAAA-BBBB-CCCC", nullptr, "10.1.2.3") == 429);
+  // Another client through the same proxy is not held to the first one's attempts.
+  CHECK(enroll_from("127.0.0.1", port, server.code({kCommune}), nullptr, "10.1.2.4") == 200);
+}
+
 TEST_CASE("a request with too many headers is refused before it reaches an endpoint", "[serve][limits]") {
   TestServer server;
-  const int port = port_of(server);
+  const int port = server.port();
   int fd = connect_from("127.0.0.1", port);
   std::string request = "GET /v1/health HTTP/1.1\r\nHost: ykien\r\n";
   for (int i = 0; i < 200; ++i) request += "X-" + std::to_string(i) + ": 1\r\n";

@@ -34,8 +34,7 @@ TEST_CASE("nginx as docs/server.md configures it: tablets sync through it, enrol
   options.http.max_connections_per_address = 0;
   options.http.keep_alive_idle_s = sync::tuning::kProxyKeepAliveIdleS;
   TestServer server(options);
-  const std::string plain = server.url();
-  const int upstream = std::stoi(plain.substr(plain.rfind(':') + 1));
+  const int upstream = server.port();
   const int port = free_loopback_port();
   NginxProcess nginx(YKIEN_SOURCE_DIR "/docs/nginx-province.conf", dir.path().string(), port, {upstream}, cert, key);
   const Status started = nginx.start();

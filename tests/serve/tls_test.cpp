@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "fixture.h"
+#include "support/server_process.h"
 #include "ykien.h"
 #include "ykien/sync/client.h"
 
@@ -117,6 +118,52 @@ TEST_CASE("TLS verification and pinning", "[serve][tls]") {
     auto r = health(plain, {});
     CHECK((!r.ok() || r->status >= 400));
   }
+}
+
+// The flags themselves, on the real binary: the options above are what they fill.
+TEST_CASE("ykien-server --tls-cert --tls-key serves HTTPS a tablet verifies and names what is wrong with them",
+          "[serve][tls]") {
+  TempDir certs;
+  const std::string pin = make_certificate(certs, "server");
+  make_certificate(certs, "other");
+  TempDir data;
+  {
+    ServerProcess process(YKIEN_SERVER_BIN,
+                          {"--data", data.file("served"), "--tls-cert", certs.file("server.pem"), "--tls-key",
+                           certs.file("server.key")},
+                          data.path().string());
+    Status started = process.start();
+    INFO(started.to_string());
+    REQUIRE(started.ok());
+    const std::string url = "https://127.0.0.1:" + std::to_string(process.port());
+    sync::CurlTransportOptions co;
+    co.ca_file = certs.file("server.pem");
+    co.pinned_public_key = pin;
+    auto trusted = health(url, co);
+    INFO((trusted.ok() ? "" : trusted.status().to_string()));
+    REQUIRE(trusted.ok());
+    CHECK(trusted->status == 200);
+    auto unvouched = health(url, {});
+    REQUIRE_FALSE(unvouched.ok());
+    CHECK(unvouched.status().message().find("certificate") != std::string::npos);
+  }
+  // Each refusal names the flag and says what to do; the server does not start.
+  const auto refusal = [&](const std::vector<std::string> &tls, const std::string &said) {
+    std::vector<std::string> args{"serve", "--data", data.file("refused"), "--host", "127.0.0.1", "--port", "0"};
+    args.insert(args.end(), tls.begin(), tls.end());
+    CommandResult r = run_server_binary(args);
+    INFO(r.err);
+    CHECK(r.status == 1);
+    CHECK(r.err.find(said) != std::string::npos);
+  };
+  refusal({"--tls-cert", certs.file("server.pem")}, "give both --tls-cert and --tls-key");
+  refusal({"--tls-cert", certs.file("server.pem"), "--tls-key", certs.file("absent.key")},
+          "cannot read " + certs.file("absent.key"));
+  std::ofstream(certs.file("notes.txt")) << "khóa bí mật ở đâu?\n";
+  refusal({"--tls-cert", certs.file("server.pem"), "--tls-key", certs.file("notes.txt")},
+          certs.file("notes.txt") + " is not a PEM file");
+  refusal({"--tls-cert", certs.file("server.pem"), "--tls-key", certs.file("other.key")},
+          "is --tls-key the key of --tls-cert");
 }
 
 // The C API's options (platform/include/ykien.h): a zeroed struct verifies the

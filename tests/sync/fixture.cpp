@@ -195,6 +195,20 @@ CommandResult run_server_binary(const std::vector<std::string> &args) {
   return {WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, slurp(out), slurp(err)};
 }
 
+server::ServerOptions options_keeping_idle_connections() {
+  server::ServerOptions options;
+  options.http.keep_alive_idle_s = 120;
+  options.http.header_deadline_s = 120;
+  options.http.request_idle_s = 120;
+  return options;
+}
+
+bool no_connections_left(TestServer &server) {
+  for (int i = 0; i < 1000 && server.server().http_stats().connections != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return server.server().http_stats().connections == 0;
+}
+
 std::string TestServer::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
 
 std::string TestServer::code(const std::vector<std::string> &scopes) {

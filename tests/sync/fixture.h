@@ -85,6 +85,7 @@ class TestServer {
   explicit TestServer(server::ServerOptions options = {}, const Clock *clock = nullptr);
   ~TestServer();
   std::string url() const;
+  int port() const { return server_->port(); }
   // The server's storage, with the pull acknowledgements it batches written first.
   server::Storage &storage();
   server::SyncServer &server() { return *server_; }
@@ -100,6 +101,12 @@ class TestServer {
   TestStorage store_;
   std::unique_ptr<server::SyncServer> server_;
 };
+
+// Server options under which only a client closes its idle connection: every
+// deadline of the server's two minutes away.
+server::ServerOptions options_keeping_idle_connections();
+// Waits (up to 10 s) until the server holds no connection; whether it came to that.
+bool no_connections_left(TestServer &server);
 
 // The ykien-server binary run to its end: its exit status and what it printed.
 struct CommandResult {

@@ -158,6 +158,17 @@ TEST_CASE("a hub enrolls devices only inside its upstream units", "[sync][hub]")
   CHECK(server::check_hub_scopes(province.storage(), {kOtherCommune}).ok());
 }
 
+TEST_CASE("a hub drops its upstream connection between rounds instead of leaving it idle on the province",
+          "[sync][hub]") {
+  TestServer province(options_keeping_idle_connections());  // only the hub can close it
+  Hub hub(province.url(), province.hub_code({kCommune}), 3600 * 1000);
+  for (int round = 0; round < 2; ++round) {
+    hub.sync_ok();
+    INFO("round " << round);
+    CHECK(no_connections_left(province));
+  }
+}
+
 TEST_CASE("a hub refuses a bad enrollment code and keeps its enrollment across restarts", "[sync][hub]") {
   TestServer province;
   TestStorage hub_store(nullptr, /*seed_units=*/false);  // SQLite, or PostgreSQL in sync-pg/
