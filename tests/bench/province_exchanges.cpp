@@ -18,7 +18,7 @@ bool ends_with(const std::string &s, const char *suffix) {
 
 }  // namespace
 
-void ExchangeTimes::add(const std::string &url, double ms) {
+void ExchangeTimes::add(const std::string &url, double ms, bool turned_away) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (ends_with(url, sync::kPathPush)) {
     push_ms_.push_back(ms);
@@ -26,7 +26,9 @@ void ExchangeTimes::add(const std::string &url, double ms) {
     pull_ms_.push_back(ms);
   } else {
     ++others_;
+    return;
   }
+  if (!turned_away) served_ms_.push_back(ms);
 }
 
 std::vector<double> ExchangeTimes::push_ms() const {
@@ -37,6 +39,11 @@ std::vector<double> ExchangeTimes::push_ms() const {
 std::vector<double> ExchangeTimes::pull_ms() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return pull_ms_;
+}
+
+std::vector<double> ExchangeTimes::served_sync_ms() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return served_ms_;
 }
 
 int64_t ExchangeTimes::count() const {
@@ -62,7 +69,8 @@ Result<sync::HttpResponse> TimedTransport::timed_send(const sync::HttpRequest &r
   const auto start = std::chrono::steady_clock::now();
   auto response = inner_.send(request);
   if (times_)
-    times_->add(request.url, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    times_->add(request.url, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+                response.ok() && response->status == 503);
   return response;
 }
 

@@ -14,14 +14,17 @@ namespace ykien::bench {
 // Durations of HTTP exchanges in ms, by endpoint. Thread-safe.
 class ExchangeTimes {
  public:
-  void add(const std::string &url, double ms);
+  // `turned_away`: answered 503 (come back later).
+  void add(const std::string &url, double ms, bool turned_away = false);
   std::vector<double> push_ms() const;
   std::vector<double> pull_ms() const;
+  // Pushes and pulls not turned away: what a tablet waits once it is served.
+  std::vector<double> served_sync_ms() const;
   int64_t count() const;
 
  private:
   mutable std::mutex mutex_;
-  std::vector<double> push_ms_, pull_ms_;  // guarded by mutex_
+  std::vector<double> push_ms_, pull_ms_, served_ms_;  // guarded by mutex_
   int64_t others_ = 0;                     // guarded by mutex_ (enroll, health)
 };
 
