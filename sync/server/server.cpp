@@ -4,12 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
-#include <system_error>
 #include <thread>
 
 #include "ack_book.h"
@@ -284,10 +282,6 @@ struct SyncServer::Impl {
     return res;
   }
 
-  Status keep_batch(const SignedBatch &batch, const std::vector<Change> &changes) {
-    return storage.signatures().keep_batch(batch, writes_of(changes));
-  }
-
   ServedReply handle_push(const ServedRequest &req) {
     int64_t t0 = steady_ms();
     auto device = authenticate(req);
@@ -342,25 +336,15 @@ struct SyncServer::Impl {
     });
     if (!policy.ok()) return fail(req, "push", device->id, policy, t0);
     ao.refusals = &refusals;
-    // The signed batch is kept before the reply: if keeping fails the device is told
-    // to retry, and the retry (its changes then ignored) keeps it. So every
-    // acknowledged signed push is kept. A large push keeps it while it is merged; a
-    // push then refused is kept too, which names no write that was applied.
-    std::optional<SignedBatch> batch;
-    if (!signature.empty())
-      batch.emplace(SignedBatch{0, device->id, "push", now(), req.body, signature, *key, req.gzip_body});
-    bool beside = batch && static_cast<int64_t>(request.changes.size()) >= sync::tuning::kKeepBatchBesideMergeChanges;
-    std::future<Status> kept_beside;
-    try {
-      if (beside) kept_beside = std::async(std::launch::async, [&] { return keep_batch(*batch, request.changes); });
-    } catch (const std::system_error &) {
-      beside = false;  // no thread to be had: kept after the merge
-    }
     Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
-    Status kept = beside ? kept_beside.get() : Status();  // waited for before the return: it reads `request`
     if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
-    if (batch && !beside) kept = keep_batch(*batch, request.changes);
-    if (!kept.ok()) return fail(req, "push", device->id, kept, t0);
+    // Kept once applied: if keeping fails the device is told to retry, and the retry
+    // (its changes now ignored) keeps it. So every acknowledged signed push is kept.
+    if (!signature.empty()) {
+      SignedBatch batch{0, device->id, "push", now(), req.body, signature, *key, req.gzip_body};
+      if (Status kept = storage.signatures().keep_batch(batch, writes_of(request.changes)); !kept.ok())
+        return fail(req, "push", device->id, kept, t0);
+    }
     // A merge made without knowing how far the dropped record went: the kept one follows
     // (the push is applied and kept: a failure here is logged, the device not told).
     if (zone.ok() && applied->applied > 0)

@@ -130,16 +130,6 @@ CommandResult admin_run(TestServer &server, const std::vector<std::string> &args
   return run_server_binary(all);
 }
 
-// `admin provenance --json --verify` of an opinion's row, parsed.
-nlohmann::json verified_provenance(TestServer &server, const std::string &opinion_id) {
-  CommandResult r = admin_run(server, {"provenance", "--table", "opinions", "--row", opinion_id, "--json", "--verify"});
-  INFO(r.out << r.err);
-  REQUIRE(r.status == 0);
-  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  REQUIRE(!j.is_discarded());
-  return j;
-}
-
 std::string read_all(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -302,7 +292,11 @@ TEST_CASE("provenance shows the signed batch of each cell and checks it again", 
   const Opinion opinion = a.record(kHamlet1, "Cầu khỉ ấp 1 hư hỏng");
   a.sync_ok();
 
-  const json j = verified_provenance(server, opinion.id);
+  CommandResult r = admin_run(server, {"provenance", "--table", "opinions", "--row", opinion.id, "--json", "--verify"});
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out, nullptr, false);
+  REQUIRE(!j.is_discarded());
   auto key = sync::existing_public_key(a.db().replica());
   REQUIRE(key.ok());
   for (const auto &cell : j["cells"]) {
@@ -329,25 +323,6 @@ TEST_CASE("provenance shows the signed batch of each cell and checks it again", 
   CHECK(bytes.find("\"rows\":[") != std::string::npos);  // pushed as rows (docs/protocol.md, "Rows"), read back
 }
 
-// A push of kKeepBatchBesideMergeChanges or more keeps its batch while it is merged.
-TEST_CASE("a large push's signed batch is kept beside its merge and shown by provenance", "[.][evidence-provenance]") {
-  using json = nlohmann::json;
-  TestServer server;
-  Tablet a = Tablet::enrolled_and_synced(server, "may tinh bang A");
-  a.set_push_batch(8000);
-  const Opinion last = record_opinions(a.db(), 200);  // about 3,600 changes: one push
-  auto report = a.client().sync();
-  REQUIRE(report.ok());
-  REQUIRE(report->pushed >= sync::tuning::kKeepBatchBesideMergeChanges);
-  const json j = verified_provenance(server, last.id);
-  REQUIRE(!j["cells"].empty());
-  for (const auto &cell : j["cells"]) {
-    INFO(cell.dump());
-    REQUIRE(cell["signed_batch"].is_object());
-    CHECK(cell["signed_batch"]["verified"] == true);
-  }
-}
-
 TEST_CASE("a client signs over the body's digest once its server says it verifies it", "[.][evidence-digest]") {
   using json = nlohmann::json;
   TestServer server;
@@ -369,7 +344,10 @@ TEST_CASE("a client signs over the body's digest once its server says it verifie
   a.sync_ok();
 
   auto signatures_of = [&](const Opinion &opinion) {
-    const json reply = verified_provenance(server, opinion.id);
+    CommandResult r = admin_run(server, {"provenance", "--table", "opinions", "--row", opinion.id, "--json", "--verify"});
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    const json reply = json::parse(r.out);
     std::set<std::string> found;
     for (const auto &cell : reply["cells"]) {
       REQUIRE(cell["signed_batch"].is_object());

@@ -70,11 +70,6 @@ inline constexpr int64_t kMaxPullBytes = 4 << 20;
 static_assert(kPushBatchChangesMax <= kMaxPushChanges - kMaxPushChanges / 5 && kPushBatchBytesMax < kMaxBodyBytes &&
               kPushBatchChangesUnstatedMax <= 10000 - 10000 / 5 &&
               kPullBatchChangesMax <= kMaxPullChanges);
-// A push of at least this many changes keeps its signed batch on a thread of its own
-// while it is merged (two commits into two databases at once; docs/server.md,
-// "Provenance"). Smaller ones keep it after: on a busy server the other core is
-// already serving someone, and a thread would cost more than it hides.
-inline constexpr int64_t kKeepBatchBesideMergeChanges = 2000;
 // Requests one device may have in flight at once; more get 503 and retry later.
 inline constexpr int kMaxRequestsPerDevice = 2;
 // ---- Server: serving many slow clients (docs/server.md, "Serving" and "Limits") ----
