@@ -1,5 +1,7 @@
 #include "ack_book.h"
 
+#include <algorithm>
+
 namespace ykien::server {
 
 void AckBook::note(const DeviceRecord &device, int64_t cursor, int64_t now_ms) {
@@ -24,6 +26,9 @@ Status AckBook::flush() {
   std::vector<PullAck> acks;
   acks.reserve(batch.size());
   for (const auto &[device, p] : batch) acks.push_back({device, p.cursor, p.seen_ms});
+  // In one order for every process: two servers' flushes on PostgreSQL then lock
+  // the rows they share in the same order, and cannot deadlock.
+  std::sort(acks.begin(), acks.end(), [](const PullAck &a, const PullAck &b) { return a.device_id < b.device_id; });
   Status st = storage_.record_pull_acks(acks);
   if (!st.ok()) {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -104,7 +104,8 @@ class Storage {
   virtual Status set_device_scopes(const std::string &device_id, const std::vector<std::string> &scopes) = 0;
   // Remembers, for each ack, that its device holds every change up to its cursor and
   // was seen then: all of them or none, in one transaction (AckBook's flush writes a
-  // batch; one commit, not one per device).
+  // batch; one commit, not one per device). Given in device id order, so that two
+  // processes' batches lock shared rows in the same order.
   virtual Status record_pull_acks(const std::vector<PullAck> &acks) = 0;
   // Records `sites` under hub `hub_id` (docs/server.md, "Hub provenance"): a site
   // belongs to one sender for good, so a site that is another device's own or already

@@ -1,5 +1,7 @@
 #include "province_exchanges.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -14,6 +16,15 @@ namespace {
 bool ends_with(const std::string &s, const char *suffix) {
   const std::string_view tail(suffix);
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Answered 503 with Retry-After: turned away by the admission or the device's limit,
+// "come back shortly" (a storage error's 503 says no such thing, and can be slow).
+bool turned_away(const Result<sync::HttpResponse> &response) {
+  if (!response.ok() || response->status != 503) return false;
+  for (const auto &[name, value] : response->headers)
+    if (name.size() == 11 && strncasecmp(name.c_str(), "retry-after", 11) == 0) return true;
+  return false;
 }
 
 }  // namespace
@@ -59,18 +70,19 @@ double percentile(std::vector<double> values, double fraction) {
 }
 
 Result<sync::HttpResponse> TimedTransport::send(const sync::HttpRequest &request) {
-  if (!courier_) return timed_send(request);
+  const auto asked = std::chrono::steady_clock::now();
+  if (!courier_) return timed_send(request, asked);
   std::optional<Result<sync::HttpResponse>> response;
-  courier_->carry([&] { response.emplace(timed_send(request)); });
+  courier_->carry([&] { response.emplace(timed_send(request, asked)); });
   return std::move(*response);
 }
 
-Result<sync::HttpResponse> TimedTransport::timed_send(const sync::HttpRequest &request) {
-  const auto start = std::chrono::steady_clock::now();
+Result<sync::HttpResponse> TimedTransport::timed_send(const sync::HttpRequest &request,
+                                                      std::chrono::steady_clock::time_point asked) {
   auto response = inner_.send(request);
   if (times_)
-    times_->add(request.url, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
-                response.ok() && response->status == 503);
+    times_->add(request.url, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count(),
+                turned_away(response));
   return response;
 }
 

@@ -2,6 +2,7 @@
 // times the one it wraps, and a thread-safe record of the times.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -14,7 +15,7 @@ namespace ykien::bench {
 // Durations of HTTP exchanges in ms, by endpoint. Thread-safe.
 class ExchangeTimes {
  public:
-  // `turned_away`: answered 503 (come back later).
+  // `turned_away`: answered 503 with Retry-After (come back later).
   void add(const std::string &url, double ms, bool turned_away = false);
   std::vector<double> push_ms() const;
   std::vector<double> pull_ms() const;
@@ -35,7 +36,8 @@ class ExchangeCourier;
 
 // Times every exchange of `inner` (borrowed) into `times` (borrowed, may be null: not
 // timed), failed ones too: a device waits for those as well. With a courier
-// (borrowed, may be null), each exchange runs and is timed on one of its threads.
+// (borrowed, may be null), each exchange runs on one of its threads, timed from when
+// the device asked for it: the courier's own wait for the CPU counts too.
 class TimedTransport final : public sync::Transport {
  public:
   TimedTransport(sync::Transport &inner, ExchangeTimes *times, ExchangeCourier *courier = nullptr)
@@ -44,7 +46,8 @@ class TimedTransport final : public sync::Transport {
   void close_idle() override { inner_.close_idle(); }
 
  private:
-  Result<sync::HttpResponse> timed_send(const sync::HttpRequest &request);
+  Result<sync::HttpResponse> timed_send(const sync::HttpRequest &request,
+                                        std::chrono::steady_clock::time_point asked);
 
   sync::Transport &inner_;
   ExchangeTimes *times_;

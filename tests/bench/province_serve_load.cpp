@@ -118,17 +118,23 @@ void HeldConnections::run() {
 
 HealthProbe::HealthProbe(int port, int interval_ms)
     : port_(port), interval_ms_(interval_ms), thread_([this] {
+        // A check every interval on the clock, timed from when it was due, not from
+        // when this thread got the CPU to send it: a monitor on its own machine
+        // would not wait for the servers to be idle before it asked.
+        auto due = std::chrono::steady_clock::now();
         while (!stop_.load()) {
-          const double t0 = now_ms();
+          std::this_thread::sleep_until(due);
           int status = raw_exchange(port_, "127.0.12.1",
                                     "GET /v1/health HTTP/1.1\r\nHost: ykien\r\nConnection: close\r\n\r\n");
-          const double took = now_ms() - t0;
+          const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - due).count();
           {
             std::lock_guard<std::mutex> lock(mutex_);
             times_ms_.push_back(status == 200 ? took : kFailedCheckMs);
             if (status != 200) ++failed_;
           }
-          std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms_));
+          // The next one due an interval after this one, or now if that has passed
+          // (a check slower than the interval does not make the next ones queue).
+          due = std::max(due + std::chrono::milliseconds(interval_ms_), std::chrono::steady_clock::now());
         }
       }) {}
 
