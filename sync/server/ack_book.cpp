@@ -1,7 +1,5 @@
 #include "ack_book.h"
 
-#include <algorithm>
-
 namespace ykien::server {
 
 void AckBook::note(const DeviceRecord &device, int64_t cursor, int64_t now_ms) {
@@ -17,7 +15,7 @@ void AckBook::note(const DeviceRecord &device, int64_t cursor, int64_t now_ms) {
 
 Status AckBook::flush() {
   std::lock_guard<std::mutex> flushing(flush_mutex_);
-  std::unordered_map<std::string, Pending> batch;
+  std::map<std::string, Pending> batch;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     batch.swap(pending_);
@@ -25,10 +23,7 @@ Status AckBook::flush() {
   if (batch.empty()) return {};
   std::vector<PullAck> acks;
   acks.reserve(batch.size());
-  for (const auto &[device, p] : batch) acks.push_back({device, p.cursor, p.seen_ms});
-  // In one order for every process: two servers' flushes on PostgreSQL then lock
-  // the rows they share in the same order, and cannot deadlock.
-  std::sort(acks.begin(), acks.end(), [](const PullAck &a, const PullAck &b) { return a.device_id < b.device_id; });
+  for (const auto &[device, p] : batch) acks.push_back({device, p.cursor, p.seen_ms});  // in id order
   Status st = storage_.record_pull_acks(acks);
   if (!st.ok()) {
     std::lock_guard<std::mutex> lock(mutex_);

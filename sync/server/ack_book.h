@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <map>
 
 #include "storage.h"
 
@@ -37,7 +37,9 @@ class AckBook {
   Storage &storage_;
   std::mutex flush_mutex_;  // one flush at a time, in the order acks were noted
   std::mutex mutex_;
-  std::unordered_map<std::string, Pending> pending_;  // device id -> latest; guarded by mutex_
+  // Device id -> latest, in id order: every process then writes a batch's rows in the
+  // same order, so two servers' flushes on PostgreSQL cannot deadlock. Guarded by mutex_.
+  std::map<std::string, Pending> pending_;
 };
 
 }  // namespace ykien::server
