@@ -8,6 +8,7 @@
 #include "gzip.h"
 #include "signature_store.h"
 #include "sqlite_statement.h"
+#include "sqlite_transaction.h"
 #include "ykien/sys/group_commit.h"
 
 namespace ykien::server {
@@ -48,10 +49,6 @@ struct Guarded {
   sqlite3 *db;                // guarded by mutex
   StatementCache statements;  // db's; guarded by mutex
 };
-
-Status db_error(sqlite3 *db, const std::string &what) {
-  return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db)};
-}
 
 Result<std::string> read_key(Guarded &connection, const std::string &device_id) {
   sqlite3 *db = connection.db;
@@ -132,13 +129,7 @@ class SqliteSignatureStore final : public SignatureStore {
   // The group's transaction: the writer connection held from BEGIN to COMMIT.
   Status in_transaction(const std::function<Status()> &run) {
     std::lock_guard<std::mutex> lock(writer_.mutex);
-    sqlite3 *db = writer_.db;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return db_error(db, "cannot begin");
-    Status st = run();
-    if (st.ok() && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-      st = db_error(db, "cannot commit the signed batches");
-    if (!st.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    return st;
+    return in_sqlite_transaction(writer_.db, run);
   }
 
   // One batch of the group: all of it or none.

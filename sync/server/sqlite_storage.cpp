@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlite_statement.h"
+#include "sqlite_transaction.h"
 #include "storage.h"
 #include "ykien/sync/tuning.h"
 
@@ -120,10 +121,8 @@ class SqliteStorage final : public Storage {
                               const std::string &device_name, const std::string &site,
                               const std::string &token_hash, int64_t now_ms, bool site_taken) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("begin");
-    auto result = enroll_locked(code_hash, device_id, device_name, site, token_hash, now_ms, site_taken);
-    sqlite3_exec(db_, result.ok() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
-    return result;
+    return in_sqlite_transaction(
+        db_, [&] { return enroll_locked(code_hash, device_id, device_name, site, token_hash, now_ms, site_taken); });
   }
 
   Result<DeviceRecord> device_by_token(const std::string &token_hash) override {
@@ -199,10 +198,7 @@ class SqliteStorage final : public Storage {
     auto devices = list_devices();
     if (!devices.ok()) return devices.status();
     std::lock_guard<std::mutex> lock(mutex_);
-    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("begin");
-    auto result = register_sites_locked(hub_id, sites, *devices, now_ms);
-    sqlite3_exec(db_, result.ok() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
-    return result;
+    return in_sqlite_transaction(db_, [&] { return register_sites_locked(hub_id, sites, *devices, now_ms); });
   }
 
   Result<std::vector<std::pair<std::string, RelayedSite>>> relayed_sites() override {
@@ -213,18 +209,11 @@ class SqliteStorage final : public Storage {
   Status record_pull_acks(const std::vector<PullAck> &acks) override {
     if (acks.empty()) return {};
     std::lock_guard<std::mutex> lock(mutex_);
-    if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return error("begin");
-    Status result = record_pull_acks_locked(acks);
-    if (result.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-      result = error("cannot record the acknowledgements");
-    if (!result.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return result;
+    return in_sqlite_transaction(db_, [&] { return record_pull_acks_locked(acks); });
   }
 
  private:
-  Status error(const std::string &what) const {
-    return {ErrorCode::storage, "server.db: " + what + ": " + sqlite3_errmsg(db_)};
-  }
+  Status error(const std::string &what) const { return db_error(db_, what); }
 
   Status record_pull_acks_locked(const std::vector<PullAck> &acks) {
     for (const auto &ack : acks) {

@@ -14,6 +14,8 @@
 
 namespace ykien::bench {
 
+class CarrierProcess;
+
 class SimulatedDevice {
  public:
   // Creates the device's database at `db_path`; `hamlet_scope` is the unit it serves;
@@ -29,15 +31,19 @@ class SimulatedDevice {
   void record_meeting(int64_t n, int opinions = 0);
   // One sync (push, then pull until caught up), its exchanges timed into `times`.
   sync::SyncReport sync(ExchangeTimes &times);
-  // From now on its exchanges (enrolling's too) are carried by `courier` (borrowed).
-  void carry_exchanges_by(ExchangeCourier *courier) { courier_ = courier; }
+  // From now on its exchanges (enrolling's too) are made by `carriers` (borrowed), from
+  // its address (their transports' other options are libcurl's defaults, as here).
+  void carry_exchanges_by(CarrierProcess *carriers) { carriers_ = carriers; }
 
  private:
+  // A transport for one enrollment or sync, timed into `times` (may be null).
+  std::unique_ptr<sync::Transport> make_transport(ExchangeTimes *times) const;
+
   std::unique_ptr<Database> db_;
   std::string server_url_;
   std::string hamlet_scope_;
-  sync::CurlTransportOptions transport_;
-  ExchangeCourier *courier_ = nullptr;
+  sync::CurlTransportOptions curl_options_;
+  CarrierProcess *carriers_ = nullptr;
 };
 
 }  // namespace ykien::bench

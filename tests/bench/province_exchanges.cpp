@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <optional>
 
-#include "province_courier.h"
 #include "ykien/sync/protocol.h"
 
 namespace ykien::bench {
@@ -29,7 +27,7 @@ bool turned_away(const Result<sync::HttpResponse> &response) {
 
 }  // namespace
 
-void ExchangeTimes::add(const std::string &url, double ms, bool turned_away) {
+void ExchangeTimes::add(const std::string &url, double ms, const Result<sync::HttpResponse> &response) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (ends_with(url, sync::kPathPush)) {
     push_ms_.push_back(ms);
@@ -39,7 +37,7 @@ void ExchangeTimes::add(const std::string &url, double ms, bool turned_away) {
     ++others_;
     return;
   }
-  if (!turned_away) served_ms_.push_back(ms);
+  if (!turned_away(response)) served_ms_.push_back(ms);
 }
 
 std::vector<double> ExchangeTimes::push_ms() const {
@@ -71,18 +69,10 @@ double percentile(std::vector<double> values, double fraction) {
 
 Result<sync::HttpResponse> TimedTransport::send(const sync::HttpRequest &request) {
   const auto asked = std::chrono::steady_clock::now();
-  if (!courier_) return timed_send(request, asked);
-  std::optional<Result<sync::HttpResponse>> response;
-  courier_->carry([&] { response.emplace(timed_send(request, asked)); });
-  return std::move(*response);
-}
-
-Result<sync::HttpResponse> TimedTransport::timed_send(const sync::HttpRequest &request,
-                                                      std::chrono::steady_clock::time_point asked) {
-  auto response = inner_.send(request);
+  auto response = inner_->send(request);
   if (times_)
-    times_->add(request.url, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count(),
-                turned_away(response));
+    times_->add(request.url,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count(), response);
   return response;
 }
 

@@ -1,9 +1,9 @@
-// How long each push and pull exchange took, as the devices saw it: a Transport that
-// times the one it wraps, and a thread-safe record of the times.
+// How long each push and pull exchange took, as the devices saw it: a thread-safe
+// record of the times, and a Transport that times the one it wraps.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -15,8 +15,8 @@ namespace ykien::bench {
 // Durations of HTTP exchanges in ms, by endpoint. Thread-safe.
 class ExchangeTimes {
  public:
-  // `turned_away`: answered 503 with Retry-After (come back later).
-  void add(const std::string &url, double ms, bool turned_away = false);
+  // An exchange with `url` that took `ms` and got `response`.
+  void add(const std::string &url, double ms, const Result<sync::HttpResponse> &response);
   std::vector<double> push_ms() const;
   std::vector<double> pull_ms() const;
   // Pushes and pulls not turned away: what a tablet waits once it is served.
@@ -32,26 +32,18 @@ class ExchangeTimes {
 // The value below which `fraction` (0..1) of `values` lie (nearest rank); 0 when empty.
 double percentile(std::vector<double> values, double fraction);
 
-class ExchangeCourier;
-
-// Times every exchange of `inner` (borrowed) into `times` (borrowed, may be null: not
-// timed), failed ones too: a device waits for those as well. With a courier
-// (borrowed, may be null), each exchange runs on one of its threads, timed from when
-// the device asked for it: the courier's own wait for the CPU counts too.
+// Times every exchange of `inner` into `times` (borrowed, may be null: not timed),
+// failed ones too: a device waits for those as well.
 class TimedTransport final : public sync::Transport {
  public:
-  TimedTransport(sync::Transport &inner, ExchangeTimes *times, ExchangeCourier *courier = nullptr)
-      : inner_(inner), times_(times), courier_(courier) {}
+  TimedTransport(std::unique_ptr<sync::Transport> inner, ExchangeTimes *times)
+      : inner_(std::move(inner)), times_(times) {}
   Result<sync::HttpResponse> send(const sync::HttpRequest &request) override;
-  void close_idle() override { inner_.close_idle(); }
+  void close_idle() override { inner_->close_idle(); }
 
  private:
-  Result<sync::HttpResponse> timed_send(const sync::HttpRequest &request,
-                                        std::chrono::steady_clock::time_point asked);
-
-  sync::Transport &inner_;
+  std::unique_ptr<sync::Transport> inner_;
   ExchangeTimes *times_;
-  ExchangeCourier *courier_;
 };
 
 }  // namespace ykien::bench

@@ -20,4 +20,8 @@ void throw_if_interrupted();
 // throws (or an interrupt) lets the running tasks end, starts no more, and is rethrown.
 void run_parallel(int64_t count, int workers, const char *label, const std::function<void(int64_t)> &task);
 
+// The calling thread's own work at the lowest priority from now on (a thread cannot
+// raise it again: used on a burst's tablets' threads).
+void lower_this_thread();
+
 }  // namespace ykien::bench

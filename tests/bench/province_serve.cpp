@@ -21,7 +21,7 @@
 
 #include "bench.h"
 #include "log.h"
-#include "province_courier.h"
+#include "province_carriers.h"
 #include "province_device.h"
 #include "province_exchanges.h"
 #include "province_layout.h"
@@ -46,12 +46,13 @@ struct ServeOptions {
   int postgres_processes = 2;
   int64_t queue_wait_ms = 0;  // 0 = the server's default
   int64_t workers = 0;        // 0 = the server's default
-  // The bench's own scheduling group (the simulated tablets, their exchanges, the
-  // health probe) at the lowest CPU weight during the burst, as tablets with
-  // processors of their own leave the server its machine. Not with --quick (below).
+  // The bench's own scheduling group (the simulated tablets' own work, the held
+  // connections, the health probe; not the carriers, a process apart) at the lowest
+  // CPU weight during the burst, as tablets with processors of their own leave the
+  // server its machine. Not with --quick (below).
   bool clients_yield = true;
-  bool tablets_share_cpu = false;  // no courier: exchanges wait behind tablets' local work
-  // The tablets' own work at the lowest priority (the courier's point). Neither this
+  bool tablets_share_cpu = false;  // no carriers: exchanges wait behind tablets' local work
+  // The tablets' own work at the lowest priority within the bench. Neither this
   // nor clients_yield with --quick: CTest runs it beside other tests, and a lowered
   // tablet waits for all of them (50 tablets took over 100 s beside two busy processes).
   bool lower_tablets = true;
@@ -84,8 +85,8 @@ int usage(std::FILE *to) {
       "  --no-nginx       no second run behind nginx (default: one when nginx is installed)\n"
       "  --clients-compete  the simulated tablets compete with the servers for the CPU (by\n"
       "                   default the bench's scheduling group yields it during the burst)\n"
-      "  --tablets-share-cpu  tablets' exchanges at the priority of their own work (by default\n"
-      "                   exchanges go first, as on tablets with processors of their own)\n"
+      "  --tablets-share-cpu  tablets make their exchanges on their own threads (by default a\n"
+      "                   process apart makes them, as tablets' own network stacks would)\n"
       "Figures: BENCH serve_<name>_<backend> <value> <unit> (docs/benchmarks.md, \"serve\").\n",
       to);
   return to == stdout ? 0 : 2;
@@ -217,6 +218,9 @@ bool in_session_of_its_own(int &exit_code) {
 // plain HTTP, since the held connections are raw sockets (TLS: the serve/nginx test).
 std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxied) {
   server::set_log_enabled(false);
+  // Forked first, while the bench runs no other thread.
+  std::optional<CarrierProcess> carriers;
+  if (!o.tablets_share_cpu) carriers.emplace(o.concurrency);
   const std::string name = std::string(backend_name(backend)) + (proxied ? "-nginx" : "");
   std::optional<test::TempDir> temp;
   if (o.dir.empty()) temp.emplace();
@@ -282,9 +286,6 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
         (std::filesystem::path(devices_dir) / (std::to_string(i) + ".db")).string(),
         servers[static_cast<size_t>(i % processes)]->url(), layout.device_hamlet(i), source);
   });
-  // Made before any tablet lowers its priority: the carriers keep this one.
-  std::optional<ExchangeCourier> courier;
-  if (!o.tablets_share_cpu) courier.emplace(o.concurrency);
   std::optional<ClientsYield> yield;
   if (o.clients_yield) {
     yield.emplace();
@@ -298,9 +299,9 @@ std::vector<Figure> run_serve(Backend backend, const ServeOptions &o, bool proxi
   run_parallel(o.tablets, o.concurrency, "burst", [&](int64_t i) {
     try {
       SimulatedDevice &d = *devices[static_cast<size_t>(i)];
-      if (courier) {
-        if (o.lower_tablets) ExchangeCourier::lower_this_thread();
-        d.carry_exchanges_by(&*courier);
+      if (carriers) {
+        if (o.lower_tablets) lower_this_thread();
+        d.carry_exchanges_by(&*carriers);
       }
       d.enroll(codes.devices[static_cast<size_t>(i)]);
       d.record_meeting(i, o.opinions);
