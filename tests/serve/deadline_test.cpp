@@ -1,12 +1,19 @@
-// Whole deadlines: a client that drips its request cannot hold the server.
+// Whole deadlines: a client that drips its request, or does not read its reply,
+// cannot hold the server.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <random>
 #include <thread>
 
 #include "fixture.h"
 #include "support/raw_http.h"
+#include "support/temp_dir.h"
+#include "ykien/sync/tuning.h"
 
 using namespace ykien;
 using namespace ykien::test;
@@ -64,4 +71,57 @@ TEST_CASE("a body sent slower than its deadline is cut, and the server keeps ser
   ::close(fd);
   CHECK(cut);
   CHECK(status_of(get_from("127.0.0.1", port, "/v1/health")) == 200);
+}
+
+TEST_CASE("a reply its client does not read is cut at the reply deadline while others are served",
+          "[serve][deadline]") {
+  TempDir blobs;
+  server::ServerOptions options;
+  options.blobs_dir = blobs.file("blobs");
+  options.http.reply_deadline_s = 2;
+  options.http.request_idle_s = 30;  // longer than the deadline: only the deadline can cut it
+  TestServer server(options);
+  const int port = server.port();
+  Tablet t = Tablet::enrolled_and_synced(server, "t");
+  const Opinion o = t.record(kHamlet1, "Ảnh đường hẻm");
+  // A photo of one whole chunk (the largest reply a GET gives): a JPEG's first bytes,
+  // then bytes that do not compress.
+  std::string photo(static_cast<size_t>(sync::tuning::kBlobChunkBytes), '\0');
+  std::mt19937 rng(14);
+  for (char &c : photo) c = static_cast<char>(rng());
+  photo.replace(0, 4, "\xFF\xD8\xFF\xE0");
+  auto made = t.db().add_attachment_bytes(photo, {.opinion_id = o.id});
+  INFO(made.status().to_string());
+  REQUIRE(made.ok());
+  REQUIRE(t.sync_ok().blobs_sent == 1);
+  const int64_t expired_before = server.server().http_stats().expired;
+
+  // Its receive buffer made small before it connects, so that the reply cannot all
+  // leave into the sockets' buffers; then it reads nothing.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to) == 0);
+  REQUIRE(send_all(fd, "GET /v1/blobs/" + made->sha256 + "?offset=0 HTTP/1.1\r\nHost: ykien\r\nAuthorization: Bearer " +
+                           t.token() + "\r\n\r\n"));
+  // Meanwhile the server answers others, until it cuts the unread reply.
+  for (int i = 0; i < 200 && server.server().http_stats().expired == expired_before; ++i) {
+    CHECK(status_of(get_from("127.0.0.1", port, "/v1/health")) == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(server.server().http_stats().expired > expired_before);
+  // What had left before the cut, then the end: less than the reply.
+  const timeval wait{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  size_t received = 0;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) received += static_cast<size_t>(n);
+  ::close(fd);
+  CHECK(received < photo.size());
 }
