@@ -8,6 +8,10 @@
 # With YKIEN_PG_PROFILE=1 the cluster also records what its statements cost: the view
 # pg_stat_statements (database postgres) and auto_explain, off until
 # auto_explain.log_min_duration is set (docs/benchmarks.md, "Profiling PostgreSQL").
+# The cluster trades durability for speed (fsync, synchronous_commit and
+# full_page_writes off): the tests do not cut its power. With YKIEN_PG_DURABLE=1 it
+# keeps PostgreSQL's defaults, as a province's server runs, for benchmarks whose
+# PostgreSQL figures should count the flushes (docs/benchmarks.md, "serve").
 # As root, the cluster runs as user postgres (initdb refuses root).
 set -euo pipefail
 
@@ -59,7 +63,10 @@ start)
   echo "$data" >"$dir/data-dir"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   run_as "$bin/initdb" -D "$data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-  options="-c listen_addresses=127.0.0.1 -p $port -k '' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+  options="-c listen_addresses=127.0.0.1 -p $port -k '' -c max_connections=200"
+  if [ "${YKIEN_PG_DURABLE:-0}" != 1 ]; then
+    options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
   if [ "${YKIEN_PG_PROFILE:-0}" = 1 ]; then
     options="$options -c shared_preload_libraries=pg_stat_statements,auto_explain -c pg_stat_statements.track=all"
   fi

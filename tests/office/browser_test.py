@@ -213,7 +213,13 @@ def main():
                     "--window-size=1024,768", "--lang=vi"):
             opts.add_argument(arg)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+        # Chromium's own temporary folders in the test's work folder, removed with it:
+        # in /tmp they outlive driver.quit() (org.chromium.Chromium.*).
+        browser_tmp = os.path.join(a.work, "chromium-tmp")
+        shutil.rmtree(browser_tmp, ignore_errors=True)
+        os.makedirs(browser_tmp)
+        service = Service(CHROMEDRIVER, env={**os.environ, "TMPDIR": browser_tmp})
+        driver = webdriver.Chrome(service=service, options=opts)
         driver.implicitly_wait(2)
         base = w.url
 
@@ -297,6 +303,7 @@ def main():
     finally:
         if driver is not None:
             driver.quit()
+            shutil.rmtree(os.path.join(a.work, "chromium-tmp"), ignore_errors=True)
         w.stop()
 
 

@@ -1,9 +1,15 @@
 // The nginx configuration of docs/server.md (docs/nginx-province.conf), run as it is
-// written, in front of a ykien-server: tablets sync through it over HTTPS, and its
-// enrollment rate limit answers 429. Skipped when nginx is not installed.
+// written, in front of a ykien-server: tablets sync through it over HTTPS, its
+// enrollment rate limit answers 429, and its connection limit per client address 503.
+// Skipped when nginx is not installed.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
+#include <vector>
 
 #include "fixture.h"
 #include "support/nginx_process.h"
@@ -70,4 +76,49 @@ TEST_CASE("nginx as docs/server.md configures it: tablets sync through it, enrol
     if (r->status == 429) ++refused;
   }
   CHECK(refused >= 4);
+}
+
+TEST_CASE("nginx as docs/server.md configures it: a client address's connections beyond 100 are refused 503",
+          "[serve][nginx]") {
+  if (!nginx_installed()) {
+    std::puts("YKIEN-SKIP: nginx is not installed (scripts/install-deps.sh installs it)");
+    FAIL("nginx missing");
+  }
+  TempDir dir;
+  server::ServerOptions options;
+  options.http.behind_proxy = true;
+  options.http.max_connections_per_address = 0;
+  TestServer server(options);
+  const int port = free_loopback_port();
+  NginxProcess nginx(YKIEN_SOURCE_DIR "/docs/nginx-province.conf", dir.path().string(), port, {server.port()});
+  const Status started = nginx.start();
+  INFO(started.to_string());
+  REQUIRE(started.ok());
+
+  // 100 requests from one address in progress: their headers sent, their bodies not.
+  std::vector<int> held;
+  for (int i = 0; i < 100; ++i) {
+    const int fd = connect_from("127.0.6.1", port);
+    REQUIRE(fd >= 0);
+    held.push_back(fd);
+    REQUIRE(send_all(fd, "POST /v1/push HTTP/1.1\r\nHost: ykien\r\nContent-Type: application/json\r\n"
+                         "Content-Length: 1000\r\n\r\n"));
+  }
+  // The 101st from that address is refused once nginx has read the others' headers;
+  // another address is served meanwhile.
+  int status = 0;
+  for (int i = 0; i < 50 && status != 503; ++i) {
+    status = status_of(get_from("127.0.6.1", port, "/v1/health"));
+    if (status != 503) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(status == 503);
+  CHECK(status_of(get_from("127.0.6.2", port, "/v1/health")) == 200);
+  // Once they end, the address is served again.
+  for (int fd : held) ::close(fd);
+  status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    status = status_of(get_from("127.0.6.1", port, "/v1/health"));
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(status == 200);
 }
