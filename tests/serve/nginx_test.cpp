@@ -23,23 +23,32 @@ namespace {
 
 void run(const std::string &command) { REQUIRE(std::system(command.c_str()) == 0); }
 
-}  // namespace
-
-TEST_CASE("nginx as docs/server.md configures it: tablets sync through it, enrollment is rate-limited",
-          "[serve][nginx]") {
+void require_nginx() {
   if (!nginx_installed()) {
     std::puts("YKIEN-SKIP: nginx is not installed (scripts/install-deps.sh installs it)");
     FAIL("nginx missing");
   }
-  TempDir dir;
-  const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
-  run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=ykien-test "
-      "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null");
+}
+
+// A server as docs/server.md sets one behind nginx: every connection from nginx.
+server::ServerOptions behind_nginx() {
   server::ServerOptions options;
   options.http.behind_proxy = true;
   options.http.max_connections_per_address = 0;
   options.http.keep_alive_idle_s = sync::tuning::kProxyKeepAliveIdleS;
-  TestServer server(options);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("nginx as docs/server.md configures it: tablets sync through it, enrollment is rate-limited",
+          "[serve][nginx]") {
+  require_nginx();
+  TempDir dir;
+  const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+  run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=ykien-test "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null");
+  TestServer server(behind_nginx());
   const int upstream = server.port();
   const int port = free_loopback_port();
   NginxProcess nginx(YKIEN_SOURCE_DIR "/docs/nginx-province.conf", dir.path().string(), port, {upstream}, cert, key);
@@ -80,15 +89,9 @@ TEST_CASE("nginx as docs/server.md configures it: tablets sync through it, enrol
 
 TEST_CASE("nginx as docs/server.md configures it: a client address's connections beyond 100 are refused 503",
           "[serve][nginx]") {
-  if (!nginx_installed()) {
-    std::puts("YKIEN-SKIP: nginx is not installed (scripts/install-deps.sh installs it)");
-    FAIL("nginx missing");
-  }
+  require_nginx();
   TempDir dir;
-  server::ServerOptions options;
-  options.http.behind_proxy = true;
-  options.http.max_connections_per_address = 0;
-  TestServer server(options);
+  TestServer server(behind_nginx());
   const int port = free_loopback_port();
   NginxProcess nginx(YKIEN_SOURCE_DIR "/docs/nginx-province.conf", dir.path().string(), port, {server.port()});
   const Status started = nginx.start();
