@@ -39,6 +39,19 @@ server::ServerOptions behind_nginx() {
   return options;
 }
 
+// A server behind nginx in plain HTTP, for raw sockets (which cannot speak TLS).
+struct PlainNginx {
+  TempDir dir;
+  TestServer server{behind_nginx()};
+  int port = free_loopback_port();
+  NginxProcess nginx{YKIEN_SOURCE_DIR "/docs/nginx-province.conf", dir.path().string(), port, {server.port()}};
+  PlainNginx() {
+    const Status started = nginx.start();
+    INFO(started.to_string());
+    REQUIRE(started.ok());
+  }
+};
+
 }  // namespace
 
 TEST_CASE("nginx as docs/server.md configures it: tablets sync through it, enrollment is rate-limited",
@@ -90,13 +103,8 @@ TEST_CASE("nginx as docs/server.md configures it: tablets sync through it, enrol
 TEST_CASE("nginx as docs/server.md configures it: a client address's connections beyond 100 are refused 503",
           "[serve][nginx]") {
   require_nginx();
-  TempDir dir;
-  TestServer server(behind_nginx());
-  const int port = free_loopback_port();
-  NginxProcess nginx(YKIEN_SOURCE_DIR "/docs/nginx-province.conf", dir.path().string(), port, {server.port()});
-  const Status started = nginx.start();
-  INFO(started.to_string());
-  REQUIRE(started.ok());
+  PlainNginx front;
+  const int port = front.port;
 
   // 100 requests from one address in progress: their headers sent, their bodies not.
   std::vector<int> held;
@@ -124,4 +132,27 @@ TEST_CASE("nginx as docs/server.md configures it: a client address's connections
     if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK(status == 200);
+}
+
+TEST_CASE("nginx as docs/server.md configures it: a connection that drips its headers is cut while others are served",
+          "[serve][nginx]") {
+  require_nginx();
+  PlainNginx front;
+  const int port = front.port;
+
+  // A header byte every 200 ms, each read well within any per-read timeout: 4,000
+  // bytes would take 800 s, so only a whole-header deadline (client_header_timeout,
+  // 10 s) can cut it. Another address is served meanwhile.
+  const int fd = connect_from("127.0.7.1", port);
+  REQUIRE(fd >= 0);
+  const std::string header = "GET /v1/health HTTP/1.1\r\nHost: ykien\r\nX-Slow: " + std::string(4000, 'a');
+  bool cut = false;
+  int served = 0;
+  for (size_t i = 0; i < header.size() && !cut; ++i) {
+    cut = !send_all(fd, std::string(1, header[i])) || closed_by_peer(fd, 200);
+    if (i % 25 == 0 && status_of(get_from("127.0.7.2", port, "/v1/health")) == 200) ++served;
+  }
+  ::close(fd);
+  CHECK(cut);
+  CHECK(served > 0);
 }
