@@ -156,3 +156,22 @@ TEST_CASE("nginx as docs/server.md configures it: a connection that drips its he
   CHECK(cut);
   CHECK(served > 0);
 }
+
+TEST_CASE("nginx as docs/server.md configures it: a body that stalls is cut while others are served",
+          "[serve][nginx]") {
+  require_nginx();
+  PlainNginx front;
+  const int port = front.port;
+  // A push's headers and the start of its body, then silence: nginx reads bodies whole
+  // before a server sees them (proxy_request_buffering), and gives up on one that
+  // stalls longer than client_body_timeout (10 s), answering 408 or closing.
+  const int fd = connect_from("127.0.8.1", port);
+  REQUIRE(fd >= 0);
+  REQUIRE(send_all(fd, "POST /v1/push HTTP/1.1\r\nHost: ykien\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 1000\r\n\r\n{\"protocol\":1,"));
+  CHECK(status_of(get_from("127.0.8.2", port, "/v1/health")) == 200);
+  const std::string reply = read_reply(fd, 60000);
+  CHECK((reply.empty() || status_of(reply) == 408));
+  CHECK(closed_by_peer(fd, 5000));  // cut, not only silent
+  ::close(fd);
+}
