@@ -1,6 +1,5 @@
 #include "province_carriers.h"
 
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 
 #include "province_carrier_frames.h"
 #include "province_exchanges.h"
+#include "province_own_session.h"
 #include "ykien/sync/curl_transport.h"
 
 namespace ykien::bench {
@@ -156,21 +156,17 @@ CarrierProcess::CarrierProcess(int channels) {
     channels_.push_back(pair[0]);
     theirs.push_back(pair[1]);
   }
-  std::fflush(nullptr);
-  const pid_t parent = ::getpid();
-  pid_ = ::fork();
+  // A session, hence a scheduling group, of its own at normal weight: not the
+  // bench's, which yields the CPU during the burst. SIGKILL when the bench dies:
+  // nothing is left to carry.
+  pid_ = fork_in_own_session(SIGKILL);
   if (pid_ < 0) {
     const std::string why = std::strerror(errno);
     close_all();
     throw std::runtime_error("carriers: fork: " + why);
   }
   if (pid_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the bench died: nothing left to carry
-    if (::getppid() != parent) _exit(1);
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, SIG_DFL);  // the bench's handlers are its own
-    // A session, hence a scheduling group (Linux autogroup), of its own at normal
-    // weight: not the bench's, which yields the CPU during the burst.
-    ::setsid();
     for (int fd : channels_) ::close(fd);
     run_carriers(theirs);
   }

@@ -3,7 +3,6 @@
 // keep-alive and slow-header connections are held open and a health check is timed,
 // a burst of tablets each enroll once and sync a meeting, all at once; then gzip
 // bombs hit enrollment. On SQLite (one server process) and PostgreSQL (several).
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include "province_device.h"
 #include "province_exchanges.h"
 #include "province_layout.h"
+#include "province_own_session.h"
 #include "province_parallel.h"
 #include "province_serve_load.h"
 #include "province_setup.h"
@@ -196,16 +196,11 @@ class ClientsYield {
 // child (go on); false in the parent once the child ended, with its exit code.
 bool in_session_of_its_own(int &exit_code) {
   if (::getsid(0) == ::getpid()) return true;
-  std::fflush(nullptr);
-  const pid_t parent = ::getpid();
-  const pid_t child = ::fork();
-  if (child < 0) return true;  // no child to be had: the group is lowered here, restored at the end
-  if (child == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // the parent stopped (Ctrl-C): the bench stops too
-    if (::getppid() != parent) _exit(1);
-    ::setsid();
-    return true;
-  }
+  // SIGTERM: the bench's handler stops it at its next step and cleans up.
+  const pid_t child = fork_in_own_session(SIGTERM);
+  // Go on in the child; or here when no child could be had (the group is then
+  // lowered here, and restored at the end).
+  if (child <= 0) return true;
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }

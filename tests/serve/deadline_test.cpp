@@ -1,6 +1,5 @@
 // Whole deadlines: a client that drips its request, or does not read its reply,
 // cannot hold the server.
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -98,15 +97,8 @@ TEST_CASE("a reply its client does not read is cut at the reply deadline while o
 
   // Its receive buffer made small before it connects, so that the reply cannot all
   // leave into the sockets' buffers; then it reads nothing.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = connect_from("127.0.0.1", port, 4096);
   REQUIRE(fd >= 0);
-  const int small = 4096;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<const sockaddr *>(&to), sizeof to) == 0);
   REQUIRE(send_all(fd, "GET /v1/blobs/" + made->sha256 + "?offset=0 HTTP/1.1\r\nHost: ykien\r\nAuthorization: Bearer " +
                            t.token() + "\r\n\r\n"));
   // Meanwhile the server answers others, until it cuts the unread reply.

@@ -39,6 +39,17 @@ server::ServerOptions behind_nginx() {
   return options;
 }
 
+// GET /v1/health from `source` every 100 ms until it answers `wanted`, for 5 s at
+// most (nginx takes each connection's state in its own time); the last status.
+int health_status_within_5_s(const std::string &source, int port, int wanted) {
+  int status = 0;
+  for (int i = 0; i < 50 && status != wanted; ++i) {
+    status = status_of(get_from(source, port, "/v1/health"));
+    if (status != wanted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return status;
+}
+
 // A server behind nginx in plain HTTP, for raw sockets (which cannot speak TLS).
 struct PlainNginx {
   TempDir dir;
@@ -117,21 +128,11 @@ TEST_CASE("nginx as docs/server.md configures it: a client address's connections
   }
   // The 101st from that address is refused once nginx has read the others' headers;
   // another address is served meanwhile.
-  int status = 0;
-  for (int i = 0; i < 50 && status != 503; ++i) {
-    status = status_of(get_from("127.0.6.1", port, "/v1/health"));
-    if (status != 503) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  CHECK(status == 503);
+  CHECK(health_status_within_5_s("127.0.6.1", port, 503) == 503);
   CHECK(status_of(get_from("127.0.6.2", port, "/v1/health")) == 200);
   // Once they end, the address is served again.
   for (int fd : held) ::close(fd);
-  status = 0;
-  for (int i = 0; i < 50 && status != 200; ++i) {
-    status = status_of(get_from("127.0.6.1", port, "/v1/health"));
-    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  CHECK(status == 200);
+  CHECK(health_status_within_5_s("127.0.6.1", port, 200) == 200);
 }
 
 TEST_CASE("nginx as docs/server.md configures it: a connection that drips its headers is cut while others are served",

@@ -14,9 +14,10 @@
 
 namespace ykien::test {
 
-int connect_from(const std::string &source, int port) {
+int connect_from(const std::string &source, int port, int receive_buffer) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  if (receive_buffer > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_in local{};
   local.sin_family = AF_INET;
   sockaddr_in server{};

@@ -8,9 +8,11 @@
 
 namespace ykien::test {
 
-// A TCP connection to 127.0.0.1:port from `source` (any address of 127.0.0.0/8).
+// A TCP connection to 127.0.0.1:port from `source` (any address of 127.0.0.0/8),
+// with a receive buffer of `receive_buffer` bytes when given (set before connecting,
+// so that the window it offers stays small: a client that reads slowly or not at all).
 // Returns the descriptor, -1 on failure.
-int connect_from(const std::string &source, int port);
+int connect_from(const std::string &source, int port, int receive_buffer = 0);
 // Sends all of `data`; false when the peer closed.
 bool send_all(int fd, const std::string &data);
 // One reply: headers and a Content-Length body. Empty when the server closed (or
