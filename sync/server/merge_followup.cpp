@@ -26,12 +26,14 @@ bool taken_back(const sys::StoredRow &row) {
 // The merges `changes` carry: the opinion taken back → the one it was merged into,
 // from the {"merged_into": id} history entry that travels with its tombstone (no
 // history is read: on PostgreSQL that would scan every entry).
-std::vector<std::pair<std::string, std::string>> merges_in(const std::vector<Change> &changes) {
+std::vector<std::pair<std::string, std::string>> merges_in(const ChangeBatch &changes) {
   std::vector<std::string> dropped;
-  for (const auto &c : changes)
-    if (c.table == "opinions" && c.column == "_deleted" && c.value == Value{int64_t{1}}) dropped.push_back(c.id);
+  for (size_t i = 0; i < changes.size(); ++i)
+    if (const ChangeRef c = changes[i]; c.table == "opinions" && c.column == "_deleted" && c.value == Value{int64_t{1}})
+      dropped.push_back(c.id);
   std::map<std::string, std::pair<std::string, std::string>> entries;  // history row → opinion, kept
-  for (const auto &c : changes) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const ChangeRef c = changes[i];
     if (c.table != "status_history") continue;
     const auto *v = std::get_if<std::string>(&c.value);
     if (!v) continue;
@@ -51,7 +53,7 @@ std::vector<std::pair<std::string, std::string>> merges_in(const std::vector<Cha
 
 }  // namespace
 
-Status carry_merged_progress(Replica &replica, const TimeZone &zone, const std::vector<Change> &changes) {
+Status carry_merged_progress(Replica &replica, const TimeZone &zone, const ChangeBatch &changes) {
   for (const auto &[id, kept_id] : merges_in(changes)) {
     auto rows = replica.load_rows({{"opinions", id}, {"opinions", kept_id}});
     if (!rows) return rows.status();

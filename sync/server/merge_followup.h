@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/replica.h"
 #include "ykien/local_time.h"
@@ -14,6 +15,6 @@ namespace ykien::server {
 // After a push's `changes` were applied (not a replay): for each opinion they took back as
 // merged into another that is further behind, that one's status moves up, with its
 // history entry ({"merged_from": id}), written as the server's own.
-Status carry_merged_progress(Replica &replica, const TimeZone &zone, const std::vector<Change> &changes);
+Status carry_merged_progress(Replica &replica, const TimeZone &zone, const ChangeBatch &changes);
 
 }  // namespace ykien::server

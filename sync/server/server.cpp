@@ -295,11 +295,12 @@ struct SyncServer::Impl {
     if (Status proven = check_push_signature(*key, req.body, signature, options.require_signatures); !proven.ok())
       return fail(req, "push", device->id, proven, t0);
     PushRequest request;
-    Status st = decode(req.body, &request);
+    Status st = decode(req.body, &request, /*keep_rows=*/true);
     if (st.ok() && request.as_rows && !options.change_rows)
       st = Status::Invalid("changes", "is missing");  // what a server before rows answers
     if (!st.ok()) return fail(req, "push", device->id, st, t0);
-    if (static_cast<int64_t>(request.changes.size()) > options.max_push_changes) {
+    const ChangeBatch changes = request.batch();  // rows merged as they came: no copies
+    if (static_cast<int64_t>(changes.size()) > options.max_push_changes) {
       return fail(req, "push", device->id,
                   {ErrorCode::too_large, "a push holds at most " + std::to_string(options.max_push_changes) + " changes",
                    "changes"},
@@ -309,8 +310,8 @@ struct SyncServer::Impl {
     if (Status drift = clock::accept_client_time(request.client_time_ms, server_now, options.max_clock_drift_ms);
         !drift.ok())
       return fail(req, "push", device->id, drift, t0);
-    for (size_t i = 0; i < request.changes.size(); ++i) {
-      const auto ms = static_cast<int64_t>(request.changes[i].hlc.millis());
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const auto ms = static_cast<int64_t>(changes[i].hlc.millis());
       static const std::string kUnnamed;  // the field is named only on a refusal (a push has thousands)
       if (clock::accept_stamp(ms, server_now, kUnnamed, options.max_clock_drift_ms).ok()) continue;
       return fail(req, "push", device->id,
@@ -336,24 +337,24 @@ struct SyncServer::Impl {
     });
     if (!policy.ok()) return fail(req, "push", device->id, policy, t0);
     ao.refusals = &refusals;
-    Result<ApplyReport> applied = storage.apply_changes(request.changes, ao);
+    Result<ApplyReport> applied = storage.apply_changes(changes, ao);
     if (!applied.ok()) return fail(req, "push", device->id, applied.status(), t0, std::move(refusals));
     // Kept once applied: if keeping fails the device is told to retry, and the retry
     // (its changes now ignored) keeps it. So every acknowledged signed push is kept.
     if (!signature.empty()) {
       SignedBatch batch{0, device->id, "push", now(), req.body, signature, *key, req.gzip_body};
-      if (Status kept = storage.signatures().keep_batch(batch, writes_of(request.changes)); !kept.ok())
+      if (Status kept = storage.signatures().keep_batch(batch, writes_of(changes)); !kept.ok())
         return fail(req, "push", device->id, kept, t0);
     }
     // A merge made without knowing how far the dropped record went: the kept one follows
     // (the push is applied and kept: a failure here is logged, the device not told).
     if (zone.ok() && applied->applied > 0)
-      if (Status carried = carry_merged_progress(storage.replica(), *zone, request.changes); !carried.ok())
+      if (Status carried = carry_merged_progress(storage.replica(), *zone, changes); !carried.ok())
         log_line("error", "push", {{"device", device->id}, {"merge_followup", carried.to_string()}});
     PushReply reply{applied->applied, applied->ignored, applied->conflicts, now(), kDigestFormatName,
                     change_format(), options.max_push_changes, applied->position_before};
     log_line("info", "push",
-             {{"device", device->id}, {"changes", std::to_string(request.changes.size())},
+             {{"device", device->id}, {"changes", std::to_string(changes.size())},
               {"applied", std::to_string(reply.applied)}, {"ignored", std::to_string(reply.ignored)},
               {"conflicts", std::to_string(reply.conflicts)}, {"bytes", std::to_string(req.body.size())},
               {"ms", std::to_string(steady_ms() - t0)}, {"waited", std::to_string(req.waited_ms)}});

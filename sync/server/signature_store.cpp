@@ -2,14 +2,14 @@
 
 #include "gzip.h"
 #include "tokens.h"
-#include "ykien/changes.h"
+#include "ykien/change_batch.h"
 
 namespace ykien::server {
 
-std::vector<WriteKey> writes_of(const std::vector<Change> &changes) {
+std::vector<WriteKey> writes_of(const ChangeBatch &changes) {
   std::vector<WriteKey> out;
   for (const auto &members : batch_writes(changes)) {
-    const Change &c = changes[members.front()];
+    const ChangeRef c = changes[members.front()];
     out.push_back({c.table, c.id, c.hlc.to_string(), site_to_string(c.site)});
   }
   return out;

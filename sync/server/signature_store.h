@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/status.h"
 
@@ -41,7 +42,7 @@ struct WriteKey {
 };
 
 // The distinct writes among `changes`.
-std::vector<WriteKey> writes_of(const std::vector<Change> &changes);
+std::vector<WriteKey> writes_of(const ChangeBatch &changes);
 
 // The batch's body as the stores keep it (gzip) and its digest (SHA-256, hex): the
 // key under which the same bytes from the same device are kept once.

@@ -71,6 +71,9 @@ class Storage {
   virtual int workers() const = 0;
 
   // Shorthands for replica()'s calls.
+  Result<ApplyReport> apply_changes(const ChangeBatch &changes, const ApplyOptions &options) {
+    return replica().apply_changes(changes, options);
+  }
   Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
     return replica().apply_changes(changes, options);
   }

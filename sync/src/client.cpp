@@ -752,7 +752,8 @@ Status SyncClient::pull_all(SyncReport *report) {
     }
     if (!body.ok()) return body.status();
     PullReply reply;
-    YKIEN_TRY(decode(*body, &reply));
+    YKIEN_TRY(decode(*body, &reply, /*keep_rows=*/true));
+    const ChangeBatch changes = reply.batch();  // rows merged as they came: no copies
     YKIEN_TRY(note_office_key(reply.office_key));
     YKIEN_TRY(note_change_format(reply.change_format));
     if (reply.more && reply.pull_ahead && report->round_trips + 1 < options_.max_round_trips) {
@@ -766,16 +767,16 @@ Status SyncClient::pull_all(SyncReport *report) {
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
     // resumes without loss or duplicates).
     YKIEN_TRY(db_.transaction([&](Replica::Txn &txn) -> Status {
-      if (!reply.changes.empty()) {
+      if (!changes.empty()) {
         ApplyOptions ao;
         ao.origin = kServerOrigin;
         ao.detect_conflicts = false;  // a compacted pull never invents conflicts
-        auto applied = txn.apply_changes(reply.changes, ao);
+        auto applied = txn.apply_changes(changes, ao);
         if (!applied.ok()) return applied.status();
       }
       return txn.set_setting(keys::kPullCursor, reply.cursor);
     }));
-    report->pulled += static_cast<int64_t>(reply.changes.size());
+    report->pulled += static_cast<int64_t>(changes.size());
     if (reply.left >= 0) {
       report->pull_scanned += std::max<int64_t>(0, reply.scanned);
       report->pull_left = reply.more ? reply.left : 0;

@@ -124,6 +124,14 @@ Status take_changes(const json &envelope, codec::ChangesMember &changes, std::ve
   return {};
 }
 
+// The same, for a caller that keeps "rows" as they came (ChangesMember::keep_rows).
+Status take_changes(const json &envelope, codec::ChangesMember &changes, std::vector<Change> *out,
+                    std::vector<RowWrite> *rows, bool *as_rows) {
+  YKIEN_TRY(take_changes(envelope, changes, out, as_rows));
+  *rows = std::move(changes.row_writes);
+  return {};
+}
+
 // Runs a decoder; a throw from the library (never expected) becomes corrupt.
 template <typename Fn>
 Status guarded(Fn &&fn) {
@@ -323,14 +331,15 @@ Status decode(std::string_view text, EnrollReply *out) {
   });
 }
 
-Status decode(std::string_view text, PushRequest *out) {
+Status decode(std::string_view text, PushRequest *out, bool keep_rows) {
   return guarded([&]() -> Status {
     json j;
     codec::ChangesMember changes;
+    changes.keep_rows = keep_rows;
     YKIEN_TRY(parse_message(text, &j, &changes));
     YKIEN_TRY(check_protocol(j, &out->protocol));
     YKIEN_TRY(get_int(j, "client_time", &out->client_time_ms));
-    return take_changes(j, changes, &out->changes, &out->as_rows);
+    return take_changes(j, changes, &out->changes, &out->rows, &out->as_rows);
   });
 }
 
@@ -376,12 +385,13 @@ Status decode(std::string_view text, PullRequest *out) {
   });
 }
 
-Status decode(std::string_view text, PullReply *out) {
+Status decode(std::string_view text, PullReply *out, bool keep_rows) {
   return guarded([&]() -> Status {
     json j;
     codec::ChangesMember changes;
+    changes.keep_rows = keep_rows;
     YKIEN_TRY(parse_message(text, &j, &changes));
-    YKIEN_TRY(take_changes(j, changes, &out->changes, &out->as_rows));
+    YKIEN_TRY(take_changes(j, changes, &out->changes, &out->rows, &out->as_rows));
     YKIEN_TRY(get_string(j, "cursor", &out->cursor));
     YKIEN_TRY(get_bool(j, "more", &out->more));
     out->scanned = out->left = -1;

@@ -49,6 +49,9 @@ struct Options {
   int64_t opinions = 20000;
   std::string dir;  // empty = a new temporary dir
   bool rows = true;  // changes grouped by row (docs/protocol.md, "Rows"); --no-rows: "changes"
+  // Rows received are merged as they came (RowWrite); --expand-rows: expanded into
+  // changes first, as before (issue 20's step, measured in one build).
+  bool keep_rows = true;
 };
 
 [[noreturn]] void die(const std::string &what, const Status &st = {}) {
@@ -246,7 +249,7 @@ void compare_binary(StageClock &clock, const std::vector<Change> &changes, Wire 
 }
 
 int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, const sync::SigningKey &key, bool rows,
-                 Wire &wire) {
+                 bool keep_rows, Wire &wire) {
   ApplyOptions ao;
   ao.origin = "tablet-a";
   ao.detect_conflicts = true;
@@ -288,13 +291,14 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
       if (!sync::signature_valid(key.public_hex, body, signature)) die("a signature made here does not verify");
     });
     sync::PushRequest received;
-    clock.run("push_decode", [&] { ok_or_die(sync::decode(body, &received), "cannot decode a push"); });
-    clock.run("push_merge_store", [&] { ok_or_die(server.apply_changes(received.changes, ao), "push refused"); });
+    // Rows read as they came, as the server reads them (docs/architecture.md, "One core").
+    clock.run("push_decode", [&] { ok_or_die(sync::decode(body, &received, keep_rows), "cannot decode a push"); });
+    clock.run("push_merge_store", [&] { ok_or_die(server.apply_changes(received.batch(), ao), "push refused"); });
     // A signed push is kept with the writes it carried, for provenance (docs/server.md).
     clock.run("push_keep_signed", [&] {
       // The server keeps the gzip the push came in (SignedBatch::gzip_body).
       const server::SignedBatch kept{0, "tablet-a", "push", 1720000000000, body, signature, key.public_hex, gz};
-      ok_or_die(server.signatures().keep_batch(kept, server::writes_of(received.changes)), "cannot keep the push");
+      ok_or_die(server.signatures().keep_batch(kept, server::writes_of(received.batch())), "cannot keep the push");
     });
     clock.run("push_cursor", [&] {
       ok_or_die(tablet.set_setting("bench.push_cursor", std::to_string(batch.next_cursor)), "cannot keep the cursor");
@@ -308,7 +312,7 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
 // Tablet b pulls the ward's changes from the server, batch by batch: the server
 // reads and encodes, the reply travels gzip'd, the tablet merges a batch and keeps
 // its cursor in one transaction.
-int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bool rows, Wire &wire) {
+int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bool rows, bool keep_rows, Wire &wire) {
   int64_t cursor = 0, changes = 0;
   for (bool more = true; more;) {
     ChangeSet batch;
@@ -333,12 +337,12 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bo
     wire.pull_json += static_cast<int64_t>(body.size());
     body = travel(clock, "pull", body, &gz);
     sync::PullReply received;
-    clock.run("pull_decode", [&] { ok_or_die(sync::decode(body, &received), "cannot decode a pull"); });
+    clock.run("pull_decode", [&] { ok_or_die(sync::decode(body, &received, keep_rows), "cannot decode a pull"); });
     clock.run("pull_merge_store", [&] {
       ok_or_die(tablet.transaction([&](Replica::Txn &txn) -> Status {
         ApplyOptions ao;
         ao.origin = "server";
-        auto applied = txn.apply_changes(received.changes, ao);
+        auto applied = txn.apply_changes(received.batch(), ao);
         if (!applied.ok()) return applied.status();
         return txn.set_setting("bench.pull_cursor", received.cursor);
       }),
@@ -352,11 +356,12 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bo
 
 int usage(std::FILE *to) {
   std::fputs(
-      "usage: ykien-bench stages [--opinions N] [--dir DIR] [--quick] [--no-rows]\n"
+      "usage: ykien-bench stages [--opinions N] [--dir DIR] [--quick] [--no-rows] [--expand-rows]\n"
       "  --opinions N  whole opinions recorded, pushed and pulled (default 20000)\n"
       "  --dir DIR     keep the databases in DIR\n"
       "  --quick       500 opinions: checks the suite works\n"
       "  --no-rows     push and pull \"changes\", not rows (docs/protocol.md, \"Rows\")\n"
+      "  --expand-rows rows received expanded into changes before the merge (as before)\n"
       "Figures: BENCH stages_<stage>_{us,cpu_us}_per_opinion; instructions per stage with\n"
       "scripts/bench-stages.sh (callgrind). docs/benchmarks.md, \"stages\".\n",
       to);
@@ -385,6 +390,10 @@ int bench_stages(int argc, char **argv) {
       opt.rows = false;
       continue;
     }
+    if (a == "--expand-rows") {
+      opt.keep_rows = false;
+      continue;
+    }
     if (a == "-h" || a == "--help") return usage(stdout);
     std::fprintf(stderr, "ykien-bench stages: bad option '%s'\n", a.c_str());
     return usage(stderr);
@@ -408,9 +417,9 @@ int bench_stages(int argc, char **argv) {
   clock.run("capture", [&] { opinions = capture(*a, opt.opinions); });
   std::fputs("stages: pushing to the server...\n", stderr);
   Wire wire;
-  const int64_t pushed = push_all(clock, a->replica(), *storage, key, opt.rows, wire);
+  const int64_t pushed = push_all(clock, a->replica(), *storage, key, opt.rows, opt.keep_rows, wire);
   std::fputs("stages: pulling to tablet b...\n", stderr);
-  const int64_t pulled = pull_all(clock, *storage, b->replica(), opt.rows, wire);
+  const int64_t pulled = pull_all(clock, *storage, b->replica(), opt.rows, opt.keep_rows, wire);
   if (pulled < pushed) die("tablet b received fewer changes than tablet a sent");
   const auto plain = plain_insert_opinions(opt.dir + "/a.db", opt.dir);
 

@@ -267,6 +267,13 @@ TEST_CASE("random rows read in one pass decide as their expanded changes do", "[
       continue;
     }
     REQUIRE(m.changes == expected);
+    // Kept as rows (a server's push): the same rows, which expand to the same changes.
+    codec::ChangesMember kept;
+    kept.keep_rows = true;
+    REQUIRE(read(R"({"rows":)" + rows + R"(,"protocol":1})", &kept).ok());
+    CHECK(kept.changes.empty());
+    CHECK(kept.row_writes.size() == static_cast<size_t>(n));
+    REQUIRE(expand_rows(kept.row_writes) == expected);
     ++accepted;
   }
   CHECK(accepted > 100);
@@ -298,6 +305,15 @@ TEST_CASE("rows that would expand far beyond their text are refused as too large
   st = read(R"({"rows":[{"cells":)" + with_cells(20) + R"(,"id":")" + long_id + R"(",)" + stamp + "}]}", &m);
   CHECK(st.code() == ErrorCode::too_large);
   CHECK(st.field() == "rows");
+  // Kept as rows, which copies nothing, the bounds are the same: a message reads the
+  // same whoever reads it.
+  codec::ChangesMember kept;
+  kept.keep_rows = true;
+  st = read(R"({"rows":[{"cells":)" + with_cells(codec::kMaxRowsChanges + 1) + R"(,"id":"a",)" + stamp + "}]}", &kept);
+  CHECK(st.code() == ErrorCode::too_large);
+  kept.keep_rows = true;
+  st = read(R"({"rows":[{"cells":)" + with_cells(20) + R"(,"id":")" + long_id + R"(",)" + stamp + "}]}", &kept);
+  CHECK(st.code() == ErrorCode::too_large);
   REQUIRE(read(R"({"rows":[{"cells":)" + with_cells(10) + R"(,"id":")" + long_id + R"(",)" + stamp + "}]}", &m).ok());
   CHECK(m.changes.size() == 10);
 }

@@ -255,6 +255,14 @@ class Simulation {
     CHECK_FALSE(applied.ok());
     CHECK(refusals.size() == batch.size());
     CHECK(target.replica->state_hash().value() == *before);
+    // The same batch as rows (a push read as it came): the same refusals, the same error.
+    const std::vector<RowWrite> rows = group_rows(batch);
+    std::vector<Refusal> row_refusals;
+    ao.refusals = &row_refusals;
+    auto applied_rows = target.replica->apply_changes(rows, ao);
+    CHECK(applied_rows.status().to_string() == applied.status().to_string());
+    CHECK(row_refusals == refusals);
+    CHECK(target.replica->state_hash().value() == *before);
     ++counts_["hostile_refused"];
   }
 
@@ -273,7 +281,11 @@ class Simulation {
         ApplyOptions ao;
         ao.origin = child.name;
         ao.detect_conflicts = true;
-        auto applied = parent.replica->apply_changes(batch->changes, ao);
+        // Half the pushes as rows, as a server reads a push sent so.
+        const std::vector<RowWrite> rows = pick(2) == 0 ? group_rows(batch->changes) : std::vector<RowWrite>{};
+        auto applied = rows.empty() ? parent.replica->apply_changes(batch->changes, ao)
+                                    : parent.replica->apply_changes(rows, ao);
+        if (!rows.empty()) ++counts_["pushed_as_rows"];
         INFO(applied.status().to_string());
         REQUIRE(applied.ok());
         counts_["conflicts_detected"] += static_cast<int>(applied->conflicts);

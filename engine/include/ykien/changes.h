@@ -28,11 +28,6 @@ struct Change {
   friend bool operator==(const Change &, const Change &) = default;
 };
 
-// The batch's writes: its cells of one row with one stamp (same table, id, hlc and
-// site), each as the indexes of its changes, in the order the writes first appear.
-// The unit the write policy refuses, and provenance keeps (docs/server.md).
-YKIEN_CXX_API std::vector<std::vector<size_t>> batch_writes(const std::vector<Change> &changes);
-
 // Which changes export_changes returns.
 struct ExportOptions {
   int64_t limit_changes = 5000;   // at most this many changes...

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ykien/blob_store.h"
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/clock.h"
 #include "ykien/export.h"
@@ -251,7 +252,11 @@ class YKIEN_CXX_API Database {
   // Merges remote changes in one transaction: all or nothing. Deterministic,
   // commutative, associative and idempotent (field-level last-writer-wins by
   // (hlc, site)). Tables and columns this version does not know are kept and relayed.
-  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {});
+  // A list of changes or of rows (ykien/change_batch.h).
+  Result<ApplyReport> apply_changes(const ChangeBatch &changes, const ApplyOptions &options = {});
+  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {}) {
+    return apply_changes(ChangeBatch(changes), options);
+  }
   // The greatest cursor export_changes can return now.
   int64_t current_cursor() const;
   // A hash of the replicated state (every cell's value and stamp), equal on

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/export.h"
 #include "ykien/hlc.h"
@@ -100,14 +101,21 @@ class YKIEN_CXX_API Replica {
 
   // Merges remote changes in one transaction: all or nothing. Deterministic,
   // commutative, associative and idempotent. Errors: invalid_argument naming
-  // "changes[i].<field>" (nothing applied), storage.
-  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {});
+  // "changes[i].<field>" (nothing applied), storage. A list of changes or of rows
+  // (ykien/change_batch.h: a push read as rows, merged without copying its keys).
+  Result<ApplyReport> apply_changes(const ChangeBatch &changes, const ApplyOptions &options = {});
+  Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {}) {
+    return apply_changes(ChangeBatch(changes), options);
+  }
 
   // Several merges and settings as one transaction (a pull's batch with its
   // cursor; a bundle applied in steps with its peer's cursors).
   class YKIEN_CXX_API Txn {
    public:
-    Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {});
+    Result<ApplyReport> apply_changes(const ChangeBatch &changes, const ApplyOptions &options = {});
+    Result<ApplyReport> apply_changes(const std::vector<Change> &changes, const ApplyOptions &options = {}) {
+      return apply_changes(ChangeBatch(changes), options);
+    }
     Result<std::string> setting(const std::string &key);
     Status set_setting(const std::string &key, const std::string &value);
 
@@ -237,7 +245,7 @@ class YKIEN_CXX_API Replica {
 
   // For stores' owners: merge inside a transaction already open on `txn` (an
   // upgrade adopting cells). Observers are told once `txn` commits.
-  Result<ApplyReport> apply_in(sys::StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options);
+  Result<ApplyReport> apply_in(sys::StoreTxn &txn, const ChangeBatch &changes, const ApplyOptions &options);
   // Tells the observers which rows a committed write changed.
   void notify(const std::vector<sys::RowKey> &rows, const std::string &origin);
   // notify() once `txn` commits.
@@ -248,7 +256,7 @@ class YKIEN_CXX_API Replica {
   // Writes `unit` (checked; its scope free) under the parent with `parent_scope`.
   Result<Unit> make_unit_in(sys::StoreTxn &txn, const Unit &unit, const std::string &parent_scope);
   // apply_in for changes whose form was checked (check_change_form) before.
-  Result<ApplyReport> merge_in(sys::StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options);
+  Result<ApplyReport> merge_in(sys::StoreTxn &txn, const ChangeBatch &changes, const ApplyOptions &options);
   // The position just before the first log entry after `cursor` holding this
   // site's change stamped after `limit_ms`; none if no entry does.
   Result<std::optional<int64_t>> before_first_own_stamp_after(int64_t cursor, int64_t limit_ms);

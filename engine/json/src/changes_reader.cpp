@@ -68,9 +68,11 @@ class Sax final : public nlohmann::json_sax<Json> {
       out_.rows = rows;
       out_.both = seen_rows_ && seen_changes_;
       out_.changes.clear();
+      out_.row_writes.clear();
       out_.error = Status::Ok();
       next_index_ = 0;
       copied_ = 0;
+      expanded_ = 0;
       awaiting_changes_ = true;
     }
     key_ = std::move(k);
@@ -259,7 +261,7 @@ class Sax final : public nlohmann::json_sax<Json> {
       return;
     }
     if (text.empty()) return refuse_cell(kNotAColumn);
-    if (out_.changes.size() + pending_.size() >= kMaxRowsChanges) {
+    if (expanded_ + pending_.size() >= kMaxRowsChanges) {
       cells_error_ = too_large("more than " + std::to_string(kMaxRowsChanges) + " changes");
       return;
     }
@@ -282,6 +284,19 @@ class Sax final : public nlohmann::json_sax<Json> {
     if (out_.error.ok()) out_.error = check_row();
     ++next_index_;
     if (!out_.error.ok()) return;
+    expanded_ += pending_.size();
+    if (out_.keep_rows) {
+      RowWrite &row = out_.row_writes.emplace_back();
+      row.table = std::move(head_.table);
+      row.id = std::move(head_.id);
+      row.scope = std::move(head_.scope);
+      row.hlc = head_.hlc;
+      row.site = head_.site;
+      row.base = head_.base;
+      row.cells.reserve(pending_.size());
+      for (Change &c : pending_) row.cells.push_back({std::move(c.column), std::move(c.value)});
+      return;
+    }
     for (Change &c : pending_) {
       c.table = head_.table;
       c.id = head_.id;
@@ -344,6 +359,7 @@ class Sax final : public nlohmann::json_sax<Json> {
   std::vector<Change> pending_;
   Change head_;        // the row's checked stamp and place
   size_t copied_ = 0;  // bytes of tables, ids and scopes copied into the rows' changes
+  size_t expanded_ = 0;  // changes the rows read so far expand to
 };
 
 }  // namespace
@@ -354,8 +370,10 @@ Status parse_with_changes(std::string_view text, Json *envelope, ChangesMember *
     if (!sax.object_at_top()) return {ErrorCode::corrupt, "not a JSON object"};
     return {};
   };
+  const bool keep_rows = changes->keep_rows;
   *envelope = Json();
   *changes = ChangesMember{};
+  changes->keep_rows = keep_rows;
   {
     Sax fast(*envelope, *changes);
     if (const ScanOutcome scanned = scan_json(text, fast); scanned != ScanOutcome::unsure)
@@ -364,6 +382,7 @@ Status parse_with_changes(std::string_view text, Json *envelope, ChangesMember *
   // What the fast path leaves (json_scan.h) is read again from the start by nlohmann.
   *envelope = Json();
   *changes = ChangesMember{};
+  changes->keep_rows = keep_rows;
   Sax sax(*envelope, *changes);
   return outcome(Json::sax_parse(text.begin(), text.end(), &sax), sax);
 }

@@ -73,7 +73,7 @@ bool flag_of(const ViewRow *row, std::string_view column) {
 
 class Checker {
  public:
-  Checker(sys::StoreTxn &txn, const std::vector<Change> &changes, const HeldRows &held, const Writer &writer)
+  Checker(sys::StoreTxn &txn, const ChangeBatch &changes, const HeldRows &held, const Writer &writer)
       : txn_(txn), changes_(changes), held_(held), writer_(writer) {}
 
   Result<std::vector<Refusal>> run() {
@@ -90,7 +90,7 @@ class Checker {
 
   void group() {
     for (auto &members : batch_writes(changes_)) {
-      const Change &c = changes_[members.front()];
+      const ChangeRef c = changes_[members.front()];
       writes_.push_back({{c.table, c.id}, c.scope, {c.hlc, c.site, c.base}, std::move(members)});
     }
     // In the order they were made: a relay sends a row's cells as it holds them (a
@@ -120,7 +120,7 @@ class Checker {
     ViewRow &row = it->second;
     row.cells.reserve(row.cells.size() + w.members.size());
     for (size_t i : w.members) {
-      const Change &c = changes_[i];
+      const ChangeRef c = changes_[i];
       ViewCell *cell = row.find(c.column);
       if (!cell) {
         row.cells.push_back({c.column, &c.value, {c.hlc, c.site, c.base}});
@@ -132,7 +132,7 @@ class Checker {
   }
 
   void refuse(size_t index, std::string code, std::string column, std::string reason) {
-    const Change &c = changes_[index];
+    const ChangeRef c = changes_[index];
     found_.push_back({static_cast<int64_t>(index), std::move(code), c.table, c.id, std::move(column), std::move(reason)});
   }
 
@@ -143,8 +143,9 @@ class Checker {
   // The same write the receiver already holds (a push repeated after a lost reply).
   bool replayed(const Write &w, const ViewRow *row) const {
     for (size_t i : w.members) {
-      const ViewCell *cell = row ? row->find(changes_[i].column) : nullptr;
-      if (!cell || !merge::same_write(cell->stamp, w.stamp) || *cell->value != changes_[i].value) return false;
+      const ChangeRef c = changes_[i];
+      const ViewCell *cell = row ? row->find(c.column) : nullptr;
+      if (!cell || !merge::same_write(cell->stamp, w.stamp) || *cell->value != c.value) return false;
     }
     return true;
   }
@@ -183,7 +184,7 @@ class Checker {
     // The value each of the table's columns has in this write so far.
     in_write_.assign(table->columns.size(), nullptr);
     for (size_t i : w.members) {
-      const Change &c = changes_[i];
+      const ChangeRef c = changes_[i];
       const int at = table->column_index(c.column);
       if (at < 0) {
         refuse(i, "unknown_column", c.column, "the server's schema has no column " + c.table + "." + c.column);
@@ -222,10 +223,10 @@ class Checker {
   void check_creation(const Write &w, const schema::TableDef &table) {
     for (const auto &col : table.columns) {
       if (col.form != schema::Form::id || col.references.empty()) continue;
-      const Change *named = nullptr;
+      const Value *named = nullptr;
       for (size_t i : w.members)
-        if (changes_[i].column == col.name) named = &changes_[i];
-      const std::string *id = named ? std::get_if<std::string>(&named->value) : nullptr;
+        if (const ChangeRef c = changes_[i]; c.column == col.name) named = &c.value;
+      const std::string *id = named ? std::get_if<std::string>(named) : nullptr;
       if (!id || id->empty()) {
         if (col.required)
           refuse(w.members.front(), "invalid_reference", std::string(col.name),
@@ -242,33 +243,32 @@ class Checker {
   bool is_merge_entry(const schema::TableDef &table, const Write &w) const {
     if (table.name != std::string_view("status_history")) return false;
     for (size_t i : w.members)
-      if (changes_[i].column == "note")
-        if (const auto *note = std::get_if<std::string>(&changes_[i].value))
-          return note->starts_with("{\"merged_from\":");
+      if (const ChangeRef c = changes_[i]; c.column == "note")
+        if (const auto *note = std::get_if<std::string>(&c.value)) return note->starts_with("{\"merged_from\":");
     return false;
   }
 
   void check_opinion(const Write &w, const ViewRow *before) {
-    const Change *kind = nullptr, *flag = nullptr, *status = nullptr;
+    const Value *kind = nullptr, *flag = nullptr, *status = nullptr;
     for (size_t i : w.members) {
-      const Change &c = changes_[i];
-      if (c.column == "kind") kind = &c;
-      if (c.column == kConfidentialFlag) flag = &c;
-      if (c.column == "status") status = &c;
+      const ChangeRef c = changes_[i];
+      if (c.column == "kind") kind = &c.value;
+      if (c.column == kConfidentialFlag) flag = &c.value;
+      if (c.column == "status") status = &c.value;
     }
     const bool was_confidential = flag_of(before, kConfidentialFlag);
-    const auto *set = flag ? std::get_if<int64_t>(&flag->value) : nullptr;
+    const auto *set = flag ? std::get_if<int64_t>(flag) : nullptr;
     const bool confidential = flag ? (set && *set != 0) : was_confidential;
     if (was_confidential && !confidential)
       return refuse(w.members.front(), "forbidden", kConfidentialFlag, "a confidential opinion stays confidential");
-    const std::string *k = kind ? std::get_if<std::string>(&kind->value) : text_of(before, "kind");
+    const std::string *k = kind ? std::get_if<std::string>(kind) : text_of(before, "kind");
     if (k && *k == "denunciation" && !confidential)
       return refuse(w.members.front(), "invalid_value", kConfidentialFlag, "a denunciation is confidential from the start");
     // Its complainant's identity leaves the recording tablet sealed to the office's
     // key (ykien/seal.h): in clear, from a tablet or a hub, it is not taken.
     if (confidential && writer_.sealed_identities && (is_device() || writer_.role == WriterRole::hub))
       for (size_t i : w.members) {
-        const Change &c = changes_[i];
+        const ChangeRef c = changes_[i];
         const auto *v = std::get_if<std::string>(&c.value);
         if (is_identity_column(c.column) && v && !v->empty() && !is_sealed(*v))
           return refuse(i, "not_sealed", c.column,
@@ -281,7 +281,7 @@ class Checker {
     // A write that changes nothing, or loses to the value held, harms nothing.
     if (was_confidential && !writer_.confidential && writer_.role != WriterRole::office)
       for (size_t i : w.members) {
-        const Change &c = changes_[i];
+        const ChangeRef c = changes_[i];
         if (!is_identity_column(c.column) && c.column != "anonymous") continue;
         const ViewCell *held = before->find(c.column);
         if (held && !held->stamp.is_zero() && !own_site(held->stamp.site) && *held->value != c.value &&
@@ -290,7 +290,7 @@ class Checker {
                         "a complainant's identity is changed only by a device entitled to it, or the one that wrote it");
       }
     // The status moves with a status-history entry (written before it).
-    const auto *to = status ? std::get_if<std::string>(&status->value) : nullptr;
+    const auto *to = status ? std::get_if<std::string>(status) : nullptr;
     if (!to || writer_.role == WriterRole::office) return;
     const std::string *from = text_of(before, "status");
     if (from && *from == *to) return;
@@ -360,7 +360,7 @@ class Checker {
     return text && *text == "withdrawn";
   }
 
-  static bool made_after_taken_back(const ViewRow &target, const Change &naming) {
+  static bool made_after_taken_back(const ViewRow &target, const ChangeRef &naming) {
     if (!flag_of(&target, "_deleted")) return false;
     const ViewCell *deleted = target.find("_deleted");
     return deleted && !merge::wins(deleted->stamp, {naming.hlc, naming.site, naming.base});
@@ -392,7 +392,7 @@ class Checker {
   }
 
   sys::StoreTxn &txn_;
-  const std::vector<Change> &changes_;
+  const ChangeBatch &changes_;
   const HeldRows &held_;
   const Writer &writer_;
   std::vector<Write> writes_;
@@ -405,7 +405,7 @@ class Checker {
 
 }  // namespace
 
-std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refusal> found) {
+std::vector<Refusal> spread(const ChangeBatch &changes, std::vector<Refusal> found) {
   if (found.empty()) return found;
   std::map<size_t, const Refusal *> by_index;
   for (const auto &r : found) by_index.emplace(static_cast<size_t>(r.index), &r);
@@ -427,11 +427,12 @@ std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refu
   return out;
 }
 
-std::vector<RowKey> named_rows(const std::vector<Change> &changes, const Writer &writer) {
+std::vector<RowKey> named_rows(const ChangeBatch &changes, const Writer &writer) {
   std::vector<RowKey> named;
   if (writer.role == WriterRole::peer) return named;
   const schema::TableDef *table = nullptr;
-  for (const Change &c : changes) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const ChangeRef c = changes[i];
     if (!table || table->name != c.table) table = schema::find_table(c.table);
     if (!table) continue;
     const int at = table->column_index(c.column);
@@ -446,7 +447,7 @@ std::vector<RowKey> named_rows(const std::vector<Change> &changes, const Writer 
   return named;
 }
 
-Result<std::vector<Refusal>> refusals(sys::StoreTxn &txn, const std::vector<Change> &changes, const HeldRows &held,
+Result<std::vector<Refusal>> refusals(sys::StoreTxn &txn, const ChangeBatch &changes, const HeldRows &held,
                                       const Writer &writer) {
   if (writer.role == WriterRole::peer) return std::vector<Refusal>{};
   return Checker(txn, changes, held, writer).run();

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/sys/replica_store.h"
 
@@ -21,16 +22,16 @@ using HeldRows = std::unordered_map<sys::RowKey, const sys::StoredRow *, sys::Ro
 // once, in order: read with the batch's own rows, so that the policy's check of what
 // new rows name reads nothing more (on PostgreSQL a round trip less under the
 // writers' lock). Empty for a peer, whose batches the policy does not check.
-std::vector<sys::RowKey> named_rows(const std::vector<Change> &changes, const Writer &writer);
+std::vector<sys::RowKey> named_rows(const ChangeBatch &changes, const Writer &writer);
 
 // The refusals of `changes` (which passed check_change_form) from `writer`, in
 // index order: the changes at fault (spread() refuses their writes whole). Reads the
 // rows the batch names (an answer's opinion, a status change's history) via `txn`.
-Result<std::vector<Refusal>> refusals(sys::StoreTxn &txn, const std::vector<Change> &changes, const HeldRows &held,
+Result<std::vector<Refusal>> refusals(sys::StoreTxn &txn, const ChangeBatch &changes, const HeldRows &held,
                                       const Writer &writer);
 
 // `found` (refusals of some changes of `changes`) spread to every change of the
 // writes they belong to, in index order: a write is taken or refused whole.
-std::vector<Refusal> spread(const std::vector<Change> &changes, std::vector<Refusal> found);
+std::vector<Refusal> spread(const ChangeBatch &changes, std::vector<Refusal> found);
 
 }  // namespace ykien::authority

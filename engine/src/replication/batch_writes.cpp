@@ -2,33 +2,29 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "ykien/changes.h"
+#include "ykien/change_batch.h"
 
 namespace ykien {
 
-std::vector<std::vector<size_t>> batch_writes(const std::vector<Change> &changes) {
+std::vector<std::vector<size_t>> batch_writes(const ChangeBatch &changes) {
   // A write's first change, standing for its write (no copy of table and id);
   // hashed: a batch has thousands of writes, whose time-ordered ids share a prefix.
   const auto hash = [&changes](size_t a) {
-    const Change &x = changes[a];
+    const ChangeRef x = changes[a];
     return std::hash<std::string_view>{}(x.id) * 31 + std::hash<uint64_t>{}(x.hlc.raw() ^ x.site);
   };
   const auto same = [&changes](size_t a, size_t b) {
-    const Change &x = changes[a], &y = changes[b];
+    const ChangeRef x = changes[a], y = changes[b];
     return x.hlc == y.hlc && x.site == y.site && x.id == y.id && x.table == y.table;
   };
   std::unordered_map<size_t, size_t, decltype(hash), decltype(same)> where(changes.size() / 8 + 1, hash, same);
   std::vector<std::vector<size_t>> writes;
   size_t where_of_previous = 0;
   for (size_t i = 0; i < changes.size(); ++i) {
-    const Change &c = changes[i];
     // A write's cells come one after another as replicas export them: no lookup then.
-    if (i > 0) {
-      const Change &p = changes[i - 1];
-      if (c.hlc == p.hlc && c.site == p.site && c.id == p.id && c.table == p.table) {
-        writes[where_of_previous].push_back(i);
-        continue;
-      }
+    if (i > 0 && (changes.same_group(i, i - 1) || same(i, i - 1))) {
+      writes[where_of_previous].push_back(i);
+      continue;
     }
     auto [it, fresh] = where.emplace(i, writes.size());
     if (fresh) writes.emplace_back();

@@ -29,7 +29,7 @@ bool key_text(const std::string &s, size_t max) {
 
 }  // namespace
 
-std::optional<Refusal> check_change_form(const Change &c, size_t index, bool keys_checked) {
+std::optional<Refusal> check_change_form(const ChangeRef &c, size_t index, bool keys_checked) {
   auto refuse = [&](std::string field, std::string reason) {
     return Refusal{static_cast<int64_t>(index), "invalid_change", c.table, c.id, std::move(field), std::move(reason)};
   };
@@ -73,7 +73,7 @@ std::optional<Refusal> check_change_form(const Change &c, size_t index, bool key
 }
 
 Status check_change(const Change &c, size_t index) {
-  auto refusal = check_change_form(c, index);
+  auto refusal = check_change_form(ref_of(c), index);
   if (!refusal) return Status::Ok();
   return Status::Invalid("changes[" + std::to_string(index) + "]." + refusal->column, refusal->reason);
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/status.h"
 
@@ -17,7 +18,7 @@ namespace ykien {
 // refusal's code is "invalid_change", its column the field at fault.
 // `keys_checked`: its table, id and scope are those of a change that passed before (the
 // cells of a row come together), not checked again.
-std::optional<Refusal> check_change_form(const Change &change, size_t index, bool keys_checked = false);
+std::optional<Refusal> check_change_form(const ChangeRef &change, size_t index, bool keys_checked = false);
 
 // The same, as an error naming "changes[i].<field>".
 Status check_change(const Change &change, size_t index);

@@ -13,7 +13,7 @@ namespace ykien {
 
 Replica &Database::replica() { return *impl_->replica; }
 
-Result<ApplyReport> Database::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+Result<ApplyReport> Database::apply_changes(const ChangeBatch &changes, const ApplyOptions &options) {
   return impl_->replica->apply_changes(changes, options);
 }
 
@@ -104,7 +104,7 @@ Status Database::Impl::adopt_foreign_cells() {
       Change c{fc.table, fc.id, fc.scope, fc.column, fc.value, fc.stamp.hlc, fc.stamp.site, fc.stamp.base};
       // A value the column now declared cannot hold (another type, a NUL) stays
       // aside as it was, kept and relayed: the upgrade never fails on it.
-      if (check_change_form(c, 0)) continue;
+      if (check_change_form(ref_of(c), 0)) continue;
       adopt.push_back(std::move(c));
       adopted.push_back(fc.rid);
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -31,17 +32,18 @@ bool taken_back(const std::optional<StoredRow> &row) {
 
 }  // namespace
 
-Result<std::vector<Merge>> merges_in(sys::StoreTxn &txn, const std::vector<Change> &changes,
+Result<std::vector<Merge>> merges_in(sys::StoreTxn &txn, const ChangeBatch &changes,
                                      const std::vector<std::string> &tombstoned) {
   std::vector<Merge> out;
   if (tombstoned.empty()) return out;
   std::vector<std::string> with_entry;  // tombstoned opinions the batch has an entry for
   // Each history row of the batch: its opinion and its note.
-  std::map<std::string, std::pair<const Change *, const Change *>> entries;
-  for (const auto &c : changes) {
+  std::map<std::string, std::pair<std::optional<ChangeRef>, std::optional<ChangeRef>>> entries;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const ChangeRef c = changes[i];
     if (c.table != "status_history") continue;
-    if (c.column == "opinion_id") entries[c.id].first = &c;
-    if (c.column == "note") entries[c.id].second = &c;
+    if (c.column == "opinion_id") entries[c.id].first.emplace(c);
+    if (c.column == "note") entries[c.id].second.emplace(c);
   }
   for (const auto &[id, cells] : entries) {
     const auto [opinion, note] = cells;

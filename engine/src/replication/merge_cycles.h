@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/sys/replica_store.h"
 
@@ -20,7 +21,7 @@ struct Merge {
 };
 // Those whose entry came in an earlier batch (a push cut between the two writes) are
 // read from the stored history, for the tombstones without an entry in this one.
-Result<std::vector<Merge>> merges_in(sys::StoreTxn &txn, const std::vector<Change> &changes,
+Result<std::vector<Merge>> merges_in(sys::StoreTxn &txn, const ChangeBatch &changes,
                                      const std::vector<std::string> &tombstoned);
 
 // For each merge of `merges` whose kept record is itself taken back by a merge into

@@ -85,7 +85,7 @@ Status conflict_not_found(const std::string &id) {
 
 // A batch with refused changes is applied not at all; the caller learns them all
 // (each write refused whole), the error names the first change at fault.
-Status refuse(const std::vector<Change> &changes, std::vector<Refusal> at_fault, const ApplyOptions &options) {
+Status refuse(const ChangeBatch &changes, std::vector<Refusal> at_fault, const ApplyOptions &options) {
   std::vector<Refusal> all = authority::spread(changes, at_fault);
   Status st = refusal_status(at_fault.front(), all.size());
   if (options.refusals) *options.refusals = std::move(all);
@@ -185,14 +185,18 @@ namespace {
 
 // Every change's form, checked before anything is read or applied (it depends on
 // nothing held): all of a batch or none of it.
-Status check_forms(const std::vector<Change> &changes, const ApplyOptions &options) {
+Status check_forms(const ChangeBatch &changes, const ApplyOptions &options) {
   std::vector<Refusal> refused;
   bool previous_passed = false;
   for (size_t i = 0; i < changes.size(); ++i) {
     // A row's table, id and scope, checked once for its cells in a row.
-    const bool same_row = previous_passed && changes[i].id == changes[i - 1].id &&
-                          changes[i].scope == changes[i - 1].scope && changes[i].table == changes[i - 1].table;
-    auto r = check_change_form(changes[i], i, same_row);
+    const ChangeRef c = changes[i];
+    bool same_row = previous_passed && changes.same_group(i, i - 1);
+    if (previous_passed && !same_row) {
+      const ChangeRef p = changes[i - 1];
+      same_row = c.id == p.id && c.scope == p.scope && c.table == p.table;
+    }
+    auto r = check_change_form(c, i, same_row);
     previous_passed = !r;
     if (r) refused.push_back(std::move(*r));
   }
@@ -202,12 +206,12 @@ Status check_forms(const std::vector<Change> &changes, const ApplyOptions &optio
 
 }  // namespace
 
-Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
+Result<ApplyReport> Replica::apply_in(StoreTxn &txn, const ChangeBatch &changes, const ApplyOptions &options) {
   YKIEN_TRY(check_forms(changes, options));
   return merge_in(txn, changes, options);
 }
 
-Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &changes, const ApplyOptions &options) {
+Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes, const ApplyOptions &options) {
   ApplyReport report;
   std::vector<RowKey> changed;  // for the observers, while there are any
   const bool observed_now = observed();
@@ -218,8 +222,8 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
   std::vector<RowKey> keys;
   std::vector<size_t> row_of(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
-    const Change &c = changes[i];
-    if (i > 0 && c.id == changes[i - 1].id && c.table == changes[i - 1].table) {
+    const ChangeRef c = changes[i];
+    if (i > 0 && (changes.same_group(i, i - 1) || (c.id == changes[i - 1].id && c.table == changes[i - 1].table))) {
       row_of[i] = row_of[i - 1];
       continue;
     }
@@ -261,7 +265,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
   std::vector<PendingConflict> conflicts;
   std::vector<std::string> tombstoned;  // opinions taken back, by the receiver of a push
   for (size_t i = 0; i < changes.size(); ++i) {
-    const Change &c = changes[i];
+    const ChangeRef c = changes[i];
     if (c.hlc > report.max_hlc) report.max_hlc = c.hlc;
     Merging &m = rows[row_of[i]];
     // A row's scope is fixed by its first write: a change cannot move it.
@@ -367,7 +371,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const std::vector<Change> &
   return report;
 }
 
-Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+Result<ApplyReport> Replica::apply_changes(const ChangeBatch &changes, const ApplyOptions &options) {
   YKIEN_TRY(check_forms(changes, options));
   Result<ApplyReport> report = ApplyReport{};
   Status st = store_.write([&](StoreTxn &txn) -> Status {
@@ -378,7 +382,7 @@ Result<ApplyReport> Replica::apply_changes(const std::vector<Change> &changes, c
   return report;
 }
 
-Result<ApplyReport> Replica::Txn::apply_changes(const std::vector<Change> &changes, const ApplyOptions &options) {
+Result<ApplyReport> Replica::Txn::apply_changes(const ChangeBatch &changes, const ApplyOptions &options) {
   return replica_.apply_in(txn_, changes, options);
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ykien/change_batch.h"
 #include "ykien/changes.h"
 #include "ykien/export.h"
 #include "ykien/status.h"
@@ -119,6 +120,13 @@ struct PushRequest {
   // Written as "rows" (to a server that said it reads them), else as "changes";
   // decoding says which came.
   bool as_rows = false;
+  // Decoded with keep_rows: a push that came as "rows" is here as they came, and
+  // `changes` is empty (a server merges them without copying each row's keys into
+  // every cell). Never encoded.
+  std::vector<RowWrite> rows;
+
+  // The push's changes, whichever way they were decoded (valid while it is).
+  ChangeBatch batch() const { return as_rows && changes.empty() ? ChangeBatch(rows) : ChangeBatch(changes); }
 };
 
 struct PushReply {
@@ -175,6 +183,11 @@ struct PullReply {
   // The server reads PullRequest::acked: the device may ask for the next batch while
   // it applies this one. False from servers before it.
   bool pull_ahead = false;
+  // As PushRequest::rows: a reply of "rows" decoded with keep_rows, `changes` empty.
+  std::vector<RowWrite> rows;
+
+  // The reply's changes, whichever way they were decoded (valid while it is).
+  ChangeBatch batch() const { return as_rows && changes.empty() ? ChangeBatch(rows) : ChangeBatch(changes); }
 };
 
 // A hub tells the server the sites whose writes it relays: its own replica's and its
@@ -216,10 +229,10 @@ YKIEN_CXX_API Status decode(std::string_view json, ErrorReply *out);
 YKIEN_CXX_API Status decode(std::string_view json, HealthReply *out);
 YKIEN_CXX_API Status decode(std::string_view json, EnrollRequest *out);
 YKIEN_CXX_API Status decode(std::string_view json, EnrollReply *out);
-YKIEN_CXX_API Status decode(std::string_view json, PushRequest *out);
+YKIEN_CXX_API Status decode(std::string_view json, PushRequest *out, bool keep_rows = false);
 YKIEN_CXX_API Status decode(std::string_view json, PushReply *out);
 YKIEN_CXX_API Status decode(std::string_view json, PullRequest *out);
-YKIEN_CXX_API Status decode(std::string_view json, PullReply *out);
+YKIEN_CXX_API Status decode(std::string_view json, PullReply *out, bool keep_rows = false);
 YKIEN_CXX_API Status decode(std::string_view json, SitesRequest *out);
 YKIEN_CXX_API Status decode(std::string_view json, SitesReply *out);
 YKIEN_CXX_API Status decode(std::string_view json, KeysRequest *out);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ykien/change_batch.h"
 #include "ykien/json/changes.h"
 
 namespace ykien::codec {
@@ -20,6 +21,9 @@ inline constexpr size_t kMaxRowsChanges = 100000;
 inline constexpr size_t kMaxRowsCopiedBytes = 32 << 20;
 
 struct ChangesMember {
+  // Asked by the caller: "rows" are kept as they came, in `row_writes`, not expanded
+  // into `changes` (a push merged by row). The same checks and bounds apply.
+  bool keep_rows = false;
   // "changes" (or "rows", below) was an array, read into `changes` (lenient, as
   // the protocol reads them). Otherwise it is in the envelope, as any member (or absent).
   bool array = false;
@@ -29,6 +33,7 @@ struct ChangesMember {
   // The message had both "changes" and "rows": the caller refuses it.
   bool both = false;
   std::vector<Change> changes;
+  std::vector<RowWrite> row_writes;  // "rows" when keep_rows
   // The first change refused, naming "changes[i].<key>" as from_json(array) would
   // (a row: "rows[i].<key>", "rows[i].cells[j]"); then `changes` is incomplete.
   Status error;

@@ -1,0 +1,90 @@
+// A batch of changes as the core reads it: either a list of Change values, or the
+// same changes held by row (RowWrite: a row's table, id, scope and stamp once, then
+// its cells), as the "rows" wire form carries them (docs/protocol.md, "Rows"). A
+// push read as rows is merged without copying its rows' keys into every cell.
+// Either way the batch is a list of cells, indexed as the expanded changes are
+// (refusals and errors name "changes[i]" by that index).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ykien/changes.h"
+#include "ykien/export.h"
+
+namespace ykien {
+
+// One cell of a RowWrite.
+struct CellWrite {
+  std::string column{};
+  Value value{};
+
+  friend bool operator==(const CellWrite &, const CellWrite &) = default;
+};
+
+// The cells of one row written with one stamp.
+struct RowWrite {
+  std::string table{};
+  std::string id{};
+  std::string scope{};
+  Hlc hlc{};
+  SiteId site = 0;
+  Hlc base{};
+  std::vector<CellWrite> cells{};
+
+  friend bool operator==(const RowWrite &, const RowWrite &) = default;
+};
+
+// The changes the rows stand for, in order.
+YKIEN_CXX_API std::vector<Change> expand_rows(const std::vector<RowWrite> &rows);
+// The rows of changes: each run of consecutive changes with the same table, id,
+// scope, hlc, site and base is one row (expand_rows gives the changes back).
+YKIEN_CXX_API std::vector<RowWrite> group_rows(const std::vector<Change> &changes);
+
+// One change of a batch, seen where it lies (valid while the batch is).
+struct ChangeRef {
+  const std::string &table;
+  const std::string &id;
+  const std::string &scope;
+  const std::string &column;
+  const Value &value;
+  Hlc hlc;
+  SiteId site;
+  Hlc base;
+};
+
+inline ChangeRef ref_of(const Change &c) { return {c.table, c.id, c.scope, c.column, c.value, c.hlc, c.site, c.base}; }
+
+// A view of changes or rows; borrows them, which must outlive it.
+class YKIEN_CXX_API ChangeBatch {
+ public:
+  ChangeBatch(const std::vector<Change> &changes);  // NOLINT: a list of changes is a batch
+  ChangeBatch(const std::vector<RowWrite> &rows);   // NOLINT: so are rows
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  ChangeRef operator[](size_t i) const {
+    if (changes_) return ref_of((*changes_)[i]);
+    const RowWrite &r = (*rows_)[row_of_[i]];
+    const CellWrite &cell = r.cells[i - first_of_[row_of_[i]]];
+    return {r.table, r.id, r.scope, cell.column, cell.value, r.hlc, r.site, r.base};
+  }
+  // Whether changes i and j lie in the same row and carry the same stamp, as far as
+  // the form tells without comparing: true only for two cells of one RowWrite.
+  bool same_group(size_t i, size_t j) const { return rows_ && row_of_[i] == row_of_[j]; }
+
+ private:
+  const std::vector<Change> *changes_ = nullptr;
+  const std::vector<RowWrite> *rows_ = nullptr;
+  std::vector<size_t> row_of_;    // rows: each cell's row
+  std::vector<size_t> first_of_;  // rows: each row's first cell
+  size_t size_ = 0;
+};
+
+// The batch's writes: its cells of one row with one stamp (same table, id, hlc and
+// site), each as the indexes of its changes, in the order the writes first appear.
+// The unit the write policy refuses, and provenance keeps (docs/server.md).
+YKIEN_CXX_API std::vector<std::vector<size_t>> batch_writes(const ChangeBatch &changes);
+
+}  // namespace ykien
