@@ -15,15 +15,17 @@
 namespace ykien::test {
 namespace {
 
-// Waits up to `ms` for the child to exit; true when it did (and was reaped).
-bool reaped_within(pid_t pid, int ms) {
+// Waits up to `ms` for the child to exit; true when it did (and was reaped, its
+// wait status in `status`).
+bool reaped_within(pid_t pid, int ms, int &status) {
   for (int waited = 0; waited <= ms; waited += 10) {
-    int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
 }
+
+int ended_with(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
 }  // namespace
 
@@ -37,7 +39,7 @@ ServerProcess::~ServerProcess() { stop(); }
 
 std::string ServerProcess::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-Status ServerProcess::start() {
+Status ServerProcess::start(const std::vector<std::string> &extra, int port) {
   if (running()) return {};
   std::error_code ec;
   std::filesystem::remove(port_file_, ec);
@@ -45,8 +47,11 @@ Status ServerProcess::start() {
   // makes async-signal-safe calls (the caller has threads: libcurl's, SQLite's).
   std::vector<std::string> args = {"ykien-server", "serve"};
   args.insert(args.end(), storage_args_.begin(), storage_args_.end());
-  for (const char *a : {"--host", "127.0.0.1", "--port", "0", "--port-file"}) args.emplace_back(a);
+  for (const char *a : {"--host", "127.0.0.1", "--port"}) args.emplace_back(a);
+  args.push_back(std::to_string(port));
+  args.emplace_back("--port-file");
   args.push_back(port_file_);
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char *> argv;
   for (auto &a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -65,7 +70,12 @@ Status ServerProcess::start() {
     // caller runs, as a server does on its own hardware (a thousand simulated
     // tablets' threads would otherwise starve it: docs/benchmarks.md, "serve").
     setsid();
-    if (log_fd >= 0) dup2(log_fd, 2);
+    // Its output to the log, not the caller's: a server left running must not hold
+    // the caller's pipes open (CTest waits for them to close).
+    if (log_fd >= 0) {
+      dup2(log_fd, 1);
+      dup2(log_fd, 2);
+    }
     execv(binary_.c_str(), argv.data());
     _exit(127);
   }
@@ -73,15 +83,16 @@ Status ServerProcess::start() {
   pid_ = pid;
   for (int waited = 0; waited < 30000; waited += 10) {
     std::ifstream in(port_file_);
-    int port = 0;
-    if (in >> port && port > 0) {
-      port_ = port;
+    int listening = 0;
+    if (in >> listening && listening > 0) {
+      port_ = listening;
       return {};
     }
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      return {ErrorCode::server, "ykien-server exited at start (see " + log_path_ + ")"};
+      return {ErrorCode::server,
+              "ykien-server exited at start with " + std::to_string(ended_with(status)) + " (see " + log_path_ + ")"};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -89,14 +100,28 @@ Status ServerProcess::start() {
   return {ErrorCode::server, "ykien-server did not listen within 30 s (see " + log_path_ + ")"};
 }
 
-void ServerProcess::stop() {
-  if (!running()) return;
+void ServerProcess::signal(int sig) const {
+  if (running()) ::kill(pid_, sig);
+}
+
+int ServerProcess::stop() {
+  if (!running()) return -1;
   ::kill(pid_, SIGTERM);
-  if (!reaped_within(pid_, 10000)) {
+  int status = 0;
+  if (!reaped_within(pid_, 10000, status)) {
     ::kill(pid_, SIGKILL);
-    int status = 0;
     waitpid(pid_, &status, 0);
   }
+  pid_ = -1;
+  port_ = 0;
+  return ended_with(status);
+}
+
+void ServerProcess::kill9() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
   pid_ = -1;
   port_ = 0;
 }

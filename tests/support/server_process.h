@@ -21,19 +21,25 @@ class ServerProcess {
  public:
   // `binary`: the ykien-server executable. `storage_args`: {"--data", DIR} or
   // {"--postgres", CONNINFO}. `work_dir` (existing) receives the port file and the
-  // server's log, server.log (its stderr).
+  // server's log, server.log (its stdout and stderr).
   ServerProcess(std::string binary, std::vector<std::string> storage_args, std::string work_dir);
   ~ServerProcess();  // stop()
   ServerProcess(const ServerProcess &) = delete;
   ServerProcess &operator=(const ServerProcess &) = delete;
 
-  // Runs `ykien-server serve` and waits (up to 30 s) until it listens. Call it from
-  // the thread that outlives the child: the child gets SIGTERM when that thread ends
-  // (PR_SET_PDEATHSIG), so no server outlives a bench that crashed or was killed.
+  // Runs `ykien-server serve` with `extra` arguments and waits (up to 30 s) until it
+  // listens, on `port` (0: a free one). Call it from the thread that outlives the
+  // child: the child gets SIGTERM when that thread ends (PR_SET_PDEATHSIG), so no
+  // server outlives a test or bench that crashed or was killed.
   // Errors: internal (cannot fork), server (exited or did not listen; see the log).
-  Status start();
-  // SIGTERM, then SIGKILL after 10 s; reaps the child. Nothing when not running.
-  void stop();
+  Status start(const std::vector<std::string> &extra = {}, int port = 0);
+  // Sends it a signal (SIGUSR1: a hub syncs with its upstream now).
+  void signal(int sig) const;
+  // SIGTERM, then SIGKILL after 10 s; reaps the child. Returns how it ended: its exit
+  // code, 128 + the signal that ended it, or -1 when it was not running.
+  int stop();
+  // SIGKILL at once (a power cut, as far as the server can tell); reaps the child.
+  void kill9();
 
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }

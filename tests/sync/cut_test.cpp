@@ -60,8 +60,9 @@ TEST_CASE("server killed with SIGKILL mid-push and mid-pull", "[sync][cut]") {
   std::mt19937 rng(7);
   int kills = 0;
   for (int round = 0; round < 6; ++round) {
-    // a pushes (even rounds) or b pulls (odd rounds) while the server dies at a random moment.
-    std::thread syncing([&] { (void)(round % 2 == 0 ? a.client().sync() : b.client().sync()); });
+    // a pushes (even rounds) or b pulls (odd rounds) while the server dies at a random
+    // moment. A jthread: joined even when a failed restart ends the test.
+    std::jthread syncing([&] { (void)(round % 2 == 0 ? a.client().sync() : b.client().sync()); });
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 150)(rng)));
     server.kill9();
     ++kills;

@@ -227,6 +227,9 @@ std::string TestServer::hub_code(const std::vector<std::string> &scopes) {
 ChildServer::ChildServer(const ChildServer *share) {
   server::set_log_enabled(false);
   if (on_postgres()) pg_ = share != nullptr && share->pg_ ? share->pg_ : std::make_shared<PgTestDatabase>();
+  std::vector<std::string> where = {"--data", dir_.path().string()};
+  if (pg_) where = {"--postgres", pg_->conninfo()};
+  process_ = std::make_unique<ServerProcess>(YKIEN_SERVER_BIN, where, dir_.path().string());
   if (share != nullptr && pg_) return;  // the database is ready
   seed_units(*open_storage());
 }
@@ -238,9 +241,7 @@ std::unique_ptr<server::Storage> ChildServer::open_storage() {
   return std::move(*storage);
 }
 
-ChildServer::~ChildServer() {
-  if (pid_ > 0) kill9();
-}
+ChildServer::~ChildServer() { process_->kill9(); }
 
 std::string ChildServer::code(const std::vector<std::string> &scopes) {
   auto storage = open_storage();
@@ -250,63 +251,25 @@ std::string ChildServer::code(const std::vector<std::string> &scopes) {
 }
 
 void ChildServer::start() {
-  std::string port_file = dir_.file("port");
-  std::filesystem::remove(port_file);
-  std::string port_arg = std::to_string(port_);  // 0 the first time; the same port afterwards
-  pid_ = fork();
-  REQUIRE(pid_ >= 0);
-  if (pid_ == 0) {
-    std::string log = dir_.file("server.log");
-    FILE *f = std::freopen(log.c_str(), "a", stderr);
-    (void)f;
-    const char *where = pg_ ? "--postgres" : "--data";
-    std::string what = pg_ ? pg_->conninfo() : dir_.path().string();
-    execl(YKIEN_SERVER_BIN, "ykien-server", "serve", where, what.c_str(), "--host", "127.0.0.1",
-          "--port", port_arg.c_str(), "--port-file", port_file.c_str(), static_cast<char *>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 1000; ++i) {  // up to 10 s
-    std::ifstream in(port_file);
-    int port = 0;
-    if (in >> port && port > 0) {
-      port_ = port;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  REQUIRE(port_ > 0);
+  Status st = process_->start();
+  // Until it answers its health check, not only until it listens: a restart after a
+  // SIGKILL may recover its file first. A loaded machine under the sanitizers is slow.
   auto transport = sync::make_curl_transport();
-  for (int i = 0; i < 500; ++i) {
-    auto r = transport->send({"GET", "http://127.0.0.1:" + std::to_string(port_) + "/v1/health", {}, {}});
+  for (int waited = 0; st.ok() && waited < 30000; waited += 10) {
+    auto r = transport->send({"GET", process_->url() + "/v1/health", {}, {}});
     if (r.ok() && r->status == 200) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  FAIL("ykien-server did not answer");
+  if (st.ok()) st = {ErrorCode::server, "ykien-server did not answer its health check within 30 s"};
+  std::ifstream log(process_->log_path());
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  if (text.size() > 4000) text = "…" + text.substr(text.size() - 4000);
+  FAIL(st.to_string() << "\nits log:\n" << text);
 }
 
-void ChildServer::kill9() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
+void ChildServer::kill9() { process_->kill9(); }
 
-void ChildServer::terminate() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 1000; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  kill9();
-  FAIL("ykien-server did not stop on SIGTERM");
-}
+void ChildServer::terminate() { exit_status_ = process_->stop(); }
 
 // ---- Tablet ----
 Tablet::Tablet(const std::string &url, const std::string &name, const Clock *clock, bool change_rows) : name_(name) {

@@ -10,6 +10,7 @@
 
 #include "server.h"
 #include "storage.h"
+#include "support/server_process.h"
 #include "support/temp_dir.h"  // TempDir: one class for every test binary
 #include "ykien/database.h"
 #include "ykien/sync/client.h"
@@ -123,11 +124,13 @@ class ChildServer {
   explicit ChildServer(const ChildServer *share = nullptr);
   ~ChildServer();
   std::string code(const std::vector<std::string> &scopes);
-  void start();        // waits until it answers
+  // Waits until it answers; a fresh port at each start (a killed server's port may
+  // be taken meanwhile by any socket of the machine).
+  void start();
   void kill9();        // SIGKILL and reap
   void terminate();    // SIGTERM and reap; returns when it exited
-  int port() const { return port_; }
-  int pid() const { return pid_; }
+  int port() const { return process_->port(); }
+  int pid() const { return process_->pid(); }
   int exit_status() const { return exit_status_; }
   std::string data_dir() const { return dir_.path().string(); }
   // Opens its storage (SQLite data dir or PostgreSQL database) in this process.
@@ -136,8 +139,7 @@ class ChildServer {
  private:
   TempDir dir_;
   std::shared_ptr<PgTestDatabase> pg_;  // on PostgreSQL
-  pid_t pid_ = -1;
-  int port_ = 0;
+  std::unique_ptr<ServerProcess> process_;
   int exit_status_ = -1;
 };
 

@@ -360,55 +360,17 @@ namespace {
 // ykien-server as a hub in a child process: --upstream and --enroll-code.
 class HubProcess {
  public:
-  explicit HubProcess(std::string data_dir) : data_dir_(std::move(data_dir)) {}
-  ~HubProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
+  explicit HubProcess(std::string data_dir)
+      : data_dir_(std::move(data_dir)), process_(YKIEN_SERVER_BIN, {"--data", data_dir_}, data_dir_) {}
   void start(const std::vector<std::string> &extra) {
-    std::string port_file = data_dir_ + "/port";
-    std::filesystem::remove(port_file);
     // The same port on a restart, so that its tablets find it again.
-    std::vector<std::string> args = {"ykien-server", "serve",     "--data", data_dir_, "--host",
-                                     "127.0.0.1",    "--port",    std::to_string(port_), "--port-file",
-                                     port_file};
-    args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      std::string log = data_dir_ + "/server.log";
-      FILE *f = std::freopen(log.c_str(), "a", stderr);
-      (void)f;
-      std::vector<char *> argv;
-      for (auto &a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(YKIEN_SERVER_BIN, argv.data());
-      _exit(127);
-    }
-    int port = 0;
-    for (int i = 0; i < 1000 && port == 0; ++i) {  // up to 10 s
-      std::ifstream in(port_file);
-      if (!(in >> port)) port = 0;
-      if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    REQUIRE(port > 0);
-    port_ = port;
+    Status st = process_.start(extra, port_);
+    INFO(st.to_string());
+    REQUIRE(st.ok());
+    port_ = process_.port();
   }
-  void signal(int sig) { ::kill(pid_, sig); }
-  int terminate() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 1500; ++i) {
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
-  }
+  void signal(int sig) { process_.signal(sig); }
+  int terminate() { return process_.stop(); }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // Read from its data directory while it runs (SQLite allows it).
   server::UpstreamState upstream_state() const {
@@ -430,7 +392,7 @@ class HubProcess {
 
  private:
   std::string data_dir_;
-  pid_t pid_ = -1;
+  ServerProcess process_;
   int port_ = 0;
 };
 
