@@ -2,12 +2,13 @@
 // protocol.md, "Rows"): random change vectors come back exactly, as through
 // "changes"; malformed rows are refused naming the field; and for random rows,
 // valid or not, the one-pass reader decides as expanding each row into change
-// objects and reading those with codec::from_json does.
+// objects and reading those with codec::from_json does. group_rows joins cells as
+// dump_rows does, and a ChangeBatch over rows reads as their changes.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "support/random_pick.h"
+#include "ykien/change_batch.h"
 #include "ykien/json/changes_reader.h"
 
 using namespace ykien;
@@ -124,6 +125,55 @@ TEST_CASE("a run of one row's cells is one group, a change of any member starts 
         R"("site":"0000000000000007","table":"opinions"},{"base":"0000000000000005","cells":["status","new"],)"
         R"("hlc":"0000000000000010","id":"o1","scope":"vn/79","site":"0000000000000007","table":"opinions"}])");
   CHECK(codec::dump_rows({}) == "[]");
+}
+
+TEST_CASE("group_rows makes the rows dump_rows writes and a batch over them reads as the changes", "[engine][json]") {
+  std::mt19937 rng(Catch::rngSeed());
+  for (int round = 0; round < 300; ++round) {
+    const std::vector<Change> changes = random_changes(rng);
+    const std::vector<RowWrite> rows = group_rows(changes);
+    INFO("round " << round);
+    REQUIRE(expand_rows(rows) == changes);
+    codec::ChangesMember kept;
+    kept.keep_rows = true;
+    REQUIRE(read(R"({"protocol":1,"rows":)" + codec::dump_rows(changes) + "}", &kept).ok());
+    CHECK(kept.row_writes == rows);  // one rule for both: same_row_write
+    const ChangeBatch batch(rows), plain(changes);
+    REQUIRE(batch.size() == changes.size());
+    REQUIRE(plain.size() == changes.size());
+    size_t i = 0;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      for (size_t c = 0; c < rows[r].cells.size(); ++c, ++i) {
+        const ChangeRef got = batch[i];
+        const Change as_change{got.table, got.id, got.scope, got.column, got.value, got.hlc, got.site, got.base};
+        CHECK(as_change == changes[i]);
+        if (i + 1 < changes.size()) {
+          CHECK(batch.same_group(i, i + 1) == (c + 1 < rows[r].cells.size()));
+          CHECK_FALSE(plain.same_group(i, i + 1));  // changes tell nothing without comparing
+        }
+      }
+    }
+    // A message's batch: its changes, or else its rows (the view over rows groups).
+    if (!changes.empty()) {
+      CHECK_FALSE(ChangeBatch::of(changes, rows).same_group(0, 0));
+      CHECK(ChangeBatch::of({}, rows).same_group(0, 0));
+    }
+  }
+}
+
+TEST_CASE("two neighbouring rows of one stamp are one row once expanded", "[engine][json]") {
+  const RowWrite first{"opinions", "o1", "vn/79", Hlc(0x10), 7, Hlc(), {{"content", std::string("Đường xấu")}}};
+  RowWrite second = first;
+  second.cells = {{"status", std::string("new")}};
+  const std::vector<RowWrite> two = {first, second, RowWrite{"opinions", "o2", "vn/79", Hlc(0x11), 7, Hlc(), {}}};
+  const ChangeBatch batch(two);
+  REQUIRE(batch.size() == 2);  // the row without cells holds no change
+  CHECK(batch[1].column == "status");
+  CHECK_FALSE(batch.same_group(0, 1));  // two RowWrites: the view does not compare them
+  const std::vector<RowWrite> joined = group_rows(expand_rows(two));
+  REQUIRE(joined.size() == 1);
+  CHECK(joined[0].cells == std::vector<CellWrite>{first.cells[0], second.cells[0]});
+  CHECK(codec::dump_rows(expand_rows(two)) == codec::dump_rows(expand_rows(joined)));
 }
 
 TEST_CASE("malformed rows are refused naming the field", "[engine][json]") {

@@ -36,10 +36,17 @@ struct RowWrite {
   friend bool operator==(const RowWrite &, const RowWrite &) = default;
 };
 
+// Whether two changes are cells of one row written with one stamp (same table, id,
+// scope, hlc, site and base): one RowWrite holds them when they are consecutive.
+inline bool same_row_write(const Change &a, const Change &b) {
+  return a.hlc == b.hlc && a.site == b.site && a.base == b.base && a.id == b.id && a.table == b.table &&
+         a.scope == b.scope;
+}
+
 // The changes the rows stand for, in order.
 YKIEN_CXX_API std::vector<Change> expand_rows(const std::vector<RowWrite> &rows);
-// The rows of changes: each run of consecutive changes with the same table, id,
-// scope, hlc, site and base is one row (expand_rows gives the changes back).
+// The rows of changes: each run of consecutive changes that same_row_write joins is
+// one row (expand_rows gives the changes back).
 YKIEN_CXX_API std::vector<RowWrite> group_rows(const std::vector<Change> &changes);
 
 // One change of a batch, seen where it lies (valid while the batch is).
@@ -61,24 +68,32 @@ class YKIEN_CXX_API ChangeBatch {
  public:
   ChangeBatch(const std::vector<Change> &changes);  // NOLINT: a list of changes is a batch
   ChangeBatch(const std::vector<RowWrite> &rows);   // NOLINT: so are rows
+  // A message's changes, decoded either way: its rows when it holds no changes.
+  static ChangeBatch of(const std::vector<Change> &changes, const std::vector<RowWrite> &rows) {
+    return changes.empty() ? ChangeBatch(rows) : ChangeBatch(changes);
+  }
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   ChangeRef operator[](size_t i) const {
     if (changes_) return ref_of((*changes_)[i]);
-    const RowWrite &r = (*rows_)[row_of_[i]];
-    const CellWrite &cell = r.cells[i - first_of_[row_of_[i]]];
+    const RowWrite &r = (*rows_)[places_[i].row];
+    const CellWrite &cell = r.cells[places_[i].cell];
     return {r.table, r.id, r.scope, cell.column, cell.value, r.hlc, r.site, r.base};
   }
   // Whether changes i and j lie in the same row and carry the same stamp, as far as
   // the form tells without comparing: true only for two cells of one RowWrite.
-  bool same_group(size_t i, size_t j) const { return rows_ && row_of_[i] == row_of_[j]; }
+  bool same_group(size_t i, size_t j) const { return rows_ && places_[i].row == places_[j].row; }
 
  private:
+  // Where a cell of rows lies. 32 bits: a batch is bounded far below 2^32 cells
+  // (a message's by kMaxRowsChanges, docs/protocol.md).
+  struct Place {
+    uint32_t row, cell;
+  };
   const std::vector<Change> *changes_ = nullptr;
   const std::vector<RowWrite> *rows_ = nullptr;
-  std::vector<size_t> row_of_;    // rows: each cell's row
-  std::vector<size_t> first_of_;  // rows: each row's first cell
+  std::vector<Place> places_;  // rows: each cell's
   size_t size_ = 0;
 };
 

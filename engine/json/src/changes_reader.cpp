@@ -286,26 +286,14 @@ class Sax final : public nlohmann::json_sax<Json> {
     if (!out_.error.ok()) return;
     expanded_ += pending_.size();
     if (out_.keep_rows) {
-      RowWrite &row = out_.row_writes.emplace_back();
-      row.table = std::move(head_.table);
-      row.id = std::move(head_.id);
-      row.scope = std::move(head_.scope);
-      row.hlc = head_.hlc;
-      row.site = head_.site;
-      row.base = head_.base;
-      row.cells.reserve(pending_.size());
-      for (Change &c : pending_) row.cells.push_back({std::move(c.column), std::move(c.value)});
+      out_.row_writes.push_back({std::move(head_.table), std::move(head_.id), std::move(head_.scope), head_.hlc,
+                                 head_.site, head_.base, std::move(pending_)});
+      pending_.clear();  // moved from: empty again, for the next row
       return;
     }
-    for (Change &c : pending_) {
-      c.table = head_.table;
-      c.id = head_.id;
-      c.scope = head_.scope;
-      c.hlc = head_.hlc;
-      c.site = head_.site;
-      c.base = head_.base;
-      out_.changes.push_back(std::move(c));
-    }
+    for (CellWrite &cell : pending_)
+      out_.changes.push_back({head_.table, head_.id, head_.scope, std::move(cell.column), std::move(cell.value),
+                              head_.hlc, head_.site, head_.base});
   }
 
   Status check_row() {
@@ -356,7 +344,7 @@ class Sax final : public nlohmann::json_sax<Json> {
   Cells cells_ = Cells::absent;
   size_t cells_count_ = 0;
   Status cells_error_;
-  std::vector<Change> pending_;
+  std::vector<CellWrite> pending_;
   Change head_;        // the row's checked stamp and place
   size_t copied_ = 0;  // bytes of tables, ids and scopes copied into the rows' changes
   size_t expanded_ = 0;  // changes the rows read so far expand to

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "ykien/change_batch.h"
 #include "ykien/json/changes.h"
 
 namespace ykien::codec {
@@ -125,12 +126,6 @@ void append_stamp_and_row(std::string &out, const Change &c) {
   append_string(out, c.table);
 }
 
-// Two changes of one group of dump_rows: the same row, written with one stamp.
-bool same_row(const Change &a, const Change &b) {
-  return a.hlc == b.hlc && a.site == b.site && a.base == b.base && a.id == b.id && a.table == b.table &&
-         a.scope == b.scope;
-}
-
 }  // namespace
 
 void append_json(std::string &out, const Change &c) {
@@ -172,7 +167,7 @@ std::string dump_rows(const std::vector<Change> &changes) {
       out += ',';
       append_value(out, changes[k].value);
       ++k;
-    } while (k < changes.size() && same_row(c, changes[k]));
+    } while (k < changes.size() && same_row_write(c, changes[k]));
     out += "],";
     append_stamp_and_row(out, c);
     out += '}';

@@ -126,7 +126,7 @@ struct PushRequest {
   std::vector<RowWrite> rows;
 
   // The push's changes, whichever way they were decoded (valid while it is).
-  ChangeBatch batch() const { return as_rows && changes.empty() ? ChangeBatch(rows) : ChangeBatch(changes); }
+  ChangeBatch batch() const { return ChangeBatch::of(changes, rows); }
 };
 
 struct PushReply {
@@ -187,7 +187,7 @@ struct PullReply {
   std::vector<RowWrite> rows;
 
   // The reply's changes, whichever way they were decoded (valid while it is).
-  ChangeBatch batch() const { return as_rows && changes.empty() ? ChangeBatch(rows) : ChangeBatch(changes); }
+  ChangeBatch batch() const { return ChangeBatch::of(changes, rows); }
 };
 
 // A hub tells the server the sites whose writes it relays: its own replica's and its
