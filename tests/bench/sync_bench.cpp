@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "admin.h"
@@ -102,6 +103,8 @@ class BenchServer {
 
   // The server's peak RSS so far, in MB; 0 when it runs in this process.
   double peak_rss() const { return process_ ? process_->peak_rss_mb() : 0; }
+  // The CPU time the server used so far, in seconds; 0 when it runs in this process.
+  double cpu_seconds() const { return process_ ? process_->cpu_seconds() : 0; }
   bool separate_process() const { return process_ != nullptr; }
 
   void stop() {
@@ -263,10 +266,12 @@ void throughput(const Options &opt) {
 
   reset_peak_rss();  // the client figure covers the syncs, not the recording
   std::fprintf(stderr, "sync: pushing %lld changes (%zu opinions)...\n", static_cast<long long>(cells), ids.size());
+  const double server_cpu_before = server.cpu_seconds();
   Stopwatch push_watch;
   auto pushed = a.sync_ok();
   double push_s = seconds(push_watch);
   double push_cpu = push_watch.cpu_seconds();
+  const double push_server_cpu = server.cpu_seconds() - server_cpu_before;
   std::fprintf(stderr, "sync: pulling on tablet b...\n");
   Stopwatch pull_watch;
   auto pulled = b.sync_ok();
@@ -293,6 +298,17 @@ void throughput(const Options &opt) {
   figure("sync_vs_plain_insert_ratio", push_s / plain.seconds, "ratio", 1);
   figure("sync_push_client_cpu_share", push_cpu / push_s, "ratio", 2);
   figure("sync_pull_client_cpu_share", pull_cpu / pull_s, "ratio", 2);
+  if (server.separate_process()) {
+    // Where a push's time goes, and how far overlapping the device's work with the
+    // server's could take the ratio on this machine's cores (docs/benchmarks.md).
+    const double client_us = push_cpu / opinions * 1e6, server_us = push_server_cpu / opinions * 1e6;
+    const double cores = std::max(1u, std::thread::hardware_concurrency());
+    const double floor_us = std::max({client_us, server_us, (client_us + server_us) / cores});
+    figure("sync_push_server_cpu_share", push_server_cpu / push_s, "ratio", 2);
+    figure("sync_push_client_cpu_us_per_opinion", client_us, "us", 1);
+    figure("sync_push_server_cpu_us_per_opinion", server_us, "us", 1);
+    figure("sync_push_overlap_floor_ratio", floor_us * opinions / 1e6 / plain.seconds, "ratio", 1);
+  }
   figure("sync_push_bytes_per_change",
          static_cast<double>(pushed.bytes_sent) / static_cast<double>(std::max<int64_t>(1, pushed.pushed)), "bytes", 1);
   figure("sync_pull_bytes_per_change",
