@@ -1,26 +1,28 @@
 #include "request_body.h"
 
+#include <cstring>
+
 #include "gzip.h"
 
 namespace ykien::server {
 
 bool json_depth_within(std::string_view json, int max_depth) {
+  // Most of a body's bytes are inside strings: each string is skipped with memchr to
+  // its closing quote (one not escaped by an odd run of backslashes before it).
+  const char *p = json.data();
+  const char *const end = p + json.size();
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : json) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
+  while (p < end) {
+    const char c = *p++;
     if (c == '"') {
-      in_string = true;
+      while (true) {
+        const auto *quote = static_cast<const char *>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+        if (!quote) return true;  // an unterminated string: nothing nests further
+        const char *run = quote;  // the backslashes just before it
+        while (run > p && run[-1] == '\\') --run;
+        p = quote + 1;
+        if ((quote - run) % 2 == 0) break;
+      }
     } else if (c == '{' || c == '[') {
       if (++depth > max_depth) return false;
     } else if (c == '}' || c == ']') {

@@ -47,6 +47,7 @@ class ModelDatabase {
   }
 
   Status savepoint(const sys::GroupCommit::Body &body) {
+    ++savepoints_;
     const std::set<int> before = working_;
     try {
       Status st = body();
@@ -75,6 +76,10 @@ class ModelDatabase {
     std::lock_guard writer(writer_);
     return transactions_;
   }
+  int savepoints() const {
+    std::lock_guard writer(writer_);
+    return savepoints_;
+  }
 
  private:
   bool chance(double p) {
@@ -86,6 +91,7 @@ class ModelDatabase {
   std::set<int> committed_;  // guarded by writer_
   std::set<int> working_;    // the open transaction's, guarded by writer_ (held by the leader)
   int transactions_ = 0;     // guarded by writer_
+  int savepoints_ = 0;       // guarded by writer_
   std::mutex random_mutex_;
   std::mt19937_64 random_;  // guarded by random_mutex_
 };
@@ -127,4 +133,37 @@ TEST_CASE("group commit: each writer is told what the database kept, whatever fa
   CHECK(kept > 0);
   // Writes that arrived during a commit shared the next one.
   CHECK(db.transactions() < kThreads * kEach);
+}
+
+TEST_CASE("group commit: a write alone in its group runs without a savepoint and is told what was kept",
+          "[group-commit]") {
+  const uint64_t seed = test::test_seed(20261207);
+  INFO("seed " << seed << " (rerun with YKIEN_TEST_SEED=" << seed << ")");
+  ModelDatabase db(seed);
+  sys::GroupCommit group;
+  constexpr int kWrites = 300;
+  int kept = 0, failed = 0, thrown = 0;
+  for (int n = 0; n < kWrites; ++n) {
+    Told told = Told::failed;
+    try {
+      Status st = group.write([&] { return db.add(n); },
+                              [&](const std::function<Status()> &run) { return db.transaction(run); },
+                              [&](const sys::GroupCommit::Body &one) { return db.savepoint(one); });
+      told = st.ok() ? Told::kept : Told::failed;
+    } catch (const std::runtime_error &) {
+      told = Told::thrown;
+    }
+    INFO("write " << n);
+    CHECK(db.holds(n) == (told == Told::kept));
+    kept += told == Told::kept;
+    failed += told == Told::failed;
+    thrown += told == Told::thrown;
+  }
+  // One writer at a time: every group held one write, and its failure (refused,
+  // thrown, or the transaction's) left nothing of it.
+  CHECK(db.savepoints() == 0);
+  CHECK(db.transactions() == kWrites);
+  CHECK(kept > 0);
+  CHECK(failed > 0);
+  CHECK(thrown > 0);
 }

@@ -18,19 +18,24 @@ std::vector<std::vector<size_t>> batch_writes(const ChangeBatch &changes) {
     return x.hlc == y.hlc && x.site == y.site && x.id == y.id && x.table == y.table;
   };
   std::unordered_map<size_t, size_t, decltype(hash), decltype(same)> where(changes.size() / 8 + 1, hash, same);
-  std::vector<std::vector<size_t>> writes;
-  size_t where_of_previous = 0;
+  // Each change's write first, counting the members, then each write's list made at
+  // its size: one allocation a write, not one for each doubling.
+  std::vector<size_t> write_of(changes.size());
+  std::vector<size_t> members;  // by write
   for (size_t i = 0; i < changes.size(); ++i) {
     // A write's cells come one after another as replicas export them: no lookup then.
     if (i > 0 && (changes.same_group(i, i - 1) || same(i, i - 1))) {
-      writes[where_of_previous].push_back(i);
-      continue;
+      write_of[i] = write_of[i - 1];
+    } else {
+      auto [it, fresh] = where.emplace(i, members.size());
+      if (fresh) members.push_back(0);
+      write_of[i] = it->second;
     }
-    auto [it, fresh] = where.emplace(i, writes.size());
-    if (fresh) writes.emplace_back();
-    where_of_previous = it->second;
-    writes[where_of_previous].push_back(i);
+    ++members[write_of[i]];
   }
+  std::vector<std::vector<size_t>> writes(members.size());
+  for (size_t w = 0; w < writes.size(); ++w) writes[w].reserve(members[w]);
+  for (size_t i = 0; i < changes.size(); ++i) writes[write_of[i]].push_back(i);
   return writes;
 }
 

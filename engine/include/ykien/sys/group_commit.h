@@ -28,8 +28,9 @@ class GroupCommit {
   // Runs `body` in the next group to commit and returns its outcome: its own error,
   // or the group's when the group's transaction failed (then nothing of it stays;
   // one that threw fails as `internal`).
-  // An exception from `body` reaches its caller, its savepoint rolled back. The
-  // leader (the first waiting caller) runs the others' bodies on its thread.
+  // An exception from `body` reaches its caller, its savepoint rolled back (the
+  // transaction, when it was alone in its group: a group of one has no savepoint).
+  // The leader (the first waiting caller) runs the others' bodies on its thread.
   Status write(const Body &body, const Transaction &transaction, const Savepoint &savepoint);
 
  private:
@@ -41,6 +42,9 @@ class GroupCommit {
   };
   // Leads one group: every write queued when the transaction has begun.
   void lead(const Transaction &transaction, const Savepoint &savepoint);
+  // A group's only write, straight in the transaction; its error, for the
+  // transaction to roll back on.
+  static Status run_alone(Pending &p);
 
   std::mutex mutex_;
   std::condition_variable done_;
