@@ -448,7 +448,7 @@ class PgStoreTxn final : public sys::StoreTxn {
     return out;
   }
 
-  Status write_rows(const std::vector<StoredRow> &rows, const std::string &origin) override {
+  Status write_rows(std::vector<StoredRow> rows, const std::string &origin) override {
     YKIEN_TRY(writes_allowed());
     // A row is written whole: merged into what this transaction holds of it, read
     // first if it has not been. A row found absent under the writers' lock is new

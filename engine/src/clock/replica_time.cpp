@@ -150,7 +150,7 @@ Result<int64_t> Replica::restamp_local_changes(int64_t cursor) {
       hlc_.observe(stamp);
       cells += static_cast<int64_t>(write.cells.size());
     }
-    YKIEN_TRY(txn.write_rows(own, ""));
+    YKIEN_TRY(txn.write_rows(std::move(own), ""));
     notify_after_commit(txn, std::move(keys), "");
     return txn.set_meta(kLastStampKey, hlc_.last().to_string());
   });

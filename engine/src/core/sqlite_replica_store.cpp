@@ -316,17 +316,17 @@ Status SqliteStoreTxn::write_foreign(const StoredRow &row, const StoredCell &cel
   return Status::Ok();
 }
 
-Status SqliteStoreTxn::write_rows(const std::vector<StoredRow> &rows, const std::string &origin_name) {
+Status SqliteStoreTxn::write_rows(std::vector<StoredRow> rows, const std::string &origin_name) {
   YKIEN_TRY(writes_allowed());
   if (rows.empty()) return Status::Ok();
   auto origin = impl_.peer_number(origin_name);
   if (!origin) return origin.status();
   std::vector<int64_t> old_seqs;
-  for (const auto &cells : rows) {
+  for (auto &cells : rows) {
     const auto *table = schema::find_table(cells.table);
     Row *row = nullptr;
     int64_t seq = 0;
-    for (const auto &cell : cells.cells) {
+    for (auto &cell : cells.cells) {
       const int c = table ? table->column_index(cell.column) : -1;
       if (c < 0) {
         YKIEN_TRY(write_foreign(cells, cell, *origin));
@@ -340,7 +340,7 @@ Status SqliteStoreTxn::write_rows(const std::vector<StoredRow> &rows, const std:
         old_seqs.clear();
         for (const auto &g : row->clock.groups()) old_seqs.push_back(g.stamp.seq);
       }
-      row->values[static_cast<size_t>(c)] = cell.value;
+      row->values[static_cast<size_t>(c)] = std::move(cell.value);
       row->clock.set(uint64_t{1} << c, {cell.stamp.hlc, cell.stamp.site, seq, cell.stamp.base});
     }
     if (!row) continue;

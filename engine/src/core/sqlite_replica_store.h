@@ -26,7 +26,7 @@ class SqliteStoreTxn final : public sys::StoreTxn {
   Result<std::vector<sys::CellOrigin>> cell_origins(const sys::RowKey &key) override;
   Result<sys::StoredBatch> read_since(int64_t cursor, const sys::ReadRequest &request) override;
   Result<int64_t> end_position() override;
-  Status write_rows(const std::vector<sys::StoredRow> &rows, const std::string &origin) override;
+  Status write_rows(std::vector<sys::StoredRow> rows, const std::string &origin) override;
   Status erase_rows(const std::vector<sys::RowKey> &keys) override;
   Status note_remote_stamp(Hlc stamp) override;
   void after_commit(std::function<void()> fn) override;

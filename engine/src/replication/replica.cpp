@@ -330,7 +330,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
   auto before = txn.end_position();
   if (!before) return before.status();
   report.position_before = *before;
-  YKIEN_TRY(txn.write_rows(writes, options.origin));
+  YKIEN_TRY(txn.write_rows(std::move(writes), options.origin));
   if (!report.max_hlc.is_zero()) {
     hlc_.observe(report.max_hlc);
     YKIEN_TRY(txn.note_remote_stamp(report.max_hlc));
@@ -356,7 +356,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
       records.push_back(std::move(r));
       ++report.conflicts;
     }
-    YKIEN_TRY(txn.write_rows(records, ""));
+    YKIEN_TRY(txn.write_rows(std::move(records), ""));
   }
   // A pair merged in opposite directions on two tablets: the receiver brings back the
   // record the later merge kept, as its own write that every replica then pulls.
@@ -739,7 +739,7 @@ Status Replica::write_local_in(StoreTxn &txn, const std::vector<StoredRow> &rows
     }
     writes.push_back(std::move(w));
   }
-  YKIEN_TRY(txn.write_rows(writes, ""));
+  YKIEN_TRY(txn.write_rows(std::move(writes), ""));
   notify_after_commit(txn, std::move(keys), "");
   return Status::Ok();
 }

@@ -135,8 +135,9 @@ class YKIEN_CXX_API StoreTxn {
   // Write transactions only. Writes the given cells of each row, a row at a new
   // position (increasing; readers never see a later position before an earlier
   // one commits), remembering `origin` (the peer they came from; "" = made here).
-  // A row not held yet is created with the row's scope.
-  virtual Status write_rows(const std::vector<StoredRow> &rows, const std::string &origin) = 0;
+  // A row not held yet is created with the row's scope. The rows are the store's
+  // to take apart: their values move into the store's rows, not copied.
+  virtual Status write_rows(std::vector<StoredRow> rows, const std::string &origin) = 0;
   // Removes rows whole, with their positions. A cursor never goes back.
   virtual Status erase_rows(const std::vector<RowKey> &keys) = 0;
   // Remembers the greatest stamp received from peers (the clock's floor after a
