@@ -31,6 +31,7 @@ std::vector<std::pair<std::string, std::string>> merges_in(const ChangeBatch &ch
   for (size_t i = 0; i < changes.size(); ++i)
     if (const ChangeRef c = changes[i]; c.table == "opinions" && c.column == "_deleted" && c.value == Value{int64_t{1}})
       dropped.push_back(c.id);
+  if (dropped.empty()) return {};                                      // no opinion taken back: no merge (most pushes)
   std::map<std::string, std::pair<std::string, std::string>> entries;  // history row → opinion, kept
   for (size_t i = 0; i < changes.size(); ++i) {
     const ChangeRef c = changes[i];

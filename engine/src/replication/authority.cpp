@@ -439,8 +439,13 @@ std::vector<RowKey> named_rows(const ChangeBatch &changes, const Writer &writer)
     if (at < 0) continue;
     const auto &col = table->columns[static_cast<size_t>(at)];
     const auto *id = std::get_if<std::string>(&c.value);
-    if (col.form == schema::Form::id && !col.references.empty() && id && !id->empty())
-      named.push_back({std::string(col.references), *id});
+    if (col.form != schema::Form::id || col.references.empty() || !id || id->empty()) continue;
+    // The rows of a batch name the same few (their meeting, their unit): a name met
+    // among the last few is not copied again.
+    const auto same = [&](const RowKey &k) { return k.id == *id && k.table == col.references; };
+    if (std::any_of(named.end() - static_cast<std::ptrdiff_t>(std::min<size_t>(named.size(), 4)), named.end(), same))
+      continue;
+    named.push_back({std::string(col.references), *id});
   }
   std::sort(named.begin(), named.end());
   named.erase(std::unique(named.begin(), named.end()), named.end());

@@ -36,11 +36,16 @@ std::optional<Refusal> check_change_form(const ChangeRef &c, size_t index, bool 
   if (!keys_checked && !is_identifier(c.table)) return refuse("table", "must be 1-64 characters a-z, 0-9 or _");
   if (!keys_checked && schema::internal_name(c.table))
     return refuse("table", "names a table replicas keep for themselves");
-  if (!is_identifier(c.column)) return refuse("column", "must be 1-64 characters a-z, 0-9 or _");
-  if (c.column.starts_with('_') && c.column != "_deleted")
-    return refuse("column", "names a column replicas keep for themselves");
-  if (c.column == "rid" || c.column == "id" || c.column == "scope")
-    return refuse("column", "names a column replicas keep for themselves");
+  // A column of the schema is a name a replica may write; any other is checked as one.
+  const auto *table = schema::find_table(c.table);
+  const auto *def = table ? table->column(c.column) : nullptr;
+  if (!def) {
+    if (!is_identifier(c.column)) return refuse("column", "must be 1-64 characters a-z, 0-9 or _");
+    if (c.column.starts_with('_') && c.column != "_deleted")
+      return refuse("column", "names a column replicas keep for themselves");
+    if (c.column == "rid" || c.column == "id" || c.column == "scope")
+      return refuse("column", "names a column replicas keep for themselves");
+  }
   if (!keys_checked && !key_text(c.id, kMaxIdBytes))
     return refuse("id", "must be 1-128 bytes of UTF-8 with no control character");
   if (!keys_checked && !key_text(c.scope, kMaxScopeBytes))
@@ -53,8 +58,6 @@ std::optional<Refusal> check_change_form(const ChangeRef &c, size_t index, bool 
     if (!is_valid_utf8(*s)) return refuse("value", "is not valid UTF-8");
     if (s->find('\0') != std::string::npos) return refuse("value", "holds the control character U+0000");
   }
-  const auto *table = schema::find_table(c.table);
-  const auto *def = table ? table->column(c.column) : nullptr;
   if (!def) return std::nullopt;
   // The cell a type error names: made only on an error (a push checks thousands).
   const auto where = [&] { return " (" + c.table + "." + c.column + ")"; };
