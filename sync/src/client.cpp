@@ -4,14 +4,14 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
-
-#include <nlohmann/json.hpp>
 
 #include "gzip.h"
 #include "settings_keys.h"
 #include "signing.h"
+#include "standing_thread.h"
 #include "started_async.h"
 #include "ykien/sync/office_key.h"
 #include "ykien/sync/wipe.h"
@@ -438,6 +438,9 @@ Status SyncClient::push_all(SyncReport *report) {
   int restarts = 0;
   int64_t changes = options_.push_batch_changes, bytes = options_.push_batch_bytes;
   std::optional<ReadyPush> ahead;  // the next batch, made while the last one was in flight
+  // Sends each batch while this thread makes the next: one thread for the whole push
+  // (a thread started for each batch waited up to 5 ms to run, the server idle).
+  std::optional<StandingThread> sender;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor_text = db_.setting(keys::kPushCursor);
     if (!cursor_text.ok()) return cursor_text.status();
@@ -455,7 +458,8 @@ Status SyncClient::push_all(SyncReport *report) {
       // Sent from another thread while this one makes the next batch: the device's
       // work hides behind the network's and the server's. The export, which holds
       // most memory, stays on this thread (and in its allocator's arena).
-      auto sent = started_async([this, &ready, &token, report, &restart] {
+      if (!sender) sender.emplace();
+      auto sent = sender->run([this, &ready, &token, report, &restart] {
         const int64_t started = steady_ms();
         Status st = send_push(*ready, *token, report, &restart);
         return std::make_pair(std::move(st), steady_ms() - started);
