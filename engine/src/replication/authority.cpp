@@ -220,12 +220,12 @@ class Checker {
   }
 
   // A new row names what it belongs to; the names are resolved after the batch.
+  // Called after check_write has found the write's value of each column (in_write_).
   void check_creation(const Write &w, const schema::TableDef &table) {
-    for (const auto &col : table.columns) {
+    for (size_t at = 0; at < table.columns.size(); ++at) {
+      const schema::ColumnDef &col = table.columns[at];
       if (col.form != schema::Form::id || col.references.empty()) continue;
-      const Value *named = nullptr;
-      for (size_t i : w.members)
-        if (const ChangeRef c = changes_[i]; c.column == col.name) named = &c.value;
+      const Value *named = in_write_[at];
       const std::string *id = named ? std::get_if<std::string>(named) : nullptr;
       if (!id || id->empty()) {
         if (col.required)

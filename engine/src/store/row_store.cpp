@@ -39,6 +39,10 @@ std::string upsert_sql(const schema::TableDef &t) {
 struct TableSql {
   std::string select_by_id, select_by_rid, insert, upsert, scope_by_rid;
 };
+// RowStore::table_statement's `which`: a TableSql member.
+enum Which : int { kSelectById, kSelectByRid, kInsert, kUpsert, kScopeByRid, kStatements };
+constexpr std::string TableSql::*kSqlOf[kStatements] = {&TableSql::select_by_id, &TableSql::select_by_rid,
+                                                        &TableSql::insert, &TableSql::upsert, &TableSql::scope_by_rid};
 
 TableSql make_sql(const schema::TableDef &t) {
   return {select_sql(t, "id = ?"), select_sql(t, "rid = ?"), insert_sql(t), upsert_sql(t),
@@ -79,9 +83,24 @@ Row RowStore::blank(const schema::TableDef &table, std::string id, std::string s
   return row;
 }
 
-Result<std::optional<Row>> RowStore::read_one(const schema::TableDef &table, const std::string &sql,
+Result<sqlite::Stmt *> RowStore::table_statement(const schema::TableDef &table, int which) {
+  const auto &tables = schema::tables();
+  if (&table < tables.data() || &table >= tables.data() + tables.size())
+    return conn_.cached(sql_of(table).*kSqlOf[which]);  // a table defined elsewhere (tests)
+  const auto at = static_cast<size_t>(&table - tables.data());
+  if (table_statements_.size() <= at) table_statements_.resize(tables.size(), {});
+  sqlite::Stmt *&held = table_statements_[at][static_cast<size_t>(which)];
+  if (held) {
+    held->reset();  // as the cache does for each use
+    return held;
+  }
+  auto found = conn_.cached(sql_of(table).*kSqlOf[which]);  // lives as long as the connection
+  if (found) held = *found;
+  return found;
+}
+
+Result<std::optional<Row>> RowStore::read_one(const schema::TableDef &table, Result<sqlite::Stmt *> stmt,
                                               const std::function<void(sqlite::Stmt &)> &bind) {
-  auto stmt = conn_.cached(sql);
   if (!stmt) return stmt.status();
   sqlite::Stmt &s = **stmt;
   bind(s);
@@ -106,11 +125,11 @@ Result<std::optional<Row>> RowStore::read_one(const schema::TableDef &table, con
 }
 
 Result<std::optional<Row>> RowStore::load(const schema::TableDef &table, const std::string &id) {
-  return read_one(table, sql_of(table).select_by_id, [&](sqlite::Stmt &s) { s.bind(1, id); });
+  return read_one(table, table_statement(table, kSelectById), [&](sqlite::Stmt &s) { s.bind(1, id); });
 }
 
 Result<std::optional<Row>> RowStore::load_rid(const schema::TableDef &table, int64_t rid) {
-  return read_one(table, sql_of(table).select_by_rid, [&](sqlite::Stmt &s) { s.bind(1, rid); });
+  return read_one(table, table_statement(table, kSelectByRid), [&](sqlite::Stmt &s) { s.bind(1, rid); });
 }
 
 void RowStore::count_write(const schema::TableDef &table) {
@@ -120,7 +139,7 @@ void RowStore::count_write(const schema::TableDef &table) {
 }
 
 Result<std::optional<std::string>> RowStore::scope_of(const schema::TableDef &table, int64_t rid) {
-  auto stmt = conn_.cached(sql_of(table).scope_by_rid);
+  auto stmt = table_statement(table, kScopeByRid);
   if (!stmt) return stmt.status();
   sqlite::Stmt &s = **stmt;
   s.bind(1, rid);
@@ -134,12 +153,11 @@ Result<std::optional<std::string>> RowStore::scope_of(const schema::TableDef &ta
 
 Status RowStore::save(Row &row) {
   count_write(*row.table);  // before writing: a failed write may still have changed the row
-  const TableSql &sql = sql_of(*row.table);
   row.clock.encode_into(clock_buffer_);
   // A row never saved (rid 0) is new: a plain INSERT costs less than the upsert
   // and its RETURNING. Should its id be stored after all, the upsert follows.
   if (row.rid == 0) {
-    auto stmt = conn_.cached(sql.insert);
+    auto stmt = table_statement(*row.table, kInsert);
     if (!stmt) return stmt.status();
     bind_row(**stmt, row, clock_buffer_);
     Status st = (*stmt)->exec();
@@ -150,7 +168,7 @@ Status RowStore::save(Row &row) {
     }
     if (sqlite3_extended_errcode(conn_.raw()) != SQLITE_CONSTRAINT_UNIQUE) return st;
   }
-  auto stmt = conn_.cached(sql.upsert);
+  auto stmt = table_statement(*row.table, kUpsert);
   if (!stmt) return stmt.status();
   sqlite::Stmt &s = **stmt;
   bind_row(s, row, clock_buffer_);
@@ -264,9 +282,17 @@ Status RowStore::flush_changes() {
   size_t done = 0;
   while (done < pending_.size()) {
     const size_t n = std::min(kChangeGroup, pending_.size() - done);
-    auto stmt = conn_.cached(sql_by_size[n]);
-    if (!stmt) return stmt.status();
-    sqlite::Stmt &s = **stmt;
+    sqlite::Stmt *group = nullptr;
+    if (n == kChangeGroup && full_group_) {
+      group = full_group_;  // held once found: its text is nearly 1 KB to hash
+      group->reset();
+    } else {
+      auto found = conn_.cached(sql_by_size[n]);
+      if (!found) return found.status();
+      group = *found;
+      if (n == kChangeGroup) full_group_ = group;
+    }
+    sqlite::Stmt &s = *group;
     for (size_t i = 0; i < n; ++i) {
       const ChangeEntry &e = pending_[done + i];
       const int at = static_cast<int>(kChangeColumns * i);

@@ -2,6 +2,7 @@
 // entries. Knows SQL; knows nothing of merge rules or the domain.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -9,9 +10,9 @@
 #include <vector>
 
 #include "store/row_clock.h"
-#include "ykien/clock.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "ykien/clock.h"
 #include "ykien/value.h"
 
 namespace ykien {
@@ -86,11 +87,17 @@ class RowStore final : public sqlite::DeferredWrites {
   void discard() override { pending_.clear(); }
 
  private:
-  Result<std::optional<Row>> read_one(const schema::TableDef &table, const std::string &sql,
+  Result<std::optional<Row>> read_one(const schema::TableDef &table, Result<sqlite::Stmt *> stmt,
                                       const std::function<void(sqlite::Stmt &)> &bind);
+  // One of a table's row statements (row_store.cpp, TableSql), held once found: the
+  // connection's cache hashes and compares a statement's whole text (an insert's is
+  // hundreds of bytes), and a push runs several a row.
+  Result<sqlite::Stmt *> table_statement(const schema::TableDef &table, int which);
   void count_write(const schema::TableDef &table);
   sqlite::Connection &conn_;
   std::vector<uint64_t> writes_;  // by table number
+  std::vector<std::array<sqlite::Stmt *, 5>> table_statements_;  // by place in schema::tables()
+  sqlite::Stmt *full_group_ = nullptr;  // flush_changes' statement for a full group, once found
   struct ChangeEntry {
     int64_t seq, table, rid, origin;
     std::string scope;
