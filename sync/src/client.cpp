@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
@@ -12,7 +11,6 @@
 #include "settings_keys.h"
 #include "signing.h"
 #include "standing_thread.h"
-#include "started_async.h"
 #include "ykien/sync/office_key.h"
 #include "ykien/sync/wipe.h"
 
@@ -736,14 +734,17 @@ Status SyncClient::pull_all(SyncReport *report) {
   auto token = this->token();  // read here: an exchange ahead must not wait for the replica
   if (!token.ok()) return token.status();
   // The next batch, asked for while this one is applied, from a server whose reply
-  // said it reads `acked` (docs/protocol.md, "Pull"); and the cursor it starts from.
-  std::future<Pulled> ahead;
+  // said it reads `acked` (docs/protocol.md, "Pull"), on a thread that stays for the
+  // whole pull; and the cursor it starts from.
+  std::optional<StandingThread> fetcher;
+  std::optional<StandingThread::Job<Pulled>> ahead;
   std::string ahead_from;
   while (report->round_trips < options_.max_round_trips) {
     auto cursor = db_.setting(keys::kPullCursor);
     if (!cursor.ok()) return cursor.status();
-    if (ahead.valid() && ahead_from != *cursor) ahead.get();  // asked from elsewhere: not ours now
-    Pulled pulled = ahead.valid() ? ahead.get() : fetch_pull(*cursor, std::nullopt, limit, *token, own_through_);
+    if (ahead && ahead_from != *cursor) ahead.reset();  // asked from elsewhere: not ours now (waited for)
+    Pulled pulled = ahead ? ahead->get() : fetch_pull(*cursor, std::nullopt, limit, *token, own_through_);
+    ahead.reset();
     count_exchanges(pulled.counts, report);
     limit = next_batch_size(limit, least, most, pulled.took_ms);
     auto &body = pulled.body;
@@ -764,9 +765,10 @@ Status SyncClient::pull_all(SyncReport *report) {
       // Acknowledging only what is applied: a device cut before this batch commits
       // has not confirmed it, and the server purges nothing on its account.
       ahead_from = reply.cursor;
-      ahead = started_async([this, next = reply.cursor, acked = *cursor, limit, t = *token, own = own_through_] {
+      if (!fetcher) fetcher.emplace();
+      ahead.emplace(fetcher->run([this, next = reply.cursor, acked = *cursor, limit, t = *token, own = own_through_] {
         return fetch_pull(next, acked, limit, t, own);
-      });
+      }));
     }
     // The batch and its cursor commit together (DESIGN.md: a sync cut at any point
     // resumes without loss or duplicates).

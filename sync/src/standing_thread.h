@@ -11,10 +11,10 @@
 
 namespace ykien::sync {
 
-// A push sends each batch from another thread while the caller makes the next one.
-// A thread started for each batch waited up to 5 ms to run (a tick behind the
-// caller's work), the server idle meanwhile; this one is started once and woken for
-// each batch.
+// A push sends each batch from another thread while the caller makes the next one,
+// and a pull asks for its next batch while the caller applies this one. A thread
+// started for each batch waited up to 5 ms to run, the server idle meanwhile; this
+// one is started once and woken for each batch.
 class StandingThread {
  public:
   StandingThread() : thread_([this] { serve(); }) {}
