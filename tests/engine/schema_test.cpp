@@ -155,3 +155,23 @@ TEST_CASE("docs/schema.md is the declaration", "[schema]") {
   INFO("docs/schema.md differs from the declaration; run the test with YKIEN_WRITE_DOCS=1 to rewrite it");
   CHECK(actual == expected);
 }
+
+TEST_CASE("a column is found by its name in every table and in a copy of its definition", "[schema]") {
+  for (const auto &table : schema::tables()) {
+    const schema::TableDef copy = table;  // found by the plain reading, not the table's finder
+    INFO(table.name);
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const std::string name(table.columns[i].name);
+      CHECK(table.column_index(name) == static_cast<int>(i));
+      CHECK(copy.column_index(name) == static_cast<int>(i));
+      // Names alike in length and first and last bytes are told apart.
+      if (name.size() < 2) continue;
+      const std::string near = name.front() + std::string(name.size() - 2, 'x') + name.back();
+      CHECK(table.column_index(near) == copy.column_index(near));
+    }
+    for (const char *unknown : {"", "x", "id", "scope", "rid", "no_such_column", "_deleted_"}) {
+      CHECK(table.column_index(unknown) == -1);
+      CHECK(copy.column_index(unknown) == -1);
+    }
+  }
+}

@@ -86,16 +86,19 @@ Row RowStore::blank(const schema::TableDef &table, std::string id, std::string s
 Result<sqlite::Stmt *> RowStore::table_statement(const schema::TableDef &table, int which) {
   const auto &tables = schema::tables();
   if (&table < tables.data() || &table >= tables.data() + tables.size())
-    return conn_.cached(sql_of(table).*kSqlOf[which]);  // a table defined elsewhere (tests)
+    return conn_.cached(sql_of(table).*kSqlOf[which]);  // a copy of a definition: not held
   const auto at = static_cast<size_t>(&table - tables.data());
   if (table_statements_.size() <= at) table_statements_.resize(tables.size(), {});
-  sqlite::Stmt *&held = table_statements_[at][static_cast<size_t>(which)];
-  if (held) {
-    held->reset();  // as the cache does for each use
-    return held;
+  return held(table_statements_[at][static_cast<size_t>(which)], sql_of(table).*kSqlOf[which]);
+}
+
+Result<sqlite::Stmt *> RowStore::held(sqlite::Stmt *&slot, const std::string &sql) {
+  if (slot) {
+    slot->reset();  // as the cache does for each use
+    return slot;
   }
-  auto found = conn_.cached(sql_of(table).*kSqlOf[which]);  // lives as long as the connection
-  if (found) held = *found;
+  auto found = conn_.cached(sql);
+  if (found) slot = *found;
   return found;
 }
 
@@ -282,17 +285,9 @@ Status RowStore::flush_changes() {
   size_t done = 0;
   while (done < pending_.size()) {
     const size_t n = std::min(kChangeGroup, pending_.size() - done);
-    sqlite::Stmt *group = nullptr;
-    if (n == kChangeGroup && full_group_) {
-      group = full_group_;  // held once found: its text is nearly 1 KB to hash
-      group->reset();
-    } else {
-      auto found = conn_.cached(sql_by_size[n]);
-      if (!found) return found.status();
-      group = *found;
-      if (n == kChangeGroup) full_group_ = group;
-    }
-    sqlite::Stmt &s = *group;
+    auto stmt = n == kChangeGroup ? held(full_group_, sql_by_size[n]) : conn_.cached(sql_by_size[n]);
+    if (!stmt) return stmt.status();
+    sqlite::Stmt &s = **stmt;
     for (size_t i = 0; i < n; ++i) {
       const ChangeEntry &e = pending_[done + i];
       const int at = static_cast<int>(kChangeColumns * i);

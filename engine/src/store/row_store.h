@@ -89,10 +89,13 @@ class RowStore final : public sqlite::DeferredWrites {
  private:
   Result<std::optional<Row>> read_one(const schema::TableDef &table, Result<sqlite::Stmt *> stmt,
                                       const std::function<void(sqlite::Stmt &)> &bind);
-  // One of a table's row statements (row_store.cpp, TableSql), held once found: the
-  // connection's cache hashes and compares a statement's whole text (an insert's is
-  // hundreds of bytes), and a push runs several a row.
+  // One of a table's row statements (row_store.cpp, TableSql).
   Result<sqlite::Stmt *> table_statement(const schema::TableDef &table, int which);
+  // The statement of `sql`, kept in `slot` once found: the connection's cache hashes
+  // and compares a statement's whole text (an insert's is hundreds of bytes, the
+  // change log's full group nearly 1 KB), and a push runs several a row. A cached
+  // statement lives as long as the connection.
+  Result<sqlite::Stmt *> held(sqlite::Stmt *&slot, const std::string &sql);
   void count_write(const schema::TableDef &table);
   sqlite::Connection &conn_;
   std::vector<uint64_t> writes_;  // by table number
