@@ -1,13 +1,11 @@
 #include "pg_signature_store.h"
 
+#include <sodium.h>
+
 #include <mutex>
 #include <unordered_map>
 
-#include <sodium.h>
-
 #include "gzip.h"
-#include "ykien/clock.h"
-#include "ykien/hlc.h"
 
 namespace ykien::server {
 namespace {
@@ -17,11 +15,6 @@ using pg::Param;
 using pg::text_at;
 
 std::string i64(int64_t v) { return std::to_string(v); }
-
-// How long before a write's stamp the batch that carried it may have been received,
-// at most: a day, well past the drift a stamp may have (clock::kMaxDriftMs).
-constexpr int64_t kCarriedAfterStampMs = 24LL * 3600 * 1000;
-static_assert(kCarriedAfterStampMs > clock::kMaxDriftMs);
 
 // bytea travels in text form as "\x" and hex digits.
 std::string to_bytea(const std::string &bytes) {
@@ -104,12 +97,8 @@ class PgSignatureStore final : public SignatureStore {
   Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
     auto lease = pool_.acquire();
     if (!lease.ok()) return lease.status();
-    // A stamp further ahead of the server's clock than kMaxDriftMs is refused with its
-    // batch (ykien/clock.h), and a batch is kept as it is received: the batches that
-    // carried this write were received after its stamp's time less that. Those before
-    // are not read (their write lists are the cost); a day spares any doubt.
-    const auto stamp = Hlc::parse(k.hlc);
-    const int64_t since = stamp ? static_cast<int64_t>(stamp->millis()) - kCarriedAfterStampMs : 0;
+    // Only the batches received since the write could have been carried are read
+    // (their write lists are the cost).
     auto r = lease->exec(
         // The sender's batches (their index's first column), each one's write list
         // read, not its body; the time and the row id first, the cheapest tests.
@@ -117,7 +106,8 @@ class PgSignatureStore final : public SignatureStore {
         "WHERE b.device_id = $5 AND b.received_at >= $6 AND $2 = ANY(b.row_ids) AND EXISTS (SELECT 1 "
         "FROM unnest(b.tbls, b.row_ids, b.hlcs, b.sites) AS u(t, r, h, s) WHERE u.t = $1 AND u.r = $2 "
         "AND u.h = $3 AND u.s = $4) ORDER BY b.id LIMIT 1",
-        {k.table, k.row_id, k.hlc, k.site, device_id, i64(since)}, "cannot read the signed batches");
+        {k.table, k.row_id, k.hlc, k.site, device_id, i64(earliest_carrier_ms(k.hlc))},
+        "cannot read the signed batches");
     if (!r.ok()) return r.status();
     if (PQntuples(r->get()) == 0) return std::optional<SignedBatch>();
     SignedBatch b;

@@ -44,6 +44,13 @@ struct WriteKey {
 // The distinct writes among `changes`.
 std::vector<WriteKey> writes_of(const ChangeBatch &changes);
 
+// The earliest a batch that carried a write stamped `hlc` (16 hex digits) can have
+// been received: a stamp further ahead of the server's clock than clock::kMaxDriftMs
+// is refused with its batch, and a batch is kept as it is received, so the batches
+// received before that are not read for it (a day spares any doubt). 0 for a stamp
+// that does not parse.
+int64_t earliest_carrier_ms(const std::string &hlc);
+
 // The batch's body as the stores keep it (gzip) and its digest (SHA-256, hex): the
 // key under which the same bytes from the same device are kept once.
 Result<std::string> packed_body(const SignedBatch &batch);

@@ -29,14 +29,43 @@ CREATE TABLE IF NOT EXISTS signed_batches(  -- every signed push or bundle accep
   signature TEXT NOT NULL,
   public_key TEXT NOT NULL,
   UNIQUE(device_id, digest));
-CREATE TABLE IF NOT EXISTS signed_writes(   -- which batch carried which write
-  tbl TEXT NOT NULL,
-  row_id TEXT NOT NULL,
-  hlc TEXT NOT NULL,
-  site TEXT NOT NULL,
-  batch INTEGER NOT NULL,
-  PRIMARY KEY (tbl, row_id, hlc, site, batch)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS signed_batches_by_time ON signed_batches(device_id, received_at);
+CREATE TABLE IF NOT EXISTS signed_batch_writes(  -- the writes a batch carried, one line each
+  batch INTEGER PRIMARY KEY,                -- signed_batches.id
+  writes TEXT NOT NULL);                    -- "\n" then "tbl\trow_id\thlc\tsite\n" per write
 )sql";
+
+// A server.db from before: a tuple and a five-column index entry each write, the
+// most of keeping a push (as PostgreSQL's schema 9 found). Moved to one line each in
+// its batch's text, once, when the server opens.
+const char *const kWritesOfBefore = R"sql(
+INSERT INTO signed_batch_writes(batch, writes)
+  SELECT batch, char(10) || group_concat(tbl || char(9) || row_id || char(9) || hlc || char(9) || site, char(10)) ||
+                char(10)
+  FROM signed_writes GROUP BY batch;
+DROP TABLE signed_writes;
+)sql";
+
+// Whether server.db holds table `name`: SQLITE_OK and *found, or SQLite's error.
+int find_table(sqlite3 *db, const char *name, bool *found) {
+  sqlite3_stmt *q = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1, &q, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK) rc = sqlite3_step(q);
+  *found = rc == SQLITE_ROW;
+  sqlite3_finalize(q);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+// A write as its batch's text holds it, between the line breaks that delimit it.
+void append_write_line(std::string &out, const WriteKey &k) {
+  for (const std::string *part : {&k.table, &k.row_id, &k.hlc}) {
+    out += *part;
+    out += '\t';
+  }
+  out += k.site;
+  out += '\n';
+}
 
 // A connection and the mutex that guards it.
 struct Guarded {
@@ -102,12 +131,16 @@ class SqliteSignatureStore final : public SignatureStore {
   Result<std::optional<SignedBatch>> batch_for_write(const std::string &device_id, const WriteKey &k) override {
     std::lock_guard<std::mutex> lock(reader_.mutex);
     sqlite3 *db = reader_.db;
+    // The sender's batches received since the write could have been carried (by
+    // their index), each one's write lines searched, not its body.
     Statement q(reader_.statements,
-                "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_writes w "
-                "JOIN signed_batches b ON b.id = w.batch WHERE w.tbl = ? AND w.row_id = ? AND w.hlc = ? "
-                "AND w.site = ? AND b.device_id = ? ORDER BY b.id LIMIT 1");
+                "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_batches b "
+                "JOIN signed_batch_writes w ON w.batch = b.id WHERE b.device_id = ? AND b.received_at >= ? "
+                "AND instr(w.writes, ?) > 0 ORDER BY b.id LIMIT 1");
     if (!q.ok()) return db_error(db, "cannot read the signed batches");
-    const int rc = q.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).text(5, device_id).step();
+    std::string line(1, '\n');
+    append_write_line(line, k);
+    const int rc = q.text(1, device_id).integer(2, earliest_carrier_ms(k.hlc)).text(3, line).step();
     if (rc == SQLITE_DONE) return std::optional<SignedBatch>();
     if (rc != SQLITE_ROW) return db_error(db, "cannot read the signed batches");
     SignedBatch b;
@@ -170,15 +203,13 @@ class SqliteSignatureStore final : public SignatureStore {
                              .blob(5, packed).text(6, b.signature).text(7, b.public_key).step() != SQLITE_DONE)
       return db_error(db, "cannot keep the signed batch");
     if (sqlite3_changes(db) == 0) return {};  // kept before, with its writes
+    if (writes.empty()) return {};
     const int64_t id = sqlite3_last_insert_rowid(db);
-    Statement w(writer_.statements,
-                "INSERT OR IGNORE INTO signed_writes(tbl, row_id, hlc, site, batch) VALUES(?,?,?,?,?)");
-    if (!w.ok()) return db_error(db, "cannot keep the batch's writes");
-    for (const auto &k : writes) {
-      if (w.text(1, k.table).text(2, k.row_id).text(3, k.hlc).text(4, k.site).integer(5, id).step() != SQLITE_DONE)
-        return db_error(db, "cannot keep the batch's writes");
-      w.reset();
-    }
+    std::string lines(1, '\n');
+    for (const auto &k : writes) append_write_line(lines, k);
+    Statement w(writer_.statements, "INSERT INTO signed_batch_writes(batch, writes) VALUES(?,?)");
+    if (!w.ok() || w.integer(1, id).text(2, lines).step() != SQLITE_DONE)
+      return db_error(db, "cannot keep the batch's writes");
     return {};
   }
 
@@ -200,10 +231,16 @@ Result<std::unique_ptr<SignatureStore>> open_sqlite_signature_store(const std::s
   sqlite3_busy_timeout(db, 5000);
   char *err = nullptr;
   rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, &err);
   if (rc == SQLITE_OK) rc = sqlite3_exec(db, kSchema, nullptr, nullptr, &err);
+  bool before = false;
+  if (rc == SQLITE_OK) rc = find_table(db, "signed_writes", &before);
+  if (rc == SQLITE_OK && before) rc = sqlite3_exec(db, kWritesOfBefore, nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    std::string msg = err != nullptr ? err : "unknown error";
+    std::string msg = err != nullptr ? err : sqlite3_errmsg(db);
     sqlite3_free(err);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(db);
     return Status(ErrorCode::storage, "cannot prepare the signature tables of " + path + ": " + msg);
   }

@@ -3,12 +3,11 @@
 // plain INSERT, which must not trip over a second write of the same row in one
 // transaction; the schema step from one tuple a cell keeps every cell; and its
 // sessions start no parallel workers.
-#include <catch2/catch.hpp>
-
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <limits>
 #include <map>
 #include <random>
@@ -20,6 +19,7 @@
 #include "pg_pool.h"
 #include "pg_replica_store.h"
 #include "pg_signature_store.h"
+#include "signed_writes_checks.h"
 #include "support/test_seed.h"
 
 using namespace ykien;
@@ -421,16 +421,7 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
           "[sync][postgres]") {
   if (!on_postgres()) return;
   PgStore s;
-  auto batch = [](const std::string &device, const std::string &body) {
-    server::SignedBatch b;
-    b.device_id = device;
-    b.kind = "push";
-    b.received_ms = kStart;
-    b.body = body;
-    b.signature = std::string(128, 'a');
-    b.public_key = std::string(64, 'b');
-    return b;
-  };
+  auto batch = [](const std::string &device, const std::string &body) { return kept_push(device, body, kStart); };
   const server::WriteKey first{"opinions", "x", "0000000000000001", "0000000000000007"};
   const server::WriteKey second{"opinions", "y", "0000000000000002", "0000000000000007"};
   const server::WriteKey later{"meetings", "m", "0000000000000003", "0000000000000007"};
@@ -467,11 +458,8 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
   CHECK(s.query("SELECT max(version)::text FROM ykien_migrations") == "9");
   CHECK(s.query("SELECT to_regclass('signed_writes') IS NULL") == "t");
   auto &signatures = (*storage)->signatures();
-  auto body_for = [&](const std::string &device, const server::WriteKey &w) -> std::string {
-    auto found = signatures.batch_for_write(device, w);
-    INFO(found.status().to_string());
-    REQUIRE(found.ok());
-    return *found ? (*found)->body : std::string("none");
+  auto body_for = [&](const std::string &device, const server::WriteKey &w) {
+    return test::body_for(signatures, device, w);
   };
   CHECK(body_for("tablet-1", first) == "{\"one\":1}");  // the first batch that carried it
   CHECK(body_for("tablet-1", second) == "{\"one\":1}");
@@ -489,18 +477,9 @@ TEST_CASE("PostgreSQL: the step to a batch's writes in its own tuple keeps which
   CHECK(body_for("tablet-2", fresh) == "{\"four\":4}");
   CHECK(body_for("tablet-2", later) == "none");
   CHECK(s.query("SELECT count(*)::text FROM signed_batches") == "6");
-  // The batches received before a write's stamp less a day are not read: a stamp
-  // ahead of the server's clock by up to the drift accepted is found; one carried
-  // before it was made (impossible: refused as drift) would not be.
-  auto stamped = [](int64_t ms) {
-    return server::WriteKey{"opinions", "w", Hlc::from_parts(static_cast<uint64_t>(ms), 0).to_string(),
-                            "0000000000000007"};
-  };
-  const server::WriteKey ahead = stamped(kStart + clock::kMaxDriftMs);
-  const server::WriteKey impossible = stamped(kStart + 2 * 24 * 3600 * 1000LL);
-  REQUIRE(signatures.keep_batch(batch("tablet-3", "{\"five\":5}"), {ahead, impossible}).ok());
-  CHECK(body_for("tablet-3", ahead) == "{\"five\":5}");
-  CHECK(body_for("tablet-3", impossible) == "none");
+  check_carriers_read_since_stamp(signatures, "tablet-3", kStart, [&](auto device, auto body, auto writes) {
+    REQUIRE(signatures.keep_batch(batch(device, body), writes).ok());
+  });
 }
 
 TEST_CASE("PostgreSQL: a row whose cells are damaged is refused as corrupt, named, on a read and a pull",
