@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -20,6 +21,25 @@ using sys::StoredRow;
 namespace {
 
 const char *const kConfidentialFlag = "confidential";
+
+// Where the opinions table holds the columns the opinion rules read (fixed when the
+// schema is built): a write's values are found by place, not by comparing names.
+struct OpinionColumns {
+  size_t kind, flag, status;
+};
+
+const OpinionColumns &opinion_columns() {
+  static const OpinionColumns at = [] {
+    const auto *opinions = schema::find_table("opinions");
+    auto place = [opinions](std::string_view name) {
+      const int i = opinions ? opinions->column_index(name) : -1;
+      if (i < 0) throw std::logic_error("the schema's opinions have no column " + std::string(name));
+      return static_cast<size_t>(i);
+    };
+    return OpinionColumns{place("kind"), place(kConfidentialFlag), place("status")};
+  }();
+  return at;
+}
 
 // The cells of one row written with one stamp: the unit a refusal applies to.
 struct Write {
@@ -248,14 +268,11 @@ class Checker {
     return false;
   }
 
+  // Called after check_write has found the write's value of each column (in_write_),
+  // which names the three this reads without comparing every cell's name.
   void check_opinion(const Write &w, const ViewRow *before) {
-    const Value *kind = nullptr, *flag = nullptr, *status = nullptr;
-    for (size_t i : w.members) {
-      const ChangeRef c = changes_[i];
-      if (c.column == "kind") kind = &c.value;
-      if (c.column == kConfidentialFlag) flag = &c.value;
-      if (c.column == "status") status = &c.value;
-    }
+    const OpinionColumns &at = opinion_columns();
+    const Value *kind = in_write_[at.kind], *flag = in_write_[at.flag], *status = in_write_[at.status];
     const bool was_confidential = flag_of(before, kConfidentialFlag);
     const auto *set = flag ? std::get_if<int64_t>(flag) : nullptr;
     const bool confidential = flag ? (set && *set != 0) : was_confidential;

@@ -305,7 +305,9 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
       m.row.cells.push_back({c.column, c.value, incoming});
     }
     if (std::find(m.won.begin(), m.won.end(), at) == m.won.end()) m.won.push_back(at);
-    if (options.detect_conflicts && c.table == "opinions" && c.column == "_deleted" && c.value == Value{int64_t{1}})
+    // The value first: most cells are not a 1, and names cost a comparison each.
+    if (const auto *one = std::get_if<int64_t>(&c.value);
+        one && *one == 1 && options.detect_conflicts && c.column == "_deleted" && c.table == "opinions")
       tombstoned.push_back(c.id);
     ++report.applied;
   }
