@@ -10,6 +10,10 @@ namespace ykien {
 
 // True if `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 YKIEN_CXX_API bool is_valid_utf8(std::string_view text);
+// The length of the well-formed UTF-8 sequence that starts at `p` (before `end`, and
+// not ASCII: *p >= 0x80), 0 when none does: for a reader that checks text as it goes
+// over it.
+YKIEN_CXX_API size_t utf8_sequence_at(const unsigned char *p, const unsigned char *end);
 
 // Lowercases and strips Vietnamese diacritics, đ/Đ included, so that "ĐẤT ĐAI",
 // "đất đai" and "dat dai" fold alike. Composed (NFC) and decomposed (NFD) input

@@ -134,15 +134,27 @@ class Scanner {
   }
 
   // A string from its opening quote: runs of plain bytes copied whole (their UTF-8
-  // checked), escapes decoded. False where nlohmann would refuse it, or might.
+  // checked in the same pass that finds their end), escapes decoded. False where
+  // nlohmann would refuse it, or might.
   bool string(std::string &out) {
     ++p_;
+    const auto *const end = reinterpret_cast<const unsigned char *>(end_);
     for (;;) {
       const char *run = p_;
-      while (p_ != end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
-      const std::string_view plain(run, static_cast<size_t>(p_ - run));
-      if (!is_valid_utf8(plain)) return false;
-      out.append(plain);
+      const auto *p = reinterpret_cast<const unsigned char *>(p_);
+      while (p != end) {
+        if (*p >= 0x80) {
+          const size_t n = utf8_sequence_at(p, end);
+          if (n == 0) return false;
+          p += n;
+        } else if (*p == '"' || *p == '\\' || *p < 0x20) {
+          break;
+        } else {
+          ++p;
+        }
+      }
+      p_ = reinterpret_cast<const char *>(p);
+      out.append(run, static_cast<size_t>(p_ - run));
       if (p_ == end_ || static_cast<unsigned char>(*p_) < 0x20) return false;
       if (*p_++ == '"') return true;
       if (!escape(out)) return false;

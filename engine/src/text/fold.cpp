@@ -97,9 +97,21 @@ constexpr std::array<LeadByte, 256> make_lead_bytes() {
 
 constexpr auto kLeadBytes = make_lead_bytes();
 
+// Runs on every byte of text read or written, so it is a table walk, not a decode.
+// Internal, so inlined into is_valid_utf8 (an exported function may be interposed).
+size_t sequence_length(const unsigned char *p, const unsigned char *end) {
+  const LeadByte lead = kLeadBytes[*p];
+  if (lead.len == 0 || end - p < lead.len) return 0;
+  if (p[1] < lead.lo || p[1] > lead.hi) return 0;  // *p >= 0x80: at least two bytes
+  if (lead.len > 2 && (p[2] & 0xC0) != 0x80) return 0;
+  if (lead.len > 3 && (p[3] & 0xC0) != 0x80) return 0;
+  return lead.len;
+}
+
 }  // namespace
 
-// Runs on every text field written, so it is a table walk, not a decode.
+size_t utf8_sequence_at(const unsigned char *p, const unsigned char *end) { return sequence_length(p, end); }
+
 bool is_valid_utf8(std::string_view text) {
   const auto *p = reinterpret_cast<const unsigned char *>(text.data());
   const auto *end = p + text.size();
@@ -108,11 +120,9 @@ bool is_valid_utf8(std::string_view text) {
       ++p;
       continue;
     }
-    const LeadByte lead = kLeadBytes[*p];
-    if (lead.len == 0 || end - p < lead.len || p[1] < lead.lo || p[1] > lead.hi) return false;
-    if (lead.len > 2 && (p[2] & 0xC0) != 0x80) return false;
-    if (lead.len > 3 && (p[3] & 0xC0) != 0x80) return false;
-    p += lead.len;
+    const size_t n = sequence_length(p, end);
+    if (n == 0) return false;
+    p += n;
   }
   return true;
 }
