@@ -1,6 +1,8 @@
 #include "replication/value_rules.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "domain/validate.h"
@@ -57,8 +59,25 @@ std::string text_misfit(const schema::ColumnDef &c, const std::string &s) {
 
 }  // namespace
 
+namespace {
+
+// Whether any of the eight bytes at `p` is below 0x20 or is 0x7F (bytes of 0x80 and up,
+// UTF-8's, are neither): eight bytes a few instructions, as most text has none.
+bool control_in_eight(const char *p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  const uint64_t below_space = (x - 0x20 * kOnes) & ~x & kHighs;
+  const uint64_t del = x ^ (0x7F * kOnes);
+  return (below_space | ((del - kOnes) & ~del & kHighs)) != 0;
+}
+
+}  // namespace
+
 std::string control_character(std::string_view s, bool line_breaks) {
-  for (unsigned char c : s) {
+  size_t clean = 0;  // the bytes before it hold no control character
+  while (s.size() - clean >= 8 && !control_in_eight(s.data() + clean)) clean += 8;
+  for (unsigned char c : s.substr(clean)) {
     if (c >= 0x20 && c != 0x7F) continue;
     if (line_breaks && (c == '\t' || c == '\n' || c == '\r')) continue;
     char buf[8];
