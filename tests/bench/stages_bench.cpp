@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -292,13 +293,17 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
     });
     sync::PushRequest received;
     // Rows read as they came, as the server reads them (docs/architecture.md, "One core").
-    clock.run("push_decode", [&] { ok_or_die(sync::decode(body, &received, keep_rows), "cannot decode a push"); });
-    clock.run("push_merge_store", [&] { ok_or_die(server.apply_changes(received.batch(), ao), "push refused"); });
+    std::optional<ChangeBatch> view;  // made once after decoding, as the server does
+    clock.run("push_decode", [&] {
+      ok_or_die(sync::decode(body, &received, keep_rows), "cannot decode a push");
+      view.emplace(received.batch());
+    });
+    clock.run("push_merge_store", [&] { ok_or_die(server.apply_changes(*view, ao), "push refused"); });
     // A signed push is kept with the writes it carried, for provenance (docs/server.md).
     clock.run("push_keep_signed", [&] {
       // The server keeps the gzip the push came in (SignedBatch::gzip_body).
       const server::SignedBatch kept{0, "tablet-a", "push", 1720000000000, body, signature, key.public_hex, gz};
-      ok_or_die(server.signatures().keep_batch(kept, server::writes_of(received.batch())), "cannot keep the push");
+      ok_or_die(server.signatures().keep_batch(kept, server::writes_of(*view)), "cannot keep the push");
     });
     clock.run("push_cursor", [&] {
       ok_or_die(tablet.set_setting("bench.push_cursor", std::to_string(batch.next_cursor)), "cannot keep the cursor");

@@ -51,6 +51,7 @@ YKIEN_CXX_API std::vector<RowWrite> group_rows(const std::vector<Change> &change
 
 // One change of a batch, seen where it lies (valid while the batch is).
 struct ChangeRef {
+  static constexpr int kNotPlaced = -2;
   const std::string &table;
   const std::string &id;
   const std::string &scope;
@@ -59,6 +60,10 @@ struct ChangeRef {
   Hlc hlc;
   SiteId site;
   Hlc base;
+  // Its column's place among its table's columns in this build's schema, found once
+  // for its batch (the checks, the write policy and the merge each need it): -1 when
+  // the schema has no such table or column, kNotPlaced for a change seen alone.
+  int place = kNotPlaced;
 };
 
 inline ChangeRef ref_of(const Change &c) { return {c.table, c.id, c.scope, c.column, c.value, c.hlc, c.site, c.base}; }
@@ -76,10 +81,13 @@ class YKIEN_CXX_API ChangeBatch {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   ChangeRef operator[](size_t i) const {
-    if (changes_) return ref_of((*changes_)[i]);
+    if (changes_) {
+      const Change &c = (*changes_)[i];
+      return {c.table, c.id, c.scope, c.column, c.value, c.hlc, c.site, c.base, columns_[i]};
+    }
     const RowWrite &r = (*rows_)[places_[i].row];
     const CellWrite &cell = r.cells[places_[i].cell];
-    return {r.table, r.id, r.scope, cell.column, cell.value, r.hlc, r.site, r.base};
+    return {r.table, r.id, r.scope, cell.column, cell.value, r.hlc, r.site, r.base, columns_[i]};
   }
   // Whether changes i and j lie in the same row and carry the same stamp, as far as
   // the form tells without comparing: true only for two cells of one RowWrite.
@@ -93,7 +101,8 @@ class YKIEN_CXX_API ChangeBatch {
   };
   const std::vector<Change> *changes_ = nullptr;
   const std::vector<RowWrite> *rows_ = nullptr;
-  std::vector<Place> places_;  // rows: each cell's
+  std::vector<Place> places_;     // rows: each cell's
+  std::vector<int16_t> columns_;  // each cell's ChangeRef::place
   size_t size_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "replication/column_place.h"
 #include "replication/value_rules.h"
 #include "store/schema.h"
 #include "ykien/replica.h"
@@ -205,7 +206,7 @@ class Checker {
     in_write_.assign(table->columns.size(), nullptr);
     for (size_t i : w.members) {
       const ChangeRef c = changes_[i];
-      const int at = table->column_index(c.column);
+      const int at = column_place(*table, c);
       if (at < 0) {
         refuse(i, "unknown_column", c.column, "the server's schema has no column " + c.table + "." + c.column);
         continue;
@@ -452,7 +453,7 @@ std::vector<RowKey> named_rows(const ChangeBatch &changes, const Writer &writer)
     const ChangeRef c = changes[i];
     if (!table || table->name != c.table) table = schema::find_table(c.table);
     if (!table) continue;
-    const int at = table->column_index(c.column);
+    const int at = column_place(*table, c);
     if (at < 0) continue;
     const auto &col = table->columns[static_cast<size_t>(at)];
     const auto *id = std::get_if<std::string>(&c.value);

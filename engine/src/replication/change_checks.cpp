@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "replication/column_place.h"
 #include "replication/value_rules.h"
 #include "store/schema.h"
 #include "ykien/text.h"
@@ -38,7 +39,8 @@ std::optional<Refusal> check_change_form(const ChangeRef &c, size_t index, bool 
     return refuse("table", "names a table replicas keep for themselves");
   // A column of the schema is a name a replica may write; any other is checked as one.
   const auto *table = schema::find_table(c.table);
-  const auto *def = table ? table->column(c.column) : nullptr;
+  const int place = table ? column_place(*table, c) : -1;
+  const auto *def = place >= 0 ? &table->columns[static_cast<size_t>(place)] : nullptr;
   if (!def) {
     if (!is_identifier(c.column)) return refuse("column", "must be 1-64 characters a-z, 0-9 or _");
     if (c.column.starts_with('_') && c.column != "_deleted")

@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <tuple>
 #include <unordered_map>
-#include <nlohmann/json.hpp>
 
 #include "domain/validate.h"
 #include "replication/authority.h"
 #include "replication/change_checks.h"
+#include "replication/column_place.h"
 #include "replication/conflict_stamp.h"
 #include "replication/merge_cycles.h"
 #include "replication/value_rules.h"
@@ -275,7 +276,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
                     options);
     // Cells of tables and columns this version does not know are kept and relayed
     // in the same order, never as conflicts (their values are not understood).
-    const bool known = m.table && m.table->column_index(c.column) >= 0;
+    const bool known = m.table && column_place(*m.table, c) >= 0;
     const merge::Stamp incoming{c.hlc, c.site, c.base};
     StoredCell *cell = m.row.find(c.column);
     const Value none{};
