@@ -163,9 +163,13 @@ std::string string_text(std::mt19937 &rng) {
                                                   "\xc3\x28",
                                                   "\xed\xa0\x80",
                                                   "\xf0\x9f\x98\x80",
-                                                  "'"};
+                                                  "'",
+                                                  "0190a1b2-0000-7000-8000-",  // plain runs: the reader takes
+                                                  "opinion_id",                // eight bytes at once where a
+                                                  "0123456"};                  // word holds nothing special
   std::string out = "\"";
-  const int n = std::uniform_int_distribution<int>(0, 6)(rng);
+  // Long strings now and then, so that every byte above falls at every place of a word.
+  const int n = std::uniform_int_distribution<int>(0, chance(rng, 25) ? 40 : 6)(rng);
   for (int i = 0; i < n; ++i) out += pick(rng, pieces);
   return out + "\"";
 }

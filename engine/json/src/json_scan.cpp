@@ -1,7 +1,9 @@
 #include "json_scan.h"
 
+#include <bit>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -133,6 +135,19 @@ class Scanner {
     return sent ? ScanOutcome::done : ScanOutcome::stopped;
   }
 
+  // The high bit of each of the eight bytes at `p` that a string's run stops at: a
+  // quote, a backslash, a control character or a byte of 0x80 and up (UTF-8's, which
+  // utf8_sequence_at checks). Exact up to the first such byte, as a borrow starts only
+  // at one: bits above it may be set for bytes that are plain.
+  static uint64_t special_bytes(const unsigned char *p) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    uint64_t x;
+    std::memcpy(&x, p, sizeof x);
+    if constexpr (std::endian::native == std::endian::big) x = __builtin_bswap64(x);
+    const uint64_t quote = x ^ ('"' * kOnes), backslash = x ^ ('\\' * kOnes);
+    return (x | (x - 0x20 * kOnes) | (quote - kOnes) | (backslash - kOnes)) & kHighs;
+  }
+
   // A string from its opening quote: runs of plain bytes copied whole (their UTF-8
   // checked in the same pass that finds their end), escapes decoded. False where
   // nlohmann would refuse it, or might.
@@ -143,6 +158,14 @@ class Scanner {
       const char *run = p_;
       const auto *p = reinterpret_cast<const unsigned char *>(p_);
       while (p != end) {
+        if (end - p >= 8) {  // eight bytes at once: ids, stamps and names are plain ASCII
+          const uint64_t special = special_bytes(p);
+          if (special == 0) {
+            p += 8;
+            continue;
+          }
+          p += std::countr_zero(special) / 8;  // the plain bytes before the first special one
+        }
         if (*p >= 0x80) {
           const size_t n = utf8_sequence_at(p, end);
           if (n == 0) return false;
