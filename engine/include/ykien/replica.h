@@ -272,6 +272,6 @@ class YKIEN_CXX_API Replica {
 
 // True when `scope` is one of `scopes` or below one ("vn/79" covers "vn/79/26734", not "vn/790"); none: false.
 // "!s" excludes s and below: the longest covering entry decides, an exclusion over one as long (docs/units.md).
-YKIEN_CXX_API bool scope_within(const std::string &scope, const std::vector<std::string> &scopes);
+YKIEN_CXX_API bool scope_within(std::string_view scope, const std::vector<std::string> &scopes);
 
 }  // namespace ykien

@@ -54,11 +54,18 @@ namespace {
 // What Reader does for one string member: present (lenient: not null) and a string,
 // or the first error.
 // The field's name (prefix + key) is made only on an error: a push reads thousands.
+// The member's text where it lies (null when absent): stamps are parsed, not kept.
+const std::string *string_at(const Json *v, const std::string &prefix, const char *key, Strictness mode,
+                             Status *first) {
+  if (v == nullptr || (mode == Strictness::lenient && v->is_null())) return nullptr;
+  if (v->is_string()) return &v->get_ref<const std::string &>();
+  if (first->ok()) *first = Status::Invalid(prefix + key, "must be a string");
+  return nullptr;
+}
+
 void read_string(const Json *v, const std::string &prefix, const char *key, Strictness mode, std::string *out,
                  Status *first) {
-  if (v == nullptr || (mode == Strictness::lenient && v->is_null())) return;
-  if (v->is_string()) *out = v->get_ref<const std::string &>();
-  else if (first->ok()) *first = Status::Invalid(prefix + key, "must be a string");
+  if (const std::string *s = string_at(v, prefix, key, mode, first)) *out = *s;
 }
 
 }  // namespace
@@ -66,14 +73,14 @@ void read_string(const Json *v, const std::string &prefix, const char *key, Stri
 Status from_members(const ChangeMembers &m, const std::string &prefix, Strictness mode, const std::string &unknown,
                     Change *out) {
   Status first;
-  std::string hlc, site, base;
   read_string(m.table, prefix, "table", mode, &out->table, &first);
   read_string(m.id, prefix, "id", mode, &out->id, &first);
   read_string(m.scope, prefix, "scope", mode, &out->scope, &first);
   read_string(m.col, prefix, "col", mode, &out->column, &first);
-  read_string(m.hlc, prefix, "hlc", mode, &hlc, &first);
-  read_string(m.site, prefix, "site", mode, &site, &first);
-  read_string(m.base, prefix, "base", mode, &base, &first);
+  static const std::string kAbsent;
+  const std::string *hlc = string_at(m.hlc, prefix, "hlc", mode, &first);
+  const std::string *site = string_at(m.site, prefix, "site", mode, &first);
+  const std::string *base = string_at(m.base, prefix, "base", mode, &first);
   YKIEN_TRY(first);
   if (!unknown.empty()) return Status::Invalid(prefix + unknown, "is not a known field");
   const bool scope_present = m.scope != nullptr && !(mode == Strictness::lenient && m.scope->is_null());
@@ -83,15 +90,15 @@ Status from_members(const ChangeMembers &m, const std::string &prefix, Strictnes
   if (out->table.empty()) return Status::Invalid(prefix + "table", "is missing or empty");
   if (out->id.empty()) return Status::Invalid(prefix + "id", "is missing or empty");
   if (out->column.empty()) return Status::Invalid(prefix + "col", "is missing or empty");
-  auto h = Hlc::parse(hlc);
+  auto h = Hlc::parse(hlc ? *hlc : kAbsent);
   if (!h || h->is_zero()) return Status::Invalid(prefix + "hlc", "must be 16 hex digits, not zero");
   out->hlc = *h;
-  auto s = parse_site(site);
+  auto s = parse_site(site ? *site : kAbsent);
   if (!s || *s == 0) return Status::Invalid(prefix + "site", "must be 16 hex digits, not zero");
   out->site = *s;
   out->base = Hlc();
-  if (!base.empty()) {
-    auto b = Hlc::parse(base);
+  if (base && !base->empty()) {
+    auto b = Hlc::parse(*base);
     if (!b) return Status::Invalid(prefix + "base", "must be 16 hex digits");
     out->base = *b;
   }

@@ -90,8 +90,7 @@ Result<std::vector<std::optional<StoredRow>>> SqliteStoreTxn::load_rows(const st
   out.reserve(keys.size());
   for (const auto &key : keys) {
     const auto *table = schema::find_table(key.table);
-    StoredRow row{key.table, key.id, {}, {}};
-    bool held = false;
+    std::optional<StoredRow> row;  // made only for a row held (most of a push's are new)
     if (table) {
       auto it = rows_.find(key);
       if (it == rows_.end()) {
@@ -99,19 +98,17 @@ Result<std::vector<std::optional<StoredRow>>> SqliteStoreTxn::load_rows(const st
         if (!loaded) return loaded.status();
         it = rows_.emplace(key, std::move(*loaded)).first;
       }
-      if (it->second) {
-        row = stored_row(*it->second);
-        held = true;
-      }
+      if (it->second) row = stored_row(*it->second);
     }
     auto foreign = foreign_cells();
     if (!foreign) return foreign.status();
     if (*foreign) {
-      const size_t before = row.cells.size();
-      YKIEN_TRY(add_foreign_cells(impl_.conn, table, row));
-      held = held || row.cells.size() > before;
+      StoredRow with_foreign = row ? std::move(*row) : StoredRow{key.table, key.id, {}, {}};
+      const size_t before = with_foreign.cells.size();
+      YKIEN_TRY(add_foreign_cells(impl_.conn, table, with_foreign));
+      if (row || with_foreign.cells.size() > before) row = std::move(with_foreign);
     }
-    out.push_back(held ? std::optional<StoredRow>(std::move(row)) : std::nullopt);
+    out.push_back(std::move(row));
   }
   return out;
 }
@@ -278,9 +275,9 @@ Result<int64_t> SqliteStoreTxn::end_position() {
 }
 
 Result<Row *> SqliteStoreTxn::row_for_write(const schema::TableDef &table, const StoredRow &cells) {
-  RowKey key{cells.table, cells.id};
-  auto it = rows_.find(key);
+  auto it = rows_.find(sys::RowKeyView{cells.table, cells.id});  // read by load_rows in a merge: no copy
   if (it == rows_.end()) {
+    RowKey key{cells.table, cells.id};
     auto loaded = impl_.rows.load(table, cells.id);
     if (!loaded) return loaded.status();
     it = rows_.emplace(std::move(key), std::move(*loaded)).first;

@@ -51,7 +51,7 @@ class SqliteStoreTxn final : public sys::StoreTxn {
   bool writable_;
   // Rows of known tables read or written in this transaction; nullopt: read here
   // and found absent (a new row's write reads nothing again).
-  std::unordered_map<sys::RowKey, std::optional<Row>, sys::RowKeyHash> rows_;
+  std::unordered_map<sys::RowKey, std::optional<Row>, sys::RowKeyHash, sys::RowKeyEqual> rows_;
   std::optional<bool> foreign_cells_;
 };
 

@@ -44,8 +44,8 @@ const OpinionColumns &opinion_columns() {
 
 // The cells of one row written with one stamp: the unit a refusal applies to.
 struct Write {
-  RowKey key;
-  std::string scope;
+  sys::RowKeyView key;  // the batch's strings: a batch has thousands of writes
+  std::string_view scope;
   merge::Stamp stamp;
   std::vector<size_t> members;  // indexes into the batch
 };
@@ -124,7 +124,7 @@ class Checker {
   // The row as the batch leaves it so far (held, then the writes checked before);
   // null for a row neither held nor written by the batch. Every row the batch
   // writes is held (as null when new): its view is keyed by the held entry's key.
-  const ViewRow *current(const RowKey &key) {
+  const ViewRow *current(sys::RowKeyView key) {
     auto held = held_.find(key);
     if (held == held_.end()) return nullptr;
     if (auto it = view_.find(&held->first); it != view_.end()) return &it->second;
@@ -195,7 +195,8 @@ class Checker {
       return refuse(first, "out_of_scope", "scope", "the row belongs to another unit");
     if (!(writer_.role == WriterRole::office && writer_.scopes.empty()) && !scope_within(w.scope, writer_.scopes))
       return refuse(first, "out_of_scope", "scope", "the row lies outside this device's units");
-    if (!table) return refuse(first, "unknown_table", "table", "the server's schema has no table " + w.key.table);
+    if (!table)
+      return refuse(first, "unknown_table", "table", "the server's schema has no table " + std::string(w.key.table));
     if (table->writers == schema::Writers::office && writer_.role != WriterRole::office)
       return refuse(first, "forbidden", "table", std::string(table->name) + " are made and changed by the office only");
     if (table->writers == schema::Writers::receivers && !exists && is_device())
@@ -254,8 +255,7 @@ class Checker {
                  "a new row of " + std::string(table.name) + " must name its " + std::string(col.references));
         continue;
       }
-      references_.push_back({w.members.front(), std::string(col.name), RowKey{std::string(col.references), *id}, w.scope,
-                             is_merge_entry(table, w)});
+      references_.push_back({w.members.front(), col.name, {col.references, *id}, w.scope, is_merge_entry(table, w)});
     }
   }
 
@@ -313,23 +313,24 @@ class Checker {
     const std::string *from = text_of(before, "status");
     if (from && *from == *to) return;
     if (!before && *to == "received") return;
-    moves_.push_back({w.members.front(), w.key.id, *to});
+    moves_.push_back({w.members.front(), std::string(w.key.id), *to});
   }
 
   // ---- What the batch names ----
 
+  // Views of the schema's names and of the batch's strings (no copy a new row).
   struct Reference {
     size_t index;
-    std::string column;
-    RowKey target;
-    std::string scope;  // of the row that names it
+    std::string_view column;
+    sys::RowKeyView target;
+    std::string_view scope;  // of the row that names it
     bool merge_entry = false;
   };
 
   Status check_references() {
     std::vector<RowKey> missing;
-    for (const auto &r : references_)
-      if (!held_.count(r.target)) missing.push_back(r.target);  // the batch's rows and named_rows are held
+    for (const auto &r : references_)  // the batch's rows and named_rows are held
+      if (!held_.count(r.target)) missing.push_back({std::string(r.target.table), std::string(r.target.id)});
     std::sort(missing.begin(), missing.end());
     missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
     std::map<RowKey, StoredRow> loaded;
@@ -343,8 +344,10 @@ class Checker {
     for (const auto &[key, row] : loaded) loaded_views.emplace(key, view_of(row));
     for (const auto &r : references_) {
       const ViewRow *target = current(r.target);
-      if (!target)
-        if (auto it = loaded_views.find(r.target); it != loaded_views.end()) target = &it->second;
+      if (!target && !loaded_views.empty())
+        if (auto it = loaded_views.find({std::string(r.target.table), std::string(r.target.id)});
+            it != loaded_views.end())
+          target = &it->second;
       // A unit's parent lies above it; every other row lies in the unit of what it names.
       const bool placed = r.target.table == "units" && r.column == "parent_id"
                               ? target && r.scope.size() > target->scope.size() &&
@@ -362,17 +365,18 @@ class Checker {
       const bool merge_may_name = r.merge_entry && !withdrawn_before(r.target, loaded);
       if (!target || target->cells.empty() || !placed ||
           (!merge_may_name && made_after_taken_back(*target, changes_[r.index])))
-        refuse(r.index, "invalid_reference", r.column,
+        refuse(r.index, "invalid_reference", std::string(r.column),
                "names no " + std::string(r.target.table) + " of this unit that this device may see");
     }
     return Status::Ok();
   }
 
   // The row's status as this replica held it before the batch is "withdrawn".
-  bool withdrawn_before(const RowKey &key, const std::map<RowKey, StoredRow> &loaded) const {
+  bool withdrawn_before(sys::RowKeyView key, const std::map<RowKey, StoredRow> &loaded) const {
     const StoredRow *row = nullptr;
     if (auto h = held_.find(key); h != held_.end()) row = h->second;
-    else if (auto l = loaded.find(key); l != loaded.end()) row = &l->second;
+    else if (auto l = loaded.find({std::string(key.table), std::string(key.id)}); l != loaded.end())
+      row = &l->second;
     const StoredCell *status = row ? row->find("status") : nullptr;
     const auto *text = status ? std::get_if<std::string>(&status->value) : nullptr;
     return text && *text == "withdrawn";
@@ -414,7 +418,7 @@ class Checker {
   const HeldRows &held_;
   const Writer &writer_;
   std::vector<Write> writes_;
-  std::unordered_map<const RowKey *, ViewRow> view_;  // keyed by the held entry's key
+  std::unordered_map<const sys::RowKeyView *, ViewRow> view_;  // keyed by the held entry's key
   std::vector<Refusal> found_;
   std::vector<Reference> references_;
   std::vector<Move> moves_;

@@ -15,8 +15,8 @@
 namespace ykien::authority {
 
 // The rows a batch touches as the receiver holds them (null: not held), and those
-// its changes name (named_rows), read with them.
-using HeldRows = std::unordered_map<sys::RowKey, const sys::StoredRow *, sys::RowKeyHash>;
+// its changes name (named_rows), read with them; keyed by views of keys that outlive it.
+using HeldRows = std::unordered_map<sys::RowKeyView, const sys::StoredRow *, sys::RowKeyHash>;
 
 // The rows `changes` name by reference (a meeting's unit, an opinion's meeting), each
 // once, in order: read with the batch's own rows, so that the policy's check of what

@@ -151,7 +151,7 @@ Result<bool> attachment_confidential_in(StoreTxn &txn, const StoredRow &attachme
 
 }  // namespace
 
-bool scope_within(const std::string &scope, const std::vector<std::string> &scopes) {
+bool scope_within(std::string_view scope, const std::vector<std::string> &scopes) {
   // The longest entry the scope lies in decides; an exclusion ("!s") over an entry
   // of the same length.
   size_t best = 0;
@@ -219,7 +219,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
 
   // The rows the batch touches, read at once. row_of[i]: change i's row in `keys`
   // (a row's cells come one after another: looked up once).
-  std::unordered_map<RowKey, size_t, sys::RowKeyHash> index;
+  std::unordered_map<sys::RowKeyView, size_t, sys::RowKeyHash> index;  // views of the batch's strings
   std::vector<RowKey> keys;
   std::vector<size_t> row_of(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -228,8 +228,8 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
       row_of[i] = row_of[i - 1];
       continue;
     }
-    auto [it, fresh] = index.emplace(RowKey{c.table, c.id}, keys.size());
-    if (fresh) keys.push_back(it->first);
+    auto [it, fresh] = index.emplace(sys::RowKeyView{c.table, c.id}, keys.size());
+    if (fresh) keys.push_back({c.table, c.id});
     row_of[i] = it->second;
   }
   // With them, in the same read, the rows they name (after theirs), for the write policy.
@@ -247,10 +247,14 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
     else rows[k].row = StoredRow{keys[k].table, keys[k].id, {}, {}};
     rows[k].table = schema::find_table(keys[k].table);
   }
-  {  // room for every cell the batch brings, so that a row's cells move at most once
+  {  // room for every cell the batch brings, so that a row's cells (and the list of
+     // those that won) move at most once
     std::vector<size_t> incoming(keys.size());
     for (size_t k : row_of) ++incoming[k];
-    for (size_t k = 0; k < keys.size(); ++k) rows[k].row.cells.reserve(rows[k].row.cells.size() + incoming[k]);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      rows[k].row.cells.reserve(rows[k].row.cells.size() + incoming[k]);
+      rows[k].won.reserve(incoming[k]);
+    }
   }
 
   authority::HeldRows held_rows;

@@ -66,12 +66,30 @@ struct RowKey {
   friend bool operator==(const RowKey &, const RowKey &) = default;
 };
 
+// A row's key seen where its strings lie (a batch's changes, a RowKey): the maps of
+// a merge look rows up by it without copying their ids.
+struct RowKeyView {
+  std::string_view table{}, id{};
+  RowKeyView() = default;
+  RowKeyView(std::string_view t, std::string_view i) : table(t), id(i) {}
+  RowKeyView(const RowKey &key) : table(key.table), id(key.id) {}  // NOLINT: a key is seen as itself
+  friend bool operator==(const RowKeyView &, const RowKeyView &) = default;
+};
+
 // For the hashed maps of a batch's rows: thousands of lookups a batch, whose
 // time-ordered ids share their first bytes (an ordered map compares them ~12 times).
+// Transparent: a map keyed by RowKey is searched with a RowKeyView.
 struct RowKeyHash {
-  size_t operator()(const RowKey &key) const noexcept {
+  using is_transparent = void;
+  size_t operator()(RowKeyView key) const noexcept {
     return std::hash<std::string_view>{}(key.id) * 31 + std::hash<std::string_view>{}(key.table);
   }
+};
+
+// RowKeyHash's equality, as transparent.
+struct RowKeyEqual {
+  using is_transparent = void;
+  bool operator()(RowKeyView a, RowKeyView b) const noexcept { return a == b; }
 };
 
 // What read_since asks for.
