@@ -261,6 +261,7 @@ std::string row_text(std::mt19937 &rng) {
   std::vector<std::string> members;
   for (const auto &k : keys)
     if (chance(rng, k == "base" ? 40 : 93)) members.push_back("\"" + k + "\":" + member_text(rng));
+  if (chance(rng, 15)) members.push_back("\"" + pick(rng, keys) + "\":" + member_text(rng));  // again: the last counts
   if (chance(rng, 95)) members.push_back("\"cells\":" + cells_text(rng));
   if (chance(rng, 10)) members.push_back("\"cells\":" + cells_text(rng));  // again: the last counts
   if (chance(rng, 10)) members.push_back(pick(rng, std::vector<std::string>{"\"col\":\"x\"", "\"value\":[1]",

@@ -31,6 +31,17 @@ class Sax final : public nlohmann::json_sax<Json> {
       cell_text(std::move(v));
       return true;
     }
+    // A change's or a row's member (a stamp, an id), the next most frequent: into the
+    // JSON string its slot held for the last change, whose memory is swapped, not
+    // allocated again.
+    if (skip_ == 0 && slot_ != nullptr && (state_ == State::change || (state_ == State::row && !awaiting_cells_))) {
+      Json &kept = keep_place();
+      if (kept.is_string())
+        kept.get_ref<std::string &>().swap(v);
+      else
+        kept = std::move(v);
+      return true;
+    }
     return scalar(Json(std::move(v)));
   }
   bool binary(binary_t &) override { return scalar(Json(nullptr)); }  // never from JSON text
@@ -216,15 +227,15 @@ class Sax final : public nlohmann::json_sax<Json> {
     return top.back();
   }
 
-  void keep(Json v) {
-    // A key given twice keeps its last value, as in a parsed object.
+  void keep(Json v) { keep_place() = std::move(v); }
+
+  // Where the member named by slot_ keeps its value: a key given twice keeps its last
+  // value, as in a parsed object.
+  Json &keep_place() {
     for (size_t i = 0; i < used_; ++i)
-      if (*slot_ == &values_[i]) {
-        values_[i] = std::move(v);
-        return;
-      }
-    values_[used_] = std::move(v);
-    *slot_ = &values_[used_++];
+      if (*slot_ == &values_[i]) return values_[i];
+    *slot_ = &values_[used_];
+    return values_[used_++];
   }
 
   void finish_change() {

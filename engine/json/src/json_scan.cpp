@@ -88,9 +88,9 @@ class Scanner {
     const char c = *p_;
     bool sent = true;
     if (c == '"') {
-      std::string s;
-      if (!string(s)) return ScanOutcome::unsure;
-      sent = sax_.string(s);
+      text_.clear();  // the receiver may keep its memory, or leave it memory to reuse
+      if (!string(text_)) return ScanOutcome::unsure;
+      sent = sax_.string(text_);
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       return number();
     } else if (literal("true")) {
@@ -263,6 +263,7 @@ class Scanner {
   const char *p_;
   const char *end_;
   Sax &sax_;
+  std::string text_;  // the string value being read
 };
 
 }  // namespace
