@@ -1,7 +1,8 @@
 // Folding Vietnamese text for search, UTF-8 checks, and listing opinions by text
 // and by filters.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <random>
 #include <set>
 #include <vector>
 
@@ -111,6 +112,62 @@ TEST_CASE("is_valid_utf8 accepts well-formed text and rejects the rest", "[engin
   }
   // A NUL inside the text is a valid code point (std::string_view keeps it).
   CHECK(is_valid_utf8(std::string_view("a\0b", 3)));
+}
+
+TEST_CASE("is_valid_utf8 decides as a byte-by-byte reading on random texts", "[engine][search][text]") {
+  // The reading it takes eight bytes at a time must not skip a bad byte wherever it
+  // falls in a word: random ASCII runs between good and bad sequences, read from every
+  // offset, against each sequence checked in turn.
+  const std::vector<std::string> pieces = {"a",
+                                           "0190a1b2-0000-7000-8000-",
+                                           "Đất",
+                                           "ý kiến",
+                                           "ư",
+                                           "😀",
+                                           "\x7f",
+                                           std::string(1, '\0'),
+                                           "\x80",
+                                           "\xC3\x28",
+                                           "\xE1\xBA",
+                                           "\xED\xA0\x80",
+                                           "\xF0\x9F\x98",
+                                           "\xFF",
+                                           "\xC0\xAF",
+                                           "\xF4\x90\x80\x80"};
+  const auto byte_by_byte = [](std::string_view text) {
+    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+    const auto *end = p + text.size();
+    while (p < end) {
+      if (*p < 0x80) {
+        ++p;
+        continue;
+      }
+      const size_t n = utf8_sequence_at(p, end);
+      if (n == 0) return false;
+      p += n;
+    }
+    return true;
+  };
+  std::mt19937 rng(Catch::rngSeed());
+  int valid = 0, invalid = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = std::uniform_int_distribution<int>(0, 12)(rng);
+    for (int i = 0; i < n; ++i) {
+      // Mostly good pieces: a bad one now and then, so both answers are common.
+      const size_t at = std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng);
+      text += at >= 8 && std::uniform_int_distribution<int>(0, 9)(rng) > 0 ? pieces[at % 8] : pieces[at];
+    }
+    for (size_t from = 0; from <= text.size(); ++from) {
+      const std::string_view part = std::string_view(text).substr(from);
+      INFO(part);
+      const bool expected = byte_by_byte(part);
+      REQUIRE(is_valid_utf8(part) == expected);
+      ++(expected ? valid : invalid);
+    }
+  }
+  CHECK(valid > 1000);
+  CHECK(invalid > 1000);
 }
 
 namespace {
