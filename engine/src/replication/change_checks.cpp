@@ -30,7 +30,8 @@ bool key_text(const std::string &s, size_t max) {
 
 }  // namespace
 
-std::optional<Refusal> check_change_form(const ChangeRef &c, size_t index, bool keys_checked) {
+std::optional<Refusal> check_change_form(const ChangeRef &c, size_t index, const RowChecked *row) {
+  const bool keys_checked = row != nullptr;
   auto refuse = [&](std::string field, std::string reason) {
     return Refusal{static_cast<int64_t>(index), "invalid_change", c.table, c.id, std::move(field), std::move(reason)};
   };
@@ -38,7 +39,7 @@ std::optional<Refusal> check_change_form(const ChangeRef &c, size_t index, bool 
   if (!keys_checked && schema::internal_name(c.table))
     return refuse("table", "names a table replicas keep for themselves");
   // A column of the schema is a name a replica may write; any other is checked as one.
-  const auto *table = schema::find_table(c.table);
+  const auto *table = keys_checked ? row->table : schema::find_table(c.table);
   const int place = table ? column_place(*table, c) : -1;
   const auto *def = place >= 0 ? &table->columns[static_cast<size_t>(place)] : nullptr;
   if (!def) {

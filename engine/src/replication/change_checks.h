@@ -9,6 +9,7 @@
 
 #include "ykien/change_batch.h"
 #include "ykien/changes.h"
+#include "ykien/schema.h"
 #include "ykien/status.h"
 
 namespace ykien {
@@ -16,9 +17,12 @@ namespace ykien {
 // Checks one change: names (never a replica's internal table), stamps, UTF-8 with
 // no NUL, sizes, and the value's type for columns this version knows. The
 // refusal's code is "invalid_change", its column the field at fault.
-// `keys_checked`: its table, id and scope are those of a change that passed before (the
-// cells of a row come together), not checked again.
-std::optional<Refusal> check_change_form(const ChangeRef &change, size_t index, bool keys_checked = false);
+// `row`: its table, id and scope are those of a change that passed before (the cells
+// of a row come together): not checked again, and its table as found then.
+struct RowChecked {
+  const schema::TableDef *table;  // null: a table this version does not know
+};
+std::optional<Refusal> check_change_form(const ChangeRef &change, size_t index, const RowChecked *row = nullptr);
 
 // The same, as an error naming "changes[i].<field>".
 Status check_change(const Change &change, size_t index);

@@ -189,15 +189,17 @@ namespace {
 Status check_forms(const ChangeBatch &changes, const ApplyOptions &options) {
   std::vector<Refusal> refused;
   bool previous_passed = false;
+  RowChecked row{nullptr};
   for (size_t i = 0; i < changes.size(); ++i) {
-    // A row's table, id and scope, checked once for its cells in a row.
+    // A row's table, id and scope, checked (and its table found) once for its cells in a row.
     const ChangeRef c = changes[i];
     bool same_row = previous_passed && changes.same_group(i, i - 1);
     if (previous_passed && !same_row) {
       const ChangeRef p = changes[i - 1];
       same_row = c.id == p.id && c.scope == p.scope && c.table == p.table;
     }
-    auto r = check_change_form(c, i, same_row);
+    if (!same_row) row.table = schema::find_table(c.table);
+    auto r = check_change_form(c, i, same_row ? &row : nullptr);
     previous_passed = !r;
     if (r) refused.push_back(std::move(*r));
   }
