@@ -28,20 +28,25 @@ std::string text_misfit(const schema::ColumnDef &c, const std::string &s) {
     case Form::line:
     case Form::recorded: {
       const std::string bad = control_character(s, c.form != Form::line);
-      return bad.empty() ? "" : "holds the control character " + bad;
+      if (bad.empty()) return {};
+      return "holds the control character " + bad;
     }
     case Form::choice:
       for (auto v : c.vocabulary)
-        if (s == v) return "";
+        if (s == v) return {};
       return choices(c);
     case Form::date:
-      return s.empty() || validate::date(c.name, s).ok() ? "" : "is not a date of the form YYYY-MM-DD";
+      if (s.empty() || validate::date(c.name, s).ok()) return {};
+      return "is not a date of the form YYYY-MM-DD";
     case Form::date_time:
-      return s.empty() || validate::date_time(c.name, s).ok() ? "" : "is not a time of the form YYYY-MM-DD HH:MM";
+      if (s.empty() || validate::date_time(c.name, s).ok()) return {};
+      return "is not a time of the form YYYY-MM-DD HH:MM";
     case Form::id:
-      return s.empty() || uuid_form(s) ? "" : "is not a row id (a UUID)";
+      if (s.empty() || uuid_form(s)) return {};
+      return "is not a row id (a UUID)";
     case Form::code:
-      return validate::unit_code(s).ok() ? "" : "is not a unit code (a-z, 0-9, '-', '_', '.')";
+      if (validate::unit_code(s).ok()) return {};
+      return "is not a unit code (a-z, 0-9, '-', '_', '.')";
     case Form::lines: {
       auto j = nlohmann::json::parse(s, nullptr, false);
       if (!j.is_array()) return "is not a JSON list of names";
@@ -49,12 +54,12 @@ std::string text_misfit(const schema::ColumnDef &c, const std::string &s) {
         if (!e.is_string() || e.get_ref<const std::string &>().size() > 200 ||
             !control_character(e.get_ref<const std::string &>(), false).empty())
           return "is not a JSON list of names (one line, at most 200 bytes each)";
-      return "";
+      return {};
     }
     case Form::flag:
     case Form::count: return "must be an integer";
   }
-  return "";
+  return {};
 }
 
 }  // namespace
@@ -84,7 +89,7 @@ std::string control_character(std::string_view s, bool line_breaks) {
     std::snprintf(buf, sizeof buf, "U+%04X", c);
     return buf;
   }
-  return "";
+  return {};
 }
 
 bool uuid_form(std::string_view id) {
@@ -101,14 +106,17 @@ bool uuid_form(std::string_view id) {
 }
 
 std::string misfit(const schema::ColumnDef &c, const Value &value) {
-  if (is_null(value)) return c.form == Form::flag && c.name == "_deleted" ? "must be 0 or 1" : "";
+  if (is_null(value)) {
+    if (c.form == Form::flag && c.name == "_deleted") return "must be 0 or 1";
+    return {};  // the fine case returns no text made from "": most cells are fine
+  }
   if (c.type == schema::ColumnType::integer) {
     const auto *i = std::get_if<int64_t>(&value);
     if (!i) return "must be an integer";
     if (c.form == Form::flag && *i != 0 && *i != 1) return "must be 0 or 1";
     if (c.form == Form::count && (*i < 0 || *i > c.max))
       return "must be from 0 to " + std::to_string(c.max);
-    return "";
+    return {};
   }
   const auto *s = std::get_if<std::string>(&value);
   if (!s) return "must be text";
