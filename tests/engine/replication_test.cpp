@@ -326,6 +326,52 @@ TEST_CASE("within one batch, a row or an unknown cell written by one apply is fo
   CHECK(find_change(out->changes, att, "_deleted") != nullptr);
 }
 
+TEST_CASE("a new row's cell written twice in one batch keeps the later write whichever comes first",
+          "[engine][replication]") {
+  test::TempDir dir;
+  ManualClock clock(kStart);
+  auto a = open_db(dir, "a.db", clock);
+  auto b = open_db(dir, "b.db", clock);
+  const Unit unit = make_unit(*a, "vn-75");
+  test::transfer(*a, *b, 0, {.origin = "a"});
+
+  const SiteId site = 0x0123456789abcdefull;
+  const Hlc h0 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 4000, 0);
+  const Hlc h1 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 5000, 0);
+  for (const bool later_first : {false, true}) {
+    INFO("later first: " << later_first);
+    const std::string att =
+        later_first ? "01907000-0000-7000-8000-0000000000b2" : "01907000-0000-7000-8000-0000000000b1";
+    const Change made{.table = "attachments",
+                      .id = att,
+                      .scope = unit.scope,
+                      .column = "_deleted",
+                      .value = int64_t{0},
+                      .hlc = h0,
+                      .site = site};
+    Change earlier = made, later = made;
+    earlier.column = later.column = "caption";
+    earlier.value = std::string("ảnh cũ");
+    later.value = std::string("ảnh mới");
+    later.hlc = h1;
+    std::vector<Change> batch = {made, earlier, later};
+    if (later_first) std::swap(batch[1], batch[2]);
+    auto applied = b->apply_changes(batch, {.origin = "tablet"});
+    INFO(applied.status().to_string());
+    REQUIRE(applied.ok());
+    CHECK(applied->applied == (later_first ? 2 : 3));  // the earlier caption loses when it comes second
+
+    auto out = b->export_changes(0, {});
+    REQUIRE(out.ok());
+    const auto captions = std::count_if(out->changes.begin(), out->changes.end(),
+                                        [&](const Change &c) { return c.id == att && c.column == "caption"; });
+    CHECK(captions == 1);
+    const Change *caption = find_change(out->changes, att, "caption");
+    REQUIRE(caption != nullptr);
+    CHECK(*caption == later);
+  }
+}
+
 TEST_CASE("export filters: scopes, exclude_origin, confidential cells", "[engine][replication][export]") {
   test::TempDir dir;
   ManualClock clock(kStart);

@@ -53,6 +53,10 @@ struct Merging {
   StoredRow row;
   const schema::TableDef *table = nullptr;  // null for a table this version does not know
   std::vector<size_t> won;  // indexes in row.cells of the cells that won in this batch
+  // The known columns (by place, as RowClock's masks) that may have a cell in `row`:
+  // every one for a held row; for a new one, those the batch gave it so far. A cell
+  // not among them is not looked for (a new row's cells, one after another).
+  uint64_t may_hold = 0;
 };
 
 struct PendingConflict {
@@ -248,6 +252,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
     if ((*loaded)[k]) rows[k].row = std::move(*(*loaded)[k]);
     else rows[k].row = StoredRow{keys[k].table, keys[k].id, {}, {}};
     rows[k].table = schema::find_table(keys[k].table);
+    rows[k].may_hold = (*loaded)[k] ? ~uint64_t{0} : 0;
   }
   {  // room for every cell the batch brings, so that a row's cells (and the list of
      // those that won) move at most once
@@ -282,9 +287,12 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
                     options);
     // Cells of tables and columns this version does not know are kept and relayed
     // in the same order, never as conflicts (their values are not understood).
-    const bool known = m.table && column_place(*m.table, c) >= 0;
+    const int place = m.table ? column_place(*m.table, c) : -1;
+    const bool known = place >= 0;
+    const uint64_t bit = known && place < 64 ? uint64_t{1} << place : 0;  // 0: looked for
     const merge::Stamp incoming{c.hlc, c.site, c.base};
-    StoredCell *cell = m.row.find(c.column);
+    StoredCell *cell = bit == 0 || (m.may_hold & bit) ? m.row.find(c.column) : nullptr;
+    m.may_hold |= bit;
     const Value none{};
     const Value &current_value = cell ? cell->value : none;
     const merge::Stamp current = cell ? cell->stamp : merge::Stamp{};
