@@ -275,19 +275,33 @@ TEST_CASE("tables and columns from a newer app version are kept and relayed unch
 // A store remembers, within a transaction, which rows it found absent and whether it
 // holds cells of unknown columns (SqliteStoreTxn): what one apply writes, the next
 // apply of the same batch must still find.
+namespace {
+
+// Two replicas of one unit, and the site and two stamps of a tablet whose batches b
+// applies (a newer app version's, or one writing a cell twice).
+struct BatchPair {
+  test::TempDir dir;
+  ManualClock clock{kStart};
+  std::unique_ptr<Database> a = open_db(dir, "a.db", clock);
+  std::unique_ptr<Database> b = open_db(dir, "b.db", clock);
+  Unit unit = make_unit(*a, "vn-75");
+  SiteId site = 0x0123456789abcdefull;
+  Hlc h0 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 4000, 0);
+  Hlc h1 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 5000, 0);
+};
+
+}  // namespace
+
 TEST_CASE("within one batch, a row or an unknown cell written by one apply is found by the next",
           "[engine][replication][foreign]") {
-  test::TempDir dir;
-  ManualClock clock(kStart);
-  auto a = open_db(dir, "a.db", clock);
-  auto b = open_db(dir, "b.db", clock);
-  const Unit unit = make_unit(*a, "vn-75");
+  BatchPair pair;
+  auto &a = pair.a, &b = pair.b;
+  const Unit &unit = pair.unit;
+  const SiteId newer = pair.site;
+  const Hlc h0 = pair.h0, h1 = pair.h1;
   const Opinion o = make_opinion(*a, unit, "Đèn đường hỏng");
   test::transfer(*a, *b, 0, {.origin = "a"});
 
-  const SiteId newer = 0x0123456789abcdefull;
-  const Hlc h0 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 4000, 0);
-  const Hlc h1 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 5000, 0);
   const std::string att = "01907000-0000-7000-8000-0000000000aa";
   const Change later_priority{.table = "opinions", .id = o.id, .scope = o.scope, .column = "priority",
                               .value = std::string("high"), .hlc = h1, .site = newer};
@@ -328,16 +342,13 @@ TEST_CASE("within one batch, a row or an unknown cell written by one apply is fo
 
 TEST_CASE("a new row's cell written twice in one batch keeps the later write whichever comes first",
           "[engine][replication]") {
-  test::TempDir dir;
-  ManualClock clock(kStart);
-  auto a = open_db(dir, "a.db", clock);
-  auto b = open_db(dir, "b.db", clock);
-  const Unit unit = make_unit(*a, "vn-75");
+  BatchPair pair;
+  auto &a = pair.a, &b = pair.b;
+  const Unit &unit = pair.unit;
+  const SiteId site = pair.site;
+  const Hlc h0 = pair.h0, h1 = pair.h1;
   test::transfer(*a, *b, 0, {.origin = "a"});
 
-  const SiteId site = 0x0123456789abcdefull;
-  const Hlc h0 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 4000, 0);
-  const Hlc h1 = Hlc::from_parts(static_cast<uint64_t>(kStart) + 5000, 0);
   for (const bool later_first : {false, true}) {
     INFO("later first: " << later_first);
     const std::string att =
