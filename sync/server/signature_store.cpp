@@ -10,7 +10,7 @@ namespace ykien::server {
 
 std::vector<WriteKey> writes_of(const ChangeBatch &changes) {
   std::vector<WriteKey> out;
-  for (const auto &members : batch_writes(changes)) {
+  for (const auto &members : changes.writes()) {
     const ChangeRef c = changes[members.front()];
     out.push_back({c.table, c.id, c.hlc.to_string(), site_to_string(c.site)});
   }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,9 @@ class YKIEN_CXX_API ChangeBatch {
   // Whether changes i and j lie in the same row and carry the same stamp, as far as
   // the form tells without comparing: true only for two cells of one RowWrite.
   bool same_group(size_t i, size_t j) const { return rows_ && places_[i].row == places_[j].row; }
+  // Its writes (batch_writes below), found once: the write policy and the keeping of
+  // a signed push both read them.
+  const std::vector<std::vector<size_t>> &writes() const;
 
  private:
   // Where a cell of rows lies. 32 bits: a batch is bounded far below 2^32 cells
@@ -104,6 +108,7 @@ class YKIEN_CXX_API ChangeBatch {
   std::vector<Place> places_;     // rows: each cell's
   std::vector<int16_t> columns_;  // each cell's ChangeRef::place
   size_t size_ = 0;
+  mutable std::optional<std::vector<std::vector<size_t>>> writes_;  // writes(), once asked
 };
 
 // The batch's writes: its cells of one row with one stamp (same table, id, hlc and

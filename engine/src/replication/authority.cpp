@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
@@ -47,7 +48,7 @@ struct Write {
   sys::RowKeyView key;  // the batch's strings: a batch has thousands of writes
   std::string_view scope;
   merge::Stamp stamp;
-  std::vector<size_t> members;  // indexes into the batch
+  std::span<const size_t> members;  // indexes into the batch (its writes())
 };
 
 // A row as the batch leaves it so far: the held row's cells, then the writes checked
@@ -110,9 +111,9 @@ class Checker {
   // ---- The batch as writes ----
 
   void group() {
-    for (auto &members : batch_writes(changes_)) {
+    for (const auto &members : changes_.writes()) {
       const ChangeRef c = changes_[members.front()];
-      writes_.push_back({{c.table, c.id}, c.scope, {c.hlc, c.site, c.base}, std::move(members)});
+      writes_.push_back({{c.table, c.id}, c.scope, {c.hlc, c.site, c.base}, members});
     }
     // In the order they were made: a relay sends a row's cells as it holds them (a
     // later edit may come first), and the write that makes a row must be met first.
@@ -435,7 +436,7 @@ std::vector<Refusal> spread(const ChangeBatch &changes, std::vector<Refusal> fou
   std::map<size_t, const Refusal *> by_index;
   for (const auto &r : found) by_index.emplace(static_cast<size_t>(r.index), &r);
   std::vector<Refusal> out;
-  for (const auto &members : batch_writes(changes)) {
+  for (const auto &members : changes.writes()) {
     const Refusal *first = nullptr;
     for (size_t i : members)
       if (auto it = by_index.find(i); it != by_index.end() && !first) first = it->second;

@@ -37,6 +37,11 @@ ChangeBatch::ChangeBatch(const std::vector<RowWrite> &rows) : rows_(&rows) {
   }
 }
 
+const std::vector<std::vector<size_t>> &ChangeBatch::writes() const {
+  if (!writes_) writes_ = batch_writes(*this);
+  return *writes_;
+}
+
 int column_place(const schema::TableDef &table, const ChangeRef &change) {
   return change.place != ChangeRef::kNotPlaced ? change.place : table.column_index(change.column);
 }
