@@ -20,7 +20,9 @@ class Scanner {
 
   ScanOutcome run() {
     // Containers are kept on a stack, not in recursion: nesting is the sender's choice.
-    std::vector<bool> in_object;
+    // Whether each open container is an object, a byte each: a vector<bool>'s bit
+    // operations were 4% of a push's decoding.
+    std::vector<char> in_object;
     for (;;) {
       // A value.
       skip_space();
@@ -35,7 +37,7 @@ class Scanner {
           ++p_;
           if (!(object ? sax_.end_object() : sax_.end_array())) return ScanOutcome::stopped;
         } else {
-          in_object.push_back(object);
+          in_object.push_back(object ? 1 : 0);
           if (object) {
             if (auto k = key(); k != ScanOutcome::done) return k;
           }
@@ -50,7 +52,7 @@ class Scanner {
         if (in_object.empty()) return p_ == end_ ? ScanOutcome::done : ScanOutcome::unsure;
         if (p_ == end_) return ScanOutcome::unsure;
         const char next = *p_++;
-        const bool object = in_object.back();
+        const bool object = in_object.back() != 0;
         if (next == ',') {
           if (object) {
             if (auto k = key(); k != ScanOutcome::done) return k;
