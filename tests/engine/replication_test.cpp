@@ -272,9 +272,6 @@ TEST_CASE("tables and columns from a newer app version are kept and relayed unch
   CHECK(*name == newer_name[0]);
 }
 
-// A store remembers, within a transaction, which rows it found absent and whether it
-// holds cells of unknown columns (SqliteStoreTxn): what one apply writes, the next
-// apply of the same batch must still find.
 namespace {
 
 // Two replicas of one unit, and the site and two stamps of a tablet whose batches b
@@ -292,13 +289,12 @@ struct BatchPair {
 
 }  // namespace
 
-TEST_CASE("within one batch, a row or an unknown cell written by one apply is found by the next",
-          "[engine][replication][foreign]") {
-  BatchPair pair;
-  auto &a = pair.a, &b = pair.b;
-  const Unit &unit = pair.unit;
-  const SiteId newer = pair.site;
-  const Hlc h0 = pair.h0, h1 = pair.h1;
+// A store remembers, within a transaction, which rows it found absent and whether it
+// holds cells of unknown columns (SqliteStoreTxn): what one apply writes, the next
+// apply of the same batch must still find.
+TEST_CASE_METHOD(BatchPair, "within one batch, a row or an unknown cell written by one apply is found by the next",
+                 "[engine][replication][foreign]") {
+  const SiteId newer = site;  // a tablet with a newer app version
   const Opinion o = make_opinion(*a, unit, "Đèn đường hỏng");
   test::transfer(*a, *b, 0, {.origin = "a"});
 
@@ -340,13 +336,8 @@ TEST_CASE("within one batch, a row or an unknown cell written by one apply is fo
   CHECK(find_change(out->changes, att, "_deleted") != nullptr);
 }
 
-TEST_CASE("a new row's cell written twice in one batch keeps the later write whichever comes first",
-          "[engine][replication]") {
-  BatchPair pair;
-  auto &a = pair.a, &b = pair.b;
-  const Unit &unit = pair.unit;
-  const SiteId site = pair.site;
-  const Hlc h0 = pair.h0, h1 = pair.h1;
+TEST_CASE_METHOD(BatchPair, "a new row's cell written twice in one batch keeps the later write whichever comes first",
+                 "[engine][replication]") {
   test::transfer(*a, *b, 0, {.origin = "a"});
 
   for (const bool later_first : {false, true}) {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "signature_store.h"
 #include "ykien/clock.h"
@@ -30,6 +31,35 @@ inline std::string body_for(server::SignatureStore &signatures, const std::strin
   INFO(found.status().to_string());
   REQUIRE(found.ok());
   return *found ? (*found)->body : std::string("none");
+}
+
+// Writes both stores' tests keep in their layout from before (by rows), then find
+// after it moved: tablet-1 kept {first, second}, then {first, later}; tablet-2 kept
+// one batch with `second` ("{\"three\":3}"); `fresh` is kept after the move.
+struct MovedWrites {
+  server::WriteKey first{"opinions", "x", "0000000000000001", "0000000000000007"};
+  server::WriteKey second{"opinions", "y", "0000000000000002", "0000000000000007"};
+  server::WriteKey later{"meetings", "m", "0000000000000003", "0000000000000007"};
+  server::WriteKey fresh{"opinions", "z", "0000000000000004", "0000000000000007"};
+};
+
+// After the move, each write is found in the first batch of its device that carried
+// it, and not for another device or another site. Then a batch kept after the move
+// (`keep(device, body, writes)`) is found the same way, and the same batch again
+// keeps nothing.
+template <class Keep>
+void check_moved_writes_found(server::SignatureStore &signatures, const MovedWrites &w, Keep keep) {
+  CHECK(body_for(signatures, "tablet-1", w.first) == "{\"one\":1}");  // the first batch that carried it
+  CHECK(body_for(signatures, "tablet-1", w.second) == "{\"one\":1}");
+  CHECK(body_for(signatures, "tablet-1", w.later) == "{\"two\":2}");
+  CHECK(body_for(signatures, "tablet-2", w.second) == "{\"three\":3}");
+  CHECK(body_for(signatures, "tablet-2", w.first) == "none");  // another device's write
+  CHECK(body_for(signatures, "tablet-1", {"opinions", "x", "0000000000000001", "0000000000000008"}) ==
+        "none");  // another site
+  keep("tablet-2", "{\"four\":4}", std::vector<server::WriteKey>{w.fresh});
+  keep("tablet-2", "{\"four\":4}", std::vector<server::WriteKey>{w.fresh, w.later});
+  CHECK(body_for(signatures, "tablet-2", w.fresh) == "{\"four\":4}");
+  CHECK(body_for(signatures, "tablet-2", w.later) == "none");
 }
 
 // The batches received before a write's stamp less a day are not read: a stamp ahead

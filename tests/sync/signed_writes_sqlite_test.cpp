@@ -90,15 +90,13 @@ TEST_CASE("SQLite: a server.db from before keeps which batch carried which write
   if (on_postgres()) return;  // the SQLite backend's file; PostgreSQL's twin is in pg_store_test.cpp
   TempDir dir;
   const std::string path = dir.file("server.db");
-  const server::WriteKey first{"opinions", "x", "0000000000000001", "0000000000000007"};
-  const server::WriteKey second{"opinions", "y", "0000000000000002", "0000000000000007"};
-  const server::WriteKey later{"meetings", "m", "0000000000000003", "0000000000000007"};
+  const test::MovedWrites w;
   const server::WriteKey zeta{"attendance", "z", "0000000000000005", "0000000000000007"};
   // Two batches of tablet-1 (the second carries `first` again), two of tablet-2, one
   // of them with no write.
-  write_older_server_db(path, {{batch("tablet-1", "{\"one\":1}"), {first, second}},
-                               {batch("tablet-1", "{\"two\":2}"), {first, later}},
-                               {batch("tablet-2", "{\"three\":3}"), {second, zeta}},
+  write_older_server_db(path, {{batch("tablet-1", "{\"one\":1}"), {w.first, w.second}},
+                               {batch("tablet-1", "{\"two\":2}"), {w.first, w.later}},
+                               {batch("tablet-2", "{\"three\":3}"), {w.second, zeta}},
                                {batch("tablet-2", "{\"none\":0}"), {}}});
   CHECK(count_of(path, "SELECT count(*) FROM signed_writes") == "6");
   auto store = server::open_sqlite_signature_store(path);
@@ -107,29 +105,21 @@ TEST_CASE("SQLite: a server.db from before keeps which batch carried which write
   CHECK(count_of(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'signed_writes'") == "0");
   CHECK(count_of(path, "SELECT count(*) FROM signed_batch_writes") == "3");
   auto &signatures = **store;
-  auto body_for = [&](const std::string &device, const server::WriteKey &w) {
-    return test::body_for(signatures, device, w);
+  auto body_for = [&](const std::string &device, const server::WriteKey &k) {
+    return test::body_for(signatures, device, k);
   };
-  CHECK(body_for("tablet-1", first) == "{\"one\":1}");  // the first batch that carried it
-  CHECK(body_for("tablet-1", second) == "{\"one\":1}");
-  CHECK(body_for("tablet-1", later) == "{\"two\":2}");
-  CHECK(body_for("tablet-2", second) == "{\"three\":3}");
   CHECK(body_for("tablet-2", zeta) == "{\"three\":3}");
-  CHECK(body_for("tablet-2", first) == "none");  // another device's write
-  CHECK(body_for("tablet-1", {"opinions", "x", "0000000000000001", "0000000000000008"}) == "none");  // another site
 
-  SECTION("kept after the move, found the same way, and the same batch again keeps nothing") {
-    const server::WriteKey fresh{"opinions", "z", "0000000000000004", "0000000000000007"};
-    REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"four\":4}"), {fresh}).ok());
-    REQUIRE(signatures.keep_batch(batch("tablet-2", "{\"four\":4}"), {fresh, later}).ok());
-    CHECK(body_for("tablet-2", fresh) == "{\"four\":4}");
-    CHECK(body_for("tablet-2", later) == "none");
+  SECTION("found after the move; kept after it, found the same way, and the same batch again keeps nothing") {
+    test::check_moved_writes_found(signatures, w, [&](auto device, auto body, auto writes) {
+      REQUIRE(signatures.keep_batch(batch(device, body), writes).ok());
+    });
     CHECK(count_of(path, "SELECT count(*) FROM signed_batches") == "5");
     // Opened again: nothing left to move, everything still found.
     store->reset();
     auto again = server::open_sqlite_signature_store(path);
     REQUIRE(again.ok());
-    auto found = (*again)->batch_for_write("tablet-2", fresh);
+    auto found = (*again)->batch_for_write("tablet-2", w.fresh);
     REQUIRE(found.ok());
     REQUIRE(found->has_value());
     CHECK((*found)->body == "{\"four\":4}");

@@ -52,9 +52,9 @@ Json to_json(const std::vector<Change> &changes) {
 namespace {
 
 // What Reader does for one string member: present (lenient: not null) and a string,
-// or the first error.
+// or the first error. The member's text where it lies (null when absent or not a
+// string): stamps are parsed from it, not copied first.
 // The field's name (prefix + key) is made only on an error: a push reads thousands.
-// The member's text where it lies (null when absent): stamps are parsed, not kept.
 const std::string *string_at(const Json *v, const std::string &prefix, const char *key, Strictness mode,
                              Status *first) {
   if (v == nullptr || (mode == Strictness::lenient && v->is_null())) return nullptr;
@@ -63,6 +63,7 @@ const std::string *string_at(const Json *v, const std::string &prefix, const cha
   return nullptr;
 }
 
+// The same, copied into `out` when present.
 void read_string(const Json *v, const std::string &prefix, const char *key, Strictness mode, std::string *out,
                  Status *first) {
   if (const std::string *s = string_at(v, prefix, key, mode, first)) *out = *s;

@@ -67,13 +67,6 @@ Result<std::optional<std::string>> origin_at(sqlite::Connection &conn, int64_t s
   return out;
 }
 
-// A cell's column among `table`'s: its writer's hint when it names that column.
-int place_of(const schema::TableDef &table, const StoredCell &cell) {
-  const auto at = static_cast<size_t>(cell.place);
-  if (cell.place >= 0 && at < table.columns.size() && table.columns[at].name == cell.column) return cell.place;
-  return table.column_index(cell.column);
-}
-
 }  // namespace
 
 StoredRow stored_row(const Row &row) {
@@ -331,7 +324,7 @@ Status SqliteStoreTxn::write_rows(std::vector<StoredRow> rows, const std::string
     Row *row = nullptr;
     int64_t seq = 0;
     for (auto &cell : cells.cells) {
-      const int c = table ? place_of(*table, cell) : -1;
+      const int c = table ? table->column_index(cell.column) : -1;
       if (c < 0) {
         YKIEN_TRY(write_foreign(cells, cell, *origin));
         continue;

@@ -117,12 +117,9 @@ class Checker {
     }
     // In the order they were made: a relay sends a row's cells as it holds them (a
     // later edit may come first), and the write that makes a row must be met first.
-    const auto made_before = [](const Write &a, const Write &b) {
+    std::stable_sort(writes_.begin(), writes_.end(), [](const Write &a, const Write &b) {
       return std::tie(a.stamp.hlc, a.stamp.site) < std::tie(b.stamp.hlc, b.stamp.site);
-    };
-    // A device's own push comes in that order already: checked, not sorted again.
-    if (!std::is_sorted(writes_.begin(), writes_.end(), made_before))
-      std::stable_sort(writes_.begin(), writes_.end(), made_before);
+    });
   }
 
   // The row as the batch leaves it so far (held, then the writes checked before);

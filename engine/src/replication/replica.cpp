@@ -317,7 +317,7 @@ Result<ApplyReport> Replica::merge_in(StoreTxn &txn, const ChangeBatch &changes,
       at = static_cast<size_t>(cell - m.row.cells.data());
     } else {
       at = m.row.cells.size();
-      m.row.cells.push_back({c.column, c.value, incoming, place});
+      m.row.cells.push_back({c.column, c.value, incoming});
     }
     if (std::find(m.won.begin(), m.won.end(), at) == m.won.end()) m.won.push_back(at);
     // The value first: most cells are not a 1, and names cost a comparison each.

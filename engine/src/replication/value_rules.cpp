@@ -62,10 +62,6 @@ std::string text_misfit(const schema::ColumnDef &c, const std::string &s) {
   return {};
 }
 
-}  // namespace
-
-namespace {
-
 // Whether any of the eight bytes at `p` is below 0x20 or is 0x7F (bytes of 0x80 and up,
 // UTF-8's, are neither): eight bytes a few instructions, as most text has none.
 bool control_in_eight(const char *p) {

@@ -27,9 +27,6 @@ struct StoredCell {
   std::string column{};
   Value value{};
   merge::Stamp stamp{};
-  // Where its writer found the column among its table's in this build's schema (-1:
-  // not looked for): a hint the store checks by name before it trusts it.
-  int place = -1;
 };
 
 // A row of a replicated table, known to this version or not. From load_rows: every
