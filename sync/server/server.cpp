@@ -375,6 +375,7 @@ struct SyncServer::Impl {
     if (request.acked) held.emplace();
     const bool held_named = held && !request.acked->empty();
     PullReply reply;
+    reply.as_rows = options.change_rows && request.change_format == kRowsFormatName;
     std::map<std::string, int64_t> positions;
     std::optional<int64_t> ack;  // what the device holds, once known
     // Every read in one snapshot: on PostgreSQL one transaction, not five.
@@ -429,6 +430,7 @@ struct SyncServer::Impl {
       // Its own changes it may lack (a copy of its database restored): sent back.
       if (request.own_through) eo.echo_origin_through = *request.own_through;
       eo.include_confidential = device->confidential;
+      eo.as_rows = reply.as_rows;  // encoded as read: no row's keys copied into each cell
       // When no more is left, the batch's next_cursor covers every committed change.
       auto batch = snapshot.export_changes(acked, eo);
       if (!batch.ok()) return batch.status();
@@ -437,6 +439,7 @@ struct SyncServer::Impl {
       bool equal = std::all_of(positions.begin(), positions.end(),
                                [&](const auto &p) { return p.second == positions.begin()->second; });
       reply.changes = std::move(batch->changes);
+      reply.rows = std::move(batch->rows);
       reply.more = batch->more || !equal;
       // For the device's progress bar: what is left is the log past its lagging scope.
       reply.scanned = std::max<int64_t>(0, reached - acked);
@@ -450,12 +453,15 @@ struct SyncServer::Impl {
     next.positions = std::move(positions);
     reply.cursor = next.to_string(cursor_key, device->id);
     reply.change_format = change_format();
-    reply.as_rows = options.change_rows && request.change_format == kRowsFormatName;
     reply.pull_ahead = true;
     reply.server_time_ms = now();
+    size_t changes = reply.changes.size();
+    for (const auto &r : reply.rows) changes += r.cells.size();
     log_line("info", "pull",
-             {{"device", device->id}, {"changes", std::to_string(reply.changes.size())},
-              {"more", reply.more ? "true" : "false"}, {"ms", std::to_string(steady_ms() - t0)},
+             {{"device", device->id},
+              {"changes", std::to_string(changes)},
+              {"more", reply.more ? "true" : "false"},
+              {"ms", std::to_string(steady_ms() - t0)},
               {"waited", std::to_string(req.waited_ms)}});
     return reply_json(200, encode(reply));
   }

@@ -519,9 +519,10 @@ Result<SyncClient::ReadyPush> SyncClient::ready_push(int64_t cursor, int64_t cha
   eo.limit_bytes = bytes;
   eo.exclude_origin = kServerOrigin;
   eo.conflict_records = options_.push_conflict_records;
+  eo.as_rows = format.as_rows;  // encoded as read: no row's keys copied into each cell
   auto batch = db_.export_changes(cursor, eo);
   if (!batch.ok()) return batch.status();
-  auto ready = encode_push(std::move(batch->changes), format, key);
+  auto ready = encode_push(std::move(batch->changes), std::move(batch->rows), format, key);
   if (!ready.ok()) return ready.status();
   ready->from_cursor = cursor;
   ready->next_cursor = batch->next_cursor;
@@ -529,18 +530,21 @@ Result<SyncClient::ReadyPush> SyncClient::ready_push(int64_t cursor, int64_t cha
   return ready;
 }
 
-Result<SyncClient::ReadyPush> SyncClient::encode_push(std::vector<Change> changes, const PushFormat &format,
-                                                      const SigningKey &key) {
+Result<SyncClient::ReadyPush> SyncClient::encode_push(std::vector<Change> changes, std::vector<RowWrite> rows,
+                                                      const PushFormat &format, const SigningKey &key) {
   ReadyPush ready;
   ready.format = format;
   ready.count = changes.size();
-  if (changes.empty()) return ready;
+  for (const auto &r : rows) ready.count += r.cells.size();
+  if (ready.count == 0) return ready;
   PushRequest request;
   request.client_time_ms = corrected_now();
   request.changes = std::move(changes);
+  request.rows = std::move(rows);
   request.as_rows = format.as_rows;
   // The signature covers the body's bytes exactly as sent (before gzip).
   const std::string text = encode(request);
+  request = {};  // the batch is its text now: freed before the text is signed and packed
   auto signature = sign_bytes(key, text, format.digest ? SignatureFormat::body_digest : SignatureFormat::whole_body);
   if (!signature.ok()) return signature.status();
   auto gz = gzip_compress(text);
@@ -564,7 +568,7 @@ Status SyncClient::push_batch(std::vector<Change> changes, SyncReport *report, b
   if (!key.ok()) return key.status();
   auto format = push_format();
   if (!format.ok()) return format.status();
-  auto ready = encode_push(std::move(changes), *format, *key);
+  auto ready = encode_push(std::move(changes), {}, *format, *key);
   if (!ready.ok()) return ready.status();
   auto token = this->token();
   if (!token.ok()) return token.status();

@@ -154,6 +154,17 @@ std::string with_changes(const json &envelope, const std::vector<Change> &change
   return out;
 }
 
+// The same with changes exported by row (ExportOptions::as_rows), written as they are.
+std::string with_rows(const json &envelope, const std::vector<RowWrite> &rows) {
+  std::string out = dump(envelope);
+  out.pop_back();
+  if (!envelope.empty()) out += ',';
+  out += "\"rows\":";
+  out += codec::dump_rows(rows);
+  out += '}';
+  return out;
+}
+
 // "change_format" where a server names what it reads; left out when empty.
 void add_change_format(json &j, const std::string &format) {
   if (!format.empty()) j["change_format"] = format;
@@ -216,7 +227,9 @@ std::string encode(const EnrollReply &m) {
 
 std::string encode(const PushRequest &m) {
   return guarded_encode([&] {
-    return with_changes({{"protocol", m.protocol}, {"client_time", m.client_time_ms}}, m.changes, m.as_rows);
+    const json envelope = {{"protocol", m.protocol}, {"client_time", m.client_time_ms}};
+    if (m.changes.empty() && !m.rows.empty()) return with_rows(envelope, m.rows);
+    return with_changes(envelope, m.changes, m.as_rows);
   });
 }
 
@@ -251,6 +264,7 @@ std::string encode(const PullReply &m) {
     if (!m.office_key.empty()) j["office_key"] = m.office_key;
     if (m.pull_ahead) j["pull_ahead"] = true;
     add_change_format(j, m.change_format);
+    if (m.changes.empty() && !m.rows.empty()) return with_rows(j, m.rows);
     return with_changes(j, m.changes, m.as_rows);
   });
 }

@@ -53,6 +53,9 @@ struct Options {
   // Rows received are merged as they came (RowWrite); --expand-rows: expanded into
   // changes first, as before (issue 20's step, measured in one build).
   bool keep_rows = true;
+  // Sent rows are exported by row (ExportOptions::as_rows) and written as they are;
+  // --export-changes: a Change a cell, grouped again as they are written (as before).
+  bool export_rows = true;
 };
 
 [[noreturn]] void die(const std::string &what, const Status &st = {}) {
@@ -249,8 +252,14 @@ void compare_binary(StageClock &clock, const std::vector<Change> &changes, Wire 
   wire.msgpack_gzip += gzip_size(text(msgpack));
 }
 
-int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, const sync::SigningKey &key, bool rows,
-                 bool keep_rows, Wire &wire) {
+// The changes a batch stands for, whichever way it was exported.
+std::vector<Change> changes_of(const ChangeSet &batch) {
+  return batch.rows.empty() ? batch.changes : expand_rows(batch.rows);
+}
+
+int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, const sync::SigningKey &key,
+                 const Options &opt, Wire &wire) {
+  const bool rows = opt.rows;
   ApplyOptions ao;
   ao.origin = "tablet-a";
   ao.detect_conflicts = true;
@@ -264,24 +273,29 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
       eo.limit_bytes = tuning::kPushBatchBytesMax;
       eo.exclude_origin = "server";
       eo.conflict_records = false;
+      eo.as_rows = rows && opt.export_rows;  // as the device exports them
       batch = ok_or_die(tablet.export_changes(cursor, eo), "cannot export");
     });
-    changes += static_cast<int64_t>(batch.changes.size());
+    // The other form, for its size only, and the binary encodings compared.
+    sync::PushRequest other_form;
+    other_form.client_time_ms = 1720000000000;
+    other_form.changes = changes_of(batch);
+    other_form.as_rows = !rows;
+    changes += static_cast<int64_t>(other_form.changes.size());
     std::string body, signature, gz;
     sync::PushRequest request;
     request.client_time_ms = 1720000000000;
     request.changes = std::move(batch.changes);
+    request.rows = std::move(batch.rows);
     request.as_rows = rows;
     clock.run("push_encode", [&] { body = sync::encode(request); });
-    // The other form, for its size only, and the binary encodings compared.
-    request.as_rows = !rows;
-    const std::string other = sync::encode(request);
+    const std::string other = sync::encode(other_form);
     const std::string &as_rows = rows ? body : other, &as_changes = rows ? other : body;
     wire.rows += static_cast<int64_t>(as_rows.size());
     wire.rows_gzip += gzip_size(as_rows);
     wire.changes += static_cast<int64_t>(as_changes.size());
     wire.changes_gzip += gzip_size(as_changes);
-    compare_binary(clock, request.changes, wire);
+    compare_binary(clock, other_form.changes, wire);
     clock.run("push_sign", [&] {
       signature = ok_or_die(sync::sign_bytes(key, body, sync::SignatureFormat::body_digest), "cannot sign");
     });
@@ -295,7 +309,7 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
     // Rows read as they came, as the server reads them (docs/architecture.md, "One core").
     std::optional<ChangeBatch> view;  // made once after decoding, as the server does
     clock.run("push_decode", [&] {
-      ok_or_die(sync::decode(body, &received, keep_rows), "cannot decode a push");
+      ok_or_die(sync::decode(body, &received, opt.keep_rows), "cannot decode a push");
       view.emplace(received.batch());
     });
     clock.run("push_merge_store", [&] { ok_or_die(server.apply_changes(*view, ao), "push refused"); });
@@ -317,7 +331,7 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
 // Tablet b pulls the ward's changes from the server, batch by batch: the server
 // reads and encodes, the reply travels gzip'd, the tablet merges a batch and keeps
 // its cursor in one transaction.
-int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bool rows, bool keep_rows, Wire &wire) {
+int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, const Options &opt, Wire &wire) {
   int64_t cursor = 0, changes = 0;
   for (bool more = true; more;) {
     ChangeSet batch;
@@ -327,22 +341,25 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bo
       eo.limit_bytes = tuning::kMaxPullBytes;
       eo.scopes = {kBenchWard};
       eo.exclude_origin = "tablet-b";
+      eo.as_rows = opt.rows && opt.export_rows;  // as the server exports for a device reading rows
       batch = ok_or_die(server.export_changes(cursor, eo), "cannot read changes");
     });
     changes += static_cast<int64_t>(batch.changes.size());
+    for (const auto &r : batch.rows) changes += static_cast<int64_t>(r.cells.size());
     std::string body, gz;
     clock.run("pull_encode", [&] {
       sync::PullReply reply;
       reply.changes = std::move(batch.changes);
+      reply.rows = std::move(batch.rows);
       reply.cursor = std::to_string(batch.next_cursor);
       reply.more = batch.more;
-      reply.as_rows = rows;
+      reply.as_rows = opt.rows;
       body = sync::encode(reply);
     });
     wire.pull_json += static_cast<int64_t>(body.size());
     body = travel(clock, "pull", body, &gz);
     sync::PullReply received;
-    clock.run("pull_decode", [&] { ok_or_die(sync::decode(body, &received, keep_rows), "cannot decode a pull"); });
+    clock.run("pull_decode", [&] { ok_or_die(sync::decode(body, &received, opt.keep_rows), "cannot decode a pull"); });
     clock.run("pull_merge_store", [&] {
       ok_or_die(tablet.transaction([&](Replica::Txn &txn) -> Status {
         ApplyOptions ao;
@@ -362,11 +379,13 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, bo
 int usage(std::FILE *to) {
   std::fputs(
       "usage: ykien-bench stages [--opinions N] [--dir DIR] [--quick] [--no-rows] [--expand-rows]\n"
+      "                          [--export-changes]\n"
       "  --opinions N  whole opinions recorded, pushed and pulled (default 20000)\n"
       "  --dir DIR     keep the databases in DIR\n"
       "  --quick       500 opinions: checks the suite works\n"
       "  --no-rows     push and pull \"changes\", not rows (docs/protocol.md, \"Rows\")\n"
       "  --expand-rows rows received expanded into changes before the merge (as before)\n"
+      "  --export-changes  rows sent exported a change a cell, then grouped (as before)\n"
       "Figures: BENCH stages_<stage>_{us,cpu_us}_per_opinion; instructions per stage with\n"
       "scripts/bench-stages.sh (callgrind). docs/benchmarks.md, \"stages\".\n",
       to);
@@ -399,6 +418,10 @@ int bench_stages(int argc, char **argv) {
       opt.keep_rows = false;
       continue;
     }
+    if (a == "--export-changes") {
+      opt.export_rows = false;
+      continue;
+    }
     if (a == "-h" || a == "--help") return usage(stdout);
     std::fprintf(stderr, "ykien-bench stages: bad option '%s'\n", a.c_str());
     return usage(stderr);
@@ -422,9 +445,9 @@ int bench_stages(int argc, char **argv) {
   clock.run("capture", [&] { opinions = capture(*a, opt.opinions); });
   std::fputs("stages: pushing to the server...\n", stderr);
   Wire wire;
-  const int64_t pushed = push_all(clock, a->replica(), *storage, key, opt.rows, opt.keep_rows, wire);
+  const int64_t pushed = push_all(clock, a->replica(), *storage, key, opt, wire);
   std::fputs("stages: pulling to tablet b...\n", stderr);
-  const int64_t pulled = pull_all(clock, *storage, b->replica(), opt.rows, opt.keep_rows, wire);
+  const int64_t pulled = pull_all(clock, *storage, b->replica(), opt, wire);
   if (pulled < pushed) die("tablet b received fewer changes than tablet a sent");
   const auto plain = plain_insert_opinions(opt.dir + "/a.db", opt.dir);
 

@@ -32,7 +32,7 @@ TEST_CASE("a large sync grows its batches within the server's bounds and moves e
   REQUIRE(pushed.ok());
   INFO("pending " << pending << ", pushes " << pushes);
   CHECK(pushed->pushed >= 18000);
-  // Fixed batches would take 16 pushes; growing ones 1,250, 2,500, 5,000, then 8,000
+  // Fixed batches would take 16 pushes; growing ones 1,250, 2,500, 5,000, then 10,000
   // while the link stays fast (a slow sanitizer build may grow less, never not at all).
   CHECK(pushes < 16);
 
@@ -51,7 +51,7 @@ TEST_CASE("a large sync grows its batches within the server's bounds and moves e
 }
 
 TEST_CASE("a push grows its batches only within the bound the server states", "[sync][batches]") {
-  // A server that takes fewer changes a push than a client grows to (8,000): without
+  // A server that takes fewer changes a push than a client grows to (16,000): without
   // its bound the third batch (5,000) would be refused as too large.
   server::ServerOptions bounded;
   bounded.max_push_changes = 3000;

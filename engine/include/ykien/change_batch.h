@@ -16,27 +16,6 @@
 
 namespace ykien {
 
-// One cell of a RowWrite.
-struct CellWrite {
-  std::string column{};
-  Value value{};
-
-  friend bool operator==(const CellWrite &, const CellWrite &) = default;
-};
-
-// The cells of one row written with one stamp.
-struct RowWrite {
-  std::string table{};
-  std::string id{};
-  std::string scope{};
-  Hlc hlc{};
-  SiteId site = 0;
-  Hlc base{};
-  std::vector<CellWrite> cells{};
-
-  friend bool operator==(const RowWrite &, const RowWrite &) = default;
-};
-
 // Whether two changes are cells of one row written with one stamp (same table, id,
 // scope, hlc, site and base): one RowWrite holds them when they are consecutive.
 inline bool same_row_write(const Change &a, const Change &b) {

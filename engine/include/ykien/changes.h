@@ -28,6 +28,28 @@ struct Change {
   friend bool operator==(const Change &, const Change &) = default;
 };
 
+// One cell of a RowWrite.
+struct CellWrite {
+  std::string column{};
+  Value value{};
+
+  friend bool operator==(const CellWrite &, const CellWrite &) = default;
+};
+
+// The cells of one row written with one stamp: the changes they stand for share the
+// row's table, id and scope and the stamp (docs/protocol.md, "Rows").
+struct RowWrite {
+  std::string table{};
+  std::string id{};
+  std::string scope{};
+  Hlc hlc{};
+  SiteId site = 0;
+  Hlc base{};
+  std::vector<CellWrite> cells{};
+
+  friend bool operator==(const RowWrite &, const RowWrite &) = default;
+};
+
 // Which changes export_changes returns.
 struct ExportOptions {
   int64_t limit_changes = 5000;   // at most this many changes...
@@ -52,13 +74,20 @@ struct ExportOptions {
   // it (docs/server.md, "Conflicts"). Reviews of a record (status, resolution,
   // resolved_by, stamped later) still go.
   bool conflict_records = true;
+  // The batch by row (ChangeSet::rows), as the "rows" wire form carries it, instead of
+  // one Change a cell: a row's keys are not copied into each of its cells, and a push
+  // or pull encodes the rows as they are. The limits count cells either way.
+  bool as_rows = false;
 };
 
 // A batch of compacted changes: at most one per cell, the latest.
 struct ChangeSet {
-  std::vector<Change> changes{};
+  std::vector<Change> changes{};  // empty when exported as rows
   int64_t next_cursor = 0;  // pass to the next export_changes call
   bool more = false;        // true if changes beyond next_cursor remain
+  // ExportOptions::as_rows: the changes, each run of consecutive cells of one row with
+  // one stamp a RowWrite (expand_rows, ykien/change_batch.h, gives them back).
+  std::vector<RowWrite> rows{};
 };
 
 // Who sent a batch, as the receiver knows it: what the batch may hold (the write

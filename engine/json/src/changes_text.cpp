@@ -105,7 +105,9 @@ void append_value(std::string &out, const Value &v) {
 }
 
 // The members before "col" (or "cells"), in sorted order: "base" only when not zero.
-void append_base(std::string &out, const Change &c) {
+// Of a Change or a RowWrite, which name their keys and stamp alike.
+template <class Keyed>
+void append_base(std::string &out, const Keyed &c) {
   if (c.base.is_zero()) return;
   out += "\"base\":";
   append_hex16(out, c.base.raw());
@@ -113,7 +115,8 @@ void append_base(std::string &out, const Change &c) {
 }
 
 // The members after "col" (or "cells") and before "value": the stamp and the row.
-void append_stamp_and_row(std::string &out, const Change &c) {
+template <class Keyed>
+void append_stamp_and_row(std::string &out, const Keyed &c) {
   out += "\"hlc\":";
   append_hex16(out, c.hlc.raw());
   out += ",\"id\":";
@@ -172,6 +175,31 @@ std::string dump_rows(const std::vector<Change> &changes) {
     append_stamp_and_row(out, c);
     out += '}';
     i = k;
+  }
+  out += ']';
+  return out;
+}
+
+std::string dump_rows(const std::vector<RowWrite> &rows) {
+  std::string out = "[";
+  size_t cells = 0;
+  for (const auto &r : rows) cells += r.cells.size();
+  out.reserve(cells * 96);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const RowWrite &r = rows[i];
+    if (i > 0) out += ',';
+    out += '{';
+    append_base(out, r);
+    out += "\"cells\":[";
+    for (size_t k = 0; k < r.cells.size(); ++k) {
+      if (k > 0) out += ',';
+      append_string(out, r.cells[k].column);
+      out += ',';
+      append_value(out, r.cells[k].value);
+    }
+    out += "],";
+    append_stamp_and_row(out, r);
+    out += '}';
   }
   out += ']';
   return out;

@@ -437,6 +437,20 @@ Result<ChangeSet> Replica::export_changes(int64_t cursor, const ExportOptions &o
   return out;
 }
 
+namespace {
+
+// A cell of `row` at the end of exported rows: in the last RowWrite when that is the
+// same row with the same stamp (as dump_rows would join the changes), else in a new one.
+void add_to_rows(std::vector<RowWrite> &rows, const StoredRow &row, StoredCell &&cell) {
+  const merge::Stamp &s = cell.stamp;
+  if (rows.empty() || !(rows.back().hlc == s.hlc && rows.back().site == s.site && rows.back().base == s.base &&
+                        rows.back().id == row.id && rows.back().table == row.table && rows.back().scope == row.scope))
+    rows.push_back(RowWrite{row.table, row.id, row.scope, s.hlc, s.site, s.base, {}});
+  rows.back().cells.push_back(CellWrite{std::move(cell.column), std::move(cell.value)});
+}
+
+}  // namespace
+
 Result<ChangeSet> Replica::Snapshot::export_changes(int64_t cursor, const ExportOptions &options) {
   ChangeSet out;
   // Read first: every position at or below it is committed (then a batch that
@@ -454,13 +468,12 @@ Result<ChangeSet> Replica::Snapshot::export_changes(int64_t cursor, const Export
   if (!batch) return batch.status();
   out.next_cursor = batch->next_cursor;
   out.more = batch->more;
-  int64_t bytes = 0;
+  int64_t bytes = 0, cells = 0;
   std::map<std::string, bool> conflict_hidden;    // conflict id -> values kept back
   std::map<std::string, bool> attachment_hidden;  // attachment id -> kept back whole
   for (auto &w : batch->writes) {
     // A batch ends between writes: over budget, the rest waits for the next one.
-    if (!out.changes.empty() &&
-        (bytes >= options.limit_bytes || static_cast<int64_t>(out.changes.size()) >= options.limit_changes)) {
+    if (cells > 0 && (bytes >= options.limit_bytes || cells >= options.limit_changes)) {
       out.more = true;
       out.next_cursor = w.position - 1;
       break;
@@ -501,8 +514,12 @@ Result<ChangeSet> Replica::Snapshot::export_changes(int64_t cursor, const Export
       if (hide_confidential && merge::confidential_column(row.table, cell.column)) continue;
       if (hide_conflict_values && merge::holds_conflict_value(cell.column)) continue;
       bytes += value_bytes(cell.value) + 48;
-      out.changes.push_back(Change{row.table, row.id, row.scope, std::move(cell.column), std::move(cell.value),
-                                   cell.stamp.hlc, cell.stamp.site, cell.stamp.base});
+      ++cells;
+      if (options.as_rows)
+        add_to_rows(out.rows, row, std::move(cell));
+      else
+        out.changes.push_back(Change{row.table, row.id, row.scope, std::move(cell.column), std::move(cell.value),
+                                     cell.stamp.hlc, cell.stamp.site, cell.stamp.base});
     }
     row.cells = {};  // read and moved: freed as the changes grow, not at the end (a device's peak)
   }

@@ -187,7 +187,9 @@ class YKIEN_CXX_API SyncClient {
   Result<PushFormat> push_format();
   Result<ReadyPush> ready_push(int64_t cursor, int64_t changes, int64_t bytes, const PushFormat &format,
                                const SigningKey &key);
-  Result<ReadyPush> encode_push(std::vector<Change> changes, const PushFormat &format, const SigningKey &key);
+  // A batch given as changes or as rows (an export by row; then `changes` is empty).
+  Result<ReadyPush> encode_push(std::vector<Change> changes, std::vector<RowWrite> rows, const PushFormat &format,
+                                const SigningKey &key);
   // A ready batch's changes, decoded back from its body.
   static Result<std::vector<Change>> changes_of(const ReadyPush &ready);
   Status push_batch(std::vector<Change> changes, SyncReport *report, bool *restart);

@@ -122,7 +122,8 @@ struct PushRequest {
   bool as_rows = false;
   // Decoded with keep_rows: a push that came as "rows" is here as they came, and
   // `changes` is empty (a server merges them without copying each row's keys into
-  // every cell). Never encoded.
+  // every cell). Encoded, as "rows", when `changes` is empty: a device's batch
+  // exported by row (ExportOptions::as_rows).
   std::vector<RowWrite> rows;
 
   // The push's changes, whichever way they were decoded (valid while it is).
@@ -183,7 +184,8 @@ struct PullReply {
   // The server reads PullRequest::acked: the device may ask for the next batch while
   // it applies this one. False from servers before it.
   bool pull_ahead = false;
-  // As PushRequest::rows: a reply of "rows" decoded with keep_rows, `changes` empty.
+  // As PushRequest::rows: a reply of "rows" decoded with keep_rows, `changes` empty;
+  // encoded as "rows" when `changes` is empty (a batch the server exported by row).
   std::vector<RowWrite> rows;
 
   // The reply's changes, whichever way they were decoded (valid while it is).

@@ -24,11 +24,12 @@ inline constexpr int64_t kPullBatchChanges = 5000;
 // bounds (kMaxPushChanges, kMaxBodyBytes, kMaxPullChanges below).
 // A push batch grows within the bound the server states in its reply, less a fifth
 // (a batch is cut between writes: room for the last), or to 8,000 with a server that
-// states none (one before it took 10,000). A tablet's batches grow to 8,000 at most,
-// as its pulls do (below): 16,000 took its peak past 32 MB in a 300,000-change push.
-// A hub's grow to the server's bound (SyncOptions::push_batch_changes_max): half the
-// round trips (docs/benchmarks.md, "sync").
-inline constexpr int64_t kPushBatchChangesMax = 8000;
+// states none (one before it took 10,000). A tablet's batches grow to 16,000 at most,
+// a server's bound of 20,000 less its fifth: exported by row and encoded as read
+// (ExportOptions::as_rows), such a batch keeps a tablet's peak near 29 MB, where one
+// exported a Change a cell took it past 32 MB (docs/benchmarks.md, "A push exported by
+// row"). A hub's grow to the server's bound (SyncOptions::push_batch_changes_max).
+inline constexpr int64_t kPushBatchChangesMax = 16000;
 inline constexpr int64_t kPushBatchChangesUnstatedMax = 8000;
 inline constexpr int64_t kPushBatchBytesMax = 4 << 20;
 // A pull batch is held whole while it is merged (its changes, the rows they touch):

@@ -31,6 +31,10 @@ std::string dump_changes(const std::vector<Change> &changes);
 // {["base",] "cells": [col, value, ...], "hlc", "id", "scope", "site", "table"};
 // expanding the runs in order gives back `changes` exactly.
 std::string dump_rows(const std::vector<Change> &changes);
+// Rows as they are, one object each (ExportOptions::as_rows): byte for byte
+// dump_rows(expand_rows(rows)) when no two neighbours share a row and stamp, as an
+// export by rows makes them.
+std::string dump_rows(const std::vector<RowWrite> &rows);
 
 // The members of one change object the codec reads, by key (null = absent): from a
 // parsed object, or gathered while parsing (changes_reader.h).
