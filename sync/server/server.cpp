@@ -455,11 +455,9 @@ struct SyncServer::Impl {
     reply.change_format = change_format();
     reply.pull_ahead = true;
     reply.server_time_ms = now();
-    size_t changes = reply.changes.size();
-    for (const auto &r : reply.rows) changes += r.cells.size();
     log_line("info", "pull",
              {{"device", device->id},
-              {"changes", std::to_string(changes)},
+              {"changes", std::to_string(reply.changes.size() + cell_count(reply.rows))},
               {"more", reply.more ? "true" : "false"},
               {"ms", std::to_string(steady_ms() - t0)},
               {"waited", std::to_string(req.waited_ms)}});

@@ -534,8 +534,7 @@ Result<SyncClient::ReadyPush> SyncClient::encode_push(std::vector<Change> change
                                                       const PushFormat &format, const SigningKey &key) {
   ReadyPush ready;
   ready.format = format;
-  ready.count = changes.size();
-  for (const auto &r : rows) ready.count += r.cells.size();
+  ready.count = changes.size() + cell_count(rows);
   if (ready.count == 0) return ready;
   PushRequest request;
   request.client_time_ms = corrected_now();

@@ -144,23 +144,16 @@ Status guarded(Fn &&fn) {
 
 // An envelope object with its "changes" (or "rows") written as text directly
 // (codec::dump_changes, codec::dump_rows): the large part of a push or a pull reply.
-std::string with_changes(const json &envelope, const std::vector<Change> &changes, bool as_rows = false) {
+// Changes exported by row (`rows`, ExportOptions::as_rows; `changes` then empty) are
+// written as they are.
+std::string with_changes(const json &envelope, const std::vector<Change> &changes, bool as_rows = false,
+                         const std::vector<RowWrite> &rows = {}) {
+  const bool by_row = changes.empty() && !rows.empty();
   std::string out = dump(envelope);
   out.pop_back();  // the envelope's closing brace
   if (!envelope.empty()) out += ',';
-  out += as_rows ? "\"rows\":" : "\"changes\":";
-  out += as_rows ? codec::dump_rows(changes) : codec::dump_changes(changes);
-  out += '}';
-  return out;
-}
-
-// The same with changes exported by row (ExportOptions::as_rows), written as they are.
-std::string with_rows(const json &envelope, const std::vector<RowWrite> &rows) {
-  std::string out = dump(envelope);
-  out.pop_back();
-  if (!envelope.empty()) out += ',';
-  out += "\"rows\":";
-  out += codec::dump_rows(rows);
+  out += as_rows || by_row ? "\"rows\":" : "\"changes\":";
+  out += by_row ? codec::dump_rows(rows) : as_rows ? codec::dump_rows(changes) : codec::dump_changes(changes);
   out += '}';
   return out;
 }
@@ -227,9 +220,7 @@ std::string encode(const EnrollReply &m) {
 
 std::string encode(const PushRequest &m) {
   return guarded_encode([&] {
-    const json envelope = {{"protocol", m.protocol}, {"client_time", m.client_time_ms}};
-    if (m.changes.empty() && !m.rows.empty()) return with_rows(envelope, m.rows);
-    return with_changes(envelope, m.changes, m.as_rows);
+    return with_changes({{"protocol", m.protocol}, {"client_time", m.client_time_ms}}, m.changes, m.as_rows, m.rows);
   });
 }
 
@@ -264,8 +255,7 @@ std::string encode(const PullReply &m) {
     if (!m.office_key.empty()) j["office_key"] = m.office_key;
     if (m.pull_ahead) j["pull_ahead"] = true;
     add_change_format(j, m.change_format);
-    if (m.changes.empty() && !m.rows.empty()) return with_rows(j, m.rows);
-    return with_changes(j, m.changes, m.as_rows);
+    return with_changes(j, m.changes, m.as_rows, m.rows);
   });
 }
 

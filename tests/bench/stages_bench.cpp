@@ -344,8 +344,7 @@ int64_t pull_all(StageClock &clock, server::Storage &server, Replica &tablet, co
       eo.as_rows = opt.rows && opt.export_rows;  // as the server exports for a device reading rows
       batch = ok_or_die(server.export_changes(cursor, eo), "cannot read changes");
     });
-    changes += static_cast<int64_t>(batch.changes.size());
-    for (const auto &r : batch.rows) changes += static_cast<int64_t>(r.cells.size());
+    changes += static_cast<int64_t>(batch.changes.size() + cell_count(batch.rows));
     std::string body, gz;
     clock.run("pull_encode", [&] {
       sync::PullReply reply;

@@ -50,6 +50,13 @@ struct RowWrite {
   friend bool operator==(const RowWrite &, const RowWrite &) = default;
 };
 
+// The changes (cells) rows stand for.
+inline size_t cell_count(const std::vector<RowWrite> &rows) {
+  size_t n = 0;
+  for (const auto &r : rows) n += r.cells.size();
+  return n;
+}
+
 // Which changes export_changes returns.
 struct ExportOptions {
   int64_t limit_changes = 5000;   // at most this many changes...

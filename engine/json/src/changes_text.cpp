@@ -129,6 +129,26 @@ void append_stamp_and_row(std::string &out, const Keyed &c) {
   append_string(out, c.table);
 }
 
+// One cell of a row object's "cells": its column, then its value.
+void append_cell(std::string &out, const std::string &column, const Value &value) {
+  append_string(out, column);
+  out += ',';
+  append_value(out, value);
+}
+
+// One row object, keys in sorted order as nlohmann writes an object; `cells` writes
+// the "cells" array's members.
+template <class Keyed, class Cells>
+void append_row(std::string &out, const Keyed &row, Cells cells) {
+  out += '{';
+  append_base(out, row);
+  out += "\"cells\":[";
+  cells();
+  out += "],";
+  append_stamp_and_row(out, row);
+  out += '}';
+}
+
 }  // namespace
 
 void append_json(std::string &out, const Change &c) {
@@ -158,22 +178,15 @@ std::string dump_rows(const std::vector<Change> &changes) {
   std::string out = "[";
   out.reserve(changes.size() * 96);  // a cell of an opinion: its column and value, mostly
   for (size_t i = 0; i < changes.size();) {
-    const Change &c = changes[i];
     if (i > 0) out += ',';
-    out += '{';  // keys in sorted order, as nlohmann writes an object
-    append_base(out, c);
-    out += "\"cells\":[";
     size_t k = i;
-    do {
-      if (k > i) out += ',';
-      append_string(out, changes[k].column);
-      out += ',';
-      append_value(out, changes[k].value);
-      ++k;
-    } while (k < changes.size() && same_row_write(c, changes[k]));
-    out += "],";
-    append_stamp_and_row(out, c);
-    out += '}';
+    append_row(out, changes[i], [&] {
+      do {
+        if (k > i) out += ',';
+        append_cell(out, changes[k].column, changes[k].value);
+        ++k;
+      } while (k < changes.size() && same_row_write(changes[i], changes[k]));
+    });
     i = k;
   }
   out += ']';
@@ -182,24 +195,15 @@ std::string dump_rows(const std::vector<Change> &changes) {
 
 std::string dump_rows(const std::vector<RowWrite> &rows) {
   std::string out = "[";
-  size_t cells = 0;
-  for (const auto &r : rows) cells += r.cells.size();
-  out.reserve(cells * 96);
+  out.reserve(cell_count(rows) * 96);
   for (size_t i = 0; i < rows.size(); ++i) {
-    const RowWrite &r = rows[i];
     if (i > 0) out += ',';
-    out += '{';
-    append_base(out, r);
-    out += "\"cells\":[";
-    for (size_t k = 0; k < r.cells.size(); ++k) {
-      if (k > 0) out += ',';
-      append_string(out, r.cells[k].column);
-      out += ',';
-      append_value(out, r.cells[k].value);
-    }
-    out += "],";
-    append_stamp_and_row(out, r);
-    out += '}';
+    append_row(out, rows[i], [&] {
+      for (size_t k = 0; k < rows[i].cells.size(); ++k) {
+        if (k > 0) out += ',';
+        append_cell(out, rows[i].cells[k].column, rows[i].cells[k].value);
+      }
+    });
   }
   out += ']';
   return out;
