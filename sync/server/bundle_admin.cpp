@@ -116,7 +116,8 @@ Result<sync::BundleImportReport> import_server_bundle(Storage &storage, const st
   if (device && !device_key.empty()) {
     std::ifstream in(path, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    SignedBatch batch{0, device->id, "bundle", replica.now_ms(), std::move(bytes), r->manifest.signature, device_key, {}};
+    SignedBatch batch{0,          device->id, "bundle", replica.now_ms(), std::move(bytes), r->manifest.signature,
+                      device_key, {},         {}};
     YKIEN_TRY(storage.signatures().keep_batch(batch, writes));
   }
   // The device holds the server's changes up to the cursor it acknowledged: the

@@ -7,7 +7,7 @@
 namespace ykien::server {
 
 Status check_push_signature(const std::string &device_key, std::string_view body, const std::string &signature,
-                            bool require_signatures) {
+                            bool require_signatures, std::string *digest) {
   if (device_key.empty()) {
     if (!signature.empty())
       return {ErrorCode::bad_signature,
@@ -26,7 +26,7 @@ Status check_push_signature(const std::string &device_key, std::string_view body
             "the push is not signed, but this device registered a signing key: every push must carry its signature "
             "(header X-Ykien-Signature); nothing was applied",
             "signature"};
-  if (!sync::signature_valid(device_key, body, signature))
+  if (!sync::signature_valid(device_key, body, signature, digest))
     return {ErrorCode::bad_signature,
             "the push's signature does not match this device's key: the body was changed after it was signed, or "
             "another key signed it; nothing was applied. If this tablet's database was copied from another one, "

@@ -21,8 +21,10 @@ namespace ykien::server {
 // none), `body` the request's bytes as the device sent them (inflated).
 // A device with a key must sign every push with it; a device without one may push
 // unsigned unless `require_signatures`. Errors: bad_signature, naming what to do.
+// `digest`, when given, receives the body's digest the signature covered, if it
+// covered one (sync::signature_valid): SignedBatch::digest.
 Status check_push_signature(const std::string &device_key, std::string_view body, const std::string &signature,
-                            bool require_signatures);
+                            bool require_signatures, std::string *digest = nullptr);
 
 // A kept batch checked again: its signature by `public_key` (the key the server
 // holds for the device now) and the changes it carried.

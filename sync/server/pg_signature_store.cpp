@@ -102,7 +102,7 @@ class PgSignatureStore final : public SignatureStore {
     auto r = lease->exec(
         // The sender's batches (their index's first column), each one's write list
         // read, not its body; the time and the row id first, the cheapest tests.
-        "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_batches b "
+        "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key, b.digest FROM signed_batches b "
         "WHERE b.device_id = $5 AND b.received_at >= $6 AND $2 = ANY(b.row_ids) AND EXISTS (SELECT 1 "
         "FROM unnest(b.tbls, b.row_ids, b.hlcs, b.sites) AS u(t, r, h, s) WHERE u.t = $1 AND u.r = $2 "
         "AND u.h = $3 AND u.s = $4) ORDER BY b.id LIMIT 1",
@@ -124,6 +124,7 @@ class PgSignatureStore final : public SignatureStore {
     b.body = std::move(*body);
     b.signature = text_at(r->get(), 0, 4);
     b.public_key = text_at(r->get(), 0, 5);
+    b.digest = text_at(r->get(), 0, 6);
     return std::optional<SignedBatch>(std::move(b));
   }
 

@@ -292,7 +292,9 @@ struct SyncServer::Impl {
     auto key = storage.signatures().device_key(device->id);
     if (!key.ok()) return fail(req, "push", device->id, key.status(), t0);
     const std::string signature = req.header("x-ykien-signature");
-    if (Status proven = check_push_signature(*key, req.body, signature, options.require_signatures); !proven.ok())
+    std::string digest;  // the body's, when its signature covered one: the kept batch's key
+    if (Status proven = check_push_signature(*key, req.body, signature, options.require_signatures, &digest);
+        !proven.ok())
       return fail(req, "push", device->id, proven, t0);
     PushRequest request;
     Status st = decode(req.body, &request, /*keep_rows=*/true);
@@ -342,7 +344,7 @@ struct SyncServer::Impl {
     // Kept once applied: if keeping fails the device is told to retry, and the retry
     // (its changes now ignored) keeps it. So every acknowledged signed push is kept.
     if (!signature.empty()) {
-      SignedBatch batch{0, device->id, "push", now(), req.body, signature, *key, req.gzip_body};
+      SignedBatch batch{0, device->id, "push", now(), req.body, signature, *key, req.gzip_body, std::move(digest)};
       if (Status kept = storage.signatures().keep_batch(batch, writes_of(changes)); !kept.ok())
         return fail(req, "push", device->id, kept, t0);
     }

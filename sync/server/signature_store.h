@@ -30,6 +30,10 @@ struct SignedBatch {
   // The body as gzip when it arrived so ("" = compressed when kept): the client's
   // compression spares the server a second one of the same bytes.
   std::string gzip_body;
+  // The body's digest when its signature's check computed one ("b2:" and BLAKE2b-256
+  // in hex, sync::signature_valid); "" = SHA-256 of the body, made when kept. A kept
+  // batch read back holds the one it was kept under.
+  std::string digest;
 };
 
 // One write (the cells of a row with one stamp) a batch carried.
@@ -51,8 +55,9 @@ std::vector<WriteKey> writes_of(const ChangeBatch &changes);
 // that does not parse.
 int64_t earliest_carrier_ms(const std::string &hlc);
 
-// The batch's body as the stores keep it (gzip) and its digest (SHA-256, hex): the
-// key under which the same bytes from the same device are kept once.
+// The batch's body as the stores keep it (gzip) and its digest (SHA-256 in hex, or
+// the one its signature covered: SignedBatch::digest): the key under which the same
+// bytes from the same device are kept once.
 Result<std::string> packed_body(const SignedBatch &batch);
 std::string body_digest(const SignedBatch &batch);
 

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS signed_batches(  -- every signed push or bundle accep
   device_id TEXT NOT NULL,
   kind TEXT NOT NULL,                       -- 'push' or 'bundle'
   received_at INTEGER NOT NULL,
-  digest TEXT NOT NULL,                     -- SHA-256 of body (hex)
+  digest TEXT NOT NULL,                     -- of body: SHA-256 (hex), or 'b2:' BLAKE2b-256 (hex)
   body BLOB NOT NULL,                       -- gzip of the bytes signed
   signature TEXT NOT NULL,
   public_key TEXT NOT NULL,
@@ -134,7 +134,7 @@ class SqliteSignatureStore final : public SignatureStore {
     // The sender's batches received since the write could have been carried (by
     // their index), each one's write lines searched, not its body.
     Statement q(reader_.statements,
-                "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key FROM signed_batches b "
+                "SELECT b.id, b.kind, b.received_at, b.body, b.signature, b.public_key, b.digest FROM signed_batches b "
                 "JOIN signed_batch_writes w ON w.batch = b.id WHERE b.device_id = ? AND b.received_at >= ? "
                 "AND instr(w.writes, ?) > 0 ORDER BY b.id LIMIT 1");
     if (!q.ok()) return db_error(db, "cannot read the signed batches");
@@ -155,6 +155,7 @@ class SqliteSignatureStore final : public SignatureStore {
     b.body = std::move(*body);
     b.signature = q.column(4);
     b.public_key = q.column(5);
+    b.digest = q.column(6);
     return std::optional<SignedBatch>(std::move(b));
   }
 

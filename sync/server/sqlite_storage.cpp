@@ -307,6 +307,7 @@ Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string &dir, con
   options.clock = clock;
   options.durable_commits = true;  // an acknowledged push survives a power cut
   options.read_connections = sync::tuning::kServerSqliteReadConnections;
+  options.checkpoint_pages = sync::tuning::kServerCheckpointPages;
   auto data = Database::open((std::filesystem::path(dir) / "data.db").string(), options);
   if (!data.ok()) return data.status();
   sqlite3 *db = nullptr;

@@ -40,11 +40,17 @@ int64_t server_push_bound(int64_t server_max) {
   return server_max > 0 ? server_max - server_max / 5 : tuning::kPushBatchChangesUnstatedMax;
 }
 
-// The next batch size after an exchange that took `took_ms` (tuning.h,
-// kBatchGrowBelowMs): doubled on a fast link up to `most`, halved on a slow one down
-// to `least` (the configured size, never grown past when it exceeds `most`).
+// The next batch size after an exchange of `current` that took `took_ms` (tuning.h,
+// kBatchGrowBelowMs). On a fast link it grows to what would take half that time at
+// the rate the exchange showed, at least doubled and at most kBatchGrowMostTimes,
+// up to `most`; on a slow one it is halved, down to `least` (the configured size,
+// never grown past when it exceeds `most`).
 int64_t next_batch_size(int64_t current, int64_t least, int64_t most, int64_t took_ms) {
-  if (took_ms < tuning::kBatchGrowBelowMs) return std::max(least, std::min(current * 2, most));
+  if (took_ms < tuning::kBatchGrowBelowMs) {
+    const int64_t at_rate = current * tuning::kBatchGrowBelowMs / (2 * std::max<int64_t>(took_ms, 1));
+    const int64_t grown = std::clamp(at_rate, current * 2, current * tuning::kBatchGrowMostTimes);
+    return std::max(least, std::min(grown, most));
+  }
   if (took_ms > 4 * tuning::kBatchGrowBelowMs) return std::max(least, current / 2);
   return current;
 }

@@ -12,15 +12,21 @@ namespace {
 
 // What a body_digest signature signs: a tag, so that it can never be read as a
 // signature of other bytes (no body or bundle starts with it), then the digest.
+using Digest = std::array<unsigned char, crypto_generichash_BYTES>;
 using DigestMessage = std::array<unsigned char, 24 + crypto_generichash_BYTES>;
 constexpr std::string_view kDigestTag = "ykien/signature/blake2b:";
 static_assert(kDigestTag.size() == 24);
 
-DigestMessage digest_message(std::string_view bytes) {
+Digest blake2b(std::string_view bytes) {
+  Digest digest{};
+  crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(),
+                     nullptr, 0);
+  return digest;
+}
+
+DigestMessage digest_message(const Digest &digest) {
   DigestMessage message{};
-  std::copy(kDigestTag.begin(), kDigestTag.end(), message.begin());
-  crypto_generichash(message.data() + kDigestTag.size(), crypto_generichash_BYTES,
-                     reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(), nullptr, 0);
+  std::copy(digest.begin(), digest.end(), std::copy(kDigestTag.begin(), kDigestTag.end(), message.begin()));
   return message;
 }
 
@@ -33,7 +39,7 @@ Result<std::string> sign_bytes(const SigningKey &key, std::string_view bytes, Si
     return Status(ErrorCode::internal, "this database's signing key is damaged (setting sync.signing_secret)");
   std::array<unsigned char, crypto_sign_BYTES> sig{};
   if (format == SignatureFormat::body_digest) {
-    const DigestMessage message = digest_message(bytes);
+    const DigestMessage message = digest_message(blake2b(bytes));
     crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk.data());
   } else {
     crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(),
@@ -44,16 +50,20 @@ Result<std::string> sign_bytes(const SigningKey &key, std::string_view bytes, Si
   return to_hex(sig);
 }
 
-bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature) {
+bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature,
+                     std::string *digest) {
   if (!start_sodium().ok()) return false;
   std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> pk{};
   std::array<unsigned char, crypto_sign_BYTES> sig{};
-  const bool digest = signature.starts_with(kDigestPrefix);
-  if (digest) signature.remove_prefix(kDigestPrefix.size());
+  const bool over_digest = signature.starts_with(kDigestPrefix);
+  if (over_digest) signature.remove_prefix(kDigestPrefix.size());
   if (!from_hex(public_hex, &pk) || !from_hex(signature, &sig)) return false;
-  if (digest) {
-    const DigestMessage message = digest_message(bytes);
-    return crypto_sign_verify_detached(sig.data(), message.data(), message.size(), pk.data()) == 0;
+  if (over_digest) {
+    const Digest body = blake2b(bytes);
+    const DigestMessage message = digest_message(body);
+    if (crypto_sign_verify_detached(sig.data(), message.data(), message.size(), pk.data()) != 0) return false;
+    if (digest) *digest = std::string(kDigestPrefix) + to_hex(body);
+    return true;
   }
   return crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(),
                                      pk.data()) == 0;

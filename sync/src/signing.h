@@ -52,7 +52,10 @@ Result<std::string> sign_bytes(const SigningKey &key, std::string_view bytes,
 
 // True when `signature` is a valid signature of `bytes` by `public_hex`, in the
 // format its form names. A malformed key or signature is simply not valid.
-bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature);
+// `digest`, when given, is set for a valid body_digest signature to kDigestPrefix and
+// the BLAKE2b-256 digest it verified, in hex: a name for the bytes at no second hash.
+bool signature_valid(std::string_view public_hex, std::string_view bytes, std::string_view signature,
+                     std::string *digest = nullptr);
 
 // True for 64 lowercase hex digits that decode to a usable Ed25519 public key.
 bool public_key_well_formed(std::string_view public_hex);

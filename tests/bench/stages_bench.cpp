@@ -302,8 +302,10 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
     wire.json += static_cast<int64_t>(body.size());
     body = travel(clock, "push", body, &gz);
     wire.gzip += static_cast<int64_t>(gz.size());
+    std::string digest;  // the body's, from the signature's check: the kept batch's key
     clock.run("push_verify", [&] {
-      if (!sync::signature_valid(key.public_hex, body, signature)) die("a signature made here does not verify");
+      if (!sync::signature_valid(key.public_hex, body, signature, &digest))
+        die("a signature made here does not verify");
     });
     sync::PushRequest received;
     // Rows read as they came, as the server reads them (docs/architecture.md, "One core").
@@ -316,7 +318,7 @@ int64_t push_all(StageClock &clock, Replica &tablet, server::Storage &server, co
     // A signed push is kept with the writes it carried, for provenance (docs/server.md).
     clock.run("push_keep_signed", [&] {
       // The server keeps the gzip the push came in (SignedBatch::gzip_body).
-      const server::SignedBatch kept{0, "tablet-a", "push", 1720000000000, body, signature, key.public_hex, gz};
+      const server::SignedBatch kept{0, "tablet-a", "push", 1720000000000, body, signature, key.public_hex, gz, digest};
       ok_or_die(server.signatures().keep_batch(kept, server::writes_of(*view)), "cannot keep the push");
     });
     clock.run("push_cursor", [&] {

@@ -194,6 +194,8 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
     CHECK((*kept)->kind == "push");
     CHECK(server::check_kept_batch(**kept, a.key.public_hex).valid);
     CHECK(!server::check_kept_batch(**kept, b.key.public_hex).valid);
+    // Signed over the body itself: kept under its SHA-256.
+    CHECK((*kept)->digest == sync::sha256_hex(body));
     // Sent again (a lost reply): ignored, kept once.
     r = a.push(body, sign(a.key, body));
     CHECK(r.status == 200);
@@ -231,6 +233,20 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
     CHECK((*kept)->signature == signature);
     CHECK(server::check_kept_batch(**kept, a.key.public_hex).valid);
     CHECK(!server::check_kept_batch(**kept, b.key.public_hex).valid);
+    // Kept under the digest its signature covered (no second hash of the body): the
+    // same bytes sent again (a lost reply) are found under it and kept once.
+    std::array<unsigned char, crypto_generichash_BYTES> blake{};
+    crypto_generichash(blake.data(), blake.size(), reinterpret_cast<const unsigned char *>(body.data()), body.size(),
+                       nullptr, 0);
+    char hex[2 * crypto_generichash_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, blake.data(), blake.size());
+    CHECK((*kept)->digest == std::string("b2:") + hex);
+    r = a.push(body, signature);
+    CHECK(r.status == 200);
+    auto again = server.storage().signatures().batch_for_write(a.device_id, server::writes_of(decoded.changes)[0]);
+    REQUIRE(again.ok());
+    REQUIRE(again->has_value());
+    CHECK((*again)->id == (*kept)->id);
   }
 
   SECTION("pushes signed by several devices at once are each kept, one sent twice once") {

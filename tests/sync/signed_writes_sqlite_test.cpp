@@ -137,6 +137,25 @@ TEST_CASE("SQLite: a server.db from before keeps which batch carried which write
     CHECK(body_for("tablet-3", {"opinions", "xy", "000000000000009", "0000000000000007"}) == "none");
   }
 
+  SECTION("a batch whose signature covered a digest is kept under it, once; one without under its SHA-256") {
+    const server::WriteKey k{"opinions", "d", "0000000000000009", "0000000000000007"};
+    server::SignedBatch signed_over_digest = batch("tablet-5", "{\"seven\":7}");
+    signed_over_digest.digest = "b2:" + std::string(64, 'c');
+    REQUIRE(signatures.keep_batch(signed_over_digest, {k}).ok());
+    REQUIRE(signatures.keep_batch(signed_over_digest, {k}).ok());  // a push sent again
+    CHECK(count_of(path, "SELECT count(*) FROM signed_batches WHERE device_id = 'tablet-5'") == "1");
+    CHECK(count_of(path, "SELECT digest FROM signed_batches WHERE device_id = 'tablet-5'") ==
+          signed_over_digest.digest);
+    auto found = signatures.batch_for_write("tablet-5", k);
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    CHECK((*found)->digest == signed_over_digest.digest);
+    REQUIRE(signatures.keep_batch(batch("tablet-6", "{\"eight\":8}"), {k}).ok());
+    CHECK(count_of(path, "SELECT digest FROM signed_batches WHERE device_id = 'tablet-6'") ==
+          server::body_digest(batch("tablet-6", "{\"eight\":8}")));
+    CHECK(count_of(path, "SELECT length(digest) FROM signed_batches WHERE device_id = 'tablet-6'") == "64");
+  }
+
   SECTION("the batches received before a write's stamp less a day are not read") {
     check_carriers_read_since_stamp(signatures, "tablet-4", kStart, [&](auto device, auto body, auto writes) {
       REQUIRE(signatures.keep_batch(batch(device, body), writes).ok());

@@ -277,6 +277,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, OpenOp
                       // Deleted content is zeroed, not left in free pages (a sealed
                       // identity's clear copy; docs/security.md).
                       " PRAGMA secure_delete = ON;"));
+  if (options.checkpoint_pages > 0)
+    YKIEN_TRY(conn.exec("PRAGMA wal_autocheckpoint = " + std::to_string(options.checkpoint_pages)));
   YKIEN_TRY(schema::migrate(conn, options.target_schema_version));
   {
     auto v = conn.prepare("PRAGMA user_version");

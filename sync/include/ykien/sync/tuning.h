@@ -17,10 +17,14 @@ inline constexpr int64_t kPushBatchChanges = 2000;
 inline constexpr int64_t kPushBatchBytes = 2 << 20;
 // Changes the client asks for per pull batch (the server may send fewer).
 inline constexpr int64_t kPullBatchChanges = 5000;
-// A client with much to move grows its batches, doubling them while an exchange
-// takes less than kBatchGrowBelowMs (a fast link: fewer round trips, fewer commits)
-// and halving them, not below the sizes above, when one takes more than four times
-// that (a slow link: less to resend after a cut). Up to these, within the server's
+// A client with much to move grows its batches while an exchange takes less than
+// kBatchGrowBelowMs (a fast link: fewer round trips, fewer commits), to the size that
+// would take half that time at the rate the last exchange showed: at least doubled
+// (a link slowed by its latency, not its width), at most kBatchGrowMostTimes (from
+// a push's 2,000 to a tablet's 16,000 in one step on a fast link, where doubling took
+// three exchanges of a quarter to half the size). It halves them, not below the sizes
+// above, when one takes more than four times that (a slow link: less to resend
+// after a cut). Up to these, within the server's
 // bounds (kMaxPushChanges, kMaxBodyBytes, kMaxPullChanges below).
 // A push batch grows within the bound the server states in its reply, less a fifth
 // (a batch is cut between writes: room for the last), or to 8,000 with a server that
@@ -38,6 +42,7 @@ inline constexpr int64_t kPushBatchBytesMax = 4 << 20;
 // grows its batches to kMaxPullChanges (SyncOptions::pull_batch_changes_max).
 inline constexpr int64_t kPullBatchChangesMax = 8000;
 inline constexpr int64_t kBatchGrowBelowMs = 1000;
+inline constexpr int64_t kBatchGrowMostTimes = 8;
 // Attempts per request on network errors and 5xx (the first try included).
 inline constexpr int kMaxAttempts = 6;
 // Replies "busy, come back in N s" (503 or 429 with Retry-After) a request waits out
@@ -85,6 +90,12 @@ inline constexpr int kServerIoThreads = 2;
 // 79-130 ms with 2 against 125-201 with 4, the burst alike; 3 and 8 were worse
 // (docs/benchmarks.md, "serve").
 inline constexpr int kServerWorkersSqlite = 2;
+// The write-ahead log's pages past which a commit of the SQLite backend checkpoints
+// (OpenOptions::checkpoint_pages): 16 MB, four times SQLite's default. A push of
+// 16,000 changes commits about 400 pages; at 1,000 a checkpoint followed every other
+// push and copied the same hot pages again each time (ykien-bench stages: the push's
+// merge and store -5% CPU an opinion).
+inline constexpr int kServerCheckpointPages = 4000;
 // SQLite's read connections: the workers' pulls, the office's pages and a hub's
 // upstream rounds read beside the writer.
 inline constexpr int kServerSqliteReadConnections = 4;
