@@ -3,6 +3,7 @@
 #include "core/sqlite_replica_store.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
 #include "core/database_impl.h"
@@ -286,6 +287,29 @@ Result<Row *> SqliteStoreTxn::row_for_write(const schema::TableDef &table, const
   return &*it->second;
 }
 
+Result<bool> SqliteStoreTxn::insert_if_new(const schema::TableDef &table, const StoredRow &cells, int64_t origin) {
+  auto held = rows_.find(sys::RowKeyView{cells.table, cells.id});
+  if (held == rows_.end() || held->second || cells.cells.empty()) return false;
+  std::array<const Value *, 64> values{};  // by column: a row clock's mask holds 64
+  if (table.columns.size() > values.size()) return false;
+  const int64_t seq = impl_.next_seq;
+  RowClock clock;
+  for (const auto &cell : cells.cells) {
+    const int c = table.column_index(cell.column);
+    if (c < 0) return false;  // kept apart (_foreign_cells): the general way
+    values[static_cast<size_t>(c)] = &cell.value;
+    clock.set(uint64_t{1} << c, {cell.stamp.hlc, cell.stamp.site, seq, cell.stamp.base});
+  }
+  auto rid = impl_.rows.insert_new(table, cells.id, cells.scope, {values.data(), table.columns.size()}, clock);
+  if (!rid) return rid.status();
+  rows_.erase(held);  // read from the store again, should this transaction read it
+  if (!*rid) return false;
+  ++impl_.next_seq;
+  YKIEN_TRY(
+      impl_.rows.log_change(seq, table.number, **rid, origin, cells.scope, origin == 0 ? cells.edit : EditClock{}));
+  return true;
+}
+
 Result<bool> SqliteStoreTxn::foreign_cells() {
   if (foreign_cells_) return *foreign_cells_;
   auto s = impl_.conn.cached("SELECT EXISTS(SELECT 1 FROM _foreign_cells)");
@@ -321,6 +345,11 @@ Status SqliteStoreTxn::write_rows(std::vector<StoredRow> rows, const std::string
   std::vector<int64_t> old_seqs;
   for (auto &cells : rows) {
     const auto *table = schema::find_table(cells.table);
+    if (table) {
+      auto inserted = insert_if_new(*table, cells, *origin);
+      if (!inserted) return inserted.status();
+      if (*inserted) continue;
+    }
     Row *row = nullptr;
     int64_t seq = 0;
     for (auto &cell : cells.cells) {

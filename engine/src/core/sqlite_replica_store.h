@@ -41,6 +41,11 @@ class SqliteStoreTxn final : public sys::StoreTxn {
   // The row as stored (values and clock), from this transaction's reads when it
   // was read here: the core reads a row, then writes it.
   Result<Row *> row_for_write(const schema::TableDef &table, const sys::StoredRow &cells);
+  // Inserts a row this transaction read and found absent (a merge reads its batch's
+  // rows first) whose cells this schema all knows, straight from its cells: no Row is
+  // made, kept and torn down for it. False when it is not such a row, or when its id
+  // is stored after all (then written as any other).
+  Result<bool> insert_if_new(const schema::TableDef &table, const sys::StoredRow &cells, int64_t origin);
   Status write_foreign(const sys::StoredRow &row, const sys::StoredCell &cell, int64_t origin);
 
   // Whether _foreign_cells holds any cell, read once a transaction: most stores

@@ -182,6 +182,30 @@ Status RowStore::save(Row &row) {
   return Status::Ok();
 }
 
+Result<std::optional<int64_t>> RowStore::insert_new(const schema::TableDef &table, std::string_view id,
+                                                    std::string_view scope, std::span<const Value *const> values,
+                                                    const RowClock &clock) {
+  count_write(table);
+  clock.encode_into(clock_buffer_);
+  auto stmt = table_statement(table, kInsert);
+  if (!stmt) return stmt.status();
+  sqlite::Stmt &s = **stmt;
+  s.bind_ref(1, id).bind_ref(2, scope);
+  static const Value kNotDeleted = int64_t{0};  // as blank() leaves it
+  const int n = static_cast<int>(table.columns.size());
+  for (int i = 0; i < n; ++i) {
+    const Value *v = values[static_cast<size_t>(i)];
+    if (!v && i == schema::kDeletedColumn) v = &kNotDeleted;
+    if (v) s.bind_value_ref(3 + i, *v);
+  }
+  s.bind_blob(3 + n, clock_buffer_);
+  Status st = s.exec();
+  s.reset();
+  if (st.ok()) return std::optional<int64_t>(sqlite3_last_insert_rowid(conn_.raw()));
+  if (sqlite3_extended_errcode(conn_.raw()) == SQLITE_CONSTRAINT_UNIQUE) return std::optional<int64_t>();
+  return st;
+}
+
 Status RowStore::erase(const Row &row) {
   count_write(*row.table);
   auto stmt = conn_.cached("DELETE FROM " + std::string(row.table->name) + " WHERE rid = ?");

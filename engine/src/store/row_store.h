@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,11 @@ class RowStore final : public sqlite::DeferredWrites {
   Result<std::optional<std::string>> scope_of(const schema::TableDef &table, int64_t rid);
   // Inserts or updates by id; sets row.rid.
   Status save(Row &row);
+  // Inserts a row known to be new, from its values by column (null: the column's
+  // NULL, `_deleted` 0), without a Row made for it (a push inserts thousands).
+  // Returns its rid, or nullopt when its id is stored after all (nothing written).
+  Result<std::optional<int64_t>> insert_new(const schema::TableDef &table, std::string_view id, std::string_view scope,
+                                            std::span<const Value *const> values, const RowClock &clock);
   Status erase(const Row &row);
 
   Result<std::optional<ForeignCell>> load_foreign(const std::string &table, const std::string &id,
