@@ -233,8 +233,9 @@ TEST_CASE("a push is applied only when its device's key signed its very bytes", 
     CHECK((*kept)->signature == signature);
     CHECK(server::check_kept_batch(**kept, a.key.public_hex).valid);
     CHECK(!server::check_kept_batch(**kept, b.key.public_hex).valid);
-    // Kept under the digest its signature covered (no second hash of the body): the
-    // same bytes sent again (a lost reply) are found under it and kept once.
+    // Kept under the digest its signature covered (no second hash of the body); the
+    // same bytes sent again (a lost reply) are taken and the batch found is the first
+    // (that they are kept once: signed_writes_sqlite_test.cpp, on SQLite).
     std::array<unsigned char, crypto_generichash_BYTES> blake{};
     crypto_generichash(blake.data(), blake.size(), reinterpret_cast<const unsigned char *>(body.data()), body.size(),
                        nullptr, 0);

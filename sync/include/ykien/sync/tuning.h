@@ -94,7 +94,7 @@ inline constexpr int kServerWorkersSqlite = 2;
 // (OpenOptions::checkpoint_pages): 16 MB, four times SQLite's default. A push of
 // 16,000 changes commits about 400 pages; at 1,000 a checkpoint followed every other
 // push and copied the same hot pages again each time (ykien-bench stages: the push's
-// merge and store -5% CPU an opinion).
+// merge and store -4.5% CPU an opinion).
 inline constexpr int kServerCheckpointPages = 4000;
 // SQLite's read connections: the workers' pulls, the office's pages and a hub's
 // upstream rounds read beside the writer.
